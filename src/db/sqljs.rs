@@ -1,0 +1,1 @@
+//! [`super::Database`] on sql.js (SQLite compiled to WebAssembly), for the browser.

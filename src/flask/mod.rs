@@ -1,0 +1,6 @@
+//! Flask and Flask-SQLAlchemy: the app and its config, the `db` extension object and its
+//! `Model`, the shell namespace, and the project loader ([`playground::Playground`]).
+
+pub mod playground;
+pub mod shell;
+pub mod record;

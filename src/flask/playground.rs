@@ -1,0 +1,160 @@
+//! The engine's one API: a loaded project and its flask-shell session.
+//!
+//! [`Playground::open`] does what `flask shell` does before its prompt: imports the project's
+//! modules (`config`, `app`, `models`), finds the Flask app, pushes an app context and builds the
+//! shell namespace. [`Playground::run`] runs one shell statement and returns what it did
+//! ([`Step`]). Both the UI and the native runner use only this module.
+
+use std::rc::Rc;
+
+use serde_json::Value as Json;
+
+use super::record::{ErrorRecord, Record, Step};
+use crate::db::{Database, DbError};
+
+/// One file of the project: its name relative to the project folder (`models.py`,
+/// `app/__init__.py`) and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// Opens a database for an engine URL (`sqlite:////home/learner/project/app.db`). The UI passes
+/// one that opens sql.js databases, the native runner one that opens rusqlite databases.
+pub type Connector = Rc<dyn Fn(&str) -> Result<Box<dyn Database>, DbError>>;
+
+/// The SQL dialects the DDL is shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialectName {
+    Sqlite,
+    Postgresql,
+    Mysql,
+}
+
+/// A table as the Tables panel shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableView {
+    pub name: String,
+    pub columns: Vec<ColumnView>,
+    /// The CREATE TABLE statement for SQLite, as `CreateTable(table).compile()` gives it.
+    pub create_sql: String,
+}
+
+/// A column as the Tables panel shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnView {
+    pub name: String,
+    /// The SQL type as the SQLite DDL spells it (`VARCHAR(100)`).
+    pub sql_type: String,
+    pub primary_key: bool,
+    pub nullable: bool,
+    pub unique: bool,
+    /// `table.column` the column's foreign key points at.
+    pub foreign_key: Option<String>,
+}
+
+/// A loaded project and its shell session.
+pub struct Playground {
+    engine: crate::flask::shell::ShellSession,
+}
+
+impl Playground {
+    /// Imports the project as `flask shell` would and prepares the shell namespace.
+    pub fn open(files: &[SourceFile], connect: Connector) -> Playground {
+        Playground { engine: crate::flask::shell::ShellSession::open(files, connect) }
+    }
+
+    /// The exception that escaped while importing the project, if any.
+    pub fn import_error(&self) -> Option<&ErrorRecord> {
+        self.engine.import_error.as_ref()
+    }
+
+    /// What importing printed.
+    pub fn import_stdout(&self) -> &str {
+        &self.engine.import_stdout
+    }
+
+    /// Warnings raised while importing, as `module.Category: message`.
+    pub fn import_warnings(&self) -> &[String] {
+        &self.engine.import_warnings
+    }
+
+    /// True when a Flask app was found (the shell is usable).
+    pub fn has_app(&self) -> bool {
+        self.engine.has_app()
+    }
+
+    /// Runs one shell statement (one entry of [`split_statements`]).
+    pub fn run(&mut self, source: &str) -> Step {
+        self.engine.run(source)
+    }
+
+    /// The CREATE statements for the app's metadata in one dialect, as the oracle's `ddl*`
+    /// fields: strings, or `{"error": {type, message}}` where the dialect refuses a table.
+    pub fn ddl(&mut self, dialect: DialectName) -> Vec<Json> {
+        self.engine.ddl(dialect)
+    }
+
+    /// The tables of the app's metadata, in dependency order.
+    pub fn tables(&mut self) -> Vec<TableView> {
+        self.engine.tables()
+    }
+
+    /// Rolls the session back and reads the database's schema and data, as the oracle's
+    /// `schema` and `data` fields.
+    pub fn inspect(&mut self) -> (Json, Json) {
+        self.engine.inspect()
+    }
+
+    /// The database of the app's default engine, if one was opened.
+    pub fn export_database(&mut self) -> Option<Vec<u8>> {
+        self.engine.export_database()
+    }
+}
+
+/// Splits console input into statements the way the interactive interpreter reads it
+/// (a block ends at a blank line; comment-only and blank lines between statements are dropped).
+pub fn split_statements(text: &str) -> Vec<String> {
+    crate::python::console::split_statements(text)
+}
+
+/// True when `source` is an unfinished statement the console should keep reading
+/// (an open block or bracket), as `codeop.compile_command` returning None.
+pub fn is_incomplete(source: &str) -> bool {
+    crate::python::console::is_incomplete(source)
+}
+
+/// Runs a whole case (project files and `shell.txt`) and records it in the oracle's shape.
+pub fn run_case(files: &[SourceFile], shell: &str, connect: Connector) -> Record {
+    let mut pg = Playground::open(files, connect);
+    let mut record = Record {
+        import_error: pg.import_error().cloned(),
+        import_stdout: pg.import_stdout().to_string(),
+        import_warnings: pg.import_warnings().to_vec(),
+        ..Record::default()
+    };
+    record.versions = serde_json::json!({
+        "flask": "3.1.3",
+        "flask_sqlalchemy": "3.1.1",
+        "sqlalchemy": "2.1.9",
+        "sqlite": pg.engine.sqlite_version(),
+    });
+    record.schema = Json::Null;
+    record.data = Json::Null;
+    if pg.engine.has_extension() {
+        record.ddl = pg.ddl(DialectName::Sqlite);
+        record.ddl_postgresql = pg.ddl(DialectName::Postgresql);
+        record.ddl_mysql = pg.ddl(DialectName::Mysql);
+    }
+    if pg.has_app() {
+        for statement in split_statements(shell) {
+            let step = pg.run(&statement);
+            record.steps.push(step);
+        }
+        let (schema, data) = pg.inspect();
+        record.schema = schema;
+        record.data = data;
+    }
+    record
+}

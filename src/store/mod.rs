@@ -1,0 +1,1 @@
+//! Saving to localStorage and share links.
