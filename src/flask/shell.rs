@@ -1,43 +1,349 @@
-//! The flask-shell session behind [`super::playground::Playground`].
+//! The flask-shell session behind [`super::playground::Playground`]: imports the project as
+//! `flask shell` does, builds the shell namespace, runs statements and records what they did.
 
-use serde_json::Value as Json;
+use std::collections::HashMap;
+use std::rc::Rc;
 
-use super::playground::{Connector, DialectName, SourceFile, TableView};
-use super::record::{ErrorRecord, Step};
+use serde_json::{json, Value as Json};
 
-/// Interim engine state (replaced by the interpreter-backed session).
+use super::app::{find_app, FlaskApp};
+use super::ext::{DbData, Host};
+use super::playground::{ColumnView, Connector, DialectName, SourceFile, TableView};
+use super::record::{ErrorRecord, SqlEntry, Step, PROJECT_DIR};
+use crate::db::SqlValue;
+use crate::python::interp::{Interp, PyErr};
+use crate::python::value::{Args, Module, Value};
+use crate::sqlalchemy::ddl::{dialect_named, Dialect};
+use crate::sqlalchemy::engine::{LogEntry, SqlLog};
+use crate::sqlalchemy::orm;
+
+/// A loaded project and its shell namespace.
 pub struct ShellSession {
+    interp: Interp,
+    log: Rc<SqlLog>,
+    main: Rc<Module>,
+    app: Option<Value>,
     pub import_error: Option<ErrorRecord>,
     pub import_stdout: String,
     pub import_warnings: Vec<String>,
+    pub import_sql: Vec<SqlEntry>,
+}
+
+/// Oracle-style normalisation of run-dependent text (addresses, identity numbers).
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(p) = rest.find(" at 0x") {
+        out.push_str(&rest[..p]);
+        let after = &rest[p + 6..];
+        let n = after.chars().take_while(|c| c.is_ascii_hexdigit()).count();
+        if n == 0 {
+            out.push_str(" at 0x");
+        } else {
+            out.push_str(" at 0x…");
+        }
+        rest = &after[n..];
+    }
+    out.push_str(rest);
+    for state in ["transient", "pending", "detached", "deleted"] {
+        let pat = format!("({state} ");
+        let mut result = String::with_capacity(out.len());
+        let mut r = out.as_str();
+        while let Some(p) = r.find(&pat) {
+            result.push_str(&r[..p + pat.len()]);
+            let after = &r[p + pat.len()..];
+            let n = after.chars().take_while(|c| c.is_ascii_digit()).count();
+            if n > 0 && after[n..].starts_with(')') {
+                result.push('…');
+                r = &after[n..];
+            } else {
+                r = after;
+            }
+        }
+        result.push_str(r);
+        out = result;
+    }
+    out
+}
+
+fn sql_value_json(v: &SqlValue) -> Json {
+    match v {
+        SqlValue::Null => Json::Null,
+        SqlValue::Integer(i) => json!(i),
+        SqlValue::Real(f) => json!(f),
+        SqlValue::Text(s) => json!(s),
+        SqlValue::Blob(b) => json!({ "bytes": b.iter().map(|x| format!("{x:02x}")).collect::<String>() }),
+    }
+}
+
+fn log_entries(entries: Vec<LogEntry>) -> Vec<SqlEntry> {
+    entries
+        .into_iter()
+        .map(|e| SqlEntry { statement: e.statement, params: e.params.map(|p| Json::Array(p.iter().map(sql_value_json).collect())) })
+        .collect()
+}
+
+/// The exception's record: qualified type, `str(exc)`, and the traceback's last line.
+pub fn error_record(interp: &mut Interp, err: &PyErr, namespace: &Module) -> ErrorRecord {
+    let cls = interp.type_of(&err.exc);
+    let typ = cls.full_name();
+    let message = crate::python::builtins::exception_str(interp, &err.exc).unwrap_or_default();
+    let mut last = if message.is_empty() { typ.clone() } else { format!("{typ}: {message}") };
+    if cls.name == "AttributeError" {
+        // CPython 3.11 adds its suggestion when formatting the exception. (NameError's needs
+        // the traceback's frame, which `format_exception_only` does not have: the oracle's
+        // records show none.)
+        if let Some(s) = crate::python::traceback::suggestion(interp, err, namespace) {
+            last.push_str(&format!(". Did you mean: '{s}'?"));
+        }
+    }
+    ErrorRecord { typ, message: normalize(&message), last_line: Some(normalize(&last)) }
 }
 
 impl ShellSession {
-    pub fn open(_files: &[SourceFile], _connect: Connector) -> Self {
-        ShellSession { import_error: None, import_stdout: String::new(), import_warnings: Vec::new() }
+    /// Imports the project (`config`, `app`, `models`) and prepares the shell namespace.
+    pub fn open(files: &[SourceFile], connect: Connector) -> Self {
+        let mut interp = Interp::new();
+        interp.project_dir = PROJECT_DIR.to_string();
+        interp.files = files.iter().map(|f| (f.name.clone(), f.text.clone())).collect::<HashMap<_, _>>();
+        crate::sqlalchemy::module::register(&mut interp);
+        super::app::register(&mut interp);
+        super::ext::register(&mut interp);
+        let log = Rc::new(SqlLog::default());
+        interp.ext.insert("flask_sqlalchemy.host", Rc::new(Host { log: log.clone(), connect: connect.clone() }));
+        let main = Module::new("__main__", None);
+        main.set("__builtins__", Value::Module(interp.builtins.clone()));
+        let mut session = ShellSession {
+            interp,
+            log,
+            main,
+            app: None,
+            import_error: None,
+            import_stdout: String::new(),
+            import_warnings: Vec::new(),
+            import_sql: Vec::new(),
+        };
+        session.import_project();
+        session
     }
+
+    fn import_project(&mut self) {
+        let mut modules = Vec::new();
+        let mut failed = None;
+        for name in ["config", "app", "models"] {
+            if !self.interp.files.contains_key(&format!("{name}.py")) {
+                continue;
+            }
+            self.interp.reset_budget();
+            match self.interp.import_module(name) {
+                Ok(m) => modules.push(m),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if failed.is_none() {
+            self.app = modules.iter().find_map(|m| find_app(m));
+            if self.app.is_none() {
+                for m in &modules {
+                    if let Some(factory) = m.get("create_app") {
+                        match self.interp.call(&factory, Args::default()) {
+                            Ok(app) => self.app = Some(app),
+                            Err(e) => failed = Some(e),
+                        }
+                        break;
+                    }
+                }
+            }
+            if self.app.is_none() && failed.is_none() {
+                failed = Some(self.interp.err("RuntimeError", "no Flask app found in the case"));
+            }
+        }
+        if let Some(e) = failed {
+            let ns = self.main.clone();
+            self.import_error = Some(error_record(&mut self.interp, &e, &ns));
+            self.app = None;
+        }
+        self.import_stdout = normalize(&std::mem::take(&mut self.interp.stdout));
+        self.import_warnings = std::mem::take(&mut self.interp.warnings).iter().map(|w| normalize(w)).collect();
+        self.import_sql = log_entries(self.log.take());
+        if let Some(app) = self.app.clone() {
+            self.build_namespace(&app);
+        }
+    }
+
+    /// `app.make_shell_context()`: `app`, `g`, and what shell context processors add
+    /// (Flask-SQLAlchemy's adds `db` and every model class).
+    fn build_namespace(&mut self, app: &Value) {
+        self.main.set("app", app.clone());
+        if let Ok(flask) = self.interp.import_module("flask") {
+            if let Some(g) = flask.get("g") {
+                self.main.set("g", g);
+            }
+        }
+        if let Some(db) = self.db_value() {
+            self.main.set("db", db.clone());
+            if let Some(data) = db.payload::<DbData>() {
+                for m in data.registry.mappers.borrow().iter() {
+                    if let Some(c) = m.class() {
+                        let name = c.name.clone();
+                        self.main.set(&name, Value::Class(c));
+                    }
+                }
+            }
+        }
+        let processors = app.payload::<FlaskApp>().map(|a| a.shell_context_processors.borrow().clone()).unwrap_or_default();
+        for p in processors {
+            if let Ok(Value::Dict(d)) = self.interp.call(&p, Args::default()) {
+                for (k, v) in d.borrow().iter() {
+                    if let Some(k) = k.as_str() {
+                        self.main.set(k, v.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    fn db_value(&self) -> Option<Value> {
+        let app = self.app.as_ref()?.payload::<FlaskApp>()?;
+        match &app.extensions {
+            Value::Dict(d) => d.borrow().get_str("sqlalchemy").cloned(),
+            _ => None,
+        }
+    }
+
+    fn db(&self) -> Option<Rc<DbData>> {
+        self.db_value()?.payload::<DbData>()
+    }
+
     pub fn has_app(&self) -> bool {
-        false
+        self.app.is_some()
     }
+
     pub fn has_extension(&self) -> bool {
-        false
+        self.db().is_some()
     }
+
+    /// Runs one statement as the interactive interpreter would.
     pub fn run(&mut self, source: &str) -> Step {
-        Step { input: source.to_string(), ..Step::default() }
+        self.interp.reset_budget();
+        let mut text = source.to_string();
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let main = self.main.clone();
+        let result = self.interp.exec_source(&text, "<console>", &main, true);
+        let error = match result {
+            Ok(()) => None,
+            Err(e) if self.interp.err_is(&e, "SystemExit") => None,
+            Err(e) => Some(error_record(&mut self.interp, &e, &main)),
+        };
+        Step {
+            input: source.to_string(),
+            sql: log_entries(self.log.take()),
+            stdout: normalize(&std::mem::take(&mut self.interp.stdout)),
+            warnings: std::mem::take(&mut self.interp.warnings).iter().map(|w| normalize(w)).collect(),
+            error,
+        }
     }
-    pub fn ddl(&mut self, _dialect: DialectName) -> Vec<Json> {
-        Vec::new()
+
+    /// The CREATE statements of the app's metadata in one dialect.
+    pub fn ddl(&mut self, dialect: DialectName) -> Vec<Json> {
+        let Some(db) = self.db() else { return Vec::new() };
+        let d: Box<dyn Dialect> = dialect_named(match dialect {
+            DialectName::Sqlite => "sqlite",
+            DialectName::Postgresql => "postgresql",
+            DialectName::Mysql => "mysql",
+        });
+        db.metadata
+            .sorted_tables()
+            .iter()
+            .map(|t| match d.visit_create_table(t) {
+                Ok(sql) => Json::String(sql.trim().to_string()),
+                Err(e) => json!({"error": {"type": "sqlalchemy.exc.CompileError", "message": e.0}}),
+            })
+            .collect()
     }
+
+    /// The tables for the Tables panel.
     pub fn tables(&mut self) -> Vec<TableView> {
-        Vec::new()
+        let Some(db) = self.db() else { return Vec::new() };
+        let d = crate::sqlalchemy::ddl::SqliteDialect;
+        db.metadata
+            .sorted_tables()
+            .iter()
+            .map(|t| {
+                let uniques: Vec<String> = t
+                    .constraints
+                    .borrow()
+                    .iter()
+                    .filter_map(|c| match c {
+                        crate::sqlalchemy::schema::Constraint::Unique { columns, .. } if columns.len() == 1 => Some(columns[0].clone()),
+                        _ => None,
+                    })
+                    .collect();
+                TableView {
+                    name: t.name.clone(),
+                    columns: t
+                        .columns
+                        .borrow()
+                        .iter()
+                        .map(|c| ColumnView {
+                            name: c.name(),
+                            sql_type: d.type_ddl(&c.ty).unwrap_or_else(|e| e.0),
+                            primary_key: c.primary_key.get(),
+                            nullable: c.nullable(),
+                            unique: uniques.contains(&c.name()),
+                            foreign_key: c.foreign_keys.first().map(|f| f.target.clone()),
+                        })
+                        .collect(),
+                    create_sql: d.visit_create_table(t).map(|s| s.trim().to_string()).unwrap_or_else(|e| e.0),
+                }
+            })
+            .collect()
     }
+
+    /// Rolls back and reads the database's schema and rows (the oracle's `schema` and `data`).
     pub fn inspect(&mut self) -> (Json, Json) {
-        (Json::Null, Json::Null)
+        let Some(db) = self.db() else { return (Json::Null, Json::Null) };
+        orm::rollback(&db.session);
+        self.log.take();
+        let engine = db.engine.clone();
+        let q = |sql: &str| engine.execute_unlogged(sql, &[]);
+        let rows_json = |rows: &[Vec<SqlValue>]| -> Json { Json::Array(rows.iter().map(|r| Json::Array(r.iter().map(sql_value_json).collect())).collect()) };
+        let master = match q("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY rowid") {
+            Ok(r) => r.rows,
+            Err(e) => return (json!({"error": {"type": "sqlite3.OperationalError", "message": e.message}}), Json::Null),
+        };
+        let mut tables = serde_json::Map::new();
+        let mut data = serde_json::Map::new();
+        for row in &master {
+            let (Some(SqlValue::Text(kind)), Some(SqlValue::Text(name))) = (row.first(), row.get(1)) else { continue };
+            if kind != "table" {
+                continue;
+            }
+            let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+            let pragma = |p: &str| q(&format!("PRAGMA {p}({quoted})")).map(|r| rows_json(&r.rows)).unwrap_or(Json::Array(vec![]));
+            tables.insert(
+                name.clone(),
+                json!({
+                    "table_info": pragma("table_info"),
+                    "foreign_key_list": pragma("foreign_key_list"),
+                    "index_list": pragma("index_list"),
+                }),
+            );
+            let rows = q(&format!("SELECT * FROM {quoted} ORDER BY rowid")).or_else(|_| q(&format!("SELECT * FROM {quoted}")));
+            data.insert(name.clone(), rows.map(|r| rows_json(&r.rows)).unwrap_or(Json::Array(vec![])));
+        }
+        (json!({"master": rows_json(&master), "tables": tables}), Json::Object(data))
     }
+
     pub fn export_database(&mut self) -> Option<Vec<u8>> {
-        None
+        self.db()?.engine.export().ok()
     }
+
     pub fn sqlite_version(&self) -> String {
-        String::new()
+        self.db().map(|d| d.engine.sqlite_version()).unwrap_or_default()
     }
 }

@@ -1,12 +1,74 @@
-//! How the interactive console reads input: statement splitting and completeness.
+//! How the interactive console reads input (`codeop.compile_command` in "single" mode): when a
+//! statement is complete, and how a pasted transcript splits into statements.
 
-/// Splits console input into statements as the interactive interpreter reads it.
-pub fn split_statements(text: &str) -> Vec<String> {
-    // Interim: one statement per non-blank line until the parser lands.
-    text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect()
+use super::parser::parse_module;
+
+/// True when `source` needs more lines: an open bracket, an unfinished triple-quoted string, a
+/// trailing backslash, or a block (a compound statement) not yet ended by a blank line.
+pub fn is_incomplete(source: &str) -> bool {
+    let trimmed = source.trim_end_matches('\n');
+    if trimmed.trim().is_empty() {
+        return false;
+    }
+    match parse_module(source) {
+        Err(e) => {
+            let m = e.msg.as_str();
+            m.ends_with("was never closed")
+                || m.starts_with("unterminated triple-quoted string")
+                || (m.starts_with("expected an indented block") && e.line as usize > trimmed.lines().count())
+                || trimmed.ends_with('\\')
+        }
+        Ok(module) => {
+            // A compound statement goes on until a blank line ends it.
+            let compound = module.body.iter().any(|s| {
+                use super::ast::StmtKind::*;
+                matches!(s.kind, If { .. } | While { .. } | For { .. } | Try { .. } | With { .. } | FunctionDef(_) | ClassDef(_) | Match { .. })
+            });
+            compound && !source.ends_with('\n')
+        }
+    }
 }
 
-/// True when `source` is an unfinished statement.
-pub fn is_incomplete(source: &str) -> bool {
-    source.trim_end().ends_with(':')
+/// Splits a transcript into statements exactly as the oracle's `split_statements` does.
+pub fn split_statements(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut buf: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        if buf.is_empty() && line.trim().is_empty() {
+            continue;
+        }
+        if buf.is_empty() && line.trim_start().starts_with('#') {
+            continue;
+        }
+        buf.push(line);
+        let source = buf.join("\n");
+        if !is_incomplete(&source) {
+            out.push(source);
+            buf.clear();
+        }
+    }
+    if !buf.is_empty() {
+        out.push(buf.join("\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_the_oracle() {
+        // The oracle's split of the tutorial's shell.txt ends with this block.
+        let text = "User.query.all()\nfor user in User.query.all():\n    print(user.username, user.role.name)\n\n";
+        assert_eq!(
+            split_statements(text),
+            vec!["User.query.all()".to_string(), "for user in User.query.all():\n    print(user.username, user.role.name)\n".to_string()]
+        );
+        assert_eq!(split_statements("x = (1,\n 2)\n# c\ny"), vec!["x = (1,\n 2)".to_string(), "y".to_string()]);
+        assert!(is_incomplete("def f():"));
+        assert!(is_incomplete("def f():\n    return 1"));
+        assert!(!is_incomplete("def f():\n    return 1\n"));
+        assert!(!is_incomplete("x = = 1"));
+    }
 }

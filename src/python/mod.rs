@@ -2,4 +2,14 @@
 //! standard-library modules projects use.
 
 pub mod ast;
+pub mod builtins;
 pub mod console;
+pub mod format;
+pub mod interp;
+pub mod lexer;
+pub mod parser;
+pub mod ops;
+pub mod scope;
+pub mod stdlib;
+pub mod traceback;
+pub mod value;

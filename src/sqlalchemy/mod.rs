@@ -1,2 +1,11 @@
 //! SQLAlchemy: types, schema objects, declarative mapping, relationships, DDL compilers,
 //! session and unit of work, queries and their SQL. Knows nothing of Flask.
+
+pub mod ddl;
+pub mod engine;
+pub mod module;
+pub mod orm;
+pub mod reserved;
+pub mod schema;
+pub mod sql;
+pub mod types;

@@ -1,0 +1,1792 @@
+//! The `builtins` module: builtin types and their methods, builtin functions, the exception
+//! hierarchy, and the descriptor types `property`, `staticmethod`, `classmethod`, `super`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::interp::{Interp, PyResult, Types};
+use super::value::*;
+
+/// Makes a builtin function value.
+pub fn func(name: &str, f: impl Fn(&mut Interp, Args) -> PyResult<Value> + 'static) -> Value {
+    Value::Builtin(Rc::new(Builtin { name: name.to_string(), owner: None, func: Box::new(f), binds: false }))
+}
+
+/// Makes a builtin method value (binds `self` on instance access).
+pub fn method(owner: &str, name: &str, f: impl Fn(&mut Interp, Args) -> PyResult<Value> + 'static) -> Value {
+    Value::Builtin(Rc::new(Builtin {
+        name: name.to_string(),
+        owner: Some(owner.to_string()),
+        func: Box::new(f),
+        binds: true,
+    }))
+}
+
+fn raw_class(name: &str, module: &str, bases: Vec<Rc<Class>>, builtin: Option<BuiltinType>) -> Rc<Class> {
+    let cls = Rc::new(Class {
+        name: name.to_string(),
+        qualname: name.to_string(),
+        module: module.to_string(),
+        bases: bases.clone(),
+        mro: RefCell::new(Vec::new()),
+        dict: RefCell::new(Dict::new()),
+        metaclass: None,
+        ext: RefCell::new(None),
+        builtin,
+        id: next_id(),
+    });
+    // Single inheritance chains only here: the MRO is the class then its base's MRO.
+    let mut mro = vec![cls.clone()];
+    if let Some(b) = bases.first() {
+        mro.extend(b.mro.borrow().iter().cloned());
+    }
+    *cls.mro.borrow_mut() = mro;
+    cls
+}
+
+/// Creates a natively implemented class with methods (single inheritance from `base`).
+pub fn native_class(interp: &Interp, name: &str, module: &str, base: Option<&Rc<Class>>, methods: Vec<(&str, Value)>) -> Rc<Class> {
+    let base = base.cloned().unwrap_or_else(|| interp.types.object.clone());
+    let builtin = base.builtin;
+    let cls = raw_class(name, module, vec![base], builtin);
+    {
+        let mut d = cls.dict.borrow_mut();
+        for (n, v) in methods {
+            d.set_str(n, v);
+        }
+    }
+    cls
+}
+
+/// A new instance of a native class carrying `payload`.
+pub fn new_native<T: 'static>(cls: &Rc<Class>, payload: T) -> Value {
+    let inst = Instance::new(cls.clone());
+    *inst.payload.borrow_mut() = Some(Rc::new(payload));
+    Value::Instance(Rc::new(inst))
+}
+
+/// The builtin types.
+pub fn make_types() -> Types {
+    let object = raw_class("object", "builtins", vec![], Some(BuiltinType::Object));
+    let t = |name: &str, b: BuiltinType| raw_class(name, "builtins", vec![object.clone()], Some(b));
+    let int = t("int", BuiltinType::Int);
+    let bool_ = raw_class("bool", "builtins", vec![int.clone()], Some(BuiltinType::Bool));
+    Types {
+        type_: t("type", BuiltinType::Type),
+        none: t("NoneType", BuiltinType::NoneType),
+        bool_,
+        int,
+        float: t("float", BuiltinType::Float),
+        str_: t("str", BuiltinType::Str),
+        bytes: t("bytes", BuiltinType::Bytes),
+        list: t("list", BuiltinType::List),
+        tuple: t("tuple", BuiltinType::Tuple),
+        dict: t("dict", BuiltinType::Dict),
+        set: t("set", BuiltinType::Set),
+        function: t("function", BuiltinType::Function),
+        builtin_function: t("builtin_function_or_method", BuiltinType::BuiltinFunction),
+        method: t("method", BuiltinType::Method),
+        module: t("module", BuiltinType::Module),
+        property: t("property", BuiltinType::Object),
+        staticmethod: t("staticmethod", BuiltinType::Object),
+        classmethod: t("classmethod", BuiltinType::Object),
+        iterator: t("iterator", BuiltinType::Object),
+        not_implemented: t("NotImplementedType", BuiltinType::Object),
+        ellipsis: t("ellipsis", BuiltinType::Object),
+        object,
+    }
+}
+
+/// The exception hierarchy (name, parent), as in CPython's builtins.
+const EXCEPTIONS: &[(&str, &str)] = &[
+    ("BaseException", ""),
+    ("SystemExit", "BaseException"),
+    ("KeyboardInterrupt", "BaseException"),
+    ("GeneratorExit", "BaseException"),
+    ("Exception", "BaseException"),
+    ("StopIteration", "Exception"),
+    ("ArithmeticError", "Exception"),
+    ("FloatingPointError", "ArithmeticError"),
+    ("OverflowError", "ArithmeticError"),
+    ("ZeroDivisionError", "ArithmeticError"),
+    ("AssertionError", "Exception"),
+    ("AttributeError", "Exception"),
+    ("BufferError", "Exception"),
+    ("EOFError", "Exception"),
+    ("ImportError", "Exception"),
+    ("ModuleNotFoundError", "ImportError"),
+    ("LookupError", "Exception"),
+    ("IndexError", "LookupError"),
+    ("KeyError", "LookupError"),
+    ("MemoryError", "Exception"),
+    ("NameError", "Exception"),
+    ("UnboundLocalError", "NameError"),
+    ("OSError", "Exception"),
+    ("FileNotFoundError", "OSError"),
+    ("PermissionError", "OSError"),
+    ("TimeoutError", "OSError"),
+    ("ReferenceError", "Exception"),
+    ("RuntimeError", "Exception"),
+    ("NotImplementedError", "RuntimeError"),
+    ("RecursionError", "RuntimeError"),
+    ("SyntaxError", "Exception"),
+    ("IndentationError", "SyntaxError"),
+    ("TabError", "IndentationError"),
+    ("SystemError", "Exception"),
+    ("TypeError", "Exception"),
+    ("ValueError", "Exception"),
+    ("UnicodeError", "ValueError"),
+    ("Warning", "Exception"),
+    ("UserWarning", "Warning"),
+    ("DeprecationWarning", "Warning"),
+    ("PendingDeprecationWarning", "Warning"),
+    ("SyntaxWarning", "Warning"),
+    ("RuntimeWarning", "Warning"),
+    ("FutureWarning", "Warning"),
+];
+
+fn exc_args(i: &Instance) -> Vec<Value> {
+    match i.dict.borrow().get_str("args") {
+        Some(Value::Tuple(t)) => (**t).clone(),
+        _ => vec![],
+    }
+}
+
+/// `str(exc)` of an exception instance without a `__str__` override.
+pub fn exception_str(interp: &mut Interp, exc: &Value) -> PyResult<String> {
+    let Value::Instance(i) = exc else { return interp.to_str(exc) };
+    if let Some(s) = i.class.lookup("__str__") {
+        let r = interp.call(&s, Args::new(vec![exc.clone()]))?;
+        return interp.to_str(&r);
+    }
+    let args = exc_args(i);
+    Ok(match args.len() {
+        0 => String::new(),
+        1 => {
+            if i.class.name == "KeyError" {
+                interp.repr(&args[0])?
+            } else {
+                interp.to_str(&args[0])?
+            }
+        }
+        _ => interp.repr(&Value::tuple(args))?,
+    })
+}
+
+fn arity(interp: &Interp, name: &str, args: &Args, min: usize, max: usize) -> PyResult<()> {
+    let n = args.pos.len();
+    if n < min || n > max {
+        let msg = if min == max {
+            if min == 1 {
+                format!("{name}() takes exactly one argument ({n} given)")
+            } else {
+                format!("{name} expected {min} arguments, got {n}")
+            }
+        } else if n < min {
+            format!("{name} expected at least {min} argument{}, got {n}", if min == 1 { "" } else { "s" })
+        } else {
+            format!("{name} expected at most {max} argument{}, got {n}", if max == 1 { "" } else { "s" })
+        };
+        return Err(interp.type_error(msg));
+    }
+    Ok(())
+}
+
+/// Converts a number to f64.
+pub fn to_f64(interp: &Interp, v: &Value) -> PyResult<f64> {
+    match v {
+        Value::Int(i) => Ok(*i as f64),
+        Value::Bool(b) => Ok(*b as i64 as f64),
+        Value::Float(f) => Ok(*f),
+        other => Err(interp.type_error(format!("must be real number, not {}", interp.type_name(other)))),
+    }
+}
+
+/// Converts an index-like value to i64.
+pub fn to_index(interp: &Interp, v: &Value) -> PyResult<i64> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        Value::Bool(b) => Ok(*b as i64),
+        other => Err(interp.type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            interp.type_name(other)
+        ))),
+    }
+}
+
+/// Data of a `property` object.
+pub struct PropertyData {
+    pub fget: Option<Value>,
+    pub fset: Option<Value>,
+    pub fdel: Option<Value>,
+}
+
+struct IteratorData {
+    items: Vec<Value>,
+    pos: std::cell::Cell<usize>,
+}
+
+/// An iterator object over precomputed items (generators run eagerly).
+pub fn make_iterator(interp: &Interp, items: Vec<Value>, _kind: &str) -> Value {
+    new_native(&interp.types.iterator, IteratorData { items, pos: std::cell::Cell::new(0) })
+}
+
+/// The remaining items of an iterator object made by [`make_iterator`], consuming them.
+pub fn iterator_items(v: &Value) -> Option<Vec<Value>> {
+    let d = v.payload::<IteratorData>()?;
+    let p = d.pos.get();
+    d.pos.set(d.items.len());
+    Some(d.items.get(p..).map(|s| s.to_vec()).unwrap_or_default())
+}
+
+struct SliceData {
+    lower: Value,
+    upper: Value,
+    step: Value,
+}
+
+/// A `slice` object.
+pub fn make_slice(interp: &Interp, lower: Value, upper: Value, step: Value) -> Value {
+    let cls = match interp.builtins.get("slice") {
+        Some(Value::Class(c)) => c,
+        _ => interp.types.object.clone(),
+    };
+    new_native(&cls, SliceData { lower, upper, step })
+}
+
+fn slice_indices(interp: &Interp, s: &SliceData, len: i64) -> PyResult<(i64, i64, i64)> {
+    let step = if s.step.is_none() { 1 } else { to_index(interp, &s.step)? };
+    if step == 0 {
+        return Err(interp.err("ValueError", "slice step cannot be zero"));
+    }
+    let norm = |v: &Value, default: i64, interp: &Interp| -> PyResult<i64> {
+        if v.is_none() {
+            return Ok(default);
+        }
+        let mut i = to_index(interp, v)?;
+        if i < 0 {
+            i += len;
+            if i < 0 {
+                i = if step < 0 { -1 } else { 0 };
+            }
+        } else if i >= len {
+            i = if step < 0 { len - 1 } else { len };
+        }
+        Ok(i)
+    };
+    let (dl, du) = if step < 0 { (len - 1, -1) } else { (0, len) };
+    let lo = norm(&s.lower, dl, interp)?;
+    let hi = if s.upper.is_none() { du } else { norm(&s.upper, du, interp)? };
+    Ok((lo, hi, step))
+}
+
+fn slice_pick<T: Clone>(items: &[T], lo: i64, hi: i64, step: i64) -> Vec<T> {
+    let mut out = Vec::new();
+    let mut i = lo;
+    while (step > 0 && i < hi) || (step < 0 && i > hi) {
+        if i >= 0 && (i as usize) < items.len() {
+            out.push(items[i as usize].clone());
+        }
+        i += step;
+    }
+    out
+}
+
+fn norm_index(interp: &Interp, key: &Value, len: usize, what: &str) -> PyResult<usize> {
+    let i = to_index(interp, key).map_err(|_| {
+        interp.type_error(format!("{what} indices must be integers or slices, not {}", interp.type_name(key)))
+    })?;
+    let j = if i < 0 { i + len as i64 } else { i };
+    if j < 0 || j >= len as i64 {
+        return Err(interp.err("IndexError", format!("{what} index out of range")));
+    }
+    Ok(j as usize)
+}
+
+/// `obj[key]`.
+pub fn getitem(interp: &mut Interp, obj: &Value, key: Value) -> PyResult<Value> {
+    let slice = key.payload::<SliceData>();
+    match obj {
+        Value::List(l) => {
+            let items = l.borrow();
+            if let Some(s) = slice {
+                let (lo, hi, st) = slice_indices(interp, &s, items.len() as i64)?;
+                return Ok(Value::list(slice_pick(&items, lo, hi, st)));
+            }
+            let i = norm_index(interp, &key, items.len(), "list")?;
+            Ok(items[i].clone())
+        }
+        Value::Tuple(t) => {
+            if let Some(s) = slice {
+                let (lo, hi, st) = slice_indices(interp, &s, t.len() as i64)?;
+                return Ok(Value::tuple(slice_pick(t, lo, hi, st)));
+            }
+            let i = norm_index(interp, &key, t.len(), "tuple")?;
+            Ok(t[i].clone())
+        }
+        Value::Str(s) => {
+            let chars: Vec<char> = s.chars().collect();
+            if let Some(sl) = slice {
+                let (lo, hi, st) = slice_indices(interp, &sl, chars.len() as i64)?;
+                return Ok(Value::str(&slice_pick(&chars, lo, hi, st).into_iter().collect::<String>()));
+            }
+            let i = norm_index(interp, &key, chars.len(), "string")?;
+            Ok(Value::str(&chars[i].to_string()))
+        }
+        Value::Bytes(b) => {
+            if let Some(sl) = slice {
+                let (lo, hi, st) = slice_indices(interp, &sl, b.len() as i64)?;
+                return Ok(Value::Bytes(Rc::from(slice_pick(b, lo, hi, st))));
+            }
+            let i = norm_index(interp, &key, b.len(), "index")?;
+            Ok(Value::Int(b[i] as i64))
+        }
+        Value::Dict(d) => {
+            if HashKey::of(&key).is_none() {
+                return Err(interp.type_error(format!("unhashable type: '{}'", interp.type_name(&key))));
+            }
+            let found = d.borrow().get(&key).cloned();
+            match found {
+                Some(v) => Ok(v),
+                None => {
+                    let cls = interp.exc_class("KeyError");
+                    Err(super::interp::PyErr { exc: interp.new_exception(&cls, vec![key]), traceback: vec![] })
+                }
+            }
+        }
+        Value::Instance(i) => match i.class.lookup("__getitem__") {
+            Some(f) => interp.call(&f, Args::new(vec![obj.clone(), key])),
+            None => Err(interp.type_error(format!("'{}' object is not subscriptable", i.class.name))),
+        },
+        Value::Class(c) => {
+            if let Some(f) = c.lookup("__class_getitem__") {
+                let f = match &f {
+                    Value::Instance(i) if Rc::ptr_eq(&i.class, &interp.types.classmethod) => {
+                        i.payload::<Value>().map(|p| (*p).clone()).unwrap_or(f.clone())
+                    }
+                    _ => f,
+                };
+                return interp.call(&f, Args::new(vec![obj.clone(), key]));
+            }
+            if c.builtin.is_some() && c.module == "builtins" {
+                // list[int], dict[str, int]: generic aliases; the origin serves our needs.
+                return Ok(obj.clone());
+            }
+            Err(interp.type_error(format!("type '{}' is not subscriptable", c.name)))
+        }
+        other => Err(interp.type_error(format!("'{}' object is not subscriptable", interp.type_name(other)))),
+    }
+}
+
+/// `obj[key] = v`.
+pub fn setitem(interp: &mut Interp, obj: &Value, key: Value, v: Value) -> PyResult<()> {
+    match obj {
+        Value::List(l) => {
+            let len = l.borrow().len();
+            let i = norm_index(interp, &key, len, "list assignment")?;
+            l.borrow_mut()[i] = v;
+            Ok(())
+        }
+        Value::Dict(d) => {
+            let ok = d.borrow_mut().insert(key.clone(), v);
+            if !ok {
+                return Err(interp.type_error(format!("unhashable type: '{}'", interp.type_name(&key))));
+            }
+            Ok(())
+        }
+        Value::Instance(i) => match i.class.lookup("__setitem__") {
+            Some(f) => interp.call(&f, Args::new(vec![obj.clone(), key, v])).map(|_| ()),
+            None => Err(interp.type_error(format!("'{}' object does not support item assignment", i.class.name))),
+        },
+        other => Err(interp.type_error(format!("'{}' object does not support item assignment", interp.type_name(other)))),
+    }
+}
+
+/// `del obj[key]`.
+pub fn delitem(interp: &mut Interp, obj: &Value, key: Value) -> PyResult<()> {
+    match obj {
+        Value::List(l) => {
+            let len = l.borrow().len();
+            let i = norm_index(interp, &key, len, "list assignment")?;
+            l.borrow_mut().remove(i);
+            Ok(())
+        }
+        Value::Dict(d) => {
+            if d.borrow_mut().remove(&key).is_none() {
+                let cls = interp.exc_class("KeyError");
+                return Err(super::interp::PyErr { exc: interp.new_exception(&cls, vec![key]), traceback: vec![] });
+            }
+            Ok(())
+        }
+        Value::Instance(i) => match i.class.lookup("__delitem__") {
+            Some(f) => interp.call(&f, Args::new(vec![obj.clone(), key])).map(|_| ()),
+            None => Err(interp.type_error(format!("'{}' object doesn't support item deletion", i.class.name))),
+        },
+        other => Err(interp.type_error(format!("'{}' object doesn't support item deletion", interp.type_name(other)))),
+    }
+}
+
+struct SuperData {
+    cls: Rc<Class>,
+    obj: Value,
+}
+
+/// A `super()` object: attribute lookup starts after `cls` in the MRO of `obj`'s type.
+pub fn make_super(interp: &Interp, cls: Rc<Class>, obj: Value) -> Value {
+    let scls = match interp.builtins.get("super") {
+        Some(Value::Class(c)) => c,
+        _ => interp.types.object.clone(),
+    };
+    new_native(&scls, SuperData { cls, obj })
+}
+
+fn super_getattr(interp: &mut Interp, s: &SuperData, name: &str) -> PyResult<Value> {
+    let start_type = match &s.obj {
+        Value::Class(c) => c.clone(),
+        other => interp.type_of(other),
+    };
+    let mro = start_type.mro.borrow().clone();
+    let pos = mro.iter().position(|c| c.id == s.cls.id).map(|p| p + 1).unwrap_or(mro.len());
+    for c in &mro[pos..] {
+        let found = c.dict.borrow().get_str(name).cloned();
+        if let Some(a) = found {
+            return match &a {
+                Value::Function(_) => match &s.obj {
+                    Value::Class(_) if name == "__init_subclass__" || name == "__new__" => {
+                        Ok(Value::BoundMethod(Rc::new((s.obj.clone(), a))))
+                    }
+                    Value::Class(_) => Ok(a),
+                    _ => Ok(Value::BoundMethod(Rc::new((s.obj.clone(), a)))),
+                },
+                Value::Builtin(b) if b.binds || name == "__init_subclass__" => Ok(Value::BoundMethod(Rc::new((s.obj.clone(), a.clone())))),
+                Value::Instance(i) if Rc::ptr_eq(&i.class, &interp.types.classmethod) => {
+                    let f = i.payload::<Value>().map(|p| (*p).clone()).unwrap_or(Value::None);
+                    let owner = match &s.obj {
+                        Value::Class(_) => s.obj.clone(),
+                        other => Value::Class(interp.type_of(other)),
+                    };
+                    Ok(Value::BoundMethod(Rc::new((owner, f))))
+                }
+                Value::Instance(i) if Rc::ptr_eq(&i.class, &interp.types.staticmethod) => {
+                    Ok(i.payload::<Value>().map(|p| (*p).clone()).unwrap_or(Value::None))
+                }
+                Value::Instance(i) => match i.class.lookup("__get__") {
+                    Some(get) => {
+                        let inst = if matches!(s.obj, Value::Class(_)) { Value::None } else { s.obj.clone() };
+                        interp.call(&get, Args::new(vec![a.clone(), inst, Value::Class(start_type.clone())]))
+                    }
+                    None => Ok(a.clone()),
+                },
+                _ => Ok(a),
+            };
+        }
+    }
+    Err(interp.err("AttributeError", format!("'super' object has no attribute '{name}'")))
+}
+
+fn self_str(interp: &Interp, args: &Args, owner: &str) -> PyResult<Rc<str>> {
+    match args.pos.first() {
+        Some(Value::Str(s)) => Ok(s.clone()),
+        _ => Err(interp.type_error(format!("descriptor requires a '{owner}' object"))),
+    }
+}
+
+fn str_arg(interp: &Interp, args: &Args, i: usize, fname: &str) -> PyResult<Option<Rc<str>>> {
+    match args.pos.get(i) {
+        None | Some(Value::None) => Ok(None),
+        Some(Value::Str(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(interp.type_error(format!("{fname} arg must be None or str, not {}", interp.type_name(other)))),
+    }
+}
+
+fn strip_chars(s: &str, chars: &Option<Rc<str>>, left: bool, right: bool) -> String {
+    let pred = |c: char| match chars {
+        Some(cs) => cs.contains(c),
+        None => c.is_whitespace(),
+    };
+    let mut t = s;
+    if left {
+        t = t.trim_start_matches(pred);
+    }
+    if right {
+        t = t.trim_end_matches(pred);
+    }
+    t.to_string()
+}
+
+fn str_methods(interp: &Interp) {
+    let cls = interp.types.str_.clone();
+    let mut d = cls.dict.borrow_mut();
+    let m = |name: &'static str, f: fn(&mut Interp, Rc<str>, &Args) -> PyResult<Value>| {
+        method("str", name, move |i, a| {
+            let s = self_str(i, &a, "str")?;
+            f(i, s, &a)
+        })
+    };
+    d.set_str("upper", m("upper", |_, s, _| Ok(Value::str(&s.to_uppercase()))));
+    d.set_str("lower", m("lower", |_, s, _| Ok(Value::str(&s.to_lowercase()))));
+    d.set_str("strip", m("strip", |i, s, a| Ok(Value::str(&strip_chars(&s, &str_arg(i, a, 1, "strip")?, true, true)))));
+    d.set_str("lstrip", m("lstrip", |i, s, a| Ok(Value::str(&strip_chars(&s, &str_arg(i, a, 1, "lstrip")?, true, false)))));
+    d.set_str("rstrip", m("rstrip", |i, s, a| Ok(Value::str(&strip_chars(&s, &str_arg(i, a, 1, "rstrip")?, false, true)))));
+    d.set_str("title", m("title", |_, s, _| {
+        let mut out = String::new();
+        let mut prev_cased = false;
+        for c in s.chars() {
+            if c.is_alphabetic() {
+                if prev_cased {
+                    out.extend(c.to_lowercase());
+                } else {
+                    out.extend(c.to_uppercase());
+                }
+                prev_cased = true;
+            } else {
+                out.push(c);
+                prev_cased = false;
+            }
+        }
+        Ok(Value::str(&out))
+    }));
+    d.set_str("capitalize", m("capitalize", |_, s, _| {
+        let mut cs = s.chars();
+        let out = match cs.next() {
+            Some(f) => f.to_uppercase().collect::<String>() + &cs.as_str().to_lowercase(),
+            None => String::new(),
+        };
+        Ok(Value::str(&out))
+    }));
+    d.set_str("split", m("split", |i, s, a| {
+        let mut a = a.clone();
+        let sep = a.arg(1, "sep").filter(|v| !v.is_none());
+        let maxsplit = a.arg(2, "maxsplit").map(|v| to_index(i, &v)).transpose()?.unwrap_or(-1);
+        let parts: Vec<Value> = match sep {
+            Some(Value::Str(sep)) => {
+                if sep.is_empty() {
+                    return Err(i.err("ValueError", "empty separator"));
+                }
+                if maxsplit >= 0 {
+                    s.splitn(maxsplit as usize + 1, &*sep).map(Value::str).collect()
+                } else {
+                    s.split(&*sep).map(Value::str).collect()
+                }
+            }
+            Some(other) => return Err(i.type_error(format!("must be str or None, not {}", i.type_name(&other)))),
+            None => {
+                let mut out = Vec::new();
+                let mut rest = s.trim_start();
+                while !rest.is_empty() {
+                    if maxsplit >= 0 && out.len() as i64 == maxsplit {
+                        out.push(Value::str(rest));
+                        break;
+                    }
+                    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                    out.push(Value::str(&rest[..end]));
+                    rest = rest[end..].trim_start();
+                }
+                out
+            }
+        };
+        Ok(Value::list(parts))
+    }));
+    d.set_str("rsplit", m("rsplit", |i, s, a| {
+        let sep = str_arg(i, a, 1, "rsplit")?;
+        let maxsplit = a.pos.get(2).map(|v| to_index(i, v)).transpose()?.unwrap_or(-1);
+        let parts: Vec<Value> = match sep {
+            Some(sep) if maxsplit >= 0 => {
+                let mut v: Vec<Value> = s.rsplitn(maxsplit as usize + 1, &*sep).map(Value::str).collect();
+                v.reverse();
+                v
+            }
+            Some(sep) => s.split(&*sep).map(Value::str).collect(),
+            None => s.split_whitespace().map(Value::str).collect(),
+        };
+        Ok(Value::list(parts))
+    }));
+    d.set_str("splitlines", m("splitlines", |_, s, _| Ok(Value::list(s.lines().map(Value::str).collect()))));
+    d.set_str("join", m("join", |i, s, a| {
+        let items = match a.pos.get(1) {
+            Some(v) => i.iterate(&v.clone())?,
+            None => return Err(i.type_error("str.join() takes exactly one argument (0 given)")),
+        };
+        let mut parts = Vec::with_capacity(items.len());
+        for (n, it) in items.iter().enumerate() {
+            match it {
+                Value::Str(t) => parts.push(t.to_string()),
+                other => {
+                    return Err(i.type_error(format!(
+                        "sequence item {n}: expected str instance, {} found",
+                        i.type_name(other)
+                    )))
+                }
+            }
+        }
+        Ok(Value::str(&parts.join(&s)))
+    }));
+    d.set_str("replace", m("replace", |i, s, a| {
+        let old = str_arg(i, a, 1, "replace")?.unwrap_or_else(|| Rc::from(""));
+        let new = str_arg(i, a, 2, "replace")?.unwrap_or_else(|| Rc::from(""));
+        let count = a.pos.get(3).map(|v| to_index(i, v)).transpose()?.unwrap_or(-1);
+        Ok(Value::str(&if count < 0 { s.replace(&*old, &new) } else { s.replacen(&*old, &new, count as usize) }))
+    }));
+    fn prefix_test(i: &mut Interp, s: &str, a: &Args, start: bool) -> PyResult<Value> {
+        let test = |p: &str| if start { s.starts_with(p) } else { s.ends_with(p) };
+        match a.pos.get(1) {
+            Some(Value::Str(p)) => Ok(Value::Bool(test(p))),
+            Some(Value::Tuple(t)) => Ok(Value::Bool(t.iter().any(|p| p.as_str().map(test).unwrap_or(false)))),
+            Some(other) => Err(i.type_error(format!(
+                "{} first arg must be str or a tuple of str, not {}",
+                if start { "startswith" } else { "endswith" },
+                i.type_name(other)
+            ))),
+            None => Err(i.type_error("startswith() takes at least 1 argument (0 given)")),
+        }
+    }
+    d.set_str("startswith", m("startswith", |i, s, a| prefix_test(i, &s, a, true)));
+    d.set_str("endswith", m("endswith", |i, s, a| prefix_test(i, &s, a, false)));
+    d.set_str("find", m("find", |i, s, a| {
+        let sub = str_arg(i, a, 1, "find")?.unwrap_or_else(|| Rc::from(""));
+        Ok(Value::Int(s.find(&*sub).map(|b| s[..b].chars().count() as i64).unwrap_or(-1)))
+    }));
+    d.set_str("index", m("index", |i, s, a| {
+        let sub = str_arg(i, a, 1, "index")?.unwrap_or_else(|| Rc::from(""));
+        match s.find(&*sub) {
+            Some(b) => Ok(Value::Int(s[..b].chars().count() as i64)),
+            None => Err(i.err("ValueError", "substring not found")),
+        }
+    }));
+    d.set_str("count", m("count", |i, s, a| {
+        let sub = str_arg(i, a, 1, "count")?.unwrap_or_else(|| Rc::from(""));
+        Ok(Value::Int(if sub.is_empty() { s.chars().count() as i64 + 1 } else { s.matches(&*sub).count() as i64 }))
+    }));
+    d.set_str("isdigit", m("isdigit", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())))));
+    d.set_str("isnumeric", m("isnumeric", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_numeric())))));
+    d.set_str("isalpha", m("isalpha", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphabetic())))));
+    d.set_str("isalnum", m("isalnum", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphanumeric())))));
+    d.set_str("isspace", m("isspace", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_whitespace())))));
+    d.set_str("isupper", m("isupper", |_, s, _| Ok(Value::Bool(s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase())))));
+    d.set_str("islower", m("islower", |_, s, _| Ok(Value::Bool(s.chars().any(|c| c.is_lowercase()) && !s.chars().any(|c| c.is_uppercase())))));
+    d.set_str("isidentifier", m("isidentifier", |_, s, _| {
+        let mut cs = s.chars();
+        Ok(Value::Bool(cs.next().map(|c| c == '_' || c.is_alphabetic()).unwrap_or(false) && cs.all(|c| c == '_' || c.is_alphanumeric())))
+    }));
+    d.set_str("zfill", m("zfill", |i, s, a| {
+        let w = a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0).max(0) as usize;
+        let n = s.chars().count();
+        if n >= w {
+            return Ok(Value::Str(s));
+        }
+        let (sign, rest) = if s.starts_with('-') || s.starts_with('+') { s.split_at(1) } else { ("", &*s) };
+        Ok(Value::str(&format!("{sign}{}{rest}", "0".repeat(w - n))))
+    }));
+    fn pad(i: &mut Interp, s: &str, a: &Args, how: char) -> PyResult<Value> {
+        let w = a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0).max(0) as usize;
+        let fill = match a.pos.get(2) {
+            Some(Value::Str(f)) => f.chars().next().unwrap_or(' '),
+            _ => ' ',
+        };
+        let n = s.chars().count();
+        if n >= w {
+            return Ok(Value::str(s));
+        }
+        let p = w - n;
+        let f = |k: usize| fill.to_string().repeat(k);
+        Ok(Value::str(&match how {
+            'l' => format!("{s}{}", f(p)),
+            'r' => format!("{}{s}", f(p)),
+            _ => {
+                let left = p / 2 + (p & w & 1);
+                format!("{}{s}{}", f(left), f(p - left))
+            }
+        }))
+    }
+    d.set_str("ljust", m("ljust", |i, s, a| pad(i, &s, a, 'l')));
+    d.set_str("rjust", m("rjust", |i, s, a| pad(i, &s, a, 'r')));
+    d.set_str("center", m("center", |i, s, a| pad(i, &s, a, 'c')));
+    d.set_str("swapcase", m("swapcase", |_, s, _| {
+        Ok(Value::str(&s.chars().map(|c| if c.is_uppercase() { c.to_lowercase().collect::<String>() } else { c.to_uppercase().collect() }).collect::<String>()))
+    }));
+    d.set_str("encode", m("encode", |_, s, _| Ok(Value::Bytes(Rc::from(s.as_bytes())))));
+    d.set_str("removeprefix", m("removeprefix", |i, s, a| {
+        let p = str_arg(i, a, 1, "removeprefix")?.unwrap_or_else(|| Rc::from(""));
+        Ok(Value::str(s.strip_prefix(&*p).unwrap_or(&s)))
+    }));
+    d.set_str("removesuffix", m("removesuffix", |i, s, a| {
+        let p = str_arg(i, a, 1, "removesuffix")?.unwrap_or_else(|| Rc::from(""));
+        Ok(Value::str(s.strip_suffix(&*p).unwrap_or(&s)))
+    }));
+    d.set_str("format", method("str", "format", |i, a| {
+        let s = self_str(i, &a, "str")?;
+        str_format(i, &s, &a.pos[1..], &a.kw)
+    }));
+    d.set_str("__new__", func("__new__", |i, a| {
+        match a.pos.get(1) {
+            None => Ok(Value::str("")),
+            Some(v) => Ok(Value::str(&i.to_str(&v.clone())?)),
+        }
+    }));
+}
+
+/// `str.format(*args, **kwargs)`.
+pub fn str_format(interp: &mut Interp, fmt: &str, args: &[Value], kw: &[(Rc<str>, Value)]) -> PyResult<Value> {
+    let mut out = String::new();
+    let chars: Vec<char> = fmt.chars().collect();
+    let mut i = 0;
+    let mut auto = 0usize;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '{' {
+            if chars.get(i + 1) == Some(&'{') {
+                out.push('{');
+                i += 2;
+                continue;
+            }
+            let mut depth = 1;
+            let mut j = i + 1;
+            while j < chars.len() && depth > 0 {
+                if chars[j] == '{' {
+                    depth += 1;
+                } else if chars[j] == '}' {
+                    depth -= 1;
+                }
+                j += 1;
+            }
+            if depth > 0 {
+                return Err(interp.err("ValueError", "expected '}' before end of string"));
+            }
+            let field: String = chars[i + 1..j - 1].iter().collect();
+            let (name_conv, spec) = match field.find(':') {
+                Some(p) => (field[..p].to_string(), field[p + 1..].to_string()),
+                None => (field.clone(), String::new()),
+            };
+            let (name, conv) = match name_conv.find('!') {
+                Some(p) => (name_conv[..p].to_string(), name_conv[p + 1..].chars().next()),
+                None => (name_conv, None),
+            };
+            let first_end = name.find(['.', '[']).unwrap_or(name.len());
+            let head = &name[..first_end];
+            let mut v = if head.is_empty() {
+                let v = args.get(auto).cloned().ok_or_else(|| interp.err("IndexError", format!("Replacement index {auto} out of range for positional args tuple")))?;
+                auto += 1;
+                v
+            } else if let Ok(n) = head.parse::<usize>() {
+                args.get(n).cloned().ok_or_else(|| interp.err("IndexError", format!("Replacement index {n} out of range for positional args tuple")))?
+            } else {
+                match kw.iter().find(|(k, _)| &**k == head) {
+                    Some((_, v)) => v.clone(),
+                    None => {
+                        let cls = interp.exc_class("KeyError");
+                        return Err(super::interp::PyErr { exc: interp.new_exception(&cls, vec![Value::str(head)]), traceback: vec![] });
+                    }
+                }
+            };
+            let mut rest = &name[first_end..];
+            while !rest.is_empty() {
+                if let Some(r) = rest.strip_prefix('.') {
+                    let end = r.find(['.', '[']).unwrap_or(r.len());
+                    v = interp.getattr(&v, &r[..end])?;
+                    rest = &r[end..];
+                } else if let Some(r) = rest.strip_prefix('[') {
+                    let end = r.find(']').unwrap_or(r.len());
+                    let key = &r[..end];
+                    let k = key.parse::<i64>().map(Value::Int).unwrap_or_else(|_| Value::str(key));
+                    v = interp.getitem(&v, k)?;
+                    rest = r.get(end + 1..).unwrap_or("");
+                } else {
+                    break;
+                }
+            }
+            let v = match conv {
+                Some('r') => Value::str(&interp.repr(&v)?),
+                Some('s') => Value::str(&interp.to_str(&v)?),
+                _ => v,
+            };
+            let spec = if spec.contains('{') {
+                match str_format(interp, &spec, args, kw)? {
+                    Value::Str(s) => s.to_string(),
+                    _ => spec,
+                }
+            } else {
+                spec
+            };
+            out.push_str(&interp.format_value(&v, &spec)?);
+            i = j;
+        } else if c == '}' {
+            if chars.get(i + 1) == Some(&'}') {
+                out.push('}');
+                i += 2;
+                continue;
+            }
+            return Err(interp.err("ValueError", "Single '}' encountered in format string"));
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    Ok(Value::str(&out))
+}
+
+fn self_list(interp: &Interp, a: &Args) -> PyResult<Rc<RefCell<Vec<Value>>>> {
+    match a.pos.first() {
+        Some(Value::List(l)) => Ok(l.clone()),
+        _ => Err(interp.type_error("descriptor requires a 'list' object")),
+    }
+}
+
+fn sort_values(interp: &mut Interp, items: &mut Vec<Value>, key: Option<Value>, reverse: bool) -> PyResult<()> {
+    let keys: Vec<Value> = match &key {
+        Some(k) if !k.is_none() => {
+            let mut ks = Vec::with_capacity(items.len());
+            for it in items.iter() {
+                ks.push(interp.call(k, Args::new(vec![it.clone()]))?);
+            }
+            ks
+        }
+        _ => items.clone(),
+    };
+    let mut idx: Vec<usize> = (0..items.len()).collect();
+    // Insertion-merge sort with fallible comparisons (stable, as Python's).
+    let mut err = None;
+    let mut sorted: Vec<usize> = Vec::with_capacity(idx.len());
+    for i in idx.drain(..) {
+        let mut lo = 0;
+        let mut hi = sorted.len();
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let less = if reverse {
+                super::ops::less_than(interp, &keys[sorted[mid]], &keys[i])
+            } else {
+                super::ops::less_than(interp, &keys[i], &keys[sorted[mid]])
+            };
+            match less {
+                Ok(true) => hi = mid,
+                Ok(false) => lo = mid + 1,
+                Err(e) => {
+                    err = Some(e);
+                    lo = hi;
+                }
+            }
+        }
+        sorted.insert(lo, i);
+    }
+    if let Some(e) = err {
+        return Err(e);
+    }
+    let new: Vec<Value> = sorted.into_iter().map(|i| items[i].clone()).collect();
+    *items = new;
+    Ok(())
+}
+
+fn list_methods(interp: &Interp) {
+    let cls = interp.types.list.clone();
+    let mut d = cls.dict.borrow_mut();
+    d.set_str("append", method("list", "append", |i, a| {
+        let l = self_list(i, &a)?;
+        let v = a.pos.get(1).cloned().ok_or_else(|| i.type_error("list.append() takes exactly one argument (0 given)"))?;
+        l.borrow_mut().push(v);
+        Ok(Value::None)
+    }));
+    d.set_str("extend", method("list", "extend", |i, a| {
+        let l = self_list(i, &a)?;
+        let items = i.iterate(&a.pos.get(1).cloned().unwrap_or(Value::None))?;
+        l.borrow_mut().extend(items);
+        Ok(Value::None)
+    }));
+    d.set_str("insert", method("list", "insert", |i, a| {
+        let l = self_list(i, &a)?;
+        let idx = to_index(i, a.pos.get(1).unwrap_or(&Value::Int(0)))?;
+        let v = a.pos.get(2).cloned().unwrap_or(Value::None);
+        let len = l.borrow().len() as i64;
+        let at = if idx < 0 { (idx + len).max(0) } else { idx.min(len) } as usize;
+        l.borrow_mut().insert(at, v);
+        Ok(Value::None)
+    }));
+    d.set_str("pop", method("list", "pop", |i, a| {
+        let l = self_list(i, &a)?;
+        let len = l.borrow().len();
+        if len == 0 {
+            return Err(i.err("IndexError", "pop from empty list"));
+        }
+        let idx = match a.pos.get(1) {
+            Some(v) => norm_index(i, v, len, "pop").map_err(|_| i.err("IndexError", "pop index out of range"))?,
+            None => len - 1,
+        };
+        let v = l.borrow_mut().remove(idx);
+        Ok(v)
+    }));
+    d.set_str("remove", method("list", "remove", |i, a| {
+        let l = self_list(i, &a)?;
+        let target = a.pos.get(1).cloned().unwrap_or(Value::None);
+        let items = l.borrow().clone();
+        for (n, x) in items.iter().enumerate() {
+            if x.is(&target) || i.eq(x, &target)? {
+                l.borrow_mut().remove(n);
+                return Ok(Value::None);
+            }
+        }
+        Err(i.err("ValueError", "list.remove(x): x not in list"))
+    }));
+    d.set_str("index", method("list", "index", |i, a| {
+        let l = self_list(i, &a)?;
+        let target = a.pos.get(1).cloned().unwrap_or(Value::None);
+        let items = l.borrow().clone();
+        for (n, x) in items.iter().enumerate() {
+            if x.is(&target) || i.eq(x, &target)? {
+                return Ok(Value::Int(n as i64));
+            }
+        }
+        let r = i.repr(&target)?;
+        Err(i.err("ValueError", format!("{r} is not in list")))
+    }));
+    d.set_str("count", method("list", "count", |i, a| {
+        let l = self_list(i, &a)?;
+        let target = a.pos.get(1).cloned().unwrap_or(Value::None);
+        let items = l.borrow().clone();
+        let mut n = 0;
+        for x in items.iter() {
+            if x.is(&target) || i.eq(x, &target)? {
+                n += 1;
+            }
+        }
+        Ok(Value::Int(n))
+    }));
+    d.set_str("reverse", method("list", "reverse", |i, a| {
+        self_list(i, &a)?.borrow_mut().reverse();
+        Ok(Value::None)
+    }));
+    d.set_str("clear", method("list", "clear", |i, a| {
+        self_list(i, &a)?.borrow_mut().clear();
+        Ok(Value::None)
+    }));
+    d.set_str("copy", method("list", "copy", |i, a| Ok(Value::list(self_list(i, &a)?.borrow().clone()))));
+    d.set_str("sort", method("list", "sort", |i, mut a| {
+        let l = self_list(i, &a)?;
+        let key = a.take_kw("key");
+        let reverse = match a.take_kw("reverse") {
+            Some(v) => i.truthy(&v)?,
+            None => false,
+        };
+        let mut items = l.borrow().clone();
+        sort_values(i, &mut items, key, reverse)?;
+        *l.borrow_mut() = items;
+        Ok(Value::None)
+    }));
+}
+
+fn self_dict(interp: &Interp, a: &Args) -> PyResult<Rc<RefCell<Dict>>> {
+    match a.pos.first() {
+        Some(Value::Dict(d)) => Ok(d.clone()),
+        _ => Err(interp.type_error("descriptor requires a 'dict' object")),
+    }
+}
+
+fn dict_methods(interp: &Interp) {
+    let cls = interp.types.dict.clone();
+    let mut d = cls.dict.borrow_mut();
+    d.set_str("get", method("dict", "get", |i, a| {
+        let dd = self_dict(i, &a)?;
+        let k = a.pos.get(1).cloned().unwrap_or(Value::None);
+        let found = dd.borrow().get(&k).cloned();
+        Ok(found.unwrap_or_else(|| a.pos.get(2).cloned().unwrap_or(Value::None)))
+    }));
+    d.set_str("keys", method("dict", "keys", |i, a| Ok(Value::list(self_dict(i, &a)?.borrow().keys()))));
+    d.set_str("values", method("dict", "values", |i, a| Ok(Value::list(self_dict(i, &a)?.borrow().values()))));
+    d.set_str("items", method("dict", "items", |i, a| {
+        let dd = self_dict(i, &a)?;
+        let items = dd.borrow().iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect();
+        Ok(Value::list(items))
+    }));
+    d.set_str("pop", method("dict", "pop", |i, a| {
+        let dd = self_dict(i, &a)?;
+        let k = a.pos.get(1).cloned().unwrap_or(Value::None);
+        let removed = dd.borrow_mut().remove(&k);
+        match (removed, a.pos.get(2)) {
+            (Some(v), _) => Ok(v),
+            (None, Some(default)) => Ok(default.clone()),
+            (None, None) => {
+                let cls = i.exc_class("KeyError");
+                Err(super::interp::PyErr { exc: i.new_exception(&cls, vec![k]), traceback: vec![] })
+            }
+        }
+    }));
+    d.set_str("setdefault", method("dict", "setdefault", |i, a| {
+        let dd = self_dict(i, &a)?;
+        let k = a.pos.get(1).cloned().unwrap_or(Value::None);
+        let existing = dd.borrow().get(&k).cloned();
+        if let Some(v) = existing {
+            return Ok(v);
+        }
+        let v = a.pos.get(2).cloned().unwrap_or(Value::None);
+        dd.borrow_mut().insert(k, v.clone());
+        Ok(v)
+    }));
+    d.set_str("update", method("dict", "update", |i, a| {
+        let dd = self_dict(i, &a)?;
+        if let Some(src) = a.pos.get(1) {
+            match src {
+                Value::Dict(s) => {
+                    let entries: Vec<(Value, Value)> = s.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    for (k, v) in entries {
+                        dd.borrow_mut().insert(k, v);
+                    }
+                }
+                other => {
+                    for pair in i.iterate(other)? {
+                        let kv = i.iterate(&pair)?;
+                        if kv.len() == 2 {
+                            let mut b = dd.borrow_mut();
+                            b.insert(kv[0].clone(), kv[1].clone());
+                        }
+                    }
+                }
+            }
+        }
+        for (k, v) in a.kw.iter() {
+            dd.borrow_mut().insert(Value::Str(k.clone()), v.clone());
+        }
+        Ok(Value::None)
+    }));
+    d.set_str("copy", method("dict", "copy", |i, a| Ok(Value::dict(self_dict(i, &a)?.borrow().clone()))));
+    d.set_str("clear", method("dict", "clear", |i, a| {
+        self_dict(i, &a)?.borrow_mut().clear();
+        Ok(Value::None)
+    }));
+}
+
+fn set_methods(interp: &Interp) {
+    let cls = interp.types.set.clone();
+    let mut d = cls.dict.borrow_mut();
+    fn self_set(interp: &Interp, a: &Args) -> PyResult<Rc<RefCell<Dict>>> {
+        match a.pos.first() {
+            Some(Value::Set(d)) => Ok(d.clone()),
+            _ => Err(interp.type_error("descriptor requires a 'set' object")),
+        }
+    }
+    d.set_str("add", method("set", "add", |i, a| {
+        let s = self_set(i, &a)?;
+        let v = a.pos.get(1).cloned().unwrap_or(Value::None);
+        let mut b = s.borrow_mut();
+        i.dict_insert(&mut b, v, Value::None)?;
+        Ok(Value::None)
+    }));
+    d.set_str("discard", method("set", "discard", |i, a| {
+        let s = self_set(i, &a)?;
+        s.borrow_mut().remove(&a.pos.get(1).cloned().unwrap_or(Value::None));
+        Ok(Value::None)
+    }));
+    d.set_str("remove", method("set", "remove", |i, a| {
+        let s = self_set(i, &a)?;
+        let k = a.pos.get(1).cloned().unwrap_or(Value::None);
+        if s.borrow_mut().remove(&k).is_none() {
+            let cls = i.exc_class("KeyError");
+            return Err(super::interp::PyErr { exc: i.new_exception(&cls, vec![k]), traceback: vec![] });
+        }
+        Ok(Value::None)
+    }));
+}
+
+fn collect_set(interp: &mut Interp, v: Option<&Value>) -> PyResult<Dict> {
+    let mut d = Dict::new();
+    if let Some(v) = v {
+        for x in interp.iterate(v)? {
+            interp.dict_insert(&mut d, x, Value::None)?;
+        }
+    }
+    Ok(d)
+}
+
+fn parse_int(interp: &Interp, s: &str, base: u32) -> PyResult<Value> {
+    let t = s.trim().replace('_', "");
+    let (neg, digits) = match t.strip_prefix('-') {
+        Some(r) => (true, r.to_string()),
+        None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
+    };
+    match i64::from_str_radix(&digits, base) {
+        Ok(v) if !digits.is_empty() => Ok(Value::Int(if neg { -v } else { v })),
+        _ => Err(interp.err(
+            "ValueError",
+            format!("invalid literal for int() with base {base}: {}", super::format::str_repr(s)),
+        )),
+    }
+}
+
+fn minmax(interp: &mut Interp, mut a: Args, name: &str, want_less: bool) -> PyResult<Value> {
+    let key = a.take_kw("key");
+    let default = a.take_kw("default");
+    let items = if a.pos.len() == 1 { interp.iterate(&a.pos[0].clone())? } else { a.pos.clone() };
+    if items.is_empty() {
+        return match default {
+            Some(d) => Ok(d),
+            None => Err(interp.err("ValueError", format!("{name}() arg is an empty sequence"))),
+        };
+    }
+    let mut best = items[0].clone();
+    let mut best_key = match &key {
+        Some(k) => interp.call(k, Args::new(vec![best.clone()]))?,
+        None => best.clone(),
+    };
+    for it in items.into_iter().skip(1) {
+        let k = match &key {
+            Some(kf) => interp.call(kf, Args::new(vec![it.clone()]))?,
+            None => it.clone(),
+        };
+        let better = if want_less { super::ops::less_than(interp, &k, &best_key)? } else { super::ops::less_than(interp, &best_key, &k)? };
+        if better {
+            best = it;
+            best_key = k;
+        }
+    }
+    Ok(best)
+}
+
+/// Installs the builtin functions, types and exceptions into `interp.builtins`.
+pub fn install(interp: &mut Interp) {
+    str_methods(interp);
+    list_methods(interp);
+    dict_methods(interp);
+    set_methods(interp);
+    let t = &interp.types;
+    let b = interp.builtins.clone();
+    for (name, cls) in [
+        ("object", &t.object),
+        ("type", &t.type_),
+        ("int", &t.int),
+        ("float", &t.float),
+        ("str", &t.str_),
+        ("bool", &t.bool_),
+        ("bytes", &t.bytes),
+        ("list", &t.list),
+        ("tuple", &t.tuple),
+        ("dict", &t.dict),
+        ("set", &t.set),
+        ("property", &t.property),
+        ("staticmethod", &t.staticmethod),
+        ("classmethod", &t.classmethod),
+    ] {
+        b.set(name, Value::Class(cls.clone()));
+    }
+    b.set("frozenset", Value::Class(t.set.clone()));
+
+    // Constructors of builtin types (`__new__` receives the class first).
+    let ctor = |cls: &Rc<Class>, f: fn(&mut Interp, Args) -> PyResult<Value>| {
+        cls.dict.borrow_mut().set_str("__new__", func("__new__", move |i, mut a| {
+            if !a.pos.is_empty() {
+                a.pos.remove(0);
+            }
+            f(i, a)
+        }));
+    };
+    ctor(&t.int, |i, a| match a.pos.first() {
+        None => Ok(Value::Int(0)),
+        Some(Value::Int(n)) => Ok(Value::Int(*n)),
+        Some(Value::Bool(b)) => Ok(Value::Int(*b as i64)),
+        Some(Value::Float(f)) => {
+            if !f.is_finite() {
+                return Err(i.err("ValueError", "cannot convert float NaN to integer"));
+            }
+            Ok(Value::Int(f.trunc() as i64))
+        }
+        Some(Value::Str(s)) => {
+            let base = a.pos.get(1).map(|b| to_index(i, b)).transpose()?.unwrap_or(10) as u32;
+            parse_int(i, s, base)
+        }
+        Some(other) => {
+            let o = other.clone();
+            if let Value::Instance(inst) = &o {
+                if let Some(f) = inst.class.lookup("__int__") {
+                    return i.call(&f, Args::new(vec![o.clone()]));
+                }
+            }
+            Err(i.type_error(format!(
+                "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                i.type_name(&o)
+            )))
+        }
+    });
+    ctor(&t.float, |i, a| match a.pos.first() {
+        None => Ok(Value::Float(0.0)),
+        Some(Value::Str(s)) => {
+            let t = s.trim().to_lowercase();
+            let v = match t.as_str() {
+                "inf" | "+inf" | "infinity" => Some(f64::INFINITY),
+                "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
+                "nan" => Some(f64::NAN),
+                _ => t.replace('_', "").parse::<f64>().ok(),
+            };
+            v.map(Value::Float).ok_or_else(|| i.err("ValueError", format!("could not convert string to float: {}", super::format::str_repr(s))))
+        }
+        Some(v) => Ok(Value::Float(to_f64(i, v)?)),
+    });
+    ctor(&t.bool_, |i, a| match a.pos.first() {
+        None => Ok(Value::Bool(false)),
+        Some(v) => Ok(Value::Bool(i.truthy(&v.clone())?)),
+    });
+    ctor(&t.list, |i, a| match a.pos.first() {
+        None => Ok(Value::list(vec![])),
+        Some(v) => Ok(Value::list(i.iterate(&v.clone())?)),
+    });
+    ctor(&t.tuple, |i, a| match a.pos.first() {
+        None => Ok(Value::tuple(vec![])),
+        Some(v) => Ok(Value::tuple(i.iterate(&v.clone())?)),
+    });
+    ctor(&t.set, |i, a| Ok(Value::Set(Rc::new(RefCell::new(collect_set(i, a.pos.first())?)))));
+    ctor(&t.dict, |i, a| {
+        let mut d = Dict::new();
+        if let Some(src) = a.pos.first() {
+            match src {
+                Value::Dict(s) => d = s.borrow().clone(),
+                other => {
+                    for pair in i.iterate(&other.clone())? {
+                        let kv = i.iterate(&pair)?;
+                        if kv.len() != 2 {
+                            return Err(i.err("ValueError", format!("dictionary update sequence element #0 has length {}; 2 is required", kv.len())));
+                        }
+                        i.dict_insert(&mut d, kv[0].clone(), kv[1].clone())?;
+                    }
+                }
+            }
+        }
+        for (k, v) in a.kw {
+            d.insert(Value::Str(k), v);
+        }
+        Ok(Value::dict(d))
+    });
+    ctor(&t.bytes, |i, a| match a.pos.first() {
+        None => Ok(Value::Bytes(Rc::from(Vec::new()))),
+        Some(Value::Str(s)) => Ok(Value::Bytes(Rc::from(s.as_bytes()))),
+        Some(Value::Int(n)) => Ok(Value::Bytes(Rc::from(vec![0u8; (*n).max(0) as usize]))),
+        Some(v) => {
+            let items = i.iterate(&v.clone())?;
+            let mut out = Vec::new();
+            for x in items {
+                out.push(to_index(i, &x)? as u8);
+            }
+            Ok(Value::Bytes(Rc::from(out)))
+        }
+    });
+    // object / type
+    t.object.dict.borrow_mut().set_str("__init__", method("object", "__init__", |_, _| Ok(Value::None)));
+    t.object.dict.borrow_mut().set_str("__new__", func("__new__", |i, a| match a.pos.first() {
+        Some(Value::Class(c)) => {
+            if c.builtin == Some(BuiltinType::BaseException) {
+                return Ok(i.new_exception(c, a.pos[1..].to_vec()));
+            }
+            Ok(Value::Instance(Rc::new(Instance::new(c.clone()))))
+        }
+        _ => Err(i.type_error("object.__new__(X): X is not a type object")),
+    }));
+    t.object.dict.borrow_mut().set_str("__setattr__", method("object", "__setattr__", |i, a| {
+        if a.pos.len() != 3 {
+            return Err(i.type_error("expected 2 arguments"));
+        }
+        let name = a.pos[1].as_str().unwrap_or("").to_string();
+        i.object_setattr(&a.pos[0], &name, a.pos[2].clone())?;
+        Ok(Value::None)
+    }));
+    t.object.dict.borrow_mut().set_str("__init_subclass__", func("__init_subclass__", |i, a| {
+        if let Some((k, _)) = a.kw.first() {
+            let _ = k;
+            return Err(i.type_error(format!(
+                "{}.__init_subclass__() takes no keyword arguments",
+                "object"
+            )));
+        }
+        Ok(Value::None)
+    }));
+
+    // property / staticmethod / classmethod
+    let prop = t.property.clone();
+    prop.dict.borrow_mut().set_str("__new__", func("__new__", |i, mut a| {
+        let fget = a.arg(1, "fget").filter(|v| !v.is_none());
+        let fset = a.arg(2, "fset").filter(|v| !v.is_none());
+        let fdel = a.arg(3, "fdel").filter(|v| !v.is_none());
+        Ok(new_native(&i.types.property, PropertyData { fget, fset, fdel }))
+    }));
+    prop.dict.borrow_mut().set_str("__get__", method("property", "__get__", |i, a| {
+        let p = a.pos[0].payload::<PropertyData>().ok_or_else(|| i.type_error("bad property"))?;
+        let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+        if obj.is_none() {
+            return Ok(a.pos[0].clone());
+        }
+        match &p.fget {
+            Some(f) => i.call(f, Args::new(vec![obj])),
+            None => Err(i.err("AttributeError", "property has no getter")),
+        }
+    }));
+    prop.dict.borrow_mut().set_str("__set__", method("property", "__set__", |i, a| {
+        let p = a.pos[0].payload::<PropertyData>().ok_or_else(|| i.type_error("bad property"))?;
+        match &p.fset {
+            Some(f) => i.call(f, Args::new(vec![a.pos[1].clone(), a.pos[2].clone()])),
+            None => {
+                let name = match &p.fget {
+                    Some(Value::Function(f)) => f.name.clone(),
+                    _ => "?".into(),
+                };
+                let tn = i.type_name(&a.pos[1]);
+                Err(i.err("AttributeError", format!("property '{name}' of '{tn}' object has no setter")))
+            }
+        }
+    }));
+    for (name, which) in [("setter", 1), ("getter", 0), ("deleter", 2)] {
+        prop.dict.borrow_mut().set_str(name, method("property", name, move |i, a| {
+            let p = a.pos[0].payload::<PropertyData>().ok_or_else(|| i.type_error("bad property"))?;
+            let f = a.pos.get(1).cloned();
+            let (mut g, mut s, mut d) = (p.fget.clone(), p.fset.clone(), p.fdel.clone());
+            match which {
+                0 => g = f,
+                1 => s = f,
+                _ => d = f,
+            }
+            Ok(new_native(&i.types.property, PropertyData { fget: g, fset: s, fdel: d }))
+        }));
+    }
+    for cls in [t.staticmethod.clone(), t.classmethod.clone()] {
+        let c2 = cls.clone();
+        cls.dict.borrow_mut().set_str("__new__", func("__new__", move |i, a| {
+            let f = a.pos.get(1).cloned().ok_or_else(|| i.type_error(format!("{} expected 1 argument, got 0", c2.name)))?;
+            Ok(new_native(&c2, f))
+        }));
+    }
+    // iterator
+    t.iterator.dict.borrow_mut().set_str("__next__", method("iterator", "__next__", |i, a| {
+        let d = a.pos[0].payload::<IteratorData>().ok_or_else(|| i.type_error("not an iterator"))?;
+        let p = d.pos.get();
+        match d.items.get(p) {
+            Some(v) => {
+                d.pos.set(p + 1);
+                Ok(v.clone())
+            }
+            None => Err(i.err("StopIteration", "")),
+        }
+    }));
+    t.iterator.dict.borrow_mut().set_str("__iter__", method("iterator", "__iter__", |_, a| Ok(a.pos[0].clone())));
+
+    // Exceptions.
+    let mut classes: Vec<(String, Rc<Class>)> = Vec::new();
+    for (name, parent) in EXCEPTIONS {
+        let base = if parent.is_empty() {
+            interp.types.object.clone()
+        } else {
+            classes.iter().find(|(n, _)| n == parent).map(|(_, c)| c.clone()).unwrap_or(interp.types.object.clone())
+        };
+        let cls = raw_class(name, "builtins", vec![base], Some(BuiltinType::BaseException));
+        classes.push((name.to_string(), cls));
+    }
+    if let Some((_, base_exc)) = classes.first() {
+        base_exc.dict.borrow_mut().set_str("__init__", method("BaseException", "__init__", |_, a| {
+            if let Some(Value::Instance(i)) = a.pos.first() {
+                i.dict.borrow_mut().set_str("args", Value::tuple(a.pos[1..].to_vec()));
+            }
+            Ok(Value::None)
+        }));
+        base_exc.dict.borrow_mut().set_str("with_traceback", method("BaseException", "with_traceback", |_, a| Ok(a.pos[0].clone())));
+    }
+    for (name, cls) in classes {
+        b.set(&name, Value::Class(cls.clone()));
+        interp.exception_classes.insert(name, cls);
+    }
+    b.set("EnvironmentError", b.get("OSError").unwrap_or(Value::None));
+    b.set("IOError", b.get("OSError").unwrap_or(Value::None));
+
+    // slice, super
+    let slice_cls = native_class(interp, "slice", "builtins", None, vec![]);
+    slice_cls.dict.borrow_mut().set_str("__new__", func("__new__", |i, a| {
+        let p: Vec<Value> = a.pos[1..].to_vec();
+        Ok(match p.len() {
+            1 => make_slice(i, Value::None, p[0].clone(), Value::None),
+            2 => make_slice(i, p[0].clone(), p[1].clone(), Value::None),
+            _ => make_slice(i, p.first().cloned().unwrap_or(Value::None), p.get(1).cloned().unwrap_or(Value::None), p.get(2).cloned().unwrap_or(Value::None)),
+        })
+    }));
+    b.set("slice", Value::Class(slice_cls));
+    let super_cls = native_class(interp, "super", "builtins", None, vec![]);
+    super_cls.dict.borrow_mut().set_str("__getattribute_native__", Value::None);
+    super_cls.dict.borrow_mut().set_str("__getattr__", method("super", "__getattr__", |i, a| {
+        let s = a.pos[0].payload::<SuperData>().ok_or_else(|| i.type_error("bad super"))?;
+        let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        super_getattr(i, &s, &name)
+    }));
+    super_cls.dict.borrow_mut().set_str("__new__", func("__new__", |i, a| {
+        match (a.pos.get(1), a.pos.get(2)) {
+            (Some(Value::Class(c)), Some(obj)) => Ok(make_super(i, c.clone(), obj.clone())),
+            _ => Err(i.err("RuntimeError", "super(): no arguments")),
+        }
+    }));
+    b.set("super", Value::Class(super_cls));
+
+    install_functions(interp);
+}
+
+fn install_functions(interp: &mut Interp) {
+    let b = interp.builtins.clone();
+    b.set("None", Value::None);
+    b.set("True", Value::Bool(true));
+    b.set("False", Value::Bool(false));
+    b.set("NotImplemented", Value::NotImplemented);
+    b.set("Ellipsis", Value::Ellipsis);
+    b.set("__name__", Value::str("builtins"));
+    b.set("print", func("print", |i, mut a| {
+        let sep = match a.take_kw("sep") {
+            Some(Value::Str(s)) => s.to_string(),
+            _ => " ".into(),
+        };
+        let end = match a.take_kw("end") {
+            Some(Value::Str(s)) => s.to_string(),
+            _ => "\n".into(),
+        };
+        a.take_kw("file");
+        a.take_kw("flush");
+        let mut parts = Vec::with_capacity(a.pos.len());
+        for v in &a.pos {
+            parts.push(i.to_str(v)?);
+        }
+        let line = parts.join(&sep);
+        i.stdout.push_str(&line);
+        i.stdout.push_str(&end);
+        Ok(Value::None)
+    }));
+    b.set("len", func("len", |i, a| {
+        arity(i, "len", &a, 1, 1)?;
+        len_of(i, &a.pos[0])
+    }));
+    b.set("repr", func("repr", |i, a| {
+        arity(i, "repr", &a, 1, 1)?;
+        Ok(Value::str(&i.repr(&a.pos[0])?))
+    }));
+    b.set("ascii", func("ascii", |i, a| {
+        arity(i, "ascii", &a, 1, 1)?;
+        Ok(Value::str(&super::format::ascii(&i.repr(&a.pos[0])?)))
+    }));
+    b.set("isinstance", func("isinstance", |i, a| {
+        arity(i, "isinstance", &a, 2, 2)?;
+        Ok(Value::Bool(class_check(i, &a.pos[1], &|c| i.isinstance(&a.pos[0], c))?))
+    }));
+    b.set("issubclass", func("issubclass", |i, a| {
+        arity(i, "issubclass", &a, 2, 2)?;
+        let Value::Class(sub) = &a.pos[0] else { return Err(i.type_error("issubclass() arg 1 must be a class")) };
+        Ok(Value::Bool(class_check(i, &a.pos[1], &|c| sub.is_subclass(c))?))
+    }));
+    b.set("hasattr", func("hasattr", |i, a| {
+        arity(i, "hasattr", &a, 2, 2)?;
+        let name = a.pos[1].as_str().ok_or_else(|| i.type_error("attribute name must be string"))?.to_string();
+        match i.getattr_opt(&a.pos[0], &name) {
+            Ok(v) => Ok(Value::Bool(v.is_some())),
+            Err(e) if i.err_is(&e, "AttributeError") => Ok(Value::Bool(false)),
+            Err(e) => Err(e),
+        }
+    }));
+    b.set("getattr", func("getattr", |i, a| {
+        arity(i, "getattr", &a, 2, 3)?;
+        let name = a.pos[1].as_str().ok_or_else(|| i.type_error("attribute name must be string"))?.to_string();
+        match (i.getattr(&a.pos[0], &name), a.pos.get(2)) {
+            (Ok(v), _) => Ok(v),
+            (Err(e), Some(d)) if i.err_is(&e, "AttributeError") => Ok(d.clone()),
+            (Err(e), _) => Err(e),
+        }
+    }));
+    b.set("setattr", func("setattr", |i, a| {
+        arity(i, "setattr", &a, 3, 3)?;
+        let name = a.pos[1].as_str().ok_or_else(|| i.type_error("attribute name must be string"))?.to_string();
+        i.setattr(&a.pos[0], &name, a.pos[2].clone())?;
+        Ok(Value::None)
+    }));
+    b.set("delattr", func("delattr", |i, a| {
+        arity(i, "delattr", &a, 2, 2)?;
+        let name = a.pos[1].as_str().unwrap_or("").to_string();
+        if let Value::Instance(inst) = &a.pos[0] {
+            inst.dict.borrow_mut().remove(&Value::str(&name));
+        }
+        Ok(Value::None)
+    }));
+    b.set("callable", func("callable", |i, a| {
+        arity(i, "callable", &a, 1, 1)?;
+        Ok(Value::Bool(match &a.pos[0] {
+            Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Class(_) => true,
+            Value::Instance(inst) => inst.class.lookup("__call__").is_some(),
+            _ => false,
+        }))
+    }));
+    b.set("id", func("id", |i, a| {
+        arity(i, "id", &a, 1, 1)?;
+        Ok(Value::Int(0x7f00_0000_0000 + (a.pos[0].id() as i64 & 0xff_ffff_ffff)))
+    }));
+    b.set("hash", func("hash", |i, a| {
+        arity(i, "hash", &a, 1, 1)?;
+        match HashKey::of(&a.pos[0]) {
+            Some(HashKey::Int(n)) => Ok(Value::Int(n)),
+            Some(k) => {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                k.hash(&mut h);
+                Ok(Value::Int(h.finish() as i64 >> 1))
+            }
+            None => Err(i.type_error(format!("unhashable type: '{}'", i.type_name(&a.pos[0])))),
+        }
+    }));
+    b.set("abs", func("abs", |i, a| {
+        arity(i, "abs", &a, 1, 1)?;
+        match &a.pos[0] {
+            Value::Int(n) => Ok(Value::Int(n.abs())),
+            Value::Bool(b) => Ok(Value::Int(*b as i64)),
+            Value::Float(f) => Ok(Value::Float(f.abs())),
+            other => Err(i.type_error(format!("bad operand type for abs(): '{}'", i.type_name(other)))),
+        }
+    }));
+    b.set("round", func("round", |i, a| {
+        arity(i, "round", &a, 1, 2)?;
+        let x = to_f64(i, &a.pos[0])?;
+        match a.pos.get(1).filter(|v| !v.is_none()) {
+            None => {
+                if let Value::Int(n) = a.pos[0] {
+                    return Ok(Value::Int(n));
+                }
+                let r = x.round();
+                let r = if (x - x.trunc()).abs() == 0.5 { 2.0 * (x / 2.0).round() } else { r };
+                Ok(Value::Int(r as i64))
+            }
+            Some(nd) => {
+                let nd = to_index(i, nd)?;
+                if let Value::Int(n) = a.pos[0] {
+                    return Ok(Value::Int(n));
+                }
+                let s = format!("{:.*}", nd.max(0) as usize, x);
+                Ok(Value::Float(s.parse().unwrap_or(x)))
+            }
+        }
+    }));
+    b.set("divmod", func("divmod", |i, a| {
+        arity(i, "divmod", &a, 2, 2)?;
+        let q = i.binop(super::ast::BinOp::FloorDiv, a.pos[0].clone(), a.pos[1].clone())?;
+        let r = i.binop(super::ast::BinOp::Mod, a.pos[0].clone(), a.pos[1].clone())?;
+        Ok(Value::tuple(vec![q, r]))
+    }));
+    b.set("pow", func("pow", |i, a| {
+        arity(i, "pow", &a, 2, 3)?;
+        i.binop(super::ast::BinOp::Pow, a.pos[0].clone(), a.pos[1].clone())
+    }));
+    b.set("chr", func("chr", |i, a| {
+        arity(i, "chr", &a, 1, 1)?;
+        let n = to_index(i, &a.pos[0])?;
+        char::from_u32(n as u32).map(|c| Value::str(&c.to_string())).ok_or_else(|| i.err("ValueError", "chr() arg not in range(0x110000)"))
+    }));
+    b.set("ord", func("ord", |i, a| {
+        arity(i, "ord", &a, 1, 1)?;
+        match &a.pos[0] {
+            Value::Str(s) if s.chars().count() == 1 => Ok(Value::Int(s.chars().next().map(|c| c as i64).unwrap_or(0))),
+            Value::Str(s) => Err(i.type_error(format!("ord() expected a character, but string of length {} found", s.chars().count()))),
+            other => Err(i.type_error(format!("ord() expected string of length 1, but {} found", i.type_name(other)))),
+        }
+    }));
+    b.set("range", func("range", |i, a| {
+        arity(i, "range", &a, 1, 3)?;
+        let n: Vec<i64> = a.pos.iter().map(|v| to_index(i, v)).collect::<PyResult<_>>()?;
+        let (start, stop, step) = match n.len() {
+            1 => (0, n[0], 1),
+            2 => (n[0], n[1], 1),
+            _ => (n[0], n[1], n[2]),
+        };
+        if step == 0 {
+            return Err(i.err("ValueError", "range() arg 3 must not be zero"));
+        }
+        let count = if step > 0 { (stop - start + step - 1) / step } else { (start - stop - step - 1) / -step };
+        if count > 10_000_000 {
+            return Err(i.err("MemoryError", "range too large for the playground"));
+        }
+        let mut out = Vec::with_capacity(count.max(0) as usize);
+        let mut x = start;
+        while (step > 0 && x < stop) || (step < 0 && x > stop) {
+            out.push(Value::Int(x));
+            x += step;
+        }
+        Ok(Value::list(out))
+    }));
+    b.set("enumerate", func("enumerate", |i, mut a| {
+        let start = match a.take_kw("start") {
+            Some(v) => to_index(i, &v)?,
+            None => a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0),
+        };
+        let items = i.iterate(&a.pos.first().cloned().unwrap_or(Value::None))?;
+        let out = items.into_iter().enumerate().map(|(n, v)| Value::tuple(vec![Value::Int(n as i64 + start), v])).collect();
+        Ok(make_iterator(i, out, "enumerate"))
+    }));
+    b.set("zip", func("zip", |i, a| {
+        let mut lists = Vec::new();
+        for v in &a.pos {
+            lists.push(i.iterate(v)?);
+        }
+        let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
+        let out = (0..n).map(|k| Value::tuple(lists.iter().map(|l| l[k].clone()).collect())).collect();
+        Ok(make_iterator(i, out, "zip"))
+    }));
+    b.set("map", func("map", |i, a| {
+        if a.pos.len() < 2 {
+            return Err(i.type_error("map() must have at least two arguments."));
+        }
+        let f = a.pos[0].clone();
+        let mut lists = Vec::new();
+        for v in &a.pos[1..] {
+            lists.push(i.iterate(v)?);
+        }
+        let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
+        let mut out = Vec::with_capacity(n);
+        for k in 0..n {
+            out.push(i.call(&f, Args::new(lists.iter().map(|l| l[k].clone()).collect()))?);
+        }
+        Ok(make_iterator(i, out, "map"))
+    }));
+    b.set("filter", func("filter", |i, a| {
+        arity(i, "filter", &a, 2, 2)?;
+        let f = a.pos[0].clone();
+        let mut out = Vec::new();
+        for x in i.iterate(&a.pos[1])? {
+            let keep = if f.is_none() { x.clone() } else { i.call(&f, Args::new(vec![x.clone()]))? };
+            if i.truthy(&keep)? {
+                out.push(x);
+            }
+        }
+        Ok(make_iterator(i, out, "filter"))
+    }));
+    b.set("sorted", func("sorted", |i, mut a| {
+        let key = a.take_kw("key");
+        let reverse = match a.take_kw("reverse") {
+            Some(v) => i.truthy(&v)?,
+            None => false,
+        };
+        arity(i, "sorted", &a, 1, 1)?;
+        let mut items = i.iterate(&a.pos[0])?;
+        sort_values(i, &mut items, key, reverse)?;
+        Ok(Value::list(items))
+    }));
+    b.set("reversed", func("reversed", |i, a| {
+        arity(i, "reversed", &a, 1, 1)?;
+        let mut items = i.iterate(&a.pos[0])?;
+        items.reverse();
+        Ok(make_iterator(i, items, "reversed"))
+    }));
+    b.set("iter", func("iter", |i, a| {
+        arity(i, "iter", &a, 1, 1)?;
+        if a.pos[0].payload::<IteratorData>().is_some() {
+            return Ok(a.pos[0].clone());
+        }
+        let items = i.iterate(&a.pos[0])?;
+        Ok(make_iterator(i, items, "iterator"))
+    }));
+    b.set("next", func("next", |i, a| {
+        arity(i, "next", &a, 1, 2)?;
+        let it = a.pos[0].clone();
+        let nextf = i.getattr(&it, "__next__").map_err(|_| i.type_error(format!("'{}' object is not an iterator", i.type_name(&it))))?;
+        match i.call(&nextf, Args::default()) {
+            Err(e) if i.err_is(&e, "StopIteration") && a.pos.len() == 2 => Ok(a.pos[1].clone()),
+            r => r,
+        }
+    }));
+    b.set("sum", func("sum", |i, mut a| {
+        let start = a.take_kw("start").or_else(|| a.pos.get(1).cloned()).unwrap_or(Value::Int(0));
+        let items = i.iterate(&a.pos.first().cloned().unwrap_or(Value::None))?;
+        let mut acc = start;
+        for x in items {
+            acc = i.binop(super::ast::BinOp::Add, acc, x)?;
+        }
+        Ok(acc)
+    }));
+    b.set("any", func("any", |i, a| {
+        arity(i, "any", &a, 1, 1)?;
+        for x in i.iterate(&a.pos[0])? {
+            if i.truthy(&x)? {
+                return Ok(Value::Bool(true));
+            }
+        }
+        Ok(Value::Bool(false))
+    }));
+    b.set("all", func("all", |i, a| {
+        arity(i, "all", &a, 1, 1)?;
+        for x in i.iterate(&a.pos[0])? {
+            if !i.truthy(&x)? {
+                return Ok(Value::Bool(false));
+            }
+        }
+        Ok(Value::Bool(true))
+    }));
+    b.set("min", func("min", |i, a| minmax(i, a, "min", true)));
+    b.set("max", func("max", |i, a| minmax(i, a, "max", false)));
+    b.set("format", func("format", |i, a| {
+        arity(i, "format", &a, 1, 2)?;
+        let spec = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        Ok(Value::str(&i.format_value(&a.pos[0], &spec)?))
+    }));
+    b.set("vars", func("vars", |i, a| {
+        arity(i, "vars", &a, 1, 1)?;
+        i.getattr(&a.pos[0], "__dict__")
+    }));
+    b.set("dir", func("dir", |i, a| {
+        let mut names: Vec<String> = match a.pos.first() {
+            Some(Value::Instance(inst)) => {
+                let mut n: Vec<String> = inst.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
+                for c in inst.class.mro.borrow().iter() {
+                    n.extend(c.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)));
+                }
+                n
+            }
+            Some(Value::Class(c)) => c.mro.borrow().iter().flat_map(|c| c.dict.borrow().keys()).filter_map(|k| k.as_str().map(str::to_string)).collect(),
+            Some(Value::Module(m)) => m.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect(),
+            Some(other) => i.type_of(other).dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect(),
+            None => vec![],
+        };
+        names.sort();
+        names.dedup();
+        Ok(Value::list(names.iter().map(|n| Value::str(n)).collect()))
+    }));
+    b.set("globals", func("globals", |i, _| Ok(Value::dict(Dict::new())).map(|v| { let _ = i; v })));
+    b.set("__import__", func("__import__", |i, a| {
+        let name = a.pos.first().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let m = i.import_module(&name)?;
+        let top = name.split('.').next().unwrap_or(&name).to_string();
+        if top != name {
+            return Ok(Value::Module(i.import_module(&top)?));
+        }
+        Ok(Value::Module(m))
+    }));
+    b.set("input", func("input", |i, _| Err(i.err("EOFError", "EOF when reading a line"))));
+    b.set("open", func("open", |i, a| {
+        let name = a.pos.first().map(|v| i.to_str(&v.clone())).transpose()?.unwrap_or_default();
+        let e = i.err("FileNotFoundError", format!("[Errno 2] No such file or directory: {}", super::format::str_repr(&name)));
+        Err(e)
+    }));
+    b.set("exit", func("exit", |i, _| Err(i.err("SystemExit", ""))));
+    b.set("quit", func("quit", |i, _| Err(i.err("SystemExit", ""))));
+}
+
+fn class_check(interp: &Interp, spec: &Value, test: &dyn Fn(&Rc<Class>) -> bool) -> PyResult<bool> {
+    match spec {
+        Value::Class(c) => Ok(test(c)),
+        Value::Tuple(items) => {
+            for it in items.iter() {
+                if class_check(interp, it, test)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        _ => Err(interp.type_error("isinstance() arg 2 must be a type, a tuple of types, or a union")),
+    }
+}
+
+/// `len(v)`.
+pub fn len_of(interp: &mut Interp, v: &Value) -> PyResult<Value> {
+    Ok(Value::Int(match v {
+        Value::Str(s) => s.chars().count() as i64,
+        Value::Bytes(b) => b.len() as i64,
+        Value::List(l) => l.borrow().len() as i64,
+        Value::Tuple(t) => t.len() as i64,
+        Value::Dict(d) | Value::Set(d) => d.borrow().len() as i64,
+        Value::Instance(i) => {
+            if let Some(d) = v.payload::<IteratorData>() {
+                let _ = d;
+                return Err(interp.type_error(format!("object of type '{}' has no len()", i.class.name)));
+            }
+            match i.class.lookup("__len__") {
+                Some(f) => return interp.call(&f, Args::new(vec![v.clone()])),
+                None => return Err(interp.type_error(format!("object of type '{}' has no len()", i.class.name))),
+            }
+        }
+        other => return Err(interp.type_error(format!("object of type '{}' has no len()", interp.type_name(other)))),
+    }))
+}

@@ -1,0 +1,550 @@
+//! Operators: arithmetic, comparison, membership, with the dunder-method protocol for
+//! instances (`__add__` / `__radd__`, `__eq__`, `__lt__`, `__contains__`, ...).
+
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+use super::ast::{BinOp, CmpOp, UnaryOp};
+use super::interp::{Interp, PyResult};
+use super::value::{Args, Value};
+
+fn dunder(op: BinOp) -> (&'static str, &'static str) {
+    match op {
+        BinOp::Add => ("__add__", "__radd__"),
+        BinOp::Sub => ("__sub__", "__rsub__"),
+        BinOp::Mult => ("__mul__", "__rmul__"),
+        BinOp::MatMult => ("__matmul__", "__rmatmul__"),
+        BinOp::Div => ("__truediv__", "__rtruediv__"),
+        BinOp::Mod => ("__mod__", "__rmod__"),
+        BinOp::Pow => ("__pow__", "__rpow__"),
+        BinOp::LShift => ("__lshift__", "__rlshift__"),
+        BinOp::RShift => ("__rshift__", "__rrshift__"),
+        BinOp::BitOr => ("__or__", "__ror__"),
+        BinOp::BitXor => ("__xor__", "__rxor__"),
+        BinOp::BitAnd => ("__and__", "__rand__"),
+        BinOp::FloorDiv => ("__floordiv__", "__rfloordiv__"),
+    }
+}
+
+fn call_dunder(interp: &mut Interp, obj: &Value, name: &str, other: &Value) -> PyResult<Option<Value>> {
+    let f = match obj {
+        Value::Instance(i) => i.class.lookup(name),
+        Value::Class(c) => c.metaclass.as_ref().and_then(|m| m.lookup(name)),
+        _ => None,
+    };
+    match f {
+        Some(f) => {
+            let r = interp.call(&f, Args::new(vec![obj.clone(), other.clone()]))?;
+            Ok(if matches!(r, Value::NotImplemented) { None } else { Some(r) })
+        }
+        None => Ok(None),
+    }
+}
+
+fn overflow(interp: &Interp) -> super::interp::PyErr {
+    interp.err("OverflowError", "integer result too large for the playground's 64-bit integers")
+}
+
+fn as_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Bool(b) => Some(*b as i64 as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+fn as_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(*i),
+        Value::Bool(b) => Some(*b as i64),
+        _ => None,
+    }
+}
+
+/// Python's floor modulo for floats.
+pub fn float_mod(a: f64, b: f64) -> f64 {
+    let m = a % b;
+    if m != 0.0 && ((m < 0.0) != (b < 0.0)) {
+        m + b
+    } else {
+        m
+    }
+}
+
+/// `l op r`.
+pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) -> PyResult<Value> {
+    // Lists extend in place for `+=`.
+    if inplace && op == BinOp::Add {
+        if let Value::List(a) = &l {
+            let items = interp.iterate(&r)?;
+            a.borrow_mut().extend(items);
+            return Ok(l);
+        }
+    }
+    if matches!(l, Value::Instance(_)) || matches!(r, Value::Instance(_)) || matches!(l, Value::Class(_)) || matches!(r, Value::Class(_)) {
+        let (name, rname) = dunder(op);
+        if inplace {
+            let iname = format!("__i{}", &name[2..]);
+            if let Some(v) = call_dunder(interp, &l, &iname, &r)? {
+                return Ok(v);
+            }
+        }
+        if let Some(v) = call_dunder(interp, &l, name, &r)? {
+            return Ok(v);
+        }
+        if let Some(v) = call_dunder(interp, &r, rname, &l)? {
+            return Ok(v);
+        }
+        return Err(unsupported(interp, op, &l, &r));
+    }
+    if let (Some(a), Some(b)) = (as_int(&l), as_int(&r)) {
+        return int_op(interp, op, a, b, &l, &r);
+    }
+    if let (Some(a), Some(b)) = (as_f64(&l), as_f64(&r)) {
+        return Ok(Value::Float(match op {
+            BinOp::Add => a + b,
+            BinOp::Sub => a - b,
+            BinOp::Mult => a * b,
+            BinOp::Div => {
+                if b == 0.0 {
+                    return Err(interp.err("ZeroDivisionError", "float division by zero"));
+                }
+                a / b
+            }
+            BinOp::FloorDiv => {
+                if b == 0.0 {
+                    return Err(interp.err("ZeroDivisionError", "float floor division by zero"));
+                }
+                (a / b).floor()
+            }
+            BinOp::Mod => {
+                if b == 0.0 {
+                    return Err(interp.err("ZeroDivisionError", "float modulo"));
+                }
+                float_mod(a, b)
+            }
+            BinOp::Pow => a.powf(b),
+            _ => return Err(unsupported(interp, op, &l, &r)),
+        }));
+    }
+    match (&l, &r, op) {
+        (Value::Str(a), Value::Str(b), BinOp::Add) => {
+            let mut s = String::with_capacity(a.len() + b.len());
+            s.push_str(a);
+            s.push_str(b);
+            Ok(Value::str(&s))
+        }
+        (Value::Str(_), _, BinOp::Mod) => super::format::percent_format(interp, &l, &r),
+        (Value::Str(a), _, BinOp::Mult) | (_, Value::Str(a), BinOp::Mult) if as_int(&l).or(as_int(&r)).is_some() => {
+            let n = as_int(&l).or(as_int(&r)).unwrap_or(0).max(0) as usize;
+            if a.len().saturating_mul(n) > 100_000_000 {
+                return Err(interp.err("MemoryError", ""));
+            }
+            Ok(Value::str(&a.repeat(n)))
+        }
+        (Value::Str(_), _, BinOp::Add) => Err(interp.type_error(format!(
+            "can only concatenate str (not \"{}\") to str",
+            interp.type_name(&r)
+        ))),
+        (Value::Bytes(a), Value::Bytes(b), BinOp::Add) => {
+            let mut v = a.to_vec();
+            v.extend_from_slice(b);
+            Ok(Value::Bytes(Rc::from(v)))
+        }
+        (Value::List(a), Value::List(b), BinOp::Add) => {
+            let mut v = a.borrow().clone();
+            v.extend(b.borrow().iter().cloned());
+            Ok(Value::list(v))
+        }
+        (Value::List(_), _, BinOp::Add) => Err(interp.type_error(format!(
+            "can only concatenate list (not \"{}\") to list",
+            interp.type_name(&r)
+        ))),
+        (Value::Tuple(a), Value::Tuple(b), BinOp::Add) => {
+            let mut v = (**a).clone();
+            v.extend(b.iter().cloned());
+            Ok(Value::tuple(v))
+        }
+        (Value::Tuple(_), _, BinOp::Add) => Err(interp.type_error(format!(
+            "can only concatenate tuple (not \"{}\") to tuple",
+            interp.type_name(&r)
+        ))),
+        (Value::List(a), _, BinOp::Mult) if as_int(&r).is_some() => {
+            let n = as_int(&r).unwrap_or(0).max(0) as usize;
+            let src = a.borrow();
+            let mut v = Vec::with_capacity(src.len() * n);
+            for _ in 0..n {
+                v.extend(src.iter().cloned());
+            }
+            Ok(Value::list(v))
+        }
+        (Value::Tuple(a), _, BinOp::Mult) if as_int(&r).is_some() => {
+            let n = as_int(&r).unwrap_or(0).max(0) as usize;
+            let mut v = Vec::with_capacity(a.len() * n);
+            for _ in 0..n {
+                v.extend(a.iter().cloned());
+            }
+            Ok(Value::tuple(v))
+        }
+        (Value::Dict(a), Value::Dict(b), BinOp::BitOr) => {
+            let mut d = a.borrow().clone();
+            for (k, v) in b.borrow().iter() {
+                d.insert(k.clone(), v.clone());
+            }
+            Ok(Value::dict(d))
+        }
+        (Value::Set(a), Value::Set(b), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) => {
+            let a = a.borrow();
+            let b = b.borrow();
+            let mut d = super::value::Dict::new();
+            match op {
+                BinOp::BitOr => {
+                    for k in a.keys().into_iter().chain(b.keys()) {
+                        d.insert(k, Value::None);
+                    }
+                }
+                BinOp::BitAnd => {
+                    for k in a.keys().into_iter().filter(|k| b.contains(k)) {
+                        d.insert(k, Value::None);
+                    }
+                }
+                BinOp::Sub => {
+                    for k in a.keys().into_iter().filter(|k| !b.contains(k)) {
+                        d.insert(k, Value::None);
+                    }
+                }
+                _ => {
+                    for k in a.keys().into_iter().filter(|k| !b.contains(k)).chain(b.keys().into_iter().filter(|k| !a.contains(k))) {
+                        d.insert(k, Value::None);
+                    }
+                }
+            }
+            Ok(Value::Set(Rc::new(std::cell::RefCell::new(d))))
+        }
+        _ => Err(unsupported(interp, op, &l, &r)),
+    }
+}
+
+fn unsupported(interp: &Interp, op: BinOp, l: &Value, r: &Value) -> super::interp::PyErr {
+    let sym = if op == BinOp::Pow { "** or pow()" } else { op.symbol() };
+    interp.type_error(format!(
+        "unsupported operand type(s) for {sym}: '{}' and '{}'",
+        interp.type_name(l),
+        interp.type_name(r)
+    ))
+}
+
+fn int_op(interp: &mut Interp, op: BinOp, a: i64, b: i64, l: &Value, r: &Value) -> PyResult<Value> {
+    let ov = || overflow(interp);
+    Ok(match op {
+        BinOp::Add => Value::Int(a.checked_add(b).ok_or_else(ov)?),
+        BinOp::Sub => Value::Int(a.checked_sub(b).ok_or_else(ov)?),
+        BinOp::Mult => Value::Int(a.checked_mul(b).ok_or_else(ov)?),
+        BinOp::Div => {
+            if b == 0 {
+                return Err(interp.err("ZeroDivisionError", "division by zero"));
+            }
+            Value::Float(a as f64 / b as f64)
+        }
+        BinOp::FloorDiv => {
+            if b == 0 {
+                return Err(interp.err("ZeroDivisionError", "integer division or modulo by zero"));
+            }
+            let q = a.checked_div(b).ok_or_else(ov)?;
+            Value::Int(if (a % b != 0) && ((a < 0) != (b < 0)) { q - 1 } else { q })
+        }
+        BinOp::Mod => {
+            if b == 0 {
+                return Err(interp.err("ZeroDivisionError", "integer division or modulo by zero"));
+            }
+            let m = a.checked_rem(b).ok_or_else(ov)?;
+            Value::Int(if m != 0 && ((m < 0) != (b < 0)) { m + b } else { m })
+        }
+        BinOp::Pow => {
+            if b < 0 {
+                Value::Float((a as f64).powf(b as f64))
+            } else {
+                let e = u32::try_from(b).map_err(|_| ov())?;
+                Value::Int(a.checked_pow(e).ok_or_else(ov)?)
+            }
+        }
+        BinOp::LShift => {
+            if b < 0 {
+                return Err(interp.err("ValueError", "negative shift count"));
+            }
+            let r = if b >= 64 { None } else { a.checked_mul(1i64 << b) };
+            Value::Int(r.ok_or_else(ov)?)
+        }
+        BinOp::RShift => {
+            if b < 0 {
+                return Err(interp.err("ValueError", "negative shift count"));
+            }
+            Value::Int(if b >= 64 { if a < 0 { -1 } else { 0 } } else { a >> b })
+        }
+        BinOp::BitAnd => bool_or_int(l, r, a & b),
+        BinOp::BitOr => bool_or_int(l, r, a | b),
+        BinOp::BitXor => bool_or_int(l, r, a ^ b),
+        BinOp::MatMult => return Err(unsupported(interp, op, l, r)),
+    })
+}
+
+fn bool_or_int(l: &Value, r: &Value, v: i64) -> Value {
+    if matches!(l, Value::Bool(_)) && matches!(r, Value::Bool(_)) {
+        Value::Bool(v != 0)
+    } else {
+        Value::Int(v)
+    }
+}
+
+/// Unary operators.
+pub fn unary(interp: &mut Interp, op: UnaryOp, v: Value) -> PyResult<Value> {
+    if op == UnaryOp::Not {
+        return Ok(Value::Bool(!interp.truthy(&v)?));
+    }
+    if let Value::Instance(i) = &v {
+        let name = match op {
+            UnaryOp::USub => "__neg__",
+            UnaryOp::UAdd => "__pos__",
+            UnaryOp::Invert => "__invert__",
+            UnaryOp::Not => unreachable!(),
+        };
+        if let Some(f) = i.class.lookup(name) {
+            return interp.call(&f, Args::new(vec![v.clone()]));
+        }
+    }
+    match (op, &v) {
+        (UnaryOp::USub, Value::Int(i)) => Ok(Value::Int(i.checked_neg().ok_or_else(|| overflow(interp))?)),
+        (UnaryOp::USub, Value::Bool(b)) => Ok(Value::Int(-(*b as i64))),
+        (UnaryOp::USub, Value::Float(f)) => Ok(Value::Float(-f)),
+        (UnaryOp::UAdd, Value::Int(_) | Value::Float(_)) => Ok(v),
+        (UnaryOp::UAdd, Value::Bool(b)) => Ok(Value::Int(*b as i64)),
+        (UnaryOp::Invert, Value::Int(i)) => Ok(Value::Int(!i)),
+        (UnaryOp::Invert, Value::Bool(b)) => Ok(Value::Int(!(*b as i64))),
+        _ => {
+            let sym = match op {
+                UnaryOp::USub => "-",
+                UnaryOp::UAdd => "+",
+                _ => "~",
+            };
+            Err(interp.type_error(format!("bad operand type for unary {sym}: '{}'", interp.type_name(&v))))
+        }
+    }
+}
+
+/// Equality of builtin values (no dunder dispatch), None when not comparable that way.
+pub fn builtin_eq(interp: &mut Interp, l: &Value, r: &Value) -> PyResult<Option<bool>> {
+    Ok(Some(match (l, r) {
+        (Value::None, Value::None) => true,
+        (Value::Str(a), Value::Str(b)) => a == b,
+        (Value::Bytes(a), Value::Bytes(b)) => a == b,
+        (Value::List(a), Value::List(b)) => {
+            if Rc::ptr_eq(a, b) {
+                return Ok(Some(true));
+            }
+            let (a, b) = (a.borrow().clone(), b.borrow().clone());
+            seq_eq(interp, &a, &b)?
+        }
+        (Value::Tuple(a), Value::Tuple(b)) => seq_eq(interp, a, b)?,
+        (Value::Dict(a), Value::Dict(b)) => {
+            let (a, b) = (a.borrow().clone(), b.borrow().clone());
+            if a.len() != b.len() {
+                return Ok(Some(false));
+            }
+            for (k, v) in a.iter() {
+                match b.get(k) {
+                    Some(v2) => {
+                        if !interp.eq(v, v2)? {
+                            return Ok(Some(false));
+                        }
+                    }
+                    None => return Ok(Some(false)),
+                }
+            }
+            true
+        }
+        (Value::Set(a), Value::Set(b)) => {
+            let (a, b) = (a.borrow(), b.borrow());
+            a.len() == b.len() && a.keys().iter().all(|k| b.contains(k))
+        }
+        _ => {
+            if let (Some(a), Some(b)) = (as_int(l), as_int(r)) {
+                a == b
+            } else if let (Some(a), Some(b)) = (as_f64(l), as_f64(r)) {
+                a == b
+            } else if matches!(l, Value::Instance(_)) || matches!(r, Value::Instance(_)) {
+                return Ok(None);
+            } else {
+                l.is(r)
+            }
+        }
+    }))
+}
+
+fn seq_eq(interp: &mut Interp, a: &[Value], b: &[Value]) -> PyResult<bool> {
+    if a.len() != b.len() {
+        return Ok(false);
+    }
+    for (x, y) in a.iter().zip(b) {
+        if !x.is(y) && !interp.eq(x, y)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn order(interp: &mut Interp, l: &Value, r: &Value) -> PyResult<Option<Ordering>> {
+    Ok(match (l, r) {
+        (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
+        (Value::Bytes(a), Value::Bytes(b)) => Some(a.cmp(b)),
+        (Value::List(a), Value::List(b)) => {
+            let (a, b) = (a.borrow().clone(), b.borrow().clone());
+            seq_order(interp, &a, &b)?
+        }
+        (Value::Tuple(a), Value::Tuple(b)) => seq_order(interp, a, b)?,
+        _ => {
+            if let (Some(a), Some(b)) = (as_int(l), as_int(r)) {
+                Some(a.cmp(&b))
+            } else if let (Some(a), Some(b)) = (as_f64(l), as_f64(r)) {
+                a.partial_cmp(&b)
+            } else {
+                return Ok(None);
+            }
+        }
+    })
+}
+
+fn seq_order(interp: &mut Interp, a: &[Value], b: &[Value]) -> PyResult<Option<Ordering>> {
+    for (x, y) in a.iter().zip(b) {
+        if !interp.eq(x, y)? {
+            return order_or_error(interp, x, y).map(Some);
+        }
+    }
+    Ok(Some(a.len().cmp(&b.len())))
+}
+
+fn order_or_error(interp: &mut Interp, x: &Value, y: &Value) -> PyResult<Ordering> {
+    if let Value::Instance(_) = x {
+        let lt = compare(interp, CmpOp::Lt, x, y)?;
+        return Ok(if interp.truthy(&lt)? { Ordering::Less } else { Ordering::Greater });
+    }
+    match order(interp, x, y)? {
+        Some(o) => Ok(o),
+        None => Err(interp.type_error(format!(
+            "'<' not supported between instances of '{}' and '{}'",
+            interp.type_name(x),
+            interp.type_name(y)
+        ))),
+    }
+}
+
+/// Orders two values for `sorted` / `min` / `max` (`<` semantics).
+pub fn less_than(interp: &mut Interp, x: &Value, y: &Value) -> PyResult<bool> {
+    let v = compare(interp, CmpOp::Lt, x, y)?;
+    interp.truthy(&v)
+}
+
+fn reflected(op: CmpOp) -> (&'static str, &'static str) {
+    match op {
+        CmpOp::Eq => ("__eq__", "__eq__"),
+        CmpOp::NotEq => ("__ne__", "__ne__"),
+        CmpOp::Lt => ("__lt__", "__gt__"),
+        CmpOp::LtE => ("__le__", "__ge__"),
+        CmpOp::Gt => ("__gt__", "__lt__"),
+        CmpOp::GtE => ("__ge__", "__le__"),
+        _ => ("", ""),
+    }
+}
+
+/// `l op r` for comparison operators.
+pub fn compare(interp: &mut Interp, op: CmpOp, l: &Value, r: &Value) -> PyResult<Value> {
+    match op {
+        CmpOp::Is => return Ok(Value::Bool(l.is(r))),
+        CmpOp::IsNot => return Ok(Value::Bool(!l.is(r))),
+        CmpOp::In | CmpOp::NotIn => {
+            let found = contains(interp, r, l)?;
+            return Ok(Value::Bool(if op == CmpOp::In { found } else { !found }));
+        }
+        _ => {}
+    }
+    let (name, rname) = reflected(op);
+    if matches!(l, Value::Instance(_) | Value::Class(_)) {
+        if let Some(v) = call_dunder(interp, l, name, r)? {
+            return Ok(v);
+        }
+    }
+    if matches!(r, Value::Instance(_) | Value::Class(_)) {
+        if let Some(v) = call_dunder(interp, r, rname, l)? {
+            return Ok(v);
+        }
+    }
+    match op {
+        CmpOp::Eq | CmpOp::NotEq => {
+            let eq = match builtin_eq(interp, l, r)? {
+                Some(b) => b,
+                None => l.is(r),
+            };
+            Ok(Value::Bool(if op == CmpOp::Eq { eq } else { !eq }))
+        }
+        _ => match order(interp, l, r)? {
+            Some(o) => Ok(Value::Bool(match op {
+                CmpOp::Lt => o == Ordering::Less,
+                CmpOp::LtE => o != Ordering::Greater,
+                CmpOp::Gt => o == Ordering::Greater,
+                _ => o != Ordering::Less,
+            })),
+            None => {
+                if let (Some(a), Some(b)) = (as_f64(l), as_f64(r)) {
+                    if a.is_nan() || b.is_nan() {
+                        return Ok(Value::Bool(false));
+                    }
+                }
+                Err(interp.type_error(format!(
+                    "'{}' not supported between instances of '{}' and '{}'",
+                    op.symbol(),
+                    interp.type_name(l),
+                    interp.type_name(r)
+                )))
+            }
+        },
+    }
+}
+
+/// `item in container`.
+pub fn contains(interp: &mut Interp, container: &Value, item: &Value) -> PyResult<bool> {
+    match container {
+        Value::Str(s) => match item {
+            Value::Str(sub) => Ok(s.contains(&**sub)),
+            _ => Err(interp.type_error(format!("'in <string>' requires string as left operand, not {}", interp.type_name(item)))),
+        },
+        Value::Dict(d) | Value::Set(d) => {
+            if super::value::HashKey::of(item).is_none() {
+                return Err(interp.type_error(format!("unhashable type: '{}'", interp.type_name(item))));
+            }
+            Ok(d.borrow().contains(item))
+        }
+        Value::Instance(i) => {
+            if let Some(f) = i.class.lookup("__contains__") {
+                let r = interp.call(&f, Args::new(vec![container.clone(), item.clone()]))?;
+                return interp.truthy(&r);
+            }
+            let items = interp.iterate(container)?;
+            for x in items {
+                if x.is(item) || interp.eq(&x, item)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Value::List(_) | Value::Tuple(_) | Value::Bytes(_) => {
+            let items = interp.iterate(container)?;
+            for x in items {
+                if x.is(item) || interp.eq(&x, item)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        other => Err(interp.type_error(format!("argument of type '{}' is not iterable", interp.type_name(other)))),
+    }
+}

@@ -1,0 +1,1660 @@
+//! The parser: tokens to the AST, by recursive descent with Python's operator precedence.
+//! Syntax errors carry CPython 3.11's messages for the mistakes learners make.
+
+use std::rc::Rc;
+
+use super::ast::*;
+use super::lexer::{decode_escapes, tokenize, Tok, Token};
+
+/// Parses a whole module (a `.py` file or a console input).
+pub fn parse_module(source: &str) -> Result<Module, SyntaxError> {
+    let toks = tokenize(source)?;
+    let mut p = Parser { toks, pos: 0, depth: 0, source_lines: source.lines().map(str::to_string).collect() };
+    let mut body = Vec::new();
+    while !p.at_end() {
+        if p.eat_tok(&Tok::Newline) {
+            continue;
+        }
+        body.extend(p.statement()?);
+    }
+    Ok(Module { body })
+}
+
+struct Parser {
+    toks: Vec<Token>,
+    pos: usize,
+    depth: usize,
+    #[allow(dead_code)]
+    source_lines: Vec<String>,
+}
+
+type PResult<T> = Result<T, SyntaxError>;
+
+const MAX_DEPTH: usize = 150;
+
+fn is_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "False" | "None" | "True" | "and" | "as" | "assert" | "async" | "await" | "break" | "class" | "continue" | "def"
+            | "del" | "elif" | "else" | "except" | "finally" | "for" | "from" | "global" | "if" | "import" | "in" | "is"
+            | "lambda" | "nonlocal" | "not" | "or" | "pass" | "raise" | "return" | "try" | "while" | "with" | "yield"
+    )
+}
+
+impl Parser {
+    fn peek(&self) -> &Token {
+        &self.toks[self.pos.min(self.toks.len() - 1)]
+    }
+    fn peek_at(&self, k: usize) -> &Token {
+        &self.toks[(self.pos + k).min(self.toks.len() - 1)]
+    }
+    fn at_end(&self) -> bool {
+        matches!(self.peek().tok, Tok::End)
+    }
+    fn advance(&mut self) -> Token {
+        let t = self.peek().clone();
+        if self.pos < self.toks.len() - 1 {
+            self.pos += 1;
+        }
+        t
+    }
+    fn pos_here(&self) -> Pos {
+        let t = self.peek();
+        Pos { line: t.line, col: t.col }
+    }
+    fn is_op(&self, op: &str) -> bool {
+        matches!(&self.peek().tok, Tok::Op(o) if *o == op)
+    }
+    fn is_kw(&self, kw: &str) -> bool {
+        matches!(&self.peek().tok, Tok::Name(n) if n == kw)
+    }
+    fn eat_op(&mut self, op: &str) -> bool {
+        if self.is_op(op) {
+            self.advance();
+            true
+        } else {
+            false
+        }
+    }
+    fn eat_kw(&mut self, kw: &str) -> bool {
+        if self.is_kw(kw) {
+            self.advance();
+            true
+        } else {
+            false
+        }
+    }
+    fn eat_tok(&mut self, t: &Tok) -> bool {
+        if &self.peek().tok == t {
+            self.advance();
+            true
+        } else {
+            false
+        }
+    }
+    fn error_at(&self, t: &Token, msg: impl Into<String>) -> SyntaxError {
+        SyntaxError { kind: "SyntaxError", msg: msg.into(), line: t.line, offset: t.col + 1, end_offset: Some(t.end_col + 1) }
+    }
+    fn invalid(&self) -> SyntaxError {
+        let t = self.peek().clone();
+        match &t.tok {
+            Tok::Indent => SyntaxError { kind: "IndentationError", msg: "unexpected indent".into(), line: t.line, offset: t.end_col + 1, end_offset: None },
+            Tok::End | Tok::Newline if self.pos > 0 => {
+                let prev = &self.toks[self.pos - 1];
+                self.error_at(&Token { col: prev.end_col, end_col: prev.end_col + 1, ..prev.clone() }, "invalid syntax")
+            }
+            _ => self.error_at(&t, "invalid syntax"),
+        }
+    }
+    fn expect_op(&mut self, op: &str) -> PResult<()> {
+        if self.eat_op(op) {
+            return Ok(());
+        }
+        if op == ":" {
+            let prev = self.toks[self.pos.saturating_sub(1)].clone();
+            return Err(SyntaxError { kind: "SyntaxError", msg: "expected ':'".into(), line: prev.end_line, offset: prev.end_col + 1, end_offset: None });
+        }
+        Err(self.invalid())
+    }
+    fn name(&mut self) -> PResult<String> {
+        match &self.peek().tok {
+            Tok::Name(n) if !is_keyword(n) => {
+                let n = n.clone();
+                self.advance();
+                Ok(n)
+            }
+            _ => Err(self.invalid()),
+        }
+    }
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let t = self.peek().clone();
+            return Err(self.error_at(&t, "too many nested parentheses"));
+        }
+        Ok(())
+    }
+
+    // ----- statements -------------------------------------------------------------------
+
+    fn statement(&mut self) -> PResult<Vec<Stmt>> {
+        let t = self.peek().clone();
+        if let Tok::Indent = t.tok {
+            return Err(self.invalid());
+        }
+        if let Tok::Name(n) = &t.tok {
+            match n.as_str() {
+                "if" | "while" | "for" | "try" | "with" | "def" | "class" => return Ok(vec![self.compound()?]),
+                "async" if matches!(&self.peek_at(1).tok, Tok::Name(k) if k == "def" || k == "for" || k == "with") => {
+                    return Ok(vec![self.compound()?])
+                }
+                "match" if !matches!(self.peek_at(1).tok, Tok::Op(_) | Tok::Newline) || matches!(self.peek_at(1).tok, Tok::Op("(") | Tok::Op("[") | Tok::Op("-")) && self.line_ends_with_colon() => {
+                    if self.line_ends_with_colon() {
+                        return Ok(vec![self.match_stmt()?]);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if self.is_op("@") {
+            return Ok(vec![self.decorated()?]);
+        }
+        self.simple_statements()
+    }
+
+    fn line_ends_with_colon(&self) -> bool {
+        let mut k = self.pos;
+        let mut last = None;
+        while k < self.toks.len() && !matches!(self.toks[k].tok, Tok::Newline | Tok::End) {
+            last = Some(&self.toks[k].tok);
+            k += 1;
+        }
+        matches!(last, Some(Tok::Op(":")))
+    }
+
+    fn match_stmt(&mut self) -> PResult<Stmt> {
+        let start = self.pos_here();
+        self.advance();
+        let subject = self.star_expressions()?;
+        self.expect_op(":")?;
+        // Skip the block: the evaluator reports `match` as unsupported with its line.
+        self.eat_tok(&Tok::Newline);
+        let mut depth = 0i32;
+        let mut end_line = start.line;
+        loop {
+            match self.peek().tok {
+                Tok::Indent => depth += 1,
+                Tok::Dedent => {
+                    depth -= 1;
+                    if depth <= 0 {
+                        self.advance();
+                        break;
+                    }
+                }
+                Tok::End => break,
+                _ => {}
+            }
+            end_line = self.peek().line;
+            self.advance();
+        }
+        Ok(Stmt { pos: start, end_line, kind: StmtKind::Match { subject } })
+    }
+
+    fn simple_statements(&mut self) -> PResult<Vec<Stmt>> {
+        let mut out = vec![self.simple_statement()?];
+        while self.eat_op(";") {
+            if matches!(self.peek().tok, Tok::Newline | Tok::End) {
+                break;
+            }
+            out.push(self.simple_statement()?);
+        }
+        if !self.eat_tok(&Tok::Newline) && !self.at_end() {
+            return Err(self.invalid_after_statement());
+        }
+        Ok(out)
+    }
+
+    fn invalid_after_statement(&self) -> SyntaxError {
+        let t = self.peek().clone();
+        // `print "x"`-like juxtaposition: CPython suggests a missing comma inside calls only.
+        self.error_at(&t, "invalid syntax")
+    }
+
+    fn block(&mut self, what: &str, header_line: u32) -> PResult<Block> {
+        if !matches!(self.peek().tok, Tok::Newline) {
+            // Simple statements on the same line.
+            let stmts = self.simple_statements()?;
+            return Ok(Rc::new(stmts));
+        }
+        self.advance();
+        if !matches!(self.peek().tok, Tok::Indent) {
+            let t = self.peek().clone();
+            // At the end of input CPython points at the (empty) next line.
+            let line = if matches!(t.tok, Tok::End) { self.toks[self.pos.saturating_sub(1)].line + 1 } else { t.line };
+            return Err(SyntaxError {
+                kind: "IndentationError",
+                msg: format!("expected an indented block after {what} on line {header_line}"),
+                line,
+                offset: t.col + 1,
+                end_offset: None,
+            });
+        }
+        self.advance();
+        let mut body = Vec::new();
+        while !matches!(self.peek().tok, Tok::Dedent | Tok::End) {
+            if self.eat_tok(&Tok::Newline) {
+                continue;
+            }
+            body.extend(self.statement()?);
+        }
+        self.eat_tok(&Tok::Dedent);
+        Ok(Rc::new(body))
+    }
+
+    fn end_line(&self) -> u32 {
+        self.toks[self.pos.saturating_sub(1)].end_line
+    }
+
+    fn compound(&mut self) -> PResult<Stmt> {
+        let start = self.pos_here();
+        let kw = match &self.peek().tok {
+            Tok::Name(n) => n.clone(),
+            _ => return Err(self.invalid()),
+        };
+        let is_async = kw == "async";
+        if is_async {
+            self.advance();
+        }
+        let kw = match &self.peek().tok {
+            Tok::Name(n) => n.clone(),
+            _ => return Err(self.invalid()),
+        };
+        let line = self.peek().line;
+        match kw.as_str() {
+            "if" => {
+                self.advance();
+                self.if_rest(start, line, "'if' statement")
+            }
+            "while" => {
+                self.advance();
+                let test = self.named_expression()?;
+                self.expect_op(":")?;
+                let body = self.block("'while' statement", line)?;
+                let orelse = self.else_block()?;
+                Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::While { test, body, orelse } })
+            }
+            "for" => {
+                self.advance();
+                let target = self.target_list()?;
+                if !self.eat_kw("in") {
+                    return Err(self.invalid());
+                }
+                let iter = self.star_expressions()?;
+                self.expect_op(":")?;
+                let body = self.block("'for' statement", line)?;
+                let orelse = self.else_block()?;
+                Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::For { target, iter, body, orelse, is_async } })
+            }
+            "try" => {
+                self.advance();
+                self.expect_op(":")?;
+                let body = self.block("'try' statement", line)?;
+                let mut handlers = Vec::new();
+                let mut is_star = false;
+                while self.is_kw("except") {
+                    let hpos = self.pos_here();
+                    let hline = self.peek().line;
+                    self.advance();
+                    if self.eat_op("*") {
+                        is_star = true;
+                    }
+                    let mut typ = None;
+                    let mut name = None;
+                    if !self.is_op(":") {
+                        typ = Some(self.expression()?);
+                        if self.is_op(",") {
+                            // `except A, B:` is a Python 2 form.
+                            let t = self.peek().clone();
+                            return Err(self.error_at(&t, "multiple exception types must be parenthesized"));
+                        }
+                        if self.eat_kw("as") {
+                            name = Some(self.name()?);
+                        }
+                    }
+                    self.expect_op(":")?;
+                    let hbody = self.block("'except' statement", hline)?;
+                    handlers.push(ExceptHandler { typ, name, body: hbody, pos: hpos });
+                }
+                let orelse = self.else_block()?;
+                let mut finalbody = Rc::new(Vec::new());
+                if self.is_kw("finally") {
+                    let fline = self.peek().line;
+                    self.advance();
+                    self.expect_op(":")?;
+                    finalbody = self.block("'finally' statement", fline)?;
+                }
+                if handlers.is_empty() && finalbody.is_empty() {
+                    let t = self.peek().clone();
+                    return Err(self.error_at(&t, "expected 'except' or 'finally' block"));
+                }
+                Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::Try { body, handlers, orelse, finalbody, is_star } })
+            }
+            "with" => {
+                self.advance();
+                let mut items = Vec::new();
+                let parenthesized = self.is_op("(") && self.with_parenthesized();
+                if parenthesized {
+                    self.advance();
+                }
+                loop {
+                    let context_expr = self.expression()?;
+                    let optional_vars = if self.eat_kw("as") { Some(self.target()?) } else { None };
+                    items.push(WithItem { context_expr, optional_vars });
+                    if !self.eat_op(",") {
+                        break;
+                    }
+                    if parenthesized && self.is_op(")") {
+                        break;
+                    }
+                }
+                if parenthesized {
+                    self.expect_op(")")?;
+                }
+                self.expect_op(":")?;
+                let body = self.block("'with' statement", line)?;
+                Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::With { items, body, is_async } })
+            }
+            "def" => self.funcdef(Vec::new(), start, is_async),
+            "class" => self.classdef(Vec::new(), start),
+            _ => Err(self.invalid()),
+        }
+    }
+
+    fn with_parenthesized(&self) -> bool {
+        // `with (a as b, c):` — find the matching ')' and check a ':' follows.
+        let mut depth = 0;
+        let mut k = self.pos;
+        while k < self.toks.len() {
+            match &self.toks[k].tok {
+                Tok::Op("(") | Tok::Op("[") | Tok::Op("{") => depth += 1,
+                Tok::Op(")") | Tok::Op("]") | Tok::Op("}") => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return matches!(self.toks.get(k + 1).map(|t| &t.tok), Some(Tok::Op(":")))
+                            && self.toks[self.pos..k].iter().any(|t| matches!(&t.tok, Tok::Name(n) if n == "as"));
+                    }
+                }
+                Tok::Newline | Tok::End => return false,
+                _ => {}
+            }
+            k += 1;
+        }
+        false
+    }
+
+    fn if_rest(&mut self, start: Pos, line: u32, what: &str) -> PResult<Stmt> {
+        let test = self.named_expression()?;
+        if self.is_op("=") {
+            let t = self.peek().clone();
+            return Err(self.error_at(&t, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?"));
+        }
+        self.expect_op(":")?;
+        let body = self.block(what, line)?;
+        let orelse = if self.is_kw("elif") {
+            let epos = self.pos_here();
+            let eline = self.peek().line;
+            self.advance();
+            Rc::new(vec![self.if_rest(epos, eline, "'elif' statement")?])
+        } else {
+            self.else_block()?
+        };
+        Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::If { test, body, orelse } })
+    }
+
+    fn else_block(&mut self) -> PResult<Block> {
+        if self.is_kw("else") {
+            let line = self.peek().line;
+            self.advance();
+            self.expect_op(":")?;
+            return self.block("'else' statement", line);
+        }
+        Ok(Rc::new(Vec::new()))
+    }
+
+    fn decorated(&mut self) -> PResult<Stmt> {
+        let mut decorators = Vec::new();
+        let start = self.pos_here();
+        while self.eat_op("@") {
+            decorators.push(self.named_expression()?);
+            if !self.eat_tok(&Tok::Newline) {
+                return Err(self.invalid());
+            }
+        }
+        let is_async = self.eat_kw("async");
+        if self.is_kw("def") {
+            self.funcdef(decorators, start, is_async)
+        } else if self.is_kw("class") {
+            self.classdef(decorators, start)
+        } else {
+            Err(self.invalid())
+        }
+    }
+
+    fn funcdef(&mut self, decorators: Vec<Expr>, start: Pos, is_async: bool) -> PResult<Stmt> {
+        let line = self.peek().line;
+        self.advance(); // def
+        let pos = self.pos_here();
+        let name = self.name()?;
+        self.expect_op("(")?;
+        let args = self.parameters(")", true)?;
+        self.expect_op(")")?;
+        let returns = if self.eat_op("->") { Some(self.expression()?) } else { None };
+        self.expect_op(":")?;
+        let body = self.block(&format!("function definition"), line)?;
+        let is_generator = block_has_yield(&body);
+        let def = FunctionDef { name, args, body, decorators, returns, is_async, is_generator, pos };
+        Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::FunctionDef(Rc::new(def)) })
+    }
+
+    fn classdef(&mut self, decorators: Vec<Expr>, start: Pos) -> PResult<Stmt> {
+        let line = self.peek().line;
+        self.advance(); // class
+        let pos = self.pos_here();
+        let name = self.name()?;
+        let mut bases = Vec::new();
+        let mut keywords = Vec::new();
+        if self.eat_op("(") {
+            let (a, k) = self.call_args()?;
+            bases = a;
+            keywords = k;
+            self.expect_op(")")?;
+        }
+        self.expect_op(":")?;
+        let body = self.block("class definition", line)?;
+        let def = ClassDef { name, bases, keywords, body, decorators, pos };
+        Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::ClassDef(Rc::new(def)) })
+    }
+
+    /// Parameters up to `close` (`)` for def, `:` for lambda).
+    fn parameters(&mut self, close: &str, annotations: bool) -> PResult<Arguments> {
+        let mut a = Arguments::default();
+        let mut seen_star = false;
+        let mut seen_default = false;
+        while !self.is_op(close) {
+            if self.eat_op("/") {
+                a.posonlyargs.append(&mut a.args);
+            } else if self.eat_op("**") {
+                a.kwarg = Some(self.param(annotations)?);
+            } else if self.eat_op("*") {
+                seen_star = true;
+                if !self.is_op(",") && !self.is_op(close) {
+                    a.vararg = Some(self.param(annotations)?);
+                }
+            } else {
+                let p = self.param(annotations)?;
+                let default = if self.eat_op("=") { Some(self.expression()?) } else { None };
+                if seen_star {
+                    a.kwonlyargs.push(p);
+                    a.kw_defaults.push(default);
+                } else {
+                    match default {
+                        Some(d) => {
+                            seen_default = true;
+                            a.defaults.push(d);
+                        }
+                        None if seen_default => {
+                            let t = self.toks[self.pos - 1].clone();
+                            return Err(self.error_at(&t, "non-default argument follows default argument"));
+                        }
+                        None => {}
+                    }
+                    a.args.push(p);
+                }
+            }
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        Ok(a)
+    }
+
+    fn param(&mut self, annotations: bool) -> PResult<Arg> {
+        let pos = self.pos_here();
+        let name = self.name()?;
+        let annotation = if annotations && self.eat_op(":") { Some(self.expression()?) } else { None };
+        Ok(Arg { name, annotation, pos })
+    }
+
+    fn simple_statement(&mut self) -> PResult<Stmt> {
+        let start = self.pos_here();
+        let kind = match &self.peek().tok {
+            Tok::Name(n) => match n.as_str() {
+                "pass" => {
+                    self.advance();
+                    StmtKind::Pass
+                }
+                "break" => {
+                    self.advance();
+                    StmtKind::Break
+                }
+                "continue" => {
+                    self.advance();
+                    StmtKind::Continue
+                }
+                "return" => {
+                    self.advance();
+                    let v = if self.at_stmt_end() { None } else { Some(self.star_expressions()?) };
+                    StmtKind::Return(v)
+                }
+                "raise" => {
+                    self.advance();
+                    let mut exc = None;
+                    let mut cause = None;
+                    if !self.at_stmt_end() {
+                        exc = Some(self.expression()?);
+                        if self.eat_kw("from") {
+                            cause = Some(self.expression()?);
+                        }
+                    }
+                    StmtKind::Raise { exc, cause }
+                }
+                "global" | "nonlocal" => {
+                    let is_global = n == "global";
+                    self.advance();
+                    let mut names = vec![self.name()?];
+                    while self.eat_op(",") {
+                        names.push(self.name()?);
+                    }
+                    if is_global {
+                        StmtKind::Global(names)
+                    } else {
+                        StmtKind::Nonlocal(names)
+                    }
+                }
+                "del" => {
+                    self.advance();
+                    let mut targets = vec![self.target()?];
+                    while self.eat_op(",") {
+                        if self.at_stmt_end() {
+                            break;
+                        }
+                        targets.push(self.target()?);
+                    }
+                    StmtKind::Delete(targets)
+                }
+                "assert" => {
+                    self.advance();
+                    let test = self.expression()?;
+                    let msg = if self.eat_op(",") { Some(self.expression()?) } else { None };
+                    StmtKind::Assert { test, msg }
+                }
+                "import" => {
+                    self.advance();
+                    let mut names = Vec::new();
+                    loop {
+                        let pos = self.pos_here();
+                        let name = self.dotted_name()?;
+                        let asname = if self.eat_kw("as") { Some(self.name()?) } else { None };
+                        names.push(Alias { name, asname, pos });
+                        if !self.eat_op(",") {
+                            break;
+                        }
+                    }
+                    StmtKind::Import(names)
+                }
+                "from" => {
+                    self.advance();
+                    let mut level = 0;
+                    loop {
+                        if self.eat_op(".") {
+                            level += 1;
+                        } else if self.eat_op("...") {
+                            level += 3;
+                        } else {
+                            break;
+                        }
+                    }
+                    let module = if self.is_kw("import") { None } else { Some(self.dotted_name()?) };
+                    if !self.eat_kw("import") {
+                        return Err(self.invalid());
+                    }
+                    let mut names = Vec::new();
+                    if self.is_op("*") {
+                        let pos = self.pos_here();
+                        self.advance();
+                        names.push(Alias { name: "*".into(), asname: None, pos });
+                    } else {
+                        let paren = self.eat_op("(");
+                        loop {
+                            if paren && self.is_op(")") {
+                                break;
+                            }
+                            let pos = self.pos_here();
+                            let name = self.name()?;
+                            let asname = if self.eat_kw("as") { Some(self.name()?) } else { None };
+                            names.push(Alias { name, asname, pos });
+                            if !self.eat_op(",") {
+                                break;
+                            }
+                        }
+                        if paren {
+                            self.expect_op(")")?;
+                        } else if names.is_empty() {
+                            return Err(self.invalid());
+                        }
+                    }
+                    StmtKind::ImportFrom { module, names, level }
+                }
+                _ => return self.expression_statement(),
+            },
+            _ => return self.expression_statement(),
+        };
+        Ok(Stmt { pos: start, end_line: self.end_line(), kind })
+    }
+
+    fn at_stmt_end(&self) -> bool {
+        matches!(self.peek().tok, Tok::Newline | Tok::End | Tok::Op(";"))
+    }
+
+    fn dotted_name(&mut self) -> PResult<String> {
+        let mut name = self.name()?;
+        while self.eat_op(".") {
+            name.push('.');
+            name.push_str(&self.name()?);
+        }
+        Ok(name)
+    }
+
+    fn expression_statement(&mut self) -> PResult<Stmt> {
+        let start = self.pos_here();
+        let first_tok = self.peek().clone();
+        let first = self.star_expressions()?;
+        if self.eat_op(":") {
+            let annotation = self.expression()?;
+            let value = if self.eat_op("=") { Some(self.star_expressions()?) } else { None };
+            let simple = matches!(&*first.kind, ExprKind::Name(_)) && !matches!(first_tok.tok, Tok::Op("("));
+            self.check_target(&first, &first_tok)?;
+            return Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::AnnAssign { target: first, annotation, value, simple } });
+        }
+        let aug = match &self.peek().tok {
+            Tok::Op(o) if o.len() >= 2 && o.ends_with('=') && !matches!(*o, "==" | "<=" | ">=" | "!=") => Some(*o),
+            _ => None,
+        };
+        if let Some(op) = aug {
+            self.advance();
+            let bop = match op {
+                "+=" => BinOp::Add,
+                "-=" => BinOp::Sub,
+                "*=" => BinOp::Mult,
+                "/=" => BinOp::Div,
+                "//=" => BinOp::FloorDiv,
+                "%=" => BinOp::Mod,
+                "**=" => BinOp::Pow,
+                "@=" => BinOp::MatMult,
+                "&=" => BinOp::BitAnd,
+                "|=" => BinOp::BitOr,
+                "^=" => BinOp::BitXor,
+                "<<=" => BinOp::LShift,
+                _ => BinOp::RShift,
+            };
+            if !matches!(&*first.kind, ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. }) {
+                return Err(self.error_at(&first_tok, format!("'{}' is an illegal expression for augmented assignment", expr_kind_name(&first))));
+            }
+            let value = if self.is_kw("yield") { self.yield_expr()? } else { self.star_expressions()? };
+            return Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::AugAssign { target: first, op: bop, value } });
+        }
+        if self.is_op("=") {
+            let mut targets = vec![first];
+            let mut tok_of_target = first_tok;
+            let mut value;
+            loop {
+                self.advance(); // '='
+                let next_tok = self.peek().clone();
+                value = if self.is_kw("yield") { self.yield_expr()? } else { self.star_expressions()? };
+                if self.is_op("=") {
+                    targets.push(value);
+                    tok_of_target = next_tok;
+                    let _ = &tok_of_target;
+                    continue;
+                }
+                break;
+            }
+            for t in &targets {
+                self.check_target(t, &first_tok_of(t))?;
+            }
+            return Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::Assign { targets, value } });
+        }
+        // An expression followed by another expression: a missing comma or operator.
+        if let Tok::Name(_) | Tok::Str { .. } | Tok::Int(_) | Tok::Float(_) = &self.peek().tok {
+            let t = self.peek().clone();
+            if let Tok::Name(n) = &t.tok {
+                if is_keyword(n) {
+                    return Err(self.error_at(&t, "invalid syntax"));
+                }
+            }
+            return Err(self.error_at(&t, "invalid syntax"));
+        }
+        Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::Expr(first) })
+    }
+
+    fn check_target(&self, e: &Expr, _t: &Token) -> PResult<()> {
+        match &*e.kind {
+            ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => Ok(()),
+            ExprKind::Tuple(items) | ExprKind::List(items) => {
+                for i in items {
+                    self.check_target(i, _t)?;
+                }
+                Ok(())
+            }
+            ExprKind::Starred(inner) => self.check_target(inner, _t),
+            _ => {
+                let what = expr_kind_name(e);
+                let msg = if matches!(&*e.kind, ExprKind::Call { .. }) || matches!(&*e.kind, ExprKind::Compare { .. }) {
+                    format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?")
+                } else {
+                    format!("cannot assign to {what}")
+                };
+                Err(SyntaxError { kind: "SyntaxError", msg, line: e.pos.line, offset: e.pos.col + 1, end_offset: None })
+            }
+        }
+    }
+
+    fn target(&mut self) -> PResult<Expr> {
+        let t = self.peek().clone();
+        let e = self.bitor()?;
+        self.check_target(&e, &t)?;
+        Ok(e)
+    }
+
+    fn target_list(&mut self) -> PResult<Expr> {
+        let pos = self.pos_here();
+        let first = if self.eat_op("*") { Expr { pos, kind: Box::new(ExprKind::Starred(self.target()?)) } } else { self.target()? };
+        if !self.is_op(",") {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while self.eat_op(",") {
+            if self.is_kw("in") || self.is_op("=") {
+                break;
+            }
+            let p = self.pos_here();
+            items.push(if self.eat_op("*") { Expr { pos: p, kind: Box::new(ExprKind::Starred(self.target()?)) } } else { self.target()? });
+        }
+        Ok(Expr { pos, kind: Box::new(ExprKind::Tuple(items)) })
+    }
+
+    // ----- expressions ------------------------------------------------------------------
+
+    fn star_expressions(&mut self) -> PResult<Expr> {
+        let pos = self.pos_here();
+        let first = self.star_expression()?;
+        if !self.is_op(",") {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while self.eat_op(",") {
+            if self.at_expr_end() {
+                break;
+            }
+            items.push(self.star_expression()?);
+        }
+        Ok(Expr { pos, kind: Box::new(ExprKind::Tuple(items)) })
+    }
+
+    fn at_expr_end(&self) -> bool {
+        matches!(self.peek().tok, Tok::Newline | Tok::End | Tok::Op("=") | Tok::Op(")") | Tok::Op(";") | Tok::Op(":") | Tok::Op("]") | Tok::Op("}"))
+            || matches!(&self.peek().tok, Tok::Op(o) if o.len() >= 2 && o.ends_with('=') && !matches!(*o, "==" | "<=" | ">=" | "!="))
+    }
+
+    fn star_expression(&mut self) -> PResult<Expr> {
+        if self.is_op("*") {
+            let pos = self.pos_here();
+            self.advance();
+            let inner = self.bitor()?;
+            return Ok(Expr { pos, kind: Box::new(ExprKind::Starred(inner)) });
+        }
+        if self.is_kw("yield") {
+            return self.yield_expr();
+        }
+        self.named_expression()
+    }
+
+    fn yield_expr(&mut self) -> PResult<Expr> {
+        let pos = self.pos_here();
+        self.advance();
+        if self.eat_kw("from") {
+            let e = self.expression()?;
+            return Ok(Expr { pos, kind: Box::new(ExprKind::YieldFrom(e)) });
+        }
+        let v = if self.at_expr_end() { None } else { Some(self.star_expressions()?) };
+        Ok(Expr { pos, kind: Box::new(ExprKind::Yield(v)) })
+    }
+
+    fn named_expression(&mut self) -> PResult<Expr> {
+        if let Tok::Name(n) = &self.peek().tok {
+            if matches!(self.peek_at(1).tok, Tok::Op(":=")) && !is_keyword(n) {
+                let pos = self.pos_here();
+                let target = n.clone();
+                self.advance();
+                self.advance();
+                let value = self.expression()?;
+                return Ok(Expr { pos, kind: Box::new(ExprKind::NamedExpr { target, value }) });
+            }
+        }
+        self.expression()
+    }
+
+    fn expression(&mut self) -> PResult<Expr> {
+        self.enter()?;
+        let r = self.expression_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn expression_inner(&mut self) -> PResult<Expr> {
+        if self.is_kw("lambda") {
+            let pos = self.pos_here();
+            self.advance();
+            let args = self.parameters(":", false)?;
+            self.expect_op(":")?;
+            let body = self.expression()?;
+            return Ok(Expr { pos, kind: Box::new(ExprKind::Lambda { args: Rc::new(args), body: Rc::new(body) }) });
+        }
+        let body = self.disjunction()?;
+        if self.is_kw("if") {
+            let pos = body.pos;
+            self.advance();
+            let test = self.disjunction()?;
+            if !self.eat_kw("else") {
+                let t = self.peek().clone();
+                return Err(self.error_at(&t, "expected 'else' after 'if' expression"));
+            }
+            let orelse = self.expression()?;
+            return Ok(Expr { pos, kind: Box::new(ExprKind::IfExp { test, body, orelse }) });
+        }
+        Ok(body)
+    }
+
+    fn disjunction(&mut self) -> PResult<Expr> {
+        let first = self.conjunction()?;
+        if !self.is_kw("or") {
+            return Ok(first);
+        }
+        let pos = first.pos;
+        let mut values = vec![first];
+        while self.eat_kw("or") {
+            values.push(self.conjunction()?);
+        }
+        Ok(Expr { pos, kind: Box::new(ExprKind::BoolOp { op: BoolOp::Or, values }) })
+    }
+
+    fn conjunction(&mut self) -> PResult<Expr> {
+        let first = self.inversion()?;
+        if !self.is_kw("and") {
+            return Ok(first);
+        }
+        let pos = first.pos;
+        let mut values = vec![first];
+        while self.eat_kw("and") {
+            values.push(self.inversion()?);
+        }
+        Ok(Expr { pos, kind: Box::new(ExprKind::BoolOp { op: BoolOp::And, values }) })
+    }
+
+    fn inversion(&mut self) -> PResult<Expr> {
+        if self.is_kw("not") {
+            let pos = self.pos_here();
+            self.advance();
+            self.enter()?;
+            let operand = self.inversion();
+            self.depth -= 1;
+            return Ok(Expr { pos, kind: Box::new(ExprKind::UnaryOp { op: UnaryOp::Not, operand: operand? }) });
+        }
+        self.comparison()
+    }
+
+    fn comparison(&mut self) -> PResult<Expr> {
+        let left = self.bitor()?;
+        let mut ops = Vec::new();
+        let mut comparators = Vec::new();
+        loop {
+            let op = match &self.peek().tok {
+                Tok::Op("==") => CmpOp::Eq,
+                Tok::Op("!=") => CmpOp::NotEq,
+                Tok::Op("<") => CmpOp::Lt,
+                Tok::Op("<=") => CmpOp::LtE,
+                Tok::Op(">") => CmpOp::Gt,
+                Tok::Op(">=") => CmpOp::GtE,
+                Tok::Name(n) if n == "in" => CmpOp::In,
+                Tok::Name(n) if n == "not" && matches!(&self.peek_at(1).tok, Tok::Name(m) if m == "in") => {
+                    self.advance();
+                    CmpOp::NotIn
+                }
+                Tok::Name(n) if n == "is" => {
+                    if matches!(&self.peek_at(1).tok, Tok::Name(m) if m == "not") {
+                        self.advance();
+                        CmpOp::IsNot
+                    } else {
+                        CmpOp::Is
+                    }
+                }
+                _ => break,
+            };
+            self.advance();
+            ops.push(op);
+            comparators.push(self.bitor()?);
+        }
+        if ops.is_empty() {
+            return Ok(left);
+        }
+        let pos = left.pos;
+        Ok(Expr { pos, kind: Box::new(ExprKind::Compare { left, ops, comparators }) })
+    }
+
+    fn binary_level(&mut self, level: usize) -> PResult<Expr> {
+        const LEVELS: &[&[(&str, BinOp)]] = &[
+            &[("|", BinOp::BitOr)],
+            &[("^", BinOp::BitXor)],
+            &[("&", BinOp::BitAnd)],
+            &[("<<", BinOp::LShift), (">>", BinOp::RShift)],
+            &[("+", BinOp::Add), ("-", BinOp::Sub)],
+            &[("*", BinOp::Mult), ("/", BinOp::Div), ("//", BinOp::FloorDiv), ("%", BinOp::Mod), ("@", BinOp::MatMult)],
+        ];
+        if level == LEVELS.len() {
+            return self.factor();
+        }
+        let mut left = self.binary_level(level + 1)?;
+        loop {
+            let op = LEVELS[level].iter().find(|(s, _)| self.is_op(s)).map(|(_, o)| *o);
+            let Some(op) = op else { break };
+            self.advance();
+            let right = self.binary_level(level + 1)?;
+            let pos = left.pos;
+            left = Expr { pos, kind: Box::new(ExprKind::BinOp { left, op, right }) };
+        }
+        Ok(left)
+    }
+
+    fn bitor(&mut self) -> PResult<Expr> {
+        self.binary_level(0)
+    }
+
+    fn factor(&mut self) -> PResult<Expr> {
+        let op = match &self.peek().tok {
+            Tok::Op("-") => Some(UnaryOp::USub),
+            Tok::Op("+") => Some(UnaryOp::UAdd),
+            Tok::Op("~") => Some(UnaryOp::Invert),
+            _ => None,
+        };
+        if let Some(op) = op {
+            let pos = self.pos_here();
+            self.advance();
+            self.enter()?;
+            let operand = self.factor();
+            self.depth -= 1;
+            return Ok(Expr { pos, kind: Box::new(ExprKind::UnaryOp { op, operand: operand? }) });
+        }
+        self.power()
+    }
+
+    fn power(&mut self) -> PResult<Expr> {
+        let base = if self.is_kw("await") {
+            let pos = self.pos_here();
+            self.advance();
+            let e = self.primary()?;
+            Expr { pos, kind: Box::new(ExprKind::Await(e)) }
+        } else {
+            self.primary()?
+        };
+        if self.eat_op("**") {
+            let pos = base.pos;
+            let right = self.factor()?;
+            return Ok(Expr { pos, kind: Box::new(ExprKind::BinOp { left: base, op: BinOp::Pow, right }) });
+        }
+        Ok(base)
+    }
+
+    fn primary(&mut self) -> PResult<Expr> {
+        let mut e = self.atom()?;
+        loop {
+            if self.eat_op(".") {
+                let attr = match &self.peek().tok {
+                    Tok::Name(n) => {
+                        let n = n.clone();
+                        self.advance();
+                        n
+                    }
+                    _ => return Err(self.invalid()),
+                };
+                let pos = e.pos;
+                e = Expr { pos, kind: Box::new(ExprKind::Attribute { value: e, attr }) };
+            } else if self.is_op("(") {
+                let open = self.peek().clone();
+                self.advance();
+                let (args, keywords) = self.call_args()?;
+                if !self.eat_op(")") {
+                    return Err(self.call_error(&open));
+                }
+                let pos = e.pos;
+                e = Expr { pos, kind: Box::new(ExprKind::Call { func: e, args, keywords }) };
+            } else if self.eat_op("[") {
+                let slice = self.slices()?;
+                self.expect_op("]")?;
+                let pos = e.pos;
+                e = Expr { pos, kind: Box::new(ExprKind::Subscript { value: e, slice }) };
+            } else {
+                break;
+            }
+        }
+        Ok(e)
+    }
+
+    fn call_error(&self, _open: &Token) -> SyntaxError {
+        let t = self.peek().clone();
+        if matches!(t.tok, Tok::Name(_) | Tok::Str { .. } | Tok::Int(_) | Tok::Float(_)) {
+            let prev = self.toks[self.pos - 1].clone();
+            return SyntaxError {
+                kind: "SyntaxError",
+                msg: "invalid syntax. Perhaps you forgot a comma?".into(),
+                line: prev.line,
+                offset: prev.col + 1,
+                end_offset: Some(t.end_col + 1),
+            };
+        }
+        self.invalid()
+    }
+
+    fn call_args(&mut self) -> PResult<(Vec<Expr>, Vec<Keyword>)> {
+        let mut args = Vec::new();
+        let mut keywords: Vec<Keyword> = Vec::new();
+        while !self.is_op(")") {
+            let pos = self.pos_here();
+            if self.eat_op("**") {
+                let value = self.expression()?;
+                keywords.push(Keyword { arg: None, value, pos });
+            } else if self.eat_op("*") {
+                let inner = self.expression()?;
+                args.push(Expr { pos, kind: Box::new(ExprKind::Starred(inner)) });
+            } else if matches!(&self.peek().tok, Tok::Name(n) if !is_keyword(n)) && matches!(self.peek_at(1).tok, Tok::Op("=")) {
+                let name = self.name()?;
+                self.advance();
+                let value = self.expression()?;
+                keywords.push(Keyword { arg: Some(name), value, pos });
+            } else {
+                let t = self.peek().clone();
+                let e = self.named_expression()?;
+                if self.is_kw("for") || self.is_kw("async") {
+                    let generators = self.comprehension_clauses()?;
+                    args.push(Expr { pos: e.pos, kind: Box::new(ExprKind::GeneratorExp { elt: e, generators: Rc::new(generators) }) });
+                } else {
+                    if self.is_op("=") {
+                        return Err(self.error_at(&t, "expression cannot contain assignment, perhaps you meant \"==\"?"));
+                    }
+                    if keywords.iter().any(|k| k.arg.is_some()) {
+                        return Err(SyntaxError { kind: "SyntaxError", msg: "positional argument follows keyword argument".into(), line: t.line, offset: t.col + 1, end_offset: None });
+                    }
+                    args.push(e);
+                }
+            }
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        Ok((args, keywords))
+    }
+
+    fn slices(&mut self) -> PResult<Expr> {
+        let pos = self.pos_here();
+        let first = self.slice()?;
+        if !self.is_op(",") {
+            return Ok(first);
+        }
+        let mut items = vec![first];
+        while self.eat_op(",") {
+            if self.is_op("]") {
+                break;
+            }
+            items.push(self.slice()?);
+        }
+        Ok(Expr { pos, kind: Box::new(ExprKind::Tuple(items)) })
+    }
+
+    fn slice(&mut self) -> PResult<Expr> {
+        let pos = self.pos_here();
+        let lower = if self.is_op(":") { None } else { Some(self.named_expression()?) };
+        if !self.is_op(":") {
+            return lower.ok_or_else(|| self.invalid());
+        }
+        self.advance();
+        let upper = if self.is_op(":") || self.is_op("]") || self.is_op(",") { None } else { Some(self.expression()?) };
+        let step = if self.eat_op(":") {
+            if self.is_op("]") || self.is_op(",") {
+                None
+            } else {
+                Some(self.expression()?)
+            }
+        } else {
+            None
+        };
+        Ok(Expr { pos, kind: Box::new(ExprKind::Slice { lower, upper, step }) })
+    }
+
+    fn comprehension_clauses(&mut self) -> PResult<Vec<Comprehension>> {
+        let mut gens = Vec::new();
+        loop {
+            let is_async = self.eat_kw("async");
+            if !self.eat_kw("for") {
+                break;
+            }
+            let target = self.target_list()?;
+            if !self.eat_kw("in") {
+                return Err(self.invalid());
+            }
+            let iter = self.disjunction()?;
+            let mut ifs = Vec::new();
+            while self.eat_kw("if") {
+                ifs.push(self.disjunction()?);
+            }
+            gens.push(Comprehension { target, iter, ifs, is_async });
+        }
+        Ok(gens)
+    }
+
+    fn atom(&mut self) -> PResult<Expr> {
+        let t = self.peek().clone();
+        let pos = Pos { line: t.line, col: t.col };
+        let mk = |k: ExprKind| Expr { pos, kind: Box::new(k) };
+        match &t.tok {
+            Tok::Name(n) => {
+                let e = match n.as_str() {
+                    "None" => mk(ExprKind::Constant(Constant::None)),
+                    "True" => mk(ExprKind::Constant(Constant::True)),
+                    "False" => mk(ExprKind::Constant(Constant::False)),
+                    n if is_keyword(n) => return Err(self.invalid()),
+                    n => mk(ExprKind::Name(n.to_string())),
+                };
+                self.advance();
+                Ok(e)
+            }
+            Tok::Int(i) => {
+                self.advance();
+                Ok(mk(ExprKind::Constant(Constant::Int(*i))))
+            }
+            Tok::BigInt(s) => {
+                self.advance();
+                Ok(mk(ExprKind::Constant(Constant::BigInt(s.clone()))))
+            }
+            Tok::Float(f) => {
+                self.advance();
+                Ok(mk(ExprKind::Constant(Constant::Float(*f))))
+            }
+            Tok::Imag(f) => {
+                self.advance();
+                Ok(mk(ExprKind::Constant(Constant::Complex(*f))))
+            }
+            Tok::Str { .. } => self.strings(),
+            Tok::Op("...") => {
+                self.advance();
+                Ok(mk(ExprKind::Constant(Constant::Ellipsis)))
+            }
+            Tok::Op("(") => {
+                self.advance();
+                self.enter()?;
+                let r = self.paren_rest(pos);
+                self.depth -= 1;
+                r
+            }
+            Tok::Op("[") => {
+                self.advance();
+                self.enter()?;
+                let r = self.list_rest(pos);
+                self.depth -= 1;
+                r
+            }
+            Tok::Op("{") => {
+                self.advance();
+                self.enter()?;
+                let r = self.brace_rest(pos);
+                self.depth -= 1;
+                r
+            }
+            _ => Err(self.invalid()),
+        }
+    }
+
+    fn paren_rest(&mut self, pos: Pos) -> PResult<Expr> {
+        if self.eat_op(")") {
+            return Ok(Expr { pos, kind: Box::new(ExprKind::Tuple(vec![])) });
+        }
+        if self.is_kw("yield") {
+            let e = self.yield_expr()?;
+            self.expect_op(")")?;
+            return Ok(e);
+        }
+        let first = self.star_expression()?;
+        if self.is_kw("for") || self.is_kw("async") {
+            let generators = self.comprehension_clauses()?;
+            self.expect_op(")")?;
+            return Ok(Expr { pos, kind: Box::new(ExprKind::GeneratorExp { elt: first, generators: Rc::new(generators) }) });
+        }
+        if self.eat_op(")") {
+            return Ok(first);
+        }
+        if !self.is_op(",") {
+            return Err(self.missing_comma_or_invalid());
+        }
+        let mut items = vec![first];
+        while self.eat_op(",") {
+            if self.is_op(")") {
+                break;
+            }
+            items.push(self.star_expression()?);
+        }
+        if !self.eat_op(")") {
+            return Err(self.missing_comma_or_invalid());
+        }
+        Ok(Expr { pos, kind: Box::new(ExprKind::Tuple(items)) })
+    }
+
+    fn missing_comma_or_invalid(&self) -> SyntaxError {
+        let t = self.peek().clone();
+        if matches!(t.tok, Tok::Name(_) | Tok::Str { .. } | Tok::Int(_) | Tok::Float(_)) {
+            let prev = self.toks[self.pos - 1].clone();
+            return SyntaxError {
+                kind: "SyntaxError",
+                msg: "invalid syntax. Perhaps you forgot a comma?".into(),
+                line: prev.line,
+                offset: prev.col + 1,
+                end_offset: Some(t.end_col + 1),
+            };
+        }
+        self.invalid()
+    }
+
+    fn list_rest(&mut self, pos: Pos) -> PResult<Expr> {
+        if self.eat_op("]") {
+            return Ok(Expr { pos, kind: Box::new(ExprKind::List(vec![])) });
+        }
+        let first = self.star_expression()?;
+        if self.is_kw("for") || self.is_kw("async") {
+            let generators = self.comprehension_clauses()?;
+            self.expect_op("]")?;
+            return Ok(Expr { pos, kind: Box::new(ExprKind::ListComp { elt: first, generators: Rc::new(generators) }) });
+        }
+        let mut items = vec![first];
+        while self.eat_op(",") {
+            if self.is_op("]") {
+                break;
+            }
+            items.push(self.star_expression()?);
+        }
+        if !self.eat_op("]") {
+            return Err(self.missing_comma_or_invalid());
+        }
+        Ok(Expr { pos, kind: Box::new(ExprKind::List(items)) })
+    }
+
+    fn brace_rest(&mut self, pos: Pos) -> PResult<Expr> {
+        if self.eat_op("}") {
+            return Ok(Expr { pos, kind: Box::new(ExprKind::Dict { keys: vec![], values: vec![] }) });
+        }
+        if self.eat_op("**") {
+            let v = self.bitor()?;
+            return self.dict_rest(pos, None, v);
+        }
+        let first = self.star_expression()?;
+        if self.eat_op(":") {
+            let value = self.expression()?;
+            if self.is_kw("for") || self.is_kw("async") {
+                let generators = self.comprehension_clauses()?;
+                self.expect_op("}")?;
+                return Ok(Expr { pos, kind: Box::new(ExprKind::DictComp { key: first, value, generators: Rc::new(generators) }) });
+            }
+            return self.dict_rest(pos, Some(first), value);
+        }
+        if self.is_kw("for") || self.is_kw("async") {
+            let generators = self.comprehension_clauses()?;
+            self.expect_op("}")?;
+            return Ok(Expr { pos, kind: Box::new(ExprKind::SetComp { elt: first, generators: Rc::new(generators) }) });
+        }
+        let mut items = vec![first];
+        while self.eat_op(",") {
+            if self.is_op("}") {
+                break;
+            }
+            items.push(self.star_expression()?);
+        }
+        if !self.eat_op("}") {
+            return Err(self.missing_comma_or_invalid());
+        }
+        Ok(Expr { pos, kind: Box::new(ExprKind::Set(items)) })
+    }
+
+    fn dict_rest(&mut self, pos: Pos, key: Option<Expr>, value: Expr) -> PResult<Expr> {
+        let mut keys = vec![key];
+        let mut values = vec![value];
+        while self.eat_op(",") {
+            if self.is_op("}") {
+                break;
+            }
+            if self.eat_op("**") {
+                keys.push(None);
+                values.push(self.bitor()?);
+                continue;
+            }
+            let k = self.expression()?;
+            self.expect_op(":")?;
+            keys.push(Some(k));
+            values.push(self.expression()?);
+        }
+        if !self.eat_op("}") {
+            return Err(self.missing_comma_or_invalid());
+        }
+        Ok(Expr { pos, kind: Box::new(ExprKind::Dict { keys, values }) })
+    }
+
+    /// Adjacent string literals, concatenated; f-strings become a JoinedStr.
+    fn strings(&mut self) -> PResult<Expr> {
+        let pos = self.pos_here();
+        let mut parts: Vec<Expr> = Vec::new();
+        let mut bytes: Option<Vec<u8>> = None;
+        let mut any_f = false;
+        let mut text = String::new();
+        while let Tok::Str { value, bytes: b, fstring, raw } = self.peek().tok.clone() {
+            let tok = self.advance();
+            if let Some(b) = b {
+                bytes.get_or_insert_with(Vec::new).extend(b);
+                continue;
+            }
+            if fstring {
+                any_f = true;
+                if !text.is_empty() {
+                    parts.push(Expr { pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(text.as_str())))) });
+                    text.clear();
+                }
+                parts.extend(self.fstring_parts(&value, raw, &tok)?);
+            } else {
+                text.push_str(&value);
+            }
+        }
+        if let Some(b) = bytes {
+            return Ok(Expr { pos, kind: Box::new(ExprKind::Constant(Constant::Bytes(Rc::from(b)))) });
+        }
+        if !any_f {
+            return Ok(Expr { pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(text.as_str())))) });
+        }
+        if !text.is_empty() {
+            parts.push(Expr { pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(text.as_str())))) });
+        }
+        Ok(Expr { pos, kind: Box::new(ExprKind::JoinedStr(parts)) })
+    }
+
+    fn fstring_parts(&mut self, body: &str, raw: bool, tok: &Token) -> PResult<Vec<Expr>> {
+        let pos = Pos { line: tok.line, col: tok.col };
+        let chars: Vec<char> = body.chars().collect();
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        let mut i = 0;
+        let flush = |lit: &mut String, parts: &mut Vec<Expr>| {
+            if !lit.is_empty() {
+                let s = if raw { lit.clone() } else { decode_escapes(lit, false) };
+                parts.push(Expr { pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(s.as_str())))) });
+                lit.clear();
+            }
+        };
+        while i < chars.len() {
+            let c = chars[i];
+            if c == '{' && chars.get(i + 1) == Some(&'{') {
+                lit.push('{');
+                i += 2;
+                continue;
+            }
+            if c == '}' {
+                if chars.get(i + 1) == Some(&'}') {
+                    lit.push('}');
+                    i += 2;
+                    continue;
+                }
+                return Err(SyntaxError { kind: "SyntaxError", msg: "f-string: single '}' is not allowed".into(), line: tok.line, offset: tok.col + 1, end_offset: None });
+            }
+            if c != '{' {
+                lit.push(c);
+                i += 1;
+                continue;
+            }
+            // A replacement field: find its end, respecting nesting and quotes.
+            let start = i + 1;
+            let mut depth = 0;
+            let mut j = start;
+            let mut quote: Option<char> = None;
+            let mut expr_end = None;
+            let mut conv_pos = None;
+            let mut spec_start = None;
+            while j < chars.len() {
+                let d = chars[j];
+                if let Some(q) = quote {
+                    if d == q {
+                        quote = None;
+                    }
+                    j += 1;
+                    continue;
+                }
+                match d {
+                    '\'' | '"' => quote = Some(d),
+                    '(' | '[' | '{' => depth += 1,
+                    ')' | ']' => depth -= 1,
+                    '}' if depth > 0 => depth -= 1,
+                    '}' => {
+                        if expr_end.is_none() {
+                            expr_end = Some(j);
+                        }
+                        break;
+                    }
+                    '!' if depth == 0 && expr_end.is_none() && chars.get(j + 1) != Some(&'=') => {
+                        expr_end = Some(j);
+                        conv_pos = Some(j + 1);
+                    }
+                    ':' if depth == 0 && spec_start.is_none() && (expr_end.is_none() || conv_pos.is_some()) => {
+                        if expr_end.is_none() {
+                            expr_end = Some(j);
+                        }
+                        spec_start = Some(j + 1);
+                        // The spec runs to the matching '}' (it may hold nested fields).
+                        let mut k = j + 1;
+                        let mut nest = 0;
+                        while k < chars.len() {
+                            match chars[k] {
+                                '{' => nest += 1,
+                                '}' if nest > 0 => nest -= 1,
+                                '}' => break,
+                                _ => {}
+                            }
+                            k += 1;
+                        }
+                        j = k;
+                        break;
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            if j >= chars.len() {
+                return Err(SyntaxError { kind: "SyntaxError", msg: "f-string: expecting '}'".into(), line: tok.line, offset: tok.col + 1, end_offset: None });
+            }
+            let expr_end = expr_end.unwrap_or(j);
+            let mut expr_src: String = chars[start..expr_end].iter().collect();
+            let mut self_doc = None;
+            let trimmed = expr_src.trim_end();
+            if trimmed.ends_with('=') && !trimmed.ends_with("==") && !trimmed.ends_with("!=") && !trimmed.ends_with("<=") && !trimmed.ends_with(">=") {
+                self_doc = Some(expr_src.clone());
+                let cut = trimmed.len() - 1;
+                expr_src = expr_src[..cut].to_string();
+            }
+            if expr_src.trim().is_empty() {
+                return Err(SyntaxError { kind: "SyntaxError", msg: "f-string: empty expression not allowed".into(), line: tok.line, offset: tok.col + 1, end_offset: None });
+            }
+            let conversion = conv_pos.and_then(|p| chars.get(p).copied()).filter(|c| *c != ':' && *c != '}');
+            let format_spec = match spec_start {
+                Some(s) => {
+                    let spec: String = chars[s..j].iter().collect();
+                    let sub = self.fstring_parts(&spec, raw, tok)?;
+                    Some(Expr { pos, kind: Box::new(ExprKind::JoinedStr(sub)) })
+                }
+                None => None,
+            };
+            let inner = parse_fstring_expr(&expr_src, tok)?;
+            if let Some(sd) = self_doc {
+                lit.push_str(&sd);
+            }
+            flush(&mut lit, &mut parts);
+            let conversion = if conversion.is_none() && format_spec.is_none() && parts.last().is_some() && false { None } else { conversion };
+            let conv = match (conversion, &format_spec) {
+                (None, None) if expr_src.len() != chars[start..expr_end].len() => Some('r'),
+                _ => conversion,
+            };
+            parts.push(Expr { pos, kind: Box::new(ExprKind::FormattedValue { value: inner, conversion: conv, format_spec }) });
+            i = j + 1;
+        }
+        flush(&mut lit, &mut parts);
+        Ok(parts)
+    }
+}
+
+fn parse_fstring_expr(src: &str, tok: &Token) -> Result<Expr, SyntaxError> {
+    let wrapped = format!("({})", src.trim());
+    let toks = tokenize(&wrapped).map_err(|mut e| {
+        e.line = tok.line;
+        e.msg = format!("f-string: {}", e.msg);
+        e
+    })?;
+    let mut p = Parser { toks, pos: 0, depth: 0, source_lines: Vec::new() };
+    let e = p.star_expressions().map_err(|mut e| {
+        e.line = tok.line;
+        e.msg = format!("f-string: {}", e.msg);
+        e
+    })?;
+    Ok(e)
+}
+
+fn first_tok_of(e: &Expr) -> Token {
+    Token { tok: Tok::End, line: e.pos.line, col: e.pos.col, end_line: e.pos.line, end_col: e.pos.col + 1 }
+}
+
+/// CPython's name for an expression kind in "cannot assign to ..." messages.
+fn expr_kind_name(e: &Expr) -> &'static str {
+    match &*e.kind {
+        ExprKind::Call { .. } => "function call",
+        ExprKind::Constant(Constant::None) | ExprKind::Constant(Constant::True) | ExprKind::Constant(Constant::False) => "literal",
+        ExprKind::Constant(_) => "literal",
+        ExprKind::BinOp { .. } | ExprKind::UnaryOp { .. } => "expression",
+        ExprKind::BoolOp { .. } => "expression",
+        ExprKind::Compare { .. } => "comparison",
+        ExprKind::Lambda { .. } => "lambda",
+        ExprKind::IfExp { .. } => "conditional expression",
+        ExprKind::JoinedStr(_) => "f-string expression",
+        ExprKind::Dict { .. } => "dict literal",
+        ExprKind::Set(_) => "set display",
+        ExprKind::ListComp { .. } => "list comprehension",
+        ExprKind::GeneratorExp { .. } => "generator expression",
+        ExprKind::NamedExpr { .. } => "named expression",
+        _ => "expression",
+    }
+}
+
+fn block_has_yield(body: &[Stmt]) -> bool {
+    body.iter().any(stmt_has_yield)
+}
+
+fn stmt_has_yield(s: &Stmt) -> bool {
+    match &s.kind {
+        StmtKind::FunctionDef(_) | StmtKind::ClassDef(_) => false,
+        StmtKind::Expr(e) | StmtKind::Return(Some(e)) => expr_has_yield(e),
+        StmtKind::Assign { value, .. } => expr_has_yield(value),
+        StmtKind::AugAssign { value, .. } => expr_has_yield(value),
+        StmtKind::AnnAssign { value: Some(v), .. } => expr_has_yield(v),
+        StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
+            expr_has_yield(test) || block_has_yield(body) || block_has_yield(orelse)
+        }
+        StmtKind::For { iter, body, orelse, .. } => expr_has_yield(iter) || block_has_yield(body) || block_has_yield(orelse),
+        StmtKind::With { body, .. } => block_has_yield(body),
+        StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
+            block_has_yield(body) || handlers.iter().any(|h| block_has_yield(&h.body)) || block_has_yield(orelse) || block_has_yield(finalbody)
+        }
+        _ => false,
+    }
+}
+
+fn expr_has_yield(e: &Expr) -> bool {
+    match &*e.kind {
+        ExprKind::Yield(_) | ExprKind::YieldFrom(_) => true,
+        ExprKind::Call { func, args, keywords } => {
+            expr_has_yield(func) || args.iter().any(expr_has_yield) || keywords.iter().any(|k| expr_has_yield(&k.value))
+        }
+        ExprKind::BinOp { left, right, .. } => expr_has_yield(left) || expr_has_yield(right),
+        ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().any(expr_has_yield),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_corpus_files() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/oracle/cases");
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            for f in ["config.py", "app.py", "models.py"] {
+                if let Ok(src) = std::fs::read_to_string(e.path().join(f)) {
+                    if let Err(err) = parse_module(&src) {
+                        panic!("{}/{f}: {err:?}", e.path().display());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn syntax_errors_as_cpython_reports_them() {
+        // Each checked with python3 3.11: compile(src, 'models.py', 'exec').
+        let e = parse_module("if x\n    pass\n").unwrap_err();
+        assert_eq!((e.msg.as_str(), e.line, e.offset), ("expected ':'", 1, 5));
+        let e = parse_module("x = (1,\n").unwrap_err();
+        assert_eq!((e.msg.as_str(), e.line, e.offset), ("'(' was never closed", 1, 5));
+        let e = parse_module("s = 'abc\n").unwrap_err();
+        assert_eq!((e.msg.as_str(), e.line, e.offset), ("unterminated string literal (detected at line 1)", 1, 5));
+        let e = parse_module("if x:\npass\n").unwrap_err();
+        assert_eq!((e.kind, e.msg.as_str(), e.line), ("IndentationError", "expected an indented block after 'if' statement on line 1", 2));
+        let e = parse_module("x = 1\n  y = 2\n").unwrap_err();
+        assert_eq!((e.kind, e.msg.as_str(), e.line), ("IndentationError", "unexpected indent", 2));
+        let e = parse_module("if x = 1:\n    pass\n").unwrap_err();
+        assert_eq!(e.msg, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
+        let e = parse_module("f() = 1\n").unwrap_err();
+        assert_eq!(e.msg, "cannot assign to function call here. Maybe you meant '==' instead of '='?");
+    }
+
+    #[test]
+    fn never_panics_on_mutated_input() {
+        let base = "class User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n    def __repr__(self):\n        return f'<User {self.id!r:>3}>'\n";
+        let bytes: Vec<char> = base.chars().collect();
+        let mut seed: u64 = 42;
+        for _ in 0..20000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let mut s = bytes.clone();
+            let at = (seed >> 33) as usize % s.len();
+            match (seed >> 20) % 3 {
+                0 => {
+                    s.remove(at);
+                }
+                1 => s.insert(at, ['(', ')', ':', '\'', '"', '{', '}', '\n', ' ', '\t', '\\', 'f'][(seed >> 8) as usize % 12]),
+                _ => {
+                    let c = s[at];
+                    s.insert(at, c);
+                }
+            }
+            let src: String = s.into_iter().collect();
+            let _ = parse_module(&src);
+        }
+    }
+}

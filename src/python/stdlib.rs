@@ -1,0 +1,241 @@
+//! The standard-library modules projects use: `os`, `os.path`, `sys`, `typing`, and friends.
+//! Each is built on first import.
+
+use std::rc::Rc;
+
+use super::builtins::func;
+use super::interp::{Interp, ModuleFactory, PyResult};
+use super::value::{Args, Dict, Module, Value};
+
+fn path_arg(interp: &mut Interp, a: &Args, i: usize, fname: &str) -> PyResult<String> {
+    match a.pos.get(i) {
+        Some(Value::Str(s)) => Ok(s.to_string()),
+        Some(other) => Err(interp.type_error(format!(
+            "{fname}: path should be string, bytes or os.PathLike, not {}",
+            interp.type_name(other)
+        ))),
+        None => Err(interp.type_error(format!("{fname}() missing 1 required positional argument: 'p'"))),
+    }
+}
+
+/// `posixpath.normpath`.
+pub fn normpath(path: &str) -> String {
+    if path.is_empty() {
+        return ".".into();
+    }
+    let initial = if path.starts_with("//") && !path.starts_with("///") { 2 } else if path.starts_with('/') { 1 } else { 0 };
+    let mut parts: Vec<&str> = Vec::new();
+    for comp in path.split('/') {
+        if comp.is_empty() || comp == "." {
+            continue;
+        }
+        if comp != ".." || (initial == 0 && parts.is_empty()) || parts.last() == Some(&"..") {
+            parts.push(comp);
+        } else if !parts.is_empty() {
+            parts.pop();
+        }
+    }
+    let joined = parts.join("/");
+    let out = format!("{}{}", "/".repeat(initial), joined);
+    if out.is_empty() {
+        ".".into()
+    } else {
+        out
+    }
+}
+
+/// `posixpath.join`.
+pub fn join(parts: &[String]) -> String {
+    let mut out = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        if p.starts_with('/') || i == 0 {
+            out = p.clone();
+        } else if out.is_empty() || out.ends_with('/') {
+            out.push_str(p);
+        } else {
+            out.push('/');
+            out.push_str(p);
+        }
+    }
+    out
+}
+
+/// `posixpath.dirname`.
+pub fn dirname(p: &str) -> String {
+    let i = p.rfind('/').map(|i| i + 1).unwrap_or(0);
+    let head = &p[..i];
+    if !head.is_empty() && head.chars().any(|c| c != '/') {
+        head.trim_end_matches('/').to_string()
+    } else {
+        head.to_string()
+    }
+}
+
+fn os_path(interp: &mut Interp) -> PyResult<Rc<Module>> {
+    let m = Module::new("posixpath", None);
+    let cwd = interp.project_dir.clone();
+    let cwd2 = cwd.clone();
+    m.set("sep", Value::str("/"));
+    m.set("abspath", func("abspath", move |i, a| {
+        let p = path_arg(i, &a, 0, "abspath")?;
+        let full = if p.starts_with('/') { p } else { join(&[cwd.clone(), p]) };
+        Ok(Value::str(&normpath(&full)))
+    }));
+    m.set("realpath", func("realpath", move |i, a| {
+        let p = path_arg(i, &a, 0, "realpath")?;
+        let full = if p.starts_with('/') { p } else { join(&[cwd2.clone(), p]) };
+        Ok(Value::str(&normpath(&full)))
+    }));
+    m.set("dirname", func("dirname", |i, a| Ok(Value::str(&dirname(&path_arg(i, &a, 0, "dirname")?)))));
+    m.set("basename", func("basename", |i, a| {
+        let p = path_arg(i, &a, 0, "basename")?;
+        Ok(Value::str(p.rsplit('/').next().unwrap_or("")))
+    }));
+    m.set("join", func("join", |i, a| {
+        let mut parts = Vec::new();
+        for k in 0..a.pos.len() {
+            parts.push(path_arg(i, &a, k, "join")?);
+        }
+        Ok(Value::str(&join(&parts)))
+    }));
+    m.set("normpath", func("normpath", |i, a| Ok(Value::str(&normpath(&path_arg(i, &a, 0, "normpath")?)))));
+    m.set("isabs", func("isabs", |i, a| Ok(Value::Bool(path_arg(i, &a, 0, "isabs")?.starts_with('/')))));
+    m.set("exists", func("exists", |i, a| {
+        let p = path_arg(i, &a, 0, "exists")?;
+        let root = format!("{}/", i.project_dir);
+        Ok(Value::Bool(p == i.project_dir || p.strip_prefix(&root).map(|r| i.files.contains_key(r)).unwrap_or(false)))
+    }));
+    m.set("splitext", func("splitext", |i, a| {
+        let p = path_arg(i, &a, 0, "splitext")?;
+        let base_start = p.rfind('/').map(|x| x + 1).unwrap_or(0);
+        let base = &p[base_start..];
+        match base.rfind('.') {
+            Some(d) if base[..d].chars().any(|c| c != '.') => {
+                let cut = base_start + d;
+                Ok(Value::tuple(vec![Value::str(&p[..cut]), Value::str(&p[cut..])]))
+            }
+            _ => Ok(Value::tuple(vec![Value::str(&p), Value::str("")])),
+        }
+    }));
+    m.set("split", func("split", |i, a| {
+        let p = path_arg(i, &a, 0, "split")?;
+        let k = p.rfind('/').map(|x| x + 1).unwrap_or(0);
+        let head = &p[..k];
+        let head = if !head.is_empty() && head.chars().any(|c| c != '/') { head.trim_end_matches('/') } else { head };
+        Ok(Value::tuple(vec![Value::str(head), Value::str(&p[k..])]))
+    }));
+    Ok(m)
+}
+
+fn os(interp: &mut Interp) -> PyResult<Rc<Module>> {
+    let m = Module::new("os", None);
+    let path = os_path(interp)?;
+    interp.modules.insert("os.path".into(), path.clone());
+    m.set("path", Value::Module(path));
+    m.set("sep", Value::str("/"));
+    m.set("name", Value::str("posix"));
+    m.set("linesep", Value::str("\n"));
+    let environ = Value::dict(Dict::new());
+    m.set("environ", environ.clone());
+    let env2 = environ.clone();
+    m.set("getenv", func("getenv", move |i, a| {
+        let key = a.pos.first().cloned().unwrap_or(Value::None);
+        if !matches!(key, Value::Str(_)) {
+            return Err(i.type_error(format!("str expected, not {}", i.type_name(&key))));
+        }
+        let Value::Dict(d) = &env2 else { return Ok(Value::None) };
+        let found = d.borrow().get(&key).cloned();
+        Ok(found.unwrap_or_else(|| a.pos.get(1).cloned().unwrap_or(Value::None)))
+    }));
+    let cwd = interp.project_dir.clone();
+    m.set("getcwd", func("getcwd", move |_, _| Ok(Value::str(&cwd))));
+    m.set("urandom", func("urandom", |i, a| {
+        let n = a.pos.first().map(|v| super::builtins::to_index(i, v)).transpose()?.unwrap_or(0).max(0) as usize;
+        Ok(Value::Bytes(Rc::from((0..n).map(|k| (k * 97 % 251) as u8).collect::<Vec<u8>>())))
+    }));
+    m.set("makedirs", func("makedirs", |_, _| Ok(Value::None)));
+    m.set("mkdir", func("mkdir", |_, _| Ok(Value::None)));
+    m.set("listdir", func("listdir", |i, _| {
+        let mut names: Vec<String> = i.files.keys().map(|k| k.split('/').next().unwrap_or(k).to_string()).collect();
+        names.sort();
+        names.dedup();
+        Ok(Value::list(names.iter().map(|n| Value::str(n)).collect()))
+    }));
+    Ok(m)
+}
+
+fn sys(interp: &mut Interp) -> PyResult<Rc<Module>> {
+    let m = Module::new("sys", None);
+    m.set("version", Value::str("3.11.7 (main) [GCC 12.2.0]"));
+    m.set("version_info", Value::tuple(vec![Value::Int(3), Value::Int(11), Value::Int(7), Value::str("final"), Value::Int(0)]));
+    m.set("platform", Value::str("linux"));
+    m.set("maxsize", Value::Int(i64::MAX));
+    m.set("path", Value::list(vec![Value::str(&interp.project_dir)]));
+    m.set("argv", Value::list(vec![Value::str("")]));
+    m.set("modules", Value::dict(Dict::new()));
+    m.set("getrecursionlimit", func("getrecursionlimit", |_, _| Ok(Value::Int(super::interp::RECURSION_LIMIT as i64))));
+    Ok(m)
+}
+
+/// `typing` names used in annotations: subscriptable markers that evaluate to themselves.
+fn typing(interp: &mut Interp) -> PyResult<Rc<Module>> {
+    let m = Module::new("typing", None);
+    let marker = super::builtins::native_class(interp, "_SpecialForm", "typing", None, vec![]);
+    marker.dict.borrow_mut().set_str("__getitem__", super::builtins::method("_SpecialForm", "__getitem__", |i, a| {
+        let name = a.pos[0].payload::<String>().map(|s| (*s).clone()).unwrap_or_default();
+        Ok(super::builtins::new_native(&match &a.pos[0] {
+            Value::Instance(inst) => inst.class.clone(),
+            _ => i.types.object.clone(),
+        }, format!("{name}[...]")))
+    }));
+    marker.dict.borrow_mut().set_str("__repr__", super::builtins::method("_SpecialForm", "__repr__", |_, a| {
+        Ok(Value::str(&format!("typing.{}", a.pos[0].payload::<String>().map(|s| (*s).clone()).unwrap_or_default())))
+    }));
+    marker.dict.borrow_mut().set_str("__call__", super::builtins::method("_SpecialForm", "__call__", |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None))));
+    for name in [
+        "Any", "Optional", "List", "Dict", "Set", "Tuple", "Union", "Callable", "Type", "Iterable", "Iterator",
+        "Sequence", "Mapping", "ClassVar", "Final", "Literal", "Annotated", "FrozenSet", "Generator", "NoReturn",
+        "Self", "TypeVar", "Generic", "Protocol",
+    ] {
+        m.set(name, super::builtins::new_native(&marker, name.to_string()));
+    }
+    m.set("TYPE_CHECKING", Value::Bool(false));
+    m.set("cast", func("cast", |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None))));
+    m.set("overload", func("overload", |_, a| Ok(a.pos.first().cloned().unwrap_or(Value::None))));
+    Ok(m)
+}
+
+/// Registers the standard modules with the interpreter.
+pub fn register(interp: &mut Interp) {
+    let reg = |interp: &mut Interp, name: &str, f: fn(&mut Interp) -> PyResult<Rc<Module>>| {
+        let factory: ModuleFactory = Rc::new(f);
+        interp.register_module(name, factory);
+    };
+    reg(interp, "os", os);
+    reg(interp, "os.path", os_path);
+    reg(interp, "sys", sys);
+    reg(interp, "typing", typing);
+    reg(interp, "typing_extensions", typing);
+    reg(interp, "__future__", |_| {
+        let m = Module::new("__future__", None);
+        m.set("annotations", Value::None);
+        Ok(m)
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posixpath_matches_cpython() {
+        // Checked with python3 3.11's posixpath.
+        assert_eq!(normpath("/home/learner/project/./a/../app.db"), "/home/learner/project/app.db");
+        assert_eq!(normpath("a//b/"), "a/b");
+        assert_eq!(dirname("/home/learner/project/config.py"), "/home/learner/project");
+        assert_eq!(dirname("config.py"), "");
+        assert_eq!(dirname("/x"), "/");
+        assert_eq!(join(&["/a".into(), "b".into(), "/c".into(), "d".into()]), "/c/d");
+        assert_eq!(join(&["/home/learner/project".into(), "app.db".into()]), "/home/learner/project/app.db");
+    }
+}

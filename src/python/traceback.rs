@@ -1,0 +1,127 @@
+//! What CPython's `traceback` module adds when it prints an exception: the "Did you mean"
+//! suggestions of NameError and AttributeError (`_compute_suggestion_error`, 3.11).
+
+use super::interp::{Interp, PyErr};
+use super::value::{Module, Value};
+
+const MAX_CANDIDATE_ITEMS: usize = 750;
+const MAX_STRING_SIZE: usize = 40;
+const MOVE_COST: usize = 2;
+const CASE_COST: usize = 1;
+
+fn substitution_cost(a: char, b: char) -> usize {
+    if a == b {
+        0
+    } else if a.to_lowercase().eq(b.to_lowercase()) {
+        CASE_COST
+    } else {
+        MOVE_COST
+    }
+}
+
+/// `traceback._levenshtein_distance`.
+pub fn levenshtein_distance(a: &str, b: &str, max_cost: usize) -> usize {
+    if a == b {
+        return 0;
+    }
+    let mut a: Vec<char> = a.chars().collect();
+    let mut b: Vec<char> = b.chars().collect();
+    let pre = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    a.drain(..pre);
+    b.drain(..pre);
+    let post = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    a.truncate(a.len() - post);
+    b.truncate(b.len() - post);
+    if a.is_empty() || b.is_empty() {
+        return MOVE_COST * (a.len() + b.len());
+    }
+    if a.len() > MAX_STRING_SIZE || b.len() > MAX_STRING_SIZE {
+        return max_cost + 1;
+    }
+    if b.len() < a.len() {
+        std::mem::swap(&mut a, &mut b);
+    }
+    if (b.len() - a.len()) * MOVE_COST > max_cost {
+        return max_cost + 1;
+    }
+    let mut row: Vec<usize> = (1..=a.len()).map(|i| i * MOVE_COST).collect();
+    let mut result = 0;
+    for (bindex, &bchar) in b.iter().enumerate() {
+        let mut distance = bindex * MOVE_COST;
+        result = distance;
+        let mut minimum = usize::MAX;
+        for (index, &achar) in a.iter().enumerate() {
+            let substitute = distance + substitution_cost(bchar, achar);
+            distance = row[index];
+            let insert_delete = result.min(distance) + MOVE_COST;
+            result = insert_delete.min(substitute);
+            row[index] = result;
+            minimum = minimum.min(result);
+        }
+        if minimum > max_cost {
+            return max_cost + 1;
+        }
+    }
+    result
+}
+
+/// The best candidate for `wrong`, as CPython picks it.
+pub fn best_match(wrong: &str, candidates: &[String]) -> Option<String> {
+    if candidates.len() > MAX_CANDIDATE_ITEMS {
+        return None;
+    }
+    let wlen = wrong.chars().count();
+    if wlen > MAX_STRING_SIZE {
+        return None;
+    }
+    let mut best = wlen;
+    let mut suggestion: Option<String> = None;
+    for cand in candidates {
+        if cand == wrong {
+            continue;
+        }
+        let max_distance = ((cand.chars().count() + wlen + 3) * MOVE_COST / 6).min(best.saturating_sub(1));
+        let d = levenshtein_distance(wrong, cand, max_distance);
+        if d > max_distance {
+            continue;
+        }
+        if suggestion.is_none() || d < best {
+            suggestion = Some(cand.clone());
+            best = d;
+        }
+    }
+    suggestion
+}
+
+/// The "Did you mean" suggestion for a NameError (names of `namespace` and the builtins) or
+/// an AttributeError (`dir(obj)`).
+pub fn suggestion(interp: &mut Interp, err: &PyErr, namespace: &Module) -> Option<String> {
+    let Value::Instance(inst) = &err.exc else { return None };
+    let name = inst.dict.borrow().get_str("name").and_then(|v| v.as_str().map(str::to_string))?;
+    let cls = inst.class.name.clone();
+    let candidates: Vec<String> = if cls == "NameError" {
+        let mut c: Vec<String> = namespace.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
+        c.extend(interp.builtins.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)));
+        c
+    } else {
+        let obj = inst.dict.borrow().get_str("obj").cloned()?;
+        let dir = interp.builtins.get("dir")?;
+        let listing = interp.call(&dir, super::value::Args::new(vec![obj])).ok()?;
+        interp.iterate(&listing).ok()?.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+    };
+    best_match(&name, &candidates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_as_cpython_makes_them() {
+        // python3 3.11: NameError for `false` suggests 'False'; `pirnt` suggests 'print'.
+        let names: Vec<String> = ["print", "False", "True", "len"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(best_match("false", &names).as_deref(), Some("False"));
+        assert_eq!(best_match("pirnt", &names).as_deref(), Some("print"));
+        assert_eq!(best_match("zzzzzz", &names), None);
+    }
+}

@@ -1,0 +1,486 @@
+//! Python values: the object model the evaluator works on.
+//!
+//! Builtin scalars and containers are variants of [`Value`]; everything else is an
+//! [`Instance`] of a [`Class`]. Natively implemented types (SQLAlchemy's `Column`, Flask's
+//! `Flask`, `property`, ...) are ordinary classes whose methods are [`Builtin`]s and whose
+//! instances carry a Rust payload ([`Instance::payload`]), so Python code can subclass them,
+//! decorate with them and read their attributes like any other object.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+use super::ast;
+use super::interp::{Interp, PyResult};
+
+/// A Python object reference.
+#[derive(Clone)]
+pub enum Value {
+    None,
+    NotImplemented,
+    Ellipsis,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+    Bytes(Rc<[u8]>),
+    List(Rc<RefCell<Vec<Value>>>),
+    Tuple(Rc<Vec<Value>>),
+    Dict(Rc<RefCell<Dict>>),
+    Set(Rc<RefCell<Dict>>),
+    Function(Rc<Function>),
+    Builtin(Rc<Builtin>),
+    /// A function bound to its first argument (`obj.method`).
+    BoundMethod(Rc<(Value, Value)>),
+    Class(Rc<Class>),
+    Instance(Rc<Instance>),
+    Module(Rc<Module>),
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::None => write!(f, "None"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x}"),
+            Value::Str(s) => write!(f, "{s:?}"),
+            Value::Class(c) => write!(f, "<class {}>", c.name),
+            Value::Instance(i) => write!(f, "<{} object>", i.class.name),
+            Value::Module(m) => write!(f, "<module {}>", m.name),
+            Value::Function(func) => write!(f, "<function {}>", func.name),
+            Value::Builtin(b) => write!(f, "<built-in {}>", b.name),
+            _ => write!(f, "<value>"),
+        }
+    }
+}
+
+impl Value {
+    /// A `str` value.
+    pub fn str(s: &str) -> Value {
+        Value::Str(Rc::from(s))
+    }
+    /// A new `list`.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(RefCell::new(items)))
+    }
+    /// A new `tuple`.
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(Rc::new(items))
+    }
+    /// A new `dict`.
+    pub fn dict(d: Dict) -> Value {
+        Value::Dict(Rc::new(RefCell::new(d)))
+    }
+    pub fn is_none(&self) -> bool {
+        matches!(self, Value::None)
+    }
+    /// The `str` contents, if this is a `str`.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The instance, if this is an instance of a class.
+    pub fn as_instance(&self) -> Option<&Rc<Instance>> {
+        match self {
+            Value::Instance(i) => Some(i),
+            _ => None,
+        }
+    }
+    /// The class, if this is a class object.
+    pub fn as_class(&self) -> Option<&Rc<Class>> {
+        match self {
+            Value::Class(c) => Some(c),
+            _ => None,
+        }
+    }
+    /// The native payload of an instance, downcast to `T`.
+    pub fn payload<T: 'static>(&self) -> Option<Rc<T>> {
+        self.as_instance().and_then(|i| i.payload::<T>())
+    }
+    /// Object identity (`is`).
+    pub fn is(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::None, Value::None) => true,
+            (Value::NotImplemented, Value::NotImplemented) => true,
+            (Value::Ellipsis, Value::Ellipsis) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b && (-5..=256).contains(a),
+            (Value::Str(a), Value::Str(b)) => Rc::ptr_eq(a, b) || (a.len() <= 1 && a == b),
+            (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
+            (Value::Tuple(a), Value::Tuple(b)) => Rc::ptr_eq(a, b) || (a.is_empty() && b.is_empty()),
+            (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(a, b),
+            (Value::Set(a), Value::Set(b)) => Rc::ptr_eq(a, b),
+            (Value::Function(a), Value::Function(b)) => Rc::ptr_eq(a, b),
+            (Value::Builtin(a), Value::Builtin(b)) => Rc::ptr_eq(a, b),
+            (Value::Class(a), Value::Class(b)) => Rc::ptr_eq(a, b),
+            (Value::Instance(a), Value::Instance(b)) => Rc::ptr_eq(a, b),
+            (Value::Module(a), Value::Module(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+    /// A stable number for `id()` and identity maps.
+    pub fn id(&self) -> usize {
+        match self {
+            Value::List(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Value::Tuple(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Value::Dict(a) | Value::Set(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Value::Function(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Value::Builtin(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Value::Class(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Value::Instance(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Value::Module(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Value::Str(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Value::Int(i) => *i as usize,
+            _ => 0,
+        }
+    }
+}
+
+/// A key usable in a [`Dict`]: the hashable view of a value.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum HashKey {
+    None,
+    Int(i64),
+    /// A float that is not integral, by its bits.
+    Float(u64),
+    Str(Rc<str>),
+    Bytes(Rc<[u8]>),
+    Tuple(Vec<HashKey>),
+    /// Objects hashed by identity.
+    Id(usize),
+}
+
+impl HashKey {
+    /// The key of a value, or None when the value is unhashable (list, dict, set).
+    pub fn of(v: &Value) -> Option<HashKey> {
+        Some(match v {
+            Value::None => HashKey::None,
+            Value::Bool(b) => HashKey::Int(*b as i64),
+            Value::Int(i) => HashKey::Int(*i),
+            Value::Float(f) => {
+                if f.fract() == 0.0 && f.abs() < 9.0e18 {
+                    HashKey::Int(*f as i64)
+                } else {
+                    HashKey::Float(f.to_bits())
+                }
+            }
+            Value::Str(s) => HashKey::Str(s.clone()),
+            Value::Bytes(b) => HashKey::Bytes(b.clone()),
+            Value::Tuple(t) => HashKey::Tuple(t.iter().map(HashKey::of).collect::<Option<Vec<_>>>()?),
+            Value::List(_) | Value::Dict(_) | Value::Set(_) => return None,
+            other => HashKey::Id(other.id()),
+        })
+    }
+}
+
+/// An insertion-ordered dictionary (also the storage of `set`, with None values).
+#[derive(Clone, Default)]
+pub struct Dict {
+    entries: Vec<Option<(Value, Value)>>,
+    index: HashMap<HashKey, usize>,
+    len: usize,
+}
+
+impl Dict {
+    pub fn new() -> Dict {
+        Dict::default()
+    }
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    /// Looks a key up; None also for unhashable keys.
+    pub fn get(&self, key: &Value) -> Option<&Value> {
+        let k = HashKey::of(key)?;
+        self.get_by_key(&k)
+    }
+    pub fn get_by_key(&self, k: &HashKey) -> Option<&Value> {
+        let i = *self.index.get(k)?;
+        self.entries[i].as_ref().map(|(_, v)| v)
+    }
+    /// Looks up a string key.
+    pub fn get_str(&self, key: &str) -> Option<&Value> {
+        self.get_by_key(&HashKey::Str(Rc::from(key)))
+    }
+    /// Inserts or replaces; returns false when the key is unhashable.
+    pub fn insert(&mut self, key: Value, value: Value) -> bool {
+        let Some(k) = HashKey::of(&key) else { return false };
+        if let Some(&i) = self.index.get(&k) {
+            if let Some(entry) = self.entries[i].as_mut() {
+                entry.1 = value;
+            }
+        } else {
+            self.index.insert(k, self.entries.len());
+            self.entries.push(Some((key, value)));
+            self.len += 1;
+        }
+        true
+    }
+    pub fn set_str(&mut self, key: &str, value: Value) {
+        self.insert(Value::str(key), value);
+    }
+    pub fn remove(&mut self, key: &Value) -> Option<Value> {
+        let k = HashKey::of(key)?;
+        let i = self.index.remove(&k)?;
+        let (_, v) = self.entries[i].take()?;
+        self.len -= 1;
+        if self.entries.len() > 32 && self.len * 2 < self.entries.len() {
+            self.compact();
+        }
+        Some(v)
+    }
+    fn compact(&mut self) {
+        let entries: Vec<_> = self.entries.drain(..).flatten().collect();
+        self.index.clear();
+        for (i, (k, _)) in entries.iter().enumerate() {
+            if let Some(hk) = HashKey::of(k) {
+                self.index.insert(hk, i);
+            }
+        }
+        self.entries = entries.into_iter().map(Some).collect();
+    }
+    pub fn contains(&self, key: &Value) -> bool {
+        self.get(key).is_some()
+    }
+    /// Entries in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Value, &Value)> {
+        self.entries.iter().flatten().map(|(k, v)| (k, v))
+    }
+    pub fn keys(&self) -> Vec<Value> {
+        self.iter().map(|(k, _)| k.clone()).collect()
+    }
+    pub fn values(&self) -> Vec<Value> {
+        self.iter().map(|(_, v)| v.clone()).collect()
+    }
+    pub fn clear(&mut self) {
+        *self = Dict::default();
+    }
+}
+
+/// A user-defined function (`def` or `lambda`).
+pub struct Function {
+    pub name: String,
+    pub qualname: String,
+    pub module: Rc<Module>,
+    pub args: Rc<ast::Arguments>,
+    pub body: FunctionBody,
+    /// Evaluated defaults of positional parameters (aligned to the end) and keyword-only ones.
+    pub defaults: Vec<Value>,
+    pub kw_defaults: Vec<Option<Value>>,
+    /// The enclosing function scopes, innermost first.
+    pub closure: Option<Rc<Scope>>,
+    /// Names this function assigns (its locals), computed once.
+    pub local_names: Rc<LocalNames>,
+    pub is_generator: bool,
+    /// The class whose body defined this function (for zero-argument `super()`).
+    pub class: RefCell<Option<std::rc::Weak<Class>>>,
+    pub dict: RefCell<Dict>,
+    pub doc: Option<Rc<str>>,
+}
+
+/// What a function runs.
+#[derive(Clone)]
+pub enum FunctionBody {
+    Block(ast::Block),
+    Lambda(Rc<ast::Expr>),
+}
+
+/// The static scope facts of a function body.
+#[derive(Default, Debug)]
+pub struct LocalNames {
+    pub locals: std::collections::HashSet<String>,
+    pub globals: std::collections::HashSet<String>,
+    pub nonlocals: std::collections::HashSet<String>,
+}
+
+/// One function activation's variables, shared with closures created inside it.
+pub struct Scope {
+    pub vars: RefCell<HashMap<Rc<str>, Value>>,
+    pub names: Rc<LocalNames>,
+    pub parent: Option<Rc<Scope>>,
+}
+
+/// Signature of natively implemented functions: positional args, keyword args.
+pub type NativeFn = dyn Fn(&mut Interp, Args) -> PyResult<Value>;
+
+/// A natively implemented function or method.
+pub struct Builtin {
+    pub name: String,
+    /// For methods: the type name used in messages (`str.join`).
+    pub owner: Option<String>,
+    pub func: Box<NativeFn>,
+    /// Does attribute access on an instance bind this as a method (first arg = self)?
+    pub binds: bool,
+}
+
+/// Arguments of a call.
+#[derive(Default, Clone)]
+pub struct Args {
+    pub pos: Vec<Value>,
+    pub kw: Vec<(Rc<str>, Value)>,
+}
+
+impl Args {
+    pub fn new(pos: Vec<Value>) -> Args {
+        Args { pos, kw: Vec::new() }
+    }
+    /// Removes and returns the keyword argument `name`.
+    pub fn take_kw(&mut self, name: &str) -> Option<Value> {
+        let i = self.kw.iter().position(|(k, _)| &**k == name)?;
+        Some(self.kw.remove(i).1)
+    }
+    /// The positional argument `i` or the keyword `name` (removing the keyword).
+    pub fn arg(&mut self, i: usize, name: &str) -> Option<Value> {
+        if let Some(v) = self.take_kw(name) {
+            return Some(v);
+        }
+        self.pos.get(i).cloned()
+    }
+}
+
+/// A class object.
+pub struct Class {
+    pub name: String,
+    pub qualname: String,
+    /// The `__module__` (`builtins` for builtin types).
+    pub module: String,
+    pub bases: Vec<Rc<Class>>,
+    /// The method resolution order, starting with the class itself (C3).
+    pub mro: RefCell<Vec<Rc<Class>>>,
+    pub dict: RefCell<Dict>,
+    /// The class's metaclass (None means `type`).
+    pub metaclass: Option<Rc<Class>>,
+    /// Native data attached by the library that owns the class (e.g. a SQLAlchemy mapper).
+    pub ext: RefCell<Option<Rc<dyn Any>>>,
+    /// Which builtin type this is or derives from, for builtin behaviour of instances.
+    pub builtin: Option<BuiltinType>,
+    pub id: usize,
+}
+
+/// Builtin types whose values are not [`Instance`]s.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum BuiltinType {
+    Object,
+    Type,
+    NoneType,
+    Bool,
+    Int,
+    Float,
+    Str,
+    Bytes,
+    List,
+    Tuple,
+    Dict,
+    Set,
+    Function,
+    BuiltinFunction,
+    Method,
+    Module,
+    BaseException,
+}
+
+impl Class {
+    /// Looks `name` up along the MRO.
+    pub fn lookup(&self, name: &str) -> Option<Value> {
+        if let Some(v) = self.dict.borrow().get_str(name) {
+            return Some(v.clone());
+        }
+        for c in self.mro.borrow().iter().skip(1) {
+            if let Some(v) = c.dict.borrow().get_str(name) {
+                return Some(v.clone());
+            }
+        }
+        None
+    }
+    /// True when `other` is this class or one of its bases.
+    pub fn is_subclass(&self, other: &Class) -> bool {
+        self.id == other.id || self.mro.borrow().iter().any(|c| c.id == other.id)
+    }
+    /// The `module.QualName` form used in reprs and tracebacks (`builtins` omitted).
+    pub fn full_name(&self) -> String {
+        if self.module == "builtins" || self.module == "__main__" {
+            self.qualname.clone()
+        } else {
+            format!("{}.{}", self.module, self.qualname)
+        }
+    }
+    /// The native data attached to this class or the nearest base that has some.
+    pub fn ext_of<T: 'static>(&self) -> Option<Rc<T>> {
+        let own = self.ext.borrow().clone();
+        if let Some(e) = own {
+            if let Ok(t) = e.downcast::<T>() {
+                return Some(t);
+            }
+        }
+        None
+    }
+}
+
+thread_local! {
+    static NEXT_ID: Cell<usize> = const { Cell::new(1) };
+}
+
+/// A fresh identity number for classes.
+pub fn next_id() -> usize {
+    NEXT_ID.with(|n| {
+        let v = n.get();
+        n.set(v + 1);
+        v
+    })
+}
+
+/// An instance of a class.
+pub struct Instance {
+    pub class: Rc<Class>,
+    pub dict: RefCell<Dict>,
+    /// Native data of natively implemented classes (a `Column`'s definition, a `Session`).
+    pub payload: RefCell<Option<Rc<dyn Any>>>,
+    /// Native per-instance state a library attaches (SQLAlchemy's `InstanceState`).
+    pub ext: RefCell<Option<Rc<dyn Any>>>,
+}
+
+impl Instance {
+    pub fn new(class: Rc<Class>) -> Instance {
+        Instance { class, dict: RefCell::new(Dict::new()), payload: RefCell::new(None), ext: RefCell::new(None) }
+    }
+    /// The payload downcast to `T`.
+    pub fn payload<T: 'static>(&self) -> Option<Rc<T>> {
+        self.payload.borrow().clone()?.downcast::<T>().ok()
+    }
+    /// The library state downcast to `T`.
+    pub fn ext<T: 'static>(&self) -> Option<Rc<T>> {
+        self.ext.borrow().clone()?.downcast::<T>().ok()
+    }
+}
+
+/// A module object.
+pub struct Module {
+    pub name: String,
+    pub dict: RefCell<Dict>,
+    /// The file it was loaded from, as `__file__` shows it.
+    pub file: Option<String>,
+}
+
+impl Module {
+    pub fn new(name: &str, file: Option<String>) -> Rc<Module> {
+        let m = Rc::new(Module { name: name.to_string(), dict: RefCell::new(Dict::new()), file: file.clone() });
+        m.dict.borrow_mut().set_str("__name__", Value::str(name));
+        if let Some(f) = file {
+            m.dict.borrow_mut().set_str("__file__", Value::str(&f));
+        }
+        m
+    }
+    pub fn get(&self, name: &str) -> Option<Value> {
+        self.dict.borrow().get_str(name).cloned()
+    }
+    pub fn set(&self, name: &str, v: Value) {
+        self.dict.borrow_mut().set_str(name, v);
+    }
+}

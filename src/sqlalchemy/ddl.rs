@@ -1,0 +1,234 @@
+//! DDL compilers (`DDLCompiler` / `GenericTypeCompiler` in `sql/compiler.py`): one default
+//! implementation in the [`Dialect`] trait, with SQLite, PostgreSQL and MySQL overriding only
+//! what differs, as SQLAlchemy's dialect modules do.
+
+use super::reserved;
+use super::schema::{Column, Constraint, Table};
+use super::types::SqlType;
+
+/// An error compiling DDL (`sqlalchemy.exc.CompileError`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompileError(pub String);
+
+/// A SQL dialect's DDL and identifier rules.
+pub trait Dialect {
+    /// The dialect's name (`sqlite`, `postgresql`, `mysql`).
+    fn name(&self) -> &'static str;
+
+    /// Words that must be quoted when used as identifiers.
+    fn reserved_words(&self) -> &'static [&'static str];
+
+    /// The identifier quote character.
+    fn quote_char(&self) -> char {
+        '"'
+    }
+
+    /// An identifier, quoted only when SQLAlchemy would quote it.
+    fn quote(&self, ident: &str) -> String {
+        reserved::quote(ident, self.reserved_words(), self.quote_char())
+    }
+
+    /// The type compiler (`visit_INTEGER`, `visit_VARCHAR`, ...).
+    fn type_ddl(&self, ty: &SqlType) -> Result<String, CompileError> {
+        Ok(match ty {
+            SqlType::Integer => "INTEGER".into(),
+            SqlType::SmallInteger => "SMALLINT".into(),
+            SqlType::BigInteger => "BIGINT".into(),
+            SqlType::String(Some(n)) => format!("VARCHAR({n})"),
+            SqlType::String(None) => self.visit_varchar_no_length()?,
+            SqlType::Text => "TEXT".into(),
+            SqlType::Boolean => "BOOLEAN".into(),
+            SqlType::Float => "FLOAT".into(),
+            SqlType::Numeric(Some(p), Some(s)) => format!("NUMERIC({p}, {s})"),
+            SqlType::Numeric(Some(p), None) => format!("NUMERIC({p})"),
+            SqlType::Numeric(..) => "NUMERIC".into(),
+            SqlType::DateTime => "DATETIME".into(),
+            SqlType::Date => "DATE".into(),
+            SqlType::Time => "TIME".into(),
+            SqlType::LargeBinary => "BLOB".into(),
+            SqlType::Json => "JSON".into(),
+            SqlType::Other(n) => n.to_uppercase(),
+        })
+    }
+
+    /// `VARCHAR` without a length.
+    fn visit_varchar_no_length(&self) -> Result<String, CompileError> {
+        Ok("VARCHAR".into())
+    }
+
+    /// The column's type as it appears in CREATE TABLE.
+    fn column_type(&self, table: &Table, col: &Column) -> Result<String, CompileError> {
+        let _ = table;
+        self.type_ddl(&col.ty)
+    }
+
+    /// Text after NOT NULL (MySQL's AUTO_INCREMENT).
+    fn column_suffix(&self, _table: &Table, _col: &Column) -> String {
+        String::new()
+    }
+
+    /// `DDLCompiler.get_column_specification`.
+    fn get_column_specification(&self, table: &Table, col: &Column) -> Result<String, CompileError> {
+        let mut spec = format!("{} {}", self.quote(&col.name()), self.column_type(table, col)?);
+        if let Some(d) = &col.server_default {
+            spec.push_str(&format!(" DEFAULT '{}'", d.replace('\'', "''")));
+        }
+        if !col.nullable() {
+            spec.push_str(" NOT NULL");
+        }
+        spec.push_str(&self.column_suffix(table, col));
+        Ok(spec)
+    }
+
+    /// `DDLCompiler.visit_create_table`: the statement exactly as SQLAlchemy sends it, with its
+    /// leading newline and trailing blank line.
+    fn visit_create_table(&self, table: &Table) -> Result<String, CompileError> {
+        let mut items = Vec::new();
+        for col in table.columns.borrow().iter() {
+            items.push(self.get_column_specification(table, col)?);
+        }
+        let pk = table.primary_key();
+        if !pk.is_empty() {
+            let names: Vec<String> = pk.iter().map(|c| self.quote(&c.name())).collect();
+            items.push(format!("PRIMARY KEY ({})", names.join(", ")));
+        }
+        for c in table.constraints.borrow().iter() {
+            items.push(self.visit_constraint(c));
+        }
+        Ok(format!("\nCREATE TABLE {} (\n\t{}\n)\n\n", self.quote(&table.name), items.join(", \n\t")))
+    }
+
+    /// A table-level constraint clause.
+    fn visit_constraint(&self, c: &Constraint) -> String {
+        let named = |name: &Option<String>| name.as_ref().map(|n| format!("CONSTRAINT {} ", self.quote(n))).unwrap_or_default();
+        match c {
+            Constraint::Unique { name, columns } => {
+                let cols: Vec<String> = columns.iter().map(|c| self.quote(c)).collect();
+                format!("{}UNIQUE ({})", named(name), cols.join(", "))
+            }
+            Constraint::ForeignKey { name, columns, fk } => {
+                let cols: Vec<String> = columns.iter().map(|c| self.quote(c)).collect();
+                let target_table = fk.first().map(|f| f.target_table().to_string()).unwrap_or_default();
+                let target_cols: Vec<String> = fk.iter().map(|f| self.quote(f.target_column())).collect();
+                let mut s = format!(
+                    "{}FOREIGN KEY({}) REFERENCES {} ({})",
+                    named(name),
+                    cols.join(", "),
+                    self.quote(&target_table),
+                    target_cols.join(", ")
+                );
+                if let Some(f) = fk.first() {
+                    if let Some(d) = &f.ondelete {
+                        s.push_str(&format!(" ON DELETE {d}"));
+                    }
+                    if let Some(u) = &f.onupdate {
+                        s.push_str(&format!(" ON UPDATE {u}"));
+                    }
+                }
+                s
+            }
+        }
+    }
+}
+
+/// `sqlalchemy.dialects.sqlite`.
+pub struct SqliteDialect;
+
+impl Dialect for SqliteDialect {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+    fn reserved_words(&self) -> &'static [&'static str] {
+        reserved::SQLITE_RESERVED
+    }
+}
+
+/// `sqlalchemy.dialects.postgresql`.
+pub struct PostgresqlDialect;
+
+impl Dialect for PostgresqlDialect {
+    fn name(&self) -> &'static str {
+        "postgresql"
+    }
+    fn reserved_words(&self) -> &'static [&'static str] {
+        reserved::POSTGRESQL_RESERVED
+    }
+    fn type_ddl(&self, ty: &SqlType) -> Result<String, CompileError> {
+        Ok(match ty {
+            SqlType::DateTime => "TIMESTAMP WITHOUT TIME ZONE".into(),
+            SqlType::Time => "TIME WITHOUT TIME ZONE".into(),
+            SqlType::LargeBinary => "BYTEA".into(),
+            SqlType::Float => "FLOAT".into(),
+            other => return default_type_ddl(self, other),
+        })
+    }
+    fn column_type(&self, table: &Table, col: &Column) -> Result<String, CompileError> {
+        let is_auto = table.autoincrement_column().map(|c| std::ptr::eq(&*c, col)).unwrap_or(false);
+        if is_auto && col.default.is_none() {
+            return Ok(match col.ty {
+                SqlType::BigInteger => "BIGSERIAL".into(),
+                SqlType::SmallInteger => "SMALLSERIAL".into(),
+                _ => "SERIAL".into(),
+            });
+        }
+        self.type_ddl(&col.ty)
+    }
+}
+
+/// `sqlalchemy.dialects.mysql`.
+pub struct MysqlDialect;
+
+impl Dialect for MysqlDialect {
+    fn name(&self) -> &'static str {
+        "mysql"
+    }
+    fn reserved_words(&self) -> &'static [&'static str] {
+        reserved::MYSQL_RESERVED
+    }
+    fn quote_char(&self) -> char {
+        '`'
+    }
+    fn type_ddl(&self, ty: &SqlType) -> Result<String, CompileError> {
+        Ok(match ty {
+            SqlType::Boolean => "BOOL".into(),
+            other => return default_type_ddl(self, other),
+        })
+    }
+    fn visit_varchar_no_length(&self) -> Result<String, CompileError> {
+        Err(CompileError("VARCHAR requires a length on dialect mysql".into()))
+    }
+    fn column_suffix(&self, table: &Table, col: &Column) -> String {
+        let is_auto = table.autoincrement_column().map(|c| std::ptr::eq(&*c, col)).unwrap_or(false);
+        if is_auto {
+            " AUTO_INCREMENT".into()
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// The trait's default type compiler, callable from an override.
+fn default_type_ddl<D: Dialect + ?Sized>(d: &D, ty: &SqlType) -> Result<String, CompileError> {
+    struct Generic<'a, D: ?Sized>(&'a D);
+    impl<D: Dialect + ?Sized> Dialect for Generic<'_, D> {
+        fn name(&self) -> &'static str {
+            self.0.name()
+        }
+        fn reserved_words(&self) -> &'static [&'static str] {
+            self.0.reserved_words()
+        }
+        fn visit_varchar_no_length(&self) -> Result<String, CompileError> {
+            self.0.visit_varchar_no_length()
+        }
+    }
+    Generic(d).type_ddl(ty)
+}
+
+/// The dialect for a name used in engine URLs and the DDL panel.
+pub fn dialect_named(name: &str) -> Box<dyn Dialect> {
+    match name {
+        "postgresql" | "postgres" => Box::new(PostgresqlDialect),
+        "mysql" | "mariadb" => Box::new(MysqlDialect),
+        _ => Box::new(SqliteDialect),
+    }
+}

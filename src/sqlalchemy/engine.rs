@@ -1,0 +1,144 @@
+//! Engines and connections (`engine/base.py`) over the [`Database`] trait, with the pysqlite
+//! driver's transaction behaviour and the statement log that `SQLALCHEMY_ECHO` would print.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use crate::db::{Database, DbError, QueryResult, SqlValue};
+
+/// One line of the SQL log: a statement with its parameters, or a transaction event
+/// (`BEGIN (implicit)`, `COMMIT`, `ROLLBACK`) without.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    pub statement: String,
+    pub params: Option<Vec<SqlValue>>,
+}
+
+/// Everything sent to the databases, in order, until taken.
+#[derive(Debug, Default)]
+pub struct SqlLog {
+    entries: RefCell<Vec<LogEntry>>,
+}
+
+impl SqlLog {
+    pub fn push(&self, statement: &str, params: Option<Vec<SqlValue>>) {
+        self.entries.borrow_mut().push(LogEntry { statement: statement.to_string(), params });
+    }
+    /// Takes the entries logged so far.
+    pub fn take(&self) -> Vec<LogEntry> {
+        std::mem::take(&mut *self.entries.borrow_mut())
+    }
+}
+
+/// An `Engine`: a URL and the one database connection behind it.
+pub struct Engine {
+    pub url: String,
+    pub dialect_name: String,
+    db: RefCell<Box<dyn Database>>,
+    pub log: Rc<SqlLog>,
+    /// pysqlite opens a real transaction only before DML; is one open?
+    real_tx: Cell<bool>,
+}
+
+/// A DB-API error with the statement that caused it (what `DBAPIError` wraps).
+#[derive(Debug, Clone)]
+pub struct StatementError {
+    pub error: DbError,
+    pub sql: String,
+    pub params: Vec<SqlValue>,
+}
+
+impl Engine {
+    pub fn new(url: &str, dialect_name: &str, db: Box<dyn Database>, log: Rc<SqlLog>) -> Rc<Engine> {
+        Rc::new(Engine {
+            url: url.to_string(),
+            dialect_name: dialect_name.to_string(),
+            db: RefCell::new(db),
+            log,
+            real_tx: Cell::new(false),
+        })
+    }
+
+    /// A new connection (no transaction yet).
+    pub fn connect(self: &Rc<Self>) -> Connection {
+        Connection { engine: self.clone(), in_tx: Cell::new(false) }
+    }
+
+    /// Runs SQL without logging it (the playground's own inspection).
+    pub fn execute_unlogged(&self, sql: &str, params: &[SqlValue]) -> Result<QueryResult, DbError> {
+        self.db.borrow_mut().execute(sql, params)
+    }
+
+    /// The SQLite library version.
+    pub fn sqlite_version(&self) -> String {
+        self.db.borrow().sqlite_version()
+    }
+
+    /// The database file's bytes.
+    pub fn export(&self) -> Result<Vec<u8>, DbError> {
+        self.db.borrow_mut().export()
+    }
+}
+
+fn is_dml(sql: &str) -> bool {
+    let head = sql.trim_start().split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+    matches!(head.as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE")
+}
+
+/// A `Connection`: autobegins a transaction at its first statement, as SQLAlchemy 2.x does.
+pub struct Connection {
+    pub engine: Rc<Engine>,
+    in_tx: Cell<bool>,
+}
+
+impl Connection {
+    /// True while a transaction is open.
+    pub fn in_transaction(&self) -> bool {
+        self.in_tx.get()
+    }
+
+    /// Begins the transaction if needed (logs `BEGIN (implicit)`).
+    pub fn ensure_begun(&self) {
+        if !self.in_tx.get() {
+            self.in_tx.set(true);
+            self.engine.log.push("BEGIN (implicit)", None);
+        }
+    }
+
+    /// Executes one statement with positional parameters, logging it.
+    pub fn execute(&self, sql: &str, params: Vec<SqlValue>) -> Result<QueryResult, StatementError> {
+        self.ensure_begun();
+        self.engine.log.push(sql, Some(params.clone()));
+        let mut db = self.engine.db.borrow_mut();
+        if is_dml(sql) && !self.engine.real_tx.get() {
+            if let Err(error) = db.execute("BEGIN", &[]) {
+                return Err(StatementError { error, sql: sql.to_string(), params });
+            }
+            self.engine.real_tx.set(true);
+        }
+        db.execute(sql, &params).map_err(|error| StatementError { error, sql: sql.to_string(), params })
+    }
+
+    /// Commits the transaction (logs `COMMIT`), if one is open.
+    pub fn commit(&self) {
+        if self.in_tx.replace(false) {
+            self.engine.log.push("COMMIT", None);
+            self.finish("COMMIT");
+        }
+    }
+
+    /// Rolls the transaction back (logs `ROLLBACK`), if one is open.
+    pub fn rollback(&self) {
+        if self.in_tx.replace(false) {
+            self.engine.log.push("ROLLBACK", None);
+            self.finish("ROLLBACK");
+        }
+    }
+
+    fn finish(&self, verb: &str) {
+        if self.engine.real_tx.replace(false) {
+            // A failure here leaves nothing to undo; SQLite reports it on the next statement.
+            let _ = self.engine.db.borrow_mut().execute(verb, &[]);
+        }
+    }
+}

@@ -1,0 +1,1157 @@
+//! The ORM: declarative mapping (`Mapper`, `relationship`), instance state, the `Session` with
+//! its identity map and unit of work, and loading rows into objects. Python-facing classes are
+//! built in `module.rs`; this module holds the behaviour.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+use super::engine::{Connection, Engine, StatementError};
+use super::schema::{Column, MetaData, Table};
+use super::sql::{Clause, LabelStyle, Select, SqlCompiler};
+use crate::db::SqlValue;
+use crate::python::builtins::new_native;
+use crate::python::interp::{Interp, PyErr, PyResult};
+use crate::python::value::{Args, Class, HashKey, Instance, Value};
+
+/// The classes the ORM creates objects of, registered once per interpreter.
+pub struct OrmClasses {
+    pub instrumented_attribute: Rc<Class>,
+    pub query: Rc<Class>,
+    pub session: Rc<Class>,
+    pub exc: HashMap<&'static str, Rc<Class>>,
+}
+
+/// The ORM's classes for this interpreter.
+pub fn orm_classes(interp: &Interp) -> Rc<OrmClasses> {
+    interp
+        .ext
+        .get("sqlalchemy.orm")
+        .and_then(|e| e.clone().downcast::<OrmClasses>().ok())
+        .expect("sqlalchemy module registered before use")
+}
+
+/// Raises a `sqlalchemy.exc` (or `sqlalchemy.orm.exc`) exception by class name.
+pub fn sa_error(interp: &Interp, name: &str, msg: impl Into<String>) -> PyErr {
+    let classes = orm_classes(interp);
+    match classes.exc.get(name) {
+        Some(c) => interp.err_of(c, msg),
+        None => interp.err("Exception", msg),
+    }
+}
+
+/// A mapped class's registry: its mappers and metadata (`registry` in SQLAlchemy).
+pub struct Registry {
+    pub mappers: RefCell<Vec<Rc<Mapper>>>,
+    pub metadata: Rc<MetaData>,
+    configured: Cell<bool>,
+}
+
+impl Registry {
+    pub fn new(metadata: Rc<MetaData>) -> Rc<Registry> {
+        Rc::new(Registry { mappers: RefCell::new(Vec::new()), metadata, configured: Cell::new(true) })
+    }
+    /// The mapper of the class named `name`.
+    pub fn mapper_named(&self, name: &str) -> Option<Rc<Mapper>> {
+        self.mappers.borrow().iter().rev().find(|m| m.class_name == name).cloned()
+    }
+}
+
+/// How a relationship's two sides relate (`interfaces.py` directions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    OneToMany,
+    ManyToOne,
+}
+
+/// The arguments of `relationship()` as given.
+pub struct RelationshipArgs {
+    pub argument: Value,
+    pub backref: Option<(String, Vec<(Rc<str>, Value)>)>,
+    pub back_populates: Option<String>,
+    pub lazy: String,
+    pub uselist: Option<bool>,
+}
+
+/// A `RelationshipProperty`.
+pub struct Relationship {
+    pub key: RefCell<String>,
+    pub args: RelationshipArgs,
+    pub parent: RefCell<Weak<Mapper>>,
+    pub target: RefCell<Option<Rc<Mapper>>>,
+    pub direction: Cell<Direction>,
+    /// (referenced column, foreign key column) pairs.
+    pub pairs: RefCell<Vec<(Rc<Column>, Rc<Column>)>>,
+    pub reverse: RefCell<Weak<Relationship>>,
+}
+
+impl Relationship {
+    pub fn new(args: RelationshipArgs) -> Relationship {
+        Relationship {
+            key: RefCell::new(String::new()),
+            args,
+            parent: RefCell::new(Weak::new()),
+            target: RefCell::new(None),
+            direction: Cell::new(Direction::OneToMany),
+            pairs: RefCell::new(Vec::new()),
+            reverse: RefCell::new(Weak::new()),
+        }
+    }
+    /// Is the attribute a collection?
+    pub fn uselist(&self) -> bool {
+        self.args.uselist.unwrap_or(self.direction.get() == Direction::OneToMany)
+    }
+    pub fn key(&self) -> String {
+        self.key.borrow().clone()
+    }
+}
+
+/// A `Mapper`: a class mapped to a table.
+pub struct Mapper {
+    pub id: usize,
+    pub class: Weak<Class>,
+    pub class_name: String,
+    pub table: Rc<Table>,
+    /// Column attributes: (key, column), in table order.
+    pub columns: Vec<(String, Rc<Column>)>,
+    pub relationships: RefCell<Vec<Rc<Relationship>>>,
+    pub registry: Weak<Registry>,
+}
+
+impl Mapper {
+    /// `Mapper[User(user)]`, as SQLAlchemy's messages name mappers.
+    pub fn describe(&self) -> String {
+        format!("Mapper[{}({})]", self.class_name, self.table.name)
+    }
+    pub fn class(&self) -> Option<Rc<Class>> {
+        self.class.upgrade()
+    }
+    pub fn column_key(&self, col: &Column) -> Option<String> {
+        self.columns.iter().find(|(_, c)| std::ptr::eq(&**c, col)).map(|(k, _)| k.clone())
+    }
+    pub fn relationship(&self, key: &str) -> Option<Rc<Relationship>> {
+        self.relationships.borrow().iter().find(|r| *r.key.borrow() == key).cloned()
+    }
+}
+
+/// What an `InstrumentedAttribute` stands for.
+pub enum AttrKind {
+    Column(Rc<Column>),
+    Relationship(Rc<Relationship>),
+}
+
+/// Payload of `InstrumentedAttribute` objects (class-level mapped attributes).
+pub struct AttrData {
+    pub mapper: Weak<Mapper>,
+    pub key: String,
+    pub kind: AttrKind,
+}
+
+/// The identity of a persistent object: its mapper and primary key.
+pub type IdentityKey = (usize, Vec<HashKey>);
+
+/// Per-object ORM state (`InstanceState`).
+#[derive(Default)]
+pub struct InstanceState {
+    pub key: RefCell<Option<IdentityKey>>,
+    /// The primary key values, for reprs (`<User 1>`).
+    pub identity: RefCell<Vec<Value>>,
+    pub session: RefCell<Option<Weak<SessionData>>>,
+    /// Column attributes must be loaded on access.
+    pub expired: Cell<bool>,
+    pub modified: Cell<bool>,
+    /// Attribute values as last loaded or flushed, for changed attributes.
+    pub committed: RefCell<HashMap<String, Value>>,
+    pub deleted: Cell<bool>,
+    pub insert_order: Cell<usize>,
+}
+
+impl InstanceState {
+    pub fn is_transient(&self) -> bool {
+        self.key.borrow().is_none() && self.session.borrow().as_ref().and_then(|w| w.upgrade()).is_none()
+    }
+    pub fn is_pending(&self) -> bool {
+        self.key.borrow().is_none() && self.session.borrow().as_ref().and_then(|w| w.upgrade()).is_some()
+    }
+    pub fn session(&self) -> Option<Rc<SessionData>> {
+        self.session.borrow().as_ref().and_then(|w| w.upgrade())
+    }
+}
+
+/// The state of an instance, created on first need.
+pub fn instance_state(inst: &Rc<Instance>) -> Rc<InstanceState> {
+    if let Some(s) = inst.ext::<InstanceState>() {
+        return s;
+    }
+    let s = Rc::new(InstanceState::default());
+    *inst.ext.borrow_mut() = Some(s.clone());
+    s
+}
+
+/// The mapper of a class (or of its nearest mapped base).
+pub fn class_mapper(cls: &Class) -> Option<Rc<Mapper>> {
+    if let Some(m) = cls.ext_of::<Mapper>() {
+        return Some(m);
+    }
+    cls.mro.borrow().iter().skip(1).find_map(|c| c.ext_of::<Mapper>())
+}
+
+/// The mapper of an instance's class.
+pub fn object_mapper(v: &Value) -> Option<Rc<Mapper>> {
+    v.as_instance().and_then(|i| class_mapper(&i.class))
+}
+
+// ----- declarative mapping ----------------------------------------------------------------
+
+/// Maps `cls` to a new table named `table_name` from the `Column` and `relationship()`
+/// attributes of its body (`_ClassScanMapperConfig`).
+pub fn map_class(interp: &mut Interp, cls: &Rc<Class>, table_name: &str, registry: &Rc<Registry>) -> PyResult<Rc<Mapper>> {
+    let table = Table::new(table_name);
+    let mut columns: Vec<(String, Rc<Column>)> = Vec::new();
+    let mut rels: Vec<Rc<Relationship>> = Vec::new();
+    let items: Vec<(Value, Value)> = cls.dict.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    for (k, v) in &items {
+        let Some(key) = k.as_str() else { continue };
+        if let Some(col) = v.payload::<Column>() {
+            if col.name.borrow().is_none() {
+                *col.name.borrow_mut() = Some(key.to_string());
+            }
+            *col.key.borrow_mut() = Some(key.to_string());
+            columns.push((key.to_string(), col));
+        } else if let Some(rel) = v.payload::<Relationship>() {
+            *rel.key.borrow_mut() = key.to_string();
+            rels.push(rel);
+        }
+    }
+    for (_, c) in &columns {
+        table.append_column(c.clone());
+    }
+    let mapper = Rc::new(Mapper {
+        id: crate::python::value::next_id(),
+        class: Rc::downgrade(cls),
+        class_name: cls.name.clone(),
+        table: table.clone(),
+        columns,
+        relationships: RefCell::new(rels.clone()),
+        registry: Rc::downgrade(registry),
+    });
+    if table.primary_key().is_empty() {
+        return Err(sa_error(
+            interp,
+            "ArgumentError",
+            format!(
+                "Mapper {} could not assemble any primary key columns for mapped table '{}'",
+                mapper.describe(),
+                table.name
+            ),
+        ));
+    }
+    registry.metadata.add_table(table);
+    for r in &rels {
+        *r.parent.borrow_mut() = Rc::downgrade(&mapper);
+    }
+    let classes = orm_classes(interp);
+    for (key, col) in &mapper.columns {
+        let attr = new_native(
+            &classes.instrumented_attribute,
+            AttrData { mapper: Rc::downgrade(&mapper), key: key.clone(), kind: AttrKind::Column(col.clone()) },
+        );
+        cls.dict.borrow_mut().set_str(key, attr);
+    }
+    for r in &rels {
+        install_relationship_attr(interp, cls, &mapper, r);
+    }
+    *cls.ext.borrow_mut() = Some(mapper.clone());
+    registry.mappers.borrow_mut().push(mapper.clone());
+    registry.configured.set(false);
+    Ok(mapper)
+}
+
+fn install_relationship_attr(interp: &Interp, cls: &Rc<Class>, mapper: &Rc<Mapper>, r: &Rc<Relationship>) {
+    let classes = orm_classes(interp);
+    let key = r.key();
+    let attr = new_native(
+        &classes.instrumented_attribute,
+        AttrData { mapper: Rc::downgrade(mapper), key: key.clone(), kind: AttrKind::Relationship(r.clone()) },
+    );
+    cls.dict.borrow_mut().set_str(&key, attr);
+}
+
+/// `configure_mappers()`: resolves relationship targets, directions and backrefs.
+pub fn configure(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<()> {
+    if registry.configured.get() {
+        return Ok(());
+    }
+    let mappers = registry.mappers.borrow().clone();
+    for m in &mappers {
+        let rels = m.relationships.borrow().clone();
+        for r in rels {
+            if r.target.borrow().is_some() {
+                continue;
+            }
+            configure_relationship(interp, registry, m, &r)?;
+        }
+    }
+    registry.configured.set(true);
+    Ok(())
+}
+
+fn resolve_target(interp: &mut Interp, registry: &Rc<Registry>, parent: &Rc<Mapper>, r: &Relationship) -> PyResult<Rc<Mapper>> {
+    let arg = r.args.argument.clone();
+    let arg = match &arg {
+        Value::Function(_) => interp.call(&arg, Args::default())?,
+        _ => arg,
+    };
+    match &arg {
+        Value::Str(name) => registry.mapper_named(name).ok_or_else(|| {
+            sa_error(
+                interp,
+                "InvalidRequestError",
+                format!(
+                    "When initializing mapper {}, expression '{}' failed to locate a name ('{}'). If this is a class name, consider adding this relationship() to the {} class after both dependent classes have been defined.",
+                    parent.describe(),
+                    name,
+                    name,
+                    parent.class().map(|c| format!("<class '{}'>", c.full_name())).unwrap_or_default()
+                ),
+            )
+        }),
+        Value::Class(c) => class_mapper(c).ok_or_else(|| sa_error(interp, "ArgumentError", format!("Class '{}' is not mapped", c.name))),
+        _ => Err(sa_error(interp, "ArgumentError", "relationship() argument must be a mapped class or a class name")),
+    }
+}
+
+fn fk_pairs(from: &Table, to: &Table) -> Vec<(Rc<Column>, Rc<Column>)> {
+    let mut out = Vec::new();
+    for c in from.columns.borrow().iter() {
+        for fk in &c.foreign_keys {
+            if fk.target_table() == to.name {
+                if let Some(target) = to.column(fk.target_column()) {
+                    out.push((target, c.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn configure_relationship(interp: &mut Interp, registry: &Rc<Registry>, parent: &Rc<Mapper>, r: &Rc<Relationship>) -> PyResult<()> {
+    let target = resolve_target(interp, registry, parent, r)?;
+    // Foreign keys from the target to the parent make this one-to-many; from the parent to the
+    // target, many-to-one.
+    let to_parent = fk_pairs(&target.table, &parent.table);
+    let to_target = fk_pairs(&parent.table, &target.table);
+    let (direction, pairs) = if !to_parent.is_empty() && (to_target.is_empty() || Rc::ptr_eq(&target, parent)) {
+        (Direction::OneToMany, to_parent)
+    } else if !to_target.is_empty() {
+        (Direction::ManyToOne, to_target)
+    } else {
+        return Err(sa_error(
+            interp,
+            "NoForeignKeysError",
+            format!(
+                "Could not determine join condition between parent/child tables on relationship {}.{} - there are no foreign keys linking these tables.  Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or specify a 'primaryjoin' expression.",
+                parent.class_name,
+                r.key()
+            ),
+        ));
+    };
+    *r.target.borrow_mut() = Some(target.clone());
+    r.direction.set(direction);
+    *r.pairs.borrow_mut() = pairs.clone();
+    if let Some((name, kwargs)) = &r.args.backref {
+        let mut uselist = None;
+        let mut lazy = "select".to_string();
+        for (k, v) in kwargs {
+            match &**k {
+                "uselist" => uselist = Some(interp.truthy(v)?),
+                "lazy" => lazy = lazy_name(interp, v)?,
+                _ => {}
+            }
+        }
+        let back = Rc::new(Relationship::new(RelationshipArgs {
+            argument: Value::str(&parent.class_name),
+            backref: None,
+            back_populates: Some(r.key()),
+            lazy,
+            uselist,
+        }));
+        *back.key.borrow_mut() = name.clone();
+        *back.parent.borrow_mut() = Rc::downgrade(&target);
+        *back.target.borrow_mut() = Some(parent.clone());
+        back.direction.set(if direction == Direction::OneToMany { Direction::ManyToOne } else { Direction::OneToMany });
+        *back.pairs.borrow_mut() = pairs;
+        *back.reverse.borrow_mut() = Rc::downgrade(r);
+        *r.reverse.borrow_mut() = Rc::downgrade(&back);
+        target.relationships.borrow_mut().push(back.clone());
+        if let Some(tc) = target.class() {
+            install_relationship_attr(interp, &tc, &target, &back);
+        }
+    } else if let Some(bp) = &r.args.back_populates {
+        if let Some(other) = target.relationship(bp) {
+            *r.reverse.borrow_mut() = Rc::downgrade(&other);
+            *other.reverse.borrow_mut() = Rc::downgrade(r);
+        }
+    }
+    Ok(())
+}
+
+/// The `lazy=` argument's canonical name (`True` → `select`).
+pub fn lazy_name(interp: &mut Interp, v: &Value) -> PyResult<String> {
+    Ok(match v {
+        Value::Bool(true) => "select".into(),
+        Value::Bool(false) => "joined".into(),
+        Value::None => "noload".into(),
+        Value::Str(s) => s.to_string(),
+        other => interp.to_str(other)?,
+    })
+}
+
+// ----- sessions ---------------------------------------------------------------------------
+
+/// A `Session`'s data.
+pub struct SessionData {
+    pub id: usize,
+    pub engine: Rc<Engine>,
+    pub registry: Rc<Registry>,
+    conn: RefCell<Option<Connection>>,
+    pub identity_map: RefCell<HashMap<IdentityKey, Value>>,
+    pub new: RefCell<Vec<Value>>,
+    pub deleted: RefCell<Vec<Value>>,
+    pub autoflush: Cell<bool>,
+    pub expire_on_commit: bool,
+    next_order: Cell<usize>,
+    /// Set after a failed flush: the message of the error, until rollback().
+    pub failed: RefCell<Option<String>>,
+    flushing: Cell<bool>,
+}
+
+impl SessionData {
+    pub fn new(engine: Rc<Engine>, registry: Rc<Registry>) -> Rc<SessionData> {
+        Rc::new(SessionData {
+            id: crate::python::value::next_id(),
+            engine,
+            registry,
+            conn: RefCell::new(None),
+            identity_map: RefCell::new(HashMap::new()),
+            new: RefCell::new(Vec::new()),
+            deleted: RefCell::new(Vec::new()),
+            autoflush: Cell::new(true),
+            expire_on_commit: true,
+            next_order: Cell::new(0),
+            failed: RefCell::new(None),
+            flushing: Cell::new(false),
+        })
+    }
+}
+
+fn check_active(interp: &Interp, s: &SessionData) -> PyResult<()> {
+    if let Some(orig) = s.failed.borrow().as_ref() {
+        return Err(sa_error(
+            interp,
+            "PendingRollbackError",
+            format!(
+                "This Session's transaction has been rolled back due to a previous exception during flush. To begin a new transaction with this Session, first issue Session.rollback(). Original exception was: {orig}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Turns a driver error into `sqlalchemy.exc.<Class>` with SQLAlchemy's message.
+pub fn dbapi_error(interp: &mut Interp, e: StatementError) -> PyErr {
+    let class = e.error.dbapi_class;
+    let params: Vec<Value> = e.params.iter().map(super::types::untyped_result).collect();
+    let params_repr = if params.is_empty() {
+        String::new()
+    } else {
+        interp.repr(&Value::tuple(params)).unwrap_or_default()
+    };
+    let code = match class {
+        "IntegrityError" => "gkpj",
+        "OperationalError" => "e3q8",
+        "ProgrammingError" => "f405",
+        "DataError" => "9h9h",
+        "InterfaceError" => "rvf5",
+        "InternalError" => "2j85",
+        "NotSupportedError" => "tw8g",
+        _ => "4xp6",
+    };
+    let mut msg = format!("(sqlite3.{class}) {}\n[SQL: {}]", e.error.message, e.sql);
+    if !params_repr.is_empty() {
+        msg.push_str(&format!("\n[parameters: {params_repr}]"));
+    }
+    msg.push_str(&format!("\n(Background on this error at: https://sqlalche.me/e/21/{code})"));
+    sa_error(interp, class, msg)
+}
+
+impl SessionData {
+    /// The session's connection, beginning its transaction if needed.
+    pub fn connection(&self) -> std::cell::Ref<'_, Connection> {
+        if self.conn.borrow().is_none() {
+            *self.conn.borrow_mut() = Some(self.engine.connect());
+        }
+        std::cell::Ref::map(self.conn.borrow(), |c| c.as_ref().expect("connection was just opened"))
+    }
+
+    fn execute(&self, interp: &mut Interp, sql: &str, params: Vec<SqlValue>) -> PyResult<crate::db::QueryResult> {
+        let r = self.connection().execute(sql, params);
+        r.map_err(|e| dbapi_error(interp, e))
+    }
+}
+
+/// `Session.add(obj)`: makes a transient object pending, cascading along relationships.
+pub fn session_add(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
+    let Value::Instance(inst) = obj else {
+        let r = interp.repr(obj)?;
+        return Err(sa_error(interp, "UnmappedInstanceError", format!("Class '{}' is not mapped", interp.type_of(obj).full_name())).map_none(r));
+    };
+    let Some(mapper) = class_mapper(&inst.class) else {
+        return Err(sa_error(interp, "UnmappedInstanceError", format!("Class '{}' is not mapped", inst.class.full_name())));
+    };
+    configure(interp, &s.registry)?;
+    let state = instance_state(inst);
+    if let Some(other) = state.session() {
+        if other.id != s.id {
+            let r = interp.repr(obj)?;
+            return Err(sa_error(
+                interp,
+                "InvalidRequestError",
+                format!("Object '{}' is already attached to session '{}' (this is '{}')", r, other.id, s.id),
+            ));
+        }
+        return Ok(());
+    }
+    *state.session.borrow_mut() = Some(Rc::downgrade(s));
+    if state.key.borrow().is_none() {
+        state.insert_order.set(s.next_order.get());
+        s.next_order.set(s.next_order.get() + 1);
+        s.new.borrow_mut().push(obj.clone());
+    }
+    cascade_related(interp, s, inst, &mapper)
+}
+
+fn cascade_related(interp: &mut Interp, s: &Rc<SessionData>, inst: &Rc<Instance>, mapper: &Rc<Mapper>) -> PyResult<()> {
+    let rels = mapper.relationships.borrow().clone();
+    for r in rels {
+        let v = inst.dict.borrow().get_str(&r.key()).cloned();
+        let Some(v) = v else { continue };
+        let items = match &v {
+            Value::None => vec![],
+            Value::List(l) => l.borrow().clone(),
+            other => vec![other.clone()],
+        };
+        for it in items {
+            if let Value::Instance(ci) = &it {
+                if instance_state(ci).session().is_none() {
+                    session_add(interp, s, &it)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn identity_of(interp: &mut Interp, mapper: &Mapper, inst: &Rc<Instance>) -> PyResult<Option<(IdentityKey, Vec<Value>)>> {
+    let mut keys = Vec::new();
+    let mut vals = Vec::new();
+    for c in mapper.table.primary_key() {
+        let key = mapper.column_key(&c).unwrap_or_else(|| c.name());
+        let v = inst.dict.borrow().get_str(&key).cloned().unwrap_or(Value::None);
+        if v.is_none() {
+            return Ok(None);
+        }
+        let Some(hk) = HashKey::of(&v) else {
+            return Err(interp.type_error(format!("unhashable type: '{}'", interp.type_name(&v))));
+        };
+        keys.push(hk);
+        vals.push(v);
+    }
+    Ok(Some(((mapper.id, keys), vals)))
+}
+
+/// Mapper dependency order for a flush: targets of many-to-one relationships first.
+fn flush_order(mappers: &[Rc<Mapper>]) -> Vec<Rc<Mapper>> {
+    let mut out: Vec<Rc<Mapper>> = Vec::new();
+    let mut remaining: Vec<Rc<Mapper>> = mappers.to_vec();
+    let depends_on = |m: &Rc<Mapper>, other: &Rc<Mapper>| -> bool {
+        !Rc::ptr_eq(m, other)
+            && m.relationships.borrow().iter().any(|r| {
+                r.direction.get() == Direction::ManyToOne && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, other)).unwrap_or(false)
+            })
+            || other.relationships.borrow().iter().any(|r| {
+                !Rc::ptr_eq(m, other)
+                    && r.direction.get() == Direction::OneToMany
+                    && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false)
+            })
+    };
+    while !remaining.is_empty() {
+        let pos = remaining
+            .iter()
+            .position(|m| !remaining.iter().any(|o| !Rc::ptr_eq(o, m) && depends_on(m, o)))
+            .unwrap_or(0);
+        out.push(remaining.remove(pos));
+    }
+    out
+}
+
+/// `Session.flush()`: the unit of work.
+pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
+    check_active(interp, s)?;
+    if s.flushing.get() {
+        return Ok(());
+    }
+    // Cascade from everything in the session, then collect the work.
+    let pending: Vec<Value> = s.new.borrow().clone();
+    for obj in &pending {
+        if let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) {
+            cascade_related(interp, s, i, &m)?;
+        }
+    }
+    let persistent: Vec<Value> = s.identity_map.borrow().values().cloned().collect();
+    for obj in &persistent {
+        if let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) {
+            cascade_related(interp, s, i, &m)?;
+        }
+    }
+    let new: Vec<Value> = s.new.borrow().clone();
+    let dirty: Vec<Value> = s
+        .identity_map
+        .borrow()
+        .values()
+        .filter(|v| v.as_instance().map(|i| instance_state(i).modified.get()).unwrap_or(false))
+        .cloned()
+        .collect();
+    if new.is_empty() && dirty.is_empty() {
+        return Ok(());
+    }
+    s.flushing.set(true);
+    let result = flush_work(interp, s, new, dirty);
+    s.flushing.set(false);
+    if let Err(e) = result {
+        // The transaction is rolled back and the session waits for rollback().
+        if let Some(c) = s.conn.borrow().as_ref() {
+            c.rollback();
+        }
+        let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
+        *s.failed.borrow_mut() = Some(msg);
+        return Err(e);
+    }
+    Ok(())
+}
+
+fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: Vec<Value>) -> PyResult<()> {
+    let mut mappers: Vec<Rc<Mapper>> = Vec::new();
+    for o in new.iter().chain(dirty.iter()) {
+        if let Some(m) = object_mapper(o) {
+            if !mappers.iter().any(|x| Rc::ptr_eq(x, &m)) {
+                mappers.push(m);
+            }
+        }
+    }
+    for m in flush_order(&mappers) {
+        let mut objs: Vec<Value> = new.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
+        objs.sort_by_key(|o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
+        for obj in &objs {
+            let Value::Instance(inst) = obj else { continue };
+            sync_many_to_one(interp, &m, inst)?;
+            insert_object(interp, s, &m, obj, inst)?;
+            sync_one_to_many(&m, inst);
+        }
+        for obj in dirty.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)) {
+            let Value::Instance(inst) = obj else { continue };
+            sync_many_to_one(interp, &m, inst)?;
+            update_object(interp, s, &m, inst)?;
+            sync_one_to_many(&m, inst);
+        }
+    }
+    s.new.borrow_mut().clear();
+    Ok(())
+}
+
+fn set_dict_attr(inst: &Instance, key: &str, v: Value) {
+    let state = inst.ext::<InstanceState>();
+    let old = inst.dict.borrow().get_str(key).cloned();
+    let changed = match &old {
+        Some(o) => !o.is(&v) && !matches!((o, &v), (Value::Int(a), Value::Int(b)) if a == b),
+        None => true,
+    };
+    if let Some(st) = state {
+        if changed && st.key.borrow().is_some() {
+            st.committed.borrow_mut().entry(key.to_string()).or_insert(old.unwrap_or(Value::None));
+            st.modified.set(true);
+        }
+    }
+    inst.dict.borrow_mut().set_str(key, v);
+}
+
+fn sync_many_to_one(interp: &mut Interp, m: &Rc<Mapper>, inst: &Rc<Instance>) -> PyResult<()> {
+    let rels = m.relationships.borrow().clone();
+    for r in rels {
+        if r.direction.get() != Direction::ManyToOne {
+            continue;
+        }
+        let v = inst.dict.borrow().get_str(&r.key()).cloned();
+        let Some(v) = v else { continue };
+        for (target_col, fk_col) in r.pairs.borrow().iter() {
+            let fk_key = m.column_key(fk_col).unwrap_or_else(|| fk_col.name());
+            let value = match &v {
+                Value::Instance(parent) => {
+                    let pm = class_mapper(&parent.class);
+                    let pk_key = pm.and_then(|pm| pm.column_key(target_col)).unwrap_or_else(|| target_col.name());
+                    parent.dict.borrow().get_str(&pk_key).cloned().unwrap_or(Value::None)
+                }
+                _ => Value::None,
+            };
+            set_dict_attr(inst, &fk_key, value);
+        }
+    }
+    let _ = interp;
+    Ok(())
+}
+
+fn sync_one_to_many(m: &Rc<Mapper>, inst: &Rc<Instance>) {
+    let rels = m.relationships.borrow().clone();
+    for r in rels {
+        if r.direction.get() != Direction::OneToMany {
+            continue;
+        }
+        let Some(target) = r.target.borrow().clone() else { continue };
+        let v = inst.dict.borrow().get_str(&r.key()).cloned();
+        let children = match v {
+            Some(Value::List(l)) => l.borrow().clone(),
+            Some(Value::Instance(i)) => vec![Value::Instance(i)],
+            _ => continue,
+        };
+        for child in children {
+            let Value::Instance(ci) = &child else { continue };
+            for (pk_col, fk_col) in r.pairs.borrow().iter() {
+                let pk_key = m.column_key(pk_col).unwrap_or_else(|| pk_col.name());
+                let fk_key = target.column_key(fk_col).unwrap_or_else(|| fk_col.name());
+                let value = inst.dict.borrow().get_str(&pk_key).cloned().unwrap_or(Value::None);
+                set_dict_attr(ci, &fk_key, value);
+            }
+        }
+    }
+}
+
+fn column_default(interp: &mut Interp, c: &Column) -> PyResult<Option<Value>> {
+    Ok(match &c.default {
+        Some(super::schema::ColumnDefault::Scalar(v)) => Some(v.clone()),
+        Some(super::schema::ColumnDefault::Callable(f)) => Some(interp.call(f, Args::default())?),
+        None => None,
+    })
+}
+
+fn insert_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, obj: &Value, inst: &Rc<Instance>) -> PyResult<()> {
+    let table = m.table.clone();
+    let auto = table.autoincrement_column();
+    let mut values: Vec<(Rc<Column>, Value)> = Vec::new();
+    for (key, col) in &m.columns {
+        let present = inst.dict.borrow().get_str(key).cloned();
+        let value = match present {
+            Some(v) if !v.is_none() => Some(v),
+            _ => match column_default(interp, col)? {
+                Some(d) => {
+                    inst.dict.borrow_mut().set_str(key, d.clone());
+                    Some(d)
+                }
+                None => None,
+            },
+        };
+        match value {
+            Some(v) => values.push((col.clone(), v)),
+            None => {
+                let is_auto = auto.as_ref().map(|a| Rc::ptr_eq(a, col)).unwrap_or(false);
+                if !col.primary_key.get() && !is_auto && col.server_default.is_none() {
+                    values.push((col.clone(), Value::None));
+                }
+            }
+        }
+    }
+    let compiled = SqlCompiler::default().insert(&table, &values);
+    let result = s.execute(interp, &compiled.sql, compiled.params)?;
+    if let Some(a) = &auto {
+        let key = m.column_key(a).unwrap_or_else(|| a.name());
+        let cur = inst.dict.borrow().get_str(&key).cloned().unwrap_or(Value::None);
+        if cur.is_none() {
+            inst.dict.borrow_mut().set_str(&key, Value::Int(result.last_insert_rowid));
+        }
+    }
+    let state = instance_state(inst);
+    match identity_of(interp, m, inst)? {
+        Some((key, vals)) => {
+            *state.key.borrow_mut() = Some(key.clone());
+            *state.identity.borrow_mut() = vals;
+            s.identity_map.borrow_mut().insert(key, obj.clone());
+        }
+        None => {
+            let r = interp.repr(obj)?;
+            return Err(sa_error(interp, "FlushError", format!("Instance {r} has a NULL identity key.")));
+        }
+    }
+    state.modified.set(false);
+    state.committed.borrow_mut().clear();
+    Ok(())
+}
+
+fn update_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, inst: &Rc<Instance>) -> PyResult<()> {
+    let state = instance_state(inst);
+    let changed: Vec<String> = state.committed.borrow().keys().cloned().collect();
+    let mut sets = Vec::new();
+    for (key, col) in &m.columns {
+        if changed.contains(key) {
+            let v = inst.dict.borrow().get_str(key).cloned().unwrap_or(Value::None);
+            let old = state.committed.borrow().get(key).cloned().unwrap_or(Value::None);
+            if interp.eq(&v, &old)? && std::mem::discriminant(&v) == std::mem::discriminant(&old) {
+                continue;
+            }
+            sets.push((col.clone(), v));
+        }
+    }
+    if !sets.is_empty() {
+        let pk: Vec<(Rc<Column>, Value)> = m
+            .table
+            .primary_key()
+            .into_iter()
+            .zip(state.identity.borrow().iter().cloned())
+            .collect();
+        let compiled = SqlCompiler::default().update(&m.table, &sets, &pk);
+        s.execute(interp, &compiled.sql, compiled.params)?;
+    }
+    state.modified.set(false);
+    state.committed.borrow_mut().clear();
+    Ok(())
+}
+
+/// `Session.commit()`.
+pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
+    check_active(interp, s)?;
+    flush(interp, s)?;
+    if let Some(c) = s.conn.borrow_mut().take() {
+        c.commit();
+    }
+    if s.expire_on_commit {
+        expire_all(s);
+    }
+    Ok(())
+}
+
+/// `Session.rollback()`.
+pub fn rollback(s: &Rc<SessionData>) {
+    if let Some(c) = s.conn.borrow_mut().take() {
+        c.rollback();
+    }
+    *s.failed.borrow_mut() = None;
+    // Pending objects become transient again; persistent ones are expired.
+    for obj in s.new.borrow_mut().drain(..) {
+        if let Value::Instance(i) = &obj {
+            let st = instance_state(i);
+            *st.session.borrow_mut() = None;
+        }
+    }
+    let inserted: Vec<IdentityKey> = s
+        .identity_map
+        .borrow()
+        .iter()
+        .filter(|(_, v)| v.as_instance().map(|i| instance_state(i).committed.borrow().is_empty()).unwrap_or(true))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let _ = inserted;
+    expire_all(s);
+}
+
+/// Expires every persistent object of the session.
+pub fn expire_all(s: &Rc<SessionData>) {
+    for obj in s.identity_map.borrow().values() {
+        if let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) {
+            expire_instance(i, &m);
+        }
+    }
+}
+
+fn expire_instance(inst: &Rc<Instance>, m: &Mapper) {
+    let mut d = inst.dict.borrow_mut();
+    for (k, _) in &m.columns {
+        d.remove(&Value::str(k));
+    }
+    for r in m.relationships.borrow().iter() {
+        d.remove(&Value::str(&r.key()));
+    }
+    drop(d);
+    let st = instance_state(inst);
+    st.expired.set(true);
+    st.modified.set(false);
+    st.committed.borrow_mut().clear();
+}
+
+// ----- loading ----------------------------------------------------------------------------
+
+/// Runs a SELECT of `mapper`'s columns and turns the rows into instances through the identity
+/// map (`loading.instances`).
+pub fn load_instances(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, select: &Select) -> PyResult<Vec<Value>> {
+    check_active(interp, s)?;
+    let compiled = SqlCompiler::default().select(select);
+    let result = s.execute(interp, &compiled.sql, compiled.params)?;
+    let mut out = Vec::with_capacity(result.rows.len());
+    for row in &result.rows {
+        out.push(instance_from_row(interp, s, mapper, row)?);
+    }
+    Ok(out)
+}
+
+fn instance_from_row(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, row: &[SqlValue]) -> PyResult<Value> {
+    let values: Vec<(String, Value)> = mapper
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, (k, c))| (k.clone(), row.get(i).map(|v| c.ty.result(v)).unwrap_or(Value::None)))
+        .collect();
+    let mut keys = Vec::new();
+    let mut ident = Vec::new();
+    for c in mapper.table.primary_key() {
+        let k = mapper.column_key(&c).unwrap_or_else(|| c.name());
+        let v = values.iter().find(|(kk, _)| *kk == k).map(|(_, v)| v.clone()).unwrap_or(Value::None);
+        keys.push(HashKey::of(&v).unwrap_or(HashKey::None));
+        ident.push(v);
+    }
+    let key = (mapper.id, keys);
+    let existing = s.identity_map.borrow().get(&key).cloned();
+    if let Some(obj) = existing {
+        if let Value::Instance(inst) = &obj {
+            let st = instance_state(inst);
+            if st.expired.get() {
+                let mut d = inst.dict.borrow_mut();
+                for (k, v) in values {
+                    if d.get_str(&k).is_none() {
+                        d.set_str(&k, v);
+                    }
+                }
+                st.expired.set(false);
+            }
+        }
+        return Ok(obj);
+    }
+    let cls = mapper.class().ok_or_else(|| interp.err("RuntimeError", "mapped class is gone"))?;
+    let inst = Rc::new(Instance::new(cls));
+    {
+        let mut d = inst.dict.borrow_mut();
+        for (k, v) in values {
+            d.set_str(&k, v);
+        }
+    }
+    let st = instance_state(&inst);
+    *st.key.borrow_mut() = Some(key.clone());
+    *st.identity.borrow_mut() = ident;
+    *st.session.borrow_mut() = Some(Rc::downgrade(s));
+    let obj = Value::Instance(inst);
+    s.identity_map.borrow_mut().insert(key, obj.clone());
+    Ok(obj)
+}
+
+/// Loads the expired column attributes of a persistent object (`load_scalar_attributes`).
+fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: &Rc<Instance>) -> PyResult<()> {
+    let st = instance_state(inst);
+    let mut select = Select::table(&mapper.table, LabelStyle::None);
+    for (c, v) in mapper.table.primary_key().into_iter().zip(st.identity.borrow().iter()) {
+        select.where_.push(Clause::Binary(Box::new(Clause::Column(c.clone())), "=", Box::new(Clause::Bind(v.clone(), c.ty.clone()))));
+    }
+    let rows = load_instances(interp, s, mapper, &select)?;
+    if rows.is_empty() {
+        let r = interp.repr(&Value::Instance(inst.clone()))?;
+        return Err(sa_error(interp, "ObjectDeletedError", format!("Instance '{r}' has been deleted, or its row is otherwise not present.")));
+    }
+    Ok(())
+}
+
+/// `InstrumentedAttribute.__get__` on an instance.
+pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyResult<Value> {
+    let Value::Instance(inst) = obj else { return Ok(Value::None) };
+    if let Some(v) = inst.dict.borrow().get_str(&data.key) {
+        return Ok(v.clone());
+    }
+    let Some(mapper) = data.mapper.upgrade() else { return Ok(Value::None) };
+    let st = instance_state(inst);
+    let session = st.session();
+    let persistent = st.key.borrow().is_some();
+    match &data.kind {
+        AttrKind::Column(_) => {
+            if persistent && st.expired.get() {
+                if let Some(s) = &session {
+                    if s.autoflush.get() {
+                        flush(interp, s)?;
+                    }
+                    refresh(interp, s, &mapper, inst)?;
+                    return Ok(inst.dict.borrow().get_str(&data.key).cloned().unwrap_or(Value::None));
+                }
+                return Err(detached(interp, obj, &data.key, "attribute refresh"));
+            }
+            Ok(Value::None)
+        }
+        AttrKind::Relationship(r) => {
+            if let Some(reg) = mapper.registry.upgrade() {
+                configure(interp, &reg)?;
+            }
+            let value = if !persistent {
+                if r.uselist() {
+                    Value::list(vec![])
+                } else {
+                    return Ok(Value::None);
+                }
+            } else {
+                let Some(s) = session else { return Err(detached(interp, obj, &data.key, "lazy load operation")) };
+                lazy_load(interp, &s, &mapper, r, inst)?
+            };
+            inst.dict.borrow_mut().set_str(&data.key, value.clone());
+            Ok(value)
+        }
+    }
+}
+
+fn detached(interp: &mut Interp, obj: &Value, key: &str, what: &str) -> PyErr {
+    let r = interp.repr(obj).unwrap_or_default();
+    sa_error(
+        interp,
+        "DetachedInstanceError",
+        format!("Parent instance {r} is not bound to a Session; {what} of attribute '{key}' cannot proceed (Background on this error at: https://sqlalche.me/e/21/bhk3)"),
+    )
+}
+
+fn lazy_load(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, r: &Rc<Relationship>, inst: &Rc<Instance>) -> PyResult<Value> {
+    let target = r.target.borrow().clone().ok_or_else(|| interp.err("RuntimeError", "relationship not configured"))?;
+    if s.autoflush.get() {
+        flush(interp, s)?;
+    }
+    let st = instance_state(inst);
+    if st.expired.get() {
+        refresh(interp, s, mapper, inst)?;
+    }
+    match r.direction.get() {
+        Direction::ManyToOne => {
+            // Identity-map lookup first (the "use_get" optimisation), then a SELECT.
+            let mut keys = Vec::new();
+            let mut vals = Vec::new();
+            for (target_col, fk_col) in r.pairs.borrow().iter() {
+                let k = mapper.column_key(fk_col).unwrap_or_else(|| fk_col.name());
+                let v = inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None);
+                if v.is_none() {
+                    return Ok(Value::None);
+                }
+                keys.push(HashKey::of(&v).unwrap_or(HashKey::None));
+                vals.push((target_col.clone(), v));
+            }
+            if let Some(found) = s.identity_map.borrow().get(&(target.id, keys)).cloned() {
+                return Ok(found);
+            }
+            let mut select = Select::table(&target.table, LabelStyle::None);
+            for (c, v) in vals {
+                select.where_.push(Clause::Binary(Box::new(Clause::Column(c.clone())), "=", Box::new(Clause::Bind(v, c.ty.clone()))));
+            }
+            let rows = load_instances(interp, s, &target, &select)?;
+            Ok(rows.into_iter().next().unwrap_or(Value::None))
+        }
+        Direction::OneToMany => {
+            let mut select = Select::table(&target.table, LabelStyle::None);
+            for (pk_col, fk_col) in r.pairs.borrow().iter() {
+                let k = mapper.column_key(pk_col).unwrap_or_else(|| pk_col.name());
+                let v = inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None);
+                select.where_.push(Clause::Binary(Box::new(Clause::Bind(v, pk_col.ty.clone())), "=", Box::new(Clause::Column(fk_col.clone()))));
+            }
+            let rows = load_instances(interp, s, &target, &select)?;
+            if r.uselist() {
+                Ok(Value::list(rows))
+            } else {
+                Ok(rows.into_iter().next().unwrap_or(Value::None))
+            }
+        }
+    }
+}
+
+/// `InstrumentedAttribute.__set__`.
+pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: Value) -> PyResult<()> {
+    let Value::Instance(inst) = obj else { return Ok(()) };
+    match &data.kind {
+        AttrKind::Column(_) => {
+            let st = instance_state(inst);
+            if st.key.borrow().is_some() {
+                if st.expired.get() && inst.dict.borrow().get_str(&data.key).is_none() {
+                    // The old value is unknown; SQLAlchemy records it as "no value".
+                    st.committed.borrow_mut().entry(data.key.clone()).or_insert(Value::NotImplemented);
+                    st.modified.set(true);
+                    inst.dict.borrow_mut().set_str(&data.key, value);
+                    return Ok(());
+                }
+            }
+            set_dict_attr(inst, &data.key, value);
+            Ok(())
+        }
+        AttrKind::Relationship(r) => {
+            if let Some(reg) = data.mapper.upgrade().and_then(|m| m.registry.upgrade()) {
+                configure(interp, &reg)?;
+            }
+            inst.dict.borrow_mut().set_str(&data.key, value.clone());
+            // Keep the other side in step in Python (backref / back_populates).
+            if let Some(rev) = r.reverse.borrow().upgrade() {
+                if r.direction.get() == Direction::ManyToOne {
+                    if let Value::Instance(parent) = &value {
+                        let pst = instance_state(parent);
+                        let rk = rev.key();
+                        let existing = parent.dict.borrow().get_str(&rk).cloned();
+                        match existing {
+                            Some(Value::List(l)) => {
+                                if !l.borrow().iter().any(|x| x.is(obj)) {
+                                    l.borrow_mut().push(obj.clone());
+                                }
+                            }
+                            None if pst.key.borrow().is_none() => {
+                                parent.dict.borrow_mut().set_str(&rk, Value::list(vec![obj.clone()]));
+                            }
+                            _ => {}
+                        }
+                    }
+                } else if let Value::List(children) = &value {
+                    for c in children.borrow().iter() {
+                        if let Value::Instance(ci) = c {
+                            ci.dict.borrow_mut().set_str(&rev.key(), obj.clone());
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `Session.get(Model, pk)`.
+pub fn session_get(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, ident: &Value) -> PyResult<Value> {
+    configure(interp, &s.registry)?;
+    let vals = match ident {
+        Value::Tuple(t) => (**t).clone(),
+        other => vec![other.clone()],
+    };
+    let keys: Vec<HashKey> = vals.iter().map(|v| HashKey::of(v).unwrap_or(HashKey::None)).collect();
+    if let Some(found) = s.identity_map.borrow().get(&(mapper.id, keys)).cloned() {
+        let expired = found.as_instance().map(|i| instance_state(i).expired.get()).unwrap_or(false);
+        if !expired {
+            return Ok(found);
+        }
+    }
+    if s.autoflush.get() {
+        flush(interp, s)?;
+    }
+    let mut select = Select::table(&mapper.table, LabelStyle::TablenamePlusCol);
+    for (c, v) in mapper.table.primary_key().into_iter().zip(vals) {
+        select.where_.push(Clause::Binary(Box::new(Clause::Column(c.clone())), "=", Box::new(Clause::Bind(v, c.ty.clone()))));
+    }
+    let rows = load_instances(interp, s, mapper, &select)?;
+    Ok(rows.into_iter().next().unwrap_or(Value::None))
+}
+
+trait MapNone {
+    fn map_none(self, _r: String) -> Self;
+}
+impl MapNone for PyErr {
+    fn map_none(self, _r: String) -> Self {
+        self
+    }
+}

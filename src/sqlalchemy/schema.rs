@@ -1,0 +1,208 @@
+//! Schema objects (`schema.py`): `MetaData`, `Table`, `Column`, `ForeignKey` and constraints.
+//! Plain Rust data; the Python-facing classes wrap them (see `module.rs`).
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use super::types::SqlType;
+use crate::python::value::Value;
+
+/// A column's Python-side default (`default=`): a constant or a callable.
+#[derive(Clone, Debug)]
+pub enum ColumnDefault {
+    Scalar(Value),
+    Callable(Value),
+}
+
+/// A `Column`.
+#[derive(Debug)]
+pub struct Column {
+    /// The name in the database (None until the declarative scan names it).
+    pub name: RefCell<Option<String>>,
+    /// The attribute key (defaults to the name).
+    pub key: RefCell<Option<String>>,
+    pub ty: SqlType,
+    pub primary_key: Cell<bool>,
+    /// `nullable=` as given (None: derived from primary_key).
+    pub nullable_arg: Option<bool>,
+    pub unique: Option<bool>,
+    pub index: Option<bool>,
+    pub default: Option<ColumnDefault>,
+    pub server_default: Option<String>,
+    pub foreign_keys: Vec<Rc<ForeignKey>>,
+    /// `autoincrement=` as given: None means "auto".
+    pub autoincrement: Option<bool>,
+    pub table: RefCell<Weak<Table>>,
+    /// Creation order, for declarative scans of mixins.
+    pub order: usize,
+}
+
+impl Column {
+    /// The column's name (`?` before it is named).
+    pub fn name(&self) -> String {
+        self.name.borrow().clone().unwrap_or_else(|| "?".into())
+    }
+    /// The attribute key.
+    pub fn key(&self) -> String {
+        self.key.borrow().clone().unwrap_or_else(|| self.name())
+    }
+    /// `Column.nullable` after defaults: primary key columns are NOT NULL.
+    pub fn nullable(&self) -> bool {
+        self.nullable_arg.unwrap_or(!self.primary_key.get())
+    }
+    /// The table the column belongs to.
+    pub fn table(&self) -> Option<Rc<Table>> {
+        self.table.borrow().upgrade()
+    }
+}
+
+/// A `ForeignKey("table.column")`.
+#[derive(Debug)]
+pub struct ForeignKey {
+    /// The target as written: `role.id`.
+    pub target: String,
+    pub name: Option<String>,
+    pub ondelete: Option<String>,
+    pub onupdate: Option<String>,
+}
+
+impl ForeignKey {
+    /// The target table's name.
+    pub fn target_table(&self) -> &str {
+        self.target.rsplit_once('.').map(|p| p.0).unwrap_or(&self.target)
+    }
+    /// The target column's name.
+    pub fn target_column(&self) -> &str {
+        self.target.rsplit_once('.').map(|p| p.1).unwrap_or("")
+    }
+}
+
+/// Table-level constraints, in creation order.
+#[derive(Debug, Clone)]
+pub enum Constraint {
+    Unique { name: Option<String>, columns: Vec<String> },
+    ForeignKey { name: Option<String>, columns: Vec<String>, fk: Vec<Rc<ForeignKey>> },
+}
+
+/// A `Table`.
+#[derive(Debug)]
+pub struct Table {
+    pub name: String,
+    pub columns: RefCell<Vec<Rc<Column>>>,
+    pub constraints: RefCell<Vec<Constraint>>,
+}
+
+impl Table {
+    /// A new table; columns are added with [`Table::append_column`].
+    pub fn new(name: &str) -> Rc<Table> {
+        Rc::new(Table { name: name.to_string(), columns: RefCell::new(Vec::new()), constraints: RefCell::new(Vec::new()) })
+    }
+
+    /// Attaches a column, creating the constraints its flags imply (`unique=True`, foreign
+    /// keys), as `Column._set_parent` does.
+    pub fn append_column(self: &Rc<Self>, col: Rc<Column>) {
+        *col.table.borrow_mut() = Rc::downgrade(self);
+        let name = col.name();
+        if col.unique == Some(true) && col.index != Some(true) {
+            self.constraints.borrow_mut().push(Constraint::Unique { name: None, columns: vec![name.clone()] });
+        }
+        for fk in &col.foreign_keys {
+            self.constraints.borrow_mut().push(Constraint::ForeignKey {
+                name: fk.name.clone(),
+                columns: vec![name.clone()],
+                fk: vec![fk.clone()],
+            });
+        }
+        self.columns.borrow_mut().push(col);
+    }
+
+    /// The primary key columns in table order.
+    pub fn primary_key(&self) -> Vec<Rc<Column>> {
+        self.columns.borrow().iter().filter(|c| c.primary_key.get()).cloned().collect()
+    }
+
+    /// A column by name.
+    pub fn column(&self, name: &str) -> Option<Rc<Column>> {
+        self.columns.borrow().iter().find(|c| c.name() == name).cloned()
+    }
+
+    /// The column SQLAlchemy treats as autoincrement (`Table._autoincrement_column`): the single
+    /// integer primary key column without a foreign key, unless `autoincrement=False`.
+    pub fn autoincrement_column(&self) -> Option<Rc<Column>> {
+        let pk = self.primary_key();
+        if pk.len() != 1 {
+            return pk.into_iter().find(|c| c.autoincrement == Some(true));
+        }
+        let c = pk.into_iter().next()?;
+        let ok = match c.autoincrement {
+            Some(true) => true,
+            Some(false) => false,
+            None => c.ty.is_integer() && c.foreign_keys.is_empty() && c.default.is_none() && c.server_default.is_none(),
+        };
+        ok.then_some(c)
+    }
+
+    /// Names of the tables this one references through foreign keys.
+    pub fn referenced_tables(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for c in self.constraints.borrow().iter() {
+            if let Constraint::ForeignKey { fk, .. } = c {
+                for f in fk {
+                    let t = f.target_table().to_string();
+                    if !out.contains(&t) {
+                        out.push(t);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A `MetaData`: the tables of one schema, by name, in creation order.
+#[derive(Debug, Default)]
+pub struct MetaData {
+    pub tables: RefCell<Vec<Rc<Table>>>,
+}
+
+impl MetaData {
+    /// Adds a table, replacing any table of the same name.
+    pub fn add_table(&self, t: Rc<Table>) {
+        let mut tables = self.tables.borrow_mut();
+        tables.retain(|x| x.name != t.name);
+        tables.push(t);
+    }
+
+    /// A table by name.
+    pub fn table(&self, name: &str) -> Option<Rc<Table>> {
+        self.tables.borrow().iter().find(|t| t.name == name).cloned()
+    }
+
+    /// `MetaData.sorted_tables`: tables sorted by name, then in dependency layers so that
+    /// referenced tables come first (SQLAlchemy's `sort_tables` with `topological.sort`, which
+    /// keeps the name order within each layer). Cycles are broken by name order.
+    pub fn sorted_tables(&self) -> Vec<Rc<Table>> {
+        let mut todo: Vec<Rc<Table>> = self.tables.borrow().clone();
+        todo.sort_by(|a, b| a.name.cmp(&b.name));
+        let names: Vec<String> = todo.iter().map(|t| t.name.clone()).collect();
+        let deps: Vec<Vec<String>> = todo
+            .iter()
+            .map(|t| t.referenced_tables().into_iter().filter(|d| d != &t.name && names.contains(d)).collect())
+            .collect();
+        let mut remaining: Vec<usize> = (0..todo.len()).collect();
+        let mut out = Vec::with_capacity(todo.len());
+        while !remaining.is_empty() {
+            let layer: Vec<usize> = remaining
+                .iter()
+                .copied()
+                .filter(|&i| deps[i].iter().all(|d| !remaining.iter().any(|&r| &todo[r].name == d)))
+                .collect();
+            let layer = if layer.is_empty() { vec![remaining[0]] } else { layer };
+            for &i in &layer {
+                out.push(todo[i].clone());
+            }
+            remaining.retain(|i| !layer.contains(i));
+        }
+        out
+    }
+}
