@@ -249,7 +249,8 @@ fn create_all(interp: &mut Interp, db: &DbData) -> PyResult<()> {
     conn.ensure_begun();
     let dialect = SqliteDialect;
     let mut missing = Vec::new();
-    for t in db.metadata.sorted_tables() {
+    let tables: Vec<_> = db.metadata.tables.borrow().clone();
+    for t in tables {
         let quoted = crate::sqlalchemy::reserved::quote_identifier(&t.name, '"');
         let mut exists = false;
         for schema in ["main", "temp"] {
@@ -267,10 +268,10 @@ fn create_all(interp: &mut Interp, db: &DbData) -> PyResult<()> {
             }
         }
         if !exists {
-            missing.push(t);
+            missing.push(t.name.clone());
         }
     }
-    for t in missing {
+    for t in db.metadata.creation_order().into_iter().filter(|t| missing.contains(&t.name)) {
         let sql = dialect.visit_create_table(&t).map_err(|e| orm::sa_error(interp, "CompileError", e.0))?;
         if let Err(e) = conn.execute(&sql, vec![]) {
             conn.rollback();

@@ -1478,11 +1478,8 @@ impl Interp {
                     return Ok(Some(self.bind_attr(a, obj.clone(), &cls)?));
                 }
                 if let Some(ga) = cls.lookup("__getattr__") {
-                    match self.call(&ga, Args::new(vec![obj.clone(), Value::str(name)])) {
-                        Ok(v) => return Ok(Some(v)),
-                        Err(e) if self.err_is(&e, "AttributeError") => return Ok(None),
-                        Err(e) => return Err(e),
-                    }
+                    // The hook's own AttributeError propagates as raised (its message included).
+                    return self.call(&ga, Args::new(vec![obj.clone(), Value::str(name)])).map(Some);
                 }
                 Ok(None)
             }

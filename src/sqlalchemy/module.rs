@@ -283,6 +283,17 @@ fn query_class(interp: &Interp) -> Rc<Class> {
             let rows = run_query(i, &qd, &s)?;
             Ok(rows.into_iter().next().unwrap_or(Value::None))
         })),
+        ("count", method("Query", "count", move |i, a| {
+            let qd = q(i, &a)?;
+            if qd.session.autoflush.get() {
+                orm::flush(i, &qd.session)?;
+            }
+            let inner = super::sql::SqlCompiler::default().select(&query_select(&qd));
+            let sql = format!("SELECT count(*) AS count_1 \nFROM ({}) AS anon_1", inner.sql);
+            let r = orm::execute_in_session(i, &qd.session, &sql, inner.params)?;
+            let n = r.rows.first().and_then(|row| row.first()).map(super::types::untyped_result).unwrap_or(Value::Int(0));
+            Ok(n)
+        })),
         ("get", method("Query", "get", move |i, a| {
             let qd = q(i, &a)?;
             i.warn(

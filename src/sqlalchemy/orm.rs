@@ -500,6 +500,12 @@ impl SessionData {
     }
 }
 
+/// Executes SQL on the session's connection (beginning its transaction if needed).
+pub fn execute_in_session(interp: &mut Interp, s: &Rc<SessionData>, sql: &str, params: Vec<SqlValue>) -> PyResult<crate::db::QueryResult> {
+    check_active(interp, s)?;
+    s.execute(interp, sql, params)
+}
+
 /// `Session.add(obj)`: makes a transient object pending, cascading along relationships.
 pub fn session_add(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else {

@@ -178,31 +178,41 @@ impl MetaData {
         self.tables.borrow().iter().find(|t| t.name == name).cloned()
     }
 
-    /// `MetaData.sorted_tables`: tables sorted by name, then in dependency layers so that
-    /// referenced tables come first (SQLAlchemy's `sort_tables` with `topological.sort`, which
-    /// keeps the name order within each layer). Cycles are broken by name order.
+    /// `MetaData.sorted_tables`: tables sorted by name, then in dependency order.
     pub fn sorted_tables(&self) -> Vec<Rc<Table>> {
-        let mut todo: Vec<Rc<Table>> = self.tables.borrow().clone();
-        todo.sort_by(|a, b| a.name.cmp(&b.name));
-        let names: Vec<String> = todo.iter().map(|t| t.name.clone()).collect();
-        let deps: Vec<Vec<String>> = todo
-            .iter()
-            .map(|t| t.referenced_tables().into_iter().filter(|d| d != &t.name && names.contains(d)).collect())
-            .collect();
-        let mut remaining: Vec<usize> = (0..todo.len()).collect();
-        let mut out = Vec::with_capacity(todo.len());
-        while !remaining.is_empty() {
-            let layer: Vec<usize> = remaining
-                .iter()
-                .copied()
-                .filter(|&i| deps[i].iter().all(|d| !remaining.iter().any(|&r| &todo[r].name == d)))
-                .collect();
-            let layer = if layer.is_empty() { vec![remaining[0]] } else { layer };
-            for &i in &layer {
-                out.push(todo[i].clone());
-            }
-            remaining.retain(|i| !layer.contains(i));
-        }
-        out
+        let mut tables: Vec<Rc<Table>> = self.tables.borrow().clone();
+        tables.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_tables(tables)
     }
+
+    /// The order `create_all` creates tables in: creation order, then in dependency order
+    /// (`sort_tables_and_constraints` over `metadata.tables.values()`).
+    pub fn creation_order(&self) -> Vec<Rc<Table>> {
+        sort_tables(self.tables.borrow().clone())
+    }
+}
+
+/// SQLAlchemy's `topological.sort` over foreign-key dependencies: repeatedly takes, in the
+/// given order, every table whose referenced tables are all done. Cycles are broken by order.
+pub fn sort_tables(todo: Vec<Rc<Table>>) -> Vec<Rc<Table>> {
+    let names: Vec<String> = todo.iter().map(|t| t.name.clone()).collect();
+    let deps: Vec<Vec<String>> = todo
+        .iter()
+        .map(|t| t.referenced_tables().into_iter().filter(|d| d != &t.name && names.contains(d)).collect())
+        .collect();
+    let mut remaining: Vec<usize> = (0..todo.len()).collect();
+    let mut out = Vec::with_capacity(todo.len());
+    while !remaining.is_empty() {
+        let layer: Vec<usize> = remaining
+            .iter()
+            .copied()
+            .filter(|&i| deps[i].iter().all(|d| !remaining.iter().any(|&r| &todo[r].name == d)))
+            .collect();
+        let layer = if layer.is_empty() { vec![remaining[0]] } else { layer };
+        for &i in &layer {
+            out.push(todo[i].clone());
+        }
+        remaining.retain(|i| !layer.contains(i));
+    }
+    out
 }
