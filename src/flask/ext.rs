@@ -113,7 +113,7 @@ fn model_repr(interp: &mut Interp, a: Args) -> PyResult<Value> {
     let Value::Instance(inst) = &obj else { return Ok(Value::str("<?>")) };
     let st = orm::instance_state(inst);
     let name = inst.class.name.clone();
-    let id = crate::python::value::Value::Int(0x7f00_0000_0000 + (obj.id() as i64 & 0xff_ffff_ffff));
+    let id = crate::python::value::Value::Int(0x7f00_0000_0000 + ((obj.id() as u64 & 0xff_ffff_ffff) as i64));
     let pk = if st.is_transient() {
         format!("(transient {})", interp.repr(&id)?)
     } else if st.is_pending() {

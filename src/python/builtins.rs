@@ -1506,7 +1506,7 @@ fn install_functions(interp: &mut Interp) {
     }));
     b.set("id", func("id", |i, a| {
         arity(i, "id", &a, 1, 1)?;
-        Ok(Value::Int(0x7f00_0000_0000 + (a.pos[0].id() as i64 & 0xff_ffff_ffff)))
+        Ok(Value::Int(0x7f00_0000_0000 + ((a.pos[0].id() as u64 & 0xff_ffff_ffff) as i64)))
     }));
     b.set("hash", func("hash", |i, a| {
         arity(i, "hash", &a, 1, 1)?;

@@ -117,7 +117,7 @@ pub fn ascii(s: &str) -> String {
 
 /// A made-up but stable memory address for default reprs (`at 0x7f...`).
 pub fn address(v: &Value) -> String {
-    format!("0x7f{:010x}", v.id() & 0xff_ffff_ffff)
+    format!("0x7f{:010x}", v.id() as u64 & 0xff_ffff_ffff)
 }
 
 /// `repr(v)`.

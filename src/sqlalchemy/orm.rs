@@ -451,7 +451,7 @@ fn check_active(interp: &Interp, s: &SessionData) -> PyResult<()> {
             interp,
             "PendingRollbackError",
             format!(
-                "This Session's transaction has been rolled back due to a previous exception during flush. To begin a new transaction with this Session, first issue Session.rollback(). Original exception was: {orig}"
+                "This Session's transaction has been rolled back due to a previous exception during flush. To begin a new transaction with this Session, first issue Session.rollback(). Original exception was: {orig} (Background on this error at: https://sqlalche.me/e/21/7s2a)"
             ),
         ));
     }
