@@ -12,39 +12,15 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use std::path::{Path, PathBuf};
-    use std::rc::Rc;
-
-    use flask_sqlalchemy_playground::db::native::NativeDatabase;
-    use flask_sqlalchemy_playground::db::Database;
-    use flask_sqlalchemy_playground::flask::playground::{run_case, Connector, SourceFile};
+    use flask_sqlalchemy_playground::flask::case::{native_connector, read_case};
+    use flask_sqlalchemy_playground::flask::playground::run_case;
 
     const USAGE: &str = "usage: playground run CASE_DIR [-o OUT.json]\n       playground run-all CASES_DIR OUT_DIR";
 
-    fn collect(dir: &Path, rel: &str, out: &mut Vec<SourceFile>) -> std::io::Result<()> {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)?.flatten().collect();
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
-            let name = e.file_name().to_string_lossy().to_string();
-            let path = e.path();
-            let relname = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
-            if path.is_dir() {
-                if name != "__pycache__" && !name.starts_with('.') {
-                    collect(&path, &relname, out)?;
-                }
-            } else if name.ends_with(".py") {
-                out.push(SourceFile { name: relname, text: std::fs::read_to_string(&path)? });
-            }
-        }
-        Ok(())
-    }
-
     /// Runs one case folder and returns its record as JSON text.
     pub fn run_dir(dir: &Path) -> Result<String, String> {
-        let mut files = Vec::new();
-        collect(dir, "", &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let shell = std::fs::read_to_string(dir.join("shell.txt")).unwrap_or_default();
-        let connect: Connector = Rc::new(|_url: &str| NativeDatabase::open_in_memory().map(|d| Box::new(d) as Box<dyn Database>));
-        let record = run_case(&files, &shell, connect);
+        let (files, shell) = read_case(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let record = run_case(&files, &shell, native_connector());
         serde_json::to_string_pretty(&record).map_err(|e| e.to_string())
     }
 

@@ -2,6 +2,9 @@
 //! `Model`, the shell namespace, and the project loader ([`playground::Playground`]).
 
 pub mod app;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod case;
+pub mod compare;
 pub mod ext;
 pub mod playground;
 pub mod record;

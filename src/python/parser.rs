@@ -230,7 +230,8 @@ impl Parser {
         if !matches!(self.peek().tok, Tok::Indent) {
             let t = self.peek().clone();
             // At the end of input CPython points at the (empty) next line.
-            let line = if matches!(t.tok, Tok::End) { self.toks[self.pos.saturating_sub(1)].line + 1 } else { t.line };
+            let at_eof = self.toks[self.pos..].iter().all(|t| matches!(t.tok, Tok::End | Tok::Dedent));
+            let line = if at_eof { self.toks[self.pos.saturating_sub(1)].line + 1 } else { t.line };
             return Err(SyntaxError {
                 kind: "IndentationError",
                 msg: format!("expected an indented block after {what} on line {header_line}"),

@@ -327,7 +327,7 @@ where
                 <div class="entry">
                     <pre class="input">{prompted(&e.input)}</pre>
                     {(!e.sql.is_empty()).then(|| view! {
-                        <details class="sql"><summary>{format!("SQL ({})", e.sql.len())}</summary>
+                        <details class="sql" open=true><summary>{format!("SQL ({})", e.sql.len())}</summary>
                             {e.sql.iter().map(|s| view! { <pre>{s.clone()}</pre> }).collect_view()}
                         </details>
                     })}

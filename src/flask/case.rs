@@ -1,0 +1,39 @@
+//! Case folders on disk (native only): a project's `.py` files and its `shell.txt`, as the
+//! oracle reads them.
+
+use std::path::Path;
+
+use super::playground::SourceFile;
+
+fn collect(dir: &Path, rel: &str, out: &mut Vec<SourceFile>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().to_string();
+        let path = e.path();
+        let relname = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        if path.is_dir() {
+            if name != "__pycache__" && !name.starts_with('.') {
+                collect(&path, &relname, out)?;
+            }
+        } else if name.ends_with(".py") {
+            out.push(SourceFile { name: relname, text: std::fs::read_to_string(&path)? });
+        }
+    }
+    Ok(())
+}
+
+/// Reads a case folder: every `.py` file under it (names relative to it) and `shell.txt`.
+pub fn read_case(dir: &Path) -> std::io::Result<(Vec<SourceFile>, String)> {
+    let mut files = Vec::new();
+    collect(dir, "", &mut files)?;
+    let shell = std::fs::read_to_string(dir.join("shell.txt")).unwrap_or_default();
+    Ok((files, shell))
+}
+
+/// A connector opening a fresh in-memory rusqlite database for any URL.
+pub fn native_connector() -> super::playground::Connector {
+    std::rc::Rc::new(|_url: &str| {
+        crate::db::native::NativeDatabase::open_in_memory().map(|d| Box::new(d) as Box<dyn crate::db::Database>)
+    })
+}
