@@ -169,8 +169,18 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         None | Some(Value::None) => None,
         Some(v) => Some(interp.truthy(&v)?),
     };
+    let foreign_keys = match a.take_kw("foreign_keys") {
+        None | Some(Value::None) => None,
+        Some(v) => {
+            let items = match &v {
+                Value::List(_) | Value::Tuple(_) => interp.iterate(&v)?,
+                _ => vec![v.clone()],
+            };
+            Some(items.iter().filter_map(|c| c.payload::<Column>()).collect::<Vec<_>>())
+        }
+    };
     for k in [
-        "secondary", "primaryjoin", "secondaryjoin", "foreign_keys", "remote_side", "order_by", "cascade", "viewonly",
+        "secondary", "primaryjoin", "secondaryjoin", "remote_side", "order_by", "cascade", "viewonly",
         "passive_deletes", "post_update", "single_parent", "overlaps", "innerjoin", "collection_class", "join_depth",
         "info", "doc", "sync_backref", "cascade_backrefs", "active_history", "enable_typechecks", "bake_queries",
         "distinct_target_key", "omit_join", "query_class", "comparator_factory", "passive_updates", "load_on_pending",
@@ -183,7 +193,7 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         return Err(interp.type_error(format!("RelationshipProperty.__init__() got an unexpected keyword argument '{k}'")));
     }
     let classes = relationship_class(interp);
-    let rel = Relationship::new(RelationshipArgs { argument, backref, back_populates, lazy, uselist });
+    let rel = Relationship::new(RelationshipArgs { argument, backref, back_populates, lazy, uselist, foreign_keys });
     Ok(new_native(&classes, rel))
 }
 

@@ -71,6 +71,8 @@ pub struct RelationshipArgs {
     pub back_populates: Option<String>,
     pub lazy: String,
     pub uselist: Option<bool>,
+    /// `foreign_keys=`: the columns that count as referring to the parent.
+    pub foreign_keys: Option<Vec<Rc<Column>>>,
 }
 
 /// A `RelationshipProperty`.
@@ -341,6 +343,26 @@ fn configure_relationship(interp: &mut Interp, registry: &Rc<Registry>, parent: 
     // target, many-to-one.
     let to_parent = fk_pairs(&target.table, &parent.table);
     let to_target = fk_pairs(&parent.table, &target.table);
+    let (to_parent, to_target) = match &r.args.foreign_keys {
+        Some(fks) => {
+            let keep = |pairs: Vec<(Rc<Column>, Rc<Column>)>| -> Vec<(Rc<Column>, Rc<Column>)> {
+                pairs.into_iter().filter(|(_, fk)| fks.iter().any(|c| Rc::ptr_eq(c, fk))).collect()
+            };
+            (keep(to_parent), keep(to_target))
+        }
+        None => (to_parent, to_target),
+    };
+    if to_parent.len() > 1 || to_target.len() > 1 || (!to_parent.is_empty() && !to_target.is_empty() && !Rc::ptr_eq(&target, parent)) {
+        return Err(sa_error(
+            interp,
+            "AmbiguousForeignKeysError",
+            format!(
+                "Could not determine join condition between parent/child tables on relationship {}.{} - there are multiple foreign key paths linking the tables.  Specify the 'foreign_keys' argument, providing a list of those columns which should be counted as containing a foreign key reference to the parent table.",
+                parent.class_name,
+                r.key()
+            ),
+        ));
+    }
     let (direction, pairs) = if !to_parent.is_empty() && (to_target.is_empty() || Rc::ptr_eq(&target, parent)) {
         (Direction::OneToMany, to_parent)
     } else if !to_target.is_empty() {
@@ -375,6 +397,7 @@ fn configure_relationship(interp: &mut Interp, registry: &Rc<Registry>, parent: 
             back_populates: Some(r.key()),
             lazy,
             uselist,
+            foreign_keys: r.args.foreign_keys.clone(),
         }));
         *back.key.borrow_mut() = name.clone();
         *back.parent.borrow_mut() = Rc::downgrade(&target);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every test: native unit and conformance tests, the
+# engine on sql.js in headless Chromium, the release build, and the end-to-end test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh --test
+. .tools/env.sh
+say() { echo "==> $*"; }
+start=$(date +%s)
+
+say "native tests (cargo test)"
+cargo test -- --nocapture
+
+say "browser tests: the engine on sql.js in headless Chromium (wasm-bindgen-test)"
+CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} WASM_BINDGEN_TEST_TIMEOUT=600 \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test browser
+
+say "release build (trunk build --release)"
+trunk build --release
+
+say "end-to-end test in headless Chromium"
+node tests/e2e/run.mjs dist test-artifacts
+
+say "what the page loads (gzip -9)"
+total=0
+for f in dist/*; do
+  [ -f "$f" ] || continue
+  size=$(gzip -9 -c "$f" | wc -c)
+  total=$((total + size))
+  printf '  %8d  %s\n' "$size" "${f#dist/}"
+done
+printf '  %8d  total\n' "$total"
+say "all tests passed in $(( $(date +%s) - start )) s"
