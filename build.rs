@@ -26,7 +26,8 @@ fn main() {
     for dir in [root.join("tests/cases"), root.join("../shared/oracle/cases")] {
         println!("cargo:rerun-if-changed={}", dir.display());
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        let mut cases: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.join("expected.json").exists()).collect();
+        let mut cases: Vec<PathBuf> =
+            entries.flatten().map(|e| e.path()).filter(|p| p.join("expected.json").exists()).collect();
         cases.sort();
         for case in cases {
             let name = case.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
@@ -38,7 +39,8 @@ fn main() {
                 let _ = write!(code, "({rel:?}, include_str!({:?})), ", path.display().to_string());
             }
             let shell = case.join("shell.txt");
-            let shell_expr = if shell.exists() { format!("include_str!({:?})", shell.display().to_string()) } else { "\"\"".into() };
+            let shell_expr =
+                if shell.exists() { format!("include_str!({:?})", shell.display().to_string()) } else { "\"\"".into() };
             let expected = case.join("expected.json");
             println!("cargo:rerun-if-changed={}", expected.display());
             let _ = writeln!(code, "], {shell_expr}, include_str!({:?})),", expected.display().to_string());

@@ -21,7 +21,9 @@ async fn load_sql_js() {
     let src = include_str!("../node_modules/sql.js/dist/sql-wasm.js");
     let f = js_sys::Function::new_no_args(&format!("{src}\n;globalThis.initSqlJs = initSqlJs;"));
     f.call0(&JsValue::NULL).expect("sql-wasm.js evaluates");
-    init_with_wasm_binary(include_bytes!("../node_modules/sql.js/dist/sql-wasm.wasm")).await.expect("sql.js initialises");
+    init_with_wasm_binary(include_bytes!("../node_modules/sql.js/dist/sql-wasm.wasm"))
+        .await
+        .expect("sql.js initialises");
 }
 
 fn connector() -> Connector {
@@ -33,7 +35,9 @@ async fn sqljs_database_runs_statements() {
     load_sql_js().await;
     let mut db = SqlJsDatabase::open_in_memory().expect("opens");
     db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE, score REAL)", &[]).expect("creates");
-    let r = db.execute("INSERT INTO t (name, score) VALUES (?, ?)", &[SqlValue::Text("ada".into()), SqlValue::Real(1.0)]).expect("inserts");
+    let r = db
+        .execute("INSERT INTO t (name, score) VALUES (?, ?)", &[SqlValue::Text("ada".into()), SqlValue::Real(1.0)])
+        .expect("inserts");
     assert_eq!((r.last_insert_rowid, r.changes), (1, 1));
     let r = db.execute("SELECT id, name, score FROM t", &[]).expect("selects");
     assert_eq!(r.columns, vec!["id", "name", "score"]);
@@ -53,7 +57,8 @@ async fn conformance_on_sqljs() {
     let (mut passed, mut failed, mut expected) = (0, 0, 0);
     let mut wrong = Vec::new();
     for (name, files, shell, expected_json) in CASES {
-        let files: Vec<SourceFile> = files.iter().map(|(n, t)| SourceFile { name: n.to_string(), text: t.to_string() }).collect();
+        let files: Vec<SourceFile> =
+            files.iter().map(|(n, t)| SourceFile { name: n.to_string(), text: t.to_string() }).collect();
         let record = run_case(&files, shell, connector());
         let actual = serde_json::to_value(&record).expect("record serializes");
         let exp: serde_json::Value = serde_json::from_str(expected_json).expect("expected.json is JSON");
@@ -70,7 +75,10 @@ async fn conformance_on_sqljs() {
             }
             (false, false) => {
                 failed += 1;
-                wrong.push(format!("{name} fails in the browser:\n    {}", problems.iter().take(5).cloned().collect::<Vec<_>>().join("\n    ")));
+                wrong.push(format!(
+                    "{name} fails in the browser:\n    {}",
+                    problems.iter().take(5).cloned().collect::<Vec<_>>().join("\n    ")
+                ));
             }
         }
     }

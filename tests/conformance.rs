@@ -14,7 +14,8 @@ fn case_dirs() -> Vec<PathBuf> {
     let mut out = Vec::new();
     for dir in [root.join("tests/cases"), root.join("../shared/oracle/cases")] {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        let mut cases: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.join("expected.json").exists()).collect();
+        let mut cases: Vec<PathBuf> =
+            entries.flatten().map(|e| e.path()).filter(|p| p.join("expected.json").exists()).collect();
         cases.sort();
         out.extend(cases);
     }

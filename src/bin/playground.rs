@@ -11,9 +11,9 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use std::path::{Path, PathBuf};
     use flask_sqlalchemy_playground::flask::case::{native_connector, read_case};
     use flask_sqlalchemy_playground::flask::playground::run_case;
+    use std::path::{Path, PathBuf};
 
     const USAGE: &str = "usage: playground run CASE_DIR [-o OUT.json]\n       playground run-all CASES_DIR OUT_DIR";
 

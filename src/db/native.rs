@@ -11,9 +11,7 @@ pub struct NativeDatabase {
 impl NativeDatabase {
     /// A new, empty in-memory database.
     pub fn open_in_memory() -> Result<Self, DbError> {
-        rusqlite::Connection::open_in_memory()
-            .map(|conn| NativeDatabase { conn })
-            .map_err(to_db_error)
+        rusqlite::Connection::open_in_memory().map(|conn| NativeDatabase { conn }).map_err(to_db_error)
     }
 }
 

@@ -41,7 +41,9 @@ fn get(obj: &JsValue, key: &str) -> Result<JsValue, DbError> {
 }
 
 fn call(obj: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, DbError> {
-    let f: Function = get(obj, method)?.dyn_into().map_err(|_| DbError { message: format!("{method} is not a function"), dbapi_class: "InterfaceError" })?;
+    let f: Function = get(obj, method)?
+        .dyn_into()
+        .map_err(|_| DbError { message: format!("{method} is not a function"), dbapi_class: "InterfaceError" })?;
     let arr = Array::new();
     for a in args {
         arr.push(a);
@@ -55,7 +57,10 @@ async fn init_with(config: JsValue) -> Result<(), DbError> {
     }
     let global = js_sys::global();
     let init = get(&global, "initSqlJs")?;
-    let init: Function = init.dyn_into().map_err(|_| DbError { message: "sql.js is not loaded (initSqlJs missing)".into(), dbapi_class: "InterfaceError" })?;
+    let init: Function = init.dyn_into().map_err(|_| DbError {
+        message: "sql.js is not loaded (initSqlJs missing)".into(),
+        dbapi_class: "InterfaceError",
+    })?;
     let promise: Promise = init
         .call1(&JsValue::NULL, &config)
         .map_err(|e| js_error("initSqlJs", e))?
@@ -77,7 +82,8 @@ pub async fn init() -> Result<(), DbError> {
 /// Loads sql.js from the given wasm bytes (tests, where no file is served). Idempotent.
 pub async fn init_with_wasm_binary(bytes: &[u8]) -> Result<(), DbError> {
     let config = Object::new();
-    Reflect::set(&config, &JsValue::from_str("wasmBinary"), &Uint8Array::from(bytes)).map_err(|e| js_error("config", e))?;
+    Reflect::set(&config, &JsValue::from_str("wasmBinary"), &Uint8Array::from(bytes))
+        .map_err(|e| js_error("config", e))?;
     init_with(config.into()).await
 }
 
@@ -93,8 +99,12 @@ pub struct SqlJsDatabase {
 
 impl SqlJsDatabase {
     fn construct(args: &Array) -> Result<SqlJsDatabase, DbError> {
-        let sql = SQL.with(|s| s.borrow().clone()).ok_or_else(|| DbError { message: "sql.js is not loaded yet".into(), dbapi_class: "InterfaceError" })?;
-        let ctor: Function = get(&sql, "Database")?.dyn_into().map_err(|_| DbError { message: "SQL.Database missing".into(), dbapi_class: "InterfaceError" })?;
+        let sql = SQL
+            .with(|s| s.borrow().clone())
+            .ok_or_else(|| DbError { message: "sql.js is not loaded yet".into(), dbapi_class: "InterfaceError" })?;
+        let ctor: Function = get(&sql, "Database")?
+            .dyn_into()
+            .map_err(|_| DbError { message: "SQL.Database missing".into(), dbapi_class: "InterfaceError" })?;
         let db = Reflect::construct(&ctor, args).map_err(|e| js_error("new SQL.Database", e))?;
         Ok(SqlJsDatabase { db })
     }
@@ -171,7 +181,8 @@ impl Database for SqlJsDatabase {
             let columns: Vec<String> = names.iter().map(|n| n.as_string().unwrap_or_default()).collect();
             // Integers come back as BigInt so that 1 and 1.0 stay apart.
             let get_config = Object::new();
-            Reflect::set(&get_config, &JsValue::from_str("useBigInt"), &JsValue::TRUE).map_err(|e| js_error("config", e))?;
+            Reflect::set(&get_config, &JsValue::from_str("useBigInt"), &JsValue::TRUE)
+                .map_err(|e| js_error("config", e))?;
             let mut rows = Vec::new();
             while call(&stmt, "step", &[])?.as_bool().unwrap_or(false) {
                 let row = Array::from(&call(&stmt, "get", &[JsValue::NULL, get_config.clone().into()])?);

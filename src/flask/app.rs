@@ -23,7 +23,10 @@ pub struct ConfigData {
 }
 
 fn cfg(interp: &Interp, a: &Args) -> PyResult<Rc<ConfigData>> {
-    a.pos.first().and_then(|v| v.payload::<ConfigData>()).ok_or_else(|| interp.type_error("descriptor requires a 'Config' object"))
+    a.pos
+        .first()
+        .and_then(|v| v.payload::<ConfigData>())
+        .ok_or_else(|| interp.type_error("descriptor requires a 'Config' object"))
 }
 
 fn is_upper_name(k: &str) -> bool {
@@ -31,114 +34,174 @@ fn is_upper_name(k: &str) -> bool {
 }
 
 fn config_class(interp: &Interp) -> Rc<Class> {
-    native_class(interp, "Config", "flask.config", None, vec![
-        ("__getitem__", method("Config", "__getitem__", |i, a| {
-            let c = cfg(i, &a)?;
-            let k = a.pos.get(1).cloned().unwrap_or(Value::None);
-            let found = c.dict.borrow().get(&k).cloned();
-            match found {
-                Some(v) => Ok(v),
-                None => {
-                    let cls = i.exc_class("KeyError");
-                    Err(crate::python::interp::PyErr { exc: i.new_exception(&cls, vec![k]), traceback: vec![] })
-                }
-            }
-        })),
-        ("__setitem__", method("Config", "__setitem__", |i, a| {
-            let c = cfg(i, &a)?;
-            c.dict.borrow_mut().insert(a.pos[1].clone(), a.pos[2].clone());
-            Ok(Value::None)
-        })),
-        ("__contains__", method("Config", "__contains__", |i, a| {
-            let c = cfg(i, &a)?;
-            let found = c.dict.borrow().contains(&a.pos[1]);
-            Ok(Value::Bool(found))
-        })),
-        ("__iter__", method("Config", "__iter__", |i, a| {
-            let c = cfg(i, &a)?;
-            let keys = c.dict.borrow().keys();
-            Ok(Value::list(keys))
-        })),
-        ("__len__", method("Config", "__len__", |i, a| {
-            let c = cfg(i, &a)?;
-            let n = c.dict.borrow().len() as i64;
-            Ok(Value::Int(n))
-        })),
-        ("get", method("Config", "get", |i, a| {
-            let c = cfg(i, &a)?;
-            let found = c.dict.borrow().get(&a.pos.get(1).cloned().unwrap_or(Value::None)).cloned();
-            Ok(found.unwrap_or_else(|| a.pos.get(2).cloned().unwrap_or(Value::None)))
-        })),
-        ("setdefault", method("Config", "setdefault", |i, a| {
-            let c = cfg(i, &a)?;
-            let k = a.pos.get(1).cloned().unwrap_or(Value::None);
-            let existing = c.dict.borrow().get(&k).cloned();
-            match existing {
-                Some(v) => Ok(v),
-                None => {
-                    let v = a.pos.get(2).cloned().unwrap_or(Value::None);
-                    c.dict.borrow_mut().insert(k, v.clone());
-                    Ok(v)
-                }
-            }
-        })),
-        ("update", method("Config", "update", |i, a| {
-            let c = cfg(i, &a)?;
-            if let Some(Value::Dict(d)) = a.pos.get(1) {
-                for (k, v) in d.borrow().iter() {
-                    c.dict.borrow_mut().insert(k.clone(), v.clone());
-                }
-            }
-            for (k, v) in &a.kw {
-                c.dict.borrow_mut().insert(Value::Str(k.clone()), v.clone());
-            }
-            Ok(Value::None)
-        })),
-        ("from_mapping", method("Config", "from_mapping", |i, a| {
-            let c = cfg(i, &a)?;
-            let mut items: Vec<(Value, Value)> = Vec::new();
-            if let Some(Value::Dict(d)) = a.pos.get(1) {
-                items.extend(d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())));
-            }
-            items.extend(a.kw.iter().map(|(k, v)| (Value::Str(k.clone()), v.clone())));
-            for (k, v) in items {
-                if k.as_str().map(is_upper_name).unwrap_or(false) {
-                    c.dict.borrow_mut().insert(k, v);
-                }
-            }
-            Ok(Value::Bool(true))
-        })),
-        ("from_object", method("Config", "from_object", |i, a| {
-            let c = cfg(i, &a)?;
-            let mut obj = a.pos.get(1).cloned().unwrap_or(Value::None);
-            if let Value::Str(s) = &obj {
-                obj = import_string(i, s)?;
-            }
-            // dir(obj) order: sorted names, upper-case only.
-            let mut names: Vec<String> = match &obj {
-                Value::Class(cls) => cls.mro.borrow().iter().flat_map(|c| c.dict.borrow().keys()).filter_map(|k| k.as_str().map(str::to_string)).collect(),
-                Value::Module(m) => m.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect(),
-                Value::Instance(inst) => {
-                    let mut n: Vec<String> = inst.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
-                    n.extend(inst.class.mro.borrow().iter().flat_map(|c| c.dict.borrow().keys()).filter_map(|k| k.as_str().map(str::to_string)));
-                    n
-                }
-                _ => vec![],
-            };
-            names.sort();
-            names.dedup();
-            for n in names.into_iter().filter(|n| is_upper_name(n)) {
-                let v = i.getattr(&obj, &n)?;
-                c.dict.borrow_mut().set_str(&n, v);
-            }
-            Ok(Value::None)
-        })),
-        ("__repr__", method("Config", "__repr__", |i, a| {
-            let c = cfg(i, &a)?;
-            let d = Value::dict(c.dict.borrow().clone());
-            Ok(Value::str(&format!("<Config {}>", i.repr(&d)?)))
-        })),
-    ])
+    native_class(
+        interp,
+        "Config",
+        "flask.config",
+        None,
+        vec![
+            (
+                "__getitem__",
+                method("Config", "__getitem__", |i, a| {
+                    let c = cfg(i, &a)?;
+                    let k = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    let found = c.dict.borrow().get(&k).cloned();
+                    match found {
+                        Some(v) => Ok(v),
+                        None => {
+                            let cls = i.exc_class("KeyError");
+                            Err(crate::python::interp::PyErr { exc: i.new_exception(&cls, vec![k]), traceback: vec![] })
+                        }
+                    }
+                }),
+            ),
+            (
+                "__setitem__",
+                method("Config", "__setitem__", |i, a| {
+                    let c = cfg(i, &a)?;
+                    c.dict.borrow_mut().insert(a.pos[1].clone(), a.pos[2].clone());
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "__contains__",
+                method("Config", "__contains__", |i, a| {
+                    let c = cfg(i, &a)?;
+                    let found = c.dict.borrow().contains(&a.pos[1]);
+                    Ok(Value::Bool(found))
+                }),
+            ),
+            (
+                "__iter__",
+                method("Config", "__iter__", |i, a| {
+                    let c = cfg(i, &a)?;
+                    let keys = c.dict.borrow().keys();
+                    Ok(Value::list(keys))
+                }),
+            ),
+            (
+                "__len__",
+                method("Config", "__len__", |i, a| {
+                    let c = cfg(i, &a)?;
+                    let n = c.dict.borrow().len() as i64;
+                    Ok(Value::Int(n))
+                }),
+            ),
+            (
+                "get",
+                method("Config", "get", |i, a| {
+                    let c = cfg(i, &a)?;
+                    let found = c.dict.borrow().get(&a.pos.get(1).cloned().unwrap_or(Value::None)).cloned();
+                    Ok(found.unwrap_or_else(|| a.pos.get(2).cloned().unwrap_or(Value::None)))
+                }),
+            ),
+            (
+                "setdefault",
+                method("Config", "setdefault", |i, a| {
+                    let c = cfg(i, &a)?;
+                    let k = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    let existing = c.dict.borrow().get(&k).cloned();
+                    match existing {
+                        Some(v) => Ok(v),
+                        None => {
+                            let v = a.pos.get(2).cloned().unwrap_or(Value::None);
+                            c.dict.borrow_mut().insert(k, v.clone());
+                            Ok(v)
+                        }
+                    }
+                }),
+            ),
+            (
+                "update",
+                method("Config", "update", |i, a| {
+                    let c = cfg(i, &a)?;
+                    if let Some(Value::Dict(d)) = a.pos.get(1) {
+                        for (k, v) in d.borrow().iter() {
+                            c.dict.borrow_mut().insert(k.clone(), v.clone());
+                        }
+                    }
+                    for (k, v) in &a.kw {
+                        c.dict.borrow_mut().insert(Value::Str(k.clone()), v.clone());
+                    }
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "from_mapping",
+                method("Config", "from_mapping", |i, a| {
+                    let c = cfg(i, &a)?;
+                    let mut items: Vec<(Value, Value)> = Vec::new();
+                    if let Some(Value::Dict(d)) = a.pos.get(1) {
+                        items.extend(d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())));
+                    }
+                    items.extend(a.kw.iter().map(|(k, v)| (Value::Str(k.clone()), v.clone())));
+                    for (k, v) in items {
+                        if k.as_str().map(is_upper_name).unwrap_or(false) {
+                            c.dict.borrow_mut().insert(k, v);
+                        }
+                    }
+                    Ok(Value::Bool(true))
+                }),
+            ),
+            (
+                "from_object",
+                method("Config", "from_object", |i, a| {
+                    let c = cfg(i, &a)?;
+                    let mut obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    if let Value::Str(s) = &obj {
+                        obj = import_string(i, s)?;
+                    }
+                    // dir(obj) order: sorted names, upper-case only.
+                    let mut names: Vec<String> = match &obj {
+                        Value::Class(cls) => cls
+                            .mro
+                            .borrow()
+                            .iter()
+                            .flat_map(|c| c.dict.borrow().keys())
+                            .filter_map(|k| k.as_str().map(str::to_string))
+                            .collect(),
+                        Value::Module(m) => {
+                            m.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect()
+                        }
+                        Value::Instance(inst) => {
+                            let mut n: Vec<String> = inst
+                                .dict
+                                .borrow()
+                                .keys()
+                                .iter()
+                                .filter_map(|k| k.as_str().map(str::to_string))
+                                .collect();
+                            n.extend(
+                                inst.class
+                                    .mro
+                                    .borrow()
+                                    .iter()
+                                    .flat_map(|c| c.dict.borrow().keys())
+                                    .filter_map(|k| k.as_str().map(str::to_string)),
+                            );
+                            n
+                        }
+                        _ => vec![],
+                    };
+                    names.sort();
+                    names.dedup();
+                    for n in names.into_iter().filter(|n| is_upper_name(n)) {
+                        let v = i.getattr(&obj, &n)?;
+                        c.dict.borrow_mut().set_str(&n, v);
+                    }
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "__repr__",
+                method("Config", "__repr__", |i, a| {
+                    let c = cfg(i, &a)?;
+                    let d = Value::dict(c.dict.borrow().clone());
+                    Ok(Value::str(&format!("<Config {}>", i.repr(&d)?)))
+                }),
+            ),
+        ],
+    )
 }
 
 /// `werkzeug.utils.import_string`: `"config.Config"` → the object.
@@ -175,7 +238,10 @@ fn default_config() -> Dict {
 }
 
 fn app_of(interp: &Interp, a: &Args) -> PyResult<Rc<FlaskApp>> {
-    a.pos.first().and_then(|v| v.payload::<FlaskApp>()).ok_or_else(|| interp.type_error("descriptor requires a 'Flask' object"))
+    a.pos
+        .first()
+        .and_then(|v| v.payload::<FlaskApp>())
+        .ok_or_else(|| interp.type_error("descriptor requires a 'Flask' object"))
 }
 
 /// A decorator factory that returns the decorated function unchanged (`@app.route(...)`).
@@ -184,12 +250,18 @@ fn passthrough_decorator(name: &str) -> Value {
 }
 
 fn context_class(interp: &Interp) -> Rc<Class> {
-    native_class(interp, "AppContext", "flask.ctx", None, vec![
-        ("__enter__", method("AppContext", "__enter__", |_, a| Ok(a.pos[0].clone()))),
-        ("__exit__", method("AppContext", "__exit__", |_, _| Ok(Value::None))),
-        ("push", method("AppContext", "push", |_, _| Ok(Value::None))),
-        ("pop", method("AppContext", "pop", |_, _| Ok(Value::None))),
-    ])
+    native_class(
+        interp,
+        "AppContext",
+        "flask.ctx",
+        None,
+        vec![
+            ("__enter__", method("AppContext", "__enter__", |_, a| Ok(a.pos[0].clone()))),
+            ("__exit__", method("AppContext", "__exit__", |_, _| Ok(Value::None))),
+            ("push", method("AppContext", "push", |_, _| Ok(Value::None))),
+            ("pop", method("AppContext", "pop", |_, _| Ok(Value::None))),
+        ],
+    )
 }
 
 fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
@@ -198,50 +270,67 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
     let ctx_cls = context_class(interp);
     let flask = native_class(interp, "Flask", "flask.app", None, vec![]);
     let f2 = flask.clone();
-    flask.dict.borrow_mut().set_str("__new__", func("__new__", move |i, mut a| {
-        let name = match a.arg(1, "import_name") {
-            Some(v) => i.to_str(&v)?,
-            None => return Err(i.type_error("Flask.__init__() missing 1 required positional argument: 'import_name'")),
-        };
-        let cls = match a.pos.first() {
-            Some(Value::Class(c)) => c.clone(),
-            _ => f2.clone(),
-        };
-        let config = new_native(&config_cls, ConfigData { dict: RefCell::new(default_config()) });
-        Ok(new_native(&cls, FlaskApp {
-            import_name: name,
-            config,
-            extensions: Value::dict(Dict::new()),
-            shell_context_processors: RefCell::new(Vec::new()),
-        }))
-    }));
+    flask.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", move |i, mut a| {
+            let name = match a.arg(1, "import_name") {
+                Some(v) => i.to_str(&v)?,
+                None => {
+                    return Err(i.type_error("Flask.__init__() missing 1 required positional argument: 'import_name'"))
+                }
+            };
+            let cls = match a.pos.first() {
+                Some(Value::Class(c)) => c.clone(),
+                _ => f2.clone(),
+            };
+            let config = new_native(&config_cls, ConfigData { dict: RefCell::new(default_config()) });
+            Ok(new_native(
+                &cls,
+                FlaskApp {
+                    import_name: name,
+                    config,
+                    extensions: Value::dict(Dict::new()),
+                    shell_context_processors: RefCell::new(Vec::new()),
+                },
+            ))
+        }),
+    );
     flask.dict.borrow_mut().set_str("__init__", method("Flask", "__init__", |_, _| Ok(Value::None)));
     let ctx2 = ctx_cls.clone();
     let methods: Vec<(&str, Value)> = vec![
-        ("__getattr__", method("Flask", "__getattr__", |i, a| {
-            let app = app_of(i, &a)?;
-            let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            match name.as_str() {
-                "config" => Ok(app.config.clone()),
-                "extensions" => Ok(app.extensions.clone()),
-                "name" | "import_name" => Ok(Value::str(&app.import_name)),
-                "debug" => Ok(Value::Bool(false)),
-                "testing" => Ok(Value::Bool(false)),
-                "root_path" | "instance_path" => Ok(Value::str(&i.project_dir.clone())),
-                _ => Err(i.err("AttributeError", format!("'Flask' object has no attribute '{name}'"))),
-            }
-        })),
+        (
+            "__getattr__",
+            method("Flask", "__getattr__", |i, a| {
+                let app = app_of(i, &a)?;
+                let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                match name.as_str() {
+                    "config" => Ok(app.config.clone()),
+                    "extensions" => Ok(app.extensions.clone()),
+                    "name" | "import_name" => Ok(Value::str(&app.import_name)),
+                    "debug" => Ok(Value::Bool(false)),
+                    "testing" => Ok(Value::Bool(false)),
+                    "root_path" | "instance_path" => Ok(Value::str(&i.project_dir.clone())),
+                    _ => Err(i.err("AttributeError", format!("'Flask' object has no attribute '{name}'"))),
+                }
+            }),
+        ),
         ("app_context", method("Flask", "app_context", move |_, _| Ok(new_native(&ctx2, ())))),
-        ("test_request_context", method("Flask", "test_request_context", {
-            let c = ctx_cls.clone();
-            move |_, _| Ok(new_native(&c, ()))
-        })),
-        ("shell_context_processor", method("Flask", "shell_context_processor", |i, a| {
-            let app = app_of(i, &a)?;
-            let f = a.pos.get(1).cloned().unwrap_or(Value::None);
-            app.shell_context_processors.borrow_mut().push(f.clone());
-            Ok(f)
-        })),
+        (
+            "test_request_context",
+            method("Flask", "test_request_context", {
+                let c = ctx_cls.clone();
+                move |_, _| Ok(new_native(&c, ()))
+            }),
+        ),
+        (
+            "shell_context_processor",
+            method("Flask", "shell_context_processor", |i, a| {
+                let app = app_of(i, &a)?;
+                let f = a.pos.get(1).cloned().unwrap_or(Value::None);
+                app.shell_context_processors.borrow_mut().push(f.clone());
+                Ok(f)
+            }),
+        ),
         ("route", passthrough_decorator("route")),
         ("get", passthrough_decorator("get")),
         ("post", passthrough_decorator("post")),
@@ -250,16 +339,25 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
         ("errorhandler", passthrough_decorator("errorhandler")),
         ("before_request", method("Flask", "before_request", |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None)))),
         ("after_request", method("Flask", "after_request", |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None)))),
-        ("teardown_appcontext", method("Flask", "teardown_appcontext", |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None)))),
-        ("context_processor", method("Flask", "context_processor", |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None)))),
+        (
+            "teardown_appcontext",
+            method("Flask", "teardown_appcontext", |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None))),
+        ),
+        (
+            "context_processor",
+            method("Flask", "context_processor", |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None))),
+        ),
         ("cli", Value::None),
         ("register_blueprint", method("Flask", "register_blueprint", |_, _| Ok(Value::None))),
         ("add_url_rule", method("Flask", "add_url_rule", |_, _| Ok(Value::None))),
         ("run", method("Flask", "run", |_, _| Ok(Value::None))),
-        ("__repr__", method("Flask", "__repr__", |i, a| {
-            let app = app_of(i, &a)?;
-            Ok(Value::str(&format!("<Flask '{}'>", app.import_name)))
-        })),
+        (
+            "__repr__",
+            method("Flask", "__repr__", |i, a| {
+                let app = app_of(i, &a)?;
+                Ok(Value::str(&format!("<Flask '{}'>", app.import_name)))
+            }),
+        ),
     ];
     for (k, v) in methods {
         flask.dict.borrow_mut().set_str(k, v);
@@ -269,14 +367,25 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
     m.set("current_app", Value::None);
     for name in ["render_template", "redirect", "url_for", "jsonify", "flash", "abort", "make_response", "send_file"] {
         let n = name.to_string();
-        m.set(name, func(name, move |i, _| Err(i.err("RuntimeError", format!("{n}() needs a request, which the playground's shell does not have")))));
+        m.set(
+            name,
+            func(name, move |i, _| {
+                Err(i.err("RuntimeError", format!("{n}() needs a request, which the playground's shell does not have")))
+            }),
+        );
     }
     m.set("request", Value::None);
     m.set("session", Value::dict(Dict::new()));
-    let bp = native_class(interp, "Blueprint", "flask.blueprints", None, vec![
-        ("route", passthrough_decorator("route")),
-        ("__init__", method("Blueprint", "__init__", |_, _| Ok(Value::None))),
-    ]);
+    let bp = native_class(
+        interp,
+        "Blueprint",
+        "flask.blueprints",
+        None,
+        vec![
+            ("route", passthrough_decorator("route")),
+            ("__init__", method("Blueprint", "__init__", |_, _| Ok(Value::None))),
+        ],
+    );
     m.set("Blueprint", Value::Class(bp));
     Ok(m)
 }

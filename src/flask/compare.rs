@@ -40,7 +40,9 @@ pub fn canonical(record: &Json) -> Json {
     if let Some(steps) = r.get_mut("steps").and_then(|s| s.as_array_mut()) {
         for step in steps {
             if let Some(sql) = step.get("sql").and_then(|s| s.as_array()).cloned() {
-                let sorted = sorted_runs(&sql, is_index_sql, |e| e.get("statement").and_then(|s| s.as_str()).unwrap_or("").to_string());
+                let sorted = sorted_runs(&sql, is_index_sql, |e| {
+                    e.get("statement").and_then(|s| s.as_str()).unwrap_or("").to_string()
+                });
                 step["sql"] = Json::Array(sorted);
             }
         }
@@ -50,15 +52,28 @@ pub fn canonical(record: &Json) -> Json {
             let sorted = sorted_runs(
                 &master,
                 |row| row.as_array().and_then(|a| a.first()).and_then(|t| t.as_str()) == Some("index"),
-                |row| row.get(1).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).unwrap_or_default(),
+                |row| {
+                    row.get(1)
+                        .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                        .unwrap_or_default()
+                },
             );
             schema.insert("master".into(), Json::Array(sorted));
         }
         if let Some(tables) = schema.get_mut("tables").and_then(|t| t.as_object_mut()) {
             for info in tables.values_mut() {
                 if let Some(list) = info.get("index_list").and_then(|l| l.as_array()).cloned() {
-                    let mut rows: Vec<Json> = list.iter().map(|row| Json::Array(row.as_array().map(|a| a[1.min(a.len())..].to_vec()).unwrap_or_default())).collect();
-                    rows.sort_by_key(|row| row.get(0).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).unwrap_or_default());
+                    let mut rows: Vec<Json> = list
+                        .iter()
+                        .map(|row| {
+                            Json::Array(row.as_array().map(|a| a[1.min(a.len())..].to_vec()).unwrap_or_default())
+                        })
+                        .collect();
+                    rows.sort_by_key(|row| {
+                        row.get(0)
+                            .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                            .unwrap_or_default()
+                    });
                     info["index_list"] = Json::Array(rows);
                 }
             }

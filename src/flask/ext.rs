@@ -96,7 +96,10 @@ fn model_init(interp: &mut Interp, a: Args) -> PyResult<Value> {
         orm::instance_state(inst);
     }
     if a.pos.len() > 1 {
-        return Err(interp.type_error(format!("_declarative_constructor() takes 1 positional argument but {} were given", a.pos.len())));
+        return Err(interp.type_error(format!(
+            "_declarative_constructor() takes 1 positional argument but {} were given",
+            a.pos.len()
+        )));
     }
     for (k, v) in a.kw {
         if interp.getattr_opt(&Value::Class(cls.clone()), &k)?.is_none() {
@@ -130,7 +133,10 @@ fn model_repr(interp: &mut Interp, a: Args) -> PyResult<Value> {
 }
 
 fn db_of(interp: &Interp, a: &Args) -> PyResult<Rc<DbData>> {
-    a.pos.first().and_then(|v| v.payload::<DbData>()).ok_or_else(|| interp.type_error("descriptor requires a 'SQLAlchemy' object"))
+    a.pos
+        .first()
+        .and_then(|v| v.payload::<DbData>())
+        .ok_or_else(|| interp.type_error("descriptor requires a 'SQLAlchemy' object"))
 }
 
 /// Parses the scheme of a database URL: (`dialect`, database part).
@@ -159,7 +165,8 @@ fn init_db(interp: &mut Interp, db_cls: &Rc<Class>, app: Value) -> PyResult<Valu
         .get("flask_sqlalchemy.host")
         .and_then(|h| h.clone().downcast::<Host>().ok())
         .ok_or_else(|| interp.err("RuntimeError", "no database connector"))?;
-    let database = (host.connect)(&uri).map_err(|e| interp.err("RuntimeError", format!("could not open the database: {}", e.message)))?;
+    let database = (host.connect)(&uri)
+        .map_err(|e| interp.err("RuntimeError", format!("could not open the database: {}", e.message)))?;
     let engine = Engine::new(&uri, &dialect, database, host.log.clone());
     let metadata = Rc::new(MetaData::default());
     let registry = Registry::new(metadata.clone());
@@ -199,46 +206,90 @@ fn init_db(interp: &mut Interp, db_cls: &Rc<Class>, app: Value) -> PyResult<Valu
 struct UrlData(String);
 
 fn engine_class(interp: &Interp) -> Rc<Class> {
-    let url_cls = native_class(interp, "URL", "sqlalchemy.engine.url", None, vec![
-        ("__repr__", method("URL", "__repr__", |_, a| Ok(Value::str(&a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default())))),
-        ("__str__", method("URL", "__str__", |_, a| Ok(Value::str(&a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default())))),
-    ]);
-    native_class(interp, "Engine", "sqlalchemy.engine.base", None, vec![
-        ("__repr__", method("Engine", "__repr__", |_, a| {
-            let e = a.pos[0].payload::<EngineData>().map(|e| e.0.url.clone()).unwrap_or_default();
-            Ok(Value::str(&format!("Engine({e})")))
-        })),
-        ("__getattr__", method("Engine", "__getattr__", move |i, a| {
-            let e = a.pos[0].payload::<EngineData>().ok_or_else(|| i.type_error("bad engine"))?;
-            match a.pos.get(1).and_then(|v| v.as_str()) {
-                Some("url") => Ok(new_native(&url_cls, UrlData(e.0.url.clone()))),
-                Some("name") => Ok(Value::str(&e.0.dialect_name)),
-                Some(other) => Err(i.err("AttributeError", format!("'Engine' object has no attribute '{other}'"))),
-                None => Ok(Value::None),
-            }
-        })),
-    ])
+    let url_cls = native_class(
+        interp,
+        "URL",
+        "sqlalchemy.engine.url",
+        None,
+        vec![
+            (
+                "__repr__",
+                method("URL", "__repr__", |_, a| {
+                    Ok(Value::str(&a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default()))
+                }),
+            ),
+            (
+                "__str__",
+                method("URL", "__str__", |_, a| {
+                    Ok(Value::str(&a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default()))
+                }),
+            ),
+        ],
+    );
+    native_class(
+        interp,
+        "Engine",
+        "sqlalchemy.engine.base",
+        None,
+        vec![
+            (
+                "__repr__",
+                method("Engine", "__repr__", |_, a| {
+                    let e = a.pos[0].payload::<EngineData>().map(|e| e.0.url.clone()).unwrap_or_default();
+                    Ok(Value::str(&format!("Engine({e})")))
+                }),
+            ),
+            (
+                "__getattr__",
+                method("Engine", "__getattr__", move |i, a| {
+                    let e = a.pos[0].payload::<EngineData>().ok_or_else(|| i.type_error("bad engine"))?;
+                    match a.pos.get(1).and_then(|v| v.as_str()) {
+                        Some("url") => Ok(new_native(&url_cls, UrlData(e.0.url.clone()))),
+                        Some("name") => Ok(Value::str(&e.0.dialect_name)),
+                        Some(other) => {
+                            Err(i.err("AttributeError", format!("'Engine' object has no attribute '{other}'")))
+                        }
+                        None => Ok(Value::None),
+                    }
+                }),
+            ),
+        ],
+    )
 }
 
 fn make_model_class(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<Value> {
-    let query_prop = native_class(interp, "_QueryProperty", "flask_sqlalchemy.model", None, vec![
-        ("__get__", method("_QueryProperty", "__get__", |i, a| {
-            let owner = a.pos.get(2).cloned().unwrap_or(Value::None);
-            let Value::Class(cls) = &owner else { return Ok(Value::None) };
-            let Some(mapper) = orm::class_mapper(cls) else { return Ok(Value::None) };
-            let Some(base) = model_base_of(cls) else { return Ok(Value::None) };
-            let Some(db) = base.db.borrow().upgrade() else { return Ok(Value::None) };
-            new_query(i, &db.session, &mapper)
-        })),
-    ]);
-    let model = native_class(interp, "Model", "flask_sqlalchemy.model", None, vec![
-        ("__init_subclass__", func("__init_subclass__", model_init_subclass)),
-        ("__init__", method("Model", "__init__", model_init)),
-        ("__repr__", method("Model", "__repr__", model_repr)),
-        ("query", new_native(&query_prop, ())),
-        ("__fsa__", Value::None),
-    ]);
-    *model.ext.borrow_mut() = Some(Rc::new(ModelBase { registry: registry.clone(), db: std::cell::RefCell::new(std::rc::Weak::new()) }));
+    let query_prop = native_class(
+        interp,
+        "_QueryProperty",
+        "flask_sqlalchemy.model",
+        None,
+        vec![(
+            "__get__",
+            method("_QueryProperty", "__get__", |i, a| {
+                let owner = a.pos.get(2).cloned().unwrap_or(Value::None);
+                let Value::Class(cls) = &owner else { return Ok(Value::None) };
+                let Some(mapper) = orm::class_mapper(cls) else { return Ok(Value::None) };
+                let Some(base) = model_base_of(cls) else { return Ok(Value::None) };
+                let Some(db) = base.db.borrow().upgrade() else { return Ok(Value::None) };
+                new_query(i, &db.session, &mapper)
+            }),
+        )],
+    );
+    let model = native_class(
+        interp,
+        "Model",
+        "flask_sqlalchemy.model",
+        None,
+        vec![
+            ("__init_subclass__", func("__init_subclass__", model_init_subclass)),
+            ("__init__", method("Model", "__init__", model_init)),
+            ("__repr__", method("Model", "__repr__", model_repr)),
+            ("query", new_native(&query_prop, ())),
+            ("__fsa__", Value::None),
+        ],
+    );
+    *model.ext.borrow_mut() =
+        Some(Rc::new(ModelBase { registry: registry.clone(), db: std::cell::RefCell::new(std::rc::Weak::new()) }));
     Ok(Value::Class(model))
 }
 
@@ -286,56 +337,71 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     let m = Module::new("flask_sqlalchemy", None);
     let db_cls = native_class(interp, "SQLAlchemy", "flask_sqlalchemy.extension", None, vec![]);
     let c2 = db_cls.clone();
-    db_cls.dict.borrow_mut().set_str("__new__", func("__new__", move |i, mut a| {
-        let app = a.arg(1, "app").unwrap_or(Value::None);
-        if app.is_none() {
-            return Err(i.err("NotImplementedError", "SQLAlchemy() without an app (init_app later) is not supported by the playground yet"));
-        }
-        init_db(i, &c2, app)
-    }));
+    db_cls.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", move |i, mut a| {
+            let app = a.arg(1, "app").unwrap_or(Value::None);
+            if app.is_none() {
+                return Err(i.err(
+                    "NotImplementedError",
+                    "SQLAlchemy() without an app (init_app later) is not supported by the playground yet",
+                ));
+            }
+            init_db(i, &c2, app)
+        }),
+    );
     let methods: Vec<(&str, Value)> = vec![
         ("__init__", method("SQLAlchemy", "__init__", |_, _| Ok(Value::None))),
-        ("create_all", method("SQLAlchemy", "create_all", |i, a| {
-            let db = db_of(i, &a)?;
-            create_all(i, &db)?;
-            Ok(Value::None)
-        })),
-        ("__repr__", method("SQLAlchemy", "__repr__", |i, a| {
-            let db = db_of(i, &a)?;
-            Ok(Value::str(&format!("<SQLAlchemy {}>", db.engine.url)))
-        })),
-        ("__getattr__", method("SQLAlchemy", "__getattr__", |i, a| {
-            let db = db_of(i, &a)?;
-            let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            match name.as_str() {
-                "Model" => return Ok(db.model.clone()),
-                "session" => return Ok(db.session_value.clone()),
-                "engine" => return Ok(db.engine_value.clone()),
-                "metadata" => {
-                    let mut d = Dict::new();
-                    for t in db.metadata.tables.borrow().iter() {
-                        d.set_str(&t.name, Value::str(&t.name));
+        (
+            "create_all",
+            method("SQLAlchemy", "create_all", |i, a| {
+                let db = db_of(i, &a)?;
+                create_all(i, &db)?;
+                Ok(Value::None)
+            }),
+        ),
+        (
+            "__repr__",
+            method("SQLAlchemy", "__repr__", |i, a| {
+                let db = db_of(i, &a)?;
+                Ok(Value::str(&format!("<SQLAlchemy {}>", db.engine.url)))
+            }),
+        ),
+        (
+            "__getattr__",
+            method("SQLAlchemy", "__getattr__", |i, a| {
+                let db = db_of(i, &a)?;
+                let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                match name.as_str() {
+                    "Model" => return Ok(db.model.clone()),
+                    "session" => return Ok(db.session_value.clone()),
+                    "engine" => return Ok(db.engine_value.clone()),
+                    "metadata" => {
+                        let mut d = Dict::new();
+                        for t in db.metadata.tables.borrow().iter() {
+                            d.set_str(&t.name, Value::str(&t.name));
+                        }
+                        let cls = native_class(i, "MetaData", "sqlalchemy.sql.schema", None, vec![]);
+                        let md = Value::Instance(Rc::new(crate::python::value::Instance::new(cls)));
+                        i.object_setattr(&md, "tables", Value::dict(d))?;
+                        return Ok(md);
                     }
-                    let cls = native_class(i, "MetaData", "sqlalchemy.sql.schema", None, vec![]);
-                    let md = Value::Instance(Rc::new(crate::python::value::Instance::new(cls)));
-                    i.object_setattr(&md, "tables", Value::dict(d))?;
-                    return Ok(md);
+                    _ => {}
                 }
-                _ => {}
-            }
-            if name.starts_with("__") {
-                return Err(i.err("AttributeError", name));
-            }
-            let sa = i.import_module("sqlalchemy")?;
-            if let Some(v) = sa.get(&name) {
-                return Ok(v);
-            }
-            let orm_m = i.import_module("sqlalchemy.orm")?;
-            if let Some(v) = orm_m.get(&name) {
-                return Ok(v);
-            }
-            Err(i.err("AttributeError", name))
-        })),
+                if name.starts_with("__") {
+                    return Err(i.err("AttributeError", name));
+                }
+                let sa = i.import_module("sqlalchemy")?;
+                if let Some(v) = sa.get(&name) {
+                    return Ok(v);
+                }
+                let orm_m = i.import_module("sqlalchemy.orm")?;
+                if let Some(v) = orm_m.get(&name) {
+                    return Ok(v);
+                }
+                Err(i.err("AttributeError", name))
+            }),
+        ),
     ];
     for (k, v) in methods {
         db_cls.dict.borrow_mut().set_str(k, v);

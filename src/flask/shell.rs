@@ -79,7 +79,10 @@ fn sql_value_json(v: &SqlValue) -> Json {
 fn log_entries(entries: Vec<LogEntry>) -> Vec<SqlEntry> {
     entries
         .into_iter()
-        .map(|e| SqlEntry { statement: e.statement, params: e.params.map(|p| Json::Array(p.iter().map(sql_value_json).collect())) })
+        .map(|e| SqlEntry {
+            statement: e.statement,
+            params: e.params.map(|p| Json::Array(p.iter().map(sql_value_json).collect())),
+        })
         .collect()
 }
 
@@ -193,7 +196,8 @@ impl ShellSession {
                 }
             }
         }
-        let processors = app.payload::<FlaskApp>().map(|a| a.shell_context_processors.borrow().clone()).unwrap_or_default();
+        let processors =
+            app.payload::<FlaskApp>().map(|a| a.shell_context_processors.borrow().clone()).unwrap_or_default();
         for p in processors {
             if let Ok(Value::Dict(d)) = self.interp.call(&p, Args::default()) {
                 for (k, v) in d.borrow().iter() {
@@ -279,7 +283,9 @@ impl ShellSession {
                     .borrow()
                     .iter()
                     .filter_map(|c| match c {
-                        crate::sqlalchemy::schema::Constraint::Unique { columns, .. } if columns.len() == 1 => Some(columns[0].clone()),
+                        crate::sqlalchemy::schema::Constraint::Unique { columns, .. } if columns.len() == 1 => {
+                            Some(columns[0].clone())
+                        }
                         _ => None,
                     })
                     .collect();
@@ -311,10 +317,16 @@ impl ShellSession {
         self.log.take();
         let engine = db.engine.clone();
         let q = |sql: &str| engine.execute_unlogged(sql, &[]);
-        let rows_json = |rows: &[Vec<SqlValue>]| -> Json { Json::Array(rows.iter().map(|r| Json::Array(r.iter().map(sql_value_json).collect())).collect()) };
-        let master = match q("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY rowid") {
+        let rows_json = |rows: &[Vec<SqlValue>]| -> Json {
+            Json::Array(rows.iter().map(|r| Json::Array(r.iter().map(sql_value_json).collect())).collect())
+        };
+        let master = match q(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY rowid",
+        ) {
             Ok(r) => r.rows,
-            Err(e) => return (json!({"error": {"type": "sqlite3.OperationalError", "message": e.message}}), Json::Null),
+            Err(e) => {
+                return (json!({"error": {"type": "sqlite3.OperationalError", "message": e.message}}), Json::Null)
+            }
         };
         let mut tables = serde_json::Map::new();
         let mut data = serde_json::Map::new();
@@ -324,7 +336,9 @@ impl ShellSession {
                 continue;
             }
             let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-            let pragma = |p: &str| q(&format!("PRAGMA {p}({quoted})")).map(|r| rows_json(&r.rows)).unwrap_or(Json::Array(vec![]));
+            let pragma = |p: &str| {
+                q(&format!("PRAGMA {p}({quoted})")).map(|r| rows_json(&r.rows)).unwrap_or(Json::Array(vec![]))
+            };
             tables.insert(
                 name.clone(),
                 json!({
@@ -333,7 +347,8 @@ impl ShellSession {
                     "index_list": pragma("index_list"),
                 }),
             );
-            let rows = q(&format!("SELECT * FROM {quoted} ORDER BY rowid")).or_else(|_| q(&format!("SELECT * FROM {quoted}")));
+            let rows =
+                q(&format!("SELECT * FROM {quoted} ORDER BY rowid")).or_else(|_| q(&format!("SELECT * FROM {quoted}")));
             data.insert(name.clone(), rows.map(|r| rows_json(&r.rows)).unwrap_or(Json::Array(vec![])));
         }
         (json!({"master": rows_json(&master), "tables": tables}), Json::Object(data))

@@ -39,23 +39,71 @@ pub enum StmtKind {
     Return(Option<Expr>),
     Delete(Vec<Expr>),
     /// `a = b = value`: every target, left to right, then the value.
-    Assign { targets: Vec<Expr>, value: Expr },
-    AugAssign { target: Expr, op: BinOp, value: Expr },
+    Assign {
+        targets: Vec<Expr>,
+        value: Expr,
+    },
+    AugAssign {
+        target: Expr,
+        op: BinOp,
+        value: Expr,
+    },
     /// `target: annotation [= value]`; `simple` is true for a bare name not in parentheses.
-    AnnAssign { target: Expr, annotation: Expr, value: Option<Expr>, simple: bool },
-    For { target: Expr, iter: Expr, body: Block, orelse: Block, is_async: bool },
-    While { test: Expr, body: Block, orelse: Block },
-    If { test: Expr, body: Block, orelse: Block },
-    With { items: Vec<WithItem>, body: Block, is_async: bool },
+    AnnAssign {
+        target: Expr,
+        annotation: Expr,
+        value: Option<Expr>,
+        simple: bool,
+    },
+    For {
+        target: Expr,
+        iter: Expr,
+        body: Block,
+        orelse: Block,
+        is_async: bool,
+    },
+    While {
+        test: Expr,
+        body: Block,
+        orelse: Block,
+    },
+    If {
+        test: Expr,
+        body: Block,
+        orelse: Block,
+    },
+    With {
+        items: Vec<WithItem>,
+        body: Block,
+        is_async: bool,
+    },
     /// `match`: parsed so that it can be reported as unsupported with its line.
-    Match { subject: Expr },
-    Raise { exc: Option<Expr>, cause: Option<Expr> },
-    Try { body: Block, handlers: Vec<ExceptHandler>, orelse: Block, finalbody: Block, is_star: bool },
-    Assert { test: Expr, msg: Option<Expr> },
+    Match {
+        subject: Expr,
+    },
+    Raise {
+        exc: Option<Expr>,
+        cause: Option<Expr>,
+    },
+    Try {
+        body: Block,
+        handlers: Vec<ExceptHandler>,
+        orelse: Block,
+        finalbody: Block,
+        is_star: bool,
+    },
+    Assert {
+        test: Expr,
+        msg: Option<Expr>,
+    },
     /// `import a.b as c, d`
     Import(Vec<Alias>),
     /// `from ..mod import a as b, c` (`module` None for `from . import x`; names `*` for star).
-    ImportFrom { module: Option<String>, names: Vec<Alias>, level: u32 },
+    ImportFrom {
+        module: Option<String>,
+        names: Vec<Alias>,
+        level: u32,
+    },
     Global(Vec<String>),
     Nonlocal(Vec<String>),
     Expr(Expr),
@@ -148,40 +196,98 @@ pub struct Expr {
 #[derive(Debug, Clone)]
 pub enum ExprKind {
     /// `a and b and c` / `a or b`
-    BoolOp { op: BoolOp, values: Vec<Expr> },
+    BoolOp {
+        op: BoolOp,
+        values: Vec<Expr>,
+    },
     /// `(x := value)`
-    NamedExpr { target: String, value: Expr },
-    BinOp { left: Expr, op: BinOp, right: Expr },
-    UnaryOp { op: UnaryOp, operand: Expr },
-    Lambda { args: Rc<Arguments>, body: Rc<Expr> },
-    IfExp { test: Expr, body: Expr, orelse: Expr },
+    NamedExpr {
+        target: String,
+        value: Expr,
+    },
+    BinOp {
+        left: Expr,
+        op: BinOp,
+        right: Expr,
+    },
+    UnaryOp {
+        op: UnaryOp,
+        operand: Expr,
+    },
+    Lambda {
+        args: Rc<Arguments>,
+        body: Rc<Expr>,
+    },
+    IfExp {
+        test: Expr,
+        body: Expr,
+        orelse: Expr,
+    },
     /// `{k: v, **m}`: a None key is a `**m` unpacking.
-    Dict { keys: Vec<Option<Expr>>, values: Vec<Expr> },
+    Dict {
+        keys: Vec<Option<Expr>>,
+        values: Vec<Expr>,
+    },
     Set(Vec<Expr>),
-    ListComp { elt: Expr, generators: Rc<Vec<Comprehension>> },
-    SetComp { elt: Expr, generators: Rc<Vec<Comprehension>> },
-    DictComp { key: Expr, value: Expr, generators: Rc<Vec<Comprehension>> },
-    GeneratorExp { elt: Expr, generators: Rc<Vec<Comprehension>> },
+    ListComp {
+        elt: Expr,
+        generators: Rc<Vec<Comprehension>>,
+    },
+    SetComp {
+        elt: Expr,
+        generators: Rc<Vec<Comprehension>>,
+    },
+    DictComp {
+        key: Expr,
+        value: Expr,
+        generators: Rc<Vec<Comprehension>>,
+    },
+    GeneratorExp {
+        elt: Expr,
+        generators: Rc<Vec<Comprehension>>,
+    },
     Await(Expr),
     Yield(Option<Expr>),
     YieldFrom(Expr),
     /// `a < b <= c`
-    Compare { left: Expr, ops: Vec<CmpOp>, comparators: Vec<Expr> },
-    Call { func: Expr, args: Vec<Expr>, keywords: Vec<Keyword> },
+    Compare {
+        left: Expr,
+        ops: Vec<CmpOp>,
+        comparators: Vec<Expr>,
+    },
+    Call {
+        func: Expr,
+        args: Vec<Expr>,
+        keywords: Vec<Keyword>,
+    },
     /// An f-string: literal parts and formatted values, in order.
     JoinedStr(Vec<Expr>),
     /// `{value!conversion:format_spec}` inside an f-string; conversion is 's', 'r', 'a' or none.
-    FormattedValue { value: Expr, conversion: Option<char>, format_spec: Option<Expr> },
+    FormattedValue {
+        value: Expr,
+        conversion: Option<char>,
+        format_spec: Option<Expr>,
+    },
     Constant(Constant),
-    Attribute { value: Expr, attr: String },
-    Subscript { value: Expr, slice: Expr },
+    Attribute {
+        value: Expr,
+        attr: String,
+    },
+    Subscript {
+        value: Expr,
+        slice: Expr,
+    },
     /// `*value` in a call, list display or assignment target.
     Starred(Expr),
     Name(String),
     List(Vec<Expr>),
     Tuple(Vec<Expr>),
     /// `lower:upper:step` inside a subscript.
-    Slice { lower: Option<Expr>, upper: Option<Expr>, step: Option<Expr> },
+    Slice {
+        lower: Option<Expr>,
+        upper: Option<Expr>,
+        step: Option<Expr>,
+    },
 }
 
 #[derive(Debug, Clone)]

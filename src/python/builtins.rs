@@ -45,7 +45,13 @@ fn raw_class(name: &str, module: &str, bases: Vec<Rc<Class>>, builtin: Option<Bu
 }
 
 /// Creates a natively implemented class with methods (single inheritance from `base`).
-pub fn native_class(interp: &Interp, name: &str, module: &str, base: Option<&Rc<Class>>, methods: Vec<(&str, Value)>) -> Rc<Class> {
+pub fn native_class(
+    interp: &Interp,
+    name: &str,
+    module: &str,
+    base: Option<&Rc<Class>>,
+    methods: Vec<(&str, Value)>,
+) -> Rc<Class> {
     let base = base.cloned().unwrap_or_else(|| interp.types.object.clone());
     let builtin = base.builtin;
     let cls = raw_class(name, module, vec![base], builtin);
@@ -207,10 +213,9 @@ pub fn to_index(interp: &Interp, v: &Value) -> PyResult<i64> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
-        other => Err(interp.type_error(format!(
-            "'{}' object cannot be interpreted as an integer",
-            interp.type_name(other)
-        ))),
+        other => {
+            Err(interp.type_error(format!("'{}' object cannot be interpreted as an integer", interp.type_name(other))))
+        }
     }
 }
 
@@ -398,7 +403,9 @@ pub fn setitem(interp: &mut Interp, obj: &Value, key: Value, v: Value) -> PyResu
             Some(f) => interp.call(&f, Args::new(vec![obj.clone(), key, v])).map(|_| ()),
             None => Err(interp.type_error(format!("'{}' object does not support item assignment", i.class.name))),
         },
-        other => Err(interp.type_error(format!("'{}' object does not support item assignment", interp.type_name(other)))),
+        other => {
+            Err(interp.type_error(format!("'{}' object does not support item assignment", interp.type_name(other))))
+        }
     }
 }
 
@@ -458,7 +465,9 @@ fn super_getattr(interp: &mut Interp, s: &SuperData, name: &str) -> PyResult<Val
                     Value::Class(_) => Ok(a),
                     _ => Ok(Value::BoundMethod(Rc::new((s.obj.clone(), a)))),
                 },
-                Value::Builtin(b) if b.binds || name == "__init_subclass__" => Ok(Value::BoundMethod(Rc::new((s.obj.clone(), a.clone())))),
+                Value::Builtin(b) if b.binds || name == "__init_subclass__" => {
+                    Ok(Value::BoundMethod(Rc::new((s.obj.clone(), a.clone()))))
+                }
                 Value::Instance(i) if Rc::ptr_eq(&i.class, &interp.types.classmethod) => {
                     let f = i.payload::<Value>().map(|p| (*p).clone()).unwrap_or(Value::None);
                     let owner = match &s.obj {
@@ -495,7 +504,9 @@ fn str_arg(interp: &Interp, args: &Args, i: usize, fname: &str) -> PyResult<Opti
     match args.pos.get(i) {
         None | Some(Value::None) => Ok(None),
         Some(Value::Str(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(interp.type_error(format!("{fname} arg must be None or str, not {}", interp.type_name(other)))),
+        Some(other) => {
+            Err(interp.type_error(format!("{fname} arg must be None or str, not {}", interp.type_name(other))))
+        }
     }
 }
 
@@ -526,107 +537,131 @@ fn str_methods(interp: &Interp) {
     d.set_str("upper", m("upper", |_, s, _| Ok(Value::str(&s.to_uppercase()))));
     d.set_str("lower", m("lower", |_, s, _| Ok(Value::str(&s.to_lowercase()))));
     d.set_str("strip", m("strip", |i, s, a| Ok(Value::str(&strip_chars(&s, &str_arg(i, a, 1, "strip")?, true, true)))));
-    d.set_str("lstrip", m("lstrip", |i, s, a| Ok(Value::str(&strip_chars(&s, &str_arg(i, a, 1, "lstrip")?, true, false)))));
-    d.set_str("rstrip", m("rstrip", |i, s, a| Ok(Value::str(&strip_chars(&s, &str_arg(i, a, 1, "rstrip")?, false, true)))));
-    d.set_str("title", m("title", |_, s, _| {
-        let mut out = String::new();
-        let mut prev_cased = false;
-        for c in s.chars() {
-            if c.is_alphabetic() {
-                if prev_cased {
-                    out.extend(c.to_lowercase());
-                } else {
-                    out.extend(c.to_uppercase());
-                }
-                prev_cased = true;
-            } else {
-                out.push(c);
-                prev_cased = false;
-            }
-        }
-        Ok(Value::str(&out))
-    }));
-    d.set_str("capitalize", m("capitalize", |_, s, _| {
-        let mut cs = s.chars();
-        let out = match cs.next() {
-            Some(f) => f.to_uppercase().collect::<String>() + &cs.as_str().to_lowercase(),
-            None => String::new(),
-        };
-        Ok(Value::str(&out))
-    }));
-    d.set_str("split", m("split", |i, s, a| {
-        let mut a = a.clone();
-        let sep = a.arg(1, "sep").filter(|v| !v.is_none());
-        let maxsplit = a.arg(2, "maxsplit").map(|v| to_index(i, &v)).transpose()?.unwrap_or(-1);
-        let parts: Vec<Value> = match sep {
-            Some(Value::Str(sep)) => {
-                if sep.is_empty() {
-                    return Err(i.err("ValueError", "empty separator"));
-                }
-                if maxsplit >= 0 {
-                    s.splitn(maxsplit as usize + 1, &*sep).map(Value::str).collect()
-                } else {
-                    s.split(&*sep).map(Value::str).collect()
-                }
-            }
-            Some(other) => return Err(i.type_error(format!("must be str or None, not {}", i.type_name(&other)))),
-            None => {
-                let mut out = Vec::new();
-                let mut rest = s.trim_start();
-                while !rest.is_empty() {
-                    if maxsplit >= 0 && out.len() as i64 == maxsplit {
-                        out.push(Value::str(rest));
-                        break;
+    d.set_str(
+        "lstrip",
+        m("lstrip", |i, s, a| Ok(Value::str(&strip_chars(&s, &str_arg(i, a, 1, "lstrip")?, true, false)))),
+    );
+    d.set_str(
+        "rstrip",
+        m("rstrip", |i, s, a| Ok(Value::str(&strip_chars(&s, &str_arg(i, a, 1, "rstrip")?, false, true)))),
+    );
+    d.set_str(
+        "title",
+        m("title", |_, s, _| {
+            let mut out = String::new();
+            let mut prev_cased = false;
+            for c in s.chars() {
+                if c.is_alphabetic() {
+                    if prev_cased {
+                        out.extend(c.to_lowercase());
+                    } else {
+                        out.extend(c.to_uppercase());
                     }
-                    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-                    out.push(Value::str(&rest[..end]));
-                    rest = rest[end..].trim_start();
+                    prev_cased = true;
+                } else {
+                    out.push(c);
+                    prev_cased = false;
                 }
-                out
             }
-        };
-        Ok(Value::list(parts))
-    }));
-    d.set_str("rsplit", m("rsplit", |i, s, a| {
-        let sep = str_arg(i, a, 1, "rsplit")?;
-        let maxsplit = a.pos.get(2).map(|v| to_index(i, v)).transpose()?.unwrap_or(-1);
-        let parts: Vec<Value> = match sep {
-            Some(sep) if maxsplit >= 0 => {
-                let mut v: Vec<Value> = s.rsplitn(maxsplit as usize + 1, &*sep).map(Value::str).collect();
-                v.reverse();
-                v
-            }
-            Some(sep) => s.split(&*sep).map(Value::str).collect(),
-            None => s.split_whitespace().map(Value::str).collect(),
-        };
-        Ok(Value::list(parts))
-    }));
+            Ok(Value::str(&out))
+        }),
+    );
+    d.set_str(
+        "capitalize",
+        m("capitalize", |_, s, _| {
+            let mut cs = s.chars();
+            let out = match cs.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + &cs.as_str().to_lowercase(),
+                None => String::new(),
+            };
+            Ok(Value::str(&out))
+        }),
+    );
+    d.set_str(
+        "split",
+        m("split", |i, s, a| {
+            let mut a = a.clone();
+            let sep = a.arg(1, "sep").filter(|v| !v.is_none());
+            let maxsplit = a.arg(2, "maxsplit").map(|v| to_index(i, &v)).transpose()?.unwrap_or(-1);
+            let parts: Vec<Value> = match sep {
+                Some(Value::Str(sep)) => {
+                    if sep.is_empty() {
+                        return Err(i.err("ValueError", "empty separator"));
+                    }
+                    if maxsplit >= 0 {
+                        s.splitn(maxsplit as usize + 1, &*sep).map(Value::str).collect()
+                    } else {
+                        s.split(&*sep).map(Value::str).collect()
+                    }
+                }
+                Some(other) => return Err(i.type_error(format!("must be str or None, not {}", i.type_name(&other)))),
+                None => {
+                    let mut out = Vec::new();
+                    let mut rest = s.trim_start();
+                    while !rest.is_empty() {
+                        if maxsplit >= 0 && out.len() as i64 == maxsplit {
+                            out.push(Value::str(rest));
+                            break;
+                        }
+                        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                        out.push(Value::str(&rest[..end]));
+                        rest = rest[end..].trim_start();
+                    }
+                    out
+                }
+            };
+            Ok(Value::list(parts))
+        }),
+    );
+    d.set_str(
+        "rsplit",
+        m("rsplit", |i, s, a| {
+            let sep = str_arg(i, a, 1, "rsplit")?;
+            let maxsplit = a.pos.get(2).map(|v| to_index(i, v)).transpose()?.unwrap_or(-1);
+            let parts: Vec<Value> = match sep {
+                Some(sep) if maxsplit >= 0 => {
+                    let mut v: Vec<Value> = s.rsplitn(maxsplit as usize + 1, &*sep).map(Value::str).collect();
+                    v.reverse();
+                    v
+                }
+                Some(sep) => s.split(&*sep).map(Value::str).collect(),
+                None => s.split_whitespace().map(Value::str).collect(),
+            };
+            Ok(Value::list(parts))
+        }),
+    );
     d.set_str("splitlines", m("splitlines", |_, s, _| Ok(Value::list(s.lines().map(Value::str).collect()))));
-    d.set_str("join", m("join", |i, s, a| {
-        let items = match a.pos.get(1) {
-            Some(v) => i.iterate(&v.clone())?,
-            None => return Err(i.type_error("str.join() takes exactly one argument (0 given)")),
-        };
-        let mut parts = Vec::with_capacity(items.len());
-        for (n, it) in items.iter().enumerate() {
-            match it {
-                Value::Str(t) => parts.push(t.to_string()),
-                other => {
-                    return Err(i.type_error(format!(
-                        "sequence item {n}: expected str instance, {} found",
-                        i.type_name(other)
-                    )))
+    d.set_str(
+        "join",
+        m("join", |i, s, a| {
+            let items = match a.pos.get(1) {
+                Some(v) => i.iterate(&v.clone())?,
+                None => return Err(i.type_error("str.join() takes exactly one argument (0 given)")),
+            };
+            let mut parts = Vec::with_capacity(items.len());
+            for (n, it) in items.iter().enumerate() {
+                match it {
+                    Value::Str(t) => parts.push(t.to_string()),
+                    other => {
+                        return Err(i.type_error(format!(
+                            "sequence item {n}: expected str instance, {} found",
+                            i.type_name(other)
+                        )))
+                    }
                 }
             }
-        }
-        Ok(Value::str(&parts.join(&s)))
-    }));
-    d.set_str("replace", m("replace", |i, s, a| {
-        let old = str_arg(i, a, 1, "replace")?.unwrap_or_else(|| Rc::from(""));
-        let new = str_arg(i, a, 2, "replace")?.unwrap_or_else(|| Rc::from(""));
-        let count = a.pos.get(3).map(|v| to_index(i, v)).transpose()?.unwrap_or(-1);
-        Ok(Value::str(&if count < 0 { s.replace(&*old, &new) } else { s.replacen(&*old, &new, count as usize) }))
-    }));
+            Ok(Value::str(&parts.join(&s)))
+        }),
+    );
+    d.set_str(
+        "replace",
+        m("replace", |i, s, a| {
+            let old = str_arg(i, a, 1, "replace")?.unwrap_or_else(|| Rc::from(""));
+            let new = str_arg(i, a, 2, "replace")?.unwrap_or_else(|| Rc::from(""));
+            let count = a.pos.get(3).map(|v| to_index(i, v)).transpose()?.unwrap_or(-1);
+            Ok(Value::str(&if count < 0 { s.replace(&*old, &new) } else { s.replacen(&*old, &new, count as usize) }))
+        }),
+    );
     fn prefix_test(i: &mut Interp, s: &str, a: &Args, start: bool) -> PyResult<Value> {
         let test = |p: &str| if start { s.starts_with(p) } else { s.ends_with(p) };
         match a.pos.get(1) {
@@ -642,41 +677,84 @@ fn str_methods(interp: &Interp) {
     }
     d.set_str("startswith", m("startswith", |i, s, a| prefix_test(i, &s, a, true)));
     d.set_str("endswith", m("endswith", |i, s, a| prefix_test(i, &s, a, false)));
-    d.set_str("find", m("find", |i, s, a| {
-        let sub = str_arg(i, a, 1, "find")?.unwrap_or_else(|| Rc::from(""));
-        Ok(Value::Int(s.find(&*sub).map(|b| s[..b].chars().count() as i64).unwrap_or(-1)))
-    }));
-    d.set_str("index", m("index", |i, s, a| {
-        let sub = str_arg(i, a, 1, "index")?.unwrap_or_else(|| Rc::from(""));
-        match s.find(&*sub) {
-            Some(b) => Ok(Value::Int(s[..b].chars().count() as i64)),
-            None => Err(i.err("ValueError", "substring not found")),
-        }
-    }));
-    d.set_str("count", m("count", |i, s, a| {
-        let sub = str_arg(i, a, 1, "count")?.unwrap_or_else(|| Rc::from(""));
-        Ok(Value::Int(if sub.is_empty() { s.chars().count() as i64 + 1 } else { s.matches(&*sub).count() as i64 }))
-    }));
-    d.set_str("isdigit", m("isdigit", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())))));
-    d.set_str("isnumeric", m("isnumeric", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_numeric())))));
-    d.set_str("isalpha", m("isalpha", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphabetic())))));
-    d.set_str("isalnum", m("isalnum", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphanumeric())))));
-    d.set_str("isspace", m("isspace", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_whitespace())))));
-    d.set_str("isupper", m("isupper", |_, s, _| Ok(Value::Bool(s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase())))));
-    d.set_str("islower", m("islower", |_, s, _| Ok(Value::Bool(s.chars().any(|c| c.is_lowercase()) && !s.chars().any(|c| c.is_uppercase())))));
-    d.set_str("isidentifier", m("isidentifier", |_, s, _| {
-        let mut cs = s.chars();
-        Ok(Value::Bool(cs.next().map(|c| c == '_' || c.is_alphabetic()).unwrap_or(false) && cs.all(|c| c == '_' || c.is_alphanumeric())))
-    }));
-    d.set_str("zfill", m("zfill", |i, s, a| {
-        let w = a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0).max(0) as usize;
-        let n = s.chars().count();
-        if n >= w {
-            return Ok(Value::Str(s));
-        }
-        let (sign, rest) = if s.starts_with('-') || s.starts_with('+') { s.split_at(1) } else { ("", &*s) };
-        Ok(Value::str(&format!("{sign}{}{rest}", "0".repeat(w - n))))
-    }));
+    d.set_str(
+        "find",
+        m("find", |i, s, a| {
+            let sub = str_arg(i, a, 1, "find")?.unwrap_or_else(|| Rc::from(""));
+            Ok(Value::Int(s.find(&*sub).map(|b| s[..b].chars().count() as i64).unwrap_or(-1)))
+        }),
+    );
+    d.set_str(
+        "index",
+        m("index", |i, s, a| {
+            let sub = str_arg(i, a, 1, "index")?.unwrap_or_else(|| Rc::from(""));
+            match s.find(&*sub) {
+                Some(b) => Ok(Value::Int(s[..b].chars().count() as i64)),
+                None => Err(i.err("ValueError", "substring not found")),
+            }
+        }),
+    );
+    d.set_str(
+        "count",
+        m("count", |i, s, a| {
+            let sub = str_arg(i, a, 1, "count")?.unwrap_or_else(|| Rc::from(""));
+            Ok(Value::Int(if sub.is_empty() { s.chars().count() as i64 + 1 } else { s.matches(&*sub).count() as i64 }))
+        }),
+    );
+    d.set_str(
+        "isdigit",
+        m("isdigit", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())))),
+    );
+    d.set_str(
+        "isnumeric",
+        m("isnumeric", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_numeric())))),
+    );
+    d.set_str(
+        "isalpha",
+        m("isalpha", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphabetic())))),
+    );
+    d.set_str(
+        "isalnum",
+        m("isalnum", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphanumeric())))),
+    );
+    d.set_str(
+        "isspace",
+        m("isspace", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_whitespace())))),
+    );
+    d.set_str(
+        "isupper",
+        m("isupper", |_, s, _| {
+            Ok(Value::Bool(s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase())))
+        }),
+    );
+    d.set_str(
+        "islower",
+        m("islower", |_, s, _| {
+            Ok(Value::Bool(s.chars().any(|c| c.is_lowercase()) && !s.chars().any(|c| c.is_uppercase())))
+        }),
+    );
+    d.set_str(
+        "isidentifier",
+        m("isidentifier", |_, s, _| {
+            let mut cs = s.chars();
+            Ok(Value::Bool(
+                cs.next().map(|c| c == '_' || c.is_alphabetic()).unwrap_or(false)
+                    && cs.all(|c| c == '_' || c.is_alphanumeric()),
+            ))
+        }),
+    );
+    d.set_str(
+        "zfill",
+        m("zfill", |i, s, a| {
+            let w = a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0).max(0) as usize;
+            let n = s.chars().count();
+            if n >= w {
+                return Ok(Value::Str(s));
+            }
+            let (sign, rest) = if s.starts_with('-') || s.starts_with('+') { s.split_at(1) } else { ("", &*s) };
+            Ok(Value::str(&format!("{sign}{}{rest}", "0".repeat(w - n))))
+        }),
+    );
     fn pad(i: &mut Interp, s: &str, a: &Args, how: char) -> PyResult<Value> {
         let w = a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0).max(0) as usize;
         let fill = match a.pos.get(2) {
@@ -701,28 +779,51 @@ fn str_methods(interp: &Interp) {
     d.set_str("ljust", m("ljust", |i, s, a| pad(i, &s, a, 'l')));
     d.set_str("rjust", m("rjust", |i, s, a| pad(i, &s, a, 'r')));
     d.set_str("center", m("center", |i, s, a| pad(i, &s, a, 'c')));
-    d.set_str("swapcase", m("swapcase", |_, s, _| {
-        Ok(Value::str(&s.chars().map(|c| if c.is_uppercase() { c.to_lowercase().collect::<String>() } else { c.to_uppercase().collect() }).collect::<String>()))
-    }));
+    d.set_str(
+        "swapcase",
+        m("swapcase", |_, s, _| {
+            Ok(Value::str(
+                &s.chars()
+                    .map(|c| {
+                        if c.is_uppercase() {
+                            c.to_lowercase().collect::<String>()
+                        } else {
+                            c.to_uppercase().collect()
+                        }
+                    })
+                    .collect::<String>(),
+            ))
+        }),
+    );
     d.set_str("encode", m("encode", |_, s, _| Ok(Value::Bytes(Rc::from(s.as_bytes())))));
-    d.set_str("removeprefix", m("removeprefix", |i, s, a| {
-        let p = str_arg(i, a, 1, "removeprefix")?.unwrap_or_else(|| Rc::from(""));
-        Ok(Value::str(s.strip_prefix(&*p).unwrap_or(&s)))
-    }));
-    d.set_str("removesuffix", m("removesuffix", |i, s, a| {
-        let p = str_arg(i, a, 1, "removesuffix")?.unwrap_or_else(|| Rc::from(""));
-        Ok(Value::str(s.strip_suffix(&*p).unwrap_or(&s)))
-    }));
-    d.set_str("format", method("str", "format", |i, a| {
-        let s = self_str(i, &a, "str")?;
-        str_format(i, &s, &a.pos[1..], &a.kw)
-    }));
-    d.set_str("__new__", func("__new__", |i, a| {
-        match a.pos.get(1) {
+    d.set_str(
+        "removeprefix",
+        m("removeprefix", |i, s, a| {
+            let p = str_arg(i, a, 1, "removeprefix")?.unwrap_or_else(|| Rc::from(""));
+            Ok(Value::str(s.strip_prefix(&*p).unwrap_or(&s)))
+        }),
+    );
+    d.set_str(
+        "removesuffix",
+        m("removesuffix", |i, s, a| {
+            let p = str_arg(i, a, 1, "removesuffix")?.unwrap_or_else(|| Rc::from(""));
+            Ok(Value::str(s.strip_suffix(&*p).unwrap_or(&s)))
+        }),
+    );
+    d.set_str(
+        "format",
+        method("str", "format", |i, a| {
+            let s = self_str(i, &a, "str")?;
+            str_format(i, &s, &a.pos[1..], &a.kw)
+        }),
+    );
+    d.set_str(
+        "__new__",
+        func("__new__", |i, a| match a.pos.get(1) {
             None => Ok(Value::str("")),
             Some(v) => Ok(Value::str(&i.to_str(&v.clone())?)),
-        }
-    }));
+        }),
+    );
 }
 
 /// `str.format(*args, **kwargs)`.
@@ -764,17 +865,24 @@ pub fn str_format(interp: &mut Interp, fmt: &str, args: &[Value], kw: &[(Rc<str>
             let first_end = name.find(['.', '[']).unwrap_or(name.len());
             let head = &name[..first_end];
             let mut v = if head.is_empty() {
-                let v = args.get(auto).cloned().ok_or_else(|| interp.err("IndexError", format!("Replacement index {auto} out of range for positional args tuple")))?;
+                let v = args.get(auto).cloned().ok_or_else(|| {
+                    interp.err("IndexError", format!("Replacement index {auto} out of range for positional args tuple"))
+                })?;
                 auto += 1;
                 v
             } else if let Ok(n) = head.parse::<usize>() {
-                args.get(n).cloned().ok_or_else(|| interp.err("IndexError", format!("Replacement index {n} out of range for positional args tuple")))?
+                args.get(n).cloned().ok_or_else(|| {
+                    interp.err("IndexError", format!("Replacement index {n} out of range for positional args tuple"))
+                })?
             } else {
                 match kw.iter().find(|(k, _)| &**k == head) {
                     Some((_, v)) => v.clone(),
                     None => {
                         let cls = interp.exc_class("KeyError");
-                        return Err(super::interp::PyErr { exc: interp.new_exception(&cls, vec![Value::str(head)]), traceback: vec![] });
+                        return Err(super::interp::PyErr {
+                            exc: interp.new_exception(&cls, vec![Value::str(head)]),
+                            traceback: vec![],
+                        });
                     }
                 }
             };
@@ -878,97 +986,131 @@ fn sort_values(interp: &mut Interp, items: &mut Vec<Value>, key: Option<Value>, 
 fn list_methods(interp: &Interp) {
     let cls = interp.types.list.clone();
     let mut d = cls.dict.borrow_mut();
-    d.set_str("append", method("list", "append", |i, a| {
-        let l = self_list(i, &a)?;
-        let v = a.pos.get(1).cloned().ok_or_else(|| i.type_error("list.append() takes exactly one argument (0 given)"))?;
-        l.borrow_mut().push(v);
-        Ok(Value::None)
-    }));
-    d.set_str("extend", method("list", "extend", |i, a| {
-        let l = self_list(i, &a)?;
-        let items = i.iterate(&a.pos.get(1).cloned().unwrap_or(Value::None))?;
-        l.borrow_mut().extend(items);
-        Ok(Value::None)
-    }));
-    d.set_str("insert", method("list", "insert", |i, a| {
-        let l = self_list(i, &a)?;
-        let idx = to_index(i, a.pos.get(1).unwrap_or(&Value::Int(0)))?;
-        let v = a.pos.get(2).cloned().unwrap_or(Value::None);
-        let len = l.borrow().len() as i64;
-        let at = if idx < 0 { (idx + len).max(0) } else { idx.min(len) } as usize;
-        l.borrow_mut().insert(at, v);
-        Ok(Value::None)
-    }));
-    d.set_str("pop", method("list", "pop", |i, a| {
-        let l = self_list(i, &a)?;
-        let len = l.borrow().len();
-        if len == 0 {
-            return Err(i.err("IndexError", "pop from empty list"));
-        }
-        let idx = match a.pos.get(1) {
-            Some(v) => norm_index(i, v, len, "pop").map_err(|_| i.err("IndexError", "pop index out of range"))?,
-            None => len - 1,
-        };
-        let v = l.borrow_mut().remove(idx);
-        Ok(v)
-    }));
-    d.set_str("remove", method("list", "remove", |i, a| {
-        let l = self_list(i, &a)?;
-        let target = a.pos.get(1).cloned().unwrap_or(Value::None);
-        let items = l.borrow().clone();
-        for (n, x) in items.iter().enumerate() {
-            if x.is(&target) || i.eq(x, &target)? {
-                l.borrow_mut().remove(n);
-                return Ok(Value::None);
+    d.set_str(
+        "append",
+        method("list", "append", |i, a| {
+            let l = self_list(i, &a)?;
+            let v = a
+                .pos
+                .get(1)
+                .cloned()
+                .ok_or_else(|| i.type_error("list.append() takes exactly one argument (0 given)"))?;
+            l.borrow_mut().push(v);
+            Ok(Value::None)
+        }),
+    );
+    d.set_str(
+        "extend",
+        method("list", "extend", |i, a| {
+            let l = self_list(i, &a)?;
+            let items = i.iterate(&a.pos.get(1).cloned().unwrap_or(Value::None))?;
+            l.borrow_mut().extend(items);
+            Ok(Value::None)
+        }),
+    );
+    d.set_str(
+        "insert",
+        method("list", "insert", |i, a| {
+            let l = self_list(i, &a)?;
+            let idx = to_index(i, a.pos.get(1).unwrap_or(&Value::Int(0)))?;
+            let v = a.pos.get(2).cloned().unwrap_or(Value::None);
+            let len = l.borrow().len() as i64;
+            let at = if idx < 0 { (idx + len).max(0) } else { idx.min(len) } as usize;
+            l.borrow_mut().insert(at, v);
+            Ok(Value::None)
+        }),
+    );
+    d.set_str(
+        "pop",
+        method("list", "pop", |i, a| {
+            let l = self_list(i, &a)?;
+            let len = l.borrow().len();
+            if len == 0 {
+                return Err(i.err("IndexError", "pop from empty list"));
             }
-        }
-        Err(i.err("ValueError", "list.remove(x): x not in list"))
-    }));
-    d.set_str("index", method("list", "index", |i, a| {
-        let l = self_list(i, &a)?;
-        let target = a.pos.get(1).cloned().unwrap_or(Value::None);
-        let items = l.borrow().clone();
-        for (n, x) in items.iter().enumerate() {
-            if x.is(&target) || i.eq(x, &target)? {
-                return Ok(Value::Int(n as i64));
+            let idx = match a.pos.get(1) {
+                Some(v) => norm_index(i, v, len, "pop").map_err(|_| i.err("IndexError", "pop index out of range"))?,
+                None => len - 1,
+            };
+            let v = l.borrow_mut().remove(idx);
+            Ok(v)
+        }),
+    );
+    d.set_str(
+        "remove",
+        method("list", "remove", |i, a| {
+            let l = self_list(i, &a)?;
+            let target = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let items = l.borrow().clone();
+            for (n, x) in items.iter().enumerate() {
+                if x.is(&target) || i.eq(x, &target)? {
+                    l.borrow_mut().remove(n);
+                    return Ok(Value::None);
+                }
             }
-        }
-        let r = i.repr(&target)?;
-        Err(i.err("ValueError", format!("{r} is not in list")))
-    }));
-    d.set_str("count", method("list", "count", |i, a| {
-        let l = self_list(i, &a)?;
-        let target = a.pos.get(1).cloned().unwrap_or(Value::None);
-        let items = l.borrow().clone();
-        let mut n = 0;
-        for x in items.iter() {
-            if x.is(&target) || i.eq(x, &target)? {
-                n += 1;
+            Err(i.err("ValueError", "list.remove(x): x not in list"))
+        }),
+    );
+    d.set_str(
+        "index",
+        method("list", "index", |i, a| {
+            let l = self_list(i, &a)?;
+            let target = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let items = l.borrow().clone();
+            for (n, x) in items.iter().enumerate() {
+                if x.is(&target) || i.eq(x, &target)? {
+                    return Ok(Value::Int(n as i64));
+                }
             }
-        }
-        Ok(Value::Int(n))
-    }));
-    d.set_str("reverse", method("list", "reverse", |i, a| {
-        self_list(i, &a)?.borrow_mut().reverse();
-        Ok(Value::None)
-    }));
-    d.set_str("clear", method("list", "clear", |i, a| {
-        self_list(i, &a)?.borrow_mut().clear();
-        Ok(Value::None)
-    }));
+            let r = i.repr(&target)?;
+            Err(i.err("ValueError", format!("{r} is not in list")))
+        }),
+    );
+    d.set_str(
+        "count",
+        method("list", "count", |i, a| {
+            let l = self_list(i, &a)?;
+            let target = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let items = l.borrow().clone();
+            let mut n = 0;
+            for x in items.iter() {
+                if x.is(&target) || i.eq(x, &target)? {
+                    n += 1;
+                }
+            }
+            Ok(Value::Int(n))
+        }),
+    );
+    d.set_str(
+        "reverse",
+        method("list", "reverse", |i, a| {
+            self_list(i, &a)?.borrow_mut().reverse();
+            Ok(Value::None)
+        }),
+    );
+    d.set_str(
+        "clear",
+        method("list", "clear", |i, a| {
+            self_list(i, &a)?.borrow_mut().clear();
+            Ok(Value::None)
+        }),
+    );
     d.set_str("copy", method("list", "copy", |i, a| Ok(Value::list(self_list(i, &a)?.borrow().clone()))));
-    d.set_str("sort", method("list", "sort", |i, mut a| {
-        let l = self_list(i, &a)?;
-        let key = a.take_kw("key");
-        let reverse = match a.take_kw("reverse") {
-            Some(v) => i.truthy(&v)?,
-            None => false,
-        };
-        let mut items = l.borrow().clone();
-        sort_values(i, &mut items, key, reverse)?;
-        *l.borrow_mut() = items;
-        Ok(Value::None)
-    }));
+    d.set_str(
+        "sort",
+        method("list", "sort", |i, mut a| {
+            let l = self_list(i, &a)?;
+            let key = a.take_kw("key");
+            let reverse = match a.take_kw("reverse") {
+                Some(v) => i.truthy(&v)?,
+                None => false,
+            };
+            let mut items = l.borrow().clone();
+            sort_values(i, &mut items, key, reverse)?;
+            *l.borrow_mut() = items;
+            Ok(Value::None)
+        }),
+    );
 }
 
 fn self_dict(interp: &Interp, a: &Args) -> PyResult<Rc<RefCell<Dict>>> {
@@ -981,74 +1123,93 @@ fn self_dict(interp: &Interp, a: &Args) -> PyResult<Rc<RefCell<Dict>>> {
 fn dict_methods(interp: &Interp) {
     let cls = interp.types.dict.clone();
     let mut d = cls.dict.borrow_mut();
-    d.set_str("get", method("dict", "get", |i, a| {
-        let dd = self_dict(i, &a)?;
-        let k = a.pos.get(1).cloned().unwrap_or(Value::None);
-        let found = dd.borrow().get(&k).cloned();
-        Ok(found.unwrap_or_else(|| a.pos.get(2).cloned().unwrap_or(Value::None)))
-    }));
+    d.set_str(
+        "get",
+        method("dict", "get", |i, a| {
+            let dd = self_dict(i, &a)?;
+            let k = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let found = dd.borrow().get(&k).cloned();
+            Ok(found.unwrap_or_else(|| a.pos.get(2).cloned().unwrap_or(Value::None)))
+        }),
+    );
     d.set_str("keys", method("dict", "keys", |i, a| Ok(Value::list(self_dict(i, &a)?.borrow().keys()))));
     d.set_str("values", method("dict", "values", |i, a| Ok(Value::list(self_dict(i, &a)?.borrow().values()))));
-    d.set_str("items", method("dict", "items", |i, a| {
-        let dd = self_dict(i, &a)?;
-        let items = dd.borrow().iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect();
-        Ok(Value::list(items))
-    }));
-    d.set_str("pop", method("dict", "pop", |i, a| {
-        let dd = self_dict(i, &a)?;
-        let k = a.pos.get(1).cloned().unwrap_or(Value::None);
-        let removed = dd.borrow_mut().remove(&k);
-        match (removed, a.pos.get(2)) {
-            (Some(v), _) => Ok(v),
-            (None, Some(default)) => Ok(default.clone()),
-            (None, None) => {
-                let cls = i.exc_class("KeyError");
-                Err(super::interp::PyErr { exc: i.new_exception(&cls, vec![k]), traceback: vec![] })
-            }
-        }
-    }));
-    d.set_str("setdefault", method("dict", "setdefault", |i, a| {
-        let dd = self_dict(i, &a)?;
-        let k = a.pos.get(1).cloned().unwrap_or(Value::None);
-        let existing = dd.borrow().get(&k).cloned();
-        if let Some(v) = existing {
-            return Ok(v);
-        }
-        let v = a.pos.get(2).cloned().unwrap_or(Value::None);
-        dd.borrow_mut().insert(k, v.clone());
-        Ok(v)
-    }));
-    d.set_str("update", method("dict", "update", |i, a| {
-        let dd = self_dict(i, &a)?;
-        if let Some(src) = a.pos.get(1) {
-            match src {
-                Value::Dict(s) => {
-                    let entries: Vec<(Value, Value)> = s.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                    for (k, v) in entries {
-                        dd.borrow_mut().insert(k, v);
-                    }
+    d.set_str(
+        "items",
+        method("dict", "items", |i, a| {
+            let dd = self_dict(i, &a)?;
+            let items = dd.borrow().iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect();
+            Ok(Value::list(items))
+        }),
+    );
+    d.set_str(
+        "pop",
+        method("dict", "pop", |i, a| {
+            let dd = self_dict(i, &a)?;
+            let k = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let removed = dd.borrow_mut().remove(&k);
+            match (removed, a.pos.get(2)) {
+                (Some(v), _) => Ok(v),
+                (None, Some(default)) => Ok(default.clone()),
+                (None, None) => {
+                    let cls = i.exc_class("KeyError");
+                    Err(super::interp::PyErr { exc: i.new_exception(&cls, vec![k]), traceback: vec![] })
                 }
-                other => {
-                    for pair in i.iterate(other)? {
-                        let kv = i.iterate(&pair)?;
-                        if kv.len() == 2 {
-                            let mut b = dd.borrow_mut();
-                            b.insert(kv[0].clone(), kv[1].clone());
+            }
+        }),
+    );
+    d.set_str(
+        "setdefault",
+        method("dict", "setdefault", |i, a| {
+            let dd = self_dict(i, &a)?;
+            let k = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let existing = dd.borrow().get(&k).cloned();
+            if let Some(v) = existing {
+                return Ok(v);
+            }
+            let v = a.pos.get(2).cloned().unwrap_or(Value::None);
+            dd.borrow_mut().insert(k, v.clone());
+            Ok(v)
+        }),
+    );
+    d.set_str(
+        "update",
+        method("dict", "update", |i, a| {
+            let dd = self_dict(i, &a)?;
+            if let Some(src) = a.pos.get(1) {
+                match src {
+                    Value::Dict(s) => {
+                        let entries: Vec<(Value, Value)> =
+                            s.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                        for (k, v) in entries {
+                            dd.borrow_mut().insert(k, v);
+                        }
+                    }
+                    other => {
+                        for pair in i.iterate(other)? {
+                            let kv = i.iterate(&pair)?;
+                            if kv.len() == 2 {
+                                let mut b = dd.borrow_mut();
+                                b.insert(kv[0].clone(), kv[1].clone());
+                            }
                         }
                     }
                 }
             }
-        }
-        for (k, v) in a.kw.iter() {
-            dd.borrow_mut().insert(Value::Str(k.clone()), v.clone());
-        }
-        Ok(Value::None)
-    }));
+            for (k, v) in a.kw.iter() {
+                dd.borrow_mut().insert(Value::Str(k.clone()), v.clone());
+            }
+            Ok(Value::None)
+        }),
+    );
     d.set_str("copy", method("dict", "copy", |i, a| Ok(Value::dict(self_dict(i, &a)?.borrow().clone()))));
-    d.set_str("clear", method("dict", "clear", |i, a| {
-        self_dict(i, &a)?.borrow_mut().clear();
-        Ok(Value::None)
-    }));
+    d.set_str(
+        "clear",
+        method("dict", "clear", |i, a| {
+            self_dict(i, &a)?.borrow_mut().clear();
+            Ok(Value::None)
+        }),
+    );
 }
 
 fn set_methods(interp: &Interp) {
@@ -1060,27 +1221,36 @@ fn set_methods(interp: &Interp) {
             _ => Err(interp.type_error("descriptor requires a 'set' object")),
         }
     }
-    d.set_str("add", method("set", "add", |i, a| {
-        let s = self_set(i, &a)?;
-        let v = a.pos.get(1).cloned().unwrap_or(Value::None);
-        let mut b = s.borrow_mut();
-        i.dict_insert(&mut b, v, Value::None)?;
-        Ok(Value::None)
-    }));
-    d.set_str("discard", method("set", "discard", |i, a| {
-        let s = self_set(i, &a)?;
-        s.borrow_mut().remove(&a.pos.get(1).cloned().unwrap_or(Value::None));
-        Ok(Value::None)
-    }));
-    d.set_str("remove", method("set", "remove", |i, a| {
-        let s = self_set(i, &a)?;
-        let k = a.pos.get(1).cloned().unwrap_or(Value::None);
-        if s.borrow_mut().remove(&k).is_none() {
-            let cls = i.exc_class("KeyError");
-            return Err(super::interp::PyErr { exc: i.new_exception(&cls, vec![k]), traceback: vec![] });
-        }
-        Ok(Value::None)
-    }));
+    d.set_str(
+        "add",
+        method("set", "add", |i, a| {
+            let s = self_set(i, &a)?;
+            let v = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let mut b = s.borrow_mut();
+            i.dict_insert(&mut b, v, Value::None)?;
+            Ok(Value::None)
+        }),
+    );
+    d.set_str(
+        "discard",
+        method("set", "discard", |i, a| {
+            let s = self_set(i, &a)?;
+            s.borrow_mut().remove(&a.pos.get(1).cloned().unwrap_or(Value::None));
+            Ok(Value::None)
+        }),
+    );
+    d.set_str(
+        "remove",
+        method("set", "remove", |i, a| {
+            let s = self_set(i, &a)?;
+            let k = a.pos.get(1).cloned().unwrap_or(Value::None);
+            if s.borrow_mut().remove(&k).is_none() {
+                let cls = i.exc_class("KeyError");
+                return Err(super::interp::PyErr { exc: i.new_exception(&cls, vec![k]), traceback: vec![] });
+            }
+            Ok(Value::None)
+        }),
+    );
 }
 
 fn collect_set(interp: &mut Interp, v: Option<&Value>) -> PyResult<Dict> {
@@ -1101,10 +1271,8 @@ fn parse_int(interp: &Interp, s: &str, base: u32) -> PyResult<Value> {
     };
     match i64::from_str_radix(&digits, base) {
         Ok(v) if !digits.is_empty() => Ok(Value::Int(if neg { -v } else { v })),
-        _ => Err(interp.err(
-            "ValueError",
-            format!("invalid literal for int() with base {base}: {}", super::format::str_repr(s)),
-        )),
+        _ => Err(interp
+            .err("ValueError", format!("invalid literal for int() with base {base}: {}", super::format::str_repr(s)))),
     }
 }
 
@@ -1128,7 +1296,11 @@ fn minmax(interp: &mut Interp, mut a: Args, name: &str, want_less: bool) -> PyRe
             Some(kf) => interp.call(kf, Args::new(vec![it.clone()]))?,
             None => it.clone(),
         };
-        let better = if want_less { super::ops::less_than(interp, &k, &best_key)? } else { super::ops::less_than(interp, &best_key, &k)? };
+        let better = if want_less {
+            super::ops::less_than(interp, &k, &best_key)?
+        } else {
+            super::ops::less_than(interp, &best_key, &k)?
+        };
         if better {
             best = it;
             best_key = k;
@@ -1167,12 +1339,15 @@ pub fn install(interp: &mut Interp) {
 
     // Constructors of builtin types (`__new__` receives the class first).
     let ctor = |cls: &Rc<Class>, f: fn(&mut Interp, Args) -> PyResult<Value>| {
-        cls.dict.borrow_mut().set_str("__new__", func("__new__", move |i, mut a| {
-            if !a.pos.is_empty() {
-                a.pos.remove(0);
-            }
-            f(i, a)
-        }));
+        cls.dict.borrow_mut().set_str(
+            "__new__",
+            func("__new__", move |i, mut a| {
+                if !a.pos.is_empty() {
+                    a.pos.remove(0);
+                }
+                f(i, a)
+            }),
+        );
     };
     ctor(&t.int, |i, a| match a.pos.first() {
         None => Ok(Value::Int(0)),
@@ -1211,7 +1386,9 @@ pub fn install(interp: &mut Interp) {
                 "nan" => Some(f64::NAN),
                 _ => t.replace('_', "").parse::<f64>().ok(),
             };
-            v.map(Value::Float).ok_or_else(|| i.err("ValueError", format!("could not convert string to float: {}", super::format::str_repr(s))))
+            v.map(Value::Float).ok_or_else(|| {
+                i.err("ValueError", format!("could not convert string to float: {}", super::format::str_repr(s)))
+            })
         }
         Some(v) => Ok(Value::Float(to_f64(i, v)?)),
     });
@@ -1237,7 +1414,10 @@ pub fn install(interp: &mut Interp) {
                     for pair in i.iterate(&other.clone())? {
                         let kv = i.iterate(&pair)?;
                         if kv.len() != 2 {
-                            return Err(i.err("ValueError", format!("dictionary update sequence element #0 has length {}; 2 is required", kv.len())));
+                            return Err(i.err(
+                                "ValueError",
+                                format!("dictionary update sequence element #0 has length {}; 2 is required", kv.len()),
+                            ));
                         }
                         i.dict_insert(&mut d, kv[0].clone(), kv[1].clone())?;
                     }
@@ -1264,99 +1444,127 @@ pub fn install(interp: &mut Interp) {
     });
     // object / type
     t.object.dict.borrow_mut().set_str("__init__", method("object", "__init__", |_, _| Ok(Value::None)));
-    t.object.dict.borrow_mut().set_str("__new__", func("__new__", |i, a| match a.pos.first() {
-        Some(Value::Class(c)) => {
-            if c.builtin == Some(BuiltinType::BaseException) {
-                return Ok(i.new_exception(c, a.pos[1..].to_vec()));
+    t.object.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", |i, a| match a.pos.first() {
+            Some(Value::Class(c)) => {
+                if c.builtin == Some(BuiltinType::BaseException) {
+                    return Ok(i.new_exception(c, a.pos[1..].to_vec()));
+                }
+                Ok(Value::Instance(Rc::new(Instance::new(c.clone()))))
             }
-            Ok(Value::Instance(Rc::new(Instance::new(c.clone()))))
-        }
-        _ => Err(i.type_error("object.__new__(X): X is not a type object")),
-    }));
-    t.object.dict.borrow_mut().set_str("__setattr__", method("object", "__setattr__", |i, a| {
-        if a.pos.len() != 3 {
-            return Err(i.type_error("expected 2 arguments"));
-        }
-        let name = a.pos[1].as_str().unwrap_or("").to_string();
-        i.object_setattr(&a.pos[0], &name, a.pos[2].clone())?;
-        Ok(Value::None)
-    }));
-    t.object.dict.borrow_mut().set_str("__init_subclass__", func("__init_subclass__", |i, a| {
-        if let Some((k, _)) = a.kw.first() {
-            let _ = k;
-            return Err(i.type_error(format!(
-                "{}.__init_subclass__() takes no keyword arguments",
-                "object"
-            )));
-        }
-        Ok(Value::None)
-    }));
+            _ => Err(i.type_error("object.__new__(X): X is not a type object")),
+        }),
+    );
+    t.object.dict.borrow_mut().set_str(
+        "__setattr__",
+        method("object", "__setattr__", |i, a| {
+            if a.pos.len() != 3 {
+                return Err(i.type_error("expected 2 arguments"));
+            }
+            let name = a.pos[1].as_str().unwrap_or("").to_string();
+            i.object_setattr(&a.pos[0], &name, a.pos[2].clone())?;
+            Ok(Value::None)
+        }),
+    );
+    t.object.dict.borrow_mut().set_str(
+        "__init_subclass__",
+        func("__init_subclass__", |i, a| {
+            if let Some((k, _)) = a.kw.first() {
+                let _ = k;
+                return Err(i.type_error(format!("{}.__init_subclass__() takes no keyword arguments", "object")));
+            }
+            Ok(Value::None)
+        }),
+    );
 
     // property / staticmethod / classmethod
     let prop = t.property.clone();
-    prop.dict.borrow_mut().set_str("__new__", func("__new__", |i, mut a| {
-        let fget = a.arg(1, "fget").filter(|v| !v.is_none());
-        let fset = a.arg(2, "fset").filter(|v| !v.is_none());
-        let fdel = a.arg(3, "fdel").filter(|v| !v.is_none());
-        Ok(new_native(&i.types.property, PropertyData { fget, fset, fdel }))
-    }));
-    prop.dict.borrow_mut().set_str("__get__", method("property", "__get__", |i, a| {
-        let p = a.pos[0].payload::<PropertyData>().ok_or_else(|| i.type_error("bad property"))?;
-        let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
-        if obj.is_none() {
-            return Ok(a.pos[0].clone());
-        }
-        match &p.fget {
-            Some(f) => i.call(f, Args::new(vec![obj])),
-            None => Err(i.err("AttributeError", "property has no getter")),
-        }
-    }));
-    prop.dict.borrow_mut().set_str("__set__", method("property", "__set__", |i, a| {
-        let p = a.pos[0].payload::<PropertyData>().ok_or_else(|| i.type_error("bad property"))?;
-        match &p.fset {
-            Some(f) => i.call(f, Args::new(vec![a.pos[1].clone(), a.pos[2].clone()])),
-            None => {
-                let name = match &p.fget {
-                    Some(Value::Function(f)) => f.name.clone(),
-                    _ => "?".into(),
-                };
-                let tn = i.type_name(&a.pos[1]);
-                Err(i.err("AttributeError", format!("property '{name}' of '{tn}' object has no setter")))
-            }
-        }
-    }));
-    for (name, which) in [("setter", 1), ("getter", 0), ("deleter", 2)] {
-        prop.dict.borrow_mut().set_str(name, method("property", name, move |i, a| {
+    prop.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", |i, mut a| {
+            let fget = a.arg(1, "fget").filter(|v| !v.is_none());
+            let fset = a.arg(2, "fset").filter(|v| !v.is_none());
+            let fdel = a.arg(3, "fdel").filter(|v| !v.is_none());
+            Ok(new_native(&i.types.property, PropertyData { fget, fset, fdel }))
+        }),
+    );
+    prop.dict.borrow_mut().set_str(
+        "__get__",
+        method("property", "__get__", |i, a| {
             let p = a.pos[0].payload::<PropertyData>().ok_or_else(|| i.type_error("bad property"))?;
-            let f = a.pos.get(1).cloned();
-            let (mut g, mut s, mut d) = (p.fget.clone(), p.fset.clone(), p.fdel.clone());
-            match which {
-                0 => g = f,
-                1 => s = f,
-                _ => d = f,
+            let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+            if obj.is_none() {
+                return Ok(a.pos[0].clone());
             }
-            Ok(new_native(&i.types.property, PropertyData { fget: g, fset: s, fdel: d }))
-        }));
+            match &p.fget {
+                Some(f) => i.call(f, Args::new(vec![obj])),
+                None => Err(i.err("AttributeError", "property has no getter")),
+            }
+        }),
+    );
+    prop.dict.borrow_mut().set_str(
+        "__set__",
+        method("property", "__set__", |i, a| {
+            let p = a.pos[0].payload::<PropertyData>().ok_or_else(|| i.type_error("bad property"))?;
+            match &p.fset {
+                Some(f) => i.call(f, Args::new(vec![a.pos[1].clone(), a.pos[2].clone()])),
+                None => {
+                    let name = match &p.fget {
+                        Some(Value::Function(f)) => f.name.clone(),
+                        _ => "?".into(),
+                    };
+                    let tn = i.type_name(&a.pos[1]);
+                    Err(i.err("AttributeError", format!("property '{name}' of '{tn}' object has no setter")))
+                }
+            }
+        }),
+    );
+    for (name, which) in [("setter", 1), ("getter", 0), ("deleter", 2)] {
+        prop.dict.borrow_mut().set_str(
+            name,
+            method("property", name, move |i, a| {
+                let p = a.pos[0].payload::<PropertyData>().ok_or_else(|| i.type_error("bad property"))?;
+                let f = a.pos.get(1).cloned();
+                let (mut g, mut s, mut d) = (p.fget.clone(), p.fset.clone(), p.fdel.clone());
+                match which {
+                    0 => g = f,
+                    1 => s = f,
+                    _ => d = f,
+                }
+                Ok(new_native(&i.types.property, PropertyData { fget: g, fset: s, fdel: d }))
+            }),
+        );
     }
     for cls in [t.staticmethod.clone(), t.classmethod.clone()] {
         let c2 = cls.clone();
-        cls.dict.borrow_mut().set_str("__new__", func("__new__", move |i, a| {
-            let f = a.pos.get(1).cloned().ok_or_else(|| i.type_error(format!("{} expected 1 argument, got 0", c2.name)))?;
-            Ok(new_native(&c2, f))
-        }));
+        cls.dict.borrow_mut().set_str(
+            "__new__",
+            func("__new__", move |i, a| {
+                let f = a
+                    .pos
+                    .get(1)
+                    .cloned()
+                    .ok_or_else(|| i.type_error(format!("{} expected 1 argument, got 0", c2.name)))?;
+                Ok(new_native(&c2, f))
+            }),
+        );
     }
     // iterator
-    t.iterator.dict.borrow_mut().set_str("__next__", method("iterator", "__next__", |i, a| {
-        let d = a.pos[0].payload::<IteratorData>().ok_or_else(|| i.type_error("not an iterator"))?;
-        let p = d.pos.get();
-        match d.items.get(p) {
-            Some(v) => {
-                d.pos.set(p + 1);
-                Ok(v.clone())
+    t.iterator.dict.borrow_mut().set_str(
+        "__next__",
+        method("iterator", "__next__", |i, a| {
+            let d = a.pos[0].payload::<IteratorData>().ok_or_else(|| i.type_error("not an iterator"))?;
+            let p = d.pos.get();
+            match d.items.get(p) {
+                Some(v) => {
+                    d.pos.set(p + 1);
+                    Ok(v.clone())
+                }
+                None => Err(i.err("StopIteration", "")),
             }
-            None => Err(i.err("StopIteration", "")),
-        }
-    }));
+        }),
+    );
     t.iterator.dict.borrow_mut().set_str("__iter__", method("iterator", "__iter__", |_, a| Ok(a.pos[0].clone())));
 
     // Exceptions.
@@ -1371,13 +1579,19 @@ pub fn install(interp: &mut Interp) {
         classes.push((name.to_string(), cls));
     }
     if let Some((_, base_exc)) = classes.first() {
-        base_exc.dict.borrow_mut().set_str("__init__", method("BaseException", "__init__", |_, a| {
-            if let Some(Value::Instance(i)) = a.pos.first() {
-                i.dict.borrow_mut().set_str("args", Value::tuple(a.pos[1..].to_vec()));
-            }
-            Ok(Value::None)
-        }));
-        base_exc.dict.borrow_mut().set_str("with_traceback", method("BaseException", "with_traceback", |_, a| Ok(a.pos[0].clone())));
+        base_exc.dict.borrow_mut().set_str(
+            "__init__",
+            method("BaseException", "__init__", |_, a| {
+                if let Some(Value::Instance(i)) = a.pos.first() {
+                    i.dict.borrow_mut().set_str("args", Value::tuple(a.pos[1..].to_vec()));
+                }
+                Ok(Value::None)
+            }),
+        );
+        base_exc
+            .dict
+            .borrow_mut()
+            .set_str("with_traceback", method("BaseException", "with_traceback", |_, a| Ok(a.pos[0].clone())));
     }
     for (name, cls) in classes {
         b.set(&name, Value::Class(cls.clone()));
@@ -1388,28 +1602,40 @@ pub fn install(interp: &mut Interp) {
 
     // slice, super
     let slice_cls = native_class(interp, "slice", "builtins", None, vec![]);
-    slice_cls.dict.borrow_mut().set_str("__new__", func("__new__", |i, a| {
-        let p: Vec<Value> = a.pos[1..].to_vec();
-        Ok(match p.len() {
-            1 => make_slice(i, Value::None, p[0].clone(), Value::None),
-            2 => make_slice(i, p[0].clone(), p[1].clone(), Value::None),
-            _ => make_slice(i, p.first().cloned().unwrap_or(Value::None), p.get(1).cloned().unwrap_or(Value::None), p.get(2).cloned().unwrap_or(Value::None)),
-        })
-    }));
+    slice_cls.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", |i, a| {
+            let p: Vec<Value> = a.pos[1..].to_vec();
+            Ok(match p.len() {
+                1 => make_slice(i, Value::None, p[0].clone(), Value::None),
+                2 => make_slice(i, p[0].clone(), p[1].clone(), Value::None),
+                _ => make_slice(
+                    i,
+                    p.first().cloned().unwrap_or(Value::None),
+                    p.get(1).cloned().unwrap_or(Value::None),
+                    p.get(2).cloned().unwrap_or(Value::None),
+                ),
+            })
+        }),
+    );
     b.set("slice", Value::Class(slice_cls));
     let super_cls = native_class(interp, "super", "builtins", None, vec![]);
     super_cls.dict.borrow_mut().set_str("__getattribute_native__", Value::None);
-    super_cls.dict.borrow_mut().set_str("__getattr__", method("super", "__getattr__", |i, a| {
-        let s = a.pos[0].payload::<SuperData>().ok_or_else(|| i.type_error("bad super"))?;
-        let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        super_getattr(i, &s, &name)
-    }));
-    super_cls.dict.borrow_mut().set_str("__new__", func("__new__", |i, a| {
-        match (a.pos.get(1), a.pos.get(2)) {
+    super_cls.dict.borrow_mut().set_str(
+        "__getattr__",
+        method("super", "__getattr__", |i, a| {
+            let s = a.pos[0].payload::<SuperData>().ok_or_else(|| i.type_error("bad super"))?;
+            let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            super_getattr(i, &s, &name)
+        }),
+    );
+    super_cls.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", |i, a| match (a.pos.get(1), a.pos.get(2)) {
             (Some(Value::Class(c)), Some(obj)) => Ok(make_super(i, c.clone(), obj.clone())),
             _ => Err(i.err("RuntimeError", "super(): no arguments")),
-        }
-    }));
+        }),
+    );
     b.set("super", Value::Class(super_cls));
 
     install_functions(interp);
@@ -1423,333 +1649,475 @@ fn install_functions(interp: &mut Interp) {
     b.set("NotImplemented", Value::NotImplemented);
     b.set("Ellipsis", Value::Ellipsis);
     b.set("__name__", Value::str("builtins"));
-    b.set("print", func("print", |i, mut a| {
-        let sep = match a.take_kw("sep") {
-            Some(Value::Str(s)) => s.to_string(),
-            _ => " ".into(),
-        };
-        let end = match a.take_kw("end") {
-            Some(Value::Str(s)) => s.to_string(),
-            _ => "\n".into(),
-        };
-        a.take_kw("file");
-        a.take_kw("flush");
-        let mut parts = Vec::with_capacity(a.pos.len());
-        for v in &a.pos {
-            parts.push(i.to_str(v)?);
-        }
-        let line = parts.join(&sep);
-        i.stdout.push_str(&line);
-        i.stdout.push_str(&end);
-        Ok(Value::None)
-    }));
-    b.set("len", func("len", |i, a| {
-        arity(i, "len", &a, 1, 1)?;
-        len_of(i, &a.pos[0])
-    }));
-    b.set("repr", func("repr", |i, a| {
-        arity(i, "repr", &a, 1, 1)?;
-        Ok(Value::str(&i.repr(&a.pos[0])?))
-    }));
-    b.set("ascii", func("ascii", |i, a| {
-        arity(i, "ascii", &a, 1, 1)?;
-        Ok(Value::str(&super::format::ascii(&i.repr(&a.pos[0])?)))
-    }));
-    b.set("isinstance", func("isinstance", |i, a| {
-        arity(i, "isinstance", &a, 2, 2)?;
-        Ok(Value::Bool(class_check(i, &a.pos[1], &|c| i.isinstance(&a.pos[0], c))?))
-    }));
-    b.set("issubclass", func("issubclass", |i, a| {
-        arity(i, "issubclass", &a, 2, 2)?;
-        let Value::Class(sub) = &a.pos[0] else { return Err(i.type_error("issubclass() arg 1 must be a class")) };
-        Ok(Value::Bool(class_check(i, &a.pos[1], &|c| sub.is_subclass(c))?))
-    }));
-    b.set("hasattr", func("hasattr", |i, a| {
-        arity(i, "hasattr", &a, 2, 2)?;
-        let name = a.pos[1].as_str().ok_or_else(|| i.type_error("attribute name must be string"))?.to_string();
-        match i.getattr_opt(&a.pos[0], &name) {
-            Ok(v) => Ok(Value::Bool(v.is_some())),
-            Err(e) if i.err_is(&e, "AttributeError") => Ok(Value::Bool(false)),
-            Err(e) => Err(e),
-        }
-    }));
-    b.set("getattr", func("getattr", |i, a| {
-        arity(i, "getattr", &a, 2, 3)?;
-        let name = a.pos[1].as_str().ok_or_else(|| i.type_error("attribute name must be string"))?.to_string();
-        match (i.getattr(&a.pos[0], &name), a.pos.get(2)) {
-            (Ok(v), _) => Ok(v),
-            (Err(e), Some(d)) if i.err_is(&e, "AttributeError") => Ok(d.clone()),
-            (Err(e), _) => Err(e),
-        }
-    }));
-    b.set("setattr", func("setattr", |i, a| {
-        arity(i, "setattr", &a, 3, 3)?;
-        let name = a.pos[1].as_str().ok_or_else(|| i.type_error("attribute name must be string"))?.to_string();
-        i.setattr(&a.pos[0], &name, a.pos[2].clone())?;
-        Ok(Value::None)
-    }));
-    b.set("delattr", func("delattr", |i, a| {
-        arity(i, "delattr", &a, 2, 2)?;
-        let name = a.pos[1].as_str().unwrap_or("").to_string();
-        if let Value::Instance(inst) = &a.pos[0] {
-            inst.dict.borrow_mut().remove(&Value::str(&name));
-        }
-        Ok(Value::None)
-    }));
-    b.set("callable", func("callable", |i, a| {
-        arity(i, "callable", &a, 1, 1)?;
-        Ok(Value::Bool(match &a.pos[0] {
-            Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Class(_) => true,
-            Value::Instance(inst) => inst.class.lookup("__call__").is_some(),
-            _ => false,
-        }))
-    }));
-    b.set("id", func("id", |i, a| {
-        arity(i, "id", &a, 1, 1)?;
-        Ok(Value::Int(0x7f00_0000_0000 + ((a.pos[0].id() as u64 & 0xff_ffff_ffff) as i64)))
-    }));
-    b.set("hash", func("hash", |i, a| {
-        arity(i, "hash", &a, 1, 1)?;
-        match HashKey::of(&a.pos[0]) {
-            Some(HashKey::Int(n)) => Ok(Value::Int(n)),
-            Some(k) => {
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                k.hash(&mut h);
-                Ok(Value::Int(h.finish() as i64 >> 1))
+    b.set(
+        "print",
+        func("print", |i, mut a| {
+            let sep = match a.take_kw("sep") {
+                Some(Value::Str(s)) => s.to_string(),
+                _ => " ".into(),
+            };
+            let end = match a.take_kw("end") {
+                Some(Value::Str(s)) => s.to_string(),
+                _ => "\n".into(),
+            };
+            a.take_kw("file");
+            a.take_kw("flush");
+            let mut parts = Vec::with_capacity(a.pos.len());
+            for v in &a.pos {
+                parts.push(i.to_str(v)?);
             }
-            None => Err(i.type_error(format!("unhashable type: '{}'", i.type_name(&a.pos[0])))),
-        }
-    }));
-    b.set("abs", func("abs", |i, a| {
-        arity(i, "abs", &a, 1, 1)?;
-        match &a.pos[0] {
-            Value::Int(n) => Ok(Value::Int(n.abs())),
-            Value::Bool(b) => Ok(Value::Int(*b as i64)),
-            Value::Float(f) => Ok(Value::Float(f.abs())),
-            other => Err(i.type_error(format!("bad operand type for abs(): '{}'", i.type_name(other)))),
-        }
-    }));
-    b.set("round", func("round", |i, a| {
-        arity(i, "round", &a, 1, 2)?;
-        let x = to_f64(i, &a.pos[0])?;
-        match a.pos.get(1).filter(|v| !v.is_none()) {
-            None => {
-                if let Value::Int(n) = a.pos[0] {
-                    return Ok(Value::Int(n));
+            let line = parts.join(&sep);
+            i.stdout.push_str(&line);
+            i.stdout.push_str(&end);
+            Ok(Value::None)
+        }),
+    );
+    b.set(
+        "len",
+        func("len", |i, a| {
+            arity(i, "len", &a, 1, 1)?;
+            len_of(i, &a.pos[0])
+        }),
+    );
+    b.set(
+        "repr",
+        func("repr", |i, a| {
+            arity(i, "repr", &a, 1, 1)?;
+            Ok(Value::str(&i.repr(&a.pos[0])?))
+        }),
+    );
+    b.set(
+        "ascii",
+        func("ascii", |i, a| {
+            arity(i, "ascii", &a, 1, 1)?;
+            Ok(Value::str(&super::format::ascii(&i.repr(&a.pos[0])?)))
+        }),
+    );
+    b.set(
+        "isinstance",
+        func("isinstance", |i, a| {
+            arity(i, "isinstance", &a, 2, 2)?;
+            Ok(Value::Bool(class_check(i, &a.pos[1], &|c| i.isinstance(&a.pos[0], c))?))
+        }),
+    );
+    b.set(
+        "issubclass",
+        func("issubclass", |i, a| {
+            arity(i, "issubclass", &a, 2, 2)?;
+            let Value::Class(sub) = &a.pos[0] else { return Err(i.type_error("issubclass() arg 1 must be a class")) };
+            Ok(Value::Bool(class_check(i, &a.pos[1], &|c| sub.is_subclass(c))?))
+        }),
+    );
+    b.set(
+        "hasattr",
+        func("hasattr", |i, a| {
+            arity(i, "hasattr", &a, 2, 2)?;
+            let name = a.pos[1].as_str().ok_or_else(|| i.type_error("attribute name must be string"))?.to_string();
+            match i.getattr_opt(&a.pos[0], &name) {
+                Ok(v) => Ok(Value::Bool(v.is_some())),
+                Err(e) if i.err_is(&e, "AttributeError") => Ok(Value::Bool(false)),
+                Err(e) => Err(e),
+            }
+        }),
+    );
+    b.set(
+        "getattr",
+        func("getattr", |i, a| {
+            arity(i, "getattr", &a, 2, 3)?;
+            let name = a.pos[1].as_str().ok_or_else(|| i.type_error("attribute name must be string"))?.to_string();
+            match (i.getattr(&a.pos[0], &name), a.pos.get(2)) {
+                (Ok(v), _) => Ok(v),
+                (Err(e), Some(d)) if i.err_is(&e, "AttributeError") => Ok(d.clone()),
+                (Err(e), _) => Err(e),
+            }
+        }),
+    );
+    b.set(
+        "setattr",
+        func("setattr", |i, a| {
+            arity(i, "setattr", &a, 3, 3)?;
+            let name = a.pos[1].as_str().ok_or_else(|| i.type_error("attribute name must be string"))?.to_string();
+            i.setattr(&a.pos[0], &name, a.pos[2].clone())?;
+            Ok(Value::None)
+        }),
+    );
+    b.set(
+        "delattr",
+        func("delattr", |i, a| {
+            arity(i, "delattr", &a, 2, 2)?;
+            let name = a.pos[1].as_str().unwrap_or("").to_string();
+            if let Value::Instance(inst) = &a.pos[0] {
+                inst.dict.borrow_mut().remove(&Value::str(&name));
+            }
+            Ok(Value::None)
+        }),
+    );
+    b.set(
+        "callable",
+        func("callable", |i, a| {
+            arity(i, "callable", &a, 1, 1)?;
+            Ok(Value::Bool(match &a.pos[0] {
+                Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Class(_) => true,
+                Value::Instance(inst) => inst.class.lookup("__call__").is_some(),
+                _ => false,
+            }))
+        }),
+    );
+    b.set(
+        "id",
+        func("id", |i, a| {
+            arity(i, "id", &a, 1, 1)?;
+            Ok(Value::Int(0x7f00_0000_0000 + ((a.pos[0].id() as u64 & 0xff_ffff_ffff) as i64)))
+        }),
+    );
+    b.set(
+        "hash",
+        func("hash", |i, a| {
+            arity(i, "hash", &a, 1, 1)?;
+            match HashKey::of(&a.pos[0]) {
+                Some(HashKey::Int(n)) => Ok(Value::Int(n)),
+                Some(k) => {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    k.hash(&mut h);
+                    Ok(Value::Int(h.finish() as i64 >> 1))
                 }
-                let r = x.round();
-                let r = if (x - x.trunc()).abs() == 0.5 { 2.0 * (x / 2.0).round() } else { r };
-                Ok(Value::Int(r as i64))
+                None => Err(i.type_error(format!("unhashable type: '{}'", i.type_name(&a.pos[0])))),
             }
-            Some(nd) => {
-                let nd = to_index(i, nd)?;
-                if let Value::Int(n) = a.pos[0] {
-                    return Ok(Value::Int(n));
+        }),
+    );
+    b.set(
+        "abs",
+        func("abs", |i, a| {
+            arity(i, "abs", &a, 1, 1)?;
+            match &a.pos[0] {
+                Value::Int(n) => Ok(Value::Int(n.abs())),
+                Value::Bool(b) => Ok(Value::Int(*b as i64)),
+                Value::Float(f) => Ok(Value::Float(f.abs())),
+                other => Err(i.type_error(format!("bad operand type for abs(): '{}'", i.type_name(other)))),
+            }
+        }),
+    );
+    b.set(
+        "round",
+        func("round", |i, a| {
+            arity(i, "round", &a, 1, 2)?;
+            let x = to_f64(i, &a.pos[0])?;
+            match a.pos.get(1).filter(|v| !v.is_none()) {
+                None => {
+                    if let Value::Int(n) = a.pos[0] {
+                        return Ok(Value::Int(n));
+                    }
+                    let r = x.round();
+                    let r = if (x - x.trunc()).abs() == 0.5 { 2.0 * (x / 2.0).round() } else { r };
+                    Ok(Value::Int(r as i64))
                 }
-                let s = format!("{:.*}", nd.max(0) as usize, x);
-                Ok(Value::Float(s.parse().unwrap_or(x)))
+                Some(nd) => {
+                    let nd = to_index(i, nd)?;
+                    if let Value::Int(n) = a.pos[0] {
+                        return Ok(Value::Int(n));
+                    }
+                    let s = format!("{:.*}", nd.max(0) as usize, x);
+                    Ok(Value::Float(s.parse().unwrap_or(x)))
+                }
             }
-        }
-    }));
-    b.set("divmod", func("divmod", |i, a| {
-        arity(i, "divmod", &a, 2, 2)?;
-        let q = i.binop(super::ast::BinOp::FloorDiv, a.pos[0].clone(), a.pos[1].clone())?;
-        let r = i.binop(super::ast::BinOp::Mod, a.pos[0].clone(), a.pos[1].clone())?;
-        Ok(Value::tuple(vec![q, r]))
-    }));
-    b.set("pow", func("pow", |i, a| {
-        arity(i, "pow", &a, 2, 3)?;
-        i.binop(super::ast::BinOp::Pow, a.pos[0].clone(), a.pos[1].clone())
-    }));
-    b.set("chr", func("chr", |i, a| {
-        arity(i, "chr", &a, 1, 1)?;
-        let n = to_index(i, &a.pos[0])?;
-        char::from_u32(n as u32).map(|c| Value::str(&c.to_string())).ok_or_else(|| i.err("ValueError", "chr() arg not in range(0x110000)"))
-    }));
-    b.set("ord", func("ord", |i, a| {
-        arity(i, "ord", &a, 1, 1)?;
-        match &a.pos[0] {
-            Value::Str(s) if s.chars().count() == 1 => Ok(Value::Int(s.chars().next().map(|c| c as i64).unwrap_or(0))),
-            Value::Str(s) => Err(i.type_error(format!("ord() expected a character, but string of length {} found", s.chars().count()))),
-            other => Err(i.type_error(format!("ord() expected string of length 1, but {} found", i.type_name(other)))),
-        }
-    }));
-    b.set("range", func("range", |i, a| {
-        arity(i, "range", &a, 1, 3)?;
-        let n: Vec<i64> = a.pos.iter().map(|v| to_index(i, v)).collect::<PyResult<_>>()?;
-        let (start, stop, step) = match n.len() {
-            1 => (0, n[0], 1),
-            2 => (n[0], n[1], 1),
-            _ => (n[0], n[1], n[2]),
-        };
-        if step == 0 {
-            return Err(i.err("ValueError", "range() arg 3 must not be zero"));
-        }
-        let count = if step > 0 { (stop - start + step - 1) / step } else { (start - stop - step - 1) / -step };
-        if count > 10_000_000 {
-            return Err(i.err("MemoryError", "range too large for the playground"));
-        }
-        let mut out = Vec::with_capacity(count.max(0) as usize);
-        let mut x = start;
-        while (step > 0 && x < stop) || (step < 0 && x > stop) {
-            out.push(Value::Int(x));
-            x += step;
-        }
-        Ok(Value::list(out))
-    }));
-    b.set("enumerate", func("enumerate", |i, mut a| {
-        let start = match a.take_kw("start") {
-            Some(v) => to_index(i, &v)?,
-            None => a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0),
-        };
-        let items = i.iterate(&a.pos.first().cloned().unwrap_or(Value::None))?;
-        let out = items.into_iter().enumerate().map(|(n, v)| Value::tuple(vec![Value::Int(n as i64 + start), v])).collect();
-        Ok(make_iterator(i, out, "enumerate"))
-    }));
-    b.set("zip", func("zip", |i, a| {
-        let mut lists = Vec::new();
-        for v in &a.pos {
-            lists.push(i.iterate(v)?);
-        }
-        let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
-        let out = (0..n).map(|k| Value::tuple(lists.iter().map(|l| l[k].clone()).collect())).collect();
-        Ok(make_iterator(i, out, "zip"))
-    }));
-    b.set("map", func("map", |i, a| {
-        if a.pos.len() < 2 {
-            return Err(i.type_error("map() must have at least two arguments."));
-        }
-        let f = a.pos[0].clone();
-        let mut lists = Vec::new();
-        for v in &a.pos[1..] {
-            lists.push(i.iterate(v)?);
-        }
-        let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
-        let mut out = Vec::with_capacity(n);
-        for k in 0..n {
-            out.push(i.call(&f, Args::new(lists.iter().map(|l| l[k].clone()).collect()))?);
-        }
-        Ok(make_iterator(i, out, "map"))
-    }));
-    b.set("filter", func("filter", |i, a| {
-        arity(i, "filter", &a, 2, 2)?;
-        let f = a.pos[0].clone();
-        let mut out = Vec::new();
-        for x in i.iterate(&a.pos[1])? {
-            let keep = if f.is_none() { x.clone() } else { i.call(&f, Args::new(vec![x.clone()]))? };
-            if i.truthy(&keep)? {
-                out.push(x);
+        }),
+    );
+    b.set(
+        "divmod",
+        func("divmod", |i, a| {
+            arity(i, "divmod", &a, 2, 2)?;
+            let q = i.binop(super::ast::BinOp::FloorDiv, a.pos[0].clone(), a.pos[1].clone())?;
+            let r = i.binop(super::ast::BinOp::Mod, a.pos[0].clone(), a.pos[1].clone())?;
+            Ok(Value::tuple(vec![q, r]))
+        }),
+    );
+    b.set(
+        "pow",
+        func("pow", |i, a| {
+            arity(i, "pow", &a, 2, 3)?;
+            i.binop(super::ast::BinOp::Pow, a.pos[0].clone(), a.pos[1].clone())
+        }),
+    );
+    b.set(
+        "chr",
+        func("chr", |i, a| {
+            arity(i, "chr", &a, 1, 1)?;
+            let n = to_index(i, &a.pos[0])?;
+            char::from_u32(n as u32)
+                .map(|c| Value::str(&c.to_string()))
+                .ok_or_else(|| i.err("ValueError", "chr() arg not in range(0x110000)"))
+        }),
+    );
+    b.set(
+        "ord",
+        func("ord", |i, a| {
+            arity(i, "ord", &a, 1, 1)?;
+            match &a.pos[0] {
+                Value::Str(s) if s.chars().count() == 1 => {
+                    Ok(Value::Int(s.chars().next().map(|c| c as i64).unwrap_or(0)))
+                }
+                Value::Str(s) => Err(i.type_error(format!(
+                    "ord() expected a character, but string of length {} found",
+                    s.chars().count()
+                ))),
+                other => {
+                    Err(i.type_error(format!("ord() expected string of length 1, but {} found", i.type_name(other))))
+                }
             }
-        }
-        Ok(make_iterator(i, out, "filter"))
-    }));
-    b.set("sorted", func("sorted", |i, mut a| {
-        let key = a.take_kw("key");
-        let reverse = match a.take_kw("reverse") {
-            Some(v) => i.truthy(&v)?,
-            None => false,
-        };
-        arity(i, "sorted", &a, 1, 1)?;
-        let mut items = i.iterate(&a.pos[0])?;
-        sort_values(i, &mut items, key, reverse)?;
-        Ok(Value::list(items))
-    }));
-    b.set("reversed", func("reversed", |i, a| {
-        arity(i, "reversed", &a, 1, 1)?;
-        let mut items = i.iterate(&a.pos[0])?;
-        items.reverse();
-        Ok(make_iterator(i, items, "reversed"))
-    }));
-    b.set("iter", func("iter", |i, a| {
-        arity(i, "iter", &a, 1, 1)?;
-        if a.pos[0].payload::<IteratorData>().is_some() {
-            return Ok(a.pos[0].clone());
-        }
-        let items = i.iterate(&a.pos[0])?;
-        Ok(make_iterator(i, items, "iterator"))
-    }));
-    b.set("next", func("next", |i, a| {
-        arity(i, "next", &a, 1, 2)?;
-        let it = a.pos[0].clone();
-        let nextf = i.getattr(&it, "__next__").map_err(|_| i.type_error(format!("'{}' object is not an iterator", i.type_name(&it))))?;
-        match i.call(&nextf, Args::default()) {
-            Err(e) if i.err_is(&e, "StopIteration") && a.pos.len() == 2 => Ok(a.pos[1].clone()),
-            r => r,
-        }
-    }));
-    b.set("sum", func("sum", |i, mut a| {
-        let start = a.take_kw("start").or_else(|| a.pos.get(1).cloned()).unwrap_or(Value::Int(0));
-        let items = i.iterate(&a.pos.first().cloned().unwrap_or(Value::None))?;
-        let mut acc = start;
-        for x in items {
-            acc = i.binop(super::ast::BinOp::Add, acc, x)?;
-        }
-        Ok(acc)
-    }));
-    b.set("any", func("any", |i, a| {
-        arity(i, "any", &a, 1, 1)?;
-        for x in i.iterate(&a.pos[0])? {
-            if i.truthy(&x)? {
-                return Ok(Value::Bool(true));
+        }),
+    );
+    b.set(
+        "range",
+        func("range", |i, a| {
+            arity(i, "range", &a, 1, 3)?;
+            let n: Vec<i64> = a.pos.iter().map(|v| to_index(i, v)).collect::<PyResult<_>>()?;
+            let (start, stop, step) = match n.len() {
+                1 => (0, n[0], 1),
+                2 => (n[0], n[1], 1),
+                _ => (n[0], n[1], n[2]),
+            };
+            if step == 0 {
+                return Err(i.err("ValueError", "range() arg 3 must not be zero"));
             }
-        }
-        Ok(Value::Bool(false))
-    }));
-    b.set("all", func("all", |i, a| {
-        arity(i, "all", &a, 1, 1)?;
-        for x in i.iterate(&a.pos[0])? {
-            if !i.truthy(&x)? {
-                return Ok(Value::Bool(false));
+            let count = if step > 0 { (stop - start + step - 1) / step } else { (start - stop - step - 1) / -step };
+            if count > 10_000_000 {
+                return Err(i.err("MemoryError", "range too large for the playground"));
             }
-        }
-        Ok(Value::Bool(true))
-    }));
+            let mut out = Vec::with_capacity(count.max(0) as usize);
+            let mut x = start;
+            while (step > 0 && x < stop) || (step < 0 && x > stop) {
+                out.push(Value::Int(x));
+                x += step;
+            }
+            Ok(Value::list(out))
+        }),
+    );
+    b.set(
+        "enumerate",
+        func("enumerate", |i, mut a| {
+            let start = match a.take_kw("start") {
+                Some(v) => to_index(i, &v)?,
+                None => a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0),
+            };
+            let items = i.iterate(&a.pos.first().cloned().unwrap_or(Value::None))?;
+            let out = items
+                .into_iter()
+                .enumerate()
+                .map(|(n, v)| Value::tuple(vec![Value::Int(n as i64 + start), v]))
+                .collect();
+            Ok(make_iterator(i, out, "enumerate"))
+        }),
+    );
+    b.set(
+        "zip",
+        func("zip", |i, a| {
+            let mut lists = Vec::new();
+            for v in &a.pos {
+                lists.push(i.iterate(v)?);
+            }
+            let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
+            let out = (0..n).map(|k| Value::tuple(lists.iter().map(|l| l[k].clone()).collect())).collect();
+            Ok(make_iterator(i, out, "zip"))
+        }),
+    );
+    b.set(
+        "map",
+        func("map", |i, a| {
+            if a.pos.len() < 2 {
+                return Err(i.type_error("map() must have at least two arguments."));
+            }
+            let f = a.pos[0].clone();
+            let mut lists = Vec::new();
+            for v in &a.pos[1..] {
+                lists.push(i.iterate(v)?);
+            }
+            let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
+            let mut out = Vec::with_capacity(n);
+            for k in 0..n {
+                out.push(i.call(&f, Args::new(lists.iter().map(|l| l[k].clone()).collect()))?);
+            }
+            Ok(make_iterator(i, out, "map"))
+        }),
+    );
+    b.set(
+        "filter",
+        func("filter", |i, a| {
+            arity(i, "filter", &a, 2, 2)?;
+            let f = a.pos[0].clone();
+            let mut out = Vec::new();
+            for x in i.iterate(&a.pos[1])? {
+                let keep = if f.is_none() { x.clone() } else { i.call(&f, Args::new(vec![x.clone()]))? };
+                if i.truthy(&keep)? {
+                    out.push(x);
+                }
+            }
+            Ok(make_iterator(i, out, "filter"))
+        }),
+    );
+    b.set(
+        "sorted",
+        func("sorted", |i, mut a| {
+            let key = a.take_kw("key");
+            let reverse = match a.take_kw("reverse") {
+                Some(v) => i.truthy(&v)?,
+                None => false,
+            };
+            arity(i, "sorted", &a, 1, 1)?;
+            let mut items = i.iterate(&a.pos[0])?;
+            sort_values(i, &mut items, key, reverse)?;
+            Ok(Value::list(items))
+        }),
+    );
+    b.set(
+        "reversed",
+        func("reversed", |i, a| {
+            arity(i, "reversed", &a, 1, 1)?;
+            let mut items = i.iterate(&a.pos[0])?;
+            items.reverse();
+            Ok(make_iterator(i, items, "reversed"))
+        }),
+    );
+    b.set(
+        "iter",
+        func("iter", |i, a| {
+            arity(i, "iter", &a, 1, 1)?;
+            if a.pos[0].payload::<IteratorData>().is_some() {
+                return Ok(a.pos[0].clone());
+            }
+            let items = i.iterate(&a.pos[0])?;
+            Ok(make_iterator(i, items, "iterator"))
+        }),
+    );
+    b.set(
+        "next",
+        func("next", |i, a| {
+            arity(i, "next", &a, 1, 2)?;
+            let it = a.pos[0].clone();
+            let nextf = i
+                .getattr(&it, "__next__")
+                .map_err(|_| i.type_error(format!("'{}' object is not an iterator", i.type_name(&it))))?;
+            match i.call(&nextf, Args::default()) {
+                Err(e) if i.err_is(&e, "StopIteration") && a.pos.len() == 2 => Ok(a.pos[1].clone()),
+                r => r,
+            }
+        }),
+    );
+    b.set(
+        "sum",
+        func("sum", |i, mut a| {
+            let start = a.take_kw("start").or_else(|| a.pos.get(1).cloned()).unwrap_or(Value::Int(0));
+            let items = i.iterate(&a.pos.first().cloned().unwrap_or(Value::None))?;
+            let mut acc = start;
+            for x in items {
+                acc = i.binop(super::ast::BinOp::Add, acc, x)?;
+            }
+            Ok(acc)
+        }),
+    );
+    b.set(
+        "any",
+        func("any", |i, a| {
+            arity(i, "any", &a, 1, 1)?;
+            for x in i.iterate(&a.pos[0])? {
+                if i.truthy(&x)? {
+                    return Ok(Value::Bool(true));
+                }
+            }
+            Ok(Value::Bool(false))
+        }),
+    );
+    b.set(
+        "all",
+        func("all", |i, a| {
+            arity(i, "all", &a, 1, 1)?;
+            for x in i.iterate(&a.pos[0])? {
+                if !i.truthy(&x)? {
+                    return Ok(Value::Bool(false));
+                }
+            }
+            Ok(Value::Bool(true))
+        }),
+    );
     b.set("min", func("min", |i, a| minmax(i, a, "min", true)));
     b.set("max", func("max", |i, a| minmax(i, a, "max", false)));
-    b.set("format", func("format", |i, a| {
-        arity(i, "format", &a, 1, 2)?;
-        let spec = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        Ok(Value::str(&i.format_value(&a.pos[0], &spec)?))
-    }));
-    b.set("vars", func("vars", |i, a| {
-        arity(i, "vars", &a, 1, 1)?;
-        i.getattr(&a.pos[0], "__dict__")
-    }));
-    b.set("dir", func("dir", |i, a| {
-        let mut names: Vec<String> = match a.pos.first() {
-            Some(Value::Instance(inst)) => {
-                let mut n: Vec<String> = inst.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
-                for c in inst.class.mro.borrow().iter() {
-                    n.extend(c.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)));
+    b.set(
+        "format",
+        func("format", |i, a| {
+            arity(i, "format", &a, 1, 2)?;
+            let spec = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            Ok(Value::str(&i.format_value(&a.pos[0], &spec)?))
+        }),
+    );
+    b.set(
+        "vars",
+        func("vars", |i, a| {
+            arity(i, "vars", &a, 1, 1)?;
+            i.getattr(&a.pos[0], "__dict__")
+        }),
+    );
+    b.set(
+        "dir",
+        func("dir", |i, a| {
+            let mut names: Vec<String> = match a.pos.first() {
+                Some(Value::Instance(inst)) => {
+                    let mut n: Vec<String> =
+                        inst.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
+                    for c in inst.class.mro.borrow().iter() {
+                        n.extend(c.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)));
+                    }
+                    n
                 }
-                n
+                Some(Value::Class(c)) => c
+                    .mro
+                    .borrow()
+                    .iter()
+                    .flat_map(|c| c.dict.borrow().keys())
+                    .filter_map(|k| k.as_str().map(str::to_string))
+                    .collect(),
+                Some(Value::Module(m)) => {
+                    m.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect()
+                }
+                Some(other) => i
+                    .type_of(other)
+                    .dict
+                    .borrow()
+                    .keys()
+                    .iter()
+                    .filter_map(|k| k.as_str().map(str::to_string))
+                    .collect(),
+                None => vec![],
+            };
+            names.sort();
+            names.dedup();
+            Ok(Value::list(names.iter().map(|n| Value::str(n)).collect()))
+        }),
+    );
+    b.set("globals", func("globals", |_, _| Ok(Value::dict(Dict::new()))));
+    b.set(
+        "__import__",
+        func("__import__", |i, a| {
+            let name = a.pos.first().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let m = i.import_module(&name)?;
+            let top = name.split('.').next().unwrap_or(&name).to_string();
+            if top != name {
+                return Ok(Value::Module(i.import_module(&top)?));
             }
-            Some(Value::Class(c)) => c.mro.borrow().iter().flat_map(|c| c.dict.borrow().keys()).filter_map(|k| k.as_str().map(str::to_string)).collect(),
-            Some(Value::Module(m)) => m.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect(),
-            Some(other) => i.type_of(other).dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect(),
-            None => vec![],
-        };
-        names.sort();
-        names.dedup();
-        Ok(Value::list(names.iter().map(|n| Value::str(n)).collect()))
-    }));
-    b.set("globals", func("globals", |i, _| Ok(Value::dict(Dict::new())).map(|v| { let _ = i; v })));
-    b.set("__import__", func("__import__", |i, a| {
-        let name = a.pos.first().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        let m = i.import_module(&name)?;
-        let top = name.split('.').next().unwrap_or(&name).to_string();
-        if top != name {
-            return Ok(Value::Module(i.import_module(&top)?));
-        }
-        Ok(Value::Module(m))
-    }));
+            Ok(Value::Module(m))
+        }),
+    );
     b.set("input", func("input", |i, _| Err(i.err("EOFError", "EOF when reading a line"))));
-    b.set("open", func("open", |i, a| {
-        let name = a.pos.first().map(|v| i.to_str(&v.clone())).transpose()?.unwrap_or_default();
-        let e = i.err("FileNotFoundError", format!("[Errno 2] No such file or directory: {}", super::format::str_repr(&name)));
-        Err(e)
-    }));
+    b.set(
+        "open",
+        func("open", |i, a| {
+            let name = a.pos.first().map(|v| i.to_str(&v.clone())).transpose()?.unwrap_or_default();
+            let e = i.err(
+                "FileNotFoundError",
+                format!("[Errno 2] No such file or directory: {}", super::format::str_repr(&name)),
+            );
+            Err(e)
+        }),
+    );
     b.set("exit", func("exit", |i, _| Err(i.err("SystemExit", ""))));
     b.set("quit", func("quit", |i, _| Err(i.err("SystemExit", ""))));
 }

@@ -22,7 +22,17 @@ pub fn is_incomplete(source: &str) -> bool {
             // A compound statement goes on until a blank line ends it.
             let compound = module.body.iter().any(|s| {
                 use super::ast::StmtKind::*;
-                matches!(s.kind, If { .. } | While { .. } | For { .. } | Try { .. } | With { .. } | FunctionDef(_) | ClassDef(_) | Match { .. })
+                matches!(
+                    s.kind,
+                    If { .. }
+                        | While { .. }
+                        | For { .. }
+                        | Try { .. }
+                        | With { .. }
+                        | FunctionDef(_)
+                        | ClassDef(_)
+                        | Match { .. }
+                )
             });
             compound && !source.ends_with('\n')
         }
@@ -63,7 +73,10 @@ mod tests {
         let text = "User.query.all()\nfor user in User.query.all():\n    print(user.username, user.role.name)\n\n";
         assert_eq!(
             split_statements(text),
-            vec!["User.query.all()".to_string(), "for user in User.query.all():\n    print(user.username, user.role.name)\n".to_string()]
+            vec![
+                "User.query.all()".to_string(),
+                "for user in User.query.all():\n    print(user.username, user.role.name)\n".to_string()
+            ]
         );
         assert_eq!(split_statements("x = (1,\n 2)\n# c\ny"), vec!["x = (1,\n 2)".to_string(), "y".to_string()]);
         assert!(is_incomplete("def f():"));

@@ -124,7 +124,9 @@ pub fn address(v: &Value) -> String {
 pub fn repr(interp: &mut Interp, v: &Value) -> PyResult<String> {
     let depth = REPR_DEPTH.with(|d| d.get());
     if depth > 300 {
-        return Err(interp.err("RecursionError", "maximum recursion depth exceeded while getting the repr of an object"));
+        return Err(
+            interp.err("RecursionError", "maximum recursion depth exceeded while getting the repr of an object")
+        );
     }
     REPR_DEPTH.with(|d| d.set(depth + 1));
     let r = repr_inner(interp, v);
@@ -183,12 +185,9 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
             None => format!("<built-in function {}>", b.name),
         },
         Value::BoundMethod(bm) => match &bm.1 {
-            Value::Builtin(b) => format!(
-                "<built-in method {} of {} object at {}>",
-                b.name,
-                interp.type_name(&bm.0),
-                address(&bm.0)
-            ),
+            Value::Builtin(b) => {
+                format!("<built-in method {} of {} object at {}>", b.name, interp.type_name(&bm.0), address(&bm.0))
+            }
             f => {
                 let name = match f {
                     Value::Function(f) => f.qualname.clone(),
@@ -208,7 +207,10 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
                 let out = interp.call(&r, Args::new(vec![v.clone()]))?;
                 return match out {
                     Value::Str(s) => Ok(s.to_string()),
-                    other => Err(interp.type_error(format!("__repr__ returned non-string (type {})", interp.type_name(&other)))),
+                    other => {
+                        Err(interp
+                            .type_error(format!("__repr__ returned non-string (type {})", interp.type_name(&other))))
+                    }
                 };
             }
             if cls.builtin == Some(BuiltinType::BaseException) {
@@ -310,7 +312,9 @@ pub fn format_spec(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Strin
                 Some('b') => format!("{}{:b}", if alt { "0b" } else { "" }, abs),
                 Some('c') => char::from_u32(abs as u32).map(|c| c.to_string()).unwrap_or_default(),
                 Some('d') | Some('n') | None => group(&abs.to_string(), grouping),
-                Some(t) => return Err(interp.err("ValueError", format!("Unknown format code '{t}' for object of type 'int'"))),
+                Some(t) => {
+                    return Err(interp.err("ValueError", format!("Unknown format code '{t}' for object of type 'int'")))
+                }
             };
             (digits, true, n < 0)
         }
@@ -331,24 +335,30 @@ pub fn format_spec(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Strin
                     let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
                     let e: i32 = e.parse().unwrap_or(0);
                     let r = format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
-                    if ty == Some('E') { r.to_uppercase() } else { r }
+                    if ty == Some('E') {
+                        r.to_uppercase()
+                    } else {
+                        r
+                    }
                 }
                 Some('g') | Some('G') => general(abs, precision.unwrap_or(6).max(1)),
                 None => match precision {
                     Some(p) => general(abs, p.max(1)),
                     None => float_repr(abs),
                 },
-                Some(t) => return Err(interp.err("ValueError", format!("Unknown format code '{t}' for object of type 'float'"))),
+                Some(t) => {
+                    return Err(
+                        interp.err("ValueError", format!("Unknown format code '{t}' for object of type 'float'"))
+                    )
+                }
             };
             (s, true, x.is_sign_negative() && x != 0.0)
         }
         _ => {
-            let s = interp.to_str(v)?;
-            return Err(interp.type_error(format!(
-                "unsupported format string passed to {}.__format__{}",
-                interp.type_name(v),
-                if s.is_empty() { "" } else { "" }
-            )));
+            let _s = interp.to_str(v)?;
+            return Err(
+                interp.type_error(format!("unsupported format string passed to {}.__format__", interp.type_name(v)))
+            );
         }
     };
     let sign_str = if numeric {
@@ -405,7 +415,7 @@ fn group(digits: &str, sep: Option<char>) -> String {
     let Some(sep) = sep else { return digits.to_string() };
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -466,7 +476,10 @@ pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResul
         let v = match value {
             Some(v) => v,
             None => {
-                let v = items.get(next).cloned().ok_or_else(|| interp.type_error("not enough arguments for format string"))?;
+                let v = items
+                    .get(next)
+                    .cloned()
+                    .ok_or_else(|| interp.type_error("not enough arguments for format string"))?;
                 next += 1;
                 v
             }
@@ -495,7 +508,8 @@ pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResul
             }
             'f' | 'F' | 'e' | 'E' | 'g' | 'G' | 'x' | 'X' | 'o' => {
                 let spec = format!("{}{}", rest, conv);
-                let v = if "xXo".contains(conv) { v } else { Value::Float(crate::python::builtins::to_f64(interp, &v)?) };
+                let v =
+                    if "xXo".contains(conv) { v } else { Value::Float(crate::python::builtins::to_f64(interp, &v)?) };
                 format_spec(interp, &v, &spec)?
             }
             'c' => interp.to_str(&v)?,
@@ -542,7 +556,7 @@ mod tests {
             (0.0001, "0.0001"),
             (123456789012345680.0, "1.2345678901234568e+17"),
             (-2.5, "-2.5"),
-            (3.14, "3.14"),
+            (2.5e-3, "0.0025"),
             (1.5e-7, "1.5e-07"),
         ];
         for (x, want) in cases {

@@ -160,10 +160,7 @@ impl Interp {
 
     /// A builtin exception class by name (`TypeError`).
     pub fn exc_class(&self, name: &str) -> Rc<Class> {
-        self.exception_classes
-            .get(name)
-            .cloned()
-            .unwrap_or_else(|| self.exception_classes["Exception"].clone())
+        self.exception_classes.get(name).cloned().unwrap_or_else(|| self.exception_classes["Exception"].clone())
     }
 
     /// Creates an exception instance of `cls` with `args`.
@@ -296,7 +293,8 @@ impl Interp {
         let source = self.files[&path].clone();
         let file = self.project_path(&path);
         let module = Module::new(name, Some(file.clone()));
-        let package = if is_pkg { name.to_string() } else { name.rsplit_once('.').map(|p| p.0).unwrap_or("").to_string() };
+        let package =
+            if is_pkg { name.to_string() } else { name.rsplit_once('.').map(|p| p.0).unwrap_or("").to_string() };
         module.set("__package__", Value::str(&package));
         module.set("__builtins__", Value::Module(self.builtins.clone()));
         self.modules.insert(name.to_string(), module.clone());
@@ -440,19 +438,17 @@ impl Interp {
                 let t = self.eval(test, frame)?;
                 return if self.truthy(&t)? { self.exec_block(body, frame) } else { self.exec_block(orelse, frame) };
             }
-            StmtKind::While { test, body, orelse } => {
-                loop {
-                    let t = self.eval(test, frame)?;
-                    if !self.truthy(&t)? {
-                        return self.exec_block(orelse, frame);
-                    }
-                    match self.exec_block(body, frame)? {
-                        Flow::Break => break,
-                        Flow::Return(v) => return Ok(Flow::Return(v)),
-                        _ => {}
-                    }
+            StmtKind::While { test, body, orelse } => loop {
+                let t = self.eval(test, frame)?;
+                if !self.truthy(&t)? {
+                    return self.exec_block(orelse, frame);
                 }
-            }
+                match self.exec_block(body, frame)? {
+                    Flow::Break => break,
+                    Flow::Return(v) => return Ok(Flow::Return(v)),
+                    _ => {}
+                }
+            },
             StmtKind::For { target, iter, body, orelse, .. } => {
                 let it = self.eval(iter, frame)?;
                 let items = self.iterate(&it)?;
@@ -826,11 +822,18 @@ impl Interp {
                     None => {
                         if items.len() != targets.len() {
                             return Err(if items.len() > targets.len() {
-                                self.err("ValueError", format!("too many values to unpack (expected {})", targets.len()))
+                                self.err(
+                                    "ValueError",
+                                    format!("too many values to unpack (expected {})", targets.len()),
+                                )
                             } else {
                                 self.err(
                                     "ValueError",
-                                    format!("not enough values to unpack (expected {}, got {})", targets.len(), items.len()),
+                                    format!(
+                                        "not enough values to unpack (expected {}, got {})",
+                                        targets.len(),
+                                        items.len()
+                                    ),
                                 )
                             });
                         }
@@ -843,7 +846,11 @@ impl Interp {
                         if items.len() < targets.len() - 1 {
                             return Err(self.err(
                                 "ValueError",
-                                format!("not enough values to unpack (expected at least {}, got {})", targets.len() - 1, items.len()),
+                                format!(
+                                    "not enough values to unpack (expected at least {}, got {})",
+                                    targets.len() - 1,
+                                    items.len()
+                                ),
                             ));
                         }
                         for (t, item) in targets[..si].iter().zip(items.iter()) {
@@ -885,7 +892,10 @@ impl Interp {
                 match &obj {
                     Value::Instance(i) => {
                         if i.dict.borrow_mut().remove(&Value::str(attr)).is_none() {
-                            return Err(self.err("AttributeError", format!("'{}' object has no attribute '{attr}'", i.class.name)));
+                            return Err(self.err(
+                                "AttributeError",
+                                format!("'{}' object has no attribute '{attr}'", i.class.name),
+                            ));
                         }
                         Ok(())
                     }
@@ -893,7 +903,8 @@ impl Interp {
                         c.dict.borrow_mut().remove(&Value::str(attr));
                         Ok(())
                     }
-                    _ => Err(self.err("AttributeError", format!("'{}' object has no attribute '{attr}'", self.type_name(&obj)))),
+                    _ => Err(self
+                        .err("AttributeError", format!("'{}' object has no attribute '{attr}'", self.type_name(&obj)))),
                 }
             }
             ExprKind::Subscript { value, slice } => {
@@ -939,7 +950,11 @@ impl Interp {
         rc
     }
 
-    fn eval_defaults(&mut self, args: &ast::Arguments, frame: &mut Frame) -> PyResult<(Vec<Value>, Vec<Option<Value>>)> {
+    fn eval_defaults(
+        &mut self,
+        args: &ast::Arguments,
+        frame: &mut Frame,
+    ) -> PyResult<(Vec<Value>, Vec<Option<Value>>)> {
         let mut defaults = Vec::new();
         for d in &args.defaults {
             defaults.push(self.eval(d, frame)?);
@@ -1033,10 +1048,7 @@ impl Interp {
                         }
                         continue;
                     }
-                    return Err(self.type_error(format!(
-                        "metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases{}",
-                        if matches!(other, Value::Module(_)) { "" } else { "" }
-                    )));
+                    return Err(self.type_error("metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases".to_string()));
                 }
             }
         }
@@ -1156,8 +1168,8 @@ impl Interp {
                 return Ok(());
             }
         }
-        if let Some((k, _)) = kwargs.first() {
-            return Err(self.type_error(format!("{}.__init_subclass__() takes no keyword arguments", cls.name).replace(&format!("{}.", cls.name), "object.").replace(&**k, &**k)));
+        if !kwargs.is_empty() {
+            return Err(self.type_error("object.__init_subclass__() takes no keyword arguments"));
         }
         Ok(())
     }
@@ -1238,7 +1250,9 @@ impl Interp {
         let obj = match &new {
             Some(n) => {
                 let n = match n {
-                    Value::Instance(i) if i.class.name == "staticmethod" => i.payload::<Value>().map(|p| (*p).clone()).unwrap_or(n.clone()),
+                    Value::Instance(i) if i.class.name == "staticmethod" => {
+                        i.payload::<Value>().map(|p| (*p).clone()).unwrap_or(n.clone())
+                    }
                     _ => n.clone(),
                 };
                 let mut a = args.clone();
@@ -1341,7 +1355,12 @@ impl Interp {
                         format!("{} positional argument{}", npos, if npos == 1 { "" } else { "s" })
                     };
                     let kwpart = if kw_given > 0 {
-                        format!(" positional argument{} (and {} keyword-only argument{})", if given == 1 { "" } else { "s" }, kw_given, if kw_given == 1 { "" } else { "s" })
+                        format!(
+                            " positional argument{} (and {} keyword-only argument{})",
+                            if given == 1 { "" } else { "s" },
+                            kw_given,
+                            if kw_given == 1 { "" } else { "s" }
+                        )
                     } else {
                         String::new()
                     };
@@ -1359,8 +1378,9 @@ impl Interp {
         let mut kwargs = Dict::new();
         for (k, v) in kw {
             let is_posonly = a.posonlyargs.iter().any(|p| *p.name == *k);
-            let target = if is_posonly { None } else { positional.iter().find(|p| *p.name == *k).map(|p| p.name.as_str()) }
-                .or_else(|| a.kwonlyargs.iter().find(|p| *p.name == *k).map(|p| p.name.as_str()));
+            let target =
+                if is_posonly { None } else { positional.iter().find(|p| *p.name == *k).map(|p| p.name.as_str()) }
+                    .or_else(|| a.kwonlyargs.iter().find(|p| *p.name == *k).map(|p| p.name.as_str()));
             match target {
                 Some(t) => {
                     if vars.contains_key(t) {
@@ -1466,7 +1486,14 @@ impl Interp {
                 if let Some(Value::Instance(a)) = &cls_attr {
                     if a.class.lookup("__set__").is_some() {
                         if let Some(get) = a.class.lookup("__get__") {
-                            let v = self.call(&get, Args::new(vec![cls_attr.clone().unwrap_or(Value::None), obj.clone(), Value::Class(cls.clone())]))?;
+                            let v = self.call(
+                                &get,
+                                Args::new(vec![
+                                    cls_attr.clone().unwrap_or(Value::None),
+                                    obj.clone(),
+                                    Value::Class(cls.clone()),
+                                ]),
+                            )?;
                             return Ok(Some(v));
                         }
                     }
@@ -1487,8 +1514,12 @@ impl Interp {
                 match name {
                     "__name__" => return Ok(Some(Value::str(&c.name))),
                     "__qualname__" => return Ok(Some(Value::str(&c.qualname))),
-                    "__mro__" => return Ok(Some(Value::tuple(c.mro.borrow().iter().map(|c| Value::Class(c.clone())).collect()))),
-                    "__bases__" => return Ok(Some(Value::tuple(c.bases.iter().map(|c| Value::Class(c.clone())).collect()))),
+                    "__mro__" => {
+                        return Ok(Some(Value::tuple(c.mro.borrow().iter().map(|c| Value::Class(c.clone())).collect())))
+                    }
+                    "__bases__" => {
+                        return Ok(Some(Value::tuple(c.bases.iter().map(|c| Value::Class(c.clone())).collect())))
+                    }
                     "__dict__" => return Ok(Some(Value::dict(c.dict.borrow().clone()))),
                     "__class__" => return Ok(Some(Value::Class(self.type_of(obj)))),
                     _ => {}
@@ -1623,7 +1654,10 @@ impl Interp {
                         return Ok(());
                     }
                     if a.class.lookup("__get__").is_some() && Rc::ptr_eq(&a.class, &self.types.property) {
-                        return Err(self.err("AttributeError", format!("property '{name}' of '{}' object has no setter", cls.name)));
+                        return Err(self.err(
+                            "AttributeError",
+                            format!("property '{name}' of '{}' object has no setter", cls.name),
+                        ));
                     }
                 }
                 let custom = cls
@@ -1657,7 +1691,10 @@ impl Interp {
             }
             _ => Err(self.err(
                 "AttributeError",
-                format!("'{}' object has no attribute '{name}' and no __dict__ for setting new attributes", self.type_name(obj)),
+                format!(
+                    "'{}' object has no attribute '{name}' and no __dict__ for setting new attributes",
+                    self.type_name(obj)
+                ),
             )),
         }
     }
@@ -1690,7 +1727,9 @@ impl Interp {
                 Constant::Int(i) => Value::Int(*i),
                 Constant::BigInt(s) => Value::Float(s.parse::<f64>().unwrap_or(f64::INFINITY)),
                 Constant::Float(f) => Value::Float(*f),
-                Constant::Complex(_) => return Err(self.err("NotImplementedError", "complex numbers are not supported yet")),
+                Constant::Complex(_) => {
+                    return Err(self.err("NotImplementedError", "complex numbers are not supported yet"))
+                }
                 Constant::Str(s) => Value::Str(s.clone()),
                 Constant::Bytes(b) => Value::Bytes(b.clone()),
             }),
@@ -1717,7 +1756,8 @@ impl Interp {
                         None => match &v {
                             Value::Dict(d) => {
                                 for (key, val) in d.borrow().iter() {
-                                    let key = key.as_str().ok_or_else(|| self.type_error("keywords must be strings"))?;
+                                    let key =
+                                        key.as_str().ok_or_else(|| self.type_error("keywords must be strings"))?;
                                     a.kw.push((Rc::from(key), val.clone()));
                                 }
                             }
@@ -1811,7 +1851,11 @@ impl Interp {
                                         d.insert(a.clone(), b.clone());
                                     }
                                 }
-                                _ => return Err(self.type_error(format!("'{}' object is not a mapping", self.type_name(&m)))),
+                                _ => {
+                                    return Err(
+                                        self.type_error(format!("'{}' object is not a mapping", self.type_name(&m)))
+                                    )
+                                }
                             }
                         }
                     }
@@ -1824,7 +1868,7 @@ impl Interp {
                 self.getitem(&v, k)
             }
             ExprKind::Slice { lower, upper, step } => {
-                let mut part = |x: &Option<Expr>, s: &mut Self, f: &mut Frame| -> PyResult<Value> {
+                let part = |x: &Option<Expr>, s: &mut Self, f: &mut Frame| -> PyResult<Value> {
                     match x {
                         Some(x) => s.eval(x, f),
                         None => Ok(Value::None),
@@ -2077,7 +2121,10 @@ impl Interp {
                     let r = self.call(&b, Args::new(vec![v.clone()]))?;
                     return match r {
                         Value::Bool(b) => Ok(b),
-                        _ => Err(self.type_error(format!("__bool__ should return bool, returned {}", self.type_name(&r)))),
+                        _ => {
+                            Err(self
+                                .type_error(format!("__bool__ should return bool, returned {}", self.type_name(&r))))
+                        }
                     };
                 }
                 if let Some(l) = cls.lookup("__len__") {

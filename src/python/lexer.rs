@@ -13,7 +13,12 @@ pub enum Tok {
     Imag(f64),
     /// A string literal piece: its decoded value, whether bytes, whether an f-string (then
     /// `value` is the raw body, decoded later), and the raw body for f-strings.
-    Str { value: String, bytes: Option<Vec<u8>>, fstring: bool, raw: bool },
+    Str {
+        value: String,
+        bytes: Option<Vec<u8>>,
+        fstring: bool,
+        raw: bool,
+    },
     Op(&'static str),
     Newline,
     Indent,
@@ -32,9 +37,9 @@ pub struct Token {
 }
 
 const OPS: &[&str] = &[
-    "**=", "//=", ">>=", "<<=", "...", "->", ":=", "**", "//", ">>", "<<", "<=", ">=", "==", "!=", "+=", "-=", "*=", "/=",
-    "%=", "&=", "|=", "^=", "@=", "+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]", "{",
-    "}", ",", ":", ".", ";", "=",
+    "**=", "//=", ">>=", "<<=", "...", "->", ":=", "**", "//", ">>", "<<", "<=", ">=", "==", "!=", "+=", "-=", "*=",
+    "/=", "%=", "&=", "|=", "^=", "@=", "+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]",
+    "{", "}", ",", ":", ".", ";", "=",
 ];
 
 fn err(kind: &'static str, msg: impl Into<String>, line: u32, offset: u32) -> SyntaxError {
@@ -66,7 +71,7 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, SyntaxError> {
                 j += 1;
             }
             // Blank or comment-only lines do not affect indentation.
-            if j >= n || chars[j] == '\n' || chars[j] == '#' || (chars[j] == '\r') || (chars[j] == '\\' && j + 1 < n && chars[j + 1] == '\n' && false) {
+            if j >= n || chars[j] == '\n' || chars[j] == '#' || (chars[j] == '\r') {
                 while j < n && chars[j] != '\n' {
                     j += 1;
                 }
@@ -90,7 +95,12 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, SyntaxError> {
                     toks.push(Token { tok: Tok::Dedent, line, col, end_line: line, end_col: col });
                 }
                 if width != *indents.last().unwrap_or(&0) {
-                    return Err(err("IndentationError", "unindent does not match any outer indentation level", line, col + 1));
+                    return Err(err(
+                        "IndentationError",
+                        "unindent does not match any outer indentation level",
+                        line,
+                        col + 1,
+                    ));
                 }
             }
             i = j;
@@ -127,7 +137,12 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, SyntaxError> {
                     line += 1;
                     line_start = i;
                 } else {
-                    return Err(err("SyntaxError", "unexpected character after line continuation character", line, col + 1));
+                    return Err(err(
+                        "SyntaxError",
+                        "unexpected character after line continuation character",
+                        line,
+                        col + 1,
+                    ));
                 }
             }
             c if c.is_alphabetic() || c == '_' => {
@@ -146,7 +161,13 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, SyntaxError> {
                     line = nline;
                     line_start = nls;
                 } else {
-                    toks.push(Token { tok: Tok::Name(word), line, col, end_line: line, end_col: (i - line_start) as u32 });
+                    toks.push(Token {
+                        tok: Tok::Name(word),
+                        line,
+                        col,
+                        end_line: line,
+                        end_col: (i - line_start) as u32,
+                    });
                 }
             }
             '\'' | '"' => {
@@ -231,7 +252,9 @@ fn is_prefix(w: &str) -> bool {
 fn lex_number(chars: &[char], start: usize, line: u32, col: u32) -> Result<(Tok, usize), SyntaxError> {
     let n = chars.len();
     let mut i = start;
-    let invalid = |what: &str, at: usize| err("SyntaxError", format!("invalid {what} literal"), line, col + 1 + (at - start) as u32);
+    let invalid = |what: &str, at: usize| {
+        err("SyntaxError", format!("invalid {what} literal"), line, col + 1 + (at - start) as u32)
+    };
     if chars[i] == '0' && i + 1 < n && matches!(chars[i + 1], 'x' | 'X' | 'o' | 'O' | 'b' | 'B') {
         let radix = match chars[i + 1] {
             'x' | 'X' => 16,
@@ -251,7 +274,9 @@ fn lex_number(chars: &[char], start: usize, line: u32, col: u32) -> Result<(Tok,
         };
         return match i64::from_str_radix(&digits, radix) {
             Ok(v) => Ok((Tok::Int(v), i)),
-            Err(_) if !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)) => Ok((Tok::BigInt(format!("0x{digits}")), i)),
+            Err(_) if !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)) => {
+                Ok((Tok::BigInt(format!("0x{digits}")), i))
+            }
             Err(_) => Err(invalid(what, i.saturating_sub(1))),
         };
     }
@@ -307,7 +332,13 @@ fn lex_number(chars: &[char], start: usize, line: u32, col: u32) -> Result<(Tok,
 
 /// Lexes a string literal starting at the quote `start`; returns the token, the index after it,
 /// and the line and line start after it (triple-quoted strings span lines).
-fn lex_string(chars: &[char], start: usize, line: u32, line_start: usize, prefix: &str) -> Result<(Tok, usize, u32, usize), SyntaxError> {
+fn lex_string(
+    chars: &[char],
+    start: usize,
+    line: u32,
+    line_start: usize,
+    prefix: &str,
+) -> Result<(Tok, usize, u32, usize), SyntaxError> {
     let n = chars.len();
     let q = chars[start];
     let triple = start + 2 < n && chars[start + 1] == q && chars[start + 2] == q;
@@ -340,7 +371,12 @@ fn lex_string(chars: &[char], start: usize, line: u32, line_start: usize, prefix
         }
         if c == '\n' {
             if !triple {
-                return Err(err("SyntaxError", format!("unterminated string literal (detected at line {line})"), line, start_col + 1));
+                return Err(err(
+                    "SyntaxError",
+                    format!("unterminated string literal (detected at line {line})"),
+                    line,
+                    start_col + 1,
+                ));
             }
             cur_line += 1;
             cur_ls = i + 1;

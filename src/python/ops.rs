@@ -82,7 +82,11 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
             return Ok(l);
         }
     }
-    if matches!(l, Value::Instance(_)) || matches!(r, Value::Instance(_)) || matches!(l, Value::Class(_)) || matches!(r, Value::Class(_)) {
+    if matches!(l, Value::Instance(_))
+        || matches!(r, Value::Instance(_))
+        || matches!(l, Value::Class(_))
+        || matches!(r, Value::Class(_))
+    {
         let (name, rname) = dunder(op);
         if inplace {
             let iname = format!("__i{}", &name[2..]);
@@ -143,10 +147,9 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
             }
             Ok(Value::str(&a.repeat(n)))
         }
-        (Value::Str(_), _, BinOp::Add) => Err(interp.type_error(format!(
-            "can only concatenate str (not \"{}\") to str",
-            interp.type_name(&r)
-        ))),
+        (Value::Str(_), _, BinOp::Add) => {
+            Err(interp.type_error(format!("can only concatenate str (not \"{}\") to str", interp.type_name(&r))))
+        }
         (Value::Bytes(a), Value::Bytes(b), BinOp::Add) => {
             let mut v = a.to_vec();
             v.extend_from_slice(b);
@@ -157,19 +160,17 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
             v.extend(b.borrow().iter().cloned());
             Ok(Value::list(v))
         }
-        (Value::List(_), _, BinOp::Add) => Err(interp.type_error(format!(
-            "can only concatenate list (not \"{}\") to list",
-            interp.type_name(&r)
-        ))),
+        (Value::List(_), _, BinOp::Add) => {
+            Err(interp.type_error(format!("can only concatenate list (not \"{}\") to list", interp.type_name(&r))))
+        }
         (Value::Tuple(a), Value::Tuple(b), BinOp::Add) => {
             let mut v = (**a).clone();
             v.extend(b.iter().cloned());
             Ok(Value::tuple(v))
         }
-        (Value::Tuple(_), _, BinOp::Add) => Err(interp.type_error(format!(
-            "can only concatenate tuple (not \"{}\") to tuple",
-            interp.type_name(&r)
-        ))),
+        (Value::Tuple(_), _, BinOp::Add) => {
+            Err(interp.type_error(format!("can only concatenate tuple (not \"{}\") to tuple", interp.type_name(&r))))
+        }
         (Value::List(a), _, BinOp::Mult) if as_int(&r).is_some() => {
             let n = as_int(&r).unwrap_or(0).max(0) as usize;
             let src = a.borrow();
@@ -215,7 +216,12 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
                     }
                 }
                 _ => {
-                    for k in a.keys().into_iter().filter(|k| !b.contains(k)).chain(b.keys().into_iter().filter(|k| !a.contains(k))) {
+                    for k in a
+                        .keys()
+                        .into_iter()
+                        .filter(|k| !b.contains(k))
+                        .chain(b.keys().into_iter().filter(|k| !a.contains(k)))
+                    {
                         d.insert(k, Value::None);
                     }
                 }
@@ -280,7 +286,15 @@ fn int_op(interp: &mut Interp, op: BinOp, a: i64, b: i64, l: &Value, r: &Value) 
             if b < 0 {
                 return Err(interp.err("ValueError", "negative shift count"));
             }
-            Value::Int(if b >= 64 { if a < 0 { -1 } else { 0 } } else { a >> b })
+            Value::Int(if b >= 64 {
+                if a < 0 {
+                    -1
+                } else {
+                    0
+                }
+            } else {
+                a >> b
+            })
         }
         BinOp::BitAnd => bool_or_int(l, r, a & b),
         BinOp::BitOr => bool_or_int(l, r, a | b),
@@ -515,7 +529,8 @@ pub fn contains(interp: &mut Interp, container: &Value, item: &Value) -> PyResul
     match container {
         Value::Str(s) => match item {
             Value::Str(sub) => Ok(s.contains(&**sub)),
-            _ => Err(interp.type_error(format!("'in <string>' requires string as left operand, not {}", interp.type_name(item)))),
+            _ => Err(interp
+                .type_error(format!("'in <string>' requires string as left operand, not {}", interp.type_name(item)))),
         },
         Value::Dict(d) | Value::Set(d) => {
             if super::value::HashKey::of(item).is_none() {

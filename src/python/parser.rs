@@ -35,9 +35,41 @@ const MAX_DEPTH: usize = 150;
 fn is_keyword(s: &str) -> bool {
     matches!(
         s,
-        "False" | "None" | "True" | "and" | "as" | "assert" | "async" | "await" | "break" | "class" | "continue" | "def"
-            | "del" | "elif" | "else" | "except" | "finally" | "for" | "from" | "global" | "if" | "import" | "in" | "is"
-            | "lambda" | "nonlocal" | "not" | "or" | "pass" | "raise" | "return" | "try" | "while" | "with" | "yield"
+        "False"
+            | "None"
+            | "True"
+            | "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
     )
 }
 
@@ -93,12 +125,24 @@ impl Parser {
         }
     }
     fn error_at(&self, t: &Token, msg: impl Into<String>) -> SyntaxError {
-        SyntaxError { kind: "SyntaxError", msg: msg.into(), line: t.line, offset: t.col + 1, end_offset: Some(t.end_col + 1) }
+        SyntaxError {
+            kind: "SyntaxError",
+            msg: msg.into(),
+            line: t.line,
+            offset: t.col + 1,
+            end_offset: Some(t.end_col + 1),
+        }
     }
     fn invalid(&self) -> SyntaxError {
         let t = self.peek().clone();
         match &t.tok {
-            Tok::Indent => SyntaxError { kind: "IndentationError", msg: "unexpected indent".into(), line: t.line, offset: t.end_col + 1, end_offset: None },
+            Tok::Indent => SyntaxError {
+                kind: "IndentationError",
+                msg: "unexpected indent".into(),
+                line: t.line,
+                offset: t.end_col + 1,
+                end_offset: None,
+            },
             Tok::End | Tok::Newline if self.pos > 0 => {
                 let prev = &self.toks[self.pos - 1];
                 self.error_at(&Token { col: prev.end_col, end_col: prev.end_col + 1, ..prev.clone() }, "invalid syntax")
@@ -112,7 +156,13 @@ impl Parser {
         }
         if op == ":" {
             let prev = self.toks[self.pos.saturating_sub(1)].clone();
-            return Err(SyntaxError { kind: "SyntaxError", msg: "expected ':'".into(), line: prev.end_line, offset: prev.end_col + 1, end_offset: None });
+            return Err(SyntaxError {
+                kind: "SyntaxError",
+                msg: "expected ':'".into(),
+                line: prev.end_line,
+                offset: prev.end_col + 1,
+                end_offset: None,
+            });
         }
         Err(self.invalid())
     }
@@ -148,10 +198,13 @@ impl Parser {
                 "async" if matches!(&self.peek_at(1).tok, Tok::Name(k) if k == "def" || k == "for" || k == "with") => {
                     return Ok(vec![self.compound()?])
                 }
-                "match" if !matches!(self.peek_at(1).tok, Tok::Op(_) | Tok::Newline) || matches!(self.peek_at(1).tok, Tok::Op("(") | Tok::Op("[") | Tok::Op("-")) && self.line_ends_with_colon() => {
-                    if self.line_ends_with_colon() {
-                        return Ok(vec![self.match_stmt()?]);
-                    }
+                "match"
+                    if (!matches!(self.peek_at(1).tok, Tok::Op(_) | Tok::Newline)
+                        || matches!(self.peek_at(1).tok, Tok::Op("(") | Tok::Op("[") | Tok::Op("-"))
+                            && self.line_ends_with_colon())
+                        && self.line_ends_with_colon() =>
+                {
+                    return Ok(vec![self.match_stmt()?]);
                 }
                 _ => {}
             }
@@ -294,7 +347,11 @@ impl Parser {
                 self.expect_op(":")?;
                 let body = self.block("'for' statement", line)?;
                 let orelse = self.else_block()?;
-                Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::For { target, iter, body, orelse, is_async } })
+                Ok(Stmt {
+                    pos: start,
+                    end_line: self.end_line(),
+                    kind: StmtKind::For { target, iter, body, orelse, is_async },
+                })
             }
             "try" => {
                 self.advance();
@@ -338,7 +395,11 @@ impl Parser {
                     let t = self.peek().clone();
                     return Err(self.error_at(&t, "expected 'except' or 'finally' block"));
                 }
-                Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::Try { body, handlers, orelse, finalbody, is_star } })
+                Ok(Stmt {
+                    pos: start,
+                    end_line: self.end_line(),
+                    kind: StmtKind::Try { body, handlers, orelse, finalbody, is_star },
+                })
             }
             "with" => {
                 self.advance();
@@ -451,7 +512,7 @@ impl Parser {
         self.expect_op(")")?;
         let returns = if self.eat_op("->") { Some(self.expression()?) } else { None };
         self.expect_op(":")?;
-        let body = self.block(&format!("function definition"), line)?;
+        let body = self.block("function definition", line)?;
         let is_generator = block_has_yield(&body);
         let def = FunctionDef { name, args, body, decorators, returns, is_async, is_generator, pos };
         Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::FunctionDef(Rc::new(def)) })
@@ -675,7 +736,11 @@ impl Parser {
             let value = if self.eat_op("=") { Some(self.star_expressions()?) } else { None };
             let simple = matches!(&*first.kind, ExprKind::Name(_)) && !matches!(first_tok.tok, Tok::Op("("));
             self.check_target(&first, &first_tok)?;
-            return Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::AnnAssign { target: first, annotation, value, simple } });
+            return Ok(Stmt {
+                pos: start,
+                end_line: self.end_line(),
+                kind: StmtKind::AnnAssign { target: first, annotation, value, simple },
+            });
         }
         let aug = match &self.peek().tok {
             Tok::Op(o) if o.len() >= 2 && o.ends_with('=') && !matches!(*o, "==" | "<=" | ">=" | "!=") => Some(*o),
@@ -699,23 +764,26 @@ impl Parser {
                 _ => BinOp::RShift,
             };
             if !matches!(&*first.kind, ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. }) {
-                return Err(self.error_at(&first_tok, format!("'{}' is an illegal expression for augmented assignment", expr_kind_name(&first))));
+                return Err(self.error_at(
+                    &first_tok,
+                    format!("'{}' is an illegal expression for augmented assignment", expr_kind_name(&first)),
+                ));
             }
             let value = if self.is_kw("yield") { self.yield_expr()? } else { self.star_expressions()? };
-            return Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::AugAssign { target: first, op: bop, value } });
+            return Ok(Stmt {
+                pos: start,
+                end_line: self.end_line(),
+                kind: StmtKind::AugAssign { target: first, op: bop, value },
+            });
         }
         if self.is_op("=") {
             let mut targets = vec![first];
-            let mut tok_of_target = first_tok;
             let mut value;
             loop {
                 self.advance(); // '='
-                let next_tok = self.peek().clone();
                 value = if self.is_kw("yield") { self.yield_expr()? } else { self.star_expressions()? };
                 if self.is_op("=") {
                     targets.push(value);
-                    tok_of_target = next_tok;
-                    let _ = &tok_of_target;
                     continue;
                 }
                 break;
@@ -769,7 +837,11 @@ impl Parser {
 
     fn target_list(&mut self) -> PResult<Expr> {
         let pos = self.pos_here();
-        let first = if self.eat_op("*") { Expr { pos, kind: Box::new(ExprKind::Starred(self.target()?)) } } else { self.target()? };
+        let first = if self.eat_op("*") {
+            Expr { pos, kind: Box::new(ExprKind::Starred(self.target()?)) }
+        } else {
+            self.target()?
+        };
         if !self.is_op(",") {
             return Ok(first);
         }
@@ -779,7 +851,11 @@ impl Parser {
                 break;
             }
             let p = self.pos_here();
-            items.push(if self.eat_op("*") { Expr { pos: p, kind: Box::new(ExprKind::Starred(self.target()?)) } } else { self.target()? });
+            items.push(if self.eat_op("*") {
+                Expr { pos: p, kind: Box::new(ExprKind::Starred(self.target()?)) }
+            } else {
+                self.target()?
+            });
         }
         Ok(Expr { pos, kind: Box::new(ExprKind::Tuple(items)) })
     }
@@ -803,8 +879,17 @@ impl Parser {
     }
 
     fn at_expr_end(&self) -> bool {
-        matches!(self.peek().tok, Tok::Newline | Tok::End | Tok::Op("=") | Tok::Op(")") | Tok::Op(";") | Tok::Op(":") | Tok::Op("]") | Tok::Op("}"))
-            || matches!(&self.peek().tok, Tok::Op(o) if o.len() >= 2 && o.ends_with('=') && !matches!(*o, "==" | "<=" | ">=" | "!="))
+        matches!(
+            self.peek().tok,
+            Tok::Newline
+                | Tok::End
+                | Tok::Op("=")
+                | Tok::Op(")")
+                | Tok::Op(";")
+                | Tok::Op(":")
+                | Tok::Op("]")
+                | Tok::Op("}")
+        ) || matches!(&self.peek().tok, Tok::Op(o) if o.len() >= 2 && o.ends_with('=') && !matches!(*o, "==" | "<=" | ">=" | "!="))
     }
 
     fn star_expression(&mut self) -> PResult<Expr> {
@@ -1076,7 +1161,9 @@ impl Parser {
             } else if self.eat_op("*") {
                 let inner = self.expression()?;
                 args.push(Expr { pos, kind: Box::new(ExprKind::Starred(inner)) });
-            } else if matches!(&self.peek().tok, Tok::Name(n) if !is_keyword(n)) && matches!(self.peek_at(1).tok, Tok::Op("=")) {
+            } else if matches!(&self.peek().tok, Tok::Name(n) if !is_keyword(n))
+                && matches!(self.peek_at(1).tok, Tok::Op("="))
+            {
                 let name = self.name()?;
                 self.advance();
                 let value = self.expression()?;
@@ -1086,13 +1173,24 @@ impl Parser {
                 let e = self.named_expression()?;
                 if self.is_kw("for") || self.is_kw("async") {
                     let generators = self.comprehension_clauses()?;
-                    args.push(Expr { pos: e.pos, kind: Box::new(ExprKind::GeneratorExp { elt: e, generators: Rc::new(generators) }) });
+                    args.push(Expr {
+                        pos: e.pos,
+                        kind: Box::new(ExprKind::GeneratorExp { elt: e, generators: Rc::new(generators) }),
+                    });
                 } else {
                     if self.is_op("=") {
-                        return Err(self.error_at(&t, "expression cannot contain assignment, perhaps you meant \"==\"?"));
+                        return Err(
+                            self.error_at(&t, "expression cannot contain assignment, perhaps you meant \"==\"?")
+                        );
                     }
                     if keywords.iter().any(|k| k.arg.is_some()) {
-                        return Err(SyntaxError { kind: "SyntaxError", msg: "positional argument follows keyword argument".into(), line: t.line, offset: t.col + 1, end_offset: None });
+                        return Err(SyntaxError {
+                            kind: "SyntaxError",
+                            msg: "positional argument follows keyword argument".into(),
+                            line: t.line,
+                            offset: t.col + 1,
+                            end_offset: None,
+                        });
                     }
                     args.push(e);
                 }
@@ -1236,7 +1334,10 @@ impl Parser {
         if self.is_kw("for") || self.is_kw("async") {
             let generators = self.comprehension_clauses()?;
             self.expect_op(")")?;
-            return Ok(Expr { pos, kind: Box::new(ExprKind::GeneratorExp { elt: first, generators: Rc::new(generators) }) });
+            return Ok(Expr {
+                pos,
+                kind: Box::new(ExprKind::GeneratorExp { elt: first, generators: Rc::new(generators) }),
+            });
         }
         if self.eat_op(")") {
             return Ok(first);
@@ -1280,7 +1381,10 @@ impl Parser {
         if self.is_kw("for") || self.is_kw("async") {
             let generators = self.comprehension_clauses()?;
             self.expect_op("]")?;
-            return Ok(Expr { pos, kind: Box::new(ExprKind::ListComp { elt: first, generators: Rc::new(generators) }) });
+            return Ok(Expr {
+                pos,
+                kind: Box::new(ExprKind::ListComp { elt: first, generators: Rc::new(generators) }),
+            });
         }
         let mut items = vec![first];
         while self.eat_op(",") {
@@ -1309,7 +1413,10 @@ impl Parser {
             if self.is_kw("for") || self.is_kw("async") {
                 let generators = self.comprehension_clauses()?;
                 self.expect_op("}")?;
-                return Ok(Expr { pos, kind: Box::new(ExprKind::DictComp { key: first, value, generators: Rc::new(generators) }) });
+                return Ok(Expr {
+                    pos,
+                    kind: Box::new(ExprKind::DictComp { key: first, value, generators: Rc::new(generators) }),
+                });
             }
             return self.dict_rest(pos, Some(first), value);
         }
@@ -1370,7 +1477,8 @@ impl Parser {
             if fstring {
                 any_f = true;
                 if !text.is_empty() {
-                    parts.push(Expr { pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(text.as_str())))) });
+                    parts
+                        .push(Expr { pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(text.as_str())))) });
                     text.clear();
                 }
                 parts.extend(self.fstring_parts(&value, raw, &tok)?);
@@ -1416,7 +1524,13 @@ impl Parser {
                     i += 2;
                     continue;
                 }
-                return Err(SyntaxError { kind: "SyntaxError", msg: "f-string: single '}' is not allowed".into(), line: tok.line, offset: tok.col + 1, end_offset: None });
+                return Err(SyntaxError {
+                    kind: "SyntaxError",
+                    msg: "f-string: single '}' is not allowed".into(),
+                    line: tok.line,
+                    offset: tok.col + 1,
+                    end_offset: None,
+                });
             }
             if c != '{' {
                 lit.push(c);
@@ -1480,19 +1594,36 @@ impl Parser {
                 j += 1;
             }
             if j >= chars.len() {
-                return Err(SyntaxError { kind: "SyntaxError", msg: "f-string: expecting '}'".into(), line: tok.line, offset: tok.col + 1, end_offset: None });
+                return Err(SyntaxError {
+                    kind: "SyntaxError",
+                    msg: "f-string: expecting '}'".into(),
+                    line: tok.line,
+                    offset: tok.col + 1,
+                    end_offset: None,
+                });
             }
             let expr_end = expr_end.unwrap_or(j);
             let mut expr_src: String = chars[start..expr_end].iter().collect();
             let mut self_doc = None;
             let trimmed = expr_src.trim_end();
-            if trimmed.ends_with('=') && !trimmed.ends_with("==") && !trimmed.ends_with("!=") && !trimmed.ends_with("<=") && !trimmed.ends_with(">=") {
+            if trimmed.ends_with('=')
+                && !trimmed.ends_with("==")
+                && !trimmed.ends_with("!=")
+                && !trimmed.ends_with("<=")
+                && !trimmed.ends_with(">=")
+            {
                 self_doc = Some(expr_src.clone());
                 let cut = trimmed.len() - 1;
                 expr_src = expr_src[..cut].to_string();
             }
             if expr_src.trim().is_empty() {
-                return Err(SyntaxError { kind: "SyntaxError", msg: "f-string: empty expression not allowed".into(), line: tok.line, offset: tok.col + 1, end_offset: None });
+                return Err(SyntaxError {
+                    kind: "SyntaxError",
+                    msg: "f-string: empty expression not allowed".into(),
+                    line: tok.line,
+                    offset: tok.col + 1,
+                    end_offset: None,
+                });
             }
             let conversion = conv_pos.and_then(|p| chars.get(p).copied()).filter(|c| *c != ':' && *c != '}');
             let format_spec = match spec_start {
@@ -1508,12 +1639,14 @@ impl Parser {
                 lit.push_str(&sd);
             }
             flush(&mut lit, &mut parts);
-            let conversion = if conversion.is_none() && format_spec.is_none() && parts.last().is_some() && false { None } else { conversion };
             let conv = match (conversion, &format_spec) {
                 (None, None) if expr_src.len() != chars[start..expr_end].len() => Some('r'),
                 _ => conversion,
             };
-            parts.push(Expr { pos, kind: Box::new(ExprKind::FormattedValue { value: inner, conversion: conv, format_spec }) });
+            parts.push(Expr {
+                pos,
+                kind: Box::new(ExprKind::FormattedValue { value: inner, conversion: conv, format_spec }),
+            });
             i = j + 1;
         }
         flush(&mut lit, &mut parts);
@@ -1545,7 +1678,9 @@ fn first_tok_of(e: &Expr) -> Token {
 fn expr_kind_name(e: &Expr) -> &'static str {
     match &*e.kind {
         ExprKind::Call { .. } => "function call",
-        ExprKind::Constant(Constant::None) | ExprKind::Constant(Constant::True) | ExprKind::Constant(Constant::False) => "literal",
+        ExprKind::Constant(Constant::None)
+        | ExprKind::Constant(Constant::True)
+        | ExprKind::Constant(Constant::False) => "literal",
         ExprKind::Constant(_) => "literal",
         ExprKind::BinOp { .. } | ExprKind::UnaryOp { .. } => "expression",
         ExprKind::BoolOp { .. } => "expression",
@@ -1576,10 +1711,15 @@ fn stmt_has_yield(s: &Stmt) -> bool {
         StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
             expr_has_yield(test) || block_has_yield(body) || block_has_yield(orelse)
         }
-        StmtKind::For { iter, body, orelse, .. } => expr_has_yield(iter) || block_has_yield(body) || block_has_yield(orelse),
+        StmtKind::For { iter, body, orelse, .. } => {
+            expr_has_yield(iter) || block_has_yield(body) || block_has_yield(orelse)
+        }
         StmtKind::With { body, .. } => block_has_yield(body),
         StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
-            block_has_yield(body) || handlers.iter().any(|h| block_has_yield(&h.body)) || block_has_yield(orelse) || block_has_yield(finalbody)
+            block_has_yield(body)
+                || handlers.iter().any(|h| block_has_yield(&h.body))
+                || block_has_yield(orelse)
+                || block_has_yield(finalbody)
         }
         _ => false,
     }
@@ -1626,7 +1766,10 @@ mod tests {
         let e = parse_module("s = 'abc\n").unwrap_err();
         assert_eq!((e.msg.as_str(), e.line, e.offset), ("unterminated string literal (detected at line 1)", 1, 5));
         let e = parse_module("if x:\npass\n").unwrap_err();
-        assert_eq!((e.kind, e.msg.as_str(), e.line), ("IndentationError", "expected an indented block after 'if' statement on line 1", 2));
+        assert_eq!(
+            (e.kind, e.msg.as_str(), e.line),
+            ("IndentationError", "expected an indented block after 'if' statement on line 1", 2)
+        );
         let e = parse_module("x = 1\n  y = 2\n").unwrap_err();
         assert_eq!((e.kind, e.msg.as_str(), e.line), ("IndentationError", "unexpected indent", 2));
         let e = parse_module("if x = 1:\n    pass\n").unwrap_err();
@@ -1648,7 +1791,10 @@ mod tests {
                 0 => {
                     s.remove(at);
                 }
-                1 => s.insert(at, ['(', ')', ':', '\'', '"', '{', '}', '\n', ' ', '\t', '\\', 'f'][(seed >> 8) as usize % 12]),
+                1 => s.insert(
+                    at,
+                    ['(', ')', ':', '\'', '"', '{', '}', '\n', ' ', '\t', '\\', 'f'][(seed >> 8) as usize % 12],
+                ),
                 _ => {
                     let c = s[at];
                     s.insert(at, c);

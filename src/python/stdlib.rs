@@ -23,7 +23,13 @@ pub fn normpath(path: &str) -> String {
     if path.is_empty() {
         return ".".into();
     }
-    let initial = if path.starts_with("//") && !path.starts_with("///") { 2 } else if path.starts_with('/') { 1 } else { 0 };
+    let initial = if path.starts_with("//") && !path.starts_with("///") {
+        2
+    } else if path.starts_with('/') {
+        1
+    } else {
+        0
+    };
     let mut parts: Vec<&str> = Vec::new();
     for comp in path.split('/') {
         if comp.is_empty() || comp == "." {
@@ -76,54 +82,78 @@ fn os_path(interp: &mut Interp) -> PyResult<Rc<Module>> {
     let cwd = interp.project_dir.clone();
     let cwd2 = cwd.clone();
     m.set("sep", Value::str("/"));
-    m.set("abspath", func("abspath", move |i, a| {
-        let p = path_arg(i, &a, 0, "abspath")?;
-        let full = if p.starts_with('/') { p } else { join(&[cwd.clone(), p]) };
-        Ok(Value::str(&normpath(&full)))
-    }));
-    m.set("realpath", func("realpath", move |i, a| {
-        let p = path_arg(i, &a, 0, "realpath")?;
-        let full = if p.starts_with('/') { p } else { join(&[cwd2.clone(), p]) };
-        Ok(Value::str(&normpath(&full)))
-    }));
+    m.set(
+        "abspath",
+        func("abspath", move |i, a| {
+            let p = path_arg(i, &a, 0, "abspath")?;
+            let full = if p.starts_with('/') { p } else { join(&[cwd.clone(), p]) };
+            Ok(Value::str(&normpath(&full)))
+        }),
+    );
+    m.set(
+        "realpath",
+        func("realpath", move |i, a| {
+            let p = path_arg(i, &a, 0, "realpath")?;
+            let full = if p.starts_with('/') { p } else { join(&[cwd2.clone(), p]) };
+            Ok(Value::str(&normpath(&full)))
+        }),
+    );
     m.set("dirname", func("dirname", |i, a| Ok(Value::str(&dirname(&path_arg(i, &a, 0, "dirname")?)))));
-    m.set("basename", func("basename", |i, a| {
-        let p = path_arg(i, &a, 0, "basename")?;
-        Ok(Value::str(p.rsplit('/').next().unwrap_or("")))
-    }));
-    m.set("join", func("join", |i, a| {
-        let mut parts = Vec::new();
-        for k in 0..a.pos.len() {
-            parts.push(path_arg(i, &a, k, "join")?);
-        }
-        Ok(Value::str(&join(&parts)))
-    }));
+    m.set(
+        "basename",
+        func("basename", |i, a| {
+            let p = path_arg(i, &a, 0, "basename")?;
+            Ok(Value::str(p.rsplit('/').next().unwrap_or("")))
+        }),
+    );
+    m.set(
+        "join",
+        func("join", |i, a| {
+            let mut parts = Vec::new();
+            for k in 0..a.pos.len() {
+                parts.push(path_arg(i, &a, k, "join")?);
+            }
+            Ok(Value::str(&join(&parts)))
+        }),
+    );
     m.set("normpath", func("normpath", |i, a| Ok(Value::str(&normpath(&path_arg(i, &a, 0, "normpath")?)))));
     m.set("isabs", func("isabs", |i, a| Ok(Value::Bool(path_arg(i, &a, 0, "isabs")?.starts_with('/')))));
-    m.set("exists", func("exists", |i, a| {
-        let p = path_arg(i, &a, 0, "exists")?;
-        let root = format!("{}/", i.project_dir);
-        Ok(Value::Bool(p == i.project_dir || p.strip_prefix(&root).map(|r| i.files.contains_key(r)).unwrap_or(false)))
-    }));
-    m.set("splitext", func("splitext", |i, a| {
-        let p = path_arg(i, &a, 0, "splitext")?;
-        let base_start = p.rfind('/').map(|x| x + 1).unwrap_or(0);
-        let base = &p[base_start..];
-        match base.rfind('.') {
-            Some(d) if base[..d].chars().any(|c| c != '.') => {
-                let cut = base_start + d;
-                Ok(Value::tuple(vec![Value::str(&p[..cut]), Value::str(&p[cut..])]))
+    m.set(
+        "exists",
+        func("exists", |i, a| {
+            let p = path_arg(i, &a, 0, "exists")?;
+            let root = format!("{}/", i.project_dir);
+            Ok(Value::Bool(
+                p == i.project_dir || p.strip_prefix(&root).map(|r| i.files.contains_key(r)).unwrap_or(false),
+            ))
+        }),
+    );
+    m.set(
+        "splitext",
+        func("splitext", |i, a| {
+            let p = path_arg(i, &a, 0, "splitext")?;
+            let base_start = p.rfind('/').map(|x| x + 1).unwrap_or(0);
+            let base = &p[base_start..];
+            match base.rfind('.') {
+                Some(d) if base[..d].chars().any(|c| c != '.') => {
+                    let cut = base_start + d;
+                    Ok(Value::tuple(vec![Value::str(&p[..cut]), Value::str(&p[cut..])]))
+                }
+                _ => Ok(Value::tuple(vec![Value::str(&p), Value::str("")])),
             }
-            _ => Ok(Value::tuple(vec![Value::str(&p), Value::str("")])),
-        }
-    }));
-    m.set("split", func("split", |i, a| {
-        let p = path_arg(i, &a, 0, "split")?;
-        let k = p.rfind('/').map(|x| x + 1).unwrap_or(0);
-        let head = &p[..k];
-        let head = if !head.is_empty() && head.chars().any(|c| c != '/') { head.trim_end_matches('/') } else { head };
-        Ok(Value::tuple(vec![Value::str(head), Value::str(&p[k..])]))
-    }));
+        }),
+    );
+    m.set(
+        "split",
+        func("split", |i, a| {
+            let p = path_arg(i, &a, 0, "split")?;
+            let k = p.rfind('/').map(|x| x + 1).unwrap_or(0);
+            let head = &p[..k];
+            let head =
+                if !head.is_empty() && head.chars().any(|c| c != '/') { head.trim_end_matches('/') } else { head };
+            Ok(Value::tuple(vec![Value::str(head), Value::str(&p[k..])]))
+        }),
+    );
     Ok(m)
 }
 
@@ -138,36 +168,48 @@ fn os(interp: &mut Interp) -> PyResult<Rc<Module>> {
     let environ = Value::dict(Dict::new());
     m.set("environ", environ.clone());
     let env2 = environ.clone();
-    m.set("getenv", func("getenv", move |i, a| {
-        let key = a.pos.first().cloned().unwrap_or(Value::None);
-        if !matches!(key, Value::Str(_)) {
-            return Err(i.type_error(format!("str expected, not {}", i.type_name(&key))));
-        }
-        let Value::Dict(d) = &env2 else { return Ok(Value::None) };
-        let found = d.borrow().get(&key).cloned();
-        Ok(found.unwrap_or_else(|| a.pos.get(1).cloned().unwrap_or(Value::None)))
-    }));
+    m.set(
+        "getenv",
+        func("getenv", move |i, a| {
+            let key = a.pos.first().cloned().unwrap_or(Value::None);
+            if !matches!(key, Value::Str(_)) {
+                return Err(i.type_error(format!("str expected, not {}", i.type_name(&key))));
+            }
+            let Value::Dict(d) = &env2 else { return Ok(Value::None) };
+            let found = d.borrow().get(&key).cloned();
+            Ok(found.unwrap_or_else(|| a.pos.get(1).cloned().unwrap_or(Value::None)))
+        }),
+    );
     let cwd = interp.project_dir.clone();
     m.set("getcwd", func("getcwd", move |_, _| Ok(Value::str(&cwd))));
-    m.set("urandom", func("urandom", |i, a| {
-        let n = a.pos.first().map(|v| super::builtins::to_index(i, v)).transpose()?.unwrap_or(0).max(0) as usize;
-        Ok(Value::Bytes(Rc::from((0..n).map(|k| (k * 97 % 251) as u8).collect::<Vec<u8>>())))
-    }));
+    m.set(
+        "urandom",
+        func("urandom", |i, a| {
+            let n = a.pos.first().map(|v| super::builtins::to_index(i, v)).transpose()?.unwrap_or(0).max(0) as usize;
+            Ok(Value::Bytes(Rc::from((0..n).map(|k| (k * 97 % 251) as u8).collect::<Vec<u8>>())))
+        }),
+    );
     m.set("makedirs", func("makedirs", |_, _| Ok(Value::None)));
     m.set("mkdir", func("mkdir", |_, _| Ok(Value::None)));
-    m.set("listdir", func("listdir", |i, _| {
-        let mut names: Vec<String> = i.files.keys().map(|k| k.split('/').next().unwrap_or(k).to_string()).collect();
-        names.sort();
-        names.dedup();
-        Ok(Value::list(names.iter().map(|n| Value::str(n)).collect()))
-    }));
+    m.set(
+        "listdir",
+        func("listdir", |i, _| {
+            let mut names: Vec<String> = i.files.keys().map(|k| k.split('/').next().unwrap_or(k).to_string()).collect();
+            names.sort();
+            names.dedup();
+            Ok(Value::list(names.iter().map(|n| Value::str(n)).collect()))
+        }),
+    );
     Ok(m)
 }
 
 fn sys(interp: &mut Interp) -> PyResult<Rc<Module>> {
     let m = Module::new("sys", None);
     m.set("version", Value::str("3.11.7 (main) [GCC 12.2.0]"));
-    m.set("version_info", Value::tuple(vec![Value::Int(3), Value::Int(11), Value::Int(7), Value::str("final"), Value::Int(0)]));
+    m.set(
+        "version_info",
+        Value::tuple(vec![Value::Int(3), Value::Int(11), Value::Int(7), Value::str("final"), Value::Int(0)]),
+    );
     m.set("platform", Value::str("linux"));
     m.set("maxsize", Value::Int(i64::MAX));
     m.set("path", Value::list(vec![Value::str(&interp.project_dir)]));
@@ -181,21 +223,57 @@ fn sys(interp: &mut Interp) -> PyResult<Rc<Module>> {
 fn typing(interp: &mut Interp) -> PyResult<Rc<Module>> {
     let m = Module::new("typing", None);
     let marker = super::builtins::native_class(interp, "_SpecialForm", "typing", None, vec![]);
-    marker.dict.borrow_mut().set_str("__getitem__", super::builtins::method("_SpecialForm", "__getitem__", |i, a| {
-        let name = a.pos[0].payload::<String>().map(|s| (*s).clone()).unwrap_or_default();
-        Ok(super::builtins::new_native(&match &a.pos[0] {
-            Value::Instance(inst) => inst.class.clone(),
-            _ => i.types.object.clone(),
-        }, format!("{name}[...]")))
-    }));
-    marker.dict.borrow_mut().set_str("__repr__", super::builtins::method("_SpecialForm", "__repr__", |_, a| {
-        Ok(Value::str(&format!("typing.{}", a.pos[0].payload::<String>().map(|s| (*s).clone()).unwrap_or_default())))
-    }));
-    marker.dict.borrow_mut().set_str("__call__", super::builtins::method("_SpecialForm", "__call__", |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None))));
+    marker.dict.borrow_mut().set_str(
+        "__getitem__",
+        super::builtins::method("_SpecialForm", "__getitem__", |i, a| {
+            let name = a.pos[0].payload::<String>().map(|s| (*s).clone()).unwrap_or_default();
+            Ok(super::builtins::new_native(
+                &match &a.pos[0] {
+                    Value::Instance(inst) => inst.class.clone(),
+                    _ => i.types.object.clone(),
+                },
+                format!("{name}[...]"),
+            ))
+        }),
+    );
+    marker.dict.borrow_mut().set_str(
+        "__repr__",
+        super::builtins::method("_SpecialForm", "__repr__", |_, a| {
+            Ok(Value::str(&format!(
+                "typing.{}",
+                a.pos[0].payload::<String>().map(|s| (*s).clone()).unwrap_or_default()
+            )))
+        }),
+    );
+    marker.dict.borrow_mut().set_str(
+        "__call__",
+        super::builtins::method("_SpecialForm", "__call__", |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None))),
+    );
     for name in [
-        "Any", "Optional", "List", "Dict", "Set", "Tuple", "Union", "Callable", "Type", "Iterable", "Iterator",
-        "Sequence", "Mapping", "ClassVar", "Final", "Literal", "Annotated", "FrozenSet", "Generator", "NoReturn",
-        "Self", "TypeVar", "Generic", "Protocol",
+        "Any",
+        "Optional",
+        "List",
+        "Dict",
+        "Set",
+        "Tuple",
+        "Union",
+        "Callable",
+        "Type",
+        "Iterable",
+        "Iterator",
+        "Sequence",
+        "Mapping",
+        "ClassVar",
+        "Final",
+        "Literal",
+        "Annotated",
+        "FrozenSet",
+        "Generator",
+        "NoReturn",
+        "Self",
+        "TypeVar",
+        "Generic",
+        "Protocol",
     ] {
         m.set(name, super::builtins::new_native(&marker, name.to_string()));
     }

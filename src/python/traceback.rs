@@ -100,7 +100,8 @@ pub fn suggestion(interp: &mut Interp, err: &PyErr, namespace: &Module) -> Optio
     let name = inst.dict.borrow().get_str("name").and_then(|v| v.as_str().map(str::to_string))?;
     let cls = inst.class.name.clone();
     let candidates: Vec<String> = if cls == "NameError" {
-        let mut c: Vec<String> = namespace.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
+        let mut c: Vec<String> =
+            namespace.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
         c.extend(interp.builtins.dict.borrow().keys().iter().filter_map(|k| k.as_str().map(str::to_string)));
         c
     } else {

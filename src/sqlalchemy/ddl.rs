@@ -100,7 +100,8 @@ pub trait Dialect {
 
     /// A table-level constraint clause.
     fn visit_constraint(&self, c: &Constraint) -> String {
-        let named = |name: &Option<String>| name.as_ref().map(|n| format!("CONSTRAINT {} ", self.quote(n))).unwrap_or_default();
+        let named =
+            |name: &Option<String>| name.as_ref().map(|n| format!("CONSTRAINT {} ", self.quote(n))).unwrap_or_default();
         match c {
             Constraint::Unique { name, columns } => {
                 let cols: Vec<String> = columns.iter().map(|c| self.quote(c)).collect();

@@ -81,7 +81,7 @@ impl Engine {
 }
 
 fn is_dml(sql: &str) -> bool {
-    let head = sql.trim_start().split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+    let head = sql.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
     matches!(head.as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE")
 }
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::engine::Engine;
-use super::orm::{self, AttrData, AttrKind, OrmClasses, Relationship, RelationshipArgs, SessionData};
+use super::orm::{self, AttrData, OrmClasses, Relationship, RelationshipArgs, SessionData};
 use super::schema::{Column, ColumnDefault, ForeignKey};
 use super::sql::{Clause, LabelStyle, Select};
 use super::types::SqlType;
@@ -35,7 +35,10 @@ pub struct EngineData(pub Rc<Engine>);
 pub struct InspectorData(pub Rc<Engine>);
 
 fn self_payload<T: 'static>(interp: &Interp, a: &Args, what: &str) -> PyResult<Rc<T>> {
-    a.pos.first().and_then(|v| v.payload::<T>()).ok_or_else(|| interp.type_error(format!("descriptor requires a '{what}' object")))
+    a.pos
+        .first()
+        .and_then(|v| v.payload::<T>())
+        .ok_or_else(|| interp.type_error(format!("descriptor requires a '{what}' object")))
 }
 
 /// The type a `Column(...)` argument names: a type instance or a type class.
@@ -70,7 +73,11 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
             fks.push(fk);
         } else {
             let r = interp.repr(arg)?;
-            return Err(orm::sa_error(interp, "ArgumentError", format!("'SchemaItem' object, such as a 'Column' or a 'Constraint' expected, got {r}")));
+            return Err(orm::sa_error(
+                interp,
+                "ArgumentError",
+                format!("'SchemaItem' object, such as a 'Column' or a 'Constraint' expected, got {r}"),
+            ));
         }
     }
     let mut flag = |interp: &mut Interp, k: &str| -> PyResult<Option<bool>> {
@@ -89,7 +96,9 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     };
     let default = match a.take_kw("default") {
         None | Some(Value::None) => None,
-        Some(v @ (Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Class(_))) => Some(ColumnDefault::Callable(v)),
+        Some(v @ (Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Class(_))) => {
+            Some(ColumnDefault::Callable(v))
+        }
         Some(v) => Some(ColumnDefault::Scalar(v)),
     };
     let server_default = match a.take_kw("server_default") {
@@ -108,11 +117,7 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     if let Some((k, _)) = a.kw.first() {
         let cname = interp.type_name(&cls);
         let _ = cname;
-        return Err(orm::sa_error(
-            interp,
-            "ArgumentError",
-            format!("Unknown arguments passed to Column: ['{k}']"),
-        ));
+        return Err(orm::sa_error(interp, "ArgumentError", format!("Unknown arguments passed to Column: ['{k}']")));
     }
     let ty = match ty {
         Some(t) => t,
@@ -150,7 +155,9 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         Some(Value::Tuple(t)) if t.len() == 2 => {
             let name = interp.to_str(&t[0])?;
             let kwargs = match &t[1] {
-                Value::Dict(d) => d.borrow().iter().filter_map(|(k, v)| k.as_str().map(|k| (Rc::from(k), v.clone()))).collect(),
+                Value::Dict(d) => {
+                    d.borrow().iter().filter_map(|(k, v)| k.as_str().map(|k| (Rc::from(k), v.clone()))).collect()
+                }
                 _ => Vec::new(),
             };
             Some((name, kwargs))
@@ -180,17 +187,51 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         }
     };
     for k in [
-        "secondary", "primaryjoin", "secondaryjoin", "remote_side", "order_by", "cascade", "viewonly",
-        "passive_deletes", "post_update", "single_parent", "overlaps", "innerjoin", "collection_class", "join_depth",
-        "info", "doc", "sync_backref", "cascade_backrefs", "active_history", "enable_typechecks", "bake_queries",
-        "distinct_target_key", "omit_join", "query_class", "comparator_factory", "passive_updates", "load_on_pending",
-        "init", "repr", "default", "default_factory", "compare", "kw_only", "hash", "dataclass_metadata",
-        "_local_remote_pairs", "typing_extensions", "raiseload",
+        "secondary",
+        "primaryjoin",
+        "secondaryjoin",
+        "remote_side",
+        "order_by",
+        "cascade",
+        "viewonly",
+        "passive_deletes",
+        "post_update",
+        "single_parent",
+        "overlaps",
+        "innerjoin",
+        "collection_class",
+        "join_depth",
+        "info",
+        "doc",
+        "sync_backref",
+        "cascade_backrefs",
+        "active_history",
+        "enable_typechecks",
+        "bake_queries",
+        "distinct_target_key",
+        "omit_join",
+        "query_class",
+        "comparator_factory",
+        "passive_updates",
+        "load_on_pending",
+        "init",
+        "repr",
+        "default",
+        "default_factory",
+        "compare",
+        "kw_only",
+        "hash",
+        "dataclass_metadata",
+        "_local_remote_pairs",
+        "typing_extensions",
+        "raiseload",
     ] {
         a.take_kw(k);
     }
     if let Some((k, _)) = a.kw.first() {
-        return Err(interp.type_error(format!("RelationshipProperty.__init__() got an unexpected keyword argument '{k}'")));
+        return Err(
+            interp.type_error(format!("RelationshipProperty.__init__() got an unexpected keyword argument '{k}'"))
+        );
     }
     let classes = relationship_class(interp);
     let rel = Relationship::new(RelationshipArgs { argument, backref, back_populates, lazy, uselist, foreign_keys });
@@ -208,20 +249,26 @@ fn make_type_class(interp: &Interp, name: &str, make: fn(&mut Interp, &Args) -> 
     let cls = native_class(interp, name, "sqlalchemy.sql.sqltypes", None, vec![]);
     cls.dict.borrow_mut().set_str("__sa_type__", Value::Bool(true));
     let c2 = cls.clone();
-    cls.dict.borrow_mut().set_str("__new__", func("__new__", move |i, mut a| {
-        a.pos.remove(0);
-        let t = make(i, &a)?;
-        Ok(new_native(&c2, TypeData(t)))
-    }));
+    cls.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", move |i, mut a| {
+            a.pos.remove(0);
+            let t = make(i, &a)?;
+            Ok(new_native(&c2, TypeData(t)))
+        }),
+    );
     let n = name.to_string();
-    cls.dict.borrow_mut().set_str("__repr__", method(name, "__repr__", move |i, a| {
-        let t = self_payload::<TypeData>(i, &a, &n)?;
-        Ok(Value::str(&match &t.0 {
-            SqlType::String(Some(l)) => format!("{n}(length={l})"),
-            SqlType::Numeric(Some(p), Some(s)) => format!("{n}(precision={p}, scale={s})"),
-            _ => format!("{n}()"),
-        }))
-    }));
+    cls.dict.borrow_mut().set_str(
+        "__repr__",
+        method(name, "__repr__", move |i, a| {
+            let t = self_payload::<TypeData>(i, &a, &n)?;
+            Ok(Value::str(&match &t.0 {
+                SqlType::String(Some(l)) => format!("{n}(length={l})"),
+                SqlType::Numeric(Some(p), Some(s)) => format!("{n}(precision={p}, scale={s})"),
+                _ => format!("{n}()"),
+            }))
+        }),
+    );
     cls
 }
 
@@ -230,7 +277,9 @@ fn opt_u32(interp: &Interp, a: &Args, i: usize, kw: &str) -> PyResult<Option<u32
     match v {
         None | Some(Value::None) => Ok(None),
         Some(Value::Int(n)) if n >= 0 => Ok(Some(n as u32)),
-        Some(other) => Err(interp.type_error(format!("'{}' object cannot be interpreted as an integer", interp.type_name(&other)))),
+        Some(other) => {
+            Err(interp.type_error(format!("'{}' object cannot be interpreted as an integer", interp.type_name(&other))))
+        }
     }
 }
 
@@ -268,183 +317,262 @@ pub fn new_query(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<orm::Mapp
     orm::configure(interp, &s.registry)?;
     Ok(new_native(
         &orm::orm_classes(interp).query,
-        QueryData { session: s.clone(), mapper: mapper.clone(), where_: vec![], order_by: vec![], limit: None, offset: None },
+        QueryData {
+            session: s.clone(),
+            mapper: mapper.clone(),
+            where_: vec![],
+            order_by: vec![],
+            limit: None,
+            offset: None,
+        },
     ))
 }
 
 fn query_class(interp: &Interp) -> Rc<Class> {
     let q = |i: &Interp, a: &Args| self_payload::<QueryData>(i, a, "Query");
-    native_class(interp, "Query", "sqlalchemy.orm.query", None, vec![
-        ("all", method("Query", "all", move |i, a| {
-            let qd = q(i, &a)?;
-            let rows = run_query(i, &qd, &query_select(&qd))?;
-            Ok(Value::list(rows))
-        })),
-        ("__iter__", method("Query", "__iter__", move |i, a| {
-            let qd = q(i, &a)?;
-            let rows = run_query(i, &qd, &query_select(&qd))?;
-            Ok(Value::list(rows))
-        })),
-        ("first", method("Query", "first", move |i, a| {
-            let qd = q(i, &a)?;
-            let mut s = query_select(&qd);
-            s.limit = Some(Clause::Bind(Value::Int(1), SqlType::Integer));
-            s.offset = Some(Clause::Bind(Value::Int(qd.offset.unwrap_or(0)), SqlType::Integer));
-            let rows = run_query(i, &qd, &s)?;
-            Ok(rows.into_iter().next().unwrap_or(Value::None))
-        })),
-        ("count", method("Query", "count", move |i, a| {
-            let qd = q(i, &a)?;
-            if qd.session.autoflush.get() {
-                orm::flush(i, &qd.session)?;
-            }
-            let inner = super::sql::SqlCompiler::default().select(&query_select(&qd));
-            let sql = format!("SELECT count(*) AS count_1 \nFROM ({}) AS anon_1", inner.sql);
-            let r = orm::execute_in_session(i, &qd.session, &sql, inner.params)?;
-            let n = r.rows.first().and_then(|row| row.first()).map(super::types::untyped_result).unwrap_or(Value::Int(0));
-            Ok(n)
-        })),
-        ("get", method("Query", "get", move |i, a| {
-            let qd = q(i, &a)?;
-            i.warn(
+    native_class(
+        interp,
+        "Query",
+        "flask_sqlalchemy.query",
+        None,
+        vec![
+            (
+                "all",
+                method("Query", "all", move |i, a| {
+                    let qd = q(i, &a)?;
+                    let rows = run_query(i, &qd, &query_select(&qd))?;
+                    Ok(Value::list(rows))
+                }),
+            ),
+            (
+                "__iter__",
+                method("Query", "__iter__", move |i, a| {
+                    let qd = q(i, &a)?;
+                    let rows = run_query(i, &qd, &query_select(&qd))?;
+                    Ok(Value::list(rows))
+                }),
+            ),
+            (
+                "first",
+                method("Query", "first", move |i, a| {
+                    let qd = q(i, &a)?;
+                    let mut s = query_select(&qd);
+                    s.limit = Some(Clause::Bind(Value::Int(1), SqlType::Integer));
+                    s.offset = Some(Clause::Bind(Value::Int(qd.offset.unwrap_or(0)), SqlType::Integer));
+                    let rows = run_query(i, &qd, &s)?;
+                    Ok(rows.into_iter().next().unwrap_or(Value::None))
+                }),
+            ),
+            (
+                "count",
+                method("Query", "count", move |i, a| {
+                    let qd = q(i, &a)?;
+                    if qd.session.autoflush.get() {
+                        orm::flush(i, &qd.session)?;
+                    }
+                    let inner = super::sql::SqlCompiler::default().select(&query_select(&qd));
+                    let sql = format!("SELECT count(*) AS count_1 \nFROM ({}) AS anon_1", inner.sql);
+                    let r = orm::execute_in_session(i, &qd.session, &sql, inner.params)?;
+                    let n = r
+                        .rows
+                        .first()
+                        .and_then(|row| row.first())
+                        .map(super::types::untyped_result)
+                        .unwrap_or(Value::Int(0));
+                    Ok(n)
+                }),
+            ),
+            (
+                "get",
+                method("Query", "get", move |i, a| {
+                    let qd = q(i, &a)?;
+                    i.warn(
                 "sqlalchemy.exc.LegacyAPIWarning",
                 "The Query.get() method is considered legacy as of the 1.x series of SQLAlchemy and becomes a legacy construct in 2.0. The method is now available as Session.get() (deprecated since: 2.0) (Background on SQLAlchemy 2.0 at: https://sqlalche.me/e/b8d9)",
             );
-            let ident = a.pos.get(1).cloned().unwrap_or(Value::None);
-            orm::session_get(i, &qd.session, &qd.mapper, &ident)
-        })),
-        ("filter_by", method("Query", "filter_by", move |i, a| {
-            let qd = q(i, &a)?;
-            let mut crit = Vec::new();
-            for (k, v) in &a.kw {
-                let col = qd.mapper.columns.iter().find(|(key, _)| **key == **k).map(|(_, c)| c.clone());
-                let Some(col) = col else {
-                    return Err(orm::sa_error(i, "InvalidRequestError", format!("Entity namespace for \"{}\" has no property \"{k}\"", qd.mapper.table.name)));
-                };
-                let clause = if v.is_none() {
-                    Clause::Binary(Box::new(Clause::Column(col.clone())), "IS", Box::new(Clause::Null))
-                } else {
-                    Clause::Binary(Box::new(Clause::Column(col.clone())), "=", Box::new(Clause::Bind(v.clone(), col.ty.clone())))
-                };
-                crit.push(clause);
-            }
-            Ok(query_with(i, &qd, |n| n.where_.extend(crit)))
-        })),
-        ("limit", method("Query", "limit", move |i, a| {
-            let qd = q(i, &a)?;
-            let n = crate::python::builtins::to_index(i, a.pos.get(1).unwrap_or(&Value::None))?;
-            Ok(query_with(i, &qd, |nq| nq.limit = Some(n)))
-        })),
-        ("offset", method("Query", "offset", move |i, a| {
-            let qd = q(i, &a)?;
-            let n = crate::python::builtins::to_index(i, a.pos.get(1).unwrap_or(&Value::None))?;
-            Ok(query_with(i, &qd, |nq| nq.offset = Some(n)))
-        })),
-        ("__repr__", method("Query", "__repr__", move |i, a| {
-            let qd = q(i, &a)?;
-            let c = super::sql::SqlCompiler::default().select(&query_select(&qd));
-            let _ = i;
-            Ok(Value::str(&c.sql.replace('?', "?")))
-        })),
-    ])
+                    let ident = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    orm::session_get(i, &qd.session, &qd.mapper, &ident)
+                }),
+            ),
+            (
+                "filter_by",
+                method("Query", "filter_by", move |i, a| {
+                    let qd = q(i, &a)?;
+                    let mut crit = Vec::new();
+                    for (k, v) in &a.kw {
+                        let col = qd.mapper.columns.iter().find(|(key, _)| **key == **k).map(|(_, c)| c.clone());
+                        let Some(col) = col else {
+                            return Err(orm::sa_error(
+                                i,
+                                "InvalidRequestError",
+                                format!("Entity namespace for \"{}\" has no property \"{k}\"", qd.mapper.table.name),
+                            ));
+                        };
+                        let clause = if v.is_none() {
+                            Clause::Binary(Box::new(Clause::Column(col.clone())), "IS", Box::new(Clause::Null))
+                        } else {
+                            Clause::Binary(
+                                Box::new(Clause::Column(col.clone())),
+                                "=",
+                                Box::new(Clause::Bind(v.clone(), col.ty.clone())),
+                            )
+                        };
+                        crit.push(clause);
+                    }
+                    Ok(query_with(i, &qd, |n| n.where_.extend(crit)))
+                }),
+            ),
+            (
+                "limit",
+                method("Query", "limit", move |i, a| {
+                    let qd = q(i, &a)?;
+                    let n = crate::python::builtins::to_index(i, a.pos.get(1).unwrap_or(&Value::None))?;
+                    Ok(query_with(i, &qd, |nq| nq.limit = Some(n)))
+                }),
+            ),
+            (
+                "offset",
+                method("Query", "offset", move |i, a| {
+                    let qd = q(i, &a)?;
+                    let n = crate::python::builtins::to_index(i, a.pos.get(1).unwrap_or(&Value::None))?;
+                    Ok(query_with(i, &qd, |nq| nq.offset = Some(n)))
+                }),
+            ),
+        ],
+    )
 }
 
 fn session_class(interp: &Interp) -> Rc<Class> {
     let s = |i: &Interp, a: &Args| self_payload::<SessionData>(i, a, "Session");
-    native_class(interp, "Session", "sqlalchemy.orm.session", None, vec![
-        ("add", method("Session", "add", move |i, a| {
-            let sd = s(i, &a)?;
-            let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
-            orm::session_add(i, &sd, &obj)?;
-            Ok(Value::None)
-        })),
-        ("add_all", method("Session", "add_all", move |i, a| {
-            let sd = s(i, &a)?;
-            for obj in i.iterate(&a.pos.get(1).cloned().unwrap_or(Value::None))? {
-                orm::session_add(i, &sd, &obj)?;
-            }
-            Ok(Value::None)
-        })),
-        ("commit", method("Session", "commit", move |i, a| {
-            let sd = s(i, &a)?;
-            orm::commit(i, &sd)?;
-            Ok(Value::None)
-        })),
-        ("flush", method("Session", "flush", move |i, a| {
-            let sd = s(i, &a)?;
-            orm::flush(i, &sd)?;
-            Ok(Value::None)
-        })),
-        ("rollback", method("Session", "rollback", move |i, a| {
-            let sd = s(i, &a)?;
-            orm::rollback(&sd);
-            Ok(Value::None)
-        })),
-        ("get", method("Session", "get", move |i, a| {
-            let sd = s(i, &a)?;
-            let entity = a.pos.get(1).cloned().unwrap_or(Value::None);
-            let mapper = entity.as_class().and_then(|c| orm::class_mapper(c));
-            let Some(mapper) = mapper else {
-                let r = i.repr(&entity)?;
-                return Err(orm::sa_error(i, "ArgumentError", format!("Expected mapped class or mapper, got: {r}")));
-            };
-            let ident = a.pos.get(2).cloned().unwrap_or(Value::None);
-            orm::session_get(i, &sd, &mapper, &ident)
-        })),
-        ("query", method("Session", "query", move |i, a| {
-            let sd = s(i, &a)?;
-            let entity = a.pos.get(1).cloned().unwrap_or(Value::None);
-            let mapper = entity.as_class().and_then(|c| orm::class_mapper(c));
-            let Some(mapper) = mapper else { return Err(orm::sa_error(i, "ArgumentError", "Query expects a mapped class")) };
-            new_query(i, &sd, &mapper)
-        })),
-        ("close", method("Session", "close", move |i, a| {
-            let sd = s(i, &a)?;
-            orm::rollback(&sd);
-            Ok(Value::None)
-        })),
-        ("remove", method("Session", "remove", move |i, a| {
-            let sd = s(i, &a)?;
-            orm::rollback(&sd);
-            Ok(Value::None)
-        })),
-    ])
+    native_class(
+        interp,
+        "Session",
+        "sqlalchemy.orm.session",
+        None,
+        vec![
+            (
+                "add",
+                method("Session", "add", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    orm::session_add(i, &sd, &obj)?;
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "add_all",
+                method("Session", "add_all", move |i, a| {
+                    let sd = s(i, &a)?;
+                    for obj in i.iterate(&a.pos.get(1).cloned().unwrap_or(Value::None))? {
+                        orm::session_add(i, &sd, &obj)?;
+                    }
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "commit",
+                method("Session", "commit", move |i, a| {
+                    let sd = s(i, &a)?;
+                    orm::commit(i, &sd)?;
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "flush",
+                method("Session", "flush", move |i, a| {
+                    let sd = s(i, &a)?;
+                    orm::flush(i, &sd)?;
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "rollback",
+                method("Session", "rollback", move |i, a| {
+                    let sd = s(i, &a)?;
+                    orm::rollback(&sd);
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "get",
+                method("Session", "get", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let entity = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    let mapper = entity.as_class().and_then(|c| orm::class_mapper(c));
+                    let Some(mapper) = mapper else {
+                        let r = i.repr(&entity)?;
+                        return Err(orm::sa_error(
+                            i,
+                            "ArgumentError",
+                            format!("Expected mapped class or mapper, got: {r}"),
+                        ));
+                    };
+                    let ident = a.pos.get(2).cloned().unwrap_or(Value::None);
+                    orm::session_get(i, &sd, &mapper, &ident)
+                }),
+            ),
+            (
+                "query",
+                method("Session", "query", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let entity = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    let mapper = entity.as_class().and_then(|c| orm::class_mapper(c));
+                    let Some(mapper) = mapper else {
+                        return Err(orm::sa_error(i, "ArgumentError", "Query expects a mapped class"));
+                    };
+                    new_query(i, &sd, &mapper)
+                }),
+            ),
+            (
+                "close",
+                method("Session", "close", move |i, a| {
+                    let sd = s(i, &a)?;
+                    orm::rollback(&sd);
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "remove",
+                method("Session", "remove", move |i, a| {
+                    let sd = s(i, &a)?;
+                    orm::rollback(&sd);
+                    Ok(Value::None)
+                }),
+            ),
+        ],
+    )
 }
 
 fn instrumented_attribute_class(interp: &Interp) -> Rc<Class> {
-    native_class(interp, "InstrumentedAttribute", "sqlalchemy.orm.attributes", None, vec![
-        ("__get__", method("InstrumentedAttribute", "__get__", |i, a| {
-            let attr = a.pos[0].clone();
-            let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
-            if obj.is_none() {
-                return Ok(attr);
-            }
-            let data = attr.payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
-            orm::attribute_get(i, &data, &obj)
-        })),
-        ("__set__", method("InstrumentedAttribute", "__set__", |i, a| {
-            let data = a.pos[0].payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
-            orm::attribute_set(i, &data, &a.pos[1], a.pos[2].clone())?;
-            Ok(Value::None)
-        })),
-        ("__repr__", method("InstrumentedAttribute", "__repr__", |i, a| {
-            let data = a.pos[0].payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
-            let m = data.mapper.upgrade().map(|m| m.class_name.clone()).unwrap_or_default();
-            let _ = &data.kind;
-            Ok(Value::str(&format!("<sqlalchemy.orm.attributes.InstrumentedAttribute object at {}>", crate::python::format::address(&a.pos[0]))).tap(|_| {
-                let _ = m;
-            }))
-        })),
-    ])
+    native_class(
+        interp,
+        "InstrumentedAttribute",
+        "sqlalchemy.orm.attributes",
+        None,
+        vec![
+            (
+                "__get__",
+                method("InstrumentedAttribute", "__get__", |i, a| {
+                    let attr = a.pos[0].clone();
+                    let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    if obj.is_none() {
+                        return Ok(attr);
+                    }
+                    let data = attr.payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
+                    orm::attribute_get(i, &data, &obj)
+                }),
+            ),
+            (
+                "__set__",
+                method("InstrumentedAttribute", "__set__", |i, a| {
+                    let data = a.pos[0].payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
+                    orm::attribute_set(i, &data, &a.pos[1], a.pos[2].clone())?;
+                    Ok(Value::None)
+                }),
+            ),
+        ],
+    )
 }
-
-trait Tap: Sized {
-    fn tap(self, f: impl FnOnce(&Self)) -> Self {
-        f(&self);
-        self
-    }
-}
-impl<T> Tap for T {}
 
 fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Class>>) {
     let m = Module::new("sqlalchemy.exc", None);
@@ -479,7 +607,9 @@ fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Clas
     for (name, parent) in tree {
         let base = if parent.is_empty() { base_exc.clone() } else { classes[parent].clone() };
         let module = match *name {
-            "DetachedInstanceError" | "ObjectDeletedError" | "UnmappedInstanceError" | "FlushError" => "sqlalchemy.orm.exc",
+            "DetachedInstanceError" | "ObjectDeletedError" | "UnmappedInstanceError" | "FlushError" => {
+                "sqlalchemy.orm.exc"
+            }
             _ => "sqlalchemy.exc",
         };
         let c = native_class(interp, name, module, Some(&base), vec![]);
@@ -492,7 +622,10 @@ fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Clas
     (m, classes)
 }
 
-fn types_list() -> Vec<(&'static str, fn(&mut Interp, &Args) -> PyResult<SqlType>)> {
+/// Builds a type from the arguments of its constructor (`String(100)`).
+type TypeMaker = fn(&mut Interp, &Args) -> PyResult<SqlType>;
+
+fn types_list() -> Vec<(&'static str, TypeMaker)> {
     vec![
         ("Integer", |_, _| Ok(SqlType::Integer)),
         ("SmallInteger", |_, _| Ok(SqlType::SmallInteger)),
@@ -515,33 +648,42 @@ fn types_list() -> Vec<(&'static str, fn(&mut Interp, &Args) -> PyResult<SqlType
 /// Builds the `sqlalchemy` package and registers its submodules.
 pub fn register(interp: &mut Interp) {
     interp.register_module("sqlalchemy", Rc::new(build_sqlalchemy));
-    interp.register_module("sqlalchemy.orm", Rc::new(|i: &mut Interp| {
-        let sa = i.import_module("sqlalchemy")?;
-        let m = Module::new("sqlalchemy.orm", None);
-        for n in ["relationship", "backref", "Session"] {
-            if let Some(v) = sa.get(n) {
-                m.set(n, v);
+    interp.register_module(
+        "sqlalchemy.orm",
+        Rc::new(|i: &mut Interp| {
+            let sa = i.import_module("sqlalchemy")?;
+            let m = Module::new("sqlalchemy.orm", None);
+            for n in ["relationship", "backref", "Session"] {
+                if let Some(v) = sa.get(n) {
+                    m.set(n, v);
+                }
             }
-        }
-        Ok(m)
-    }));
-    interp.register_module("sqlalchemy.exc", Rc::new(|i: &mut Interp| {
-        let sa = i.import_module("sqlalchemy")?;
-        match sa.get("exc") {
-            Some(Value::Module(m)) => Ok(m),
-            _ => Err(i.err("ImportError", "sqlalchemy.exc")),
-        }
-    }));
-    interp.register_module("sqlalchemy.types", Rc::new(|i: &mut Interp| {
-        let sa = i.import_module("sqlalchemy")?;
-        let m = Module::new("sqlalchemy.types", None);
-        for (n, _) in types_list() {
-            if let Some(v) = sa.get(n) {
-                m.set(n, v);
+            Ok(m)
+        }),
+    );
+    interp.register_module(
+        "sqlalchemy.exc",
+        Rc::new(|i: &mut Interp| {
+            let sa = i.import_module("sqlalchemy")?;
+            match sa.get("exc") {
+                Some(Value::Module(m)) => Ok(m),
+                _ => Err(i.err("ImportError", "sqlalchemy.exc")),
             }
-        }
-        Ok(m)
-    }));
+        }),
+    );
+    interp.register_module(
+        "sqlalchemy.types",
+        Rc::new(|i: &mut Interp| {
+            let sa = i.import_module("sqlalchemy")?;
+            let m = Module::new("sqlalchemy.types", None);
+            for (n, _) in types_list() {
+                if let Some(v) = sa.get(n) {
+                    m.set(n, v);
+                }
+            }
+            Ok(m)
+        }),
+    );
 }
 
 fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
@@ -562,78 +704,108 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     }
     let column = native_class(interp, "Column", "sqlalchemy.sql.schema", None, vec![]);
     column.dict.borrow_mut().set_str("__new__", func("__new__", column_new));
-    column.dict.borrow_mut().set_str("__repr__", method("Column", "__repr__", |i, a| {
-        let c = self_payload::<Column>(i, &a, "Column")?;
-        let table = c.table().map(|t| t.name.clone());
-        Ok(Value::str(&format!(
-            "Column('{}', {}(), table=<{}>{})",
-            c.name(),
-            c.ty.class_name(),
-            table.unwrap_or_else(|| "None".into()),
-            if c.primary_key.get() { ", primary_key=True" } else { "" }
-        )))
-    }));
+    column.dict.borrow_mut().set_str(
+        "__repr__",
+        method("Column", "__repr__", |i, a| {
+            let c = self_payload::<Column>(i, &a, "Column")?;
+            let table = c.table().map(|t| t.name.clone());
+            Ok(Value::str(&format!(
+                "Column('{}', {}(), table=<{}>{})",
+                c.name(),
+                c.ty.class_name(),
+                table.unwrap_or_else(|| "None".into()),
+                if c.primary_key.get() { ", primary_key=True" } else { "" }
+            )))
+        }),
+    );
     m.set("Column", Value::Class(column));
     let fk = native_class(interp, "ForeignKey", "sqlalchemy.sql.schema", None, vec![]);
-    fk.dict.borrow_mut().set_str("__new__", func("__new__", |i, mut a| {
-        let cls = a.pos.remove(0);
-        let target = match a.arg(0, "column") {
-            Some(Value::Str(s)) => s.to_string(),
-            Some(other) => {
-                if let Some(c) = other.payload::<Column>() {
-                    format!("{}.{}", c.table().map(|t| t.name.clone()).unwrap_or_default(), c.name())
-                } else {
-                    i.to_str(&other)?
+    fk.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", |i, mut a| {
+            let cls = a.pos.remove(0);
+            let target = match a.arg(0, "column") {
+                Some(Value::Str(s)) => s.to_string(),
+                Some(other) => {
+                    if let Some(c) = other.payload::<Column>() {
+                        format!("{}.{}", c.table().map(|t| t.name.clone()).unwrap_or_default(), c.name())
+                    } else {
+                        i.to_str(&other)?
+                    }
                 }
-            }
-            None => return Err(i.type_error("ForeignKey.__init__() missing 1 required positional argument: 'column'")),
-        };
-        let get = |a: &mut Args, k: &str, i: &mut Interp| -> PyResult<Option<String>> {
-            match a.take_kw(k) {
-                None | Some(Value::None) => Ok(None),
-                Some(v) => Ok(Some(i.to_str(&v)?)),
-            }
-        };
-        let name = get(&mut a, "name", i)?;
-        let ondelete = get(&mut a, "ondelete", i)?;
-        let onupdate = get(&mut a, "onupdate", i)?;
-        let Value::Class(c) = &cls else { return Err(i.type_error("bad class")) };
-        Ok(new_native(c, ForeignKey { target, name, ondelete, onupdate }))
-    }));
+                None => {
+                    return Err(i.type_error("ForeignKey.__init__() missing 1 required positional argument: 'column'"))
+                }
+            };
+            let get = |a: &mut Args, k: &str, i: &mut Interp| -> PyResult<Option<String>> {
+                match a.take_kw(k) {
+                    None | Some(Value::None) => Ok(None),
+                    Some(v) => Ok(Some(i.to_str(&v)?)),
+                }
+            };
+            let name = get(&mut a, "name", i)?;
+            let ondelete = get(&mut a, "ondelete", i)?;
+            let onupdate = get(&mut a, "onupdate", i)?;
+            let Value::Class(c) = &cls else { return Err(i.type_error("bad class")) };
+            Ok(new_native(c, ForeignKey { target, name, ondelete, onupdate }))
+        }),
+    );
     m.set("ForeignKey", Value::Class(fk));
     let rel_cls = native_class(interp, "RelationshipProperty", "sqlalchemy.orm.relationships", None, vec![]);
     interp.ext.insert("sqlalchemy.relationship_class", Rc::new(rel_cls));
     m.set("relationship", func("relationship", relationship_fn));
-    m.set("backref", func("backref", |i, a| {
-        let name = a.pos.first().cloned().unwrap_or(Value::None);
-        let mut d = crate::python::value::Dict::new();
-        for (k, v) in a.kw {
-            d.insert(Value::Str(k), v);
-        }
-        let _ = i;
-        Ok(Value::tuple(vec![name, Value::dict(d)]))
-    }));
-    let inspector = native_class(interp, "Inspector", "sqlalchemy.engine.reflection", None, vec![
-        ("get_table_names", method("Inspector", "get_table_names", |i, a| {
-            let e = self_payload::<InspectorData>(i, &a, "Inspector")?;
-            let conn = e.0.connect();
-            let r = conn.execute(
+    m.set(
+        "backref",
+        func("backref", |i, a| {
+            let name = a.pos.first().cloned().unwrap_or(Value::None);
+            let mut d = crate::python::value::Dict::new();
+            for (k, v) in a.kw {
+                d.insert(Value::Str(k), v);
+            }
+            let _ = i;
+            Ok(Value::tuple(vec![name, Value::dict(d)]))
+        }),
+    );
+    let inspector = native_class(
+        interp,
+        "Inspector",
+        "sqlalchemy.engine.reflection",
+        None,
+        vec![(
+            "get_table_names",
+            method("Inspector", "get_table_names", |i, a| {
+                let e = self_payload::<InspectorData>(i, &a, "Inspector")?;
+                let conn = e.0.connect();
+                let r = conn.execute(
                 "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite~_%' ESCAPE '~' ORDER BY name",
                 vec![],
             );
-            conn.rollback();
-            let r = r.map_err(|e| orm::dbapi_error(i, e))?;
-            Ok(Value::list(r.rows.iter().map(|row| row.first().map(super::types::untyped_result).unwrap_or(Value::None)).collect()))
-        })),
-    ]);
+                conn.rollback();
+                let r = r.map_err(|e| orm::dbapi_error(i, e))?;
+                Ok(Value::list(
+                    r.rows
+                        .iter()
+                        .map(|row| row.first().map(super::types::untyped_result).unwrap_or(Value::None))
+                        .collect(),
+                ))
+            }),
+        )],
+    );
     let insp2 = inspector.clone();
-    m.set("inspect", func("inspect", move |i, a| {
-        let subject = a.pos.first().cloned().unwrap_or(Value::None);
-        if let Some(e) = subject.payload::<EngineData>() {
-            return Ok(new_native(&insp2, InspectorData(e.0.clone())));
-        }
-        let r = i.repr(&subject)?;
-        Err(orm::sa_error(i, "NoInspectionAvailable", format!("No inspection system is available for object of type {r}")))
-    }));
+    m.set(
+        "inspect",
+        func("inspect", move |i, a| {
+            let subject = a.pos.first().cloned().unwrap_or(Value::None);
+            if let Some(e) = subject.payload::<EngineData>() {
+                return Ok(new_native(&insp2, InspectorData(e.0.clone())));
+            }
+            let r = i.repr(&subject)?;
+            Err(orm::sa_error(
+                i,
+                "NoInspectionAvailable",
+                format!("No inspection system is available for object of type {r}"),
+            ))
+        }),
+    );
     Ok(m)
 }

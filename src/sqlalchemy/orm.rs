@@ -64,10 +64,13 @@ pub enum Direction {
     ManyToOne,
 }
 
+/// `backref=`: the name of the reverse attribute and the keyword arguments of `backref()`.
+pub type Backref = (String, Vec<(Rc<str>, Value)>);
+
 /// The arguments of `relationship()` as given.
 pub struct RelationshipArgs {
     pub argument: Value,
-    pub backref: Option<(String, Vec<(Rc<str>, Value)>)>,
+    pub backref: Option<Backref>,
     pub back_populates: Option<String>,
     pub lazy: String,
     pub uselist: Option<bool>,
@@ -207,7 +210,12 @@ pub fn object_mapper(v: &Value) -> Option<Rc<Mapper>> {
 
 /// Maps `cls` to a new table named `table_name` from the `Column` and `relationship()`
 /// attributes of its body (`_ClassScanMapperConfig`).
-pub fn map_class(interp: &mut Interp, cls: &Rc<Class>, table_name: &str, registry: &Rc<Registry>) -> PyResult<Rc<Mapper>> {
+pub fn map_class(
+    interp: &mut Interp,
+    cls: &Rc<Class>,
+    table_name: &str,
+    registry: &Rc<Registry>,
+) -> PyResult<Rc<Mapper>> {
     let table = Table::new(table_name);
     let mut columns: Vec<(String, Rc<Column>)> = Vec::new();
     let mut rels: Vec<Rc<Relationship>> = Vec::new();
@@ -298,7 +306,12 @@ pub fn configure(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<()> {
     Ok(())
 }
 
-fn resolve_target(interp: &mut Interp, registry: &Rc<Registry>, parent: &Rc<Mapper>, r: &Relationship) -> PyResult<Rc<Mapper>> {
+fn resolve_target(
+    interp: &mut Interp,
+    registry: &Rc<Registry>,
+    parent: &Rc<Mapper>,
+    r: &Relationship,
+) -> PyResult<Rc<Mapper>> {
     let arg = r.args.argument.clone();
     let arg = match &arg {
         Value::Function(_) => interp.call(&arg, Args::default())?,
@@ -337,7 +350,12 @@ fn fk_pairs(from: &Table, to: &Table) -> Vec<(Rc<Column>, Rc<Column>)> {
     out
 }
 
-fn configure_relationship(interp: &mut Interp, registry: &Rc<Registry>, parent: &Rc<Mapper>, r: &Rc<Relationship>) -> PyResult<()> {
+fn configure_relationship(
+    interp: &mut Interp,
+    registry: &Rc<Registry>,
+    parent: &Rc<Mapper>,
+    r: &Rc<Relationship>,
+) -> PyResult<()> {
     let target = resolve_target(interp, registry, parent, r)?;
     // Foreign keys from the target to the parent make this one-to-many; from the parent to the
     // target, many-to-one.
@@ -352,7 +370,10 @@ fn configure_relationship(interp: &mut Interp, registry: &Rc<Registry>, parent: 
         }
         None => (to_parent, to_target),
     };
-    if to_parent.len() > 1 || to_target.len() > 1 || (!to_parent.is_empty() && !to_target.is_empty() && !Rc::ptr_eq(&target, parent)) {
+    if to_parent.len() > 1
+        || to_target.len() > 1
+        || (!to_parent.is_empty() && !to_target.is_empty() && !Rc::ptr_eq(&target, parent))
+    {
         return Err(sa_error(
             interp,
             "AmbiguousForeignKeysError",
@@ -485,11 +506,8 @@ fn check_active(interp: &Interp, s: &SessionData) -> PyResult<()> {
 pub fn dbapi_error(interp: &mut Interp, e: StatementError) -> PyErr {
     let class = e.error.dbapi_class;
     let params: Vec<Value> = e.params.iter().map(super::types::untyped_result).collect();
-    let params_repr = if params.is_empty() {
-        String::new()
-    } else {
-        interp.repr(&Value::tuple(params)).unwrap_or_default()
-    };
+    let params_repr =
+        if params.is_empty() { String::new() } else { interp.repr(&Value::tuple(params)).unwrap_or_default() };
     let code = match class {
         "IntegrityError" => "gkpj",
         "OperationalError" => "e3q8",
@@ -524,7 +542,12 @@ impl SessionData {
 }
 
 /// Executes SQL on the session's connection (beginning its transaction if needed).
-pub fn execute_in_session(interp: &mut Interp, s: &Rc<SessionData>, sql: &str, params: Vec<SqlValue>) -> PyResult<crate::db::QueryResult> {
+pub fn execute_in_session(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    sql: &str,
+    params: Vec<SqlValue>,
+) -> PyResult<crate::db::QueryResult> {
     check_active(interp, s)?;
     s.execute(interp, sql, params)
 }
@@ -533,10 +556,19 @@ pub fn execute_in_session(interp: &mut Interp, s: &Rc<SessionData>, sql: &str, p
 pub fn session_add(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else {
         let r = interp.repr(obj)?;
-        return Err(sa_error(interp, "UnmappedInstanceError", format!("Class '{}' is not mapped", interp.type_of(obj).full_name())).map_none(r));
+        return Err(sa_error(
+            interp,
+            "UnmappedInstanceError",
+            format!("Class '{}' is not mapped", interp.type_of(obj).full_name()),
+        )
+        .map_none(r));
     };
     let Some(mapper) = class_mapper(&inst.class) else {
-        return Err(sa_error(interp, "UnmappedInstanceError", format!("Class '{}' is not mapped", inst.class.full_name())));
+        return Err(sa_error(
+            interp,
+            "UnmappedInstanceError",
+            format!("Class '{}' is not mapped", inst.class.full_name()),
+        ));
     };
     configure(interp, &s.registry)?;
     let state = instance_state(inst);
@@ -581,7 +613,11 @@ fn cascade_related(interp: &mut Interp, s: &Rc<SessionData>, inst: &Rc<Instance>
     Ok(())
 }
 
-fn identity_of(interp: &mut Interp, mapper: &Mapper, inst: &Rc<Instance>) -> PyResult<Option<(IdentityKey, Vec<Value>)>> {
+fn identity_of(
+    interp: &mut Interp,
+    mapper: &Mapper,
+    inst: &Rc<Instance>,
+) -> PyResult<Option<(IdentityKey, Vec<Value>)>> {
     let mut keys = Vec::new();
     let mut vals = Vec::new();
     for c in mapper.table.primary_key() {
@@ -606,7 +642,8 @@ fn flush_order(mappers: &[Rc<Mapper>]) -> Vec<Rc<Mapper>> {
     let depends_on = |m: &Rc<Mapper>, other: &Rc<Mapper>| -> bool {
         !Rc::ptr_eq(m, other)
             && m.relationships.borrow().iter().any(|r| {
-                r.direction.get() == Direction::ManyToOne && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, other)).unwrap_or(false)
+                r.direction.get() == Direction::ManyToOne
+                    && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, other)).unwrap_or(false)
             })
             || other.relationships.borrow().iter().any(|r| {
                 !Rc::ptr_eq(m, other)
@@ -679,7 +716,8 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     for m in flush_order(&mappers) {
-        let mut objs: Vec<Value> = new.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
+        let mut objs: Vec<Value> =
+            new.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
         objs.sort_by_key(|o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
         for obj in &objs {
             let Value::Instance(inst) = obj else { continue };
@@ -772,7 +810,13 @@ fn column_default(interp: &mut Interp, c: &Column) -> PyResult<Option<Value>> {
     })
 }
 
-fn insert_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, obj: &Value, inst: &Rc<Instance>) -> PyResult<()> {
+fn insert_object(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    m: &Rc<Mapper>,
+    obj: &Value,
+    inst: &Rc<Instance>,
+) -> PyResult<()> {
     let table = m.table.clone();
     let auto = table.autoincrement_column();
     let mut values: Vec<(Rc<Column>, Value)> = Vec::new();
@@ -839,12 +883,8 @@ fn update_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, inst:
         }
     }
     if !sets.is_empty() {
-        let pk: Vec<(Rc<Column>, Value)> = m
-            .table
-            .primary_key()
-            .into_iter()
-            .zip(state.identity.borrow().iter().cloned())
-            .collect();
+        let pk: Vec<(Rc<Column>, Value)> =
+            m.table.primary_key().into_iter().zip(state.identity.borrow().iter().cloned()).collect();
         let compiled = SqlCompiler::default().update(&m.table, &sets, &pk);
         s.execute(interp, &compiled.sql, compiled.params)?;
     }
@@ -918,7 +958,12 @@ fn expire_instance(inst: &Rc<Instance>, m: &Mapper) {
 
 /// Runs a SELECT of `mapper`'s columns and turns the rows into instances through the identity
 /// map (`loading.instances`).
-pub fn load_instances(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, select: &Select) -> PyResult<Vec<Value>> {
+pub fn load_instances(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    select: &Select,
+) -> PyResult<Vec<Value>> {
     check_active(interp, s)?;
     let compiled = SqlCompiler::default().select(select);
     let result = s.execute(interp, &compiled.sql, compiled.params)?;
@@ -929,7 +974,12 @@ pub fn load_instances(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapp
     Ok(out)
 }
 
-fn instance_from_row(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, row: &[SqlValue]) -> PyResult<Value> {
+fn instance_from_row(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    row: &[SqlValue],
+) -> PyResult<Value> {
     let values: Vec<(String, Value)> = mapper
         .columns
         .iter()
@@ -983,12 +1033,20 @@ fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: 
     let st = instance_state(inst);
     let mut select = Select::table(&mapper.table, LabelStyle::None);
     for (c, v) in mapper.table.primary_key().into_iter().zip(st.identity.borrow().iter()) {
-        select.where_.push(Clause::Binary(Box::new(Clause::Column(c.clone())), "=", Box::new(Clause::Bind(v.clone(), c.ty.clone()))));
+        select.where_.push(Clause::Binary(
+            Box::new(Clause::Column(c.clone())),
+            "=",
+            Box::new(Clause::Bind(v.clone(), c.ty.clone())),
+        ));
     }
     let rows = load_instances(interp, s, mapper, &select)?;
     if rows.is_empty() {
         let r = interp.repr(&Value::Instance(inst.clone()))?;
-        return Err(sa_error(interp, "ObjectDeletedError", format!("Instance '{r}' has been deleted, or its row is otherwise not present.")));
+        return Err(sa_error(
+            interp,
+            "ObjectDeletedError",
+            format!("Instance '{r}' has been deleted, or its row is otherwise not present."),
+        ));
     }
     Ok(())
 }
@@ -1046,7 +1104,13 @@ fn detached(interp: &mut Interp, obj: &Value, key: &str, what: &str) -> PyErr {
     )
 }
 
-fn lazy_load(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, r: &Rc<Relationship>, inst: &Rc<Instance>) -> PyResult<Value> {
+fn lazy_load(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    r: &Rc<Relationship>,
+    inst: &Rc<Instance>,
+) -> PyResult<Value> {
     let target = r.target.borrow().clone().ok_or_else(|| interp.err("RuntimeError", "relationship not configured"))?;
     if s.autoflush.get() {
         flush(interp, s)?;
@@ -1074,7 +1138,11 @@ fn lazy_load(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, r: &
             }
             let mut select = Select::table(&target.table, LabelStyle::None);
             for (c, v) in vals {
-                select.where_.push(Clause::Binary(Box::new(Clause::Column(c.clone())), "=", Box::new(Clause::Bind(v, c.ty.clone()))));
+                select.where_.push(Clause::Binary(
+                    Box::new(Clause::Column(c.clone())),
+                    "=",
+                    Box::new(Clause::Bind(v, c.ty.clone())),
+                ));
             }
             let rows = load_instances(interp, s, &target, &select)?;
             Ok(rows.into_iter().next().unwrap_or(Value::None))
@@ -1084,7 +1152,11 @@ fn lazy_load(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, r: &
             for (pk_col, fk_col) in r.pairs.borrow().iter() {
                 let k = mapper.column_key(pk_col).unwrap_or_else(|| pk_col.name());
                 let v = inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None);
-                select.where_.push(Clause::Binary(Box::new(Clause::Bind(v, pk_col.ty.clone())), "=", Box::new(Clause::Column(fk_col.clone()))));
+                select.where_.push(Clause::Binary(
+                    Box::new(Clause::Bind(v, pk_col.ty.clone())),
+                    "=",
+                    Box::new(Clause::Column(fk_col.clone())),
+                ));
             }
             let rows = load_instances(interp, s, &target, &select)?;
             if r.uselist() {
@@ -1102,14 +1174,12 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
     match &data.kind {
         AttrKind::Column(_) => {
             let st = instance_state(inst);
-            if st.key.borrow().is_some() {
-                if st.expired.get() && inst.dict.borrow().get_str(&data.key).is_none() {
-                    // The old value is unknown; SQLAlchemy records it as "no value".
-                    st.committed.borrow_mut().entry(data.key.clone()).or_insert(Value::NotImplemented);
-                    st.modified.set(true);
-                    inst.dict.borrow_mut().set_str(&data.key, value);
-                    return Ok(());
-                }
+            if st.key.borrow().is_some() && st.expired.get() && inst.dict.borrow().get_str(&data.key).is_none() {
+                // The old value is unknown; SQLAlchemy records it as "no value".
+                st.committed.borrow_mut().entry(data.key.clone()).or_insert(Value::NotImplemented);
+                st.modified.set(true);
+                inst.dict.borrow_mut().set_str(&data.key, value);
+                return Ok(());
             }
             set_dict_attr(inst, &data.key, value);
             Ok(())
@@ -1127,10 +1197,8 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                         let rk = rev.key();
                         let existing = parent.dict.borrow().get_str(&rk).cloned();
                         match existing {
-                            Some(Value::List(l)) => {
-                                if !l.borrow().iter().any(|x| x.is(obj)) {
-                                    l.borrow_mut().push(obj.clone());
-                                }
+                            Some(Value::List(l)) if !l.borrow().iter().any(|x| x.is(obj)) => {
+                                l.borrow_mut().push(obj.clone());
                             }
                             None if pst.key.borrow().is_none() => {
                                 parent.dict.borrow_mut().set_str(&rk, Value::list(vec![obj.clone()]));
@@ -1170,7 +1238,11 @@ pub fn session_get(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>
     }
     let mut select = Select::table(&mapper.table, LabelStyle::TablenamePlusCol);
     for (c, v) in mapper.table.primary_key().into_iter().zip(vals) {
-        select.where_.push(Clause::Binary(Box::new(Clause::Column(c.clone())), "=", Box::new(Clause::Bind(v, c.ty.clone()))));
+        select.where_.push(Clause::Binary(
+            Box::new(Clause::Column(c.clone())),
+            "=",
+            Box::new(Clause::Bind(v, c.ty.clone())),
+        ));
     }
     let rows = load_instances(interp, s, mapper, &select)?;
     Ok(rows.into_iter().next().unwrap_or(Value::None))

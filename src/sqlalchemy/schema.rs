@@ -95,7 +95,11 @@ pub struct Table {
 impl Table {
     /// A new table; columns are added with [`Table::append_column`].
     pub fn new(name: &str) -> Rc<Table> {
-        Rc::new(Table { name: name.to_string(), columns: RefCell::new(Vec::new()), constraints: RefCell::new(Vec::new()) })
+        Rc::new(Table {
+            name: name.to_string(),
+            columns: RefCell::new(Vec::new()),
+            constraints: RefCell::new(Vec::new()),
+        })
     }
 
     /// Attaches a column, creating the constraints its flags imply (`unique=True`, foreign

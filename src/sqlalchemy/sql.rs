@@ -195,7 +195,10 @@ impl SqlCompiler {
         let wh: Vec<String> = pk.iter().map(|(c, _)| format!("{} = ?", self.column_ref(c))).collect();
         let mut params: Vec<SqlValue> = sets.iter().map(|(c, v)| c.ty.bind(v)).collect();
         params.extend(pk.iter().map(|(c, v)| c.ty.bind(v)));
-        Compiled { sql: format!("UPDATE {} SET {} WHERE {}", self.quote(&table.name), set.join(", "), wh.join(" AND ")), params }
+        Compiled {
+            sql: format!("UPDATE {} SET {} WHERE {}", self.quote(&table.name), set.join(", "), wh.join(" AND ")),
+            params,
+        }
     }
 
     /// `DELETE FROM table WHERE table.pk = ?`.

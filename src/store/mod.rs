@@ -45,12 +45,14 @@ impl SavedProject {
 
     /// Reads a stored entry, migrating older versions; an error names what is wrong.
     pub fn from_json(text: &str) -> Result<SavedProject, String> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("the saved project is not valid JSON ({e})"))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("the saved project is not valid JSON ({e})"))?;
         let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
         if version > FORMAT_VERSION as u64 {
             return Err(format!("the saved project was written by a newer playground (format {version})"));
         }
-        let mut p: SavedProject = serde_json::from_value(value).map_err(|e| format!("the saved project is damaged ({e})"))?;
+        let mut p: SavedProject =
+            serde_json::from_value(value).map_err(|e| format!("the saved project is damaged ({e})"))?;
         p.version = FORMAT_VERSION;
         Ok(p)
     }
@@ -80,9 +82,12 @@ pub mod browser {
     /// Saves the project; on failure (quota, storage disabled) what was saved before stays.
     pub fn save(p: &SavedProject) -> Result<(), String> {
         let text = p.to_json()?;
-        LocalStorage::raw()
-            .set_item(PROJECT_KEY, &text)
-            .map_err(|e| format!("could not save to this browser's storage ({})", e.as_string().unwrap_or_else(|| "storage full or disabled".into())))
+        LocalStorage::raw().set_item(PROJECT_KEY, &text).map_err(|e| {
+            format!(
+                "could not save to this browser's storage ({})",
+                e.as_string().unwrap_or_else(|| "storage full or disabled".into())
+            )
+        })
     }
 }
 
@@ -101,6 +106,8 @@ mod tests {
         assert_eq!(SavedProject::from_json(&text).unwrap(), p);
         assert!(SavedProject::from_json("{not json").unwrap_err().contains("not valid JSON"));
         assert!(SavedProject::from_json(r#"{"version": 1, "files": 3}"#).unwrap_err().contains("damaged"));
-        assert!(SavedProject::from_json(r#"{"version": 99, "files": [], "transcript": []}"#).unwrap_err().contains("newer"));
+        assert!(SavedProject::from_json(r#"{"version": 99, "files": [], "transcript": []}"#)
+            .unwrap_err()
+            .contains("newer"));
     }
 }

@@ -61,12 +61,16 @@ thread_local! {
 
 #[cfg(target_arch = "wasm32")]
 fn connector() -> crate::flask::playground::Connector {
-    Rc::new(|_url: &str| crate::db::sqljs::SqlJsDatabase::open_in_memory().map(|d| Box::new(d) as Box<dyn crate::db::Database>))
+    Rc::new(|_url: &str| {
+        crate::db::sqljs::SqlJsDatabase::open_in_memory().map(|d| Box::new(d) as Box<dyn crate::db::Database>)
+    })
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 fn connector() -> crate::flask::playground::Connector {
-    Rc::new(|_url: &str| crate::db::native::NativeDatabase::open_in_memory().map(|d| Box::new(d) as Box<dyn crate::db::Database>))
+    Rc::new(|_url: &str| {
+        crate::db::native::NativeDatabase::open_in_memory().map(|d| Box::new(d) as Box<dyn crate::db::Database>)
+    })
 }
 
 fn save(files: &[SavedFile], transcript: &[TranscriptEntry]) -> Result<(), String> {
@@ -127,9 +131,11 @@ pub fn App() -> impl IntoView {
     });
 
     let run = move || {
-        let sources: Vec<SourceFile> = files.get_untracked().iter().map(|f| SourceFile { name: f.name.clone(), text: f.text.clone() }).collect();
+        let sources: Vec<SourceFile> =
+            files.get_untracked().iter().map(|f| SourceFile { name: f.name.clone(), text: f.text.clone() }).collect();
         let mut pg = Playground::open(&sources, connector());
-        import_error.set(pg.import_error().map(|e| e.last_line.clone().unwrap_or_else(|| format!("{}: {}", e.typ, e.message))));
+        import_error
+            .set(pg.import_error().map(|e| e.last_line.clone().unwrap_or_else(|| format!("{}: {}", e.typ, e.message))));
         let mut entries = Vec::new();
         if pg.has_app() {
             let step = pg.run("db.create_all()");
