@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use flask_sqlalchemy_playground::flask::case::{native_connector, read_case};
+use flask_sqlalchemy_playground::flask::case::{native_connector, read_case, with_engine_stack};
 use flask_sqlalchemy_playground::flask::compare::diff_records;
 use flask_sqlalchemy_playground::flask::playground::run_case;
 
@@ -40,8 +40,10 @@ fn conformance() {
     for dir in case_dirs() {
         let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let (files, shell) = read_case(&dir).expect("case folder readable");
-        let record = run_case(&files, &shell, native_connector());
-        let actual = serde_json::to_value(&record).expect("record serializes");
+        let actual = with_engine_stack(move || {
+            let record = run_case(&files, &shell, native_connector());
+            serde_json::to_value(&record).expect("record serializes")
+        });
         let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json readable");
         let exp: serde_json::Value = serde_json::from_str(&text).expect("expected.json is JSON");
         let problems = diff_records(&exp, &actual);

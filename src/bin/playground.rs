@@ -11,7 +11,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use flask_sqlalchemy_playground::flask::case::{native_connector, read_case};
+    use flask_sqlalchemy_playground::flask::case::{native_connector, read_case, with_engine_stack};
     use flask_sqlalchemy_playground::flask::playground::run_case;
     use std::path::{Path, PathBuf};
 
@@ -20,8 +20,10 @@ mod native {
     /// Runs one case folder and returns its record as JSON text.
     pub fn run_dir(dir: &Path) -> Result<String, String> {
         let (files, shell) = read_case(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let record = run_case(&files, &shell, native_connector());
-        serde_json::to_string_pretty(&record).map_err(|e| e.to_string())
+        with_engine_stack(move || {
+            let record = run_case(&files, &shell, native_connector());
+            serde_json::to_string_pretty(&record).map_err(|e| e.to_string())
+        })
     }
 
     pub fn main() -> i32 {

@@ -37,3 +37,14 @@ pub fn native_connector() -> super::playground::Connector {
         crate::db::native::NativeDatabase::open_in_memory().map(|d| Box::new(d) as Box<dyn crate::db::Database>)
     })
 }
+
+/// Runs `f` on a thread with a 64 MiB stack, so that the evaluator's stack bound
+/// (`python::interp::STACK_LIMIT`) is reached before the native stack ends. The engine is not
+/// `Send`: build it inside `f`.
+pub fn with_engine_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    let handle = std::thread::Builder::new().stack_size(64 * 1024 * 1024).spawn(f).expect("spawn the engine thread");
+    match handle.join() {
+        Ok(r) => r,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}

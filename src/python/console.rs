@@ -1,7 +1,7 @@
 //! How the interactive console reads input (`codeop.compile_command` in "single" mode): when a
 //! statement is complete, and how a pasted transcript splits into statements.
 
-use super::parser::parse_module;
+use super::parser::parse_module_at_eof;
 
 /// True when `source` needs more lines: an open bracket, an unfinished triple-quoted string, a
 /// trailing backslash, or a block (a compound statement) not yet ended by a blank line.
@@ -10,10 +10,11 @@ pub fn is_incomplete(source: &str) -> bool {
     if trimmed.trim().is_empty() {
         return false;
     }
-    match parse_module(source) {
-        Err(e) => {
+    match parse_module_at_eof(source) {
+        Err((e, at_eof)) => {
             let m = e.msg.as_str();
-            m.ends_with("was never closed")
+            at_eof
+                || m.ends_with("was never closed")
                 || m.starts_with("unterminated triple-quoted string")
                 || (m.starts_with("expected an indented block") && e.line as usize > trimmed.lines().count())
                 || trimmed.ends_with('\\')
@@ -83,5 +84,7 @@ mod tests {
         assert!(is_incomplete("def f():\n    return 1"));
         assert!(!is_incomplete("def f():\n    return 1\n"));
         assert!(!is_incomplete("x = = 1"));
+        assert!(!is_incomplete("x = 1 +"));
+        assert!(is_incomplete("class A:\n    @property"));
     }
 }

@@ -123,7 +123,7 @@ pub fn address(v: &Value) -> String {
 /// `repr(v)`.
 pub fn repr(interp: &mut Interp, v: &Value) -> PyResult<String> {
     let depth = REPR_DEPTH.with(|d| d.get());
-    if depth > 300 {
+    if depth > 1000 {
         return Err(
             interp.err("RecursionError", "maximum recursion depth exceeded while getting the repr of an object")
         );
@@ -204,7 +204,10 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
         Value::Instance(i) => {
             let cls = i.class.clone();
             if let Some(r) = cls.lookup("__repr__") {
-                let out = interp.call(&r, Args::new(vec![v.clone()]))?;
+                let saved = std::mem::replace(&mut interp.recursion_context, " while calling a Python object");
+                let out = interp.call(&r, Args::new(vec![v.clone()]));
+                interp.recursion_context = saved;
+                let out = out?;
                 return match out {
                     Value::Str(s) => Ok(s.to_string()),
                     other => {

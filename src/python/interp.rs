@@ -112,6 +112,11 @@ pub struct Interp {
     /// Exceptions being handled (innermost last), for bare `raise` and `__context__`.
     handling: Vec<Value>,
     depth: usize,
+    stack_base: usize,
+    /// What CPython appends to "maximum recursion depth exceeded" for the call being made:
+    /// empty for Python-to-Python calls, " while calling a Python object" for special methods
+    /// called by the runtime (`__repr__`, `__str__`).
+    pub recursion_context: &'static str,
     steps: u64,
     /// Step budget of the current top-level run.
     pub step_limit: u64,
@@ -121,7 +126,22 @@ pub struct Interp {
 }
 
 /// CPython's default recursion limit.
+#[cfg(not(target_arch = "wasm32"))]
 pub const RECURSION_LIMIT: usize = 1000;
+/// In the browser the JavaScript engine's own call stack (about 1 MB, not configurable from
+/// wasm) ends long before CPython's limit of 1000 Python calls would: stop earlier, with
+/// CPython's own RecursionError, so that runaway recursion never kills the page.
+#[cfg(target_arch = "wasm32")]
+pub const RECURSION_LIMIT: usize = 200;
+
+/// The native stack the evaluator may use (bytes). The wasm build links an 8 MiB stack
+/// (`.cargo/config.toml`); native callers run the engine on a thread with a larger stack
+/// (`flask::case::with_engine_stack`).
+#[cfg(target_arch = "wasm32")]
+pub const STACK_LIMIT: usize = 6 * 1024 * 1024;
+/// The native stack the evaluator may use (bytes): the engine thread has 64 MiB.
+#[cfg(not(target_arch = "wasm32"))]
+pub const STACK_LIMIT: usize = 48 * 1024 * 1024;
 
 impl Interp {
     /// A fresh interpreter with the builtins and the standard modules registered.
@@ -141,6 +161,8 @@ impl Interp {
             ext: HashMap::new(),
             handling: Vec::new(),
             depth: 0,
+            stack_base: 0,
+            recursion_context: "",
             steps: 0,
             step_limit: 50_000_000,
             local_names_cache: HashMap::new(),
@@ -154,6 +176,17 @@ impl Interp {
     /// Resets the step counter at the start of a top-level statement.
     pub fn reset_budget(&mut self) {
         self.steps = 0;
+        let here = 0u8;
+        self.stack_base = &here as *const u8 as usize;
+    }
+
+    /// How much of the native stack the evaluation has used since [`Interp::reset_budget`].
+    /// Python recursion is bounded by this as well as by the frame count, so that deep
+    /// recursion becomes Python's RecursionError instead of a stack overflow (which would
+    /// kill the page in wasm).
+    fn stack_used(&self) -> usize {
+        let here = 0u8;
+        self.stack_base.saturating_sub(&here as *const u8 as usize)
     }
 
     // ----- errors -------------------------------------------------------------------------
@@ -1282,8 +1315,9 @@ impl Interp {
 
     /// Calls a user-defined function.
     pub fn call_function(&mut self, func: &Rc<Function>, args: Args) -> PyResult<Value> {
-        if self.depth >= RECURSION_LIMIT {
-            return Err(self.err("RecursionError", "maximum recursion depth exceeded"));
+        if self.depth >= RECURSION_LIMIT || self.stack_used() > STACK_LIMIT {
+            let msg = format!("maximum recursion depth exceeded{}", self.recursion_context);
+            return Err(self.err("RecursionError", msg));
         }
         let scope = Rc::new(Scope {
             vars: RefCell::new(HashMap::new()),
@@ -1776,7 +1810,10 @@ impl Interp {
                         return self.zero_arg_super(frame);
                     }
                 }
-                self.call(&f, a)
+                let saved = std::mem::replace(&mut self.recursion_context, "");
+                let r = self.call(&f, a);
+                self.recursion_context = saved;
+                r
             }
             ExprKind::BinOp { left, op, right } => {
                 let l = self.eval(left, frame)?;
@@ -2149,7 +2186,10 @@ impl Interp {
             Value::Instance(i) => {
                 let cls = i.class.clone();
                 if let Some(s) = cls.lookup("__str__") {
-                    let r = self.call(&s, Args::new(vec![v.clone()]))?;
+                    let saved = std::mem::replace(&mut self.recursion_context, " while calling a Python object");
+                    let r = self.call(&s, Args::new(vec![v.clone()]));
+                    self.recursion_context = saved;
+                    let r = r?;
                     return match r {
                         Value::Str(s) => Ok(s.to_string()),
                         _ => Err(self.type_error(format!("__str__ returned non-string (type {})", self.type_name(&r)))),

@@ -8,14 +8,26 @@ use super::lexer::{decode_escapes, tokenize, Tok, Token};
 
 /// Parses a whole module (a `.py` file or a console input).
 pub fn parse_module(source: &str) -> Result<Module, SyntaxError> {
-    let toks = tokenize(source)?;
+    parse_module_at_eof(source).map_err(|(e, _)| e)
+}
+
+/// Like [`parse_module`], also telling whether a syntax error was met at the end of the input
+/// (where more lines could still complete the statement: the console's "incomplete input").
+pub fn parse_module_at_eof(source: &str) -> Result<Module, (SyntaxError, bool)> {
+    let toks = tokenize(source).map_err(|e| (e, false))?;
     let mut p = Parser { toks, pos: 0, depth: 0, source_lines: source.lines().map(str::to_string).collect() };
     let mut body = Vec::new();
     while !p.at_end() {
         if p.eat_tok(&Tok::Newline) {
             continue;
         }
-        body.extend(p.statement()?);
+        match p.statement() {
+            Ok(stmts) => body.extend(stmts),
+            Err(e) => {
+                let at_eof = p.toks[p.pos..].iter().all(|t| matches!(t.tok, Tok::End | Tok::Dedent));
+                return Err((e, at_eof));
+            }
+        }
     }
     Ok(Module { body })
 }
