@@ -324,9 +324,13 @@ fn create_all(interp: &mut Interp, db: &DbData) -> PyResult<()> {
     }
     for t in db.metadata.creation_order().into_iter().filter(|t| missing.contains(&t.name)) {
         let sql = dialect.visit_create_table(&t).map_err(|e| orm::sa_error(interp, "CompileError", e.0))?;
-        if let Err(e) = conn.execute(&sql, vec![]) {
-            conn.rollback();
-            return Err(orm::dbapi_error(interp, e));
+        let mut statements = vec![sql];
+        statements.extend(t.indexes.borrow().iter().map(|i| dialect.visit_create_index(&t, i)));
+        for sql in statements {
+            if let Err(e) = conn.execute(&sql, vec![]) {
+                conn.rollback();
+                return Err(orm::dbapi_error(interp, e));
+            }
         }
     }
     conn.commit();

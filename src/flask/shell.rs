@@ -263,9 +263,13 @@ impl ShellSession {
         db.metadata
             .sorted_tables()
             .iter()
-            .map(|t| match d.visit_create_table(t) {
-                Ok(sql) => Json::String(sql.trim().to_string()),
-                Err(e) => json!({"error": {"type": "sqlalchemy.exc.CompileError", "message": e.0}}),
+            .flat_map(|t| {
+                let table = match d.visit_create_table(t) {
+                    Ok(sql) => Json::String(sql.trim().to_string()),
+                    Err(e) => json!({"error": {"type": "sqlalchemy.exc.CompileError", "message": e.0}}),
+                };
+                let indexes = t.sorted_indexes().into_iter().map(|i| Json::String(d.visit_create_index(t, &i)));
+                std::iter::once(table).chain(indexes).collect::<Vec<_>>()
             })
             .collect()
     }

@@ -98,6 +98,18 @@ pub trait Dialect {
         Ok(format!("\nCREATE TABLE {} (\n\t{}\n)\n\n", self.quote(&table.name), items.join(", \n\t")))
     }
 
+    /// `DDLCompiler.visit_create_index`.
+    fn visit_create_index(&self, table: &Table, index: &super::schema::Index) -> String {
+        let cols: Vec<String> = index.columns.iter().map(|c| self.quote(c)).collect();
+        format!(
+            "CREATE {}INDEX {} ON {} ({})",
+            if index.unique { "UNIQUE " } else { "" },
+            self.quote(&index.name),
+            self.quote(&table.name),
+            cols.join(", ")
+        )
+    }
+
     /// A table-level constraint clause.
     fn visit_constraint(&self, c: &Constraint) -> String {
         let named =

@@ -90,6 +90,15 @@ pub struct Table {
     pub name: String,
     pub columns: RefCell<Vec<Rc<Column>>>,
     pub constraints: RefCell<Vec<Constraint>>,
+    pub indexes: RefCell<Vec<Index>>,
+}
+
+/// An `Index` (from `index=True`: named `ix_<table>_<column>`, unique when the column is).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Index {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
 }
 
 impl Table {
@@ -99,6 +108,7 @@ impl Table {
             name: name.to_string(),
             columns: RefCell::new(Vec::new()),
             constraints: RefCell::new(Vec::new()),
+            indexes: RefCell::new(Vec::new()),
         })
     }
 
@@ -107,7 +117,13 @@ impl Table {
     pub fn append_column(self: &Rc<Self>, col: Rc<Column>) {
         *col.table.borrow_mut() = Rc::downgrade(self);
         let name = col.name();
-        if col.unique == Some(true) && col.index != Some(true) {
+        if col.index == Some(true) {
+            self.indexes.borrow_mut().push(Index {
+                name: format!("ix_{}_{}", self.name, name),
+                columns: vec![name.clone()],
+                unique: col.unique == Some(true),
+            });
+        } else if col.unique == Some(true) {
             self.constraints.borrow_mut().push(Constraint::Unique { name: None, columns: vec![name.clone()] });
         }
         for fk in &col.foreign_keys {
@@ -118,6 +134,13 @@ impl Table {
             });
         }
         self.columns.borrow_mut().push(col);
+    }
+
+    /// The indexes sorted by name (the oracle's `ddl` order).
+    pub fn sorted_indexes(&self) -> Vec<Index> {
+        let mut v = self.indexes.borrow().clone();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v
     }
 
     /// The primary key columns in table order.
