@@ -197,7 +197,13 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
             }
         },
         Value::Class(c) => format!("<class '{}'>", c.full_name()),
-        Value::Module(m) => match &m.file {
+        // CPython 3.11 freezes these standard modules: their repr says so.
+        Value::Module(m)
+            if ["os", "posixpath", "genericpath", "stat", "abc", "codecs", "io", "site"].contains(&m.name.as_str()) =>
+        {
+            format!("<module '{}' (frozen)>", m.name)
+        }
+        Value::Module(m) => match m.get("__file__").and_then(|f| f.as_str().map(str::to_string)) {
             Some(f) => format!("<module '{}' from '{}'>", m.name, f),
             None => format!("<module '{}' (built-in)>", m.name),
         },

@@ -308,6 +308,11 @@ impl Interp {
     fn load_module(&mut self, name: &str) -> PyResult<Rc<Module>> {
         if let Some(factory) = self.native_modules.get(name).cloned() {
             let m = factory(self)?;
+            if m.get("__file__").is_none() {
+                if let Some(f) = native_module_file(name) {
+                    m.set("__file__", Value::str(&f));
+                }
+            }
             self.modules.insert(name.to_string(), m.clone());
             return Ok(m);
         }
@@ -574,7 +579,10 @@ impl Interp {
                             match self.import_module(&sub) {
                                 Ok(sm) => Value::Module(sm),
                                 Err(e) if self.err_is(&e, "ModuleNotFoundError") => {
-                                    let file = m.file.clone().unwrap_or_else(|| "unknown location".into());
+                                    let file = m
+                                        .get("__file__")
+                                        .and_then(|f| f.as_str().map(str::to_string))
+                                        .unwrap_or_else(|| "unknown location".into());
                                     let msg = if self.initializing.contains(&name) {
                                         format!("cannot import name '{}' from partially initialized module '{name}' (most likely due to a circular import) ({file})", a.name)
                                     } else {
@@ -2268,6 +2276,25 @@ impl Default for Interp {
 enum FunctionBodyRef<'a> {
     Block(&'a [Stmt]),
     Expr(&'a Expr),
+}
+
+/// Where a module the playground implements natively lives in a real installation, as the
+/// oracle shows such paths (`<site-packages>/…`, `<stdlib>/…`); None for built-in modules.
+fn native_module_file(name: &str) -> Option<String> {
+    const PACKAGES: &[&str] = &["sqlalchemy", "sqlalchemy.orm", "sqlalchemy.dialects", "flask", "flask_sqlalchemy"];
+    const STDLIB: &[(&str, &str)] =
+        &[("os", "os.py"), ("os.path", "posixpath.py"), ("typing", "typing.py"), ("__future__", "__future__.py")];
+    if PACKAGES.contains(&name) {
+        return Some(format!("<site-packages>/{}/__init__.py", name.replace('.', "/")));
+    }
+    if let Some((_, f)) = STDLIB.iter().find(|(n, _)| *n == name) {
+        return Some(format!("<stdlib>/{f}"));
+    }
+    if name.starts_with("sqlalchemy.") || name == "typing_extensions" {
+        let base = if name == "typing_extensions" { "typing_extensions".to_string() } else { name.replace('.', "/") };
+        return Some(format!("<site-packages>/{base}.py"));
+    }
+    None
 }
 
 /// `'a', 'b' and 'c'` as CPython lists missing arguments.
