@@ -719,11 +719,40 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         let mut objs: Vec<Value> =
             new.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
         objs.sort_by_key(|o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
+        // Foreign keys first, then rows grouped as `_collect_insert_commands` groups them:
+        // consecutive objects giving the same columns form one batch, and a batch of several
+        // rows whose primary keys the database generates is sent row by row with
+        // `RETURNING` (SQLite's "insertmanyvalues"); a lone row uses `lastrowid`.
+        let mut keysets = Vec::with_capacity(objs.len());
         for obj in &objs {
             let Value::Instance(inst) = obj else { continue };
             sync_many_to_one(interp, &m, inst)?;
-            insert_object(interp, s, &m, obj, inst)?;
-            sync_one_to_many(&m, inst);
+            let d = inst.dict.borrow();
+            // The parameters the row brings: its values, and None for columns that have no
+            // default of any kind (Python defaults are filled in by the statement instead).
+            let keys: Vec<String> = m
+                .columns
+                .iter()
+                .filter(|(k, c)| {
+                    d.get_str(k).map(|v| !v.is_none()).unwrap_or(false)
+                        || (c.default.is_none() && c.server_default.is_none() && !c.primary_key.get())
+                })
+                .map(|(k, _)| k.clone())
+                .collect();
+            keysets.push(keys);
+        }
+        let mut i = 0;
+        while i < objs.len() {
+            let mut j = i + 1;
+            while j < objs.len() && keysets[j] == keysets[i] {
+                j += 1;
+            }
+            for obj in &objs[i..j] {
+                let Value::Instance(inst) = obj else { continue };
+                insert_object(interp, s, &m, obj, inst, j - i > 1)?;
+                sync_one_to_many(&m, inst);
+            }
+            i = j;
         }
         for obj in dirty.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)) {
             let Value::Instance(inst) = obj else { continue };
@@ -816,9 +845,11 @@ fn insert_object(
     m: &Rc<Mapper>,
     obj: &Value,
     inst: &Rc<Instance>,
+    batched: bool,
 ) -> PyResult<()> {
     let table = m.table.clone();
     let auto = table.autoincrement_column();
+    let mut returning: Vec<Rc<Column>> = Vec::new();
     let mut values: Vec<(Rc<Column>, Value)> = Vec::new();
     for (key, col) in &m.columns {
         let present = inst.dict.borrow().get_str(key).cloned();
@@ -839,11 +870,40 @@ fn insert_object(
                 if !col.primary_key.get() && !is_auto && col.server_default.is_none() {
                     values.push((col.clone(), Value::None));
                 }
+                // Server-generated values are fetched eagerly with RETURNING.
+                if col.server_default.is_some() || (is_auto && batched) {
+                    returning.push(col.clone());
+                }
             }
         }
     }
-    let compiled = SqlCompiler::default().insert(&table, &values);
+    if !returning.is_empty() {
+        if let Some(a) = &auto {
+            if !returning.iter().any(|c| Rc::ptr_eq(c, a))
+                && inst
+                    .dict
+                    .borrow()
+                    .get_str(&m.column_key(a).unwrap_or_else(|| a.name()))
+                    .map(|v| v.is_none())
+                    .unwrap_or(true)
+            {
+                returning.push(a.clone());
+            }
+        }
+        returning.sort_by_key(|c| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX));
+    }
+    let mut compiled = SqlCompiler::default().insert(&table, &values);
+    if !returning.is_empty() {
+        let names: Vec<String> = returning.iter().map(|c| SqlCompiler::default().quote(&c.name())).collect();
+        compiled.sql.push_str(&format!(" RETURNING {}", names.join(", ")));
+    }
     let result = s.execute(interp, &compiled.sql, compiled.params)?;
+    if let Some(row) = result.rows.first() {
+        for (col, v) in returning.iter().zip(row) {
+            let key = m.column_key(col).unwrap_or_else(|| col.name());
+            inst.dict.borrow_mut().set_str(&key, col.ty.result(v));
+        }
+    }
     if let Some(a) = &auto {
         let key = m.column_key(a).unwrap_or_else(|| a.name());
         let cur = inst.dict.borrow().get_str(&key).cloned().unwrap_or(Value::None);
