@@ -1818,7 +1818,7 @@ impl Interp {
                         return self.zero_arg_super(frame);
                     }
                 }
-                let saved = std::mem::replace(&mut self.recursion_context, "");
+                let saved = std::mem::take(&mut self.recursion_context);
                 let r = self.call(&f, a);
                 self.recursion_context = saved;
                 r
