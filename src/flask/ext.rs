@@ -8,7 +8,7 @@ use super::app::FlaskApp;
 use crate::db::{Database, DbError};
 use crate::python::builtins::{func, method, native_class, new_native};
 use crate::python::interp::{Interp, PyResult};
-use crate::python::value::{Args, Class, Dict, Module, Value};
+use crate::python::value::{Args, Class, Module, Value};
 use crate::sqlalchemy::ddl::{Dialect, SqliteDialect};
 use crate::sqlalchemy::engine::{Engine, SqlLog};
 use crate::sqlalchemy::module::{new_query, EngineData};
@@ -381,14 +381,19 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                     "session" => return Ok(db.session_value.clone()),
                     "engine" => return Ok(db.engine_value.clone()),
                     "metadata" => {
-                        let mut d = Dict::new();
-                        for t in db.metadata.tables.borrow().iter() {
-                            d.set_str(&t.name, Value::str(&t.name));
-                        }
-                        let cls = native_class(i, "MetaData", "sqlalchemy.sql.schema", None, vec![]);
-                        let md = Value::Instance(Rc::new(crate::python::value::Instance::new(cls)));
-                        i.object_setattr(&md, "tables", Value::dict(d))?;
-                        return Ok(md);
+                        let sa = i.import_module("sqlalchemy")?;
+                        let Some(Value::Class(cls)) = sa.get("MetaData") else { return Ok(Value::None) };
+                        return Ok(new_native(&cls, crate::sqlalchemy::module::MetaDataData(db.metadata.clone())));
+                    }
+                    "Table" => {
+                        let md = db.metadata.clone();
+                        return Ok(func("Table", move |i, a| {
+                            let name = match a.pos.first() {
+                                Some(Value::Str(s)) => s.to_string(),
+                                _ => return Err(i.type_error("Table() expects a name as its first argument")),
+                            };
+                            crate::sqlalchemy::module::make_table(i, &md, &name, &a.pos[1..])
+                        }));
                     }
                     _ => {}
                 }

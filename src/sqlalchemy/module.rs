@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::engine::Engine;
 use super::orm::{self, AttrData, OrmClasses, Relationship, RelationshipArgs, SessionData};
-use super::schema::{Column, ColumnDefault, ForeignKey};
+use super::schema::{Column, ColumnDefault, ForeignKey, MetaData};
 use super::sql::{Clause, LabelStyle, Select};
 use super::types::SqlType;
 use crate::python::builtins::{func, method, native_class, new_native};
@@ -149,6 +149,7 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
 
 fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     let argument = a.pos.first().cloned().or_else(|| a.take_kw("argument")).unwrap_or(Value::None);
+    let secondary = a.pos.get(1).cloned().or_else(|| a.take_kw("secondary")).filter(|v| !v.is_none()).is_some();
     let backref = match a.take_kw("backref") {
         None | Some(Value::None) => None,
         Some(Value::Str(s)) => Some((s.to_string(), Vec::new())),
@@ -187,7 +188,6 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         }
     };
     for k in [
-        "secondary",
         "primaryjoin",
         "secondaryjoin",
         "remote_side",
@@ -234,8 +234,121 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         );
     }
     let classes = relationship_class(interp);
-    let rel = Relationship::new(RelationshipArgs { argument, backref, back_populates, lazy, uselist, foreign_keys });
+    let rel = Relationship::new(RelationshipArgs {
+        argument,
+        backref,
+        back_populates,
+        lazy,
+        uselist,
+        foreign_keys,
+        secondary,
+    });
     Ok(new_native(&classes, rel))
+}
+
+/// Payload of `MetaData` objects.
+pub struct MetaDataData(pub Rc<MetaData>);
+
+fn metadata_class(interp: &Interp) -> Rc<Class> {
+    let cls = native_class(
+        interp,
+        "MetaData",
+        "sqlalchemy.sql.schema",
+        None,
+        vec![(
+            "__getattr__",
+            method("MetaData", "__getattr__", |i, a| {
+                let md = self_payload::<MetaDataData>(i, &a, "MetaData")?;
+                match a.pos.get(1).and_then(|v| v.as_str()) {
+                    Some("tables") => {
+                        let mut d = crate::python::value::Dict::new();
+                        for t in md.0.tables.borrow().iter() {
+                            d.set_str(&t.name, table_value(i, t));
+                        }
+                        Ok(Value::dict(d))
+                    }
+                    Some("sorted_tables") => {
+                        Ok(Value::list(md.0.sorted_tables().iter().map(|t| table_value(i, t)).collect()))
+                    }
+                    Some(other) => {
+                        Err(i.err("AttributeError", format!("'MetaData' object has no attribute '{other}'")))
+                    }
+                    None => Ok(Value::None),
+                }
+            }),
+        )],
+    );
+    let c2 = cls.clone();
+    cls.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", move |i, mut a| {
+            if a.take_kw("naming_convention").is_some() {
+                return Err(i.err(
+                    "NotImplementedError",
+                    "MetaData(naming_convention=...) is not supported by the playground yet",
+                ));
+            }
+            Ok(new_native(&c2, MetaDataData(Rc::new(MetaData::default()))))
+        }),
+    );
+    cls
+}
+
+/// The Python `Table` object for a schema table.
+pub fn table_value(interp: &Interp, t: &Rc<super::schema::Table>) -> Value {
+    let cls = interp
+        .ext
+        .get("sqlalchemy.table_class")
+        .and_then(|e| e.clone().downcast::<Rc<Class>>().ok())
+        .map(|c| (*c).clone())
+        .unwrap_or_else(|| interp.types.object.clone());
+    new_native(&cls, t.clone())
+}
+
+/// `Table(name, metadata, *columns)`.
+fn table_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
+    a.pos.remove(0);
+    let name = match a.pos.first() {
+        Some(Value::Str(s)) => s.to_string(),
+        _ => return Err(interp.type_error("Table() expects a name as its first argument")),
+    };
+    let md =
+        a.pos.get(1).and_then(|v| v.payload::<MetaDataData>()).ok_or_else(|| {
+            orm::sa_error(interp, "ArgumentError", "Table() expects a MetaData as its second argument")
+        })?;
+    make_table(interp, &md.0, &name, &a.pos[2..])
+}
+
+/// Builds a table of `columns` (Column objects) in `metadata`.
+pub fn make_table(interp: &mut Interp, metadata: &Rc<MetaData>, name: &str, columns: &[Value]) -> PyResult<Value> {
+    if metadata.table(name).is_some() {
+        return Err(orm::sa_error(
+            interp,
+            "InvalidRequestError",
+            format!("Table '{name}' is already defined for this MetaData instance.  Specify 'extend_existing=True' to redefine options and columns on an existing Table object."),
+        ));
+    }
+    let table = super::schema::Table::new(name);
+    for c in columns {
+        match c.payload::<Column>() {
+            Some(col) => {
+                if col.name.borrow().is_none() {
+                    return Err(orm::sa_error(interp, "ArgumentError", "Column must be constructed with a non-blank name or assign a non-blank .name before adding to a Table."));
+                }
+                table.append_column(col);
+            }
+            None => {
+                let r = interp.repr(c)?;
+                return Err(orm::sa_error(
+                    interp,
+                    "ArgumentError",
+                    format!("'SchemaItem' object, such as a 'Column' or a 'Constraint' expected, got {r}"),
+                ));
+            }
+        }
+    }
+    metadata.add_table(table.clone());
+    Ok(table_value(interp, &table))
 }
 
 fn relationship_class(interp: &Interp) -> Rc<Class> {
@@ -751,6 +864,12 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
         }),
     );
     m.set("ForeignKey", Value::Class(fk));
+    let md_cls = metadata_class(interp);
+    m.set("MetaData", Value::Class(md_cls));
+    let table_cls = native_class(interp, "Table", "sqlalchemy.sql.schema", None, vec![]);
+    table_cls.dict.borrow_mut().set_str("__new__", func("__new__", table_new));
+    m.set("Table", Value::Class(table_cls.clone()));
+    interp.ext.insert("sqlalchemy.table_class", Rc::new(table_cls));
     let rel_cls = native_class(interp, "RelationshipProperty", "sqlalchemy.orm.relationships", None, vec![]);
     interp.ext.insert("sqlalchemy.relationship_class", Rc::new(rel_cls));
     m.set("relationship", func("relationship", relationship_fn));

@@ -76,6 +76,8 @@ pub struct RelationshipArgs {
     pub uselist: Option<bool>,
     /// `foreign_keys=`: the columns that count as referring to the parent.
     pub foreign_keys: Option<Vec<Rc<Column>>>,
+    /// `secondary=` was given (many-to-many: not supported yet).
+    pub secondary: bool,
 }
 
 /// A `RelationshipProperty`.
@@ -356,6 +358,16 @@ fn configure_relationship(
     parent: &Rc<Mapper>,
     r: &Rc<Relationship>,
 ) -> PyResult<()> {
+    if r.args.secondary {
+        return Err(interp.err(
+            "NotImplementedError",
+            format!(
+                "relationship {}.{}: secondary= (many-to-many) is not supported by the playground yet",
+                parent.class_name,
+                r.key()
+            ),
+        ));
+    }
     let target = resolve_target(interp, registry, parent, r)?;
     // Foreign keys from the target to the parent make this one-to-many; from the parent to the
     // target, many-to-one.
@@ -419,6 +431,7 @@ fn configure_relationship(
             lazy,
             uselist,
             foreign_keys: r.args.foreign_keys.clone(),
+            secondary: false,
         }));
         *back.key.borrow_mut() = name.clone();
         *back.parent.borrow_mut() = Rc::downgrade(&target);
