@@ -26,6 +26,8 @@ pub struct QueryData {
     pub order_by: Vec<Clause>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// For an `AppenderQuery`: the parent object and the relationship.
+    pub appender: Option<(Value, Rc<Relationship>)>,
 }
 
 /// Payload of `Engine` objects.
@@ -413,16 +415,45 @@ fn query_with(interp: &Interp, q: &QueryData, f: impl FnOnce(&mut QueryData)) ->
         order_by: q.order_by.clone(),
         limit: q.limit,
         offset: q.offset,
+        appender: q.appender.clone(),
     };
     f(&mut nq);
-    new_native(&orm::orm_classes(interp).query, nq)
+    let classes = orm::orm_classes(interp);
+    new_native(if nq.appender.is_some() { &classes.appender_query } else { &classes.query }, nq)
 }
 
-fn run_query(interp: &mut Interp, q: &QueryData, select: &Select) -> PyResult<Vec<Value>> {
+/// The query's SELECT; an `AppenderQuery` reads its parent's key now (loading it if expired).
+fn select_of(interp: &mut Interp, q: &QueryData) -> PyResult<Select> {
+    let mut s = query_select(q);
+    if let Some((parent, r)) = &q.appender {
+        let mut crit = Vec::new();
+        let parent_mapper = orm::object_mapper(parent).ok_or_else(|| interp.type_error("parent is not mapped"))?;
+        for (pk_col, fk_col) in r.pairs.borrow().iter() {
+            let k = parent_mapper.column_key(pk_col).unwrap_or_else(|| pk_col.name());
+            let v = interp.getattr(parent, &k)?;
+            crit.push(Clause::Binary(
+                Box::new(Clause::Bind(v, pk_col.ty.clone())),
+                "=",
+                Box::new(Clause::Column(fk_col.clone())),
+            ));
+        }
+        crit.append(&mut s.where_);
+        s.where_ = crit;
+    }
+    Ok(s)
+}
+
+fn run_query(interp: &mut Interp, q: &QueryData, first: bool) -> PyResult<Vec<Value>> {
     if q.session.autoflush.get() {
         orm::flush(interp, &q.session)?;
     }
-    orm::load_instances(interp, &q.session, &q.mapper, select)
+    let mut select = select_of(interp, q)?;
+    if first {
+        select.limit = Some(Clause::Bind(Value::Int(1), SqlType::Integer));
+        select.offset = Some(Clause::Bind(Value::Int(q.offset.unwrap_or(0)), SqlType::Integer));
+    }
+    let eager = orm::add_joined_eager(&q.mapper, &mut select);
+    orm::load_instances_eager(interp, &q.session, &q.mapper, &select, &eager)
 }
 
 /// A new legacy `Query` for `mapper` in session `s`.
@@ -437,8 +468,87 @@ pub fn new_query(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<orm::Mapp
             order_by: vec![],
             limit: None,
             offset: None,
+            appender: None,
         },
     ))
+}
+
+/// `AppenderQuery` for a `lazy='dynamic'` relationship of `parent`: a query of the related
+/// class limited to the parent's rows, which can also `append` / `extend`.
+fn appender_query(
+    interp: &mut Interp,
+    parent: &Value,
+    mapper: &Rc<orm::Mapper>,
+    r: &Rc<Relationship>,
+) -> PyResult<Value> {
+    let Value::Instance(inst) = parent else { return Ok(Value::None) };
+    let target = r.target.borrow().clone().ok_or_else(|| interp.err("RuntimeError", "relationship not configured"))?;
+    let st = orm::instance_state(inst);
+    let session = st.session().ok_or_else(|| {
+        orm::sa_error(interp, "DetachedInstanceError", format!("Parent instance is not bound to a Session, and no contextual session is established; lazy load operation of attribute '{}' cannot proceed", r.key()))
+    })?;
+    let _ = mapper;
+    let where_ = Vec::new();
+    Ok(new_native(
+        &orm::orm_classes(interp).appender_query,
+        QueryData {
+            session,
+            mapper: target,
+            where_,
+            order_by: vec![],
+            limit: None,
+            offset: None,
+            appender: Some((parent.clone(), r.clone())),
+        },
+    ))
+}
+
+fn appender_append(interp: &mut Interp, q: &QueryData, item: Value) -> PyResult<()> {
+    let Some((parent, r)) = &q.appender else { return Ok(()) };
+    let Value::Instance(inst) = parent else { return Ok(()) };
+    let st = orm::instance_state(inst);
+    st.pending_dynamic.borrow_mut().push((r.key(), item.clone()));
+    if let (Some(rev), Value::Instance(ci)) = (r.reverse.borrow().upgrade(), &item) {
+        ci.dict.borrow_mut().set_str(&rev.key(), parent.clone());
+    }
+    if let Some(s) = st.session() {
+        if let Value::Instance(ci) = &item {
+            if orm::instance_state(ci).session().is_none() {
+                orm::session_add(interp, &s, &item)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn appender_query_class(interp: &Interp, base: &Rc<Class>) -> Rc<Class> {
+    let q = |i: &Interp, a: &Args| self_payload::<QueryData>(i, a, "AppenderQuery");
+    native_class(
+        interp,
+        "AppenderQuery",
+        "sqlalchemy.orm.dynamic",
+        Some(base),
+        vec![
+            (
+                "append",
+                method("AppenderQuery", "append", move |i, a| {
+                    let qd = q(i, &a)?;
+                    appender_append(i, &qd, a.pos.get(1).cloned().unwrap_or(Value::None))?;
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "extend",
+                method("AppenderQuery", "extend", move |i, a| {
+                    let qd = q(i, &a)?;
+                    for item in i.iterate(&a.pos.get(1).cloned().unwrap_or(Value::None))? {
+                        appender_append(i, &qd, item)?;
+                    }
+                    Ok(Value::None)
+                }),
+            ),
+        ],
+    )
 }
 
 fn query_class(interp: &Interp) -> Rc<Class> {
@@ -453,7 +563,7 @@ fn query_class(interp: &Interp) -> Rc<Class> {
                 "all",
                 method("Query", "all", move |i, a| {
                     let qd = q(i, &a)?;
-                    let rows = run_query(i, &qd, &query_select(&qd))?;
+                    let rows = run_query(i, &qd, false)?;
                     Ok(Value::list(rows))
                 }),
             ),
@@ -461,7 +571,7 @@ fn query_class(interp: &Interp) -> Rc<Class> {
                 "__iter__",
                 method("Query", "__iter__", move |i, a| {
                     let qd = q(i, &a)?;
-                    let rows = run_query(i, &qd, &query_select(&qd))?;
+                    let rows = run_query(i, &qd, false)?;
                     Ok(Value::list(rows))
                 }),
             ),
@@ -469,11 +579,39 @@ fn query_class(interp: &Interp) -> Rc<Class> {
                 "first",
                 method("Query", "first", move |i, a| {
                     let qd = q(i, &a)?;
-                    let mut s = query_select(&qd);
-                    s.limit = Some(Clause::Bind(Value::Int(1), SqlType::Integer));
-                    s.offset = Some(Clause::Bind(Value::Int(qd.offset.unwrap_or(0)), SqlType::Integer));
-                    let rows = run_query(i, &qd, &s)?;
+                    let rows = run_query(i, &qd, true)?;
                     Ok(rows.into_iter().next().unwrap_or(Value::None))
+                }),
+            ),
+            (
+                "one",
+                method("Query", "one", move |i, a| {
+                    let qd = q(i, &a)?;
+                    let rows = run_query(i, &qd, false)?;
+                    match rows.len() {
+                        1 => Ok(rows.into_iter().next().unwrap_or(Value::None)),
+                        0 => Err(orm::sa_error(i, "NoResultFound", "No row was found when one was required")),
+                        _ => Err(orm::sa_error(
+                            i,
+                            "MultipleResultsFound",
+                            "Multiple rows were found when exactly one was required",
+                        )),
+                    }
+                }),
+            ),
+            (
+                "one_or_none",
+                method("Query", "one_or_none", move |i, a| {
+                    let qd = q(i, &a)?;
+                    let rows = run_query(i, &qd, false)?;
+                    match rows.len() {
+                        0 | 1 => Ok(rows.into_iter().next().unwrap_or(Value::None)),
+                        _ => Err(orm::sa_error(
+                            i,
+                            "MultipleResultsFound",
+                            "Multiple rows were found when one or none was required",
+                        )),
+                    }
                 }),
             ),
             (
@@ -483,7 +621,8 @@ fn query_class(interp: &Interp) -> Rc<Class> {
                     if qd.session.autoflush.get() {
                         orm::flush(i, &qd.session)?;
                     }
-                    let inner = super::sql::SqlCompiler::default().select(&query_select(&qd));
+                    let select = select_of(i, &qd)?;
+                    let inner = super::sql::SqlCompiler::default().select(&select);
                     let sql = format!("SELECT count(*) AS count_1 \nFROM ({}) AS anon_1", inner.sql);
                     let r = orm::execute_in_session(i, &qd.session, &sql, inner.params)?;
                     let n = r
@@ -804,13 +943,16 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     m.set("__version__", Value::str("2.1.9"));
     let (exc, exc_classes) = exc_module(interp);
     m.set("exc", Value::Module(exc));
+    let query = query_class(interp);
     let classes = OrmClasses {
         instrumented_attribute: instrumented_attribute_class(interp),
-        query: query_class(interp),
+        appender_query: appender_query_class(interp, &query),
+        query,
         session: session_class(interp),
         exc: exc_classes,
     };
     m.set("Session", Value::Class(classes.session.clone()));
+    interp.ext.insert("sqlalchemy.appender", Rc::new(orm::AppenderFactory(Box::new(appender_query))));
     interp.ext.insert("sqlalchemy.orm", Rc::new(classes));
     for (name, make) in types_list() {
         m.set(name, Value::Class(make_type_class(interp, name, make)));

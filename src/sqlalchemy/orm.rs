@@ -18,6 +18,7 @@ use crate::python::value::{Args, Class, HashKey, Instance, Value};
 pub struct OrmClasses {
     pub instrumented_attribute: Rc<Class>,
     pub query: Rc<Class>,
+    pub appender_query: Rc<Class>,
     pub session: Rc<Class>,
     pub exc: HashMap<&'static str, Rc<Class>>,
 }
@@ -154,6 +155,12 @@ pub struct AttrData {
     pub kind: AttrKind,
 }
 
+/// Builds the `AppenderQuery` of a `lazy='dynamic'` relationship (registered by `module.rs`).
+pub struct AppenderFactory(pub Box<MakeAppender>);
+
+/// Makes the `AppenderQuery` of (parent object, its mapper, the relationship).
+pub type MakeAppender = dyn Fn(&mut Interp, &Value, &Rc<Mapper>, &Rc<Relationship>) -> PyResult<Value>;
+
 /// The identity of a persistent object: its mapper and primary key.
 pub type IdentityKey = (usize, Vec<HashKey>);
 
@@ -171,6 +178,9 @@ pub struct InstanceState {
     pub committed: RefCell<HashMap<String, Value>>,
     pub deleted: Cell<bool>,
     pub insert_order: Cell<usize>,
+    /// Objects appended to `lazy='dynamic'` collections, waiting for the next flush:
+    /// (relationship key, object).
+    pub pending_dynamic: RefCell<Vec<(String, Value)>>,
 }
 
 impl InstanceState {
@@ -607,6 +617,14 @@ pub fn session_add(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyR
 
 fn cascade_related(interp: &mut Interp, s: &Rc<SessionData>, inst: &Rc<Instance>, mapper: &Rc<Mapper>) -> PyResult<()> {
     let rels = mapper.relationships.borrow().clone();
+    let pending: Vec<Value> = instance_state(inst).pending_dynamic.borrow().iter().map(|(_, v)| v.clone()).collect();
+    for it in pending {
+        if let Value::Instance(ci) = &it {
+            if instance_state(ci).session().is_none() {
+                session_add(interp, s, &it)?;
+            }
+        }
+    }
     for r in rels {
         let v = inst.dict.borrow().get_str(&r.key()).cloned();
         let Some(v) = v else { continue };
@@ -698,7 +716,14 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
         .identity_map
         .borrow()
         .values()
-        .filter(|v| v.as_instance().map(|i| instance_state(i).modified.get()).unwrap_or(false))
+        .filter(|v| {
+            v.as_instance()
+                .map(|i| {
+                    let st = instance_state(i);
+                    st.modified.get() || !st.pending_dynamic.borrow().is_empty()
+                })
+                .unwrap_or(false)
+        })
         .cloned()
         .collect();
     if new.is_empty() && dirty.is_empty() {
@@ -769,9 +794,19 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
         for obj in dirty.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)) {
             let Value::Instance(inst) = obj else { continue };
+            // Syncing a dynamic collection's new members needs the parent's key loaded.
+            let st = instance_state(inst);
+            if st.expired.get() && !st.pending_dynamic.borrow().is_empty() {
+                refresh(interp, s, &m, inst)?;
+            }
             sync_many_to_one(interp, &m, inst)?;
             update_object(interp, s, &m, inst)?;
             sync_one_to_many(&m, inst);
+        }
+    }
+    for o in new.iter().chain(dirty.iter()) {
+        if let Value::Instance(i) = o {
+            instance_state(i).pending_dynamic.borrow_mut().clear();
         }
     }
     s.new.borrow_mut().clear();
@@ -827,11 +862,14 @@ fn sync_one_to_many(m: &Rc<Mapper>, inst: &Rc<Instance>) {
         }
         let Some(target) = r.target.borrow().clone() else { continue };
         let v = inst.dict.borrow().get_str(&r.key()).cloned();
-        let children = match v {
+        let mut children = match v {
             Some(Value::List(l)) => l.borrow().clone(),
             Some(Value::Instance(i)) => vec![Value::Instance(i)],
-            _ => continue,
+            _ => vec![],
         };
+        children.extend(
+            instance_state(inst).pending_dynamic.borrow().iter().filter(|(k, _)| *k == r.key()).map(|(_, v)| v.clone()),
+        );
         for child in children {
             let Value::Instance(ci) = &child else { continue };
             for (pk_col, fk_col) in r.pairs.borrow().iter() {
@@ -1037,12 +1075,66 @@ pub fn load_instances(
     mapper: &Rc<Mapper>,
     select: &Select,
 ) -> PyResult<Vec<Value>> {
+    load_instances_eager(interp, s, mapper, select, &[])
+}
+
+/// Adds the joined eager loads (`lazy='joined'`) of `mapper`'s many-to-one relationships to
+/// `select`; returns what [`load_instances_eager`] needs to populate them.
+pub fn add_joined_eager(mapper: &Rc<Mapper>, select: &mut Select) -> Vec<(String, Rc<Mapper>)> {
+    let mut out = Vec::new();
+    for r in mapper.relationships.borrow().iter() {
+        if r.args.lazy != "joined" || r.direction.get() != Direction::ManyToOne {
+            continue;
+        }
+        let Some(target) = r.target.borrow().clone() else { continue };
+        let n = select.eager_joins.iter().filter(|j| j.target.name == target.table.name).count() + 1;
+        select.eager_joins.push(super::sql::EagerJoin {
+            alias: format!("{}_{n}", target.table.name),
+            target: target.table.clone(),
+            on: r.pairs.borrow().clone(),
+        });
+        out.push((r.key(), target));
+    }
+    out
+}
+
+/// [`load_instances`] with joined eager loads: each row carries the joined rows' columns after
+/// the mapper's own, which populate the relationship attributes.
+pub fn load_instances_eager(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    select: &Select,
+    eager: &[(String, Rc<Mapper>)],
+) -> PyResult<Vec<Value>> {
     check_active(interp, s)?;
     let compiled = SqlCompiler::default().select(select);
     let result = s.execute(interp, &compiled.sql, compiled.params)?;
     let mut out = Vec::with_capacity(result.rows.len());
     for row in &result.rows {
-        out.push(instance_from_row(interp, s, mapper, row)?);
+        let obj = instance_from_row(interp, s, mapper, row)?;
+        let mut at = mapper.columns.len();
+        for (key, target) in eager {
+            let n = target.columns.len();
+            let part = row.get(at..at + n).unwrap_or(&[]);
+            at += n;
+            let pk_null = target.table.primary_key().iter().all(|pk| {
+                target
+                    .columns
+                    .iter()
+                    .position(|(_, c)| Rc::ptr_eq(c, pk))
+                    .and_then(|i| part.get(i))
+                    .map(|v| *v == SqlValue::Null)
+                    .unwrap_or(true)
+            });
+            let related = if pk_null { Value::None } else { instance_from_row(interp, s, target, part)? };
+            if let Value::Instance(inst) = &obj {
+                if inst.dict.borrow().get_str(key).is_none() {
+                    inst.dict.borrow_mut().set_str(key, related);
+                }
+            }
+        }
+        out.push(obj);
     }
     Ok(out)
 }
@@ -1151,6 +1243,16 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
         AttrKind::Relationship(r) => {
             if let Some(reg) = mapper.registry.upgrade() {
                 configure(interp, &reg)?;
+            }
+            if r.args.lazy == "dynamic" {
+                return Ok(Value::None).and_then(|_: Value| {
+                    let make = interp
+                        .ext
+                        .get("sqlalchemy.appender")
+                        .and_then(|e| e.clone().downcast::<AppenderFactory>().ok())
+                        .ok_or_else(|| interp.err("RuntimeError", "dynamic loader not registered"))?;
+                    (make.0)(interp, obj, &mapper, r)
+                });
             }
             let value = if !persistent {
                 if r.uselist() {

@@ -55,6 +55,18 @@ pub struct Select {
     pub limit: Option<Clause>,
     pub offset: Option<Clause>,
     pub label_style: LabelStyle,
+    /// Joined eager loads: `LEFT OUTER JOIN target AS alias ON ...`, their columns appended.
+    pub eager_joins: Vec<EagerJoin>,
+}
+
+/// A `LEFT OUTER JOIN` added by a joined eager loader (`lazy='joined'`), against the first
+/// FROM table.
+#[derive(Debug, Clone)]
+pub struct EagerJoin {
+    pub alias: String,
+    pub target: Rc<Table>,
+    /// (target column, local column) pairs of the ON clause.
+    pub on: Vec<(Rc<Column>, Rc<Column>)>,
 }
 
 impl Select {
@@ -68,6 +80,7 @@ impl Select {
             limit: None,
             offset: None,
             label_style,
+            eager_joins: Vec::new(),
         }
     }
 }
@@ -146,7 +159,35 @@ impl SqlCompiler {
                 _ => self.visit(c),
             })
             .collect();
-        let froms: Vec<String> = s.froms.iter().map(|t| self.quote(&t.name)).collect();
+        let mut cols = cols;
+        for j in &s.eager_joins {
+            for c in j.target.columns.borrow().iter() {
+                let name = c.name();
+                cols.push(format!(
+                    "{}.{} AS {}",
+                    self.quote(&j.alias),
+                    self.quote(&name),
+                    self.quote(&format!("{}_{}", j.alias, name))
+                ));
+            }
+        }
+        let mut froms: Vec<String> = s.froms.iter().map(|t| self.quote(&t.name)).collect();
+        if let Some(first) = froms.first_mut() {
+            for j in &s.eager_joins {
+                let on: Vec<String> =
+                    j.on.iter()
+                        .map(|(tc, lc)| {
+                            format!("{}.{} = {}", self.quote(&j.alias), self.quote(&tc.name()), self.column_ref(lc))
+                        })
+                        .collect();
+                first.push_str(&format!(
+                    " LEFT OUTER JOIN {} AS {} ON {}",
+                    self.quote(&j.target.name),
+                    self.quote(&j.alias),
+                    on.join(" AND ")
+                ));
+            }
+        }
         let mut sql = format!("SELECT {} \nFROM {}", cols.join(", "), froms.join(", "));
         if !s.where_.is_empty() {
             let w: Vec<String> = s.where_.iter().map(|c| self.visit(c)).collect();
