@@ -1,113 +1,670 @@
-//! Saving to localStorage: the project's files and the console transcript, in a versioned
-//! format. The format and its checks are plain Rust (tested natively); only [`browser`] touches
-//! the browser.
+//! Saving: the project's files and the console transcript, kept in the browser's localStorage
+//! under a versioned key so that a reload brings them back.
+//!
+//! Everything here is plain Rust (tested natively): the state the page edits ([`Files`],
+//! [`Transcript`]), its stored format ([`encode`], [`restore`]) and when to write ([`Saver`]).
+//! Only [`browser`] touches the browser, and it stays thin.
+//!
+//! The stored format (`fsp.v1.project`):
+//!
+//! ```json
+//! {"version": 1, "active": "models.py",
+//!  "files": [{"name": "config.py", "text": "..."}, ...],
+//!  "transcript": [{"kind": "session", "note": "..."},
+//!                 {"kind": "line", "input": "Role.query.all()", "stdout": "[<Role 1>]\n",
+//!                  "warnings": [], "error": null, "error_detail": null,
+//!                  "sql": [{"statement": "SELECT ...", "params": "()"}]}]}
+//! ```
+//!
+//! Architecture invariant: an entry that cannot be read is never overwritten before it has
+//! been copied to a backup key; if the copy fails, saving pauses until the learner says so.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
 
-/// The storage key of the saved project (the version is part of the format, not the key).
-pub const PROJECT_KEY: &str = "fsp.project";
-/// Where an entry that could not be read is kept, so that nothing saved is ever lost.
-pub const BACKUP_KEY: &str = "fsp.project.unreadable";
-/// The current format version.
+use crate::flask::playground::SourceFile;
+use crate::flask::record::{ErrorRecord, Step};
+
+/// The storage key of the saved project; the format version is part of the key.
+pub const PROJECT_KEY: &str = "fsp.v1.project";
+/// Prefix of the keys an unreadable entry is copied to (followed by a timestamp in ms).
+pub const BACKUP_PREFIX: &str = "fsp.v1.unreadable.";
+/// The format version written in every entry.
 pub const FORMAT_VERSION: u32 = 1;
+/// The transcript keeps at most this many items (oldest dropped first) to stay small.
+pub const MAX_TRANSCRIPT: usize = 400;
 
 /// One file of the project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedFile {
+pub struct ProjectFile {
     pub name: String,
     pub text: String,
 }
 
-/// One console entry: what was typed and what the shell showed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TranscriptEntry {
-    pub input: String,
-    pub stdout: String,
-    /// The error's last line, as the shell prints it.
-    pub error: Option<String>,
-    /// The SQL the statement sent, as `statement` + rendered params lines.
-    pub sql: Vec<String>,
+/// The project's files and which one the editor shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Files {
+    pub files: Vec<ProjectFile>,
+    pub active: usize,
 }
 
-/// Everything saved.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SavedProject {
-    pub version: u32,
-    pub files: Vec<SavedFile>,
-    pub transcript: Vec<TranscriptEntry>,
-}
-
-impl SavedProject {
-    /// Serializes for storage.
-    pub fn to_json(&self) -> Result<String, String> {
-        serde_json::to_string(self).map_err(|e| e.to_string())
+impl Files {
+    /// The files, with the last one active (the tutorial's `models.py`).
+    pub fn new(files: Vec<ProjectFile>) -> Files {
+        let active = files.len().saturating_sub(1);
+        Files { files, active }
     }
 
-    /// Reads a stored entry, migrating older versions; an error names what is wrong.
-    pub fn from_json(text: &str) -> Result<SavedProject, String> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("the saved project is not valid JSON ({e})"))?;
-        let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
-        if version > FORMAT_VERSION as u64 {
-            return Err(format!("the saved project was written by a newer playground (format {version})"));
+    /// The file the editor shows.
+    pub fn active_file(&self) -> Option<&ProjectFile> {
+        self.files.get(self.active)
+    }
+
+    /// The text of the file the editor shows ("" when there is none).
+    pub fn active_text(&self) -> &str {
+        self.active_file().map(|f| f.text.as_str()).unwrap_or("")
+    }
+
+    /// Shows file `index` in the editor (ignored when out of range).
+    pub fn select(&mut self, index: usize) {
+        if index < self.files.len() {
+            self.active = index;
         }
-        let mut p: SavedProject =
-            serde_json::from_value(value).map_err(|e| format!("the saved project is damaged ({e})"))?;
-        p.version = FORMAT_VERSION;
-        Ok(p)
+    }
+
+    /// Replaces the text of file `index`; false when nothing changed.
+    pub fn set_text(&mut self, index: usize, text: String) -> bool {
+        match self.files.get_mut(index) {
+            Some(file) if file.text != text => {
+                file.text = text;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Replaces every file (Reset to tutorial), keeping the same file active when it still
+    /// exists.
+    pub fn replace_all(&mut self, files: Vec<ProjectFile>) {
+        let active_name = self.active_file().map(|f| f.name.clone());
+        let active = active_name.and_then(|n| files.iter().position(|f| f.name == n));
+        *self = Files::new(files);
+        if let Some(i) = active {
+            self.active = i;
+        }
+    }
+
+    /// The files as the engine takes them.
+    pub fn sources(&self) -> Vec<SourceFile> {
+        self.files.iter().map(|f| SourceFile { name: f.name.clone(), text: f.text.clone() }).collect()
     }
 }
 
-/// The browser side: localStorage through gloo-storage.
+/// One statement sent to the database as the console shows it: the SQL, and its parameters
+/// as SQLAlchemy's echo prints them (`('admin',)`); none for `BEGIN (implicit)`, `COMMIT`,
+/// `ROLLBACK`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SqlLine {
+    pub statement: String,
+    #[serde(default)]
+    pub params: Option<String>,
+}
+
+impl SqlLine {
+    /// True for the transaction events (`BEGIN (implicit)`, `COMMIT`, `ROLLBACK`).
+    pub fn is_transaction_event(&self) -> bool {
+        self.params.is_none() && matches!(self.statement.trim(), "BEGIN (implicit)" | "COMMIT" | "ROLLBACK")
+    }
+}
+
+/// One shell statement as the console shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShellLine {
+    pub input: String,
+    #[serde(default)]
+    pub stdout: String,
+    #[serde(default)]
+    pub warnings: Vec<String>,
+    /// The exception's last traceback line (`sqlalchemy.exc.IntegrityError: ...`).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// The exception's full `type: message` when it says more than the last line.
+    #[serde(default)]
+    pub error_detail: Option<String>,
+    #[serde(default)]
+    pub sql: Vec<SqlLine>,
+}
+
+impl ShellLine {
+    /// The console's record of what a shell step did.
+    pub fn from_step(step: &Step) -> ShellLine {
+        let (error, error_detail) = match &step.error {
+            Some(e) => (Some(error_last_line(e)), error_detail(e)),
+            None => (None, None),
+        };
+        ShellLine {
+            input: step.input.clone(),
+            stdout: step.stdout.clone(),
+            warnings: step.warnings.clone(),
+            error,
+            error_detail,
+            sql: step
+                .sql
+                .iter()
+                .map(|s| SqlLine { statement: s.statement.clone(), params: s.params.as_ref().map(python_params) })
+                .collect(),
+        }
+    }
+}
+
+/// The last line of the traceback Python would print for `error`.
+pub fn error_last_line(error: &ErrorRecord) -> String {
+    match &error.last_line {
+        Some(line) if !line.is_empty() => line.clone(),
+        _ => format!("{}: {}", error.typ, error.message.lines().next().unwrap_or("")),
+    }
+}
+
+/// `type: message` in full, when that says more than the last line (e.g. the `[SQL: ...]` and
+/// `[parameters: ...]` lines of an IntegrityError).
+pub fn error_detail(error: &ErrorRecord) -> Option<String> {
+    let full = format!("{}: {}", error.typ, error.message);
+    (full.trim() != error_last_line(error).trim()).then_some(full)
+}
+
+/// One item of the console transcript.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TranscriptItem {
+    /// A statement and what it did.
+    Line(ShellLine),
+    /// A divider: a new shell session began (Run), or the page was reloaded.
+    Session { note: String },
+}
+
+/// The console transcript: what was typed, in order, and what it did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Transcript {
+    pub items: Vec<TranscriptItem>,
+    /// How many items were dropped from the front (cleared or over [`MAX_TRANSCRIPT`]) since the
+    /// page loaded: with it each item has a stable key for rendering. Not saved.
+    pub dropped: u64,
+}
+
+impl Transcript {
+    /// Appends a statement's record.
+    pub fn push_line(&mut self, line: ShellLine) {
+        self.items.push(TranscriptItem::Line(line));
+        self.trim();
+    }
+
+    /// Appends a divider; a divider right before it is replaced rather than stacked.
+    pub fn start_session(&mut self, note: &str) {
+        if matches!(self.items.last(), Some(TranscriptItem::Session { .. })) {
+            self.items.pop();
+        }
+        self.items.push(TranscriptItem::Session { note: note.to_string() });
+        self.trim();
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.dropped += self.items.len() as u64;
+        self.items.clear();
+    }
+
+    /// The items with a key that stays the same while the item is shown.
+    pub fn keyed(&self) -> Vec<(u64, TranscriptItem)> {
+        self.items.iter().cloned().enumerate().map(|(i, item)| (self.dropped + i as u64, item)).collect()
+    }
+
+    /// True when there is nothing to show.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// What was typed, oldest first (the console's history).
+    pub fn inputs(&self) -> Vec<String> {
+        self.items
+            .iter()
+            .filter_map(|i| match i {
+                TranscriptItem::Line(l) => Some(l.input.trim_end().to_string()),
+                TranscriptItem::Session { .. } => None,
+            })
+            .collect()
+    }
+
+    fn trim(&mut self) {
+        if self.items.len() > MAX_TRANSCRIPT {
+            let extra = self.items.len() - MAX_TRANSCRIPT;
+            self.items.drain(..extra);
+            self.dropped += extra as u64;
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct WireOut<'a> {
+    version: u32,
+    active: &'a str,
+    files: &'a [ProjectFile],
+    transcript: &'a [TranscriptItem],
+}
+
+#[derive(Deserialize)]
+struct WireIn {
+    #[serde(default)]
+    active: Option<String>,
+    files: Vec<ProjectFile>,
+    #[serde(default)]
+    transcript: Vec<TranscriptItem>,
+}
+
+/// The stored text of a project.
+pub fn encode(files: &Files, transcript: &Transcript) -> String {
+    let wire = WireOut {
+        version: FORMAT_VERSION,
+        active: files.active_file().map(|f| f.name.as_str()).unwrap_or(""),
+        files: &files.files,
+        transcript: &transcript.items,
+    };
+    // Serializing strings, vectors and plain enums cannot fail; fall back to an empty object
+    // rather than panicking all the same.
+    serde_json::to_string(&wire).unwrap_or_else(|_| String::from("{}"))
+}
+
+/// Reads a stored project; the error says, for the learner, what is wrong with it.
+pub fn decode(text: &str) -> Result<(Files, Transcript), String> {
+    let value: Json = serde_json::from_str(text).map_err(|e| format!("it is not valid JSON ({e})"))?;
+    match value.get("version").and_then(Json::as_u64) {
+        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(v) if v > u64::from(FORMAT_VERSION) => {
+            return Err(format!("it was written by a newer version of the playground (format {v})"))
+        }
+        Some(v) => return Err(format!("it has an unknown format version ({v})")),
+        None => return Err("it has no format version".to_string()),
+    }
+    let wire: WireIn = serde_json::from_value(value).map_err(|e| format!("it is damaged ({e})"))?;
+    if wire.files.is_empty() {
+        return Err("it has no files".to_string());
+    }
+    let mut files = Files::new(wire.files);
+    if let Some(i) = wire.active.and_then(|a| files.files.iter().position(|f| f.name == a)) {
+        files.active = i;
+    }
+    let mut transcript = Transcript { items: wire.transcript, dropped: 0 };
+    transcript.trim();
+    Ok((files, transcript))
+}
+
+/// What was found under [`PROJECT_KEY`] at start-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Restored {
+    /// Nothing saved: open the tutorial.
+    Nothing,
+    /// The saved project.
+    Project(Files, Transcript),
+    /// Something that cannot be read: keep it (backup key), open the tutorial, say why.
+    Unreadable(String),
+}
+
+/// Decides what a stored entry gives back.
+pub fn restore(raw: Option<&str>) -> Restored {
+    match raw {
+        None => Restored::Nothing,
+        Some(text) => match decode(text) {
+            Ok((files, transcript)) => Restored::Project(files, transcript),
+            Err(reason) => Restored::Unreadable(reason),
+        },
+    }
+}
+
+/// The key an unreadable entry is copied to, made unique by the time (ms since the epoch).
+pub fn backup_key(now_ms: f64) -> String {
+    format!("{BACKUP_PREFIX}{}", now_ms.max(0.0) as u64)
+}
+
+/// When to write: only what changed since the last successful write, and never while paused
+/// (an unreadable entry that could not be backed up is still under the key).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Saver {
+    last_written: Option<String>,
+    /// True while saving would overwrite something that was not backed up.
+    pub paused: bool,
+}
+
+impl Saver {
+    /// A saver that knows `text` is what is stored already.
+    pub fn stored(text: String) -> Saver {
+        Saver { last_written: Some(text), paused: false }
+    }
+
+    /// True when `text` should be written now.
+    pub fn needs_write(&self, text: &str) -> bool {
+        !self.paused && self.last_written.as_deref() != Some(text)
+    }
+
+    /// Records a successful write.
+    pub fn wrote(&mut self, text: String) {
+        self.last_written = Some(text);
+    }
+}
+
+/// Renders a statement's parameters as SQLAlchemy's echo log does: a tuple for one execution
+/// (`('admin',)`), a list of tuples for executemany, a dict for named parameters.
+pub fn python_params(params: &Json) -> String {
+    match params {
+        Json::Array(items) if !items.is_empty() && items.iter().all(|i| i.is_array() || i.is_object()) => {
+            let rows: Vec<String> = items.iter().map(python_params).collect();
+            format!("[{}]", rows.join(", "))
+        }
+        Json::Array(items) => python_tuple(items),
+        other => python_repr(other),
+    }
+}
+
+fn python_tuple(items: &[Json]) -> String {
+    match items {
+        [one] => format!("({},)", python_repr(one)),
+        _ => format!("({})", items.iter().map(python_repr).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+/// `repr()` of a JSON value as Python would print the equivalent object.
+pub fn python_repr(value: &Json) -> String {
+    match value {
+        Json::Null => "None".to_string(),
+        Json::Bool(true) => "True".to_string(),
+        Json::Bool(false) => "False".to_string(),
+        Json::Number(n) => n.to_string(),
+        Json::String(s) => python_str_repr(s),
+        Json::Array(items) => format!("[{}]", items.iter().map(python_repr).collect::<Vec<_>>().join(", ")),
+        Json::Object(map) => {
+            let pairs: Vec<String> =
+                map.iter().map(|(k, v)| format!("{}: {}", python_str_repr(k), python_repr(v))).collect();
+            format!("{{{}}}", pairs.join(", "))
+        }
+    }
+}
+
+/// `repr(str)`: single quotes unless the text has a single quote and no double quote.
+fn python_str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// The browser side: localStorage, reached through `web_sys` so that a browser that refuses
+/// storage (disabled, private mode) gives an error instead of a thrown exception.
 #[cfg(target_arch = "wasm32")]
 pub mod browser {
-    use gloo_storage::{LocalStorage, Storage};
-
     use super::*;
 
-    /// Loads the saved project. `Ok(None)` when nothing is saved; on an unreadable entry the
-    /// entry is copied to [`BACKUP_KEY`] (never deleted) and the error returned.
-    pub fn load() -> Result<Option<SavedProject>, String> {
-        let raw: Option<String> = LocalStorage::raw().get_item(PROJECT_KEY).ok().flatten();
-        let Some(raw) = raw else { return Ok(None) };
-        match SavedProject::from_json(&raw) {
-            Ok(p) => Ok(Some(p)),
+    /// What start-up found, and what the learner should be told.
+    pub struct Loaded {
+        /// The saved project, if one was read.
+        pub project: Option<(Files, Transcript)>,
+        /// A problem to show (unreadable entry, storage unavailable).
+        pub problem: Option<String>,
+        /// The saver to use from now on (paused when an unreadable entry could not be kept).
+        pub saver: Saver,
+    }
+
+    fn storage() -> Result<web_sys::Storage, String> {
+        // gloo-storage's `LocalStorage::raw()` throws when storage is refused: ask first.
+        let window = web_sys::window().ok_or("there is no window")?;
+        match window.local_storage() {
+            Ok(Some(_)) => Ok(<gloo_storage::LocalStorage as gloo_storage::Storage>::raw()),
+            _ => Err("this browser does not let the page use its storage".to_string()),
+        }
+    }
+
+    fn describe(e: wasm_bindgen::JsValue) -> String {
+        use wasm_bindgen::JsCast;
+        if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+            return String::from(err.message());
+        }
+        e.as_string().unwrap_or_else(|| "the storage is full or disabled".to_string())
+    }
+
+    /// Reads the saved project, copying an unreadable entry to a backup key first.
+    pub fn load() -> Loaded {
+        let storage = match storage() {
+            Ok(s) => s,
             Err(e) => {
-                let _ = LocalStorage::raw().set_item(BACKUP_KEY, &raw);
-                Err(e)
+                return Loaded {
+                    project: None,
+                    problem: Some(format!("Your work cannot be saved: {e}.")),
+                    saver: Saver { paused: true, ..Saver::default() },
+                }
+            }
+        };
+        let raw = match storage.get_item(PROJECT_KEY) {
+            Ok(raw) => raw,
+            Err(e) => {
+                return Loaded {
+                    project: None,
+                    problem: Some(format!("Your saved work could not be read ({}); saving is paused.", describe(e))),
+                    saver: Saver { paused: true, ..Saver::default() },
+                }
+            }
+        };
+        match restore(raw.as_deref()) {
+            Restored::Nothing => Loaded { project: None, problem: None, saver: Saver::default() },
+            Restored::Project(files, transcript) => {
+                Loaded { project: Some((files, transcript)), problem: None, saver: Saver::default() }
+            }
+            Restored::Unreadable(reason) => {
+                let key = backup_key(js_sys::Date::now());
+                let raw = raw.unwrap_or_default();
+                match storage.set_item(&key, &raw) {
+                    Ok(()) => Loaded {
+                        project: None,
+                        problem: Some(format!(
+                            "Your saved work could not be read: {reason}. It is kept in this browser's \
+                             storage under the key \"{key}\"; the tutorial project opened instead."
+                        )),
+                        saver: Saver::default(),
+                    },
+                    Err(e) => Loaded {
+                        project: None,
+                        problem: Some(format!(
+                            "Your saved work could not be read: {reason}. It could not be backed up ({}), so \
+                             saving is paused to keep it: your changes are not saved until you choose \
+                             \"Save anyway\".",
+                            describe(e)
+                        )),
+                        saver: Saver { paused: true, ..Saver::default() },
+                    },
+                }
             }
         }
     }
 
-    /// Saves the project; on failure (quota, storage disabled) what was saved before stays.
-    pub fn save(p: &SavedProject) -> Result<(), String> {
-        let text = p.to_json()?;
-        LocalStorage::raw().set_item(PROJECT_KEY, &text).map_err(|e| {
-            format!(
-                "could not save to this browser's storage ({})",
-                e.as_string().unwrap_or_else(|| "storage full or disabled".into())
-            )
-        })
+    /// Writes the project's text; on failure what was saved before stays as it was.
+    pub fn save(text: &str) -> Result<(), String> {
+        storage()?.set_item(PROJECT_KEY, text).map_err(describe)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flask::record::SqlEntry;
+    use serde_json::json;
+
+    fn files() -> Files {
+        Files::new(vec![
+            ProjectFile { name: "config.py".into(), text: "A = 1\n".into() },
+            ProjectFile { name: "models.py".into(), text: "x = 1\n".into() },
+        ])
+    }
+
+    fn line(input: &str) -> ShellLine {
+        ShellLine {
+            input: input.into(),
+            stdout: String::new(),
+            warnings: vec![],
+            error: None,
+            error_detail: None,
+            sql: vec![],
+        }
+    }
 
     #[test]
-    fn round_trips_and_rejects_damage() {
-        let p = SavedProject {
-            version: FORMAT_VERSION,
-            files: vec![SavedFile { name: "models.py".into(), text: "x = 1\n".into() }],
-            transcript: vec![TranscriptEntry { input: "1 + 1".into(), stdout: "2\n".into(), error: None, sql: vec![] }],
+    fn round_trips_files_active_file_and_transcript() {
+        let mut f = files();
+        f.select(0);
+        let mut t = Transcript::default();
+        t.start_session("Run");
+        t.push_line(ShellLine {
+            stdout: "[<Role 1>]\n".into(),
+            sql: vec![SqlLine { statement: "SELECT 1".into(), params: Some("()".into()) }],
+            ..line("Role.query.all()")
+        });
+        let text = encode(&f, &t);
+        assert!(text.starts_with(r#"{"version":1,"active":"config.py""#), "{text}");
+        assert!(text.contains(r#"{"kind":"session","note":"Run"}"#), "{text}");
+        assert_eq!(decode(&text), Ok((f.clone(), t.clone())));
+        assert_eq!(restore(Some(&text)), Restored::Project(f, t));
+    }
+
+    #[test]
+    fn unreadable_entries_say_why() {
+        assert_eq!(restore(None), Restored::Nothing);
+        let why = |text: &str| match restore(Some(text)) {
+            Restored::Unreadable(reason) => reason,
+            other => panic!("{other:?}"),
         };
-        let text = p.to_json().unwrap();
-        assert_eq!(SavedProject::from_json(&text).unwrap(), p);
-        assert!(SavedProject::from_json("{not json").unwrap_err().contains("not valid JSON"));
-        assert!(SavedProject::from_json(r#"{"version": 1, "files": 3}"#).unwrap_err().contains("damaged"));
-        assert!(SavedProject::from_json(r#"{"version": 99, "files": [], "transcript": []}"#)
-            .unwrap_err()
-            .contains("newer"));
+        assert!(why("{not json").contains("not valid JSON"));
+        assert!(why(r#"{"files": []}"#).contains("no format version"));
+        assert!(why(r#"{"version": 1, "files": 3}"#).contains("damaged"));
+        assert!(why(r#"{"version": 1, "files": []}"#).contains("no files"));
+        assert!(why(r#"{"version": 9, "files": [], "transcript": []}"#).contains("newer"));
+        assert!(why(r#"{"version": 1, "files": [{"name": "a.py", "text": ""}], "transcript": [{"kind": "x"}]}"#)
+            .contains("damaged"));
+    }
+
+    #[test]
+    fn missing_optional_fields_default() {
+        let (f, t) =
+            decode(r#"{"version": 1, "files": [{"name": "a.py", "text": "x"}, {"name": "b.py", "text": ""}]}"#)
+                .unwrap();
+        assert_eq!(f.active, 1);
+        assert!(t.is_empty());
+        let (f, t) = decode(
+            r#"{"version": 1, "active": "a.py", "files": [{"name": "a.py", "text": "x"}, {"name": "b.py", "text": ""}],
+                "transcript": [{"kind": "line", "input": "1"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(f.active, 0);
+        assert_eq!(t.items, vec![TranscriptItem::Line(line("1"))]);
+    }
+
+    #[test]
+    fn files_edit_select_and_reset() {
+        let mut f = files();
+        assert_eq!(f.active_text(), "x = 1\n");
+        assert!(f.set_text(1, "y = 2\n".into()));
+        assert!(!f.set_text(1, "y = 2\n".into()));
+        assert!(!f.set_text(7, "z".into()));
+        f.select(9);
+        assert_eq!(f.active, 1);
+        f.replace_all(files().files);
+        assert_eq!(f.active_text(), "x = 1\n");
+        assert_eq!(f.active, 1);
+        assert_eq!(f.sources()[0], SourceFile { name: "config.py".into(), text: "A = 1\n".into() });
+    }
+
+    #[test]
+    fn transcript_history_dividers_and_cap() {
+        let mut t = Transcript::default();
+        t.start_session("restored");
+        t.start_session("Run");
+        assert_eq!(t.items.len(), 1, "dividers do not stack");
+        t.push_line(line("for u in users:\n    print(u)\n"));
+        t.push_line(line("x"));
+        assert_eq!(t.inputs(), vec!["for u in users:\n    print(u)".to_string(), "x".to_string()]);
+        for i in 0..MAX_TRANSCRIPT + 5 {
+            t.push_line(line(&i.to_string()));
+        }
+        assert_eq!(t.items.len(), MAX_TRANSCRIPT);
+        let keys: Vec<u64> = t.keyed().iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys.first(), Some(&8), "3 + MAX + 5 items, MAX kept: the first 8 dropped");
+        assert_eq!(t.inputs().last().map(String::as_str), Some((MAX_TRANSCRIPT + 4).to_string().as_str()));
+        t.clear();
+        assert!(t.is_empty());
+        t.push_line(line("y"));
+        assert_eq!(t.keyed()[0].0, 8 + MAX_TRANSCRIPT as u64, "keys are not reused after a clear");
+    }
+
+    #[test]
+    fn saver_writes_changes_only_and_not_while_paused() {
+        let mut s = Saver::stored("a".into());
+        assert!(!s.needs_write("a"));
+        assert!(s.needs_write("b"));
+        s.wrote("b".into());
+        assert!(!s.needs_write("b"));
+        s.paused = true;
+        assert!(!s.needs_write("c"));
+        assert_eq!(backup_key(1700000000123.0), "fsp.v1.unreadable.1700000000123");
+    }
+
+    #[test]
+    fn params_print_like_sqlalchemy_echo() {
+        assert_eq!(python_params(&json!([])), "()");
+        assert_eq!(python_params(&json!(["admin"])), "('admin',)");
+        assert_eq!(python_params(&json!(["ann", 1, null, true, 2.5])), "('ann', 1, None, True, 2.5)");
+        assert_eq!(python_params(&json!([[1, 1], [2, 1]])), "[(1, 1), (2, 1)]");
+        assert_eq!(python_params(&json!({"name": "x"})), "{'name': 'x'}");
+        assert_eq!(python_params(&json!(["it's", "a\"b'c", "l1\nl2"])), r#"("it's", 'a"b\'c', 'l1\nl2')"#);
+    }
+
+    #[test]
+    fn shell_lines_from_steps() {
+        let step = Step {
+            input: "db.session.commit()".into(),
+            sql: vec![
+                SqlEntry { statement: "INSERT INTO user (username) VALUES (?)".into(), params: Some(json!(["ann"])) },
+                SqlEntry { statement: "ROLLBACK".into(), params: None },
+            ],
+            stdout: String::new(),
+            warnings: vec![],
+            error: Some(ErrorRecord {
+                typ: "sqlalchemy.exc.IntegrityError".into(),
+                message: "(sqlite3.IntegrityError) UNIQUE constraint failed: user.username\n[SQL: INSERT]".into(),
+                last_line: Some(
+                    "sqlalchemy.exc.IntegrityError: (sqlite3.IntegrityError) UNIQUE constraint failed: user.username"
+                        .into(),
+                ),
+            }),
+        };
+        let l = ShellLine::from_step(&step);
+        assert_eq!(l.sql[0].params.as_deref(), Some("('ann',)"));
+        assert!(!l.sql[0].is_transaction_event());
+        assert!(l.sql[1].is_transaction_event());
+        assert!(l.error.as_deref().unwrap_or("").ends_with("UNIQUE constraint failed: user.username"));
+        assert!(l.error_detail.as_deref().unwrap_or("").ends_with("[SQL: INSERT]"));
+
+        let simple =
+            ErrorRecord { typ: "NameError".into(), message: "name 'x' is not defined".into(), last_line: None };
+        assert_eq!(error_last_line(&simple), "NameError: name 'x' is not defined");
+        assert_eq!(error_detail(&simple), None);
     }
 }

@@ -1,92 +1,38 @@
-//! The Leptos user interface: components only. The engine ([`Playground`]) holds the state of
-//! a run; [`crate::store`] keeps files and the transcript; components hold signals and call
-//! them.
+//! The Leptos user interface. The state lives in plain types: the files and the transcript in
+//! [`crate::store`], a run in [`session`] (over the engine's [`Playground`]); components hold
+//! signals of them and call their methods. Browser calls are in [`dom`] and
+//! [`crate::store::browser`].
+//!
+//! Page map: [`App`] (header with Run and Reset, notices, two panes) → [`editor::Editor`]
+//! (file tabs, code) on the left; on the right [`ImportStatus`] (what importing did), then the
+//! Tables tab ([`tables::TablesPanel`]) and the Console tab ([`console::Console`]).
+//!
+//! Architecture invariant: nothing here panics on something that can fail at run time (a panic
+//! kills the page); failures become notices.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+pub mod console;
+pub mod dom;
+pub mod editing;
+pub mod editor;
+pub mod notices;
+pub mod session;
+pub mod tables;
+pub mod tutorial;
 
 use leptos::prelude::*;
 
-use crate::flask::playground::{is_incomplete, split_statements, Playground, SourceFile, TableView};
-use crate::flask::record::Step;
-use crate::store::{SavedFile, SavedProject, TranscriptEntry, FORMAT_VERSION};
+use crate::flask::playground::{Playground, TableView};
+use crate::store::{self, error_detail, error_last_line, Files, Saver, ShellLine, Transcript};
+use console::Console;
+use editor::Editor;
+use notices::{NoticeAction, NoticeKind, NoticeStrip, Notices};
+use session::RunReport;
+use tables::TablesPanel;
 
-/// The tutorial's project, exactly as `../shared/oracle/cases/001-seed-tutorial` has it.
-pub fn tutorial_files() -> Vec<SavedFile> {
-    vec![
-        SavedFile { name: "config.py".into(), text: include_str!("tutorial/config.py").into() },
-        SavedFile { name: "app.py".into(), text: include_str!("tutorial/app.py").into() },
-        SavedFile { name: "models.py".into(), text: include_str!("tutorial/models.py").into() },
-    ]
-}
-
-/// A console entry made from a shell step.
-pub fn transcript_entry(step: &Step) -> TranscriptEntry {
-    TranscriptEntry {
-        input: step.input.clone(),
-        stdout: step.stdout.clone(),
-        error: step.error.as_ref().map(|e| e.last_line.clone().unwrap_or_else(|| format!("{}: {}", e.typ, e.message))),
-        sql: step
-            .sql
-            .iter()
-            .map(|s| match &s.params {
-                Some(p) => format!("{}\n[{}]", s.statement.trim(), params_text(p)),
-                None => s.statement.clone(),
-            })
-            .collect(),
-    }
-}
-
-fn params_text(p: &serde_json::Value) -> String {
-    match p {
-        serde_json::Value::Array(items) => items.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
-    }
-}
-
-/// The console's prompt rendering of an input: `>>> ` then `... ` for continuation lines.
-pub fn prompted(input: &str) -> String {
-    input
-        .trim_end_matches('\n')
-        .lines()
-        .enumerate()
-        .map(|(i, l)| format!("{}{l}", if i == 0 { ">>> " } else { "... " }))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-thread_local! {
-    static PLAYGROUND: RefCell<Option<Playground>> = const { RefCell::new(None) };
-}
-
-#[cfg(target_arch = "wasm32")]
-fn connector() -> crate::flask::playground::Connector {
-    Rc::new(|_url: &str| {
-        crate::db::sqljs::SqlJsDatabase::open_in_memory().map(|d| Box::new(d) as Box<dyn crate::db::Database>)
-    })
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn connector() -> crate::flask::playground::Connector {
-    Rc::new(|_url: &str| {
-        crate::db::native::NativeDatabase::open_in_memory().map(|d| Box::new(d) as Box<dyn crate::db::Database>)
-    })
-}
-
-fn save(files: &[SavedFile], transcript: &[TranscriptEntry]) -> Result<(), String> {
-    let _p = SavedProject { version: FORMAT_VERSION, files: files.to_vec(), transcript: transcript.to_vec() };
-    #[cfg(target_arch = "wasm32")]
-    return crate::store::browser::save(&_p);
-    #[cfg(not(target_arch = "wasm32"))]
-    Ok(())
-}
-
-fn load() -> Result<Option<SavedProject>, String> {
-    #[cfg(target_arch = "wasm32")]
-    return crate::store::browser::load();
-    #[cfg(not(target_arch = "wasm32"))]
-    Ok(None)
-}
+/// The divider Run puts in the transcript.
+pub const RUN_NOTE: &str = "Run: the project was imported into a new, empty in-memory database";
+/// The divider after restored lines: their database is gone.
+pub const RESTORED_NOTE: &str = "Restored from your last visit: the database is empty again until you press Run";
 
 /// Mounts the app on the page's body.
 pub fn mount() {
@@ -95,309 +41,378 @@ pub fn mount() {
     leptos::mount::mount_to_body(App);
 }
 
+/// Where sql.js is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sqlite {
+    Loading,
+    Ready,
+    Failed,
+}
+
+/// Which results tab shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ResultsTab {
+    Tables,
+    Console,
+}
+
+/// What the page starts with.
+struct Startup {
+    files: Files,
+    transcript: Transcript,
+    saver: Saver,
+    problem: Option<(String, Option<NoticeAction>)>,
+}
+
+fn startup() -> Startup {
+    let tutorial = || Files::new(tutorial::tutorial_files());
+    #[cfg(target_arch = "wasm32")]
+    {
+        let loaded = store::browser::load();
+        let action = loaded.saver.paused.then_some(NoticeAction::SaveAnyway);
+        let problem = loaded.problem.map(|p| (p, action));
+        let (files, mut transcript) = loaded.project.unwrap_or_else(|| (tutorial(), Transcript::default()));
+        if !transcript.is_empty() {
+            transcript.start_session(RESTORED_NOTE);
+        }
+        Startup { files, transcript, saver: loaded.saver, problem }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    Startup { files: tutorial(), transcript: Transcript::default(), saver: Saver::default(), problem: None }
+}
+
+fn persist(text: &str) -> Result<(), String> {
+    #[cfg(target_arch = "wasm32")]
+    return store::browser::save(text);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = text;
+        Ok(())
+    }
+}
+
+/// The header's status line and its tone (`busy`, `ok`, `stale`, `error`: the dot's colour).
+pub fn status_text(sqlite: Sqlite, report: Option<&RunReport>, stale: bool) -> (&'static str, &'static str) {
+    match (sqlite, report) {
+        (Sqlite::Loading, _) => ("Loading SQLite…", "busy"),
+        (Sqlite::Failed, _) => ("SQLite did not load", "error"),
+        (Sqlite::Ready, None) => ("Ready: press Run", "ok"),
+        (Sqlite::Ready, Some(_)) if stale => ("Files changed since the last Run", "stale"),
+        (Sqlite::Ready, Some(r)) if r.import_error.is_some() => ("Import failed", "error"),
+        (Sqlite::Ready, Some(r)) if !r.has_app => ("No Flask app found", "error"),
+        (Sqlite::Ready, Some(_)) => ("Up to date", "ok"),
+    }
+}
+
+/// True when the files differ from those the last run imported.
+fn files_changed(files: &Files, report: &RunReport) -> bool {
+    files.files.len() != report.sources.len()
+        || files.files.iter().zip(&report.sources).any(|(f, s)| f.name != s.name || f.text != s.text)
+}
+
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let (initial, load_error) = match load() {
-        Ok(Some(p)) if !p.files.is_empty() => ((p.files, p.transcript), None),
-        Ok(_) => ((tutorial_files(), Vec::new()), None),
-        Err(e) => ((tutorial_files(), Vec::new()), Some(format!("Your saved work could not be read ({e}); it was kept under a backup key and the tutorial project opened instead."))),
-    };
-    let files = RwSignal::new(initial.0);
-    let transcript = RwSignal::new(initial.1);
-    let active = RwSignal::new(2usize);
+    let Startup { files, transcript, saver, problem } = startup();
+    let files = RwSignal::new(files);
+    let transcript = RwSignal::new(transcript);
+    let saver = StoredValue::new(saver);
+    let notices = RwSignal::new(Notices::default());
+    if let Some((text, action)) = problem {
+        notices.update(|n| n.show_with(NoticeKind::Restore, text, action));
+    }
+    let sqlite = RwSignal::new(if cfg!(target_arch = "wasm32") { Sqlite::Loading } else { Sqlite::Ready });
+    let report = RwSignal::new(None::<RunReport>);
     let tables = RwSignal::new(Vec::<TableView>::new());
-    let import_error = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(load_error);
-    let ready = RwSignal::new(cfg!(not(target_arch = "wasm32")));
-    let ran = RwSignal::new(false);
-    let tab = RwSignal::new("tables");
+    let tab = RwSignal::new(ResultsTab::Tables);
+    // The engine is !Send: it lives in thread-local storage.
+    let playground = StoredValue::new_local(None::<Playground>);
 
     #[cfg(target_arch = "wasm32")]
     leptos::task::spawn_local(async move {
         match crate::db::sqljs::init().await {
-            Ok(()) => ready.set(true),
-            Err(e) => notice.set(Some(format!("SQLite (sql.js) could not be loaded: {}", e.message))),
+            Ok(()) => sqlite.set(Sqlite::Ready),
+            Err(e) => {
+                sqlite.set(Sqlite::Failed);
+                notices.update(|n| {
+                    n.show(
+                        NoticeKind::Sqlite,
+                        format!("SQLite (sql.js) could not be loaded: {}. Reload the page to try again.", e.message),
+                    )
+                });
+            }
         }
     });
 
-    // Save on every change of files or transcript.
-    Effect::new(move |_| {
-        let f = files.get();
-        let t = transcript.get();
-        if let Err(e) = save(&f, &t) {
-            notice.set(Some(format!("Not saved: {e}. Everything saved before is still there.")));
+    // Saving: every change of the files or the transcript, when it differs from what was written.
+    let write = move |text: String| {
+        if !saver.try_with_value(|s| s.needs_write(&text)).unwrap_or(false) {
+            return;
         }
-    });
-
-    let run = move || {
-        let sources: Vec<SourceFile> =
-            files.get_untracked().iter().map(|f| SourceFile { name: f.name.clone(), text: f.text.clone() }).collect();
-        let mut pg = Playground::open(&sources, connector());
-        import_error
-            .set(pg.import_error().map(|e| e.last_line.clone().unwrap_or_else(|| format!("{}: {}", e.typ, e.message))));
-        let mut entries = Vec::new();
-        if pg.has_app() {
-            let step = pg.run("db.create_all()");
-            entries.push(transcript_entry(&step));
+        match persist(&text) {
+            Ok(()) => {
+                saver.update_value(|s| s.wrote(text));
+                if notices.with_untracked(|n| n.items.iter().any(|i| i.kind == NoticeKind::Save)) {
+                    notices.update(|n| n.dismiss(NoticeKind::Save));
+                }
+            }
+            Err(e) => notices.update(|n| {
+                n.show(
+                    NoticeKind::Save,
+                    format!(
+                        "Your latest changes are not saved: {}. What was saved before is kept; \
+                         saving is tried again on your next change.",
+                        e.trim_end_matches('.')
+                    ),
+                )
+            }),
         }
-        tables.set(pg.tables());
-        PLAYGROUND.with(|p| *p.borrow_mut() = Some(pg));
-        transcript.update(|t| t.extend(entries));
-        ran.set(true);
     };
-
-    let run_statement = move |text: String| {
-        if !ran.get_untracked() {
-            run();
+    Effect::new(move |_| write(files.with(|f| transcript.with(|t| store::encode(f, t)))));
+    let on_notice_action = Callback::new(move |action: NoticeAction| match action {
+        NoticeAction::SaveAnyway => {
+            saver.update_value(|s| s.paused = false);
+            write(files.with_untracked(|f| transcript.with_untracked(|t| store::encode(f, t))));
         }
-        let mut entries = Vec::new();
-        PLAYGROUND.with(|p| {
-            if let Some(pg) = p.borrow_mut().as_mut() {
-                if !pg.has_app() {
-                    return;
-                }
-                for stmt in split_statements(&text) {
-                    let step = pg.run(&stmt);
-                    entries.push(transcript_entry(&step));
-                }
-                tables.set(pg.tables());
+    });
+
+    // Run: import the files into a fresh database and create the tables.
+    let run_project = move || -> bool {
+        match sqlite.get_untracked() {
+            Sqlite::Ready => {}
+            Sqlite::Loading => {
+                notices.update(|n| n.show(NoticeKind::Hint, "SQLite is still loading: try again in a moment."));
+                return false;
+            }
+            Sqlite::Failed => return false,
+        }
+        let started = session::start(files.with_untracked(Files::sources), session::connector());
+        transcript.update(|t| {
+            t.start_session(RUN_NOTE);
+            if let Some(step) = &started.create_all {
+                t.push_line(ShellLine::from_step(step));
             }
         });
-        if entries.is_empty() && import_error.get_untracked().is_some() {
-            notice.set(Some("The project did not import: fix the error above, then Run.".into()));
-        }
-        transcript.update(|t| t.extend(entries));
-        tab.set("console");
+        tables.set(started.tables);
+        report.set(Some(started.report));
+        let _ = playground.try_set_value(Some(started.playground));
+        notices.update(|n| n.dismiss(NoticeKind::Hint));
+        true
     };
+    let on_run = Callback::new(move |()| {
+        if run_project() {
+            tab.set(ResultsTab::Tables);
+        }
+    });
+
+    // The console: run what was typed in the current session (starting one if needed).
+    let on_submit = Callback::new(move |text: String| -> bool {
+        let has_session = playground.try_with_value(Option::is_some).unwrap_or(false);
+        if !has_session && !run_project() {
+            return false;
+        }
+        if !report.with_untracked(|r| r.as_ref().is_some_and(|r| r.has_app)) {
+            notices.update(|n| {
+                n.show(
+                    NoticeKind::Hint,
+                    "The shell needs the project to load: fix the error shown above, then press Run.",
+                )
+            });
+            return false;
+        }
+        let ran = playground
+            .try_update_value(|slot| slot.as_mut().map(|pg| (session::run_input(pg, &text), pg.tables())))
+            .flatten();
+        let Some((steps, new_tables)) = ran else { return false };
+        transcript.update(|t| steps.iter().for_each(|s| t.push_line(ShellLine::from_step(s))));
+        if tables.with_untracked(|old| *old != new_tables) {
+            tables.set(new_tables);
+        }
+        true
+    });
+
+    let reset = move |_| {
+        if dom::confirm(
+            "Replace config.py, app.py and models.py with the tutorial's files? Your changes to them are lost.",
+        ) {
+            files.update(|f| f.replace_all(tutorial::tutorial_files()));
+        }
+    };
+
+    let stale = Memo::new(move |_| report.with(|r| r.as_ref().is_some_and(|r| files.with(|f| files_changed(f, r)))));
+    let status = move || report.with(|r| status_text(sqlite.get(), r.as_ref(), stale.get()));
+    let table_count = move || tables.with(Vec::len);
+    let console_shown = Signal::derive(move || tab.get() == ResultsTab::Console);
 
     view! {
         <header class="topbar">
             <h1>"Flask-SQLAlchemy Playground"</h1>
-            <span class="status" aria-live="polite">
-                {move || if ready.get() { "SQLite ready".to_string() } else { "Loading SQLite…".to_string() }}
-            </span>
-            <button id="run" class="run" aria-label="Run the project: import it and create the tables"
-                disabled=move || !ready.get()
-                on:click=move |_| run()>
-                "▶ Run"
+            <p class=move || format!("status {}", status().1) aria-live="polite">
+                <span class="dot" aria-hidden="true"></span>
+                {move || status().0}
+            </p>
+            <button
+                id="run"
+                type="button"
+                class="primary run"
+                title="Import the project and create its tables (Ctrl+Enter in the editor)"
+                aria-label="Run the project: import it and create its tables"
+                disabled=move || sqlite.get() != Sqlite::Ready
+                aria-busy=move || if sqlite.get() == Sqlite::Loading { "true" } else { "false" }
+                on:click=move |_| on_run.run(())
+            >
+                {move || match sqlite.get() {
+                    Sqlite::Loading => "Loading SQLite…",
+                    Sqlite::Ready => "▶ Run",
+                    Sqlite::Failed => "Run unavailable",
+                }}
             </button>
-            <button class="secondary" aria-label="Reset the files to the tutorial project"
-                on:click=move |_| {
-                    #[cfg(target_arch = "wasm32")]
-                    {
-                        let ok = web_sys::window().and_then(|w| w.confirm_with_message("Replace your files with the tutorial's project?").ok()).unwrap_or(false);
-                        if !ok { return; }
-                    }
-                    files.set(tutorial_files());
-                }>
+            <button type="button" aria-label="Reset the files to the tutorial project" on:click=reset>
                 "Reset to tutorial"
             </button>
         </header>
-        {move || notice.get().map(|n| view! {
-            <div class="notice" role="alert">{n}<button aria-label="Dismiss" on:click=move |_| notice.set(None)>"×"</button></div>
-        })}
+        <NoticeStrip notices=notices on_action=on_notice_action />
         <main class="layout">
-            <section class="editors" aria-label="Project files">
-                <Editor files=files active=active />
+            <section class="pane editor-pane" aria-label="Project files">
+                <Editor files=files on_run=on_run />
             </section>
-            <section class="results" aria-label="Results">
-                {move || import_error.get().map(|e| view! { <pre class="import-error" role="alert">{e}</pre> })}
-                <nav class="tabs" role="tablist">
-                    <button role="tab" class:active=move || tab.get() == "tables" on:click=move |_| tab.set("tables")>"Tables"</button>
-                    <button role="tab" class:active=move || tab.get() == "console" on:click=move |_| tab.set("console")>"Console"</button>
-                </nav>
-                <div class="panel" class:hidden=move || tab.get() != "tables">
-                    <TablesPanel tables=tables ran=ran />
+            <section class="pane results-pane" aria-label="Results">
+                <ImportStatus report=report />
+                <div class="result-tabs" role="tablist" aria-label="Results">
+                    <button
+                        type="button"
+                        role="tab"
+                        id="tab-tables"
+                        aria-controls="panel-tables"
+                        aria-selected=move || if tab.get() == ResultsTab::Tables { "true" } else { "false" }
+                        class:active=move || tab.get() == ResultsTab::Tables
+                        on:click=move |_| tab.set(ResultsTab::Tables)
+                    >
+                        "Tables"
+                        <Show when=move || { table_count() > 0 }>
+                            <span class="count">{table_count}</span>
+                        </Show>
+                    </button>
+                    <button
+                        type="button"
+                        role="tab"
+                        id="tab-console"
+                        aria-controls="panel-console"
+                        aria-selected=move || if tab.get() == ResultsTab::Console { "true" } else { "false" }
+                        class:active=move || tab.get() == ResultsTab::Console
+                        on:click=move |_| {
+                            tab.set(ResultsTab::Console);
+                            dom::focus(console::INPUT_ID);
+                        }
+                    >
+                        "Console"
+                    </button>
                 </div>
-                <div class="panel" class:hidden=move || tab.get() != "console">
-                    <Console transcript=transcript on_run=run_statement />
+                <div
+                    id="panel-tables"
+                    class="panel tables-panel"
+                    role="tabpanel"
+                    aria-labelledby="tab-tables"
+                    hidden=move || tab.get() != ResultsTab::Tables
+                >
+                    <TablesPanel tables=tables report=report />
+                </div>
+                <div
+                    id="panel-console"
+                    class="panel console-panel"
+                    role="tabpanel"
+                    aria-labelledby="tab-console"
+                    hidden=move || tab.get() != ResultsTab::Console
+                >
+                    <Console transcript=transcript on_submit=on_submit shown=console_shown />
                 </div>
             </section>
         </main>
     }
 }
 
-/// File tabs over a code textarea.
+/// What importing the project did: its error (type, message and the traceback's last line),
+/// a missing app, what it printed and warned.
 #[component]
-fn Editor(files: RwSignal<Vec<SavedFile>>, active: RwSignal<usize>) -> impl IntoView {
-    let text = move || files.with(|f| f.get(active.get()).map(|f| f.text.clone()).unwrap_or_default());
-    view! {
-        <nav class="tabs files" role="tablist">
-            {move || files.get().iter().enumerate().map(|(i, f)| {
-                let name = f.name.clone();
+fn ImportStatus(report: RwSignal<Option<RunReport>>) -> impl IntoView {
+    move || {
+        report.with(|r| {
+            let r = r.as_ref()?;
+            let error = r.import_error.as_ref().map(|e| {
+                let last_line = error_last_line(e);
+                let detail = error_detail(e);
+                let typ = e.typ.clone();
                 view! {
-                    <button role="tab" class:active=move || active.get() == i on:click=move |_| active.set(i)>{name}</button>
+                    <div class="import-error" role="alert">
+                        <h2>"The project did not import"</h2>
+                        <pre class="error">{last_line}</pre>
+                        <p class="error-type">"Exception: "<code>{typ}</code></p>
+                        {detail
+                            .map(|d| {
+                                view! {
+                                    <details>
+                                        <summary>"Full message"</summary>
+                                        <pre>{d}</pre>
+                                    </details>
+                                }
+                            })}
+                    </div>
                 }
-            }).collect_view()}
-        </nav>
-        <textarea class="code" spellcheck="false" aria-label="File contents"
-            prop:value=text
-            on:input=move |ev| {
-                let v = event_target_value(&ev);
-                let i = active.get_untracked();
-                files.update(|f| if let Some(file) = f.get_mut(i) { file.text = v; });
-            }
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                if ev.key() == "Tab" && !ev.shift_key() {
-                    ev.prevent_default();
-                    insert_at_cursor(&ev, "    ");
-                }
-            }
-        ></textarea>
-    }
-}
-
-#[cfg(target_arch = "wasm32")]
-fn insert_at_cursor(ev: &leptos::ev::KeyboardEvent, s: &str) {
-    use wasm_bindgen::JsCast;
-    let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) else { return };
-    let value = t.value();
-    let start = t.selection_start().ok().flatten().unwrap_or(0) as usize;
-    let end = t.selection_end().ok().flatten().unwrap_or(0) as usize;
-    // Selection offsets count UTF-16 units.
-    let units: Vec<u16> = value.encode_utf16().collect();
-    let (start, end) = (start.min(units.len()), end.min(units.len()));
-    let mut out: Vec<u16> = units[..start].to_vec();
-    out.extend(s.encode_utf16());
-    out.extend_from_slice(&units[end..]);
-    t.set_value(&String::from_utf16_lossy(&out));
-    let caret = (start + s.encode_utf16().count()) as u32;
-    let _ = t.set_selection_range(caret, caret);
-    if let Ok(ev) = web_sys::Event::new("input") {
-        let _ = t.dispatch_event(&ev);
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn insert_at_cursor(_ev: &leptos::ev::KeyboardEvent, _s: &str) {}
-
-/// Each table: columns with their flags, and the CREATE TABLE statement.
-#[component]
-fn TablesPanel(tables: RwSignal<Vec<TableView>>, ran: RwSignal<bool>) -> impl IntoView {
-    view! {
-        {move || if !ran.get() {
-            view! { <p class="hint">"Press Run to import the project and create its tables."</p> }.into_any()
-        } else if tables.get().is_empty() {
-            view! { <p class="hint">"No tables: the project defines no models (or did not import)."</p> }.into_any()
-        } else {
-            tables.get().into_iter().map(|t| {
-                let name = t.name.clone();
-                let attr = t.name.clone();
+            });
+            let no_app = (r.import_error.is_none() && !r.has_app).then(|| {
                 view! {
-                    <article class="table-card" data-table=attr>
-                        <h2>{name}</h2>
-                        <table class="columns">
-                            <thead><tr><th>"column"</th><th>"type"</th><th>"PK"</th><th>"nullable"</th><th>"unique"</th><th>"foreign key"</th></tr></thead>
-                            <tbody>
-                                {t.columns.into_iter().map(|c| view! {
-                                    <tr>
-                                        <td class="mono">{c.name}</td>
-                                        <td class="mono">{c.sql_type}</td>
-                                        <td>{if c.primary_key { "✔" } else { "" }}</td>
-                                        <td>{if c.nullable { "yes" } else { "no" }}</td>
-                                        <td>{if c.unique { "✔" } else { "" }}</td>
-                                        <td class="mono">{c.foreign_key.unwrap_or_default()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        <pre class="ddl">{t.create_sql}</pre>
-                    </article>
+                    <div class="import-error" role="alert">
+                        <h2>"No Flask app"</h2>
+                        <p>
+                            "Error: Could not locate a Flask application. app.py must create one, e.g. "
+                            <code>"app = Flask(__name__)"</code>"."
+                        </p>
+                    </div>
                 }
-            }).collect_view().into_any()
-        }}
-    }
-}
-
-/// The flask shell: transcript, input with history, Enter to run complete statements.
-#[component]
-fn Console<F>(transcript: RwSignal<Vec<TranscriptEntry>>, on_run: F) -> impl IntoView
-where
-    F: Fn(String) + Copy + 'static,
-{
-    let input = RwSignal::new(String::new());
-    let history_pos = RwSignal::new(None::<usize>);
-    let submit = move || {
-        let text = input.get_untracked();
-        if text.trim().is_empty() {
-            return;
-        }
-        input.set(String::new());
-        history_pos.set(None);
-        on_run(text);
-    };
-    view! {
-        <div class="transcript" aria-live="polite">
-            {move || transcript.get().into_iter().map(|e| view! {
-                <div class="entry">
-                    <pre class="input">{prompted(&e.input)}</pre>
-                    {(!e.sql.is_empty()).then(|| view! {
-                        <details class="sql" open=true><summary>{format!("SQL ({})", e.sql.len())}</summary>
-                            {e.sql.iter().map(|s| view! { <pre>{s.clone()}</pre> }).collect_view()}
-                        </details>
-                    })}
-                    {(!e.stdout.is_empty()).then(|| view! { <pre class="stdout">{e.stdout.clone()}</pre> })}
-                    {e.error.clone().map(|err| view! { <pre class="error">{err}</pre> })}
-                </div>
-            }).collect_view()}
-        </div>
-        <div class="prompt">
-            <label for="console-input">">>>"</label>
-            <textarea id="console-input" rows="2" spellcheck="false" aria-label="Shell input (Enter runs, Shift+Enter adds a line)"
-                prop:value=move || input.get()
-                on:input=move |ev| input.set(event_target_value(&ev))
-                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                    let key = ev.key();
-                    if key == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
-                        ev.prevent_default();
-                        submit();
-                    } else if key == "Enter" && !ev.shift_key() {
-                        let text = input.get_untracked();
-                        if !is_incomplete(&text) || text.ends_with('\n') {
-                            ev.prevent_default();
-                            submit();
-                        }
-                    } else if (key == "ArrowUp" || key == "ArrowDown") && !input.get_untracked().contains('\n') {
-                        let inputs: Vec<String> = transcript.with_untracked(|t| t.iter().map(|e| e.input.clone()).collect());
-                        if inputs.is_empty() { return; }
-                        ev.prevent_default();
-                        let pos = match (history_pos.get_untracked(), key.as_str()) {
-                            (None, "ArrowUp") => Some(inputs.len() - 1),
-                            (Some(p), "ArrowUp") => Some(p.saturating_sub(1)),
-                            (Some(p), _) if p + 1 < inputs.len() => Some(p + 1),
-                            _ => None,
-                        };
-                        history_pos.set(pos);
-                        input.set(pos.map(|p| inputs[p].trim_end().to_string()).unwrap_or_default());
-                    }
+            });
+            let stdout = (!r.import_stdout.is_empty()).then(|| {
+                let text = r.import_stdout.clone();
+                view! {
+                    <details class="import-output">
+                        <summary>"Printed while importing"</summary>
+                        <pre>{text}</pre>
+                    </details>
                 }
-            ></textarea>
-            <button aria-label="Run this statement" on:click=move |_| submit()>"Run line"</button>
-            <button class="secondary" aria-label="Clear the transcript" on:click=move |_| transcript.set(Vec::new())>"Clear"</button>
-        </div>
+            });
+            let warnings =
+                r.import_warnings.iter().map(|w| view! { <pre class="warning">{w.clone()}</pre> }).collect_view();
+            Some(view! { <div class="import-status">{error}{no_app}{stdout}{warnings}</div> })
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flask::record::ErrorRecord;
 
     #[test]
-    fn prompts_like_the_interactive_interpreter() {
-        assert_eq!(prompted("x = 1"), ">>> x = 1");
-        assert_eq!(prompted("for a in b:\n    print(a)\n"), ">>> for a in b:\n...     print(a)");
-    }
+    fn status_follows_sqlite_and_the_last_run() {
+        let ok = RunReport {
+            import_error: None,
+            import_stdout: String::new(),
+            import_warnings: vec![],
+            has_app: true,
+            sources: Files::new(tutorial::tutorial_files()).sources(),
+        };
+        assert_eq!(status_text(Sqlite::Loading, None, false), ("Loading SQLite…", "busy"));
+        assert_eq!(status_text(Sqlite::Ready, None, false).0, "Ready: press Run");
+        assert_eq!(status_text(Sqlite::Ready, Some(&ok), false), ("Up to date", "ok"));
+        assert_eq!(status_text(Sqlite::Ready, Some(&ok), true), ("Files changed since the last Run", "stale"));
+        let failed = RunReport {
+            import_error: Some(ErrorRecord { typ: "TypeError".into(), message: "x".into(), last_line: None }),
+            ..ok.clone()
+        };
+        assert_eq!(status_text(Sqlite::Ready, Some(&failed), false), ("Import failed", "error"));
 
-    #[test]
-    fn tutorial_files_are_the_oracle_case() {
-        let files = tutorial_files();
-        assert_eq!(files.len(), 3);
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/oracle/cases/001-seed-tutorial");
-        for f in files {
-            if let Ok(text) = std::fs::read_to_string(format!("{dir}/{}", f.name)) {
-                assert_eq!(text, f.text, "{}", f.name);
-            }
-        }
+        let mut files = Files::new(tutorial::tutorial_files());
+        assert!(!files_changed(&files, &ok));
+        files.set_text(0, "changed".into());
+        assert!(files_changed(&files, &ok));
     }
 }

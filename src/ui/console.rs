@@ -1,0 +1,255 @@
+//! The flask-shell console: the transcript (each input with `>>> ` / `... ` prompts, the SQL it
+//! sent, its output and its error) and the input box (Enter runs a complete statement, or
+//! keeps reading and indents; Shift+Enter adds a line; Up/Down walk the history).
+
+use leptos::prelude::*;
+
+use super::dom;
+use super::editing::{console_enter, newline_with_indent, on_first_line, on_last_line, ConsoleEnter, History};
+use crate::store::{ShellLine, SqlLine, Transcript, TranscriptItem};
+
+/// The id of the console's input (the end-to-end test types there).
+pub const INPUT_ID: &str = "console-input";
+
+/// An input as the interactive prompt shows it: `>>> ` on the first line, `... ` on the others,
+/// and a closing `...` line after a block.
+pub fn prompt_lines(input: &str) -> Vec<(&'static str, String)> {
+    let body = input.trim_end_matches('\n');
+    let mut lines: Vec<(&'static str, String)> =
+        body.split('\n').enumerate().map(|(i, l)| (if i == 0 { ">>> " } else { "... " }, l.to_string())).collect();
+    if input.ends_with('\n') && body.contains('\n') {
+        lines.push(("...", String::new()));
+    }
+    lines
+}
+
+/// The summary of a line's SQL block.
+pub fn sql_summary(sql: &[SqlLine]) -> String {
+    let statements = sql.iter().filter(|s| !s.is_transaction_event()).count();
+    match statements {
+        0 => "SQL: transaction only".to_string(),
+        1 => "SQL: 1 statement".to_string(),
+        n => format!("SQL: {n} statements"),
+    }
+}
+
+/// The console: transcript above, input below.
+#[component]
+pub fn Console(
+    transcript: RwSignal<Transcript>,
+    /// Runs the input; false when it could not run (the input is kept).
+    on_submit: Callback<String, bool>,
+    /// True while the console's tab shows (it scrolls to the newest line when shown).
+    shown: Signal<bool>,
+) -> impl IntoView {
+    let input = RwSignal::new(String::new());
+    let history = StoredValue::new(History::default());
+    let log = NodeRef::<leptos::html::Div>::new();
+
+    // Keep the newest line in view.
+    Effect::new(move |_| {
+        let _ = transcript.with(|t| t.dropped + t.items.len() as u64);
+        let _ = shown.get();
+        #[cfg(target_arch = "wasm32")]
+        if let Some(el) = log.get() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+
+    let submit = move |text: String| {
+        if text.trim().is_empty() {
+            return;
+        }
+        if on_submit.run(text) {
+            input.set(String::new());
+            history.update_value(History::reset);
+        }
+    };
+
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let key = ev.key();
+        match key.as_str() {
+            "Enter" if ev.ctrl_key() || ev.meta_key() => {
+                ev.prevent_default();
+                submit(input.get_untracked());
+            }
+            "Enter" if !ev.shift_key() && !ev.alt_key() => {
+                let Some(t) = dom::textarea_state(&ev) else { return };
+                ev.prevent_default();
+                match console_enter(&t.text) {
+                    ConsoleEnter::Submit(text) => submit(text),
+                    ConsoleEnter::Newline => {
+                        dom::replace_range(&ev, t.start, t.end, &newline_with_indent(&t.text, t.start))
+                    }
+                    ConsoleEnter::Nothing => {}
+                }
+            }
+            "ArrowUp" | "ArrowDown" if !ev.shift_key() && !ev.alt_key() => {
+                let Some(t) = dom::textarea_state(&ev) else { return };
+                let entries = transcript.with_untracked(Transcript::inputs);
+                let walked = if key == "ArrowUp" {
+                    if !on_first_line(&t.text, t.start, t.end) {
+                        return;
+                    }
+                    history.try_update_value(|h| h.up(&entries, &t.text)).flatten()
+                } else {
+                    if !on_last_line(&t.text, t.start, t.end) {
+                        return;
+                    }
+                    history.try_update_value(|h| h.down(&entries)).flatten()
+                };
+                if let Some(text) = walked {
+                    ev.prevent_default();
+                    dom::set_value(&ev, &text);
+                    input.set(text);
+                }
+            }
+            _ => {}
+        }
+    };
+
+    view! {
+        <div class="transcript" node_ref=log role="log" aria-label="Console transcript">
+            <Show when=move || transcript.with(Transcript::is_empty)>
+                <p class="hint">
+                    "This is the flask shell: "<code>"db"</code>", "<code>"app"</code>
+                    " and your models are ready to use. Press Run, then try "
+                    <code>"Role.query.all()"</code>"."
+                </p>
+            </Show>
+            <For each=move || transcript.with(Transcript::keyed) key=|(k, _)| *k children=|(_, item)| item_view(item) />
+        </div>
+        <div class="prompt">
+            <span class="ps" aria-hidden="true">
+                ">>>"
+            </span>
+            <textarea
+                id=INPUT_ID
+                rows=move || input.with(|t| t.split('\n').count().clamp(1, 12))
+                spellcheck="false"
+                autocomplete="off"
+                autocapitalize="off"
+                aria-label="Python shell input"
+                aria-describedby="console-help"
+                placeholder="Type Python, e.g. User.query.all()"
+                prop:value=input
+                on:input=move |ev| input.set(event_target_value(&ev))
+                on:keydown=on_keydown
+            ></textarea>
+            <div class="prompt-buttons">
+                <button
+                    type="button"
+                    class="primary"
+                    aria-label="Run the statement"
+                    on:click=move |_| {
+                        submit(input.get_untracked());
+                        dom::focus(INPUT_ID);
+                    }
+                >
+                    "Run"
+                </button>
+                <button
+                    type="button"
+                    aria-label="Clear the transcript"
+                    on:click=move |_| transcript.update(Transcript::clear)
+                >
+                    "Clear"
+                </button>
+            </div>
+        </div>
+        <p id="console-help" class="help">
+            "Enter runs · Shift+Enter adds a line · ↑/↓ history · blank line ends a block"
+        </p>
+    }
+}
+
+fn item_view(item: TranscriptItem) -> AnyView {
+    match item {
+        TranscriptItem::Session { note } => view! {
+            <div class="session" role="separator">
+                <span>{note}</span>
+            </div>
+        }
+        .into_any(),
+        TranscriptItem::Line(line) => line_view(line).into_any(),
+    }
+}
+
+fn line_view(line: ShellLine) -> impl IntoView {
+    let ShellLine { input, stdout, warnings, error, error_detail, sql } = line;
+    let prompts = prompt_lines(&input)
+        .into_iter()
+        .map(|(ps, code)| {
+            view! {
+                <span class="ps">{ps}</span>
+                {code}
+                "\n"
+            }
+        })
+        .collect_view();
+    let sql_view = (!sql.is_empty()).then(|| {
+        let summary = sql_summary(&sql);
+        view! {
+            <details class="sql" open>
+                <summary>{summary}</summary>
+                <ol>
+                    {sql
+                        .into_iter()
+                        .map(|s| {
+                            let tx = s.is_transaction_event();
+                            view! {
+                                <li class:tx=tx>
+                                    <pre class="stmt">{s.statement.trim().to_string()}</pre>
+                                    {s.params.map(|p| view! { <pre class="params">{p}</pre> })}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+            </details>
+        }
+    });
+    view! {
+        <div class="line">
+            <pre class="input">{prompts}</pre>
+            {sql_view}
+            {(!stdout.is_empty()).then(|| view! { <pre class="stdout">{stdout}</pre> })}
+            {warnings.into_iter().map(|w| view! { <pre class="warning">{w}</pre> }).collect_view()}
+            {error.map(|e| view! { <pre class="error">{e}</pre> })}
+            {error_detail
+                .map(|d| {
+                    view! {
+                        <details class="error-detail">
+                            <summary>"Full error message"</summary>
+                            <pre>{d}</pre>
+                        </details>
+                    }
+                })}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompts_like_the_interactive_interpreter() {
+        assert_eq!(prompt_lines("x = 1"), vec![(">>> ", "x = 1".to_string())]);
+        assert_eq!(
+            prompt_lines("for a in b:\n    print(a)\n"),
+            vec![(">>> ", "for a in b:".to_string()), ("... ", "    print(a)".to_string()), ("...", String::new())]
+        );
+    }
+
+    #[test]
+    fn sql_summaries_count_statements_not_transaction_events() {
+        let line = |s: &str, p: Option<&str>| SqlLine { statement: s.into(), params: p.map(String::from) };
+        assert_eq!(sql_summary(&[line("COMMIT", None)]), "SQL: transaction only");
+        assert_eq!(sql_summary(&[line("BEGIN (implicit)", None), line("SELECT 1", Some("()"))]), "SQL: 1 statement");
+        assert_eq!(
+            sql_summary(&[line("CREATE TABLE a ()", Some("()")), line("CREATE TABLE b ()", Some("()"))]),
+            "SQL: 2 statements"
+        );
+    }
+}
