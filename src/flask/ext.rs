@@ -147,7 +147,7 @@ pub fn url_dialect(url: &str) -> (String, String) {
 }
 
 /// Creates `db` for an app: engine, session, `Model`.
-fn init_db(interp: &mut Interp, db_cls: &Rc<Class>, app: Value) -> PyResult<Value> {
+fn init_db(interp: &mut Interp, db_cls: &Rc<Class>, app: Value, metadata: Option<Rc<MetaData>>) -> PyResult<Value> {
     let Some(fapp) = app.payload::<FlaskApp>() else {
         return Err(interp.type_error("SQLAlchemy(app) expects a Flask application"));
     };
@@ -168,7 +168,7 @@ fn init_db(interp: &mut Interp, db_cls: &Rc<Class>, app: Value) -> PyResult<Valu
     let database = (host.connect)(&uri)
         .map_err(|e| interp.err("RuntimeError", format!("could not open the database: {}", e.message)))?;
     let engine = Engine::new(&uri, &dialect, database, host.log.clone());
-    let metadata = Rc::new(MetaData::default());
+    let metadata = metadata.unwrap_or_default();
     let registry = Registry::new(metadata.clone());
     let session = SessionData::new(engine.clone(), registry.clone());
     let sa = interp.import_module("sqlalchemy")?;
@@ -325,7 +325,7 @@ fn create_all(interp: &mut Interp, db: &DbData) -> PyResult<()> {
     for t in db.metadata.creation_order().into_iter().filter(|t| missing.contains(&t.name)) {
         let sql = dialect.visit_create_table(&t).map_err(|e| orm::sa_error(interp, "CompileError", e.0))?;
         let mut statements = vec![sql];
-        statements.extend(t.indexes.borrow().iter().map(|i| dialect.visit_create_index(&t, i)));
+        statements.extend(t.sorted_indexes().iter().map(|i| dialect.visit_create_index(&t, i)));
         for sql in statements {
             if let Err(e) = conn.execute(&sql, vec![]) {
                 conn.rollback();
@@ -345,13 +345,14 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
         "__new__",
         func("__new__", move |i, mut a| {
             let app = a.arg(1, "app").unwrap_or(Value::None);
+            let metadata = a.take_kw("metadata").and_then(|m| m.payload::<crate::sqlalchemy::module::MetaDataData>());
             if app.is_none() {
                 return Err(i.err(
                     "NotImplementedError",
                     "SQLAlchemy() without an app (init_app later) is not supported by the playground yet",
                 ));
             }
-            init_db(i, &c2, app)
+            init_db(i, &c2, app, metadata.map(|m| m.0.clone()))
         }),
     );
     let methods: Vec<(&str, Value)> = vec![

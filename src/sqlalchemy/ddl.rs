@@ -90,10 +90,15 @@ pub trait Dialect {
         let pk = table.primary_key();
         if !pk.is_empty() {
             let names: Vec<String> = pk.iter().map(|c| self.quote(&c.name())).collect();
-            items.push(format!("PRIMARY KEY ({})", names.join(", ")));
+            let cols: Vec<String> = pk.iter().map(|c| c.name()).collect();
+            let named = table
+                .constraint_name("pk", None, &cols, None)
+                .map(|n| format!("CONSTRAINT {} ", self.quote(&n)))
+                .unwrap_or_default();
+            items.push(format!("{named}PRIMARY KEY ({})", names.join(", ")));
         }
         for c in table.constraints.borrow().iter() {
-            items.push(self.visit_constraint(c));
+            items.push(self.visit_constraint(table, c));
         }
         Ok(format!("\nCREATE TABLE {} (\n\t{}\n)\n\n", self.quote(&table.name), items.join(", \n\t")))
     }
@@ -111,17 +116,24 @@ pub trait Dialect {
     }
 
     /// A table-level constraint clause.
-    fn visit_constraint(&self, c: &Constraint) -> String {
-        let named =
-            |name: &Option<String>| name.as_ref().map(|n| format!("CONSTRAINT {} ", self.quote(n))).unwrap_or_default();
+    fn visit_constraint(&self, table: &Table, c: &Constraint) -> String {
+        let named = |name: Option<String>| name.map(|n| format!("CONSTRAINT {} ", self.quote(&n))).unwrap_or_default();
         match c {
             Constraint::Unique { name, columns } => {
                 let cols: Vec<String> = columns.iter().map(|c| self.quote(c)).collect();
-                format!("{}UNIQUE ({})", named(name), cols.join(", "))
+                format!(
+                    "{}UNIQUE ({})",
+                    named(table.constraint_name("uq", name.as_deref(), columns, None)),
+                    cols.join(", ")
+                )
+            }
+            Constraint::Check { name, sqltext } => {
+                format!("{}CHECK ({sqltext})", named(table.constraint_name("ck", name.as_deref(), &[], None)))
             }
             Constraint::ForeignKey { name, columns, fk } => {
                 let cols: Vec<String> = columns.iter().map(|c| self.quote(c)).collect();
                 let target_table = fk.first().map(|f| f.target_table().to_string()).unwrap_or_default();
+                let name = table.constraint_name("fk", name.as_deref(), columns, Some(&target_table));
                 let target_cols: Vec<String> = fk.iter().map(|f| self.quote(f.target_column())).collect();
                 let mut s = format!(
                     "{}FOREIGN KEY({}) REFERENCES {} ({})",

@@ -171,6 +171,10 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         Some(Value::Str(s)) => Some(s.to_string()),
         _ => None,
     };
+    let order_by = match a.take_kw("order_by") {
+        Some(v) => orm::order_by_values(interp, &v)?,
+        None => vec![],
+    };
     let lazy = match a.take_kw("lazy") {
         Some(v) => orm::lazy_name(interp, &v)?,
         None => "select".into(),
@@ -193,7 +197,6 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         "primaryjoin",
         "secondaryjoin",
         "remote_side",
-        "order_by",
         "cascade",
         "viewonly",
         "passive_deletes",
@@ -244,6 +247,7 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         uselist,
         foreign_keys,
         secondary,
+        order_by,
     });
     Ok(new_native(&classes, rel))
 }
@@ -283,14 +287,18 @@ fn metadata_class(interp: &Interp) -> Rc<Class> {
     let c2 = cls.clone();
     cls.dict.borrow_mut().set_str(
         "__new__",
-        func("__new__", move |i, mut a| {
-            if a.take_kw("naming_convention").is_some() {
-                return Err(i.err(
-                    "NotImplementedError",
-                    "MetaData(naming_convention=...) is not supported by the playground yet",
-                ));
+        func("__new__", move |_, mut a| {
+            let md = MetaData::default();
+            if let Some(Value::Dict(d)) = a.take_kw("naming_convention") {
+                let mut conv = Vec::new();
+                for (k, v) in d.borrow().iter() {
+                    if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {
+                        conv.push((k.to_string(), v.to_string()));
+                    }
+                }
+                *md.naming_convention.borrow_mut() = conv;
             }
-            Ok(new_native(&c2, MetaDataData(Rc::new(MetaData::default()))))
+            Ok(new_native(&c2, MetaDataData(Rc::new(md))))
         }),
     );
     cls
@@ -1006,6 +1014,42 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
         }),
     );
     m.set("ForeignKey", Value::Class(fk));
+    for (name, is_check) in [("CheckConstraint", true), ("UniqueConstraint", false)] {
+        let cls = native_class(interp, name, "sqlalchemy.sql.schema", None, vec![]);
+        let c2 = cls.clone();
+        cls.dict.borrow_mut().set_str(
+            "__new__",
+            func("__new__", move |i, mut a| {
+                a.pos.remove(0);
+                let cname = match a.take_kw("name") {
+                    None | Some(Value::None) => None,
+                    Some(v) => Some(i.to_str(&v)?),
+                };
+                let constraint = if is_check {
+                    let sqltext = match a.pos.first() {
+                        Some(v) => i.to_str(v)?,
+                        None => {
+                            return Err(i.type_error(
+                                "CheckConstraint.__init__() missing 1 required positional argument: 'sqltext'",
+                            ))
+                        }
+                    };
+                    super::schema::Constraint::Check { name: cname, sqltext }
+                } else {
+                    let mut columns = Vec::new();
+                    for v in &a.pos {
+                        columns.push(match v.payload::<Column>() {
+                            Some(c) => c.name(),
+                            None => i.to_str(v)?,
+                        });
+                    }
+                    super::schema::Constraint::Unique { name: cname, columns }
+                };
+                Ok(new_native(&c2, constraint))
+            }),
+        );
+        m.set(name, Value::Class(cls));
+    }
     let md_cls = metadata_class(interp);
     m.set("MetaData", Value::Class(md_cls));
     let table_cls = native_class(interp, "Table", "sqlalchemy.sql.schema", None, vec![]);

@@ -79,6 +79,8 @@ pub struct RelationshipArgs {
     pub foreign_keys: Option<Vec<Rc<Column>>>,
     /// `secondary=` was given (many-to-many: not supported yet).
     pub secondary: bool,
+    /// `order_by=` as given: `"Class.attr"` strings or class attributes.
+    pub order_by: Vec<Value>,
 }
 
 /// A `RelationshipProperty`.
@@ -247,6 +249,25 @@ pub fn map_class(
     }
     for (_, c) in &columns {
         table.append_column(c.clone());
+    }
+    // `__table_args__` constraints were made in the class body, before the columns' own:
+    // they come first (SQLAlchemy sorts constraints by creation order).
+    if let Some(args) = cls.dict.borrow().get_str("__table_args__").cloned() {
+        let items = match &args {
+            Value::Tuple(t) => (**t).clone(),
+            Value::List(l) => l.borrow().clone(),
+            _ => vec![],
+        };
+        let mut front = Vec::new();
+        for it in items {
+            if let Some(c) = it.payload::<super::schema::Constraint>() {
+                front.push((*c).clone());
+            }
+        }
+        let mut cs = table.constraints.borrow_mut();
+        let rest: Vec<_> = cs.drain(..).collect();
+        cs.extend(front);
+        cs.extend(rest);
     }
     let mapper = Rc::new(Mapper {
         id: crate::python::value::next_id(),
@@ -427,10 +448,12 @@ fn configure_relationship(
     if let Some((name, kwargs)) = &r.args.backref {
         let mut uselist = None;
         let mut lazy = "select".to_string();
+        let mut order_by = Vec::new();
         for (k, v) in kwargs {
             match &**k {
                 "uselist" => uselist = Some(interp.truthy(v)?),
                 "lazy" => lazy = lazy_name(interp, v)?,
+                "order_by" => order_by = order_by_values(interp, v)?,
                 _ => {}
             }
         }
@@ -442,6 +465,7 @@ fn configure_relationship(
             uselist,
             foreign_keys: r.args.foreign_keys.clone(),
             secondary: false,
+            order_by,
         }));
         *back.key.borrow_mut() = name.clone();
         *back.parent.borrow_mut() = Rc::downgrade(&target);
@@ -461,6 +485,42 @@ fn configure_relationship(
         }
     }
     Ok(())
+}
+
+/// `order_by=` as a list of its items.
+pub fn order_by_values(interp: &mut Interp, v: &Value) -> PyResult<Vec<Value>> {
+    match v {
+        Value::None | Value::Bool(false) => Ok(vec![]),
+        Value::List(_) | Value::Tuple(_) => interp.iterate(v),
+        other => Ok(vec![other.clone()]),
+    }
+}
+
+/// Resolves `order_by=` items (`"Pet.name"`, `Pet.name`) to ORDER BY clauses.
+fn order_by_clauses(interp: &mut Interp, registry: &Rc<Registry>, items: &[Value]) -> PyResult<Vec<Clause>> {
+    let mut out = Vec::new();
+    for it in items {
+        let col = match it {
+            Value::Str(s) => {
+                let (cls, attr) = s.split_once('.').unwrap_or(("", s));
+                registry
+                    .mapper_named(cls)
+                    .and_then(|m| m.columns.iter().find(|(k, _)| k == attr).map(|(_, c)| c.clone()))
+            }
+            other => other.payload::<AttrData>().and_then(|d| match &d.kind {
+                AttrKind::Column(c) => Some(c.clone()),
+                AttrKind::Relationship(_) => None,
+            }),
+        };
+        match col {
+            Some(c) => out.push(Clause::Column(c)),
+            None => {
+                let r = interp.repr(it)?;
+                return Err(sa_error(interp, "ArgumentError", format!("order_by: could not resolve {r} to a column")));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The `lazy=` argument's canonical name (`True` → `select`).
@@ -1324,6 +1384,7 @@ fn lazy_load(
         }
         Direction::OneToMany => {
             let mut select = Select::table(&target.table, LabelStyle::None);
+            select.order_by = order_by_clauses(interp, &s.registry, &r.args.order_by)?;
             for (pk_col, fk_col) in r.pairs.borrow().iter() {
                 let k = mapper.column_key(pk_col).unwrap_or_else(|| pk_col.name());
                 let v = inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None);

@@ -81,6 +81,7 @@ impl ForeignKey {
 #[derive(Debug, Clone)]
 pub enum Constraint {
     Unique { name: Option<String>, columns: Vec<String> },
+    Check { name: Option<String>, sqltext: String },
     ForeignKey { name: Option<String>, columns: Vec<String>, fk: Vec<Rc<ForeignKey>> },
 }
 
@@ -91,6 +92,8 @@ pub struct Table {
     pub columns: RefCell<Vec<Rc<Column>>>,
     pub constraints: RefCell<Vec<Constraint>>,
     pub indexes: RefCell<Vec<Index>>,
+    /// The metadata's `naming_convention` (kind → template), copied when the table joins it.
+    pub naming_convention: RefCell<Vec<(String, String)>>,
 }
 
 /// An `Index` (from `index=True`: named `ix_<table>_<column>`, unique when the column is).
@@ -109,6 +112,7 @@ impl Table {
             columns: RefCell::new(Vec::new()),
             constraints: RefCell::new(Vec::new()),
             indexes: RefCell::new(Vec::new()),
+            naming_convention: RefCell::new(Vec::new()),
         })
     }
 
@@ -136,9 +140,51 @@ impl Table {
         self.columns.borrow_mut().push(col);
     }
 
+    /// A constraint's name: the explicit one, or what the naming convention makes of it
+    /// (`conv()` in SQLAlchemy). `kind` is `pk`, `uq`, `ck`, `fk` or `ix`.
+    pub fn constraint_name(
+        &self,
+        kind: &str,
+        explicit: Option<&str>,
+        columns: &[String],
+        referred: Option<&str>,
+    ) -> Option<String> {
+        let conv = self.naming_convention.borrow();
+        let template = conv.iter().find(|(k, _)| k == kind).map(|(_, t)| t.clone());
+        let template = match (template, kind) {
+            (Some(t), _) => t,
+            (None, "ix") => "ix_%(column_0_label)s".to_string(),
+            (None, _) => return explicit.map(str::to_string),
+        };
+        let needs_name = template.contains("%(constraint_name)s");
+        if explicit.is_some() && !needs_name {
+            return explicit.map(str::to_string);
+        }
+        if needs_name && explicit.is_none() {
+            return None;
+        }
+        let col0 = columns.first().cloned().unwrap_or_default();
+        Some(
+            template
+                .replace("%(table_name)s", &self.name)
+                .replace("%(column_0_name)s", &col0)
+                .replace("%(column_0_label)s", &format!("{}_{}", self.name, col0))
+                .replace("%(referred_table_name)s", referred.unwrap_or(""))
+                .replace("%(constraint_name)s", explicit.unwrap_or("")),
+        )
+    }
+
     /// The indexes sorted by name (the oracle's `ddl` order).
     pub fn sorted_indexes(&self) -> Vec<Index> {
-        let mut v = self.indexes.borrow().clone();
+        let mut v: Vec<Index> = self
+            .indexes
+            .borrow()
+            .iter()
+            .map(|i| Index {
+                name: self.constraint_name("ix", None, &i.columns, None).unwrap_or_else(|| i.name.clone()),
+                ..i.clone()
+            })
+            .collect();
         v.sort_by(|a, b| a.name.cmp(&b.name));
         v
     }
@@ -190,11 +236,14 @@ impl Table {
 #[derive(Debug, Default)]
 pub struct MetaData {
     pub tables: RefCell<Vec<Rc<Table>>>,
+    /// `MetaData(naming_convention=...)`: kind (`pk`, `uq`, `ck`, `fk`, `ix`) → template.
+    pub naming_convention: RefCell<Vec<(String, String)>>,
 }
 
 impl MetaData {
     /// Adds a table, replacing any table of the same name.
     pub fn add_table(&self, t: Rc<Table>) {
+        *t.naming_convention.borrow_mut() = self.naming_convention.borrow().clone();
         let mut tables = self.tables.borrow_mut();
         tables.retain(|x| x.name != t.name);
         tables.push(t);
