@@ -393,6 +393,62 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
 /// Registers the `flask` module.
 pub fn register(interp: &mut Interp) {
     interp.register_module("flask", Rc::new(build_flask));
+    interp.register_module("werkzeug", Rc::new(|_: &mut Interp| Ok(Module::new("werkzeug", None))));
+    interp.register_module("werkzeug.exceptions", Rc::new(build_werkzeug_exceptions));
+}
+
+/// The description `werkzeug.exceptions.NotFound` carries.
+const NOT_FOUND: &str = "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.";
+
+fn build_werkzeug_exceptions(interp: &mut Interp) -> PyResult<Rc<Module>> {
+    let m = Module::new("werkzeug.exceptions", None);
+    let base = interp.exc_class("Exception");
+    let http = native_class(interp, "HTTPException", "werkzeug.exceptions", Some(&base), vec![]);
+    let not_found = native_class(
+        interp,
+        "NotFound",
+        "werkzeug.exceptions",
+        Some(&http),
+        vec![
+            ("code", Value::Int(404)),
+            (
+                "__str__",
+                method("NotFound", "__str__", |i, a| {
+                    let desc = match a.pos.first() {
+                        Some(Value::Instance(inst)) => match inst.dict.borrow().get_str("args") {
+                            Some(Value::Tuple(t)) if !t.is_empty() && !t[0].is_none() => Some(t[0].clone()),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    let desc = match desc {
+                        Some(d) => i.to_str(&d)?,
+                        None => NOT_FOUND.to_string(),
+                    };
+                    Ok(Value::str(&format!("404 Not Found: {desc}")))
+                }),
+            ),
+        ],
+    );
+    m.set("HTTPException", Value::Class(http));
+    m.set("NotFound", Value::Class(not_found));
+    Ok(m)
+}
+
+/// Raises `werkzeug.exceptions.NotFound` (what `abort(404)` and the `*_or_404` helpers raise).
+pub fn not_found(interp: &mut Interp, description: Option<Value>) -> crate::python::interp::PyErr {
+    let cls = interp
+        .import_module("werkzeug.exceptions")
+        .ok()
+        .and_then(|m| m.get("NotFound"))
+        .and_then(|c| c.as_class().cloned());
+    match cls {
+        Some(c) => crate::python::interp::PyErr {
+            exc: interp.new_exception(&c, description.into_iter().collect()),
+            traceback: vec![],
+        },
+        None => interp.err("RuntimeError", "404 Not Found"),
+    }
 }
 
 /// The Flask app among a module's globals, if any (what `flask shell` discovers).

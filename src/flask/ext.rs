@@ -358,6 +358,29 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     let methods: Vec<(&str, Value)> = vec![
         ("__init__", method("SQLAlchemy", "__init__", |_, _| Ok(Value::None))),
         (
+            "get_or_404",
+            method("SQLAlchemy", "get_or_404", |i, mut a| {
+                let db = db_of(i, &a)?;
+                let description = a.take_kw("description");
+                let entity = a.pos.get(1).cloned().unwrap_or(Value::None);
+                let Some(mapper) = entity.as_class().and_then(|c| orm::class_mapper(c)) else {
+                    let r = i.repr(&entity)?;
+                    return Err(orm::sa_error(
+                        i,
+                        "ArgumentError",
+                        format!("Expected mapped class or mapper, got: {r}"),
+                    ));
+                };
+                let ident = a.pos.get(2).cloned().unwrap_or(Value::None);
+                let found =
+                    orm::session_get(i, &db.session, &mapper, &ident, crate::sqlalchemy::sql::LabelStyle::None)?;
+                if found.is_none() {
+                    return Err(super::app::not_found(i, description));
+                }
+                Ok(found)
+            }),
+        ),
+        (
             "create_all",
             method("SQLAlchemy", "create_all", |i, a| {
                 let db = db_of(i, &a)?;

@@ -592,6 +592,22 @@ fn query_class(interp: &Interp) -> Rc<Class> {
                 }),
             ),
             (
+                "filter",
+                method("Query", "filter", move |i, a| {
+                    let qd = q(i, &a)?;
+                    let crit: Vec<Clause> = a.pos[1..].iter().map(|c| as_clause(c, None)).collect();
+                    Ok(query_with(i, &qd, |n| n.where_.extend(crit)))
+                }),
+            ),
+            (
+                "order_by",
+                method("Query", "order_by", move |i, a| {
+                    let qd = q(i, &a)?;
+                    let items: Vec<Clause> = a.pos[1..].iter().map(|c| as_clause(c, None)).collect();
+                    Ok(query_with(i, &qd, |n| n.order_by.extend(items)))
+                }),
+            ),
+            (
                 "one",
                 method("Query", "one", move |i, a| {
                     let qd = q(i, &a)?;
@@ -651,7 +667,7 @@ fn query_class(interp: &Interp) -> Rc<Class> {
                 "The Query.get() method is considered legacy as of the 1.x series of SQLAlchemy and becomes a legacy construct in 2.0. The method is now available as Session.get() (deprecated since: 2.0) (Background on SQLAlchemy 2.0 at: https://sqlalche.me/e/b8d9)",
             );
                     let ident = a.pos.get(1).cloned().unwrap_or(Value::None);
-                    orm::session_get(i, &qd.session, &qd.mapper, &ident)
+                    orm::session_get(i, &qd.session, &qd.mapper, &ident, LabelStyle::TablenamePlusCol)
                 }),
             ),
             (
@@ -768,7 +784,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                         ));
                     };
                     let ident = a.pos.get(2).cloned().unwrap_or(Value::None);
-                    orm::session_get(i, &sd, &mapper, &ident)
+                    orm::session_get(i, &sd, &mapper, &ident, LabelStyle::None)
                 }),
             ),
             (
@@ -803,6 +819,110 @@ fn session_class(interp: &Interp) -> Rc<Class> {
     )
 }
 
+/// Payload of SQL expression objects (`User.id == 5`, `User.name.desc()`).
+pub struct ExprData(pub Clause);
+
+fn expression_class(interp: &Interp) -> Rc<Class> {
+    match interp.ext.get("sqlalchemy.expression_class").and_then(|e| e.clone().downcast::<Rc<Class>>().ok()) {
+        Some(c) => (*c).clone(),
+        None => interp.types.object.clone(),
+    }
+}
+
+/// A Python value as a SQL clause: expressions and column attributes as themselves, anything
+/// else as a bound parameter typed like `like` (the column it is compared with).
+fn as_clause(v: &Value, like: Option<&Column>) -> Clause {
+    if let Some(e) = v.payload::<ExprData>() {
+        return e.0.clone();
+    }
+    if let Some(a) = v.payload::<AttrData>() {
+        if let orm::AttrKind::Column(c) = &a.kind {
+            return Clause::Column(c.clone());
+        }
+    }
+    if v.is_none() {
+        return Clause::Null;
+    }
+    Clause::Bind(v.clone(), like.map(|c| c.ty.clone()).unwrap_or(SqlType::Other("NullType".into())))
+}
+
+fn attr_column(interp: &Interp, v: &Value) -> PyResult<Rc<Column>> {
+    match v.payload::<AttrData>().map(|d| match &d.kind {
+        orm::AttrKind::Column(c) => Some(c.clone()),
+        orm::AttrKind::Relationship(_) => None,
+    }) {
+        Some(Some(c)) => Ok(c),
+        _ => Err(interp.err("NotImplementedError", "this operator works on column attributes only in the playground")),
+    }
+}
+
+fn comparison(op: &'static str) -> Value {
+    method("InstrumentedAttribute", op, move |i, a| {
+        let col = attr_column(i, &a.pos[0])?;
+        let other = a.pos.get(1).cloned().unwrap_or(Value::None);
+        let sql_op = match (op, other.is_none()) {
+            ("__eq__", true) => "IS",
+            ("__ne__", true) => "IS NOT",
+            ("__eq__", _) => "=",
+            ("__ne__", _) => "!=",
+            ("__lt__", _) => "<",
+            ("__le__", _) => "<=",
+            ("__gt__", _) => ">",
+            _ => ">=",
+        };
+        let clause =
+            Clause::Binary(Box::new(Clause::Column(col.clone())), sql_op, Box::new(as_clause(&other, Some(&col))));
+        Ok(new_native(&expression_class(i), ExprData(clause)))
+    })
+}
+
+/// `relationship.has(...)` / `.any(...)`: EXISTS over the related table, joined on the
+/// relationship's key pairs, with criteria from clauses or `name=value` keywords.
+fn exists_clause(interp: &mut Interp, a: &Args, want_many: bool) -> PyResult<Value> {
+    let data = a.pos[0].payload::<AttrData>().ok_or_else(|| interp.type_error("bad attribute"))?;
+    let orm::AttrKind::Relationship(r) = &data.kind else {
+        return Err(interp.err("AttributeError", "has()/any() are relationship operators"));
+    };
+    if let Some(reg) = data.mapper.upgrade().and_then(|m| m.registry.upgrade()) {
+        orm::configure(interp, &reg)?;
+    }
+    let target = r.target.borrow().clone().ok_or_else(|| interp.err("RuntimeError", "relationship not configured"))?;
+    let is_many = r.uselist();
+    if is_many != want_many {
+        let what = if want_many { "any()" } else { "has()" };
+        return Err(orm::sa_error(
+            interp,
+            "InvalidRequestError",
+            format!(
+                "'{what}' not implemented for {} attributes.  Use {}.",
+                if is_many { "collection" } else { "scalar object" },
+                if is_many { "any()" } else { "has()" }
+            ),
+        ));
+    }
+    let mut where_: Vec<Clause> = r
+        .pairs
+        .borrow()
+        .iter()
+        .map(|(pk, fk)| Clause::Binary(Box::new(Clause::Column(pk.clone())), "=", Box::new(Clause::Column(fk.clone()))))
+        .collect();
+    for c in &a.pos[1..] {
+        where_.push(as_clause(c, None));
+    }
+    for (k, v) in &a.kw {
+        let col = target.columns.iter().find(|(key, _)| **key == **k).map(|(_, c)| c.clone());
+        let Some(col) = col else {
+            return Err(orm::sa_error(
+                interp,
+                "InvalidRequestError",
+                format!("Entity namespace for \"{}\" has no property \"{k}\"", target.table.name),
+            ));
+        };
+        where_.push(Clause::Binary(Box::new(Clause::Column(col.clone())), "=", Box::new(as_clause(v, Some(&col)))));
+    }
+    Ok(new_native(&expression_class(interp), ExprData(Clause::Exists(target.table.clone(), where_))))
+}
+
 fn instrumented_attribute_class(interp: &Interp) -> Rc<Class> {
     native_class(
         interp,
@@ -810,6 +930,29 @@ fn instrumented_attribute_class(interp: &Interp) -> Rc<Class> {
         "sqlalchemy.orm.attributes",
         None,
         vec![
+            ("__eq__", comparison("__eq__")),
+            ("__ne__", comparison("__ne__")),
+            ("__lt__", comparison("__lt__")),
+            ("__le__", comparison("__le__")),
+            ("__gt__", comparison("__gt__")),
+            ("__ge__", comparison("__ge__")),
+            ("__hash__", method("InstrumentedAttribute", "__hash__", |_, a| Ok(Value::Int(a.pos[0].id() as i64)))),
+            (
+                "desc",
+                method("InstrumentedAttribute", "desc", |i, a| {
+                    let col = attr_column(i, &a.pos[0])?;
+                    Ok(new_native(&expression_class(i), ExprData(Clause::Desc(Box::new(Clause::Column(col))))))
+                }),
+            ),
+            (
+                "asc",
+                method("InstrumentedAttribute", "asc", |i, a| {
+                    let col = attr_column(i, &a.pos[0])?;
+                    Ok(new_native(&expression_class(i), ExprData(Clause::Asc(Box::new(Clause::Column(col))))))
+                }),
+            ),
+            ("has", method("InstrumentedAttribute", "has", |i, a| exists_clause(i, &a, false))),
+            ("any", method("InstrumentedAttribute", "any", |i, a| exists_clause(i, &a, true))),
             (
                 "__get__",
                 method("InstrumentedAttribute", "__get__", |i, a| {
@@ -951,6 +1094,8 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     m.set("__version__", Value::str("2.1.9"));
     let (exc, exc_classes) = exc_module(interp);
     m.set("exc", Value::Module(exc));
+    let expr_cls = native_class(interp, "BinaryExpression", "sqlalchemy.sql.elements", None, vec![]);
+    interp.ext.insert("sqlalchemy.expression_class", Rc::new(expr_cls));
     let query = query_class(interp);
     let classes = OrmClasses {
         instrumented_attribute: instrumented_attribute_class(interp),

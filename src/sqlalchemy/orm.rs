@@ -1456,7 +1456,13 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
 }
 
 /// `Session.get(Model, pk)`.
-pub fn session_get(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, ident: &Value) -> PyResult<Value> {
+pub fn session_get(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    ident: &Value,
+    label_style: LabelStyle,
+) -> PyResult<Value> {
     configure(interp, &s.registry)?;
     let vals = match ident {
         Value::Tuple(t) => (**t).clone(),
@@ -1472,7 +1478,7 @@ pub fn session_get(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>
     if s.autoflush.get() {
         flush(interp, s)?;
     }
-    let mut select = Select::table(&mapper.table, LabelStyle::TablenamePlusCol);
+    let mut select = Select::table(&mapper.table, label_style);
     for (c, v) in mapper.table.primary_key().into_iter().zip(vals) {
         select.where_.push(Clause::Binary(
             Box::new(Clause::Column(c.clone())),

@@ -34,6 +34,8 @@ pub enum Clause {
     Function(String, Vec<Clause>),
     /// `expr AS name`.
     Label(Box<Clause>, String),
+    /// `EXISTS (SELECT 1 FROM table WHERE ...)` (relationship `has()` / `any()`).
+    Exists(Rc<Table>, Vec<Clause>),
 }
 
 /// How a SELECT labels its columns.
@@ -143,6 +145,10 @@ impl SqlCompiler {
                 format!("{name}({})", a.join(", "))
             }
             Clause::Label(inner, name) => format!("{} AS {}", self.visit(inner), self.quote(name)),
+            Clause::Exists(table, where_) => {
+                let w: Vec<String> = where_.iter().map(|c| self.visit(c)).collect();
+                format!("EXISTS (SELECT 1 \nFROM {} \nWHERE {})", self.quote(&table.name), w.join(" AND "))
+            }
         }
     }
 
