@@ -11,7 +11,11 @@ pub struct NativeDatabase {
 impl NativeDatabase {
     /// A new, empty in-memory database.
     pub fn open_in_memory() -> Result<Self, DbError> {
-        rusqlite::Connection::open_in_memory().map(|conn| NativeDatabase { conn }).map_err(to_db_error)
+        let conn = rusqlite::Connection::open_in_memory().map_err(to_db_error)?;
+        // rusqlite's bundled SQLite enforces foreign keys by default; Python's sqlite3 (what
+        // the playground imitates) leaves them off.
+        conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(to_db_error)?;
+        Ok(NativeDatabase { conn })
     }
 }
 

@@ -111,7 +111,10 @@ impl SqlJsDatabase {
 
     /// A new, empty in-memory database.
     pub fn open_in_memory() -> Result<SqlJsDatabase, DbError> {
-        Self::construct(&Array::new())
+        let mut db = Self::construct(&Array::new())?;
+        // As Python's sqlite3: foreign keys are not enforced unless the project asks.
+        db.execute("PRAGMA foreign_keys = OFF", &[])?;
+        Ok(db)
     }
 
     /// A database from the bytes of an SQLite file.

@@ -171,6 +171,14 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         Some(Value::Str(s)) => Some(s.to_string()),
         _ => None,
     };
+    let (cascade_delete, delete_orphan) = match a.take_kw("cascade") {
+        Some(v) => {
+            let text = interp.to_str(&v)?;
+            let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+            (parts.contains(&"all") || parts.contains(&"delete"), parts.contains(&"delete-orphan"))
+        }
+        None => (false, false),
+    };
     let order_by = match a.take_kw("order_by") {
         Some(v) => orm::order_by_values(interp, &v)?,
         None => vec![],
@@ -197,7 +205,6 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         "primaryjoin",
         "secondaryjoin",
         "remote_side",
-        "cascade",
         "viewonly",
         "passive_deletes",
         "post_update",
@@ -248,6 +255,8 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         foreign_keys,
         secondary,
         order_by,
+        cascade_delete,
+        delete_orphan,
     });
     Ok(new_native(&classes, rel))
 }
@@ -736,6 +745,15 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 }),
             ),
             (
+                "delete",
+                method("Session", "delete", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    orm::session_delete(i, &sd, &obj)?;
+                    Ok(Value::None)
+                }),
+            ),
+            (
                 "add_all",
                 method("Session", "add_all", move |i, a| {
                     let sd = s(i, &a)?;
@@ -856,6 +874,16 @@ fn attr_column(interp: &Interp, v: &Value) -> PyResult<Rc<Column>> {
     }
 }
 
+fn null_test(name: &'static str, sql_op: &'static str) -> Value {
+    method("InstrumentedAttribute", name, move |i, a| {
+        let col = attr_column(i, &a.pos[0])?;
+        let other = a.pos.get(1).cloned().unwrap_or(Value::None);
+        let clause =
+            Clause::Binary(Box::new(Clause::Column(col.clone())), sql_op, Box::new(as_clause(&other, Some(&col))));
+        Ok(new_native(&expression_class(i), ExprData(clause)))
+    })
+}
+
 fn comparison(op: &'static str) -> Value {
     method("InstrumentedAttribute", op, move |i, a| {
         let col = attr_column(i, &a.pos[0])?;
@@ -952,6 +980,9 @@ fn instrumented_attribute_class(interp: &Interp) -> Rc<Class> {
                 }),
             ),
             ("has", method("InstrumentedAttribute", "has", |i, a| exists_clause(i, &a, false))),
+            ("is_", null_test("is_", "IS")),
+            ("is_not", null_test("is_not", "IS NOT")),
+            ("isnot", null_test("isnot", "IS NOT")),
             ("any", method("InstrumentedAttribute", "any", |i, a| exists_clause(i, &a, true))),
             (
                 "__get__",

@@ -81,6 +81,10 @@ pub struct RelationshipArgs {
     pub secondary: bool,
     /// `order_by=` as given: `"Class.attr"` strings or class attributes.
     pub order_by: Vec<Value>,
+    /// `cascade=`: deletes reach the related objects (`delete` or `all`).
+    pub cascade_delete: bool,
+    /// `cascade=`: objects removed from the collection are deleted (`delete-orphan`).
+    pub delete_orphan: bool,
 }
 
 /// A `RelationshipProperty`.
@@ -183,6 +187,8 @@ pub struct InstanceState {
     /// Objects appended to `lazy='dynamic'` collections, waiting for the next flush:
     /// (relationship key, object).
     pub pending_dynamic: RefCell<Vec<(String, Value)>>,
+    /// Collections as loaded or last flushed, to find what was removed since.
+    pub loaded_collections: RefCell<HashMap<String, Vec<Value>>>,
 }
 
 impl InstanceState {
@@ -466,6 +472,8 @@ fn configure_relationship(
             foreign_keys: r.args.foreign_keys.clone(),
             secondary: false,
             order_by,
+            cascade_delete: false,
+            delete_orphan: false,
         }));
         *back.key.borrow_mut() = name.clone();
         *back.parent.borrow_mut() = Rc::downgrade(&target);
@@ -758,7 +766,28 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     if s.flushing.get() {
         return Ok(());
     }
-    // Cascade from everything in the session, then collect the work.
+    // Loads made while collecting the work (cascades, orphans) must not flush again.
+    s.flushing.set(true);
+    let result = flush_collect(interp, s);
+    s.flushing.set(false);
+    let Some((new, dirty)) = result? else { return Ok(()) };
+    s.flushing.set(true);
+    let result = flush_work(interp, s, new, dirty);
+    s.flushing.set(false);
+    if let Err(e) = result {
+        // The transaction is rolled back and the session waits for rollback().
+        if let Some(c) = s.conn.borrow().as_ref() {
+            c.rollback();
+        }
+        let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
+        *s.failed.borrow_mut() = Some(msg);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// The first half of a flush: cascades, orphans, and the objects to insert and update.
+fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(Vec<Value>, Vec<Value>)>> {
     let pending: Vec<Value> = s.new.borrow().clone();
     for obj in &pending {
         if let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) {
@@ -769,6 +798,37 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     for obj in &persistent {
         if let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) {
             cascade_related(interp, s, i, &m)?;
+        }
+    }
+    // Objects removed from loaded collections: deleted (delete-orphan) or unlinked.
+    for obj in &persistent {
+        let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) else { continue };
+        let st = instance_state(i);
+        if st.deleted.get() {
+            continue;
+        }
+        let rels = m.relationships.borrow().clone();
+        for r in rels {
+            let Some(before) = st.loaded_collections.borrow().get(&r.key()).cloned() else { continue };
+            let now = match i.dict.borrow().get_str(&r.key()) {
+                Some(Value::List(l)) => l.borrow().clone(),
+                _ => continue,
+            };
+            for gone in before.iter().filter(|b| !now.iter().any(|n| n.is(b))) {
+                let Value::Instance(ci) = gone else { continue };
+                if instance_state(ci).deleted.get() {
+                    continue;
+                }
+                if r.args.delete_orphan {
+                    session_delete(interp, s, gone)?;
+                } else if let Some(target) = r.target.borrow().clone() {
+                    for (_, fk) in r.pairs.borrow().iter() {
+                        let k = target.column_key(fk).unwrap_or_else(|| fk.name());
+                        set_dict_attr(ci, &k, Value::None);
+                    }
+                }
+            }
+            st.loaded_collections.borrow_mut().insert(r.key(), now);
         }
     }
     let new: Vec<Value> = s.new.borrow().clone();
@@ -786,22 +846,10 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
         })
         .cloned()
         .collect();
-    if new.is_empty() && dirty.is_empty() {
-        return Ok(());
+    if new.is_empty() && dirty.is_empty() && s.deleted.borrow().is_empty() {
+        return Ok(None);
     }
-    s.flushing.set(true);
-    let result = flush_work(interp, s, new, dirty);
-    s.flushing.set(false);
-    if let Err(e) = result {
-        // The transaction is rolled back and the session waits for rollback().
-        if let Some(c) = s.conn.borrow().as_ref() {
-            c.rollback();
-        }
-        let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
-        *s.failed.borrow_mut() = Some(msg);
-        return Err(e);
-    }
-    Ok(())
+    Ok(Some((new, dirty)))
 }
 
 fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: Vec<Value>) -> PyResult<()> {
@@ -839,10 +887,25 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
                 .collect();
             keysets.push(keys);
         }
+        // A row that refers to another row of this flush (self-referential tables) waits for
+        // the batch holding that row: SQLAlchemy sorts such rows by dependency.
+        let depends = |a: &Value, b: &Value| -> bool {
+            let (Value::Instance(ai), Value::Instance(bi)) = (a, b) else { return false };
+            m.relationships.borrow().iter().any(|r| {
+                let same = r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, &m)).unwrap_or(false);
+                same && match r.direction.get() {
+                    Direction::ManyToOne => ai.dict.borrow().get_str(&r.key()).map(|v| v.is(b)).unwrap_or(false),
+                    Direction::OneToMany => match bi.dict.borrow().get_str(&r.key()) {
+                        Some(Value::List(l)) => l.borrow().iter().any(|x| x.is(a)),
+                        _ => false,
+                    },
+                }
+            })
+        };
         let mut i = 0;
         while i < objs.len() {
             let mut j = i + 1;
-            while j < objs.len() && keysets[j] == keysets[i] {
+            while j < objs.len() && keysets[j] == keysets[i] && !objs[i..j].iter().any(|o| depends(&objs[j], o)) {
                 j += 1;
             }
             for obj in &objs[i..j] {
@@ -870,6 +933,79 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     s.new.borrow_mut().clear();
+    // Deletes last, dependents first: the reverse of the order they were marked in (a cascade
+    // marks the parent before its children).
+    let deleted: Vec<Value> = s.deleted.borrow_mut().drain(..).collect();
+    for obj in deleted.iter().rev() {
+        let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
+        let st = instance_state(inst);
+        let pk: Vec<(Rc<Column>, Value)> =
+            m.table.primary_key().into_iter().zip(st.identity.borrow().iter().cloned()).collect();
+        let compiled = SqlCompiler::default().delete(&m.table, &pk);
+        s.execute(interp, &compiled.sql, compiled.params)?;
+        if let Some(key) = st.key.borrow_mut().take() {
+            s.identity_map.borrow_mut().remove(&key);
+        }
+        *st.session.borrow_mut() = None;
+    }
+    Ok(())
+}
+
+/// `Session.delete(obj)`: marks a persistent object for deletion, cascading to related
+/// objects along `cascade="delete"` relationships (loading them now, as SQLAlchemy does).
+pub fn session_delete(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
+    let Value::Instance(inst) = obj else {
+        let r = interp.repr(obj)?;
+        return Err(sa_error(interp, "UnmappedInstanceError", format!("Class '{r}' is not mapped")));
+    };
+    let Some(m) = class_mapper(&inst.class) else {
+        return Err(sa_error(
+            interp,
+            "UnmappedInstanceError",
+            format!("Class '{}' is not mapped", inst.class.full_name()),
+        ));
+    };
+    let st = instance_state(inst);
+    if st.key.borrow().is_none() {
+        let r = interp.repr(obj)?;
+        return Err(sa_error(interp, "InvalidRequestError", format!("Instance '{r}' is not persisted")));
+    }
+    if st.deleted.get() {
+        return Ok(());
+    }
+    st.deleted.set(true);
+    s.deleted.borrow_mut().push(obj.clone());
+    // Cascading loads what it needs without autoflush (`no_autoflush` in SQLAlchemy).
+    let autoflush = s.autoflush.replace(false);
+    let result = delete_cascade(interp, s, inst, &m, obj);
+    s.autoflush.set(autoflush);
+    result
+}
+
+fn delete_cascade(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    inst: &Rc<Instance>,
+    m: &Rc<Mapper>,
+    obj: &Value,
+) -> PyResult<()> {
+    let rels = m.relationships.borrow().clone();
+    for r in rels {
+        if !r.args.cascade_delete {
+            continue;
+        }
+        let Some(attr) = inst.class.lookup(&r.key()) else { continue };
+        let Some(data) = attr.payload::<AttrData>() else { continue };
+        let related = attribute_get(interp, &data, obj)?;
+        let items = match &related {
+            Value::List(l) => l.borrow().clone(),
+            Value::None => vec![],
+            other => vec![other.clone()],
+        };
+        for it in items {
+            session_delete(interp, s, &it)?;
+        }
+    }
     Ok(())
 }
 
@@ -1120,6 +1256,7 @@ fn expire_instance(inst: &Rc<Instance>, m: &Mapper) {
     }
     drop(d);
     let st = instance_state(inst);
+    st.loaded_collections.borrow_mut().clear();
     st.expired.set(true);
     st.modified.set(false);
     st.committed.borrow_mut().clear();
@@ -1396,6 +1533,7 @@ fn lazy_load(
             }
             let rows = load_instances(interp, s, &target, &select)?;
             if r.uselist() {
+                st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());
                 Ok(Value::list(rows))
             } else {
                 Ok(rows.into_iter().next().unwrap_or(Value::None))
