@@ -11,6 +11,22 @@ start=$(date +%s)
 say "native tests (cargo test)"
 cargo test -- --nocapture
 
+say "native runner over the public corpus (playground run-all + compare.py)"
+cargo build --release --bin playground
+mkdir -p target/release
+ln -sf "$CARGO_TARGET_DIR/release/playground" target/release/playground
+if [ -d ../shared/oracle/cases ]; then
+  out=$(mktemp -d)
+  t0=$(date +%s%N)
+  target/release/playground run-all ../shared/oracle/cases "$out"
+  t1=$(date +%s%N)
+  echo "run-all: $(( (t1 - t0) / 1000000 )) ms for $(ls "$out" | wc -l) cases"
+  summary=$(python3 ../shared/oracle/compare.py --cases ../shared/oracle/cases --actual "$out" --quiet | tail -n 1 || true)
+  read -r ok _ bad _ <<< "$summary"
+  echo "public corpus, native runner: $ok of $((ok + bad)) cases match the oracle (the rest: tests/expected-failures.txt)"
+  rm -rf "$out"
+fi
+
 say "browser tests: the engine on sql.js in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} WASM_BINDGEN_TEST_TIMEOUT=600 \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
