@@ -376,38 +376,21 @@ pub fn python_repr(value: &Json) -> String {
         Json::Null => "None".to_string(),
         Json::Bool(true) => "True".to_string(),
         Json::Bool(false) => "False".to_string(),
-        Json::Number(n) => n.to_string(),
-        Json::String(s) => python_str_repr(s),
+        Json::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => i.to_string(),
+            (None, Some(f)) => crate::python::format::float_repr(f),
+            _ => n.to_string(),
+        },
+        Json::String(s) => crate::python::format::str_repr(s),
         Json::Array(items) => format!("[{}]", items.iter().map(python_repr).collect::<Vec<_>>().join(", ")),
         Json::Object(map) => {
-            let pairs: Vec<String> =
-                map.iter().map(|(k, v)| format!("{}: {}", python_str_repr(k), python_repr(v))).collect();
+            let pairs: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{}: {}", crate::python::format::str_repr(k), python_repr(v)))
+                .collect();
             format!("{{{}}}", pairs.join(", "))
         }
     }
-}
-
-/// `repr(str)`: single quotes unless the text has a single quote and no double quote.
-fn python_str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }
 
 /// The browser side: localStorage, reached through `web_sys` so that a browser that refuses
