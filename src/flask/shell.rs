@@ -81,7 +81,13 @@ fn log_entries(entries: Vec<LogEntry>) -> Vec<SqlEntry> {
         .into_iter()
         .map(|e| SqlEntry {
             statement: e.statement,
-            params: e.params.map(|p| Json::Array(p.iter().map(sql_value_json).collect())),
+            params: match (e.params, e.many) {
+                (Some(p), _) => Some(Json::Array(p.iter().map(sql_value_json).collect())),
+                (None, Some(rows)) => Some(Json::Array(
+                    rows.iter().map(|r| Json::Array(r.iter().map(sql_value_json).collect())).collect(),
+                )),
+                (None, None) => None,
+            },
         })
         .collect()
 }

@@ -12,6 +12,8 @@ use crate::db::{Database, DbError, QueryResult, SqlValue};
 pub struct LogEntry {
     pub statement: String,
     pub params: Option<Vec<SqlValue>>,
+    /// executemany: one parameter list per row (then `params` is None).
+    pub many: Option<Vec<Vec<SqlValue>>>,
 }
 
 /// Everything sent to the databases, in order, until taken.
@@ -22,7 +24,7 @@ pub struct SqlLog {
 
 impl SqlLog {
     pub fn push(&self, statement: &str, params: Option<Vec<SqlValue>>) {
-        self.entries.borrow_mut().push(LogEntry { statement: statement.to_string(), params });
+        self.entries.borrow_mut().push(LogEntry { statement: statement.to_string(), params, many: None });
     }
     /// Takes the entries logged so far.
     pub fn take(&self) -> Vec<LogEntry> {
@@ -117,6 +119,31 @@ impl Connection {
             self.engine.real_tx.set(true);
         }
         db.execute(sql, &params).map_err(|error| StatementError { error, sql: sql.to_string(), params })
+    }
+
+    /// `executemany`: one statement for several parameter rows, logged once.
+    pub fn execute_many(&self, sql: &str, rows: Vec<Vec<SqlValue>>) -> Result<(), StatementError> {
+        self.ensure_begun();
+        self.engine.log.entries.borrow_mut().push(LogEntry {
+            statement: sql.to_string(),
+            params: None,
+            many: Some(rows.clone()),
+        });
+        let mut db = self.engine.db.borrow_mut();
+        if is_dml(sql) && !self.engine.real_tx.get() {
+            if let Err(error) = db.execute("BEGIN", &[]) {
+                return Err(StatementError {
+                    error,
+                    sql: sql.to_string(),
+                    params: rows.first().cloned().unwrap_or_default(),
+                });
+            }
+            self.engine.real_tx.set(true);
+        }
+        for params in rows {
+            db.execute(sql, &params).map_err(|error| StatementError { error, sql: sql.to_string(), params })?;
+        }
+        Ok(())
     }
 
     /// Commits the transaction (logs `COMMIT`), if one is open.

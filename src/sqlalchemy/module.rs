@@ -151,7 +151,16 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
 
 fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     let argument = a.pos.first().cloned().or_else(|| a.take_kw("argument")).unwrap_or(Value::None);
-    let secondary = a.pos.get(1).cloned().or_else(|| a.take_kw("secondary")).filter(|v| !v.is_none()).is_some();
+    let secondary = match a.pos.get(1).cloned().or_else(|| a.take_kw("secondary")) {
+        None | Some(Value::None) => None,
+        Some(v) => match v.payload::<Rc<super::schema::Table>>() {
+            Some(t) => Some((*t).clone()),
+            None => {
+                let r = interp.repr(&v)?;
+                return Err(orm::sa_error(interp, "ArgumentError", format!("secondary argument {r} must be a Table")));
+            }
+        },
+    };
     let backref = match a.take_kw("backref") {
         None | Some(Value::None) => None,
         Some(Value::Str(s)) => Some((s.to_string(), Vec::new())),
@@ -259,6 +268,66 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         delete_orphan,
     });
     Ok(new_native(&classes, rel))
+}
+
+/// Payload of `text()` objects.
+pub struct TextData(pub String);
+
+/// Payload of `Result` objects: the rows not fetched yet (each a tuple, as `Row` reprs).
+pub struct ResultData(pub std::cell::RefCell<Vec<Value>>);
+
+fn result_class(interp: &Interp) -> Rc<Class> {
+    if let Some(c) = interp.ext.get("sqlalchemy.result_class").and_then(|e| e.clone().downcast::<Rc<Class>>().ok()) {
+        return (*c).clone();
+    }
+    interp.types.object.clone()
+}
+
+fn make_result_class(interp: &Interp) -> Rc<Class> {
+    let take = |i: &Interp, a: &Args| -> PyResult<Vec<Value>> {
+        let r = self_payload::<ResultData>(i, a, "Result")?;
+        let rows = std::mem::take(&mut *r.0.borrow_mut());
+        Ok(rows)
+    };
+    native_class(
+        interp,
+        "Result",
+        "sqlalchemy.engine.result",
+        None,
+        vec![
+            ("all", method("Result", "all", move |i, a| Ok(Value::list(take(i, &a)?)))),
+            ("fetchall", method("Result", "fetchall", move |i, a| Ok(Value::list(take(i, &a)?)))),
+            ("__iter__", method("Result", "__iter__", move |i, a| Ok(Value::list(take(i, &a)?)))),
+            (
+                "first",
+                method("Result", "first", move |i, a| Ok(take(i, &a)?.into_iter().next().unwrap_or(Value::None))),
+            ),
+            (
+                "scalar",
+                method("Result", "scalar", move |i, a| {
+                    let first = take(i, &a)?.into_iter().next();
+                    Ok(match first {
+                        Some(Value::Tuple(t)) => t.first().cloned().unwrap_or(Value::None),
+                        _ => Value::None,
+                    })
+                }),
+            ),
+            (
+                "scalars",
+                method("Result", "scalars", move |i, a| {
+                    let rows = take(i, &a)?;
+                    let firsts: Vec<Value> = rows
+                        .into_iter()
+                        .map(|r| match r {
+                            Value::Tuple(t) => t.first().cloned().unwrap_or(Value::None),
+                            other => other,
+                        })
+                        .collect();
+                    Ok(new_native(&result_class(i), ResultData(std::cell::RefCell::new(firsts))))
+                }),
+            ),
+        ],
+    )
 }
 
 /// Payload of `MetaData` objects.
@@ -469,8 +538,11 @@ fn run_query(interp: &mut Interp, q: &QueryData, first: bool) -> PyResult<Vec<Va
         select.limit = Some(Clause::Bind(Value::Int(1), SqlType::Integer));
         select.offset = Some(Clause::Bind(Value::Int(q.offset.unwrap_or(0)), SqlType::Integer));
     }
+    let plain = select.clone();
     let eager = orm::add_joined_eager(&q.mapper, &mut select);
-    orm::load_instances_eager(interp, &q.session, &q.mapper, &select, &eager)
+    let rows = orm::load_instances_eager(interp, &q.session, &q.mapper, &select, &eager)?;
+    orm::subquery_load(interp, &q.session, &q.mapper, &plain, &rows)?;
+    Ok(rows)
 }
 
 /// A new legacy `Query` for `mapper` in session `s`.
@@ -742,6 +814,29 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                     let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
                     orm::session_add(i, &sd, &obj)?;
                     Ok(Value::None)
+                }),
+            ),
+            (
+                "execute",
+                method("Session", "execute", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let stmt = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    let Some(text) = stmt.payload::<TextData>() else {
+                        return Err(i.err(
+                            "NotImplementedError",
+                            "Session.execute() of this statement is not supported by the playground yet",
+                        ));
+                    };
+                    if sd.autoflush.get() {
+                        orm::flush(i, &sd)?;
+                    }
+                    let r = orm::execute_in_session(i, &sd, &text.0, vec![])?;
+                    let rows: Vec<Value> = r
+                        .rows
+                        .iter()
+                        .map(|row| Value::tuple(row.iter().map(super::types::untyped_result).collect()))
+                        .collect();
+                    Ok(new_native(&result_class(i), ResultData(std::cell::RefCell::new(rows))))
                 }),
             ),
             (
@@ -1126,6 +1221,20 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     let (exc, exc_classes) = exc_module(interp);
     m.set("exc", Value::Module(exc));
     let expr_cls = native_class(interp, "BinaryExpression", "sqlalchemy.sql.elements", None, vec![]);
+    let result_cls = make_result_class(interp);
+    interp.ext.insert("sqlalchemy.result_class", Rc::new(result_cls));
+    let text_cls = native_class(interp, "TextClause", "sqlalchemy.sql.elements", None, vec![]);
+    let t2 = text_cls.clone();
+    m.set(
+        "text",
+        func("text", move |i, a| {
+            let sql = match a.pos.first() {
+                Some(Value::Str(s)) => s.to_string(),
+                _ => return Err(i.type_error("text() expects a string")),
+            };
+            Ok(new_native(&t2, TextData(sql)))
+        }),
+    );
     interp.ext.insert("sqlalchemy.expression_class", Rc::new(expr_cls));
     let query = query_class(interp);
     let classes = OrmClasses {

@@ -77,8 +77,8 @@ pub struct RelationshipArgs {
     pub uselist: Option<bool>,
     /// `foreign_keys=`: the columns that count as referring to the parent.
     pub foreign_keys: Option<Vec<Rc<Column>>>,
-    /// `secondary=` was given (many-to-many: not supported yet).
-    pub secondary: bool,
+    /// `secondary=`: the association table of a many-to-many relationship.
+    pub secondary: Option<Rc<Table>>,
     /// `order_by=` as given: `"Class.attr"` strings or class attributes.
     pub order_by: Vec<Value>,
     /// `cascade=`: deletes reach the related objects (`delete` or `all`).
@@ -97,6 +97,17 @@ pub struct Relationship {
     /// (referenced column, foreign key column) pairs.
     pub pairs: RefCell<Vec<(Rc<Column>, Rc<Column>)>>,
     pub reverse: RefCell<Weak<Relationship>>,
+    /// Many-to-many: (parent column, association column) and (target column, association
+    /// column) pairs.
+    pub m2m: RefCell<Option<ManyToMany>>,
+}
+
+/// How a many-to-many relationship reaches its association table.
+#[derive(Clone)]
+pub struct ManyToMany {
+    pub table: Rc<Table>,
+    pub parent_pairs: Vec<(Rc<Column>, Rc<Column>)>,
+    pub target_pairs: Vec<(Rc<Column>, Rc<Column>)>,
 }
 
 impl Relationship {
@@ -109,6 +120,7 @@ impl Relationship {
             direction: Cell::new(Direction::OneToMany),
             pairs: RefCell::new(Vec::new()),
             reverse: RefCell::new(Weak::new()),
+            m2m: RefCell::new(None),
         }
     }
     /// Is the attribute a collection?
@@ -395,17 +407,69 @@ fn configure_relationship(
     parent: &Rc<Mapper>,
     r: &Rc<Relationship>,
 ) -> PyResult<()> {
-    if r.args.secondary {
-        return Err(interp.err(
-            "NotImplementedError",
-            format!(
-                "relationship {}.{}: secondary= (many-to-many) is not supported by the playground yet",
-                parent.class_name,
-                r.key()
-            ),
-        ));
-    }
     let target = resolve_target(interp, registry, parent, r)?;
+    if let Some(assoc) = r.args.secondary.clone() {
+        let m2m = ManyToMany {
+            table: assoc.clone(),
+            parent_pairs: fk_pairs(&assoc, &parent.table),
+            target_pairs: fk_pairs(&assoc, &target.table),
+        };
+        if m2m.parent_pairs.is_empty() || m2m.target_pairs.is_empty() {
+            return Err(sa_error(
+                interp,
+                "NoForeignKeysError",
+                format!(
+                    "Could not determine join condition between parent/child tables on relationship {}.{} - there are no foreign keys linking these tables via secondary table '{}'.  Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or specify 'primaryjoin' and 'secondaryjoin' expressions.",
+                    parent.class_name,
+                    r.key(),
+                    assoc.name
+                ),
+            ));
+        }
+        *r.target.borrow_mut() = Some(target.clone());
+        r.direction.set(Direction::OneToMany);
+        *r.m2m.borrow_mut() = Some(m2m.clone());
+        if let Some((name, kwargs)) = &r.args.backref {
+            let mut lazy = "select".to_string();
+            for (k, v) in kwargs {
+                if &**k == "lazy" {
+                    lazy = lazy_name(interp, v)?;
+                }
+            }
+            let back = Rc::new(Relationship::new(RelationshipArgs {
+                argument: Value::str(&parent.class_name),
+                backref: None,
+                back_populates: Some(r.key()),
+                lazy,
+                uselist: None,
+                foreign_keys: None,
+                secondary: Some(assoc.clone()),
+                order_by: Vec::new(),
+                cascade_delete: false,
+                delete_orphan: false,
+            }));
+            *back.key.borrow_mut() = name.clone();
+            *back.parent.borrow_mut() = Rc::downgrade(&target);
+            *back.target.borrow_mut() = Some(parent.clone());
+            *back.m2m.borrow_mut() = Some(ManyToMany {
+                table: assoc,
+                parent_pairs: m2m.target_pairs.clone(),
+                target_pairs: m2m.parent_pairs.clone(),
+            });
+            *back.reverse.borrow_mut() = Rc::downgrade(r);
+            *r.reverse.borrow_mut() = Rc::downgrade(&back);
+            target.relationships.borrow_mut().push(back.clone());
+            if let Some(tc) = target.class() {
+                install_relationship_attr(interp, &tc, &target, &back);
+            }
+        } else if let Some(bp) = &r.args.back_populates {
+            if let Some(other) = target.relationship(bp) {
+                *r.reverse.borrow_mut() = Rc::downgrade(&other);
+                *other.reverse.borrow_mut() = Rc::downgrade(r);
+            }
+        }
+        return Ok(());
+    }
     // Foreign keys from the target to the parent make this one-to-many; from the parent to the
     // target, many-to-one.
     let to_parent = fk_pairs(&target.table, &parent.table);
@@ -470,7 +534,7 @@ fn configure_relationship(
             lazy,
             uselist,
             foreign_keys: r.args.foreign_keys.clone(),
-            secondary: false,
+            secondary: r.args.secondary.clone(),
             order_by,
             cascade_delete: false,
             delete_orphan: false,
@@ -742,11 +806,13 @@ fn flush_order(mappers: &[Rc<Mapper>]) -> Vec<Rc<Mapper>> {
         !Rc::ptr_eq(m, other)
             && m.relationships.borrow().iter().any(|r| {
                 r.direction.get() == Direction::ManyToOne
+                    && r.m2m.borrow().is_none()
                     && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, other)).unwrap_or(false)
             })
             || other.relationships.borrow().iter().any(|r| {
                 !Rc::ptr_eq(m, other)
                     && r.direction.get() == Direction::OneToMany
+                    && r.m2m.borrow().is_none()
                     && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false)
             })
     };
@@ -809,6 +875,9 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
         }
         let rels = m.relationships.borrow().clone();
         for r in rels {
+            if r.m2m.borrow().is_some() {
+                continue; // association rows are synced after the inserts (`sync_associations`)
+            }
             let Some(before) = st.loaded_collections.borrow().get(&r.key()).cloned() else { continue };
             let now = match i.dict.borrow().get_str(&r.key()) {
                 Some(Value::List(l)) => l.borrow().clone(),
@@ -840,7 +909,7 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             v.as_instance()
                 .map(|i| {
                     let st = instance_state(i);
-                    st.modified.get() || !st.pending_dynamic.borrow().is_empty()
+                    st.modified.get() || !st.pending_dynamic.borrow().is_empty() || m2m_changed(i)
                 })
                 .unwrap_or(false)
         })
@@ -933,6 +1002,7 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     s.new.borrow_mut().clear();
+    sync_associations(interp, s, &mappers, &new)?;
     // Deletes last, dependents first: the reverse of the order they were marked in (a cascade
     // marks the parent before its children).
     let deleted: Vec<Value> = s.deleted.borrow_mut().drain(..).collect();
@@ -947,6 +1017,217 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             s.identity_map.borrow_mut().remove(&key);
         }
         *st.session.borrow_mut() = None;
+    }
+    Ok(())
+}
+
+/// Many-to-many collections: rows of the association table for members added since the
+/// collection was loaded (or all, for new objects), deleted for members removed. Both sides of
+/// a backref pair name the same rows; each row is written once.
+fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Mapper>], new: &[Value]) -> PyResult<()> {
+    let mut objects: Vec<Value> = Vec::new();
+    for m in flush_order(mappers) {
+        let mut of_mapper: Vec<Value> = new
+            .iter()
+            .chain(s.identity_map.borrow().values())
+            .filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false))
+            .cloned()
+            .collect();
+        of_mapper.sort_by_key(|o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
+        for o in of_mapper {
+            if !objects.iter().any(|x| x.is(&o)) {
+                objects.push(o);
+            }
+        }
+    }
+    // (association table, statement kind) → rows, in first-seen order.
+    let mut inserts: Vec<(Rc<Table>, Vec<Vec<Value>>)> = Vec::new();
+    let mut deletes: Vec<(Rc<Table>, Vec<Vec<Value>>)> = Vec::new();
+    let mut seen: Vec<(String, Vec<HashKey>)> = Vec::new();
+    for obj in &objects {
+        let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
+        let st = instance_state(inst);
+        if st.deleted.get() {
+            continue;
+        }
+        let rels = m.relationships.borrow().clone();
+        for r in rels {
+            let Some(m2m) = r.m2m.borrow().clone() else { continue };
+            let Some(target) = r.target.borrow().clone() else { continue };
+            let now = match inst.dict.borrow().get_str(&r.key()) {
+                Some(Value::List(l)) => l.borrow().clone(),
+                _ => continue,
+            };
+            let before = st.loaded_collections.borrow().get(&r.key()).cloned().unwrap_or_default();
+            let added: Vec<Value> = now.iter().filter(|n| !before.iter().any(|b| b.is(n))).cloned().collect();
+            let removed: Vec<Value> = before.iter().filter(|b| !now.iter().any(|n| n.is(b))).cloned().collect();
+            for (members, bucket) in [(added, &mut inserts), (removed, &mut deletes)] {
+                for child in members {
+                    let Value::Instance(ci) = &child else { continue };
+                    let mut row: Vec<(Rc<Column>, Value)> = Vec::new();
+                    for (pk, ac) in &m2m.parent_pairs {
+                        let k = m.column_key(pk).unwrap_or_else(|| pk.name());
+                        row.push((ac.clone(), inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)));
+                    }
+                    for (pk, ac) in &m2m.target_pairs {
+                        let k = target.column_key(pk).unwrap_or_else(|| pk.name());
+                        row.push((ac.clone(), ci.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)));
+                    }
+                    let cols = m2m.table.columns.borrow().clone();
+                    let values: Vec<Value> = cols
+                        .iter()
+                        .filter_map(|c| row.iter().find(|(ac, _)| Rc::ptr_eq(ac, c)).map(|(_, v)| v.clone()))
+                        .collect();
+                    let key = (
+                        m2m.table.name.clone(),
+                        values.iter().map(|v| HashKey::of(v).unwrap_or(HashKey::None)).collect(),
+                    );
+                    if seen.contains(&key) {
+                        continue;
+                    }
+                    seen.push(key);
+                    match bucket.iter_mut().find(|(t, _)| Rc::ptr_eq(t, &m2m.table)) {
+                        Some((_, rows)) => rows.push(values),
+                        None => bucket.push((m2m.table.clone(), vec![values])),
+                    }
+                }
+            }
+            st.loaded_collections.borrow_mut().insert(r.key(), now);
+        }
+    }
+    for (table, rows) in inserts {
+        let cols = table.columns.borrow().clone();
+        let first: Vec<(Rc<Column>, Value)> = cols.iter().cloned().zip(rows[0].iter().cloned()).collect();
+        let compiled = SqlCompiler::default().insert(&table, &first);
+        let params: Vec<Vec<SqlValue>> =
+            rows.iter().map(|r| cols.iter().zip(r).map(|(c, v)| c.ty.bind(v)).collect()).collect();
+        run_rows(interp, s, &compiled.sql, params)?;
+    }
+    for (table, rows) in deletes {
+        let cols = table.columns.borrow().clone();
+        let first: Vec<(Rc<Column>, Value)> = cols.iter().cloned().zip(rows[0].iter().cloned()).collect();
+        let compiled = SqlCompiler::default().delete(&table, &first);
+        let params: Vec<Vec<SqlValue>> =
+            rows.iter().map(|r| cols.iter().zip(r).map(|(c, v)| c.ty.bind(v)).collect()).collect();
+        run_rows(interp, s, &compiled.sql, params)?;
+    }
+    Ok(())
+}
+
+/// Has a loaded many-to-many collection of `inst` changed since it was loaded?
+fn m2m_changed(inst: &Rc<Instance>) -> bool {
+    let Some(m) = class_mapper(&inst.class) else { return false };
+    let st = instance_state(inst);
+    let snapshots = st.loaded_collections.borrow();
+    let rels = m.relationships.borrow();
+    rels.iter().filter(|r| r.m2m.borrow().is_some()).any(|r| {
+        let (Some(before), Some(Value::List(now))) =
+            (snapshots.get(&r.key()), inst.dict.borrow().get_str(&r.key()).cloned())
+        else {
+            return false;
+        };
+        let now = now.borrow();
+        now.len() != before.len() || now.iter().zip(before.iter()).any(|(a, b)| !a.is(b))
+    })
+}
+
+/// One row: `execute`; several: `executemany`, as the unit of work sends them.
+fn run_rows(interp: &mut Interp, s: &Rc<SessionData>, sql: &str, mut rows: Vec<Vec<SqlValue>>) -> PyResult<()> {
+    if rows.len() == 1 {
+        let params = rows.remove(0);
+        s.execute(interp, sql, params)?;
+        return Ok(());
+    }
+    let r = s.connection().execute_many(sql, rows);
+    r.map_err(|e| dbapi_error(interp, e))
+}
+
+/// `lazy='subquery'` for many-to-many collections: after the parents' query, one query loads
+/// every parent's collection, joined through the association table to a subquery of the
+/// parents' keys.
+pub fn subquery_load(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    parent_select: &Select,
+    parents: &[Value],
+) -> PyResult<()> {
+    let rels = mapper.relationships.borrow().clone();
+    for r in rels {
+        if r.args.lazy != "subquery" {
+            continue;
+        }
+        let (Some(m2m), Some(target)) = (r.m2m.borrow().clone(), r.target.borrow().clone()) else { continue };
+        let c = SqlCompiler::default();
+        // The parents' query, keys only.
+        let mut inner = parent_select.clone();
+        inner.columns = mapper.table.primary_key().into_iter().map(Clause::Column).collect();
+        inner.eager_joins.clear();
+        inner.order_by.clear();
+        let inner = SqlCompiler::default().select(&inner);
+        let assoc = c.quote(&m2m.table.name);
+        let alias = format!("{}_1", m2m.table.name);
+        let mut cols: Vec<String> = target
+            .table
+            .columns
+            .borrow()
+            .iter()
+            .map(|col| {
+                format!("{} AS {}", c.column_ref(col), c.quote(&format!("{}_{}", target.table.name, col.name())))
+            })
+            .collect();
+        let anon_cols: Vec<String> =
+            mapper.table.primary_key().iter().map(|pk| format!("{}_{}", mapper.table.name, pk.name())).collect();
+        for a in &anon_cols {
+            cols.push(format!("anon_1.{a} AS anon_1_{a}"));
+        }
+        let on_parent: Vec<String> = m2m
+            .parent_pairs
+            .iter()
+            .map(|(pk, ac)| {
+                format!("anon_1.{}_{} = {}.{}", mapper.table.name, pk.name(), c.quote(&alias), c.quote(&ac.name()))
+            })
+            .collect();
+        let on_target: Vec<String> = m2m
+            .target_pairs
+            .iter()
+            .map(|(pk, ac)| format!("{} = {}.{}", c.column_ref(pk), c.quote(&alias), c.quote(&ac.name())))
+            .collect();
+        let sql = format!(
+            "SELECT {} \nFROM ({}) AS anon_1 JOIN {assoc} AS {} ON {} JOIN {} ON {}",
+            cols.join(", "),
+            inner.sql,
+            c.quote(&alias),
+            on_parent.join(" AND "),
+            c.quote(&target.table.name),
+            on_target.join(" AND ")
+        );
+        let result = s.execute(interp, &sql, inner.params)?;
+        let n = target.columns.len();
+        let mut by_parent: Vec<(Vec<HashKey>, Vec<Value>)> = Vec::new();
+        for row in &result.rows {
+            let child = instance_from_row(interp, s, &target, &row[..n.min(row.len())])?;
+            let key: Vec<HashKey> = row[n.min(row.len())..]
+                .iter()
+                .map(|v| HashKey::of(&super::types::untyped_result(v)).unwrap_or(HashKey::None))
+                .collect();
+            match by_parent.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, list)) => list.push(child),
+                None => by_parent.push((key, vec![child])),
+            }
+        }
+        for p in parents {
+            let Value::Instance(pi) = p else { continue };
+            let st = instance_state(pi);
+            if pi.dict.borrow().get_str(&r.key()).is_some() {
+                continue;
+            }
+            let key: Vec<HashKey> =
+                st.identity.borrow().iter().map(|v| HashKey::of(v).unwrap_or(HashKey::None)).collect();
+            let list = by_parent.iter().find(|(k, _)| *k == key).map(|(_, l)| l.clone()).unwrap_or_default();
+            st.loaded_collections.borrow_mut().insert(r.key(), list.clone());
+            pi.dict.borrow_mut().set_str(&r.key(), Value::list(list));
+        }
     }
     Ok(())
 }
@@ -1053,7 +1334,7 @@ fn sync_many_to_one(interp: &mut Interp, m: &Rc<Mapper>, inst: &Rc<Instance>) ->
 fn sync_one_to_many(m: &Rc<Mapper>, inst: &Rc<Instance>) {
     let rels = m.relationships.borrow().clone();
     for r in rels {
-        if r.direction.get() != Direction::OneToMany {
+        if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() {
             continue;
         }
         let Some(target) = r.target.borrow().clone() else { continue };
@@ -1519,6 +1800,31 @@ fn lazy_load(
             let rows = load_instances(interp, s, &target, &select)?;
             Ok(rows.into_iter().next().unwrap_or(Value::None))
         }
+        Direction::OneToMany if r.m2m.borrow().is_some() => {
+            let m2m = r.m2m.borrow().clone().expect("checked above");
+            let mut select = Select::table(&target.table, LabelStyle::None);
+            select.froms.push(m2m.table.clone());
+            select.order_by = order_by_clauses(interp, &s.registry, &r.args.order_by)?;
+            for (pk, ac) in &m2m.parent_pairs {
+                let k = mapper.column_key(pk).unwrap_or_else(|| pk.name());
+                let v = inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None);
+                select.where_.push(Clause::Binary(
+                    Box::new(Clause::Bind(v, pk.ty.clone())),
+                    "=",
+                    Box::new(Clause::Column(ac.clone())),
+                ));
+            }
+            for (pk, ac) in &m2m.target_pairs {
+                select.where_.push(Clause::Binary(
+                    Box::new(Clause::Column(pk.clone())),
+                    "=",
+                    Box::new(Clause::Column(ac.clone())),
+                ));
+            }
+            let rows = load_instances(interp, s, &target, &select)?;
+            st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());
+            Ok(Value::list(rows))
+        }
         Direction::OneToMany => {
             let mut select = Select::table(&target.table, LabelStyle::None);
             select.order_by = order_by_clauses(interp, &s.registry, &r.args.order_by)?;
@@ -1581,9 +1887,24 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                         }
                     }
                 } else if let Value::List(children) = &value {
+                    let many_to_many = r.m2m.borrow().is_some();
                     for c in children.borrow().iter() {
-                        if let Value::Instance(ci) = c {
+                        let Value::Instance(ci) = c else { continue };
+                        if !many_to_many {
                             ci.dict.borrow_mut().set_str(&rev.key(), obj.clone());
+                            continue;
+                        }
+                        // The other side's collection gets the object too, if it is there to get
+                        // it (loaded, or a new object's empty one).
+                        let existing = ci.dict.borrow().get_str(&rev.key()).cloned();
+                        match existing {
+                            Some(Value::List(l)) if !l.borrow().iter().any(|x| x.is(obj)) => {
+                                l.borrow_mut().push(obj.clone());
+                            }
+                            None if instance_state(ci).key.borrow().is_none() => {
+                                ci.dict.borrow_mut().set_str(&rev.key(), Value::list(vec![obj.clone()]));
+                            }
+                            _ => {}
                         }
                     }
                 }
