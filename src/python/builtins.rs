@@ -208,6 +208,24 @@ pub fn to_f64(interp: &Interp, v: &Value) -> PyResult<f64> {
     }
 }
 
+/// The builtin value inside an instance of a subclass of a builtin type: members of
+/// `class Status(str, Enum)` keep their `str` as `_value_`.
+pub fn builtin_value(v: &Value) -> Option<Value> {
+    let Value::Instance(inst) = v else { return None };
+    if !matches!(inst.class.builtin, Some(BuiltinType::Str | BuiltinType::Int | BuiltinType::Float)) {
+        return None;
+    }
+    let found = inst.dict.borrow().get_str("_value_").cloned();
+    found
+}
+
+/// A special method a user-level class (not `object`) defines for an instance value.
+pub fn instance_dunder(v: &Value, name: &str) -> Option<Value> {
+    let Value::Instance(inst) = v else { return None };
+    let mro = inst.class.mro.borrow();
+    mro.iter().take_while(|c| c.module != "builtins").find_map(|c| c.dict.borrow().get_str(name).cloned())
+}
+
 /// Converts an index-like value to i64.
 pub fn to_index(interp: &Interp, v: &Value) -> PyResult<i64> {
     match v {
@@ -364,6 +382,9 @@ pub fn getitem(interp: &mut Interp, obj: &Value, key: Value) -> PyResult<Value> 
             None => Err(interp.type_error(format!("'{}' object is not subscriptable", i.class.name))),
         },
         Value::Class(c) => {
+            if let Some(f) = interp.meta_dunder(obj, "__getitem__") {
+                return interp.call(&f, Args::new(vec![obj.clone(), key]));
+            }
             if let Some(f) = c.lookup("__class_getitem__") {
                 let f = match &f {
                     Value::Instance(i) if Rc::ptr_eq(&i.class, &interp.types.classmethod) => {
@@ -496,6 +517,10 @@ fn super_getattr(interp: &mut Interp, s: &SuperData, name: &str) -> PyResult<Val
 fn self_str(interp: &Interp, args: &Args, owner: &str) -> PyResult<Rc<str>> {
     match args.pos.first() {
         Some(Value::Str(s)) => Ok(s.clone()),
+        Some(v @ Value::Instance(_)) if builtin_value(v).is_some() => match builtin_value(v) {
+            Some(Value::Str(s)) => Ok(s),
+            _ => Err(interp.type_error(format!("descriptor requires a '{owner}' object"))),
+        },
         _ => Err(interp.type_error(format!("descriptor requires a '{owner}' object"))),
     }
 }
@@ -709,6 +734,33 @@ fn str_methods(interp: &Interp) {
         "isnumeric",
         m("isnumeric", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_numeric())))),
     );
+    d.set_str("isascii", m("isascii", |_, s, _| Ok(Value::Bool(s.is_ascii()))));
+    for (name, right) in [("partition", false), ("rpartition", true)] {
+        d.set_str(
+            name,
+            method("str", name, move |i, a| {
+                let s = self_str(i, &a, "str")?;
+                let sep = match a.pos.get(1) {
+                    Some(Value::Str(sep)) => sep.clone(),
+                    Some(other) => {
+                        return Err(i.type_error(format!("must be str, not {}", i.type_name(other))));
+                    }
+                    None => {
+                        return Err(i.type_error(format!("str.{name}() takes exactly one argument (0 given)")));
+                    }
+                };
+                if sep.is_empty() {
+                    return Err(i.err("ValueError", "empty separator"));
+                }
+                let found = if right { s.rfind(&*sep) } else { s.find(&*sep) };
+                Ok(Value::tuple(match found {
+                    Some(k) => vec![Value::str(&s[..k]), Value::Str(sep.clone()), Value::str(&s[k + sep.len()..])],
+                    None if right => vec![Value::str(""), Value::str(""), Value::Str(s.clone())],
+                    None => vec![Value::Str(s.clone()), Value::str(""), Value::str("")],
+                }))
+            }),
+        );
+    }
     d.set_str(
         "isalpha",
         m("isalpha", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphabetic())))),
@@ -1390,7 +1442,12 @@ pub fn install(interp: &mut Interp) {
                 i.err("ValueError", format!("could not convert string to float: {}", super::format::str_repr(s)))
             })
         }
-        Some(v) => Ok(Value::Float(to_f64(i, v)?)),
+        Some(v) => {
+            if let Some(f) = instance_dunder(v, "__float__") {
+                return i.call(&f, Args::new(vec![v.clone()]));
+            }
+            Ok(Value::Float(to_f64(i, v)?))
+        }
     });
     ctor(&t.bool_, |i, a| match a.pos.first() {
         None => Ok(Value::Bool(false)),
@@ -1774,6 +1831,12 @@ fn install_functions(interp: &mut Interp) {
         "hash",
         func("hash", |i, a| {
             arity(i, "hash", &a, 1, 1)?;
+            if let Some(f) = instance_dunder(&a.pos[0], "__hash__") {
+                if f.is_none() {
+                    return Err(i.type_error(format!("unhashable type: '{}'", i.type_name(&a.pos[0]))));
+                }
+                return i.call(&f, Args::new(vec![a.pos[0].clone()]));
+            }
             match HashKey::of(&a.pos[0]) {
                 Some(HashKey::Int(n)) => Ok(Value::Int(n)),
                 Some(k) => {
@@ -1790,6 +1853,9 @@ fn install_functions(interp: &mut Interp) {
         "abs",
         func("abs", |i, a| {
             arity(i, "abs", &a, 1, 1)?;
+            if let Some(f) = instance_dunder(&a.pos[0], "__abs__") {
+                return i.call(&f, Args::new(vec![a.pos[0].clone()]));
+            }
             match &a.pos[0] {
                 Value::Int(n) => Ok(Value::Int(n.abs())),
                 Value::Bool(b) => Ok(Value::Int(*b as i64)),
@@ -1802,6 +1868,11 @@ fn install_functions(interp: &mut Interp) {
         "round",
         func("round", |i, a| {
             arity(i, "round", &a, 1, 2)?;
+            if let Some(f) = instance_dunder(&a.pos[0], "__round__") {
+                let mut args = vec![a.pos[0].clone()];
+                args.extend(a.pos.get(1).cloned());
+                return i.call(&f, Args::new(args));
+            }
             let x = to_f64(i, &a.pos[0])?;
             match a.pos.get(1).filter(|v| !v.is_none()) {
                 None => {
@@ -1827,6 +1898,12 @@ fn install_functions(interp: &mut Interp) {
         "divmod",
         func("divmod", |i, a| {
             arity(i, "divmod", &a, 2, 2)?;
+            if let Some(f) = instance_dunder(&a.pos[0], "__divmod__") {
+                let r = i.call(&f, Args::new(vec![a.pos[0].clone(), a.pos[1].clone()]))?;
+                if !matches!(r, Value::NotImplemented) {
+                    return Ok(r);
+                }
+            }
             let q = i.binop(super::ast::BinOp::FloorDiv, a.pos[0].clone(), a.pos[1].clone())?;
             let r = i.binop(super::ast::BinOp::Mod, a.pos[0].clone(), a.pos[1].clone())?;
             Ok(Value::tuple(vec![q, r]))
@@ -2139,6 +2216,9 @@ fn class_check(interp: &Interp, spec: &Value, test: &dyn Fn(&Rc<Class>) -> bool)
 
 /// `len(v)`.
 pub fn len_of(interp: &mut Interp, v: &Value) -> PyResult<Value> {
+    if let Some(f) = interp.meta_dunder(v, "__len__") {
+        return interp.call(&f, Args::new(vec![v.clone()]));
+    }
     Ok(Value::Int(match v {
         Value::Str(s) => s.chars().count() as i64,
         Value::Bytes(b) => b.len() as i64,

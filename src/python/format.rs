@@ -196,7 +196,19 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
                 format!("<bound method {} of {}>", name, repr(interp, &bm.0.clone())?)
             }
         },
-        Value::Class(c) => format!("<class '{}'>", c.full_name()),
+        Value::Class(c) => match interp.meta_dunder(v, "__repr__") {
+            Some(f) => {
+                let r = interp.call(&f, Args::new(vec![v.clone()]))?;
+                match r {
+                    Value::Str(s) => s.to_string(),
+                    other => {
+                        return Err(interp
+                            .type_error(format!("__repr__ returned non-string (type {})", interp.type_name(&other))))
+                    }
+                }
+            }
+            None => format!("<class '{}'>", c.full_name()),
+        },
         // CPython 3.11 freezes these standard modules: their repr says so.
         Value::Module(m)
             if ["os", "posixpath", "genericpath", "stat", "abc", "codecs", "io", "site"].contains(&m.name.as_str()) =>
@@ -493,10 +505,24 @@ pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResul
                 v
             }
         };
-        let (left, rest) = match flags.strip_prefix('-') {
-            Some(r) => (true, r.to_string()),
-            None => (false, flags.clone()),
+        // Flags (any order) then width and precision, turned into a format spec.
+        let flag_end = flags.find(|c: char| !"-+ #0".contains(c)).unwrap_or(flags.len());
+        let (flag_chars, width_prec) = flags.split_at(flag_end);
+        let left = flag_chars.contains('-');
+        let zero = flag_chars.contains('0') && !left;
+        let sign = if flag_chars.contains('+') {
+            "+"
+        } else if flag_chars.contains(' ') {
+            " "
+        } else {
+            ""
         };
+        let alt = if flag_chars.contains('#') { "#" } else { "" };
+        let numeric_spec = |width_prec: &str| {
+            let align = if left { "<" } else { "" };
+            format!("{align}{sign}{alt}{}{width_prec}", if zero { "0" } else { "" })
+        };
+        let rest = width_prec.to_string();
         let piece = match conv {
             's' => interp.to_str(&v)?,
             'r' => interp.repr(&v)?,
@@ -513,10 +539,25 @@ pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResul
                         )))
                     }
                 };
-                format_spec(interp, &Value::Int(n), rest.trim_start_matches('0'))?
+                let (w, p) = rest.split_once('.').unwrap_or((&rest, ""));
+                let digits = format_spec(interp, &Value::Int(n.abs()), "")?;
+                let digits = if p.is_empty() { digits } else { format!("{digits:0>width$}", width = p.parse().unwrap_or(0)) };
+                let signed = format!("{}{digits}", if n < 0 { "-" } else { sign });
+                let width: usize = w.parse().unwrap_or(0);
+                let len = signed.chars().count();
+                if len >= width {
+                    signed
+                } else if left {
+                    format!("{signed}{}", " ".repeat(width - len))
+                } else if zero {
+                    let (sg, body) = signed.split_at(signed.len() - digits.len());
+                    format!("{sg}{}{body}", "0".repeat(width - len))
+                } else {
+                    format!("{}{signed}", " ".repeat(width - len))
+                }
             }
             'f' | 'F' | 'e' | 'E' | 'g' | 'G' | 'x' | 'X' | 'o' => {
-                let spec = format!("{}{}", rest, conv);
+                let spec = format!("{}{}", numeric_spec(&rest), conv);
                 let v =
                     if "xXo".contains(conv) { v } else { Value::Float(crate::python::builtins::to_f64(interp, &v)?) };
                 format_spec(interp, &v, &spec)?
@@ -529,7 +570,11 @@ pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResul
                 ))
             }
         };
-        let width: usize = rest.trim_start_matches('0').split('.').next().unwrap_or("").parse().unwrap_or(0);
+        let width: usize = rest.split('.').next().unwrap_or("").parse().unwrap_or(0);
+        let piece = match (conv, rest.split_once('.')) {
+            ('s' | 'r' | 'a', Some((_, p))) => piece.chars().take(p.parse().unwrap_or(0)).collect(),
+            _ => piece,
+        };
         if piece.chars().count() < width && matches!(conv, 's' | 'r' | 'a' | 'c') {
             let pad = " ".repeat(width - piece.chars().count());
             if left {

@@ -255,7 +255,20 @@ impl Interp {
 
     /// The type's name as messages show it (`'int'`).
     pub fn type_name(&self, v: &Value) -> String {
-        self.type_of(v).name.clone()
+        let cls = self.type_of(v);
+        // Types CPython implements in C name themselves with their module (`datetime.date`,
+        // `decimal.Decimal`); our pure-Python versions say so with `__tp_name__`.
+        let tp_name = cls.dict.borrow().get_str("__tp_name__").and_then(|n| n.as_str().map(str::to_string));
+        tp_name.unwrap_or_else(|| cls.name.clone())
+    }
+
+    /// A special method defined by the metaclass of a class value (`EnumType.__iter__`),
+    /// not inherited from `type` or `object`.
+    pub fn meta_dunder(&self, v: &Value, name: &str) -> Option<Value> {
+        let Value::Class(c) = v else { return None };
+        let meta = c.metaclass.as_ref()?;
+        let mro = meta.mro.borrow();
+        mro.iter().take_while(|m| m.module != "builtins").find_map(|m| m.dict.borrow().get_str(name).cloned())
     }
 
     /// `isinstance(v, cls)`.
@@ -1715,10 +1728,8 @@ impl Interp {
                 Ok(())
             }
             Value::Class(c) => {
-                if let Some(meta) = &c.metaclass {
-                    if let Some(sa) = meta.lookup("__setattr__") {
-                        return self.call(&sa, Args::new(vec![obj.clone(), Value::str(name), v])).map(|_| ());
-                    }
+                if let Some(sa) = self.meta_dunder(obj, "__setattr__") {
+                    return self.call(&sa, Args::new(vec![obj.clone(), Value::str(name), v])).map(|_| ());
                 }
                 c.dict.borrow_mut().set_str(name, v);
                 Ok(())
@@ -2096,6 +2107,10 @@ impl Interp {
 
     /// Iterates eagerly: the items of any iterable.
     pub fn iterate(&mut self, v: &Value) -> PyResult<Vec<Value>> {
+        if let Some(iter) = self.meta_dunder(v, "__iter__") {
+            let it = self.call(&iter, Args::new(vec![v.clone()]))?;
+            return self.iterate(&it);
+        }
         match v {
             Value::List(l) => Ok(l.borrow().clone()),
             Value::Tuple(t) => Ok((**t).clone()),

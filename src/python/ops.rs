@@ -82,6 +82,12 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
             return Ok(l);
         }
     }
+    if let (Value::Str(_), BinOp::Mod) = (&l, op) {
+        // `str % obj` is str's own formatting unless obj's type overrides `__rmod__`.
+        if super::builtins::instance_dunder(&r, "__rmod__").is_none() {
+            return super::format::percent_format(interp, &l, &r);
+        }
+    }
     if matches!(l, Value::Instance(_))
         || matches!(r, Value::Instance(_))
         || matches!(l, Value::Class(_))
@@ -526,6 +532,10 @@ pub fn compare(interp: &mut Interp, op: CmpOp, l: &Value, r: &Value) -> PyResult
 
 /// `item in container`.
 pub fn contains(interp: &mut Interp, container: &Value, item: &Value) -> PyResult<bool> {
+    if let Some(f) = interp.meta_dunder(container, "__contains__") {
+        let r = interp.call(&f, Args::new(vec![container.clone(), item.clone()]))?;
+        return interp.truthy(&r);
+    }
     match container {
         Value::Str(s) => match item {
             Value::Str(sub) => Ok(s.contains(&**sub)),

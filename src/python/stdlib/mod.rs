@@ -1,5 +1,8 @@
-//! The standard-library modules projects use: `os`, `os.path`, `sys`, `typing`, and friends.
-//! Each is built on first import.
+//! The standard-library modules projects use: `os`, `os.path`, `sys`, `typing`, `time`, and
+//! the pure-Python ones under `lib/` (`enum`, `datetime`, `decimal`), run by our own
+//! interpreter as CPython runs its `Lib/*.py`. Each is built on first import.
+
+mod native;
 
 use std::rc::Rc;
 
@@ -283,6 +286,42 @@ fn typing(interp: &mut Interp) -> PyResult<Rc<Module>> {
     Ok(m)
 }
 
+/// The standard modules written in Python: (name, source).
+const SOURCE_MODULES: &[(&str, &str)] = &[
+    ("enum", include_str!("lib/enum.py")),
+    ("datetime", include_str!("lib/datetime.py")),
+    ("decimal", include_str!("lib/decimal.py")),
+];
+
+/// Calls `module.name(*args)` of a standard module (importing it): how native code makes
+/// `Decimal('9.99')`, `datetime.date(2024, 1, 5)` or an Enum lookup as Python would.
+pub fn call_stdlib(interp: &mut Interp, module: &str, name: &str, args: Vec<Value>) -> PyResult<Value> {
+    let m = interp.import_module(module)?;
+    let f = interp.getattr(&Value::Module(m), name)?;
+    interp.call(&f, Args::new(args))
+}
+
+/// Is `v` an instance of `module.name` (a class of a standard module), e.g. `decimal.Decimal`?
+pub fn is_stdlib_instance(interp: &Interp, v: &Value, module: &str, name: &str) -> bool {
+    match v {
+        Value::Instance(i) => i.class.mro.borrow().iter().any(|c| c.module == module && c.name == name),
+        _ => false,
+    }
+}
+
+/// Runs a standard module written in Python; it appears as `<stdlib>/NAME.py`.
+fn source_module(interp: &mut Interp, name: &str, source: &str) -> PyResult<Rc<Module>> {
+    let file = format!("<stdlib>/{name}.py");
+    let m = Module::new(name, Some(file.clone()));
+    m.set("__builtins__", Value::Module(interp.builtins.clone()));
+    m.set("__package__", Value::str(""));
+    interp.modules.insert(name.to_string(), m.clone());
+    let r = interp.exec_source(source, &file, &m, false);
+    interp.modules.remove(name);
+    r?;
+    Ok(m)
+}
+
 /// Registers the standard modules with the interpreter.
 pub fn register(interp: &mut Interp) {
     let reg = |interp: &mut Interp, name: &str, f: fn(&mut Interp) -> PyResult<Rc<Module>>| {
@@ -294,6 +333,11 @@ pub fn register(interp: &mut Interp) {
     reg(interp, "sys", sys);
     reg(interp, "typing", typing);
     reg(interp, "typing_extensions", typing);
+    native::register(interp);
+    for (name, source) in SOURCE_MODULES {
+        let factory: ModuleFactory = Rc::new(move |interp: &mut Interp| source_module(interp, name, source));
+        interp.register_module(name, factory);
+    }
     reg(interp, "__future__", |_| {
         let m = Module::new("__future__", None);
         m.set("annotations", Value::None);

@@ -1,0 +1,302 @@
+//! Standard modules implemented natively: `time` (the real clock) and `_decimal_digits`
+//! (arbitrary-precision arithmetic on decimal digit strings, for `decimal`).
+
+use std::rc::Rc;
+
+use crate::python::builtins::func;
+use crate::python::interp::{Interp, ModuleFactory, PyResult};
+use crate::python::value::{Args, Module, Value};
+
+/// Seconds since the epoch, from the real clock (JavaScript's in the browser).
+pub fn now_seconds() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now() / 1000.0
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
+    }
+}
+
+/// (year, month, day) of a day count since 1970-01-01 (Howard Hinnant's civil_from_days).
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn seconds_arg(interp: &Interp, a: &Args) -> PyResult<i64> {
+    match a.pos.first() {
+        None | Some(Value::None) => Ok(now_seconds().floor() as i64),
+        Some(Value::Int(n)) => Ok(*n),
+        Some(Value::Bool(b)) => Ok(*b as i64),
+        Some(Value::Float(f)) if f.is_finite() => Ok(f.floor() as i64),
+        Some(Value::Float(_)) => Err(interp.err("ValueError", "Invalid value NaN (not a number)")),
+        Some(other) => Err(interp.type_error(format!("'{}' object cannot be interpreted as an integer", interp.type_name(other)))),
+    }
+}
+
+/// `time.gmtime(t)` as a 9-tuple (year, month, mday, hour, min, sec, wday, yday, isdst).
+fn gmtime(t: i64) -> Vec<Value> {
+    let days = t.div_euclid(86400);
+    let secs = t.rem_euclid(86400);
+    let (y, m, d) = civil_from_days(days);
+    let wday = (days + 3).rem_euclid(7);
+    let jan1 = days_from_civil(y, 1, 1);
+    let yday = days - jan1 + 1;
+    [y, m, d, secs / 3600, secs % 3600 / 60, secs % 60, wday, yday, 0].into_iter().map(Value::Int).collect()
+}
+
+/// Days since 1970-01-01 of a civil date.
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+fn time_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
+    let m = Module::new("time", None);
+    m.set("time", func("time", |_, _| Ok(Value::Float(now_seconds()))));
+    m.set("time_ns", func("time_ns", |_, _| Ok(Value::Int((now_seconds() * 1e9) as i64))));
+    m.set("monotonic", func("monotonic", |_, _| Ok(Value::Float(now_seconds()))));
+    m.set("perf_counter", func("perf_counter", |_, _| Ok(Value::Float(now_seconds()))));
+    m.set("process_time", func("process_time", |_, _| Ok(Value::Float(0.0))));
+    m.set("sleep", func("sleep", |_, _| Ok(Value::None)));
+    m.set("timezone", Value::Int(0));
+    m.set("altzone", Value::Int(0));
+    m.set("daylight", Value::Int(0));
+    m.set("tzname", Value::tuple(vec![Value::str("UTC"), Value::str("UTC")]));
+    m.set("gmtime", func("gmtime", |i, a| Ok(Value::tuple(gmtime(seconds_arg(i, &a)?)))));
+    m.set("localtime", func("localtime", |i, a| Ok(Value::tuple(gmtime(seconds_arg(i, &a)?)))));
+    m.set("struct_time", func("struct_time", |i, a| Ok(Value::tuple(i.iterate(&a.pos.first().cloned().unwrap_or(Value::None))?))));
+    m.set(
+        "mktime",
+        func("mktime", |i, a| {
+            let parts = i.iterate(&a.pos.first().cloned().unwrap_or(Value::None))?;
+            let n = |k: usize| match parts.get(k) {
+                Some(Value::Int(v)) => *v,
+                _ => 0,
+            };
+            let days = days_from_civil(n(0), n(1), n(2));
+            Ok(Value::Float((days * 86400 + n(3) * 3600 + n(4) * 60 + n(5)) as f64))
+        }),
+    );
+    Ok(m)
+}
+
+fn digits(interp: &Interp, a: &Args, i: usize) -> PyResult<Vec<u8>> {
+    match a.pos.get(i) {
+        Some(Value::Str(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(s.bytes().map(|b| b - b'0').collect())
+        }
+        _ => Err(interp.type_error("digit string expected")),
+    }
+}
+
+fn to_text(d: &[u8]) -> Value {
+    let start = d.iter().position(|&x| x != 0).unwrap_or(d.len().saturating_sub(1));
+    let s: String = d[start..].iter().map(|&x| (x + b'0') as char).collect();
+    Value::str(if s.is_empty() { "0" } else { &s })
+}
+
+/// a + b on big-endian digit vectors.
+pub fn add_digits(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let n = a.len().max(b.len());
+    let mut out = vec![0u8; n + 1];
+    let mut carry = 0u8;
+    for k in 0..n {
+        let x = if k < a.len() { a[a.len() - 1 - k] } else { 0 };
+        let y = if k < b.len() { b[b.len() - 1 - k] } else { 0 };
+        let s = x + y + carry;
+        out[n - k] = s % 10;
+        carry = s / 10;
+    }
+    out[0] = carry;
+    out
+}
+
+/// a - b (a >= b) on big-endian digit vectors.
+pub fn sub_digits(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let n = a.len();
+    let mut out = vec![0u8; n];
+    let mut borrow = 0i8;
+    for k in 0..n {
+        let x = a[n - 1 - k] as i8;
+        let y = if k < b.len() { b[b.len() - 1 - k] as i8 } else { 0 };
+        let mut s = x - y - borrow;
+        if s < 0 {
+            s += 10;
+            borrow = 1;
+        } else {
+            borrow = 0;
+        }
+        out[n - 1 - k] = s as u8;
+    }
+    out
+}
+
+fn strip(d: &[u8]) -> &[u8] {
+    let start = d.iter().position(|&x| x != 0).unwrap_or(d.len());
+    &d[start..]
+}
+
+/// Compares two digit vectors numerically.
+pub fn cmp_digits(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let (a, b) = (strip(a), strip(b));
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+/// a * b on big-endian digit vectors.
+pub fn mul_digits(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut acc = vec![0u32; a.len() + b.len()];
+    for (i, &x) in a.iter().rev().enumerate() {
+        for (j, &y) in b.iter().rev().enumerate() {
+            acc[i + j] += x as u32 * y as u32;
+        }
+    }
+    let mut carry = 0u32;
+    for v in acc.iter_mut() {
+        let s = *v + carry;
+        *v = s % 10;
+        carry = s / 10;
+    }
+    acc.iter().rev().map(|&v| v as u8).collect()
+}
+
+/// (a // b, a % b) by long division; b must be non-zero.
+pub fn divmod_digits(a: &[u8], b: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let b = strip(b);
+    let mut q = Vec::with_capacity(a.len());
+    let mut r: Vec<u8> = Vec::new();
+    for &d in a {
+        r.push(d);
+        let mut digit = 0u8;
+        while cmp_digits(&r, b) != std::cmp::Ordering::Less {
+            r = sub_digits(&r, b);
+            digit += 1;
+        }
+        q.push(digit);
+        let stripped = strip(&r).to_vec();
+        r = stripped;
+    }
+    (q, r)
+}
+
+/// The exact decimal expansion of a finite float: (sign, digits, exponent).
+pub fn float_parts(x: f64) -> (i64, String, i64) {
+    let sign = if x.is_sign_negative() { 1 } else { 0 };
+    let x = x.abs();
+    if x == 0.0 {
+        return (sign, "0".into(), 0);
+    }
+    let bits = x.to_bits();
+    let exp_bits = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1u64 << 52) - 1);
+    let (mut mant, mut e) = if exp_bits == 0 { (frac, -1074) } else { (frac | (1u64 << 52), exp_bits - 1075) };
+    while mant % 2 == 0 {
+        mant /= 2;
+        e += 1;
+    }
+    let mut digits: Vec<u8> = mant.to_string().bytes().map(|b| b - b'0').collect();
+    if e >= 0 {
+        for _ in 0..e {
+            digits = mul_digits(&digits, &[2]);
+        }
+        let t = to_text(&digits);
+        return (sign, t.as_str().unwrap_or("0").to_string(), 0);
+    }
+    // mant / 2^k = mant * 5^k / 10^k
+    for _ in 0..(-e) {
+        digits = mul_digits(&digits, &[5]);
+    }
+    let t = to_text(&digits);
+    (sign, t.as_str().unwrap_or("0").to_string(), e)
+}
+
+fn decimal_digits_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
+    let m = Module::new("_decimal_digits", None);
+    m.set("add", func("add", |i, a| Ok(to_text(&add_digits(&digits(i, &a, 0)?, &digits(i, &a, 1)?)))));
+    m.set(
+        "sub",
+        func("sub", |i, a| {
+            let (x, y) = (digits(i, &a, 0)?, digits(i, &a, 1)?);
+            if cmp_digits(&x, &y) == std::cmp::Ordering::Less {
+                return Err(i.err("ValueError", "negative result"));
+            }
+            Ok(to_text(&sub_digits(&x, &y)))
+        }),
+    );
+    m.set("mul", func("mul", |i, a| Ok(to_text(&mul_digits(&digits(i, &a, 0)?, &digits(i, &a, 1)?)))));
+    m.set(
+        "divmod",
+        func("divmod", |i, a| {
+            let (x, y) = (digits(i, &a, 0)?, digits(i, &a, 1)?);
+            if strip(&y).is_empty() {
+                return Err(i.err("ZeroDivisionError", "division by zero"));
+            }
+            let (q, r) = divmod_digits(&x, &y);
+            Ok(Value::tuple(vec![to_text(&q), to_text(&r)]))
+        }),
+    );
+    m.set(
+        "cmp",
+        func("cmp", |i, a| {
+            Ok(Value::Int(match cmp_digits(&digits(i, &a, 0)?, &digits(i, &a, 1)?) {
+                std::cmp::Ordering::Less => -1,
+                std::cmp::Ordering::Equal => 0,
+                std::cmp::Ordering::Greater => 1,
+            }))
+        }),
+    );
+    m.set(
+        "float_parts",
+        func("float_parts", |i, a| match a.pos.first() {
+            Some(Value::Float(f)) if f.is_finite() => {
+                let (s, d, e) = float_parts(*f);
+                Ok(Value::tuple(vec![Value::Int(s), Value::str(&d), Value::Int(e)]))
+            }
+            _ => Err(i.type_error("finite float expected")),
+        }),
+    );
+    Ok(m)
+}
+
+/// Registers `time` and `_decimal_digits`.
+pub fn register(interp: &mut Interp) {
+    let time: ModuleFactory = Rc::new(time_module);
+    interp.register_module("time", time);
+    let dd: ModuleFactory = Rc::new(decimal_digits_module);
+    interp.register_module("_decimal_digits", dd);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digit_arithmetic() {
+        let d = |s: &str| s.bytes().map(|b| b - b'0').collect::<Vec<u8>>();
+        assert_eq!(to_text(&add_digits(&d("999"), &d("1"))).as_str(), Some("1000"));
+        assert_eq!(to_text(&sub_digits(&d("1000"), &d("1"))).as_str(), Some("999"));
+        assert_eq!(to_text(&mul_digits(&d("12345678901234567890"), &d("98765"))).as_str(), Some("1219318518844929012345850"));
+        let (q, r) = divmod_digits(&d("10000000000000000000000000000"), &d("3"));
+        assert_eq!(to_text(&q).as_str(), Some("3333333333333333333333333333"));
+        assert_eq!(to_text(&r).as_str(), Some("1"));
+        // Decimal(0.1) in CPython 3.11.
+        assert_eq!(float_parts(0.1), (0, "1000000000000000055511151231257827021181583404541015625".into(), -55));
+        assert_eq!(civil_from_days(19723), (2024, 1, 1));
+        assert_eq!(days_from_civil(2024, 1, 1), 19723);
+    }
+}
