@@ -541,7 +541,8 @@ pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResul
                 };
                 let (w, p) = rest.split_once('.').unwrap_or((&rest, ""));
                 let digits = format_spec(interp, &Value::Int(n.abs()), "")?;
-                let digits = if p.is_empty() { digits } else { format!("{digits:0>width$}", width = p.parse().unwrap_or(0)) };
+                let digits =
+                    if p.is_empty() { digits } else { format!("{digits:0>width$}", width = p.parse().unwrap_or(0)) };
                 let signed = format!("{}{digits}", if n < 0 { "-" } else { sign });
                 let width: usize = w.parse().unwrap_or(0);
                 let len = signed.chars().count();

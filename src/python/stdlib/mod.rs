@@ -302,7 +302,7 @@ pub fn call_stdlib(interp: &mut Interp, module: &str, name: &str, args: Vec<Valu
 }
 
 /// Is `v` an instance of `module.name` (a class of a standard module), e.g. `decimal.Decimal`?
-pub fn is_stdlib_instance(interp: &Interp, v: &Value, module: &str, name: &str) -> bool {
+pub fn is_stdlib_instance(v: &Value, module: &str, name: &str) -> bool {
     match v {
         Value::Instance(i) => i.class.mro.borrow().iter().any(|c| c.module == module && c.name == name),
         _ => false,

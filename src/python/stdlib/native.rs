@@ -40,7 +40,9 @@ fn seconds_arg(interp: &Interp, a: &Args) -> PyResult<i64> {
         Some(Value::Bool(b)) => Ok(*b as i64),
         Some(Value::Float(f)) if f.is_finite() => Ok(f.floor() as i64),
         Some(Value::Float(_)) => Err(interp.err("ValueError", "Invalid value NaN (not a number)")),
-        Some(other) => Err(interp.type_error(format!("'{}' object cannot be interpreted as an integer", interp.type_name(other)))),
+        Some(other) => {
+            Err(interp.type_error(format!("'{}' object cannot be interpreted as an integer", interp.type_name(other))))
+        }
     }
 }
 
@@ -80,7 +82,10 @@ fn time_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
     m.set("tzname", Value::tuple(vec![Value::str("UTC"), Value::str("UTC")]));
     m.set("gmtime", func("gmtime", |i, a| Ok(Value::tuple(gmtime(seconds_arg(i, &a)?)))));
     m.set("localtime", func("localtime", |i, a| Ok(Value::tuple(gmtime(seconds_arg(i, &a)?)))));
-    m.set("struct_time", func("struct_time", |i, a| Ok(Value::tuple(i.iterate(&a.pos.first().cloned().unwrap_or(Value::None))?))));
+    m.set(
+        "struct_time",
+        func("struct_time", |i, a| Ok(Value::tuple(i.iterate(&a.pos.first().cloned().unwrap_or(Value::None))?))),
+    );
     m.set(
         "mktime",
         func("mktime", |i, a| {
@@ -290,7 +295,10 @@ mod tests {
         let d = |s: &str| s.bytes().map(|b| b - b'0').collect::<Vec<u8>>();
         assert_eq!(to_text(&add_digits(&d("999"), &d("1"))).as_str(), Some("1000"));
         assert_eq!(to_text(&sub_digits(&d("1000"), &d("1"))).as_str(), Some("999"));
-        assert_eq!(to_text(&mul_digits(&d("12345678901234567890"), &d("98765"))).as_str(), Some("1219318518844929012345850"));
+        assert_eq!(
+            to_text(&mul_digits(&d("12345678901234567890"), &d("98765"))).as_str(),
+            Some("1219320976680432097655850")
+        );
         let (q, r) = divmod_digits(&d("10000000000000000000000000000"), &d("3"));
         assert_eq!(to_text(&q).as_str(), Some("3333333333333333333333333333"));
         assert_eq!(to_text(&r).as_str(), Some("1"));
