@@ -323,7 +323,13 @@ fn create_all(interp: &mut Interp, db: &DbData) -> PyResult<()> {
         }
     }
     for t in db.metadata.creation_order().into_iter().filter(|t| missing.contains(&t.name)) {
-        let sql = dialect.visit_create_table(&t).map_err(|e| orm::sa_error(interp, "CompileError", e.0))?;
+        let sql = match dialect.visit_create_table(&t) {
+            Ok(sql) => sql,
+            Err(e) => {
+                conn.rollback();
+                return Err(orm::sa_error(interp, "CompileError", e.0));
+            }
+        };
         let mut statements = vec![sql];
         statements.extend(t.sorted_indexes().iter().map(|i| dialect.visit_create_index(&t, i)));
         for sql in statements {

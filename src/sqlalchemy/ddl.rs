@@ -3,8 +3,8 @@
 //! what differs, as SQLAlchemy's dialect modules do.
 
 use super::reserved;
-use super::schema::{Column, Constraint, Table};
-use super::types::SqlType;
+use super::schema::{Column, Constraint, DefaultClause, Table};
+use super::types::{EnumType, SqlType};
 
 /// An error compiling DDL (`sqlalchemy.exc.CompileError`).
 #[derive(Debug, Clone, PartialEq)]
@@ -47,8 +47,38 @@ pub trait Dialect {
             SqlType::Time => "TIME".into(),
             SqlType::LargeBinary => "BLOB".into(),
             SqlType::Json => "JSON".into(),
+            SqlType::Enum(e) => self.visit_enum(e)?,
+            SqlType::Spelled(s) => {
+                let i = super::types::DIALECTS.iter().position(|d| *d == self.name()).unwrap_or(0);
+                match &s.ddl[i] {
+                    Some(ddl) => ddl.clone(),
+                    None => {
+                        return Err(CompileError(format!(
+                            "Compiler <{}.base.{} object at 0x…> can't render element of type {}",
+                            self.dialect_module(),
+                            self.type_compiler_name(),
+                            s.class
+                        )))
+                    }
+                }
+            }
             SqlType::Other(n) => n.to_uppercase(),
         })
+    }
+
+    /// The module of the dialect (`sqlalchemy.dialects.sqlite`), as messages name it.
+    fn dialect_module(&self) -> String {
+        format!("sqlalchemy.dialects.{}", self.name())
+    }
+
+    /// The class name of the dialect's type compiler, as messages name it.
+    fn type_compiler_name(&self) -> &'static str {
+        "SQLiteTypeCompiler"
+    }
+
+    /// `visit_enum`: a non-native enum is a VARCHAR as long as its longest value.
+    fn visit_enum(&self, e: &EnumType) -> Result<String, CompileError> {
+        Ok(format!("VARCHAR({})", e.length))
     }
 
     /// `VARCHAR` without a length.
@@ -67,11 +97,26 @@ pub trait Dialect {
         String::new()
     }
 
+    /// `get_column_default_string`: the server default's SQL.
+    fn column_default_string(&self, d: &DefaultClause) -> String {
+        match d {
+            DefaultClause::Literal(s) => format!("'{}'", s.replace('\'', "''")),
+            DefaultClause::Text(t) => t.clone(),
+            DefaultClause::Func(f) => self.visit_function_default(f),
+            DefaultClause::Bool(b) => (if *b { "true" } else { "false" }).into(),
+        }
+    }
+
+    /// A SQL function as a server default (`now()`).
+    fn visit_function_default(&self, name: &str) -> String {
+        format!("{name}()")
+    }
+
     /// `DDLCompiler.get_column_specification`.
     fn get_column_specification(&self, table: &Table, col: &Column) -> Result<String, CompileError> {
         let mut spec = format!("{} {}", self.quote(&col.name()), self.column_type(table, col)?);
         if let Some(d) = &col.server_default {
-            spec.push_str(&format!(" DEFAULT '{}'", d.replace('\'', "''")));
+            spec.push_str(&format!(" DEFAULT {}", self.column_default_string(d)));
         }
         if !col.nullable() {
             spec.push_str(" NOT NULL");
@@ -80,27 +125,53 @@ pub trait Dialect {
         Ok(spec)
     }
 
+    /// `visit_create_column`: the specification followed by the column's inline constraints.
+    fn visit_create_column(&self, table: &Table, col: &Column) -> Result<String, CompileError> {
+        let mut spec = self.get_column_specification(table, col)?;
+        for check in &col.checks {
+            spec.push_str(&format!(" CHECK ({check})"));
+        }
+        Ok(spec)
+    }
+
+    /// Text after the closing parenthesis (MySQL's `COMMENT=`, `ENGINE=`).
+    fn post_create_table(&self, _table: &Table) -> String {
+        String::new()
+    }
+
     /// `DDLCompiler.visit_create_table`: the statement exactly as SQLAlchemy sends it, with its
     /// leading newline and trailing blank line.
     fn visit_create_table(&self, table: &Table) -> Result<String, CompileError> {
         let mut items = Vec::new();
         for col in table.columns.borrow().iter() {
-            items.push(self.get_column_specification(table, col)?);
+            let spec = self
+                .visit_create_column(table, col)
+                .map_err(|e| CompileError(format!("(in table '{}', column '{}'): {}", table.name, col.name(), e.0)))?;
+            items.push(spec);
         }
-        let pk = table.primary_key();
+        let pk = table.primary_key_clause();
         if !pk.is_empty() {
             let names: Vec<String> = pk.iter().map(|c| self.quote(&c.name())).collect();
             let cols: Vec<String> = pk.iter().map(|c| c.name()).collect();
+            let explicit = table.primary_key_constraint.borrow().as_ref().and_then(|(n, _)| n.clone());
             let named = table
-                .constraint_name("pk", None, &cols, None)
+                .constraint_name("pk", explicit.as_deref(), &cols, None)
                 .map(|n| format!("CONSTRAINT {} ", self.quote(&n)))
                 .unwrap_or_default();
             items.push(format!("{named}PRIMARY KEY ({})", names.join(", ")));
         }
         for c in table.constraints.borrow().iter() {
+            if matches!(c, Constraint::PrimaryKey { .. }) {
+                continue;
+            }
             items.push(self.visit_constraint(table, c));
         }
-        Ok(format!("\nCREATE TABLE {} (\n\t{}\n)\n\n", self.quote(&table.name), items.join(", \n\t")))
+        Ok(format!(
+            "\nCREATE TABLE {} (\n\t{}\n){}\n\n",
+            self.quote(&table.name),
+            items.join(", \n\t"),
+            self.post_create_table(table)
+        ))
     }
 
     /// `DDLCompiler.visit_create_index`.
@@ -119,6 +190,7 @@ pub trait Dialect {
     fn visit_constraint(&self, table: &Table, c: &Constraint) -> String {
         let named = |name: Option<String>| name.map(|n| format!("CONSTRAINT {} ", self.quote(&n))).unwrap_or_default();
         match c {
+            Constraint::PrimaryKey { .. } => String::new(),
             Constraint::Unique { name, columns } => {
                 let cols: Vec<String> = columns.iter().map(|c| self.quote(c)).collect();
                 format!(
@@ -163,6 +235,30 @@ impl Dialect for SqliteDialect {
     fn name(&self) -> &'static str {
         "sqlite"
     }
+    fn visit_function_default(&self, name: &str) -> String {
+        match name {
+            "now" | "current_timestamp" => "CURRENT_TIMESTAMP".into(),
+            "current_date" => "CURRENT_DATE".into(),
+            "current_time" => "CURRENT_TIME".into(),
+            other => format!("{other}()"),
+        }
+    }
+    fn column_default_string(&self, d: &DefaultClause) -> String {
+        let text = match d {
+            DefaultClause::Literal(s) => format!("'{}'", s.replace('\'', "''")),
+            DefaultClause::Text(t) => t.clone(),
+            DefaultClause::Func(f) => self.visit_function_default(f),
+            DefaultClause::Bool(b) => (if *b { "1" } else { "0" }).into(),
+        };
+        // SQLite wants an expression default in parentheses.
+        let starts_quoted = text.trim_start().starts_with(['\'', '"', '(']);
+        let has_non_word = text.chars().any(|c| !(c.is_alphanumeric() || c == '_'));
+        if !starts_quoted && has_non_word {
+            format!("({text})")
+        } else {
+            text
+        }
+    }
     fn reserved_words(&self) -> &'static [&'static str] {
         reserved::SQLITE_RESERVED
     }
@@ -178,6 +274,18 @@ impl Dialect for PostgresqlDialect {
     fn reserved_words(&self) -> &'static [&'static str] {
         reserved::POSTGRESQL_RESERVED
     }
+    fn type_compiler_name(&self) -> &'static str {
+        "PGTypeCompiler"
+    }
+    fn visit_enum(&self, e: &EnumType) -> Result<String, CompileError> {
+        if !e.native_enum {
+            return Ok(format!("VARCHAR({})", e.length));
+        }
+        match &e.name {
+            Some(n) => Ok(self.quote(n)),
+            None => Err(CompileError("PostgreSQL Enum type requires a name.".into())),
+        }
+    }
     fn type_ddl(&self, ty: &SqlType) -> Result<String, CompileError> {
         Ok(match ty {
             SqlType::DateTime => "TIMESTAMP WITHOUT TIME ZONE".into(),
@@ -190,7 +298,7 @@ impl Dialect for PostgresqlDialect {
     fn column_type(&self, table: &Table, col: &Column) -> Result<String, CompileError> {
         let is_auto = table.autoincrement_column().map(|c| std::ptr::eq(&*c, col)).unwrap_or(false);
         if is_auto && col.default.is_none() {
-            return Ok(match col.ty {
+            return Ok(match col.ty.affinity() {
                 SqlType::BigInteger => "BIGSERIAL".into(),
                 SqlType::SmallInteger => "SMALLSERIAL".into(),
                 _ => "SERIAL".into(),
@@ -213,6 +321,56 @@ impl Dialect for MysqlDialect {
     fn quote_char(&self) -> char {
         '`'
     }
+    fn type_compiler_name(&self) -> &'static str {
+        "MySQLTypeCompiler"
+    }
+    fn column_default_string(&self, d: &DefaultClause) -> String {
+        match d {
+            DefaultClause::Literal(s) => format!("'{}'", s.replace('\'', "''")),
+            DefaultClause::Text(t) => t.clone(),
+            DefaultClause::Func(f) => format!("({f}())"),
+            DefaultClause::Bool(b) => (if *b { "true" } else { "false" }).into(),
+        }
+    }
+    /// MySQL's order: type, NOT NULL, COMMENT, then AUTO_INCREMENT or DEFAULT.
+    fn get_column_specification(&self, table: &Table, col: &Column) -> Result<String, CompileError> {
+        let mut spec = vec![self.quote(&col.name()), self.column_type(table, col)?];
+        let is_timestamp = matches!(&col.ty, SqlType::Spelled(s) if s.class == "TIMESTAMP");
+        if !col.nullable() {
+            spec.push("NOT NULL".into());
+        } else if is_timestamp {
+            spec.push("NULL".into());
+        }
+        if let Some(c) = &col.comment {
+            spec.push(format!("COMMENT '{}'", c.replace('\'', "''")));
+        }
+        let is_auto = table.autoincrement_column().map(|c| std::ptr::eq(&*c, col)).unwrap_or(false);
+        if is_auto && col.server_default.is_none() {
+            spec.push("AUTO_INCREMENT".into());
+        } else if let Some(d) = &col.server_default {
+            spec.push(format!("DEFAULT {}", self.column_default_string(d)));
+        }
+        Ok(spec.join(" "))
+    }
+    fn post_create_table(&self, table: &Table) -> String {
+        let mut opts = Vec::new();
+        for (dialect, k, v) in table.dialect_options.borrow().iter() {
+            if dialect == "mysql" || dialect == "mariadb" {
+                opts.push(format!("{}={v}", k.to_uppercase().replace('_', " ")));
+            }
+        }
+        if let Some(c) = &*table.comment.borrow() {
+            opts.push(format!("COMMENT='{}'", c.replace('\'', "''")));
+        }
+        opts.join(" ")
+    }
+    fn visit_enum(&self, e: &EnumType) -> Result<String, CompileError> {
+        if !e.native_enum {
+            return Ok(format!("VARCHAR({})", e.length));
+        }
+        let quoted: Vec<String> = e.enums.iter().map(|v| format!("'{}'", v.replace('\'', "''"))).collect();
+        Ok(format!("ENUM({})", quoted.join(",")))
+    }
     fn type_ddl(&self, ty: &SqlType) -> Result<String, CompileError> {
         Ok(match ty {
             SqlType::Boolean => "BOOL".into(),
@@ -221,14 +379,6 @@ impl Dialect for MysqlDialect {
     }
     fn visit_varchar_no_length(&self) -> Result<String, CompileError> {
         Err(CompileError("VARCHAR requires a length on dialect mysql".into()))
-    }
-    fn column_suffix(&self, table: &Table, col: &Column) -> String {
-        let is_auto = table.autoincrement_column().map(|c| std::ptr::eq(&*c, col)).unwrap_or(false);
-        if is_auto {
-            " AUTO_INCREMENT".into()
-        } else {
-            String::new()
-        }
     }
 }
 
@@ -244,6 +394,12 @@ fn default_type_ddl<D: Dialect + ?Sized>(d: &D, ty: &SqlType) -> Result<String, 
         }
         fn visit_varchar_no_length(&self) -> Result<String, CompileError> {
             self.0.visit_varchar_no_length()
+        }
+        fn type_compiler_name(&self) -> &'static str {
+            self.0.type_compiler_name()
+        }
+        fn visit_enum(&self, e: &EnumType) -> Result<String, CompileError> {
+            self.0.visit_enum(e)
         }
     }
     Generic(d).type_ddl(ty)

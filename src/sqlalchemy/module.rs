@@ -66,6 +66,7 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     let mut name = None;
     let mut ty = None;
     let mut fks = Vec::new();
+    let mut checks = Vec::new();
     for (i, arg) in a.pos.iter().enumerate() {
         if let (0, Value::Str(s)) = (i, arg) {
             name = Some(s.to_string());
@@ -73,6 +74,10 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
             ty = Some(t);
         } else if let Some(fk) = arg.payload::<ForeignKey>() {
             fks.push(fk);
+        } else if let Some(c) = arg.payload::<super::schema::Constraint>() {
+            if let super::schema::Constraint::Check { sqltext, .. } = &*c {
+                checks.push(sqltext.clone());
+            }
         } else {
             let r = interp.repr(arg)?;
             return Err(orm::sa_error(
@@ -105,6 +110,17 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     };
     let server_default = match a.take_kw("server_default") {
         None | Some(Value::None) => None,
+        Some(v) => Some(default_clause(interp, &v)?),
+    };
+    let onupdate = match a.take_kw("onupdate") {
+        None | Some(Value::None) => None,
+        Some(v @ (Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Class(_))) => {
+            Some(ColumnDefault::Callable(v))
+        }
+        Some(v) => Some(ColumnDefault::Scalar(v)),
+    };
+    let comment = match a.take_kw("comment") {
+        None | Some(Value::None) => None,
         Some(v) => Some(interp.to_str(&v)?),
     };
     if let Some(Value::Str(n)) = a.take_kw("name") {
@@ -113,7 +129,7 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     if let Some(t) = a.take_kw("type_") {
         ty = type_of_arg(interp, &t)?;
     }
-    for k in ["comment", "info", "doc", "onupdate", "server_onupdate", "key", "quote", "system", "insert_default"] {
+    for k in ["info", "doc", "server_onupdate", "key", "quote", "system", "insert_default"] {
         a.take_kw(k);
     }
     if let Some((k, _)) = a.kw.first() {
@@ -140,6 +156,9 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         index,
         default,
         server_default,
+        onupdate,
+        comment,
+        checks,
         foreign_keys: fks,
         autoincrement,
         table: RefCell::new(std::rc::Weak::new()),
@@ -147,6 +166,33 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     };
     let Value::Class(c) = &cls else { return Err(interp.type_error("Column.__new__ needs a class")) };
     Ok(new_native(c, col))
+}
+
+/// `server_default=`: a string (a quoted literal), `text(...)`, `func.now()`, `true()`.
+fn default_clause(interp: &mut Interp, v: &Value) -> PyResult<super::schema::DefaultClause> {
+    use super::schema::DefaultClause;
+    if let Some(t) = v.payload::<TextData>() {
+        return Ok(DefaultClause::Text(t.0.clone()));
+    }
+    if let Some(e) = v.payload::<ExprData>() {
+        match &e.0 {
+            Clause::Function(name, _) => return Ok(DefaultClause::Func(name.clone())),
+            Clause::Text(t) if t == "true" || t == "false" => return Ok(DefaultClause::Bool(t == "true")),
+            Clause::Text(t) => return Ok(DefaultClause::Text(t.clone())),
+            _ => {}
+        }
+    }
+    match v {
+        Value::Str(s) => Ok(DefaultClause::Literal(s.to_string())),
+        other => {
+            let t = interp.type_of(other).full_name();
+            Err(orm::sa_error(
+                interp,
+                "ArgumentError",
+                format!("Argument 'arg' is expected to be one of type '<class 'str'>' or '<class 'sqlalchemy.sql.elements.ClauseElement'>' or '<class 'sqlalchemy.sql.elements.TextClause'>', got '<class '{t}'>'"),
+            ))
+        }
+    }
 }
 
 fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
@@ -771,7 +817,7 @@ fn query_class(interp: &Interp) -> Rc<Class> {
                             Clause::Binary(
                                 Box::new(Clause::Column(col.clone())),
                                 "=",
-                                Box::new(Clause::Bind(v.clone(), col.ty.clone())),
+                                Box::new(as_bound_clause(i, v, &col)?),
                             )
                         };
                         crit.push(clause);
@@ -959,6 +1005,16 @@ fn as_clause(v: &Value, like: Option<&Column>) -> Clause {
     Clause::Bind(v.clone(), like.map(|c| c.ty.clone()).unwrap_or(SqlType::Other("NullType".into())))
 }
 
+/// Like [`as_clause`], with a plain value run through `like`'s bind processor first
+/// (`Product.status == Status.DRAFT` binds `'DRAFT'`).
+fn as_bound_clause(interp: &mut Interp, v: &Value, like: &Column) -> PyResult<Clause> {
+    if v.payload::<ExprData>().is_some() || v.payload::<AttrData>().is_some() || v.is_none() {
+        return Ok(as_clause(v, Some(like)));
+    }
+    let processed = super::types::process_bind(interp, &like.ty, v)?;
+    Ok(Clause::Bind(processed, like.ty.clone()))
+}
+
 fn attr_column(interp: &Interp, v: &Value) -> PyResult<Rc<Column>> {
     match v.payload::<AttrData>().map(|d| match &d.kind {
         orm::AttrKind::Column(c) => Some(c.clone()),
@@ -993,8 +1049,8 @@ fn comparison(op: &'static str) -> Value {
             ("__gt__", _) => ">",
             _ => ">=",
         };
-        let clause =
-            Clause::Binary(Box::new(Clause::Column(col.clone())), sql_op, Box::new(as_clause(&other, Some(&col))));
+        let right = as_bound_clause(i, &other, &col)?;
+        let clause = Clause::Binary(Box::new(Clause::Column(col.clone())), sql_op, Box::new(right));
         Ok(new_native(&expression_class(i), ExprData(clause)))
     })
 }
@@ -1041,7 +1097,8 @@ fn exists_clause(interp: &mut Interp, a: &Args, want_many: bool) -> PyResult<Val
                 format!("Entity namespace for \"{}\" has no property \"{k}\"", target.table.name),
             ));
         };
-        where_.push(Clause::Binary(Box::new(Clause::Column(col.clone())), "=", Box::new(as_clause(v, Some(&col)))));
+        let right = as_bound_clause(interp, v, &col)?;
+        where_.push(Clause::Binary(Box::new(Clause::Column(col.clone())), "=", Box::new(right)));
     }
     Ok(new_native(&expression_class(interp), ExprData(Clause::Exists(target.table.clone(), where_))))
 }
@@ -1161,17 +1218,492 @@ fn types_list() -> Vec<(&'static str, TypeMaker)> {
         ("BigInteger", |_, _| Ok(SqlType::BigInteger)),
         ("String", |i, a| Ok(SqlType::String(opt_u32(i, a, 0, "length")?))),
         ("Unicode", |i, a| Ok(SqlType::String(opt_u32(i, a, 0, "length")?))),
-        ("Text", |_, _| Ok(SqlType::Text)),
+        ("Text", |i, a| {
+            Ok(match opt_u32(i, a, 0, "length")? {
+                None => SqlType::Text,
+                Some(n) => same("Text", SqlType::Text, &format!("TEXT({n})")),
+            })
+        }),
         ("UnicodeText", |_, _| Ok(SqlType::Text)),
         ("Boolean", |_, _| Ok(SqlType::Boolean)),
-        ("Float", |_, _| Ok(SqlType::Float)),
+        ("Float", |i, a| {
+            Ok(match opt_u32(i, a, 0, "precision")? {
+                None => SqlType::Float,
+                Some(p) => spelled(
+                    "Float",
+                    SqlType::Float,
+                    [Some("FLOAT".into()), Some(format!("FLOAT({p})")), Some(format!("FLOAT({p})"))],
+                ),
+            })
+        }),
+        ("Double", |_, _| {
+            Ok(spelled(
+                "Double",
+                SqlType::Float,
+                [Some("DOUBLE".into()), Some("DOUBLE PRECISION".into()), Some("DOUBLE".into())],
+            ))
+        }),
         ("Numeric", |i, a| Ok(SqlType::Numeric(opt_u32(i, a, 0, "precision")?, opt_u32(i, a, 1, "scale")?))),
-        ("DateTime", |_, _| Ok(SqlType::DateTime)),
+        ("DateTime", |i, a| {
+            Ok(if kw_true(i, a, 0, "timezone")? {
+                spelled(
+                    "DateTime",
+                    SqlType::DateTime,
+                    [Some("DATETIME".into()), Some("TIMESTAMP WITH TIME ZONE".into()), Some("DATETIME".into())],
+                )
+            } else {
+                SqlType::DateTime
+            })
+        }),
         ("Date", |_, _| Ok(SqlType::Date)),
-        ("Time", |_, _| Ok(SqlType::Time)),
-        ("LargeBinary", |_, _| Ok(SqlType::LargeBinary)),
+        ("Time", |i, a| {
+            Ok(if kw_true(i, a, 0, "timezone")? {
+                spelled(
+                    "Time",
+                    SqlType::Time,
+                    [Some("TIME".into()), Some("TIME WITH TIME ZONE".into()), Some("TIME".into())],
+                )
+            } else {
+                SqlType::Time
+            })
+        }),
+        ("Interval", |_, _| {
+            Ok(spelled(
+                "Interval",
+                SqlType::Other("Interval".into()),
+                [Some("DATETIME".into()), Some("INTERVAL".into()), Some("DATETIME".into())],
+            ))
+        }),
+        ("LargeBinary", |i, a| {
+            Ok(match opt_u32(i, a, 0, "length")? {
+                None => SqlType::LargeBinary,
+                Some(n) => spelled(
+                    "LargeBinary",
+                    SqlType::LargeBinary,
+                    [Some("BLOB".into()), Some("BYTEA".into()), Some(format!("BLOB({n})"))],
+                ),
+            })
+        }),
+        ("PickleType", |_, _| {
+            Ok(spelled(
+                "PickleType",
+                SqlType::LargeBinary,
+                [Some("BLOB".into()), Some("BYTEA".into()), Some("BLOB".into())],
+            ))
+        }),
         ("JSON", |_, _| Ok(SqlType::Json)),
+        ("Enum", enum_type),
+        ("Uuid", |i, a| {
+            let native = match a.kw.iter().find(|(k, _)| &**k == "native_uuid") {
+                Some((_, v)) => i.truthy(&v.clone())?,
+                None => true,
+            };
+            let pg = if native { "UUID" } else { "CHAR(32)" };
+            Ok(spelled(
+                "Uuid",
+                SqlType::Other("Uuid".into()),
+                [Some("CHAR(32)".into()), Some(pg.into()), Some("CHAR(32)".into())],
+            ))
+        }),
+        // The uppercase SQL types: the same spelling in every dialect, except where noted.
+        ("INTEGER", |_, _| Ok(SqlType::Integer)),
+        ("SMALLINT", |_, _| Ok(SqlType::SmallInteger)),
+        ("BIGINT", |_, _| Ok(SqlType::BigInteger)),
+        ("VARCHAR", |i, a| Ok(SqlType::String(opt_u32(i, a, 0, "length")?))),
+        ("NVARCHAR", |i, a| {
+            let n = opt_u32(i, a, 0, "length")?;
+            let len = n.map(|n| format!("({n})")).unwrap_or_default();
+            Ok(spelled(
+                "NVARCHAR",
+                SqlType::String(n),
+                [
+                    Some(format!("NVARCHAR{len}")),
+                    Some(format!("NVARCHAR{len}")),
+                    Some(format!("NATIONAL VARCHAR{len}")),
+                ],
+            ))
+        }),
+        ("CHAR", |i, a| sized_same(i, a, "CHAR", SqlType::String(None))),
+        ("NCHAR", |i, a| {
+            let n = opt_u32(i, a, 0, "length")?;
+            let len = n.map(|n| format!("({n})")).unwrap_or_default();
+            Ok(spelled(
+                "NCHAR",
+                SqlType::String(n),
+                [Some(format!("NCHAR{len}")), Some(format!("NCHAR{len}")), Some(format!("NATIONAL CHAR{len}"))],
+            ))
+        }),
+        ("TEXT", |i, a| sized_same(i, a, "TEXT", SqlType::Text)),
+        ("CLOB", |i, a| sized_same(i, a, "CLOB", SqlType::Text)),
+        ("BOOLEAN", |_, _| Ok(SqlType::Boolean)),
+        ("FLOAT", |_, _| Ok(SqlType::Float)),
+        ("REAL", |_, _| Ok(same("REAL", SqlType::Float, "REAL"))),
+        ("DOUBLE", |_, _| Ok(same("DOUBLE", SqlType::Float, "DOUBLE"))),
+        ("DOUBLE_PRECISION", |_, _| Ok(same("DOUBLE_PRECISION", SqlType::Float, "DOUBLE PRECISION"))),
+        ("NUMERIC", |i, a| Ok(SqlType::Numeric(opt_u32(i, a, 0, "precision")?, opt_u32(i, a, 1, "scale")?))),
+        ("DECIMAL", |i, a| {
+            let p = opt_u32(i, a, 0, "precision")?;
+            let s = opt_u32(i, a, 1, "scale")?;
+            let ddl = match (p, s) {
+                (Some(p), Some(s)) => format!("DECIMAL({p}, {s})"),
+                (Some(p), None) => format!("DECIMAL({p})"),
+                _ => "DECIMAL".into(),
+            };
+            Ok(same("DECIMAL", SqlType::Numeric(p, s), &ddl))
+        }),
+        ("DATE", |_, _| Ok(SqlType::Date)),
+        ("DATETIME", |_, _| Ok(same("DATETIME", SqlType::DateTime, "DATETIME"))),
+        ("TIMESTAMP", |i, a| {
+            let pg =
+                if kw_true(i, a, 0, "timezone")? { "TIMESTAMP WITH TIME ZONE" } else { "TIMESTAMP WITHOUT TIME ZONE" };
+            Ok(spelled(
+                "TIMESTAMP",
+                SqlType::DateTime,
+                [Some("TIMESTAMP".into()), Some(pg.into()), Some("TIMESTAMP".into())],
+            ))
+        }),
+        ("TIME", |_, _| Ok(SqlType::Time)),
+        ("BLOB", |_, _| Ok(same("BLOB", SqlType::LargeBinary, "BLOB"))),
+        ("UUID", |_, _| Ok(same("UUID", SqlType::Other("Uuid".into()), "UUID"))),
     ]
+}
+
+/// A type spelled per dialect (see [`SqlType::Spelled`]).
+fn spelled(class: &str, base: SqlType, ddl: [Option<String>; 3]) -> SqlType {
+    SqlType::Spelled(Rc::new(super::types::Spelled { class: class.to_string(), base, ddl }))
+}
+
+/// A type spelled the same way in every dialect.
+fn same(class: &str, base: SqlType, ddl: &str) -> SqlType {
+    spelled(class, base, [Some(ddl.to_string()), Some(ddl.to_string()), Some(ddl.to_string())])
+}
+
+/// `CHAR(3)`-style types: the same in every dialect, with an optional length.
+fn sized_same(interp: &mut Interp, a: &Args, class: &str, base: SqlType) -> PyResult<SqlType> {
+    let ddl = match opt_u32(interp, a, 0, "length")? {
+        Some(n) => format!("{class}({n})"),
+        None => class.to_string(),
+    };
+    Ok(same(class, base, &ddl))
+}
+
+/// A type only some dialects render (`JSONB`, `mysql.TINYINT`): `ddl` where the dialect is
+/// listed, "can't render" elsewhere.
+fn only(class: &str, base: SqlType, sqlite: Option<&str>, postgresql: Option<&str>, mysql: Option<&str>) -> SqlType {
+    spelled(class, base, [sqlite.map(str::to_string), postgresql.map(str::to_string), mysql.map(str::to_string)])
+}
+
+fn kw_true(interp: &mut Interp, a: &Args, pos: usize, kw: &str) -> PyResult<bool> {
+    let v = a.pos.get(pos).cloned().or_else(|| a.kw.iter().find(|(k, _)| &**k == kw).map(|(_, v)| v.clone()));
+    match v {
+        Some(v) => interp.truthy(&v),
+        None => Ok(false),
+    }
+}
+
+fn kw_of(a: &Args, kw: &str) -> Option<Value> {
+    a.kw.iter().find(|(k, _)| &**k == kw).map(|(_, v)| v.clone())
+}
+
+/// `Enum(*enums, name=, native_enum=, length=, values_callable=)`: from a Python enum class
+/// (its members, stored by name) or from strings.
+fn enum_type(interp: &mut Interp, a: &Args) -> PyResult<SqlType> {
+    let mut name = match kw_of(a, "name") {
+        None | Some(Value::None) => None,
+        Some(v) => Some(interp.to_str(&v)?),
+    };
+    let native_enum = match kw_of(a, "native_enum") {
+        Some(v) => interp.truthy(&v)?,
+        None => true,
+    };
+    let (enums, objects, from_class) = match a.pos.first() {
+        Some(cls @ Value::Class(c)) if a.pos.len() == 1 => {
+            let members = interp.iterate(cls)?;
+            let enums = match kw_of(a, "values_callable") {
+                Some(f) if !f.is_none() => {
+                    let vals = interp.call(&f, Args::new(vec![cls.clone()]))?;
+                    let mut out = Vec::new();
+                    for v in interp.iterate(&vals)? {
+                        out.push(interp.to_str(&v)?);
+                    }
+                    out
+                }
+                _ => {
+                    let mut out = Vec::new();
+                    for m in &members {
+                        let n = interp.getattr(m, "name")?;
+                        out.push(interp.to_str(&n)?);
+                    }
+                    out
+                }
+            };
+            if name.is_none() {
+                name = Some(c.name.to_lowercase());
+            }
+            (enums, members, true)
+        }
+        _ => {
+            let mut enums = Vec::new();
+            for v in &a.pos {
+                enums.push(interp.to_str(v)?);
+            }
+            let objects = enums.iter().map(|e| Value::str(e)).collect();
+            (enums, objects, false)
+        }
+    };
+    let longest = enums.iter().map(|e| e.chars().count() as u32).max().unwrap_or(0);
+    let length = match kw_of(a, "length") {
+        Some(Value::Int(n)) if n >= 0 => n as u32,
+        _ => longest,
+    };
+    Ok(SqlType::Enum(Rc::new(super::types::EnumType { enums, objects, name, native_enum, length, from_class })))
+}
+
+/// `sqlalchemy.dialects.postgresql`'s types.
+fn postgresql_types() -> Vec<(&'static str, TypeMaker)> {
+    vec![
+        ("UUID", |_, _| Ok(same("UUID", SqlType::Other("Uuid".into()), "UUID"))),
+        ("JSONB", |_, _| Ok(only("JSONB", SqlType::Json, Some("JSONB"), Some("JSONB"), None))),
+        ("JSON", |_, _| Ok(SqlType::Json)),
+        ("ARRAY", |i, a| {
+            let item = match a.pos.first().or_else(|| a.kw.iter().find(|(k, _)| &**k == "item_type").map(|(_, v)| v)) {
+                Some(v) => type_of_arg(i, &v.clone())?.unwrap_or(SqlType::Other("NullType".into())),
+                None => {
+                    return Err(i.type_error("ARRAY.__init__() missing 1 required positional argument: 'item_type'"))
+                }
+            };
+            let dims = match kw_of(a, "dimensions") {
+                Some(Value::Int(n)) if n > 0 => n as usize,
+                _ => 1,
+            };
+            let inner = super::ddl::Dialect::type_ddl(&super::ddl::PostgresqlDialect, &item).unwrap_or_else(|e| e.0);
+            let pg = format!("{inner}{}", "[]".repeat(dims));
+            Ok(only("ARRAY", SqlType::Other("ARRAY".into()), None, Some(&pg), None))
+        }),
+        ("INET", |_, _| Ok(only("INET", SqlType::String(None), None, Some("INET"), None))),
+        ("CIDR", |_, _| Ok(only("CIDR", SqlType::String(None), None, Some("CIDR"), None))),
+        ("MACADDR", |_, _| Ok(only("MACADDR", SqlType::String(None), None, Some("MACADDR"), None))),
+        ("BYTEA", |_, _| Ok(only("BYTEA", SqlType::LargeBinary, None, Some("BYTEA"), None))),
+        ("TSVECTOR", |_, _| Ok(only("TSVECTOR", SqlType::Text, None, Some("TSVECTOR"), None))),
+        ("HSTORE", |_, _| Ok(only("HSTORE", SqlType::Json, None, Some("HSTORE"), None))),
+        ("INTERVAL", |_, _| Ok(only("INTERVAL", SqlType::Other("Interval".into()), None, Some("INTERVAL"), None))),
+        ("MONEY", |_, _| Ok(only("MONEY", SqlType::Numeric(None, None), None, Some("MONEY"), None))),
+        ("CITEXT", |_, _| Ok(only("CITEXT", SqlType::Text, None, Some("CITEXT"), None))),
+        ("DOUBLE_PRECISION", |_, _| Ok(same("DOUBLE_PRECISION", SqlType::Float, "DOUBLE PRECISION"))),
+        ("TIMESTAMP", |i, a| {
+            let pg =
+                if kw_true(i, a, 0, "timezone")? { "TIMESTAMP WITH TIME ZONE" } else { "TIMESTAMP WITHOUT TIME ZONE" };
+            Ok(spelled(
+                "TIMESTAMP",
+                SqlType::DateTime,
+                [Some("TIMESTAMP".into()), Some(pg.into()), Some("TIMESTAMP".into())],
+            ))
+        }),
+        ("ENUM", enum_type),
+    ]
+}
+
+/// `sqlalchemy.dialects.mysql`'s types (rendered by MySQL only, except the standard ones).
+fn mysql_types() -> Vec<(&'static str, TypeMaker)> {
+    fn width(i: &mut Interp, a: &Args, class: &str, base: SqlType, everywhere: bool) -> PyResult<SqlType> {
+        let w = opt_u32(i, a, 0, "display_width")?;
+        let unsigned = kw_true(i, a, usize::MAX, "unsigned")?;
+        let mut my = match w {
+            Some(w) => format!("{class}({w})"),
+            None => class.to_string(),
+        };
+        if unsigned {
+            my.push_str(" UNSIGNED");
+        }
+        let other = everywhere.then(|| class.to_string());
+        Ok(spelled(class, base, [other.clone(), other, Some(my)]))
+    }
+    vec![
+        ("TINYINT", |i, a| width(i, a, "TINYINT", SqlType::Integer, false)),
+        ("SMALLINT", |i, a| width(i, a, "SMALLINT", SqlType::SmallInteger, true)),
+        ("MEDIUMINT", |i, a| width(i, a, "MEDIUMINT", SqlType::Integer, false)),
+        ("INTEGER", |i, a| width(i, a, "INTEGER", SqlType::Integer, true)),
+        ("BIGINT", |i, a| width(i, a, "BIGINT", SqlType::BigInteger, true)),
+        ("TINYTEXT", |_, _| Ok(only("TINYTEXT", SqlType::Text, None, None, Some("TINYTEXT")))),
+        ("MEDIUMTEXT", |_, _| Ok(only("MEDIUMTEXT", SqlType::Text, None, None, Some("MEDIUMTEXT")))),
+        ("LONGTEXT", |_, _| Ok(only("LONGTEXT", SqlType::Text, None, None, Some("LONGTEXT")))),
+        ("TEXT", |_, _| Ok(SqlType::Text)),
+        ("VARCHAR", |i, a| Ok(SqlType::String(opt_u32(i, a, 0, "length")?))),
+        ("CHAR", |i, a| sized_same(i, a, "CHAR", SqlType::String(None))),
+        ("FLOAT", |_, _| Ok(SqlType::Float)),
+        ("DOUBLE", |i, a| {
+            let p = opt_u32(i, a, 0, "precision")?;
+            let s = opt_u32(i, a, 1, "scale")?;
+            let my = match (p, s) {
+                (Some(p), Some(s)) => format!("DOUBLE({p}, {s})"),
+                _ => "DOUBLE".into(),
+            };
+            Ok(spelled("DOUBLE", SqlType::Float, [Some("DOUBLE".into()), Some("DOUBLE".into()), Some(my)]))
+        }),
+        ("DECIMAL", |i, a| {
+            let p = opt_u32(i, a, 0, "precision")?;
+            let s = opt_u32(i, a, 1, "scale")?;
+            let ddl = match (p, s) {
+                (Some(p), Some(s)) => format!("DECIMAL({p}, {s})"),
+                (Some(p), None) => format!("DECIMAL({p})"),
+                _ => "DECIMAL".into(),
+            };
+            Ok(same("DECIMAL", SqlType::Numeric(p, s), &ddl))
+        }),
+        ("DATETIME", |i, a| {
+            let my = match opt_u32(i, a, usize::MAX, "fsp")? {
+                Some(f) => format!("DATETIME({f})"),
+                None => "DATETIME".into(),
+            };
+            Ok(spelled("DATETIME", SqlType::DateTime, [Some("DATETIME".into()), Some("DATETIME".into()), Some(my)]))
+        }),
+        ("YEAR", |_, _| Ok(only("YEAR", SqlType::Integer, None, None, Some("YEAR")))),
+        ("BIT", |i, a| {
+            let my = match opt_u32(i, a, 0, "length")? {
+                Some(n) => format!("BIT({n})"),
+                None => "BIT".into(),
+            };
+            Ok(only("BIT", SqlType::Integer, None, None, Some(&my)))
+        }),
+        ("JSON", |_, _| Ok(SqlType::Json)),
+        ("TINYBLOB", |_, _| Ok(only("TINYBLOB", SqlType::LargeBinary, None, None, Some("TINYBLOB")))),
+        ("MEDIUMBLOB", |_, _| Ok(only("MEDIUMBLOB", SqlType::LargeBinary, None, None, Some("MEDIUMBLOB")))),
+        ("LONGBLOB", |_, _| Ok(only("LONGBLOB", SqlType::LargeBinary, None, None, Some("LONGBLOB")))),
+        ("BOOLEAN", |_, _| Ok(SqlType::Boolean)),
+    ]
+}
+
+/// A column named in a constraint or index: a name, a `Column` or a mapped attribute; with the
+/// table it already belongs to, if any.
+fn column_ref(interp: &mut Interp, v: &Value) -> PyResult<(String, Option<Rc<super::schema::Table>>)> {
+    if let Some(c) = v.payload::<Column>() {
+        return Ok((c.name(), c.table()));
+    }
+    if let Some(a) = v.payload::<AttrData>() {
+        if let orm::AttrKind::Column(c) = &a.kind {
+            return Ok((c.name(), c.table()));
+        }
+    }
+    Ok((interp.to_str(v)?, None))
+}
+
+fn opt_str_kw(interp: &mut Interp, a: &mut Args, k: &str) -> PyResult<Option<String>> {
+    match a.take_kw(k) {
+        None | Some(Value::None) => Ok(None),
+        Some(v) => Ok(Some(interp.to_str(&v)?)),
+    }
+}
+
+/// `Index`, `PrimaryKeyConstraint`, `ForeignKeyConstraint`, `func`, `true()` / `false()`.
+fn add_schema_constructs(interp: &mut Interp, m: &Rc<Module>) {
+    let index = native_class(interp, "Index", "sqlalchemy.sql.schema", None, vec![]);
+    let c2 = index.clone();
+    index.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", move |i, mut a| {
+            a.pos.remove(0);
+            let name = match a.pos.first() {
+                Some(Value::None) | None => String::new(),
+                Some(v) => i.to_str(v)?,
+            };
+            let unique = match a.take_kw("unique") {
+                Some(v) => i.truthy(&v)?,
+                None => false,
+            };
+            let mut columns = Vec::new();
+            let mut table = None;
+            for v in a.pos.iter().skip(1) {
+                let (n, t) = column_ref(i, v)?;
+                columns.push(n);
+                table = table.or(t);
+            }
+            let ix = super::schema::Index { name, columns, unique };
+            // An index on columns of an existing table joins that table at once.
+            if let Some(t) = table {
+                t.indexes.borrow_mut().push(ix.clone());
+            }
+            Ok(new_native(&c2, ix))
+        }),
+    );
+    m.set("Index", Value::Class(index));
+    let pk = native_class(interp, "PrimaryKeyConstraint", "sqlalchemy.sql.schema", None, vec![]);
+    let c2 = pk.clone();
+    pk.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", move |i, mut a| {
+            a.pos.remove(0);
+            let name = opt_str_kw(i, &mut a, "name")?;
+            let mut columns = Vec::new();
+            for v in &a.pos {
+                columns.push(column_ref(i, v)?.0);
+            }
+            Ok(new_native(&c2, super::schema::Constraint::PrimaryKey { name, columns }))
+        }),
+    );
+    m.set("PrimaryKeyConstraint", Value::Class(pk));
+    let fkc = native_class(interp, "ForeignKeyConstraint", "sqlalchemy.sql.schema", None, vec![]);
+    let c2 = fkc.clone();
+    fkc.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", move |i, mut a| {
+            a.pos.remove(0);
+            let name = opt_str_kw(i, &mut a, "name")?;
+            let ondelete = opt_str_kw(i, &mut a, "ondelete")?;
+            let onupdate = opt_str_kw(i, &mut a, "onupdate")?;
+            let cols = a.arg(0, "columns").unwrap_or(Value::None);
+            let refs = a.arg(1, "refcolumns").unwrap_or(Value::None);
+            let mut columns = Vec::new();
+            for v in i.iterate(&cols)? {
+                columns.push(column_ref(i, &v)?.0);
+            }
+            let mut fk = Vec::new();
+            for v in i.iterate(&refs)? {
+                let target = match column_ref(i, &v)? {
+                    (n, Some(t)) => format!("{}.{n}", t.name),
+                    (n, None) => n,
+                };
+                fk.push(Rc::new(ForeignKey {
+                    target,
+                    name: name.clone(),
+                    ondelete: ondelete.clone(),
+                    onupdate: onupdate.clone(),
+                }));
+            }
+            if fk.len() != columns.len() {
+                return Err(orm::sa_error(
+                    i,
+                    "ArgumentError",
+                    "ForeignKeyConstraint number of constrained columns must match the number of referenced columns.",
+                ));
+            }
+            Ok(new_native(&c2, super::schema::Constraint::ForeignKey { name, columns, fk }))
+        }),
+    );
+    m.set("ForeignKeyConstraint", Value::Class(fkc));
+    // `func.now()`: any attribute of `func` builds a SQL function call.
+    let func_cls = native_class(
+        interp,
+        "_FunctionGenerator",
+        "sqlalchemy.sql.functions",
+        None,
+        vec![(
+            "__getattr__",
+            method("_FunctionGenerator", "__getattr__", |i, a| {
+                let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                if name.starts_with("__") {
+                    return Err(i.err("AttributeError", name));
+                }
+                Ok(func(&name.clone(), move |i, a| {
+                    let args: Vec<Clause> = a.pos.iter().map(|v| as_clause(v, None)).collect();
+                    Ok(new_native(&expression_class(i), ExprData(Clause::Function(name.clone(), args))))
+                }))
+            }),
+        )],
+    );
+    m.set("func", new_native(&func_cls, ()));
+    for (n, sql) in [("true", "true"), ("false", "false")] {
+        m.set(n, func(n, move |i, _| Ok(new_native(&expression_class(i), ExprData(Clause::Text(sql.to_string()))))));
+    }
 }
 
 /// Builds the `sqlalchemy` package and registers its submodules.
@@ -1200,6 +1732,23 @@ pub fn register(interp: &mut Interp) {
             }
         }),
     );
+    for (name, list) in [
+        ("sqlalchemy.dialects.postgresql", postgresql_types as fn() -> Vec<(&'static str, TypeMaker)>),
+        ("sqlalchemy.dialects.mysql", mysql_types),
+    ] {
+        interp.register_module(
+            name,
+            Rc::new(move |i: &mut Interp| {
+                let m = Module::new(name, None);
+                for (n, make) in list() {
+                    m.set(n, Value::Class(make_type_class(i, n, make)));
+                }
+                Ok(m)
+            }),
+        );
+    }
+    interp
+        .register_module("sqlalchemy.dialects", Rc::new(|_: &mut Interp| Ok(Module::new("sqlalchemy.dialects", None))));
     interp.register_module(
         "sqlalchemy.types",
         Rc::new(|i: &mut Interp| {
@@ -1335,6 +1884,7 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
         );
         m.set(name, Value::Class(cls));
     }
+    add_schema_constructs(interp, &m);
     let md_cls = metadata_class(interp);
     m.set("MetaData", Value::Class(md_cls));
     let table_cls = native_class(interp, "Table", "sqlalchemy.sql.schema", None, vec![]);

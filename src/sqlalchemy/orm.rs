@@ -9,6 +9,7 @@ use std::rc::{Rc, Weak};
 use super::engine::{Connection, Engine, StatementError};
 use super::schema::{Column, MetaData, Table};
 use super::sql::{Clause, LabelStyle, Select, SqlCompiler};
+use super::types::{process_bind, process_result};
 use crate::db::SqlValue;
 use crate::python::builtins::new_native;
 use crate::python::interp::{Interp, PyErr, PyResult};
@@ -268,25 +269,7 @@ pub fn map_class(
     for (_, c) in &columns {
         table.append_column(c.clone());
     }
-    // `__table_args__` constraints were made in the class body, before the columns' own:
-    // they come first (SQLAlchemy sorts constraints by creation order).
-    if let Some(args) = cls.dict.borrow().get_str("__table_args__").cloned() {
-        let items = match &args {
-            Value::Tuple(t) => (**t).clone(),
-            Value::List(l) => l.borrow().clone(),
-            _ => vec![],
-        };
-        let mut front = Vec::new();
-        for it in items {
-            if let Some(c) = it.payload::<super::schema::Constraint>() {
-                front.push((*c).clone());
-            }
-        }
-        let mut cs = table.constraints.borrow_mut();
-        let rest: Vec<_> = cs.drain(..).collect();
-        cs.extend(front);
-        cs.extend(rest);
-    }
+    apply_table_args(interp, cls, &table)?;
     let mapper = Rc::new(Mapper {
         id: crate::python::value::next_id(),
         class: Rc::downgrade(cls),
@@ -326,6 +309,71 @@ pub fn map_class(
     registry.mappers.borrow_mut().push(mapper.clone());
     registry.configured.set(false);
     Ok(mapper)
+}
+
+/// `__table_args__` (a tuple of constraints and indexes, optionally ending with a dict of
+/// options, or a dict alone). Its constraints were made in the class body, before the table
+/// made its columns' own: they come first (SQLAlchemy orders constraints by creation).
+fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> PyResult<()> {
+    let Some(args) = cls.lookup("__table_args__") else { return Ok(()) };
+    let mut items = match &args {
+        Value::Tuple(t) => (**t).clone(),
+        Value::List(l) => l.borrow().clone(),
+        Value::Dict(_) => vec![args.clone()],
+        Value::None => vec![],
+        _ => return Err(sa_error(interp, "ArgumentError", "__table_args__ value must be a tuple, dict, or None")),
+    };
+    let options = match items.last() {
+        Some(Value::Dict(d)) => {
+            let d = d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
+            items.pop();
+            d
+        }
+        _ => vec![],
+    };
+    for (k, v) in options {
+        let Some(k) = k.as_str() else { continue };
+        match k {
+            "comment" => *table.comment.borrow_mut() = Some(interp.to_str(&v)?),
+            _ => {
+                if let Some((dialect, opt)) = k.split_once('_') {
+                    if ["mysql", "mariadb", "sqlite", "postgresql"].contains(&dialect) {
+                        let v = interp.to_str(&v)?;
+                        table.dialect_options.borrow_mut().push((dialect.into(), opt.into(), v));
+                    }
+                }
+            }
+        }
+    }
+    let mut front = Vec::new();
+    for it in items {
+        if let Some(c) = it.payload::<super::schema::Constraint>() {
+            if let super::schema::Constraint::PrimaryKey { name, columns } = &*c {
+                for n in columns {
+                    match table.column(n) {
+                        Some(col) => col.primary_key.set(true),
+                        None => return Err(sa_error(
+                            interp,
+                            "ArgumentError",
+                            format!(
+                                "Can't create PrimaryKeyConstraint on table '{}': no column named '{n}' is present.",
+                                table.name
+                            ),
+                        )),
+                    }
+                }
+                *table.primary_key_constraint.borrow_mut() = Some((name.clone(), columns.clone()));
+            }
+            front.push((*c).clone());
+        } else if let Some(ix) = it.payload::<super::schema::Index>() {
+            table.indexes.borrow_mut().push((*ix).clone());
+        }
+    }
+    let mut cs = table.constraints.borrow_mut();
+    let rest: Vec<_> = cs.drain(..).collect();
+    cs.extend(front);
+    cs.extend(rest);
+    Ok(())
 }
 
 fn install_relationship_attr(interp: &Interp, cls: &Rc<Class>, mapper: &Rc<Mapper>, r: &Rc<Relationship>) {
@@ -1359,6 +1407,16 @@ fn sync_one_to_many(m: &Rc<Mapper>, inst: &Rc<Instance>) {
     }
 }
 
+/// Runs the bind processors that need Python over (column, value) pairs.
+fn bind_values(interp: &mut Interp, values: Vec<(Rc<Column>, Value)>) -> PyResult<Vec<(Rc<Column>, Value)>> {
+    let mut out = Vec::with_capacity(values.len());
+    for (c, v) in values {
+        let v = process_bind(interp, &c.ty, &v)?;
+        out.push((c, v));
+    }
+    Ok(out)
+}
+
 fn column_default(interp: &mut Interp, c: &Column) -> PyResult<Option<Value>> {
     Ok(match &c.default {
         Some(super::schema::ColumnDefault::Scalar(v)) => Some(v.clone()),
@@ -1420,6 +1478,7 @@ fn insert_object(
         }
         returning.sort_by_key(|c| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX));
     }
+    let values = bind_values(interp, values)?;
     let mut compiled = SqlCompiler::default().insert(&table, &values);
     if !returning.is_empty() {
         let names: Vec<String> = returning.iter().map(|c| SqlCompiler::default().quote(&c.name())).collect();
@@ -1429,7 +1488,8 @@ fn insert_object(
     if let Some(row) = result.rows.first() {
         for (col, v) in returning.iter().zip(row) {
             let key = m.column_key(col).unwrap_or_else(|| col.name());
-            inst.dict.borrow_mut().set_str(&key, col.ty.result(v));
+            let v = process_result(interp, &col.ty, v)?;
+            inst.dict.borrow_mut().set_str(&key, v);
         }
     }
     if let Some(a) = &auto {
@@ -1473,6 +1533,7 @@ fn update_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, inst:
     if !sets.is_empty() {
         let pk: Vec<(Rc<Column>, Value)> =
             m.table.primary_key().into_iter().zip(state.identity.borrow().iter().cloned()).collect();
+        let sets = bind_values(interp, sets)?;
         let compiled = SqlCompiler::default().update(&m.table, &sets, &pk);
         s.execute(interp, &compiled.sql, compiled.params)?;
     }
@@ -1623,12 +1684,14 @@ fn instance_from_row(
     mapper: &Rc<Mapper>,
     row: &[SqlValue],
 ) -> PyResult<Value> {
-    let values: Vec<(String, Value)> = mapper
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, (k, c))| (k.clone(), row.get(i).map(|v| c.ty.result(v)).unwrap_or(Value::None)))
-        .collect();
+    let mut values: Vec<(String, Value)> = Vec::with_capacity(mapper.columns.len());
+    for (i, (k, c)) in mapper.columns.iter().enumerate() {
+        let v = match row.get(i) {
+            Some(v) => process_result(interp, &c.ty, v)?,
+            None => Value::None,
+        };
+        values.push((k.clone(), v));
+    }
     let mut keys = Vec::new();
     let mut ident = Vec::new();
     for c in mapper.table.primary_key() {

@@ -14,6 +14,19 @@ pub enum ColumnDefault {
     Callable(Value),
 }
 
+/// A column's server-side default (`server_default=`), as its DDL renders it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefaultClause {
+    /// `server_default='none'`: a string, rendered as a quoted literal.
+    Literal(String),
+    /// `server_default=text('0')`: SQL as written.
+    Text(String),
+    /// `server_default=func.now()`: a SQL function call, by name.
+    Func(String),
+    /// `server_default=true()` / `false()`.
+    Bool(bool),
+}
+
 /// A `Column`.
 #[derive(Debug)]
 pub struct Column {
@@ -28,7 +41,13 @@ pub struct Column {
     pub unique: Option<bool>,
     pub index: Option<bool>,
     pub default: Option<ColumnDefault>,
-    pub server_default: Option<String>,
+    pub server_default: Option<DefaultClause>,
+    /// `onupdate=`: the Python-side value an UPDATE sets.
+    pub onupdate: Option<ColumnDefault>,
+    /// `comment=` (MySQL renders it inline).
+    pub comment: Option<String>,
+    /// `CheckConstraint`s given among the column's arguments, rendered inline.
+    pub checks: Vec<String>,
     pub foreign_keys: Vec<Rc<ForeignKey>>,
     /// `autoincrement=` as given: None means "auto".
     pub autoincrement: Option<bool>,
@@ -80,9 +99,24 @@ impl ForeignKey {
 /// Table-level constraints, in creation order.
 #[derive(Debug, Clone)]
 pub enum Constraint {
-    Unique { name: Option<String>, columns: Vec<String> },
-    Check { name: Option<String>, sqltext: String },
-    ForeignKey { name: Option<String>, columns: Vec<String>, fk: Vec<Rc<ForeignKey>> },
+    /// `PrimaryKeyConstraint(...)`: names the key and orders its columns.
+    PrimaryKey {
+        name: Option<String>,
+        columns: Vec<String>,
+    },
+    Unique {
+        name: Option<String>,
+        columns: Vec<String>,
+    },
+    Check {
+        name: Option<String>,
+        sqltext: String,
+    },
+    ForeignKey {
+        name: Option<String>,
+        columns: Vec<String>,
+        fk: Vec<Rc<ForeignKey>>,
+    },
 }
 
 /// A `Table`.
@@ -94,11 +128,19 @@ pub struct Table {
     pub indexes: RefCell<Vec<Index>>,
     /// The metadata's `naming_convention` (kind → template), copied when the table joins it.
     pub naming_convention: RefCell<Vec<(String, String)>>,
+    /// `PrimaryKeyConstraint(..., name=)` from `__table_args__`: its name and column order.
+    pub primary_key_constraint: RefCell<Option<(Option<String>, Vec<String>)>>,
+    /// `comment=` of the table (MySQL renders it after the closing parenthesis).
+    pub comment: RefCell<Option<String>>,
+    /// Dialect options such as `mysql_engine='InnoDB'`: (dialect, option, value).
+    pub dialect_options: RefCell<Vec<(String, String, String)>>,
 }
 
-/// An `Index` (from `index=True`: named `ix_<table>_<column>`, unique when the column is).
+/// An `Index`: from `index=True` (unnamed: the naming convention's `ix_<table>_<column>`,
+/// unique when the column is) or `Index(name, *columns, unique=)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Index {
+    /// The explicit name; empty when the naming convention names it.
     pub name: String,
     pub columns: Vec<String>,
     pub unique: bool,
@@ -113,6 +155,9 @@ impl Table {
             constraints: RefCell::new(Vec::new()),
             indexes: RefCell::new(Vec::new()),
             naming_convention: RefCell::new(Vec::new()),
+            primary_key_constraint: RefCell::new(None),
+            comment: RefCell::new(None),
+            dialect_options: RefCell::new(Vec::new()),
         })
     }
 
@@ -123,7 +168,7 @@ impl Table {
         let name = col.name();
         if col.index == Some(true) {
             self.indexes.borrow_mut().push(Index {
-                name: format!("ix_{}_{}", self.name, name),
+                name: String::new(),
                 columns: vec![name.clone()],
                 unique: col.unique == Some(true),
             });
@@ -180,13 +225,24 @@ impl Table {
             .indexes
             .borrow()
             .iter()
-            .map(|i| Index {
-                name: self.constraint_name("ix", None, &i.columns, None).unwrap_or_else(|| i.name.clone()),
-                ..i.clone()
+            .map(|i| {
+                let explicit = (!i.name.is_empty()).then_some(i.name.as_str());
+                Index {
+                    name: self.constraint_name("ix", explicit, &i.columns, None).unwrap_or_else(|| i.name.clone()),
+                    ..i.clone()
+                }
             })
             .collect();
         v.sort_by(|a, b| a.name.cmp(&b.name));
         v
+    }
+
+    /// The columns of the PRIMARY KEY clause: `PrimaryKeyConstraint`'s order, else table order.
+    pub fn primary_key_clause(&self) -> Vec<Rc<Column>> {
+        if let Some((_, names)) = &*self.primary_key_constraint.borrow() {
+            return names.iter().filter_map(|n| self.column(n)).collect();
+        }
+        self.primary_key()
     }
 
     /// The primary key columns in table order.
