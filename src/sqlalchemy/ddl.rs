@@ -328,7 +328,7 @@ impl Dialect for MysqlDialect {
         match d {
             DefaultClause::Literal(s) => format!("'{}'", s.replace('\'', "''")),
             DefaultClause::Text(t) => t.clone(),
-            DefaultClause::Func(f) => format!("({f}())"),
+            DefaultClause::Func(f) => format!("{f}()"),
             DefaultClause::Bool(b) => (if *b { "true" } else { "false" }).into(),
         }
     }
@@ -348,7 +348,17 @@ impl Dialect for MysqlDialect {
         if is_auto && col.server_default.is_none() {
             spec.push("AUTO_INCREMENT".into());
         } else if let Some(d) = &col.server_default {
-            spec.push(format!("DEFAULT {}", self.column_default_string(d)));
+            // An expression default goes in parentheses (MySQL 8's default functions).
+            let text = self.column_default_string(d);
+            let lower = text.to_lowercase();
+            let timestamp_fsp = ["now(", "current_timestamp("]
+                .iter()
+                .any(|p| lower.strip_prefix(p).map(|r| r.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(false));
+            let wrap = !text.trim_start().starts_with(['\'', '"', '('])
+                && !lower.contains("on update")
+                && !timestamp_fsp
+                && text.chars().any(|c| !(c.is_alphanumeric() || c == '_'));
+            spec.push(if wrap { format!("DEFAULT ({text})") } else { format!("DEFAULT {text}") });
         }
         Ok(spec.join(" "))
     }

@@ -352,14 +352,16 @@ fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> 
                 for n in columns {
                     match table.column(n) {
                         Some(col) => col.primary_key.set(true),
-                        None => return Err(sa_error(
-                            interp,
-                            "ArgumentError",
-                            format!(
+                        None => {
+                            return Err(sa_error(
+                                interp,
+                                "ArgumentError",
+                                format!(
                                 "Can't create PrimaryKeyConstraint on table '{}': no column named '{n}' is present.",
                                 table.name
                             ),
-                        )),
+                            ))
+                        }
                     }
                 }
                 *table.primary_key_constraint.borrow_mut() = Some((name.clone(), columns.clone()));
