@@ -147,7 +147,13 @@ pub fn url_dialect(url: &str) -> (String, String) {
 }
 
 /// Creates `db` for an app: engine, session, `Model`.
-fn init_db(interp: &mut Interp, db_cls: &Rc<Class>, app: Value, metadata: Option<Rc<MetaData>>) -> PyResult<Value> {
+fn init_db(
+    interp: &mut Interp,
+    db_cls: &Rc<Class>,
+    app: Value,
+    metadata: Option<Rc<MetaData>>,
+    model_class: Option<Value>,
+) -> PyResult<Value> {
     let Some(fapp) = app.payload::<FlaskApp>() else {
         return Err(interp.type_error("SQLAlchemy(app) expects a Flask application"));
     };
@@ -168,8 +174,18 @@ fn init_db(interp: &mut Interp, db_cls: &Rc<Class>, app: Value, metadata: Option
     let database = (host.connect)(&uri)
         .map_err(|e| interp.err("RuntimeError", format!("could not open the database: {}", e.message)))?;
     let engine = Engine::new(&uri, &dialect, database, host.log.clone());
-    let metadata = metadata.unwrap_or_default();
-    let registry = Registry::new(metadata.clone());
+    // `model_class=Base` where `class Base(DeclarativeBase)`: the models share Base's registry.
+    let decl_base = model_class.as_ref().and_then(|v| v.as_class().cloned()).and_then(|c| {
+        let reg = c.ext_of::<crate::sqlalchemy::declarative::DeclarativeBaseData>()?.registry.clone();
+        Some((c, reg))
+    });
+    let (metadata, registry) = match &decl_base {
+        Some((_, reg)) => (reg.metadata.clone(), reg.clone()),
+        None => {
+            let md = metadata.unwrap_or_default();
+            (md.clone(), Registry::new(md))
+        }
+    };
     let session = SessionData::new(engine.clone(), registry.clone());
     let sa = interp.import_module("sqlalchemy")?;
     let classes = orm::orm_classes(interp);
@@ -179,7 +195,10 @@ fn init_db(interp: &mut Interp, db_cls: &Rc<Class>, app: Value, metadata: Option
     }
     let engine_cls = engine_class(interp);
     let engine_value = new_native(&engine_cls, EngineData(engine.clone()));
-    let model = make_model_class(interp, &registry)?;
+    let mut model = make_model_class(interp, &registry)?;
+    if let (Some((base, _)), Some(fsa_model)) = (&decl_base, model.as_class().cloned()) {
+        model = declarative_model(interp, base, &fsa_model)?;
+    }
     let _ = sa;
     let data = Rc::new(DbData {
         app: app.clone(),
@@ -191,7 +210,7 @@ fn init_db(interp: &mut Interp, db_cls: &Rc<Class>, app: Value, metadata: Option
         registry: registry.clone(),
         model: model.clone(),
     });
-    if let Some(mb) = model.as_class().and_then(|c| c.ext_of::<ModelBase>()) {
+    if let Some(mb) = model.as_class().and_then(|c| model_base_of(c)) {
         *mb.db.borrow_mut() = Rc::downgrade(&data);
     }
     let inst = crate::python::value::Instance::new(db_cls.clone());
@@ -201,6 +220,18 @@ fn init_db(interp: &mut Interp, db_cls: &Rc<Class>, app: Value, metadata: Option
         ext.borrow_mut().set_str("sqlalchemy", db.clone());
     }
     Ok(db)
+}
+
+/// Flask-SQLAlchemy's `_make_declarative_base` for a 2.0 `DeclarativeBase` subclass: a class
+/// `FlaskSQLAlchemyBase` with the base's namespace, over `Model` and the base's own bases.
+fn declarative_model(interp: &mut Interp, base: &Rc<Class>, fsa_model: &Rc<Class>) -> PyResult<Value> {
+    let mut dict = base.dict.borrow().clone();
+    dict.set_str("__qualname__", Value::str("FlaskSQLAlchemyBase"));
+    dict.set_str("__fsa__", Value::None);
+    let mut bases = vec![fsa_model.clone()];
+    bases.extend(base.bases.iter().cloned());
+    let cls = interp.new_class_full("FlaskSQLAlchemyBase", "FlaskSQLAlchemyBase", &base.module, bases, dict, None)?;
+    Ok(Value::Class(cls))
 }
 
 struct UrlData(String);
@@ -352,13 +383,14 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
         func("__new__", move |i, mut a| {
             let app = a.arg(1, "app").unwrap_or(Value::None);
             let metadata = a.take_kw("metadata").and_then(|m| m.payload::<crate::sqlalchemy::module::MetaDataData>());
+            let model_class = a.take_kw("model_class");
             if app.is_none() {
                 return Err(i.err(
                     "NotImplementedError",
                     "SQLAlchemy() without an app (init_app later) is not supported by the playground yet",
                 ));
             }
-            init_db(i, &c2, app, metadata.map(|m| m.0.clone()))
+            init_db(i, &c2, app, metadata.map(|m| m.0.clone()), model_class)
         }),
     );
     let methods: Vec<(&str, Value)> = vec![

@@ -2,10 +2,12 @@
 //! session and unit of work, queries and their SQL. Knows nothing of Flask.
 
 pub mod ddl;
+pub mod declarative;
 pub mod engine;
 pub mod module;
 pub mod orm;
 pub mod reserved;
 pub mod schema;
 pub mod sql;
+pub mod statement;
 pub mod types;

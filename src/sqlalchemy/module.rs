@@ -44,7 +44,7 @@ fn self_payload<T: 'static>(interp: &Interp, a: &Args, what: &str) -> PyResult<R
 }
 
 /// The type a `Column(...)` argument names: a type instance or a type class.
-fn type_of_arg(interp: &mut Interp, v: &Value) -> PyResult<Option<SqlType>> {
+pub fn type_of_arg(interp: &mut Interp, v: &Value) -> PyResult<Option<SqlType>> {
     if let Some(t) = v.payload::<TypeData>() {
         return Ok(Some(t.0.clone()));
     }
@@ -178,6 +178,7 @@ fn default_clause(interp: &mut Interp, v: &Value) -> PyResult<super::schema::Def
         match &e.0 {
             Clause::Function(name, _) => return Ok(DefaultClause::Func(name.clone())),
             Clause::Text(t) if t == "true" || t == "false" => return Ok(DefaultClause::Bool(t == "true")),
+            Clause::Bool(b) => return Ok(DefaultClause::Bool(*b)),
             Clause::Text(t) => return Ok(DefaultClause::Text(t.clone())),
             _ => {}
         }
@@ -319,63 +320,6 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
 /// Payload of `text()` objects.
 pub struct TextData(pub String);
 
-/// Payload of `Result` objects: the rows not fetched yet (each a tuple, as `Row` reprs).
-pub struct ResultData(pub std::cell::RefCell<Vec<Value>>);
-
-fn result_class(interp: &Interp) -> Rc<Class> {
-    if let Some(c) = interp.ext.get("sqlalchemy.result_class").and_then(|e| e.clone().downcast::<Rc<Class>>().ok()) {
-        return (*c).clone();
-    }
-    interp.types.object.clone()
-}
-
-fn make_result_class(interp: &Interp) -> Rc<Class> {
-    let take = |i: &Interp, a: &Args| -> PyResult<Vec<Value>> {
-        let r = self_payload::<ResultData>(i, a, "Result")?;
-        let rows = std::mem::take(&mut *r.0.borrow_mut());
-        Ok(rows)
-    };
-    native_class(
-        interp,
-        "Result",
-        "sqlalchemy.engine.result",
-        None,
-        vec![
-            ("all", method("Result", "all", move |i, a| Ok(Value::list(take(i, &a)?)))),
-            ("fetchall", method("Result", "fetchall", move |i, a| Ok(Value::list(take(i, &a)?)))),
-            ("__iter__", method("Result", "__iter__", move |i, a| Ok(Value::list(take(i, &a)?)))),
-            (
-                "first",
-                method("Result", "first", move |i, a| Ok(take(i, &a)?.into_iter().next().unwrap_or(Value::None))),
-            ),
-            (
-                "scalar",
-                method("Result", "scalar", move |i, a| {
-                    let first = take(i, &a)?.into_iter().next();
-                    Ok(match first {
-                        Some(Value::Tuple(t)) => t.first().cloned().unwrap_or(Value::None),
-                        _ => Value::None,
-                    })
-                }),
-            ),
-            (
-                "scalars",
-                method("Result", "scalars", move |i, a| {
-                    let rows = take(i, &a)?;
-                    let firsts: Vec<Value> = rows
-                        .into_iter()
-                        .map(|r| match r {
-                            Value::Tuple(t) => t.first().cloned().unwrap_or(Value::None),
-                            other => other,
-                        })
-                        .collect();
-                    Ok(new_native(&result_class(i), ResultData(std::cell::RefCell::new(firsts))))
-                }),
-            ),
-        ],
-    )
-}
-
 /// Payload of `MetaData` objects.
 pub struct MetaDataData(pub Rc<MetaData>);
 
@@ -426,6 +370,15 @@ fn metadata_class(interp: &Interp) -> Rc<Class> {
         }),
     );
     cls
+}
+
+/// The Python `MetaData` object for a schema metadata.
+pub fn metadata_value(interp: &mut Interp, md: &Rc<MetaData>) -> Value {
+    let cls = interp.import_module("sqlalchemy").ok().and_then(|sa| sa.get("MetaData"));
+    match cls {
+        Some(Value::Class(c)) => new_native(&c, MetaDataData(md.clone())),
+        _ => Value::None,
+    }
 }
 
 /// The Python `Table` object for a schema table.
@@ -864,25 +817,33 @@ fn session_class(interp: &Interp) -> Rc<Class> {
             ),
             (
                 "execute",
-                method("Session", "execute", move |i, a| {
+                method("Session", "execute", move |i, mut a| {
                     let sd = s(i, &a)?;
+                    let params = a.arg(2, "params");
                     let stmt = a.pos.get(1).cloned().unwrap_or(Value::None);
-                    let Some(text) = stmt.payload::<TextData>() else {
-                        return Err(i.err(
-                            "NotImplementedError",
-                            "Session.execute() of this statement is not supported by the playground yet",
-                        ));
-                    };
-                    if sd.autoflush.get() {
-                        orm::flush(i, &sd)?;
-                    }
-                    let r = orm::execute_in_session(i, &sd, &text.0, vec![])?;
-                    let rows: Vec<Value> = r
-                        .rows
-                        .iter()
-                        .map(|row| Value::tuple(row.iter().map(super::types::untyped_result).collect()))
-                        .collect();
-                    Ok(new_native(&result_class(i), ResultData(std::cell::RefCell::new(rows))))
+                    super::statement::session_execute(i, &sd, &stmt, params.as_ref())
+                }),
+            ),
+            (
+                "scalars",
+                method("Session", "scalars", move |i, mut a| {
+                    let sd = s(i, &a)?;
+                    let params = a.arg(2, "params");
+                    let stmt = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    let r = super::statement::session_execute(i, &sd, &stmt, params.as_ref())?;
+                    let f = i.getattr(&r, "scalars")?;
+                    i.call(&f, Args::default())
+                }),
+            ),
+            (
+                "scalar",
+                method("Session", "scalar", move |i, mut a| {
+                    let sd = s(i, &a)?;
+                    let params = a.arg(2, "params");
+                    let stmt = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    let r = super::statement::session_execute(i, &sd, &stmt, params.as_ref())?;
+                    let f = i.getattr(&r, "scalar")?;
+                    i.call(&f, Args::default())
                 }),
             ),
             (
@@ -981,6 +942,11 @@ fn session_class(interp: &Interp) -> Rc<Class> {
 /// Payload of SQL expression objects (`User.id == 5`, `User.name.desc()`).
 pub struct ExprData(pub Clause);
 
+/// A Python SQL expression object for a clause.
+pub fn expression_value(interp: &Interp, c: Clause) -> Value {
+    new_native(&expression_class(interp), ExprData(c))
+}
+
 fn expression_class(interp: &Interp) -> Rc<Class> {
     match interp.ext.get("sqlalchemy.expression_class").and_then(|e| e.clone().downcast::<Rc<Class>>().ok()) {
         Some(c) => (*c).clone(),
@@ -990,7 +956,7 @@ fn expression_class(interp: &Interp) -> Rc<Class> {
 
 /// A Python value as a SQL clause: expressions and column attributes as themselves, anything
 /// else as a bound parameter typed like `like` (the column it is compared with).
-fn as_clause(v: &Value, like: Option<&Column>) -> Clause {
+pub fn as_clause(v: &Value, like: Option<&Column>) -> Clause {
     if let Some(e) = v.payload::<ExprData>() {
         return e.0.clone();
     }
@@ -1007,52 +973,12 @@ fn as_clause(v: &Value, like: Option<&Column>) -> Clause {
 
 /// Like [`as_clause`], with a plain value run through `like`'s bind processor first
 /// (`Product.status == Status.DRAFT` binds `'DRAFT'`).
-fn as_bound_clause(interp: &mut Interp, v: &Value, like: &Column) -> PyResult<Clause> {
+pub fn as_bound_clause(interp: &mut Interp, v: &Value, like: &Column) -> PyResult<Clause> {
     if v.payload::<ExprData>().is_some() || v.payload::<AttrData>().is_some() || v.is_none() {
         return Ok(as_clause(v, Some(like)));
     }
     let processed = super::types::process_bind(interp, &like.ty, v)?;
     Ok(Clause::Bind(processed, like.ty.clone()))
-}
-
-fn attr_column(interp: &Interp, v: &Value) -> PyResult<Rc<Column>> {
-    match v.payload::<AttrData>().map(|d| match &d.kind {
-        orm::AttrKind::Column(c) => Some(c.clone()),
-        orm::AttrKind::Relationship(_) => None,
-    }) {
-        Some(Some(c)) => Ok(c),
-        _ => Err(interp.err("NotImplementedError", "this operator works on column attributes only in the playground")),
-    }
-}
-
-fn null_test(name: &'static str, sql_op: &'static str) -> Value {
-    method("InstrumentedAttribute", name, move |i, a| {
-        let col = attr_column(i, &a.pos[0])?;
-        let other = a.pos.get(1).cloned().unwrap_or(Value::None);
-        let clause =
-            Clause::Binary(Box::new(Clause::Column(col.clone())), sql_op, Box::new(as_clause(&other, Some(&col))));
-        Ok(new_native(&expression_class(i), ExprData(clause)))
-    })
-}
-
-fn comparison(op: &'static str) -> Value {
-    method("InstrumentedAttribute", op, move |i, a| {
-        let col = attr_column(i, &a.pos[0])?;
-        let other = a.pos.get(1).cloned().unwrap_or(Value::None);
-        let sql_op = match (op, other.is_none()) {
-            ("__eq__", true) => "IS",
-            ("__ne__", true) => "IS NOT",
-            ("__eq__", _) => "=",
-            ("__ne__", _) => "!=",
-            ("__lt__", _) => "<",
-            ("__le__", _) => "<=",
-            ("__gt__", _) => ">",
-            _ => ">=",
-        };
-        let right = as_bound_clause(i, &other, &col)?;
-        let clause = Clause::Binary(Box::new(Clause::Column(col.clone())), sql_op, Box::new(right));
-        Ok(new_native(&expression_class(i), ExprData(clause)))
-    })
 }
 
 /// `relationship.has(...)` / `.any(...)`: EXISTS over the related table, joined on the
@@ -1104,60 +1030,33 @@ fn exists_clause(interp: &mut Interp, a: &Args, want_many: bool) -> PyResult<Val
 }
 
 fn instrumented_attribute_class(interp: &Interp) -> Rc<Class> {
-    native_class(
-        interp,
-        "InstrumentedAttribute",
-        "sqlalchemy.orm.attributes",
-        None,
-        vec![
-            ("__eq__", comparison("__eq__")),
-            ("__ne__", comparison("__ne__")),
-            ("__lt__", comparison("__lt__")),
-            ("__le__", comparison("__le__")),
-            ("__gt__", comparison("__gt__")),
-            ("__ge__", comparison("__ge__")),
-            ("__hash__", method("InstrumentedAttribute", "__hash__", |_, a| Ok(Value::Int(a.pos[0].id() as i64)))),
-            (
-                "desc",
-                method("InstrumentedAttribute", "desc", |i, a| {
-                    let col = attr_column(i, &a.pos[0])?;
-                    Ok(new_native(&expression_class(i), ExprData(Clause::Desc(Box::new(Clause::Column(col))))))
-                }),
-            ),
-            (
-                "asc",
-                method("InstrumentedAttribute", "asc", |i, a| {
-                    let col = attr_column(i, &a.pos[0])?;
-                    Ok(new_native(&expression_class(i), ExprData(Clause::Asc(Box::new(Clause::Column(col))))))
-                }),
-            ),
-            ("has", method("InstrumentedAttribute", "has", |i, a| exists_clause(i, &a, false))),
-            ("is_", null_test("is_", "IS")),
-            ("is_not", null_test("is_not", "IS NOT")),
-            ("isnot", null_test("isnot", "IS NOT")),
-            ("any", method("InstrumentedAttribute", "any", |i, a| exists_clause(i, &a, true))),
-            (
-                "__get__",
-                method("InstrumentedAttribute", "__get__", |i, a| {
-                    let attr = a.pos[0].clone();
-                    let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
-                    if obj.is_none() {
-                        return Ok(attr);
-                    }
-                    let data = attr.payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
-                    orm::attribute_get(i, &data, &obj)
-                }),
-            ),
-            (
-                "__set__",
-                method("InstrumentedAttribute", "__set__", |i, a| {
-                    let data = a.pos[0].payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
-                    orm::attribute_set(i, &data, &a.pos[1], a.pos[2].clone())?;
-                    Ok(Value::None)
-                }),
-            ),
-        ],
-    )
+    native_class(interp, "InstrumentedAttribute", "sqlalchemy.orm.attributes", None, {
+        let mut v = super::statement::column_operators();
+        v.push(("__hash__", method("InstrumentedAttribute", "__hash__", |_, a| Ok(Value::Int(a.pos[0].id() as i64)))));
+        v.push(("has", method("InstrumentedAttribute", "has", |i, a| exists_clause(i, &a, false))));
+        v.push(("any", method("InstrumentedAttribute", "any", |i, a| exists_clause(i, &a, true))));
+        v.push((
+            "__get__",
+            method("InstrumentedAttribute", "__get__", |i, a| {
+                let attr = a.pos[0].clone();
+                let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+                if obj.is_none() {
+                    return Ok(attr);
+                }
+                let data = attr.payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
+                orm::attribute_get(i, &data, &obj)
+            }),
+        ));
+        v.push((
+            "__set__",
+            method("InstrumentedAttribute", "__set__", |i, a| {
+                let data = a.pos[0].payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
+                orm::attribute_set(i, &data, &a.pos[1], a.pos[2].clone())?;
+                Ok(Value::None)
+            }),
+        ));
+        v
+    })
 }
 
 fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Class>>) {
@@ -1680,30 +1579,7 @@ fn add_schema_constructs(interp: &mut Interp, m: &Rc<Module>) {
         }),
     );
     m.set("ForeignKeyConstraint", Value::Class(fkc));
-    // `func.now()`: any attribute of `func` builds a SQL function call.
-    let func_cls = native_class(
-        interp,
-        "_FunctionGenerator",
-        "sqlalchemy.sql.functions",
-        None,
-        vec![(
-            "__getattr__",
-            method("_FunctionGenerator", "__getattr__", |i, a| {
-                let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-                if name.starts_with("__") {
-                    return Err(i.err("AttributeError", name));
-                }
-                Ok(func(&name.clone(), move |i, a| {
-                    let args: Vec<Clause> = a.pos.iter().map(|v| as_clause(v, None)).collect();
-                    Ok(new_native(&expression_class(i), ExprData(Clause::Function(name.clone(), args))))
-                }))
-            }),
-        )],
-    );
-    m.set("func", new_native(&func_cls, ()));
-    for (n, sql) in [("true", "true"), ("false", "false")] {
-        m.set(n, func(n, move |i, _| Ok(new_native(&expression_class(i), ExprData(Clause::Text(sql.to_string()))))));
-    }
+    // `func`, `true()`, `false()`: see `statement::add_to_sqlalchemy`.
 }
 
 /// Builds the `sqlalchemy` package and registers its submodules.
@@ -1719,6 +1595,7 @@ pub fn register(interp: &mut Interp) {
                     m.set(n, v);
                 }
             }
+            super::declarative::add_to_orm(i, &m);
             Ok(m)
         }),
     );
@@ -1769,9 +1646,8 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     m.set("__version__", Value::str("2.1.9"));
     let (exc, exc_classes) = exc_module(interp);
     m.set("exc", Value::Module(exc));
-    let expr_cls = native_class(interp, "BinaryExpression", "sqlalchemy.sql.elements", None, vec![]);
-    let result_cls = make_result_class(interp);
-    interp.ext.insert("sqlalchemy.result_class", Rc::new(result_cls));
+    let expr_cls =
+        native_class(interp, "BinaryExpression", "sqlalchemy.sql.elements", None, super::statement::column_operators());
     let text_cls = native_class(interp, "TextClause", "sqlalchemy.sql.elements", None, vec![]);
     let t2 = text_cls.clone();
     m.set(
@@ -1785,6 +1661,7 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
         }),
     );
     interp.ext.insert("sqlalchemy.expression_class", Rc::new(expr_cls));
+    super::statement::add_to_sqlalchemy(interp, &m);
     let query = query_class(interp);
     let classes = OrmClasses {
         instrumented_attribute: instrumented_attribute_class(interp),

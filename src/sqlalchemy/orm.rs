@@ -47,11 +47,18 @@ pub struct Registry {
     pub mappers: RefCell<Vec<Rc<Mapper>>>,
     pub metadata: Rc<MetaData>,
     configured: Cell<bool>,
+    /// `type_annotation_map`: Python type → SQL type (class or instance), for `Mapped[...]`.
+    pub type_annotation_map: RefCell<Vec<(Value, Value)>>,
 }
 
 impl Registry {
     pub fn new(metadata: Rc<MetaData>) -> Rc<Registry> {
-        Rc::new(Registry { mappers: RefCell::new(Vec::new()), metadata, configured: Cell::new(true) })
+        Rc::new(Registry {
+            mappers: RefCell::new(Vec::new()),
+            metadata,
+            configured: Cell::new(true),
+            type_annotation_map: RefCell::new(Vec::new()),
+        })
     }
     /// The mapper of the class named `name`.
     pub fn mapper_named(&self, name: &str) -> Option<Rc<Mapper>> {
@@ -249,6 +256,7 @@ pub fn map_class(
     table_name: &str,
     registry: &Rc<Registry>,
 ) -> PyResult<Rc<Mapper>> {
+    super::declarative::scan_annotations(interp, cls, registry)?;
     let table = Table::new(table_name);
     let mut columns: Vec<(String, Rc<Column>)> = Vec::new();
     let mut rels: Vec<Rc<Relationship>> = Vec::new();
@@ -413,7 +421,17 @@ fn resolve_target(
     parent: &Rc<Mapper>,
     r: &Relationship,
 ) -> PyResult<Rc<Mapper>> {
-    let arg = r.args.argument.clone();
+    let mut arg = r.args.argument.clone();
+    if arg.is_none() {
+        // `posts: Mapped[List["Post"]] = relationship(...)`: the target from the annotation.
+        let ann = parent.class().and_then(|c| match c.dict.borrow().get_str("__annotations__") {
+            Some(Value::Dict(d)) => d.borrow().get_str(&r.key()).cloned(),
+            _ => None,
+        });
+        if let Some(t) = ann.and_then(|a| super::declarative::relationship_target(interp, &a)) {
+            arg = t;
+        }
+    }
     let arg = match &arg {
         Value::Function(_) => interp.call(&arg, Args::default())?,
         _ => arg,
@@ -1680,7 +1698,8 @@ pub fn load_instances_eager(
     Ok(out)
 }
 
-fn instance_from_row(
+/// The object for a row of `mapper`'s columns, through the identity map.
+pub fn instance_from_row(
     interp: &mut Interp,
     s: &Rc<SessionData>,
     mapper: &Rc<Mapper>,

@@ -17,7 +17,7 @@ pub enum Clause {
     Column(Rc<Column>),
     /// A bound parameter with the type that processes its value.
     Bind(Value, SqlType),
-    /// `left op right` (`=`, `!=`, `<`, `IS`, `LIKE`, ...).
+    /// `left op right` (`=`, `!=`, `<`, `IS`, `LIKE`, `+`, ...).
     Binary(Box<Clause>, &'static str, Box<Clause>),
     /// `a AND b AND c`.
     And(Vec<Clause>),
@@ -25,6 +25,8 @@ pub enum Clause {
     Or(Vec<Clause>),
     Not(Box<Clause>),
     Null,
+    /// `true` / `false` (`1` / `0` on SQLite).
+    Bool(bool),
     /// A literal SQL fragment.
     Text(String),
     /// `expr DESC` / `expr ASC`.
@@ -32,30 +34,207 @@ pub enum Clause {
     Asc(Box<Clause>),
     /// `name(args)`.
     Function(String, Vec<Clause>),
+    /// `*` (in `count(*)`).
+    Star,
     /// `expr AS name`.
     Label(Box<Clause>, String),
     /// `EXISTS (SELECT 1 FROM table WHERE ...)` (relationship `has()` / `any()`).
     Exists(Rc<Table>, Vec<Clause>),
+    /// `expr IN (...)` / `(expr NOT IN (...))`.
+    In(Box<Clause>, Vec<Clause>, bool),
+    /// `expr BETWEEN lo AND hi`.
+    Between(Box<Clause>, Box<Clause>, Box<Clause>),
+    /// `DISTINCT expr` (inside functions: `count(DISTINCT x)`).
+    Distinct(Box<Clause>),
+}
+
+impl Clause {
+    /// `left op right`.
+    pub fn binary(l: Clause, op: &'static str, r: Clause) -> Clause {
+        Clause::Binary(Box::new(l), op, Box::new(r))
+    }
+
+    /// The clause negated as `not_()` / `~` does: comparison operators flip, the rest gain
+    /// `NOT`.
+    pub fn negate(self) -> Clause {
+        match self {
+            Clause::Binary(l, op, r) => {
+                let flipped = match op {
+                    "=" => Some("!="),
+                    "!=" => Some("="),
+                    "<" => Some(">="),
+                    ">=" => Some("<"),
+                    ">" => Some("<="),
+                    "<=" => Some(">"),
+                    "IS" => Some("IS NOT"),
+                    "IS NOT" => Some("IS"),
+                    "LIKE" => Some("NOT LIKE"),
+                    "NOT LIKE" => Some("LIKE"),
+                    "contains" => Some("not contains"),
+                    "startswith" => Some("not startswith"),
+                    "endswith" => Some("not endswith"),
+                    _ => None,
+                };
+                match flipped {
+                    Some(f) => Clause::Binary(l, f, r),
+                    None => Clause::Not(Box::new(Clause::Binary(l, op, r))),
+                }
+            }
+            Clause::In(e, items, neg) => Clause::In(e, items, !neg),
+            Clause::Not(inner) => *inner,
+            Clause::Bool(b) => Clause::Bool(!b),
+            other => Clause::Not(Box::new(other)),
+        }
+    }
+
+    /// The operator precedence SQLAlchemy gives the clause (`operators._PRECEDENCE`); `None`
+    /// for atoms that never need parentheses.
+    fn precedence(&self) -> Option<i32> {
+        Some(match self {
+            Clause::Binary(_, op, _) => op_precedence(op),
+            Clause::And(items) if items.len() > 1 => 3,
+            Clause::Or(items) if items.len() > 1 => 2,
+            Clause::And(items) | Clause::Or(items) => return items.first().and_then(|i| i.precedence()),
+            Clause::Not(_) => 5,
+            Clause::Exists(..) => 0,
+            Clause::In(..) | Clause::Between(..) => 5,
+            Clause::Desc(_) | Clause::Asc(_) => 3,
+            Clause::Label(..) => -1,
+            _ => return None,
+        })
+    }
+
+    /// Calls `f` on every table column the clause refers to (not inside subqueries).
+    pub fn visit_columns(&self, f: &mut dyn FnMut(&Rc<Column>)) {
+        match self {
+            Clause::Column(c) => f(c),
+            Clause::Binary(l, _, r) => {
+                l.visit_columns(f);
+                r.visit_columns(f);
+            }
+            Clause::And(items) | Clause::Or(items) | Clause::Function(_, items) => {
+                items.iter().for_each(|i| i.visit_columns(f))
+            }
+            Clause::Not(i) | Clause::Desc(i) | Clause::Asc(i) | Clause::Label(i, _) | Clause::Distinct(i) => {
+                i.visit_columns(f)
+            }
+            Clause::In(e, items, _) => {
+                e.visit_columns(f);
+                items.iter().for_each(|i| i.visit_columns(f))
+            }
+            Clause::Between(a, b, c) => {
+                a.visit_columns(f);
+                b.visit_columns(f);
+                c.visit_columns(f);
+            }
+            _ => {}
+        }
+    }
+
+    /// The tables the clause refers to, in order of first appearance.
+    pub fn tables(&self) -> Vec<Rc<Table>> {
+        let mut out: Vec<Rc<Table>> = Vec::new();
+        self.visit_columns(&mut |c| {
+            if let Some(t) = c.table() {
+                if !out.iter().any(|x| Rc::ptr_eq(x, &t)) {
+                    out.push(t);
+                }
+            }
+        });
+        out
+    }
+
+    /// The SQL type of the expression's values (for result processing).
+    pub fn sql_type(&self) -> SqlType {
+        match self {
+            Clause::Column(c) => c.ty.clone(),
+            Clause::Bind(_, t) => t.clone(),
+            Clause::Label(i, _) | Clause::Distinct(i) => i.sql_type(),
+            Clause::Function(name, args) => match name.to_ascii_lowercase().as_str() {
+                "count" => SqlType::Integer,
+                "max" | "min" | "sum" | "coalesce" | "abs" | "lower" | "upper" | "trim" => {
+                    args.first().map(|a| a.sql_type()).unwrap_or(SqlType::Other("NullType".into()))
+                }
+                "avg" => SqlType::Numeric(None, None),
+                "length" | "char_length" => SqlType::Integer,
+                _ => SqlType::Other("NullType".into()),
+            },
+            Clause::Binary(l, op, r) => match *op {
+                "+" | "-" | "*" | "/" | "%" | "||" => {
+                    let t = l.sql_type();
+                    if matches!(t, SqlType::Other(_)) {
+                        r.sql_type()
+                    } else {
+                        t
+                    }
+                }
+                _ => SqlType::Boolean,
+            },
+            Clause::And(_) | Clause::Or(_) | Clause::Not(_) | Clause::Exists(..) | Clause::In(..) => SqlType::Boolean,
+            Clause::Between(..) | Clause::Bool(_) => SqlType::Boolean,
+            _ => SqlType::Other("NullType".into()),
+        }
+    }
+
+    /// The key a result row gives this column (`Row._fields`): a column's key, a label's
+    /// name, a function's name.
+    pub fn row_key(&self) -> Option<String> {
+        match self {
+            Clause::Column(c) => Some(c.key()),
+            Clause::Label(_, n) => Some(n.clone()),
+            Clause::Function(name, _) => Some(name.clone()),
+            _ => None,
+        }
+    }
+}
+
+fn op_precedence(op: &str) -> i32 {
+    match op {
+        "*" | "/" | "%" => 8,
+        "+" | "-" => 7,
+        "||" => 5,
+        "=" | "!=" | "<" | "<=" | ">" | ">=" | "IS" | "IS NOT" | "LIKE" | "NOT LIKE" => 5,
+        // `contains()` / `startswith()` / `endswith()` have no precedence entry: they are
+        // parenthesized wherever they are nested.
+        _ => -100,
+    }
 }
 
 /// How a SELECT labels its columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabelStyle {
-    /// `SELECT user.id, user.name` (2.0 `select()` and loader queries).
+    /// `SELECT user.id, user.name` (2.0 `select()` and loader queries); only duplicate names
+    /// get labels.
     None,
     /// `SELECT user.id AS user_id` (the legacy `Query`).
     TablenamePlusCol,
+}
+
+/// A JOIN added by `select().join()` / `outerjoin()`.
+#[derive(Debug, Clone)]
+pub struct Join {
+    /// The table joined from (None: the first FROM that the ON clause or a foreign key links).
+    pub left: Option<Rc<Table>>,
+    pub right: Rc<Table>,
+    /// The ON clause (None: inferred from the foreign keys between the two tables).
+    pub on: Option<Clause>,
+    pub outer: bool,
 }
 
 /// A SELECT statement.
 #[derive(Debug, Clone)]
 pub struct Select {
     pub columns: Vec<Clause>,
+    /// Explicit FROM tables; the columns' and the WHERE clause's tables follow them.
     pub froms: Vec<Rc<Table>>,
+    pub joins: Vec<Join>,
     pub where_: Vec<Clause>,
+    pub group_by: Vec<Clause>,
+    pub having: Vec<Clause>,
     pub order_by: Vec<Clause>,
     pub limit: Option<Clause>,
     pub offset: Option<Clause>,
+    pub distinct: bool,
     pub label_style: LabelStyle,
     /// Joined eager loads: `LEFT OUTER JOIN target AS alias ON ...`, their columns appended.
     pub eager_joins: Vec<EagerJoin>,
@@ -72,18 +251,67 @@ pub struct EagerJoin {
 }
 
 impl Select {
-    /// `SELECT <all columns of table> FROM table`.
-    pub fn table(table: &Rc<Table>, label_style: LabelStyle) -> Select {
+    /// An empty SELECT.
+    pub fn new(label_style: LabelStyle) -> Select {
         Select {
-            columns: table.columns.borrow().iter().map(|c| Clause::Column(c.clone())).collect(),
-            froms: vec![table.clone()],
+            columns: Vec::new(),
+            froms: Vec::new(),
+            joins: Vec::new(),
             where_: Vec::new(),
+            group_by: Vec::new(),
+            having: Vec::new(),
             order_by: Vec::new(),
             limit: None,
             offset: None,
+            distinct: false,
             label_style,
             eager_joins: Vec::new(),
         }
+    }
+
+    /// `SELECT <all columns of table> FROM table`.
+    pub fn table(table: &Rc<Table>, label_style: LabelStyle) -> Select {
+        let mut s = Select::new(label_style);
+        s.columns = table.columns.borrow().iter().map(|c| Clause::Column(c.clone())).collect();
+        s.froms = vec![table.clone()];
+        s
+    }
+}
+
+/// The ON clause of a join between two tables from their foreign keys:
+/// `referenced = referencing` for each pair, as `join_condition()` builds it.
+pub fn join_condition(left: &Table, right: &Table) -> Option<Clause> {
+    let mut crit = Vec::new();
+    for (from, to) in [(right, left), (left, right)] {
+        for c in from.columns.borrow().iter() {
+            for fk in &c.foreign_keys {
+                if fk.target_table() == to.name {
+                    if let Some(target) = to.column(fk.target_column()) {
+                        crit.push(Clause::binary(Clause::Column(target), "=", Clause::Column(c.clone())));
+                    }
+                }
+            }
+        }
+        if !crit.is_empty() {
+            break;
+        }
+    }
+    match crit.len() {
+        0 => None,
+        1 => crit.pop(),
+        _ => Some(Clause::And(crit)),
+    }
+}
+
+/// One FROM element: a table and the tables joined to it.
+struct FromItem {
+    base: Rc<Table>,
+    joins: Vec<(Rc<Table>, Clause, bool)>,
+}
+
+impl FromItem {
+    fn has(&self, t: &Rc<Table>) -> bool {
+        Rc::ptr_eq(&self.base, t) || self.joins.iter().any(|(j, _, _)| Rc::ptr_eq(j, t))
     }
 }
 
@@ -94,19 +322,37 @@ pub struct Compiled {
     pub params: Vec<SqlValue>,
 }
 
-/// Compiles expressions for SQLite.
+/// Compiles expressions for SQLite (or, for `str()` of a statement, the default dialect with
+/// named parameters).
 pub struct SqlCompiler {
     dialect: SqliteDialect,
     params: Vec<SqlValue>,
+    /// `str(stmt)`: `:name` parameters, `true` / `false`.
+    named: bool,
+    /// Counters of anonymous names (`count_1`, `id_1`) by base name.
+    anon: Vec<(String, usize)>,
+    /// Tables of the enclosing SELECT's FROM (subqueries correlate to them).
+    enclosing: Vec<Rc<Table>>,
 }
 
 impl Default for SqlCompiler {
     fn default() -> Self {
-        SqlCompiler { dialect: SqliteDialect, params: Vec::new() }
+        SqlCompiler {
+            dialect: SqliteDialect,
+            params: Vec::new(),
+            named: false,
+            anon: Vec::new(),
+            enclosing: Vec::new(),
+        }
     }
 }
 
 impl SqlCompiler {
+    /// The compiler `str(statement)` uses: the default dialect, named parameters.
+    pub fn string() -> SqlCompiler {
+        SqlCompiler { named: true, ..SqlCompiler::default() }
+    }
+
     /// `table.column` with quoting.
     pub fn column_ref(&self, c: &Column) -> String {
         let table = c.table().map(|t| self.dialect.quote(&t.name));
@@ -121,51 +367,288 @@ impl SqlCompiler {
         self.dialect.quote(ident)
     }
 
+    fn anon_name(&mut self, base: &str) -> String {
+        let n = match self.anon.iter_mut().find(|(b, _)| b == base) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                self.anon.push((base.to_string(), 1));
+                1
+            }
+        };
+        format!("{base}_{n}")
+    }
+
+    fn bind(&mut self, v: &Value, ty: &SqlType, hint: &str) -> String {
+        if self.named {
+            let name = self.anon_name(hint);
+            return format!(":{name}");
+        }
+        self.params.push(ty.bind(v));
+        "?".into()
+    }
+
+    /// The base name SQLAlchemy gives a parameter compared with `c`.
+    fn hint_of(c: &Clause) -> String {
+        match c {
+            Clause::Column(col) => col.key(),
+            Clause::Function(name, _) => name.clone(),
+            Clause::Label(_, n) => n.clone(),
+            _ => "param".into(),
+        }
+    }
+
+    /// Renders `c` as an operand of an operator of precedence `against`, in parentheses when
+    /// its own precedence does not bind tighter (`self_group(against=...)`).
+    fn operand(&mut self, c: &Clause, against: i32, hint: &str) -> String {
+        let text = self.visit_hinted(c, hint);
+        match c.precedence() {
+            Some(p) if p <= against => format!("({text})"),
+            _ => text,
+        }
+    }
+
     fn visit(&mut self, c: &Clause) -> String {
+        self.visit_hinted(c, "param")
+    }
+
+    fn visit_hinted(&mut self, c: &Clause, hint: &str) -> String {
         match c {
             Clause::Column(col) => self.column_ref(col),
-            Clause::Bind(v, ty) => {
-                self.params.push(ty.bind(v));
-                "?".into()
-            }
+            Clause::Bind(v, ty) => self.bind(v, ty, hint),
             Clause::Binary(l, op, r) => {
-                let ls = self.visit(l);
-                let rs = self.visit(r);
-                format!("{ls} {op} {rs}")
+                let h = Self::hint_of(l);
+                let p = op_precedence(op);
+                match *op {
+                    "contains" | "startswith" | "endswith" | "not contains" | "not startswith" | "not endswith" => {
+                        let ls = self.operand(l, 5, "param");
+                        let rs = self.operand(r, 5, &h);
+                        let pattern = match op.trim_start_matches("not ") {
+                            "contains" => format!("'%' || {rs} || '%'"),
+                            "startswith" => format!("{rs} || '%'"),
+                            _ => format!("'%' || {rs}"),
+                        };
+                        let like = if op.starts_with("not ") { "NOT LIKE" } else { "LIKE" };
+                        format!("{ls} {like} {pattern}")
+                    }
+                    _ => {
+                        let ls = self.operand(l, p, "param");
+                        let rs = self.operand(r, p, &h);
+                        format!("{ls} {op} {rs}")
+                    }
+                }
             }
-            Clause::And(items) => items.iter().map(|i| self.visit(i)).collect::<Vec<_>>().join(" AND "),
-            Clause::Or(items) => items.iter().map(|i| self.visit(i)).collect::<Vec<_>>().join(" OR "),
-            Clause::Not(inner) => format!("NOT {}", self.visit(inner)),
+            Clause::And(items) => self.clause_list(items, " AND ", 3),
+            Clause::Or(items) => self.clause_list(items, " OR ", 2),
+            Clause::Not(inner) => {
+                let i = self.operand(inner, 5, hint);
+                format!("NOT {i}")
+            }
             Clause::Null => "NULL".into(),
+            Clause::Bool(b) => match (self.named, b) {
+                (true, true) => "true".into(),
+                (true, false) => "false".into(),
+                (false, true) => "1".into(),
+                (false, false) => "0".into(),
+            },
             Clause::Text(t) => t.clone(),
-            Clause::Desc(inner) => format!("{} DESC", self.visit(inner)),
-            Clause::Asc(inner) => format!("{} ASC", self.visit(inner)),
+            Clause::Star => "*".into(),
+            Clause::Desc(inner) => format!("{} DESC", self.operand(inner, 3, hint)),
+            Clause::Asc(inner) => format!("{} ASC", self.operand(inner, 3, hint)),
+            Clause::Distinct(inner) => format!("DISTINCT {}", self.visit_hinted(inner, hint)),
             Clause::Function(name, args) => {
                 let a: Vec<String> = args.iter().map(|x| self.visit(x)).collect();
                 format!("{name}({})", a.join(", "))
             }
-            Clause::Label(inner, name) => format!("{} AS {}", self.visit(inner), self.quote(name)),
+            Clause::Label(inner, name) => format!("{} AS {}", self.visit_hinted(inner, hint), self.quote(name)),
             Clause::Exists(table, where_) => {
-                let w: Vec<String> = where_.iter().map(|c| self.visit(c)).collect();
-                format!("EXISTS (SELECT 1 \nFROM {} \nWHERE {})", self.quote(&table.name), w.join(" AND "))
+                // The subquery's FROM: its own table, then the tables its criteria name that the
+                // enclosing query does not provide (those correlate).
+                let mut froms = vec![table.clone()];
+                for w in where_ {
+                    for t in w.tables() {
+                        if !froms.iter().any(|f| Rc::ptr_eq(f, &t)) && !self.enclosing.iter().any(|f| Rc::ptr_eq(f, &t))
+                        {
+                            froms.push(t);
+                        }
+                    }
+                }
+                let froms: Vec<String> = froms.iter().map(|t| self.quote(&t.name)).collect();
+                let w = self.clause_list(where_, " AND ", 3);
+                format!("EXISTS (SELECT 1 \nFROM {} \nWHERE {})", froms.join(", "), w)
+            }
+            Clause::In(expr, items, negate) => {
+                let h = Self::hint_of(expr);
+                let e = self.operand(expr, 5, "param");
+                let list = if self.named {
+                    let name = self.anon_name(&h);
+                    format!("(__[POSTCOMPILE_{name}])")
+                } else if items.is_empty() {
+                    // An empty IN: SQLAlchemy's "empty set" expression for SQLite.
+                    "(SELECT 1 FROM (SELECT 1) WHERE 1!=1)".into()
+                } else {
+                    let v: Vec<String> = items.iter().map(|i| self.visit_hinted(i, &h)).collect();
+                    format!("({})", v.join(", "))
+                };
+                if *negate {
+                    format!("({e} NOT IN {list})")
+                } else {
+                    format!("{e} IN {list}")
+                }
+            }
+            Clause::Between(e, lo, hi) => {
+                let h = Self::hint_of(e);
+                let es = self.operand(e, 5, "param");
+                let l = self.operand(lo, 5, &h);
+                let hs = self.operand(hi, 5, &h);
+                format!("{es} BETWEEN {l} AND {hs}")
             }
         }
     }
 
-    /// Compiles a SELECT.
-    pub fn select(mut self, s: &Select) -> Compiled {
-        let cols: Vec<String> = s
-            .columns
+    fn clause_list(&mut self, items: &[Clause], sep: &str, prec: i32) -> String {
+        let parts: Vec<String> = items
             .iter()
-            .map(|c| match (c, s.label_style) {
-                (Clause::Column(col), LabelStyle::TablenamePlusCol) => {
-                    let label = format!("{}_{}", col.table().map(|t| t.name.clone()).unwrap_or_default(), col.name());
-                    format!("{} AS {}", self.column_ref(col), self.quote(&label))
-                }
-                _ => self.visit(c),
+            .map(|i| match (i, prec) {
+                // Nested lists of the same operator flatten.
+                (Clause::And(inner), 3) => self.clause_list(inner, sep, prec),
+                (Clause::Or(inner), 2) => self.clause_list(inner, sep, prec),
+                _ => self.operand(i, prec, "param"),
             })
             .collect();
-        let mut cols = cols;
+        parts.join(sep)
+    }
+
+    /// A top-level criterion (WHERE / HAVING item): several are joined with AND.
+    fn criteria(&mut self, items: &[Clause]) -> String {
+        if items.len() == 1 {
+            return self.visit(&items[0]);
+        }
+        self.clause_list(items, " AND ", 3)
+    }
+
+    /// The FROM list: explicit tables, the columns' tables, the joins folded in, then the
+    /// tables only the WHERE clause names.
+    fn froms_of(&self, s: &Select) -> Vec<FromItem> {
+        let mut items: Vec<FromItem> = Vec::new();
+        let add = |items: &mut Vec<FromItem>, t: Rc<Table>| {
+            if !items.iter().any(|i| i.has(&t)) {
+                items.push(FromItem { base: t, joins: Vec::new() });
+            }
+        };
+        for t in &s.froms {
+            add(&mut items, t.clone());
+        }
+        for c in &s.columns {
+            for t in c.tables() {
+                add(&mut items, t);
+            }
+        }
+        for j in &s.joins {
+            let on = j.on.clone();
+            // The element joined from: the given table, else the first one the ON clause or a
+            // foreign key links to the right side.
+            let pos = match &j.left {
+                Some(l) => items.iter().position(|i| i.has(l)),
+                None => items.iter().position(|i| {
+                    !i.has(&j.right)
+                        && match &on {
+                            Some(on) => on.tables().iter().any(|t| i.has(t)),
+                            None => std::iter::once(&i.base)
+                                .chain(i.joins.iter().map(|(t, _, _)| t))
+                                .any(|t| join_condition(t, &j.right).is_some()),
+                        }
+                }),
+            };
+            let pos = match pos {
+                Some(p) => p,
+                None => {
+                    let base = j.left.clone().unwrap_or_else(|| j.right.clone());
+                    items.push(FromItem { base, joins: Vec::new() });
+                    items.len() - 1
+                }
+            };
+            let on = on.or_else(|| {
+                let it = &items[pos];
+                std::iter::once(&it.base)
+                    .chain(it.joins.iter().map(|(t, _, _)| t))
+                    .find_map(|t| join_condition(t, &j.right))
+            });
+            let on = on.unwrap_or(Clause::Bool(true));
+            items[pos].joins.push((j.right.clone(), on, j.outer));
+            // A separate FROM entry for the joined table is now part of the join.
+            let right = j.right.clone();
+            let mut k = 0;
+            items.retain(|i| {
+                let keep = k == pos || !(Rc::ptr_eq(&i.base, &right) && i.joins.is_empty());
+                k += 1;
+                keep
+            });
+        }
+        for w in &s.where_ {
+            for t in w.tables() {
+                add(&mut items, t);
+            }
+        }
+        items
+    }
+
+    /// Compiles a SELECT.
+    pub fn select(mut self, s: &Select) -> Compiled {
+        let sql = self.select_text(s);
+        Compiled { sql, params: self.params }
+    }
+
+    /// `str(select)`: the text with named parameters.
+    pub fn select_string(mut self, s: &Select) -> String {
+        self.select_text(s)
+    }
+
+    fn column_text(&mut self, c: &Clause, style: LabelStyle, seen: &mut Vec<String>) -> String {
+        match (c, style) {
+            (Clause::Column(col), LabelStyle::TablenamePlusCol) => {
+                let label = format!("{}_{}", col.table().map(|t| t.name.clone()).unwrap_or_default(), col.name());
+                seen.push(label.clone());
+                format!("{} AS {}", self.column_ref(col), self.quote(&label))
+            }
+            (Clause::Column(col), LabelStyle::None) => {
+                let name = col.name();
+                if seen.contains(&name) {
+                    let label = self.anon_name(&name);
+                    seen.push(label.clone());
+                    format!("{} AS {}", self.column_ref(col), self.quote(&label))
+                } else {
+                    seen.push(name);
+                    self.column_ref(col)
+                }
+            }
+            (Clause::Label(_, name), _) => {
+                seen.push(name.clone());
+                self.visit(c)
+            }
+            (Clause::Function(name, _), _) => {
+                let text = self.visit(c);
+                let label = self.anon_name(name);
+                seen.push(label.clone());
+                format!("{text} AS {label}")
+            }
+            _ => {
+                let text = self.visit(c);
+                let label = self.anon_name("anon");
+                format!("{text} AS {label}")
+            }
+        }
+    }
+
+    fn select_text(&mut self, s: &Select) -> String {
+        let mut seen = Vec::new();
+        let mut cols: Vec<String> = Vec::new();
+        for c in &s.columns {
+            let t = self.column_text(c, s.label_style, &mut seen);
+            cols.push(t);
+        }
         for j in &s.eager_joins {
             for c in j.target.columns.borrow().iter() {
                 let name = c.name();
@@ -177,28 +660,57 @@ impl SqlCompiler {
                 ));
             }
         }
-        let mut froms: Vec<String> = s.froms.iter().map(|t| self.quote(&t.name)).collect();
-        if let Some(first) = froms.first_mut() {
-            for j in &s.eager_joins {
-                let on: Vec<String> =
-                    j.on.iter()
-                        .map(|(tc, lc)| {
-                            format!("{}.{} = {}", self.quote(&j.alias), self.quote(&tc.name()), self.column_ref(lc))
-                        })
-                        .collect();
-                first.push_str(&format!(
-                    " LEFT OUTER JOIN {} AS {} ON {}",
-                    self.quote(&j.target.name),
-                    self.quote(&j.alias),
-                    on.join(" AND ")
-                ));
+        let items = self.froms_of(s);
+        let outer = std::mem::take(&mut self.enclosing);
+        self.enclosing = items
+            .iter()
+            .flat_map(|i| std::iter::once(i.base.clone()).chain(i.joins.iter().map(|(t, _, _)| t.clone())))
+            .collect();
+        let mut froms: Vec<String> = Vec::new();
+        for (n, it) in items.iter().enumerate() {
+            let mut text = self.quote(&it.base.name);
+            for (t, on, outer_join) in &it.joins {
+                let on = self.visit(on);
+                let kw = if *outer_join { "LEFT OUTER JOIN" } else { "JOIN" };
+                text.push_str(&format!(" {kw} {} ON {on}", self.quote(&t.name)));
             }
+            if n == 0 {
+                for j in &s.eager_joins {
+                    let on: Vec<String> =
+                        j.on.iter()
+                            .map(|(tc, lc)| {
+                                format!("{}.{} = {}", self.quote(&j.alias), self.quote(&tc.name()), self.column_ref(lc))
+                            })
+                            .collect();
+                    text.push_str(&format!(
+                        " LEFT OUTER JOIN {} AS {} ON {}",
+                        self.quote(&j.target.name),
+                        self.quote(&j.alias),
+                        on.join(" AND ")
+                    ));
+                }
+            }
+            froms.push(text);
         }
-        let mut sql = format!("SELECT {} \nFROM {}", cols.join(", "), froms.join(", "));
+        let mut sql = format!("SELECT {}{}", if s.distinct { "DISTINCT " } else { "" }, cols.join(", "));
+        if !froms.is_empty() {
+            sql.push_str(" \nFROM ");
+            sql.push_str(&froms.join(", "));
+        }
         if !s.where_.is_empty() {
-            let w: Vec<String> = s.where_.iter().map(|c| self.visit(c)).collect();
+            let w = self.criteria(&s.where_);
             sql.push_str(" \nWHERE ");
-            sql.push_str(&w.join(" AND "));
+            sql.push_str(&w);
+        }
+        if !s.group_by.is_empty() {
+            let g: Vec<String> = s.group_by.iter().map(|c| self.visit(c)).collect();
+            sql.push_str(" GROUP BY ");
+            sql.push_str(&g.join(", "));
+        }
+        if !s.having.is_empty() {
+            let h = self.criteria(&s.having);
+            sql.push_str(" \nHAVING ");
+            sql.push_str(&h);
         }
         if !s.order_by.is_empty() {
             let o: Vec<String> = s.order_by.iter().map(|c| self.visit(c)).collect();
@@ -212,15 +724,36 @@ impl SqlCompiler {
                 sql.push_str(&format!("\n LIMIT {l}"));
             }
             (l, Some(o)) => {
+                // SQLite needs a LIMIT before OFFSET: `literal(-1)`, a parameter; the default
+                // dialect writes -1.
                 let l = match l {
                     Some(l) => self.visit(l),
-                    None => "-1".into(),
+                    None if self.named => "-1".into(),
+                    None => {
+                        self.params.push(SqlValue::Integer(-1));
+                        "?".into()
+                    }
                 };
                 let o = self.visit(o);
                 sql.push_str(&format!("\n LIMIT {l} OFFSET {o}"));
             }
         }
-        Compiled { sql, params: self.params }
+        self.enclosing = outer;
+        sql
+    }
+
+    /// A WHERE clause's text and the parameters it adds (for UPDATE / DELETE).
+    pub fn criteria_with_params(&mut self, items: &[Clause]) -> (String, Vec<SqlValue>) {
+        if items.is_empty() {
+            return (String::new(), Vec::new());
+        }
+        let text = self.criteria(items);
+        (text, std::mem::take(&mut self.params))
+    }
+
+    /// Compiles an expression alone (`str(User.id == 5)`).
+    pub fn expression_string(mut self, c: &Clause) -> String {
+        self.visit(c)
     }
 
     /// `INSERT INTO table (cols) VALUES (?, ...)` for the given columns and values.

@@ -230,13 +230,29 @@ fn typing(interp: &mut Interp) -> PyResult<Rc<Module>> {
         "__getitem__",
         super::builtins::method("_SpecialForm", "__getitem__", |i, a| {
             let name = a.pos[0].payload::<String>().map(|s| (*s).clone()).unwrap_or_default();
-            Ok(super::builtins::new_native(
+            let form = super::builtins::new_native(
                 &match &a.pos[0] {
                     Value::Instance(inst) => inst.class.clone(),
                     _ => i.types.object.clone(),
                 },
                 format!("{name}[...]"),
-            ))
+            );
+            // `__origin__` and `__args__` as typing keeps them (`Optional[X]` is `Union[X, None]`),
+            // for libraries that read annotations (SQLAlchemy's `Mapped[Optional[str]]`).
+            let key = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let mut args = match &key {
+                Value::Tuple(t) => (**t).clone(),
+                other => vec![other.clone()],
+            };
+            if name == "Optional" {
+                args.push(Value::None);
+            }
+            if let Value::Instance(inst) = &form {
+                let mut d = inst.dict.borrow_mut();
+                d.set_str("__origin__", a.pos[0].clone());
+                d.set_str("__args__", Value::tuple(args));
+            }
+            Ok(form)
         }),
     );
     marker.dict.borrow_mut().set_str(

@@ -1,0 +1,1381 @@
+//! The 2.0 query API's Python face (`sql/selectable.py`, `sql/dml.py`, `sql/functions.py`,
+//! `engine/result.py`, `engine/row.py`): `select()` and its generative methods, `func`,
+//! `and_` / `or_` / `not_`, `update()` / `delete()` / `insert()`, and the `Result`, `Row`,
+//! `ScalarResult` and `MappingResult` objects that `Session.execute` returns.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::module::{as_bound_clause, as_clause, expression_value, ExprData, TextData};
+use super::orm::{self, AttrData, AttrKind, Mapper, SessionData};
+use super::schema::{Column, Table};
+use super::sql::{Clause, Join, LabelStyle, Select, SqlCompiler};
+use super::types::SqlType;
+use crate::db::SqlValue;
+use crate::python::builtins::{func, method, native_class, new_native};
+use crate::python::interp::{Interp, PyResult};
+use crate::python::value::{Args, Class, Dict, Module, Value};
+
+/// What a SELECT returns per row: a mapped class's objects, or one column expression.
+#[derive(Clone)]
+pub enum Entity {
+    Mapper(Rc<Mapper>),
+    Column(Clause),
+}
+
+/// Payload of `Select` objects.
+#[derive(Clone)]
+pub struct SelectData {
+    pub stmt: Select,
+    pub entities: Vec<Entity>,
+    /// The entity `filter_by()` applies to: the last one joined, else the first.
+    pub filter_entity: Option<Rc<Mapper>>,
+}
+
+/// Payload of `Update` / `Delete` / `Insert` objects.
+#[derive(Clone)]
+pub struct DmlData {
+    pub kind: DmlKind,
+    pub table: Rc<Table>,
+    pub mapper: Option<Rc<Mapper>>,
+    pub where_: Vec<Clause>,
+    pub values: Vec<(Rc<Column>, Value)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum DmlKind {
+    Update,
+    Delete,
+    Insert,
+}
+
+/// Payload of `Result` objects (and their scalar / mapping views).
+pub struct ResultData {
+    pub rows: RefCell<std::collections::VecDeque<Value>>,
+    pub keys: Vec<String>,
+    pub rowcount: i64,
+}
+
+/// Payload of `Row` objects.
+pub struct RowData {
+    pub values: Vec<Value>,
+    pub keys: Rc<Vec<String>>,
+}
+
+struct Classes {
+    select: Rc<Class>,
+    dml: [Rc<Class>; 3],
+    result: Rc<Class>,
+    scalar_result: Rc<Class>,
+    mapping_result: Rc<Class>,
+    row: Rc<Class>,
+}
+
+fn classes(interp: &Interp) -> Rc<Classes> {
+    interp
+        .ext
+        .get("sqlalchemy.statement")
+        .and_then(|e| e.clone().downcast::<Classes>().ok())
+        .expect("sqlalchemy registered before use")
+}
+
+fn payload<T: 'static>(interp: &Interp, a: &Args, what: &str) -> PyResult<Rc<T>> {
+    a.pos
+        .first()
+        .and_then(|v| v.payload::<T>())
+        .ok_or_else(|| interp.type_error(format!("descriptor requires a '{what}' object")))
+}
+
+// ----- select() ----------------------------------------------------------------------------
+
+/// The mapper of a mapped class value.
+fn mapper_of(v: &Value) -> Option<Rc<Mapper>> {
+    v.as_class().and_then(|c| orm::class_mapper(c))
+}
+
+fn configure_for(interp: &mut Interp, m: &Mapper) -> PyResult<()> {
+    if let Some(reg) = m.registry.upgrade() {
+        orm::configure(interp, &reg)?;
+    }
+    Ok(())
+}
+
+fn entity_of(interp: &mut Interp, v: &Value) -> PyResult<Vec<Entity>> {
+    if let Some(m) = mapper_of(v) {
+        configure_for(interp, &m)?;
+        return Ok(vec![Entity::Mapper(m)]);
+    }
+    if let Some(t) = v.payload::<Rc<Table>>() {
+        return Ok(t.columns.borrow().iter().map(|c| Entity::Column(Clause::Column(c.clone()))).collect());
+    }
+    if let Some(a) = v.payload::<AttrData>() {
+        if let AttrKind::Column(c) = &a.kind {
+            if let Some(m) = a.mapper.upgrade() {
+                configure_for(interp, &m)?;
+            }
+            return Ok(vec![Entity::Column(Clause::Column(c.clone()))]);
+        }
+    }
+    if let Some(e) = v.payload::<ExprData>() {
+        return Ok(vec![Entity::Column(e.0.clone())]);
+    }
+    let r = interp.repr(v)?;
+    Err(orm::sa_error(
+        interp,
+        "ArgumentError",
+        format!("Column expression, FROM clause, or other columns clause element expected, got {r}."),
+    ))
+}
+
+fn columns_of(entities: &[Entity]) -> Vec<Clause> {
+    let mut out = Vec::new();
+    for e in entities {
+        match e {
+            Entity::Mapper(m) => out.extend(m.columns.iter().map(|(_, c)| Clause::Column(c.clone()))),
+            Entity::Column(c) => out.push(c.clone()),
+        }
+    }
+    out
+}
+
+/// `select(*entities)`.
+pub fn select_fn(interp: &mut Interp, a: Args) -> PyResult<Value> {
+    let mut entities = Vec::new();
+    let items = if a.pos.len() == 1 && matches!(a.pos[0], Value::List(_)) { interp.iterate(&a.pos[0])? } else { a.pos };
+    for v in &items {
+        entities.extend(entity_of(interp, v)?);
+    }
+    Ok(new_select(interp, &entities, LabelStyle::None))
+}
+
+fn new_select(interp: &Interp, entities: &[Entity], style: LabelStyle) -> Value {
+    let mut stmt = Select::new(style);
+    stmt.columns = columns_of(entities);
+    let filter_entity = entities.iter().find_map(|e| match e {
+        Entity::Mapper(m) => Some(m.clone()),
+        Entity::Column(_) => None,
+    });
+    new_native(&classes(interp).select, SelectData { stmt, entities: entities.to_vec(), filter_entity })
+}
+
+fn with_select(interp: &Interp, s: &SelectData, f: impl FnOnce(&mut SelectData)) -> Value {
+    let mut n = s.clone();
+    f(&mut n);
+    new_native(&classes(interp).select, n)
+}
+
+/// A criterion argument: an expression, or a Python bool (`true()` / `false()`).
+pub fn criterion(interp: &mut Interp, v: &Value) -> PyResult<Clause> {
+    if let Some(e) = v.payload::<ExprData>() {
+        return Ok(e.0.clone());
+    }
+    if let Value::Bool(b) = v {
+        return Ok(Clause::Bool(*b));
+    }
+    if let Some(a) = v.payload::<AttrData>() {
+        if let AttrKind::Column(c) = &a.kind {
+            return Ok(Clause::Column(c.clone()));
+        }
+    }
+    if let Some(t) = v.payload::<TextData>() {
+        return Ok(Clause::Text(t.0.clone()));
+    }
+    let r = interp.repr(v)?;
+    Err(orm::sa_error(interp, "ArgumentError", format!("SQL expression for WHERE/HAVING role expected, got {r}.")))
+}
+
+/// An ORDER BY / GROUP BY item: a column, an expression, a label's name.
+fn order_item(v: &Value) -> PyResult<Option<Clause>> {
+    if v.is_none() {
+        return Ok(None);
+    }
+    if let Value::Str(s) = v {
+        return Ok(Some(Clause::Text(s.to_string())));
+    }
+    Ok(Some(as_clause(v, None)))
+}
+
+/// `filter_by(name=value)` criteria against a mapper.
+pub fn filter_by_criteria(interp: &mut Interp, m: &Mapper, kw: &[(Rc<str>, Value)]) -> PyResult<Vec<Clause>> {
+    let mut crit = Vec::new();
+    for (k, v) in kw {
+        if let Some((_, col)) = m.columns.iter().find(|(key, _)| **key == **k) {
+            crit.push(comparison_clause(interp, Clause::Column(col.clone()), "=", v, Some(col))?);
+            continue;
+        }
+        if let Some(r) = m.relationship(k) {
+            // `filter_by(author=some_author)`: the foreign key columns equal the object's key.
+            if let Some(target) = r.target.borrow().clone() {
+                let mut parts = Vec::new();
+                for (pk, fk) in r.pairs.borrow().iter() {
+                    let key = target.column_key(pk).unwrap_or_else(|| pk.name());
+                    let val = if v.is_none() { Value::None } else { interp.getattr(v, &key)? };
+                    parts.push(comparison_clause(interp, Clause::Column(fk.clone()), "=", &val, Some(fk))?);
+                }
+                crit.push(if parts.len() == 1 { parts.remove(0) } else { Clause::And(parts) });
+                continue;
+            }
+        }
+        return Err(orm::sa_error(
+            interp,
+            "InvalidRequestError",
+            format!("Entity namespace for \"{}\" has no property \"{k}\"", m.table.name),
+        ));
+    }
+    Ok(crit)
+}
+
+/// `col op value`: None becomes `IS NULL`, bools `1` / `0`, other values parameters typed
+/// like the column.
+pub fn comparison_clause(
+    interp: &mut Interp,
+    left: Clause,
+    op: &'static str,
+    other: &Value,
+    like: Option<&Column>,
+) -> PyResult<Clause> {
+    let right = match other {
+        Value::None => Clause::Null,
+        Value::Bool(b) if matches!(op, "=" | "!=" | "IS" | "IS NOT") => Clause::Bool(*b),
+        _ => bound(interp, other, like)?,
+    };
+    let op = match (op, &right) {
+        ("=", Clause::Null) => "IS",
+        ("!=", Clause::Null) => "IS NOT",
+        _ => op,
+    };
+    Ok(Clause::binary(left, op, right))
+}
+
+/// A value compared with a column, through the column type's bind processing.
+fn bound(interp: &mut Interp, v: &Value, like: Option<&Column>) -> PyResult<Clause> {
+    match like {
+        Some(c) => as_bound_clause(interp, v, c),
+        None => Ok(as_clause(v, None)),
+    }
+}
+
+/// A join target: a relationship attribute (`Author.posts`), a mapped class, or a table,
+/// with an optional ON clause.
+fn join_spec(
+    interp: &mut Interp,
+    target: &Value,
+    on: Option<&Value>,
+    outer: bool,
+) -> PyResult<(Vec<Join>, Option<Rc<Mapper>>)> {
+    if let Some(a) = target.payload::<AttrData>() {
+        if let AttrKind::Relationship(r) = &a.kind {
+            let parent = a.mapper.upgrade().ok_or_else(|| interp.err("RuntimeError", "mapper is gone"))?;
+            configure_for(interp, &parent)?;
+            let t =
+                r.target.borrow().clone().ok_or_else(|| interp.err("RuntimeError", "relationship not configured"))?;
+            if let Some(m2m) = r.m2m.borrow().clone() {
+                let on1 = and_of(
+                    m2m.parent_pairs
+                        .iter()
+                        .map(|(pk, ac)| Clause::binary(Clause::Column(pk.clone()), "=", Clause::Column(ac.clone())))
+                        .collect(),
+                );
+                let on2 = and_of(
+                    m2m.target_pairs
+                        .iter()
+                        .map(|(pk, ac)| Clause::binary(Clause::Column(pk.clone()), "=", Clause::Column(ac.clone())))
+                        .collect(),
+                );
+                return Ok((
+                    vec![
+                        Join { left: Some(parent.table.clone()), right: m2m.table.clone(), on: Some(on1), outer },
+                        Join { left: Some(m2m.table.clone()), right: t.table.clone(), on: Some(on2), outer },
+                    ],
+                    Some(t),
+                ));
+            }
+            let on = and_of(
+                r.pairs
+                    .borrow()
+                    .iter()
+                    .map(|(pk, fk)| Clause::binary(Clause::Column(pk.clone()), "=", Clause::Column(fk.clone())))
+                    .collect(),
+            );
+            return Ok((
+                vec![Join { left: Some(parent.table.clone()), right: t.table.clone(), on: Some(on), outer }],
+                Some(t),
+            ));
+        }
+    }
+    let (right, mapper) = if let Some(m) = mapper_of(target) {
+        configure_for(interp, &m)?;
+        (m.table.clone(), Some(m))
+    } else if let Some(t) = target.payload::<Rc<Table>>() {
+        ((*t).clone(), None)
+    } else {
+        let r = interp.repr(target)?;
+        return Err(orm::sa_error(interp, "ArgumentError", format!("Join target {r} is not a mapped class or table")));
+    };
+    let on = match on {
+        Some(v) if !v.is_none() => Some(criterion(interp, v)?),
+        _ => None,
+    };
+    Ok((vec![Join { left: None, right, on, outer }], mapper))
+}
+
+fn and_of(mut items: Vec<Clause>) -> Clause {
+    if items.len() == 1 {
+        items.remove(0)
+    } else {
+        Clause::And(items)
+    }
+}
+
+fn int_arg(interp: &Interp, v: &Value) -> PyResult<Option<Clause>> {
+    match v {
+        Value::None => Ok(None),
+        Value::Int(_) => Ok(Some(Clause::Bind(v.clone(), SqlType::Integer))),
+        other => {
+            if let Some(e) = other.payload::<ExprData>() {
+                return Ok(Some(e.0.clone()));
+            }
+            Err(interp.type_error(format!("'{}' object cannot be interpreted as an integer", interp.type_name(other))))
+        }
+    }
+}
+
+fn select_class(interp: &Interp) -> Rc<Class> {
+    let s = |i: &Interp, a: &Args| payload::<SelectData>(i, a, "Select");
+    let crit_method = |name: &'static str, having: bool| {
+        method("Select", name, move |i, a| {
+            let sd = s(i, &a)?;
+            let mut crit = Vec::new();
+            for v in &a.pos[1..] {
+                crit.push(criterion(i, v)?);
+            }
+            Ok(with_select(i, &sd, |n| if having { n.stmt.having.extend(crit) } else { n.stmt.where_.extend(crit) }))
+        })
+    };
+    let list_method = |name: &'static str, group: bool| {
+        method("Select", name, move |i, a| {
+            let sd = s(i, &a)?;
+            let mut items = Vec::new();
+            for v in &a.pos[1..] {
+                if let Some(c) = order_item(v)? {
+                    items.push(c);
+                }
+            }
+            let reset = a.pos.len() == 2 && a.pos[1].is_none();
+            Ok(with_select(i, &sd, |n| {
+                let target = if group { &mut n.stmt.group_by } else { &mut n.stmt.order_by };
+                if reset {
+                    target.clear();
+                }
+                target.extend(items)
+            }))
+        })
+    };
+    let join_method = |name: &'static str, outer_default: bool| {
+        method("Select", name, move |i, mut a| {
+            let sd = s(i, &a)?;
+            let isouter = match a.take_kw("isouter") {
+                Some(v) => i.truthy(&v)?,
+                None => outer_default,
+            };
+            a.take_kw("full");
+            let target = a.arg(1, "target").unwrap_or(Value::None);
+            let on = a.arg(2, "onclause");
+            let (joins, m) = join_spec(i, &target, on.as_ref(), isouter)?;
+            Ok(with_select(i, &sd, |n| {
+                n.stmt.joins.extend(joins);
+                if m.is_some() {
+                    n.filter_entity = m;
+                }
+            }))
+        })
+    };
+    native_class(
+        interp,
+        "Select",
+        "sqlalchemy.sql.selectable",
+        None,
+        vec![
+            ("where", crit_method("where", false)),
+            ("filter", crit_method("filter", false)),
+            ("having", crit_method("having", true)),
+            ("order_by", list_method("order_by", false)),
+            ("group_by", list_method("group_by", true)),
+            ("join", join_method("join", false)),
+            ("outerjoin", join_method("outerjoin", true)),
+            (
+                "filter_by",
+                method("Select", "filter_by", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let Some(m) = sd.filter_entity.clone() else {
+                        return Err(orm::sa_error(i, "InvalidRequestError", "Can't use filter_by() without an entity"));
+                    };
+                    let crit = filter_by_criteria(i, &m, &a.kw)?;
+                    Ok(with_select(i, &sd, |n| n.stmt.where_.extend(crit)))
+                }),
+            ),
+            (
+                "select_from",
+                method("Select", "select_from", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let mut tables = Vec::new();
+                    for v in &a.pos[1..] {
+                        if let Some(m) = mapper_of(v) {
+                            tables.push(m.table.clone());
+                        } else if let Some(t) = v.payload::<Rc<Table>>() {
+                            tables.push((*t).clone());
+                        }
+                    }
+                    Ok(with_select(i, &sd, |n| n.stmt.froms.extend(tables)))
+                }),
+            ),
+            (
+                "limit",
+                method("Select", "limit", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let l = int_arg(i, a.pos.get(1).unwrap_or(&Value::None))?;
+                    Ok(with_select(i, &sd, |n| n.stmt.limit = l))
+                }),
+            ),
+            (
+                "offset",
+                method("Select", "offset", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let o = int_arg(i, a.pos.get(1).unwrap_or(&Value::None))?;
+                    Ok(with_select(i, &sd, |n| n.stmt.offset = o))
+                }),
+            ),
+            (
+                "distinct",
+                method("Select", "distinct", move |i, a| {
+                    let sd = s(i, &a)?;
+                    Ok(with_select(i, &sd, |n| n.stmt.distinct = true))
+                }),
+            ),
+            (
+                "__str__",
+                method("Select", "__str__", move |i, a| {
+                    let sd = s(i, &a)?;
+                    Ok(Value::str(&SqlCompiler::string().select_string(&sd.stmt)))
+                }),
+            ),
+        ],
+    )
+}
+
+// ----- running statements ------------------------------------------------------------------
+
+fn row_keys(entities: &[Entity]) -> Vec<String> {
+    entities
+        .iter()
+        .map(|e| match e {
+            Entity::Mapper(m) => m.class_name.clone(),
+            Entity::Column(c) => c.row_key().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Runs a `select()` in the session: the rows as `Row` objects.
+pub fn execute_select(interp: &mut Interp, s: &Rc<SessionData>, sd: &SelectData) -> PyResult<Value> {
+    if s.autoflush.get() {
+        orm::flush(interp, s)?;
+    }
+    let keys = Rc::new(row_keys(&sd.entities));
+    let mut rows = std::collections::VecDeque::new();
+    if let [Entity::Mapper(m)] = sd.entities.as_slice() {
+        // One entity: the loader's path, with its eager loads.
+        let mut select = sd.stmt.clone();
+        let plain = select.clone();
+        let eager = orm::add_joined_eager(m, &mut select);
+        let objs = orm::load_instances_eager(interp, s, m, &select, &eager)?;
+        orm::subquery_load(interp, s, m, &plain, &objs)?;
+        for o in objs {
+            rows.push_back(new_row(interp, vec![o], keys.clone()));
+        }
+    } else {
+        let compiled = SqlCompiler::default().select(&sd.stmt);
+        let result = orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?;
+        for row in &result.rows {
+            let mut at = 0;
+            let mut values = Vec::new();
+            for e in &sd.entities {
+                match e {
+                    Entity::Mapper(m) => {
+                        let n = m.columns.len();
+                        let part = row.get(at..(at + n).min(row.len())).unwrap_or(&[]);
+                        at += n;
+                        values.push(orm::instance_from_row(interp, s, m, part)?);
+                    }
+                    Entity::Column(c) => {
+                        let v = row.get(at).cloned().unwrap_or(SqlValue::Null);
+                        at += 1;
+                        let ty = c.sql_type();
+                        values.push(match ty {
+                            SqlType::Other(_) => super::types::untyped_result(&v),
+                            t => t.result(&v),
+                        });
+                    }
+                }
+            }
+            rows.push_back(new_row(interp, values, keys.clone()));
+        }
+    }
+    Ok(new_native(
+        &classes(interp).result,
+        ResultData { rows: RefCell::new(rows), keys: (*keys).clone(), rowcount: -1 },
+    ))
+}
+
+/// A `Result` of rows already made (text() queries).
+pub fn result_of_rows(interp: &Interp, keys: Vec<String>, rows: Vec<Vec<Value>>, rowcount: i64) -> Value {
+    let k = Rc::new(keys.clone());
+    let rows = rows.into_iter().map(|r| new_row(interp, r, k.clone())).collect();
+    new_native(&classes(interp).result, ResultData { rows: RefCell::new(rows), keys, rowcount })
+}
+
+fn new_row(interp: &Interp, values: Vec<Value>, keys: Rc<Vec<String>>) -> Value {
+    new_native(&classes(interp).row, RowData { values, keys })
+}
+
+/// `Session.execute(statement)`.
+pub fn session_execute(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    stmt: &Value,
+    params: Option<&Value>,
+) -> PyResult<Value> {
+    if let Some(sd) = stmt.payload::<SelectData>() {
+        return execute_select(interp, s, &sd);
+    }
+    if let Some(d) = stmt.payload::<DmlData>() {
+        return execute_dml(interp, s, &d, params);
+    }
+    if let Some(text) = stmt.payload::<TextData>() {
+        if s.autoflush.get() {
+            orm::flush(interp, s)?;
+        }
+        let (sql, values) = bind_text(interp, &text.0, params)?;
+        let r = orm::execute_in_session(interp, s, &sql, values)?;
+        let rows: Vec<Vec<Value>> =
+            r.rows.iter().map(|row| row.iter().map(super::types::untyped_result).collect()).collect();
+        return Ok(result_of_rows(interp, r.columns.clone(), rows, r.changes));
+    }
+    let r = interp.repr(stmt)?;
+    Err(orm::sa_error(interp, "ArgumentError", format!("Executable SQL or text() construct expected, got {r}.")))
+}
+
+/// `text("... :name ...")` with a dict of parameters: `?` placeholders in order.
+fn bind_text(interp: &mut Interp, sql: &str, params: Option<&Value>) -> PyResult<(String, Vec<SqlValue>)> {
+    let mut out = String::new();
+    let mut values = Vec::new();
+    let chars: Vec<char> = sql.chars().collect();
+    let mut i = 0;
+    let mut quote: Option<char> = None;
+    while i < chars.len() {
+        let c = chars[i];
+        if let Some(q) = quote {
+            out.push(c);
+            if c == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        if c == '\'' || c == '"' {
+            quote = Some(c);
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let prev_colon = i > 0 && chars[i - 1] == ':';
+        let starts_name = chars.get(i + 1).map(|n| n.is_alphabetic() || *n == '_').unwrap_or(false);
+        if c == ':' && !prev_colon && starts_name && chars.get(i + 1) != Some(&':') {
+            let mut j = i + 1;
+            while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
+                j += 1;
+            }
+            let name: String = chars[i + 1..j].iter().collect();
+            let v = match params {
+                Some(Value::Dict(d)) => d.borrow().get_str(&name).cloned(),
+                _ => None,
+            };
+            let Some(v) = v else {
+                return Err(orm::sa_error(
+                    interp,
+                    "InvalidRequestError",
+                    format!("A value is required for bind parameter '{name}'"),
+                ));
+            };
+            values.push(SqlType::Other("NullType".into()).bind(&v));
+            out.push('?');
+            i = j;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    Ok((out, values))
+}
+
+fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Option<&Value>) -> PyResult<Value> {
+    if s.autoflush.get() {
+        orm::flush(interp, s)?;
+    }
+    let _ = params;
+    let compiled = dml_compiled(d, false);
+    let r = orm::execute_in_session(interp, s, &compiled.0, compiled.1)?;
+    Ok(result_of_rows(interp, vec![], vec![], r.changes))
+}
+
+/// The text and parameters of an UPDATE / DELETE / INSERT (named parameters for `str()`).
+fn dml_compiled(d: &DmlData, named: bool) -> (String, Vec<SqlValue>) {
+    let mut c = if named { SqlCompiler::string() } else { SqlCompiler::default() };
+    let table = c.quote(&d.table.name);
+    let mut params = Vec::new();
+    let mark = |col: &Column| if named { format!(":{}", col.key()) } else { "?".to_string() };
+    let sql = match d.kind {
+        DmlKind::Insert => {
+            let names: Vec<String> = d.values.iter().map(|(col, _)| c.quote(&col.name())).collect();
+            let marks: Vec<String> = d.values.iter().map(|(col, _)| mark(col)).collect();
+            params.extend(d.values.iter().map(|(col, v)| col.ty.bind(v)));
+            if d.values.is_empty() {
+                format!("INSERT INTO {table} DEFAULT VALUES")
+            } else {
+                format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), marks.join(", "))
+            }
+        }
+        DmlKind::Update => {
+            let sets: Vec<String> =
+                d.values.iter().map(|(col, _)| format!("{}={}", c.quote(&col.name()), mark(col))).collect();
+            params.extend(d.values.iter().map(|(col, v)| col.ty.bind(v)));
+            let (w, p) = c.criteria_with_params(&d.where_);
+            params.extend(p);
+            let mut sql = format!("UPDATE {table} SET {}", sets.join(", "));
+            if !w.is_empty() {
+                sql.push_str(&format!(" WHERE {w}"));
+            }
+            sql
+        }
+        DmlKind::Delete => {
+            let (w, p) = c.criteria_with_params(&d.where_);
+            params.extend(p);
+            let mut sql = format!("DELETE FROM {table}");
+            if !w.is_empty() {
+                sql.push_str(&format!(" WHERE {w}"));
+            }
+            sql
+        }
+    };
+    (sql, params)
+}
+
+fn dml_target(interp: &mut Interp, v: &Value) -> PyResult<(Rc<Table>, Option<Rc<Mapper>>)> {
+    if let Some(m) = mapper_of(v) {
+        configure_for(interp, &m)?;
+        return Ok((m.table.clone(), Some(m)));
+    }
+    if let Some(t) = v.payload::<Rc<Table>>() {
+        return Ok(((*t).clone(), None));
+    }
+    let r = interp.repr(v)?;
+    Err(orm::sa_error(
+        interp,
+        "ArgumentError",
+        format!("subject table for an INSERT, UPDATE or DELETE expected, got {r}."),
+    ))
+}
+
+fn dml_class(interp: &Interp, name: &str, kind: DmlKind) -> Rc<Class> {
+    let d = |i: &Interp, a: &Args| payload::<DmlData>(i, a, "DML");
+    let owner: &'static str = match kind {
+        DmlKind::Update => "Update",
+        DmlKind::Delete => "Delete",
+        DmlKind::Insert => "Insert",
+    };
+    let with = |i: &Interp, dd: &DmlData, f: &dyn Fn(&mut DmlData)| {
+        let mut n = dd.clone();
+        f(&mut n);
+        let c = classes(i);
+        let idx = match n.kind {
+            DmlKind::Update => 0,
+            DmlKind::Delete => 1,
+            DmlKind::Insert => 2,
+        };
+        new_native(&c.dml[idx], n)
+    };
+    native_class(
+        interp,
+        name,
+        "sqlalchemy.sql.dml",
+        None,
+        vec![
+            (
+                "where",
+                method(owner, "where", move |i, a| {
+                    let dd = d(i, &a)?;
+                    let mut crit = Vec::new();
+                    for v in &a.pos[1..] {
+                        crit.push(criterion(i, v)?);
+                    }
+                    Ok(with(i, &dd, &|n| n.where_.extend(crit.clone())))
+                }),
+            ),
+            (
+                "filter_by",
+                method(owner, "filter_by", move |i, a| {
+                    let dd = d(i, &a)?;
+                    let Some(m) = dd.mapper.clone() else {
+                        return Err(i.type_error("filter_by() needs a mapped class"));
+                    };
+                    let crit = filter_by_criteria(i, &m, &a.kw)?;
+                    Ok(with(i, &dd, &|n| n.where_.extend(crit.clone())))
+                }),
+            ),
+            (
+                "values",
+                method(owner, "values", move |i, a| {
+                    let dd = d(i, &a)?;
+                    let mut kv: Vec<(String, Value)> = a.kw.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+                    if let Some(Value::Dict(m)) = a.pos.get(1) {
+                        for (k, v) in m.borrow().iter() {
+                            let key = match k.payload::<AttrData>() {
+                                Some(ad) => ad.key.clone(),
+                                None => i.to_str(k)?,
+                            };
+                            kv.push((key, v.clone()));
+                        }
+                    }
+                    let mut vals = Vec::new();
+                    for (k, v) in kv {
+                        let col = match &dd.mapper {
+                            Some(m) => m.columns.iter().find(|(key, _)| *key == k).map(|(_, c)| c.clone()),
+                            None => dd.table.columns.borrow().iter().find(|c| c.key() == k).cloned(),
+                        };
+                        let Some(col) = col else {
+                            return Err(orm::sa_error(i, "CompileError", format!("Unconsumed column names: {k}")));
+                        };
+                        vals.push((col, v));
+                    }
+                    // Parameters follow the table's column order, as the compiler emits them.
+                    let cols = dd.table.columns.borrow().clone();
+                    vals.sort_by_key(|(c, _)| cols.iter().position(|x| Rc::ptr_eq(x, c)).unwrap_or(usize::MAX));
+                    Ok(with(i, &dd, &|n| n.values.extend(vals.clone())))
+                }),
+            ),
+            (
+                "__str__",
+                method(owner, "__str__", move |i, a| {
+                    let dd = d(i, &a)?;
+                    Ok(Value::str(&dml_compiled(&dd, true).0))
+                }),
+            ),
+        ],
+    )
+}
+
+// ----- results -----------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq)]
+enum View {
+    Rows,
+    Scalars,
+    Mappings,
+}
+
+fn view_of(interp: &Interp, v: &Value) -> View {
+    let c = classes(interp);
+    match v {
+        Value::Instance(i) if Rc::ptr_eq(&i.class, &c.scalar_result) => View::Scalars,
+        Value::Instance(i) if Rc::ptr_eq(&i.class, &c.mapping_result) => View::Mappings,
+        _ => View::Rows,
+    }
+}
+
+fn take_all(interp: &Interp, a: &Args) -> PyResult<Vec<Value>> {
+    let r = payload::<ResultData>(interp, a, "Result")?;
+    let rows: Vec<Value> = r.rows.borrow_mut().drain(..).collect();
+    Ok(rows)
+}
+
+fn take_one(interp: &Interp, a: &Args) -> PyResult<Option<Value>> {
+    let r = payload::<ResultData>(interp, a, "Result")?;
+    let v = r.rows.borrow_mut().pop_front();
+    Ok(v)
+}
+
+fn row_as_mapping(v: &Value) -> Value {
+    match v.payload::<RowData>() {
+        Some(r) => {
+            let mut d = Dict::new();
+            for (k, x) in r.keys.iter().zip(r.values.iter()) {
+                d.set_str(k, x.clone());
+            }
+            Value::dict(d)
+        }
+        None => v.clone(),
+    }
+}
+
+fn result_method(name: &'static str, f: fn(&mut Interp, &Args, View) -> PyResult<Value>) -> (&'static str, Value) {
+    (
+        name,
+        method("Result", name, move |i, a| {
+            let view = view_of(i, &a.pos[0]);
+            f(i, &a, view)
+        }),
+    )
+}
+
+fn one_row(interp: &mut Interp, a: &Args, view: View, none_ok: bool) -> PyResult<Value> {
+    let rows = take_all(interp, a)?;
+    match rows.len() {
+        0 if none_ok => Ok(Value::None),
+        0 => Err(orm::sa_error(interp, "NoResultFound", "No row was found when one was required")),
+        1 => Ok(rows.into_iter().next().unwrap_or(Value::None)),
+        _ => Err(orm::sa_error(
+            interp,
+            "MultipleResultsFound",
+            if none_ok {
+                "Multiple rows were found when one or none was required"
+            } else {
+                "Multiple rows were found when exactly one was required"
+            },
+        )),
+    }
+    .map(|v| if view == View::Mappings { row_as_mapping(&v) } else { v })
+}
+
+fn first_value(v: &Value) -> Value {
+    match v.payload::<RowData>() {
+        Some(r) => r.values.first().cloned().unwrap_or(Value::None),
+        None => v.clone(),
+    }
+}
+
+fn new_view(interp: &Interp, a: &Args, view: View) -> PyResult<Value> {
+    let r = payload::<ResultData>(interp, a, "Result")?;
+    let rows: std::collections::VecDeque<Value> = r
+        .rows
+        .borrow_mut()
+        .drain(..)
+        .map(|row| match view {
+            View::Scalars => first_value(&row),
+            _ => row,
+        })
+        .collect();
+    let c = classes(interp);
+    let cls = match view {
+        View::Scalars => &c.scalar_result,
+        View::Mappings => &c.mapping_result,
+        View::Rows => &c.result,
+    };
+    Ok(new_native(cls, ResultData { rows: RefCell::new(rows), keys: r.keys.clone(), rowcount: r.rowcount }))
+}
+
+fn result_methods() -> Vec<(&'static str, Value)> {
+    fn all(i: &mut Interp, a: &Args, view: View) -> PyResult<Value> {
+        let rows = take_all(i, a)?;
+        Ok(Value::list(if view == View::Mappings { rows.iter().map(row_as_mapping).collect() } else { rows }))
+    }
+    vec![
+        result_method("all", all),
+        result_method("fetchall", all),
+        result_method("__iter__", |i, a, view| {
+            let l = all(i, a, view)?;
+            i.call(&i.builtins.get("iter").unwrap_or(Value::None), Args::new(vec![l]))
+        }),
+        result_method("first", |i, a, view| {
+            let rows = take_all(i, a)?;
+            let v = rows.into_iter().next().unwrap_or(Value::None);
+            Ok(if view == View::Mappings { row_as_mapping(&v) } else { v })
+        }),
+        result_method("fetchone", |i, a, view| {
+            let v = take_one(i, a)?.unwrap_or(Value::None);
+            Ok(if view == View::Mappings { row_as_mapping(&v) } else { v })
+        }),
+        result_method("fetchmany", |i, a, view| {
+            let n = match a.pos.get(1) {
+                Some(Value::Int(n)) => *n,
+                _ => 1,
+            };
+            let mut out = Vec::new();
+            for _ in 0..n {
+                match take_one(i, a)? {
+                    Some(v) => out.push(if view == View::Mappings { row_as_mapping(&v) } else { v }),
+                    None => break,
+                }
+            }
+            Ok(Value::list(out))
+        }),
+        result_method("one", |i, a, view| one_row(i, a, view, false)),
+        result_method("one_or_none", |i, a, view| one_row(i, a, view, true)),
+        result_method("scalar_one", |i, a, _| Ok(first_value(&one_row(i, a, View::Rows, false)?))),
+        result_method("scalar_one_or_none", |i, a, _| Ok(first_value(&one_row(i, a, View::Rows, true)?))),
+        result_method("scalar", |i, a, _| {
+            let rows = take_all(i, a)?;
+            Ok(rows.first().map(first_value).unwrap_or(Value::None))
+        }),
+        result_method("scalars", |i, a, _| new_view(i, a, View::Scalars)),
+        result_method("mappings", |i, a, _| new_view(i, a, View::Mappings)),
+        result_method("unique", |i, a, view| {
+            let r = payload::<ResultData>(i, a, "Result")?;
+            let mut seen: Vec<Value> = Vec::new();
+            let rows: Vec<Value> = r.rows.borrow_mut().drain(..).collect();
+            for row in rows {
+                let mut dup = false;
+                for s in &seen {
+                    if i.eq(s, &row)? {
+                        dup = true;
+                        break;
+                    }
+                }
+                if !dup {
+                    seen.push(row);
+                }
+            }
+            r.rows.borrow_mut().extend(seen);
+            let _ = view;
+            Ok(a.pos[0].clone())
+        }),
+        result_method("keys", |i, a, _| {
+            let r = payload::<ResultData>(i, a, "Result")?;
+            Ok(Value::list(r.keys.iter().map(|k| Value::str(k)).collect()))
+        }),
+        result_method("close", |_, _, _| Ok(Value::None)),
+        (
+            "__getattr__",
+            method("Result", "__getattr__", |i, a| {
+                let r = payload::<ResultData>(i, &a, "Result")?;
+                match a.pos.get(1).and_then(|v| v.as_str()) {
+                    Some("rowcount") => Ok(Value::Int(r.rowcount)),
+                    Some(other) => {
+                        let t = i.type_name(&a.pos[0]);
+                        Err(i.err("AttributeError", format!("'{t}' object has no attribute '{other}'")))
+                    }
+                    None => Ok(Value::None),
+                }
+            }),
+        ),
+    ]
+}
+
+fn row_class(interp: &Interp) -> Rc<Class> {
+    let r = |i: &Interp, a: &Args| payload::<RowData>(i, a, "Row");
+    native_class(
+        interp,
+        "Row",
+        "sqlalchemy.engine.row",
+        None,
+        vec![
+            (
+                "__repr__",
+                method("Row", "__repr__", move |i, a| {
+                    let rd = r(i, &a)?;
+                    Ok(Value::str(&i.repr(&Value::tuple(rd.values.clone()))?))
+                }),
+            ),
+            (
+                "__iter__",
+                method("Row", "__iter__", move |i, a| {
+                    let rd = r(i, &a)?;
+                    let t = Value::tuple(rd.values.clone());
+                    i.call(&i.builtins.get("iter").unwrap_or(Value::None), Args::new(vec![t]))
+                }),
+            ),
+            ("__len__", method("Row", "__len__", move |i, a| Ok(Value::Int(r(i, &a)?.values.len() as i64)))),
+            (
+                "__getitem__",
+                method("Row", "__getitem__", move |i, a| {
+                    let rd = r(i, &a)?;
+                    let t = Value::tuple(rd.values.clone());
+                    crate::python::builtins::getitem(i, &t, a.pos.get(1).cloned().unwrap_or(Value::None))
+                }),
+            ),
+            (
+                "__eq__",
+                method("Row", "__eq__", move |i, a| {
+                    let rd = r(i, &a)?;
+                    let other = match a.pos.get(1).and_then(|v| v.payload::<RowData>()) {
+                        Some(o) => Value::tuple(o.values.clone()),
+                        None => a.pos.get(1).cloned().unwrap_or(Value::None),
+                    };
+                    Ok(Value::Bool(i.eq(&Value::tuple(rd.values.clone()), &other)?))
+                }),
+            ),
+            (
+                "__hash__",
+                method("Row", "__hash__", move |i, a| {
+                    let rd = r(i, &a)?;
+                    let h = i.getattr(&Value::tuple(rd.values.clone()), "__hash__")?;
+                    i.call(&h, Args::default())
+                }),
+            ),
+            ("_asdict", method("Row", "_asdict", move |_, a| Ok(row_as_mapping(&a.pos[0])))),
+            ("_tuple", method("Row", "_tuple", move |i, a| Ok(Value::tuple(r(i, &a)?.values.clone())))),
+            (
+                "__getattr__",
+                method("Row", "__getattr__", move |i, a| {
+                    let rd = r(i, &a)?;
+                    let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                    match name.as_str() {
+                        "_mapping" => return Ok(row_as_mapping(&a.pos[0])),
+                        "_fields" => return Ok(Value::tuple(rd.keys.iter().map(|k| Value::str(k)).collect())),
+                        "_t" => return Ok(Value::tuple(rd.values.clone())),
+                        _ => {}
+                    }
+                    if let Some(p) = rd.keys.iter().position(|k| *k == name) {
+                        return Ok(rd.values[p].clone());
+                    }
+                    Err(i.err("AttributeError", format!("Could not locate column in row for column '{name}'")))
+                }),
+            ),
+        ],
+    )
+}
+
+// ----- functions and conjunctions ----------------------------------------------------------
+
+fn func_object(interp: &Interp) -> Value {
+    let cls = native_class(
+        interp,
+        "_FunctionGenerator",
+        "sqlalchemy.sql.functions",
+        None,
+        vec![(
+            "__getattr__",
+            method("_FunctionGenerator", "__getattr__", |i, a| {
+                let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                if name.starts_with("__") {
+                    return Err(i.err("AttributeError", name));
+                }
+                Ok(func(&name.clone(), move |i, a| {
+                    let mut args = Vec::new();
+                    for v in &a.pos {
+                        args.push(as_clause(v, None));
+                    }
+                    if args.is_empty() && name.eq_ignore_ascii_case("count") {
+                        args.push(Clause::Star);
+                    }
+                    Ok(expression_value(i, Clause::Function(name.clone(), args)))
+                }))
+            }),
+        )],
+    );
+    new_native(&cls, ())
+}
+
+fn conjunction(interp: &mut Interp, a: &Args, or: bool) -> PyResult<Value> {
+    let mut items = Vec::new();
+    for v in &a.pos {
+        items.push(criterion(interp, v)?);
+    }
+    let c = match items.len() {
+        1 => items.remove(0),
+        _ if or => Clause::Or(items),
+        _ => Clause::And(items),
+    };
+    Ok(expression_value(interp, c))
+}
+
+/// Adds the 2.0 query API to the `sqlalchemy` module.
+pub fn add_to_sqlalchemy(interp: &mut Interp, m: &Rc<Module>) {
+    let result = native_class(interp, "Result", "sqlalchemy.engine.result", None, result_methods());
+    let scalar_result = native_class(interp, "ScalarResult", "sqlalchemy.engine.result", None, result_methods());
+    let mapping_result = native_class(interp, "MappingResult", "sqlalchemy.engine.result", None, result_methods());
+    let c = Classes {
+        select: select_class(interp),
+        dml: [
+            dml_class(interp, "Update", DmlKind::Update),
+            dml_class(interp, "Delete", DmlKind::Delete),
+            dml_class(interp, "Insert", DmlKind::Insert),
+        ],
+        result,
+        scalar_result,
+        mapping_result,
+        row: row_class(interp),
+    };
+    interp.ext.insert("sqlalchemy.statement", Rc::new(c));
+    m.set("select", func("select", select_fn));
+    for (name, kind) in [("update", DmlKind::Update), ("delete", DmlKind::Delete), ("insert", DmlKind::Insert)] {
+        m.set(
+            name,
+            func(name, move |i, a| {
+                let target = a.pos.first().cloned().unwrap_or(Value::None);
+                let (table, mapper) = dml_target(i, &target)?;
+                let c = classes(i);
+                let idx = match kind {
+                    DmlKind::Update => 0,
+                    DmlKind::Delete => 1,
+                    DmlKind::Insert => 2,
+                };
+                Ok(new_native(&c.dml[idx], DmlData { kind, table, mapper, where_: vec![], values: vec![] }))
+            }),
+        );
+    }
+    let f = func_object(interp);
+    m.set("func", f);
+    m.set("and_", func("and_", |i, a| conjunction(i, &a, false)));
+    m.set("or_", func("or_", |i, a| conjunction(i, &a, true)));
+    m.set(
+        "not_",
+        func("not_", |i, a| {
+            let c = criterion(i, a.pos.first().unwrap_or(&Value::None))?;
+            Ok(expression_value(i, c.negate()))
+        }),
+    );
+    for (name, desc) in [("desc", true), ("asc", false)] {
+        m.set(
+            name,
+            func(name, move |i, a| {
+                let c = as_clause(a.pos.first().unwrap_or(&Value::None), None);
+                Ok(expression_value(i, if desc { Clause::Desc(Box::new(c)) } else { Clause::Asc(Box::new(c)) }))
+            }),
+        );
+    }
+    m.set("true", func("true", |i, _| Ok(expression_value(i, Clause::Bool(true)))));
+    m.set("false", func("false", |i, _| Ok(expression_value(i, Clause::Bool(false)))));
+    m.set("null", func("null", |i, _| Ok(expression_value(i, Clause::Null))));
+}
+
+// ----- column operators --------------------------------------------------------------------
+
+/// The SQL expression an operand stands for: a column attribute, an expression object; the
+/// column, if any, types the parameters compared with it.
+fn left_of(interp: &Interp, v: &Value) -> PyResult<(Clause, Option<Rc<Column>>)> {
+    if let Some(a) = v.payload::<AttrData>() {
+        if let AttrKind::Column(c) = &a.kind {
+            return Ok((Clause::Column(c.clone()), Some(c.clone())));
+        }
+    }
+    if let Some(e) = v.payload::<ExprData>() {
+        let col = match &e.0 {
+            Clause::Column(c) => Some(c.clone()),
+            _ => None,
+        };
+        return Ok((e.0.clone(), col));
+    }
+    Err(interp.err("NotImplementedError", "this operator works on columns and SQL expressions"))
+}
+
+/// `Post.author == some_author`: the foreign key columns compared with the object's key.
+fn relationship_compare(interp: &mut Interp, a: &AttrData, other: &Value, negate: bool) -> PyResult<Option<Clause>> {
+    let AttrKind::Relationship(r) = &a.kind else { return Ok(None) };
+    if let Some(m) = a.mapper.upgrade() {
+        configure_for(interp, &m)?;
+    }
+    let Some(target) = r.target.borrow().clone() else { return Ok(None) };
+    if r.direction.get() != orm::Direction::ManyToOne {
+        return Ok(None);
+    }
+    let mut parts = Vec::new();
+    for (pk, fk) in r.pairs.borrow().iter() {
+        let key = target.column_key(pk).unwrap_or_else(|| pk.name());
+        let val = if other.is_none() { Value::None } else { interp.getattr(other, &key)? };
+        parts.push(comparison_clause(
+            interp,
+            Clause::Column(fk.clone()),
+            if negate { "!=" } else { "=" },
+            &val,
+            Some(fk),
+        )?);
+    }
+    Ok(Some(and_of(parts)))
+}
+
+fn compare_op(name: &'static str, op: &'static str) -> (&'static str, Value) {
+    (
+        name,
+        method("ColumnOperators", name, move |i, a| {
+            let other = a.pos.get(1).cloned().unwrap_or(Value::None);
+            if let Some(ad) = a.pos[0].payload::<AttrData>() {
+                if matches!(ad.kind, AttrKind::Relationship(_)) {
+                    if let Some(c) = relationship_compare(i, &ad, &other, op == "!=")? {
+                        return Ok(expression_value(i, c));
+                    }
+                }
+            }
+            let (left, col) = left_of(i, &a.pos[0])?;
+            let c = comparison_clause(i, left, op, &other, col.as_deref())?;
+            Ok(expression_value(i, c))
+        }),
+    )
+}
+
+fn arith_op(name: &'static str, op: &'static str, reflected: bool) -> (&'static str, Value) {
+    (
+        name,
+        method("ColumnOperators", name, move |i, a| {
+            let (left, col) = left_of(i, &a.pos[0])?;
+            let other = as_clause(a.pos.get(1).unwrap_or(&Value::None), col.as_deref());
+            let op = if op == "+" && matches!(left.sql_type(), SqlType::String(_) | SqlType::Text) { "||" } else { op };
+            let c = if reflected { Clause::binary(other, op, left) } else { Clause::binary(left, op, other) };
+            Ok(expression_value(i, c))
+        }),
+    )
+}
+
+fn pattern_op(name: &'static str, op: &'static str, ci: bool) -> (&'static str, Value) {
+    (
+        name,
+        method("ColumnOperators", name, move |i, a| {
+            let (left, col) = left_of(i, &a.pos[0])?;
+            let other = as_clause(a.pos.get(1).unwrap_or(&Value::None), col.as_deref());
+            let c = if ci {
+                Clause::binary(
+                    Clause::Function("lower".into(), vec![left]),
+                    op,
+                    Clause::Function("lower".into(), vec![other]),
+                )
+            } else {
+                Clause::binary(left, op, other)
+            };
+            Ok(expression_value(i, c))
+        }),
+    )
+}
+
+fn in_op(name: &'static str, negate: bool) -> (&'static str, Value) {
+    (
+        name,
+        method("ColumnOperators", name, move |i, a| {
+            let (left, col) = left_of(i, &a.pos[0])?;
+            let items = i.iterate(a.pos.get(1).unwrap_or(&Value::None))?;
+            let mut binds = Vec::new();
+            for v in &items {
+                binds.push(bound(i, v, col.as_deref())?);
+            }
+            Ok(expression_value(i, Clause::In(Box::new(left), binds, negate)))
+        }),
+    )
+}
+
+/// The operators of columns and SQL expressions (`ColumnOperators`).
+pub fn column_operators() -> Vec<(&'static str, Value)> {
+    let mut v = vec![
+        compare_op("__eq__", "="),
+        compare_op("__ne__", "!="),
+        compare_op("__lt__", "<"),
+        compare_op("__le__", "<="),
+        compare_op("__gt__", ">"),
+        compare_op("__ge__", ">="),
+        compare_op("is_", "IS"),
+        compare_op("is_not", "IS NOT"),
+        compare_op("isnot", "IS NOT"),
+        arith_op("__add__", "+", false),
+        arith_op("__radd__", "+", true),
+        arith_op("__sub__", "-", false),
+        arith_op("__rsub__", "-", true),
+        arith_op("__mul__", "*", false),
+        arith_op("__rmul__", "*", true),
+        arith_op("__truediv__", "/", false),
+        arith_op("__mod__", "%", false),
+        pattern_op("like", "LIKE", false),
+        pattern_op("not_like", "NOT LIKE", false),
+        pattern_op("ilike", "LIKE", true),
+        pattern_op("not_ilike", "NOT LIKE", true),
+        pattern_op("startswith", "startswith", false),
+        pattern_op("endswith", "endswith", false),
+        in_op("in_", false),
+        in_op("not_in", true),
+        in_op("notin_", true),
+    ];
+    v.push((
+        "contains",
+        method("ColumnOperators", "contains", |i, a| {
+            let other = a.pos.get(1).cloned().unwrap_or(Value::None);
+            if let Some(ad) = a.pos[0].payload::<AttrData>() {
+                if let AttrKind::Relationship(r) = &ad.kind {
+                    // `Author.posts.contains(post)`: the parent's key equals the child's foreign key.
+                    if let Some(m) = ad.mapper.upgrade() {
+                        configure_for(i, &m)?;
+                    }
+                    let target = r.target.borrow().clone();
+                    let mut parts = Vec::new();
+                    if let Some(target) = target {
+                        for (pk, fk) in r.pairs.borrow().iter() {
+                            let key = target.column_key(fk).unwrap_or_else(|| fk.name());
+                            let val = i.getattr(&other, &key)?;
+                            parts.push(comparison_clause(i, Clause::Column(pk.clone()), "=", &val, Some(pk))?);
+                        }
+                    }
+                    return Ok(expression_value(i, and_of(parts)));
+                }
+            }
+            let (left, col) = left_of(i, &a.pos[0])?;
+            let right = as_clause(&other, col.as_deref());
+            Ok(expression_value(i, Clause::binary(left, "contains", right)))
+        }),
+    ));
+    v.push((
+        "between",
+        method("ColumnOperators", "between", |i, a| {
+            let (left, col) = left_of(i, &a.pos[0])?;
+            let lo = bound(i, a.pos.get(1).unwrap_or(&Value::None), col.as_deref())?;
+            let hi = bound(i, a.pos.get(2).unwrap_or(&Value::None), col.as_deref())?;
+            Ok(expression_value(i, Clause::Between(Box::new(left), Box::new(lo), Box::new(hi))))
+        }),
+    ));
+    v.push((
+        "desc",
+        method("ColumnOperators", "desc", |i, a| {
+            let (left, _) = left_of(i, &a.pos[0])?;
+            Ok(expression_value(i, Clause::Desc(Box::new(left))))
+        }),
+    ));
+    v.push((
+        "asc",
+        method("ColumnOperators", "asc", |i, a| {
+            let (left, _) = left_of(i, &a.pos[0])?;
+            Ok(expression_value(i, Clause::Asc(Box::new(left))))
+        }),
+    ));
+    v.push((
+        "distinct",
+        method("ColumnOperators", "distinct", |i, a| {
+            let (left, _) = left_of(i, &a.pos[0])?;
+            Ok(expression_value(i, Clause::Distinct(Box::new(left))))
+        }),
+    ));
+    v.push((
+        "label",
+        method("ColumnOperators", "label", |i, a| {
+            let (left, _) = left_of(i, &a.pos[0])?;
+            let name = match a.pos.get(1) {
+                Some(Value::Str(s)) => s.to_string(),
+                _ => return Err(i.type_error("label() expects a name")),
+            };
+            Ok(expression_value(i, Clause::Label(Box::new(left), name)))
+        }),
+    ));
+    v.push((
+        "__invert__",
+        method("ColumnOperators", "__invert__", |i, a| {
+            let (left, _) = left_of(i, &a.pos[0])?;
+            Ok(expression_value(i, left.negate()))
+        }),
+    ));
+    v.push((
+        "__and__",
+        method("ColumnOperators", "__and__", |i, a| {
+            let l = criterion(i, &a.pos[0])?;
+            let r = criterion(i, a.pos.get(1).unwrap_or(&Value::None))?;
+            Ok(expression_value(i, Clause::And(vec![l, r])))
+        }),
+    ));
+    v.push((
+        "__or__",
+        method("ColumnOperators", "__or__", |i, a| {
+            let l = criterion(i, &a.pos[0])?;
+            let r = criterion(i, a.pos.get(1).unwrap_or(&Value::None))?;
+            Ok(expression_value(i, Clause::Or(vec![l, r])))
+        }),
+    ));
+    v.push((
+        "__str__",
+        method("ColumnOperators", "__str__", |i, a| {
+            let (left, _) = left_of(i, &a.pos[0])?;
+            Ok(Value::str(&SqlCompiler::string().expression_string(&left)))
+        }),
+    ));
+    v
+}
