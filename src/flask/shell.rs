@@ -94,18 +94,9 @@ fn log_entries(entries: Vec<LogEntry>) -> Vec<SqlEntry> {
 
 /// The exception's record: qualified type, `str(exc)`, and the traceback's last line.
 pub fn error_record(interp: &mut Interp, err: &PyErr, namespace: &Module) -> ErrorRecord {
-    let cls = interp.type_of(&err.exc);
-    let typ = cls.full_name();
+    let typ = interp.type_of(&err.exc).full_name();
     let message = crate::python::builtins::exception_str(interp, &err.exc).unwrap_or_default();
-    let mut last = if message.is_empty() { typ.clone() } else { format!("{typ}: {message}") };
-    if cls.name == "AttributeError" {
-        // CPython 3.11 adds its suggestion when formatting the exception. (NameError's needs
-        // the traceback's frame, which `format_exception_only` does not have: the oracle's
-        // records show none.)
-        if let Some(s) = crate::python::traceback::suggestion(interp, err, namespace) {
-            last.push_str(&format!(". Did you mean: '{s}'?"));
-        }
-    }
+    let last = crate::python::traceback::format_exception_only(interp, err, namespace);
     ErrorRecord { typ, message: normalize(&message), last_line: Some(normalize(&last)) }
 }
 

@@ -190,6 +190,8 @@ pub struct ExceptHandler {
 #[derive(Debug, Clone)]
 pub struct Expr {
     pub pos: Pos,
+    /// Where it ends (line, and 0-based column after its last character).
+    pub end: Pos,
     pub kind: Box<ExprKind>,
 }
 
@@ -409,4 +411,7 @@ pub struct SyntaxError {
     pub offset: u32,
     /// End of the caret range (1-based, exclusive), when CPython shows a range.
     pub end_offset: Option<u32>,
+    /// Found after parsing (CPython's compiler or symtable: `'return' outside function`). Such
+    /// errors carry no source text when the code has no file (the console).
+    pub compiler: bool,
 }

@@ -165,6 +165,17 @@ pub fn exception_str(interp: &mut Interp, exc: &Value) -> PyResult<String> {
         let r = interp.call(&s, Args::new(vec![exc.clone()]))?;
         return interp.to_str(&r);
     }
+    if i.class.mro.borrow().iter().any(|c| c.name == "SyntaxError") {
+        let d = i.dict.borrow();
+        if let Some(msg) = d.get_str("msg").and_then(|m| m.as_str().map(str::to_string)) {
+            let filename = d.get_str("filename").and_then(|f| f.as_str().map(str::to_string));
+            let lineno = match d.get_str("lineno") {
+                Some(Value::Int(n)) => Some(*n),
+                _ => None,
+            };
+            return Ok(super::traceback::syntax_error_str(&msg, filename.as_deref(), lineno));
+        }
+    }
     let args = exc_args(i);
     Ok(match args.len() {
         0 => String::new(),

@@ -379,7 +379,11 @@ impl Interp {
     pub fn syntax_error(&self, e: ast::SyntaxError, path: &str, source: &str) -> PyErr {
         let cls = self.exc_class(e.kind);
         let filename = if path.starts_with('<') { path.to_string() } else { self.project_path(path) };
-        let text = source.lines().nth(e.line.saturating_sub(1) as usize).unwrap_or("").to_string();
+        let text = if e.compiler && path.starts_with('<') {
+            Value::None
+        } else {
+            Value::str(source.split('\n').nth(e.line.saturating_sub(1) as usize).unwrap_or(""))
+        };
         let exc = self.new_exception(&cls, vec![Value::str(&e.msg)]);
         if let Value::Instance(i) = &exc {
             let mut d = i.dict.borrow_mut();
@@ -387,7 +391,8 @@ impl Interp {
             d.set_str("filename", Value::str(&filename));
             d.set_str("lineno", Value::Int(e.line as i64));
             d.set_str("offset", Value::Int(e.offset as i64));
-            d.set_str("text", Value::str(&text));
+            d.set_str("end_offset", e.end_offset.map(|o| Value::Int(o as i64)).unwrap_or(Value::None));
+            d.set_str("text", text);
         }
         PyErr { exc, traceback: Vec::new() }
     }

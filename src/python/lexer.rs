@@ -43,17 +43,47 @@ const OPS: &[&str] = &[
 ];
 
 fn err(kind: &'static str, msg: impl Into<String>, line: u32, offset: u32) -> SyntaxError {
-    SyntaxError { kind, msg: msg.into(), line, offset, end_offset: None }
+    SyntaxError { kind, msg: msg.into(), line, offset, end_offset: None, compiler: false }
 }
 
 /// Tokenizes a whole module.
 pub fn tokenize(source: &str) -> Result<Vec<Token>, SyntaxError> {
+    let mut toks = Vec::new();
+    tokenize_into(source, &mut toks)?;
+    Ok(toks)
+}
+
+/// True for the tokenizer errors CPython reports only when the parser reaches them (an
+/// unclosed bracket at the end of input, inconsistent indentation): a parse error earlier in the
+/// file wins over them. Every other tokenizer error wins over any parse error.
+pub fn is_deferred(e: &SyntaxError) -> bool {
+    e.kind != "SyntaxError" || e.msg.ends_with("was never closed")
+}
+
+/// Tokenizes as far as possible: the tokens before the first error (ended by an `End` token
+/// where the error is), and the error.
+pub fn tokenize_partial(source: &str) -> (Vec<Token>, Option<SyntaxError>) {
+    let mut toks = Vec::new();
+    match tokenize_into(source, &mut toks) {
+        Ok(()) => (toks, None),
+        Err(e) => {
+            let (line, col) = (e.line, e.offset.saturating_sub(1));
+            if !matches!(toks.last().map(|t| &t.tok), Some(Tok::End)) {
+                toks.push(Token { tok: Tok::End, line, col, end_line: line, end_col: col });
+            }
+            (toks, Some(e))
+        }
+    }
+}
+
+fn tokenize_into(source: &str, toks: &mut Vec<Token>) -> Result<(), SyntaxError> {
     let chars: Vec<char> = source.chars().collect();
-    let mut toks: Vec<Token> = Vec::new();
     let mut i = 0usize;
     let mut line = 1u32;
     let mut line_start = 0usize;
-    let mut indents: Vec<usize> = vec![0];
+    // CPython's two measures of indentation: tabs to multiples of 8, and tabs as one column.
+    // When they disagree about an indent or dedent, the file mixes tabs and spaces: TabError.
+    let mut indents: Vec<(usize, usize)> = vec![(0, 0)];
     let mut brackets: Vec<(char, u32, u32)> = Vec::new();
     let mut at_line_start = true;
     let n = chars.len();
@@ -61,13 +91,23 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, SyntaxError> {
         if at_line_start && brackets.is_empty() {
             // Measure indentation.
             let mut width = 0usize;
+            let mut alt = 0usize;
             let mut j = i;
             while j < n && (chars[j] == ' ' || chars[j] == '\t' || chars[j] == '\x0c') {
-                width = match chars[j] {
-                    '\t' => (width / 8 + 1) * 8,
-                    '\x0c' => 0,
-                    _ => width + 1,
-                };
+                match chars[j] {
+                    '\t' => {
+                        width = (width / 8 + 1) * 8;
+                        alt += 1;
+                    }
+                    '\x0c' => {
+                        width = 0;
+                        alt = 0;
+                    }
+                    _ => {
+                        width += 1;
+                        alt += 1;
+                    }
+                }
                 j += 1;
             }
             // Blank or comment-only lines do not affect indentation.
@@ -85,22 +125,38 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, SyntaxError> {
                 continue;
             }
             let col = (j - line_start) as u32;
-            let cur = *indents.last().unwrap_or(&0);
-            if width > cur {
-                indents.push(width);
+            let (cur, cur_alt) = *indents.last().unwrap_or(&(0, 0));
+            let line_len = chars[line_start..].iter().take_while(|c| **c != '\n').count() as u32;
+            let tab_error = || err("TabError", "inconsistent use of tabs and spaces in indentation", line, 1);
+            if width == cur {
+                if alt != cur_alt {
+                    return Err(tab_error());
+                }
+            } else if width > cur {
+                if alt <= cur_alt {
+                    return Err(tab_error());
+                }
+                if indents.len() >= 100 {
+                    return Err(err("IndentationError", "too many levels of indentation", line, col + 1));
+                }
+                indents.push((width, alt));
                 toks.push(Token { tok: Tok::Indent, line, col: 0, end_line: line, end_col: col });
-            } else if width < cur {
-                while width < *indents.last().unwrap_or(&0) {
+            } else {
+                while width < indents.last().map_or(0, |l| l.0) {
                     indents.pop();
                     toks.push(Token { tok: Tok::Dedent, line, col, end_line: line, end_col: col });
                 }
-                if width != *indents.last().unwrap_or(&0) {
+                let (now, now_alt) = *indents.last().unwrap_or(&(0, 0));
+                if width != now {
                     return Err(err(
                         "IndentationError",
                         "unindent does not match any outer indentation level",
                         line,
-                        col + 1,
+                        line_len + 1,
                     ));
+                }
+                if alt != now_alt {
+                    return Err(tab_error());
                 }
             }
             i = j;
@@ -141,7 +197,7 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, SyntaxError> {
                         "SyntaxError",
                         "unexpected character after line continuation character",
                         line,
-                        col + 1,
+                        col + 2,
                     ));
                 }
             }
@@ -231,18 +287,31 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, SyntaxError> {
         }
     }
     if let Some((open, oline, ocol)) = brackets.last() {
+        let (eof_line, eof_col) = eof_position(&chars);
+        toks.push(Token { tok: Tok::End, line: eof_line, col: eof_col, end_line: eof_line, end_col: eof_col });
         return Err(err("SyntaxError", format!("'{open}' was never closed"), *oline, ocol + 1));
     }
     let col = (i - line_start) as u32;
     if !toks.is_empty() && !matches!(toks.last().map(|t| &t.tok), Some(Tok::Newline) | Some(Tok::Dedent)) {
-        toks.push(Token { tok: Tok::Newline, line, col, end_line: line, end_col: col });
+        toks.push(Token { tok: Tok::Newline, line, col, end_line: line, end_col: col + 1 });
     }
+    // CPython places the end of input on the last line, after its newline.
+    let (eof_line, eof_col) = eof_position(&chars);
     while indents.len() > 1 {
         indents.pop();
-        toks.push(Token { tok: Tok::Dedent, line, col: 0, end_line: line, end_col: 0 });
+        toks.push(Token { tok: Tok::Dedent, line: eof_line, col: eof_col, end_line: eof_line, end_col: eof_col });
     }
-    toks.push(Token { tok: Tok::End, line, col: 0, end_line: line, end_col: 0 });
-    Ok(toks)
+    toks.push(Token { tok: Tok::End, line: eof_line, col: eof_col, end_line: eof_line, end_col: eof_col });
+    Ok(())
+}
+
+/// Where CPython's tokenizer stands at the end of input: the last line, and (0-based) the
+/// column of that line's newline.
+fn eof_position(chars: &[char]) -> (u32, u32) {
+    let body = if chars.last() == Some(&'\n') { &chars[..chars.len() - 1] } else { chars };
+    let line = body.iter().filter(|c| **c == '\n').count() as u32 + 1;
+    let last_len = body.iter().rev().take_while(|c| **c != '\n').count() as u32;
+    (line, last_len)
 }
 
 fn is_prefix(w: &str) -> bool {
@@ -250,79 +319,139 @@ fn is_prefix(w: &str) -> bool {
 }
 
 fn lex_number(chars: &[char], start: usize, line: u32, col: u32) -> Result<(Tok, usize), SyntaxError> {
+    // Follows CPython's tokenizer (`tok_get`, numbers): its messages and where they point.
+    // An error "at" index k reports CPython's offset for a cursor standing on k.
     let n = chars.len();
-    let mut i = start;
-    let invalid = |what: &str, at: usize| {
-        err("SyntaxError", format!("invalid {what} literal"), line, col + 1 + (at - start) as u32)
+    let at = |k: usize| col + (k - start) as u32;
+    let get = |k: usize| if k < n { chars[k] } else { '\0' };
+    let fail = |msg: String, k: usize| Err(err("SyntaxError", msg, line, at(k)));
+    // After a number, a letter may only start one of the keywords that can follow a number.
+    let end_ok = |k: usize| -> bool {
+        let c = get(k);
+        if !(c.is_alphanumeric() || c == '_') {
+            return true;
+        }
+        let rest: String = chars[k..n.min(k + 4)].iter().collect();
+        ["and", "else", "for", "if", "in", "is", "or", "not"].iter().any(|kw| rest.starts_with(kw))
     };
-    if chars[i] == '0' && i + 1 < n && matches!(chars[i + 1], 'x' | 'X' | 'o' | 'O' | 'b' | 'B') {
-        let radix = match chars[i + 1] {
-            'x' | 'X' => 16,
-            'o' | 'O' => 8,
-            _ => 2,
+    // Digits with single underscores between them; Err(k) when an underscore is not followed by a digit.
+    let digits = |mut k: usize, ok: &dyn Fn(char) -> bool| -> Result<usize, usize> {
+        loop {
+            while ok(get(k)) {
+                k += 1;
+            }
+            if get(k) != '_' {
+                return Ok(k);
+            }
+            if !ok(get(k + 1)) {
+                return Err(k + 1);
+            }
+            k += 1;
+        }
+    };
+    let mut i = start;
+    if chars[i] == '0' && matches!(get(i + 1), 'x' | 'X' | 'o' | 'O' | 'b' | 'B') {
+        let (radix, what) = match get(i + 1) {
+            'x' | 'X' => (16, "hexadecimal"),
+            'o' | 'O' => (8, "octal"),
+            _ => (2, "binary"),
         };
         i += 2;
-        let s = i;
-        while i < n && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+        if get(i) == '_' {
             i += 1;
         }
-        let digits: String = chars[s..i].iter().filter(|c| **c != '_').collect();
-        let what = match radix {
-            16 => "hexadecimal",
-            8 => "octal",
-            _ => "binary",
-        };
-        return match i64::from_str_radix(&digits, radix) {
-            Ok(v) => Ok((Tok::Int(v), i)),
-            Err(_) if !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)) => {
-                Ok((Tok::BigInt(format!("0x{digits}")), i))
+        let ok = |c: char| c.is_digit(radix);
+        if !ok(get(i)) {
+            if radix != 16 && get(i).is_ascii_digit() {
+                return fail(format!("invalid digit '{}' in {what} literal", get(i)), i + 1);
             }
-            Err(_) => Err(invalid(what, i.saturating_sub(1))),
+            return fail(format!("invalid {what} literal"), i);
+        }
+        let s = i;
+        i = match digits(i, &ok) {
+            Ok(k) => k,
+            Err(k) => {
+                if radix != 16 && get(k).is_ascii_digit() {
+                    return fail(format!("invalid digit '{}' in {what} literal", get(k)), k + 1);
+                }
+                return fail(format!("invalid {what} literal"), k);
+            }
         };
+        if radix != 16 && get(i).is_ascii_digit() {
+            return fail(format!("invalid digit '{}' in {what} literal", get(i)), i + 1);
+        }
+        if !end_ok(i) {
+            return fail(format!("invalid {what} literal"), i);
+        }
+        let text: String = chars[s..i].iter().filter(|c| **c != '_').collect();
+        return Ok((
+            match i64::from_str_radix(&text, radix) {
+                Ok(v) => Tok::Int(v),
+                Err(_) => Tok::BigInt(format!("0{}{text}", chars[start + 1].to_ascii_lowercase())),
+            },
+            i,
+        ));
     }
+    let dec = |c: char| c.is_ascii_digit();
     let mut is_float = false;
-    while i < n && (chars[i].is_ascii_digit() || chars[i] == '_') {
-        i += 1;
-    }
-    if i < n && chars[i] == '.' {
+    let mut leading_zeros_end = None;
+    if chars[i] == '.' {
         is_float = true;
         i += 1;
-        while i < n && (chars[i].is_ascii_digit() || chars[i] == '_') {
+        i = digits(i, &dec).map_err(|k| err("SyntaxError", "invalid decimal literal", line, at(k)))?;
+    } else {
+        i = digits(i, &dec).map_err(|k| err("SyntaxError", "invalid decimal literal", line, at(k)))?;
+        let int_text: String = chars[start..i].iter().filter(|c| **c != '_').collect();
+        if int_text.len() > 1 && int_text.starts_with('0') && int_text.chars().any(|c| c != '0') {
+            let first_nonzero = (start..i).find(|k| chars[*k] != '0' && chars[*k] != '_').unwrap_or(i);
+            leading_zeros_end = Some(first_nonzero);
+        }
+        if get(i) == '.' {
+            is_float = true;
             i += 1;
+            if dec(get(i)) {
+                i = digits(i, &dec).map_err(|k| err("SyntaxError", "invalid decimal literal", line, at(k)))?;
+            }
         }
     }
-    if i < n && (chars[i] == 'e' || chars[i] == 'E') {
-        let save = i;
-        i += 1;
-        if i < n && (chars[i] == '+' || chars[i] == '-') {
-            i += 1;
-        }
-        if i < n && chars[i].is_ascii_digit() {
-            is_float = true;
-            while i < n && (chars[i].is_ascii_digit() || chars[i] == '_') {
-                i += 1;
+    if matches!(get(i), 'e' | 'E') {
+        let e = i;
+        let mut k = i + 1;
+        if matches!(get(k), '+' | '-') {
+            k += 1;
+            if !dec(get(k)) {
+                return fail("invalid decimal literal".into(), k);
             }
-        } else {
-            i = save;
+        }
+        if dec(get(k)) {
+            is_float = true;
+            i = digits(k, &dec).map_err(|k| err("SyntaxError", "invalid decimal literal", line, at(k)))?;
+        } else if !end_ok(e) {
+            return fail("invalid decimal literal".into(), e);
         }
     }
     let text: String = chars[start..i].iter().filter(|c| **c != '_').collect();
-    if i < n && (chars[i] == 'j' || chars[i] == 'J') {
+    if matches!(get(i), 'j' | 'J') {
+        if !end_ok(i + 1) {
+            return fail("invalid imaginary literal".into(), i + 1);
+        }
         return Ok((Tok::Imag(text.parse().unwrap_or(0.0)), i + 1));
     }
-    if i < n && (chars[i].is_alphabetic() || chars[i] == '_') {
-        return Err(invalid("decimal", i));
+    if !end_ok(i) {
+        return fail("invalid decimal literal".into(), i);
     }
     if is_float {
         return Ok((Tok::Float(text.parse().unwrap_or(0.0)), i));
     }
-    if text.len() > 1 && text.starts_with('0') && text.chars().any(|c| c != '0') {
-        return Err(err(
+    if let Some(z) = leading_zeros_end {
+        let mut e = err(
             "SyntaxError",
             "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
             line,
             col + 1,
-        ));
+        );
+        e.end_offset = Some(at(z) + 1);
+        return Err(e);
     }
     match text.parse::<i64>() {
         Ok(v) => Ok((Tok::Int(v), i)),
@@ -353,10 +482,11 @@ fn lex_string(
     let start_col = (start - line_start) as u32 - prefix_len;
     loop {
         if i >= n {
+            let at_line = eof_position(chars).0;
             let msg = if triple {
-                format!("unterminated triple-quoted string literal (detected at line {cur_line})")
+                format!("unterminated triple-quoted string literal (detected at line {at_line})")
             } else {
-                format!("unterminated string literal (detected at line {cur_line})")
+                format!("unterminated string literal (detected at line {at_line})")
             };
             return Err(err("SyntaxError", msg, line, start_col + 1));
         }

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::ast::*;
-use super::lexer::{decode_escapes, tokenize, Tok, Token};
+use super::lexer::{decode_escapes, is_deferred, tokenize, tokenize_partial, Tok, Token};
 
 /// Parses a whole module (a `.py` file or a console input).
 pub fn parse_module(source: &str) -> Result<Module, SyntaxError> {
@@ -14,8 +14,12 @@ pub fn parse_module(source: &str) -> Result<Module, SyntaxError> {
 /// Like [`parse_module`], also telling whether a syntax error was met at the end of the input
 /// (where more lines could still complete the statement: the console's "incomplete input").
 pub fn parse_module_at_eof(source: &str) -> Result<Module, (SyntaxError, bool)> {
-    let toks = tokenize(source).map_err(|e| (e, false))?;
-    let mut p = Parser { toks, pos: 0, depth: 0, source_lines: source.lines().map(str::to_string).collect() };
+    let (toks, tok_err) = tokenize_partial(source);
+    let tok_err = match tok_err {
+        Some(e) if !is_deferred(&e) => return Err((e, false)),
+        other => other,
+    };
+    let mut p = Parser::new(toks);
     let mut body = Vec::new();
     while !p.at_end() {
         if p.eat_tok(&Tok::Newline) {
@@ -25,9 +29,24 @@ pub fn parse_module_at_eof(source: &str) -> Result<Module, (SyntaxError, bool)> 
             Ok(stmts) => body.extend(stmts),
             Err(e) => {
                 let at_eof = p.toks[p.pos..].iter().all(|t| matches!(t.tok, Tok::End | Tok::Dedent));
+                if let Some(t) = tok_err {
+                    // The parser stopped where the tokenizer did: the tokenizer's error. An
+                    // unclosed bracket also wins when the parser had read past its line.
+                    let seen_line = p.toks[p.max_seen.get().min(p.toks.len() - 1)].line;
+                    if at_eof || (t.msg.ends_with("was never closed") && seen_line > t.line) {
+                        return Err((t, false));
+                    }
+                }
                 return Err((e, at_eof));
             }
         }
+    }
+    if let Some(t) = tok_err {
+        return Err((t, false));
+    }
+    // Errors CPython's compiler finds after parsing come after every parse error.
+    if let Some(e) = p.compile_error {
+        return Err((e, false));
     }
     Ok(Module { body })
 }
@@ -36,8 +55,19 @@ struct Parser {
     toks: Vec<Token>,
     pos: usize,
     depth: usize,
-    #[allow(dead_code)]
-    source_lines: Vec<String>,
+    /// The enclosing definitions and loops, innermost last (for `return`, `break`, `yield`).
+    ctx: Vec<Ctx>,
+    /// The first error CPython's compiler would report (raised once parsing has succeeded).
+    compile_error: Option<SyntaxError>,
+    /// The furthest token looked at (CPython's last token fetched, for its error priorities).
+    max_seen: std::cell::Cell<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Function,
+    Class,
+    Loop,
 }
 
 type PResult<T> = Result<T, SyntaxError>;
@@ -86,11 +116,51 @@ fn is_keyword(s: &str) -> bool {
 }
 
 impl Parser {
+    fn new(toks: Vec<Token>) -> Parser {
+        Parser { toks, pos: 0, depth: 0, ctx: Vec::new(), compile_error: None, max_seen: Default::default() }
+    }
+    /// Records a compiler error spanning `from` to the last token read.
+    fn compile_error_from(&mut self, from: &Token, msg: &str) {
+        if self.compile_error.is_none() {
+            let end = self.toks[self.pos.saturating_sub(1)].clone();
+            let end_offset = if end.end_line == from.line { end.end_col + 1 } else { from.end_col + 1 };
+            self.compile_error = Some(SyntaxError {
+                kind: "SyntaxError",
+                msg: msg.into(),
+                line: from.line,
+                offset: from.col + 1,
+                end_offset: Some(end_offset),
+                compiler: true,
+            });
+        }
+    }
+    /// Where the last token read ends: the end of the expression just parsed.
+    fn prev_end(&self) -> Pos {
+        let t = &self.toks[self.pos.saturating_sub(1)];
+        Pos { line: t.end_line, col: t.end_col }
+    }
+    fn in_function(&self) -> bool {
+        self.ctx.iter().rev().find(|c| **c != Ctx::Loop) == Some(&Ctx::Function)
+    }
+    fn in_loop(&self) -> bool {
+        self.ctx.last() == Some(&Ctx::Loop)
+    }
+    /// Parses a block inside the context `c`.
+    fn block_in(&mut self, c: Ctx, what: &str, header_line: u32) -> PResult<Block> {
+        self.ctx.push(c);
+        let r = self.block(what, header_line);
+        self.ctx.pop();
+        r
+    }
     fn peek(&self) -> &Token {
-        &self.toks[self.pos.min(self.toks.len() - 1)]
+        self.peek_at(0)
     }
     fn peek_at(&self, k: usize) -> &Token {
-        &self.toks[(self.pos + k).min(self.toks.len() - 1)]
+        let i = (self.pos + k).min(self.toks.len() - 1);
+        if i > self.max_seen.get() {
+            self.max_seen.set(i);
+        }
+        &self.toks[i]
     }
     fn at_end(&self) -> bool {
         matches!(self.peek().tok, Tok::End)
@@ -143,6 +213,7 @@ impl Parser {
             line: t.line,
             offset: t.col + 1,
             end_offset: Some(t.end_col + 1),
+            compiler: false,
         }
     }
     fn invalid(&self) -> SyntaxError {
@@ -152,10 +223,12 @@ impl Parser {
                 kind: "IndentationError",
                 msg: "unexpected indent".into(),
                 line: t.line,
-                offset: t.end_col + 1,
+                offset: t.end_col,
                 end_offset: None,
+                compiler: false,
             },
-            Tok::End | Tok::Newline if self.pos > 0 => {
+            Tok::Newline => self.error_at(&Token { end_col: t.col + 1, ..t.clone() }, "invalid syntax"),
+            Tok::End if self.pos > 0 => {
                 let prev = &self.toks[self.pos - 1];
                 self.error_at(&Token { col: prev.end_col, end_col: prev.end_col + 1, ..prev.clone() }, "invalid syntax")
             }
@@ -174,6 +247,7 @@ impl Parser {
                 line: prev.end_line,
                 offset: prev.end_col + 1,
                 end_offset: None,
+                compiler: false,
             });
         }
         Err(self.invalid())
@@ -293,16 +367,16 @@ impl Parser {
         }
         self.advance();
         if !matches!(self.peek().tok, Tok::Indent) {
+            // CPython points at the next token (at the end of input: after the last line).
             let t = self.peek().clone();
-            // At the end of input CPython points at the (empty) next line.
-            let at_eof = self.toks[self.pos..].iter().all(|t| matches!(t.tok, Tok::End | Tok::Dedent));
-            let line = if at_eof { self.toks[self.pos.saturating_sub(1)].line + 1 } else { t.line };
+            let at_eof = matches!(t.tok, Tok::End | Tok::Dedent);
             return Err(SyntaxError {
                 kind: "IndentationError",
                 msg: format!("expected an indented block after {what} on line {header_line}"),
-                line,
+                line: t.line,
                 offset: t.col + 1,
-                end_offset: None,
+                end_offset: if at_eof { None } else { Some(t.end_col + 1) },
+                compiler: false,
             });
         }
         self.advance();
@@ -345,7 +419,7 @@ impl Parser {
                 self.advance();
                 let test = self.named_expression()?;
                 self.expect_op(":")?;
-                let body = self.block("'while' statement", line)?;
+                let body = self.block_in(Ctx::Loop, "'while' statement", line)?;
                 let orelse = self.else_block()?;
                 Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::While { test, body, orelse } })
             }
@@ -357,7 +431,7 @@ impl Parser {
                 }
                 let iter = self.star_expressions()?;
                 self.expect_op(":")?;
-                let body = self.block("'for' statement", line)?;
+                let body = self.block_in(Ctx::Loop, "'for' statement", line)?;
                 let orelse = self.else_block()?;
                 Ok(Stmt {
                     pos: start,
@@ -524,7 +598,7 @@ impl Parser {
         self.expect_op(")")?;
         let returns = if self.eat_op("->") { Some(self.expression()?) } else { None };
         self.expect_op(":")?;
-        let body = self.block("function definition", line)?;
+        let body = self.block_in(Ctx::Function, "function definition", line)?;
         let is_generator = block_has_yield(&body);
         let def = FunctionDef { name, args, body, decorators, returns, is_async, is_generator, pos };
         Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::FunctionDef(Rc::new(def)) })
@@ -544,7 +618,7 @@ impl Parser {
             self.expect_op(")")?;
         }
         self.expect_op(":")?;
-        let body = self.block("class definition", line)?;
+        let body = self.block_in(Ctx::Class, "class definition", line)?;
         let def = ClassDef { name, bases, keywords, body, decorators, pos };
         Ok(Stmt { pos: start, end_line: self.end_line(), kind: StmtKind::ClassDef(Rc::new(def)) })
     }
@@ -608,16 +682,25 @@ impl Parser {
                     StmtKind::Pass
                 }
                 "break" => {
-                    self.advance();
+                    let t = self.advance();
+                    if !self.in_loop() {
+                        self.compile_error_from(&t, "'break' outside loop");
+                    }
                     StmtKind::Break
                 }
                 "continue" => {
-                    self.advance();
+                    let t = self.advance();
+                    if !self.in_loop() {
+                        self.compile_error_from(&t, "'continue' not properly in loop");
+                    }
                     StmtKind::Continue
                 }
                 "return" => {
-                    self.advance();
+                    let t = self.advance();
                     let v = if self.at_stmt_end() { None } else { Some(self.star_expressions()?) };
+                    if !self.in_function() {
+                        self.compile_error_from(&t, "'return' outside function");
+                    }
                     StmtKind::Return(v)
                 }
                 "raise" => {
@@ -835,7 +918,7 @@ impl Parser {
                 } else {
                     format!("cannot assign to {what}")
                 };
-                Err(SyntaxError { kind: "SyntaxError", msg, line: e.pos.line, offset: e.pos.col + 1, end_offset: None })
+                Err(SyntaxError { kind: "SyntaxError", msg, line: e.pos.line, offset: e.pos.col + 1, end_offset: None, compiler: false })
             }
         }
     }
@@ -850,7 +933,7 @@ impl Parser {
     fn target_list(&mut self) -> PResult<Expr> {
         let pos = self.pos_here();
         let first = if self.eat_op("*") {
-            Expr { pos, kind: Box::new(ExprKind::Starred(self.target()?)) }
+            { let inner = self.target()?; Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Starred(inner)) } }
         } else {
             self.target()?
         };
@@ -864,12 +947,12 @@ impl Parser {
             }
             let p = self.pos_here();
             items.push(if self.eat_op("*") {
-                Expr { pos: p, kind: Box::new(ExprKind::Starred(self.target()?)) }
+                { let inner = self.target()?; Expr { end: self.prev_end(), pos: p, kind: Box::new(ExprKind::Starred(inner)) } }
             } else {
                 self.target()?
             });
         }
-        Ok(Expr { pos, kind: Box::new(ExprKind::Tuple(items)) })
+        Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Tuple(items)) })
     }
 
     // ----- expressions ------------------------------------------------------------------
@@ -887,7 +970,7 @@ impl Parser {
             }
             items.push(self.star_expression()?);
         }
-        Ok(Expr { pos, kind: Box::new(ExprKind::Tuple(items)) })
+        Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Tuple(items)) })
     }
 
     fn at_expr_end(&self) -> bool {
@@ -909,7 +992,7 @@ impl Parser {
             let pos = self.pos_here();
             self.advance();
             let inner = self.bitor()?;
-            return Ok(Expr { pos, kind: Box::new(ExprKind::Starred(inner)) });
+            return Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Starred(inner)) });
         }
         if self.is_kw("yield") {
             return self.yield_expr();
@@ -919,13 +1002,18 @@ impl Parser {
 
     fn yield_expr(&mut self) -> PResult<Expr> {
         let pos = self.pos_here();
-        self.advance();
-        if self.eat_kw("from") {
+        let t = self.advance();
+        let e = if self.eat_kw("from") {
             let e = self.expression()?;
-            return Ok(Expr { pos, kind: Box::new(ExprKind::YieldFrom(e)) });
+            Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::YieldFrom(e)) }
+        } else {
+            let v = if self.at_expr_end() { None } else { Some(self.star_expressions()?) };
+            Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Yield(v)) }
+        };
+        if !self.in_function() {
+            self.compile_error_from(&t, "'yield' outside function");
         }
-        let v = if self.at_expr_end() { None } else { Some(self.star_expressions()?) };
-        Ok(Expr { pos, kind: Box::new(ExprKind::Yield(v)) })
+        Ok(e)
     }
 
     fn named_expression(&mut self) -> PResult<Expr> {
@@ -936,7 +1024,7 @@ impl Parser {
                 self.advance();
                 self.advance();
                 let value = self.expression()?;
-                return Ok(Expr { pos, kind: Box::new(ExprKind::NamedExpr { target, value }) });
+                return Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::NamedExpr { target, value }) });
             }
         }
         self.expression()
@@ -955,8 +1043,11 @@ impl Parser {
             self.advance();
             let args = self.parameters(":", false)?;
             self.expect_op(":")?;
-            let body = self.expression()?;
-            return Ok(Expr { pos, kind: Box::new(ExprKind::Lambda { args: Rc::new(args), body: Rc::new(body) }) });
+            self.ctx.push(Ctx::Function);
+            let body = self.expression();
+            self.ctx.pop();
+            let body = body?;
+            return Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Lambda { args: Rc::new(args), body: Rc::new(body) }) });
         }
         let body = self.disjunction()?;
         if self.is_kw("if") {
@@ -968,7 +1059,7 @@ impl Parser {
                 return Err(self.error_at(&t, "expected 'else' after 'if' expression"));
             }
             let orelse = self.expression()?;
-            return Ok(Expr { pos, kind: Box::new(ExprKind::IfExp { test, body, orelse }) });
+            return Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::IfExp { test, body, orelse }) });
         }
         Ok(body)
     }
@@ -983,7 +1074,7 @@ impl Parser {
         while self.eat_kw("or") {
             values.push(self.conjunction()?);
         }
-        Ok(Expr { pos, kind: Box::new(ExprKind::BoolOp { op: BoolOp::Or, values }) })
+        Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::BoolOp { op: BoolOp::Or, values }) })
     }
 
     fn conjunction(&mut self) -> PResult<Expr> {
@@ -996,7 +1087,7 @@ impl Parser {
         while self.eat_kw("and") {
             values.push(self.inversion()?);
         }
-        Ok(Expr { pos, kind: Box::new(ExprKind::BoolOp { op: BoolOp::And, values }) })
+        Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::BoolOp { op: BoolOp::And, values }) })
     }
 
     fn inversion(&mut self) -> PResult<Expr> {
@@ -1006,7 +1097,7 @@ impl Parser {
             self.enter()?;
             let operand = self.inversion();
             self.depth -= 1;
-            return Ok(Expr { pos, kind: Box::new(ExprKind::UnaryOp { op: UnaryOp::Not, operand: operand? }) });
+            return Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::UnaryOp { op: UnaryOp::Not, operand: operand? }) });
         }
         self.comparison()
     }
@@ -1046,7 +1137,7 @@ impl Parser {
             return Ok(left);
         }
         let pos = left.pos;
-        Ok(Expr { pos, kind: Box::new(ExprKind::Compare { left, ops, comparators }) })
+        Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Compare { left, ops, comparators }) })
     }
 
     fn binary_level(&mut self, level: usize) -> PResult<Expr> {
@@ -1068,7 +1159,7 @@ impl Parser {
             self.advance();
             let right = self.binary_level(level + 1)?;
             let pos = left.pos;
-            left = Expr { pos, kind: Box::new(ExprKind::BinOp { left, op, right }) };
+            left = Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::BinOp { left, op, right }) };
         }
         Ok(left)
     }
@@ -1090,7 +1181,7 @@ impl Parser {
             self.enter()?;
             let operand = self.factor();
             self.depth -= 1;
-            return Ok(Expr { pos, kind: Box::new(ExprKind::UnaryOp { op, operand: operand? }) });
+            return Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::UnaryOp { op, operand: operand? }) });
         }
         self.power()
     }
@@ -1100,14 +1191,14 @@ impl Parser {
             let pos = self.pos_here();
             self.advance();
             let e = self.primary()?;
-            Expr { pos, kind: Box::new(ExprKind::Await(e)) }
+            Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Await(e)) }
         } else {
             self.primary()?
         };
         if self.eat_op("**") {
             let pos = base.pos;
             let right = self.factor()?;
-            return Ok(Expr { pos, kind: Box::new(ExprKind::BinOp { left: base, op: BinOp::Pow, right }) });
+            return Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::BinOp { left: base, op: BinOp::Pow, right }) });
         }
         Ok(base)
     }
@@ -1125,7 +1216,7 @@ impl Parser {
                     _ => return Err(self.invalid()),
                 };
                 let pos = e.pos;
-                e = Expr { pos, kind: Box::new(ExprKind::Attribute { value: e, attr }) };
+                e = Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Attribute { value: e, attr }) };
             } else if self.is_op("(") {
                 let open = self.peek().clone();
                 self.advance();
@@ -1134,12 +1225,12 @@ impl Parser {
                     return Err(self.call_error(&open));
                 }
                 let pos = e.pos;
-                e = Expr { pos, kind: Box::new(ExprKind::Call { func: e, args, keywords }) };
+                e = Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Call { func: e, args, keywords }) };
             } else if self.eat_op("[") {
                 let slice = self.slices()?;
                 self.expect_op("]")?;
                 let pos = e.pos;
-                e = Expr { pos, kind: Box::new(ExprKind::Subscript { value: e, slice }) };
+                e = Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Subscript { value: e, slice }) };
             } else {
                 break;
             }
@@ -1157,6 +1248,7 @@ impl Parser {
                 line: prev.line,
                 offset: prev.col + 1,
                 end_offset: Some(t.end_col + 1),
+                compiler: false,
             };
         }
         self.invalid()
@@ -1172,7 +1264,7 @@ impl Parser {
                 keywords.push(Keyword { arg: None, value, pos });
             } else if self.eat_op("*") {
                 let inner = self.expression()?;
-                args.push(Expr { pos, kind: Box::new(ExprKind::Starred(inner)) });
+                args.push(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Starred(inner)) });
             } else if matches!(&self.peek().tok, Tok::Name(n) if !is_keyword(n))
                 && matches!(self.peek_at(1).tok, Tok::Op("="))
             {
@@ -1186,6 +1278,7 @@ impl Parser {
                 if self.is_kw("for") || self.is_kw("async") {
                     let generators = self.comprehension_clauses()?;
                     args.push(Expr {
+                        end: self.prev_end(),
                         pos: e.pos,
                         kind: Box::new(ExprKind::GeneratorExp { elt: e, generators: Rc::new(generators) }),
                     });
@@ -1202,6 +1295,7 @@ impl Parser {
                             line: t.line,
                             offset: t.col + 1,
                             end_offset: None,
+                            compiler: false,
                         });
                     }
                     args.push(e);
@@ -1227,7 +1321,7 @@ impl Parser {
             }
             items.push(self.slice()?);
         }
-        Ok(Expr { pos, kind: Box::new(ExprKind::Tuple(items)) })
+        Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Tuple(items)) })
     }
 
     fn slice(&mut self) -> PResult<Expr> {
@@ -1247,7 +1341,7 @@ impl Parser {
         } else {
             None
         };
-        Ok(Expr { pos, kind: Box::new(ExprKind::Slice { lower, upper, step }) })
+        Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Slice { lower, upper, step }) })
     }
 
     fn comprehension_clauses(&mut self) -> PResult<Vec<Comprehension>> {
@@ -1274,7 +1368,8 @@ impl Parser {
     fn atom(&mut self) -> PResult<Expr> {
         let t = self.peek().clone();
         let pos = Pos { line: t.line, col: t.col };
-        let mk = |k: ExprKind| Expr { pos, kind: Box::new(k) };
+        let tend = Pos { line: t.end_line, col: t.end_col };
+        let mk = |k: ExprKind| Expr { end: tend, pos, kind: Box::new(k) };
         match &t.tok {
             Tok::Name(n) => {
                 let e = match n.as_str() {
@@ -1335,7 +1430,7 @@ impl Parser {
 
     fn paren_rest(&mut self, pos: Pos) -> PResult<Expr> {
         if self.eat_op(")") {
-            return Ok(Expr { pos, kind: Box::new(ExprKind::Tuple(vec![])) });
+            return Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Tuple(vec![])) });
         }
         if self.is_kw("yield") {
             let e = self.yield_expr()?;
@@ -1347,6 +1442,7 @@ impl Parser {
             let generators = self.comprehension_clauses()?;
             self.expect_op(")")?;
             return Ok(Expr {
+                end: self.prev_end(),
                 pos,
                 kind: Box::new(ExprKind::GeneratorExp { elt: first, generators: Rc::new(generators) }),
             });
@@ -1367,7 +1463,7 @@ impl Parser {
         if !self.eat_op(")") {
             return Err(self.missing_comma_or_invalid());
         }
-        Ok(Expr { pos, kind: Box::new(ExprKind::Tuple(items)) })
+        Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Tuple(items)) })
     }
 
     fn missing_comma_or_invalid(&self) -> SyntaxError {
@@ -1380,6 +1476,7 @@ impl Parser {
                 line: prev.line,
                 offset: prev.col + 1,
                 end_offset: Some(t.end_col + 1),
+                compiler: false,
             };
         }
         self.invalid()
@@ -1387,13 +1484,14 @@ impl Parser {
 
     fn list_rest(&mut self, pos: Pos) -> PResult<Expr> {
         if self.eat_op("]") {
-            return Ok(Expr { pos, kind: Box::new(ExprKind::List(vec![])) });
+            return Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::List(vec![])) });
         }
         let first = self.star_expression()?;
         if self.is_kw("for") || self.is_kw("async") {
             let generators = self.comprehension_clauses()?;
             self.expect_op("]")?;
             return Ok(Expr {
+                end: self.prev_end(),
                 pos,
                 kind: Box::new(ExprKind::ListComp { elt: first, generators: Rc::new(generators) }),
             });
@@ -1408,12 +1506,12 @@ impl Parser {
         if !self.eat_op("]") {
             return Err(self.missing_comma_or_invalid());
         }
-        Ok(Expr { pos, kind: Box::new(ExprKind::List(items)) })
+        Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::List(items)) })
     }
 
     fn brace_rest(&mut self, pos: Pos) -> PResult<Expr> {
         if self.eat_op("}") {
-            return Ok(Expr { pos, kind: Box::new(ExprKind::Dict { keys: vec![], values: vec![] }) });
+            return Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Dict { keys: vec![], values: vec![] }) });
         }
         if self.eat_op("**") {
             let v = self.bitor()?;
@@ -1426,6 +1524,7 @@ impl Parser {
                 let generators = self.comprehension_clauses()?;
                 self.expect_op("}")?;
                 return Ok(Expr {
+                    end: self.prev_end(),
                     pos,
                     kind: Box::new(ExprKind::DictComp { key: first, value, generators: Rc::new(generators) }),
                 });
@@ -1435,7 +1534,7 @@ impl Parser {
         if self.is_kw("for") || self.is_kw("async") {
             let generators = self.comprehension_clauses()?;
             self.expect_op("}")?;
-            return Ok(Expr { pos, kind: Box::new(ExprKind::SetComp { elt: first, generators: Rc::new(generators) }) });
+            return Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::SetComp { elt: first, generators: Rc::new(generators) }) });
         }
         let mut items = vec![first];
         while self.eat_op(",") {
@@ -1447,7 +1546,7 @@ impl Parser {
         if !self.eat_op("}") {
             return Err(self.missing_comma_or_invalid());
         }
-        Ok(Expr { pos, kind: Box::new(ExprKind::Set(items)) })
+        Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Set(items)) })
     }
 
     fn dict_rest(&mut self, pos: Pos, key: Option<Expr>, value: Expr) -> PResult<Expr> {
@@ -1470,7 +1569,7 @@ impl Parser {
         if !self.eat_op("}") {
             return Err(self.missing_comma_or_invalid());
         }
-        Ok(Expr { pos, kind: Box::new(ExprKind::Dict { keys, values }) })
+        Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Dict { keys, values }) })
     }
 
     /// Adjacent string literals, concatenated; f-strings become a JoinedStr.
@@ -1490,7 +1589,7 @@ impl Parser {
                 any_f = true;
                 if !text.is_empty() {
                     parts
-                        .push(Expr { pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(text.as_str())))) });
+                        .push(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(text.as_str())))) });
                     text.clear();
                 }
                 parts.extend(self.fstring_parts(&value, raw, &tok)?);
@@ -1499,19 +1598,20 @@ impl Parser {
             }
         }
         if let Some(b) = bytes {
-            return Ok(Expr { pos, kind: Box::new(ExprKind::Constant(Constant::Bytes(Rc::from(b)))) });
+            return Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Constant(Constant::Bytes(Rc::from(b)))) });
         }
         if !any_f {
-            return Ok(Expr { pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(text.as_str())))) });
+            return Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(text.as_str())))) });
         }
         if !text.is_empty() {
-            parts.push(Expr { pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(text.as_str())))) });
+            parts.push(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(text.as_str())))) });
         }
-        Ok(Expr { pos, kind: Box::new(ExprKind::JoinedStr(parts)) })
+        Ok(Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::JoinedStr(parts)) })
     }
 
     fn fstring_parts(&mut self, body: &str, raw: bool, tok: &Token) -> PResult<Vec<Expr>> {
         let pos = Pos { line: tok.line, col: tok.col };
+        let fend = Pos { line: tok.end_line, col: tok.end_col };
         let chars: Vec<char> = body.chars().collect();
         let mut parts = Vec::new();
         let mut lit = String::new();
@@ -1519,7 +1619,7 @@ impl Parser {
         let flush = |lit: &mut String, parts: &mut Vec<Expr>| {
             if !lit.is_empty() {
                 let s = if raw { lit.clone() } else { decode_escapes(lit, false) };
-                parts.push(Expr { pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(s.as_str())))) });
+                parts.push(Expr { end: fend, pos, kind: Box::new(ExprKind::Constant(Constant::Str(Rc::from(s.as_str())))) });
                 lit.clear();
             }
         };
@@ -1542,6 +1642,7 @@ impl Parser {
                     line: tok.line,
                     offset: tok.col + 1,
                     end_offset: None,
+                    compiler: false,
                 });
             }
             if c != '{' {
@@ -1612,6 +1713,7 @@ impl Parser {
                     line: tok.line,
                     offset: tok.col + 1,
                     end_offset: None,
+                    compiler: false,
                 });
             }
             let expr_end = expr_end.unwrap_or(j);
@@ -1635,6 +1737,7 @@ impl Parser {
                     line: tok.line,
                     offset: tok.col + 1,
                     end_offset: None,
+                    compiler: false,
                 });
             }
             let conversion = conv_pos.and_then(|p| chars.get(p).copied()).filter(|c| *c != ':' && *c != '}');
@@ -1642,7 +1745,7 @@ impl Parser {
                 Some(s) => {
                     let spec: String = chars[s..j].iter().collect();
                     let sub = self.fstring_parts(&spec, raw, tok)?;
-                    Some(Expr { pos, kind: Box::new(ExprKind::JoinedStr(sub)) })
+                    Some(Expr { end: fend, pos, kind: Box::new(ExprKind::JoinedStr(sub)) })
                 }
                 None => None,
             };
@@ -1656,6 +1759,7 @@ impl Parser {
                 _ => conversion,
             };
             parts.push(Expr {
+                end: fend,
                 pos,
                 kind: Box::new(ExprKind::FormattedValue { value: inner, conversion: conv, format_spec }),
             });
@@ -1673,7 +1777,8 @@ fn parse_fstring_expr(src: &str, tok: &Token) -> Result<Expr, SyntaxError> {
         e.msg = format!("f-string: {}", e.msg);
         e
     })?;
-    let mut p = Parser { toks, pos: 0, depth: 0, source_lines: Vec::new() };
+    let mut p = Parser::new(toks);
+    p.ctx.push(Ctx::Function);
     let e = p.star_expressions().map_err(|mut e| {
         e.line = tok.line;
         e.msg = format!("f-string: {}", e.msg);
@@ -1788,6 +1893,59 @@ mod tests {
         assert_eq!(e.msg, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
         let e = parse_module("f() = 1\n").unwrap_err();
         assert_eq!(e.msg, "cannot assign to function call here. Maybe you meant '==' instead of '='?");
+    }
+
+    /// What a parse error looks like once formatted (`format_exception_only`), for a file or
+    /// the console.
+    fn formatted(src: &str, console: bool) -> Result<String, String> {
+        let filename = if console { "<console>" } else { "/home/learner/project/models.py" };
+        let source = if console { format!("{}\n", src.trim_end_matches('\n')) } else { src.to_string() };
+        let e = match parse_module(&source) {
+            Ok(_) => return Ok("ok".into()),
+            Err(e) => e,
+        };
+        let text = if e.compiler && console {
+            None
+        } else {
+            Some(source.split('\n').nth(e.line.saturating_sub(1) as usize).unwrap_or("").to_string())
+        };
+        Err(crate::python::traceback::format_syntax_error(
+            e.kind,
+            &e.msg,
+            filename,
+            Some(e.line as i64),
+            Some(e.offset as i64),
+            e.end_offset.map(|o| o as i64),
+            text.as_deref(),
+        ))
+    }
+
+    #[test]
+    fn syntax_errors_match_python3() {
+        // tests/python/syntax_errors.json: python3 3.11.7's compile() and codeop over each source
+        // (tests/python/gen_syntax_errors.py regenerates it).
+        let data: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/python/syntax_errors.json")).expect("json");
+        let mut failures = Vec::new();
+        let cases = data.as_array().expect("list");
+        for case in cases {
+            let src = case["src"].as_str().unwrap_or_default();
+            let console = case["mode"] == "single";
+            let expected = if case["ok"] == true {
+                Ok("ok".to_string())
+            } else {
+                let last = case["last_line"].as_str().unwrap_or_default();
+                if last.contains("multiple statements found") {
+                    continue; // The shell gives the console one statement at a time.
+                }
+                Err(last.to_string())
+            };
+            let got = formatted(src, console);
+            if got != expected {
+                failures.push(format!("{src:?} ({}):\n  expected {expected:?}\n  got      {got:?}", case["mode"]));
+            }
+        }
+        assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
     }
 
     #[test]

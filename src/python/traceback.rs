@@ -113,6 +113,105 @@ pub fn suggestion(interp: &mut Interp, err: &PyErr, namespace: &Module) -> Optio
     best_match(&name, &candidates)
 }
 
+/// `traceback.format_exception_only` (3.11) for `err`: `Type: message`, with the "Did you mean"
+/// of an AttributeError, or the location block of a SyntaxError.
+pub fn format_exception_only(interp: &mut Interp, err: &PyErr, namespace: &Module) -> String {
+    let cls = interp.type_of(&err.exc);
+    let typ = cls.full_name();
+    if let Value::Instance(inst) = &err.exc {
+        if cls.mro.borrow().iter().any(|c| c.name == "SyntaxError" && c.module == "builtins") {
+            let d = inst.dict.borrow();
+            let int = |k: &str| match d.get_str(k) {
+                Some(Value::Int(n)) => Some(*n),
+                _ => None,
+            };
+            let s = |k: &str| d.get_str(k).and_then(|v| v.as_str().map(str::to_string));
+            if let Some(msg) = s("msg") {
+                let filename = s("filename").unwrap_or_else(|| "<string>".into());
+                let text = s("text");
+                return format_syntax_error(
+                    &typ,
+                    &msg,
+                    &filename,
+                    int("lineno"),
+                    int("offset"),
+                    int("end_offset"),
+                    text.as_deref(),
+                );
+            }
+        }
+    }
+    let message = super::builtins::exception_str(interp, &err.exc).unwrap_or_default();
+    let mut last = if message.is_empty() { typ } else { format!("{typ}: {message}") };
+    if cls.name == "AttributeError" {
+        // CPython 3.11 adds its suggestion when formatting the exception. (NameError's needs
+        // the traceback's frame, which `format_exception_only` does not have: the oracle's
+        // records show none.)
+        if let Some(s) = suggestion(interp, err, namespace) {
+            last.push_str(&format!(". Did you mean: '{s}'?"));
+        }
+    }
+    last
+}
+
+/// `traceback.TracebackException._format_syntax_error` (3.11): the `File` line, the source line
+/// without its indentation, the caret line, and `Type: msg`. `text` is None where CPython has no
+/// source line to show (errors found after parsing, in the console).
+#[allow(clippy::too_many_arguments)]
+pub fn format_syntax_error(
+    kind: &str,
+    msg: &str,
+    filename: &str,
+    lineno: Option<i64>,
+    offset: Option<i64>,
+    end_offset: Option<i64>,
+    text: Option<&str>,
+) -> String {
+    let mut out = String::new();
+    let mut suffix = String::new();
+    match lineno {
+        Some(n) => out.push_str(&format!("  File \"{filename}\", line {n}\n")),
+        None => suffix = format!(" ({filename})"),
+    }
+    if let Some(text) = text {
+        let rtext = text.trim_end_matches('\n');
+        let ltext = rtext.trim_start_matches([' ', '\n', '\x0c']);
+        let spaces = (rtext.chars().count() - ltext.chars().count()) as i64;
+        out.push_str(&format!("    {ltext}\n"));
+        if let Some(offset) = offset {
+            let mut end = match end_offset {
+                None | Some(0) => offset,
+                Some(e) => e,
+            };
+            if offset == end || end == -1 {
+                end = offset + 1;
+            }
+            let colno = offset - 1 - spaces;
+            let end_colno = end - 1 - spaces;
+            if colno >= 0 {
+                let caretspace: String =
+                    ltext.chars().take(colno as usize).map(|c| if c.is_whitespace() { c } else { ' ' }).collect();
+                let carets = "^".repeat((end_colno - colno).max(0) as usize);
+                out.push_str(&format!("    {caretspace}{carets}\n"));
+            }
+        }
+    }
+    let msg = if msg.is_empty() { "<no detail available>" } else { msg };
+    out.push_str(&format!("{kind}: {msg}{suffix}"));
+    out
+}
+
+/// `str(SyntaxError)`: the message, then the file's base name and the line when known.
+pub fn syntax_error_str(msg: &str, filename: Option<&str>, lineno: Option<i64>) -> String {
+    let base = filename.map(|f| f.rsplit('/').next().unwrap_or(f));
+    match (base, lineno) {
+        (Some(f), Some(n)) => format!("{msg} ({f}, line {n})"),
+        (Some(f), None) => format!("{msg} ({f})"),
+        (None, Some(n)) => format!("{msg} (line {n})"),
+        (None, None) => msg.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

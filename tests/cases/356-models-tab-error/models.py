@@ -1,0 +1,9 @@
+from app import db
+
+
+class User(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+
+    def check(self):
+	if self.id:
+            return 1
