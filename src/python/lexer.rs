@@ -170,7 +170,8 @@ fn tokenize_into(source: &str, toks: &mut Vec<Token>) -> Result<(), SyntaxError>
         match c {
             '\n' => {
                 if brackets.is_empty() {
-                    toks.push(Token { tok: Tok::Newline, line, col, end_line: line, end_col: col + 1 });
+                    // CPython's NEWLINE token leaves the '\n' out: it ends where it starts.
+                    toks.push(Token { tok: Tok::Newline, line, col, end_line: line, end_col: col });
                     at_line_start = true;
                 }
                 i += 1;
