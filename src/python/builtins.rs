@@ -142,6 +142,8 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("TypeError", "Exception"),
     ("ValueError", "Exception"),
     ("UnicodeError", "ValueError"),
+    ("UnicodeDecodeError", "UnicodeError"),
+    ("UnicodeEncodeError", "UnicodeError"),
     ("Warning", "Exception"),
     ("UserWarning", "Warning"),
     ("DeprecationWarning", "Warning"),
@@ -525,6 +527,64 @@ fn super_getattr(interp: &mut Interp, s: &SuperData, name: &str) -> PyResult<Val
     Err(interp.err("AttributeError", format!("'super' object has no attribute '{name}'")))
 }
 
+fn self_bytes(interp: &Interp, args: &Args) -> PyResult<Rc<[u8]>> {
+    match args.pos.first() {
+        Some(Value::Bytes(b)) => Ok(b.clone()),
+        _ => Err(interp.type_error("descriptor requires a 'bytes' object")),
+    }
+}
+
+/// `bytes.decode`, `bytes.hex`, `bytes.fromhex`.
+fn bytes_methods(interp: &Interp) {
+    let cls = interp.types.bytes.clone();
+    let mut d = cls.dict.borrow_mut();
+    d.set_str(
+        "decode",
+        method("bytes", "decode", |i, a| {
+            let b = self_bytes(i, &a)?;
+            match std::str::from_utf8(&b) {
+                Ok(s) => Ok(Value::str(s)),
+                Err(e) => {
+                    let pos = e.valid_up_to();
+                    Err(i.err(
+                        "UnicodeDecodeError",
+                        format!(
+                            "'utf-8' codec can't decode byte 0x{:02x} in position {pos}: invalid start byte",
+                            b[pos]
+                        ),
+                    ))
+                }
+            }
+        }),
+    );
+    d.set_str(
+        "hex",
+        method("bytes", "hex", |i, a| {
+            let b = self_bytes(i, &a)?;
+            Ok(Value::str(&b.iter().map(|x| format!("{x:02x}")).collect::<String>()))
+        }),
+    );
+    d.set_str(
+        "fromhex",
+        func("fromhex", |i, a| {
+            let s = match a.pos.last() {
+                Some(Value::Str(s)) => s.clone(),
+                _ => return Err(i.type_error("fromhex() argument must be str")),
+            };
+            let digits: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+            let mut out = Vec::new();
+            for pair in digits.chunks(2) {
+                let text: String = pair.iter().collect();
+                match u8::from_str_radix(&text, 16) {
+                    Ok(v) if text.len() == 2 => out.push(v),
+                    _ => return Err(i.err("ValueError", "non-hexadecimal number found in fromhex() arg")),
+                }
+            }
+            Ok(Value::Bytes(Rc::from(out)))
+        }),
+    );
+}
+
 fn self_str(interp: &Interp, args: &Args, owner: &str) -> PyResult<Rc<str>> {
     match args.pos.first() {
         Some(Value::Str(s)) => Ok(s.clone()),
@@ -562,6 +622,7 @@ fn strip_chars(s: &str, chars: &Option<Rc<str>>, left: bool, right: bool) -> Str
 }
 
 fn str_methods(interp: &Interp) {
+    bytes_methods(interp);
     let cls = interp.types.str_.clone();
     let mut d = cls.dict.borrow_mut();
     let m = |name: &'static str, f: fn(&mut Interp, Rc<str>, &Args) -> PyResult<Value>| {
@@ -713,30 +774,64 @@ fn str_methods(interp: &Interp) {
     }
     d.set_str("startswith", m("startswith", |i, s, a| prefix_test(i, &s, a, true)));
     d.set_str("endswith", m("endswith", |i, s, a| prefix_test(i, &s, a, false)));
-    d.set_str(
-        "find",
-        m("find", |i, s, a| {
-            let sub = str_arg(i, a, 1, "find")?.unwrap_or_else(|| Rc::from(""));
-            Ok(Value::Int(s.find(&*sub).map(|b| s[..b].chars().count() as i64).unwrap_or(-1)))
-        }),
-    );
-    d.set_str(
-        "index",
-        m("index", |i, s, a| {
-            let sub = str_arg(i, a, 1, "index")?.unwrap_or_else(|| Rc::from(""));
-            match s.find(&*sub) {
-                Some(b) => Ok(Value::Int(s[..b].chars().count() as i64)),
-                None => Err(i.err("ValueError", "substring not found")),
-            }
-        }),
-    );
-    d.set_str(
-        "count",
-        m("count", |i, s, a| {
-            let sub = str_arg(i, a, 1, "count")?.unwrap_or_else(|| Rc::from(""));
-            Ok(Value::Int(if sub.is_empty() { s.chars().count() as i64 + 1 } else { s.matches(&*sub).count() as i64 }))
-        }),
-    );
+    for name in ["find", "rfind", "index", "rindex", "count"] {
+        d.set_str(
+            name,
+            method("str", name, move |i, a| {
+                let s = self_str(i, &a, "str")?;
+                let sub = match a.pos.get(1) {
+                    Some(Value::Str(sub)) => sub.clone(),
+                    Some(other) => {
+                        return Err(i.type_error(format!("must be str, not {}", i.type_name(other))));
+                    }
+                    None => {
+                        return Err(i.type_error(format!("{name}() takes at least 1 argument (0 given)")));
+                    }
+                };
+                let chars: Vec<char> = s.chars().collect();
+                let n = chars.len() as i64;
+                let bound = |v: Option<&Value>, default: i64| -> PyResult<i64> {
+                    match v {
+                        None | Some(Value::None) => Ok(default),
+                        Some(v) => {
+                            let k = to_index(i, v)?;
+                            Ok(if k < 0 { (k + n).max(0) } else { k.min(n) })
+                        }
+                    }
+                };
+                let start = bound(a.pos.get(2), 0)?;
+                let end = bound(a.pos.get(3), n)?;
+                if start > end || (start == n && !sub.is_empty() && name != "count") {
+                    return match name {
+                        "count" => Ok(Value::Int(0)),
+                        "index" | "rindex" => Err(i.err("ValueError", "substring not found")),
+                        _ => Ok(Value::Int(-1)),
+                    };
+                }
+                let hay: String = chars[start as usize..end as usize].iter().collect();
+                let to_chars = |b: usize| hay[..b].chars().count() as i64 + start;
+                Ok(Value::Int(match name {
+                    "count" => {
+                        if sub.is_empty() {
+                            hay.chars().count() as i64 + 1
+                        } else {
+                            hay.matches(&*sub).count() as i64
+                        }
+                    }
+                    "find" => hay.find(&*sub).map(to_chars).unwrap_or(-1),
+                    "rfind" => hay.rfind(&*sub).map(to_chars).unwrap_or(-1),
+                    "index" => match hay.find(&*sub) {
+                        Some(b) => to_chars(b),
+                        None => return Err(i.err("ValueError", "substring not found")),
+                    },
+                    _ => match hay.rfind(&*sub) {
+                        Some(b) => to_chars(b),
+                        None => return Err(i.err("ValueError", "substring not found")),
+                    },
+                }))
+            }),
+        );
+    }
     d.set_str(
         "isdigit",
         m("isdigit", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())))),
@@ -1478,6 +1573,15 @@ pub fn install(interp: &mut Interp) {
         if let Some(src) = a.pos.first() {
             match src {
                 Value::Dict(s) => d = s.borrow().clone(),
+                other @ Value::Instance(_) if i.getattr_opt(other, "keys")?.is_some() => {
+                    // A mapping: keys() then obj[key], as CPython's dict() does.
+                    let keys = i.getattr(other, "keys")?;
+                    let keys = i.call(&keys, Args::default())?;
+                    for k in i.iterate(&keys)? {
+                        let v = i.getitem(other, k.clone())?;
+                        i.dict_insert(&mut d, k, v)?;
+                    }
+                }
                 other => {
                     for pair in i.iterate(&other.clone())? {
                         let kv = i.iterate(&pair)?;
@@ -1654,6 +1758,20 @@ pub fn install(interp: &mut Interp) {
                     i.dict.borrow_mut().set_str("args", Value::tuple(a.pos[1..].to_vec()));
                 }
                 Ok(Value::None)
+            }),
+        );
+        base_exc.dict.borrow_mut().set_str(
+            "__str__",
+            method("BaseException", "__str__", |i, a| {
+                let Some(Value::Instance(inst)) = a.pos.first() else { return Ok(Value::str("")) };
+                let args = exc_args(inst);
+                let key_error = i.exc_class("KeyError");
+                Ok(Value::str(&match args.len() {
+                    0 => String::new(),
+                    1 if inst.class.is_subclass(&key_error) => i.repr(&args[0])?,
+                    1 => i.to_str(&args[0])?,
+                    _ => i.repr(&Value::tuple(args))?,
+                }))
             }),
         );
         base_exc

@@ -179,7 +179,11 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
                 format!("{{{}}}", join_reprs(interp, &keys)?)
             }
         }
-        Value::Function(f) => format!("<function {} at {}>", f.qualname, address(v)),
+        Value::Function(f) => {
+            // `functools.wraps` renames a wrapper through its `__qualname__`.
+            let declared = f.dict.borrow().get_str("__qualname__").and_then(|q| q.as_str().map(str::to_string));
+            format!("<function {} at {}>", declared.unwrap_or_else(|| f.qualname.clone()), address(v))
+        }
         Value::Builtin(b) => match &b.owner {
             Some(o) => format!("<method '{}' of '{}' objects>", b.name, o),
             None => format!("<built-in function {}>", b.name),

@@ -1293,6 +1293,9 @@ impl Interp {
         if Rc::ptr_eq(c, &self.types.type_) && args.pos.len() == 1 && args.kw.is_empty() {
             return Ok(Value::Class(self.type_of(&args.pos[0])));
         }
+        if Rc::ptr_eq(c, &self.types.type_) && args.pos.len() == 3 {
+            return self.type_new(args);
+        }
         if let Some(meta) = &c.metaclass {
             if let Some(mcall) = meta.lookup("__call__") {
                 let mut a = args;
@@ -1301,6 +1304,56 @@ impl Interp {
             }
         }
         self.construct(c, args)
+    }
+
+    /// `type(name, bases, dict)`: a new class.
+    fn type_new(&mut self, args: Args) -> PyResult<Value> {
+        let name = match &args.pos[0] {
+            Value::Str(s) => s.to_string(),
+            other => {
+                return Err(self.type_error(format!(
+                    "type.__new__() argument 1 must be str, not {}",
+                    self.type_name(other)
+                )))
+            }
+        };
+        let mut bases = Vec::new();
+        match &args.pos[1] {
+            Value::Tuple(t) => {
+                for b in t.iter() {
+                    match b {
+                        Value::Class(c) => bases.push(c.clone()),
+                        other => {
+                            return Err(self.type_error(format!(
+                                "type.__new__() argument 2 must be tuple of classes, not {}",
+                                self.type_name(other)
+                            )))
+                        }
+                    }
+                }
+            }
+            other => {
+                return Err(self.type_error(format!(
+                    "type.__new__() argument 2 must be tuple, not {}",
+                    self.type_name(other)
+                )))
+            }
+        }
+        let dict = match &args.pos[2] {
+            Value::Dict(d) => d.borrow().clone(),
+            other => {
+                return Err(self.type_error(format!(
+                    "type.__new__() argument 3 must be dict, not {}",
+                    self.type_name(other)
+                )))
+            }
+        };
+        let module = dict.get_str("__module__").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let qualname = dict.get_str("__qualname__").and_then(|v| v.as_str().map(str::to_string)).unwrap_or(name.clone());
+        let metaclass = bases.iter().find_map(|b| b.metaclass.clone());
+        let cls = self.new_class_full(&name, &qualname, &module, bases, dict, metaclass)?;
+        self.finish_class(&cls, args.kw)?;
+        Ok(Value::Class(cls))
     }
 
     /// `type.__call__`: `__new__` then `__init__`.
@@ -1616,6 +1669,7 @@ impl Interp {
                 }
                 Ok(None)
             }
+            Value::Function(f) if f.dict.borrow().get_str(name).is_some() => Ok(f.dict.borrow().get_str(name).cloned()),
             Value::Function(f) => Ok(match name {
                 "__name__" => Some(Value::str(&f.name)),
                 "__qualname__" => Some(Value::str(&f.qualname)),

@@ -405,10 +405,13 @@ impl Class {
     }
     /// The `module.QualName` form used in reprs and tracebacks (`builtins` omitted).
     pub fn full_name(&self) -> String {
-        if self.module == "builtins" || self.module == "__main__" {
+        // A class may say it lives elsewhere (`JSONDecodeError.__module__ = "json.decoder"`).
+        let declared = self.dict.borrow().get_str("__module__").and_then(|m| m.as_str().map(str::to_string));
+        let module = declared.unwrap_or_else(|| self.module.clone());
+        if module == "builtins" || module == "__main__" {
             self.qualname.clone()
         } else {
-            format!("{}.{}", self.module, self.qualname)
+            format!("{}.{}", module, self.qualname)
         }
     }
     /// The native data attached to this class or the nearest base that has some.

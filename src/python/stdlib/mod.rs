@@ -307,6 +307,13 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
     ("enum", include_str!("lib/enum.py")),
     ("datetime", include_str!("lib/datetime.py")),
     ("decimal", include_str!("lib/decimal.py")),
+    ("functools", include_str!("lib/functools.py")),
+    ("collections", include_str!("lib/collections.py")),
+    ("dataclasses", include_str!("lib/dataclasses.py")),
+    ("json", include_str!("lib/json.py")),
+    ("uuid", include_str!("lib/uuid.py")),
+    ("random", include_str!("lib/random.py")),
+    ("secrets", include_str!("lib/secrets.py")),
 ];
 
 /// Calls `module.name(*args)` of a standard module (importing it): how native code makes

@@ -278,8 +278,65 @@ fn decimal_digits_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
     Ok(m)
 }
 
-/// Registers `time` and `_decimal_digits`.
+thread_local! {
+    static RNG: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The next 64 random bits (xorshift64*, seeded from the clock on first use).
+pub fn next_random() -> u64 {
+    RNG.with(|r| {
+        let mut x = r.get();
+        if x == 0 {
+            x = (now_seconds() * 1e6) as u64 ^ 0x9E37_79B9_7F4A_7C15;
+            #[cfg(target_arch = "wasm32")]
+            {
+                x ^= (js_sys::Math::random() * 1e15) as u64;
+            }
+            x |= 1;
+        }
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        r.set(x);
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    })
+}
+
+fn random_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
+    let m = Module::new("_random", None);
+    m.set("random", func("random", |_, _| Ok(Value::Float((next_random() >> 11) as f64 / (1u64 << 53) as f64))));
+    m.set(
+        "getrandbits",
+        func("getrandbits", |i, a| {
+            let k = a.pos.first().map(|v| crate::python::builtins::to_index(i, v)).transpose()?.unwrap_or(0);
+            if k < 0 {
+                return Err(i.err("ValueError", "number of bits must be non-negative"));
+            }
+            if k > 63 {
+                return Err(i.err("OverflowError", "Python int too large to convert to C long"));
+            }
+            Ok(Value::Int(if k == 0 { 0 } else { (next_random() >> (64 - k)) as i64 }))
+        }),
+    );
+    m.set(
+        "seed",
+        func("seed", |_, a| {
+            let seed = match a.pos.first() {
+                Some(Value::Int(n)) => *n as u64,
+                Some(Value::Str(s)) => s.bytes().fold(1469598103934665603u64, |h, b| (h ^ b as u64).wrapping_mul(1099511628211)),
+                _ => (now_seconds() * 1e6) as u64,
+            };
+            RNG.with(|r| r.set(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1));
+            Ok(Value::None)
+        }),
+    );
+    Ok(m)
+}
+
+/// Registers `time`, `_random` and `_decimal_digits`.
 pub fn register(interp: &mut Interp) {
+    let random: ModuleFactory = Rc::new(random_module);
+    interp.register_module("_random", random);
     let time: ModuleFactory = Rc::new(time_module);
     interp.register_module("time", time);
     let dd: ModuleFactory = Rc::new(decimal_digits_module);
