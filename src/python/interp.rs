@@ -1051,6 +1051,25 @@ impl Interp {
             },
             _ => None,
         };
+        // Annotations are evaluated at definition time, unless the module has
+        // `from __future__ import annotations` (then CPython keeps them unevaluated).
+        let mut annotations = Dict::new();
+        if frame.globals.get("annotations").is_none() {
+            let a = &def.args;
+            let params = a.posonlyargs.iter().chain(&a.args).chain(&a.vararg).chain(&a.kwonlyargs).chain(&a.kwarg);
+            for p in params {
+                if let Some(ann) = &p.annotation {
+                    let v = self.eval(ann, frame)?;
+                    annotations.set_str(&p.name, v);
+                }
+            }
+            if let Some(ret) = &def.returns {
+                let v = self.eval(ret, frame)?;
+                annotations.set_str("return", v);
+            }
+        }
+        let mut fdict = Dict::new();
+        fdict.set_str("__annotations__", Value::dict(annotations));
         Ok(Rc::new(Function {
             name: def.name.clone(),
             qualname: self.qualname_for(frame, &def.name),
@@ -1063,7 +1082,7 @@ impl Interp {
             local_names,
             is_generator: def.is_generator,
             class: RefCell::new(None),
-            dict: RefCell::new(Dict::new()),
+            dict: RefCell::new(fdict),
             doc,
         }))
     }
@@ -1675,7 +1694,11 @@ impl Interp {
                 "__qualname__" => Some(Value::str(&f.qualname)),
                 "__module__" => f.module.get("__name__"),
                 "__doc__" => Some(f.doc.clone().map(Value::Str).unwrap_or(Value::None)),
-                "__dict__" => Some(Value::dict(f.dict.borrow().clone())),
+                "__dict__" => {
+                    let mut d = f.dict.borrow().clone();
+                    d.remove(&Value::str("__annotations__"));
+                    Some(Value::dict(d))
+                }
                 "__class__" => Some(Value::Class(self.types.function.clone())),
                 _ => match f.dict.borrow().get_str(name) {
                     Some(v) => Some(v.clone()),

@@ -293,10 +293,79 @@ fn typing(interp: &mut Interp) -> PyResult<Rc<Module>> {
         "TypeVar",
         "Generic",
         "Protocol",
+        "Awaitable",
+        "Coroutine",
+        "AsyncIterator",
+        "AsyncIterable",
+        "AsyncGenerator",
+        "Collection",
+        "Container",
+        "Hashable",
+        "Sized",
+        "Reversible",
+        "MutableMapping",
+        "MutableSequence",
+        "MutableSet",
+        "AbstractSet",
+        "DefaultDict",
+        "OrderedDict",
+        "Counter",
+        "Deque",
+        "ChainMap",
+        "Text",
+        "AnyStr",
+        "NamedTuple",
+        "TypedDict",
+        "ParamSpec",
+        "Concatenate",
+        "TypeAlias",
+        "Required",
+        "NotRequired",
+        "Never",
+        "LiteralString",
+        "Unpack",
+        "TypeVarTuple",
+        "TypeGuard",
+        "SupportsInt",
+        "SupportsFloat",
+        "IO",
+        "TextIO",
+        "BinaryIO",
+        "Pattern",
+        "Match",
+        "KeysView",
+        "ValuesView",
+        "ItemsView",
+        "ContextManager",
     ] {
         m.set(name, super::builtins::new_native(&marker, name.to_string()));
     }
+    // `class Repo(Generic[T])`, `class P(Protocol)`: the marker contributes no base.
+    marker.dict.borrow_mut().set_str(
+        "__mro_entries__",
+        super::builtins::method("_SpecialForm", "__mro_entries__", |_, _| Ok(Value::tuple(vec![]))),
+    );
     m.set("TYPE_CHECKING", Value::Bool(false));
+    let identity = |name: &str| func(name, |_, a| Ok(a.pos.first().cloned().unwrap_or(Value::None)));
+    for name in ["final", "no_type_check", "runtime_checkable", "reveal_type", "assert_type", "dataclass_transform"] {
+        m.set(name, identity(name));
+    }
+    m.set(
+        "NewType",
+        func("NewType", |_, _| Ok(func("NewType", |_, a| Ok(a.pos.first().cloned().unwrap_or(Value::None))))),
+    );
+    m.set(
+        "get_type_hints",
+        func("get_type_hints", |i, a| {
+            let obj = a.pos.first().cloned().unwrap_or(Value::None);
+            match i.getattr_opt(&obj, "__annotations__")? {
+                Some(Value::Dict(d)) => Ok(Value::dict(d.borrow().clone())),
+                _ => Ok(Value::dict(Dict::new())),
+            }
+        }),
+    );
+    m.set("get_origin", func("get_origin", |_, _| Ok(Value::None)));
+    m.set("get_args", func("get_args", |_, _| Ok(Value::tuple(vec![]))));
     m.set("cast", func("cast", |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None))));
     m.set("overload", func("overload", |_, a| Ok(a.pos.first().cloned().unwrap_or(Value::None))));
     Ok(m)
@@ -314,6 +383,7 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
     ("uuid", include_str!("lib/uuid.py")),
     ("random", include_str!("lib/random.py")),
     ("secrets", include_str!("lib/secrets.py")),
+    ("re", include_str!("lib/re.py")),
 ];
 
 /// Calls `module.name(*args)` of a standard module (importing it): how native code makes

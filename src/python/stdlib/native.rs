@@ -333,8 +333,118 @@ fn random_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
     Ok(m)
 }
 
-/// Registers `time`, `_random` and `_decimal_digits`.
+/// A compiled pattern: searching anywhere, anchored at the start, and matching the whole text.
+struct Compiled {
+    search: regex::Regex,
+    anchored: regex::Regex,
+    full: regex::Regex,
+}
+
+/// Rewrites Python-only regex syntax into the `regex` crate's.
+fn translate_pattern(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    let mut chars = p.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('Z') => out.push_str("\\z"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn build_regex(pattern: &str, flags: i64) -> Result<regex::Regex, String> {
+    let mut b = regex::RegexBuilder::new(pattern);
+    b.case_insensitive(flags & 2 != 0).multi_line(flags & 8 != 0).dot_matches_new_line(flags & 16 != 0);
+    b.ignore_whitespace(flags & 64 != 0);
+    b.build().map_err(|e| match e {
+        regex::Error::Syntax(s) => s.lines().last().unwrap_or("bad pattern").trim_start_matches("error: ").to_string(),
+        regex::Error::CompiledTooBig(_) => "pattern too large".to_string(),
+        _ => "bad pattern".to_string(),
+    })
+}
+
+fn regex_module(interp: &mut Interp) -> PyResult<Rc<Module>> {
+    let m = Module::new("_regex", None);
+    let cls = crate::python::builtins::native_class(interp, "Compiled", "_regex", None, vec![]);
+    m.set(
+        "compile",
+        func("compile", move |i, a| {
+            let (Some(Value::Str(p)), flags) = (a.pos.first(), a.pos.get(1)) else {
+                return Err(i.type_error("first argument must be string"));
+            };
+            let flags = match flags {
+                Some(Value::Int(f)) => *f,
+                _ => 0,
+            };
+            let p = translate_pattern(p);
+            let err = |i: &Interp, msg: String| i.err("ValueError", msg);
+            let search = build_regex(&p, flags).map_err(|e| err(i, e))?;
+            let anchored = build_regex(&format!("\\A(?:{p})"), flags).map_err(|e| err(i, e))?;
+            let full = build_regex(&format!("\\A(?:{p})\\z"), flags).map_err(|e| err(i, e))?;
+            Ok(crate::python::builtins::new_native(&cls, Compiled { search, anchored, full }))
+        }),
+    );
+    m.set(
+        "groups",
+        func("groups", |i, a| {
+            let c = a.pos.first().and_then(|v| v.payload::<Compiled>()).ok_or_else(|| i.type_error("pattern expected"))?;
+            let names: Vec<Value> =
+                c.search.capture_names().skip(1).map(|n| n.map(Value::str).unwrap_or(Value::None)).collect();
+            Ok(Value::list(names))
+        }),
+    );
+    m.set(
+        "search",
+        func("search", |i, a| {
+            // search(compiled, text, pos, endpos, mode): None, or [(start, end) per group] in chars.
+            let c = a.pos.first().and_then(|v| v.payload::<Compiled>()).ok_or_else(|| i.type_error("pattern expected"))?;
+            let Some(Value::Str(text)) = a.pos.get(1) else { return Err(i.type_error("expected string")) };
+            let num = |k: usize| match a.pos.get(k) {
+                Some(Value::Int(n)) => *n,
+                _ => 0,
+            };
+            let chars: Vec<(usize, char)> = text.char_indices().collect();
+            let nchars = chars.len() as i64;
+            let clamp = |x: i64| x.clamp(0, nchars) as usize;
+            let (pos, endpos) = (clamp(num(2)), clamp(num(3)));
+            if pos > endpos {
+                return Ok(Value::None);
+            }
+            let byte = |ci: usize| chars.get(ci).map(|x| x.0).unwrap_or(text.len());
+            let (b0, b1) = (byte(pos), byte(endpos));
+            let hay = &text[b0..b1];
+            let re = match num(4) {
+                1 => &c.anchored,
+                2 => &c.full,
+                _ => &c.search,
+            };
+            let Some(caps) = re.captures(hay) else { return Ok(Value::None) };
+            let to_char = |b: usize| (text[..b0 + b].chars().count()) as i64;
+            let spans: Vec<Value> = (0..caps.len())
+                .map(|k| match caps.get(k) {
+                    Some(mt) => Value::tuple(vec![Value::Int(to_char(mt.start())), Value::Int(to_char(mt.end()))]),
+                    None => Value::tuple(vec![Value::Int(-1), Value::Int(-1)]),
+                })
+                .collect();
+            Ok(Value::list(spans))
+        }),
+    );
+    Ok(m)
+}
+
+/// Registers `time`, `_random`, `_regex` and `_decimal_digits`.
 pub fn register(interp: &mut Interp) {
+    let re: ModuleFactory = Rc::new(regex_module);
+    interp.register_module("_regex", re);
     let random: ModuleFactory = Rc::new(random_module);
     interp.register_module("_random", random);
     let time: ModuleFactory = Rc::new(time_module);
