@@ -1330,10 +1330,9 @@ impl Interp {
         let name = match &args.pos[0] {
             Value::Str(s) => s.to_string(),
             other => {
-                return Err(self.type_error(format!(
-                    "type.__new__() argument 1 must be str, not {}",
-                    self.type_name(other)
-                )))
+                return Err(
+                    self.type_error(format!("type.__new__() argument 1 must be str, not {}", self.type_name(other)))
+                )
             }
         };
         let mut bases = Vec::new();
@@ -1352,23 +1351,22 @@ impl Interp {
                 }
             }
             other => {
-                return Err(self.type_error(format!(
-                    "type.__new__() argument 2 must be tuple, not {}",
-                    self.type_name(other)
-                )))
+                return Err(
+                    self.type_error(format!("type.__new__() argument 2 must be tuple, not {}", self.type_name(other)))
+                )
             }
         }
         let dict = match &args.pos[2] {
             Value::Dict(d) => d.borrow().clone(),
             other => {
-                return Err(self.type_error(format!(
-                    "type.__new__() argument 3 must be dict, not {}",
-                    self.type_name(other)
-                )))
+                return Err(
+                    self.type_error(format!("type.__new__() argument 3 must be dict, not {}", self.type_name(other)))
+                )
             }
         };
         let module = dict.get_str("__module__").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        let qualname = dict.get_str("__qualname__").and_then(|v| v.as_str().map(str::to_string)).unwrap_or(name.clone());
+        let qualname =
+            dict.get_str("__qualname__").and_then(|v| v.as_str().map(str::to_string)).unwrap_or(name.clone());
         let metaclass = bases.iter().find_map(|b| b.metaclass.clone());
         let cls = self.new_class_full(&name, &qualname, &module, bases, dict, metaclass)?;
         self.finish_class(&cls, args.kw)?;

@@ -323,7 +323,9 @@ fn random_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
         func("seed", |_, a| {
             let seed = match a.pos.first() {
                 Some(Value::Int(n)) => *n as u64,
-                Some(Value::Str(s)) => s.bytes().fold(1469598103934665603u64, |h, b| (h ^ b as u64).wrapping_mul(1099511628211)),
+                Some(Value::Str(s)) => {
+                    s.bytes().fold(1469598103934665603u64, |h, b| (h ^ b as u64).wrapping_mul(1099511628211))
+                }
                 _ => (now_seconds() * 1e6) as u64,
             };
             RNG.with(|r| r.set(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1));
@@ -396,7 +398,8 @@ fn regex_module(interp: &mut Interp) -> PyResult<Rc<Module>> {
     m.set(
         "groups",
         func("groups", |i, a| {
-            let c = a.pos.first().and_then(|v| v.payload::<Compiled>()).ok_or_else(|| i.type_error("pattern expected"))?;
+            let c =
+                a.pos.first().and_then(|v| v.payload::<Compiled>()).ok_or_else(|| i.type_error("pattern expected"))?;
             let names: Vec<Value> =
                 c.search.capture_names().skip(1).map(|n| n.map(Value::str).unwrap_or(Value::None)).collect();
             Ok(Value::list(names))
@@ -406,7 +409,8 @@ fn regex_module(interp: &mut Interp) -> PyResult<Rc<Module>> {
         "search",
         func("search", |i, a| {
             // search(compiled, text, pos, endpos, mode): None, or [(start, end) per group] in chars.
-            let c = a.pos.first().and_then(|v| v.payload::<Compiled>()).ok_or_else(|| i.type_error("pattern expected"))?;
+            let c =
+                a.pos.first().and_then(|v| v.payload::<Compiled>()).ok_or_else(|| i.type_error("pattern expected"))?;
             let Some(Value::Str(text)) = a.pos.get(1) else { return Err(i.type_error("expected string")) };
             let num = |k: usize| match a.pos.get(k) {
                 Some(Value::Int(n)) => *n,
