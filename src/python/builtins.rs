@@ -167,6 +167,11 @@ pub fn exception_str(interp: &mut Interp, exc: &Value) -> PyResult<String> {
         let r = interp.call(&s, Args::new(vec![exc.clone()]))?;
         return interp.to_str(&r);
     }
+    default_exception_str(interp, i)
+}
+
+/// `BaseException.__str__`: the message from `args` (SyntaxError adds its location).
+fn default_exception_str(interp: &mut Interp, i: &Instance) -> PyResult<String> {
     if i.class.mro.borrow().iter().any(|c| c.name == "SyntaxError") {
         let d = i.dict.borrow();
         if let Some(msg) = d.get_str("msg").and_then(|m| m.as_str().map(str::to_string)) {
@@ -182,7 +187,7 @@ pub fn exception_str(interp: &mut Interp, exc: &Value) -> PyResult<String> {
     Ok(match args.len() {
         0 => String::new(),
         1 => {
-            if i.class.name == "KeyError" {
+            if i.class.is_subclass(&interp.exc_class("KeyError")) {
                 interp.repr(&args[0])?
             } else {
                 interp.to_str(&args[0])?
@@ -1764,14 +1769,7 @@ pub fn install(interp: &mut Interp) {
             "__str__",
             method("BaseException", "__str__", |i, a| {
                 let Some(Value::Instance(inst)) = a.pos.first() else { return Ok(Value::str("")) };
-                let args = exc_args(inst);
-                let key_error = i.exc_class("KeyError");
-                Ok(Value::str(&match args.len() {
-                    0 => String::new(),
-                    1 if inst.class.is_subclass(&key_error) => i.repr(&args[0])?,
-                    1 => i.to_str(&args[0])?,
-                    _ => i.repr(&Value::tuple(args))?,
-                }))
+                Ok(Value::str(&default_exception_str(i, inst)?))
             }),
         );
         base_exc
