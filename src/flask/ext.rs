@@ -419,6 +419,33 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             }),
         ),
         (
+            "paginate",
+            method("SQLAlchemy", "paginate", |i, mut a| {
+                let db = db_of(i, &a)?;
+                let stmt = a.arg(1, "select").unwrap_or(Value::None);
+                let rest = Args { pos: vec![], kw: std::mem::take(&mut a.kw) };
+                crate::sqlalchemy::statement::paginate_select(i, &db.session, &stmt, rest)
+            }),
+        ),
+        (
+            "first_or_404",
+            method("SQLAlchemy", "first_or_404", |i, mut a| {
+                let db = db_of(i, &a)?;
+                let description = a.take_kw("description");
+                let stmt = a.arg(1, "statement").unwrap_or(Value::None);
+                crate::sqlalchemy::statement::select_or_404(i, &db.session, &stmt, false, description)
+            }),
+        ),
+        (
+            "one_or_404",
+            method("SQLAlchemy", "one_or_404", |i, mut a| {
+                let db = db_of(i, &a)?;
+                let description = a.take_kw("description");
+                let stmt = a.arg(1, "statement").unwrap_or(Value::None);
+                crate::sqlalchemy::statement::select_or_404(i, &db.session, &stmt, true, description)
+            }),
+        ),
+        (
             "create_all",
             method("SQLAlchemy", "create_all", |i, a| {
                 let db = db_of(i, &a)?;

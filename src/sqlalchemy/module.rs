@@ -28,6 +28,18 @@ pub struct QueryData {
     pub offset: Option<i64>,
     /// For an `AppenderQuery`: the parent object and the relationship.
     pub appender: Option<(Value, Rc<Relationship>)>,
+    pub extra: QueryExtra,
+}
+
+/// The rest of a legacy `Query`'s state: joins, DISTINCT, grouping, and the entities of a
+/// `session.query(User.name, ...)` that returns rows rather than objects.
+#[derive(Clone, Default)]
+pub struct QueryExtra {
+    pub joins: Vec<super::sql::Join>,
+    pub distinct: bool,
+    pub group_by: Vec<Clause>,
+    pub having: Vec<Clause>,
+    pub entities: Option<Vec<super::statement::Entity>>,
 }
 
 /// Payload of `Engine` objects.
@@ -485,6 +497,14 @@ fn opt_u32(interp: &Interp, a: &Args, i: usize, kw: &str) -> PyResult<Option<u32
 
 fn query_select(q: &QueryData) -> Select {
     let mut s = Select::table(&q.mapper.table, LabelStyle::TablenamePlusCol);
+    if let Some(e) = &q.extra.entities {
+        s.columns = super::statement::columns_of(e);
+        s.froms.clear();
+    }
+    s.joins = q.extra.joins.clone();
+    s.distinct = q.extra.distinct;
+    s.group_by = q.extra.group_by.clone();
+    s.having = q.extra.having.clone();
     s.where_ = q.where_.clone();
     s.order_by = q.order_by.clone();
     s.limit = q.limit.map(|l| Clause::Bind(Value::Int(l), SqlType::Integer));
@@ -492,7 +512,7 @@ fn query_select(q: &QueryData) -> Select {
     s
 }
 
-fn query_with(interp: &Interp, q: &QueryData, f: impl FnOnce(&mut QueryData)) -> Value {
+pub(crate) fn query_with(interp: &Interp, q: &QueryData, f: impl FnOnce(&mut QueryData)) -> Value {
     let mut nq = QueryData {
         session: q.session.clone(),
         mapper: q.mapper.clone(),
@@ -501,6 +521,7 @@ fn query_with(interp: &Interp, q: &QueryData, f: impl FnOnce(&mut QueryData)) ->
         limit: q.limit,
         offset: q.offset,
         appender: q.appender.clone(),
+        extra: q.extra.clone(),
     };
     f(&mut nq);
     let classes = orm::orm_classes(interp);
@@ -528,7 +549,7 @@ fn select_of(interp: &mut Interp, q: &QueryData) -> PyResult<Select> {
     Ok(s)
 }
 
-fn run_query(interp: &mut Interp, q: &QueryData, first: bool) -> PyResult<Vec<Value>> {
+pub(crate) fn run_query(interp: &mut Interp, q: &QueryData, first: bool) -> PyResult<Vec<Value>> {
     if q.session.autoflush.get() {
         orm::flush(interp, &q.session)?;
     }
@@ -537,11 +558,27 @@ fn run_query(interp: &mut Interp, q: &QueryData, first: bool) -> PyResult<Vec<Va
         select.limit = Some(Clause::Bind(Value::Int(1), SqlType::Integer));
         select.offset = Some(Clause::Bind(Value::Int(q.offset.unwrap_or(0)), SqlType::Integer));
     }
+    if let Some(entities) = &q.extra.entities {
+        let sd = super::statement::SelectData { stmt: select, entities: entities.clone(), filter_entity: None };
+        return super::statement::select_rows(interp, &q.session, &sd);
+    }
     let plain = select.clone();
     let eager = orm::add_joined_eager(&q.mapper, &mut select);
     let rows = orm::load_instances_eager(interp, &q.session, &q.mapper, &select, &eager)?;
     orm::subquery_load(interp, &q.session, &q.mapper, &plain, &rows)?;
     Ok(rows)
+}
+
+/// `Query.count()`: `SELECT count(*)` over the query as a subquery.
+pub(crate) fn query_count(interp: &mut Interp, qd: &QueryData) -> PyResult<Value> {
+    if qd.session.autoflush.get() {
+        orm::flush(interp, &qd.session)?;
+    }
+    let select = select_of(interp, qd)?;
+    let inner = super::sql::SqlCompiler::default().select(&select);
+    let sql = format!("SELECT count(*) AS count_1 \nFROM ({}) AS anon_1", inner.sql);
+    let r = orm::execute_in_session(interp, &qd.session, &sql, inner.params)?;
+    Ok(r.rows.first().and_then(|row| row.first()).map(super::types::untyped_result).unwrap_or(Value::Int(0)))
 }
 
 /// A new legacy `Query` for `mapper` in session `s`.
@@ -557,6 +594,7 @@ pub fn new_query(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<orm::Mapp
             limit: None,
             offset: None,
             appender: None,
+            extra: QueryExtra::default(),
         },
     ))
 }
@@ -587,6 +625,7 @@ fn appender_query(
             limit: None,
             offset: None,
             appender: Some((parent.clone(), r.clone())),
+            extra: QueryExtra::default(),
         },
     ))
 }
@@ -640,162 +679,151 @@ fn appender_query_class(interp: &Interp, base: &Rc<Class>) -> Rc<Class> {
 }
 
 fn query_class(interp: &Interp) -> Rc<Class> {
-    let q = |i: &Interp, a: &Args| self_payload::<QueryData>(i, a, "Query");
-    native_class(
-        interp,
-        "Query",
-        "flask_sqlalchemy.query",
-        None,
-        vec![
-            (
-                "all",
-                method("Query", "all", move |i, a| {
-                    let qd = q(i, &a)?;
-                    let rows = run_query(i, &qd, false)?;
-                    Ok(Value::list(rows))
-                }),
-            ),
-            (
-                "__iter__",
-                method("Query", "__iter__", move |i, a| {
-                    let qd = q(i, &a)?;
-                    let rows = run_query(i, &qd, false)?;
-                    Ok(Value::list(rows))
-                }),
-            ),
-            (
-                "first",
-                method("Query", "first", move |i, a| {
-                    let qd = q(i, &a)?;
-                    let rows = run_query(i, &qd, true)?;
-                    Ok(rows.into_iter().next().unwrap_or(Value::None))
-                }),
-            ),
-            (
-                "filter",
-                method("Query", "filter", move |i, a| {
-                    let qd = q(i, &a)?;
-                    let crit: Vec<Clause> = a.pos[1..].iter().map(|c| as_clause(c, None)).collect();
-                    Ok(query_with(i, &qd, |n| n.where_.extend(crit)))
-                }),
-            ),
-            (
-                "order_by",
-                method("Query", "order_by", move |i, a| {
-                    let qd = q(i, &a)?;
-                    let items: Vec<Clause> = a.pos[1..].iter().map(|c| as_clause(c, None)).collect();
-                    Ok(query_with(i, &qd, |n| n.order_by.extend(items)))
-                }),
-            ),
-            (
-                "one",
-                method("Query", "one", move |i, a| {
-                    let qd = q(i, &a)?;
-                    let rows = run_query(i, &qd, false)?;
-                    match rows.len() {
-                        1 => Ok(rows.into_iter().next().unwrap_or(Value::None)),
-                        0 => Err(orm::sa_error(i, "NoResultFound", "No row was found when one was required")),
-                        _ => Err(orm::sa_error(
-                            i,
-                            "MultipleResultsFound",
-                            "Multiple rows were found when exactly one was required",
-                        )),
-                    }
-                }),
-            ),
-            (
-                "one_or_none",
-                method("Query", "one_or_none", move |i, a| {
-                    let qd = q(i, &a)?;
-                    let rows = run_query(i, &qd, false)?;
-                    match rows.len() {
-                        0 | 1 => Ok(rows.into_iter().next().unwrap_or(Value::None)),
-                        _ => Err(orm::sa_error(
-                            i,
-                            "MultipleResultsFound",
-                            "Multiple rows were found when one or none was required",
-                        )),
-                    }
-                }),
-            ),
-            (
-                "count",
-                method("Query", "count", move |i, a| {
-                    let qd = q(i, &a)?;
-                    if qd.session.autoflush.get() {
-                        orm::flush(i, &qd.session)?;
-                    }
-                    let select = select_of(i, &qd)?;
-                    let inner = super::sql::SqlCompiler::default().select(&select);
-                    let sql = format!("SELECT count(*) AS count_1 \nFROM ({}) AS anon_1", inner.sql);
-                    let r = orm::execute_in_session(i, &qd.session, &sql, inner.params)?;
-                    let n = r
-                        .rows
-                        .first()
-                        .and_then(|row| row.first())
-                        .map(super::types::untyped_result)
-                        .unwrap_or(Value::Int(0));
-                    Ok(n)
-                }),
-            ),
-            (
-                "get",
-                method("Query", "get", move |i, a| {
-                    let qd = q(i, &a)?;
-                    i.warn(
+    fn q(i: &Interp, a: &Args) -> PyResult<Rc<QueryData>> {
+        self_payload::<QueryData>(i, a, "Query")
+    }
+    let mut methods = super::statement::legacy_query_methods();
+    methods.extend(query_base_methods(q));
+    native_class(interp, "Query", "flask_sqlalchemy.query", None, methods)
+}
+
+fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "all",
+            method("Query", "all", move |i, a| {
+                let qd = q(i, &a)?;
+                let rows = run_query(i, &qd, false)?;
+                Ok(Value::list(rows))
+            }),
+        ),
+        (
+            "__iter__",
+            method("Query", "__iter__", move |i, a| {
+                let qd = q(i, &a)?;
+                let rows = run_query(i, &qd, false)?;
+                Ok(Value::list(rows))
+            }),
+        ),
+        (
+            "first",
+            method("Query", "first", move |i, a| {
+                let qd = q(i, &a)?;
+                let rows = run_query(i, &qd, true)?;
+                Ok(rows.into_iter().next().unwrap_or(Value::None))
+            }),
+        ),
+        (
+            "filter",
+            method("Query", "filter", move |i, a| {
+                let qd = q(i, &a)?;
+                let crit: Vec<Clause> = a.pos[1..].iter().map(|c| as_clause(c, None)).collect();
+                Ok(query_with(i, &qd, |n| n.where_.extend(crit)))
+            }),
+        ),
+        (
+            "order_by",
+            method("Query", "order_by", move |i, a| {
+                let qd = q(i, &a)?;
+                let items: Vec<Clause> = a.pos[1..].iter().map(|c| as_clause(c, None)).collect();
+                Ok(query_with(i, &qd, |n| n.order_by.extend(items)))
+            }),
+        ),
+        (
+            "one",
+            method("Query", "one", move |i, a| {
+                let qd = q(i, &a)?;
+                let rows = run_query(i, &qd, false)?;
+                match rows.len() {
+                    1 => Ok(rows.into_iter().next().unwrap_or(Value::None)),
+                    0 => Err(orm::sa_error(i, "NoResultFound", "No row was found when one was required")),
+                    _ => Err(orm::sa_error(
+                        i,
+                        "MultipleResultsFound",
+                        "Multiple rows were found when exactly one was required",
+                    )),
+                }
+            }),
+        ),
+        (
+            "one_or_none",
+            method("Query", "one_or_none", move |i, a| {
+                let qd = q(i, &a)?;
+                let rows = run_query(i, &qd, false)?;
+                match rows.len() {
+                    0 | 1 => Ok(rows.into_iter().next().unwrap_or(Value::None)),
+                    _ => Err(orm::sa_error(
+                        i,
+                        "MultipleResultsFound",
+                        "Multiple rows were found when one or none was required",
+                    )),
+                }
+            }),
+        ),
+        (
+            "count",
+            method("Query", "count", move |i, a| {
+                let qd = q(i, &a)?;
+                query_count(i, &qd)
+            }),
+        ),
+        (
+            "get",
+            method("Query", "get", move |i, a| {
+                let qd = q(i, &a)?;
+                i.warn(
                 "sqlalchemy.exc.LegacyAPIWarning",
                 "The Query.get() method is considered legacy as of the 1.x series of SQLAlchemy and becomes a legacy construct in 2.0. The method is now available as Session.get() (deprecated since: 2.0) (Background on SQLAlchemy 2.0 at: https://sqlalche.me/e/b8d9)",
             );
-                    let ident = a.pos.get(1).cloned().unwrap_or(Value::None);
-                    orm::session_get(i, &qd.session, &qd.mapper, &ident, LabelStyle::TablenamePlusCol)
-                }),
-            ),
-            (
-                "filter_by",
-                method("Query", "filter_by", move |i, a| {
-                    let qd = q(i, &a)?;
-                    let mut crit = Vec::new();
-                    for (k, v) in &a.kw {
-                        let col = qd.mapper.columns.iter().find(|(key, _)| **key == **k).map(|(_, c)| c.clone());
-                        let Some(col) = col else {
-                            return Err(orm::sa_error(
-                                i,
-                                "InvalidRequestError",
-                                format!("Entity namespace for \"{}\" has no property \"{k}\"", qd.mapper.table.name),
-                            ));
-                        };
-                        let clause = if v.is_none() {
-                            Clause::Binary(Box::new(Clause::Column(col.clone())), "IS", Box::new(Clause::Null))
-                        } else {
-                            Clause::Binary(
-                                Box::new(Clause::Column(col.clone())),
-                                "=",
-                                Box::new(as_bound_clause(i, v, &col)?),
-                            )
-                        };
-                        crit.push(clause);
-                    }
-                    Ok(query_with(i, &qd, |n| n.where_.extend(crit)))
-                }),
-            ),
-            (
-                "limit",
-                method("Query", "limit", move |i, a| {
-                    let qd = q(i, &a)?;
-                    let n = crate::python::builtins::to_index(i, a.pos.get(1).unwrap_or(&Value::None))?;
-                    Ok(query_with(i, &qd, |nq| nq.limit = Some(n)))
-                }),
-            ),
-            (
-                "offset",
-                method("Query", "offset", move |i, a| {
-                    let qd = q(i, &a)?;
-                    let n = crate::python::builtins::to_index(i, a.pos.get(1).unwrap_or(&Value::None))?;
-                    Ok(query_with(i, &qd, |nq| nq.offset = Some(n)))
-                }),
-            ),
-        ],
-    )
+                let ident = a.pos.get(1).cloned().unwrap_or(Value::None);
+                orm::session_get(i, &qd.session, &qd.mapper, &ident, LabelStyle::None)
+            }),
+        ),
+        (
+            "filter_by",
+            method("Query", "filter_by", move |i, a| {
+                let qd = q(i, &a)?;
+                let mut crit = Vec::new();
+                for (k, v) in &a.kw {
+                    let col = qd.mapper.columns.iter().find(|(key, _)| **key == **k).map(|(_, c)| c.clone());
+                    let Some(col) = col else {
+                        return Err(orm::sa_error(
+                            i,
+                            "InvalidRequestError",
+                            format!("Entity namespace for \"{}\" has no property \"{k}\"", qd.mapper.table.name),
+                        ));
+                    };
+                    let clause = if v.is_none() {
+                        Clause::Binary(Box::new(Clause::Column(col.clone())), "IS", Box::new(Clause::Null))
+                    } else {
+                        Clause::Binary(
+                            Box::new(Clause::Column(col.clone())),
+                            "=",
+                            Box::new(as_bound_clause(i, v, &col)?),
+                        )
+                    };
+                    crit.push(clause);
+                }
+                Ok(query_with(i, &qd, |n| n.where_.extend(crit)))
+            }),
+        ),
+        (
+            "limit",
+            method("Query", "limit", move |i, a| {
+                let qd = q(i, &a)?;
+                let n = crate::python::builtins::to_index(i, a.pos.get(1).unwrap_or(&Value::None))?;
+                Ok(query_with(i, &qd, |nq| nq.limit = Some(n)))
+            }),
+        ),
+        (
+            "offset",
+            method("Query", "offset", move |i, a| {
+                let qd = q(i, &a)?;
+                let n = crate::python::builtins::to_index(i, a.pos.get(1).unwrap_or(&Value::None))?;
+                Ok(query_with(i, &qd, |nq| nq.offset = Some(n)))
+            }),
+        ),
+    ]
 }
 
 fn session_class(interp: &Interp) -> Rc<Class> {
@@ -913,10 +941,10 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                     let sd = s(i, &a)?;
                     let entity = a.pos.get(1).cloned().unwrap_or(Value::None);
                     let mapper = entity.as_class().and_then(|c| orm::class_mapper(c));
-                    let Some(mapper) = mapper else {
-                        return Err(orm::sa_error(i, "ArgumentError", "Query expects a mapped class"));
-                    };
-                    new_query(i, &sd, &mapper)
+                    match mapper {
+                        Some(mapper) if a.pos.len() == 2 => new_query(i, &sd, &mapper),
+                        _ => super::statement::entity_query(i, &sd, &a.pos[1..]),
+                    }
                 }),
             ),
             (

@@ -775,6 +775,17 @@ pub fn execute_in_session(
     s.execute(interp, sql, params)
 }
 
+/// `executemany` on the session's connection (beginning its transaction if needed).
+pub fn execute_many_in_session(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    sql: &str,
+    rows: Vec<Vec<SqlValue>>,
+) -> PyResult<()> {
+    check_active(interp, s)?;
+    run_rows(interp, s, sql, rows)
+}
+
 /// `Session.add(obj)`: makes a transient object pending, cascading along relationships.
 pub fn session_add(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else {
@@ -1870,6 +1881,7 @@ fn lazy_load(
                 keys.push(HashKey::of(&v).unwrap_or(HashKey::None));
                 vals.push((target_col.clone(), v));
             }
+            prune_identity_map(s);
             if let Some(found) = s.identity_map.borrow().get(&(target.id, keys)).cloned() {
                 return Ok(found);
             }
@@ -1998,6 +2010,18 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
     }
 }
 
+/// Drops identity-map entries nothing else refers to: SQLAlchemy's identity map holds objects
+/// weakly, so CPython frees an unmodified object as soon as the learner's code lets go of it.
+pub fn prune_identity_map(s: &SessionData) {
+    s.identity_map.borrow_mut().retain(|_, v| match v {
+        Value::Instance(i) => {
+            let st = instance_state(i);
+            Rc::strong_count(i) > 1 || st.modified.get() || st.deleted.get() || !st.pending_dynamic.borrow().is_empty()
+        }
+        _ => true,
+    });
+}
+
 /// `Session.get(Model, pk)`.
 pub fn session_get(
     interp: &mut Interp,
@@ -2012,6 +2036,7 @@ pub fn session_get(
         other => vec![other.clone()],
     };
     let keys: Vec<HashKey> = vals.iter().map(|v| HashKey::of(v).unwrap_or(HashKey::None)).collect();
+    prune_identity_map(s);
     if let Some(found) = s.identity_map.borrow().get(&(mapper.id, keys)).cloned() {
         let expired = found.as_instance().map(|i| instance_state(i).expired.get()).unwrap_or(false);
         if !expired {

@@ -91,6 +91,7 @@ impl Clause {
     /// for atoms that never need parentheses.
     fn precedence(&self) -> Option<i32> {
         Some(match self {
+            Clause::Binary(_, op, _) if op_precedence(op) == -100 => return None,
             Clause::Binary(_, op, _) => op_precedence(op),
             Clause::And(items) if items.len() > 1 => 3,
             Clause::Or(items) if items.len() > 1 => 2,
@@ -431,7 +432,8 @@ impl SqlCompiler {
                             _ => format!("'%' || {rs}"),
                         };
                         let like = if op.starts_with("not ") { "NOT LIKE" } else { "LIKE" };
-                        format!("{ls} {like} {pattern}")
+                        // These operators have no precedence entry: always parenthesized.
+                        format!("({ls} {like} {pattern})")
                     }
                     _ => {
                         let ls = self.operand(l, p, "param");

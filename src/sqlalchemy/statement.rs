@@ -6,7 +6,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::module::{as_bound_clause, as_clause, expression_value, ExprData, TextData};
+use super::module::{
+    as_bound_clause, as_clause, expression_value, query_with, run_query, ExprData, QueryData, TextData,
+};
 use super::orm::{self, AttrData, AttrKind, Mapper, SessionData};
 use super::schema::{Column, Table};
 use super::sql::{Clause, Join, LabelStyle, Select, SqlCompiler};
@@ -66,6 +68,9 @@ struct Classes {
     select: Rc<Class>,
     dml: [Rc<Class>; 3],
     result: Rc<Class>,
+    cursor_result: Rc<Class>,
+    chunked_result: Rc<Class>,
+    iterator_result: Rc<Class>,
     scalar_result: Rc<Class>,
     mapping_result: Rc<Class>,
     row: Rc<Class>,
@@ -127,7 +132,8 @@ fn entity_of(interp: &mut Interp, v: &Value) -> PyResult<Vec<Entity>> {
     ))
 }
 
-fn columns_of(entities: &[Entity]) -> Vec<Clause> {
+/// The columns a SELECT of these entities lists.
+pub fn columns_of(entities: &[Entity]) -> Vec<Clause> {
     let mut out = Vec::new();
     for e in entities {
         match e {
@@ -475,13 +481,21 @@ fn row_keys(entities: &[Entity]) -> Vec<String> {
         .collect()
 }
 
-/// Runs a `select()` in the session: the rows as `Row` objects.
+/// Runs a `select()` in the session: a `Result` of `Row` objects.
 pub fn execute_select(interp: &mut Interp, s: &Rc<SessionData>, sd: &SelectData) -> PyResult<Value> {
+    let rows = select_rows(interp, s, sd)?;
+    let keys = row_keys(&sd.entities);
+    let c = classes(interp);
+    Ok(new_native(&c.chunked_result, ResultData { rows: RefCell::new(rows.into_iter().collect()), keys, rowcount: -1 }))
+}
+
+/// Runs a SELECT of entities: one `Row` per result row (objects through the identity map).
+pub fn select_rows(interp: &mut Interp, s: &Rc<SessionData>, sd: &SelectData) -> PyResult<Vec<Value>> {
     if s.autoflush.get() {
         orm::flush(interp, s)?;
     }
     let keys = Rc::new(row_keys(&sd.entities));
-    let mut rows = std::collections::VecDeque::new();
+    let mut rows = Vec::new();
     if let [Entity::Mapper(m)] = sd.entities.as_slice() {
         // One entity: the loader's path, with its eager loads.
         let mut select = sd.stmt.clone();
@@ -490,47 +504,44 @@ pub fn execute_select(interp: &mut Interp, s: &Rc<SessionData>, sd: &SelectData)
         let objs = orm::load_instances_eager(interp, s, m, &select, &eager)?;
         orm::subquery_load(interp, s, m, &plain, &objs)?;
         for o in objs {
-            rows.push_back(new_row(interp, vec![o], keys.clone()));
+            rows.push(new_row(interp, vec![o], keys.clone()));
         }
-    } else {
-        let compiled = SqlCompiler::default().select(&sd.stmt);
-        let result = orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?;
-        for row in &result.rows {
-            let mut at = 0;
-            let mut values = Vec::new();
-            for e in &sd.entities {
-                match e {
-                    Entity::Mapper(m) => {
-                        let n = m.columns.len();
-                        let part = row.get(at..(at + n).min(row.len())).unwrap_or(&[]);
-                        at += n;
-                        values.push(orm::instance_from_row(interp, s, m, part)?);
-                    }
-                    Entity::Column(c) => {
-                        let v = row.get(at).cloned().unwrap_or(SqlValue::Null);
-                        at += 1;
-                        let ty = c.sql_type();
-                        values.push(match ty {
-                            SqlType::Other(_) => super::types::untyped_result(&v),
-                            t => t.result(&v),
-                        });
-                    }
+        return Ok(rows);
+    }
+    let compiled = SqlCompiler::default().select(&sd.stmt);
+    let result = orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?;
+    for row in &result.rows {
+        let mut at = 0;
+        let mut values = Vec::new();
+        for e in &sd.entities {
+            match e {
+                Entity::Mapper(m) => {
+                    let n = m.columns.len();
+                    let part = row.get(at..(at + n).min(row.len())).unwrap_or(&[]);
+                    at += n;
+                    values.push(orm::instance_from_row(interp, s, m, part)?);
+                }
+                Entity::Column(c) => {
+                    let v = row.get(at).cloned().unwrap_or(SqlValue::Null);
+                    at += 1;
+                    let ty = c.sql_type();
+                    values.push(match ty {
+                        SqlType::Other(_) => super::types::untyped_result(&v),
+                        t => t.result(&v),
+                    });
                 }
             }
-            rows.push_back(new_row(interp, values, keys.clone()));
         }
+        rows.push(new_row(interp, values, keys.clone()));
     }
-    Ok(new_native(
-        &classes(interp).result,
-        ResultData { rows: RefCell::new(rows), keys: (*keys).clone(), rowcount: -1 },
-    ))
+    Ok(rows)
 }
 
 /// A `Result` of rows already made (text() queries).
 pub fn result_of_rows(interp: &Interp, keys: Vec<String>, rows: Vec<Vec<Value>>, rowcount: i64) -> Value {
     let k = Rc::new(keys.clone());
     let rows = rows.into_iter().map(|r| new_row(interp, r, k.clone())).collect();
-    new_native(&classes(interp).result, ResultData { rows: RefCell::new(rows), keys, rowcount })
+    new_native(&classes(interp).cursor_result, ResultData { rows: RefCell::new(rows), keys, rowcount })
 }
 
 fn new_row(interp: &Interp, values: Vec<Value>, keys: Rc<Vec<String>>) -> Value {
@@ -621,10 +632,68 @@ fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Op
     if s.autoflush.get() {
         orm::flush(interp, s)?;
     }
-    let _ = params;
-    let compiled = dml_compiled(d, false);
+    // `session.execute(insert(User), [{...}, {...}])`: one executemany of the rows.
+    if let (DmlKind::Insert, Some(Value::List(rows))) = (d.kind, params) {
+        let rows = rows.borrow().clone();
+        let mut sql = String::new();
+        let mut all = Vec::new();
+        for row in &rows {
+            let mut one = d.clone();
+            if let Value::Dict(m) = row {
+                for (k, v) in m.borrow().iter() {
+                    let key = interp.to_str(k)?;
+                    let col = column_for_key(d, &key).ok_or_else(|| {
+                        orm::sa_error(interp, "CompileError", format!("Unconsumed column names: {key}"))
+                    })?;
+                    one.values.push((col, v.clone()));
+                }
+            }
+            let one = with_insert_defaults(interp, &one)?;
+            let (text, p) = dml_compiled(&one, false);
+            sql = text;
+            all.push(p);
+        }
+        if all.is_empty() {
+            return Ok(result_of_rows(interp, vec![], vec![], 0));
+        }
+        let n = all.len() as i64;
+        orm::execute_many_in_session(interp, s, &sql, all)?;
+        let c = classes(interp);
+        return Ok(new_native(
+            &c.iterator_result,
+            ResultData { rows: RefCell::new(Default::default()), keys: vec![], rowcount: n },
+        ));
+    }
+    let d = if d.kind == DmlKind::Insert { with_insert_defaults(interp, d)? } else { d.clone() };
+    let compiled = dml_compiled(&d, false);
     let r = orm::execute_in_session(interp, s, &compiled.0, compiled.1)?;
     Ok(result_of_rows(interp, vec![], vec![], r.changes))
+}
+
+fn column_for_key(d: &DmlData, key: &str) -> Option<Rc<Column>> {
+    match &d.mapper {
+        Some(m) => m.columns.iter().find(|(k, _)| k == key).map(|(_, c)| c.clone()),
+        None => d.table.columns.borrow().iter().find(|c| c.key() == key).cloned(),
+    }
+}
+
+/// An INSERT's values with the Python-side defaults of the columns not given, in table order.
+fn with_insert_defaults(interp: &mut Interp, d: &DmlData) -> PyResult<DmlData> {
+    let mut out = d.clone();
+    let cols = d.table.columns.borrow().clone();
+    for c in &cols {
+        if out.values.iter().any(|(x, _)| Rc::ptr_eq(x, c)) {
+            continue;
+        }
+        let v = match &c.default {
+            Some(super::schema::ColumnDefault::Scalar(v)) => v.clone(),
+            Some(super::schema::ColumnDefault::Callable(f)) => interp.call(f, Args::default())?,
+            _ => continue,
+        };
+        out.values.push((c.clone(), v));
+    }
+    out.values.sort_by_key(|(c, _)| cols.iter().position(|x| Rc::ptr_eq(x, c)).unwrap_or(usize::MAX));
+    Ok(out)
 }
 
 /// The text and parameters of an UPDATE / DELETE / INSERT (named parameters for `str()`).
@@ -1080,6 +1149,10 @@ fn conjunction(interp: &mut Interp, a: &Args, or: bool) -> PyResult<Value> {
 /// Adds the 2.0 query API to the `sqlalchemy` module.
 pub fn add_to_sqlalchemy(interp: &mut Interp, m: &Rc<Module>) {
     let result = native_class(interp, "Result", "sqlalchemy.engine.result", None, result_methods());
+    let cursor_result = native_class(interp, "CursorResult", "sqlalchemy.engine.cursor", Some(&result), vec![]);
+    let chunked_result =
+        native_class(interp, "ChunkedIteratorResult", "sqlalchemy.engine.result", Some(&result), vec![]);
+    let iterator_result = native_class(interp, "IteratorResult", "sqlalchemy.engine.result", Some(&result), vec![]);
     let scalar_result = native_class(interp, "ScalarResult", "sqlalchemy.engine.result", None, result_methods());
     let mapping_result = native_class(interp, "MappingResult", "sqlalchemy.engine.result", None, result_methods());
     let c = Classes {
@@ -1090,6 +1163,9 @@ pub fn add_to_sqlalchemy(interp: &mut Interp, m: &Rc<Module>) {
             dml_class(interp, "Insert", DmlKind::Insert),
         ],
         result,
+        cursor_result,
+        chunked_result,
+        iterator_result,
         scalar_result,
         mapping_result,
         row: row_class(interp),
@@ -1378,4 +1454,371 @@ pub fn column_operators() -> Vec<(&'static str, Value)> {
         }),
     ));
     v
+}
+
+// ----- the legacy Query's 2.x additions ----------------------------------------------------
+
+/// werkzeug's `NotFound` (Flask-SQLAlchemy's `abort(404)`), imported as Python would.
+fn not_found(interp: &mut Interp, description: Option<Value>) -> crate::python::interp::PyErr {
+    let cls = interp
+        .import_module("werkzeug.exceptions")
+        .ok()
+        .and_then(|m| m.get("NotFound"))
+        .and_then(|c| c.as_class().cloned());
+    match cls {
+        Some(c) => crate::python::interp::PyErr {
+            exc: interp.new_exception(&c, description.into_iter().collect()),
+            traceback: vec![],
+        },
+        None => interp.err("RuntimeError", "404 Not Found"),
+    }
+}
+
+/// `session.query(User.name, ...)`: a legacy query returning rows.
+pub fn entity_query(interp: &mut Interp, s: &Rc<SessionData>, items: &[Value]) -> PyResult<Value> {
+    let mut entities = Vec::new();
+    let mut mapper = None;
+    for v in items {
+        if mapper.is_none() {
+            mapper = mapper_of(v).or_else(|| v.payload::<AttrData>().and_then(|a| a.mapper.upgrade()));
+        }
+        entities.extend(entity_of(interp, v)?);
+    }
+    let Some(mapper) = mapper else {
+        return Err(orm::sa_error(interp, "ArgumentError", "Query expects a mapped class or column attributes"));
+    };
+    let q = super::module::new_query(interp, s, &mapper)?;
+    let qd = q.payload::<QueryData>().ok_or_else(|| interp.type_error("bad query"))?;
+    Ok(query_with(interp, &qd, |n| n.extra.entities = Some(entities)))
+}
+
+fn qd(interp: &Interp, a: &Args) -> PyResult<Rc<QueryData>> {
+    payload::<QueryData>(interp, a, "Query")
+}
+
+/// `Query.join` / `outerjoin` / `distinct` / `group_by` / `having`, and Flask-SQLAlchemy's
+/// `first_or_404`, `get_or_404`, `one_or_404`, `paginate`.
+pub fn legacy_query_methods() -> Vec<(&'static str, Value)> {
+    let join = |name: &'static str, outer_default: bool| {
+        (
+            name,
+            method("Query", name, move |i, mut a| {
+                let q = qd(i, &a)?;
+                let isouter = match a.take_kw("isouter") {
+                    Some(v) => i.truthy(&v)?,
+                    None => outer_default,
+                };
+                let target = a.pos.get(1).cloned().unwrap_or(Value::None);
+                let on = a.pos.get(2).cloned();
+                let (joins, _) = join_spec(i, &target, on.as_ref(), isouter)?;
+                Ok(query_with(i, &q, |n| n.extra.joins.extend(joins)))
+            }),
+        )
+    };
+    vec![
+        join("join", false),
+        join("outerjoin", true),
+        (
+            "distinct",
+            method("Query", "distinct", |i, a| {
+                let q = qd(i, &a)?;
+                Ok(query_with(i, &q, |n| n.extra.distinct = true))
+            }),
+        ),
+        (
+            "group_by",
+            method("Query", "group_by", |i, a| {
+                let q = qd(i, &a)?;
+                let items: Vec<Clause> = a.pos[1..].iter().map(|v| as_clause(v, None)).collect();
+                Ok(query_with(i, &q, |n| n.extra.group_by.extend(items)))
+            }),
+        ),
+        (
+            "having",
+            method("Query", "having", |i, a| {
+                let q = qd(i, &a)?;
+                let mut items = Vec::new();
+                for v in &a.pos[1..] {
+                    items.push(criterion(i, v)?);
+                }
+                Ok(query_with(i, &q, |n| n.extra.having.extend(items)))
+            }),
+        ),
+        (
+            "first_or_404",
+            method("Query", "first_or_404", |i, mut a| {
+                let q = qd(i, &a)?;
+                let description = a.take_kw("description");
+                let rows = run_query(i, &q, true)?;
+                match rows.into_iter().next() {
+                    Some(v) => Ok(v),
+                    None => Err(not_found(i, description)),
+                }
+            }),
+        ),
+        (
+            "one_or_404",
+            method("Query", "one_or_404", |i, mut a| {
+                let q = qd(i, &a)?;
+                let description = a.take_kw("description");
+                let rows = run_query(i, &q, false)?;
+                if rows.len() == 1 {
+                    return Ok(rows.into_iter().next().unwrap_or(Value::None));
+                }
+                Err(not_found(i, description))
+            }),
+        ),
+        (
+            "get_or_404",
+            method("Query", "get_or_404", |i, mut a| {
+                let q = qd(i, &a)?;
+                let description = a.take_kw("description");
+                i.warn(
+                    "sqlalchemy.exc.LegacyAPIWarning",
+                    "The Query.get() method is considered legacy as of the 1.x series of SQLAlchemy and becomes a legacy construct in 2.0. The method is now available as Session.get() (deprecated since: 2.0) (Background on SQLAlchemy 2.0 at: https://sqlalche.me/e/b8d9)",
+                );
+                let ident = a.pos.get(1).cloned().unwrap_or(Value::None);
+                let found = orm::session_get(i, &q.session, &q.mapper, &ident, LabelStyle::None)?;
+                if found.is_none() {
+                    return Err(not_found(i, description));
+                }
+                Ok(found)
+            }),
+        ),
+        (
+            "paginate",
+            method("Query", "paginate", |i, mut a| {
+                let q = qd(i, &a)?;
+                let args = page_args(i, &mut a)?;
+                let offset = (args.page - 1) * args.per_page;
+                let page_query = QueryData {
+                    session: q.session.clone(),
+                    mapper: q.mapper.clone(),
+                    where_: q.where_.clone(),
+                    order_by: q.order_by.clone(),
+                    limit: Some(args.per_page),
+                    offset: Some(offset),
+                    appender: q.appender.clone(),
+                    extra: q.extra.clone(),
+                };
+                let items = run_query(i, &page_query, false)?;
+                let count_query = QueryData { limit: q.limit, offset: q.offset, order_by: vec![], ..page_query };
+                make_pagination(i, "QueryPagination", &args, items, |i| super::module::query_count(i, &count_query))
+            }),
+        ),
+    ]
+}
+
+/// `page`, `per_page`, `max_per_page`, `error_out`, `count` as Flask-SQLAlchemy's
+/// `_prepare_page_args` settles them outside a request.
+pub struct PageArgs {
+    pub page: i64,
+    pub per_page: i64,
+    pub max_per_page: Option<i64>,
+    pub error_out: bool,
+    pub count: bool,
+}
+
+/// Reads the paginate() keywords.
+pub fn page_args(interp: &mut Interp, a: &mut Args) -> PyResult<PageArgs> {
+    let int = |interp: &Interp, v: Option<Value>| -> PyResult<Option<i64>> {
+        match v {
+            None | Some(Value::None) => Ok(None),
+            Some(v) => crate::python::builtins::to_index(interp, &v).map(Some),
+        }
+    };
+    let page = int(interp, a.take_kw("page"))?;
+    let per_page = int(interp, a.take_kw("per_page"))?;
+    let max_per_page = int(interp, a.take_kw("max_per_page"))?;
+    let error_out = match a.take_kw("error_out") {
+        Some(v) => interp.truthy(&v)?,
+        None => true,
+    };
+    let count = match a.take_kw("count") {
+        Some(v) => interp.truthy(&v)?,
+        None => true,
+    };
+    let mut page = page.unwrap_or(1);
+    let mut per_page = per_page.unwrap_or(20);
+    if let Some(m) = max_per_page {
+        per_page = per_page.min(m);
+    }
+    if page < 1 {
+        if error_out {
+            return Err(not_found(interp, None));
+        }
+        page = 1;
+    }
+    if per_page < 1 {
+        if error_out {
+            return Err(not_found(interp, None));
+        }
+        per_page = 20;
+    }
+    Ok(PageArgs { page, per_page, max_per_page, error_out, count })
+}
+
+const PAGINATION_SOURCE: &str = r#"
+class Pagination:
+    def __init__(self, page, per_page, max_per_page, items, total):
+        self.page = page
+        self.per_page = per_page
+        self.max_per_page = max_per_page
+        self.items = items
+        self.total = total
+
+    @property
+    def first(self):
+        if len(self.items) == 0:
+            return 0
+        return (self.page - 1) * self.per_page + 1
+
+    @property
+    def last(self):
+        first = self.first
+        return max(first, first + len(self.items) - 1)
+
+    @property
+    def pages(self):
+        if self.total == 0 or self.total is None:
+            return 0
+        return -(-self.total // self.per_page)
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def prev_num(self):
+        if not self.has_prev:
+            return None
+        return self.page - 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+    @property
+    def next_num(self):
+        if not self.has_next:
+            return None
+        return self.page + 1
+
+    def iter_pages(self, *, left_edge=2, left_current=2, right_current=4, right_edge=2):
+        out = []
+        pages_end = self.pages + 1
+        if pages_end == 1:
+            return iter(out)
+        left_end = min(1 + left_edge, pages_end)
+        out.extend(range(1, left_end))
+        if left_end == pages_end:
+            return iter(out)
+        mid_start = max(left_end, self.page - left_current)
+        mid_end = min(self.page + right_current + 1, pages_end)
+        if mid_start - left_end > 0:
+            out.append(None)
+        out.extend(range(mid_start, mid_end))
+        if mid_end == pages_end:
+            return iter(out)
+        right_start = max(mid_end, pages_end - right_edge)
+        if right_start - mid_end > 0:
+            out.append(None)
+        out.extend(range(right_start, pages_end))
+        return iter(out)
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+class SelectPagination(Pagination):
+    pass
+
+
+class QueryPagination(Pagination):
+    pass
+"#;
+
+fn pagination_module(interp: &mut Interp) -> PyResult<Rc<Module>> {
+    if let Some(m) = interp.modules.get("flask_sqlalchemy.pagination") {
+        return Ok(m.clone());
+    }
+    let file = "<site-packages>/flask_sqlalchemy/pagination.py";
+    let m = Module::new("flask_sqlalchemy.pagination", Some(file.to_string()));
+    m.set("__builtins__", Value::Module(interp.builtins.clone()));
+    interp.modules.insert("flask_sqlalchemy.pagination".into(), m.clone());
+    interp.exec_source(PAGINATION_SOURCE, file, &m, false)?;
+    Ok(m)
+}
+
+/// Builds a Flask-SQLAlchemy `Pagination` of `items`, counting the total with `count` unless
+/// `count=False`; an empty page past the first is a 404 when `error_out`.
+pub fn make_pagination(
+    interp: &mut Interp,
+    class: &str,
+    args: &PageArgs,
+    items: Vec<Value>,
+    count: impl FnOnce(&mut Interp) -> PyResult<Value>,
+) -> PyResult<Value> {
+    if items.is_empty() && args.page != 1 && args.error_out {
+        return Err(not_found(interp, None));
+    }
+    let total = if args.count { count(interp)? } else { Value::None };
+    let m = pagination_module(interp)?;
+    let cls = m.get(class).ok_or_else(|| interp.err("RuntimeError", "no pagination class"))?;
+    interp.call(
+        &cls,
+        Args::new(vec![
+            Value::Int(args.page),
+            Value::Int(args.per_page),
+            args.max_per_page.map(Value::Int).unwrap_or(Value::None),
+            Value::list(items),
+            total,
+        ]),
+    )
+}
+
+/// `db.paginate(select, ...)`: a page of `session.execute(select.limit().offset()).scalars()`,
+/// the total from `SELECT count(*)` over the unordered statement as a subquery.
+pub fn paginate_select(interp: &mut Interp, s: &Rc<SessionData>, stmt: &Value, mut a: Args) -> PyResult<Value> {
+    let sd = stmt.payload::<SelectData>().ok_or_else(|| interp.type_error("paginate() expects a select()"))?;
+    let args = page_args(interp, &mut a)?;
+    let mut page = (*sd).clone();
+    page.stmt.limit = Some(Clause::Bind(Value::Int(args.per_page), SqlType::Integer));
+    page.stmt.offset = Some(Clause::Bind(Value::Int((args.page - 1) * args.per_page), SqlType::Integer));
+    let rows = select_rows(interp, s, &page)?;
+    let items: Vec<Value> = rows.iter().map(first_value).collect();
+    let mut counted = (*sd).clone();
+    counted.stmt.order_by.clear();
+    make_pagination(interp, "SelectPagination", &args, items, move |i| {
+        // The subquery labels its columns with their names.
+        let mut inner = counted.stmt.clone();
+        inner.columns = inner
+            .columns
+            .into_iter()
+            .map(|c| match &c {
+                Clause::Column(col) => Clause::Label(Box::new(c.clone()), col.name()),
+                _ => c,
+            })
+            .collect();
+        let compiled = SqlCompiler::default().select(&inner);
+        let sql = format!("SELECT count(*) AS count_1 \nFROM ({}) AS anon_1", compiled.sql);
+        let r = orm::execute_in_session(i, s, &sql, compiled.params)?;
+        Ok(r.rows.first().and_then(|row| row.first()).map(super::types::untyped_result).unwrap_or(Value::Int(0)))
+    })
+}
+
+/// `db.first_or_404(select)` / `db.one_or_404(select)`: the first scalar, else a 404.
+pub fn select_or_404(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    stmt: &Value,
+    one: bool,
+    description: Option<Value>,
+) -> PyResult<Value> {
+    let sd = stmt.payload::<SelectData>().ok_or_else(|| interp.type_error("expected a select()"))?;
+    let rows = select_rows(interp, s, &sd)?;
+    if rows.is_empty() || (one && rows.len() > 1) {
+        return Err(not_found(interp, description));
+    }
+    Ok(first_value(&rows[0]))
 }
