@@ -6,6 +6,7 @@ pub mod app;
 pub mod case;
 pub mod compare;
 pub mod ext;
+pub mod introspect;
 pub mod playground;
 pub mod record;
 pub mod shell;

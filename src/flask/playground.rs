@@ -32,16 +32,38 @@ pub enum DialectName {
     Mysql,
 }
 
-/// A table as the Tables panel shows it.
+/// The dialects in the order [`TableView::ddl`] holds them.
+pub const DIALECTS: [DialectName; 3] = [DialectName::Sqlite, DialectName::Postgresql, DialectName::Mysql];
+
+impl DialectName {
+    /// The position in [`DIALECTS`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+    /// The name SQLAlchemy gives the dialect (`sqlite`, `postgresql`, `mysql`).
+    pub fn name(self) -> &'static str {
+        ["sqlite", "postgresql", "mysql"][self.index()]
+    }
+}
+
+/// A table as the workbench shows it (read-only introspection, see [`Playground::schema`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableView {
     pub name: String,
+    /// The mapped class, or None for a plain `db.Table` (an association table).
+    pub model: Option<String>,
+    /// Rows in the database now (None before the table exists).
+    pub row_count: Option<i64>,
     pub columns: Vec<ColumnView>,
     /// The CREATE TABLE statement for SQLite, as `CreateTable(table).compile()` gives it.
     pub create_sql: String,
+    /// CREATE TABLE and its CREATE INDEX statements per dialect (indexed by
+    /// [`DialectName::index`]), joined by `;` and a blank line; a dialect's refusal as a
+    /// `-- sqlalchemy.exc.CompileError: ...` comment.
+    pub ddl: Vec<String>,
 }
 
-/// A column as the Tables panel shows it.
+/// A column as the workbench shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnView {
     pub name: String,
@@ -50,8 +72,84 @@ pub struct ColumnView {
     pub primary_key: bool,
     pub nullable: bool,
     pub unique: bool,
+    /// The column is the first column of an index (`index=True`).
+    pub index: bool,
+    /// `default=` as a Python literal or `name()` for a callable, else `server_default=`.
+    pub default: Option<String>,
     /// `table.column` the column's foreign key points at.
     pub foreign_key: Option<String>,
+}
+
+/// What a relationship relates, as the tutorial names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationshipKind {
+    OneToOne,
+    OneToMany,
+    ManyToOne,
+    ManyToMany,
+}
+
+impl RelationshipKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            RelationshipKind::OneToOne => "one-to-one",
+            RelationshipKind::OneToMany => "one-to-many",
+            RelationshipKind::ManyToOne => "many-to-one",
+            RelationshipKind::ManyToMany => "many-to-many",
+        }
+    }
+}
+
+/// A `relationship()` (or a backref it created) on a mapped class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelationshipView {
+    /// The class the attribute is on, and its table.
+    pub parent: String,
+    pub parent_table: String,
+    /// The attribute name (`users`).
+    pub key: String,
+    /// The related class and its table.
+    pub target: String,
+    pub target_table: String,
+    pub kind: RelationshipKind,
+    /// SQLAlchemy's direction is MANYTOONE (else ONETOMANY; many-to-many loads as ONETOMANY
+    /// through `secondary`).
+    pub many_to_one: bool,
+    /// The attribute holds a list.
+    pub uselist: bool,
+    /// The loader strategy (`lazy=`: `select`, `joined`, `subquery`, `dynamic`, ...).
+    pub lazy: String,
+    /// The attribute on the other side (backref or back_populates), if any.
+    pub backref: Option<String>,
+    /// The association table of a many-to-many relationship.
+    pub secondary: Option<String>,
+    /// The foreign key columns (`table.column`) that join the two sides.
+    pub foreign_keys: Vec<String>,
+    /// The SELECT a lazy load of the attribute emits, compiled by the engine's SQL compiler.
+    pub load_sql: Option<String>,
+    /// The parent's column (`table.column`) whose value each `?` of `load_sql` takes.
+    pub bound_to: Vec<String>,
+}
+
+/// The app's schema: tables, relationships, and the error configuring the mappers raised.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SchemaView {
+    pub tables: Vec<TableView>,
+    pub relationships: Vec<RelationshipView>,
+    /// `Type: message` of the exception mapper configuration raised (relationships are then
+    /// empty).
+    pub error: Option<String>,
+}
+
+/// A page of a table's rows (cells as text; None is NULL).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RowsPage {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Option<String>>>,
+    /// Rows in the whole table.
+    pub total: i64,
+    pub offset: usize,
+    pub error: Option<String>,
 }
 
 /// A loaded project and its shell session.
@@ -68,6 +166,11 @@ impl Playground {
     /// The exception that escaped while importing the project, if any.
     pub fn import_error(&self) -> Option<&ErrorRecord> {
         self.engine.import_error.as_ref()
+    }
+
+    /// The project file and line the import error points at, if any.
+    pub fn import_error_at(&self) -> Option<&(String, u32)> {
+        self.engine.import_error_at.as_ref()
     }
 
     /// What importing printed.
@@ -99,6 +202,23 @@ impl Playground {
     /// The tables of the app's metadata, in dependency order.
     pub fn tables(&mut self) -> Vec<TableView> {
         self.engine.tables()
+    }
+
+    /// The app's tables and relationships (read-only; nothing is logged).
+    pub fn schema(&mut self) -> SchemaView {
+        self.engine.schema()
+    }
+
+    /// A page of `table`'s rows sorted by column `sort` (index, descending?), read without
+    /// logging.
+    pub fn rows(&mut self, table: &str, sort: Option<(usize, bool)>, offset: usize, limit: usize) -> RowsPage {
+        self.engine.rows(table, sort, offset, limit)
+    }
+
+    /// The URL of the app's default engine (`SQLALCHEMY_DATABASE_URI` as Flask-SQLAlchemy
+    /// resolved it), if the extension was set up.
+    pub fn database_url(&self) -> Option<String> {
+        self.engine.database_url()
     }
 
     /// Rolls the session back and reads the database's schema and data, as the oracle's

@@ -8,7 +8,7 @@ use serde_json::{json, Value as Json};
 
 use super::app::{find_app, FlaskApp};
 use super::ext::{DbData, Host};
-use super::playground::{ColumnView, Connector, DialectName, SourceFile, TableView};
+use super::playground::{Connector, DialectName, RowsPage, SchemaView, SourceFile, TableView};
 use super::record::{ErrorRecord, SqlEntry, Step, PROJECT_DIR};
 use crate::db::SqlValue;
 use crate::python::interp::{Interp, PyErr};
@@ -24,6 +24,8 @@ pub struct ShellSession {
     main: Rc<Module>,
     app: Option<Value>,
     pub import_error: Option<ErrorRecord>,
+    /// Where the import error happened: (project file, line), innermost project frame first.
+    pub import_error_at: Option<(String, u32)>,
     pub import_stdout: String,
     pub import_warnings: Vec<String>,
     pub import_sql: Vec<SqlEntry>,
@@ -100,6 +102,22 @@ pub fn error_record(interp: &mut Interp, err: &PyErr, namespace: &Module) -> Err
     ErrorRecord { typ, message: normalize(&message), last_line: Some(normalize(&last)) }
 }
 
+/// The project file and line an exception points at: a SyntaxError's `filename` and `lineno`,
+/// else the innermost traceback frame in a project file.
+pub fn error_location(e: &PyErr) -> Option<(String, u32)> {
+    let project = format!("{PROJECT_DIR}/");
+    let relative = |f: &str| f.strip_prefix(&project).map(str::to_string);
+    if let Value::Instance(i) = &e.exc {
+        let d = i.dict.borrow();
+        if let (Some(Value::Str(f)), Some(Value::Int(n))) = (d.get_str("filename"), d.get_str("lineno")) {
+            if let Some(name) = relative(f) {
+                return Some((name, (*n).max(1) as u32));
+            }
+        }
+    }
+    e.traceback.iter().find_map(|(file, line, _)| relative(file).map(|f| (f, *line)))
+}
+
 impl ShellSession {
     /// Imports the project (`config`, `app`, `models`) and prepares the shell namespace.
     pub fn open(files: &[SourceFile], connect: Connector) -> Self {
@@ -119,6 +137,7 @@ impl ShellSession {
             main,
             app: None,
             import_error: None,
+            import_error_at: None,
             import_stdout: String::new(),
             import_warnings: Vec::new(),
             import_sql: Vec::new(),
@@ -163,6 +182,7 @@ impl ShellSession {
         if let Some(e) = failed {
             let ns = self.main.clone();
             self.import_error = Some(error_record(&mut self.interp, &e, &ns));
+            self.import_error_at = error_location(&e);
             self.app = None;
         }
         self.import_stdout = normalize(&std::mem::take(&mut self.interp.stdout));
@@ -273,42 +293,28 @@ impl ShellSession {
 
     /// The tables for the Tables panel.
     pub fn tables(&mut self) -> Vec<TableView> {
-        let Some(db) = self.db() else { return Vec::new() };
-        let d = crate::sqlalchemy::ddl::SqliteDialect;
-        db.metadata
-            .sorted_tables()
-            .iter()
-            .map(|t| {
-                let uniques: Vec<String> = t
-                    .constraints
-                    .borrow()
-                    .iter()
-                    .filter_map(|c| match c {
-                        crate::sqlalchemy::schema::Constraint::Unique { columns, .. } if columns.len() == 1 => {
-                            Some(columns[0].clone())
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                TableView {
-                    name: t.name.clone(),
-                    columns: t
-                        .columns
-                        .borrow()
-                        .iter()
-                        .map(|c| ColumnView {
-                            name: c.name(),
-                            sql_type: d.type_ddl(&c.ty).unwrap_or_else(|e| e.0),
-                            primary_key: c.primary_key.get(),
-                            nullable: c.nullable(),
-                            unique: uniques.contains(&c.name()),
-                            foreign_key: c.foreign_keys.first().map(|f| f.target.clone()),
-                        })
-                        .collect(),
-                    create_sql: d.visit_create_table(t).map(|s| s.trim().to_string()).unwrap_or_else(|e| e.0),
-                }
-            })
-            .collect()
+        self.schema().tables
+    }
+
+    /// Tables and relationships ([`super::introspect::schema`]).
+    pub fn schema(&mut self) -> SchemaView {
+        match self.db() {
+            Some(db) => super::introspect::schema(&mut self.interp, &db),
+            None => SchemaView::default(),
+        }
+    }
+
+    /// A page of a table's rows ([`super::introspect::rows`]).
+    pub fn rows(&mut self, table: &str, sort: Option<(usize, bool)>, offset: usize, limit: usize) -> RowsPage {
+        match self.db() {
+            Some(db) => super::introspect::rows(&db, table, sort, offset, limit),
+            None => RowsPage { error: Some("the project has no database".into()), ..RowsPage::default() },
+        }
+    }
+
+    /// The default engine's URL.
+    pub fn database_url(&self) -> Option<String> {
+        self.db().map(|d| d.engine.url.clone())
     }
 
     /// Rolls back and reads the database's schema and rows (the oracle's `schema` and `data`).

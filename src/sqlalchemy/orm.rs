@@ -1852,6 +1852,64 @@ fn detached(interp: &mut Interp, obj: &Value, key: &str, what: &str) -> PyErr {
     )
 }
 
+/// The SELECT a lazy load of `r` emits (`LazyLoader`'s lazy clause): the target's columns,
+/// `WHERE` comparing the parent's bound values with the foreign key (through the association
+/// table for many-to-many). `bind` gives the parent's value for each parent-side column, in
+/// the order the `?` placeholders appear: the referenced column (many-to-one: the foreign key
+/// column) of each pair.
+pub fn lazy_select(
+    interp: &mut Interp,
+    registry: &Rc<Registry>,
+    r: &Relationship,
+    target: &Rc<Mapper>,
+    bind: &mut dyn FnMut(&Rc<Column>) -> Value,
+) -> PyResult<Select> {
+    let mut select = Select::table(&target.table, LabelStyle::None);
+    match (r.direction.get(), r.m2m.borrow().clone()) {
+        (Direction::ManyToOne, _) => {
+            for (target_col, fk_col) in r.pairs.borrow().iter() {
+                let v = bind(fk_col);
+                select.where_.push(Clause::Binary(
+                    Box::new(Clause::Column(target_col.clone())),
+                    "=",
+                    Box::new(Clause::Bind(v, target_col.ty.clone())),
+                ));
+            }
+        }
+        (Direction::OneToMany, Some(m2m)) => {
+            select.froms.push(m2m.table.clone());
+            select.order_by = order_by_clauses(interp, registry, &r.args.order_by)?;
+            for (pk, ac) in &m2m.parent_pairs {
+                let v = bind(pk);
+                select.where_.push(Clause::Binary(
+                    Box::new(Clause::Bind(v, pk.ty.clone())),
+                    "=",
+                    Box::new(Clause::Column(ac.clone())),
+                ));
+            }
+            for (pk, ac) in &m2m.target_pairs {
+                select.where_.push(Clause::Binary(
+                    Box::new(Clause::Column(pk.clone())),
+                    "=",
+                    Box::new(Clause::Column(ac.clone())),
+                ));
+            }
+        }
+        (Direction::OneToMany, None) => {
+            select.order_by = order_by_clauses(interp, registry, &r.args.order_by)?;
+            for (pk_col, fk_col) in r.pairs.borrow().iter() {
+                let v = bind(pk_col);
+                select.where_.push(Clause::Binary(
+                    Box::new(Clause::Bind(v, pk_col.ty.clone())),
+                    "=",
+                    Box::new(Clause::Column(fk_col.clone())),
+                ));
+            }
+        }
+    }
+    Ok(select)
+}
+
 fn lazy_load(
     interp: &mut Interp,
     s: &Rc<SessionData>,
@@ -1885,54 +1943,26 @@ fn lazy_load(
             if let Some(found) = s.identity_map.borrow().get(&(target.id, keys)).cloned() {
                 return Ok(found);
             }
-            let mut select = Select::table(&target.table, LabelStyle::None);
-            for (c, v) in vals {
-                select.where_.push(Clause::Binary(
-                    Box::new(Clause::Column(c.clone())),
-                    "=",
-                    Box::new(Clause::Bind(v, c.ty.clone())),
-                ));
-            }
+            let values: Vec<Value> = vals.into_iter().map(|(_, v)| v).collect();
+            let mut values = values.into_iter();
+            let select = lazy_select(interp, &s.registry, r, &target, &mut |_| values.next().unwrap_or(Value::None))?;
             let rows = load_instances(interp, s, &target, &select)?;
             Ok(rows.into_iter().next().unwrap_or(Value::None))
         }
         Direction::OneToMany if r.m2m.borrow().is_some() => {
-            let m2m = r.m2m.borrow().clone().expect("checked above");
-            let mut select = Select::table(&target.table, LabelStyle::None);
-            select.froms.push(m2m.table.clone());
-            select.order_by = order_by_clauses(interp, &s.registry, &r.args.order_by)?;
-            for (pk, ac) in &m2m.parent_pairs {
+            let select = lazy_select(interp, &s.registry, r, &target, &mut |pk| {
                 let k = mapper.column_key(pk).unwrap_or_else(|| pk.name());
-                let v = inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None);
-                select.where_.push(Clause::Binary(
-                    Box::new(Clause::Bind(v, pk.ty.clone())),
-                    "=",
-                    Box::new(Clause::Column(ac.clone())),
-                ));
-            }
-            for (pk, ac) in &m2m.target_pairs {
-                select.where_.push(Clause::Binary(
-                    Box::new(Clause::Column(pk.clone())),
-                    "=",
-                    Box::new(Clause::Column(ac.clone())),
-                ));
-            }
+                inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
+            })?;
             let rows = load_instances(interp, s, &target, &select)?;
             st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());
             Ok(Value::list(rows))
         }
         Direction::OneToMany => {
-            let mut select = Select::table(&target.table, LabelStyle::None);
-            select.order_by = order_by_clauses(interp, &s.registry, &r.args.order_by)?;
-            for (pk_col, fk_col) in r.pairs.borrow().iter() {
+            let select = lazy_select(interp, &s.registry, r, &target, &mut |pk_col| {
                 let k = mapper.column_key(pk_col).unwrap_or_else(|| pk_col.name());
-                let v = inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None);
-                select.where_.push(Clause::Binary(
-                    Box::new(Clause::Bind(v, pk_col.ty.clone())),
-                    "=",
-                    Box::new(Clause::Column(fk_col.clone())),
-                ));
-            }
+                inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
+            })?;
             let rows = load_instances(interp, s, &target, &select)?;
             if r.uselist() {
                 st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());

@@ -94,10 +94,68 @@ impl Files {
         }
     }
 
+    /// Adds an empty file and shows it; the error says why the name is refused.
+    pub fn add(&mut self, name: &str) -> Result<(), String> {
+        let name = check_file_name(name, self.files.iter().map(|f| f.name.as_str()))?;
+        self.files.push(ProjectFile { name, text: String::new() });
+        self.active = self.files.len() - 1;
+        Ok(())
+    }
+
+    /// Renames file `index`.
+    pub fn rename(&mut self, index: usize, name: &str) -> Result<(), String> {
+        let others = self.files.iter().enumerate().filter(|(i, _)| *i != index).map(|(_, f)| f.name.as_str());
+        let name = check_file_name(name, others)?;
+        match self.files.get_mut(index) {
+            Some(f) => {
+                f.name = name;
+                Ok(())
+            }
+            None => Err("there is no such file".to_string()),
+        }
+    }
+
+    /// Deletes file `index` (the last file stays: a project needs one).
+    pub fn remove(&mut self, index: usize) -> Result<(), String> {
+        if self.files.len() <= 1 {
+            return Err("a project keeps at least one file".to_string());
+        }
+        if index >= self.files.len() {
+            return Err("there is no such file".to_string());
+        }
+        self.files.remove(index);
+        if self.active >= index && self.active > 0 {
+            self.active -= 1;
+        }
+        Ok(())
+    }
+
     /// The files as the engine takes them.
     pub fn sources(&self) -> Vec<SourceFile> {
         self.files.iter().map(|f| SourceFile { name: f.name.clone(), text: f.text.clone() }).collect()
     }
+}
+
+/// Checks a new file's name: a path of Python identifiers ending in `.py` (`models.py`,
+/// `blog/__init__.py`), not taken yet. Returns it trimmed.
+pub fn check_file_name<'a>(name: &str, taken: impl IntoIterator<Item = &'a str>) -> Result<String, String> {
+    let name = name.trim().trim_start_matches("./");
+    let Some(stem) = name.strip_suffix(".py") else {
+        return Err(format!("{name:?} does not end in .py: the playground holds Python modules"));
+    };
+    let identifier = |p: &str| {
+        let mut chars = p.chars();
+        chars.next().is_some_and(|c| c == '_' || c.is_alphabetic()) && chars.all(|c| c == '_' || c.is_alphanumeric())
+    };
+    if stem.is_empty() || !stem.split('/').all(identifier) {
+        return Err(format!(
+            "{name:?} cannot be imported: use letters, digits and _ (not starting with a digit), folders with /"
+        ));
+    }
+    if taken.into_iter().any(|t| t == name) {
+        return Err(format!("there is already a file named {name}"));
+    }
+    Ok(name.to_string())
 }
 
 /// One statement sent to the database as the console shows it: the SQL, and its parameters
@@ -489,6 +547,21 @@ pub mod browser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_are_added_renamed_and_removed() {
+        let mut f = Files::new(vec![ProjectFile { name: "app.py".into(), text: "x".into() }]);
+        assert!(f.add("models").unwrap_err().contains(".py"));
+        assert!(f.add("2models.py").unwrap_err().contains("cannot be imported"));
+        assert!(f.add("app.py").unwrap_err().contains("already"));
+        f.add("blog/__init__.py").unwrap();
+        assert_eq!(f.active, 1);
+        f.rename(1, "blog/models.py").unwrap();
+        assert!(f.rename(1, "app.py").is_err());
+        f.remove(1).unwrap();
+        assert_eq!((f.files.len(), f.active), (1, 0));
+        assert!(f.remove(0).is_err());
+    }
     use crate::flask::record::SqlEntry;
     use serde_json::json;
 

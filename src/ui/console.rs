@@ -215,7 +215,15 @@ fn line_view(line: ShellLine) -> impl IntoView {
             {sql_view}
             {(!stdout.is_empty()).then(|| view! { <pre class="stdout">{stdout}</pre> })}
             {warnings.into_iter().map(|w| view! { <pre class="warning">{w}</pre> }).collect_view()}
-            {error.map(|e| view! { <pre class="error">{e}</pre> })}
+            {error
+                .map(|e| {
+                    let (typ, message) = e.split_once(": ").unwrap_or((e.as_str(), ""));
+                    let tips = super::hints::hints(typ, message, "");
+                    view! {
+                        <pre class="error">{e.clone()}</pre>
+                        {tips.into_iter().map(|h| view! { <pre class="hint-line">{h}</pre> }).collect_view()}
+                    }
+                })}
             {error_detail
                 .map(|d| {
                     view! {

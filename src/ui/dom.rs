@@ -34,7 +34,7 @@ pub fn utf16_offset(text: &str, bytes: usize) -> usize {
 #[cfg(target_arch = "wasm32")]
 mod imp {
     use super::*;
-    use wasm_bindgen::JsCast;
+    use wasm_bindgen::{JsCast, JsValue};
     use web_sys::HtmlTextAreaElement;
 
     fn textarea(ev: &Event) -> Option<HtmlTextAreaElement> {
@@ -101,6 +101,108 @@ mod imp {
             let _ = e.focus();
         }
     }
+
+    fn js(args: &str, body: &str) -> js_sys::Function {
+        js_sys::Function::new_with_args(args, body)
+    }
+
+    pub fn download(name: &str, mime: &str, text: &str) {
+        let f = js(
+            "name,mime,text",
+            "const a=document.createElement('a');a.href=URL.createObjectURL(new Blob([text],{type:mime}));\
+             a.download=name;document.body.appendChild(a);a.click();a.remove();\
+             setTimeout(()=>URL.revokeObjectURL(a.href),1000);",
+        );
+        let _ = f.call3(&JsValue::NULL, &name.into(), &mime.into(), &text.into());
+    }
+
+    pub fn download_png(name: &str, svg: &str, width: f64, height: f64) {
+        let f = js(
+            "name,svg,w,h",
+            "const img=new Image();const url=URL.createObjectURL(new Blob([svg],{type:'image/svg+xml'}));\
+             img.onload=()=>{const c=document.createElement('canvas');c.width=Math.ceil(w*2);c.height=Math.ceil(h*2);\
+             const g=c.getContext('2d');g.scale(2,2);g.drawImage(img,0,0);URL.revokeObjectURL(url);\
+             c.toBlob((b)=>{if(!b)return;const a=document.createElement('a');a.href=URL.createObjectURL(b);\
+             a.download=name;document.body.appendChild(a);a.click();a.remove();},'image/png');};img.src=url;",
+        );
+        let args = js_sys::Array::of4(&name.into(), &svg.into(), &width.into(), &height.into());
+        let _ = f.apply(&JsValue::NULL, &args);
+    }
+
+    pub fn capture_pointer(ev: &leptos::ev::PointerEvent) {
+        if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+            let _ = js("el,id", "try{el.setPointerCapture(id)}catch(e){}").call2(
+                &JsValue::NULL,
+                &el,
+                &JsValue::from(ev.pointer_id()),
+            );
+        }
+    }
+
+    pub struct EditorHandle(JsValue);
+
+    fn api() -> Option<JsValue> {
+        let w = web_sys::window()?;
+        js_sys::Reflect::get(&w, &"FspEditor".into()).ok().filter(|v| v.is_object())
+    }
+
+    fn call(method: &str, args: &[JsValue]) -> Option<JsValue> {
+        let api = api()?;
+        let f = js_sys::Reflect::get(&api, &method.into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+        let list = js_sys::Array::new();
+        for a in args {
+            list.push(a);
+        }
+        f.apply(&api, &list).ok()
+    }
+
+    pub fn editor_available() -> bool {
+        api().is_some()
+    }
+
+    pub fn editor_create(
+        parent: &web_sys::Element,
+        text: &str,
+        label: &str,
+        on_change: impl FnMut(String) + 'static,
+        on_run: impl FnMut() + 'static,
+    ) -> Option<EditorHandle> {
+        use wasm_bindgen::closure::Closure;
+        let change = Closure::<dyn FnMut(String)>::new(on_change);
+        let run = Closure::<dyn FnMut()>::new(on_run);
+        let view =
+            call("create", &[parent.into(), text.into(), label.into(), change.as_ref().clone(), run.as_ref().clone()]);
+        // The editor lives as long as the page: so do its callbacks.
+        change.forget();
+        run.forget();
+        view.map(EditorHandle)
+    }
+
+    pub fn editor_set_text(h: &EditorHandle, text: &str) {
+        call("setText", &[h.0.clone(), text.into()]);
+    }
+
+    pub fn editor_set_label(h: &EditorHandle, label: &str) {
+        call("setLabel", &[h.0.clone(), label.into()]);
+    }
+
+    pub fn editor_set_errors(h: &EditorHandle, errors: &[(u32, String)]) {
+        let list = js_sys::Array::new();
+        for (line, message) in errors {
+            list.push(&js_sys::Array::of2(&JsValue::from(*line), &message.into()));
+        }
+        call("setErrors", &[h.0.clone(), list.into()]);
+    }
+
+    pub fn prompt(message: &str, default: &str) -> Option<String> {
+        web_sys::window()?.prompt_with_message_and_default(message, default).ok().flatten()
+    }
+
+    pub fn alert(message: &str) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.alert_with_message(message);
+        }
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -119,6 +221,29 @@ mod imp {
         true
     }
     pub fn focus(_id: &str) {}
+    pub fn download(_name: &str, _mime: &str, _text: &str) {}
+    pub fn download_png(_name: &str, _svg: &str, _width: f64, _height: f64) {}
+    pub fn capture_pointer(_ev: &leptos::ev::PointerEvent) {}
+    pub struct EditorHandle;
+    pub fn editor_available() -> bool {
+        false
+    }
+    pub fn editor_create(
+        _parent: &leptos::web_sys::Element,
+        _text: &str,
+        _label: &str,
+        _on_change: impl FnMut(String) + 'static,
+        _on_run: impl FnMut() + 'static,
+    ) -> Option<EditorHandle> {
+        None
+    }
+    pub fn editor_set_text(_h: &EditorHandle, _text: &str) {}
+    pub fn editor_set_label(_h: &EditorHandle, _label: &str) {}
+    pub fn editor_set_errors(_h: &EditorHandle, _errors: &[(u32, String)]) {}
+    pub fn prompt(_message: &str, _default: &str) -> Option<String> {
+        None
+    }
+    pub fn alert(_message: &str) {}
 }
 
 /// The text and selection of the textarea `ev` happened on.
@@ -167,4 +292,62 @@ mod tests {
         assert_eq!(utf16_offset(text, 6), 3);
         assert_eq!(utf16_offset(text, 99), 4);
     }
+}
+
+/// Saves `text` as a file named `name` (the browser's download).
+pub fn download(name: &str, mime: &str, text: &str) {
+    imp::download(name, mime, text)
+}
+
+/// Renders an SVG document at twice its size and saves it as a PNG file.
+pub fn download_png(name: &str, svg: &str, width: f64, height: f64) {
+    imp::download_png(name, svg, width, height)
+}
+
+/// Keeps the pointer's events on the element it went down on (dragging).
+pub fn capture_pointer(ev: &leptos::ev::PointerEvent) {
+    imp::capture_pointer(ev)
+}
+
+pub use imp::EditorHandle;
+
+/// True when the CodeMirror bundle (build/editor.js, `window.FspEditor`) is on the page.
+pub fn editor_available() -> bool {
+    imp::editor_available()
+}
+
+/// Creates the code editor in `parent`; None when the bundle is missing.
+pub fn editor_create(
+    parent: &leptos::web_sys::Element,
+    text: &str,
+    label: &str,
+    on_change: impl FnMut(String) + 'static,
+    on_run: impl FnMut() + 'static,
+) -> Option<EditorHandle> {
+    imp::editor_create(parent, text, label, on_change, on_run)
+}
+
+/// Shows `text` (with a fresh undo history) unless the editor shows it already.
+pub fn editor_set_text(h: &EditorHandle, text: &str) {
+    imp::editor_set_text(h, text)
+}
+
+/// The editor's accessible name (`models.py`).
+pub fn editor_set_label(h: &EditorHandle, label: &str) {
+    imp::editor_set_label(h, label)
+}
+
+/// Marks errors at their lines (1-based).
+pub fn editor_set_errors(h: &EditorHandle, errors: &[(u32, String)]) {
+    imp::editor_set_errors(h, errors)
+}
+
+/// Asks for a text (the browser's prompt); None when cancelled or unavailable.
+pub fn prompt(message: &str, default: &str) -> Option<String> {
+    imp::prompt(message, default)
+}
+
+/// Tells the learner something (the browser's alert).
+pub fn alert(message: &str) {
+    imp::alert(message)
 }

@@ -1,19 +1,142 @@
-//! The code editor: one tab per project file over a monospace textarea with line numbers.
-//! Tab indents (Esc then Tab leaves the editor), Enter keeps the indentation, Ctrl+Enter runs.
+//! The code editor: one tab per project file (add, rename, delete; folders with `/`, packages
+//! with `__init__.py`) over CodeMirror 6 (web/editor.js, bundled at build time: Python
+//! highlighting, auto-indent, bracket matching, undo, search, the import error marked at its
+//! line). Without the bundle a textarea with line numbers stands in: Tab indents (Esc then Tab
+//! leaves it), Enter keeps the indentation, Ctrl+Enter runs.
 
 use leptos::prelude::*;
 
 use super::dom;
 use super::editing::{dedent, indent, newline_with_indent};
+use super::session::RunReport;
 use crate::store::Files;
 
-/// The file tabs and the textarea of the active file.
+/// The errors to mark in file `name`: (line, text) of the import error when it points there,
+/// with the hints for it.
+pub fn errors_in(report: Option<&RunReport>, name: &str, sources: &str) -> Vec<(u32, String)> {
+    let Some(r) = report else { return Vec::new() };
+    let (Some(e), Some((file, line))) = (&r.import_error, &r.error_at) else { return Vec::new() };
+    if file != name {
+        return Vec::new();
+    }
+    let mut text = crate::store::error_last_line(e);
+    for h in super::hints::hints(&e.typ, &e.message, sources) {
+        text.push('\n');
+        text.push_str(&h);
+    }
+    vec![(*line, text)]
+}
+
+/// Add, rename and delete, on the active file.
 #[component]
-pub fn Editor(files: RwSignal<Files>, on_run: Callback<()>) -> impl IntoView {
+fn FileActions(files: RwSignal<Files>) -> impl IntoView {
+    let add = move |_| {
+        let Some(name) = dom::prompt("New file (e.g. forms.py, or blog/__init__.py for a package):", "") else {
+            return;
+        };
+        if let Err(e) = files.try_update(|f| f.add(&name)).unwrap_or(Ok(())) {
+            dom::alert(&format!("The file was not added: {e}."));
+        }
+    };
+    let rename = move |_| {
+        let (i, old) =
+            files.with_untracked(|f| (f.active, f.active_file().map(|f| f.name.clone()).unwrap_or_default()));
+        let Some(name) = dom::prompt(&format!("Rename {old} to:"), &old) else { return };
+        if name.trim() == old {
+            return;
+        }
+        if let Err(e) = files.try_update(|f| f.rename(i, &name)).unwrap_or(Ok(())) {
+            dom::alert(&format!("The file was not renamed: {e}."));
+        }
+    };
+    let delete = move |_| {
+        let (i, old) =
+            files.with_untracked(|f| (f.active, f.active_file().map(|f| f.name.clone()).unwrap_or_default()));
+        if !dom::confirm(&format!("Delete {old}? Its text is lost.")) {
+            return;
+        }
+        if let Err(e) = files.try_update(|f| f.remove(i)).unwrap_or(Ok(())) {
+            dom::alert(&format!("The file was not deleted: {e}."));
+        }
+    };
+    view! {
+        <div class="file-actions" role="group" aria-label="File actions">
+            <button type="button" id="file-add" title="Add a file" aria-label="Add a file" on:click=add>
+                "+"
+            </button>
+            <button type="button" id="file-rename" aria-label="Rename the current file" on:click=rename>
+                "Rename"
+            </button>
+            <button type="button" id="file-delete" aria-label="Delete the current file" on:click=delete>
+                "Delete"
+            </button>
+        </div>
+    }
+}
+
+/// The file tabs and the editor of the active file.
+#[component]
+pub fn Editor(
+    files: RwSignal<Files>,
+    on_run: Callback<()>,
+    /// The last run (its import error is shown at its line).
+    report: RwSignal<Option<super::session::RunReport>>,
+) -> impl IntoView {
     let names = Memo::new(move |_| files.with(|f| f.files.iter().map(|f| f.name.clone()).collect::<Vec<_>>()));
     let active = Memo::new(move |_| files.with(|f| f.active));
     let text = Memo::new(move |_| files.with(|f| f.active_text().to_string()));
     let line_count = Memo::new(move |_| text.with(|t| t.split('\n').count()));
+    let cm_host = NodeRef::<leptos::html::Div>::new();
+    let cm = StoredValue::new_local(None::<dom::EditorHandle>);
+    let use_cm = dom::editor_available();
+    let active_name = Memo::new(move |_| files.with(|f| f.active_file().map(|f| f.name.clone()).unwrap_or_default()));
+    // Mount CodeMirror once its host is in the page.
+    Effect::new(move |_| {
+        let Some(host) = cm_host.get() else { return };
+        if cm.with_value(Option::is_some) {
+            return;
+        }
+        let handle = dom::editor_create(
+            &host,
+            &text.get_untracked(),
+            &active_name.get_untracked(),
+            move |t: String| {
+                files.update(|f| {
+                    let i = f.active;
+                    f.set_text(i, t);
+                })
+            },
+            move || on_run.run(()),
+        );
+        cm.set_value(handle);
+    });
+    // Another file, or a change from outside (Reset): show it.
+    Effect::new(move |_| {
+        let t = text.get();
+        let name = active_name.get();
+        cm.with_value(|h| {
+            if let Some(h) = h {
+                dom::editor_set_text(h, &t);
+                dom::editor_set_label(h, &format!("{name}, Python code"));
+            }
+        });
+    });
+    // The import error, at its line.
+    Effect::new(move |_| {
+        let name = active_name.get();
+        let errors = report.with(|r| {
+            files.with_untracked(|f| {
+                let sources: String = f.files.iter().map(|f| f.text.as_str()).collect();
+                errors_in(r.as_ref(), &name, &sources)
+            })
+        });
+        let _ = text.with(String::len);
+        cm.with_value(|h| {
+            if let Some(h) = h {
+                dom::editor_set_errors(h, &errors);
+            }
+        });
+    });
     let scroll = RwSignal::new(0);
     // After Esc, Tab moves the focus on instead of indenting (keyboard users are not trapped).
     let escaped = RwSignal::new(false);
@@ -56,6 +179,7 @@ pub fn Editor(files: RwSignal<Files>, on_run: Callback<()>) -> impl IntoView {
     };
 
     view! {
+        <div class="file-bar">
         <div class="file-tabs" role="tablist" aria-label="Project files">
             {move || {
                 names
@@ -68,7 +192,7 @@ pub fn Editor(files: RwSignal<Files>, on_run: Callback<()>) -> impl IntoView {
                                 type="button"
                                 role="tab"
                                 id=format!("file-tab-{i}")
-                                aria-controls="code"
+                                aria-controls=if use_cm { "cm-editor" } else { "code" }
                                 aria-selected=move || if active.get() == i { "true" } else { "false" }
                                 tabindex=move || if active.get() == i { "0" } else { "-1" }
                                 class:active=move || active.get() == i
@@ -94,7 +218,10 @@ pub fn Editor(files: RwSignal<Files>, on_run: Callback<()>) -> impl IntoView {
                     .collect_view()
             }}
         </div>
-        <div class="code-area">
+        <FileActions files=files />
+        </div>
+        <div class="cm-host" id="cm-editor" node_ref=cm_host hidden=!use_cm></div>
+        <div class="code-area" hidden=use_cm>
             <div class="gutter" aria-hidden="true">
                 <pre style:transform=move || format!("translateY({}px)", -scroll.get())>
                     {move || (1..=line_count.get()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n")}
@@ -123,7 +250,7 @@ pub fn Editor(files: RwSignal<Files>, on_run: Callback<()>) -> impl IntoView {
             ></textarea>
         </div>
         <p id="code-help" class="help">
-            "Tab indents · Esc then Tab leaves the editor · Ctrl+Enter runs · saved as you type"
+            "Tab indents · Esc then Tab leaves the editor · Ctrl+F searches · Ctrl+Enter runs · runs and saves as you type"
         </p>
     }
 }

@@ -11,21 +11,26 @@
 //! kills the page); failures become notices.
 
 pub mod console;
+pub mod diagram;
 pub mod dom;
 pub mod editing;
 pub mod editor;
+pub mod hints;
 pub mod notices;
+pub mod panels;
 pub mod session;
 pub mod tables;
 pub mod tutorial;
+pub mod uri;
 
 use leptos::prelude::*;
 
-use crate::flask::playground::{Playground, TableView};
+use crate::flask::playground::{DialectName, Playground, SchemaView};
 use crate::store::{self, error_detail, error_last_line, Files, Saver, ShellLine, Transcript};
 use console::Console;
 use editor::Editor;
 use notices::{NoticeAction, NoticeKind, NoticeStrip, Notices};
+use panels::{DataPanel, DiagramPanel, RelationshipsPanel, SqlLogPanel};
 use session::RunReport;
 use tables::TablesPanel;
 
@@ -51,10 +56,50 @@ pub enum Sqlite {
 
 /// Which results tab shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ResultsTab {
+pub enum ResultsTab {
     Tables,
+    Diagram,
+    Relationships,
+    SqlLog,
+    Data,
     Console,
 }
+
+impl ResultsTab {
+    pub const ALL: [ResultsTab; 6] = [
+        ResultsTab::Tables,
+        ResultsTab::Diagram,
+        ResultsTab::Relationships,
+        ResultsTab::SqlLog,
+        ResultsTab::Data,
+        ResultsTab::Console,
+    ];
+    /// The tab's label (the end-to-end test clicks tabs by it).
+    pub fn label(self) -> &'static str {
+        match self {
+            ResultsTab::Tables => "Tables",
+            ResultsTab::Diagram => "Diagram",
+            ResultsTab::Relationships => "Relationships",
+            ResultsTab::SqlLog => "SQL log",
+            ResultsTab::Data => "Data",
+            ResultsTab::Console => "Console",
+        }
+    }
+    /// The id stem of the tab and its panel (`tab-diagram`, `panel-diagram`).
+    pub fn id(self) -> &'static str {
+        match self {
+            ResultsTab::Tables => "tables",
+            ResultsTab::Diagram => "diagram",
+            ResultsTab::Relationships => "relationships",
+            ResultsTab::SqlLog => "sql",
+            ResultsTab::Data => "data",
+            ResultsTab::Console => "console",
+        }
+    }
+}
+
+/// How long the editor waits after the last keystroke before running the project again.
+pub const RUN_DEBOUNCE_MS: u64 = 350;
 
 /// What the page starts with.
 struct Startup {
@@ -110,6 +155,36 @@ fn files_changed(files: &Files, report: &RunReport) -> bool {
         || files.files.iter().zip(&report.sources).any(|(f, s)| f.name != s.name || f.text != s.text)
 }
 
+/// Milliseconds since the page started (0 natively): the benchmark reads run durations.
+fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        // Through Reflect: web-sys's `Performance` feature would rebuild the whole UI stack.
+        let global = js_sys::global();
+        js_sys::Reflect::get(&global, &"performance".into())
+            .and_then(|p| {
+                let now = js_sys::Reflect::get(&p, &"now".into())?;
+                js_sys::Function::from(now).call0(&p)
+            })
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    0.0
+}
+
+/// Records how long the last run took on `<body data-run-ms>` (read by scripts/bench-page.mjs).
+fn mark_run(ms: f64, runs: u64) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let _ = body.set_attribute("data-run-ms", &format!("{ms:.2}"));
+        let _ = body.set_attribute("data-runs", &runs.to_string());
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (ms, runs);
+}
+
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
@@ -123,26 +198,17 @@ pub fn App() -> impl IntoView {
     }
     let sqlite = RwSignal::new(if cfg!(target_arch = "wasm32") { Sqlite::Loading } else { Sqlite::Ready });
     let report = RwSignal::new(None::<RunReport>);
-    let tables = RwSignal::new(Vec::<TableView>::new());
+    let schema = RwSignal::new(SchemaView::default());
+    let db_version = RwSignal::new(0u64);
+    let database_url = RwSignal::new(None::<String>);
+    let dialect = RwSignal::new(DialectName::Sqlite);
     let tab = RwSignal::new(ResultsTab::Tables);
+    let runs = StoredValue::new(0u64);
     // The engine is !Send: it lives in thread-local storage.
     let playground = StoredValue::new_local(None::<Playground>);
-
-    #[cfg(target_arch = "wasm32")]
-    leptos::task::spawn_local(async move {
-        match crate::db::sqljs::init().await {
-            Ok(()) => sqlite.set(Sqlite::Ready),
-            Err(e) => {
-                sqlite.set(Sqlite::Failed);
-                notices.update(|n| {
-                    n.show(
-                        NoticeKind::Sqlite,
-                        format!("SQLite (sql.js) could not be loaded: {}. Reload the page to try again.", e.message),
-                    )
-                });
-            }
-        }
-    });
+    let tables = Memo::new(move |_| schema.with(|s| s.tables.clone()));
+    let relationships = Memo::new(move |_| schema.with(|s| s.relationships.clone()));
+    let schema_error = Memo::new(move |_| schema.with(|s| s.error.clone()));
 
     // Saving: every change of the files or the transcript, when it differs from what was written.
     let write = move |text: String| {
@@ -176,6 +242,15 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    let refresh_schema = move || {
+        let fresh = playground.try_update_value(|slot| slot.as_mut().map(Playground::schema)).flatten();
+        let fresh = fresh.unwrap_or_default();
+        if schema.with_untracked(|old| *old != fresh) {
+            schema.set(fresh);
+        }
+        db_version.update(|v| *v += 1);
+    };
+
     // Run: import the files into a fresh database and create the tables.
     let run_project = move || -> bool {
         match sqlite.get_untracked() {
@@ -186,6 +261,7 @@ pub fn App() -> impl IntoView {
             }
             Sqlite::Failed => return false,
         }
+        let t0 = now_ms();
         let started = session::start(files.with_untracked(Files::sources), session::connector());
         transcript.update(|t| {
             t.start_session(RUN_NOTE);
@@ -193,16 +269,74 @@ pub fn App() -> impl IntoView {
                 t.push_line(ShellLine::from_step(step));
             }
         });
-        tables.set(started.tables);
-        report.set(Some(started.report));
+        let url = started.playground.database_url();
         let _ = playground.try_set_value(Some(started.playground));
+        refresh_schema();
+        if database_url.get_untracked() != url {
+            if let Some(u) = &url {
+                dialect.set(uri::explain(u).ddl_dialect);
+            }
+            database_url.set(url);
+        }
+        if report.with_untracked(|r| r.as_ref() != Some(&started.report)) {
+            report.set(Some(started.report));
+        }
         notices.update(|n| n.dismiss(NoticeKind::Hint));
+        runs.update_value(|r| *r += 1);
+        mark_run(now_ms() - t0, runs.get_value());
         true
     };
     let on_run = Callback::new(move |()| {
-        if run_project() {
-            tab.set(ResultsTab::Tables);
+        run_project();
+    });
+
+    // Once SQLite is ready, run the project so its tables show right away.
+    #[cfg(target_arch = "wasm32")]
+    leptos::task::spawn_local(async move {
+        match crate::db::sqljs::init().await {
+            Ok(()) => {
+                sqlite.set(Sqlite::Ready);
+                run_project();
+            }
+            Err(e) => {
+                sqlite.set(Sqlite::Failed);
+                notices.update(|n| {
+                    n.show(
+                        NoticeKind::Sqlite,
+                        format!("SQLite (sql.js) could not be loaded: {}. Reload the page to try again.", e.message),
+                    )
+                });
+            }
         }
+    });
+
+    // Run on edit: a while after the last change of the files.
+    let pending = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
+    Effect::new(move |prev: Option<()>| {
+        files.with(|f| f.files.iter().map(|f| f.text.len()).sum::<usize>());
+        let changed =
+            report.with_untracked(|r| r.as_ref().is_some_and(|r| files.with_untracked(|f| files_changed(f, r))));
+        if prev.is_none() || !changed {
+            return;
+        }
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                let _ = pending.try_set_value(None);
+                // Run already took these files (Ctrl+Enter, the Run button): nothing to do.
+                let still_changed = report
+                    .try_with_untracked(|r| r.as_ref().is_some_and(|r| files.with_untracked(|f| files_changed(f, r))))
+                    .unwrap_or(false);
+                if still_changed {
+                    run_project();
+                }
+            },
+            std::time::Duration::from_millis(RUN_DEBOUNCE_MS),
+        )
+        .ok();
+        pending.set_value(handle);
     });
 
     // The console: run what was typed in the current session (starting one if needed).
@@ -220,21 +354,27 @@ pub fn App() -> impl IntoView {
             });
             return false;
         }
-        let ran = playground
-            .try_update_value(|slot| slot.as_mut().map(|pg| (session::run_input(pg, &text), pg.tables())))
-            .flatten();
-        let Some((steps, new_tables)) = ran else { return false };
+        let ran = playground.try_update_value(|slot| slot.as_mut().map(|pg| session::run_input(pg, &text))).flatten();
+        let Some(steps) = ran else { return false };
         transcript.update(|t| steps.iter().for_each(|s| t.push_line(ShellLine::from_step(s))));
-        if tables.with_untracked(|old| *old != new_tables) {
-            tables.set(new_tables);
-        }
+        refresh_schema();
         true
+    });
+    // A relationship's "try it": run its snippet in the console and show the console.
+    let on_try = Callback::new(move |text: String| {
+        tab.set(ResultsTab::Console);
+        on_submit.run(text);
+        dom::focus(console::INPUT_ID);
+    });
+    let fetch_rows = Callback::new(move |(table, sort, offset): (String, Option<(usize, bool)>, usize)| {
+        playground
+            .try_update_value(|slot| slot.as_mut().map(|pg| pg.rows(&table, sort, offset, panels::PAGE_SIZE)))
+            .flatten()
+            .unwrap_or_default()
     });
 
     let reset = move |_| {
-        if dom::confirm(
-            "Replace config.py, app.py and models.py with the tutorial's files? Your changes to them are lost.",
-        ) {
+        if dom::confirm("Replace the project's files with the tutorial's? Your changes to them are lost.") {
             files.update(|f| f.replace_all(tutorial::tutorial_files()));
         }
     };
@@ -243,6 +383,64 @@ pub fn App() -> impl IntoView {
     let status = move || report.with(|r| status_text(sqlite.get(), r.as_ref(), stale.get()));
     let table_count = move || tables.with(Vec::len);
     let console_shown = Signal::derive(move || tab.get() == ResultsTab::Console);
+    let diagram_shown = Signal::derive(move || tab.get() == ResultsTab::Diagram);
+    let uri_note = Signal::derive(move || database_url.get().map(|u| uri::note(&u)));
+    let sources_text =
+        Signal::derive(move || files.with(|f| f.files.iter().map(|f| f.text.as_str()).collect::<String>()));
+
+    let tab_button = move |t: ResultsTab| {
+        let label = t.label();
+        view! {
+            <button
+                type="button"
+                role="tab"
+                id=format!("tab-{}", t.id())
+                aria-controls=format!("panel-{}", t.id())
+                aria-selected=move || if tab.get() == t { "true" } else { "false" }
+                tabindex=move || if tab.get() == t { "0" } else { "-1" }
+                class:active=move || tab.get() == t
+                on:click=move |_| {
+                    tab.set(t);
+                    if t == ResultsTab::Console {
+                        dom::focus(console::INPUT_ID);
+                    }
+                }
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    let all = ResultsTab::ALL;
+                    let i = all.iter().position(|x| *x == t).unwrap_or(0);
+                    let next = match ev.key().as_str() {
+                        "ArrowRight" => all[(i + 1) % all.len()],
+                        "ArrowLeft" => all[(i + all.len() - 1) % all.len()],
+                        "Home" => all[0],
+                        "End" => all[all.len() - 1],
+                        _ => return,
+                    };
+                    ev.prevent_default();
+                    tab.set(next);
+                    dom::focus(&format!("tab-{}", next.id()));
+                }
+            >
+                {label}
+                {(t == ResultsTab::Tables)
+                    .then(|| {
+                        view! {
+                            <Show when=move || { table_count() > 0 }>
+                                <span class="count">{table_count}</span>
+                            </Show>
+                        }
+                    })}
+                {(t == ResultsTab::Relationships)
+                    .then(|| {
+                        view! {
+                            <Show when=move || relationships.with(|r| !r.is_empty())>
+                                <span class="count">{move || relationships.with(Vec::len)}</span>
+                            </Show>
+                        }
+                    })}
+            </button>
+        }
+    };
+    let panel_class = |t: ResultsTab| format!("panel {}-panel", t.id());
 
     view! {
         <header class="topbar">
@@ -251,6 +449,9 @@ pub fn App() -> impl IntoView {
                 <span class="dot" aria-hidden="true"></span>
                 {move || status().0}
             </p>
+            <Show when=move || sqlite.get() == Sqlite::Loading>
+                <progress class="loading" aria-label="Loading SQLite"></progress>
+            </Show>
             <button
                 id="run"
                 type="button"
@@ -274,52 +475,61 @@ pub fn App() -> impl IntoView {
         <NoticeStrip notices=notices on_action=on_notice_action />
         <main class="layout">
             <section class="pane editor-pane" aria-label="Project files">
-                <Editor files=files on_run=on_run />
+                <Editor files=files on_run=on_run report=report />
             </section>
             <section class="pane results-pane" aria-label="Results">
-                <ImportStatus report=report />
+                <ImportStatus report=report sources=sources_text />
                 <div class="result-tabs" role="tablist" aria-label="Results">
-                    <button
-                        type="button"
-                        role="tab"
-                        id="tab-tables"
-                        aria-controls="panel-tables"
-                        aria-selected=move || if tab.get() == ResultsTab::Tables { "true" } else { "false" }
-                        class:active=move || tab.get() == ResultsTab::Tables
-                        on:click=move |_| tab.set(ResultsTab::Tables)
-                    >
-                        "Tables"
-                        <Show when=move || { table_count() > 0 }>
-                            <span class="count">{table_count}</span>
-                        </Show>
-                    </button>
-                    <button
-                        type="button"
-                        role="tab"
-                        id="tab-console"
-                        aria-controls="panel-console"
-                        aria-selected=move || if tab.get() == ResultsTab::Console { "true" } else { "false" }
-                        class:active=move || tab.get() == ResultsTab::Console
-                        on:click=move |_| {
-                            tab.set(ResultsTab::Console);
-                            dom::focus(console::INPUT_ID);
-                        }
-                    >
-                        "Console"
-                    </button>
+                    {ResultsTab::ALL.into_iter().map(tab_button).collect_view()}
                 </div>
                 <div
                     id="panel-tables"
-                    class="panel tables-panel"
+                    class=panel_class(ResultsTab::Tables)
                     role="tabpanel"
                     aria-labelledby="tab-tables"
                     hidden=move || tab.get() != ResultsTab::Tables
                 >
-                    <TablesPanel tables=tables report=report />
+                    <TablesPanel tables=tables report=report dialect=dialect uri_note=uri_note />
+                </div>
+                <div
+                    id="panel-diagram"
+                    class=panel_class(ResultsTab::Diagram)
+                    role="tabpanel"
+                    aria-labelledby="tab-diagram"
+                    hidden=move || tab.get() != ResultsTab::Diagram
+                >
+                    <DiagramPanel tables=tables shown=diagram_shown />
+                </div>
+                <div
+                    id="panel-relationships"
+                    class=panel_class(ResultsTab::Relationships)
+                    role="tabpanel"
+                    aria-labelledby="tab-relationships"
+                    hidden=move || tab.get() != ResultsTab::Relationships
+                >
+                    <RelationshipsPanel relationships=relationships error=schema_error on_try=on_try />
+                </div>
+                <div
+                    id="panel-sql"
+                    class=panel_class(ResultsTab::SqlLog)
+                    role="tabpanel"
+                    aria-labelledby="tab-sql"
+                    hidden=move || tab.get() != ResultsTab::SqlLog
+                >
+                    <SqlLogPanel transcript=transcript />
+                </div>
+                <div
+                    id="panel-data"
+                    class=panel_class(ResultsTab::Data)
+                    role="tabpanel"
+                    aria-labelledby="tab-data"
+                    hidden=move || tab.get() != ResultsTab::Data
+                >
+                    <DataPanel tables=tables version=db_version fetch=fetch_rows />
                 </div>
                 <div
                     id="panel-console"
-                    class="panel console-panel"
+                    class=panel_class(ResultsTab::Console)
                     role="tabpanel"
                     aria-labelledby="tab-console"
                     hidden=move || tab.get() != ResultsTab::Console
@@ -334,7 +544,7 @@ pub fn App() -> impl IntoView {
 /// What importing the project did: its error (type, message and the traceback's last line),
 /// a missing app, what it printed and warned.
 #[component]
-fn ImportStatus(report: RwSignal<Option<RunReport>>) -> impl IntoView {
+fn ImportStatus(report: RwSignal<Option<RunReport>>, sources: Signal<String>) -> impl IntoView {
     move || {
         report.with(|r| {
             let r = r.as_ref()?;
@@ -342,11 +552,13 @@ fn ImportStatus(report: RwSignal<Option<RunReport>>) -> impl IntoView {
                 let last_line = error_last_line(e);
                 let detail = error_detail(e);
                 let typ = e.typ.clone();
+                let tips = sources.with_untracked(|src| hints::hints(&e.typ, &e.message, src));
                 view! {
                     <div class="import-error" role="alert">
                         <h2>"The project did not import"</h2>
                         <pre class="error">{last_line}</pre>
                         <p class="error-type">"Exception: "<code>{typ}</code></p>
+                        {tips.into_iter().map(|h| view! { <p class="hint-line">{h}</p> }).collect_view()}
                         {detail
                             .map(|d| {
                                 view! {
@@ -395,6 +607,7 @@ mod tests {
     fn status_follows_sqlite_and_the_last_run() {
         let ok = RunReport {
             import_error: None,
+            error_at: None,
             import_stdout: String::new(),
             import_warnings: vec![],
             has_app: true,

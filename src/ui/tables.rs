@@ -1,10 +1,11 @@
-//! The Tables panel: one card per table of the app's metadata, with its columns and the
-//! CREATE TABLE statement SQLAlchemy compiles for SQLite.
+//! The Tables panel: one card per table of the app's metadata, with its columns (SQL type and
+//! PK / FK / unique / nullable / default / index badges), its row count, and the CREATE TABLE
+//! statement SQLAlchemy compiles for the chosen dialect (SQLite, PostgreSQL, MySQL).
 
 use leptos::prelude::*;
 
 use super::session::RunReport;
-use crate::flask::playground::{ColumnView, TableView};
+use crate::flask::playground::{ColumnView, DialectName, TableView, DIALECTS};
 
 /// What the panel says when there are no tables to show.
 pub fn empty_message(report: Option<&RunReport>) -> &'static str {
@@ -16,9 +17,76 @@ pub fn empty_message(report: Option<&RunReport>) -> &'static str {
     }
 }
 
+/// The dialect's name as the switch shows it.
+pub fn dialect_label(d: DialectName) -> &'static str {
+    match d {
+        DialectName::Sqlite => "SQLite",
+        DialectName::Postgresql => "PostgreSQL",
+        DialectName::Mysql => "MySQL",
+    }
+}
+
+/// The badges of a column, in the order they show: (short text, what it means).
+pub fn badges(c: &ColumnView) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if c.primary_key {
+        out.push(("PK".to_string(), "primary key".to_string()));
+    }
+    if let Some(t) = &c.foreign_key {
+        out.push((format!("FK → {t}"), format!("foreign key to {t}")));
+    }
+    if c.unique {
+        out.push(("unique".to_string(), "unique".to_string()));
+    }
+    if c.index {
+        out.push(("index".to_string(), "indexed".to_string()));
+    }
+    if !c.nullable {
+        out.push(("NOT NULL".to_string(), "not nullable".to_string()));
+    } else {
+        out.push(("nullable".to_string(), "nullable".to_string()));
+    }
+    if let Some(d) = &c.default {
+        out.push((format!("default {d}"), format!("default {d}")));
+    }
+    out
+}
+
+/// The dialect switch (a radio group of buttons).
+#[component]
+pub fn DialectSwitch(dialect: RwSignal<DialectName>) -> impl IntoView {
+    view! {
+        <div class="segmented" role="radiogroup" aria-label="SQL dialect of the DDL">
+            {DIALECTS
+                .iter()
+                .map(|&d| {
+                    view! {
+                        <button
+                            type="button"
+                            role="radio"
+                            data-dialect=d.name()
+                            aria-checked=move || if dialect.get() == d { "true" } else { "false" }
+                            class:active=move || dialect.get() == d
+                            on:click=move |_| dialect.set(d)
+                        >
+                            {dialect_label(d)}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
 /// The tables, or why there are none.
 #[component]
-pub fn TablesPanel(tables: RwSignal<Vec<TableView>>, report: RwSignal<Option<RunReport>>) -> impl IntoView {
+pub fn TablesPanel(
+    tables: Memo<Vec<TableView>>,
+    report: RwSignal<Option<RunReport>>,
+    dialect: RwSignal<DialectName>,
+    /// Where the project's URI points (the in-browser run uses SQLite in its place).
+    uri_note: Signal<Option<String>>,
+) -> impl IntoView {
     move || {
         let list = tables.get();
         if list.is_empty() {
@@ -26,26 +94,42 @@ pub fn TablesPanel(tables: RwSignal<Vec<TableView>>, report: RwSignal<Option<Run
             return view! { <p class="hint">{message}</p> }.into_any();
         }
         let count = list.len();
+        let d = dialect.get();
         view! {
-            <p class="panel-intro">
-                {format!("{count} table{}", if count == 1 { "" } else { "s" })}
-                " in an in-memory SQLite database, created by "<code>"db.create_all()"</code>"."
-            </p>
-            {list.into_iter().map(table_card).collect_view()}
+            <div class="panel-bar">
+                <p class="panel-intro">
+                    {format!("{count} table{}", if count == 1 { "" } else { "s" })}
+                    " created by "<code>"db.create_all()"</code>" in an in-memory SQLite database."
+                </p>
+                <DialectSwitch dialect=dialect />
+            </div>
+            {move || uri_note.get().map(|n| view! { <p class="uri-note">{n}</p> })}
+            {list.into_iter().map(|t| table_card(t, d)).collect_view()}
         }
         .into_any()
     }
 }
 
-fn table_card(table: TableView) -> impl IntoView {
-    let TableView { name, columns, create_sql } = table;
+fn table_card(table: TableView, dialect: DialectName) -> impl IntoView {
+    let TableView { name, model, row_count, columns, create_sql, ddl } = table;
     let heading_id = format!("table-{name}");
     let labelled_by = heading_id.clone();
-    let meta = format!("{} column{}", columns.len(), if columns.len() == 1 { "" } else { "s" });
+    let rows = match row_count {
+        Some(1) => "1 row".to_string(),
+        Some(n) => format!("{n} rows"),
+        None => "not created".to_string(),
+    };
+    let meta = format!("{} column{} · {rows}", columns.len(), if columns.len() == 1 { "" } else { "s" });
+    let kind = match &model {
+        Some(m) => format!("class {m}"),
+        None => "db.Table".to_string(),
+    };
+    let sql = ddl.get(dialect.index()).cloned().unwrap_or(create_sql);
     view! {
         <article class="table-card" data-table=name.clone() aria-labelledby=labelled_by>
             <header>
                 <h3 id=heading_id>{name.clone()}</h3>
+                <span class="kind mono">{kind}</span>
                 <span class="meta">{meta}</span>
             </header>
             <div class="table-scroll">
@@ -55,44 +139,46 @@ fn table_card(table: TableView) -> impl IntoView {
                         <tr>
                             <th scope="col">"Column"</th>
                             <th scope="col">"SQL type"</th>
-                            <th scope="col">"PK"</th>
-                            <th scope="col">"Nullable"</th>
-                            <th scope="col">"Unique"</th>
-                            <th scope="col">"Foreign key"</th>
+                            <th scope="col">"Constraints"</th>
                         </tr>
                     </thead>
                     <tbody>{columns.into_iter().map(column_row).collect_view()}</tbody>
                 </table>
             </div>
-            <pre class="ddl" aria-label=format!("CREATE TABLE statement of {name}")>{create_sql.trim().to_string()}</pre>
+            <pre
+                class="ddl"
+                data-dialect=dialect.name()
+                aria-label=format!("CREATE TABLE statement of {name} in {}", dialect_label(dialect))
+            >
+                {sql}
+            </pre>
         </article>
     }
 }
 
 fn column_row(column: ColumnView) -> impl IntoView {
-    let ColumnView { name, sql_type, primary_key, nullable, unique, foreign_key } = column;
+    let badges = badges(&column);
     view! {
-        <tr class:pk=primary_key>
-            <th scope="row" class="mono">{name}</th>
-            <td class="mono">{sql_type}</td>
-            <td>{flag(primary_key)}</td>
-            <td>{flag(nullable)}</td>
-            <td>{flag(unique)}</td>
-            <td class="mono">
-                {match foreign_key {
-                    Some(target) => view! { <span class="fk">"→ "{target}</span> }.into_any(),
-                    None => view! { <span class="sr-only">"none"</span> }.into_any(),
-                }}
+        <tr class:pk=column.primary_key>
+            <th scope="row" class="mono">{column.name}</th>
+            <td class="mono">{column.sql_type}</td>
+            <td class="badges">
+                {badges
+                    .into_iter()
+                    .map(|(text, title)| {
+                        let class = format!(
+                            "badge b-{}",
+                            text.split_whitespace().next().unwrap_or("").to_lowercase().replace(' ', "-"),
+                        );
+                        view! {
+                            <span class=class title=title>
+                                {text}
+                            </span>
+                        }
+                    })
+                    .collect_view()}
             </td>
         </tr>
-    }
-}
-
-/// A yes/no cell: a check mark to see, "yes"/"no" to hear.
-fn flag(on: bool) -> impl IntoView {
-    view! {
-        <span class="flag" aria-hidden="true">{if on { "✓" } else { "" }}</span>
-        <span class="sr-only">{if on { "yes" } else { "no" }}</span>
     }
 }
 
@@ -105,6 +191,7 @@ mod tests {
         assert!(empty_message(None).starts_with("Press Run"));
         let report = RunReport {
             import_error: None,
+            error_at: None,
             import_stdout: String::new(),
             import_warnings: vec![],
             has_app: true,
@@ -112,5 +199,21 @@ mod tests {
         };
         assert!(empty_message(Some(&report)).contains("no models"));
         assert!(empty_message(Some(&RunReport { has_app: false, ..report })).contains("no Flask app"));
+    }
+
+    #[test]
+    fn badges_name_every_flag() {
+        let c = ColumnView {
+            name: "role_id".into(),
+            sql_type: "INTEGER".into(),
+            primary_key: false,
+            nullable: false,
+            unique: true,
+            index: true,
+            default: Some("1".into()),
+            foreign_key: Some("role.id".into()),
+        };
+        let texts: Vec<String> = badges(&c).into_iter().map(|b| b.0).collect();
+        assert_eq!(texts, ["FK → role.id", "unique", "index", "NOT NULL", "default 1"]);
     }
 }

@@ -50,17 +50,56 @@ async function check(name, fn) {
   }
 }
 
-await check('page loads and sql.js becomes ready', async () => {
+const shot = (name) => page.screenshot({ path: join(artifacts, name) });
+// Replaces the text of the editor (CodeMirror) as typing would.
+async function setEditorText(text) {
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.evaluate((t) => {
+    const view = window.FspEditor.current;
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t }, userEvent: 'input.type' });
+  }, text);
+}
+
+await check('page loads, sql.js becomes ready and the tutorial tables show without pressing Run', async () => {
   await page.goto(base);
-  await page.waitForSelector('#run:not([disabled])', { timeout: 20000 });
-});
-await check('Run shows the tutorial tables', async () => {
-  await page.click('#run');
+  await page.waitForSelector('#run:not([disabled])', { timeout: 30000 });
   await page.waitForSelector('[data-table="role"]', { timeout: 20000 });
   await page.waitForSelector('[data-table="user"]', { timeout: 20000 });
   const ddl = await page.textContent('[data-table="user"] pre.ddl');
   if (!ddl.includes('FOREIGN KEY(role_id) REFERENCES role (id)')) throw new Error(`unexpected DDL: ${ddl}`);
-  await page.screenshot({ path: join(artifacts, 'e2e-tutorial.png') });
+  const badges = await page.textContent('[data-table="user"] table.columns');
+  for (const b of ['PK', 'FK → role.id', 'unique', 'NOT NULL']) if (!badges.includes(b)) throw new Error(`badge ${b} missing`);
+  await page.waitForSelector('.cm-editor .cm-content', { timeout: 10000 });
+  await shot('e2e-tutorial.png');
+});
+await check('switching dialects shows that dialect\'s DDL', async () => {
+  await page.click('[data-dialect="postgresql"]');
+  const pg = await page.textContent('[data-table="user"] pre.ddl');
+  if (!pg.includes('id SERIAL NOT NULL')) throw new Error(`PostgreSQL DDL: ${pg}`);
+  await page.click('[data-dialect="mysql"]');
+  const my = await page.textContent('[data-table="user"] pre.ddl');
+  if (!my.includes('id INTEGER NOT NULL AUTO_INCREMENT')) throw new Error(`MySQL DDL: ${my}`);
+  await shot('e2e-mysql.png');
+  await page.click('[data-dialect="sqlite"]');
+});
+await check('typing a model updates the tables and the diagram', async () => {
+  const models = (await page.evaluate(() => window.FspEditor.current.state.doc.toString()));
+  await setEditorText(models + "\n\nclass Post(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n    title = db.Column(db.String(80), nullable=False)\n    user_id = db.Column(db.Integer, db.ForeignKey('user.id'))\n");
+  await page.waitForSelector('[data-table="post"]', { timeout: 10000 });
+  await page.click('role=tab[name="Diagram"]');
+  await page.waitForSelector('#er-diagram g[data-table="post"]', { timeout: 10000 });
+  const labels = await page.$$eval('#er-diagram text.er-label', (els) => els.map((e) => e.textContent));
+  if (!labels.includes('user_id') || !labels.includes('role_id')) throw new Error(`FK labels: ${labels}`);
+  await shot('e2e-diagram.png');
+});
+await check('relationships show the SQL of their lazy load', async () => {
+  await page.click('role=tab[name=/Relationships/]');
+  await page.waitForSelector('[data-relationship="Role.users"]', { timeout: 10000 });
+  const sql = await page.textContent('[data-relationship="Role.users"] pre.load-sql');
+  if (sql !== 'SELECT user.id, user.username, user.email, user.role_id \nFROM user \nWHERE ? = user.role_id') throw new Error(`load SQL: ${JSON.stringify(sql)}`);
+  await shot('e2e-relationships.png');
 });
 await check('a shell line shows its echo and SQL', async () => {
   await page.click('role=tab[name="Console"]');
@@ -71,12 +110,52 @@ await check('a shell line shows its echo and SQL', async () => {
   await page.waitForSelector('text=[<Role 1>]', { timeout: 10000 });
   const sql = await page.textContent('.transcript');
   if (!sql.includes('INSERT INTO role (name) VALUES (?)')) throw new Error('INSERT not shown');
-  await page.screenshot({ path: join(artifacts, 'e2e-console.png') });
+  await page.fill('#console-input', 'for r in Role.query.all():\n    print(r.name)\n');
+  await page.press('#console-input', 'Control+Enter');
+  await page.waitForSelector('pre.stdout:text("admin")', { timeout: 10000 });
+  await page.fill('#console-input', 'true');
+  await page.press('#console-input', 'Enter');
+  await page.waitForSelector('.hint-line', { timeout: 10000 });
+  await shot('e2e-console.png');
 });
-await check('files and transcript come back after a reload', async () => {
+await check('the SQL log groups statements under their line; Data shows the rows', async () => {
+  await page.click('role=tab[name="SQL log"]');
+  const log = await page.textContent('#panel-sql');
+  if (!log.includes('INFO sqlalchemy.engine.Engine INSERT INTO role (name) VALUES (?)')) throw new Error('log');
+  await shot('e2e-sql-log.png');
+  await page.click('role=tab[name="Data"]');
+  await page.selectOption('#data-table', 'role');
+  await page.waitForSelector('table.data td:text("admin")', { timeout: 10000 });
+  await shot('e2e-data.png');
+});
+await check('a relationship\'s button runs it in the console', async () => {
+  await page.click('role=tab[name=/Relationships/]');
+  await page.click('[data-relationship="Role.users"] button.try');
+  await page.waitForSelector('.transcript pre.input:has-text("Role.query.first().users")', { timeout: 10000 });
+});
+await check('an import error shows with its hint, at its line in the editor', async () => {
+  const text = await page.evaluate(() => window.FspEditor.current.state.doc.toString());
+  await setEditorText(text.replace('lazy=True', 'lasy=True'));
+  await page.waitForSelector('.import-error .hint-line', { timeout: 10000 });
+  await page.waitForSelector('.cm-lint-marker-error', { timeout: 10000 });
+  await shot('e2e-import-error.png');
+  await setEditorText(text);
+  await page.waitForSelector('.import-error', { state: 'detached', timeout: 10000 });
+});
+await check('files come back after a reload, the transcript too', async () => {
   await page.reload();
+  await page.waitForSelector('[data-table="post"]', { timeout: 30000 });
   await page.click('role=tab[name="Console"]');
-  await page.waitForSelector('text=Role.query.all()', { timeout: 10000 });
+  await page.waitForSelector('.transcript pre.input:has-text("Role.query.all()")', { timeout: 10000 });
+});
+await check('narrow (768 px) and dark screens', async () => {
+  await page.setViewportSize({ width: 768, height: 900 });
+  await page.click('role=tab[name=/^Tables/]');
+  await shot('e2e-768.png');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.click('role=tab[name="Diagram"]');
+  await shot('e2e-dark-diagram.png');
 });
 await check('no page errors and no request left 127.0.0.1', async () => {
   if (problems.length) throw new Error(problems.join('; '));

@@ -1,0 +1,226 @@
+//! Read-only introspection for the workbench: the app's tables (columns with their flags, DDL in
+//! the three dialects, row counts), its relationships (direction, kind, loading, backref partner
+//! and the SELECT a lazy load emits, compiled by the engine's own SQL compiler), and pages of a
+//! table's rows. Built on SQLAlchemy's types (`MetaData`, `Mapper`, `Relationship`); nothing
+//! here changes the session or writes to the SQL log.
+
+use std::rc::Rc;
+
+use super::ext::DbData;
+use super::playground::{
+    ColumnView, DialectName, RelationshipKind, RelationshipView, RowsPage, SchemaView, TableView, DIALECTS,
+};
+use crate::db::SqlValue;
+use crate::python::interp::Interp;
+use crate::python::value::Value;
+use crate::sqlalchemy::ddl::{dialect_named, Dialect};
+use crate::sqlalchemy::orm::{self, Direction, Mapper, Relationship};
+use crate::sqlalchemy::schema::{ColumnDefault, Constraint, Table};
+use crate::sqlalchemy::sql::SqlCompiler;
+
+/// `Dialect` for a [`DialectName`].
+pub fn dialect(name: DialectName) -> Box<dyn Dialect> {
+    dialect_named(match name {
+        DialectName::Sqlite => "sqlite",
+        DialectName::Postgresql => "postgresql",
+        DialectName::Mysql => "mysql",
+    })
+}
+
+/// A column default as the badge shows it: the Python literal, or the callable's name.
+fn default_text(d: &ColumnDefault) -> String {
+    let literal = |v: &Value| match v {
+        Value::None => "None".to_string(),
+        Value::Bool(b) => if *b { "True" } else { "False" }.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format!("{f:?}"),
+        Value::Str(s) => format!("{:?}", s.as_ref()).replace('"', "'"),
+        Value::Function(f) => format!("{}()", f.name),
+        Value::Builtin(b) => format!("{}()", b.name),
+        Value::Class(c) => format!("{}()", c.name),
+        _ => "…".to_string(),
+    };
+    match d {
+        ColumnDefault::Scalar(v) | ColumnDefault::Callable(v) => literal(v),
+    }
+}
+
+fn table_view(table: &Rc<Table>, model: Option<String>, row_count: Option<i64>) -> TableView {
+    let sqlite = dialect(DialectName::Sqlite);
+    let uniques: Vec<String> = table
+        .constraints
+        .borrow()
+        .iter()
+        .filter_map(|c| match c {
+            Constraint::Unique { columns, .. } if columns.len() == 1 => Some(columns[0].clone()),
+            _ => None,
+        })
+        .collect();
+    let indexes = table.sorted_indexes();
+    let indexed = |name: &str| indexes.iter().any(|i| i.columns.first().is_some_and(|c| c == name));
+    let ddl = DIALECTS
+        .iter()
+        .map(|&name| {
+            let d = dialect(name);
+            let mut statements = vec![d
+                .visit_create_table(table)
+                .map(|s| s.trim().to_string())
+                .unwrap_or_else(|e| format!("-- sqlalchemy.exc.CompileError: {}", e.0))];
+            statements.extend(indexes.iter().map(|i| d.visit_create_index(table, i).trim().to_string()));
+            statements.join(";\n\n")
+        })
+        .collect();
+    TableView {
+        name: table.name.clone(),
+        model,
+        row_count,
+        columns: table
+            .columns
+            .borrow()
+            .iter()
+            .map(|c| ColumnView {
+                name: c.name(),
+                sql_type: sqlite.type_ddl(&c.ty).unwrap_or_else(|e| e.0),
+                primary_key: c.primary_key.get(),
+                nullable: c.nullable(),
+                unique: c.unique == Some(true) || uniques.contains(&c.name()),
+                index: indexed(&c.name()),
+                default: c.default.as_ref().map(default_text).or_else(|| c.server_default.clone()),
+                foreign_key: c.foreign_keys.first().map(|f| f.target.clone()),
+            })
+            .collect(),
+        create_sql: sqlite.visit_create_table(table).map(|s| s.trim().to_string()).unwrap_or_else(|e| e.0),
+        ddl,
+    }
+}
+
+fn count_rows(db: &DbData, table: &str) -> Option<i64> {
+    let sql = format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\""));
+    let r = db.engine.execute_unlogged(&sql, &[]).ok()?;
+    match r.rows.first()?.first()? {
+        SqlValue::Integer(n) => Some(*n),
+        _ => None,
+    }
+}
+
+/// The relationship's kind as the tutorial names it.
+fn kind(r: &Relationship) -> RelationshipKind {
+    if r.m2m.borrow().is_some() {
+        return RelationshipKind::ManyToMany;
+    }
+    let reverse_uselist = r.reverse.borrow().upgrade().map(|rev| rev.uselist());
+    match r.direction.get() {
+        Direction::OneToMany if r.uselist() => RelationshipKind::OneToMany,
+        Direction::OneToMany => RelationshipKind::OneToOne,
+        Direction::ManyToOne if reverse_uselist == Some(false) => RelationshipKind::OneToOne,
+        Direction::ManyToOne => RelationshipKind::ManyToOne,
+    }
+}
+
+fn relationship_view(interp: &mut Interp, db: &DbData, parent: &Rc<Mapper>, r: &Rc<Relationship>) -> RelationshipView {
+    let target = r.target.borrow().clone();
+    let backref = r.reverse.borrow().upgrade().map(|rev| rev.key());
+    let (load_sql, bound_to) = match &target {
+        Some(t) => {
+            let mut bound = Vec::new();
+            let mut bind = |c: &Rc<crate::sqlalchemy::schema::Column>| {
+                bound.push(format!("{}.{}", c.table().map(|t| t.name.clone()).unwrap_or_default(), c.name()));
+                Value::None
+            };
+            match orm::lazy_select(interp, &db.registry, r, t, &mut bind) {
+                Ok(select) => (Some(SqlCompiler::default().select(&select).sql), bound),
+                Err(_) => (None, Vec::new()),
+            }
+        }
+        None => (None, Vec::new()),
+    };
+    RelationshipView {
+        parent: parent.class_name.clone(),
+        parent_table: parent.table.name.clone(),
+        key: r.key(),
+        target: target.as_ref().map(|t| t.class_name.clone()).unwrap_or_default(),
+        target_table: target.as_ref().map(|t| t.table.name.clone()).unwrap_or_default(),
+        kind: kind(r),
+        many_to_one: r.direction.get() == Direction::ManyToOne,
+        uselist: r.uselist(),
+        lazy: r.args.lazy.clone(),
+        backref,
+        secondary: r.m2m.borrow().as_ref().map(|m| m.table.name.clone()),
+        foreign_keys: r
+            .pairs
+            .borrow()
+            .iter()
+            .map(|(_, fk)| format!("{}.{}", fk.table().map(|t| t.name.clone()).unwrap_or_default(), fk.name()))
+            .collect(),
+        load_sql,
+        bound_to,
+    }
+}
+
+/// The app's tables (dependency order) and relationships (mapper order, then declaration
+/// order). Configures the mappers first, as SQLAlchemy does on first use; a configuration
+/// error is returned in [`SchemaView::error`] in the exception's words.
+pub fn schema(interp: &mut Interp, db: &DbData) -> SchemaView {
+    let mut error = None;
+    if let Err(e) = orm::configure(interp, &db.registry) {
+        let typ = interp.type_of(&e.exc).full_name();
+        let message = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
+        error = Some(format!("{typ}: {message}"));
+    }
+    let mappers = db.registry.mappers.borrow().clone();
+    let tables = db
+        .metadata
+        .sorted_tables()
+        .iter()
+        .map(|t| {
+            let model = mappers.iter().rev().find(|m| Rc::ptr_eq(&m.table, t)).map(|m| m.class_name.clone());
+            table_view(t, model, count_rows(db, &t.name))
+        })
+        .collect();
+    let mut relationships = Vec::new();
+    if error.is_none() {
+        for m in &mappers {
+            let rels = m.relationships.borrow().clone();
+            for r in &rels {
+                relationships.push(relationship_view(interp, db, m, r));
+            }
+        }
+    }
+    SchemaView { tables, relationships, error }
+}
+
+fn cell_text(v: &SqlValue) -> Option<String> {
+    match v {
+        SqlValue::Null => None,
+        SqlValue::Integer(i) => Some(i.to_string()),
+        SqlValue::Real(f) => Some(format!("{f:?}")),
+        SqlValue::Text(s) => Some(s.clone()),
+        SqlValue::Blob(b) => Some(format!("x'{}'", b.iter().map(|x| format!("{x:02x}")).collect::<String>())),
+    }
+}
+
+/// One page of `table`'s rows, ordered by column `sort` (then rowid), read without logging.
+pub fn rows(db: &DbData, table: &str, sort: Option<(usize, bool)>, offset: usize, limit: usize) -> RowsPage {
+    let Some(t) = db.metadata.table(table) else {
+        return RowsPage { error: Some(format!("no table named {table}")), ..RowsPage::default() };
+    };
+    let columns: Vec<String> = t.columns.borrow().iter().map(|c| c.name()).collect();
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let list = columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ");
+    let order = match sort.and_then(|(i, desc)| columns.get(i).map(|c| (c, desc))) {
+        Some((c, desc)) => format!(" ORDER BY {}{}", quote(c), if desc { " DESC" } else { "" }),
+        None => String::new(),
+    };
+    let total = count_rows(db, table);
+    let sql = format!("SELECT {list} FROM {}{order} LIMIT {limit} OFFSET {offset}", quote(table));
+    match db.engine.execute_unlogged(&sql, &[]) {
+        Ok(r) => RowsPage {
+            columns,
+            rows: r.rows.iter().map(|row| row.iter().map(cell_text).collect()).collect(),
+            total: total.unwrap_or(0),
+            offset,
+            error: None,
+        },
+        Err(e) => RowsPage { columns, error: Some(e.message), offset, ..RowsPage::default() },
+    }
+}
