@@ -15,7 +15,7 @@ use crate::python::interp::Interp;
 use crate::python::value::Value;
 use crate::sqlalchemy::ddl::{dialect_named, Dialect};
 use crate::sqlalchemy::orm::{self, Direction, Mapper, Relationship};
-use crate::sqlalchemy::schema::{ColumnDefault, Constraint, Table};
+use crate::sqlalchemy::schema::{ColumnDefault, Constraint, DefaultClause, Table};
 use crate::sqlalchemy::sql::SqlCompiler;
 
 /// `Dialect` for a [`DialectName`].
@@ -42,6 +42,16 @@ fn default_text(d: &ColumnDefault) -> String {
     };
     match d {
         ColumnDefault::Scalar(v) | ColumnDefault::Callable(v) => literal(v),
+    }
+}
+
+/// `server_default=` as written in Python.
+fn server_default_text(d: &DefaultClause) -> String {
+    match d {
+        DefaultClause::Literal(s) => format!("server {s:?}").replace('"', "'"),
+        DefaultClause::Text(s) => format!("server text({s:?})").replace('"', "'"),
+        DefaultClause::Func(name) => format!("server func.{name}()"),
+        DefaultClause::Bool(b) => format!("server {}()", if *b { "true" } else { "false" }),
     }
 }
 
@@ -85,7 +95,11 @@ fn table_view(table: &Rc<Table>, model: Option<String>, row_count: Option<i64>) 
                 nullable: c.nullable(),
                 unique: c.unique == Some(true) || uniques.contains(&c.name()),
                 index: indexed(&c.name()),
-                default: c.default.as_ref().map(default_text).or_else(|| c.server_default.clone()),
+                default: c
+                    .default
+                    .as_ref()
+                    .map(default_text)
+                    .or_else(|| c.server_default.as_ref().map(server_default_text)),
                 foreign_key: c.foreign_keys.first().map(|f| f.target.clone()),
             })
             .collect(),
