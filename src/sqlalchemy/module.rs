@@ -189,7 +189,6 @@ fn default_clause(interp: &mut Interp, v: &Value) -> PyResult<super::schema::Def
     if let Some(e) = v.payload::<ExprData>() {
         match &e.0 {
             Clause::Function(name, _) => return Ok(DefaultClause::Func(name.clone())),
-            Clause::Text(t) if t == "true" || t == "false" => return Ok(DefaultClause::Bool(t == "true")),
             Clause::Bool(b) => return Ok(DefaultClause::Bool(*b)),
             Clause::Text(t) => return Ok(DefaultClause::Text(t.clone())),
             _ => {}
@@ -269,10 +268,14 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
             Some(items.iter().filter_map(|c| c.payload::<Column>()).collect::<Vec<_>>())
         }
     };
+    let mut join_arg = |k: &str| match a.take_kw(k) {
+        None | Some(Value::None) => None,
+        Some(v) => Some(v),
+    };
+    let primaryjoin = join_arg("primaryjoin");
+    let secondaryjoin = join_arg("secondaryjoin");
+    let remote_side = join_arg("remote_side");
     for k in [
-        "primaryjoin",
-        "secondaryjoin",
-        "remote_side",
         "viewonly",
         "passive_deletes",
         "post_update",
@@ -325,6 +328,9 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         order_by,
         cascade_delete,
         delete_orphan,
+        primaryjoin,
+        secondaryjoin,
+        remote_side,
     });
     Ok(new_native(&classes, rel))
 }
@@ -402,6 +408,87 @@ pub fn table_value(interp: &Interp, t: &Rc<super::schema::Table>) -> Value {
         .map(|c| (*c).clone())
         .unwrap_or_else(|| interp.types.object.clone());
     new_native(&cls, t.clone())
+}
+
+/// The Python `Column` object for a schema column (the same column, not a copy).
+pub fn column_value(interp: &Interp, c: &Rc<Column>) -> Value {
+    let cls = interp
+        .ext
+        .get("sqlalchemy.column_class")
+        .and_then(|e| e.clone().downcast::<Rc<Class>>().ok())
+        .map(|c| (*c).clone())
+        .unwrap_or_else(|| interp.types.object.clone());
+    let inst = crate::python::value::Instance::new(cls);
+    *inst.payload.borrow_mut() = Some(c.clone());
+    Value::Instance(Rc::new(inst))
+}
+
+/// Payload of `Table.c`: the table's columns by name.
+pub struct ColumnCollection(pub Rc<super::schema::Table>);
+
+fn table_getattr(interp: &mut Interp, a: Args) -> PyResult<Value> {
+    let t = a
+        .pos
+        .first()
+        .and_then(|v| v.payload::<Rc<super::schema::Table>>())
+        .ok_or_else(|| interp.type_error("bad Table"))?;
+    let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    match name.as_str() {
+        "c" | "columns" => {
+            let cls = native_class(
+                interp,
+                "ReadOnlyColumnCollection",
+                "sqlalchemy.sql.base",
+                None,
+                vec![
+                    (
+                        "__getattr__",
+                        method("ReadOnlyColumnCollection", "__getattr__", |i, a| {
+                            let cc = self_payload::<ColumnCollection>(i, &a, "ReadOnlyColumnCollection")?;
+                            let key = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                            match cc.0.column(&key) {
+                                Some(c) => Ok(column_value(i, &c)),
+                                None => Err(i.err("AttributeError", key)),
+                            }
+                        }),
+                    ),
+                    (
+                        "__getitem__",
+                        method("ReadOnlyColumnCollection", "__getitem__", |i, a| {
+                            let cc = self_payload::<ColumnCollection>(i, &a, "ReadOnlyColumnCollection")?;
+                            let key = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                            match cc.0.column(&key) {
+                                Some(c) => Ok(column_value(i, &c)),
+                                None => Err(i.err("KeyError", format!("'{key}'"))),
+                            }
+                        }),
+                    ),
+                    (
+                        "__iter__",
+                        method("ReadOnlyColumnCollection", "__iter__", |i, a| {
+                            let cc = self_payload::<ColumnCollection>(i, &a, "ReadOnlyColumnCollection")?;
+                            let cols: Vec<Value> = cc.0.columns.borrow().iter().map(|c| column_value(i, c)).collect();
+                            let list = Value::list(cols);
+                            let iter = i.builtins.get("iter").unwrap_or(Value::None);
+                            i.call(&iter, Args::new(vec![list]))
+                        }),
+                    ),
+                    (
+                        "keys",
+                        method("ReadOnlyColumnCollection", "keys", |i, a| {
+                            let cc = self_payload::<ColumnCollection>(i, &a, "ReadOnlyColumnCollection")?;
+                            let keys: Vec<Value> = cc.0.columns.borrow().iter().map(|c| Value::str(&c.key())).collect();
+                            Ok(Value::list(keys))
+                        }),
+                    ),
+                ],
+            );
+            Ok(new_native(&cls, ColumnCollection((*t).clone())))
+        }
+        "name" | "fullname" => Ok(Value::str(&t.name)),
+        "primary_key" => Ok(Value::list(t.primary_key().iter().map(|c| column_value(interp, c)).collect())),
+        _ => Err(interp.err("AttributeError", format!("'Table' object has no attribute '{name}'"))),
+    }
 }
 
 /// `Table(name, metadata, *columns)`.
@@ -534,6 +621,26 @@ fn select_of(interp: &mut Interp, q: &QueryData) -> PyResult<Select> {
     if let Some((parent, r)) = &q.appender {
         let mut crit = Vec::new();
         let parent_mapper = orm::object_mapper(parent).ok_or_else(|| interp.type_error("parent is not mapped"))?;
+        if let Some(m2m) = r.m2m.borrow().clone() {
+            // Through the association table: `FROM target, assoc WHERE ? = assoc.parent_id AND
+            // target.id = assoc.target_id` (explicit joins keep their written order).
+            s.froms.push(m2m.table.clone());
+            for (pc, ac) in &m2m.parent_pairs {
+                let k = parent_mapper.column_key(pc).unwrap_or_else(|| pc.name());
+                let v = interp.getattr(parent, &k)?;
+                let bind = Box::new(Clause::Bind(v, pc.ty.clone()));
+                let assoc = Box::new(Clause::Column(ac.clone()));
+                crit.push(if m2m.parent_assoc_first {
+                    Clause::Binary(assoc, "=", bind)
+                } else {
+                    Clause::Binary(bind, "=", assoc)
+                });
+            }
+            for (tc, ac) in &m2m.target_pairs {
+                let (t, a) = (Box::new(Clause::Column(tc.clone())), Box::new(Clause::Column(ac.clone())));
+                crit.push(if m2m.target_assoc_first { Clause::Binary(a, "=", t) } else { Clause::Binary(t, "=", a) });
+            }
+        }
         for (pk_col, fk_col) in r.pairs.borrow().iter() {
             let k = parent_mapper.column_key(pk_col).unwrap_or_else(|| pk_col.name());
             let v = interp.getattr(parent, &k)?;
@@ -661,6 +768,17 @@ fn appender_query_class(interp: &Interp, base: &Rc<Class>) -> Rc<Class> {
                 method("AppenderQuery", "append", move |i, a| {
                     let qd = q(i, &a)?;
                     appender_append(i, &qd, a.pos.get(1).cloned().unwrap_or(Value::None))?;
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "remove",
+                method("AppenderQuery", "remove", move |i, a| {
+                    let qd = q(i, &a)?;
+                    let item = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    if let Some((Value::Instance(inst), r)) = &qd.appender {
+                        orm::instance_state(inst).pending_dynamic_removed.borrow_mut().push((r.key(), item));
+                    }
                     Ok(Value::None)
                 }),
             ),
@@ -993,6 +1111,9 @@ pub fn as_clause(v: &Value, like: Option<&Column>) -> Clause {
             return Clause::Column(c.clone());
         }
     }
+    if let Some(c) = v.payload::<Column>() {
+        return Clause::Column(c);
+    }
     if v.is_none() {
         return Clause::Null;
     }
@@ -1002,7 +1123,11 @@ pub fn as_clause(v: &Value, like: Option<&Column>) -> Clause {
 /// Like [`as_clause`], with a plain value run through `like`'s bind processor first
 /// (`Product.status == Status.DRAFT` binds `'DRAFT'`).
 pub fn as_bound_clause(interp: &mut Interp, v: &Value, like: &Column) -> PyResult<Clause> {
-    if v.payload::<ExprData>().is_some() || v.payload::<AttrData>().is_some() || v.is_none() {
+    if v.payload::<ExprData>().is_some()
+        || v.payload::<AttrData>().is_some()
+        || v.payload::<Column>().is_some()
+        || v.is_none()
+    {
         return Ok(as_clause(v, Some(like)));
     }
     let processed = super::types::process_bind(interp, &like.ty, v)?;
@@ -1608,6 +1733,10 @@ fn add_schema_constructs(interp: &mut Interp, m: &Rc<Module>) {
     );
     m.set("ForeignKeyConstraint", Value::Class(fkc));
     // `func`, `true()`, `false()`: see `statement::add_to_sqlalchemy`.
+    // Join-condition annotations: the column itself, as far as the playground needs.
+    for n in ["foreign", "remote"] {
+        m.set(n, func(n, |_, a| Ok(a.pos.first().cloned().unwrap_or(Value::None))));
+    }
 }
 
 /// Builds the `sqlalchemy` package and registers its submodules.
@@ -1618,7 +1747,7 @@ pub fn register(interp: &mut Interp) {
         Rc::new(|i: &mut Interp| {
             let sa = i.import_module("sqlalchemy")?;
             let m = Module::new("sqlalchemy.orm", None);
-            for n in ["relationship", "backref", "Session"] {
+            for n in ["relationship", "backref", "Session", "foreign", "remote"] {
                 if let Some(v) = sa.get(n) {
                     m.set(n, v);
                 }
@@ -1720,6 +1849,16 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             )))
         }),
     );
+    // A `Column` in a class body or `Table.c` compares like a mapped attribute
+    // (`followers.c.follower_id == id` in a `primaryjoin`).
+    for (name, op) in super::statement::column_operators() {
+        column.dict.borrow_mut().set_str(name, op);
+    }
+    column
+        .dict
+        .borrow_mut()
+        .set_str("__hash__", method("Column", "__hash__", |_, a| Ok(Value::Int(a.pos[0].id() as i64))));
+    interp.ext.insert("sqlalchemy.column_class", Rc::new(column.clone()));
     m.set("Column", Value::Class(column));
     let fk = native_class(interp, "ForeignKey", "sqlalchemy.sql.schema", None, vec![]);
     fk.dict.borrow_mut().set_str(
@@ -1794,6 +1933,18 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     m.set("MetaData", Value::Class(md_cls));
     let table_cls = native_class(interp, "Table", "sqlalchemy.sql.schema", None, vec![]);
     table_cls.dict.borrow_mut().set_str("__new__", func("__new__", table_new));
+    table_cls.dict.borrow_mut().set_str("__getattr__", method("Table", "__getattr__", table_getattr));
+    table_cls.dict.borrow_mut().set_str(
+        "__str__",
+        method("Table", "__str__", |i, a| {
+            let t = a
+                .pos
+                .first()
+                .and_then(|v| v.payload::<Rc<super::schema::Table>>())
+                .ok_or_else(|| i.type_error("bad Table"))?;
+            Ok(Value::str(&t.name))
+        }),
+    );
     m.set("Table", Value::Class(table_cls.clone()));
     interp.ext.insert("sqlalchemy.table_class", Rc::new(table_cls));
     let rel_cls = native_class(interp, "RelationshipProperty", "sqlalchemy.orm.relationships", None, vec![]);

@@ -93,6 +93,31 @@ pub struct RelationshipArgs {
     pub cascade_delete: bool,
     /// `cascade=`: objects removed from the collection are deleted (`delete-orphan`).
     pub delete_orphan: bool,
+    /// `primaryjoin=` / `secondaryjoin=` as given: an expression, a string or a callable.
+    pub primaryjoin: Option<Value>,
+    pub secondaryjoin: Option<Value>,
+    /// `remote_side=` as given: a column, a list of columns, a string or a callable.
+    pub remote_side: Option<Value>,
+}
+
+impl Default for RelationshipArgs {
+    fn default() -> Self {
+        RelationshipArgs {
+            argument: Value::None,
+            backref: None,
+            back_populates: None,
+            lazy: "select".into(),
+            uselist: None,
+            foreign_keys: None,
+            secondary: None,
+            order_by: Vec::new(),
+            cascade_delete: false,
+            delete_orphan: false,
+            primaryjoin: None,
+            secondaryjoin: None,
+            remote_side: None,
+        }
+    }
 }
 
 /// A `RelationshipProperty`.
@@ -116,6 +141,10 @@ pub struct ManyToMany {
     pub table: Rc<Table>,
     pub parent_pairs: Vec<(Rc<Column>, Rc<Column>)>,
     pub target_pairs: Vec<(Rc<Column>, Rc<Column>)>,
+    /// Written `assoc.col == parent.col` in an explicit `primaryjoin` (the SQL keeps the
+    /// order); the default join puts the parent side first.
+    pub parent_assoc_first: bool,
+    pub target_assoc_first: bool,
 }
 
 impl Relationship {
@@ -207,6 +236,8 @@ pub struct InstanceState {
     /// Objects appended to `lazy='dynamic'` collections, waiting for the next flush:
     /// (relationship key, object).
     pub pending_dynamic: RefCell<Vec<(String, Value)>>,
+    /// Objects removed from `lazy='dynamic'` collections, waiting for the next flush.
+    pub pending_dynamic_removed: RefCell<Vec<(String, Value)>>,
     /// Collections as loaded or last flushed, to find what was removed since.
     pub loaded_collections: RefCell<HashMap<String, Vec<Value>>>,
 }
@@ -477,11 +508,35 @@ fn configure_relationship(
 ) -> PyResult<()> {
     let target = resolve_target(interp, registry, parent, r)?;
     if let Some(assoc) = r.args.secondary.clone() {
-        let m2m = ManyToMany {
-            table: assoc.clone(),
-            parent_pairs: fk_pairs(&assoc, &parent.table),
-            target_pairs: fk_pairs(&assoc, &target.table),
+        type Pairs = Vec<(Rc<Column>, Rc<Column>)>;
+        let side = |interp: &mut Interp, join: &Option<Value>, other: &Table| -> PyResult<(Pairs, bool)> {
+            match join {
+                Some(j) => {
+                    let eqs = join_equalities(interp, registry, parent, j)?;
+                    let assoc_first = eqs.first().map(|(a, _)| in_table(a, &assoc)).unwrap_or(false);
+                    let pairs =
+                        eqs.into_iter().map(|(a, b)| if in_table(&a, &assoc) { (b, a) } else { (a, b) }).collect();
+                    Ok((pairs, assoc_first))
+                }
+                None => Ok((fk_pairs(&assoc, other), false)),
+            }
         };
+        let (parent_pairs, parent_assoc_first) = side(interp, &r.args.primaryjoin, &parent.table)?;
+        let (target_pairs, target_assoc_first) = side(interp, &r.args.secondaryjoin, &target.table)?;
+        if r.args.primaryjoin.is_none() && Rc::ptr_eq(&parent.table, &target.table) && parent_pairs.len() > 1 {
+            return Err(sa_error(
+                interp,
+                "AmbiguousForeignKeysError",
+                format!(
+                    "Could not determine join condition between parent/child tables on relationship {}.{} - there are multiple foreign key paths linking the tables via secondary table '{}'.  Specify the 'foreign_keys' argument, providing a list of those columns which should be counted as containing a foreign key reference from the secondary table to each of the parent and child tables.",
+                    parent.class_name,
+                    r.key(),
+                    assoc.name
+                ),
+            ));
+        }
+        let m2m =
+            ManyToMany { table: assoc.clone(), parent_pairs, target_pairs, parent_assoc_first, target_assoc_first };
         if m2m.parent_pairs.is_empty() || m2m.target_pairs.is_empty() {
             return Err(sa_error(
                 interp,
@@ -515,6 +570,7 @@ fn configure_relationship(
                 order_by: Vec::new(),
                 cascade_delete: false,
                 delete_orphan: false,
+                ..Default::default()
             }));
             *back.key.borrow_mut() = name.clone();
             *back.parent.borrow_mut() = Rc::downgrade(&target);
@@ -523,6 +579,8 @@ fn configure_relationship(
                 table: assoc,
                 parent_pairs: m2m.target_pairs.clone(),
                 target_pairs: m2m.parent_pairs.clone(),
+                parent_assoc_first: m2m.target_assoc_first,
+                target_assoc_first: m2m.parent_assoc_first,
             });
             *back.reverse.borrow_mut() = Rc::downgrade(r);
             *r.reverse.borrow_mut() = Rc::downgrade(&back);
@@ -540,8 +598,55 @@ fn configure_relationship(
     }
     // Foreign keys from the target to the parent make this one-to-many; from the parent to the
     // target, many-to-one.
-    let to_parent = fk_pairs(&target.table, &parent.table);
-    let to_target = fk_pairs(&parent.table, &target.table);
+    let (mut to_parent, mut to_target) = match &r.args.primaryjoin {
+        Some(j) => {
+            let mut to_parent = Vec::new();
+            let mut to_target = Vec::new();
+            for (a, b) in join_equalities(interp, registry, parent, j)? {
+                let listed = |c: &Rc<Column>| {
+                    r.args.foreign_keys.as_ref().map(|f| f.iter().any(|x| Rc::ptr_eq(x, c))).unwrap_or(false)
+                };
+                let (referenced, fk) = if listed(&a) || (!listed(&b) && references(&a, &b)) {
+                    (b, a)
+                } else if listed(&b) || references(&b, &a) {
+                    (a, b)
+                } else {
+                    return Err(sa_error(
+                        interp,
+                        "ArgumentError",
+                        format!(
+                            "Could not locate any relevant foreign key columns for primary join condition '{}' on relationship {}.{}.  Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, or are annotated in the join condition with the foreign() annotation.",
+                            describe_equality(&a, &b),
+                            parent.class_name,
+                            r.key()
+                        ),
+                    ));
+                };
+                if in_table(&fk, &target.table) && !Rc::ptr_eq(&target.table, &parent.table) {
+                    to_parent.push((referenced, fk));
+                } else if Rc::ptr_eq(&target.table, &parent.table) {
+                    to_parent.push((referenced.clone(), fk.clone()));
+                    to_target.push((referenced, fk));
+                } else {
+                    to_target.push((referenced, fk));
+                }
+            }
+            (to_parent, to_target)
+        }
+        None => (fk_pairs(&target.table, &parent.table), fk_pairs(&parent.table, &target.table)),
+    };
+    // Self-referential: `remote_side=` naming the referenced column makes it many-to-one.
+    if Rc::ptr_eq(&target.table, &parent.table) {
+        if let Some(rs) = &r.args.remote_side {
+            let remote = columns_of(interp, registry, parent, rs)?;
+            let many_to_one = to_target.iter().any(|(referenced, _)| remote.iter().any(|c| Rc::ptr_eq(c, referenced)));
+            if many_to_one {
+                to_parent.clear();
+            } else {
+                to_target.clear();
+            }
+        }
+    }
     let (to_parent, to_target) = match &r.args.foreign_keys {
         Some(fks) => {
             let keep = |pairs: Vec<(Rc<Column>, Rc<Column>)>| -> Vec<(Rc<Column>, Rc<Column>)> {
@@ -553,7 +658,7 @@ fn configure_relationship(
     };
     if to_parent.len() > 1
         || to_target.len() > 1
-        || (!to_parent.is_empty() && !to_target.is_empty() && !Rc::ptr_eq(&target, parent))
+        || (!to_parent.is_empty() && !to_target.is_empty() && !Rc::ptr_eq(&target.table, &parent.table))
     {
         return Err(sa_error(
             interp,
@@ -565,7 +670,9 @@ fn configure_relationship(
             ),
         ));
     }
-    let (direction, pairs) = if !to_parent.is_empty() && (to_target.is_empty() || Rc::ptr_eq(&target, parent)) {
+    let (direction, pairs) = if !to_parent.is_empty()
+        && (to_target.is_empty() || Rc::ptr_eq(&target.table, &parent.table))
+    {
         (Direction::OneToMany, to_parent)
     } else if !to_target.is_empty() {
         (Direction::ManyToOne, to_target)
@@ -606,6 +713,7 @@ fn configure_relationship(
             order_by,
             cascade_delete: false,
             delete_orphan: false,
+            ..Default::default()
         }));
         *back.key.borrow_mut() = name.clone();
         *back.parent.borrow_mut() = Rc::downgrade(&target);
@@ -625,6 +733,126 @@ fn configure_relationship(
         }
     }
     Ok(())
+}
+
+fn in_table(c: &Column, t: &Table) -> bool {
+    c.table().map(|ct| std::ptr::eq(&*ct, t)).unwrap_or(false)
+}
+
+/// Does `fk` have a foreign key to `target`?
+fn references(fk: &Column, target: &Column) -> bool {
+    let tname = target.table().map(|t| t.name.clone()).unwrap_or_default();
+    fk.foreign_keys.iter().any(|f| f.target_table() == tname && f.target_column() == target.name())
+}
+
+fn describe_equality(a: &Column, b: &Column) -> String {
+    let q = |c: &Column| format!("{}.{}", c.table().map(|t| t.name.clone()).unwrap_or_default(), c.name());
+    format!("{} = {}", q(a), q(b))
+}
+
+/// Evaluates a relationship argument given as a string (in a namespace of the registry's
+/// classes, the metadata's tables and SQLAlchemy's `and_`, `foreign`, `remote`) or as a
+/// callable; anything else is returned as it is.
+fn resolve_arg(interp: &mut Interp, registry: &Rc<Registry>, parent: &Rc<Mapper>, v: &Value) -> PyResult<Value> {
+    match v {
+        Value::Str(src) => {
+            let m = crate::python::value::Module::new("<relationship>", None);
+            let sa = interp.import_module("sqlalchemy")?;
+            for n in ["and_", "or_", "foreign", "remote", "desc", "asc"] {
+                if let Some(v) = sa.get(n) {
+                    m.set(n, v);
+                }
+            }
+            for t in registry.metadata.tables.borrow().iter() {
+                m.set(&t.name, super::module::table_value(interp, t));
+            }
+            for mp in registry.mappers.borrow().iter() {
+                if let Some(c) = mp.class() {
+                    m.set(&mp.class_name, Value::Class(c));
+                }
+            }
+            match interp.exec_source(&format!("__sa_value__ = ({src})\n"), "<string>", &m, false) {
+                Ok(()) => Ok(m.get("__sa_value__").unwrap_or(Value::None)),
+                Err(e) if interp.type_of(&e.exc).name == "NameError" => {
+                    let msg = interp.to_str(&e.exc)?;
+                    let name = msg.split('\'').nth(1).unwrap_or("").to_string();
+                    Err(sa_error(
+                        interp,
+                        "InvalidRequestError",
+                        format!(
+                            "When initializing mapper {}, expression '{}' failed to locate a name ('{}'). If this is a class name, consider adding this relationship() to the {} class after both dependent classes have been defined.",
+                            parent.describe(),
+                            src,
+                            name,
+                            parent.class().map(|c| format!("<class '{}'>", c.full_name())).unwrap_or_default()
+                        ),
+                    ))
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Value::Function(_) => interp.call(v, Args::default()),
+        other => Ok(other.clone()),
+    }
+}
+
+/// The `a == b` column pairs of a join condition (`and_()` of them, or one).
+fn join_equalities(
+    interp: &mut Interp,
+    registry: &Rc<Registry>,
+    parent: &Rc<Mapper>,
+    v: &Value,
+) -> PyResult<Vec<(Rc<Column>, Rc<Column>)>> {
+    fn walk(c: &Clause, out: &mut Vec<(Rc<Column>, Rc<Column>)>) {
+        match c {
+            Clause::Binary(l, "=", r) => {
+                if let (Clause::Column(a), Clause::Column(b)) = (&**l, &**r) {
+                    out.push((a.clone(), b.clone()));
+                }
+            }
+            Clause::And(items) => items.iter().for_each(|i| walk(i, out)),
+            _ => {}
+        }
+    }
+    let value = resolve_arg(interp, registry, parent, v)?;
+    let mut out = Vec::new();
+    match value.payload::<super::module::ExprData>() {
+        Some(e) => walk(&e.0, &mut out),
+        None => {
+            let r = interp.repr(&value)?;
+            return Err(sa_error(
+                interp,
+                "ArgumentError",
+                format!("Column expression expected for argument 'primaryjoin'; got {r}."),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The columns a `remote_side=`-style argument names.
+fn columns_of(
+    interp: &mut Interp,
+    registry: &Rc<Registry>,
+    parent: &Rc<Mapper>,
+    v: &Value,
+) -> PyResult<Vec<Rc<Column>>> {
+    let value = resolve_arg(interp, registry, parent, v)?;
+    let items = match &value {
+        Value::List(_) | Value::Tuple(_) | Value::Set(_) => interp.iterate(&value)?,
+        other => vec![other.clone()],
+    };
+    Ok(items
+        .iter()
+        .filter_map(|it| {
+            it.payload::<Column>().or_else(|| {
+                it.payload::<AttrData>().and_then(|d| match &d.kind {
+                    AttrKind::Column(c) => Some(c.clone()),
+                    AttrKind::Relationship(_) => None,
+                })
+            })
+        })
+        .collect())
 }
 
 /// `order_by=` as a list of its items.
@@ -988,7 +1216,10 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             v.as_instance()
                 .map(|i| {
                     let st = instance_state(i);
-                    st.modified.get() || !st.pending_dynamic.borrow().is_empty() || m2m_changed(i)
+                    st.modified.get()
+                        || !st.pending_dynamic.borrow().is_empty()
+                        || !st.pending_dynamic_removed.borrow().is_empty()
+                        || m2m_changed(i)
                 })
                 .unwrap_or(false)
         })
@@ -1075,13 +1306,14 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             sync_one_to_many(&m, inst);
         }
     }
+    s.new.borrow_mut().clear();
+    sync_associations(interp, s, &mappers, &new)?;
     for o in new.iter().chain(dirty.iter()) {
         if let Value::Instance(i) = o {
             instance_state(i).pending_dynamic.borrow_mut().clear();
+            instance_state(i).pending_dynamic_removed.borrow_mut().clear();
         }
     }
-    s.new.borrow_mut().clear();
-    sync_associations(interp, s, &mappers, &new)?;
     // Deletes last, dependents first: the reverse of the order they were marked in (a cascade
     // marks the parent before its children).
     let deleted: Vec<Value> = s.deleted.borrow_mut().drain(..).collect();
@@ -1133,13 +1365,22 @@ fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Map
         for r in rels {
             let Some(m2m) = r.m2m.borrow().clone() else { continue };
             let Some(target) = r.target.borrow().clone() else { continue };
-            let now = match inst.dict.borrow().get_str(&r.key()) {
-                Some(Value::List(l)) => l.borrow().clone(),
-                _ => continue,
+            let (added, removed): (Vec<Value>, Vec<Value>) = if r.args.lazy == "dynamic" {
+                // A dynamic collection's changes wait in the state until the flush.
+                let of_key = |list: &RefCell<Vec<(String, Value)>>| -> Vec<Value> {
+                    list.borrow().iter().filter(|(k, _)| *k == r.key()).map(|(_, v)| v.clone()).collect()
+                };
+                (of_key(&st.pending_dynamic), of_key(&st.pending_dynamic_removed))
+            } else {
+                let now = match inst.dict.borrow().get_str(&r.key()) {
+                    Some(Value::List(l)) => l.borrow().clone(),
+                    _ => continue,
+                };
+                let before = st.loaded_collections.borrow().get(&r.key()).cloned().unwrap_or_default();
+                let added = now.iter().filter(|n| !before.iter().any(|b| b.is(n))).cloned().collect();
+                let removed = before.iter().filter(|b| !now.iter().any(|n| n.is(b))).cloned().collect();
+                (added, removed)
             };
-            let before = st.loaded_collections.borrow().get(&r.key()).cloned().unwrap_or_default();
-            let added: Vec<Value> = now.iter().filter(|n| !before.iter().any(|b| b.is(n))).cloned().collect();
-            let removed: Vec<Value> = before.iter().filter(|b| !now.iter().any(|n| n.is(b))).cloned().collect();
             for (members, bucket) in [(added, &mut inserts), (removed, &mut deletes)] {
                 for child in members {
                     let Value::Instance(ci) = &child else { continue };
@@ -1171,7 +1412,11 @@ fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Map
                     }
                 }
             }
-            st.loaded_collections.borrow_mut().insert(r.key(), now);
+            if r.args.lazy != "dynamic" {
+                if let Some(Value::List(l)) = inst.dict.borrow().get_str(&r.key()) {
+                    st.loaded_collections.borrow_mut().insert(r.key(), l.borrow().clone());
+                }
+            }
         }
     }
     for (table, rows) in inserts {

@@ -1218,6 +1218,9 @@ pub fn add_to_sqlalchemy(interp: &mut Interp, m: &Rc<Module>) {
 /// The SQL expression an operand stands for: a column attribute, an expression object; the
 /// column, if any, types the parameters compared with it.
 fn left_of(interp: &Interp, v: &Value) -> PyResult<(Clause, Option<Rc<Column>>)> {
+    if let Some(c) = v.payload::<Column>() {
+        return Ok((Clause::Column(c.clone()), Some(c)));
+    }
     if let Some(a) = v.payload::<AttrData>() {
         if let AttrKind::Column(c) = &a.kind {
             return Ok((Clause::Column(c.clone()), Some(c.clone())));
