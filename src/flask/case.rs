@@ -48,3 +48,35 @@ pub fn with_engine_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'stat
         Err(panic) => std::panic::resume_unwind(panic),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_packages_load_as_stand_ins_and_are_named() {
+        let names = with_engine_stack(|| {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/304-real-app-models");
+            let (files, _) = read_case(&dir).expect("case 304");
+            let pg = super::super::playground::Playground::open(&files, native_connector());
+            assert!(pg.import_error().is_none());
+            pg.stand_in_modules().to_vec()
+        });
+        // werkzeug.security and hashlib are real modules here; flask_login and jwt are not.
+        assert_eq!(names, vec!["flask_login".to_string(), "jwt".to_string()]);
+    }
+
+    #[test]
+    fn a_typo_of_a_project_module_is_still_module_not_found() {
+        let err = with_engine_stack(|| {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/201-shell-python-basics");
+            let (mut files, _) = read_case(&dir).expect("case 201");
+            for f in files.iter_mut().filter(|f| f.name == "app.py") {
+                f.text = f.text.replace("import models", "import modles");
+            }
+            let pg = super::super::playground::Playground::open(&files, native_connector());
+            (pg.import_error().map(|e| e.message.clone()), pg.stand_in_modules().len())
+        });
+        assert_eq!(err, (Some("No module named 'modles'".to_string()), 0));
+    }
+}

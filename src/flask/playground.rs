@@ -183,6 +183,13 @@ impl Playground {
         &self.engine.import_warnings
     }
 
+    /// The packages the project imports that the playground does not have (`flask_login`,
+    /// `jwt`, ...): they were loaded as stand-ins whose attributes can be read, called,
+    /// subclassed and used as decorators. The UI names them in a notice.
+    pub fn stand_in_modules(&self) -> &[String] {
+        self.engine.stand_ins()
+    }
+
     /// True when a Flask app was found (the shell is usable).
     pub fn has_app(&self) -> bool {
         self.engine.has_app()

@@ -147,6 +147,19 @@ impl ShellSession {
     }
 
     fn import_project(&mut self) {
+        // Packages the playground lacks (flask_login, jwt, ...) load as stand-ins while the
+        // project is imported (and its app factory runs), so that its models still map.
+        self.interp.allow_stand_ins = true;
+        self.import_project_modules();
+        self.interp.allow_stand_ins = false;
+    }
+
+    /// The names of the packages the project imported as stand-ins.
+    pub fn stand_ins(&self) -> &[String] {
+        &self.interp.stand_ins
+    }
+
+    fn import_project_modules(&mut self) {
         let mut modules = Vec::new();
         let mut failed = None;
         for name in ["config", "app", "models"] {

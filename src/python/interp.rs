@@ -123,6 +123,10 @@ pub struct Interp {
     local_names_cache: HashMap<usize, Rc<LocalNames>>,
     /// Parsed module sources, so that re-imports after an error do not reparse.
     pub exception_classes: HashMap<String, Rc<Class>>,
+    /// While true, imports of unknown packages give stand-in modules (see `stand_ins_allowed`).
+    pub allow_stand_ins: bool,
+    /// Top-level names of the packages imported as stand-ins, in import order.
+    pub stand_ins: Vec<String>,
 }
 
 /// CPython's default recursion limit.
@@ -167,6 +171,8 @@ impl Interp {
             step_limit: 50_000_000,
             local_names_cache: HashMap::new(),
             exception_classes: HashMap::new(),
+            allow_stand_ins: false,
+            stand_ins: Vec::new(),
         };
         super::builtins::install(&mut interp);
         super::stdlib::register(&mut interp);
@@ -334,6 +340,14 @@ impl Interp {
             (format!("{rel}.py"), false)
         } else if self.files.contains_key(&format!("{rel}/__init__.py")) {
             (format!("{rel}/__init__.py"), true)
+        } else if self.stand_ins_allowed(name) {
+            let m = super::stdlib::stand_in_module(self, name)?;
+            let top = name.split('.').next().unwrap_or(name).to_string();
+            if !self.stand_ins.contains(&top) {
+                self.stand_ins.push(top);
+            }
+            self.modules.insert(name.to_string(), m.clone());
+            return Ok(m);
         } else {
             let e = self.err("ModuleNotFoundError", format!("No module named '{name}'"));
             if let Value::Instance(i) = &e.exc {
@@ -357,6 +371,29 @@ impl Interp {
             return Err(e);
         }
         Ok(module)
+    }
+
+    /// May `name` (not found) be imported as a stand-in? Only while the project's files are
+    /// imported, for packages outside the project: not for a name one edit away from a
+    /// project module (a typo Python reports), nor under a package of the project.
+    fn stand_ins_allowed(&self, name: &str) -> bool {
+        if !self.allow_stand_ins {
+            return false;
+        }
+        let top = name.split('.').next().unwrap_or(name);
+        if top.starts_with('_') {
+            return false;
+        }
+        let project: HashSet<String> = self
+            .files
+            .keys()
+            .filter_map(|f| f.strip_suffix(".py"))
+            .map(|f| f.split('/').next().unwrap_or(f).to_string())
+            .collect();
+        if project.contains(top) {
+            return false;
+        }
+        !project.iter().any(|p| super::traceback::levenshtein_distance(p, top, 5) <= 4 && p.len() > 3)
     }
 
     /// Parses and runs `source` as the body of `module`.
@@ -590,7 +627,8 @@ impl Interp {
                         }
                         continue;
                     }
-                    let v = match m.get(&a.name) {
+                    // getattr first (a module-level `__getattr__` counts), then a submodule.
+                    let v = match self.getattr_opt(&Value::Module(m.clone()), &a.name)? {
                         Some(v) => v,
                         None => {
                             let sub = format!("{name}.{}", a.name);
