@@ -5,14 +5,13 @@
 import { EditorState } from '@codemirror/state';
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection,
-  highlightSpecialChars, rectangularSelection, dropCursor,
+  highlightSpecialChars,
 } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import {
-  indentOnInput, bracketMatching, syntaxHighlighting, defaultHighlightStyle, HighlightStyle, foldGutter,
-  foldKeymap, indentUnit,
+  indentOnInput, bracketMatching, syntaxHighlighting, HighlightStyle, indentUnit,
 } from '@codemirror/language';
-import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
+import { searchKeymap } from '@codemirror/search';
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
 import { python } from '@codemirror/lang-python';
@@ -46,16 +45,15 @@ const theme = EditorView.theme({
 
 function make(parent, doc, label, onChange, onRun) {
   const extensions = [
-        lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(), foldGutter(),
-        drawSelection(), dropCursor(), EditorState.allowMultipleSelections.of(true), indentOnInput(),
-        syntaxHighlighting(highlight), syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-        bracketMatching(), closeBrackets(), rectangularSelection(), highlightActiveLine(),
-        highlightSelectionMatches(), indentUnit.of('    '), python(), lintGutter(), theme,
+        lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(),
+        drawSelection(), EditorState.allowMultipleSelections.of(true), indentOnInput(),
+        syntaxHighlighting(highlight), bracketMatching(), closeBrackets(), highlightActiveLine(),
+        indentUnit.of('    '), python(), lintGutter(), theme,
         EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': 'code-help' }),
         keymap.of([
           { key: 'Mod-Enter', run: () => { onRun(); return true; } },
           { key: 'Mod-s', run: () => true },
-          ...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, indentWithTab,
+          ...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, indentWithTab,
         ]),
         EditorView.updateListener.of((u) => { if (u.docChanged) onChange(u.state.doc.toString()); }),
   ];
