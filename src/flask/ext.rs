@@ -73,6 +73,18 @@ fn model_init_subclass(interp: &mut Interp, a: Args) -> PyResult<Value> {
         }
     }
     let own_tablename = cls.dict.borrow().get_str("__tablename__").cloned();
+    // A mixin's `@declared_attr def __tablename__(cls)` names every class that inherits it.
+    let declared = cls.lookup("__tablename__").and_then(|v| v.payload::<crate::sqlalchemy::module::DeclaredAttr>());
+    let own_is_declared =
+        own_tablename.as_ref().map(|v| v.payload::<crate::sqlalchemy::module::DeclaredAttr>().is_some());
+    let own_tablename = match (own_tablename, declared) {
+        (None, Some(d)) | (Some(_), Some(d)) if own_is_declared != Some(false) => {
+            let name = interp.call(&d.0, Args::new(vec![Value::Class(cls.clone())]))?;
+            cls.dict.borrow_mut().set_str("__tablename__", name.clone());
+            Some(name)
+        }
+        (own, _) => own,
+    };
     let tablename = match own_tablename {
         Some(v) => interp.to_str(&v)?,
         None => {

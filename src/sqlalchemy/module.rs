@@ -1646,8 +1646,21 @@ fn opt_str_kw(interp: &mut Interp, a: &mut Args, k: &str) -> PyResult<Option<Str
     }
 }
 
-/// `Index`, `PrimaryKeyConstraint`, `ForeignKeyConstraint`, `func`, `true()` / `false()`.
+/// Payload of `declared_attr` objects: the function, called with the mapped class.
+pub struct DeclaredAttr(pub Value);
+
+/// `Index`, `PrimaryKeyConstraint`, `ForeignKeyConstraint`, `declared_attr`, `foreign()` / `remote()`.
 fn add_schema_constructs(interp: &mut Interp, m: &Rc<Module>) {
+    let da = native_class(interp, "declared_attr", "sqlalchemy.orm.decl_api", None, vec![]);
+    let c2 = da.clone();
+    da.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", move |_, a| Ok(new_native(&c2, DeclaredAttr(a.pos.get(1).cloned().unwrap_or(Value::None))))),
+    );
+    // `declared_attr.directive` / `.cascading` decorate the same way.
+    da.dict.borrow_mut().set_str("directive", Value::Class(da.clone()));
+    da.dict.borrow_mut().set_str("cascading", Value::Class(da.clone()));
+    m.set("declared_attr", Value::Class(da));
     let index = native_class(interp, "Index", "sqlalchemy.sql.schema", None, vec![]);
     let c2 = index.clone();
     index.dict.borrow_mut().set_str(
@@ -1747,7 +1760,7 @@ pub fn register(interp: &mut Interp) {
         Rc::new(|i: &mut Interp| {
             let sa = i.import_module("sqlalchemy")?;
             let m = Module::new("sqlalchemy.orm", None);
-            for n in ["relationship", "backref", "Session", "foreign", "remote"] {
+            for n in ["relationship", "backref", "Session", "foreign", "remote", "declared_attr"] {
                 if let Some(v) = sa.get(n) {
                     m.set(n, v);
                 }

@@ -305,10 +305,44 @@ pub fn map_class(
             rels.push(rel);
         }
     }
+    // Mixins and abstract bases: their columns are copied, their `declared_attr`s called with
+    // the class, after the class's own (SQLAlchemy's creation order), in MRO order.
+    let bases: Vec<Rc<Class>> = cls.mro.borrow().iter().skip(1).cloned().collect();
+    for base in bases {
+        if class_mapper(&base).is_some() || base.name == "object" || base.ext_of::<Registry>().is_some() {
+            continue;
+        }
+        let items: Vec<(Value, Value)> = base.dict.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (k, v) in &items {
+            let Some(key) = k.as_str() else { continue };
+            if key.starts_with("__") || columns.iter().any(|(ck, _)| ck == key) || rels.iter().any(|r| r.key() == key) {
+                continue;
+            }
+            if cls.dict.borrow().get_str(key).is_some() {
+                continue;
+            }
+            let v = match v.payload::<super::module::DeclaredAttr>() {
+                Some(d) => interp.call(&d.0, Args::new(vec![Value::Class(cls.clone())]))?,
+                None => v.clone(),
+            };
+            if let Some(col) = v.payload::<Column>() {
+                let col = Rc::new(col.copy());
+                if col.name.borrow().is_none() {
+                    *col.name.borrow_mut() = Some(key.to_string());
+                }
+                *col.key.borrow_mut() = Some(key.to_string());
+                columns.push((key.to_string(), col));
+            } else if let Some(rel) = v.payload::<Relationship>() {
+                *rel.key.borrow_mut() = key.to_string();
+                rels.push(rel);
+            }
+        }
+    }
     for (_, c) in &columns {
         table.append_column(c.clone());
     }
     apply_table_args(interp, cls, &table)?;
+    cls.dict.borrow_mut().set_str("__table__", super::module::table_value(interp, &table));
     let mapper = Rc::new(Mapper {
         id: crate::python::value::next_id(),
         class: Rc::downgrade(cls),

@@ -57,6 +57,29 @@ pub struct Column {
 }
 
 impl Column {
+    /// `Column._copy()`: the same definition, not yet in a table (a mixin's column for each
+    /// class that inherits it).
+    pub fn copy(&self) -> Column {
+        Column {
+            name: RefCell::new(self.name.borrow().clone()),
+            key: RefCell::new(self.key.borrow().clone()),
+            ty: self.ty.clone(),
+            primary_key: Cell::new(self.primary_key.get()),
+            nullable_arg: self.nullable_arg,
+            unique: self.unique,
+            index: self.index,
+            default: self.default.clone(),
+            server_default: self.server_default.clone(),
+            onupdate: self.onupdate.clone(),
+            comment: self.comment.clone(),
+            checks: self.checks.clone(),
+            foreign_keys: self.foreign_keys.clone(),
+            autoincrement: self.autoincrement,
+            table: RefCell::new(Weak::new()),
+            order: self.order,
+        }
+    }
+
     /// The column's name (`?` before it is named).
     pub fn name(&self) -> String {
         self.name.borrow().clone().unwrap_or_else(|| "?".into())
