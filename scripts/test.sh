@@ -14,7 +14,9 @@ cargo test -- --nocapture
 say "native runner over the public corpus (playground run-all + compare.py)"
 cargo build --release --bin playground
 mkdir -p target/release
-ln -sf "$CARGO_TARGET_DIR/release/playground" target/release/playground
+# (unless the target dir is ./target itself)
+[ "$CARGO_TARGET_DIR/release/playground" -ef target/release/playground ] \
+  || ln -sf "$CARGO_TARGET_DIR/release/playground" target/release/playground
 if [ -d ../shared/oracle/cases ]; then
   out=$(mktemp -d)
   t0=$(date +%s%N)
