@@ -477,6 +477,21 @@ struct SuperData {
     obj: Value,
 }
 
+/// Attribute lookup on a `super` object: everything but `__class__` and `__self__` comes from
+/// the MRO after the class (`super().__init__(x)` is the base's `__init__`, not super's own).
+pub fn super_attribute(interp: &mut Interp, obj: &Value, name: &str) -> Option<PyResult<Value>> {
+    let s = obj.payload::<SuperData>()?;
+    match name {
+        "__class__" => None,
+        "__self__" => Some(Ok(s.obj.clone())),
+        "__thisclass__" => Some(Ok(Value::Class(s.cls.clone()))),
+        _ => match super_getattr(interp, &s, name) {
+            Err(e) if interp.err_is(&e, "AttributeError") => None,
+            r => Some(r),
+        },
+    }
+}
+
 /// A `super()` object: attribute lookup starts after `cls` in the MRO of `obj`'s type.
 pub fn make_super(interp: &Interp, cls: Rc<Class>, obj: Value) -> Value {
     let scls = match interp.builtins.get("super") {
@@ -636,8 +651,18 @@ fn str_methods(interp: &Interp) {
             f(i, s, &a)
         })
     };
-    d.set_str("upper", m("upper", |_, s, _| Ok(Value::str(&s.to_uppercase()))));
-    d.set_str("lower", m("lower", |_, s, _| Ok(Value::str(&s.to_lowercase()))));
+    // Methods without parameters say so when given some, as CPython's METH_NOARGS do.
+    let m0 = |name: &'static str, f: fn(&mut Interp, Rc<str>, &Args) -> PyResult<Value>| {
+        method("str", name, move |i, a| {
+            let s = self_str(i, &a, "str")?;
+            if a.pos.len() > 1 {
+                return Err(i.type_error(format!("str.{name}() takes no arguments ({} given)", a.pos.len() - 1)));
+            }
+            f(i, s, &a)
+        })
+    };
+    d.set_str("upper", m0("upper", |_, s, _| Ok(Value::str(&s.to_uppercase()))));
+    d.set_str("lower", m0("lower", |_, s, _| Ok(Value::str(&s.to_lowercase()))));
     d.set_str("strip", m("strip", |i, s, a| Ok(Value::str(&strip_chars(&s, &str_arg(i, a, 1, "strip")?, true, true)))));
     d.set_str(
         "lstrip",
@@ -649,7 +674,7 @@ fn str_methods(interp: &Interp) {
     );
     d.set_str(
         "title",
-        m("title", |_, s, _| {
+        m0("title", |_, s, _| {
             let mut out = String::new();
             let mut prev_cased = false;
             for c in s.chars() {
@@ -670,7 +695,7 @@ fn str_methods(interp: &Interp) {
     );
     d.set_str(
         "capitalize",
-        m("capitalize", |_, s, _| {
+        m0("capitalize", |_, s, _| {
             let mut cs = s.chars();
             let out = match cs.next() {
                 Some(f) => f.to_uppercase().collect::<String>() + &cs.as_str().to_lowercase(),
@@ -732,7 +757,7 @@ fn str_methods(interp: &Interp) {
             Ok(Value::list(parts))
         }),
     );
-    d.set_str("splitlines", m("splitlines", |_, s, _| Ok(Value::list(s.lines().map(Value::str).collect()))));
+    d.set_str("splitlines", m0("splitlines", |_, s, _| Ok(Value::list(s.lines().map(Value::str).collect()))));
     d.set_str(
         "join",
         m("join", |i, s, a| {
@@ -839,13 +864,13 @@ fn str_methods(interp: &Interp) {
     }
     d.set_str(
         "isdigit",
-        m("isdigit", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())))),
+        m0("isdigit", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())))),
     );
     d.set_str(
         "isnumeric",
-        m("isnumeric", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_numeric())))),
+        m0("isnumeric", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_numeric())))),
     );
-    d.set_str("isascii", m("isascii", |_, s, _| Ok(Value::Bool(s.is_ascii()))));
+    d.set_str("isascii", m0("isascii", |_, s, _| Ok(Value::Bool(s.is_ascii()))));
     for (name, right) in [("partition", false), ("rpartition", true)] {
         d.set_str(
             name,
@@ -874,31 +899,31 @@ fn str_methods(interp: &Interp) {
     }
     d.set_str(
         "isalpha",
-        m("isalpha", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphabetic())))),
+        m0("isalpha", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphabetic())))),
     );
     d.set_str(
         "isalnum",
-        m("isalnum", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphanumeric())))),
+        m0("isalnum", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_alphanumeric())))),
     );
     d.set_str(
         "isspace",
-        m("isspace", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_whitespace())))),
+        m0("isspace", |_, s, _| Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_whitespace())))),
     );
     d.set_str(
         "isupper",
-        m("isupper", |_, s, _| {
+        m0("isupper", |_, s, _| {
             Ok(Value::Bool(s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase())))
         }),
     );
     d.set_str(
         "islower",
-        m("islower", |_, s, _| {
+        m0("islower", |_, s, _| {
             Ok(Value::Bool(s.chars().any(|c| c.is_lowercase()) && !s.chars().any(|c| c.is_uppercase())))
         }),
     );
     d.set_str(
         "isidentifier",
-        m("isidentifier", |_, s, _| {
+        m0("isidentifier", |_, s, _| {
             let mut cs = s.chars();
             Ok(Value::Bool(
                 cs.next().map(|c| c == '_' || c.is_alphabetic()).unwrap_or(false)
@@ -944,7 +969,7 @@ fn str_methods(interp: &Interp) {
     d.set_str("center", m("center", |i, s, a| pad(i, &s, a, 'c')));
     d.set_str(
         "swapcase",
-        m("swapcase", |_, s, _| {
+        m0("swapcase", |_, s, _| {
             Ok(Value::str(
                 &s.chars()
                     .map(|c| {
@@ -958,7 +983,7 @@ fn str_methods(interp: &Interp) {
             ))
         }),
     );
-    d.set_str("encode", m("encode", |_, s, _| Ok(Value::Bytes(Rc::from(s.as_bytes())))));
+    d.set_str("encode", m0("encode", |_, s, _| Ok(Value::Bytes(Rc::from(s.as_bytes())))));
     d.set_str(
         "removeprefix",
         m("removeprefix", |i, s, a| {

@@ -1647,6 +1647,9 @@ impl Interp {
                 if name == "__class__" {
                     return Ok(Some(Value::Class(cls)));
                 }
+                if let Some(found) = super::builtins::super_attribute(self, obj, name) {
+                    return found.map(Some);
+                }
                 if name == "__dict__" {
                     return Ok(Some(Value::dict(inst.dict.borrow().clone())));
                 }
