@@ -757,7 +757,7 @@ fn str_methods(interp: &Interp) {
             Ok(Value::list(parts))
         }),
     );
-    d.set_str("splitlines", m0("splitlines", |_, s, _| Ok(Value::list(s.lines().map(Value::str).collect()))));
+    d.set_str("splitlines", m("splitlines", |_, s, _| Ok(Value::list(s.lines().map(Value::str).collect()))));
     d.set_str(
         "join",
         m("join", |i, s, a| {
@@ -983,7 +983,7 @@ fn str_methods(interp: &Interp) {
             ))
         }),
     );
-    d.set_str("encode", m0("encode", |_, s, _| Ok(Value::Bytes(Rc::from(s.as_bytes())))));
+    d.set_str("encode", m("encode", |_, s, _| Ok(Value::Bytes(Rc::from(s.as_bytes())))));
     d.set_str(
         "removeprefix",
         m("removeprefix", |i, s, a| {
