@@ -173,6 +173,11 @@ impl Playground {
         self.engine.import_error_at.as_ref()
     }
 
+    /// The whole traceback of the import error, as Python prints it.
+    pub fn import_traceback(&self) -> Option<&str> {
+        self.engine.import_traceback.as_deref()
+    }
+
     /// What importing printed.
     pub fn import_stdout(&self) -> &str {
         &self.engine.import_stdout
@@ -257,6 +262,7 @@ pub fn run_case(files: &[SourceFile], shell: &str, connect: Connector) -> Record
     let mut pg = Playground::open(files, connect);
     let mut record = Record {
         import_error: pg.import_error().cloned(),
+        import_traceback: pg.engine.import_traceback.clone(),
         import_stdout: pg.import_stdout().to_string(),
         import_warnings: pg.import_warnings().to_vec(),
         ..Record::default()

@@ -29,6 +29,9 @@ pub struct Record {
     pub data: Json,
     #[serde(default)]
     pub import_sql: Vec<SqlEntry>,
+    /// The whole traceback of `import_error`, as Python prints it (not compared).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_traceback: Option<String>,
 }
 
 /// One shell statement and what it did.
@@ -39,6 +42,11 @@ pub struct Step {
     pub stdout: String,
     pub warnings: Vec<String>,
     pub error: Option<ErrorRecord>,
+    /// The whole report the flask shell prints for `error` ("Traceback (most recent call last):",
+    /// the frames with their source lines and markers, then `last_line`). The oracle does not
+    /// record it; the UI shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traceback: Option<String>,
 }
 
 /// One statement sent to the database, or a transaction event (`BEGIN (implicit)`, `COMMIT`,

@@ -26,6 +26,8 @@ pub struct ShellSession {
     pub import_error: Option<ErrorRecord>,
     /// Where the import error happened: (project file, line), innermost project frame first.
     pub import_error_at: Option<(String, u32)>,
+    /// The whole traceback of `import_error`, as Python prints it.
+    pub import_traceback: Option<String>,
     pub import_stdout: String,
     pub import_warnings: Vec<String>,
     pub import_sql: Vec<SqlEntry>,
@@ -115,7 +117,7 @@ pub fn error_location(e: &PyErr) -> Option<(String, u32)> {
             }
         }
     }
-    e.traceback.iter().find_map(|(file, line, _)| relative(file).map(|f| (f, *line)))
+    e.traceback.iter().find_map(|t| relative(&t.file).map(|f| (f, t.line)))
 }
 
 impl ShellSession {
@@ -138,6 +140,7 @@ impl ShellSession {
             app: None,
             import_error: None,
             import_error_at: None,
+            import_traceback: None,
             import_stdout: String::new(),
             import_warnings: Vec::new(),
             import_sql: Vec::new(),
@@ -196,6 +199,7 @@ impl ShellSession {
             let ns = self.main.clone();
             self.import_error = Some(error_record(&mut self.interp, &e, &ns));
             self.import_error_at = error_location(&e);
+            self.import_traceback = Some(self.traceback_text(&e));
             self.app = None;
         }
         self.import_stdout = normalize(&std::mem::take(&mut self.interp.stdout));
@@ -268,10 +272,10 @@ impl ShellSession {
         }
         let main = self.main.clone();
         let result = self.interp.exec_source(&text, "<console>", &main, true);
-        let error = match result {
-            Ok(()) => None,
-            Err(e) if self.interp.err_is(&e, "SystemExit") => None,
-            Err(e) => Some(error_record(&mut self.interp, &e, &main)),
+        let (error, traceback) = match result {
+            Ok(()) => (None, None),
+            Err(e) if self.interp.err_is(&e, "SystemExit") => (None, None),
+            Err(e) => (Some(error_record(&mut self.interp, &e, &main)), Some(self.traceback_text(&e))),
         };
         Step {
             input: source.to_string(),
@@ -279,7 +283,18 @@ impl ShellSession {
             stdout: normalize(&std::mem::take(&mut self.interp.stdout)),
             warnings: std::mem::take(&mut self.interp.warnings).iter().map(|w| normalize(w)).collect(),
             error,
+            traceback,
         }
+    }
+
+    /// What the console prints for an exception: the whole traceback, with the project's
+    /// source lines.
+    fn traceback_text(&mut self, err: &PyErr) -> String {
+        let prefix = format!("{}/", self.interp.project_dir);
+        let files = self.interp.files.clone();
+        let source_of = move |path: &str| path.strip_prefix(&prefix).and_then(|rel| files.get(rel).cloned());
+        let main = self.main.clone();
+        normalize(&crate::python::traceback::format_exception(&mut self.interp, err, &main, &source_of))
     }
 
     /// The CREATE statements of the app's metadata in one dialect.
@@ -380,5 +395,49 @@ impl ShellSession {
 
     pub fn sqlite_version(&self) -> String {
         self.db().map(|d| d.engine.sqlite_version()).unwrap_or_default()
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    /// The whole traceback the console prints, compared with python3 3.11's own
+    /// (tests/python/tracebacks.json, made by gen_tracebacks.py with tb_helpers.py).
+    #[test]
+    fn tracebacks_as_the_console_prints_them() {
+        crate::flask::case::with_engine_stack(|| {
+            let helpers = include_str!("../../tests/python/tb_helpers.py");
+            let files = vec![SourceFile { name: "helpers.py".into(), text: helpers.into() }];
+            let mut shell = ShellSession::open(&files, crate::flask::case::native_connector());
+            let data: Json = serde_json::from_str(include_str!("../../tests/python/tracebacks.json")).expect("json");
+            let mut failures = Vec::new();
+            for case in data.as_array().expect("list") {
+                let input = case["input"].as_str().unwrap_or_default();
+                let expected = case["output"].as_str().unwrap_or_default().trim_end().to_string();
+                let step = shell.run(input);
+                let got = step.traceback.unwrap_or_default();
+                // How deep the recursion went depends on the frames below the console (the
+                // flask shell has more than `code.interact`): compare without the count.
+                let (expected, got) = (without_repeat_count(&expected), without_repeat_count(&got));
+                if got != expected {
+                    failures.push(format!("{input:?}:\n--- expected\n{expected}\n--- got\n{got}"));
+                }
+            }
+            assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+        });
+    }
+
+    fn without_repeat_count(text: &str) -> String {
+        text.lines()
+            .map(|l| {
+                if l.starts_with("  [Previous line repeated ") {
+                    "  [Previous line repeated N more times]"
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }

@@ -16,8 +16,20 @@ use super::value::*;
 #[derive(Clone, Debug)]
 pub struct PyErr {
     pub exc: Value,
-    /// (file, line, function) from the innermost frame outwards.
-    pub traceback: Vec<(String, u32, String)>,
+    /// The frames it left, from the innermost outwards.
+    pub traceback: Vec<TbEntry>,
+}
+
+/// One frame of a traceback: where the exception passed, as CPython's `FrameSummary`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TbEntry {
+    /// The file as `__file__` shows it, or `<console>`.
+    pub file: String,
+    pub line: u32,
+    /// The function (`<module>`, a class name for a class body).
+    pub name: String,
+    /// The expression that raised (start, end), where CPython's traceback would underline it.
+    pub span: Option<(ast::Pos, ast::Pos)>,
 }
 
 /// The result of anything that can raise.
@@ -43,6 +55,8 @@ pub struct Frame {
     pub line: u32,
     /// Interactive (`single`) mode: expression statements echo their repr.
     pub interactive: bool,
+    /// The expression that raised the exception now leaving this frame (its traceback entry).
+    pub err_span: Option<(ast::Pos, ast::Pos)>,
 }
 
 impl Frame {
@@ -57,6 +71,18 @@ impl Frame {
             yields: None,
             line: 0,
             interactive: false,
+            err_span: None,
+        }
+    }
+
+    /// The traceback entry of this frame for an exception leaving it.
+    fn tb_entry(&mut self, name: &str) -> TbEntry {
+        let span = self.err_span.take();
+        TbEntry {
+            file: self.globals.file.clone().unwrap_or_else(|| "<console>".into()),
+            line: span.map(|s| s.0.line).unwrap_or(self.line),
+            name: name.to_string(),
+            span,
         }
     }
 }
@@ -402,11 +428,7 @@ impl Interp {
         let mut frame = Frame::module(module.clone());
         frame.interactive = interactive;
         self.exec_block(&parsed.body, &mut frame).map_err(|mut e| {
-            if let Some(last) = e.traceback.last_mut() {
-                if last.2.is_empty() {
-                    last.2 = "<module>".into();
-                }
-            }
+            e.traceback.push(frame.tb_entry("<module>"));
             e
         })?;
         Ok(())
@@ -466,14 +488,7 @@ impl Interp {
             match self.exec_stmt(stmt, frame) {
                 Ok(Flow::Normal) => {}
                 Ok(flow) => return Ok(flow),
-                Err(mut e) => {
-                    let func = frame.func.as_ref().map(|f| f.name.clone()).unwrap_or_default();
-                    let file = frame.globals.file.clone().unwrap_or_else(|| "<console>".into());
-                    if e.traceback.last().map(|t| (&t.0, t.1)) != Some((&file, frame.line)) {
-                        e.traceback.push((file, frame.line, func));
-                    }
-                    return Err(e);
-                }
+                Err(e) => return Err(e),
             }
         }
         Ok(Flow::Normal)
@@ -492,6 +507,7 @@ impl Interp {
 
     fn exec_stmt(&mut self, stmt: &Stmt, frame: &mut Frame) -> PyResult<Flow> {
         frame.line = stmt.pos.line;
+        frame.err_span = None;
         self.tick()?;
         match &stmt.kind {
             StmtKind::Expr(e) => {
@@ -1199,8 +1215,12 @@ impl Interp {
             yields: None,
             line: def.pos.line,
             interactive: false,
+            err_span: None,
         };
-        self.exec_block(&def.body, &mut body_frame)?;
+        self.exec_block(&def.body, &mut body_frame).map_err(|mut e| {
+            e.traceback.push(body_frame.tb_entry(&def.name));
+            e
+        })?;
         let dict = ns.borrow().clone();
         let module = frame.globals.get("__name__").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         let metaclass = metaclass.or_else(|| bases.iter().find_map(|b| b.metaclass.clone()));
@@ -1469,6 +1489,7 @@ impl Interp {
             yields: if func.is_generator { Some(Vec::new()) } else { None },
             line: 0,
             interactive: false,
+            err_span: None,
         };
         self.depth += 1;
         let result = match &func.body {
@@ -1480,11 +1501,7 @@ impl Interp {
         };
         self.depth -= 1;
         let result = result.map_err(|mut e| {
-            if let Some(last) = e.traceback.last_mut() {
-                if last.2.is_empty() {
-                    last.2 = func.name.clone();
-                }
-            }
+            e.traceback.push(frame.tb_entry(&func.name));
             e
         })?;
         if let Some(ys) = frame.yields.take() {
@@ -1892,6 +1909,28 @@ impl Interp {
 
     /// Evaluates an expression.
     pub fn eval(&mut self, e: &Expr, frame: &mut Frame) -> PyResult<Value> {
+        let r = self.eval_inner(e, frame);
+        if r.is_err() && frame.err_span.is_none() {
+            // The innermost expression that raised: what CPython's traceback underlines.
+            if let ExprKind::Name(_)
+            | ExprKind::Attribute { .. }
+            | ExprKind::Call { .. }
+            | ExprKind::BinOp { .. }
+            | ExprKind::UnaryOp { .. }
+            | ExprKind::Subscript { .. }
+            | ExprKind::Compare { .. }
+            | ExprKind::ListComp { .. }
+            | ExprKind::SetComp { .. }
+            | ExprKind::DictComp { .. }
+            | ExprKind::GeneratorExp { .. } = &*e.kind
+            {
+                frame.err_span = Some((e.pos, e.end));
+            }
+        }
+        r
+    }
+
+    fn eval_inner(&mut self, e: &Expr, frame: &mut Frame) -> PyResult<Value> {
         match &*e.kind {
             ExprKind::Constant(c) => Ok(match c {
                 Constant::None => Value::None,
@@ -2094,7 +2133,7 @@ impl Interp {
             }
             ExprKind::ListComp { elt, generators } => {
                 let mut out = Vec::new();
-                self.comprehension(generators, 0, frame, &mut |s, f| {
+                self.run_comprehension("<listcomp>", generators, frame, &mut |s, f| {
                     out.push(s.eval(elt, f)?);
                     Ok(())
                 })?;
@@ -2102,7 +2141,7 @@ impl Interp {
             }
             ExprKind::GeneratorExp { elt, generators } => {
                 let mut out = Vec::new();
-                self.comprehension(generators, 0, frame, &mut |s, f| {
+                self.run_comprehension("<genexpr>", generators, frame, &mut |s, f| {
                     out.push(s.eval(elt, f)?);
                     Ok(())
                 })?;
@@ -2110,7 +2149,7 @@ impl Interp {
             }
             ExprKind::SetComp { elt, generators } => {
                 let mut d = Dict::new();
-                self.comprehension(generators, 0, frame, &mut |s, f| {
+                self.run_comprehension("<setcomp>", generators, frame, &mut |s, f| {
                     let v = s.eval(elt, f)?;
                     s.dict_insert(&mut d, v, Value::None)
                 })?;
@@ -2118,7 +2157,7 @@ impl Interp {
             }
             ExprKind::DictComp { key, value, generators } => {
                 let mut d = Dict::new();
-                self.comprehension(generators, 0, frame, &mut |s, f| {
+                self.run_comprehension("<dictcomp>", generators, frame, &mut |s, f| {
                     let k = s.eval(key, f)?;
                     let v = s.eval(value, f)?;
                     s.dict_insert(&mut d, k, v)
@@ -2160,10 +2199,33 @@ impl Interp {
         }
     }
 
+    /// A comprehension: its first iterable is evaluated here, the rest runs as CPython's
+    /// nested function (`<listcomp>`, ...), which shows as a frame in tracebacks.
+    fn run_comprehension(
+        &mut self,
+        name: &str,
+        gens: &[ast::Comprehension],
+        frame: &mut Frame,
+        body: &mut dyn FnMut(&mut Self, &mut Frame) -> PyResult<()>,
+    ) -> PyResult<()> {
+        let Some(g) = gens.first() else { return body(self, frame) };
+        let it = self.eval(&g.iter, frame)?;
+        let line = frame.line;
+        self.comprehension(gens, 0, Some(it), frame, body).map_err(|mut e| {
+            let mut entry = frame.tb_entry(name);
+            if entry.span.is_none() {
+                entry.line = line;
+            }
+            e.traceback.push(entry);
+            e
+        })
+    }
+
     fn comprehension(
         &mut self,
         gens: &[ast::Comprehension],
         i: usize,
+        first: Option<Value>,
         frame: &mut Frame,
         body: &mut dyn FnMut(&mut Self, &mut Frame) -> PyResult<()>,
     ) -> PyResult<()> {
@@ -2171,7 +2233,10 @@ impl Interp {
             return body(self, frame);
         }
         let g = &gens[i];
-        let it = self.eval(&g.iter, frame)?;
+        let it = match first {
+            Some(v) => v,
+            None => self.eval(&g.iter, frame)?,
+        };
         for item in self.iterate(&it)? {
             self.assign_comp_target(&g.target, item, frame)?;
             let mut ok = true;
@@ -2183,7 +2248,7 @@ impl Interp {
                 }
             }
             if ok {
-                self.comprehension(gens, i + 1, frame, body)?;
+                self.comprehension(gens, i + 1, None, frame, body)?;
             }
         }
         Ok(())

@@ -1,7 +1,8 @@
 //! What CPython's `traceback` module adds when it prints an exception: the "Did you mean"
 //! suggestions of NameError and AttributeError (`_compute_suggestion_error`, 3.11).
 
-use super::interp::{Interp, PyErr};
+use super::ast::ExprKind;
+use super::interp::{Interp, PyErr, TbEntry};
 use super::value::{Module, Value};
 
 const MAX_CANDIDATE_ITEMS: usize = 750;
@@ -152,6 +153,149 @@ pub fn format_exception_only(interp: &mut Interp, err: &PyErr, namespace: &Modul
         }
     }
     last
+}
+
+/// The whole report the interactive console prints for `err` (`traceback.print_exception`,
+/// 3.11): the frames it left, each with its source line and CPython's `^`/`~` markers, then
+/// [`format_exception_only`]. A SyntaxError from compiling the input has no frames and is only
+/// its location block. `source_of` gives a file's text by the path frames show.
+pub fn format_exception(
+    interp: &mut Interp,
+    err: &PyErr,
+    namespace: &Module,
+    source_of: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let mut out = String::new();
+    if !err.traceback.is_empty() {
+        out.push_str("Traceback (most recent call last):\n");
+        let mut last: Option<(&str, u32, &str)> = None;
+        let mut count = 0usize;
+        let repeated = |out: &mut String, count: usize| {
+            if count > RECURSIVE_CUTOFF {
+                let n = count - RECURSIVE_CUTOFF;
+                out.push_str(&format!("  [Previous line repeated {n} more time{}]\n", if n > 1 { "s" } else { "" }));
+            }
+        };
+        for entry in err.traceback.iter().rev() {
+            let key = (entry.file.as_str(), entry.line, entry.name.as_str());
+            if last != Some(key) {
+                repeated(&mut out, count);
+                last = Some(key);
+                count = 0;
+            }
+            count += 1;
+            if count > RECURSIVE_CUTOFF {
+                continue;
+            }
+            out.push_str(&format_frame(entry, source_of));
+        }
+        repeated(&mut out, count);
+    }
+    out.push_str(&format_exception_only(interp, err, namespace));
+    // With the frames at hand, CPython suggests a name for a NameError too (from the frame's
+    // names: here the console's namespace).
+    let is_name_error = interp.type_of(&err.exc).name == "NameError";
+    if is_name_error && err.traceback.first().is_some_and(|t| t.file == "<console>") {
+        if let Some(s) = suggestion(interp, err, namespace) {
+            out.push_str(&format!(". Did you mean: '{s}'?"));
+        }
+    }
+    out
+}
+
+const RECURSIVE_CUTOFF: usize = 3;
+
+/// `StackSummary.format_frame_summary` (3.11): the `File` line, the stripped source line, and
+/// the markers under the expression that raised unless it spans the whole line.
+fn format_frame(entry: &TbEntry, source_of: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut row = format!("  File \"{}\", line {}, in {}\n", entry.file, entry.line, entry.name);
+    let Some(source) = source_of(&entry.file) else { return row };
+    let Some(text) = source.split('\n').nth(entry.line.saturating_sub(1) as usize) else { return row };
+    let line: Vec<char> = format!("{text}\n").chars().collect();
+    let stripped = text.trim_matches(|c: char| c.is_whitespace());
+    if stripped.is_empty() {
+        return row;
+    }
+    row.push_str(&format!("    {stripped}\n"));
+    let Some((start, end)) = entry.span else { return row };
+    let stripped_len = stripped.chars().count();
+    let stripped_characters = line.len() as i64 - stripped_len as i64;
+    let start_offset = (start.col as usize).min(line.len());
+    let (end_offset, anchors) = if start.line == end.line {
+        let end_offset = (end.col as usize).clamp(start_offset, line.len());
+        let segment: String = line[start_offset..end_offset].iter().collect();
+        (end_offset, caret_anchors(&segment))
+    } else {
+        (text.trim_end().chars().count(), None)
+    };
+    let width = end_offset as i64 - start_offset as i64;
+    let anchored = anchors.is_some_and(|(l, r)| r > l);
+    if width < stripped_len as i64 || anchored {
+        row.push_str("    ");
+        row.push_str(&" ".repeat((start_offset as i64 + 1 - stripped_characters).max(0) as usize));
+        match anchors {
+            Some((l, r)) => {
+                row.push_str(&"~".repeat(l));
+                row.push_str(&"^".repeat(r.saturating_sub(l)));
+                row.push_str(&"~".repeat((width - r as i64).max(0) as usize));
+            }
+            None => row.push_str(&"^".repeat(width.max(0) as usize)),
+        }
+        row.push('\n');
+    }
+    row
+}
+
+/// `traceback._extract_caret_anchors_from_line_segment` (3.11): for a binary operation, the
+/// operator; for a subscript, the brackets (`~~~^^^`).
+fn caret_anchors(segment: &str) -> Option<(usize, usize)> {
+    let module = super::parser::parse_module(segment).ok()?;
+    let [stmt] = module.body.as_slice() else { return None };
+    let super::ast::StmtKind::Expr(expr) = &stmt.kind else { return None };
+    let seg: Vec<char> = segment.chars().collect();
+    let at = |k: usize| seg.get(k).copied();
+    match &*expr.kind {
+        ExprKind::BinOp { left, right, .. } => {
+            let op_start = left.end.col as usize;
+            let op_end = (right.pos.col as usize).max(op_start).min(seg.len());
+            let op: Vec<char> = seg[op_start.min(seg.len())..op_end].to_vec();
+            let op_offset = op.iter().take_while(|c| c.is_whitespace()).count();
+            let mut left_anchor = op_start + op_offset;
+            let mut right_anchor = left_anchor + 1;
+            if op_offset + 1 < op.len() && !op[op_offset + 1].is_whitespace() {
+                right_anchor += 1;
+            }
+            while let Some(ch) = at(left_anchor) {
+                if !(ch.is_whitespace() || ch == ')' || ch == '#') {
+                    break;
+                }
+                left_anchor += 1;
+                right_anchor += 1;
+            }
+            Some((left_anchor, right_anchor))
+        }
+        ExprKind::Subscript { value, slice } => {
+            let mut left_anchor = value.end.col as usize;
+            let mut right_anchor = slice.end.col as usize + 1;
+            while let Some(ch) = at(left_anchor) {
+                if !(ch.is_whitespace() || ch != '[') {
+                    break;
+                }
+                left_anchor += 1;
+            }
+            while let Some(ch) = at(right_anchor) {
+                if !(ch.is_whitespace() || ch != ']') {
+                    break;
+                }
+                right_anchor += 1;
+            }
+            if right_anchor < seg.len() {
+                right_anchor += 1;
+            }
+            Some((left_anchor, right_anchor))
+        }
+        _ => None,
+    }
 }
 
 /// `traceback.TracebackException._format_syntax_error` (3.11): the `File` line, the source line

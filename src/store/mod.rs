@@ -710,6 +710,7 @@ mod tests {
                         .into(),
                 ),
             }),
+            traceback: None,
         };
         let l = ShellLine::from_step(&step);
         assert_eq!(l.sql[0].params.as_deref(), Some("('ann',)"));
