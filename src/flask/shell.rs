@@ -348,7 +348,8 @@ impl ShellSession {
     /// Rolls back and reads the database's schema and rows (the oracle's `schema` and `data`).
     pub fn inspect(&mut self) -> (Json, Json) {
         let Some(db) = self.db() else { return (Json::Null, Json::Null) };
-        orm::rollback(&db.session);
+        orm::rollback(&mut self.interp, &db.session);
+        self.interp.warnings.clear();
         self.log.take();
         let engine = db.engine.clone();
         let q = |sql: &str| engine.execute_unlogged(sql, &[]);

@@ -1031,8 +1031,95 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "rollback",
                 method("Session", "rollback", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::rollback(&sd);
+                    orm::rollback(i, &sd);
                     Ok(Value::None)
+                }),
+            ),
+            (
+                "expire",
+                method("Session", "expire", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let attrs = match a.pos.get(2) {
+                        Some(v) if !v.is_none() => {
+                            let mut keys = Vec::new();
+                            for k in i.iterate(v)? {
+                                keys.push(i.to_str(&k)?);
+                            }
+                            Some(keys)
+                        }
+                        _ => None,
+                    };
+                    orm::expire(i, &sd, a.pos.get(1).unwrap_or(&Value::None), attrs)?;
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "expire_all",
+                method("Session", "expire_all", move |i, a| {
+                    let sd = s(i, &a)?;
+                    orm::expire_all(&sd);
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "refresh",
+                method("Session", "refresh", move |i, a| {
+                    let sd = s(i, &a)?;
+                    orm::refresh_object(i, &sd, a.pos.get(1).unwrap_or(&Value::None))?;
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "expunge",
+                method("Session", "expunge", move |i, a| {
+                    let sd = s(i, &a)?;
+                    orm::expunge(i, &sd, a.pos.get(1).unwrap_or(&Value::None))?;
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "expunge_all",
+                method("Session", "expunge_all", move |i, a| {
+                    let sd = s(i, &a)?;
+                    orm::expunge_all(&sd);
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "merge",
+                method("Session", "merge", move |i, a| {
+                    let sd = s(i, &a)?;
+                    orm::merge(i, &sd, a.pos.get(1).unwrap_or(&Value::None))
+                }),
+            ),
+            (
+                "__getattr__",
+                method("Session", "__getattr__", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                    let objs: Vec<Value> = match name.as_str() {
+                        "new" => sd.new.borrow().clone(),
+                        "deleted" => sd.deleted.borrow().clone(),
+                        "dirty" => sd
+                            .identity_map
+                            .borrow()
+                            .values()
+                            .filter(|v| v.as_instance().map(|x| orm::instance_state(x).modified.get()).unwrap_or(false))
+                            .cloned()
+                            .collect(),
+                        "autoflush" => return Ok(Value::Bool(sd.autoflush.get())),
+                        _ => {
+                            let suggestion = match name.as_str() {
+                                "deleted" => "",
+                                _ => "",
+                            };
+                            return Err(i.err(
+                                "AttributeError",
+                                format!("'Session' object has no attribute '{name}'{suggestion}"),
+                            ));
+                        }
+                    };
+                    Ok(super::statement::identity_set(i, objs))
                 }),
             ),
             (
@@ -1069,7 +1156,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "close",
                 method("Session", "close", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::rollback(&sd);
+                    orm::expunge_all(&sd);
                     Ok(Value::None)
                 }),
             ),
@@ -1077,7 +1164,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "remove",
                 method("Session", "remove", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::rollback(&sd);
+                    orm::expunge_all(&sd);
                     Ok(Value::None)
                 }),
             ),

@@ -953,6 +953,10 @@ pub struct SessionData {
     /// Set after a failed flush: the message of the error, until rollback().
     pub failed: RefCell<Option<String>>,
     flushing: Cell<bool>,
+    /// Objects inserted by this transaction's flushes: a rollback makes them transient again.
+    pub tx_inserted: RefCell<Vec<Value>>,
+    /// Objects added while the transaction was inactive (after a failed flush): rollback warns.
+    pub changed_while_failed: Cell<bool>,
 }
 
 impl SessionData {
@@ -970,6 +974,8 @@ impl SessionData {
             next_order: Cell::new(0),
             failed: RefCell::new(None),
             flushing: Cell::new(false),
+            tx_inserted: RefCell::new(Vec::new()),
+            changed_while_failed: Cell::new(false),
         })
     }
 }
@@ -1080,6 +1086,9 @@ pub fn session_add(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyR
         return Ok(());
     }
     *state.session.borrow_mut() = Some(Rc::downgrade(s));
+    if s.failed.borrow().is_some() {
+        s.changed_while_failed.set(true);
+    }
     if state.key.borrow().is_none() {
         state.insert_order.set(s.next_order.get());
         s.next_order.set(s.next_order.get() + 1);
@@ -1195,6 +1204,40 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
 
 /// The first half of a flush: cascades, orphans, and the objects to insert and update.
 fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(Vec<Value>, Vec<Value>)>> {
+    // A deleted parent's one-to-many collections are loaded and their members' foreign keys
+    // set to NULL (the default cascade without "delete").
+    let deleted: Vec<Value> = s.deleted.borrow().clone();
+    for obj in &deleted {
+        let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
+        let rels = m.relationships.borrow().clone();
+        for r in rels {
+            if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() || r.args.cascade_delete {
+                continue;
+            }
+            if r.args.lazy == "dynamic" || r.args.lazy == "noload" {
+                continue;
+            }
+            let Some(target) = r.target.borrow().clone() else { continue };
+            let Some(attr) = inst.class.lookup(&r.key()) else { continue };
+            let Some(data) = attr.payload::<AttrData>() else { continue };
+            let related = attribute_get(interp, &data, obj)?;
+            let items = match &related {
+                Value::List(l) => l.borrow().clone(),
+                Value::None => vec![],
+                other => vec![other.clone()],
+            };
+            for child in items {
+                let Value::Instance(ci) = &child else { continue };
+                if instance_state(ci).deleted.get() {
+                    continue;
+                }
+                for (_, fk) in r.pairs.borrow().iter() {
+                    let k = target.column_key(fk).unwrap_or_else(|| fk.name());
+                    set_dict_attr(ci, &k, Value::None);
+                }
+            }
+        }
+    }
     let pending: Vec<Value> = s.new.borrow().clone();
     for obj in &pending {
         if let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) {
@@ -1358,7 +1401,8 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             m.table.primary_key().into_iter().zip(st.identity.borrow().iter().cloned()).collect();
         let compiled = SqlCompiler::default().delete(&m.table, &pk);
         s.execute(interp, &compiled.sql, compiled.params)?;
-        if let Some(key) = st.key.borrow_mut().take() {
+        // The object keeps its identity (its repr still names it), detached.
+        if let Some(key) = st.key.borrow().clone() {
             s.identity_map.borrow_mut().remove(&key);
         }
         *st.session.borrow_mut() = None;
@@ -1815,6 +1859,7 @@ fn insert_object(
             *state.key.borrow_mut() = Some(key.clone());
             *state.identity.borrow_mut() = vals;
             s.identity_map.borrow_mut().insert(key, obj.clone());
+            s.tx_inserted.borrow_mut().push(obj.clone());
         }
         None => {
             let r = interp.repr(obj)?;
@@ -1859,6 +1904,7 @@ pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     if let Some(c) = s.conn.borrow_mut().take() {
         c.commit();
     }
+    s.tx_inserted.borrow_mut().clear();
     if s.expire_on_commit {
         expire_all(s);
     }
@@ -1866,27 +1912,152 @@ pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
 }
 
 /// `Session.rollback()`.
-pub fn rollback(s: &Rc<SessionData>) {
+pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) {
+    if let Some(c) = s.conn.borrow_mut().take() {
+        c.rollback();
+    }
+    if s.changed_while_failed.replace(false) {
+        interp.warn(
+            "sqlalchemy.exc.SAWarning",
+            "Session's state has been changed on a non-active transaction - this state will be discarded.",
+        );
+    }
+    *s.failed.borrow_mut() = None;
+    // Pending objects, and those this transaction inserted, become transient again (keeping
+    // their attribute values); persistent ones are expired.
+    let inserted: Vec<Value> = s.tx_inserted.borrow_mut().drain(..).collect();
+    for obj in s.new.borrow_mut().drain(..).chain(inserted) {
+        if let Value::Instance(i) = &obj {
+            let st = instance_state(i);
+            if let Some(key) = st.key.borrow_mut().take() {
+                s.identity_map.borrow_mut().remove(&key);
+            }
+            st.identity.borrow_mut().clear();
+            *st.session.borrow_mut() = None;
+        }
+    }
+    for obj in s.deleted.borrow_mut().drain(..) {
+        if let Value::Instance(i) = &obj {
+            instance_state(i).deleted.set(false);
+        }
+    }
+    expire_all(s);
+}
+
+/// `Session.expunge_all()` / `close()`: every object detached, none expired.
+pub fn expunge_all(s: &Rc<SessionData>) {
     if let Some(c) = s.conn.borrow_mut().take() {
         c.rollback();
     }
     *s.failed.borrow_mut() = None;
-    // Pending objects become transient again; persistent ones are expired.
-    for obj in s.new.borrow_mut().drain(..) {
+    s.tx_inserted.borrow_mut().clear();
+    let objs: Vec<Value> =
+        s.identity_map.borrow_mut().drain().map(|(_, v)| v).chain(s.new.borrow_mut().drain(..)).collect();
+    for obj in objs {
         if let Value::Instance(i) = &obj {
-            let st = instance_state(i);
-            *st.session.borrow_mut() = None;
+            *instance_state(i).session.borrow_mut() = None;
         }
     }
-    let inserted: Vec<IdentityKey> = s
-        .identity_map
-        .borrow()
+    s.deleted.borrow_mut().clear();
+}
+
+/// `Session.expunge(obj)`: detaches one object.
+pub fn expunge(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
+    let Value::Instance(inst) = obj else { return Ok(()) };
+    let st = instance_state(inst);
+    if st.session().map(|x| x.id) != Some(s.id) {
+        let r = state_str(obj);
+        return Err(sa_error(interp, "InvalidRequestError", format!("Instance {r} is not present in this Session")));
+    }
+    if let Some(key) = st.key.borrow().clone() {
+        s.identity_map.borrow_mut().remove(&key);
+    }
+    s.new.borrow_mut().retain(|v| !v.is(obj));
+    *st.session.borrow_mut() = None;
+    Ok(())
+}
+
+/// SQLAlchemy's `state_str()`: `<User at 0x7f...>`.
+pub fn state_str(obj: &Value) -> String {
+    let name = obj.as_instance().map(|i| i.class.name.clone()).unwrap_or_default();
+    format!("<{name} at 0x{:x}>", 0x7f00_0000_0000u64 + (obj.id() as u64 & 0xff_ffff_ffff))
+}
+
+/// `Session.expire(obj, [attrs])`: discards loaded values (and pending changes).
+pub fn expire(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value, attrs: Option<Vec<String>>) -> PyResult<()> {
+    let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { return Ok(()) };
+    let st = instance_state(inst);
+    if st.key.borrow().is_none() || st.session().map(|x| x.id) != Some(s.id) {
+        let r = state_str(obj);
+        return Err(sa_error(
+            interp,
+            "InvalidRequestError",
+            format!("Instance '{r}' is not persistent within this Session"),
+        ));
+    }
+    match attrs {
+        None => expire_instance(inst, &m),
+        Some(keys) => {
+            for k in keys {
+                inst.dict.borrow_mut().remove(&Value::str(&k));
+                st.committed.borrow_mut().remove(&k);
+            }
+            st.expired.set(true);
+        }
+    }
+    Ok(())
+}
+
+/// `Session.refresh(obj)`: expires, then loads the row now.
+pub fn refresh_object(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
+    expire(interp, s, obj, None)?;
+    let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { return Ok(()) };
+    if s.autoflush.get() {
+        flush(interp, s)?;
+    }
+    refresh(interp, s, &m, inst)
+}
+
+/// `Session.merge(obj)`: the session's object with the same identity (loaded if needed), with
+/// `obj`'s loaded attribute values copied onto it; a new pending copy when there is none.
+pub fn merge(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<Value> {
+    let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else {
+        let r = interp.repr(obj)?;
+        return Err(sa_error(interp, "UnmappedInstanceError", format!("Class '{r}' is not mapped")));
+    };
+    configure(interp, &s.registry)?;
+    if instance_state(inst).session().map(|x| x.id) == Some(s.id) {
+        return Ok(obj.clone());
+    }
+    let pk: Vec<Value> = m
+        .table
+        .primary_key()
         .iter()
-        .filter(|(_, v)| v.as_instance().map(|i| instance_state(i).committed.borrow().is_empty()).unwrap_or(true))
-        .map(|(k, _)| k.clone())
+        .map(|c| {
+            let k = m.column_key(c).unwrap_or_else(|| c.name());
+            inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
+        })
         .collect();
-    let _ = inserted;
-    expire_all(s);
+    let target = if pk.iter().any(|v| v.is_none()) {
+        Value::None
+    } else {
+        let ident = if pk.len() == 1 { pk[0].clone() } else { Value::tuple(pk) };
+        session_get(interp, s, &m, &ident, LabelStyle::None)?
+    };
+    let target = if target.is_none() {
+        let cls = m.class().ok_or_else(|| interp.err("RuntimeError", "mapped class is gone"))?;
+        let t = Value::Instance(Rc::new(Instance::new(cls)));
+        session_add(interp, s, &t)?;
+        t
+    } else {
+        target
+    };
+    let values: Vec<(String, Value)> =
+        m.columns.iter().filter_map(|(k, _)| inst.dict.borrow().get_str(k).cloned().map(|v| (k.clone(), v))).collect();
+    for (k, v) in values {
+        interp.setattr(&target, &k, v)?;
+    }
+    Ok(target)
 }
 
 /// Expires every persistent object of the session.
@@ -2123,7 +2294,7 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
 }
 
 fn detached(interp: &mut Interp, obj: &Value, key: &str, what: &str) -> PyErr {
-    let r = interp.repr(obj).unwrap_or_default();
+    let r = state_str(obj);
     sa_error(
         interp,
         "DetachedInstanceError",

@@ -1825,3 +1825,52 @@ pub fn select_or_404(
     }
     Ok(first_value(&rows[0]))
 }
+
+/// `Session.new` / `dirty` / `deleted`: an `IdentitySet` of the objects.
+pub fn identity_set(interp: &mut Interp, objs: Vec<Value>) -> Value {
+    let cls = match interp.ext.get("sqlalchemy.identity_set").and_then(|e| e.clone().downcast::<Rc<Class>>().ok()) {
+        Some(c) => (*c).clone(),
+        None => {
+            let c = native_class(
+                interp,
+                "IdentitySet",
+                "sqlalchemy.util._collections",
+                None,
+                vec![
+                    (
+                        "__repr__",
+                        method("IdentitySet", "__repr__", |i, a| {
+                            let items = a.pos[0].payload::<Vec<Value>>().map(|v| (*v).clone()).unwrap_or_default();
+                            let r = i.repr(&Value::list(items))?;
+                            Ok(Value::str(&format!("IdentitySet({r})")))
+                        }),
+                    ),
+                    (
+                        "__iter__",
+                        method("IdentitySet", "__iter__", |i, a| {
+                            let items = a.pos[0].payload::<Vec<Value>>().map(|v| (*v).clone()).unwrap_or_default();
+                            i.call(&i.builtins.get("iter").unwrap_or(Value::None), Args::new(vec![Value::list(items)]))
+                        }),
+                    ),
+                    (
+                        "__len__",
+                        method("IdentitySet", "__len__", |_, a| {
+                            Ok(Value::Int(a.pos[0].payload::<Vec<Value>>().map(|v| v.len()).unwrap_or(0) as i64))
+                        }),
+                    ),
+                    (
+                        "__contains__",
+                        method("IdentitySet", "__contains__", |_, a| {
+                            let items = a.pos[0].payload::<Vec<Value>>().map(|v| (*v).clone()).unwrap_or_default();
+                            let x = a.pos.get(1).cloned().unwrap_or(Value::None);
+                            Ok(Value::Bool(items.iter().any(|v| v.is(&x))))
+                        }),
+                    ),
+                ],
+            );
+            interp.ext.insert("sqlalchemy.identity_set", Rc::new(c.clone()));
+            c
+        }
+    };
+    new_native(&cls, objs)
+}
