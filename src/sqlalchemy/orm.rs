@@ -133,6 +133,9 @@ pub struct Relationship {
     /// Many-to-many: (parent column, association column) and (target column, association
     /// column) pairs.
     pub m2m: RefCell<Option<ManyToMany>>,
+    /// An explicit `primaryjoin` wrote the foreign key column first (`Letter.recipient_id ==
+    /// Person.id`): the lazy loader's criteria keep that order.
+    pub fk_first: Cell<bool>,
 }
 
 /// How a many-to-many relationship reaches its association table.
@@ -158,6 +161,7 @@ impl Relationship {
             pairs: RefCell::new(Vec::new()),
             reverse: RefCell::new(Weak::new()),
             m2m: RefCell::new(None),
+            fk_first: Cell::new(false),
         }
     }
     /// Is the attribute a collection?
@@ -636,11 +640,14 @@ fn configure_relationship(
         Some(j) => {
             let mut to_parent = Vec::new();
             let mut to_target = Vec::new();
-            for (a, b) in join_equalities(interp, registry, parent, j)? {
+            for (i, (a, b)) in join_equalities(interp, registry, parent, j)?.into_iter().enumerate() {
                 let listed = |c: &Rc<Column>| {
                     r.args.foreign_keys.as_ref().map(|f| f.iter().any(|x| Rc::ptr_eq(x, c))).unwrap_or(false)
                 };
                 let (referenced, fk) = if listed(&a) || (!listed(&b) && references(&a, &b)) {
+                    if i == 0 {
+                        r.fk_first.set(true);
+                    }
                     (b, a)
                 } else if listed(&b) || references(&b, &a) {
                     (a, b)
@@ -754,6 +761,7 @@ fn configure_relationship(
         *back.target.borrow_mut() = Some(parent.clone());
         back.direction.set(if direction == Direction::OneToMany { Direction::ManyToOne } else { Direction::OneToMany });
         *back.pairs.borrow_mut() = pairs;
+        back.fk_first.set(r.fk_first.get());
         *back.reverse.borrow_mut() = Rc::downgrade(r);
         *r.reverse.borrow_mut() = Rc::downgrade(&back);
         target.relationships.borrow_mut().push(back.clone());
@@ -2319,11 +2327,13 @@ pub fn lazy_select(
         (Direction::ManyToOne, _) => {
             for (target_col, fk_col) in r.pairs.borrow().iter() {
                 let v = bind(fk_col);
-                select.where_.push(Clause::Binary(
-                    Box::new(Clause::Column(target_col.clone())),
-                    "=",
-                    Box::new(Clause::Bind(v, target_col.ty.clone())),
-                ));
+                let (col, b) =
+                    (Box::new(Clause::Column(target_col.clone())), Box::new(Clause::Bind(v, target_col.ty.clone())));
+                select.where_.push(if r.fk_first.get() {
+                    Clause::Binary(b, "=", col)
+                } else {
+                    Clause::Binary(col, "=", b)
+                });
             }
         }
         (Direction::OneToMany, Some(m2m)) => {
@@ -2331,29 +2341,32 @@ pub fn lazy_select(
             select.order_by = order_by_clauses(interp, registry, &r.args.order_by)?;
             for (pk, ac) in &m2m.parent_pairs {
                 let v = bind(pk);
-                select.where_.push(Clause::Binary(
-                    Box::new(Clause::Bind(v, pk.ty.clone())),
-                    "=",
-                    Box::new(Clause::Column(ac.clone())),
-                ));
+                let (b, a) = (Box::new(Clause::Bind(v, pk.ty.clone())), Box::new(Clause::Column(ac.clone())));
+                select.where_.push(if m2m.parent_assoc_first {
+                    Clause::Binary(a, "=", b)
+                } else {
+                    Clause::Binary(b, "=", a)
+                });
             }
             for (pk, ac) in &m2m.target_pairs {
-                select.where_.push(Clause::Binary(
-                    Box::new(Clause::Column(pk.clone())),
-                    "=",
-                    Box::new(Clause::Column(ac.clone())),
-                ));
+                let (t, a) = (Box::new(Clause::Column(pk.clone())), Box::new(Clause::Column(ac.clone())));
+                select.where_.push(if m2m.target_assoc_first {
+                    Clause::Binary(a, "=", t)
+                } else {
+                    Clause::Binary(t, "=", a)
+                });
             }
         }
         (Direction::OneToMany, None) => {
             select.order_by = order_by_clauses(interp, registry, &r.args.order_by)?;
             for (pk_col, fk_col) in r.pairs.borrow().iter() {
                 let v = bind(pk_col);
-                select.where_.push(Clause::Binary(
-                    Box::new(Clause::Bind(v, pk_col.ty.clone())),
-                    "=",
-                    Box::new(Clause::Column(fk_col.clone())),
-                ));
+                let (b, fk) = (Box::new(Clause::Bind(v, pk_col.ty.clone())), Box::new(Clause::Column(fk_col.clone())));
+                select.where_.push(if r.fk_first.get() {
+                    Clause::Binary(fk, "=", b)
+                } else {
+                    Clause::Binary(b, "=", fk)
+                });
             }
         }
     }
