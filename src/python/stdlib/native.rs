@@ -337,12 +337,12 @@ fn random_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
 
 /// A compiled pattern: searching anywhere, anchored at the start, and matching the whole text.
 struct Compiled {
-    search: regex::Regex,
-    anchored: regex::Regex,
-    full: regex::Regex,
+    search: regex_lite::Regex,
+    anchored: regex_lite::Regex,
+    full: regex_lite::Regex,
 }
 
-/// Rewrites Python-only regex syntax into the `regex` crate's.
+/// Rewrites Python-only regex syntax into the `regex-lite` crate's.
 fn translate_pattern(p: &str) -> String {
     let mut out = String::with_capacity(p.len());
     let mut chars = p.chars().peekable();
@@ -363,15 +363,11 @@ fn translate_pattern(p: &str) -> String {
     out
 }
 
-fn build_regex(pattern: &str, flags: i64) -> Result<regex::Regex, String> {
-    let mut b = regex::RegexBuilder::new(pattern);
+fn build_regex(pattern: &str, flags: i64) -> Result<regex_lite::Regex, String> {
+    let mut b = regex_lite::RegexBuilder::new(pattern);
     b.case_insensitive(flags & 2 != 0).multi_line(flags & 8 != 0).dot_matches_new_line(flags & 16 != 0);
     b.ignore_whitespace(flags & 64 != 0);
-    b.build().map_err(|e| match e {
-        regex::Error::Syntax(s) => s.lines().last().unwrap_or("bad pattern").trim_start_matches("error: ").to_string(),
-        regex::Error::CompiledTooBig(_) => "pattern too large".to_string(),
-        _ => "bad pattern".to_string(),
-    })
+    b.build().map_err(|e| e.to_string().lines().last().unwrap_or("bad pattern").trim_start_matches("error: ").to_string())
 }
 
 fn regex_module(interp: &mut Interp) -> PyResult<Rc<Module>> {

@@ -1,6 +1,6 @@
 """The `re` module: compile, match, search, fullmatch, findall, finditer, sub, subn, split, escape.
 
-Matching runs on the `regex` crate (through `_regex`); Python-only syntax (backreferences in
+Matching runs on the `regex-lite` crate (through `_regex`); Python-only syntax (backreferences in
 patterns, lookaround) is not supported.
 """
 
