@@ -367,7 +367,8 @@ fn build_regex(pattern: &str, flags: i64) -> Result<regex_lite::Regex, String> {
     let mut b = regex_lite::RegexBuilder::new(pattern);
     b.case_insensitive(flags & 2 != 0).multi_line(flags & 8 != 0).dot_matches_new_line(flags & 16 != 0);
     b.ignore_whitespace(flags & 64 != 0);
-    b.build().map_err(|e| e.to_string().lines().last().unwrap_or("bad pattern").trim_start_matches("error: ").to_string())
+    b.build()
+        .map_err(|e| e.to_string().lines().last().unwrap_or("bad pattern").trim_start_matches("error: ").to_string())
 }
 
 fn regex_module(interp: &mut Interp) -> PyResult<Rc<Module>> {
