@@ -10,6 +10,7 @@ use crate::python::builtins::{func, method, native_class, new_native};
 use crate::python::interp::{Interp, PyResult};
 use crate::python::value::{Args, Class, Module, Value};
 use crate::sqlalchemy::ddl::{Dialect, SqliteDialect};
+use crate::sqlalchemy::declarative;
 use crate::sqlalchemy::engine::{Engine, SqlLog};
 use crate::sqlalchemy::module::{new_query, EngineData};
 use crate::sqlalchemy::orm::{self, Registry, SessionData};
@@ -99,27 +100,7 @@ fn model_init_subclass(interp: &mut Interp, a: Args) -> PyResult<Value> {
 
 /// The declarative constructor (`_declarative_constructor`).
 fn model_init(interp: &mut Interp, a: Args) -> PyResult<Value> {
-    let Some(obj) = a.pos.first().cloned() else { return Ok(Value::None) };
-    let cls = interp.type_of(&obj);
-    if let Some(base) = model_base_of(&cls) {
-        orm::configure(interp, &base.registry)?;
-    }
-    if let Value::Instance(inst) = &obj {
-        orm::instance_state(inst);
-    }
-    if a.pos.len() > 1 {
-        return Err(interp.type_error(format!(
-            "_declarative_constructor() takes 1 positional argument but {} were given",
-            a.pos.len()
-        )));
-    }
-    for (k, v) in a.kw {
-        if interp.getattr_opt(&Value::Class(cls.clone()), &k)?.is_none() {
-            return Err(interp.type_error(format!("'{k}' is an invalid keyword argument for {}", cls.name)));
-        }
-        interp.setattr(&obj, &k, v)?;
-    }
-    Ok(Value::None)
+    declarative::construct(interp, a, |cls| model_base_of(cls).map(|b| b.registry.clone()))
 }
 
 /// Flask-SQLAlchemy's `Model.__repr__`.

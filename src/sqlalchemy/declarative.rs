@@ -392,9 +392,20 @@ fn relationship_like(interp: &mut Interp, registry: &Registry, ann: &Value) -> P
 
 /// `_declarative_constructor`: sets the keyword arguments as attributes.
 pub fn declarative_constructor(interp: &mut Interp, a: Args) -> PyResult<Value> {
+    construct(interp, a, declarative_registry)
+}
+
+/// The body of `_declarative_constructor`, shared with Flask-SQLAlchemy's `db.Model`: configures
+/// the mappers of the registry `registry_of` finds for the instance's class, then sets each
+/// keyword argument the class knows as an attribute.
+pub fn construct(
+    interp: &mut Interp,
+    a: Args,
+    registry_of: impl Fn(&Class) -> Option<Rc<Registry>>,
+) -> PyResult<Value> {
     let Some(obj) = a.pos.first().cloned() else { return Ok(Value::None) };
     let cls = interp.type_of(&obj);
-    if let Some(reg) = declarative_registry(&cls) {
+    if let Some(reg) = registry_of(&cls) {
         orm::configure(interp, &reg)?;
     }
     if let Value::Instance(inst) = &obj {
