@@ -244,6 +244,9 @@ pub struct InstanceState {
     pub pending_dynamic_removed: RefCell<Vec<(String, Value)>>,
     /// Collections as loaded or last flushed, to find what was removed since.
     pub loaded_collections: RefCell<HashMap<String, Vec<Value>>>,
+    /// Objects a backref appended to a collection that is not loaded (`PendingCollection`):
+    /// (relationship key, object), looked at by the next flush.
+    pub pending_collection_appends: RefCell<Vec<(String, Value)>>,
 }
 
 impl InstanceState {
@@ -1156,10 +1159,14 @@ fn identity_of(
     Ok(Some(((mapper.id, keys), vals)))
 }
 
-/// Mapper dependency order for a flush: targets of many-to-one relationships first.
+/// Mapper dependency order for a flush, as the unit of work's topological sort gives it:
+/// mappers sorted by `module.ClassName` (`Mapper._sort_key`), then taken in levels, each level
+/// the mappers whose dependencies (targets of many-to-one relationships, parents of one-to-many)
+/// are already placed (`topological.sort_as_subsets`).
 fn flush_order(mappers: &[Rc<Mapper>]) -> Vec<Rc<Mapper>> {
-    let mut out: Vec<Rc<Mapper>> = Vec::new();
+    let sort_key = |m: &Rc<Mapper>| m.class().map(|c| c.full_name()).unwrap_or_else(|| m.class_name.clone());
     let mut remaining: Vec<Rc<Mapper>> = mappers.to_vec();
+    remaining.sort_by_key(sort_key);
     let depends_on = |m: &Rc<Mapper>, other: &Rc<Mapper>| -> bool {
         !Rc::ptr_eq(m, other)
             && m.relationships.borrow().iter().any(|r| {
@@ -1174,14 +1181,28 @@ fn flush_order(mappers: &[Rc<Mapper>]) -> Vec<Rc<Mapper>> {
                     && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false)
             })
     };
+    let mut out: Vec<Rc<Mapper>> = Vec::new();
     while !remaining.is_empty() {
-        let pos = remaining
+        let level: Vec<Rc<Mapper>> = remaining
             .iter()
-            .position(|m| !remaining.iter().any(|o| !Rc::ptr_eq(o, m) && depends_on(m, o)))
-            .unwrap_or(0);
-        out.push(remaining.remove(pos));
+            .filter(|m| !remaining.iter().any(|o| !Rc::ptr_eq(o, m) && depends_on(m, o)))
+            .cloned()
+            .collect();
+        // A cycle between mappers: take the rest in order rather than loop forever.
+        let level = if level.is_empty() { std::mem::take(&mut remaining) } else { level };
+        remaining.retain(|m| !level.iter().any(|l| Rc::ptr_eq(l, m)));
+        out.extend(level);
     }
     out
+}
+
+/// Is the mapper in a cycle with itself (a self-referential relationship)? Its rows are then
+/// saved one by one in dependency order (per-state actions), never batched.
+fn self_referential(m: &Rc<Mapper>) -> bool {
+    m.relationships
+        .borrow()
+        .iter()
+        .any(|r| r.m2m.borrow().is_none() && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false))
 }
 
 /// `Session.flush()`: the unit of work.
@@ -1258,6 +1279,25 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             cascade_related(interp, s, i, &m)?;
         }
     }
+    // Appends to collections that were never loaded: a member outside the session is not
+    // saved along the relationship (no save-update cascade reaches it), with a warning.
+    for obj in &persistent {
+        let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) else { continue };
+        let pending: Vec<(String, Value)> =
+            instance_state(i).pending_collection_appends.borrow_mut().drain(..).collect();
+        for (key, child) in pending {
+            let Value::Instance(ci) = &child else { continue };
+            if instance_state(ci).session().is_none() {
+                interp.warn(
+                    "sqlalchemy.exc.SAWarning",
+                    &format!(
+                        "Object of type <{}> not in session, add operation along '{}.{}' will not proceed",
+                        ci.class.name, m.class_name, key
+                    ),
+                );
+            }
+        }
+    }
     // Objects removed from loaded collections: deleted (delete-orphan) or unlinked.
     for obj in &persistent {
         let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) else { continue };
@@ -1316,6 +1356,64 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
     Ok(Some((new, dirty)))
 }
 
+/// Does row `a` refer to row `b` of the same (self-referential) mapper?
+fn row_depends(m: &Rc<Mapper>, a: &Value, b: &Value) -> bool {
+    let (Value::Instance(ai), Value::Instance(bi)) = (a, b) else { return false };
+    m.relationships.borrow().iter().any(|r| {
+        let same = r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false);
+        same && match r.direction.get() {
+            Direction::ManyToOne => ai.dict.borrow().get_str(&r.key()).map(|v| v.is(b)).unwrap_or(false),
+            Direction::OneToMany => match bi.dict.borrow().get_str(&r.key()) {
+                Some(Value::List(l)) => l.borrow().iter().any(|x| x.is(a)),
+                _ => false,
+            },
+        }
+    })
+}
+
+/// Inserts new objects of one mapper (`save_obj`): foreign keys first, then rows grouped as
+/// `_collect_insert_commands` groups them: consecutive objects giving the same columns form
+/// one batch, and a batch of several rows whose primary keys the database generates is sent
+/// row by row with `RETURNING` (SQLite's "insertmanyvalues"); a lone row uses `lastrowid`.
+fn save_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, objs: &[Value]) -> PyResult<()> {
+    let mut keysets = Vec::with_capacity(objs.len());
+    for obj in objs {
+        let Value::Instance(inst) = obj else {
+            keysets.push(Vec::new());
+            continue;
+        };
+        sync_many_to_one(interp, m, inst)?;
+        let d = inst.dict.borrow();
+        // The parameters the row brings: its values, and None for columns that have no
+        // default of any kind (Python defaults are filled in by the statement instead).
+        let keys: Vec<String> = m
+            .columns
+            .iter()
+            .filter(|(k, c)| {
+                d.get_str(k).map(|v| !v.is_none()).unwrap_or(false)
+                    || (c.default.is_none() && c.server_default.is_none() && !c.primary_key.get())
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        keysets.push(keys);
+    }
+    let mut i = 0;
+    while i < objs.len() {
+        let mut j = i + 1;
+        // A row that refers to another row of the batch waits for the next one.
+        while j < objs.len() && keysets[j] == keysets[i] && !objs[i..j].iter().any(|o| row_depends(m, &objs[j], o)) {
+            j += 1;
+        }
+        for obj in &objs[i..j] {
+            let Value::Instance(inst) = obj else { continue };
+            insert_object(interp, s, m, obj, inst, j - i > 1)?;
+            sync_one_to_many(m, inst);
+        }
+        i = j;
+    }
+    Ok(())
+}
+
 fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: Vec<Value>) -> PyResult<()> {
     let mut mappers: Vec<Rc<Mapper>> = Vec::new();
     for o in new.iter().chain(dirty.iter()) {
@@ -1329,55 +1427,22 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         let mut objs: Vec<Value> =
             new.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
         objs.sort_by_key(|o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
-        // Foreign keys first, then rows grouped as `_collect_insert_commands` groups them:
-        // consecutive objects giving the same columns form one batch, and a batch of several
-        // rows whose primary keys the database generates is sent row by row with
-        // `RETURNING` (SQLite's "insertmanyvalues"); a lone row uses `lastrowid`.
-        let mut keysets = Vec::with_capacity(objs.len());
-        for obj in &objs {
-            let Value::Instance(inst) = obj else { continue };
-            sync_many_to_one(interp, &m, inst)?;
-            let d = inst.dict.borrow();
-            // The parameters the row brings: its values, and None for columns that have no
-            // default of any kind (Python defaults are filled in by the statement instead).
-            let keys: Vec<String> = m
-                .columns
-                .iter()
-                .filter(|(k, c)| {
-                    d.get_str(k).map(|v| !v.is_none()).unwrap_or(false)
-                        || (c.default.is_none() && c.server_default.is_none() && !c.primary_key.get())
-                })
-                .map(|(k, _)| k.clone())
-                .collect();
-            keysets.push(keys);
-        }
-        // A row that refers to another row of this flush (self-referential tables) waits for
-        // the batch holding that row: SQLAlchemy sorts such rows by dependency.
-        let depends = |a: &Value, b: &Value| -> bool {
-            let (Value::Instance(ai), Value::Instance(bi)) = (a, b) else { return false };
-            m.relationships.borrow().iter().any(|r| {
-                let same = r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, &m)).unwrap_or(false);
-                same && match r.direction.get() {
-                    Direction::ManyToOne => ai.dict.borrow().get_str(&r.key()).map(|v| v.is(b)).unwrap_or(false),
-                    Direction::OneToMany => match bi.dict.borrow().get_str(&r.key()) {
-                        Some(Value::List(l)) => l.borrow().iter().any(|x| x.is(a)),
-                        _ => false,
-                    },
-                }
-            })
-        };
-        let mut i = 0;
-        while i < objs.len() {
-            let mut j = i + 1;
-            while j < objs.len() && keysets[j] == keysets[i] && !objs[i..j].iter().any(|o| depends(&objs[j], o)) {
-                j += 1;
+        if self_referential(&m) {
+            // A mapper in a cycle saves per state, in levels of the topological sort: rows
+            // others refer to first; each level's rows are saved together (`execute_aggregate`).
+            let mut remaining = objs;
+            while !remaining.is_empty() {
+                let level: Vec<Value> = remaining
+                    .iter()
+                    .filter(|a| !remaining.iter().any(|b| !b.is(a) && row_depends(&m, a, b)))
+                    .cloned()
+                    .collect();
+                let level = if level.is_empty() { std::mem::take(&mut remaining) } else { level };
+                remaining.retain(|x| !level.iter().any(|l| l.is(x)));
+                save_rows(interp, s, &m, &level)?;
             }
-            for obj in &objs[i..j] {
-                let Value::Instance(inst) = obj else { continue };
-                insert_object(interp, s, &m, obj, inst, j - i > 1)?;
-                sync_one_to_many(&m, inst);
-            }
-            i = j;
+        } else {
+            save_rows(interp, s, &m, &objs)?;
         }
         for obj in dirty.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)) {
             let Value::Instance(inst) = obj else { continue };
@@ -2088,6 +2153,7 @@ fn expire_instance(inst: &Rc<Instance>, m: &Mapper) {
     drop(d);
     let st = instance_state(inst);
     st.loaded_collections.borrow_mut().clear();
+    st.pending_collection_appends.borrow_mut().clear();
     st.expired.set(true);
     st.modified.set(false);
     st.committed.borrow_mut().clear();
@@ -2403,7 +2469,14 @@ fn lazy_load(
                 vals.push((target_col.clone(), v));
             }
             prune_identity_map(s);
-            if let Some(found) = s.identity_map.borrow().get(&(target.id, keys)).cloned() {
+            let found = s.identity_map.borrow().get(&(target.id, keys)).cloned();
+            if let Some(found) = found {
+                // An expired object found in the identity map is loaded again (`_load_expired`).
+                if let Value::Instance(fi) = &found {
+                    if instance_state(fi).expired.get() {
+                        refresh(interp, s, &target, fi)?;
+                    }
+                }
                 return Ok(found);
             }
             let values: Vec<Value> = vals.into_iter().map(|(_, v)| v).collect();
@@ -2472,6 +2545,10 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                             None if pst.key.borrow().is_none() => {
                                 parent.dict.borrow_mut().set_str(&rk, Value::list(vec![obj.clone()]));
                             }
+                            None => {
+                                // Not loaded: the append waits for the flush, without a load.
+                                pst.pending_collection_appends.borrow_mut().push((rk, obj.clone()));
+                            }
                             _ => {}
                         }
                     }
@@ -2509,7 +2586,11 @@ pub fn prune_identity_map(s: &SessionData) {
     s.identity_map.borrow_mut().retain(|_, v| match v {
         Value::Instance(i) => {
             let st = instance_state(i);
-            Rc::strong_count(i) > 1 || st.modified.get() || st.deleted.get() || !st.pending_dynamic.borrow().is_empty()
+            Rc::strong_count(i) > 1
+                || st.modified.get()
+                || st.deleted.get()
+                || !st.pending_dynamic.borrow().is_empty()
+                || !st.pending_collection_appends.borrow().is_empty()
         }
         _ => true,
     });
