@@ -247,6 +247,9 @@ pub struct InstanceState {
     /// Objects a backref appended to a collection that is not loaded (`PendingCollection`):
     /// (relationship key, object), looked at by the next flush.
     pub pending_collection_appends: RefCell<Vec<(String, Value)>>,
+    /// The loader options of the query that loaded the object (`state.load_options`): they
+    /// decide how its unloaded relationships load on access.
+    pub loader_options: RefCell<Vec<super::strategies::LoaderOption>>,
 }
 
 impl InstanceState {
@@ -481,6 +484,12 @@ pub fn configure(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<()> {
                 continue;
             }
             configure_relationship(interp, registry, m, &r)?;
+            if r.args.lazy == "noload" {
+                interp.warn(
+                    "sqlalchemy.exc.SADeprecationWarning",
+                    "The ``noload`` loader strategy is deprecated and will be removed in a future release.  This option produces incorrect results by returning ``None`` for related items. (deprecated since: 2.1) (This warning originated from the `configure_mappers()` process, which was invoked automatically in response to a user-initiated operation.)",
+                );
+            }
         }
     }
     registry.configured.set(true);
@@ -910,7 +919,7 @@ pub fn order_by_values(interp: &mut Interp, v: &Value) -> PyResult<Vec<Value>> {
 }
 
 /// Resolves `order_by=` items (`"Pet.name"`, `Pet.name`) to ORDER BY clauses.
-fn order_by_clauses(interp: &mut Interp, registry: &Rc<Registry>, items: &[Value]) -> PyResult<Vec<Clause>> {
+pub fn order_by_clauses(interp: &mut Interp, registry: &Rc<Registry>, items: &[Value]) -> PyResult<Vec<Clause>> {
     let mut out = Vec::new();
     for it in items {
         let col = match it {
@@ -991,7 +1000,7 @@ impl SessionData {
     }
 }
 
-fn check_active(interp: &Interp, s: &SessionData) -> PyResult<()> {
+pub fn check_active(interp: &Interp, s: &SessionData) -> PyResult<()> {
     if let Some(orig) = s.failed.borrow().as_ref() {
         return Err(sa_error(
             interp,
@@ -1617,96 +1626,6 @@ fn run_rows(interp: &mut Interp, s: &Rc<SessionData>, sql: &str, mut rows: Vec<V
     r.map_err(|e| dbapi_error(interp, e))
 }
 
-/// `lazy='subquery'` for many-to-many collections: after the parents' query, one query loads
-/// every parent's collection, joined through the association table to a subquery of the
-/// parents' keys.
-pub fn subquery_load(
-    interp: &mut Interp,
-    s: &Rc<SessionData>,
-    mapper: &Rc<Mapper>,
-    parent_select: &Select,
-    parents: &[Value],
-) -> PyResult<()> {
-    let rels = mapper.relationships.borrow().clone();
-    for r in rels {
-        if r.args.lazy != "subquery" {
-            continue;
-        }
-        let (Some(m2m), Some(target)) = (r.m2m.borrow().clone(), r.target.borrow().clone()) else { continue };
-        let c = SqlCompiler::default();
-        // The parents' query, keys only.
-        let mut inner = parent_select.clone();
-        inner.columns = mapper.table.primary_key().into_iter().map(Clause::Column).collect();
-        inner.eager_joins.clear();
-        inner.order_by.clear();
-        let inner = SqlCompiler::default().select(&inner);
-        let assoc = c.quote(&m2m.table.name);
-        let alias = format!("{}_1", m2m.table.name);
-        let mut cols: Vec<String> = target
-            .table
-            .columns
-            .borrow()
-            .iter()
-            .map(|col| {
-                format!("{} AS {}", c.column_ref(col), c.quote(&format!("{}_{}", target.table.name, col.name())))
-            })
-            .collect();
-        let anon_cols: Vec<String> =
-            mapper.table.primary_key().iter().map(|pk| format!("{}_{}", mapper.table.name, pk.name())).collect();
-        for a in &anon_cols {
-            cols.push(format!("anon_1.{a} AS anon_1_{a}"));
-        }
-        let on_parent: Vec<String> = m2m
-            .parent_pairs
-            .iter()
-            .map(|(pk, ac)| {
-                format!("anon_1.{}_{} = {}.{}", mapper.table.name, pk.name(), c.quote(&alias), c.quote(&ac.name()))
-            })
-            .collect();
-        let on_target: Vec<String> = m2m
-            .target_pairs
-            .iter()
-            .map(|(pk, ac)| format!("{} = {}.{}", c.column_ref(pk), c.quote(&alias), c.quote(&ac.name())))
-            .collect();
-        let sql = format!(
-            "SELECT {} \nFROM ({}) AS anon_1 JOIN {assoc} AS {} ON {} JOIN {} ON {}",
-            cols.join(", "),
-            inner.sql,
-            c.quote(&alias),
-            on_parent.join(" AND "),
-            c.quote(&target.table.name),
-            on_target.join(" AND ")
-        );
-        let result = s.execute(interp, &sql, inner.params)?;
-        let n = target.columns.len();
-        let mut by_parent: Vec<(Vec<HashKey>, Vec<Value>)> = Vec::new();
-        for row in &result.rows {
-            let child = instance_from_row(interp, s, &target, &row[..n.min(row.len())])?;
-            let key: Vec<HashKey> = row[n.min(row.len())..]
-                .iter()
-                .map(|v| HashKey::of(&super::types::untyped_result(v)).unwrap_or(HashKey::None))
-                .collect();
-            match by_parent.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, list)) => list.push(child),
-                None => by_parent.push((key, vec![child])),
-            }
-        }
-        for p in parents {
-            let Value::Instance(pi) = p else { continue };
-            let st = instance_state(pi);
-            if pi.dict.borrow().get_str(&r.key()).is_some() {
-                continue;
-            }
-            let key: Vec<HashKey> =
-                st.identity.borrow().iter().map(|v| HashKey::of(v).unwrap_or(HashKey::None)).collect();
-            let list = by_parent.iter().find(|(k, _)| *k == key).map(|(_, l)| l.clone()).unwrap_or_default();
-            st.loaded_collections.borrow_mut().insert(r.key(), list.clone());
-            pi.dict.borrow_mut().set_str(&r.key(), Value::list(list));
-        }
-    }
-    Ok(())
-}
-
 /// `Session.delete(obj)`: marks a persistent object for deletion, cascading to related
 /// objects along `cascade="delete"` relationships (loading them now, as SQLAlchemy does).
 pub fn session_delete(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
@@ -2169,66 +2088,12 @@ pub fn load_instances(
     mapper: &Rc<Mapper>,
     select: &Select,
 ) -> PyResult<Vec<Value>> {
-    load_instances_eager(interp, s, mapper, select, &[])
-}
-
-/// Adds the joined eager loads (`lazy='joined'`) of `mapper`'s many-to-one relationships to
-/// `select`; returns what [`load_instances_eager`] needs to populate them.
-pub fn add_joined_eager(mapper: &Rc<Mapper>, select: &mut Select) -> Vec<(String, Rc<Mapper>)> {
-    let mut out = Vec::new();
-    for r in mapper.relationships.borrow().iter() {
-        if r.args.lazy != "joined" || r.direction.get() != Direction::ManyToOne {
-            continue;
-        }
-        let Some(target) = r.target.borrow().clone() else { continue };
-        let n = select.eager_joins.iter().filter(|j| j.target.name == target.table.name).count() + 1;
-        select.eager_joins.push(super::sql::EagerJoin {
-            alias: format!("{}_{n}", target.table.name),
-            target: target.table.clone(),
-            on: r.pairs.borrow().clone(),
-        });
-        out.push((r.key(), target));
-    }
-    out
-}
-
-/// [`load_instances`] with joined eager loads: each row carries the joined rows' columns after
-/// the mapper's own, which populate the relationship attributes.
-pub fn load_instances_eager(
-    interp: &mut Interp,
-    s: &Rc<SessionData>,
-    mapper: &Rc<Mapper>,
-    select: &Select,
-    eager: &[(String, Rc<Mapper>)],
-) -> PyResult<Vec<Value>> {
     check_active(interp, s)?;
     let compiled = SqlCompiler::default().select(select);
     let result = s.execute(interp, &compiled.sql, compiled.params)?;
     let mut out = Vec::with_capacity(result.rows.len());
     for row in &result.rows {
-        let obj = instance_from_row(interp, s, mapper, row)?;
-        let mut at = mapper.columns.len();
-        for (key, target) in eager {
-            let n = target.columns.len();
-            let part = row.get(at..at + n).unwrap_or(&[]);
-            at += n;
-            let pk_null = target.table.primary_key().iter().all(|pk| {
-                target
-                    .columns
-                    .iter()
-                    .position(|(_, c)| Rc::ptr_eq(c, pk))
-                    .and_then(|i| part.get(i))
-                    .map(|v| *v == SqlValue::Null)
-                    .unwrap_or(true)
-            });
-            let related = if pk_null { Value::None } else { instance_from_row(interp, s, target, part)? };
-            if let Value::Instance(inst) = &obj {
-                if inst.dict.borrow().get_str(key).is_none() {
-                    inst.dict.borrow_mut().set_str(key, related);
-                }
-            }
-        }
-        out.push(obj);
+        out.push(instance_from_row(interp, s, mapper, row)?);
     }
     Ok(out)
 }
@@ -2240,6 +2105,17 @@ pub fn instance_from_row(
     mapper: &Rc<Mapper>,
     row: &[SqlValue],
 ) -> PyResult<Value> {
+    Ok(instance_from_row_new(interp, s, mapper, row)?.0)
+}
+
+/// [`instance_from_row`], and whether the object is new to the session (loaders populate
+/// new objects; existing ones keep what they have loaded).
+pub fn instance_from_row_new(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    row: &[SqlValue],
+) -> PyResult<(Value, bool)> {
     let mut values: Vec<(String, Value)> = Vec::with_capacity(mapper.columns.len());
     for (i, (k, c)) in mapper.columns.iter().enumerate() {
         let v = match row.get(i) {
@@ -2271,7 +2147,7 @@ pub fn instance_from_row(
                 st.expired.set(false);
             }
         }
-        return Ok(obj);
+        return Ok((obj, false));
     }
     let cls = mapper.class().ok_or_else(|| interp.err("RuntimeError", "mapped class is gone"))?;
     let inst = Rc::new(Instance::new(cls));
@@ -2287,7 +2163,7 @@ pub fn instance_from_row(
     *st.session.borrow_mut() = Some(Rc::downgrade(s));
     let obj = Value::Instance(inst);
     s.identity_map.borrow_mut().insert(key, obj.clone());
-    Ok(obj)
+    Ok((obj, true))
 }
 
 /// Loads the expired column attributes of a persistent object (`load_scalar_attributes`).
@@ -2351,12 +2227,19 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
                     (make.0)(interp, obj, &mapper, r)
                 });
             }
-            let value = if !persistent {
+            let options = st.loader_options.borrow().clone();
+            let (strategy, _) = super::strategies::strategy_for(r, &options);
+            if strategy == "write_only" {
+                return write_only_collection(interp, obj, &mapper, r);
+            }
+            let value = if !persistent || strategy == "noload" {
                 if r.uselist() {
                     Value::list(vec![])
                 } else {
                     return Ok(Value::None);
                 }
+            } else if strategy == "raise" {
+                return Err(super::strategies::raise_error(interp, &mapper, r, "raise"));
             } else {
                 let Some(s) = session else { return Err(detached(interp, obj, &data.key, "lazy load operation")) };
                 lazy_load(interp, &s, &mapper, r, inst)?
@@ -2388,7 +2271,7 @@ pub fn lazy_select(
     target: &Rc<Mapper>,
     bind: &mut dyn FnMut(&Rc<Column>) -> Value,
 ) -> PyResult<Select> {
-    let mut select = Select::table(&target.table, LabelStyle::None);
+    let mut select = Select::table(&target.table, LabelStyle::NoLabels);
     match (r.direction.get(), r.m2m.borrow().clone()) {
         (Direction::ManyToOne, _) => {
             for (target_col, fk_col) in r.pairs.borrow().iter() {
@@ -2439,6 +2322,18 @@ pub fn lazy_select(
     Ok(select)
 }
 
+/// The lazy loader's query, with the target's eager loaders one step along the path.
+fn lazy_rows(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    target: &Rc<Mapper>,
+    select: &Select,
+) -> PyResult<Vec<Value>> {
+    let (rows, unique) = super::strategies::load(interp, s, target, select, &[], &[mapper.id])?;
+    Ok(if unique { super::strategies::unique(rows) } else { rows })
+}
+
 fn lazy_load(
     interp: &mut Interp,
     s: &Rc<SessionData>,
@@ -2482,7 +2377,7 @@ fn lazy_load(
             let values: Vec<Value> = vals.into_iter().map(|(_, v)| v).collect();
             let mut values = values.into_iter();
             let select = lazy_select(interp, &s.registry, r, &target, &mut |_| values.next().unwrap_or(Value::None))?;
-            let rows = load_instances(interp, s, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
             Ok(rows.into_iter().next().unwrap_or(Value::None))
         }
         Direction::OneToMany if r.m2m.borrow().is_some() => {
@@ -2490,7 +2385,7 @@ fn lazy_load(
                 let k = mapper.column_key(pk).unwrap_or_else(|| pk.name());
                 inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
             })?;
-            let rows = load_instances(interp, s, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
             st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());
             Ok(Value::list(rows))
         }
@@ -2499,7 +2394,7 @@ fn lazy_load(
                 let k = mapper.column_key(pk_col).unwrap_or_else(|| pk_col.name());
                 inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
             })?;
-            let rows = load_instances(interp, s, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
             if r.uselist() {
                 st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());
                 Ok(Value::list(rows))
@@ -2508,6 +2403,22 @@ fn lazy_load(
             }
         }
     }
+}
+
+/// The `WriteOnlyCollection` of a `lazy='write_only'` relationship (registered by
+/// `module.rs` with the dynamic loader's factory).
+fn write_only_collection(
+    interp: &mut Interp,
+    obj: &Value,
+    mapper: &Rc<Mapper>,
+    r: &Rc<Relationship>,
+) -> PyResult<Value> {
+    let make = interp
+        .ext
+        .get("sqlalchemy.write_only")
+        .and_then(|e| e.clone().downcast::<AppenderFactory>().ok())
+        .ok_or_else(|| interp.err("RuntimeError", "write-only loader not registered"))?;
+    (make.0)(interp, obj, mapper, r)
 }
 
 /// `InstrumentedAttribute.__set__`.
@@ -2628,7 +2539,7 @@ pub fn session_get(
             Box::new(Clause::Bind(v, c.ty.clone())),
         ));
     }
-    let rows = load_instances(interp, s, mapper, &select)?;
+    let (rows, _) = super::strategies::load(interp, s, mapper, &select, &[], &[])?;
     Ok(rows.into_iter().next().unwrap_or(Value::None))
 }
 
