@@ -1858,6 +1858,7 @@ pub fn register(interp: &mut Interp) {
                 }
             }
             super::declarative::add_to_orm(i, &m);
+            super::strategies::add_to_orm(i, &m);
             Ok(m)
         }),
     );

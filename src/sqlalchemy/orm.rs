@@ -2238,8 +2238,8 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
                 } else {
                     return Ok(Value::None);
                 }
-            } else if strategy == "raise" {
-                return Err(super::strategies::raise_error(interp, &mapper, r, "raise"));
+            } else if strategy == "raise" || strategy == "raise_on_sql" {
+                return Err(super::strategies::raise_error(interp, &mapper, r, &strategy));
             } else {
                 let Some(s) = session else { return Err(detached(interp, obj, &data.key, "lazy load operation")) };
                 lazy_load(interp, &s, &mapper, r, inst)?

@@ -359,16 +359,20 @@ impl SqlCompiler {
 
     /// `table.column` with quoting.
     pub fn column_ref(&self, c: &Column) -> String {
-        let table = c.table().map(|t| self.dialect.quote(&t.name));
+        let table = c.table().map(|t| self.quote(&t.name));
         match table {
-            Some(t) => format!("{t}.{}", self.dialect.quote(&c.name())),
-            None => self.dialect.quote(&c.name()),
+            Some(t) => format!("{t}.{}", self.quote(&c.name())),
+            None => self.quote(&c.name()),
         }
     }
 
-    /// A quoted identifier.
+    /// A quoted identifier: SQLite's reserved words, or for `str()` the default dialect's.
     pub fn quote(&self, ident: &str) -> String {
-        self.dialect.quote(ident)
+        if self.named {
+            super::reserved::quote(ident, super::reserved::GENERIC_RESERVED, '"')
+        } else {
+            self.dialect.quote(ident)
+        }
     }
 
     fn anon_name(&mut self, base: &str) -> String {

@@ -415,6 +415,14 @@ fn select_class(interp: &Interp) -> Rc<Class> {
             ("order_by", list_method("order_by", false)),
             ("group_by", list_method("group_by", true)),
             ("join", join_method("join", false)),
+            (
+                "options",
+                method("Select", "options", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let opts = super::strategies::options_of(i, &a.pos[1..])?;
+                    Ok(with_select(i, &sd, |n| n.options.extend(opts)))
+                }),
+            ),
             ("outerjoin", join_method("outerjoin", true)),
             (
                 "filter_by",
@@ -469,7 +477,11 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                 "__str__",
                 method("Select", "__str__", move |i, a| {
                     let sd = s(i, &a)?;
-                    Ok(Value::str(&SqlCompiler::string().select_string(&sd.stmt)))
+                    let mut stmt = sd.stmt.clone();
+                    if let [Entity::Mapper(m)] = sd.entities.as_slice() {
+                        super::strategies::add_joined(m, &mut stmt, &sd.options, &[]);
+                    }
+                    Ok(Value::str(&SqlCompiler::string().select_string(&stmt)))
                 }),
             ),
         ],
@@ -1652,6 +1664,14 @@ pub fn legacy_query_methods() -> Vec<(&'static str, Value)> {
     vec![
         join("join", false),
         join("outerjoin", true),
+        (
+            "options",
+            method("Query", "options", |i, a| {
+                let q = qd(i, &a)?;
+                let opts = super::strategies::options_of(i, &a.pos[1..])?;
+                Ok(query_with(i, &q, |n| n.extra.options.extend(opts)))
+            }),
+        ),
         (
             "distinct",
             method("Query", "distinct", |i, a| {

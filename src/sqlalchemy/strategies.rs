@@ -16,8 +16,9 @@ use super::schema::Column;
 use super::sql::{Clause, EagerJoin, LabelStyle, Select, SqlCompiler};
 use super::types::untyped_result;
 use crate::db::SqlValue;
+use crate::python::builtins::{func, native_class, new_native};
 use crate::python::interp::{Interp, PyResult};
-use crate::python::value::{HashKey, Value};
+use crate::python::value::{Args, HashKey, Module, Value};
 
 /// A loader option (`joinedload(User.posts)`): the relationship and the strategy it asks for.
 #[derive(Clone)]
@@ -478,4 +479,89 @@ pub fn unique(objs: Vec<Value>) -> Vec<Value> {
         }
     }
     out
+}
+
+/// Payload of `Load` objects (what `joinedload(User.posts)` returns).
+pub struct LoadData(pub Vec<LoaderOption>);
+
+/// The loader options a `.options(...)` call gives.
+pub fn options_of(interp: &mut Interp, args: &[Value]) -> PyResult<Vec<LoaderOption>> {
+    let mut out = Vec::new();
+    for a in args {
+        match a.payload::<LoadData>() {
+            Some(l) => out.extend(l.0.iter().cloned()),
+            None => {
+                let r = interp.repr(a)?;
+                return Err(orm::sa_error(
+                    interp,
+                    "ArgumentError",
+                    format!("ExecutableOption object expected, got {r}."),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Adds the loader option functions (`joinedload`, `selectinload`, `subqueryload`, `lazyload`,
+/// `noload`, `raiseload`, `immediateload`) to `sqlalchemy.orm`.
+pub fn add_to_orm(interp: &mut Interp, m: &Rc<Module>) {
+    let load = native_class(interp, "Load", "sqlalchemy.orm.strategy_options", None, vec![]);
+    for (name, strategy) in [
+        ("joinedload", "joined"),
+        ("selectinload", "selectin"),
+        ("subqueryload", "subquery"),
+        ("lazyload", "select"),
+        ("noload", "noload"),
+        ("raiseload", "raise"),
+        ("immediateload", "immediate"),
+        ("defaultload", ""),
+    ] {
+        let load = load.clone();
+        m.set(
+            name,
+            func(name, move |i: &mut Interp, mut a: Args| {
+                let sql_only = match a.take_kw("sql_only") {
+                    Some(v) => i.truthy(&v)?,
+                    None => false,
+                };
+                let mut opts = Vec::new();
+                for v in &a.pos {
+                    if matches!(v, Value::Str(_)) {
+                        return Err(orm::sa_error(
+                            i,
+                            "ArgumentError",
+                            "Strings are not accepted for attribute names in loader options; please use class-bound attributes directly.",
+                        ));
+                    }
+                    let rel = v.payload::<orm::AttrData>().and_then(|d| match &d.kind {
+                        orm::AttrKind::Relationship(r) => Some(r.clone()),
+                        orm::AttrKind::Column(_) => None,
+                    });
+                    match rel {
+                        Some(rel) if !strategy.is_empty() => {
+                            let strategy = if strategy == "raise" && sql_only { "raise_on_sql" } else { strategy };
+                            opts.push(LoaderOption { rel, strategy });
+                        }
+                        Some(_) => {}
+                        None => {
+                            let r = i.repr(v)?;
+                            return Err(orm::sa_error(
+                                i,
+                                "ArgumentError",
+                                format!("expected ORM mapped attribute for loader strategy argument, got {r}"),
+                            ));
+                        }
+                    }
+                }
+                if name == "noload" {
+                    i.warn(
+                        "sqlalchemy.exc.SADeprecationWarning",
+                        "The noload() option is deprecated and will be removed in a future release.  This option produces incorrect results by returning ``None`` for related items. (deprecated since: 2.1)",
+                    );
+                }
+                Ok(new_native(&load, LoadData(opts)))
+            }),
+        );
+    }
 }
