@@ -1328,7 +1328,9 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
     for m in flush_order(&mappers) {
         let mut objs: Vec<Value> =
             new.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
-        objs.sort_by_key(|o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
+        crate::sort::sort_by_key(&mut objs, |o| {
+            o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0)
+        });
         // Foreign keys first, then rows grouped as `_collect_insert_commands` groups them:
         // consecutive objects giving the same columns form one batch, and a batch of several
         // rows whose primary keys the database generates is sent row by row with
@@ -1430,7 +1432,9 @@ fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Map
             .filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false))
             .cloned()
             .collect();
-        of_mapper.sort_by_key(|o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
+        crate::sort::sort_by_key(&mut of_mapper, |o| {
+            o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0)
+        });
         for o in of_mapper {
             if !objects.iter().any(|x| x.is(&o)) {
                 objects.push(o);
@@ -1838,7 +1842,9 @@ fn insert_object(
                 returning.push(a.clone());
             }
         }
-        returning.sort_by_key(|c| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX));
+        crate::sort::sort_by_key(&mut returning, |c| {
+            table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX)
+        });
     }
     let values = bind_values(interp, values)?;
     let mut compiled = SqlCompiler::default().insert(&table, &values);
