@@ -1175,7 +1175,7 @@ fn identity_of(
 fn flush_order(mappers: &[Rc<Mapper>]) -> Vec<Rc<Mapper>> {
     let sort_key = |m: &Rc<Mapper>| m.class().map(|c| c.full_name()).unwrap_or_else(|| m.class_name.clone());
     let mut remaining: Vec<Rc<Mapper>> = mappers.to_vec();
-    remaining.sort_by_key(sort_key);
+    crate::sort::sort_by_key(&mut remaining, sort_key);
     let depends_on = |m: &Rc<Mapper>, other: &Rc<Mapper>| -> bool {
         !Rc::ptr_eq(m, other)
             && m.relationships.borrow().iter().any(|r| {
@@ -1435,7 +1435,9 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
     for m in flush_order(&mappers) {
         let mut objs: Vec<Value> =
             new.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
-        objs.sort_by_key(|o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
+        crate::sort::sort_by_key(&mut objs, |o| {
+            o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0)
+        });
         if self_referential(&m) {
             // A mapper in a cycle saves per state, in levels of the topological sort: rows
             // others refer to first; each level's rows are saved together (`execute_aggregate`).
@@ -1504,7 +1506,9 @@ fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Map
             .filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false))
             .cloned()
             .collect();
-        of_mapper.sort_by_key(|o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
+        crate::sort::sort_by_key(&mut of_mapper, |o| {
+            o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0)
+        });
         for o in of_mapper {
             if !objects.iter().any(|x| x.is(&o)) {
                 objects.push(o);
@@ -1822,7 +1826,9 @@ fn insert_object(
                 returning.push(a.clone());
             }
         }
-        returning.sort_by_key(|c| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX));
+        crate::sort::sort_by_key(&mut returning, |c| {
+            table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX)
+        });
     }
     let values = bind_values(interp, values)?;
     let mut compiled = SqlCompiler::default().insert(&table, &values);

@@ -812,7 +812,9 @@ fn with_insert_defaults(interp: &mut Interp, d: &DmlData) -> PyResult<DmlData> {
         };
         out.values.push((c.clone(), v));
     }
-    out.values.sort_by_key(|(c, _)| cols.iter().position(|x| Rc::ptr_eq(x, c)).unwrap_or(usize::MAX));
+    crate::sort::sort_by_key(&mut out.values, |(c, _)| {
+        cols.iter().position(|x| Rc::ptr_eq(x, c)).unwrap_or(usize::MAX)
+    });
     Ok(out)
 }
 
@@ -947,7 +949,9 @@ fn dml_class(interp: &Interp, name: &str, kind: DmlKind) -> Rc<Class> {
                     }
                     // Parameters follow the table's column order, as the compiler emits them.
                     let cols = dd.table.columns.borrow().clone();
-                    vals.sort_by_key(|(c, _)| cols.iter().position(|x| Rc::ptr_eq(x, c)).unwrap_or(usize::MAX));
+                    crate::sort::sort_by_key(&mut vals, |(c, _)| {
+                        cols.iter().position(|x| Rc::ptr_eq(x, c)).unwrap_or(usize::MAX)
+                    });
                     Ok(with(i, &dd, &|n| n.values.extend(vals.clone())))
                 }),
             ),
