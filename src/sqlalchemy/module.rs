@@ -87,8 +87,8 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         } else if let Some(fk) = arg.payload::<ForeignKey>() {
             fks.push(fk);
         } else if let Some(c) = arg.payload::<super::schema::Constraint>() {
-            if let super::schema::Constraint::Check { sqltext, .. } = &*c {
-                checks.push(sqltext.clone());
+            if let super::schema::Constraint::Check { name, sqltext } = &*c {
+                checks.push((name.clone(), sqltext.clone()));
             }
         } else {
             let r = interp.repr(arg)?;
@@ -583,12 +583,12 @@ fn opt_u32(interp: &Interp, a: &Args, i: usize, kw: &str) -> PyResult<Option<u32
 }
 
 fn query_select(q: &QueryData) -> Select {
-    let mut s = Select::table(&q.mapper.table, LabelStyle::TablenamePlusCol);
+    let mut s = orm::mapper_select(&q.mapper, LabelStyle::TablenamePlusCol);
     if let Some(e) = &q.extra.entities {
         s.columns = super::statement::columns_of(e);
         s.froms.clear();
     }
-    s.joins = q.extra.joins.clone();
+    s.joins.extend(q.extra.joins.iter().cloned());
     s.distinct = q.extra.distinct;
     s.group_by = q.extra.group_by.clone();
     s.having = q.extra.having.clone();
@@ -1438,9 +1438,15 @@ fn types_list() -> Vec<(&'static str, TypeMaker)> {
                 None => true,
             };
             let pg = if native { "UUID" } else { "CHAR(32)" };
+            // `as_uuid=False`: results are strings, not `uuid.UUID` objects.
+            let as_uuid =
+                match a.kw.iter().find(|(k, _)| &**k == "as_uuid").map(|(_, v)| v.clone()).or(a.pos.get(0).cloned()) {
+                    Some(v) => i.truthy(&v)?,
+                    None => true,
+                };
             Ok(spelled(
                 "Uuid",
-                SqlType::Other("Uuid".into()),
+                SqlType::Other(if as_uuid { "Uuid" } else { "UuidStr" }.into()),
                 [Some("CHAR(32)".into()), Some(pg.into()), Some("CHAR(32)".into())],
             ))
         }),

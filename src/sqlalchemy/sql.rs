@@ -783,6 +783,28 @@ impl SqlCompiler {
         }
     }
 
+    /// `UPDATE table SET a=<expr>, ... WHERE table.pk = ?`: values as expressions, for
+    /// `onupdate=` SQL functions beside bound values.
+    pub fn update_clauses(
+        mut self,
+        table: &Table,
+        sets: &[(Rc<Column>, Clause)],
+        pk: &[(Rc<Column>, Value)],
+    ) -> Compiled {
+        let mut set = Vec::with_capacity(sets.len());
+        for (c, e) in sets {
+            let v = self.visit(e);
+            set.push(format!("{}={v}", self.quote(&c.name())));
+        }
+        let wh: Vec<String> = pk.iter().map(|(c, _)| format!("{} = ?", self.column_ref(c))).collect();
+        let mut params = std::mem::take(&mut self.params);
+        params.extend(pk.iter().map(|(c, v)| c.ty.bind(v)));
+        Compiled {
+            sql: format!("UPDATE {} SET {} WHERE {}", self.quote(&table.name), set.join(", "), wh.join(" AND ")),
+            params,
+        }
+    }
+
     /// `DELETE FROM table WHERE table.pk = ?`.
     pub fn delete(self, table: &Table, pk: &[(Rc<Column>, Value)]) -> Compiled {
         let wh: Vec<String> = pk.iter().map(|(c, _)| format!("{} = ?", self.column_ref(c))).collect();
