@@ -62,6 +62,7 @@ pub trait Dialect {
                     }
                 }
             }
+            SqlType::Decorated(d) => self.type_ddl(&d.impl_type)?,
             SqlType::Other(n) => n.to_uppercase(),
         })
     }

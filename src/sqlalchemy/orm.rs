@@ -185,6 +185,8 @@ pub struct Mapper {
     pub registry: Weak<Registry>,
     /// The inheritance of a mapped subclass (`Mapper.inherits`, `polymorphic_on`, ...).
     pub inheritance: Inheritance,
+    /// `@validates('key')` methods: (attribute key, function), called on every set.
+    pub validators: Vec<(String, Value)>,
 }
 
 /// What a mapper takes part in an inheritance hierarchy with.
@@ -525,7 +527,26 @@ pub fn map_class(
         Some(_) => mapper_arg("polymorphic_identity"),
         None => None,
     };
+    // `@validates(...)` methods of the class and its bases, the nearest first.
+    let mut validators: Vec<(String, Value)> = Vec::new();
+    let mro: Vec<Rc<Class>> = cls.mro.borrow().clone();
+    for c in &mro {
+        let items: Vec<Value> = c.dict.borrow().iter().map(|(_, v)| v.clone()).collect();
+        for v in items {
+            let Value::Function(f) = &v else { continue };
+            let names = f.dict.borrow().get_str("__sa_validators__").cloned();
+            let Some(Value::Tuple(names)) = names else { continue };
+            for n in names.iter() {
+                if let Some(n) = n.as_str() {
+                    if !validators.iter().any(|(k, _)| k == n) {
+                        validators.push((n.to_string(), v.clone()));
+                    }
+                }
+            }
+        }
+    }
     let mapper = Rc::new(Mapper {
+        validators,
         id: crate::python::value::next_id(),
         class: Rc::downgrade(cls),
         class_name: cls.name.clone(),
@@ -2764,6 +2785,15 @@ fn lazy_load(
 /// `InstrumentedAttribute.__set__`.
 pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
+    // `@validates`: the method's return value is what gets set.
+    let validator =
+        object_mapper(obj).and_then(|m| m.validators.iter().find(|(k, _)| *k == data.key).map(|(_, f)| f.clone()));
+    let value = match (validator, &data.kind) {
+        (Some(f), AttrKind::Column(_)) => {
+            interp.call(&f, Args::new(vec![obj.clone(), Value::str(&data.key), value]))?
+        }
+        _ => value,
+    };
     match &data.kind {
         AttrKind::Column(_) => {
             let st = instance_state(inst);

@@ -436,8 +436,13 @@ impl SqlCompiler {
                         format!("({ls} {like} {pattern})")
                     }
                     _ => {
-                        let ls = self.operand(l, p, "param");
-                        let rs = self.operand(r, p, &h);
+                        // An associative operator nested in itself needs no parentheses
+                        // (`is_natural_self_precedent`: `a || b || c`, `a + b + c`).
+                        let same = |c: &Clause| {
+                            matches!(c, Clause::Binary(_, o, _) if o == op) && matches!(*op, "||" | "+" | "*")
+                        };
+                        let ls = if same(l) { self.visit_hinted(l, "param") } else { self.operand(l, p, "param") };
+                        let rs = if same(r) { self.visit_hinted(r, &h) } else { self.operand(r, p, &h) };
                         format!("{ls} {op} {rs}")
                     }
                 }

@@ -30,8 +30,56 @@ pub enum SqlType {
     /// (`Text(100)`, `DateTime(timezone=True)`), `Uuid`, `Double`, dialect types (`JSONB`,
     /// `mysql.TINYINT(1)`), `TypeDecorator` subclasses.
     Spelled(Rc<Spelled>),
+    /// A `TypeDecorator` subclass: its `impl`'s DDL and processing around the learner's
+    /// `process_bind_param` / `process_result_value`.
+    Decorated(Rc<Decorated>),
     /// A type the playground does not model yet, by its class name.
     Other(String),
+}
+
+/// A `TypeDecorator` subclass's type (see [`SqlType::Decorated`]).
+#[derive(Debug)]
+pub struct Decorated {
+    /// The subclass's name, as reprs show it.
+    pub class: String,
+    /// The `impl` type.
+    pub impl_type: SqlType,
+    /// The learner's type object whose methods are called; None inside the object's own
+    /// payload (which would otherwise hold itself).
+    pub obj: Option<Value>,
+}
+
+impl PartialEq for Decorated {
+    fn eq(&self, other: &Self) -> bool {
+        self.class == other.class && self.impl_type == other.impl_type
+    }
+}
+
+/// The dialect object `process_bind_param(value, dialect)` receives: `dialect.name` is
+/// `'sqlite'`.
+fn sqlite_dialect_object(interp: &mut Interp) -> Value {
+    use crate::python::builtins::{native_class, new_native};
+    let cls = native_class(
+        interp,
+        "SQLiteDialect_pysqlite",
+        "sqlalchemy.dialects.sqlite.pysqlite",
+        None,
+        vec![("name", Value::str("sqlite")), ("driver", Value::str("pysqlite"))],
+    );
+    new_native(&cls, ())
+}
+
+/// Calls the learner's `process_bind_param` / `process_result_value` where the class defines
+/// one (in Python); the value passes unchanged otherwise.
+fn decorator_hook(interp: &mut Interp, d: &Decorated, name: &str, v: Value) -> PyResult<Value> {
+    let Some(obj) = &d.obj else { return Ok(v) };
+    let cls = interp.type_of(obj);
+    if !matches!(cls.lookup(name), Some(Value::Function(_))) {
+        return Ok(v);
+    }
+    let f = interp.getattr(obj, name)?;
+    let dialect = sqlite_dialect_object(interp);
+    interp.call(&f, Args::new(vec![v, dialect]))
 }
 
 /// The three dialects a type is spelled for, in this order.
@@ -90,6 +138,7 @@ impl SqlType {
             SqlType::Json => "JSON".into(),
             SqlType::Enum(_) => "Enum".into(),
             SqlType::Spelled(s) => s.class.clone(),
+            SqlType::Decorated(d) => d.class.clone(),
             SqlType::Other(n) => n.clone(),
         }
     }
@@ -98,6 +147,7 @@ impl SqlType {
     pub fn affinity(&self) -> &SqlType {
         match self {
             SqlType::Spelled(s) => s.base.affinity(),
+            SqlType::Decorated(d) => d.impl_type.affinity(),
             other => other,
         }
     }
@@ -182,6 +232,10 @@ fn isinstance_of(interp: &mut Interp, v: &Value, module: &str, class: &str) -> P
 /// as the DB-API receives it, still as a Python value (`Decimal` → float, `date` →
 /// `'2024-05-01'`, an enum member → its name, JSON → its text).
 pub fn process_bind(interp: &mut Interp, ty: &SqlType, v: &Value) -> PyResult<Value> {
+    if let SqlType::Decorated(d) = ty {
+        let v = decorator_hook(interp, d, "process_bind_param", v.clone())?;
+        return process_bind(interp, &d.impl_type, &v);
+    }
     if v.is_none() {
         return Ok(Value::None);
     }
@@ -298,6 +352,10 @@ impl EnumType {
 /// The result processors that need Python: a value read from SQLite as Python sees it
 /// (`NUMERIC` → `Decimal`, `DATE` → `datetime.date`, enum names → members, JSON text → objects).
 pub fn process_result(interp: &mut Interp, ty: &SqlType, v: &SqlValue) -> PyResult<Value> {
+    if let SqlType::Decorated(d) = ty {
+        let r = process_result(interp, &d.impl_type, v)?;
+        return decorator_hook(interp, d, "process_result_value", r);
+    }
     if matches!(v, SqlValue::Null) {
         return Ok(Value::None);
     }
