@@ -2136,6 +2136,9 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                     let mut columns = Vec::new();
                     for v in &a.pos {
                         columns.push(match v.payload::<Column>() {
+                            // A class body's column is named when the class is mapped: the
+                            // constraint refers to it until then (see `orm::apply_table_args`).
+                            Some(c) if c.name.borrow().is_none() => super::schema::unnamed_column_ref(&c),
                             Some(c) => c.name(),
                             None => i.to_str(v)?,
                         });

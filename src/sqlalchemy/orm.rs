@@ -657,7 +657,13 @@ fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> 
                 }
                 *table.primary_key_constraint.borrow_mut() = Some((name.clone(), columns.clone()));
             }
-            front.push((*c).clone());
+            let mut c = (*c).clone();
+            if let super::schema::Constraint::Unique { columns, .. } = &mut c {
+                for n in columns.iter_mut() {
+                    *n = super::schema::resolve_column_ref(table, n);
+                }
+            }
+            front.push(c);
         } else if let Some(ix) = it.payload::<super::schema::Index>() {
             table.indexes.borrow_mut().push((*ix).clone());
         }

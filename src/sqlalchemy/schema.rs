@@ -98,6 +98,24 @@ impl Column {
     }
 }
 
+/// How a constraint made in a class body refers to a column that has no name yet: a marker
+/// with the column's address, resolved by [`resolve_column_ref`] once the class is mapped.
+pub fn unnamed_column_ref(c: &Rc<Column>) -> String {
+    format!("\u{1}{}", Rc::as_ptr(c) as usize)
+}
+
+/// The name of the column [`unnamed_column_ref`] refers to among `table`'s columns.
+pub fn resolve_column_ref(table: &Table, name: &str) -> String {
+    let Some(addr) = name.strip_prefix('\u{1}').and_then(|a| a.parse::<usize>().ok()) else { return name.to_string() };
+    table
+        .columns
+        .borrow()
+        .iter()
+        .find(|c| Rc::as_ptr(c) as usize == addr)
+        .map(|c| c.name())
+        .unwrap_or_else(|| "?".into())
+}
+
 /// A `ForeignKey("table.column")`.
 #[derive(Debug)]
 pub struct ForeignKey {

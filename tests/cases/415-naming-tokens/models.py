@@ -18,3 +18,9 @@ class Post(db.Model):
     user_id = db.Column(db.Integer, db.ForeignKey('user.id'))
     code = db.Column(db.String(10))
     slug = db.Column(db.String(10))
+
+
+class Tag(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    slug = db.Column(db.String(10))
+    __table_args__ = (db.UniqueConstraint(slug),)
