@@ -94,7 +94,12 @@ fn model_init_subclass(interp: &mut Interp, a: Args) -> PyResult<Value> {
             name
         }
     };
-    orm::map_class(interp, &cls, &tablename, &base.registry)?;
+    let mapper = orm::map_class(interp, &cls, &tablename, &base.registry)?;
+    // `__table_cls__` found no primary key: single-table inheritance, the parent's table name
+    // shows through.
+    if mapper.inheritance.single {
+        cls.dict.borrow_mut().remove(&Value::str("__tablename__"));
+    }
     Ok(Value::None)
 }
 
@@ -317,6 +322,33 @@ fn make_model_class(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<Va
     Ok(Value::Class(model))
 }
 
+/// `checkfirst`: does the table exist? (`PRAGMA main.table_info`, then `temp`, as SQLite's
+/// `has_table` asks).
+fn table_exists(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Connection, name: &str) -> PyResult<bool> {
+    let quoted = crate::sqlalchemy::reserved::quote_identifier(name, '"');
+    for schema in ["main", "temp"] {
+        match conn.execute(&format!("PRAGMA {schema}.table_info({quoted})"), vec![]) {
+            Ok(r) if !r.rows.is_empty() => return Ok(true),
+            Ok(_) => {}
+            Err(e) => {
+                conn.rollback();
+                return Err(orm::dbapi_error(interp, e));
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// `sort_tables_and_constraints` resolves every foreign key's table: one naming a table the
+/// metadata lacks raises `NoReferencedTableError` (after the `checkfirst` PRAGMAs).
+fn check_references(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Connection, db: &DbData) -> PyResult<()> {
+    if let Some(msg) = db.metadata.unresolved_foreign_key() {
+        conn.rollback();
+        return Err(orm::sa_error(interp, "NoReferencedTableError", msg));
+    }
+    Ok(())
+}
+
 /// `MetaData.create_all(engine)` with `checkfirst=True`: the PRAGMA checks, then CREATE TABLE
 /// for each missing table in dependency order, in one transaction.
 fn create_all(interp: &mut Interp, db: &DbData) -> PyResult<()> {
@@ -326,26 +358,11 @@ fn create_all(interp: &mut Interp, db: &DbData) -> PyResult<()> {
     let mut missing = Vec::new();
     let tables: Vec<_> = db.metadata.tables.borrow().clone();
     for t in tables {
-        let quoted = crate::sqlalchemy::reserved::quote_identifier(&t.name, '"');
-        let mut exists = false;
-        for schema in ["main", "temp"] {
-            let r = conn.execute(&format!("PRAGMA {schema}.table_info({quoted})"), vec![]);
-            match r {
-                Ok(r) if !r.rows.is_empty() => {
-                    exists = true;
-                    break;
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    conn.rollback();
-                    return Err(orm::dbapi_error(interp, e));
-                }
-            }
-        }
-        if !exists {
+        if !table_exists(interp, &conn, &t.name)? {
             missing.push(t.name.clone());
         }
     }
+    check_references(interp, &conn, db)?;
     for t in db.metadata.creation_order().into_iter().filter(|t| missing.contains(&t.name)) {
         let sql = match dialect.visit_create_table(&t) {
             Ok(sql) => sql,
@@ -361,6 +378,32 @@ fn create_all(interp: &mut Interp, db: &DbData) -> PyResult<()> {
                 conn.rollback();
                 return Err(orm::dbapi_error(interp, e));
             }
+        }
+    }
+    conn.commit();
+    Ok(())
+}
+
+/// `MetaData.drop_all(engine)` with `checkfirst=True`: the PRAGMA checks, then DROP TABLE for
+/// each existing table in reverse dependency order (SQLite drops the indexes with the table).
+fn drop_all(interp: &mut Interp, db: &DbData) -> PyResult<()> {
+    let conn = db.engine.connect();
+    conn.ensure_begun();
+    let mut present = Vec::new();
+    let tables: Vec<_> = db.metadata.tables.borrow().clone();
+    for t in tables {
+        if table_exists(interp, &conn, &t.name)? {
+            present.push(t.name.clone());
+        }
+    }
+    check_references(interp, &conn, db)?;
+    let mut order = db.metadata.creation_order();
+    order.reverse();
+    for t in order.into_iter().filter(|t| present.contains(&t.name)) {
+        let sql = format!("\nDROP TABLE {}", SqliteDialect.quote(&t.name));
+        if let Err(e) = conn.execute(&sql, vec![]) {
+            conn.rollback();
+            return Err(orm::dbapi_error(interp, e));
         }
     }
     conn.commit();
@@ -443,6 +486,14 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             method("SQLAlchemy", "create_all", |i, a| {
                 let db = db_of(i, &a)?;
                 create_all(i, &db)?;
+                Ok(Value::None)
+            }),
+        ),
+        (
+            "drop_all",
+            method("SQLAlchemy", "drop_all", |i, a| {
+                let db = db_of(i, &a)?;
+                drop_all(i, &db)?;
                 Ok(Value::None)
             }),
         ),

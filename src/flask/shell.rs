@@ -305,6 +305,9 @@ impl ShellSession {
             DialectName::Postgresql => "postgresql",
             DialectName::Mysql => "mysql",
         });
+        if let Some(msg) = db.metadata.unresolved_foreign_key() {
+            return vec![json!({"error": {"type": "sqlalchemy.exc.NoReferencedTableError", "message": msg}})];
+        }
         db.metadata
             .sorted_tables()
             .iter()

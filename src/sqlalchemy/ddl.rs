@@ -62,6 +62,7 @@ pub trait Dialect {
                     }
                 }
             }
+            SqlType::Decorated(d) => self.type_ddl(&d.impl_type)?,
             SqlType::Other(n) => n.to_uppercase(),
         })
     }
@@ -128,8 +129,12 @@ pub trait Dialect {
     /// `visit_create_column`: the specification followed by the column's inline constraints.
     fn visit_create_column(&self, table: &Table, col: &Column) -> Result<String, CompileError> {
         let mut spec = self.get_column_specification(table, col)?;
-        for check in &col.checks {
-            spec.push_str(&format!(" CHECK ({check})"));
+        for (name, check) in &col.checks {
+            let named = table
+                .constraint_name("ck", name.as_deref(), &[col.name()], None)
+                .map(|n| format!("CONSTRAINT {} ", self.quote(&n)))
+                .unwrap_or_default();
+            spec.push_str(&format!(" {named}CHECK ({check})"));
         }
         Ok(spec)
     }
@@ -205,7 +210,8 @@ pub trait Dialect {
             Constraint::ForeignKey { name, columns, fk } => {
                 let cols: Vec<String> = columns.iter().map(|c| self.quote(c)).collect();
                 let target_table = fk.first().map(|f| f.target_table().to_string()).unwrap_or_default();
-                let name = table.constraint_name("fk", name.as_deref(), columns, Some(&target_table));
+                let target_column = fk.first().map(|f| f.target_column().to_string()).unwrap_or_default();
+                let name = table.constraint_name("fk", name.as_deref(), columns, Some((&target_table, &target_column)));
                 let target_cols: Vec<String> = fk.iter().map(|f| self.quote(f.target_column())).collect();
                 let mut s = format!(
                     "{}FOREIGN KEY({}) REFERENCES {} ({})",

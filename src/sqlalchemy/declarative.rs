@@ -410,6 +410,14 @@ pub fn construct(
     }
     if let Value::Instance(inst) = &obj {
         orm::instance_state(inst);
+        // The init event sets the discriminator (`_set_polymorphic_identity`).
+        if let Some(m) = orm::class_mapper(&cls) {
+            if let (Some(on), Some(identity)) = (&m.inheritance.polymorphic_on, &m.inheritance.identity) {
+                if let Some(key) = m.column_key(on) {
+                    inst.dict.borrow_mut().set_str(&key, identity.clone());
+                }
+            }
+        }
     }
     if a.pos.len() > 1 {
         return Err(interp.type_error(format!(

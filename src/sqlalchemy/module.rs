@@ -60,12 +60,23 @@ fn self_payload<T: 'static>(interp: &Interp, a: &Args, what: &str) -> PyResult<R
 /// The type a `Column(...)` argument names: a type instance or a type class.
 pub fn type_of_arg(interp: &mut Interp, v: &Value) -> PyResult<Option<SqlType>> {
     if let Some(t) = v.payload::<TypeData>() {
+        // A `TypeDecorator` object: the column's type calls this object's methods.
+        if let SqlType::Decorated(d) = &t.0 {
+            return Ok(Some(SqlType::Decorated(Rc::new(super::types::Decorated {
+                class: d.class.clone(),
+                impl_type: d.impl_type.clone(),
+                obj: Some(v.clone()),
+            }))));
+        }
         return Ok(Some(t.0.clone()));
     }
     if let Value::Class(c) = v {
         if c.lookup("__sa_type__").is_some() {
             let inst = interp.call(v, Args::default())?;
-            return Ok(inst.payload::<TypeData>().map(|t| t.0.clone()));
+            if inst.payload::<TypeData>().is_none() {
+                return Ok(None);
+            }
+            return type_of_arg(interp, &inst);
         }
     }
     Ok(None)
@@ -89,8 +100,8 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         } else if let Some(fk) = arg.payload::<ForeignKey>() {
             fks.push(fk);
         } else if let Some(c) = arg.payload::<super::schema::Constraint>() {
-            if let super::schema::Constraint::Check { sqltext, .. } = &*c {
-                checks.push(sqltext.clone());
+            if let super::schema::Constraint::Check { name, sqltext } = &*c {
+                checks.push((name.clone(), sqltext.clone()));
             }
         } else {
             let r = interp.repr(arg)?;
@@ -573,6 +584,52 @@ fn make_type_class(interp: &Interp, name: &str, make: fn(&mut Interp, &Args) -> 
     cls
 }
 
+/// `TypeDecorator`: a subclass names its `impl` (a type class, called with the subclass's
+/// arguments, or a type object, used as it is).
+fn type_decorator_class(interp: &Interp) -> Rc<Class> {
+    let cls = native_class(interp, "TypeDecorator", "sqlalchemy.sql.type_api", None, vec![]);
+    cls.dict.borrow_mut().set_str("__sa_type__", Value::Bool(true));
+    cls.dict.borrow_mut().set_str("cache_ok", Value::None);
+    cls.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", move |i, mut a| {
+            let Some(Value::Class(sub)) = (!a.pos.is_empty()).then(|| a.pos.remove(0)) else {
+                return Err(i.type_error("TypeDecorator.__new__(): not a type"));
+            };
+            let impl_type = match sub.lookup("impl") {
+                Some(v @ Value::Class(_)) => {
+                    let made = i.call(&v, a)?;
+                    made.payload::<TypeData>().map(|t| t.0.clone())
+                }
+                Some(v) => v.payload::<TypeData>().map(|t| t.0.clone()),
+                None => None,
+            };
+            let Some(impl_type) = impl_type else {
+                return Err(orm::sa_error(
+                    i,
+                    "AssertionError",
+                    format!("TypeDecorator implementations require a class-level variable 'impl' which refers to the class of type being decorated"),
+                ));
+            };
+            let d = super::types::Decorated { class: sub.name.clone(), impl_type, obj: None };
+            Ok(new_native(&sub, TypeData(SqlType::Decorated(Rc::new(d)))))
+        }),
+    );
+    cls.dict.borrow_mut().set_str("__init__", method("TypeDecorator", "__init__", |_, _| Ok(Value::None)));
+    cls.dict.borrow_mut().set_str(
+        "__repr__",
+        method("TypeDecorator", "__repr__", |i, a| {
+            let t = self_payload::<TypeData>(i, &a, "TypeDecorator")?;
+            let SqlType::Decorated(d) = &t.0 else { return Ok(Value::str("TypeDecorator()")) };
+            Ok(Value::str(&match &d.impl_type {
+                SqlType::String(Some(l)) => format!("{}(length={l})", d.class),
+                _ => format!("{}()", d.class),
+            }))
+        }),
+    );
+    cls
+}
+
 fn opt_u32(interp: &Interp, a: &Args, i: usize, kw: &str) -> PyResult<Option<u32>> {
     let v = a.pos.get(i).cloned().or_else(|| a.kw.iter().find(|(k, _)| &**k == kw).map(|(_, v)| v.clone()));
     match v {
@@ -585,12 +642,12 @@ fn opt_u32(interp: &Interp, a: &Args, i: usize, kw: &str) -> PyResult<Option<u32
 }
 
 fn query_select(q: &QueryData) -> Select {
-    let mut s = Select::table(&q.mapper.table, LabelStyle::TablenamePlusCol);
+    let mut s = orm::mapper_select(&q.mapper, LabelStyle::TablenamePlusCol);
     if let Some(e) = &q.extra.entities {
         s.columns = super::statement::columns_of(e);
         s.froms.clear();
     }
-    s.joins = q.extra.joins.clone();
+    s.joins.extend(q.extra.joins.iter().cloned());
     s.distinct = q.extra.distinct;
     s.group_by = q.extra.group_by.clone();
     s.having = q.extra.having.clone();
@@ -1443,9 +1500,15 @@ fn types_list() -> Vec<(&'static str, TypeMaker)> {
                 None => true,
             };
             let pg = if native { "UUID" } else { "CHAR(32)" };
+            // `as_uuid=False`: results are strings, not `uuid.UUID` objects.
+            let as_uuid =
+                match a.kw.iter().find(|(k, _)| &**k == "as_uuid").map(|(_, v)| v.clone()).or(a.pos.get(0).cloned()) {
+                    Some(v) => i.truthy(&v)?,
+                    None => true,
+                };
             Ok(spelled(
                 "Uuid",
-                SqlType::Other("Uuid".into()),
+                SqlType::Other(if as_uuid { "Uuid" } else { "UuidStr" }.into()),
                 [Some("CHAR(32)".into()), Some(pg.into()), Some("CHAR(32)".into())],
             ))
         }),
@@ -1515,6 +1578,17 @@ fn types_list() -> Vec<(&'static str, TypeMaker)> {
 /// A type spelled per dialect (see [`SqlType::Spelled`]).
 fn spelled(class: &str, base: SqlType, ddl: [Option<String>; 3]) -> SqlType {
     SqlType::Spelled(Rc::new(super::types::Spelled { class: class.to_string(), base, ddl }))
+}
+
+/// A module of SQLAlchemy written in Python (`lib/*.py`), run by our interpreter as the
+/// standard library's Python modules are.
+fn python_module(interp: &mut Interp, name: &str, source: &str) -> PyResult<Rc<Module>> {
+    let file = format!("<sqlalchemy>/{}.py", name.replace('.', "/"));
+    let m = Module::new(name, Some(file.clone()));
+    m.set("__builtins__", Value::Module(interp.builtins.clone()));
+    m.set("__package__", Value::str(name.rsplit_once('.').map(|p| p.0).unwrap_or("")));
+    interp.exec_source(source, &file, &m, false)?;
+    Ok(m)
 }
 
 /// A type spelled the same way in every dialect.
@@ -1859,8 +1933,17 @@ pub fn register(interp: &mut Interp) {
             }
             super::declarative::add_to_orm(i, &m);
             super::strategies::add_to_orm(i, &m);
+            let helpers = python_module(i, "sqlalchemy.orm._validates", include_str!("lib/validates.py"))?;
+            if let Some(v) = helpers.get("validates") {
+                m.set("validates", v);
+            }
             Ok(m)
         }),
+    );
+    interp.register_module("sqlalchemy.ext", Rc::new(|_: &mut Interp| Ok(Module::new("sqlalchemy.ext", None))));
+    interp.register_module(
+        "sqlalchemy.ext.hybrid",
+        Rc::new(|i: &mut Interp| python_module(i, "sqlalchemy.ext.hybrid", include_str!("lib/hybrid.py"))),
     );
     interp.register_module(
         "sqlalchemy.exc",
@@ -1898,6 +1981,9 @@ pub fn register(interp: &mut Interp) {
                 if let Some(v) = sa.get(n) {
                     m.set(n, v);
                 }
+            }
+            if let Some(v) = sa.get("TypeDecorator") {
+                m.set("TypeDecorator", v);
             }
             Ok(m)
         }),
@@ -1939,6 +2025,7 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     for (name, make) in types_list() {
         m.set(name, Value::Class(make_type_class(interp, name, make)));
     }
+    m.set("TypeDecorator", Value::Class(type_decorator_class(interp)));
     let column = native_class(interp, "Column", "sqlalchemy.sql.schema", None, vec![]);
     column.dict.borrow_mut().set_str("__new__", func("__new__", column_new));
     column.dict.borrow_mut().set_str(
@@ -1953,6 +2040,38 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                 table.unwrap_or_else(|| "None".into()),
                 if c.primary_key.get() { ", primary_key=True" } else { "" }
             )))
+        }),
+    );
+    column.dict.borrow_mut().set_str(
+        "__getattr__",
+        method("Column", "__getattr__", |i, a| {
+            let c = self_payload::<Column>(i, &a, "Column")?;
+            let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            match name.as_str() {
+                "type" => {
+                    if let SqlType::Decorated(d) = &c.ty {
+                        if let Some(obj) = &d.obj {
+                            return Ok(obj.clone());
+                        }
+                    }
+                    let sa = i.import_module("sqlalchemy")?;
+                    match sa.get(&c.ty.class_name()) {
+                        Some(Value::Class(cls)) => Ok(new_native(&cls, TypeData(c.ty.clone()))),
+                        _ => Ok(Value::None),
+                    }
+                }
+                "name" => Ok(c.name.borrow().clone().map(|n| Value::str(&n)).unwrap_or(Value::None)),
+                "key" => Ok(c
+                    .key
+                    .borrow()
+                    .clone()
+                    .or_else(|| c.name.borrow().clone())
+                    .map(|n| Value::str(&n))
+                    .unwrap_or(Value::None)),
+                "nullable" => Ok(Value::Bool(c.nullable())),
+                "primary_key" => Ok(Value::Bool(c.primary_key.get())),
+                _ => Err(i.err("AttributeError", format!("'Column' object has no attribute '{name}'"))),
+            }
         }),
     );
     // A `Column` in a class body or `Table.c` compares like a mapped attribute
@@ -2023,6 +2142,9 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                     let mut columns = Vec::new();
                     for v in &a.pos {
                         columns.push(match v.payload::<Column>() {
+                            // A class body's column is named when the class is mapped: the
+                            // constraint refers to it until then (see `orm::apply_table_args`).
+                            Some(c) if c.name.borrow().is_none() => super::schema::unnamed_column_ref(&c),
                             Some(c) => c.name(),
                             None => i.to_str(v)?,
                         });

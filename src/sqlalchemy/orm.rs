@@ -183,6 +183,25 @@ pub struct Mapper {
     pub columns: Vec<(String, Rc<Column>)>,
     pub relationships: RefCell<Vec<Rc<Relationship>>>,
     pub registry: Weak<Registry>,
+    /// The inheritance of a mapped subclass (`Mapper.inherits`, `polymorphic_on`, ...).
+    pub inheritance: Inheritance,
+    /// `@validates('key')` methods: (attribute key, function), called on every set.
+    pub validators: Vec<(String, Value)>,
+}
+
+/// What a mapper takes part in an inheritance hierarchy with.
+#[derive(Default)]
+pub struct Inheritance {
+    /// The mapper of the nearest mapped base class.
+    pub inherits: Option<Rc<Mapper>>,
+    /// Single-table inheritance: the subclass shares its parent's table.
+    pub single: bool,
+    /// `polymorphic_on`: the discriminator column (inherited by subclasses).
+    pub polymorphic_on: Option<Rc<Column>>,
+    /// `polymorphic_identity`: this class's value of the discriminator.
+    pub identity: Option<Value>,
+    /// Mapped subclasses, in mapping order.
+    pub subclasses: RefCell<Vec<Weak<Mapper>>>,
 }
 
 impl Mapper {
@@ -199,6 +218,110 @@ impl Mapper {
     pub fn relationship(&self, key: &str) -> Option<Rc<Relationship>> {
         self.relationships.borrow().iter().find(|r| *r.key.borrow() == key).cloned()
     }
+    /// The root of the inheritance hierarchy (`Mapper.base_mapper`).
+    pub fn base_mapper(self: &Rc<Self>) -> Rc<Mapper> {
+        let mut m = self.clone();
+        while let Some(p) = m.inheritance.inherits.clone() {
+            m = p;
+        }
+        m
+    }
+    /// The mapper id identity keys use: the base mapper's, so a subclass's object is found
+    /// when asked for its base class.
+    pub fn identity_id(self: &Rc<Self>) -> usize {
+        self.base_mapper().id
+    }
+    /// This mapper and its mapped subclasses, depth first (`self_and_descendants`).
+    pub fn self_and_descendants(self: &Rc<Self>) -> Vec<Rc<Mapper>> {
+        let mut out = vec![self.clone()];
+        let subs: Vec<Rc<Mapper>> = self.inheritance.subclasses.borrow().iter().filter_map(|w| w.upgrade()).collect();
+        for sub in subs {
+            out.extend(sub.self_and_descendants());
+        }
+        out
+    }
+    /// The mapper whose `polymorphic_identity` a loaded row's discriminator names.
+    pub fn polymorphic_mapper(self: &Rc<Self>, interp: &mut Interp, value: &Value) -> PyResult<Option<Rc<Mapper>>> {
+        for m in self.base_mapper().self_and_descendants() {
+            if let Some(id) = &m.inheritance.identity {
+                if interp.eq(id, value)? {
+                    return Ok(Some(m));
+                }
+            }
+        }
+        Ok(None)
+    }
+    /// A single-table subclass's criterion, `discriminator IN (identities of it and its
+    /// subclasses)`, which every SELECT of the entity carries.
+    pub fn single_table_criterion(self: &Rc<Self>) -> Option<Clause> {
+        if !self.inheritance.single {
+            return None;
+        }
+        let col = self.inheritance.polymorphic_on.clone()?;
+        let items: Vec<Clause> = self
+            .self_and_descendants()
+            .iter()
+            .filter_map(|m| m.inheritance.identity.clone())
+            .map(|v| Clause::Bind(v, col.ty.clone()))
+            .collect();
+        Some(Clause::In(Box::new(Clause::Column(col)), items, false))
+    }
+}
+
+/// The tables a mapper's rows live in, the base mapper's first (one for single-table
+/// inheritance, one per class for joined-table inheritance).
+pub fn mapper_tables(mapper: &Rc<Mapper>) -> Vec<Rc<Table>> {
+    let mut chain = vec![mapper.clone()];
+    while let Some(p) = chain.last().and_then(|m| m.inheritance.inherits.clone()) {
+        chain.push(p);
+    }
+    let mut out: Vec<Rc<Table>> = Vec::new();
+    for m in chain.iter().rev() {
+        if !out.iter().any(|t| Rc::ptr_eq(t, &m.table)) {
+            out.push(m.table.clone());
+        }
+    }
+    out
+}
+
+/// The mapper and the mappers it inherits from, the base mapper first.
+fn mapper_chain(mapper: &Rc<Mapper>) -> Vec<Rc<Mapper>> {
+    let mut chain = vec![mapper.clone()];
+    while let Some(p) = chain.last().and_then(|m| m.inheritance.inherits.clone()) {
+        chain.push(p);
+    }
+    chain.reverse();
+    chain
+}
+
+/// `SELECT` of a mapper's columns from its table (the columns its class maps, which for a
+/// single-table class are not all of the table's).
+pub fn mapper_select(mapper: &Rc<Mapper>, label_style: LabelStyle) -> Select {
+    let mut s = Select::new(label_style);
+    s.columns = mapper.columns.iter().map(|(_, c)| Clause::Column(c.clone())).collect();
+    let tables = mapper_tables(mapper);
+    s.froms = vec![tables[0].clone()];
+    s.joins = inheritance_joins(mapper);
+    s
+}
+
+/// Joined-table inheritance: each subclass table joined to its parent's on their primary keys
+/// (`employee JOIN manager ON employee.id = manager.id`).
+pub fn inheritance_joins(mapper: &Rc<Mapper>) -> Vec<super::sql::Join> {
+    let tables = mapper_tables(mapper);
+    tables
+        .windows(2)
+        .map(|w| {
+            let on: Vec<Clause> = w[0]
+                .primary_key()
+                .into_iter()
+                .zip(w[1].primary_key())
+                .map(|(p, c)| Clause::binary(Clause::Column(p), "=", Clause::Column(c)))
+                .collect();
+            let on = if on.len() == 1 { on.into_iter().next() } else { Some(Clause::And(on)) };
+            super::sql::Join { left: Some(w[0].clone()), right: w[1].clone(), on, outer: false }
+        })
+        .collect()
 }
 
 /// What an `InstrumentedAttribute` stands for.
@@ -348,12 +471,88 @@ pub fn map_class(
             }
         }
     }
-    for (_, c) in &columns {
-        table.append_column(c.clone());
+    // A subclass of a mapped class inherits its mapper: without a primary key column of its
+    // own it shares the parent's table (single-table inheritance), else its table joins the
+    // parent's (joined-table inheritance).
+    let inherits = cls.mro.borrow().iter().skip(1).find_map(|c| c.ext_of::<Mapper>());
+    let single = inherits.is_some() && !columns.iter().any(|(_, c)| c.primary_key.get());
+    let table = match (&inherits, single) {
+        (Some(parent), true) => {
+            for (_, c) in &columns {
+                parent.table.append_column(c.clone());
+            }
+            parent.table.clone()
+        }
+        _ => {
+            for (_, c) in &columns {
+                table.append_column(c.clone());
+            }
+            apply_table_args(interp, cls, &table)?;
+            cls.dict.borrow_mut().set_str("__table__", super::module::table_value(interp, &table));
+            table
+        }
+    };
+    // The subclass's properties: the parent's, a column of the same key joining the parent's
+    // (its own first), then its own.
+    if let Some(parent) = &inherits {
+        let mut all: Vec<(String, Rc<Column>)> = Vec::new();
+        for (k, c) in &parent.columns {
+            if let Some(own) = columns.iter().find(|(ok, _)| ok == k) {
+                all.push(own.clone());
+            }
+            all.push((k.clone(), c.clone()));
+        }
+        for (k, c) in &columns {
+            if !parent.columns.iter().any(|(pk, _)| pk == k) {
+                all.push((k.clone(), c.clone()));
+            }
+        }
+        columns = all;
     }
-    apply_table_args(interp, cls, &table)?;
-    cls.dict.borrow_mut().set_str("__table__", super::module::table_value(interp, &table));
+    let mapper_args = cls.lookup("__mapper_args__");
+    let mapper_arg = |name: &str| -> Option<Value> {
+        match &mapper_args {
+            Some(Value::Dict(d)) => d.borrow().get_str(name).cloned(),
+            _ => None,
+        }
+    };
+    let polymorphic_on = match mapper_arg("polymorphic_on") {
+        Some(v) => match v.payload::<Column>() {
+            Some(c) => columns.iter().find(|(_, x)| Rc::ptr_eq(x, &c)).map(|(_, x)| x.clone()).or(Some(c)),
+            None => match v.as_str() {
+                Some(name) => columns.iter().find(|(k, _)| k == name).map(|(_, c)| c.clone()),
+                None => v.payload::<AttrData>().and_then(|a| match &a.kind {
+                    AttrKind::Column(c) => Some(c.clone()),
+                    _ => None,
+                }),
+            },
+        },
+        None => inherits.as_ref().and_then(|p| p.inheritance.polymorphic_on.clone()),
+    };
+    let identity = match cls.dict.borrow().get_str("__mapper_args__") {
+        Some(_) => mapper_arg("polymorphic_identity"),
+        None => None,
+    };
+    // `@validates(...)` methods of the class and its bases, the nearest first.
+    let mut validators: Vec<(String, Value)> = Vec::new();
+    let mro: Vec<Rc<Class>> = cls.mro.borrow().clone();
+    for c in &mro {
+        let items: Vec<Value> = c.dict.borrow().iter().map(|(_, v)| v.clone()).collect();
+        for v in items {
+            let Value::Function(f) = &v else { continue };
+            let names = f.dict.borrow().get_str("__sa_validators__").cloned();
+            let Some(Value::Tuple(names)) = names else { continue };
+            for n in names.iter() {
+                if let Some(n) = n.as_str() {
+                    if !validators.iter().any(|(k, _)| k == n) {
+                        validators.push((n.to_string(), v.clone()));
+                    }
+                }
+            }
+        }
+    }
     let mapper = Rc::new(Mapper {
+        validators,
         id: crate::python::value::next_id(),
         class: Rc::downgrade(cls),
         class_name: cls.name.clone(),
@@ -361,7 +560,17 @@ pub fn map_class(
         columns,
         relationships: RefCell::new(rels.clone()),
         registry: Rc::downgrade(registry),
+        inheritance: Inheritance {
+            inherits: inherits.clone(),
+            single,
+            polymorphic_on,
+            identity,
+            subclasses: RefCell::new(Vec::new()),
+        },
     });
+    if let Some(parent) = &inherits {
+        parent.inheritance.subclasses.borrow_mut().push(Rc::downgrade(&mapper));
+    }
     if table.primary_key().is_empty() {
         return Err(sa_error(
             interp,
@@ -373,12 +582,17 @@ pub fn map_class(
             ),
         ));
     }
-    registry.metadata.add_table(table);
+    if !single {
+        registry.metadata.add_table(table);
+    }
     for r in &rels {
         *r.parent.borrow_mut() = Rc::downgrade(&mapper);
     }
     let classes = orm_classes(interp);
     for (key, col) in &mapper.columns {
+        if inherits.as_ref().map(|p| p.columns.iter().any(|(_, c)| Rc::ptr_eq(c, col))).unwrap_or(false) {
+            continue;
+        }
         let attr = new_native(
             &classes.instrumented_attribute,
             AttrData { mapper: Rc::downgrade(&mapper), key: key.clone(), kind: AttrKind::Column(col.clone()) },
@@ -449,7 +663,13 @@ fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> 
                 }
                 *table.primary_key_constraint.borrow_mut() = Some((name.clone(), columns.clone()));
             }
-            front.push((*c).clone());
+            let mut c = (*c).clone();
+            if let super::schema::Constraint::Unique { columns, .. } = &mut c {
+                for n in columns.iter_mut() {
+                    *n = super::schema::resolve_column_ref(table, n);
+                }
+            }
+            front.push(c);
         } else if let Some(ix) = it.payload::<super::schema::Index>() {
             table.indexes.borrow_mut().push((*ix).clone());
         }
@@ -1148,7 +1368,7 @@ fn cascade_related(interp: &mut Interp, s: &Rc<SessionData>, inst: &Rc<Instance>
 
 fn identity_of(
     interp: &mut Interp,
-    mapper: &Mapper,
+    mapper: &Rc<Mapper>,
     inst: &Rc<Instance>,
 ) -> PyResult<Option<(IdentityKey, Vec<Value>)>> {
     let mut keys = Vec::new();
@@ -1165,7 +1385,7 @@ fn identity_of(
         keys.push(hk);
         vals.push(v);
     }
-    Ok(Some(((mapper.id, keys), vals)))
+    Ok(Some(((mapper.identity_id(), keys), vals)))
 }
 
 /// Mapper dependency order for a flush, as the unit of work's topological sort gives it:
@@ -1385,40 +1605,69 @@ fn row_depends(m: &Rc<Mapper>, a: &Value, b: &Value) -> bool {
 /// one batch, and a batch of several rows whose primary keys the database generates is sent
 /// row by row with `RETURNING` (SQLite's "insertmanyvalues"); a lone row uses `lastrowid`.
 fn save_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, objs: &[Value]) -> PyResult<()> {
-    let mut keysets = Vec::with_capacity(objs.len());
     for obj in objs {
-        let Value::Instance(inst) = obj else {
-            keysets.push(Vec::new());
-            continue;
-        };
-        sync_many_to_one(interp, m, inst)?;
-        let d = inst.dict.borrow();
-        // The parameters the row brings: its values, and None for columns that have no
-        // default of any kind (Python defaults are filled in by the statement instead).
-        let keys: Vec<String> = m
-            .columns
-            .iter()
-            .filter(|(k, c)| {
-                d.get_str(k).map(|v| !v.is_none()).unwrap_or(false)
-                    || (c.default.is_none() && c.server_default.is_none() && !c.primary_key.get())
-            })
-            .map(|(k, _)| k.clone())
-            .collect();
-        keysets.push(keys);
+        let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
+        for cm in mapper_chain(&om) {
+            sync_many_to_one(interp, &cm, inst)?;
+        }
     }
-    let mut i = 0;
-    while i < objs.len() {
-        let mut j = i + 1;
-        // A row that refers to another row of the batch waits for the next one.
-        while j < objs.len() && keysets[j] == keysets[i] && !objs[i..j].iter().any(|o| row_depends(m, &objs[j], o)) {
-            j += 1;
+    // An inheritance hierarchy is saved table by table, the base table's rows first.
+    let mut tables: Vec<Rc<Table>> = Vec::new();
+    for sub in m.self_and_descendants() {
+        if !tables.iter().any(|t| Rc::ptr_eq(t, &sub.table)) {
+            tables.push(sub.table.clone());
         }
-        for obj in &objs[i..j] {
-            let Value::Instance(inst) = obj else { continue };
-            insert_object(interp, s, m, obj, inst, j - i > 1)?;
-            sync_one_to_many(m, inst);
+    }
+    for table in &tables {
+        let objs: Vec<(Value, Rc<Mapper>)> = objs
+            .iter()
+            .filter_map(|o| {
+                let om = object_mapper(o)?;
+                mapper_tables(&om).iter().any(|t| Rc::ptr_eq(t, table)).then(|| (o.clone(), om))
+            })
+            .collect();
+        let mut keysets = Vec::with_capacity(objs.len());
+        for (obj, om) in &objs {
+            let Value::Instance(inst) = obj else {
+                keysets.push(Vec::new());
+                continue;
+            };
+            let d = inst.dict.borrow();
+            // The parameters the row brings: its values, and None for columns that have no
+            // default of any kind (Python defaults are filled in by the statement instead).
+            let keys: Vec<String> = om
+                .columns
+                .iter()
+                .filter(|(k, c)| {
+                    in_table(c, table)
+                        && (d.get_str(k).map(|v| !v.is_none()).unwrap_or(false)
+                            || (c.default.is_none() && c.server_default.is_none() && !c.primary_key.get()))
+                })
+                .map(|(k, _)| k.clone())
+                .collect();
+            keysets.push(keys);
         }
-        i = j;
+        let mut i = 0;
+        while i < objs.len() {
+            let mut j = i + 1;
+            // A row that refers to another row of the batch waits for the next one.
+            while j < objs.len()
+                && keysets[j] == keysets[i]
+                && !objs[i..j].iter().any(|(o, _)| row_depends(m, &objs[j].0, o))
+            {
+                j += 1;
+            }
+            for (obj, om) in &objs[i..j] {
+                let Value::Instance(inst) = obj else { continue };
+                insert_object(interp, s, om, table, obj, inst, j - i > 1)?;
+                if Rc::ptr_eq(table, &om.table) {
+                    for cm in mapper_chain(om) {
+                        sync_one_to_many(&cm, inst);
+                    }
+                }
+            }
+            i = j;
+        }
     }
     Ok(())
 }
@@ -1432,9 +1681,19 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             }
         }
     }
-    for m in flush_order(&mappers) {
+    // Objects of one inheritance hierarchy are saved together, table by table (the base
+    // table's rows first), in the order they were added (`save_obj` on the base mapper).
+    let mut bases: Vec<Rc<Mapper>> = Vec::new();
+    for m in &mappers {
+        let b = m.base_mapper();
+        if !bases.iter().any(|x| Rc::ptr_eq(x, &b)) {
+            bases.push(b);
+        }
+    }
+    let base_of = |o: &Value| object_mapper(o).map(|x| x.base_mapper());
+    for m in flush_order(&bases) {
         let mut objs: Vec<Value> =
-            new.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
+            new.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
         crate::sort::sort_by_key(&mut objs, |o| {
             o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0)
         });
@@ -1455,16 +1714,20 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         } else {
             save_rows(interp, s, &m, &objs)?;
         }
-        for obj in dirty.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)) {
-            let Value::Instance(inst) = obj else { continue };
+        for obj in dirty.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)) {
+            let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
             // Syncing a dynamic collection's new members needs the parent's key loaded.
             let st = instance_state(inst);
             if st.expired.get() && !st.pending_dynamic.borrow().is_empty() {
-                refresh(interp, s, &m, inst)?;
+                refresh(interp, s, &om, inst)?;
             }
-            sync_many_to_one(interp, &m, inst)?;
-            update_object(interp, s, &m, inst)?;
-            sync_one_to_many(&m, inst);
+            for cm in mapper_chain(&om) {
+                sync_many_to_one(interp, &cm, inst)?;
+            }
+            update_object(interp, s, &om, inst)?;
+            for cm in mapper_chain(&om) {
+                sync_one_to_many(&cm, inst);
+            }
         }
     }
     s.new.borrow_mut().clear();
@@ -1481,10 +1744,12 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
     for obj in deleted.iter().rev() {
         let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
         let st = instance_state(inst);
-        let pk: Vec<(Rc<Column>, Value)> =
-            m.table.primary_key().into_iter().zip(st.identity.borrow().iter().cloned()).collect();
-        let compiled = SqlCompiler::default().delete(&m.table, &pk);
-        s.execute(interp, &compiled.sql, compiled.params)?;
+        for table in mapper_tables(&m).iter().rev() {
+            let pk: Vec<(Rc<Column>, Value)> =
+                table.primary_key().into_iter().zip(st.identity.borrow().iter().cloned()).collect();
+            let compiled = SqlCompiler::default().delete(table, &pk);
+            s.execute(interp, &compiled.sql, compiled.params)?;
+        }
         // The object keeps its identity (its repr still names it), detached.
         if let Some(key) = st.key.borrow().clone() {
             s.identity_map.borrow_mut().remove(&key);
@@ -1779,15 +2044,16 @@ fn insert_object(
     interp: &mut Interp,
     s: &Rc<SessionData>,
     m: &Rc<Mapper>,
+    table: &Rc<Table>,
     obj: &Value,
     inst: &Rc<Instance>,
     batched: bool,
 ) -> PyResult<()> {
-    let table = m.table.clone();
+    let table = table.clone();
     let auto = table.autoincrement_column();
     let mut returning: Vec<Rc<Column>> = Vec::new();
     let mut values: Vec<(Rc<Column>, Value)> = Vec::new();
-    for (key, col) in &m.columns {
+    for (key, col) in m.columns.iter().filter(|(_, c)| in_table(c, &table)) {
         let present = inst.dict.borrow().get_str(key).cloned();
         let value = match present {
             Some(v) if !v.is_none() => Some(v),
@@ -1851,6 +2117,11 @@ fn insert_object(
             inst.dict.borrow_mut().set_str(&key, Value::Int(result.last_insert_rowid));
         }
     }
+    // The rows of a joined subclass's other tables come later; the last one makes the
+    // object persistent.
+    if !Rc::ptr_eq(&table, &m.table) {
+        return Ok(());
+    }
     let state = instance_state(inst);
     match identity_of(interp, m, inst)? {
         Some((key, vals)) => {
@@ -1883,11 +2154,72 @@ fn update_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, inst:
             sets.push((col.clone(), v));
         }
     }
-    if !sets.is_empty() {
+    // `onupdate=` columns the change leaves alone get their value (a Python value, a
+    // callable's result, or a SQL expression rendered inline); an expired object's other
+    // attributes are loaded first.
+    let mut exprs: Vec<(Rc<Column>, Clause)> = Vec::new();
+    let has_onupdate = m.columns.iter().any(|(_, c)| c.onupdate.is_some());
+    if has_onupdate && !sets.is_empty() {
+        let missing: Vec<(String, Rc<Column>)> =
+            m.columns.iter().filter(|(k, _)| inst.dict.borrow().get_str(k).is_none()).cloned().collect();
+        if !missing.is_empty() {
+            let mut select = Select::new(LabelStyle::None);
+            select.columns = missing.iter().map(|(_, c)| Clause::Column(c.clone())).collect();
+            for (c, v) in m.table.primary_key().into_iter().zip(state.identity.borrow().iter()) {
+                select.where_.push(Clause::binary(
+                    Clause::Column(c.clone()),
+                    "=",
+                    Clause::Bind(v.clone(), c.ty.clone()),
+                ));
+            }
+            let compiled = SqlCompiler::default().select(&select);
+            let result = s.execute(interp, &compiled.sql, compiled.params)?;
+            if let Some(row) = result.rows.first() {
+                for ((k, c), v) in missing.iter().zip(row) {
+                    let v = process_result(interp, &c.ty, v)?;
+                    inst.dict.borrow_mut().set_str(k, v);
+                }
+            }
+        }
+        for (key, col) in &m.columns {
+            let Some(on) = &col.onupdate else { continue };
+            if sets.iter().any(|(c, _)| Rc::ptr_eq(c, col)) {
+                continue;
+            }
+            let v = match on {
+                super::schema::ColumnDefault::Scalar(v) => v.clone(),
+                super::schema::ColumnDefault::Callable(f) => interp.call(f, Args::default())?,
+            };
+            if let Some(e) = v.payload::<super::module::ExprData>() {
+                exprs.push((col.clone(), e.0.clone()));
+                inst.dict.borrow_mut().remove(&Value::str(key));
+            } else {
+                inst.dict.borrow_mut().set_str(key, v.clone());
+                sets.push((col.clone(), v));
+            }
+        }
+    }
+    for table in mapper_tables(m) {
+        let table_sets: Vec<(Rc<Column>, Value)> = sets.iter().filter(|(c, _)| in_table(c, &table)).cloned().collect();
+        let table_exprs: Vec<(Rc<Column>, Clause)> =
+            exprs.iter().filter(|(c, _)| in_table(c, &table)).cloned().collect();
+        if table_sets.is_empty() && table_exprs.is_empty() {
+            continue;
+        }
         let pk: Vec<(Rc<Column>, Value)> =
-            m.table.primary_key().into_iter().zip(state.identity.borrow().iter().cloned()).collect();
-        let sets = bind_values(interp, sets)?;
-        let compiled = SqlCompiler::default().update(&m.table, &sets, &pk);
+            table.primary_key().into_iter().zip(state.identity.borrow().iter().cloned()).collect();
+        let mut all: Vec<(Rc<Column>, Clause)> = bind_values(interp, table_sets)?
+            .into_iter()
+            .map(|(c, v)| {
+                let ty = c.ty.clone();
+                (c, Clause::Bind(v, ty))
+            })
+            .collect();
+        all.extend(table_exprs);
+        let position =
+            |c: &Rc<Column>| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX);
+        all.sort_by_key(|(c, _)| position(c));
+        let compiled = SqlCompiler::default().update_clauses(&table, &all, &pk);
         s.execute(interp, &compiled.sql, compiled.params)?;
     }
     state.modified.set(false);
@@ -2095,6 +2427,16 @@ pub fn load_instances(
     select: &Select,
 ) -> PyResult<Vec<Value>> {
     check_active(interp, s)?;
+    let with_criterion;
+    let select = match mapper.single_table_criterion() {
+        Some(c) => {
+            let mut sel = select.clone();
+            sel.where_.push(c);
+            with_criterion = sel;
+            &with_criterion
+        }
+        None => select,
+    };
     let compiled = SqlCompiler::default().select(select);
     let result = s.execute(interp, &compiled.sql, compiled.params)?;
     let mut out = Vec::with_capacity(result.rows.len());
@@ -2138,7 +2480,7 @@ pub fn instance_from_row_new(
         keys.push(HashKey::of(&v).unwrap_or(HashKey::None));
         ident.push(v);
     }
-    let key = (mapper.id, keys);
+    let key = (mapper.identity_id(), keys);
     let existing = s.identity_map.borrow().get(&key).cloned();
     if let Some(obj) = existing {
         if let Value::Instance(inst) = &obj {
@@ -2155,7 +2497,17 @@ pub fn instance_from_row_new(
         }
         return Ok((obj, false));
     }
-    let cls = mapper.class().ok_or_else(|| interp.err("RuntimeError", "mapped class is gone"))?;
+    // Polymorphic loading: the discriminator names the class to make.
+    let mut class_mapper_of_row = mapper.clone();
+    if let Some(on) = &mapper.inheritance.polymorphic_on {
+        let pos = mapper.columns.iter().position(|(_, c)| Rc::ptr_eq(c, on));
+        if let Some(v) = pos.and_then(|i| values.get(i)).map(|(_, v)| v.clone()) {
+            if let Some(m) = mapper.polymorphic_mapper(interp, &v)? {
+                class_mapper_of_row = m;
+            }
+        }
+    }
+    let cls = class_mapper_of_row.class().ok_or_else(|| interp.err("RuntimeError", "mapped class is gone"))?;
     let inst = Rc::new(Instance::new(cls));
     {
         let mut d = inst.dict.borrow_mut();
@@ -2175,7 +2527,7 @@ pub fn instance_from_row_new(
 /// Loads the expired column attributes of a persistent object (`load_scalar_attributes`).
 fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: &Rc<Instance>) -> PyResult<()> {
     let st = instance_state(inst);
-    let mut select = Select::table(&mapper.table, LabelStyle::None);
+    let mut select = mapper_select(mapper, LabelStyle::None);
     for (c, v) in mapper.table.primary_key().into_iter().zip(st.identity.borrow().iter()) {
         select.where_.push(Clause::Binary(
             Box::new(Clause::Column(c.clone())),
@@ -2370,7 +2722,7 @@ fn lazy_load(
                 vals.push((target_col.clone(), v));
             }
             prune_identity_map(s);
-            let found = s.identity_map.borrow().get(&(target.id, keys)).cloned();
+            let found = s.identity_map.borrow().get(&(target.identity_id(), keys)).cloned();
             if let Some(found) = found {
                 // An expired object found in the identity map is loaded again (`_load_expired`).
                 if let Value::Instance(fi) = &found {
@@ -2430,6 +2782,15 @@ fn write_only_collection(
 /// `InstrumentedAttribute.__set__`.
 pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
+    // `@validates`: the method's return value is what gets set.
+    let validator =
+        object_mapper(obj).and_then(|m| m.validators.iter().find(|(k, _)| *k == data.key).map(|(_, f)| f.clone()));
+    let value = match (validator, &data.kind) {
+        (Some(f), AttrKind::Column(_)) => {
+            interp.call(&f, Args::new(vec![obj.clone(), Value::str(&data.key), value]))?
+        }
+        _ => value,
+    };
     match &data.kind {
         AttrKind::Column(_) => {
             let st = instance_state(inst);
@@ -2528,7 +2889,7 @@ pub fn session_get(
     };
     let keys: Vec<HashKey> = vals.iter().map(|v| HashKey::of(v).unwrap_or(HashKey::None)).collect();
     prune_identity_map(s);
-    if let Some(found) = s.identity_map.borrow().get(&(mapper.id, keys)).cloned() {
+    if let Some(found) = s.identity_map.borrow().get(&(mapper.identity_id(), keys)).cloned() {
         let expired = found.as_instance().map(|i| instance_state(i).expired.get()).unwrap_or(false);
         if !expired {
             return Ok(found);
@@ -2537,7 +2898,7 @@ pub fn session_get(
     if s.autoflush.get() {
         flush(interp, s)?;
     }
-    let mut select = Select::table(&mapper.table, label_style);
+    let mut select = mapper_select(mapper, label_style);
     for (c, v) in mapper.table.primary_key().into_iter().zip(vals) {
         select.where_.push(Clause::Binary(
             Box::new(Clause::Column(c.clone())),

@@ -46,8 +46,8 @@ pub struct Column {
     pub onupdate: Option<ColumnDefault>,
     /// `comment=` (MySQL renders it inline).
     pub comment: Option<String>,
-    /// `CheckConstraint`s given among the column's arguments, rendered inline.
-    pub checks: Vec<String>,
+    /// `CheckConstraint`s given among the column's arguments, rendered inline: (name, sqltext).
+    pub checks: Vec<(Option<String>, String)>,
     pub foreign_keys: Vec<Rc<ForeignKey>>,
     /// `autoincrement=` as given: None means "auto".
     pub autoincrement: Option<bool>,
@@ -96,6 +96,24 @@ impl Column {
     pub fn table(&self) -> Option<Rc<Table>> {
         self.table.borrow().upgrade()
     }
+}
+
+/// How a constraint made in a class body refers to a column that has no name yet: a marker
+/// with the column's address, resolved by [`resolve_column_ref`] once the class is mapped.
+pub fn unnamed_column_ref(c: &Rc<Column>) -> String {
+    format!("\u{1}{}", Rc::as_ptr(c) as usize)
+}
+
+/// The name of the column [`unnamed_column_ref`] refers to among `table`'s columns.
+pub fn resolve_column_ref(table: &Table, name: &str) -> String {
+    let Some(addr) = name.strip_prefix('\u{1}').and_then(|a| a.parse::<usize>().ok()) else { return name.to_string() };
+    table
+        .columns
+        .borrow()
+        .iter()
+        .find(|c| Rc::as_ptr(c) as usize == addr)
+        .map(|c| c.name())
+        .unwrap_or_else(|| "?".into())
 }
 
 /// A `ForeignKey("table.column")`.
@@ -215,7 +233,7 @@ impl Table {
         kind: &str,
         explicit: Option<&str>,
         columns: &[String],
-        referred: Option<&str>,
+        referred: Option<(&str, &str)>,
     ) -> Option<String> {
         let conv = self.naming_convention.borrow();
         let template = conv.iter().find(|(k, _)| k == kind).map(|(_, t)| t.clone());
@@ -237,7 +255,10 @@ impl Table {
                 .replace("%(table_name)s", &self.name)
                 .replace("%(column_0_name)s", &col0)
                 .replace("%(column_0_label)s", &format!("{}_{}", self.name, col0))
-                .replace("%(referred_table_name)s", referred.unwrap_or(""))
+                .replace("%(column_0_N_name)s", &columns.join("_"))
+                .replace("%(column_0N_name)s", &columns.concat())
+                .replace("%(referred_table_name)s", referred.map(|r| r.0).unwrap_or(""))
+                .replace("%(referred_column_0_name)s", referred.map(|r| r.1).unwrap_or(""))
                 .replace("%(constraint_name)s", explicit.unwrap_or("")),
         )
     }
@@ -331,6 +352,29 @@ impl MetaData {
     /// A table by name.
     pub fn table(&self, name: &str) -> Option<Rc<Table>> {
         self.tables.borrow().iter().find(|t| t.name == name).cloned()
+    }
+
+    /// The message of `NoReferencedTableError` for the first foreign key (tables in creation
+    /// order) whose table is not in the metadata.
+    pub fn unresolved_foreign_key(&self) -> Option<String> {
+        for t in self.tables.borrow().iter() {
+            for c in t.constraints.borrow().iter() {
+                let Constraint::ForeignKey { columns, fk, .. } = c else { continue };
+                for (i, f) in fk.iter().enumerate() {
+                    if self.table(f.target_table()).is_none() {
+                        let col = columns.get(i).cloned().unwrap_or_default();
+                        return Some(format!(
+                            "Foreign key associated with column '{}.{}' could not find table '{}' with which to generate a foreign key to target column '{}'",
+                            t.name,
+                            col,
+                            f.target_table(),
+                            f.target_column()
+                        ));
+                    }
+                }
+            }
+        }
+        None
     }
 
     /// `MetaData.sorted_tables`: tables sorted by name, then in dependency order.

@@ -443,8 +443,13 @@ impl SqlCompiler {
                         format!("({ls} {like} {pattern})")
                     }
                     _ => {
-                        let ls = self.operand(l, p, "param");
-                        let rs = self.operand(r, p, &h);
+                        // An associative operator nested in itself needs no parentheses
+                        // (`is_natural_self_precedent`: `a || b || c`, `a + b + c`).
+                        let same = |c: &Clause| {
+                            matches!(c, Clause::Binary(_, o, _) if o == op) && matches!(*op, "||" | "+" | "*")
+                        };
+                        let ls = if same(l) { self.visit_hinted(l, "param") } else { self.operand(l, p, "param") };
+                        let rs = if same(r) { self.visit_hinted(r, &h) } else { self.operand(r, p, &h) };
                         format!("{ls} {op} {rs}")
                     }
                 }
@@ -804,6 +809,28 @@ impl SqlCompiler {
         let set: Vec<String> = sets.iter().map(|(c, _)| format!("{}=?", self.quote(&c.name()))).collect();
         let wh: Vec<String> = pk.iter().map(|(c, _)| format!("{} = ?", self.column_ref(c))).collect();
         let mut params: Vec<SqlValue> = sets.iter().map(|(c, v)| c.ty.bind(v)).collect();
+        params.extend(pk.iter().map(|(c, v)| c.ty.bind(v)));
+        Compiled {
+            sql: format!("UPDATE {} SET {} WHERE {}", self.quote(&table.name), set.join(", "), wh.join(" AND ")),
+            params,
+        }
+    }
+
+    /// `UPDATE table SET a=<expr>, ... WHERE table.pk = ?`: values as expressions, for
+    /// `onupdate=` SQL functions beside bound values.
+    pub fn update_clauses(
+        mut self,
+        table: &Table,
+        sets: &[(Rc<Column>, Clause)],
+        pk: &[(Rc<Column>, Value)],
+    ) -> Compiled {
+        let mut set = Vec::with_capacity(sets.len());
+        for (c, e) in sets {
+            let v = self.visit(e);
+            set.push(format!("{}={v}", self.quote(&c.name())));
+        }
+        let wh: Vec<String> = pk.iter().map(|(c, _)| format!("{} = ?", self.column_ref(c))).collect();
+        let mut params = std::mem::take(&mut self.params);
         params.extend(pk.iter().map(|(c, v)| c.ty.bind(v)));
         Compiled {
             sql: format!("UPDATE {} SET {} WHERE {}", self.quote(&table.name), set.join(", "), wh.join(" AND ")),

@@ -165,6 +165,13 @@ fn new_select(interp: &Interp, entities: &[Entity], style: LabelStyle) -> Value 
         Entity::Mapper(m) => Some(m.clone()),
         Entity::Column(_) => None,
     });
+    if let Some(m) = &filter_entity {
+        let joins = orm::inheritance_joins(m);
+        if !joins.is_empty() {
+            stmt.froms = vec![orm::mapper_tables(m)[0].clone()];
+            stmt.joins = joins;
+        }
+    }
     new_native(
         &classes(interp).select,
         SelectData { stmt, entities: entities.to_vec(), filter_entity, options: Vec::new() },

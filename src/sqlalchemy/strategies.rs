@@ -116,8 +116,12 @@ pub fn load(
     path: &[usize],
 ) -> PyResult<(Vec<Value>, bool)> {
     check_active(interp, s)?;
-    let plain = select.clone();
     let mut select = select.clone();
+    // A single-table subclass loads only its own rows (`_single_table_criterion`).
+    if let Some(c) = mapper.single_table_criterion() {
+        select.where_.push(c);
+    }
+    let plain = select.clone();
     let joined = add_joined(mapper, &mut select, options, path);
     let compiled = SqlCompiler::default().select(&select);
     let result = orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?;
@@ -302,7 +306,7 @@ fn selectin_load(
                 if k.is_none() || wanted.iter().any(|w| hash_key(w) == hash_key(&k)) {
                     continue;
                 }
-                let found = s.identity_map.borrow().get(&(target.id, vec![hash_key(&k)])).cloned();
+                let found = s.identity_map.borrow().get(&(target.identity_id(), vec![hash_key(&k)])).cloned();
                 if let Some(Value::Instance(fi)) = &found {
                     if !instance_state(fi).expired.get() {
                         continue;
@@ -329,7 +333,12 @@ fn selectin_load(
                 let related = if k.is_none() {
                     vec![]
                 } else {
-                    s.identity_map.borrow().get(&(target.id, vec![hash_key(&k)])).cloned().into_iter().collect()
+                    s.identity_map
+                        .borrow()
+                        .get(&(target.identity_id(), vec![hash_key(&k)]))
+                        .cloned()
+                        .into_iter()
+                        .collect()
                 };
                 populate(p, *new, r, related);
             }

@@ -1,0 +1,68 @@
+# sqlalchemy.ext.hybrid, as our interpreter runs it: the descriptors of
+# lib/sqlalchemy/ext/hybrid.py without their annotation and in-place machinery.
+
+
+class hybrid_method:
+    def __init__(self, func, expr=None):
+        self.func = func
+        self.expr = expr or func
+        self.__doc__ = getattr(func, '__doc__', None)
+
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self.expr.__get__(owner, owner.__class__)
+        return self.func.__get__(instance, owner)
+
+    def expression(self, expr):
+        self.expr = expr
+        return self
+
+
+class hybrid_property:
+    is_attribute = True
+
+    def __init__(self, fget, fset=None, fdel=None, expr=None, custom_comparator=None, update_expr=None):
+        self.fget = fget
+        self.fset = fset
+        self.fdel = fdel
+        self.expr = expr
+        self.update_expr = update_expr
+        self.__doc__ = getattr(fget, '__doc__', None)
+        self.__name__ = fget.__name__
+
+    def __get__(self, instance, owner):
+        if owner is None:
+            return self
+        if instance is None:
+            return (self.expr or self.fget)(owner)
+        return self.fget(instance)
+
+    def __set__(self, instance, value):
+        if self.fset is None:
+            raise AttributeError("can't set attribute")
+        self.fset(instance, value)
+
+    def __delete__(self, instance):
+        if self.fdel is None:
+            raise AttributeError("can't delete attribute")
+        self.fdel(instance)
+
+    def _copy(self, **kw):
+        args = dict(fget=self.fget, fset=self.fset, fdel=self.fdel, expr=self.expr, update_expr=self.update_expr)
+        args.update(kw)
+        return hybrid_property(**args)
+
+    def getter(self, fget):
+        return self._copy(fget=fget)
+
+    def setter(self, fset):
+        return self._copy(fset=fset)
+
+    def deleter(self, fdel):
+        return self._copy(fdel=fdel)
+
+    def expression(self, expr):
+        return self._copy(expr=expr)
+
+    def update_expression(self, meth):
+        return self._copy(update_expr=meth)
