@@ -8,6 +8,7 @@
 pub mod db;
 pub mod flask;
 pub mod python;
+pub mod sort;
 pub mod sqlalchemy;
 pub mod store;
 pub mod ui;

@@ -2,20 +2,73 @@
 // one classic script that defines window.FspEditor. The Rust side (src/ui/editor.rs through
 // src/ui/dom.rs) creates one editor, swaps documents when the file tab changes, and shows the
 // engine's errors at their lines. Nothing here is fetched at run time.
-import { EditorState } from '@codemirror/state';
+import { EditorState, StateEffect, StateField } from '@codemirror/state';
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection,
-  highlightSpecialChars,
+  highlightSpecialChars, Decoration, WidgetType, gutter, GutterMarker,
 } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import {
-  indentOnInput, bracketMatching, syntaxHighlighting, HighlightStyle, indentUnit,
+  indentOnInput, bracketMatching, syntaxHighlighting, HighlightStyle, indentUnit, LanguageSupport,
 } from '@codemirror/language';
 import { searchKeymap } from '@codemirror/search';
-import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
-import { lintGutter, setDiagnostics } from '@codemirror/lint';
-import { python } from '@codemirror/lang-python';
+import { pythonLanguage } from '@codemirror/lang-python';
 import { tags as t } from '@lezer/highlight';
+
+// Only what the workbench uses: Python highlighting and indentation (pythonLanguage, without
+// lang-python's completion sources), auto-indent, bracket matching, undo, search, and the
+// engine's errors shown inline (below: a few lines instead of @codemirror/lint).
+
+// Errors: a red mark in the gutter, the line underlined, and the message in a block under it.
+const setErrorsEffect = StateEffect.define();
+class ErrorWidget extends WidgetType {
+  constructor(message) { super(); this.message = message; }
+  eq(other) { return other.message === this.message; }
+  toDOM() {
+    const box = document.createElement('div');
+    box.className = 'cm-inline-error';
+    box.setAttribute('role', 'alert');
+    box.textContent = this.message;
+    return box;
+  }
+}
+class Dot extends GutterMarker {
+  constructor(className) { super(); this.className = className; }
+  toDOM() {
+    const mark = document.createElement('span');
+    mark.className = this.className;
+    mark.textContent = '●';
+    return mark;
+  }
+}
+const errorMarker = new Dot('cm-error-marker');
+const errorField = StateField.define({
+  create: () => ({ lines: Decoration.none, markers: [] }),
+  update(value, tr) {
+    for (const e of tr.effects) if (e.is(setErrorsEffect)) return e.value;
+    if (!tr.docChanged) return value;
+    return { lines: value.lines.map(tr.changes), markers: value.markers.map((m) => tr.changes.mapPos(m)) };
+  },
+  provide: (f) => EditorView.decorations.from(f, (v) => v.lines),
+});
+const errorGutter = gutter({
+  class: 'cm-error-gutter',
+  lineMarker: (view, line) => (view.state.field(errorField).markers.includes(line.from) ? errorMarker : null),
+  lineMarkerChange: (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(setErrorsEffect))),
+  // The gutter keeps its width with no error (an invisible dot).
+  initialSpacer: () => new Dot('cm-error-spacer'),
+});
+function errorsValue(doc, errors) {
+  const ranges = [], markers = [];
+  for (const [line, message] of errors) {
+    if (line < 1 || line > doc.lines) continue;
+    const l = doc.line(line);
+    markers.push(l.from);
+    ranges.push(Decoration.line({ class: 'cm-error-line' }).range(l.from));
+    ranges.push(Decoration.widget({ widget: new ErrorWidget(message), block: true, side: 1 }).range(l.to));
+  }
+  return { lines: Decoration.set(ranges, true), markers };
+}
 
 // Colours from the page's CSS variables, so light and dark themes follow the system.
 const highlight = HighlightStyle.define([
@@ -40,20 +93,25 @@ const theme = EditorView.theme({
   '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { backgroundColor: 'var(--selection)' },
   '.cm-matchingBracket': { backgroundColor: 'var(--match)', outline: '1px solid var(--faint)' },
   '.cm-panels': { backgroundColor: 'var(--panel-2)', color: 'var(--fg)' },
-  '.cm-tooltip': { backgroundColor: 'var(--panel)', color: 'var(--fg)', border: '1px solid var(--border)' },
+  '.cm-error-line': { textDecoration: 'underline wavy var(--error)', textUnderlineOffset: '3px' },
+  '.cm-inline-error': {
+    margin: '2px 0 4px', padding: '4px 8px', borderLeft: '3px solid var(--error)', background: 'var(--error-bg)',
+    color: 'var(--fg)', fontFamily: 'var(--sans)', fontSize: '12.5px', lineHeight: '1.45', whiteSpace: 'pre-wrap',
+  },
+  '.cm-error-gutter .cm-gutterElement': { color: 'var(--error)', fontSize: '10px', padding: '0 2px' },
 });
 
 function make(parent, doc, label, onChange, onRun) {
   const extensions = [
         lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(),
         drawSelection(), EditorState.allowMultipleSelections.of(true), indentOnInput(),
-        syntaxHighlighting(highlight), bracketMatching(), closeBrackets(), highlightActiveLine(),
-        indentUnit.of('    '), python(), lintGutter(), theme,
+        syntaxHighlighting(highlight), bracketMatching(), highlightActiveLine(),
+        indentUnit.of('    '), new LanguageSupport(pythonLanguage), errorField, errorGutter, theme,
         EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': 'code-help' }),
         keymap.of([
           { key: 'Mod-Enter', run: () => { onRun(); return true; } },
           { key: 'Mod-s', run: () => true },
-          ...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, indentWithTab,
+          ...defaultKeymap, ...searchKeymap, ...historyKeymap, indentWithTab,
         ]),
         EditorView.updateListener.of((u) => { if (u.docChanged) onChange(u.state.doc.toString()); }),
   ];
@@ -80,12 +138,9 @@ window.FspEditor = {
   },
   // Shows errors: [[line (1-based), message], ...].
   setErrors(view, errors) {
-    const doc = view.state.doc;
-    const diagnostics = errors.filter(([line]) => line >= 1 && line <= doc.lines).map(([line, message]) => {
-      const l = doc.line(line);
-      return { from: l.from, to: l.to, severity: 'error', message };
-    });
-    view.dispatch(setDiagnostics(view.state, diagnostics));
+    const current = view.state.field(errorField);
+    if (!errors.length && !current.markers.length) return;
+    view.dispatch({ effects: setErrorsEffect.of(errorsValue(view.state.doc, errors)) });
   },
   setLabel(view, label) { view.contentDOM.setAttribute('aria-label', label); },
   focus(view) { view.focus(); },

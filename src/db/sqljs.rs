@@ -71,8 +71,20 @@ async fn init_with(config: JsValue) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Loads sql.js once (finding `sql-wasm.wasm` next to the page). Idempotent.
+/// Loads sql.js once (finding `sql-wasm.wasm` next to the page). Idempotent. When the page
+/// started loading it already (index.html: `window.fspSqlJs = initSqlJs(...)`, in parallel with
+/// this wasm), waits for that promise instead of starting again.
 pub async fn init() -> Result<(), DbError> {
+    if SQL.with(|s| s.borrow().is_some()) {
+        return Ok(());
+    }
+    if let Ok(started) = Reflect::get(&js_sys::global(), &JsValue::from_str("fspSqlJs")) {
+        if let Ok(promise) = started.dyn_into::<Promise>() {
+            let sql = JsFuture::from(promise).await.map_err(|e| js_error("initSqlJs", e))?;
+            SQL.with(|s| *s.borrow_mut() = Some(sql));
+            return Ok(());
+        }
+    }
     let config = Object::new();
     let locate = Function::new_with_args("file", "return file;");
     Reflect::set(&config, &JsValue::from_str("locateFile"), &locate).map_err(|e| js_error("config", e))?;

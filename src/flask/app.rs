@@ -183,7 +183,7 @@ fn config_class(interp: &Interp) -> Rc<Class> {
                         }
                         _ => vec![],
                     };
-                    names.sort();
+                    crate::sort::sort(&mut names);
                     names.dedup();
                     for n in names.into_iter().filter(|n| is_upper_name(n)) {
                         let v = i.getattr(&obj, &n)?;

@@ -2318,7 +2318,7 @@ fn install_functions(interp: &mut Interp) {
                     .collect(),
                 None => vec![],
             };
-            names.sort();
+            crate::sort::sort(&mut names);
             names.dedup();
             Ok(Value::list(names.iter().map(|n| Value::str(n)).collect()))
         }),

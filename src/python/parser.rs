@@ -714,7 +714,7 @@ impl Parser {
         // `def f(a, a)`: the symbol table's error, at the repeated name.
         let mut all: Vec<&Arg> =
             a.posonlyargs.iter().chain(&a.args).chain(&a.vararg).chain(&a.kwonlyargs).chain(&a.kwarg).collect();
-        all.sort_by_key(|p| (p.pos.line, p.pos.col));
+        crate::sort::sort_by_key(&mut all, |p| (p.pos.line, p.pos.col));
         let dup = all.iter().enumerate().find(|(k, p)| all[..*k].iter().any(|q| q.name == p.name)).map(|(_, p)| *p);
         if let (Some(p), None) = (dup, &self.compile_error) {
             let len = p.name.chars().count() as u32;

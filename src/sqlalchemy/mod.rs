@@ -10,4 +10,5 @@ pub mod reserved;
 pub mod schema;
 pub mod sql;
 pub mod statement;
+pub mod strategies;
 pub mod types;

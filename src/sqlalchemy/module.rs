@@ -40,6 +40,8 @@ pub struct QueryExtra {
     pub group_by: Vec<Clause>,
     pub having: Vec<Clause>,
     pub entities: Option<Vec<super::statement::Entity>>,
+    /// Loader options (`.options(joinedload(User.posts))`).
+    pub options: Vec<super::strategies::LoaderOption>,
 }
 
 /// Payload of `Engine` objects.
@@ -666,14 +668,17 @@ pub(crate) fn run_query(interp: &mut Interp, q: &QueryData, first: bool) -> PyRe
         select.offset = Some(Clause::Bind(Value::Int(q.offset.unwrap_or(0)), SqlType::Integer));
     }
     if let Some(entities) = &q.extra.entities {
-        let sd = super::statement::SelectData { stmt: select, entities: entities.clone(), filter_entity: None };
+        let sd = super::statement::SelectData {
+            stmt: select,
+            entities: entities.clone(),
+            filter_entity: None,
+            options: q.extra.options.clone(),
+        };
         return super::statement::select_rows(interp, &q.session, &sd);
     }
-    let plain = select.clone();
-    let eager = orm::add_joined_eager(&q.mapper, &mut select);
-    let rows = orm::load_instances_eager(interp, &q.session, &q.mapper, &select, &eager)?;
-    orm::subquery_load(interp, &q.session, &q.mapper, &plain, &rows)?;
-    Ok(rows)
+    // The legacy Query makes rows of joined eager collections unique itself.
+    let (rows, unique) = super::strategies::load(interp, &q.session, &q.mapper, &select, &q.extra.options, &[])?;
+    Ok(if unique { super::strategies::unique(rows) } else { rows })
 }
 
 /// `Query.count()`: `SELECT count(*)` over the query as a subquery.
@@ -1853,6 +1858,7 @@ pub fn register(interp: &mut Interp) {
                 }
             }
             super::declarative::add_to_orm(i, &m);
+            super::strategies::add_to_orm(i, &m);
             Ok(m)
         }),
     );

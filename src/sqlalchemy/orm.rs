@@ -254,6 +254,12 @@ pub struct InstanceState {
     pub pending_dynamic_removed: RefCell<Vec<(String, Value)>>,
     /// Collections as loaded or last flushed, to find what was removed since.
     pub loaded_collections: RefCell<HashMap<String, Vec<Value>>>,
+    /// Objects a backref appended to a collection that is not loaded (`PendingCollection`):
+    /// (relationship key, object), looked at by the next flush.
+    pub pending_collection_appends: RefCell<Vec<(String, Value)>>,
+    /// The loader options of the query that loaded the object (`state.load_options`): they
+    /// decide how its unloaded relationships load on access.
+    pub loader_options: RefCell<Vec<super::strategies::LoaderOption>>,
 }
 
 impl InstanceState {
@@ -488,6 +494,12 @@ pub fn configure(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<()> {
                 continue;
             }
             configure_relationship(interp, registry, m, &r)?;
+            if r.args.lazy == "noload" {
+                interp.warn(
+                    "sqlalchemy.exc.SADeprecationWarning",
+                    "The ``noload`` loader strategy is deprecated and will be removed in a future release.  This option produces incorrect results by returning ``None`` for related items. (deprecated since: 2.1) (This warning originated from the `configure_mappers()` process, which was invoked automatically in response to a user-initiated operation.)",
+                );
+            }
         }
     }
     registry.configured.set(true);
@@ -917,7 +929,7 @@ pub fn order_by_values(interp: &mut Interp, v: &Value) -> PyResult<Vec<Value>> {
 }
 
 /// Resolves `order_by=` items (`"Pet.name"`, `Pet.name`) to ORDER BY clauses.
-fn order_by_clauses(interp: &mut Interp, registry: &Rc<Registry>, items: &[Value]) -> PyResult<Vec<Clause>> {
+pub fn order_by_clauses(interp: &mut Interp, registry: &Rc<Registry>, items: &[Value]) -> PyResult<Vec<Clause>> {
     let mut out = Vec::new();
     for it in items {
         let col = match it {
@@ -998,7 +1010,7 @@ impl SessionData {
     }
 }
 
-fn check_active(interp: &Interp, s: &SessionData) -> PyResult<()> {
+pub fn check_active(interp: &Interp, s: &SessionData) -> PyResult<()> {
     if let Some(orig) = s.failed.borrow().as_ref() {
         return Err(sa_error(
             interp,
@@ -1166,10 +1178,14 @@ fn identity_of(
     Ok(Some(((mapper.id, keys), vals)))
 }
 
-/// Mapper dependency order for a flush: targets of many-to-one relationships first.
+/// Mapper dependency order for a flush, as the unit of work's topological sort gives it:
+/// mappers sorted by `module.ClassName` (`Mapper._sort_key`), then taken in levels, each level
+/// the mappers whose dependencies (targets of many-to-one relationships, parents of one-to-many)
+/// are already placed (`topological.sort_as_subsets`).
 fn flush_order(mappers: &[Rc<Mapper>]) -> Vec<Rc<Mapper>> {
-    let mut out: Vec<Rc<Mapper>> = Vec::new();
+    let sort_key = |m: &Rc<Mapper>| m.class().map(|c| c.full_name()).unwrap_or_else(|| m.class_name.clone());
     let mut remaining: Vec<Rc<Mapper>> = mappers.to_vec();
+    crate::sort::sort_by_key(&mut remaining, sort_key);
     let depends_on = |m: &Rc<Mapper>, other: &Rc<Mapper>| -> bool {
         !Rc::ptr_eq(m, other)
             && m.relationships.borrow().iter().any(|r| {
@@ -1184,14 +1200,28 @@ fn flush_order(mappers: &[Rc<Mapper>]) -> Vec<Rc<Mapper>> {
                     && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false)
             })
     };
+    let mut out: Vec<Rc<Mapper>> = Vec::new();
     while !remaining.is_empty() {
-        let pos = remaining
+        let level: Vec<Rc<Mapper>> = remaining
             .iter()
-            .position(|m| !remaining.iter().any(|o| !Rc::ptr_eq(o, m) && depends_on(m, o)))
-            .unwrap_or(0);
-        out.push(remaining.remove(pos));
+            .filter(|m| !remaining.iter().any(|o| !Rc::ptr_eq(o, m) && depends_on(m, o)))
+            .cloned()
+            .collect();
+        // A cycle between mappers: take the rest in order rather than loop forever.
+        let level = if level.is_empty() { std::mem::take(&mut remaining) } else { level };
+        remaining.retain(|m| !level.iter().any(|l| Rc::ptr_eq(l, m)));
+        out.extend(level);
     }
     out
+}
+
+/// Is the mapper in a cycle with itself (a self-referential relationship)? Its rows are then
+/// saved one by one in dependency order (per-state actions), never batched.
+fn self_referential(m: &Rc<Mapper>) -> bool {
+    m.relationships
+        .borrow()
+        .iter()
+        .any(|r| r.m2m.borrow().is_none() && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false))
 }
 
 /// `Session.flush()`: the unit of work.
@@ -1268,6 +1298,25 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             cascade_related(interp, s, i, &m)?;
         }
     }
+    // Appends to collections that were never loaded: a member outside the session is not
+    // saved along the relationship (no save-update cascade reaches it), with a warning.
+    for obj in &persistent {
+        let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) else { continue };
+        let pending: Vec<(String, Value)> =
+            instance_state(i).pending_collection_appends.borrow_mut().drain(..).collect();
+        for (key, child) in pending {
+            let Value::Instance(ci) = &child else { continue };
+            if instance_state(ci).session().is_none() {
+                interp.warn(
+                    "sqlalchemy.exc.SAWarning",
+                    &format!(
+                        "Object of type <{}> not in session, add operation along '{}.{}' will not proceed",
+                        ci.class.name, m.class_name, key
+                    ),
+                );
+            }
+        }
+    }
     // Objects removed from loaded collections: deleted (delete-orphan) or unlinked.
     for obj in &persistent {
         let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) else { continue };
@@ -1326,6 +1375,64 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
     Ok(Some((new, dirty)))
 }
 
+/// Does row `a` refer to row `b` of the same (self-referential) mapper?
+fn row_depends(m: &Rc<Mapper>, a: &Value, b: &Value) -> bool {
+    let (Value::Instance(ai), Value::Instance(bi)) = (a, b) else { return false };
+    m.relationships.borrow().iter().any(|r| {
+        let same = r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false);
+        same && match r.direction.get() {
+            Direction::ManyToOne => ai.dict.borrow().get_str(&r.key()).map(|v| v.is(b)).unwrap_or(false),
+            Direction::OneToMany => match bi.dict.borrow().get_str(&r.key()) {
+                Some(Value::List(l)) => l.borrow().iter().any(|x| x.is(a)),
+                _ => false,
+            },
+        }
+    })
+}
+
+/// Inserts new objects of one mapper (`save_obj`): foreign keys first, then rows grouped as
+/// `_collect_insert_commands` groups them: consecutive objects giving the same columns form
+/// one batch, and a batch of several rows whose primary keys the database generates is sent
+/// row by row with `RETURNING` (SQLite's "insertmanyvalues"); a lone row uses `lastrowid`.
+fn save_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, objs: &[Value]) -> PyResult<()> {
+    let mut keysets = Vec::with_capacity(objs.len());
+    for obj in objs {
+        let Value::Instance(inst) = obj else {
+            keysets.push(Vec::new());
+            continue;
+        };
+        sync_many_to_one(interp, m, inst)?;
+        let d = inst.dict.borrow();
+        // The parameters the row brings: its values, and None for columns that have no
+        // default of any kind (Python defaults are filled in by the statement instead).
+        let keys: Vec<String> = m
+            .columns
+            .iter()
+            .filter(|(k, c)| {
+                d.get_str(k).map(|v| !v.is_none()).unwrap_or(false)
+                    || (c.default.is_none() && c.server_default.is_none() && !c.primary_key.get())
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        keysets.push(keys);
+    }
+    let mut i = 0;
+    while i < objs.len() {
+        let mut j = i + 1;
+        // A row that refers to another row of the batch waits for the next one.
+        while j < objs.len() && keysets[j] == keysets[i] && !objs[i..j].iter().any(|o| row_depends(m, &objs[j], o)) {
+            j += 1;
+        }
+        for obj in &objs[i..j] {
+            let Value::Instance(inst) = obj else { continue };
+            insert_object(interp, s, m, obj, inst, j - i > 1)?;
+            sync_one_to_many(m, inst);
+        }
+        i = j;
+    }
+    Ok(())
+}
+
 fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: Vec<Value>) -> PyResult<()> {
     let mut mappers: Vec<Rc<Mapper>> = Vec::new();
     for o in new.iter().chain(dirty.iter()) {
@@ -1338,56 +1445,25 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
     for m in flush_order(&mappers) {
         let mut objs: Vec<Value> =
             new.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
-        objs.sort_by_key(|o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
-        // Foreign keys first, then rows grouped as `_collect_insert_commands` groups them:
-        // consecutive objects giving the same columns form one batch, and a batch of several
-        // rows whose primary keys the database generates is sent row by row with
-        // `RETURNING` (SQLite's "insertmanyvalues"); a lone row uses `lastrowid`.
-        let mut keysets = Vec::with_capacity(objs.len());
-        for obj in &objs {
-            let Value::Instance(inst) = obj else { continue };
-            sync_many_to_one(interp, &m, inst)?;
-            let d = inst.dict.borrow();
-            // The parameters the row brings: its values, and None for columns that have no
-            // default of any kind (Python defaults are filled in by the statement instead).
-            let keys: Vec<String> = m
-                .columns
-                .iter()
-                .filter(|(k, c)| {
-                    d.get_str(k).map(|v| !v.is_none()).unwrap_or(false)
-                        || (c.default.is_none() && c.server_default.is_none() && !c.primary_key.get())
-                })
-                .map(|(k, _)| k.clone())
-                .collect();
-            keysets.push(keys);
-        }
-        // A row that refers to another row of this flush (self-referential tables) waits for
-        // the batch holding that row: SQLAlchemy sorts such rows by dependency.
-        let depends = |a: &Value, b: &Value| -> bool {
-            let (Value::Instance(ai), Value::Instance(bi)) = (a, b) else { return false };
-            m.relationships.borrow().iter().any(|r| {
-                let same = r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, &m)).unwrap_or(false);
-                same && match r.direction.get() {
-                    Direction::ManyToOne => ai.dict.borrow().get_str(&r.key()).map(|v| v.is(b)).unwrap_or(false),
-                    Direction::OneToMany => match bi.dict.borrow().get_str(&r.key()) {
-                        Some(Value::List(l)) => l.borrow().iter().any(|x| x.is(a)),
-                        _ => false,
-                    },
-                }
-            })
-        };
-        let mut i = 0;
-        while i < objs.len() {
-            let mut j = i + 1;
-            while j < objs.len() && keysets[j] == keysets[i] && !objs[i..j].iter().any(|o| depends(&objs[j], o)) {
-                j += 1;
+        crate::sort::sort_by_key(&mut objs, |o| {
+            o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0)
+        });
+        if self_referential(&m) {
+            // A mapper in a cycle saves per state, in levels of the topological sort: rows
+            // others refer to first; each level's rows are saved together (`execute_aggregate`).
+            let mut remaining = objs;
+            while !remaining.is_empty() {
+                let level: Vec<Value> = remaining
+                    .iter()
+                    .filter(|a| !remaining.iter().any(|b| !b.is(a) && row_depends(&m, a, b)))
+                    .cloned()
+                    .collect();
+                let level = if level.is_empty() { std::mem::take(&mut remaining) } else { level };
+                remaining.retain(|x| !level.iter().any(|l| l.is(x)));
+                save_rows(interp, s, &m, &level)?;
             }
-            for obj in &objs[i..j] {
-                let Value::Instance(inst) = obj else { continue };
-                insert_object(interp, s, &m, obj, inst, j - i > 1)?;
-                sync_one_to_many(&m, inst);
-            }
-            i = j;
+        } else {
+            save_rows(interp, s, &m, &objs)?;
         }
         for obj in dirty.iter().filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)) {
             let Value::Instance(inst) = obj else { continue };
@@ -1440,7 +1516,9 @@ fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Map
             .filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false))
             .cloned()
             .collect();
-        of_mapper.sort_by_key(|o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
+        crate::sort::sort_by_key(&mut of_mapper, |o| {
+            o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0)
+        });
         for o in of_mapper {
             if !objects.iter().any(|x| x.is(&o)) {
                 objects.push(o);
@@ -1560,96 +1638,6 @@ fn run_rows(interp: &mut Interp, s: &Rc<SessionData>, sql: &str, mut rows: Vec<V
     }
     let r = s.connection().execute_many(sql, rows);
     r.map_err(|e| dbapi_error(interp, e))
-}
-
-/// `lazy='subquery'` for many-to-many collections: after the parents' query, one query loads
-/// every parent's collection, joined through the association table to a subquery of the
-/// parents' keys.
-pub fn subquery_load(
-    interp: &mut Interp,
-    s: &Rc<SessionData>,
-    mapper: &Rc<Mapper>,
-    parent_select: &Select,
-    parents: &[Value],
-) -> PyResult<()> {
-    let rels = mapper.relationships.borrow().clone();
-    for r in rels {
-        if r.args.lazy != "subquery" {
-            continue;
-        }
-        let (Some(m2m), Some(target)) = (r.m2m.borrow().clone(), r.target.borrow().clone()) else { continue };
-        let c = SqlCompiler::default();
-        // The parents' query, keys only.
-        let mut inner = parent_select.clone();
-        inner.columns = mapper.table.primary_key().into_iter().map(Clause::Column).collect();
-        inner.eager_joins.clear();
-        inner.order_by.clear();
-        let inner = SqlCompiler::default().select(&inner);
-        let assoc = c.quote(&m2m.table.name);
-        let alias = format!("{}_1", m2m.table.name);
-        let mut cols: Vec<String> = target
-            .table
-            .columns
-            .borrow()
-            .iter()
-            .map(|col| {
-                format!("{} AS {}", c.column_ref(col), c.quote(&format!("{}_{}", target.table.name, col.name())))
-            })
-            .collect();
-        let anon_cols: Vec<String> =
-            mapper.table.primary_key().iter().map(|pk| format!("{}_{}", mapper.table.name, pk.name())).collect();
-        for a in &anon_cols {
-            cols.push(format!("anon_1.{a} AS anon_1_{a}"));
-        }
-        let on_parent: Vec<String> = m2m
-            .parent_pairs
-            .iter()
-            .map(|(pk, ac)| {
-                format!("anon_1.{}_{} = {}.{}", mapper.table.name, pk.name(), c.quote(&alias), c.quote(&ac.name()))
-            })
-            .collect();
-        let on_target: Vec<String> = m2m
-            .target_pairs
-            .iter()
-            .map(|(pk, ac)| format!("{} = {}.{}", c.column_ref(pk), c.quote(&alias), c.quote(&ac.name())))
-            .collect();
-        let sql = format!(
-            "SELECT {} \nFROM ({}) AS anon_1 JOIN {assoc} AS {} ON {} JOIN {} ON {}",
-            cols.join(", "),
-            inner.sql,
-            c.quote(&alias),
-            on_parent.join(" AND "),
-            c.quote(&target.table.name),
-            on_target.join(" AND ")
-        );
-        let result = s.execute(interp, &sql, inner.params)?;
-        let n = target.columns.len();
-        let mut by_parent: Vec<(Vec<HashKey>, Vec<Value>)> = Vec::new();
-        for row in &result.rows {
-            let child = instance_from_row(interp, s, &target, &row[..n.min(row.len())])?;
-            let key: Vec<HashKey> = row[n.min(row.len())..]
-                .iter()
-                .map(|v| HashKey::of(&super::types::untyped_result(v)).unwrap_or(HashKey::None))
-                .collect();
-            match by_parent.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, list)) => list.push(child),
-                None => by_parent.push((key, vec![child])),
-            }
-        }
-        for p in parents {
-            let Value::Instance(pi) = p else { continue };
-            let st = instance_state(pi);
-            if pi.dict.borrow().get_str(&r.key()).is_some() {
-                continue;
-            }
-            let key: Vec<HashKey> =
-                st.identity.borrow().iter().map(|v| HashKey::of(v).unwrap_or(HashKey::None)).collect();
-            let list = by_parent.iter().find(|(k, _)| *k == key).map(|(_, l)| l.clone()).unwrap_or_default();
-            st.loaded_collections.borrow_mut().insert(r.key(), list.clone());
-            pi.dict.borrow_mut().set_str(&r.key(), Value::list(list));
-        }
-    }
-    Ok(())
 }
 
 /// `Session.delete(obj)`: marks a persistent object for deletion, cascading to related
@@ -1848,7 +1836,9 @@ fn insert_object(
                 returning.push(a.clone());
             }
         }
-        returning.sort_by_key(|c| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX));
+        crate::sort::sort_by_key(&mut returning, |c| {
+            table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX)
+        });
     }
     let values = bind_values(interp, values)?;
     let mut compiled = SqlCompiler::default().insert(&table, &values);
@@ -2098,6 +2088,7 @@ fn expire_instance(inst: &Rc<Instance>, m: &Mapper) {
     drop(d);
     let st = instance_state(inst);
     st.loaded_collections.borrow_mut().clear();
+    st.pending_collection_appends.borrow_mut().clear();
     st.expired.set(true);
     st.modified.set(false);
     st.committed.borrow_mut().clear();
@@ -2113,66 +2104,12 @@ pub fn load_instances(
     mapper: &Rc<Mapper>,
     select: &Select,
 ) -> PyResult<Vec<Value>> {
-    load_instances_eager(interp, s, mapper, select, &[])
-}
-
-/// Adds the joined eager loads (`lazy='joined'`) of `mapper`'s many-to-one relationships to
-/// `select`; returns what [`load_instances_eager`] needs to populate them.
-pub fn add_joined_eager(mapper: &Rc<Mapper>, select: &mut Select) -> Vec<(String, Rc<Mapper>)> {
-    let mut out = Vec::new();
-    for r in mapper.relationships.borrow().iter() {
-        if r.args.lazy != "joined" || r.direction.get() != Direction::ManyToOne {
-            continue;
-        }
-        let Some(target) = r.target.borrow().clone() else { continue };
-        let n = select.eager_joins.iter().filter(|j| j.target.name == target.table.name).count() + 1;
-        select.eager_joins.push(super::sql::EagerJoin {
-            alias: format!("{}_{n}", target.table.name),
-            target: target.table.clone(),
-            on: r.pairs.borrow().clone(),
-        });
-        out.push((r.key(), target));
-    }
-    out
-}
-
-/// [`load_instances`] with joined eager loads: each row carries the joined rows' columns after
-/// the mapper's own, which populate the relationship attributes.
-pub fn load_instances_eager(
-    interp: &mut Interp,
-    s: &Rc<SessionData>,
-    mapper: &Rc<Mapper>,
-    select: &Select,
-    eager: &[(String, Rc<Mapper>)],
-) -> PyResult<Vec<Value>> {
     check_active(interp, s)?;
     let compiled = SqlCompiler::default().select(select);
     let result = s.execute(interp, &compiled.sql, compiled.params)?;
     let mut out = Vec::with_capacity(result.rows.len());
     for row in &result.rows {
-        let obj = instance_from_row(interp, s, mapper, row)?;
-        let mut at = mapper.columns.len();
-        for (key, target) in eager {
-            let n = target.columns.len();
-            let part = row.get(at..at + n).unwrap_or(&[]);
-            at += n;
-            let pk_null = target.table.primary_key().iter().all(|pk| {
-                target
-                    .columns
-                    .iter()
-                    .position(|(_, c)| Rc::ptr_eq(c, pk))
-                    .and_then(|i| part.get(i))
-                    .map(|v| *v == SqlValue::Null)
-                    .unwrap_or(true)
-            });
-            let related = if pk_null { Value::None } else { instance_from_row(interp, s, target, part)? };
-            if let Value::Instance(inst) = &obj {
-                if inst.dict.borrow().get_str(key).is_none() {
-                    inst.dict.borrow_mut().set_str(key, related);
-                }
-            }
-        }
-        out.push(obj);
+        out.push(instance_from_row(interp, s, mapper, row)?);
     }
     Ok(out)
 }
@@ -2184,6 +2121,17 @@ pub fn instance_from_row(
     mapper: &Rc<Mapper>,
     row: &[SqlValue],
 ) -> PyResult<Value> {
+    Ok(instance_from_row_new(interp, s, mapper, row)?.0)
+}
+
+/// [`instance_from_row`], and whether the object is new to the session (loaders populate
+/// new objects; existing ones keep what they have loaded).
+pub fn instance_from_row_new(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    row: &[SqlValue],
+) -> PyResult<(Value, bool)> {
     let mut values: Vec<(String, Value)> = Vec::with_capacity(mapper.columns.len());
     for (i, (k, c)) in mapper.columns.iter().enumerate() {
         let v = match row.get(i) {
@@ -2215,7 +2163,7 @@ pub fn instance_from_row(
                 st.expired.set(false);
             }
         }
-        return Ok(obj);
+        return Ok((obj, false));
     }
     let cls = mapper.class().ok_or_else(|| interp.err("RuntimeError", "mapped class is gone"))?;
     let inst = Instance::new(cls);
@@ -2231,7 +2179,7 @@ pub fn instance_from_row(
     *st.session.borrow_mut() = Some(Rc::downgrade(s));
     let obj = Value::Instance(inst);
     s.identity_map.borrow_mut().insert(key, obj.clone());
-    Ok(obj)
+    Ok((obj, true))
 }
 
 /// Loads the expired column attributes of a persistent object (`load_scalar_attributes`).
@@ -2295,12 +2243,19 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
                     (make.0)(interp, obj, &mapper, r)
                 });
             }
-            let value = if !persistent {
+            let options = st.loader_options.borrow().clone();
+            let (strategy, _) = super::strategies::strategy_for(r, &options);
+            if strategy == "write_only" {
+                return write_only_collection(interp, obj, &mapper, r);
+            }
+            let value = if !persistent || strategy == "noload" {
                 if r.uselist() {
                     Value::list(vec![])
                 } else {
                     return Ok(Value::None);
                 }
+            } else if strategy == "raise" || strategy == "raise_on_sql" {
+                return Err(super::strategies::raise_error(interp, &mapper, r, &strategy));
             } else {
                 let Some(s) = session else { return Err(detached(interp, obj, &data.key, "lazy load operation")) };
                 lazy_load(interp, &s, &mapper, r, inst)?
@@ -2332,7 +2287,7 @@ pub fn lazy_select(
     target: &Rc<Mapper>,
     bind: &mut dyn FnMut(&Rc<Column>) -> Value,
 ) -> PyResult<Select> {
-    let mut select = Select::table(&target.table, LabelStyle::None);
+    let mut select = Select::table(&target.table, LabelStyle::NoLabels);
     match (r.direction.get(), r.m2m.borrow().clone()) {
         (Direction::ManyToOne, _) => {
             for (target_col, fk_col) in r.pairs.borrow().iter() {
@@ -2383,6 +2338,18 @@ pub fn lazy_select(
     Ok(select)
 }
 
+/// The lazy loader's query, with the target's eager loaders one step along the path.
+fn lazy_rows(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    target: &Rc<Mapper>,
+    select: &Select,
+) -> PyResult<Vec<Value>> {
+    let (rows, unique) = super::strategies::load(interp, s, target, select, &[], &[mapper.id])?;
+    Ok(if unique { super::strategies::unique(rows) } else { rows })
+}
+
 fn lazy_load(
     interp: &mut Interp,
     s: &Rc<SessionData>,
@@ -2413,13 +2380,20 @@ fn lazy_load(
                 vals.push((target_col.clone(), v));
             }
             prune_identity_map(s);
-            if let Some(found) = s.identity_map.borrow().get(&(target.id, keys)).cloned() {
+            let found = s.identity_map.borrow().get(&(target.id, keys)).cloned();
+            if let Some(found) = found {
+                // An expired object found in the identity map is loaded again (`_load_expired`).
+                if let Value::Instance(fi) = &found {
+                    if instance_state(fi).expired.get() {
+                        refresh(interp, s, &target, fi)?;
+                    }
+                }
                 return Ok(found);
             }
             let values: Vec<Value> = vals.into_iter().map(|(_, v)| v).collect();
             let mut values = values.into_iter();
             let select = lazy_select(interp, &s.registry, r, &target, &mut |_| values.next().unwrap_or(Value::None))?;
-            let rows = load_instances(interp, s, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
             Ok(rows.into_iter().next().unwrap_or(Value::None))
         }
         Direction::OneToMany if r.m2m.borrow().is_some() => {
@@ -2427,7 +2401,7 @@ fn lazy_load(
                 let k = mapper.column_key(pk).unwrap_or_else(|| pk.name());
                 inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
             })?;
-            let rows = load_instances(interp, s, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
             st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());
             Ok(Value::list(rows))
         }
@@ -2436,7 +2410,7 @@ fn lazy_load(
                 let k = mapper.column_key(pk_col).unwrap_or_else(|| pk_col.name());
                 inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
             })?;
-            let rows = load_instances(interp, s, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
             if r.uselist() {
                 st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());
                 Ok(Value::list(rows))
@@ -2445,6 +2419,22 @@ fn lazy_load(
             }
         }
     }
+}
+
+/// The `WriteOnlyCollection` of a `lazy='write_only'` relationship (registered by
+/// `module.rs` with the dynamic loader's factory).
+fn write_only_collection(
+    interp: &mut Interp,
+    obj: &Value,
+    mapper: &Rc<Mapper>,
+    r: &Rc<Relationship>,
+) -> PyResult<Value> {
+    let make = interp
+        .ext
+        .get("sqlalchemy.write_only")
+        .and_then(|e| e.clone().downcast::<AppenderFactory>().ok())
+        .ok_or_else(|| interp.err("RuntimeError", "write-only loader not registered"))?;
+    (make.0)(interp, obj, mapper, r)
 }
 
 /// `InstrumentedAttribute.__set__`.
@@ -2481,6 +2471,10 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                             }
                             None if pst.key.borrow().is_none() => {
                                 parent.dict.borrow_mut().set_str(&rk, Value::list(vec![obj.clone()]));
+                            }
+                            None => {
+                                // Not loaded: the append waits for the flush, without a load.
+                                pst.pending_collection_appends.borrow_mut().push((rk, obj.clone()));
                             }
                             _ => {}
                         }
@@ -2519,7 +2513,11 @@ pub fn prune_identity_map(s: &SessionData) {
     s.identity_map.borrow_mut().retain(|_, v| match v {
         Value::Instance(i) => {
             let st = instance_state(i);
-            Rc::strong_count(i) > 1 || st.modified.get() || st.deleted.get() || !st.pending_dynamic.borrow().is_empty()
+            Rc::strong_count(i) > 1
+                || st.modified.get()
+                || st.deleted.get()
+                || !st.pending_dynamic.borrow().is_empty()
+                || !st.pending_collection_appends.borrow().is_empty()
         }
         _ => true,
     });
@@ -2557,7 +2555,7 @@ pub fn session_get(
             Box::new(Clause::Bind(v, c.ty.clone())),
         ));
     }
-    let rows = load_instances(interp, s, mapper, &select)?;
+    let (rows, _) = super::strategies::load(interp, s, mapper, &select, &[], &[])?;
     Ok(rows.into_iter().next().unwrap_or(Value::None))
 }
 

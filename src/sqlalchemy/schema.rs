@@ -256,7 +256,7 @@ impl Table {
                 }
             })
             .collect();
-        v.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sort::sort_by(&mut v, |a, b| a.name.cmp(&b.name));
         v
     }
 
@@ -336,7 +336,7 @@ impl MetaData {
     /// `MetaData.sorted_tables`: tables sorted by name, then in dependency order.
     pub fn sorted_tables(&self) -> Vec<Rc<Table>> {
         let mut tables: Vec<Rc<Table>> = self.tables.borrow().clone();
-        tables.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sort::sort_by(&mut tables, |a, b| a.name.cmp(&b.name));
         sort_tables(tables)
     }
 

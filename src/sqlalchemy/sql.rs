@@ -209,6 +209,8 @@ pub enum LabelStyle {
     None,
     /// `SELECT user.id AS user_id` (the legacy `Query`).
     TablenamePlusCol,
+    /// No labels at all, duplicates included (`LABEL_STYLE_NONE`: the lazy loader's query).
+    NoLabels,
 }
 
 /// A JOIN added by `select().join()` / `outerjoin()`.
@@ -247,8 +249,9 @@ pub struct Select {
 pub struct EagerJoin {
     pub alias: String,
     pub target: Rc<Table>,
-    /// (target column, local column) pairs of the ON clause.
-    pub on: Vec<(Rc<Column>, Rc<Column>)>,
+    /// The ON clause's `left = right` pairs in written order; `true` marks a column of the
+    /// aliased target.
+    pub on: Vec<((Rc<Column>, bool), (Rc<Column>, bool))>,
 }
 
 impl Select {
@@ -356,16 +359,20 @@ impl SqlCompiler {
 
     /// `table.column` with quoting.
     pub fn column_ref(&self, c: &Column) -> String {
-        let table = c.table().map(|t| self.dialect.quote(&t.name));
+        let table = c.table().map(|t| self.quote(&t.name));
         match table {
-            Some(t) => format!("{t}.{}", self.dialect.quote(&c.name())),
-            None => self.dialect.quote(&c.name()),
+            Some(t) => format!("{t}.{}", self.quote(&c.name())),
+            None => self.quote(&c.name()),
         }
     }
 
-    /// A quoted identifier.
+    /// A quoted identifier: SQLite's reserved words, or for `str()` the default dialect's.
     pub fn quote(&self, ident: &str) -> String {
-        self.dialect.quote(ident)
+        if self.named {
+            super::reserved::quote(ident, super::reserved::GENERIC_RESERVED, '"')
+        } else {
+            self.dialect.quote(ident)
+        }
     }
 
     fn anon_name(&mut self, base: &str) -> String {
@@ -597,6 +604,14 @@ impl SqlCompiler {
         items
     }
 
+    /// The FROM elements of a SELECT: each element's tables (a table and those joined to it).
+    pub fn from_tables(&self, s: &Select) -> Vec<Vec<Rc<Table>>> {
+        self.froms_of(s)
+            .into_iter()
+            .map(|i| std::iter::once(i.base).chain(i.joins.into_iter().map(|(t, _, _)| t)).collect())
+            .collect()
+    }
+
     /// Compiles a SELECT.
     pub fn select(mut self, s: &Select) -> Compiled {
         let sql = self.select_text(s);
@@ -615,6 +630,7 @@ impl SqlCompiler {
                 seen.push(label.clone());
                 format!("{} AS {}", self.column_ref(col), self.quote(&label))
             }
+            (Clause::Column(col), LabelStyle::NoLabels) => self.column_ref(col),
             (Clause::Column(col), LabelStyle::None) => {
                 let name = col.name();
                 if seen.contains(&name) {
@@ -654,12 +670,22 @@ impl SqlCompiler {
         for j in &s.eager_joins {
             for c in j.target.columns.borrow().iter() {
                 let name = c.name();
-                cols.push(format!(
-                    "{}.{} AS {}",
-                    self.quote(&j.alias),
-                    self.quote(&name),
-                    self.quote(&format!("{}_{}", j.alias, name))
-                ));
+                let col = format!("{}.{}", self.quote(&j.alias), self.quote(&name));
+                cols.push(match s.label_style {
+                    LabelStyle::TablenamePlusCol => {
+                        format!("{col} AS {}", self.quote(&format!("{}_{}", j.alias, name)))
+                    }
+                    LabelStyle::None if seen.contains(&name) => {
+                        let label = self.anon_name(&name);
+                        seen.push(label.clone());
+                        format!("{col} AS {}", self.quote(&label))
+                    }
+                    LabelStyle::None => {
+                        seen.push(name);
+                        col
+                    }
+                    LabelStyle::NoLabels => col,
+                });
             }
         }
         let items = self.froms_of(s);
@@ -678,12 +704,14 @@ impl SqlCompiler {
             }
             if n == 0 {
                 for j in &s.eager_joins {
-                    let on: Vec<String> =
-                        j.on.iter()
-                            .map(|(tc, lc)| {
-                                format!("{}.{} = {}", self.quote(&j.alias), self.quote(&tc.name()), self.column_ref(lc))
-                            })
-                            .collect();
+                    let side = |c: &(Rc<Column>, bool)| {
+                        if c.1 {
+                            format!("{}.{}", self.quote(&j.alias), self.quote(&c.0.name()))
+                        } else {
+                            self.column_ref(&c.0)
+                        }
+                    };
+                    let on: Vec<String> = j.on.iter().map(|(l, r)| format!("{} = {}", side(l), side(r))).collect();
                     text.push_str(&format!(
                         " LEFT OUTER JOIN {} AS {} ON {}",
                         self.quote(&j.target.name),

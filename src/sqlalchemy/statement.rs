@@ -32,6 +32,8 @@ pub struct SelectData {
     pub entities: Vec<Entity>,
     /// The entity `filter_by()` applies to: the last one joined, else the first.
     pub filter_entity: Option<Rc<Mapper>>,
+    /// Loader options (`.options(joinedload(User.posts))`).
+    pub options: Vec<super::strategies::LoaderOption>,
 }
 
 /// Payload of `Update` / `Delete` / `Insert` objects.
@@ -56,6 +58,8 @@ pub struct ResultData {
     pub rows: RefCell<std::collections::VecDeque<Value>>,
     pub keys: Vec<String>,
     pub rowcount: i64,
+    /// Rows of a joined eager load of a collection: fetching them needs `unique()` first.
+    pub unique_required: std::cell::Cell<bool>,
 }
 
 /// Payload of `Row` objects.
@@ -161,7 +165,10 @@ fn new_select(interp: &Interp, entities: &[Entity], style: LabelStyle) -> Value 
         Entity::Mapper(m) => Some(m.clone()),
         Entity::Column(_) => None,
     });
-    new_native(&classes(interp).select, SelectData { stmt, entities: entities.to_vec(), filter_entity })
+    new_native(
+        &classes(interp).select,
+        SelectData { stmt, entities: entities.to_vec(), filter_entity, options: Vec::new() },
+    )
 }
 
 fn with_select(interp: &Interp, s: &SelectData, f: impl FnOnce(&mut SelectData)) -> Value {
@@ -408,6 +415,14 @@ fn select_class(interp: &Interp) -> Rc<Class> {
             ("order_by", list_method("order_by", false)),
             ("group_by", list_method("group_by", true)),
             ("join", join_method("join", false)),
+            (
+                "options",
+                method("Select", "options", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let opts = super::strategies::options_of(i, &a.pos[1..])?;
+                    Ok(with_select(i, &sd, |n| n.options.extend(opts)))
+                }),
+            ),
             ("outerjoin", join_method("outerjoin", true)),
             (
                 "filter_by",
@@ -462,7 +477,11 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                 "__str__",
                 method("Select", "__str__", move |i, a| {
                     let sd = s(i, &a)?;
-                    Ok(Value::str(&SqlCompiler::string().select_string(&sd.stmt)))
+                    let mut stmt = sd.stmt.clone();
+                    if let [Entity::Mapper(m)] = sd.entities.as_slice() {
+                        super::strategies::add_joined(m, &mut stmt, &sd.options, &[]);
+                    }
+                    Ok(Value::str(&SqlCompiler::string().select_string(&stmt)))
                 }),
             ),
         ],
@@ -483,14 +502,41 @@ fn row_keys(entities: &[Entity]) -> Vec<String> {
 
 /// Runs a `select()` in the session: a `Result` of `Row` objects.
 pub fn execute_select(interp: &mut Interp, s: &Rc<SessionData>, sd: &SelectData) -> PyResult<Value> {
-    let rows = select_rows(interp, s, sd)?;
+    let (rows, unique) = select_rows_checked(interp, s, sd)?;
     let keys = row_keys(&sd.entities);
     let c = classes(interp);
-    Ok(new_native(&c.chunked_result, ResultData { rows: RefCell::new(rows.into_iter().collect()), keys, rowcount: -1 }))
+    Ok(new_native(
+        &c.chunked_result,
+        ResultData {
+            rows: RefCell::new(rows.into_iter().collect()),
+            keys,
+            rowcount: -1,
+            unique_required: unique.into(),
+        },
+    ))
 }
 
 /// Runs a SELECT of entities: one `Row` per result row (objects through the identity map).
 pub fn select_rows(interp: &mut Interp, s: &Rc<SessionData>, sd: &SelectData) -> PyResult<Vec<Value>> {
+    let (rows, unique) = select_rows_checked(interp, s, sd)?;
+    if !unique {
+        return Ok(rows);
+    }
+    let mut out: Vec<Value> = Vec::new();
+    let mut seen: Vec<Value> = Vec::new();
+    for row in rows {
+        let first = first_value(&row);
+        if !seen.iter().any(|x| x.is(&first)) {
+            seen.push(first);
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+/// [`select_rows`] as the `Result` gets them: rows repeated by a joined eager load of a
+/// collection, and whether there is one (the result then needs `unique()`).
+pub fn select_rows_checked(interp: &mut Interp, s: &Rc<SessionData>, sd: &SelectData) -> PyResult<(Vec<Value>, bool)> {
     if s.autoflush.get() {
         orm::flush(interp, s)?;
     }
@@ -498,16 +544,13 @@ pub fn select_rows(interp: &mut Interp, s: &Rc<SessionData>, sd: &SelectData) ->
     let mut rows = Vec::new();
     if let [Entity::Mapper(m)] = sd.entities.as_slice() {
         // One entity: the loader's path, with its eager loads.
-        let mut select = sd.stmt.clone();
-        let plain = select.clone();
-        let eager = orm::add_joined_eager(m, &mut select);
-        let objs = orm::load_instances_eager(interp, s, m, &select, &eager)?;
-        orm::subquery_load(interp, s, m, &plain, &objs)?;
+        let (objs, unique) = super::strategies::load(interp, s, m, &sd.stmt, &sd.options, &[])?;
         for o in objs {
             rows.push(new_row(interp, vec![o], keys.clone()));
         }
-        return Ok(rows);
+        return Ok((rows, unique));
     }
+    lint_cartesian(interp, &sd.stmt);
     let compiled = SqlCompiler::default().select(&sd.stmt);
     let result = orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?;
     for row in &result.rows {
@@ -534,14 +577,86 @@ pub fn select_rows(interp: &mut Interp, s: &Rc<SessionData>, sd: &SelectData) ->
         }
         rows.push(new_row(interp, values, keys.clone()));
     }
-    Ok(rows)
+    Ok((rows, false))
+}
+
+/// The cartesian product warning of SQLAlchemy's FROM linter: the FROM elements that no join
+/// or comparison in the WHERE clause connects to the others. The linter starts from an
+/// element picked from a set; the last FROM element stands in for it.
+fn lint_cartesian(interp: &mut Interp, stmt: &Select) {
+    let froms = SqlCompiler::default().from_tables(stmt);
+    if froms.len() < 2 {
+        return;
+    }
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    let index = |t: &Rc<Table>| froms.iter().position(|f| f.iter().any(|x| Rc::ptr_eq(x, t)));
+    fn comparisons(c: &Clause, out: &mut Vec<(Rc<Table>, Rc<Table>)>) {
+        match c {
+            Clause::And(items) | Clause::Or(items) => items.iter().for_each(|i| comparisons(i, out)),
+            Clause::Not(i) => comparisons(i, out),
+            Clause::Binary(..) | Clause::In(..) | Clause::Between(..) => {
+                let ts = c.tables();
+                for a in 0..ts.len() {
+                    for b in a + 1..ts.len() {
+                        out.push((ts[a].clone(), ts[b].clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut pairs = Vec::new();
+    for w in &stmt.where_ {
+        comparisons(w, &mut pairs);
+    }
+    for (a, b) in pairs {
+        if let (Some(x), Some(y)) = (index(&a), index(&b)) {
+            if x != y {
+                edges.push((x, y));
+            }
+        }
+    }
+    let start = froms.len() - 1;
+    let mut reached = vec![start];
+    let mut stack = vec![start];
+    while let Some(n) = stack.pop() {
+        for &(a, b) in &edges {
+            let other = if a == n {
+                b
+            } else if b == n {
+                a
+            } else {
+                continue;
+            };
+            if !reached.contains(&other) {
+                reached.push(other);
+                stack.push(other);
+            }
+        }
+    }
+    let rest: Vec<String> =
+        (0..froms.len()).filter(|i| !reached.contains(i)).map(|i| format!("\"{}\"", froms[i][0].name)).collect();
+    if rest.is_empty() {
+        return;
+    }
+    interp.warn(
+        "sqlalchemy.exc.SAWarning",
+        &format!(
+            "SELECT statement has a cartesian product between FROM element(s) {} and FROM element \"{}\".  Apply join condition(s) between each element to resolve.",
+            rest.join(", "),
+            froms[start][0].name
+        ),
+    );
 }
 
 /// A `Result` of rows already made (text() queries).
 pub fn result_of_rows(interp: &Interp, keys: Vec<String>, rows: Vec<Vec<Value>>, rowcount: i64) -> Value {
     let k = Rc::new(keys.clone());
     let rows = rows.into_iter().map(|r| new_row(interp, r, k.clone())).collect();
-    new_native(&classes(interp).cursor_result, ResultData { rows: RefCell::new(rows), keys, rowcount })
+    new_native(
+        &classes(interp).cursor_result,
+        ResultData { rows: RefCell::new(rows), keys, rowcount, unique_required: false.into() },
+    )
 }
 
 fn new_row(interp: &Interp, values: Vec<Value>, keys: Rc<Vec<String>>) -> Value {
@@ -661,7 +776,12 @@ fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Op
         let c = classes(interp);
         return Ok(new_native(
             &c.iterator_result,
-            ResultData { rows: RefCell::new(Default::default()), keys: vec![], rowcount: n },
+            ResultData {
+                rows: RefCell::new(Default::default()),
+                keys: vec![],
+                rowcount: n,
+                unique_required: false.into(),
+            },
         ));
     }
     let d = if d.kind == DmlKind::Insert { with_insert_defaults(interp, d)? } else { d.clone() };
@@ -692,7 +812,9 @@ fn with_insert_defaults(interp: &mut Interp, d: &DmlData) -> PyResult<DmlData> {
         };
         out.values.push((c.clone(), v));
     }
-    out.values.sort_by_key(|(c, _)| cols.iter().position(|x| Rc::ptr_eq(x, c)).unwrap_or(usize::MAX));
+    crate::sort::sort_by_key(&mut out.values, |(c, _)| {
+        cols.iter().position(|x| Rc::ptr_eq(x, c)).unwrap_or(usize::MAX)
+    });
     Ok(out)
 }
 
@@ -827,7 +949,9 @@ fn dml_class(interp: &Interp, name: &str, kind: DmlKind) -> Rc<Class> {
                     }
                     // Parameters follow the table's column order, as the compiler emits them.
                     let cols = dd.table.columns.borrow().clone();
-                    vals.sort_by_key(|(c, _)| cols.iter().position(|x| Rc::ptr_eq(x, c)).unwrap_or(usize::MAX));
+                    crate::sort::sort_by_key(&mut vals, |(c, _)| {
+                        cols.iter().position(|x| Rc::ptr_eq(x, c)).unwrap_or(usize::MAX)
+                    });
                     Ok(with(i, &dd, &|n| n.values.extend(vals.clone())))
                 }),
             ),
@@ -860,14 +984,28 @@ fn view_of(interp: &Interp, v: &Value) -> View {
     }
 }
 
+/// The error fetching rows of a joined eager collection load without `unique()`.
+fn check_unique(interp: &Interp, r: &ResultData) -> PyResult<()> {
+    if r.unique_required.get() {
+        return Err(orm::sa_error(
+            interp,
+            "InvalidRequestError",
+            "The unique() method must be invoked on this Result, as it contains results that include joined eager loads against collections",
+        ));
+    }
+    Ok(())
+}
+
 fn take_all(interp: &Interp, a: &Args) -> PyResult<Vec<Value>> {
     let r = payload::<ResultData>(interp, a, "Result")?;
+    check_unique(interp, &r)?;
     let rows: Vec<Value> = r.rows.borrow_mut().drain(..).collect();
     Ok(rows)
 }
 
 fn take_one(interp: &Interp, a: &Args) -> PyResult<Option<Value>> {
     let r = payload::<ResultData>(interp, a, "Result")?;
+    check_unique(interp, &r)?;
     let v = r.rows.borrow_mut().pop_front();
     Ok(v)
 }
@@ -938,7 +1076,15 @@ fn new_view(interp: &Interp, a: &Args, view: View) -> PyResult<Value> {
         View::Mappings => &c.mapping_result,
         View::Rows => &c.result,
     };
-    Ok(new_native(cls, ResultData { rows: RefCell::new(rows), keys: r.keys.clone(), rowcount: r.rowcount }))
+    Ok(new_native(
+        cls,
+        ResultData {
+            rows: RefCell::new(rows),
+            keys: r.keys.clone(),
+            rowcount: r.rowcount,
+            unique_required: r.unique_required.get().into(),
+        },
+    ))
 }
 
 fn result_methods() -> Vec<(&'static str, Value)> {
@@ -988,6 +1134,7 @@ fn result_methods() -> Vec<(&'static str, Value)> {
         result_method("mappings", |i, a, _| new_view(i, a, View::Mappings)),
         result_method("unique", |i, a, view| {
             let r = payload::<ResultData>(i, a, "Result")?;
+            r.unique_required.set(false);
             let mut seen: Vec<Value> = Vec::new();
             let rows: Vec<Value> = r.rows.borrow_mut().drain(..).collect();
             for row in rows {
@@ -1521,6 +1668,14 @@ pub fn legacy_query_methods() -> Vec<(&'static str, Value)> {
     vec![
         join("join", false),
         join("outerjoin", true),
+        (
+            "options",
+            method("Query", "options", |i, a| {
+                let q = qd(i, &a)?;
+                let opts = super::strategies::options_of(i, &a.pos[1..])?;
+                Ok(query_with(i, &q, |n| n.extra.options.extend(opts)))
+            }),
+        ),
         (
             "distinct",
             method("Query", "distinct", |i, a| {

@@ -16,6 +16,9 @@
 //!                  "sql": [{"statement": "SELECT ...", "params": "()"}]}]}
 //! ```
 //!
+//! A line whose statement raised also has `"traceback"`: the whole report the shell printed
+//! (older entries without it still load).
+//!
 //! Architecture invariant: an entry that cannot be read is never overwritten before it has
 //! been copied to a backup key; if the copy fails, saving pauses until the learner says so.
 
@@ -189,6 +192,10 @@ pub struct ShellLine {
     /// The exception's full `type: message` when it says more than the last line.
     #[serde(default)]
     pub error_detail: Option<String>,
+    /// The whole traceback the flask shell prints for the error ("Traceback (most recent call
+    /// last):", the frames with their source lines, then the exception).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traceback: Option<String>,
     #[serde(default)]
     pub sql: Vec<SqlLine>,
 }
@@ -206,6 +213,7 @@ impl ShellLine {
             warnings: step.warnings.clone(),
             error,
             error_detail,
+            traceback: step.traceback.clone(),
             sql: step
                 .sql
                 .iter()
@@ -579,6 +587,7 @@ mod tests {
             warnings: vec![],
             error: None,
             error_detail: None,
+            traceback: None,
             sql: vec![],
         }
     }
@@ -710,9 +719,10 @@ mod tests {
                         .into(),
                 ),
             }),
-            traceback: None,
+            traceback: Some("Traceback (most recent call last):\n  File \"<console>\", line 1, in <module>\n".into()),
         };
         let l = ShellLine::from_step(&step);
+        assert_eq!(l.traceback, step.traceback);
         assert_eq!(l.sql[0].params.as_deref(), Some("('ann',)"));
         assert!(!l.sql[0].is_transaction_event());
         assert!(l.sql[1].is_transaction_event());

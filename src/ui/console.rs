@@ -33,6 +33,24 @@ pub fn sql_summary(sql: &[SqlLine]) -> String {
     }
 }
 
+/// A traceback split into its frames (`Traceback (most recent call last):` and the indented
+/// `File` lines with their source and markers) and the exception it ends with. A SyntaxError
+/// from the input itself has no frames: all of it is the exception.
+pub fn split_traceback(text: &str) -> (&str, &str) {
+    const HEAD: &str = "Traceback (most recent call last):\n";
+    if !text.starts_with(HEAD) {
+        return ("", text);
+    }
+    let mut at = HEAD.len();
+    for line in text[HEAD.len()..].split_inclusive('\n') {
+        if !line.starts_with("  ") {
+            break;
+        }
+        at += line.len();
+    }
+    text.split_at(at)
+}
+
 /// The console: transcript above, input below.
 #[component]
 pub fn Console(
@@ -176,7 +194,7 @@ fn item_view(item: TranscriptItem) -> AnyView {
 }
 
 fn line_view(line: ShellLine) -> impl IntoView {
-    let ShellLine { input, stdout, warnings, error, error_detail, sql } = line;
+    let ShellLine { input, stdout, warnings, error, error_detail, traceback, sql } = line;
     let prompts = prompt_lines(&input)
         .into_iter()
         .map(|(ps, code)| {
@@ -219,18 +237,39 @@ fn line_view(line: ShellLine) -> impl IntoView {
                 .map(|e| {
                     let (typ, message) = e.split_once(": ").unwrap_or((e.as_str(), ""));
                     let tips = super::hints::hints(typ, message, "");
+                    let report = match traceback.filter(|t| !t.trim().is_empty()) {
+                        // The whole report, as the flask shell prints it.
+                        Some(t) => {
+                            let (frames, exception) = split_traceback(&t);
+                            let (frames, exception) = (frames.to_string(), exception.trim_end().to_string());
+                            view! {
+                                <pre class="error traceback">
+                                    <span class="frames">{frames}</span>
+                                    {exception}
+                                </pre>
+                            }
+                                .into_any()
+                        }
+                        // Saved before tracebacks were recorded: the last line and the details.
+                        None => {
+                            view! {
+                                <pre class="error">{e.clone()}</pre>
+                                {error_detail
+                                    .map(|d| {
+                                        view! {
+                                            <details class="error-detail">
+                                                <summary>"Full error message"</summary>
+                                                <pre>{d}</pre>
+                                            </details>
+                                        }
+                                    })}
+                            }
+                                .into_any()
+                        }
+                    };
                     view! {
-                        <pre class="error">{e.clone()}</pre>
+                        {report}
                         {tips.into_iter().map(|h| view! { <pre class="hint-line">{h}</pre> }).collect_view()}
-                    }
-                })}
-            {error_detail
-                .map(|d| {
-                    view! {
-                        <details class="error-detail">
-                            <summary>"Full error message"</summary>
-                            <pre>{d}</pre>
-                        </details>
                     }
                 })}
         </div>
@@ -248,6 +287,16 @@ mod tests {
             prompt_lines("for a in b:\n    print(a)\n"),
             vec![(">>> ", "for a in b:".to_string()), ("... ", "    print(a)".to_string()), ("...", String::new())]
         );
+    }
+
+    #[test]
+    fn tracebacks_split_into_frames_and_the_exception() {
+        let t = "Traceback (most recent call last):\n  File \"<console>\", line 1, in <module>\n    1/0\n    ~^~\nZeroDivisionError: division by zero\n";
+        let (frames, exception) = split_traceback(t);
+        assert!(frames.ends_with("~^~\n"), "{frames}");
+        assert_eq!(exception, "ZeroDivisionError: division by zero\n");
+        let syntax = "  File \"<console>\", line 1\n    x = (\n        ^\nSyntaxError: '(' was never closed\n";
+        assert_eq!(split_traceback(syntax), ("", syntax));
     }
 
     #[test]

@@ -174,7 +174,9 @@ pub fn layout(tables: &[TableView]) -> Diagram {
                     (b, i)
                 })
                 .collect();
-            keyed.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal).then(a.1.cmp(&b.1)));
+            crate::sort::sort_by(&mut keyed, |a, b| {
+                a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal).then(a.1.cmp(&b.1))
+            });
             order[l] = keyed.into_iter().map(|(_, i)| i).collect();
             set_pos(&order, &mut pos);
         }

@@ -498,7 +498,7 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-diagram"
                     hidden=move || tab.get() != ResultsTab::Diagram
                 >
-                    <DiagramPanel tables=tables shown=diagram_shown />
+                    <DiagramPanel tables=tables report=report shown=diagram_shown />
                 </div>
                 <div
                     id="panel-relationships"
@@ -507,7 +507,12 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-relationships"
                     hidden=move || tab.get() != ResultsTab::Relationships
                 >
-                    <RelationshipsPanel relationships=relationships error=schema_error on_try=on_try />
+                    <RelationshipsPanel
+                        relationships=relationships
+                        tables=tables
+                        error=schema_error
+                        on_try=on_try
+                    />
                 </div>
                 <div
                     id="panel-sql"
@@ -525,7 +530,7 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-data"
                     hidden=move || tab.get() != ResultsTab::Data
                 >
-                    <DataPanel tables=tables version=db_version fetch=fetch_rows />
+                    <DataPanel tables=tables report=report version=db_version fetch=fetch_rows />
                 </div>
                 <div
                     id="panel-console"
@@ -541,6 +546,20 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The note naming the packages that importing replaced by stand-ins.
+pub fn stand_in_note(modules: &[String]) -> String {
+    let names = match modules {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    let (them, are) = if modules.len() == 1 { ("it", "is") } else { ("them", "are") };
+    format!(
+        "{names} {are} not available in the playground: importing {them} gave stand-ins, whose names can be \
+         read, called, subclassed and used as decorators but do nothing. The rest of the project runs as usual."
+    )
+}
+
 /// What importing the project did: its error (type, message and the traceback's last line),
 /// a missing app, what it printed and warned.
 #[component]
@@ -550,7 +569,10 @@ fn ImportStatus(report: RwSignal<Option<RunReport>>, sources: Signal<String>) ->
             let r = r.as_ref()?;
             let error = r.import_error.as_ref().map(|e| {
                 let last_line = error_last_line(e);
-                let detail = error_detail(e);
+                let detail = match &r.import_traceback {
+                    Some(t) if !t.trim().is_empty() => Some(("Traceback", t.trim_end().to_string())),
+                    _ => error_detail(e).map(|d| ("Full message", d)),
+                };
                 let typ = e.typ.clone();
                 let tips = sources.with_untracked(|src| hints::hints(&e.typ, &e.message, src));
                 view! {
@@ -560,15 +582,23 @@ fn ImportStatus(report: RwSignal<Option<RunReport>>, sources: Signal<String>) ->
                         <p class="error-type">"Exception: "<code>{typ}</code></p>
                         {tips.into_iter().map(|h| view! { <p class="hint-line">{h}</p> }).collect_view()}
                         {detail
-                            .map(|d| {
+                            .map(|(summary, d)| {
                                 view! {
-                                    <details>
-                                        <summary>"Full message"</summary>
+                                    <details class="import-traceback">
+                                        <summary>{summary}</summary>
                                         <pre>{d}</pre>
                                     </details>
                                 }
                             })}
                     </div>
+                }
+            });
+            let stand_ins = (!r.stand_ins.is_empty()).then(|| {
+                let text = stand_in_note(&r.stand_ins);
+                view! {
+                    <p class="standin-note" role="note">
+                        {text}
+                    </p>
                 }
             });
             let no_app = (r.import_error.is_none() && !r.has_app).then(|| {
@@ -593,7 +623,7 @@ fn ImportStatus(report: RwSignal<Option<RunReport>>, sources: Signal<String>) ->
             });
             let warnings =
                 r.import_warnings.iter().map(|w| view! { <pre class="warning">{w.clone()}</pre> }).collect_view();
-            Some(view! { <div class="import-status">{error}{no_app}{stdout}{warnings}</div> })
+            Some(view! { <div class="import-status">{error}{no_app}{stand_ins}{stdout}{warnings}</div> })
         })
     }
 }
@@ -608,6 +638,8 @@ mod tests {
         let ok = RunReport {
             import_error: None,
             error_at: None,
+            import_traceback: None,
+            stand_ins: vec![],
             import_stdout: String::new(),
             import_warnings: vec![],
             has_app: true,
@@ -625,6 +657,8 @@ mod tests {
 
         let mut files = Files::new(tutorial::tutorial_files());
         assert!(!files_changed(&files, &ok));
+        assert!(stand_in_note(&["jwt".into()]).starts_with("jwt is not available"));
+        assert!(stand_in_note(&["a".into(), "b".into(), "c".into()]).starts_with("a, b and c are not available"));
         files.set_text(0, "changed".into());
         assert!(files_changed(&files, &ok));
     }

@@ -8,6 +8,8 @@ use leptos::prelude::*;
 
 use super::diagram::{self, Diagram, View};
 use super::dom;
+use super::session::RunReport;
+use super::tables::empty_message;
 use crate::flask::playground::{RelationshipView, RowsPage, TableView};
 use crate::store::{ShellLine, Transcript, TranscriptItem};
 
@@ -64,6 +66,8 @@ pub fn sql_log(t: &Transcript) -> Vec<(String, Vec<(String, Option<String>)>)> {
 #[component]
 pub fn RelationshipsPanel(
     relationships: Memo<Vec<RelationshipView>>,
+    /// The tables, for their row counts: a load needs a parent row.
+    tables: Memo<Vec<TableView>>,
     error: Memo<Option<String>>,
     /// Runs an input in the console.
     on_try: Callback<String>,
@@ -92,13 +96,37 @@ pub fn RelationshipsPanel(
             <p class="panel-intro">
                 "Each attribute SQLAlchemy maps between your classes, and the SELECT it sends the first time it is read (its lazy load)."
             </p>
-            {list.into_iter().map(|r| relationship_card(r, on_try)).collect_view()}
+            {list
+                .into_iter()
+                .map(|r| {
+                    let rows = tables.with(|t| parent_rows(t, &r));
+                    relationship_card(r, rows, on_try)
+                })
+                .collect_view()}
         }
         .into_any()
     }
 }
 
-fn relationship_card(r: RelationshipView, on_try: Callback<String>) -> impl IntoView {
+/// How many rows the relationship's parent table has (None when it is not created).
+pub fn parent_rows(tables: &[TableView], r: &RelationshipView) -> Option<i64> {
+    tables.iter().find(|t| t.name == r.parent_table).and_then(|t| t.row_count)
+}
+
+/// Why the load cannot be tried yet, if it cannot: `Role.query.first()` is None while the
+/// parent table is empty, and reading `.users` on None raises AttributeError.
+pub fn try_blocked(r: &RelationshipView, parent_rows: Option<i64>) -> Option<String> {
+    (parent_rows == Some(0)).then(|| {
+        format!(
+            "The table {} has no rows yet, so there is no {} to load from: add one in the console \
+             (db.session.add({}(...)), then db.session.commit()) and this button runs the load.",
+            r.parent_table, r.parent, r.parent
+        )
+    })
+}
+
+fn relationship_card(r: RelationshipView, parent_rows: Option<i64>, on_try: Callback<String>) -> impl IntoView {
+    let blocked = try_blocked(&r, parent_rows);
     let summary = relationship_summary(&r);
     let snippet = load_snippet(&r);
     let snippet_label = format!("Run {snippet} in the console");
@@ -148,15 +176,19 @@ fn relationship_card(r: RelationshipView, on_try: Callback<String>) -> impl Into
                     view! {
                         <pre class="ddl load-sql" aria-label="The SQL of the lazy load">{sql}</pre>
                         {params.map(|p| view! { <p class="params-note mono">{p}</p> })}
-                        <button
-                            type="button"
-                            class="try"
-                            aria-label=snippet_label
-                            on:click=move |_| on_try.run(snippet.clone())
-                        >
-                            "▶ "
-                            <code>{snippet.clone()}</code>
-                        </button>
+                        <div class="try-row">
+                            <button
+                                type="button"
+                                class="try"
+                                aria-label=snippet_label
+                                disabled=blocked.is_some()
+                                on:click=move |_| on_try.run(snippet.clone())
+                            >
+                                "▶ "
+                                <code>{snippet.clone()}</code>
+                            </button>
+                            {blocked.map(|b| view! { <p class="try-note">{b}</p> })}
+                        </div>
                     }
                         .into_any()
                 }
@@ -216,6 +248,8 @@ pub fn SqlLogPanel(transcript: RwSignal<Transcript>) -> impl IntoView {
 #[component]
 pub fn DataPanel(
     tables: Memo<Vec<TableView>>,
+    /// The last run: why there are no tables.
+    report: RwSignal<Option<RunReport>>,
     /// Bumps whenever the database may have changed.
     version: RwSignal<u64>,
     fetch: Callback<(String, Option<(usize, bool)>, usize), RowsPage>,
@@ -238,7 +272,8 @@ pub fn DataPanel(
     view! {
         {move || {
             if names.with(Vec::is_empty) {
-                return view! { <p class="hint">"No tables yet: press Run."</p> }.into_any();
+                let message = report.with(|r| empty_message(r.as_ref()));
+                return view! { <p class="hint">{message}</p> }.into_any();
             }
             view! {
                 <div class="panel-bar">
@@ -280,6 +315,8 @@ fn pager(p: RowsPage, offset: RwSignal<usize>) -> impl IntoView {
     let from = if total == 0 { 0 } else { p.offset + 1 };
     let to = (p.offset + p.rows.len()).min(total.max(p.offset + p.rows.len()));
     let at = p.offset;
+    // Computed here: a `>` inside a view! attribute would end the tag.
+    let on_last_page = at + PAGE_SIZE >= total;
     view! {
         <div class="pager" role="group" aria-label="Pages">
             <span aria-live="polite">{format!("rows {from}–{to} of {total}")}</span>
@@ -294,7 +331,7 @@ fn pager(p: RowsPage, offset: RwSignal<usize>) -> impl IntoView {
             <button
                 type="button"
                 aria-label="Next page"
-                disabled=at + PAGE_SIZE >= total
+                disabled=on_last_page
                 on:click=move |_| offset.set(at + PAGE_SIZE)
             >
                 "›"
@@ -382,7 +419,12 @@ fn rows_table(p: RowsPage, sort: RwSignal<Option<(usize, bool)>>, offset: RwSign
 
 /// The ER diagram with pan (drag, arrow keys), zoom (wheel, +/-), fit, and export.
 #[component]
-pub fn DiagramPanel(tables: Memo<Vec<TableView>>, shown: Signal<bool>) -> impl IntoView {
+pub fn DiagramPanel(
+    tables: Memo<Vec<TableView>>,
+    /// The last run: why there are no tables.
+    report: RwSignal<Option<RunReport>>,
+    shown: Signal<bool>,
+) -> impl IntoView {
     let diagram = Memo::new(move |_| tables.with(|t| diagram::layout(t)));
     let body = Memo::new(move |_| diagram.with(diagram::svg_body));
     let view_box = RwSignal::new(View { x: 0.0, y: 0.0, w: 800.0, h: 500.0 });
@@ -421,7 +463,8 @@ pub fn DiagramPanel(tables: Memo<Vec<TableView>>, shown: Signal<bool>) -> impl I
     view! {
         {move || {
             if tables.with(Vec::is_empty) {
-                Some(view! { <p class="hint">"No tables to draw yet: press Run."</p> })
+                let message = report.with(|r| empty_message(r.as_ref()));
+                Some(view! { <p class="hint">{message}</p> })
             } else {
                 None
             }
@@ -519,6 +562,19 @@ mod tests {
             bound_to: vec![],
         };
         assert_eq!(load_snippet(&r), "Role.query.first().users");
+        // An empty parent table: first() is None, so the button waits for a row.
+        let table = |rows| TableView {
+            name: "role".into(),
+            model: Some("Role".into()),
+            row_count: rows,
+            columns: vec![],
+            create_sql: String::new(),
+            ddl: vec![],
+        };
+        assert_eq!(parent_rows(&[table(Some(0))], &r), Some(0));
+        assert!(try_blocked(&r, Some(0)).is_some_and(|b| b.starts_with("The table role has no rows yet")));
+        assert_eq!(try_blocked(&r, Some(1)), None);
+        assert_eq!(try_blocked(&r, parent_rows(&[table(None)], &r)), None);
         assert_eq!(relationship_summary(&r), "Role.users → list of User");
         assert!(loading_note("select").contains("first time"));
     }
@@ -533,6 +589,7 @@ mod tests {
             warnings: vec![],
             error: None,
             error_detail: None,
+            traceback: None,
             sql,
         };
         t.push_line(line("x = 1", vec![]));

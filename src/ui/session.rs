@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use crate::db::Database;
-use crate::flask::playground::{split_statements, Connector, Playground, SourceFile, TableView};
+use crate::flask::playground::{split_statements, Connector, Playground, SourceFile};
 use crate::flask::record::{ErrorRecord, Step};
 
 /// The statement Run types into the console after importing the project.
@@ -22,6 +22,11 @@ pub struct RunReport {
     pub import_warnings: Vec<String>,
     /// The project file and line the import error points at.
     pub error_at: Option<(String, u32)>,
+    /// The whole traceback of the import error, as `flask shell` prints it.
+    pub import_traceback: Option<String>,
+    /// The packages the project imports that the playground does not have: importing gave
+    /// stand-ins for them (`flask_login`, `jwt`).
+    pub stand_ins: Vec<String>,
     /// True when a Flask app was found: the shell is usable.
     pub has_app: bool,
     /// The files as they were when Run was pressed.
@@ -34,7 +39,6 @@ pub struct Started {
     pub report: RunReport,
     /// The `db.create_all()` step, when the shell is usable.
     pub create_all: Option<Step>,
-    pub tables: Vec<TableView>,
 }
 
 /// Imports `sources` as `flask shell` would and creates the tables.
@@ -43,14 +47,16 @@ pub fn start(sources: Vec<SourceFile>, connect: Connector) -> Started {
     let report = RunReport {
         import_error: playground.import_error().cloned(),
         error_at: playground.import_error_at().cloned(),
+        import_traceback: playground.import_traceback().map(str::to_string),
+        stand_ins: playground.stand_in_modules().to_vec(),
         import_stdout: playground.import_stdout().to_string(),
         import_warnings: playground.import_warnings().to_vec(),
         has_app: playground.has_app(),
         sources,
     };
+    // The tables are read by the caller (`Playground::schema`), once.
     let create_all = report.has_app.then(|| playground.run(CREATE_ALL));
-    let tables = playground.tables();
-    Started { playground, report, create_all, tables }
+    Started { playground, report, create_all }
 }
 
 /// Runs console input: every statement in it (a paste may hold several), in order.
@@ -84,7 +90,8 @@ mod tests {
         let create_all = s.create_all.expect("create_all ran");
         assert_eq!(create_all.input, CREATE_ALL);
         assert_eq!(create_all.error, None);
-        let names: Vec<&str> = s.tables.iter().map(|t| t.name.as_str()).collect();
+        let tables = s.playground.tables();
+        let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["role", "user"]);
         let steps = run_input(&mut s.playground, "from models import Role\nr = Role(name='admin')\nr.name\n");
         assert_eq!(steps.len(), 3);

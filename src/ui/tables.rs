@@ -94,7 +94,6 @@ pub fn TablesPanel(
             return view! { <p class="hint">{message}</p> }.into_any();
         }
         let count = list.len();
-        let d = dialect.get();
         view! {
             <div class="panel-bar">
                 <p class="panel-intro">
@@ -104,13 +103,15 @@ pub fn TablesPanel(
                 <DialectSwitch dialect=dialect />
             </div>
             {move || uri_note.get().map(|n| view! { <p class="uri-note">{n}</p> })}
-            {list.into_iter().map(|t| table_card(t, d)).collect_view()}
+            {list.into_iter().map(|t| table_card(t, dialect)).collect_view()}
         }
         .into_any()
     }
 }
 
-fn table_card(table: TableView, dialect: DialectName) -> impl IntoView {
+/// A table's card. Its DDL shows in the chosen dialect; where the panel is wide enough, in all
+/// three side by side (static/app.css, a container query), and the switch hides.
+fn table_card(table: TableView, dialect: RwSignal<DialectName>) -> impl IntoView {
     let TableView { name, model, row_count, columns, create_sql, ddl } = table;
     let heading_id = format!("table-{name}");
     let labelled_by = heading_id.clone();
@@ -124,7 +125,25 @@ fn table_card(table: TableView, dialect: DialectName) -> impl IntoView {
         Some(m) => format!("class {m}"),
         None => "db.Table".to_string(),
     };
-    let sql = ddl.get(dialect.index()).cloned().unwrap_or(create_sql);
+    let ddl_blocks = DIALECTS
+        .iter()
+        .map(|&d| {
+            let sql = ddl.get(d.index()).cloned().unwrap_or_else(|| create_sql.clone());
+            let label = dialect_label(d);
+            view! {
+                <figure class="ddl-block" class:chosen=move || dialect.get() == d>
+                    <figcaption>{label}</figcaption>
+                    <pre
+                        class="ddl"
+                        data-dialect=d.name()
+                        aria-label=format!("CREATE TABLE statement of {name} in {label}")
+                    >
+                        {sql}
+                    </pre>
+                </figure>
+            }
+        })
+        .collect_view();
     view! {
         <article class="table-card" data-table=name.clone() aria-labelledby=labelled_by>
             <header>
@@ -145,13 +164,7 @@ fn table_card(table: TableView, dialect: DialectName) -> impl IntoView {
                     <tbody>{columns.into_iter().map(column_row).collect_view()}</tbody>
                 </table>
             </div>
-            <pre
-                class="ddl"
-                data-dialect=dialect.name()
-                aria-label=format!("CREATE TABLE statement of {name} in {}", dialect_label(dialect))
-            >
-                {sql}
-            </pre>
+            <div class="ddl-set">{ddl_blocks}</div>
         </article>
     }
 }
@@ -192,6 +205,8 @@ mod tests {
         let report = RunReport {
             import_error: None,
             error_at: None,
+            import_traceback: None,
+            stand_ins: vec![],
             import_stdout: String::new(),
             import_warnings: vec![],
             has_app: true,

@@ -3,7 +3,7 @@
 // and SQL. Screenshots go to test-artifacts/. Fails on page errors and on any request that
 // leaves 127.0.0.1.
 import { createServer } from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -34,10 +34,11 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync'],
 });
-const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) problems.push(`request left 127.0.0.1: ${r.url()}`); });
+// blob: URLs of this page (the PNG export draws the SVG through one) stay in the page.
+page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith(`blob:${base}`)) problems.push(`request left 127.0.0.1: ${r.url()}`); });
 
 async function check(name, fn) {
   try {
@@ -67,7 +68,7 @@ await check('page loads, sql.js becomes ready and the tutorial tables show witho
   await page.waitForSelector('#run:not([disabled])', { timeout: 30000 });
   await page.waitForSelector('[data-table="role"]', { timeout: 20000 });
   await page.waitForSelector('[data-table="user"]', { timeout: 20000 });
-  const ddl = await page.textContent('[data-table="user"] pre.ddl');
+  const ddl = await page.textContent('[data-table="user"] pre.ddl[data-dialect="sqlite"]');
   if (!ddl.includes('FOREIGN KEY(role_id) REFERENCES role (id)')) throw new Error(`unexpected DDL: ${ddl}`);
   const badges = await page.textContent('[data-table="user"] table.columns');
   for (const b of ['PK', 'FK → role.id', 'unique', 'NOT NULL']) if (!badges.includes(b)) throw new Error(`badge ${b} missing`);
@@ -75,14 +76,15 @@ await check('page loads, sql.js becomes ready and the tutorial tables show witho
   await shot('e2e-tutorial.png');
 });
 await check('switching dialects shows that dialect\'s DDL', async () => {
-  await page.click('[data-dialect="postgresql"]');
-  const pg = await page.textContent('[data-table="user"] pre.ddl');
-  if (!pg.includes('id SERIAL NOT NULL')) throw new Error(`PostgreSQL DDL: ${pg}`);
-  await page.click('[data-dialect="mysql"]');
-  const my = await page.textContent('[data-table="user"] pre.ddl');
-  if (!my.includes('id INTEGER NOT NULL AUTO_INCREMENT')) throw new Error(`MySQL DDL: ${my}`);
+  const shown = () => page.$$eval('[data-table="user"] pre.ddl', (els) => els.filter((e) => e.offsetParent).map((e) => e.textContent));
+  await page.click('.segmented [data-dialect="postgresql"]');
+  const pg = await shown();
+  if (pg.length !== 1 || !pg[0].includes('id SERIAL NOT NULL')) throw new Error(`PostgreSQL DDL: ${pg}`);
+  await page.click('.segmented [data-dialect="mysql"]');
+  const my = await shown();
+  if (my.length !== 1 || !my[0].includes('id INTEGER NOT NULL AUTO_INCREMENT')) throw new Error(`MySQL DDL: ${my}`);
   await shot('e2e-mysql.png');
-  await page.click('[data-dialect="sqlite"]');
+  await page.click('.segmented [data-dialect="sqlite"]');
 });
 await check('typing a model updates the tables and the diagram', async () => {
   const models = (await page.evaluate(() => window.FspEditor.current.state.doc.toString()));
@@ -94,11 +96,23 @@ await check('typing a model updates the tables and the diagram', async () => {
   if (!labels.includes('user_id') || !labels.includes('role_id')) throw new Error(`FK labels: ${labels}`);
   await shot('e2e-diagram.png');
 });
+await check('wide screens show the DDL of the three dialects side by side', async () => {
+  await page.setViewportSize({ width: 2200, height: 900 });
+  await page.click('role=tab[name=/^Tables/]');
+  await page.waitForFunction(() => !document.querySelector('.segmented')?.offsetParent, null, { timeout: 5000 });
+  const shown = await page.$$eval('[data-table="user"] pre.ddl', (els) => els.filter((e) => e.offsetParent).map((e) => e.dataset.dialect));
+  if (shown.join() !== 'sqlite,postgresql,mysql') throw new Error(`shown: ${shown}`);
+  await shot('e2e-wide-ddl.png');
+  await page.setViewportSize({ width: 1280, height: 800 });
+});
 await check('relationships show the SQL of their lazy load', async () => {
   await page.click('role=tab[name=/Relationships/]');
   await page.waitForSelector('[data-relationship="Role.users"]', { timeout: 10000 });
   const sql = await page.textContent('[data-relationship="Role.users"] pre.load-sql');
   if (sql !== 'SELECT user.id, user.username, user.email, user.role_id \nFROM user \nWHERE ? = user.role_id') throw new Error(`load SQL: ${JSON.stringify(sql)}`);
+  // The role table is empty: Role.query.first() would be None, so the button waits for a row.
+  if (!(await page.isDisabled('[data-relationship="Role.users"] button.try'))) throw new Error('try enabled on an empty table');
+  await page.waitForSelector('[data-relationship="Role.users"] .try-note', { timeout: 2000 });
   await shot('e2e-relationships.png');
 });
 await check('a shell line shows its echo and SQL', async () => {
@@ -116,6 +130,10 @@ await check('a shell line shows its echo and SQL', async () => {
   await page.fill('#console-input', 'true');
   await page.press('#console-input', 'Enter');
   await page.waitForSelector('.hint-line', { timeout: 10000 });
+  // The whole traceback, as the flask shell prints it.
+  const tb = await page.textContent('.transcript .line:last-child pre.traceback');
+  if (!tb.startsWith('Traceback (most recent call last):\n  File "<console>", line 1, in <module>\nNameError: name \'true\' is not defined'))
+    throw new Error(`traceback: ${JSON.stringify(tb)}`);
   await shot('e2e-console.png');
 });
 await check('the SQL log groups statements under their line; Data shows the rows', async () => {
@@ -126,6 +144,8 @@ await check('the SQL log groups statements under their line; Data shows the rows
   await page.click('role=tab[name="Data"]');
   await page.selectOption('#data-table', 'role');
   await page.waitForSelector('table.data td:text("admin")', { timeout: 10000 });
+  const next = await page.textContent('.pager button[aria-label="Next page"]');
+  if (next.trim() !== '›' || !(await page.isDisabled('.pager button[aria-label="Next page"]'))) throw new Error(`pager: ${next}`);
   await shot('e2e-data.png');
 });
 await check('a relationship\'s button runs it in the console', async () => {
@@ -133,11 +153,41 @@ await check('a relationship\'s button runs it in the console', async () => {
   await page.click('[data-relationship="Role.users"] button.try');
   await page.waitForSelector('.transcript pre.input:has-text("Role.query.first().users")', { timeout: 10000 });
 });
+await check('the diagram exports as SVG and PNG', async () => {
+  await page.click('role=tab[name="Diagram"]');
+  const [svg] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click('#export-svg')]);
+  if (svg.suggestedFilename() !== 'er-diagram.svg') throw new Error(svg.suggestedFilename());
+  const svgText = (await readFile(await svg.path())).toString();
+  if (!svgText.startsWith('<svg') || !svgText.includes('role_id')) throw new Error(`SVG: ${svgText.slice(0, 80)}`);
+  const [png] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click('#export-png')]);
+  if (png.suggestedFilename() !== 'er-diagram.png') throw new Error(png.suggestedFilename());
+  const bytes = await readFile(await png.path());
+  if (bytes.length < 1000 || bytes.subarray(1, 4).toString() !== 'PNG') throw new Error(`PNG: ${bytes.length} bytes`);
+  // Width and height from the IHDR chunk: twice the diagram's size.
+  const width = bytes.readUInt32BE(16), height = bytes.readUInt32BE(20);
+  if (width < 200 || height < 100) throw new Error(`PNG ${width}x${height}`);
+  await writeFile(join(artifacts, 'e2e-export.png'), bytes);
+});
+await check('an import of a package the playground lacks names its stand-in', async () => {
+  const text = await page.evaluate(() => window.FspEditor.current.state.doc.toString());
+  await setEditorText('from flask_login import UserMixin\n' + text);
+  await page.waitForSelector('.standin-note', { timeout: 10000 });
+  const note = await page.textContent('.standin-note');
+  if (!note.startsWith('flask_login is not available')) throw new Error(note);
+  await shot('e2e-standin.png');
+  await setEditorText(text);
+  await page.waitForSelector('.standin-note', { state: 'detached', timeout: 10000 });
+});
 await check('an import error shows with its hint, at its line in the editor', async () => {
   const text = await page.evaluate(() => window.FspEditor.current.state.doc.toString());
   await setEditorText(text.replace('lazy=True', 'lasy=True'));
   await page.waitForSelector('.import-error .hint-line', { timeout: 10000 });
-  await page.waitForSelector('.cm-lint-marker-error', { timeout: 10000 });
+  await page.waitForSelector('.cm-error-marker', { timeout: 10000 });
+  const inline = await page.textContent('.cm-inline-error');
+  if (!inline.includes('lasy')) throw new Error(`inline error: ${inline}`);
+  await page.click('.import-traceback summary');
+  const tb = await page.textContent('.import-traceback pre');
+  if (!tb.startsWith('Traceback (most recent call last):') || !tb.includes('models.py')) throw new Error(`traceback: ${tb}`);
   await shot('e2e-import-error.png');
   await setEditorText(text);
   await page.waitForSelector('.import-error', { state: 'detached', timeout: 10000 });

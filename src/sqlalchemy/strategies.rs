@@ -1,0 +1,567 @@
+//! Relationship loader strategies (`orm/strategies.py`, `orm/strategy_options.py`): which
+//! loader each relationship uses for a query (its `lazy=` argument, or a loader option such as
+//! `joinedload()`), and the eager loaders that run with the query: `JoinedLoader` (a LEFT OUTER
+//! JOIN to an anonymous alias in the same SELECT), `SubqueryLoader` (a second query joined to
+//! the first one as a subquery, when the first row is processed) and `SelectInLoader` (a query
+//! with `IN` of the parents' keys, after all rows are loaded). `LazyLoader`, `NoLoader` and
+//! `RaiseLoader` act on attribute access (`orm::attribute_get`).
+
+use std::rc::Rc;
+
+use super::orm::{
+    self, check_active, instance_from_row_new, instance_state, order_by_clauses, Direction, Mapper, Relationship,
+    SessionData,
+};
+use super::schema::Column;
+use super::sql::{Clause, EagerJoin, LabelStyle, Select, SqlCompiler};
+use super::types::untyped_result;
+use crate::db::SqlValue;
+use crate::python::builtins::{func, native_class, new_native};
+use crate::python::interp::{Interp, PyResult};
+use crate::python::value::{Args, HashKey, Module, Value};
+
+/// A loader option (`joinedload(User.posts)`): the relationship and the strategy it asks for.
+#[derive(Clone)]
+pub struct LoaderOption {
+    pub rel: Rc<Relationship>,
+    /// `joined`, `selectin`, `subquery`, `select`, `noload`, `raise`, `raise_on_sql`.
+    pub strategy: &'static str,
+}
+
+/// How many parent keys one `IN` of the selectin loader carries (`SelectInLoader._chunksize`).
+const SELECTIN_CHUNK: usize = 500;
+
+/// The strategy `r` loads with in a query: an option naming it, else its `lazy=`. `explicit`
+/// says an option asked for it (eager defaults stop at a mapper already on the load path).
+pub fn strategy_for(r: &Rc<Relationship>, options: &[LoaderOption]) -> (String, bool) {
+    match options.iter().rev().find(|o| Rc::ptr_eq(&o.rel, r)) {
+        Some(o) => (o.strategy.to_string(), true),
+        None => (r.args.lazy.clone(), false),
+    }
+}
+
+/// The relationships of `mapper` loaded eagerly with `strategy` in a query along `path` (the
+/// mappers loaded so far): a default eager loader does not reach a mapper already on the path
+/// (SQLAlchemy's guard against endless self-referential and backref loops).
+fn eager(mapper: &Rc<Mapper>, options: &[LoaderOption], path: &[usize], strategy: &str) -> Vec<Rc<Relationship>> {
+    let rels = mapper.relationships.borrow().clone();
+    rels.into_iter()
+        .filter(|r| {
+            let (s, explicit) = strategy_for(r, options);
+            let target = r.target.borrow().clone();
+            s == strategy && target.map(|t| explicit || !path.contains(&t.id)).unwrap_or(false)
+        })
+        .collect()
+}
+
+/// `JoinedLoader`: adds a `LEFT OUTER JOIN target AS target_N` for each joined-eager
+/// relationship of `mapper` (many-to-one and one-to-many; many-to-many ones load lazily here);
+/// returns the relationships in join order.
+pub fn add_joined(
+    mapper: &Rc<Mapper>,
+    select: &mut Select,
+    options: &[LoaderOption],
+    path: &[usize],
+) -> Vec<Rc<Relationship>> {
+    let mut out = Vec::new();
+    let mut path = path.to_vec();
+    path.push(mapper.id);
+    for r in eager(mapper, options, &path, "joined") {
+        if r.m2m.borrow().is_some() {
+            continue;
+        }
+        let Some(target) = r.target.borrow().clone() else { continue };
+        let n = select.eager_joins.iter().filter(|j| j.target.name == target.table.name).count() + 1;
+        let many_to_one = r.direction.get() == Direction::ManyToOne;
+        // Each pair is (referenced, foreign key): the target holds the foreign key of a
+        // one-to-many and the referenced column of a many-to-one.
+        let on = r
+            .pairs
+            .borrow()
+            .iter()
+            .map(|(referenced, fk)| {
+                let (a, b) = ((referenced.clone(), many_to_one), (fk.clone(), !many_to_one));
+                if r.fk_first.get() {
+                    (b, a)
+                } else {
+                    (a, b)
+                }
+            })
+            .collect();
+        select.eager_joins.push(EagerJoin {
+            alias: format!("{}_{n}", target.table.name),
+            target: target.table.clone(),
+            on,
+        });
+        out.push(r);
+    }
+    out
+}
+
+/// Does the query load a collection with a joined eager load (its result then needs
+/// `unique()`)?
+pub fn joins_collection(joined: &[Rc<Relationship>]) -> bool {
+    joined.iter().any(|r| r.uselist())
+}
+
+/// Runs a SELECT of `mapper`'s entities with its eager loaders: the rows' objects (one per
+/// row, repeated when a joined collection repeats its parent) and whether a joined collection
+/// was loaded.
+pub fn load(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    select: &Select,
+    options: &[LoaderOption],
+    path: &[usize],
+) -> PyResult<(Vec<Value>, bool)> {
+    check_active(interp, s)?;
+    let plain = select.clone();
+    let mut select = select.clone();
+    let joined = add_joined(mapper, &mut select, options, path);
+    let compiled = SqlCompiler::default().select(&select);
+    let result = orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?;
+    let mut objs: Vec<Value> = Vec::with_capacity(result.rows.len());
+    // Parents in order of first appearance, whether each was new, and the children each
+    // joined collection gathered.
+    let mut parents: Vec<(Value, bool)> = Vec::new();
+    let mut gathered: Vec<(usize, Vec<Option<Vec<Value>>>)> = Vec::new();
+    for row in &result.rows {
+        let n = mapper.columns.len();
+        let (obj, new) = instance_from_row_new(interp, s, mapper, &row[..n.min(row.len())])?;
+        let idx = match parents.iter().position(|(p, _)| p.is(&obj)) {
+            Some(i) => i,
+            None => {
+                parents.push((obj.clone(), new));
+                gathered.push((parents.len() - 1, vec![None; joined.len()]));
+                parents.len() - 1
+            }
+        };
+        let mut at = n;
+        for (k, r) in joined.iter().enumerate() {
+            let Some(target) = r.target.borrow().clone() else { continue };
+            let w = target.columns.len();
+            let part = row.get(at..(at + w).min(row.len())).unwrap_or(&[]);
+            at += w;
+            let null = target.table.primary_key().iter().all(|pk| {
+                target
+                    .columns
+                    .iter()
+                    .position(|(_, c)| Rc::ptr_eq(c, pk))
+                    .and_then(|i| part.get(i))
+                    .map(|v| *v == SqlValue::Null)
+                    .unwrap_or(true)
+            });
+            let child = if null { None } else { Some(instance_from_row_new(interp, s, &target, part)?.0) };
+            let slot = &mut gathered[idx].1[k];
+            let list = slot.get_or_insert_with(Vec::new);
+            if let Some(c) = child {
+                if !list.iter().any(|x| x.is(&c)) {
+                    list.push(c);
+                }
+            }
+        }
+        objs.push(obj);
+    }
+    for (idx, lists) in gathered {
+        let (parent, new) = &parents[idx];
+        let Value::Instance(pi) = parent else { continue };
+        for (r, list) in joined.iter().zip(lists) {
+            let key = r.key();
+            if !new && pi.dict.borrow().get_str(&key).is_some() {
+                continue;
+            }
+            let list = list.unwrap_or_default();
+            let value = if r.uselist() {
+                instance_state(pi).loaded_collections.borrow_mut().insert(key.clone(), list.clone());
+                Value::list(list)
+            } else {
+                list.into_iter().next().unwrap_or(Value::None)
+            };
+            pi.dict.borrow_mut().set_str(&key, value);
+        }
+    }
+    for (p, new) in &parents {
+        if let (Value::Instance(pi), true) = (p, *new) {
+            if !options.is_empty() {
+                *instance_state(pi).loader_options.borrow_mut() = options.to_vec();
+            }
+        }
+    }
+    let mut sub_path = path.to_vec();
+    sub_path.push(mapper.id);
+    if !parents.is_empty() {
+        for r in eager(mapper, options, &sub_path, "subquery") {
+            subquery_load(interp, s, mapper, &r, &plain, &parents)?;
+        }
+    }
+    for r in eager(mapper, options, &sub_path, "selectin") {
+        selectin_load(interp, s, mapper, &r, &parents, &sub_path)?;
+    }
+    Ok((objs, joins_collection(&joined)))
+}
+
+/// The value of `key` in an object's dict (None when missing).
+fn dict_value(obj: &Value, key: &str) -> Value {
+    obj.as_instance().and_then(|i| i.dict.borrow().get_str(key).cloned()).unwrap_or(Value::None)
+}
+
+fn hash_key(v: &Value) -> HashKey {
+    HashKey::of(v).unwrap_or(HashKey::None)
+}
+
+/// Sets a loaded relationship value on a parent unless it is already there (an existing object
+/// keeps what it has loaded).
+fn populate(parent: &Value, new: bool, r: &Relationship, related: Vec<Value>) {
+    let Value::Instance(pi) = parent else { return };
+    let key = r.key();
+    if !new && pi.dict.borrow().get_str(&key).is_some() {
+        return;
+    }
+    let value = if r.uselist() {
+        instance_state(pi).loaded_collections.borrow_mut().insert(key.clone(), related.clone());
+        Value::list(related)
+    } else {
+        related.into_iter().next().unwrap_or(Value::None)
+    };
+    pi.dict.borrow_mut().set_str(&key, value);
+}
+
+/// `SelectInLoader`: after the parents are loaded, one `SELECT ... WHERE fk IN (...)` per 500
+/// parents (one-to-many: the foreign key column first; many-to-one: the targets not already in
+/// the identity map).
+fn selectin_load(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    r: &Rc<Relationship>,
+    parents: &[(Value, bool)],
+    path: &[usize],
+) -> PyResult<()> {
+    let Some(target) = r.target.borrow().clone() else { return Ok(()) };
+    let pairs = r.pairs.borrow().clone();
+    if r.m2m.borrow().is_some() || pairs.len() != 1 {
+        return Ok(()); // loads lazily on access
+    }
+    let (referenced, fk) = pairs[0].clone();
+    let registry = s.registry.clone();
+    match r.direction.get() {
+        Direction::OneToMany => {
+            let pk_key = mapper.column_key(&referenced).unwrap_or_else(|| referenced.name());
+            let keyed: Vec<(Value, Value, bool)> = parents
+                .iter()
+                .map(|(p, new)| (dict_value(p, &pk_key), p.clone(), *new))
+                .filter(|(k, _, _)| !k.is_none())
+                .collect();
+            for chunk in keyed.chunks(SELECTIN_CHUNK) {
+                let mut select = Select::new(LabelStyle::None);
+                select.columns.push(Clause::Column(fk.clone()));
+                for (_, c) in &target.columns {
+                    if !Rc::ptr_eq(c, &fk) {
+                        select.columns.push(Clause::Column(c.clone()));
+                    }
+                }
+                select.froms.push(target.table.clone());
+                select.where_.push(Clause::In(
+                    Box::new(Clause::Column(fk.clone())),
+                    chunk.iter().map(|(k, _, _)| Clause::Bind(k.clone(), referenced.ty.clone())).collect(),
+                    false,
+                ));
+                select.order_by = order_by_clauses(interp, &registry, &r.args.order_by)?;
+                let compiled = SqlCompiler::default().select(&select);
+                let result = orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?;
+                // Rows carry the foreign key first, then the target's columns without it.
+                let fk_pos = target.columns.iter().position(|(_, c)| Rc::ptr_eq(c, &fk)).unwrap_or(0);
+                let mut by_key: Vec<(HashKey, Vec<Value>)> = Vec::new();
+                let mut children: Vec<(Value, bool)> = Vec::new();
+                for row in &result.rows {
+                    let mut own: Vec<SqlValue> = row.get(1..).unwrap_or(&[]).to_vec();
+                    own.insert(fk_pos.min(own.len()), row.first().cloned().unwrap_or(SqlValue::Null));
+                    let (child, new) = instance_from_row_new(interp, s, &target, &own)?;
+                    let k = hash_key(&untyped_result(row.first().unwrap_or(&SqlValue::Null)));
+                    match by_key.iter_mut().find(|(x, _)| *x == k) {
+                        Some((_, l)) => l.push(child.clone()),
+                        None => by_key.push((k, vec![child.clone()])),
+                    }
+                    children.push((child, new));
+                }
+                for (k, p, new) in chunk {
+                    let hk = hash_key(k);
+                    let list = by_key.iter().find(|(x, _)| *x == hk).map(|(_, l)| l.clone()).unwrap_or_default();
+                    populate(p, *new, r, list);
+                }
+                chain_postloads(interp, s, &target, &children, path)?;
+            }
+        }
+        Direction::ManyToOne => {
+            let fk_key = mapper.column_key(&fk).unwrap_or_else(|| fk.name());
+            // Distinct keys, those not already loaded in the identity map.
+            let mut wanted: Vec<Value> = Vec::new();
+            for (p, _) in parents {
+                let k = dict_value(p, &fk_key);
+                if k.is_none() || wanted.iter().any(|w| hash_key(w) == hash_key(&k)) {
+                    continue;
+                }
+                let found = s.identity_map.borrow().get(&(target.id, vec![hash_key(&k)])).cloned();
+                if let Some(Value::Instance(fi)) = &found {
+                    if !instance_state(fi).expired.get() {
+                        continue;
+                    }
+                }
+                wanted.push(k);
+            }
+            let mut loaded: Vec<(Value, bool)> = Vec::new();
+            for chunk in wanted.chunks(SELECTIN_CHUNK) {
+                let mut select = Select::table(&target.table, LabelStyle::None);
+                select.where_.push(Clause::In(
+                    Box::new(Clause::Column(referenced.clone())),
+                    chunk.iter().map(|k| Clause::Bind(k.clone(), referenced.ty.clone())).collect(),
+                    false,
+                ));
+                let compiled = SqlCompiler::default().select(&select);
+                let result = orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?;
+                for row in &result.rows {
+                    loaded.push(instance_from_row_new(interp, s, &target, row)?);
+                }
+            }
+            for (p, new) in parents {
+                let k = dict_value(p, &fk_key);
+                let related = if k.is_none() {
+                    vec![]
+                } else {
+                    s.identity_map.borrow().get(&(target.id, vec![hash_key(&k)])).cloned().into_iter().collect()
+                };
+                populate(p, *new, r, related);
+            }
+            chain_postloads(interp, s, &target, &loaded, path)?;
+        }
+    }
+    Ok(())
+}
+
+/// The eager loaders of objects a post-load query brought: their selectin loads, one step
+/// further along the path.
+fn chain_postloads(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    target: &Rc<Mapper>,
+    children: &[(Value, bool)],
+    path: &[usize],
+) -> PyResult<()> {
+    if children.is_empty() {
+        return Ok(());
+    }
+    let mut next = path.to_vec();
+    next.push(target.id);
+    for r in eager(target, &[], &next, "selectin") {
+        selectin_load(interp, s, target, &r, children, &next)?;
+    }
+    Ok(())
+}
+
+/// `SubqueryLoader`: one query for every parent's collection, joined to the parents' query
+/// (keys only) as the subquery `anon_1`.
+fn subquery_load(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    r: &Rc<Relationship>,
+    parent_select: &Select,
+    parents: &[(Value, bool)],
+) -> PyResult<()> {
+    let Some(target) = r.target.borrow().clone() else { return Ok(()) };
+    if r.direction.get() != Direction::OneToMany {
+        return Ok(()); // many-to-one subquery loads happen lazily here
+    }
+    let m2m = r.m2m.borrow().clone();
+    // (parent column, the column it is compared with in the join).
+    let parent_pairs: Vec<(Rc<Column>, Rc<Column>)> = match &m2m {
+        Some(m) => m.parent_pairs.clone(),
+        None => r.pairs.borrow().clone(),
+    };
+    let c = SqlCompiler::default();
+    let mut inner = parent_select.clone();
+    inner.columns = parent_pairs.iter().map(|(pc, _)| Clause::Column(pc.clone())).collect();
+    inner.label_style = LabelStyle::TablenamePlusCol;
+    inner.eager_joins.clear();
+    if inner.limit.is_none() && inner.offset.is_none() {
+        inner.order_by.clear();
+    }
+    let inner = SqlCompiler::default().select(&inner);
+    let anon: Vec<String> = parent_pairs.iter().map(|(pc, _)| format!("{}_{}", mapper.table.name, pc.name())).collect();
+    let mut cols: Vec<String> = target
+        .table
+        .columns
+        .borrow()
+        .iter()
+        .map(|col| format!("{} AS {}", c.column_ref(col), c.quote(&format!("{}_{}", target.table.name, col.name()))))
+        .collect();
+    for a in &anon {
+        cols.push(format!("anon_1.{a} AS anon_1_{a}"));
+    }
+    let from = match &m2m {
+        Some(m) => {
+            let alias = format!("{}_1", m.table.name);
+            let on_parent: Vec<String> = m
+                .parent_pairs
+                .iter()
+                .zip(&anon)
+                .map(|((_, ac), a)| format!("anon_1.{a} = {}.{}", c.quote(&alias), c.quote(&ac.name())))
+                .collect();
+            let on_target: Vec<String> = m
+                .target_pairs
+                .iter()
+                .map(|(pk, ac)| format!("{} = {}.{}", c.column_ref(pk), c.quote(&alias), c.quote(&ac.name())))
+                .collect();
+            format!(
+                "({}) AS anon_1 JOIN {} AS {} ON {} JOIN {} ON {}",
+                inner.sql,
+                c.quote(&m.table.name),
+                c.quote(&alias),
+                on_parent.join(" AND "),
+                c.quote(&target.table.name),
+                on_target.join(" AND ")
+            )
+        }
+        None => {
+            let on: Vec<String> = parent_pairs
+                .iter()
+                .zip(&anon)
+                .map(|((_, fk), a)| format!("anon_1.{a} = {}", c.column_ref(fk)))
+                .collect();
+            format!("({}) AS anon_1 JOIN {} ON {}", inner.sql, c.quote(&target.table.name), on.join(" AND "))
+        }
+    };
+    let mut sql = format!("SELECT {} \nFROM {from}", cols.join(", "));
+    let registry = s.registry.clone();
+    let order = order_by_clauses(interp, &registry, &r.args.order_by)?;
+    if !order.is_empty() {
+        let o: Vec<String> = order.iter().map(|x| SqlCompiler::default().expression_string(x)).collect();
+        sql.push_str(&format!(" ORDER BY {}", o.join(", ")));
+    }
+    let result = orm::execute_in_session(interp, s, &sql, inner.params)?;
+    let n = target.columns.len();
+    let mut by_parent: Vec<(Vec<HashKey>, Vec<Value>)> = Vec::new();
+    for row in &result.rows {
+        let child = instance_from_row_new(interp, s, &target, &row[..n.min(row.len())])?.0;
+        let key: Vec<HashKey> = row[n.min(row.len())..].iter().map(|v| hash_key(&untyped_result(v))).collect();
+        match by_parent.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(child),
+            None => by_parent.push((key, vec![child])),
+        }
+    }
+    for (p, new) in parents {
+        let key: Vec<HashKey> = parent_pairs
+            .iter()
+            .map(|(pc, _)| hash_key(&dict_value(p, &mapper.column_key(pc).unwrap_or_else(|| pc.name()))))
+            .collect();
+        let list = by_parent.iter().find(|(k, _)| *k == key).map(|(_, l)| l.clone()).unwrap_or_default();
+        populate(p, *new, r, list);
+    }
+    Ok(())
+}
+
+/// `'User.badges' is not available due to lazy='raise'`.
+pub fn raise_error(interp: &Interp, mapper: &Mapper, r: &Relationship, strategy: &str) -> crate::python::interp::PyErr {
+    orm::sa_error(
+        interp,
+        "InvalidRequestError",
+        format!("'{}.{}' is not available due to lazy='{strategy}'", mapper.class_name, r.key()),
+    )
+}
+
+/// The objects without repeats, in order (`Result.unique()` for one entity).
+pub fn unique(objs: Vec<Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::with_capacity(objs.len());
+    for o in objs {
+        if !out.iter().any(|x| x.is(&o)) {
+            out.push(o);
+        }
+    }
+    out
+}
+
+/// Payload of `Load` objects (what `joinedload(User.posts)` returns).
+pub struct LoadData(pub Vec<LoaderOption>);
+
+/// The loader options a `.options(...)` call gives.
+pub fn options_of(interp: &mut Interp, args: &[Value]) -> PyResult<Vec<LoaderOption>> {
+    let mut out = Vec::new();
+    for a in args {
+        match a.payload::<LoadData>() {
+            Some(l) => out.extend(l.0.iter().cloned()),
+            None => {
+                let r = interp.repr(a)?;
+                return Err(orm::sa_error(
+                    interp,
+                    "ArgumentError",
+                    format!("ExecutableOption object expected, got {r}."),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Adds the loader option functions (`joinedload`, `selectinload`, `subqueryload`, `lazyload`,
+/// `noload`, `raiseload`, `immediateload`) to `sqlalchemy.orm`.
+pub fn add_to_orm(interp: &mut Interp, m: &Rc<Module>) {
+    let load = native_class(interp, "Load", "sqlalchemy.orm.strategy_options", None, vec![]);
+    for (name, strategy) in [
+        ("joinedload", "joined"),
+        ("selectinload", "selectin"),
+        ("subqueryload", "subquery"),
+        ("lazyload", "select"),
+        ("noload", "noload"),
+        ("raiseload", "raise"),
+        ("immediateload", "immediate"),
+        ("defaultload", ""),
+    ] {
+        let load = load.clone();
+        m.set(
+            name,
+            func(name, move |i: &mut Interp, mut a: Args| {
+                let sql_only = match a.take_kw("sql_only") {
+                    Some(v) => i.truthy(&v)?,
+                    None => false,
+                };
+                let mut opts = Vec::new();
+                for v in &a.pos {
+                    if matches!(v, Value::Str(_)) {
+                        return Err(orm::sa_error(
+                            i,
+                            "ArgumentError",
+                            "Strings are not accepted for attribute names in loader options; please use class-bound attributes directly.",
+                        ));
+                    }
+                    let rel = v.payload::<orm::AttrData>().and_then(|d| match &d.kind {
+                        orm::AttrKind::Relationship(r) => Some(r.clone()),
+                        orm::AttrKind::Column(_) => None,
+                    });
+                    match rel {
+                        Some(rel) if !strategy.is_empty() => {
+                            let strategy = if strategy == "raise" && sql_only { "raise_on_sql" } else { strategy };
+                            opts.push(LoaderOption { rel, strategy });
+                        }
+                        Some(_) => {}
+                        None => {
+                            let r = i.repr(v)?;
+                            return Err(orm::sa_error(
+                                i,
+                                "ArgumentError",
+                                format!("expected ORM mapped attribute for loader strategy argument, got {r}"),
+                            ));
+                        }
+                    }
+                }
+                if name == "noload" {
+                    i.warn(
+                        "sqlalchemy.exc.SADeprecationWarning",
+                        "The noload() option is deprecated and will be removed in a future release.  This option produces incorrect results by returning ``None`` for related items. (deprecated since: 2.1)",
+                    );
+                }
+                Ok(new_native(&load, LoadData(opts)))
+            }),
+        );
+    }
+}
