@@ -213,7 +213,7 @@ fn init_db(
     }
     let inst = crate::python::value::Instance::new(db_cls.clone());
     *inst.payload.borrow_mut() = Some(data);
-    let db = Value::Instance(Rc::new(inst));
+    let db = Value::Instance(inst);
     if let Value::Dict(ext) = &fapp.extensions {
         ext.borrow_mut().set_str("sqlalchemy", db.clone());
     }

@@ -158,6 +158,13 @@ pub struct Playground {
 }
 
 impl Playground {
+    /// The engine, made the one new Python objects register with (see
+    /// [`crate::python::value::Heap`]): another playground may have been built since.
+    fn enter(&mut self) -> &mut crate::flask::shell::ShellSession {
+        crate::python::value::Heap::set_current(Some(self.engine.interp.heap.clone()));
+        &mut self.engine
+    }
+
     /// Imports the project as `flask shell` would and prepares the shell namespace.
     pub fn open(files: &[SourceFile], connect: Connector) -> Playground {
         Playground { engine: crate::flask::shell::ShellSession::open(files, connect) }
@@ -202,29 +209,29 @@ impl Playground {
 
     /// Runs one shell statement (one entry of [`split_statements`]).
     pub fn run(&mut self, source: &str) -> Step {
-        self.engine.run(source)
+        self.enter().run(source)
     }
 
     /// The CREATE statements for the app's metadata in one dialect, as the oracle's `ddl*`
     /// fields: strings, or `{"error": {type, message}}` where the dialect refuses a table.
     pub fn ddl(&mut self, dialect: DialectName) -> Vec<Json> {
-        self.engine.ddl(dialect)
+        self.enter().ddl(dialect)
     }
 
     /// The tables of the app's metadata, in dependency order.
     pub fn tables(&mut self) -> Vec<TableView> {
-        self.engine.tables()
+        self.enter().tables()
     }
 
     /// The app's tables and relationships (read-only; nothing is logged).
     pub fn schema(&mut self) -> SchemaView {
-        self.engine.schema()
+        self.enter().schema()
     }
 
     /// A page of `table`'s rows sorted by column `sort` (index, descending?), read without
     /// logging.
     pub fn rows(&mut self, table: &str, sort: Option<(usize, bool)>, offset: usize, limit: usize) -> RowsPage {
-        self.engine.rows(table, sort, offset, limit)
+        self.enter().rows(table, sort, offset, limit)
     }
 
     /// The URL of the app's default engine (`SQLALCHEMY_DATABASE_URI` as Flask-SQLAlchemy
@@ -236,12 +243,12 @@ impl Playground {
     /// Rolls the session back and reads the database's schema and data, as the oracle's
     /// `schema` and `data` fields.
     pub fn inspect(&mut self) -> (Json, Json) {
-        self.engine.inspect()
+        self.enter().inspect()
     }
 
     /// The database of the app's default engine, if one was opened.
     pub fn export_database(&mut self) -> Option<Vec<u8>> {
-        self.engine.export_database()
+        self.enter().export_database()
     }
 }
 

@@ -19,7 +19,7 @@ use crate::sqlalchemy::orm;
 
 /// A loaded project and its shell namespace.
 pub struct ShellSession {
-    interp: Interp,
+    pub(crate) interp: Interp,
     log: Rc<SqlLog>,
     main: Rc<Module>,
     app: Option<Value>,

@@ -35,6 +35,7 @@ fn raw_class(name: &str, module: &str, bases: Vec<Rc<Class>>, builtin: Option<Bu
         builtin,
         id: next_id(),
     });
+    Heap::track(|h| h.classes.add(&cls));
     // Single inheritance chains only here: the MRO is the class then its base's MRO.
     let mut mro = vec![cls.clone()];
     if let Some(b) = bases.first() {
@@ -68,7 +69,7 @@ pub fn native_class(
 pub fn new_native<T: 'static>(cls: &Rc<Class>, payload: T) -> Value {
     let inst = Instance::new(cls.clone());
     *inst.payload.borrow_mut() = Some(Rc::new(payload));
-    Value::Instance(Rc::new(inst))
+    Value::Instance(inst)
 }
 
 /// The builtin types.
@@ -1653,7 +1654,7 @@ pub fn install(interp: &mut Interp) {
                 if c.builtin == Some(BuiltinType::BaseException) {
                     return Ok(i.new_exception(c, a.pos[1..].to_vec()));
                 }
-                Ok(Value::Instance(Rc::new(Instance::new(c.clone()))))
+                Ok(Value::Instance(Instance::new(c.clone())))
             }
             _ => Err(i.type_error("object.__new__(X): X is not a type object")),
         }),

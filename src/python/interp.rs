@@ -153,6 +153,19 @@ pub struct Interp {
     pub allow_stand_ins: bool,
     /// Top-level names of the packages imported as stand-ins, in import order.
     pub stand_ins: Vec<String>,
+    /// Every object this interpreter created that could be in a reference cycle; emptied
+    /// when the interpreter is dropped (see [`Heap`]).
+    pub heap: Rc<Heap>,
+}
+
+impl Drop for Interp {
+    fn drop(&mut self) {
+        let roots = std::mem::take(&mut self.handling);
+        self.heap.teardown(roots);
+        if Heap::is_current(&self.heap) {
+            Heap::set_current(None);
+        }
+    }
 }
 
 /// CPython's default recursion limit.
@@ -176,6 +189,8 @@ pub const STACK_LIMIT: usize = 48 * 1024 * 1024;
 impl Interp {
     /// A fresh interpreter with the builtins and the standard modules registered.
     pub fn new() -> Interp {
+        let heap = Rc::new(Heap::default());
+        Heap::set_current(Some(heap.clone()));
         let types = super::builtins::make_types();
         let builtins = Module::new("builtins", None);
         let mut interp = Interp {
@@ -199,6 +214,7 @@ impl Interp {
             exception_classes: HashMap::new(),
             allow_stand_ins: false,
             stand_ins: Vec::new(),
+            heap,
         };
         super::builtins::install(&mut interp);
         super::stdlib::register(&mut interp);
@@ -232,7 +248,7 @@ impl Interp {
     pub fn new_exception(&self, cls: &Rc<Class>, args: Vec<Value>) -> Value {
         let inst = Instance::new(cls.clone());
         inst.dict.borrow_mut().set_str("args", Value::tuple(args));
-        Value::Instance(Rc::new(inst))
+        Value::Instance(inst)
     }
 
     /// An error of the builtin class `name` with message `msg`.
@@ -1124,7 +1140,7 @@ impl Interp {
         }
         let mut fdict = Dict::new();
         fdict.set_str("__annotations__", Value::dict(annotations));
-        Ok(Rc::new(Function {
+        let f = Rc::new(Function {
             name: def.name.clone(),
             qualname: self.qualname_for(frame, &def.name),
             module: frame.globals.clone(),
@@ -1138,14 +1154,24 @@ impl Interp {
             class: RefCell::new(None),
             dict: RefCell::new(fdict),
             doc,
-        }))
+        });
+        self.track_function(&f);
+        Ok(f)
+    }
+
+    /// Registers a new function (and the scope it closes over) with the heap.
+    fn track_function(&self, f: &Rc<Function>) {
+        self.heap.functions.add(f);
+        if let Some(s) = &f.closure {
+            self.heap.scopes.add(s);
+        }
     }
 
     fn make_lambda(&mut self, args: &Rc<ast::Arguments>, body: &Rc<Expr>, frame: &mut Frame) -> PyResult<Value> {
         let (defaults, kw_defaults) = self.eval_defaults(args, frame)?;
         let key = Rc::as_ptr(body) as usize;
         let local_names = self.local_names(key, args, FunctionBodyRef::Expr(body));
-        Ok(Value::Function(Rc::new(Function {
+        let f = Rc::new(Function {
             name: "<lambda>".into(),
             qualname: self.qualname_for(frame, "<lambda>"),
             module: frame.globals.clone(),
@@ -1159,7 +1185,9 @@ impl Interp {
             class: RefCell::new(None),
             dict: RefCell::new(Dict::new()),
             doc: None,
-        })))
+        });
+        self.track_function(&f);
+        Ok(Value::Function(f))
     }
 
     fn make_class(&mut self, def: &Rc<ast::ClassDef>, frame: &mut Frame) -> PyResult<Rc<Class>> {
@@ -1253,6 +1281,7 @@ impl Interp {
             builtin: builtin.or(Some(BuiltinType::Object)),
             id: next_id(),
         });
+        self.heap.classes.add(&cls);
         let mro = self.c3_mro(&cls)?;
         *cls.mro.borrow_mut() = mro;
         // Functions defined in the body learn their class (zero-argument super()).
@@ -1446,7 +1475,7 @@ impl Interp {
                 a.pos.insert(0, Value::Class(c.clone()));
                 self.call(&n, a)?
             }
-            None => Value::Instance(Rc::new(Instance::new(c.clone()))),
+            None => Value::Instance(Instance::new(c.clone())),
         };
         let is_own = match &obj {
             Value::Instance(i) => i.class.is_subclass(c),

@@ -262,6 +262,10 @@ impl Dict {
     pub fn clear(&mut self) {
         *self = Dict::default();
     }
+    /// The keys and values, consuming the dict.
+    pub fn into_entries(self) -> impl Iterator<Item = Value> {
+        self.entries.into_iter().flatten().flat_map(|(k, v)| [k, v])
+    }
 }
 
 /// A user-defined function (`def` or `lambda`).
@@ -450,8 +454,17 @@ pub struct Instance {
 }
 
 impl Instance {
-    pub fn new(class: Rc<Class>) -> Instance {
-        Instance { class, dict: RefCell::new(Dict::new()), payload: RefCell::new(None), ext: RefCell::new(None) }
+    /// A new instance of `class` with an empty `__dict__`, registered with the current
+    /// interpreter's [`Heap`] (so that dropping the interpreter frees it).
+    pub fn new(class: Rc<Class>) -> Rc<Instance> {
+        let inst = Rc::new(Instance {
+            class,
+            dict: RefCell::new(Dict::new()),
+            payload: RefCell::new(None),
+            ext: RefCell::new(None),
+        });
+        Heap::track(|h| h.instances.add(&inst));
+        inst
     }
     /// The payload downcast to `T`.
     pub fn payload<T: 'static>(&self) -> Option<Rc<T>> {
@@ -474,6 +487,7 @@ pub struct Module {
 impl Module {
     pub fn new(name: &str, file: Option<String>) -> Rc<Module> {
         let m = Rc::new(Module { name: name.to_string(), dict: RefCell::new(Dict::new()), file: file.clone() });
+        Heap::track(|h| h.modules.add(&m));
         m.dict.borrow_mut().set_str("__name__", Value::str(name));
         if let Some(f) = file {
             m.dict.borrow_mut().set_str("__file__", Value::str(&f));
@@ -485,5 +499,143 @@ impl Module {
     }
     pub fn set(&self, name: &str, v: Value) {
         self.dict.borrow_mut().set_str(name, v);
+    }
+}
+
+/// Weak references to objects of one kind that an interpreter created.
+pub struct Tracked<T> {
+    items: RefCell<Vec<std::rc::Weak<T>>>,
+    /// Prune dead entries when the list reaches this length.
+    limit: Cell<usize>,
+}
+
+impl<T> Default for Tracked<T> {
+    fn default() -> Self {
+        Tracked { items: RefCell::new(Vec::new()), limit: Cell::new(256) }
+    }
+}
+
+impl<T> Tracked<T> {
+    pub fn add(&self, item: &Rc<T>) {
+        let mut items = self.items.borrow_mut();
+        if items.last().is_some_and(|w| std::ptr::eq(w.as_ptr(), Rc::as_ptr(item))) {
+            return;
+        }
+        if items.len() >= self.limit.get() {
+            // Dead entries keep their allocation until their weak reference goes.
+            items.retain(|w| w.strong_count() > 0);
+            self.limit.set((items.len() * 2).max(256));
+        }
+        items.push(Rc::downgrade(item));
+    }
+    /// The objects still alive.
+    pub fn live(&self) -> Vec<Rc<T>> {
+        self.items.borrow().iter().filter_map(std::rc::Weak::upgrade).collect()
+    }
+    pub fn live_count(&self) -> usize {
+        self.items.borrow().iter().filter(|w| w.strong_count() > 0).count()
+    }
+    fn take(&self) -> Vec<Rc<T>> {
+        let items = std::mem::take(&mut *self.items.borrow_mut());
+        items.iter().filter_map(std::rc::Weak::upgrade).collect()
+    }
+}
+
+/// Every object an interpreter created that can be part of a reference cycle (instances,
+/// classes, functions, modules, closure scopes), held weakly. Python frees cycles with its
+/// garbage collector; we have reference counts only, so a dropped interpreter breaks them all
+/// at once: [`Heap::teardown`] empties every one of these objects' mutable parts (`__dict__`,
+/// MRO, native payloads, closure variables), after which reference counting frees the rest.
+#[derive(Default)]
+pub struct Heap {
+    pub instances: Tracked<Instance>,
+    pub classes: Tracked<Class>,
+    pub functions: Tracked<Function>,
+    pub modules: Tracked<Module>,
+    pub scopes: Tracked<Scope>,
+}
+
+thread_local! {
+    /// The heap of the interpreter most recently created on this thread: objects register
+    /// here when created. Interpreters on one thread run one at a time (the page replaces its
+    /// engine; tests build one per case).
+    static CURRENT_HEAP: RefCell<Option<Rc<Heap>>> = const { RefCell::new(None) };
+}
+
+impl Heap {
+    /// Makes `heap` the one new objects register with.
+    pub fn set_current(heap: Option<Rc<Heap>>) {
+        CURRENT_HEAP.with(|c| *c.borrow_mut() = heap);
+    }
+    /// Is `heap` the current one?
+    pub fn is_current(heap: &Rc<Heap>) -> bool {
+        CURRENT_HEAP.with(|c| c.borrow().as_ref().is_some_and(|h| Rc::ptr_eq(h, heap)))
+    }
+    /// Runs `f` on the current heap, if any.
+    pub fn track(f: impl FnOnce(&Heap)) {
+        CURRENT_HEAP.with(|c| {
+            if let Some(h) = c.borrow().as_ref() {
+                f(h)
+            }
+        });
+    }
+
+    /// Breaks every reference cycle among the objects of this heap (see [`Heap`]); the objects
+    /// themselves are freed as their last references go. `roots` are further values to empty
+    /// (the interpreter's own fields). Nothing is dropped recursively: contents are moved
+    /// into one flat list first, so long chains (linked lists of instances) cannot overflow
+    /// the stack.
+    pub fn teardown(&self, roots: Vec<Value>) {
+        let mut grave: Vec<Value> = roots;
+        let mut natives: Vec<Rc<dyn Any>> = Vec::new();
+        let mut dicts: Vec<Dict> = Vec::new();
+        for i in self.instances.take() {
+            dicts.push(std::mem::take(&mut *i.dict.borrow_mut()));
+            natives.extend(i.payload.borrow_mut().take());
+            natives.extend(i.ext.borrow_mut().take());
+        }
+        for c in self.classes.take() {
+            dicts.push(std::mem::take(&mut *c.dict.borrow_mut()));
+            grave.extend(c.mro.borrow_mut().drain(..).map(Value::Class));
+            natives.extend(c.ext.borrow_mut().take());
+        }
+        for f in self.functions.take() {
+            dicts.push(std::mem::take(&mut *f.dict.borrow_mut()));
+            dicts.push(std::mem::take(&mut *f.module.dict.borrow_mut()));
+            f.class.borrow_mut().take();
+        }
+        for m in self.modules.take() {
+            dicts.push(std::mem::take(&mut *m.dict.borrow_mut()));
+        }
+        for s in self.scopes.take() {
+            grave.extend(s.vars.borrow_mut().drain().map(|(_, v)| v));
+        }
+        for d in dicts {
+            grave.extend(d.into_entries());
+        }
+        // Containers reachable from what was emptied: empty them too (cycles of lists and
+        // dicts), flattening as we go.
+        while let Some(v) = grave.pop() {
+            match v {
+                Value::List(l) => grave.append(&mut l.borrow_mut()),
+                Value::Dict(d) | Value::Set(d) => {
+                    let d = std::mem::take(&mut *d.borrow_mut());
+                    grave.extend(d.into_entries());
+                }
+                Value::Tuple(t) => {
+                    if let Ok(items) = Rc::try_unwrap(t) {
+                        grave.extend(items);
+                    }
+                }
+                Value::BoundMethod(b) => {
+                    if let Ok((a, b)) = Rc::try_unwrap(b) {
+                        grave.push(a);
+                        grave.push(b);
+                    }
+                }
+                _ => {}
+            }
+        }
+        drop(natives);
     }
 }

@@ -433,7 +433,7 @@ pub fn column_value(interp: &Interp, c: &Rc<Column>) -> Value {
         .unwrap_or_else(|| interp.types.object.clone());
     let inst = crate::python::value::Instance::new(cls);
     *inst.payload.borrow_mut() = Some(c.clone());
-    Value::Instance(Rc::new(inst))
+    Value::Instance(inst)
 }
 
 /// Payload of `Table.c`: the table's columns by name.

@@ -51,6 +51,16 @@ pub struct Registry {
     pub type_annotation_map: RefCell<Vec<(Value, Value)>>,
 }
 
+/// Mappers and their relationships point at each other (`Relationship::target`); when the
+/// registry goes (its interpreter was dropped), break those cycles so that both are freed.
+impl Drop for Registry {
+    fn drop(&mut self) {
+        for m in self.mappers.borrow().iter() {
+            m.relationships.borrow_mut().clear();
+        }
+    }
+}
+
 impl Registry {
     pub fn new(metadata: Rc<MetaData>) -> Rc<Registry> {
         Rc::new(Registry {
@@ -2376,7 +2386,7 @@ pub fn merge(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<
     };
     let target = if target.is_none() {
         let cls = m.class().ok_or_else(|| interp.err("RuntimeError", "mapped class is gone"))?;
-        let t = Value::Instance(Rc::new(Instance::new(cls)));
+        let t = Value::Instance(Instance::new(cls));
         session_add(interp, s, &t)?;
         t
     } else {
@@ -2508,7 +2518,7 @@ pub fn instance_from_row_new(
         }
     }
     let cls = class_mapper_of_row.class().ok_or_else(|| interp.err("RuntimeError", "mapped class is gone"))?;
-    let inst = Rc::new(Instance::new(cls));
+    let inst = Instance::new(cls);
     {
         let mut d = inst.dict.borrow_mut();
         for (k, v) in values {
