@@ -240,8 +240,12 @@ fn tokenize_into(source: &str, toks: &mut Vec<Token>) -> Result<(), SyntaxError>
                 i = ni;
             }
             _ => {
-                let rest: String = chars[i..n.min(i + 3)].iter().collect();
-                let op = OPS.iter().find(|o| rest.starts_with(**o));
+                // Longest match first (OPS is ordered so); compare chars in place.
+                let rest = &chars[i..n.min(i + 3)];
+                let op = OPS.iter().find(|o| {
+                    let b = o.as_bytes();
+                    b.len() <= rest.len() && b.iter().zip(rest).all(|(x, y)| *x as char == *y)
+                });
                 let Some(op) = op else {
                     if c == '!' {
                         return Err(err("SyntaxError", "invalid syntax", line, col + 1));

@@ -142,7 +142,7 @@ impl Value {
 }
 
 /// A key usable in a [`Dict`]: the hashable view of a value.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub enum HashKey {
     None,
     Int(i64),
@@ -154,6 +154,138 @@ pub enum HashKey {
     /// Objects hashed by identity.
     Id(usize),
 }
+
+// Hashed by hand so that a `&str` can be looked up without building an `Rc<str>` key (see
+// `KeyView`): a string key hashes the same whether owned or borrowed.
+impl std::hash::Hash for HashKey {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match self {
+            HashKey::Str(s) => hash_str_key(s, h),
+            HashKey::None => h.write_u8(1),
+            HashKey::Int(i) => {
+                h.write_u8(2);
+                i.hash(h)
+            }
+            HashKey::Float(f) => {
+                h.write_u8(3);
+                f.hash(h)
+            }
+            HashKey::Bytes(b) => {
+                h.write_u8(4);
+                b.hash(h)
+            }
+            HashKey::Tuple(t) => {
+                h.write_u8(5);
+                t.hash(h)
+            }
+            HashKey::Id(i) => {
+                h.write_u8(6);
+                i.hash(h)
+            }
+        }
+    }
+}
+
+fn hash_str_key<H: std::hash::Hasher>(s: &str, h: &mut H) {
+    use std::hash::Hash;
+    h.write_u8(0);
+    s.hash(h)
+}
+
+/// The Fx hash (rustc's): a dict's index needs speed, not resistance to chosen keys; the
+/// index is never iterated, so the hash cannot change any output.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+        }
+        for &b in chunks.remainder() {
+            self.add(b as u64);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64)
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i)
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64)
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A borrowed view of a dict key, so `Dict::get_str` needs no allocation.
+enum KeyRef<'a> {
+    Str(&'a str),
+    Key(&'a HashKey),
+}
+
+trait KeyView {
+    fn key_ref(&self) -> KeyRef<'_>;
+}
+
+impl KeyView for HashKey {
+    fn key_ref(&self) -> KeyRef<'_> {
+        match self {
+            HashKey::Str(s) => KeyRef::Str(s),
+            k => KeyRef::Key(k),
+        }
+    }
+}
+
+struct StrKey<'a>(&'a str);
+
+impl KeyView for StrKey<'_> {
+    fn key_ref(&self) -> KeyRef<'_> {
+        KeyRef::Str(self.0)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn KeyView + 'a> for HashKey {
+    fn borrow(&self) -> &(dyn KeyView + 'a) {
+        self
+    }
+}
+
+impl std::hash::Hash for dyn KeyView + '_ {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match self.key_ref() {
+            KeyRef::Str(s) => hash_str_key(s, h),
+            KeyRef::Key(k) => std::hash::Hash::hash(k, h),
+        }
+    }
+}
+
+impl PartialEq for dyn KeyView + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        match (self.key_ref(), other.key_ref()) {
+            (KeyRef::Str(a), KeyRef::Str(b)) => a == b,
+            (KeyRef::Key(a), KeyRef::Key(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for dyn KeyView + '_ {}
 
 impl HashKey {
     /// The key of a value, or None when the value is unhashable (list, dict, set).
@@ -182,7 +314,7 @@ impl HashKey {
 #[derive(Clone, Default)]
 pub struct Dict {
     entries: Vec<Option<(Value, Value)>>,
-    index: HashMap<HashKey, usize>,
+    index: HashMap<HashKey, usize, std::hash::BuildHasherDefault<FxHasher>>,
     len: usize,
 }
 
@@ -207,7 +339,8 @@ impl Dict {
     }
     /// Looks up a string key.
     pub fn get_str(&self, key: &str) -> Option<&Value> {
-        self.get_by_key(&HashKey::Str(Rc::from(key)))
+        let i = *self.index.get(&StrKey(key) as &dyn KeyView)?;
+        self.entries[i].as_ref().map(|(_, v)| v)
     }
     /// Inserts or replaces; returns false when the key is unhashable.
     pub fn insert(&mut self, key: Value, value: Value) -> bool {
@@ -224,6 +357,12 @@ impl Dict {
         true
     }
     pub fn set_str(&mut self, key: &str, value: Value) {
+        if let Some(&i) = self.index.get(&StrKey(key) as &dyn KeyView) {
+            if let Some(entry) = self.entries[i].as_mut() {
+                entry.1 = value;
+                return;
+            }
+        }
         self.insert(Value::str(key), value);
     }
     pub fn remove(&mut self, key: &Value) -> Option<Value> {
