@@ -614,12 +614,15 @@ pub const MYSQL_RESERVED: &[&str] = &[
 /// letter. An empty name is quoted.
 pub fn requires_quotes(ident: &str, reserved: &[&str]) -> bool {
     let Some(first) = ident.chars().next() else { return true };
-    let lower = ident.to_lowercase();
-    reserved.binary_search(&lower.as_str()).is_ok()
-        || first.is_ascii_digit()
-        || first == '$'
-        || !ident.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-        || lower != ident
+    if first.is_ascii_digit() || first == '$' {
+        return true;
+    }
+    // Any upper-case letter or character outside `[a-z0-9_$]` quotes; what remains is
+    // already lower case, so the reserved-word lookup needs no lowered copy.
+    if !ident.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'$') {
+        return true;
+    }
+    reserved.binary_search(&ident).is_ok()
 }
 
 /// `IdentifierPreparer.quote_identifier`: wraps in `quote`, doubling embedded quote characters.
