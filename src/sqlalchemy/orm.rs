@@ -1741,6 +1741,26 @@ fn save_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, objs: &[V
 }
 
 fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: Vec<Value>) -> PyResult<()> {
+    // A deleted parent's write-only collection cannot be loaded to unlink its members
+    // (`WriteOnlyAttributeImpl`), unless `passive_deletes` leaves them to the database.
+    let deleted: Vec<Value> = s.deleted.borrow().clone();
+    for obj in &deleted {
+        let Some(m) = object_mapper(obj) else { continue };
+        let rels = m.relationships.borrow().clone();
+        for r in rels {
+            if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() || r.args.cascade_delete {
+                continue;
+            }
+            if r.lazy() == "write_only" && !r.args.passive_deletes {
+                let name = format!("{}.{}", m.class_name, r.key());
+                return Err(sa_error(
+                    interp,
+                    "InvalidRequestError",
+                    format!("Attribute {name} can't load the existing state from the database for this operation; full iteration is not permitted.  If this is a delete operation, configure passive_deletes=True on the {name} relationship in order to resolve this error."),
+                ));
+            }
+        }
+    }
     let mut mappers: Vec<Rc<Mapper>> = Vec::new();
     for o in new.iter().chain(dirty.iter()) {
         if let Some(m) = object_mapper(o) {
