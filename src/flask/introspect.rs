@@ -157,7 +157,7 @@ fn relationship_view(interp: &mut Interp, db: &DbData, parent: &Rc<Mapper>, r: &
         kind: kind(r),
         many_to_one: r.direction.get() == Direction::ManyToOne,
         uselist: r.uselist(),
-        lazy: r.args.lazy.clone(),
+        lazy: r.lazy(),
         backref,
         secondary: r.m2m.borrow().as_ref().map(|m| m.table.name.clone()),
         foreign_keys: r

@@ -267,6 +267,10 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         Some(v) => orm::lazy_name(interp, &v)?,
         None => "select".into(),
     };
+    let passive_deletes = match a.take_kw("passive_deletes") {
+        Some(v) => interp.truthy(&v)?,
+        None => false,
+    };
     let uselist = match a.take_kw("uselist") {
         None | Some(Value::None) => None,
         Some(v) => Some(interp.truthy(&v)?),
@@ -290,7 +294,6 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     let remote_side = join_arg("remote_side");
     for k in [
         "viewonly",
-        "passive_deletes",
         "post_update",
         "single_parent",
         "overlaps",
@@ -344,6 +347,7 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         primaryjoin,
         secondaryjoin,
         remote_side,
+        passive_deletes,
     });
     Ok(new_native(&classes, rel))
 }
@@ -730,6 +734,7 @@ pub(crate) fn run_query(interp: &mut Interp, q: &QueryData, first: bool) -> PyRe
             entities: entities.clone(),
             filter_entity: None,
             options: q.extra.options.clone(),
+            lazy_parent: None,
         };
         return super::statement::select_rows(interp, &q.session, &sd);
     }
@@ -801,6 +806,12 @@ fn appender_query(
 
 fn appender_append(interp: &mut Interp, q: &QueryData, item: Value) -> PyResult<()> {
     let Some((parent, r)) = &q.appender else { return Ok(()) };
+    pending_append(interp, parent, r, item)
+}
+
+/// An item added to a dynamic / write-only collection: it waits in the parent's state for
+/// the flush, and joins the parent's session.
+fn pending_append(interp: &mut Interp, parent: &Value, r: &Rc<Relationship>, item: Value) -> PyResult<()> {
     let Value::Instance(inst) = parent else { return Ok(()) };
     let st = orm::instance_state(inst);
     st.pending_dynamic.borrow_mut().push((r.key(), item.clone()));
@@ -815,6 +826,87 @@ fn appender_append(interp: &mut Interp, q: &QueryData, item: Value) -> PyResult<
         }
     }
     Ok(())
+}
+
+/// Payload of `WriteOnlyCollection` objects: the parent and its `lazy='write_only'`
+/// relationship.
+pub struct WriteOnlyData {
+    parent: Value,
+    rel: Rc<Relationship>,
+}
+
+/// `sqlalchemy.orm.writeonly.WriteOnlyCollection`: changes wait for the flush; reading goes
+/// through `select()`.
+fn write_only_collection_class(interp: &Interp) -> Rc<Class> {
+    let w = |i: &Interp, a: &Args| self_payload::<WriteOnlyData>(i, a, "WriteOnlyCollection");
+    native_class(
+        interp,
+        "WriteOnlyCollection",
+        "sqlalchemy.orm.writeonly",
+        None,
+        vec![
+            (
+                "add",
+                method("WriteOnlyCollection", "add", move |i, a| {
+                    let wd = w(i, &a)?;
+                    pending_append(i, &wd.parent, &wd.rel, a.pos.get(1).cloned().unwrap_or(Value::None))?;
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "add_all",
+                method("WriteOnlyCollection", "add_all", move |i, a| {
+                    let wd = w(i, &a)?;
+                    for item in i.iterate(&a.pos.get(1).cloned().unwrap_or(Value::None))? {
+                        pending_append(i, &wd.parent, &wd.rel, item)?;
+                    }
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "remove",
+                method("WriteOnlyCollection", "remove", move |i, a| {
+                    let wd = w(i, &a)?;
+                    let item = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    if let Value::Instance(inst) = &wd.parent {
+                        let st = orm::instance_state(inst);
+                        let key = wd.rel.key();
+                        let was_pending = st.pending_dynamic.borrow().iter().any(|(k, v)| *k == key && v.is(&item));
+                        if was_pending {
+                            st.pending_dynamic.borrow_mut().retain(|(k, v)| !(*k == key && v.is(&item)));
+                        } else {
+                            st.pending_dynamic_removed.borrow_mut().push((key, item.clone()));
+                        }
+                    }
+                    if let (Some(rev), Value::Instance(ci)) = (wd.rel.reverse.borrow().upgrade(), &item) {
+                        if ci.dict.borrow().get_str(&rev.key()).is_some_and(|p| p.is(&wd.parent)) {
+                            ci.dict.borrow_mut().set_str(&rev.key(), Value::None);
+                        }
+                    }
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "select",
+                method("WriteOnlyCollection", "select", move |i, a| {
+                    let wd = w(i, &a)?;
+                    let target = wd
+                        .rel
+                        .target
+                        .borrow()
+                        .clone()
+                        .ok_or_else(|| i.err("RuntimeError", "relationship not configured"))?;
+                    Ok(super::statement::parent_select(i, &target, &wd.parent, &wd.rel))
+                }),
+            ),
+            (
+                "__iter__",
+                method("WriteOnlyCollection", "__iter__", move |i, _a| {
+                    Err(i.type_error("WriteOnly collections don't support iteration in-place; to query for collection items, use the select() method to produce a SQL statement and execute it with session.scalars()."))
+                }),
+            ),
+        ],
+    )
 }
 
 fn appender_query_class(interp: &Interp, base: &Rc<Class>) -> Rc<Class> {
@@ -2021,6 +2113,15 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     };
     m.set("Session", Value::Class(classes.session.clone()));
     interp.ext.insert("sqlalchemy.appender", Rc::new(orm::AppenderFactory(Box::new(appender_query))));
+    let write_only = write_only_collection_class(interp);
+    interp.ext.insert(
+        "sqlalchemy.write_only",
+        Rc::new(orm::AppenderFactory(Box::new(
+            move |_i: &mut Interp, obj: &Value, _m: &Rc<orm::Mapper>, r: &Rc<Relationship>| {
+                Ok(new_native(&write_only, WriteOnlyData { parent: obj.clone(), rel: r.clone() }))
+            },
+        ))),
+    );
     interp.ext.insert("sqlalchemy.orm", Rc::new(classes));
     for (name, make) in types_list() {
         m.set(name, Value::Class(make_type_class(interp, name, make)));

@@ -108,6 +108,9 @@ pub struct RelationshipArgs {
     pub secondaryjoin: Option<Value>,
     /// `remote_side=` as given: a column, a list of columns, a string or a callable.
     pub remote_side: Option<Value>,
+    /// `passive_deletes=`: deleting the parent leaves unloaded children to the database's
+    /// `ON DELETE` rule (they are neither loaded, cascaded nor unlinked).
+    pub passive_deletes: bool,
 }
 
 impl Default for RelationshipArgs {
@@ -126,6 +129,7 @@ impl Default for RelationshipArgs {
             primaryjoin: None,
             secondaryjoin: None,
             remote_side: None,
+            passive_deletes: false,
         }
     }
 }
@@ -146,6 +150,9 @@ pub struct Relationship {
     /// An explicit `primaryjoin` wrote the foreign key column first (`Letter.recipient_id ==
     /// Person.id`): the lazy loader's criteria keep that order.
     pub fk_first: Cell<bool>,
+    /// The loader a `WriteOnlyMapped[...]` / `DynamicMapped[...]` annotation chose
+    /// (`declarative_scan` sets `lazy`), read through [`Relationship::lazy`].
+    pub annotated_lazy: RefCell<Option<String>>,
 }
 
 /// How a many-to-many relationship reaches its association table.
@@ -172,7 +179,17 @@ impl Relationship {
             reverse: RefCell::new(Weak::new()),
             m2m: RefCell::new(None),
             fk_first: Cell::new(false),
+            annotated_lazy: RefCell::new(None),
         }
+    }
+    /// The loader strategy: `lazy=` as given, unless the annotation chose one.
+    pub fn lazy(&self) -> String {
+        self.annotated_lazy.borrow().clone().unwrap_or_else(|| self.args.lazy.clone())
+    }
+    /// `lazy='dynamic'` / `lazy='write_only'`: the collection is never loaded as a whole;
+    /// its changes wait in the parent's state until the flush.
+    pub fn is_appender(&self) -> bool {
+        matches!(self.lazy().as_str(), "dynamic" | "write_only")
     }
     /// Is the attribute a collection?
     pub fn uselist(&self) -> bool {
@@ -714,7 +731,7 @@ pub fn configure(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<()> {
                 continue;
             }
             configure_relationship(interp, registry, m, &r)?;
-            if r.args.lazy == "noload" {
+            if r.lazy() == "noload" {
                 interp.warn(
                     "sqlalchemy.exc.SADeprecationWarning",
                     "The ``noload`` loader strategy is deprecated and will be removed in a future release.  This option produces incorrect results by returning ``None`` for related items. (deprecated since: 2.1) (This warning originated from the `configure_mappers()` process, which was invoked automatically in response to a user-initiated operation.)",
@@ -733,6 +750,19 @@ fn resolve_target(
     r: &Relationship,
 ) -> PyResult<Rc<Mapper>> {
     let mut arg = r.args.argument.clone();
+    if let Some(c) = parent.class() {
+        let ann = match c.dict.borrow().get_str("__annotations__") {
+            Some(Value::Dict(d)) => d.borrow().get_str(&r.key()).cloned(),
+            _ => None,
+        };
+        match ann.as_ref().and_then(super::declarative::unwrap_mapped).map(|(k, _)| k) {
+            Some(super::declarative::MappedKind::WriteOnly) => {
+                *r.annotated_lazy.borrow_mut() = Some("write_only".into())
+            }
+            Some(super::declarative::MappedKind::Dynamic) => *r.annotated_lazy.borrow_mut() = Some("dynamic".into()),
+            _ => {}
+        }
+    }
     if arg.is_none() {
         // `posts: Mapped[List["Post"]] = relationship(...)`: the target from the annotation.
         let ann = parent.class().and_then(|c| match c.dict.borrow().get_str("__annotations__") {
@@ -1482,7 +1512,10 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() || r.args.cascade_delete {
                 continue;
             }
-            if r.args.lazy == "dynamic" || r.args.lazy == "noload" {
+            if r.is_appender() || r.lazy() == "noload" {
+                continue;
+            }
+            if r.args.passive_deletes && inst.dict.borrow().get_str(&r.key()).is_none() {
                 continue;
             }
             let Some(target) = r.target.borrow().clone() else { continue };
@@ -1548,6 +1581,31 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
         for r in rels {
             if r.m2m.borrow().is_some() {
                 continue; // association rows are synced after the inserts (`sync_associations`)
+            }
+            if r.is_appender() {
+                // `AppenderQuery.remove()` / `WriteOnlyCollection.remove()`.
+                let gone: Vec<Value> = st
+                    .pending_dynamic_removed
+                    .borrow()
+                    .iter()
+                    .filter(|(k, _)| *k == r.key())
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                for g in &gone {
+                    let Value::Instance(ci) = g else { continue };
+                    if instance_state(ci).deleted.get() {
+                        continue;
+                    }
+                    if r.args.delete_orphan {
+                        session_delete(interp, s, g)?;
+                    } else if let Some(target) = r.target.borrow().clone() {
+                        for (_, fk) in r.pairs.borrow().iter() {
+                            let k = target.column_key(fk).unwrap_or_else(|| fk.name());
+                            set_dict_attr(ci, &k, Value::None);
+                        }
+                    }
+                }
+                continue;
             }
             let Some(before) = st.loaded_collections.borrow().get(&r.key()).cloned() else { continue };
             let now = match i.dict.borrow().get_str(&r.key()) {
@@ -1683,6 +1741,26 @@ fn save_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, objs: &[V
 }
 
 fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: Vec<Value>) -> PyResult<()> {
+    // A deleted parent's write-only collection cannot be loaded to unlink its members
+    // (`WriteOnlyAttributeImpl`), unless `passive_deletes` leaves them to the database.
+    let deleted: Vec<Value> = s.deleted.borrow().clone();
+    for obj in &deleted {
+        let Some(m) = object_mapper(obj) else { continue };
+        let rels = m.relationships.borrow().clone();
+        for r in rels {
+            if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() || r.args.cascade_delete {
+                continue;
+            }
+            if r.lazy() == "write_only" && !r.args.passive_deletes {
+                let name = format!("{}.{}", m.class_name, r.key());
+                return Err(sa_error(
+                    interp,
+                    "InvalidRequestError",
+                    format!("Attribute {name} can't load the existing state from the database for this operation; full iteration is not permitted.  If this is a delete operation, configure passive_deletes=True on the {name} relationship in order to resolve this error."),
+                ));
+            }
+        }
+    }
     let mut mappers: Vec<Rc<Mapper>> = Vec::new();
     for o in new.iter().chain(dirty.iter()) {
         if let Some(m) = object_mapper(o) {
@@ -1754,6 +1832,11 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
     for obj in deleted.iter().rev() {
         let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
         let st = instance_state(inst);
+        if st.expired.get() {
+            // The DELETE reads the committed key (`_get_committed_state_attr_by_column`),
+            // which loads an expired object (nothing else loaded it: `passive_deletes`).
+            refresh(interp, s, &m, inst)?;
+        }
         for table in mapper_tables(&m).iter().rev() {
             let pk: Vec<(Rc<Column>, Value)> =
                 table.primary_key().into_iter().zip(st.identity.borrow().iter().cloned()).collect();
@@ -1804,7 +1887,7 @@ fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Map
         for r in rels {
             let Some(m2m) = r.m2m.borrow().clone() else { continue };
             let Some(target) = r.target.borrow().clone() else { continue };
-            let (added, removed): (Vec<Value>, Vec<Value>) = if r.args.lazy == "dynamic" {
+            let (added, removed): (Vec<Value>, Vec<Value>) = if r.is_appender() {
                 // A dynamic collection's changes wait in the state until the flush.
                 let of_key = |list: &RefCell<Vec<(String, Value)>>| -> Vec<Value> {
                     list.borrow().iter().filter(|(k, _)| *k == r.key()).map(|(_, v)| v.clone()).collect()
@@ -1851,7 +1934,7 @@ fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Map
                     }
                 }
             }
-            if r.args.lazy != "dynamic" {
+            if !r.is_appender() {
                 if let Some(Value::List(l)) = inst.dict.borrow().get_str(&r.key()) {
                     st.loaded_collections.borrow_mut().insert(r.key(), l.borrow().clone());
                 }
@@ -1946,6 +2029,9 @@ fn delete_cascade(
     let rels = m.relationships.borrow().clone();
     for r in rels {
         if !r.args.cascade_delete {
+            continue;
+        }
+        if r.args.passive_deletes && inst.dict.borrow().get_str(&r.key()).is_none() {
             continue;
         }
         let Some(attr) = inst.class.lookup(&r.key()) else { continue };
@@ -2585,7 +2671,7 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
             if let Some(reg) = mapper.registry.upgrade() {
                 configure(interp, &reg)?;
             }
-            if r.args.lazy == "dynamic" {
+            if r.lazy() == "dynamic" {
                 return Ok(Value::None).and_then(|_: Value| {
                     let make = interp
                         .ext
@@ -2789,6 +2875,40 @@ fn write_only_collection(
     (make.0)(interp, obj, mapper, r)
 }
 
+/// `WriteOnlyAttributeImpl.set`: a persistent parent's collection cannot be replaced (it is
+/// never loaded); a new parent's pending items are replaced.
+fn write_only_set(
+    interp: &mut Interp,
+    data: &AttrData,
+    r: &Rc<Relationship>,
+    obj: &Value,
+    value: Value,
+) -> PyResult<()> {
+    let Value::Instance(inst) = obj else { return Ok(()) };
+    let items = interp.iterate(&value)?;
+    let st = instance_state(inst);
+    if st.key.borrow().is_some() {
+        let owner = data.mapper.upgrade().map(|m| m.class_name.clone()).unwrap_or_else(|| inst.class.name.to_string());
+        return Err(sa_error(
+            interp,
+            "InvalidRequestError",
+            format!(
+                "Collection \"{owner}.{}\" does not support implicit iteration; collection replacement operations can't be used",
+                data.key
+            ),
+        ));
+    }
+    let key = r.key();
+    st.pending_dynamic.borrow_mut().retain(|(k, _)| *k != key);
+    for item in items {
+        if let (Some(rev), Value::Instance(ci)) = (r.reverse.borrow().upgrade(), &item) {
+            ci.dict.borrow_mut().set_str(&rev.key(), obj.clone());
+        }
+        st.pending_dynamic.borrow_mut().push((key.clone(), item));
+    }
+    Ok(())
+}
+
 /// `InstrumentedAttribute.__set__`.
 pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
@@ -2818,10 +2938,22 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
             if let Some(reg) = data.mapper.upgrade().and_then(|m| m.registry.upgrade()) {
                 configure(interp, &reg)?;
             }
+            if r.lazy() == "write_only" {
+                return write_only_set(interp, data, r, obj, value);
+            }
             inst.dict.borrow_mut().set_str(&data.key, value.clone());
             // Keep the other side in step in Python (backref / back_populates).
             if let Some(rev) = r.reverse.borrow().upgrade() {
-                if r.direction.get() == Direction::ManyToOne {
+                if r.direction.get() == Direction::ManyToOne && rev.lazy() == "write_only" {
+                    // A write-only collection is never loaded: the append waits for the flush.
+                    if let Value::Instance(parent) = &value {
+                        let pst = instance_state(parent);
+                        let mut pending = pst.pending_dynamic.borrow_mut();
+                        if !pending.iter().any(|(k, v)| *k == rev.key() && v.is(obj)) {
+                            pending.push((rev.key(), obj.clone()));
+                        }
+                    }
+                } else if r.direction.get() == Direction::ManyToOne {
                     if let Value::Instance(parent) = &value {
                         let pst = instance_state(parent);
                         let rk = rev.key();

@@ -34,6 +34,10 @@ pub struct SelectData {
     pub filter_entity: Option<Rc<Mapper>>,
     /// Loader options (`.options(joinedload(User.posts))`).
     pub options: Vec<super::strategies::LoaderOption>,
+    /// `WriteOnlyCollection.select()`: the parent and relationship whose criterion leads the
+    /// WHERE clause; its parameters are the parent's key as it is when the statement runs
+    /// (SQLAlchemy's lazy bind parameters).
+    pub lazy_parent: Option<(Value, Rc<super::orm::Relationship>)>,
 }
 
 /// Payload of `Update` / `Delete` / `Insert` objects.
@@ -159,6 +163,41 @@ pub fn select_fn(interp: &mut Interp, a: Args) -> PyResult<Value> {
 }
 
 fn new_select(interp: &Interp, entities: &[Entity], style: LabelStyle) -> Value {
+    new_native(&classes(interp).select, select_data(entities, style))
+}
+
+/// `WriteOnlyCollection.select()`: the related class's rows that belong to `parent`.
+pub fn parent_select(interp: &Interp, target: &Rc<Mapper>, parent: &Value, r: &Rc<super::orm::Relationship>) -> Value {
+    let mut sd = select_data(&[Entity::Mapper(target.clone())], LabelStyle::None);
+    sd.stmt.where_ = r
+        .pairs
+        .borrow()
+        .iter()
+        .map(|(pk, fk)| Clause::binary(Clause::Bind(Value::None, pk.ty.clone()), "=", Clause::Column(fk.clone())))
+        .collect();
+    sd.lazy_parent = Some((parent.clone(), r.clone()));
+    new_native(&classes(interp).select, sd)
+}
+
+/// `sd` with its parent criterion's parameters read from the parent now (loading it if
+/// expired).
+fn with_parent_key(interp: &mut Interp, sd: &SelectData) -> PyResult<Option<SelectData>> {
+    let Some((parent, r)) = &sd.lazy_parent else { return Ok(None) };
+    let parent_mapper = orm::object_mapper(parent).ok_or_else(|| interp.type_error("parent is not mapped"))?;
+    let mut out = sd.clone();
+    let pairs = r.pairs.borrow().clone();
+    for (n, (pk, fk)) in pairs.iter().enumerate() {
+        let k = parent_mapper.column_key(pk).unwrap_or_else(|| pk.name());
+        let v = interp.getattr(parent, &k)?;
+        if let Some(w) = out.stmt.where_.get_mut(n) {
+            *w = Clause::binary(Clause::Bind(v, pk.ty.clone()), "=", Clause::Column(fk.clone()));
+        }
+    }
+    out.lazy_parent = None;
+    Ok(Some(out))
+}
+
+fn select_data(entities: &[Entity], style: LabelStyle) -> SelectData {
     let mut stmt = Select::new(style);
     stmt.columns = columns_of(entities);
     let filter_entity = entities.iter().find_map(|e| match e {
@@ -172,10 +211,7 @@ fn new_select(interp: &Interp, entities: &[Entity], style: LabelStyle) -> Value 
             stmt.joins = joins;
         }
     }
-    new_native(
-        &classes(interp).select,
-        SelectData { stmt, entities: entities.to_vec(), filter_entity, options: Vec::new() },
-    )
+    SelectData { stmt, entities: entities.to_vec(), filter_entity, options: Vec::new(), lazy_parent: None }
 }
 
 fn with_select(interp: &Interp, s: &SelectData, f: impl FnOnce(&mut SelectData)) -> Value {
@@ -547,6 +583,8 @@ pub fn select_rows_checked(interp: &mut Interp, s: &Rc<SessionData>, sd: &Select
     if s.autoflush.get() {
         orm::flush(interp, s)?;
     }
+    let resolved = with_parent_key(interp, sd)?;
+    let sd = resolved.as_ref().unwrap_or(sd);
     let keys = Rc::new(row_keys(&sd.entities));
     let mut rows = Vec::new();
     if let [Entity::Mapper(m)] = sd.entities.as_slice() {

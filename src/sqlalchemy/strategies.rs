@@ -36,7 +36,7 @@ const SELECTIN_CHUNK: usize = 500;
 pub fn strategy_for(r: &Rc<Relationship>, options: &[LoaderOption]) -> (String, bool) {
     match options.iter().rev().find(|o| Rc::ptr_eq(&o.rel, r)) {
         Some(o) => (o.strategy.to_string(), true),
-        None => (r.args.lazy.clone(), false),
+        None => (r.lazy(), false),
     }
 }
 
