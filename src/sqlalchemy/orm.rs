@@ -1592,18 +1592,7 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
                     .map(|(_, v)| v.clone())
                     .collect();
                 for g in &gone {
-                    let Value::Instance(ci) = g else { continue };
-                    if instance_state(ci).deleted.get() {
-                        continue;
-                    }
-                    if r.args.delete_orphan {
-                        session_delete(interp, s, g)?;
-                    } else if let Some(target) = r.target.borrow().clone() {
-                        for (_, fk) in r.pairs.borrow().iter() {
-                            let k = target.column_key(fk).unwrap_or_else(|| fk.name());
-                            set_dict_attr(ci, &k, Value::None);
-                        }
-                    }
+                    detach_removed(interp, s, &r, g)?;
                 }
                 continue;
             }
@@ -1613,18 +1602,7 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
                 _ => continue,
             };
             for gone in before.iter().filter(|b| !now.iter().any(|n| n.is(b))) {
-                let Value::Instance(ci) = gone else { continue };
-                if instance_state(ci).deleted.get() {
-                    continue;
-                }
-                if r.args.delete_orphan {
-                    session_delete(interp, s, gone)?;
-                } else if let Some(target) = r.target.borrow().clone() {
-                    for (_, fk) in r.pairs.borrow().iter() {
-                        let k = target.column_key(fk).unwrap_or_else(|| fk.name());
-                        set_dict_attr(ci, &k, Value::None);
-                    }
-                }
+                detach_removed(interp, s, &r, gone)?;
             }
             st.loaded_collections.borrow_mut().insert(r.key(), now);
         }
@@ -1735,6 +1713,24 @@ fn save_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, objs: &[V
                 }
             }
             i = j;
+        }
+    }
+    Ok(())
+}
+
+/// A child removed from a one-to-many collection: deleted with `delete-orphan`, otherwise its
+/// foreign key columns set to None (`OneToManyDP.process_saves`).
+fn detach_removed(interp: &mut Interp, s: &Rc<SessionData>, r: &Relationship, child: &Value) -> PyResult<()> {
+    let Value::Instance(ci) = child else { return Ok(()) };
+    if instance_state(ci).deleted.get() {
+        return Ok(());
+    }
+    if r.args.delete_orphan {
+        session_delete(interp, s, child)?;
+    } else if let Some(target) = r.target.borrow().clone() {
+        for (_, fk) in r.pairs.borrow().iter() {
+            let k = target.column_key(fk).unwrap_or_else(|| fk.name());
+            set_dict_attr(ci, &k, Value::None);
         }
     }
     Ok(())
