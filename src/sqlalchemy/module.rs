@@ -1095,7 +1095,52 @@ fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(
                 Ok(query_with(i, &qd, |nq| nq.offset = Some(n)))
             }),
         ),
+        (
+            "update",
+            method("Query", "update", move |i, mut a| {
+                let qd = q(i, &a)?;
+                let sync = a.take_kw("synchronize_session");
+                let values = a.arg(1, "values").unwrap_or(Value::None);
+                query_bulk(i, &qd, super::statement::DmlKind::Update, Some(&values), sync.as_ref())
+            }),
+        ),
+        (
+            "delete",
+            method("Query", "delete", move |i, mut a| {
+                let qd = q(i, &a)?;
+                let sync = a.arg(1, "synchronize_session");
+                query_bulk(i, &qd, super::statement::DmlKind::Delete, None, sync.as_ref())
+            }),
+        ),
     ]
+}
+
+/// `Query.update(values)` / `Query.delete()`: the ORM-enabled statement with the query's
+/// criteria, run in its session; the rows matched.
+fn query_bulk(
+    interp: &mut Interp,
+    q: &QueryData,
+    kind: super::statement::DmlKind,
+    values: Option<&Value>,
+    sync: Option<&Value>,
+) -> PyResult<Value> {
+    let mut d = super::statement::DmlData {
+        kind,
+        table: q.mapper.table.clone(),
+        mapper: Some(q.mapper.clone()),
+        where_: q.where_.clone(),
+        values: vec![],
+        execution_options: vec![],
+    };
+    if let Some(v) = values {
+        d.values = super::statement::dml_values(interp, &d, Some(v), &[])?;
+    }
+    let sync = super::bulk_persistence::synchronize_session(interp, sync)?;
+    if q.session.autoflush.get() {
+        orm::flush(interp, &q.session)?;
+    }
+    let n = super::bulk_persistence::execute(interp, &q.session, &d, sync)?;
+    Ok(Value::Int(n))
 }
 
 fn session_class(interp: &Interp) -> Rc<Class> {
@@ -1119,18 +1164,20 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "execute",
                 method("Session", "execute", move |i, mut a| {
                     let sd = s(i, &a)?;
+                    let options = a.take_kw("execution_options");
                     let params = a.arg(2, "params");
                     let stmt = a.pos.get(1).cloned().unwrap_or(Value::None);
-                    super::statement::session_execute(i, &sd, &stmt, params.as_ref())
+                    super::statement::session_execute(i, &sd, &stmt, params.as_ref(), options.as_ref())
                 }),
             ),
             (
                 "scalars",
                 method("Session", "scalars", move |i, mut a| {
                     let sd = s(i, &a)?;
+                    let options = a.take_kw("execution_options");
                     let params = a.arg(2, "params");
                     let stmt = a.pos.get(1).cloned().unwrap_or(Value::None);
-                    let r = super::statement::session_execute(i, &sd, &stmt, params.as_ref())?;
+                    let r = super::statement::session_execute(i, &sd, &stmt, params.as_ref(), options.as_ref())?;
                     let f = i.getattr(&r, "scalars")?;
                     i.call(&f, Args::default())
                 }),
@@ -1139,9 +1186,10 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "scalar",
                 method("Session", "scalar", move |i, mut a| {
                     let sd = s(i, &a)?;
+                    let options = a.take_kw("execution_options");
                     let params = a.arg(2, "params");
                     let stmt = a.pos.get(1).cloned().unwrap_or(Value::None);
-                    let r = super::statement::session_execute(i, &sd, &stmt, params.as_ref())?;
+                    let r = super::statement::session_execute(i, &sd, &stmt, params.as_ref(), options.as_ref())?;
                     let f = i.getattr(&r, "scalar")?;
                     i.call(&f, Args::default())
                 }),
@@ -1307,6 +1355,14 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 }),
             ),
             (
+                "__contains__",
+                method("Session", "__contains__", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    Ok(Value::Bool(super::bulk_persistence::session_contains(&sd, &obj)))
+                }),
+            ),
+            (
                 "close",
                 method("Session", "close", move |i, a| {
                     let sd = s(i, &a)?;
@@ -1336,6 +1392,14 @@ pub fn expression_value(interp: &Interp, c: Clause) -> Value {
 
 fn expression_class(interp: &Interp) -> Rc<Class> {
     match interp.ext.get("sqlalchemy.expression_class").and_then(|e| e.clone().downcast::<Rc<Class>>().ok()) {
+        Some(c) => (*c).clone(),
+        None => interp.types.object.clone(),
+    }
+}
+
+/// The class of `EXISTS` expressions (`relationship.any()` / `has()`).
+fn exists_class(interp: &Interp) -> Rc<Class> {
+    match interp.ext.get("sqlalchemy.exists_class").and_then(|e| e.clone().downcast::<Rc<Class>>().ok()) {
         Some(c) => (*c).clone(),
         None => interp.types.object.clone(),
     }
@@ -1399,12 +1463,31 @@ fn exists_clause(interp: &mut Interp, a: &Args, want_many: bool) -> PyResult<Val
             ),
         ));
     }
-    let mut where_: Vec<Clause> = r
-        .pairs
-        .borrow()
-        .iter()
-        .map(|(pk, fk)| Clause::Binary(Box::new(Clause::Column(pk.clone())), "=", Box::new(Clause::Column(fk.clone()))))
-        .collect();
+    let mut where_: Vec<Clause> = match r.m2m.borrow().as_ref() {
+        // Through the association table: `post.id = tags.post_id AND tag.id = tags.tag_id`.
+        Some(m2m) => m2m
+            .parent_pairs
+            .iter()
+            .map(|(pc, ac)| (pc, ac, m2m.parent_assoc_first))
+            .chain(m2m.target_pairs.iter().map(|(tc, ac)| (tc, ac, m2m.target_assoc_first)))
+            .map(|(c, ac, assoc_first)| {
+                let (c, ac) = (Clause::Column(c.clone()), Clause::Column(ac.clone()));
+                if assoc_first {
+                    Clause::binary(ac, "=", c)
+                } else {
+                    Clause::binary(c, "=", ac)
+                }
+            })
+            .collect(),
+        None => r
+            .pairs
+            .borrow()
+            .iter()
+            .map(|(pk, fk)| {
+                Clause::Binary(Box::new(Clause::Column(pk.clone())), "=", Box::new(Clause::Column(fk.clone())))
+            })
+            .collect(),
+    };
     for c in &a.pos[1..] {
         where_.push(as_clause(c, None));
     }
@@ -1420,7 +1503,7 @@ fn exists_clause(interp: &mut Interp, a: &Args, want_many: bool) -> PyResult<Val
         let right = as_bound_clause(interp, v, &col)?;
         where_.push(Clause::Binary(Box::new(Clause::Column(col.clone())), "=", Box::new(right)));
     }
-    Ok(new_native(&expression_class(interp), ExprData(Clause::Exists(target.table.clone(), where_))))
+    Ok(new_native(&exists_class(interp), ExprData(Clause::Exists(target.table.clone(), where_))))
 }
 
 fn instrumented_attribute_class(interp: &Interp) -> Rc<Class> {
@@ -2102,6 +2185,9 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
         }),
     );
     interp.ext.insert("sqlalchemy.expression_class", Rc::new(expr_cls));
+    let exists_cls =
+        native_class(interp, "Exists", "sqlalchemy.sql.selectable", None, super::statement::column_operators());
+    interp.ext.insert("sqlalchemy.exists_class", Rc::new(exists_cls));
     super::statement::add_to_sqlalchemy(interp, &m);
     let query = query_class(interp);
     let classes = OrmClasses {

@@ -1428,39 +1428,152 @@ fn identity_of(
     Ok(Some(((mapper.identity_id(), keys), vals)))
 }
 
-/// Mapper dependency order for a flush, as the unit of work's topological sort gives it:
-/// mappers sorted by `module.ClassName` (`Mapper._sort_key`), then taken in levels, each level
-/// the mappers whose dependencies (targets of many-to-one relationships, parents of one-to-many)
-/// are already placed (`topological.sort_as_subsets`).
-fn flush_order(mappers: &[Rc<Mapper>]) -> Vec<Rc<Mapper>> {
+/// Mapper dependency order for a flush, as the unit of work's topological sort gives it. The
+/// unit of work sorts actions, not mappers: per base mapper a `SaveUpdateAll` and a
+/// `DeleteAll`, per relationship with something to do a `ProcessAll` after saves and one
+/// before deletes, with the dependencies each kind of relationship declares
+/// (`per_property_dependencies`); the actions are sorted by their `sort_key` (`module.Class`
+/// names) and taken in subsets, each the actions whose dependencies are already placed
+/// (`topological.sort_as_subsets`). The mappers come out in the order of their saves.
+/// Self-referential relationships, a cycle SQLAlchemy breaks into per-row actions, add no
+/// dependency here (their rows are ordered by [`row_depends`]).
+fn flush_order(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<Rc<Mapper>> {
+    #[derive(Clone, PartialEq)]
+    enum Action {
+        Save(usize),
+        Delete(usize),
+        /// A relationship (by its index in `rels`), after saves or before deletes.
+        Process(usize, bool),
+    }
     let sort_key = |m: &Rc<Mapper>| m.class().map(|c| c.full_name()).unwrap_or_else(|| m.class_name.clone());
-    let mut remaining: Vec<Rc<Mapper>> = mappers.to_vec();
-    crate::sort::sort_by_key(&mut remaining, sort_key);
-    let depends_on = |m: &Rc<Mapper>, other: &Rc<Mapper>| -> bool {
-        !Rc::ptr_eq(m, other)
-            && m.relationships.borrow().iter().any(|r| {
-                r.direction.get() == Direction::ManyToOne
-                    && r.m2m.borrow().is_none()
-                    && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, other)).unwrap_or(false)
-            })
-            || other.relationships.borrow().iter().any(|r| {
-                !Rc::ptr_eq(m, other)
-                    && r.direction.get() == Direction::OneToMany
-                    && r.m2m.borrow().is_none()
-                    && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false)
-            })
+    let mut bases: Vec<Rc<Mapper>> = Vec::new();
+    let base_index = |bases: &mut Vec<Rc<Mapper>>, m: &Rc<Mapper>| -> usize {
+        let b = m.base_mapper();
+        match bases.iter().position(|x| Rc::ptr_eq(x, &b)) {
+            Some(i) => i,
+            None => {
+                bases.push(b);
+                bases.len() - 1
+            }
+        }
     };
-    let mut out: Vec<Rc<Mapper>> = Vec::new();
-    while !remaining.is_empty() {
-        let level: Vec<Rc<Mapper>> = remaining
+    let mut actions: Vec<Action> = Vec::new();
+    let mut edges: Vec<(Action, Action)> = Vec::new();
+    let add = |actions: &mut Vec<Action>, a: Action| {
+        if !actions.contains(&a) {
+            actions.push(a);
+        }
+    };
+    for m in mappers {
+        let i = base_index(&mut bases, m);
+        add(&mut actions, Action::Save(i));
+        add(&mut actions, Action::Delete(i));
+        edges.push((Action::Save(i), Action::Delete(i)));
+    }
+    let in_flush = |t: &Rc<Mapper>| mappers.iter().any(|m| Rc::ptr_eq(&m.base_mapper(), &t.base_mapper()));
+    let mut rels: Vec<Rc<Relationship>> = Vec::new();
+    for m in mappers {
+        for cm in mapper_chain(m) {
+            for r in cm.relationships.borrow().iter() {
+                if !rels.iter().any(|x| Rc::ptr_eq(x, r)) {
+                    rels.push(r.clone());
+                }
+            }
+        }
+    }
+    for (ri, r) in rels.iter().enumerate() {
+        let (Some(parent), Some(target)) = (r.parent.borrow().upgrade(), r.target.borrow().clone()) else { continue };
+        if Rc::ptr_eq(&parent.base_mapper(), &target.base_mapper()) {
+            continue;
+        }
+        // `prop_has_changes`: an object of the parent's has a value or a change for the
+        // relationship, or the related class has objects in the flush too.
+        let key = r.key();
+        let has_changes = in_flush(&target)
+            || objs.iter().any(|o| {
+                let (Value::Instance(inst), Some(om)) = (o, object_mapper(o)) else { return false };
+                if !om.base_mapper().self_and_descendants().iter().any(|x| Rc::ptr_eq(x, &parent))
+                    && !mapper_chain(&om).iter().any(|x| Rc::ptr_eq(x, &parent))
+                {
+                    return false;
+                }
+                let st = instance_state(inst);
+                let set = match inst.dict.borrow().get_str(&key) {
+                    Some(Value::List(l)) => !l.borrow().is_empty(),
+                    Some(v) => !v.is_none(),
+                    None => false,
+                };
+                (st.key.borrow().is_none() && set)
+                    || st.committed.borrow().contains_key(&key)
+                    || st.pending_dynamic.borrow().iter().any(|(k, _)| *k == key)
+                    || st.pending_dynamic_removed.borrow().iter().any(|(k, _)| *k == key)
+            });
+        if !has_changes {
+            continue;
+        }
+        let p = base_index(&mut bases, &parent);
+        let c = base_index(&mut bases, &target);
+        let (sp, dp, sc, dc) = (Action::Save(p), Action::Delete(p), Action::Save(c), Action::Delete(c));
+        let after = Action::Process(ri, false);
+        let before = Action::Process(ri, true);
+        for a in [&after, &before, &sp, &dp, &sc, &dc] {
+            add(&mut actions, a.clone());
+        }
+        let deps: Vec<(&Action, &Action)> = if r.m2m.borrow().is_some() {
+            vec![
+                (&sp, &after),
+                (&sc, &after),
+                (&after, &dc),
+                (&before, &sp),
+                (&before, &dp),
+                (&before, &dc),
+                (&before, &sc),
+            ]
+        } else if r.direction.get() == Direction::OneToMany {
+            vec![(&sp, &after), (&after, &sc), (&after, &dc), (&sc, &dp), (&dc, &dp), (&before, &sc), (&before, &dc)]
+        } else {
+            vec![(&sc, &after), (&after, &sp), (&sp, &dc), (&dp, &dc)]
+        };
+        edges.extend(deps.into_iter().map(|(a, b)| (a.clone(), b.clone())));
+    }
+    let key_of = |a: &Action| -> (u8, String, bool) {
+        match a {
+            Action::Delete(i) => (0, sort_key(&bases[*i]), false),
+            Action::Process(ri, d) => {
+                let r = &rels[*ri];
+                let parent = r.parent.borrow().upgrade().map(|m| sort_key(&m)).unwrap_or_default();
+                (1, format!("{parent}_{}", r.key()), *d)
+            }
+            Action::Save(i) => (2, sort_key(&bases[*i]), false),
+        }
+    };
+    let mut keyed: Vec<((u8, String, bool), Action)> = actions.into_iter().map(|a| (key_of(&a), a)).collect();
+    crate::sort::sort_by(&mut keyed, |x, y| x.0.cmp(&y.0));
+    let mut todo: Vec<Action> = keyed.into_iter().map(|(_, a)| a).collect();
+    let mut order: Vec<usize> = Vec::new();
+    while !todo.is_empty() {
+        let subset: Vec<Action> = todo
             .iter()
-            .filter(|m| !remaining.iter().any(|o| !Rc::ptr_eq(o, m) && depends_on(m, o)))
+            .filter(|n| !edges.iter().any(|(from, to)| to == *n && from != *n && todo.contains(from)))
             .cloned()
             .collect();
-        // A cycle between mappers: take the rest in order rather than loop forever.
-        let level = if level.is_empty() { std::mem::take(&mut remaining) } else { level };
-        remaining.retain(|m| !level.iter().any(|l| Rc::ptr_eq(l, m)));
-        out.extend(level);
+        // A cycle: take the rest in order rather than loop forever.
+        let subset = if subset.is_empty() { std::mem::take(&mut todo) } else { subset };
+        todo.retain(|a| !subset.contains(a));
+        for a in subset {
+            if let Action::Save(i) = a {
+                order.push(i);
+            }
+        }
+    }
+    // `mappers` may hold subclasses: each takes its base's place.
+    let mut out: Vec<Rc<Mapper>> = Vec::new();
+    for i in order {
+        for m in mappers.iter().filter(|m| Rc::ptr_eq(&m.base_mapper(), &bases[i])) {
+            if !out.iter().any(|x| Rc::ptr_eq(x, m)) {
+                out.push(m.clone());
+            }
+        }
     }
     out
 }
@@ -1775,7 +1888,7 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     let base_of = |o: &Value| object_mapper(o).map(|x| x.base_mapper());
-    for m in flush_order(&bases) {
+    for m in flush_order(&bases, &new.iter().chain(dirty.iter()).cloned().collect::<Vec<_>>()) {
         let mut objs: Vec<Value> =
             new.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
         crate::sort::sort_by_key(&mut objs, |o| {
@@ -1853,7 +1966,7 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
 /// a backref pair name the same rows; each row is written once.
 fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Mapper>], new: &[Value]) -> PyResult<()> {
     let mut objects: Vec<Value> = Vec::new();
-    for m in flush_order(mappers) {
+    for m in flush_order(mappers, new) {
         let mut of_mapper: Vec<Value> = new
             .iter()
             .chain(s.identity_map.borrow().values())
@@ -2491,7 +2604,8 @@ pub fn expire_all(s: &Rc<SessionData>) {
     }
 }
 
-fn expire_instance(inst: &Rc<Instance>, m: &Mapper) {
+/// Expires every loaded attribute of one object (`state._expire`).
+pub fn expire_instance(inst: &Rc<Instance>, m: &Mapper) {
     let mut d = inst.dict.borrow_mut();
     for (k, _) in &m.columns {
         d.remove(&Value::str(k));
