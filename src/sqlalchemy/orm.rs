@@ -2016,13 +2016,25 @@ fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Map
                 for child in members {
                     let Value::Instance(ci) = &child else { continue };
                     let mut row: Vec<(Rc<Column>, Value)> = Vec::new();
+                    // A key not loaded (an object expired since) is loaded now, as the
+                    // dependency processor's history lookup does.
                     for (pk, ac) in &m2m.parent_pairs {
                         let k = m.column_key(pk).unwrap_or_else(|| pk.name());
-                        row.push((ac.clone(), inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)));
+                        let v = inst.dict.borrow().get_str(&k).cloned();
+                        let v = match v {
+                            Some(v) => v,
+                            None => interp.getattr(obj, &k)?,
+                        };
+                        row.push((ac.clone(), v));
                     }
                     for (pk, ac) in &m2m.target_pairs {
                         let k = target.column_key(pk).unwrap_or_else(|| pk.name());
-                        row.push((ac.clone(), ci.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)));
+                        let v = ci.dict.borrow().get_str(&k).cloned();
+                        let v = match v {
+                            Some(v) => v,
+                            None => interp.getattr(&child, &k)?,
+                        };
+                        row.push((ac.clone(), v));
                     }
                     let cols = m2m.table.columns.borrow().clone();
                     let values: Vec<Value> = cols

@@ -171,12 +171,27 @@ fn new_select(interp: &Interp, entities: &[Entity], style: LabelStyle) -> Value 
 /// `WriteOnlyCollection.select()`: the related class's rows that belong to `parent`.
 pub fn parent_select(interp: &Interp, target: &Rc<Mapper>, parent: &Value, r: &Rc<super::orm::Relationship>) -> Value {
     let mut sd = select_data(&[Entity::Mapper(target.clone())], LabelStyle::None);
-    sd.stmt.where_ = r
-        .pairs
-        .borrow()
-        .iter()
-        .map(|(pk, fk)| Clause::binary(Clause::Bind(Value::None, pk.ty.clone()), "=", Clause::Column(fk.clone())))
-        .collect();
+    sd.stmt.where_ = match r.m2m.borrow().as_ref() {
+        // Through the association table: `? = members.group_id AND user.id = members.user_id`.
+        Some(m2m) => {
+            let mut crit: Vec<Clause> = m2m
+                .parent_pairs
+                .iter()
+                .map(|(pc, ac)| parent_criterion(m2m.parent_assoc_first, Value::None, pc, ac))
+                .collect();
+            for (tc, ac) in &m2m.target_pairs {
+                let (t, a) = (Clause::Column(tc.clone()), Clause::Column(ac.clone()));
+                crit.push(if m2m.target_assoc_first { Clause::binary(a, "=", t) } else { Clause::binary(t, "=", a) });
+            }
+            crit
+        }
+        None => r
+            .pairs
+            .borrow()
+            .iter()
+            .map(|(pk, fk)| Clause::binary(Clause::Bind(Value::None, pk.ty.clone()), "=", Clause::Column(fk.clone())))
+            .collect(),
+    };
     sd.lazy_parent = Some((parent.clone(), r.clone()));
     new_native(&classes(interp).select, sd)
 }
@@ -187,16 +202,31 @@ fn with_parent_key(interp: &mut Interp, sd: &SelectData) -> PyResult<Option<Sele
     let Some((parent, r)) = &sd.lazy_parent else { return Ok(None) };
     let parent_mapper = orm::object_mapper(parent).ok_or_else(|| interp.type_error("parent is not mapped"))?;
     let mut out = sd.clone();
-    let pairs = r.pairs.borrow().clone();
+    let m2m = r.m2m.borrow().clone();
+    let (pairs, assoc_first) = match &m2m {
+        Some(m2m) => (m2m.parent_pairs.clone(), m2m.parent_assoc_first),
+        None => (r.pairs.borrow().clone(), false),
+    };
     for (n, (pk, fk)) in pairs.iter().enumerate() {
         let k = parent_mapper.column_key(pk).unwrap_or_else(|| pk.name());
         let v = interp.getattr(parent, &k)?;
         if let Some(w) = out.stmt.where_.get_mut(n) {
-            *w = Clause::binary(Clause::Bind(v, pk.ty.clone()), "=", Clause::Column(fk.clone()));
+            *w = parent_criterion(assoc_first, v, pk, fk);
         }
     }
     out.lazy_parent = None;
     Ok(Some(out))
+}
+
+/// `? = child.parent_id` (or `assoc.col = ?` as an explicit `primaryjoin` wrote it): the
+/// parent's key as a parameter against the column that refers to it.
+fn parent_criterion(assoc_first: bool, v: Value, pk: &Column, fk: &Rc<Column>) -> Clause {
+    let (b, c) = (Clause::Bind(v, pk.ty.clone()), Clause::Column(fk.clone()));
+    if assoc_first {
+        Clause::binary(c, "=", b)
+    } else {
+        Clause::binary(b, "=", c)
+    }
 }
 
 fn select_data(entities: &[Entity], style: LabelStyle) -> SelectData {
@@ -2078,6 +2108,14 @@ pub fn make_pagination(
 pub fn paginate_select(interp: &mut Interp, s: &Rc<SessionData>, stmt: &Value, mut a: Args) -> PyResult<Value> {
     let sd = stmt.payload::<SelectData>().ok_or_else(|| interp.type_error("paginate() expects a select()"))?;
     let args = page_args(interp, &mut a)?;
+    // A write-only collection's select() reads its parent's key once, for both queries.
+    if s.autoflush.get() {
+        orm::flush(interp, s)?;
+    }
+    let sd = match with_parent_key(interp, &sd)? {
+        Some(resolved) => Rc::new(resolved),
+        None => sd,
+    };
     let mut page = (*sd).clone();
     page.stmt.limit = Some(Clause::Bind(Value::Int(args.per_page), SqlType::Integer));
     page.stmt.offset = Some(Clause::Bind(Value::Int((args.page - 1) * args.per_page), SqlType::Integer));
