@@ -1235,6 +1235,9 @@ pub struct SessionData {
     flushing: Cell<bool>,
     /// Objects inserted by this transaction's flushes: a rollback makes them transient again.
     pub tx_inserted: RefCell<Vec<Value>>,
+    /// Objects this transaction's flushes deleted: out of the identity map but still the
+    /// session's ("deleted" state) until commit detaches them or rollback restores them.
+    pub tx_deleted: RefCell<Vec<Value>>,
     /// Objects added while the transaction was inactive (after a failed flush): rollback warns.
     pub changed_while_failed: Cell<bool>,
 }
@@ -1255,6 +1258,7 @@ impl SessionData {
             failed: RefCell::new(None),
             flushing: Cell::new(false),
             tx_inserted: RefCell::new(Vec::new()),
+            tx_deleted: RefCell::new(Vec::new()),
             changed_while_failed: Cell::new(false),
         })
     }
@@ -1622,7 +1626,32 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
         let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
         let rels = m.relationships.borrow().clone();
         for r in rels {
-            if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() || r.args.cascade_delete {
+            if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() {
+                continue;
+            }
+            if r.lazy() == "dynamic" && !r.args.passive_deletes {
+                // A dynamic collection is read again from the database; its members are
+                // unlinked unless the delete cascades to them (already marked).
+                let Some(target) = r.target.borrow().clone() else { continue };
+                let Some(attr) = inst.class.lookup(&r.key()) else { continue };
+                let Some(data) = attr.payload::<AttrData>() else { continue };
+                let items = dynamic_members(interp, s, &data, obj)?;
+                if r.args.cascade_delete {
+                    continue;
+                }
+                for child in items {
+                    let Value::Instance(ci) = &child else { continue };
+                    if instance_state(ci).deleted.get() {
+                        continue;
+                    }
+                    for (_, fk) in r.pairs.borrow().iter() {
+                        let k = target.column_key(fk).unwrap_or_else(|| fk.name());
+                        set_dict_attr(ci, &k, Value::None);
+                    }
+                }
+                continue;
+            }
+            if r.args.cascade_delete {
                 continue;
             }
             if r.is_appender() || r.lazy() == "noload" {
@@ -1952,11 +1981,12 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             let compiled = SqlCompiler::default().delete(table, &pk);
             s.execute(interp, &compiled.sql, compiled.params)?;
         }
-        // The object keeps its identity (its repr still names it), detached.
+        // The object keeps its identity (its repr still names it); it stays the session's,
+        // deleted, until the transaction ends.
         if let Some(key) = st.key.borrow().clone() {
             s.identity_map.borrow_mut().remove(&key);
         }
-        *st.session.borrow_mut() = None;
+        s.tx_deleted.borrow_mut().push(obj.clone());
     }
     Ok(())
 }
@@ -2157,17 +2187,30 @@ fn delete_cascade(
         }
         let Some(attr) = inst.class.lookup(&r.key()) else { continue };
         let Some(data) = attr.payload::<AttrData>() else { continue };
-        let related = attribute_get(interp, &data, obj)?;
-        let items = match &related {
-            Value::List(l) => l.borrow().clone(),
-            Value::None => vec![],
-            other => vec![other.clone()],
+        let items = if r.lazy() == "dynamic" {
+            dynamic_members(interp, s, &data, obj)?
+        } else {
+            match attribute_get(interp, &data, obj)? {
+                Value::List(l) => l.borrow().clone(),
+                Value::None => vec![],
+                other => vec![other],
+            }
         };
         for it in items {
             session_delete(interp, s, &it)?;
         }
     }
     Ok(())
+}
+
+/// The members of a `lazy='dynamic'` collection as the database has them: its query run
+/// without autoflush (what the collection's history reads for a cascade or a delete).
+fn dynamic_members(interp: &mut Interp, s: &Rc<SessionData>, data: &AttrData, obj: &Value) -> PyResult<Vec<Value>> {
+    let query = attribute_get(interp, data, obj)?;
+    let autoflush = s.autoflush.replace(false);
+    let items = interp.iterate(&query);
+    s.autoflush.set(autoflush);
+    items
 }
 
 fn set_dict_attr(inst: &Instance, key: &str, v: Value) {
@@ -2452,6 +2495,7 @@ pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
         c.commit();
     }
     s.tx_inserted.borrow_mut().clear();
+    detach_deleted(s);
     if s.expire_on_commit {
         expire_all(s);
     }
@@ -2488,7 +2532,27 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) {
             instance_state(i).deleted.set(false);
         }
     }
+    // Rows the transaction deleted are persistent again.
+    for obj in s.tx_deleted.borrow_mut().drain(..) {
+        if let Value::Instance(i) = &obj {
+            let st = instance_state(i);
+            st.deleted.set(false);
+            let key = st.key.borrow().clone();
+            if let Some(key) = key {
+                s.identity_map.borrow_mut().insert(key, obj.clone());
+            }
+        }
+    }
     expire_all(s);
+}
+
+/// The objects the transaction deleted leave the session (`deleted` → `detached`).
+fn detach_deleted(s: &SessionData) {
+    for obj in s.tx_deleted.borrow_mut().drain(..) {
+        if let Value::Instance(i) = &obj {
+            *instance_state(i).session.borrow_mut() = None;
+        }
+    }
 }
 
 /// `Session.expunge_all()` / `close()`: every object detached, none expired.
@@ -2498,6 +2562,7 @@ pub fn expunge_all(s: &Rc<SessionData>) {
     }
     *s.failed.borrow_mut() = None;
     s.tx_inserted.borrow_mut().clear();
+    detach_deleted(s);
     let objs: Vec<Value> =
         s.identity_map.borrow_mut().drain().map(|(_, v)| v).chain(s.new.borrow_mut().drain(..)).collect();
     for obj in objs {
