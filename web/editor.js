@@ -9,15 +9,16 @@ import {
 } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import {
-  indentOnInput, bracketMatching, syntaxHighlighting, HighlightStyle, indentUnit, LanguageSupport,
+  indentOnInput, bracketMatching, syntaxHighlighting, HighlightStyle, indentUnit, StreamLanguage,
 } from '@codemirror/language';
 import { searchKeymap } from '@codemirror/search';
-import { pythonLanguage } from '@codemirror/lang-python';
+import { python } from '@codemirror/legacy-modes/mode/python';
 import { tags as t } from '@lezer/highlight';
 
-// Only what the workbench uses: Python highlighting and indentation (pythonLanguage, without
-// lang-python's completion sources), auto-indent, bracket matching, undo, search, and the
-// engine's errors shown inline (below: a few lines instead of @codemirror/lint).
+// Only what the workbench uses: Python highlighting and indentation (CodeMirror's stream-parser
+// Python mode from @codemirror/legacy-modes: about 20 kB gzip less than lang-python's Lezer
+// grammar), auto-indent, bracket matching, undo, search, and the engine's errors shown inline
+// (below: a few lines instead of @codemirror/lint).
 
 // Errors: a red mark in the gutter, the line underlined, and the message in a block under it.
 const setErrorsEffect = StateEffect.define();
@@ -106,7 +107,9 @@ function make(parent, doc, label, onChange, onRun) {
         lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(),
         drawSelection(), EditorState.allowMultipleSelections.of(true), indentOnInput(),
         syntaxHighlighting(highlight), bracketMatching(), highlightActiveLine(),
-        indentUnit.of('    '), new LanguageSupport(pythonLanguage), errorField, errorGutter, theme,
+        indentUnit.of('    '), StreamLanguage.define(python), errorField, errorGutter, theme,
+        // Long lines wrap: nothing is cut at the pane's edge, however narrow the pane.
+        EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': 'code-help' }),
         keymap.of([
           { key: 'Mod-Enter', run: () => { onRun(); return true; } },

@@ -384,6 +384,7 @@ pub fn App() -> impl IntoView {
     let table_count = move || tables.with(Vec::len);
     let console_shown = Signal::derive(move || tab.get() == ResultsTab::Console);
     let diagram_shown = Signal::derive(move || tab.get() == ResultsTab::Diagram);
+    let data_shown = Signal::derive(move || tab.get() == ResultsTab::Data);
     let uri_note = Signal::derive(move || database_url.get().map(|u| uri::note(&u)));
     let sources_text =
         Signal::derive(move || files.with(|f| f.files.iter().map(|f| f.text.as_str()).collect::<String>()));
@@ -417,7 +418,7 @@ pub fn App() -> impl IntoView {
                     };
                     ev.prevent_default();
                     tab.set(next);
-                    dom::focus(&format!("tab-{}", next.id()));
+                    dom::focus_in_view(&format!("tab-{}", next.id()));
                 }
             >
                 {label}
@@ -530,7 +531,7 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-data"
                     hidden=move || tab.get() != ResultsTab::Data
                 >
-                    <DataPanel tables=tables report=report version=db_version fetch=fetch_rows />
+                    <DataPanel tables=tables report=report version=db_version fetch=fetch_rows shown=data_shown />
                 </div>
                 <div
                     id="panel-console"
