@@ -100,6 +100,8 @@ impl ResultsTab {
 
 /// How long the editor waits after the last keystroke before running the project again.
 pub const RUN_DEBOUNCE_MS: u64 = 350;
+/// How long saving waits after the last change of the files or the transcript.
+pub const SAVE_DEBOUNCE_MS: u64 = 250;
 
 /// What the page starts with.
 struct Startup {
@@ -234,7 +236,39 @@ pub fn App() -> impl IntoView {
             }),
         }
     };
-    Effect::new(move |_| write(files.with(|f| transcript.with(|t| store::encode(f, t)))));
+    // A moment after the last change (typing does not encode the whole project, transcript
+    // included, on every key; a Run's frame does not wait for the write), and at once when the
+    // page is hidden or left.
+    let save_pending = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
+    let save_now = move || write(files.with_untracked(|f| transcript.with_untracked(|t| store::encode(f, t))));
+    Effect::new(move |_| {
+        files.track();
+        transcript.track();
+        if let Some(h) = save_pending.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                if save_pending.try_set_value(None).is_none() {
+                    save_now();
+                }
+            },
+            std::time::Duration::from_millis(SAVE_DEBOUNCE_MS),
+        )
+        .ok();
+        save_pending.set_value(handle);
+    });
+    #[cfg(target_arch = "wasm32")]
+    for event in ["pagehide", "visibilitychange"] {
+        let flush = move |_| {
+            if let Some(h) = save_pending.try_update_value(Option::take).flatten() {
+                h.clear();
+                save_now();
+            }
+        };
+        // The page lives as long as the window: the listener is never removed.
+        std::mem::forget(window_event_listener_untyped(event, flush));
+    }
     let on_notice_action = Callback::new(move |action: NoticeAction| match action {
         NoticeAction::SaveAnyway => {
             saver.update_value(|s| s.paused = false);
