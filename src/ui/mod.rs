@@ -324,25 +324,34 @@ pub fn App() -> impl IntoView {
         run_project();
     });
 
-    // Once SQLite is ready, run the project so its tables show right away.
+    // Once SQLite is ready, run the project so its tables show right away: at once when it
+    // loaded before this wasm (the usual case), so that the page's first layout has the tables.
     #[cfg(target_arch = "wasm32")]
-    leptos::task::spawn_local(async move {
-        match crate::db::sqljs::init().await {
-            Ok(()) => {
-                sqlite.set(Sqlite::Ready);
-                run_project();
+    if crate::db::sqljs::init_now() {
+        sqlite.set(Sqlite::Ready);
+        run_project();
+    } else {
+        leptos::task::spawn_local(async move {
+            match crate::db::sqljs::init().await {
+                Ok(()) => {
+                    sqlite.set(Sqlite::Ready);
+                    run_project();
+                }
+                Err(e) => {
+                    sqlite.set(Sqlite::Failed);
+                    notices.update(|n| {
+                        n.show(
+                            NoticeKind::Sqlite,
+                            format!(
+                                "SQLite (sql.js) could not be loaded: {}. Reload the page to try again.",
+                                e.message
+                            ),
+                        )
+                    });
+                }
             }
-            Err(e) => {
-                sqlite.set(Sqlite::Failed);
-                notices.update(|n| {
-                    n.show(
-                        NoticeKind::Sqlite,
-                        format!("SQLite (sql.js) could not be loaded: {}. Reload the page to try again.", e.message),
-                    )
-                });
-            }
-        }
-    });
+        });
+    }
 
     // Run on edit: a while after the last change of the files.
     let pending = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
