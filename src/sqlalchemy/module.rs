@@ -1467,6 +1467,7 @@ fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Clas
         ("CompileError", "SQLAlchemyError"),
         ("InvalidRequestError", "SQLAlchemyError"),
         ("NoReferencedTableError", "InvalidRequestError"),
+        ("UnboundExecutionError", "InvalidRequestError"),
         ("NoResultFound", "InvalidRequestError"),
         ("MultipleResultsFound", "InvalidRequestError"),
         ("PendingRollbackError", "InvalidRequestError"),
