@@ -47,10 +47,13 @@ pub fn loading_note(lazy: &str) -> &'static str {
     }
 }
 
+/// One group of the SQL log: the line's transcript key, its input, its statements.
+pub type SqlGroup = (u64, String, Vec<(String, Option<String>)>);
+
 /// The SQL log: (the transcript key, the shell input, its statements as `(statement, params)`)
 /// for every line that sent SQL, oldest first. The key is the line's stable transcript key, so
 /// the panel renders a run's new group without rebuilding the older ones.
-pub fn sql_log(t: &Transcript) -> Vec<(u64, String, Vec<(String, Option<String>)>)> {
+pub fn sql_log(t: &Transcript) -> Vec<SqlGroup> {
     t.items
         .iter()
         .enumerate()
