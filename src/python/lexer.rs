@@ -135,7 +135,10 @@ pub fn tokenize_partial(source: &str) -> (Vec<Token>, Option<SyntaxError>) {
 }
 
 fn tokenize_into(source: &str, toks: &mut Vec<Token>) -> Result<(), SyntaxError> {
-    let chars: Vec<char> = source.chars().collect();
+    let mut chars: Vec<char> = Vec::with_capacity(source.len());
+    chars.extend(source.chars());
+    // About one token per four bytes of source: grow the list once or twice, not ten times.
+    toks.reserve(source.len() / 4);
     let mut i = 0usize;
     let mut line = 1u32;
     let mut line_start = 0usize;
@@ -265,7 +268,8 @@ fn tokenize_into(source: &str, toks: &mut Vec<Token>) -> Result<(), SyntaxError>
                 while i < n && (chars[i].is_alphanumeric() || chars[i] == '_') {
                     i += 1;
                 }
-                let word: String = chars[start..i].iter().collect();
+                let mut word = String::with_capacity(i - start);
+                word.extend(&chars[start..i]);
                 // String prefixes.
                 if i < n && (chars[i] == '\'' || chars[i] == '"') && is_prefix(&word) {
                     let lower = word.to_ascii_lowercase();
