@@ -364,28 +364,31 @@ fn metadata_class(interp: &Interp) -> Rc<Class> {
         "MetaData",
         "sqlalchemy.sql.schema",
         None,
-        vec![(
-            "__getattr__",
-            method("MetaData", "__getattr__", |i, a| {
-                let md = self_payload::<MetaDataData>(i, &a, "MetaData")?;
-                match a.pos.get(1).and_then(|v| v.as_str()) {
-                    Some("tables") => {
-                        let mut d = crate::python::value::Dict::new();
-                        for t in md.0.tables.borrow().iter() {
-                            d.set_str(&t.name, table_value(i, t));
+        vec![
+            ("__repr__", method("MetaData", "__repr__", |_, _| Ok(Value::str("MetaData()")))),
+            (
+                "__getattr__",
+                method("MetaData", "__getattr__", |i, a| {
+                    let md = self_payload::<MetaDataData>(i, &a, "MetaData")?;
+                    match a.pos.get(1).and_then(|v| v.as_str()) {
+                        Some("tables") => {
+                            let mut d = crate::python::value::Dict::new();
+                            for t in md.0.tables.borrow().iter() {
+                                d.set_str(&t.name, table_value(i, t));
+                            }
+                            Ok(Value::dict(d))
                         }
-                        Ok(Value::dict(d))
+                        Some("sorted_tables") => {
+                            Ok(Value::list(md.0.sorted_tables().iter().map(|t| table_value(i, t)).collect()))
+                        }
+                        Some(other) => {
+                            Err(i.err("AttributeError", format!("'MetaData' object has no attribute '{other}'")))
+                        }
+                        None => Ok(Value::None),
                     }
-                    Some("sorted_tables") => {
-                        Ok(Value::list(md.0.sorted_tables().iter().map(|t| table_value(i, t)).collect()))
-                    }
-                    Some(other) => {
-                        Err(i.err("AttributeError", format!("'MetaData' object has no attribute '{other}'")))
-                    }
-                    None => Ok(Value::None),
-                }
-            }),
-        )],
+                }),
+            ),
+        ],
     );
     let c2 = cls.clone();
     cls.dict.borrow_mut().set_str(
@@ -1465,6 +1468,7 @@ fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Clas
         ("CompileError", "SQLAlchemyError"),
         ("InvalidRequestError", "SQLAlchemyError"),
         ("NoReferencedTableError", "InvalidRequestError"),
+        ("UnboundExecutionError", "InvalidRequestError"),
         ("NoResultFound", "InvalidRequestError"),
         ("MultipleResultsFound", "InvalidRequestError"),
         ("PendingRollbackError", "InvalidRequestError"),

@@ -610,7 +610,10 @@ pub fn map_class(
         ));
     }
     if !single {
-        registry.metadata.add_table(table);
+        // The class's `metadata` (Flask-SQLAlchemy sets a bind's own on a `__bind_key__`
+        // model), else the registry's.
+        let md = cls.lookup("metadata").and_then(|v| v.payload::<super::module::MetaDataData>()).map(|m| m.0.clone());
+        md.unwrap_or_else(|| registry.metadata.clone()).add_table(table);
     }
     for r in &rels {
         *r.parent.borrow_mut() = Rc::downgrade(&mapper);
@@ -1223,7 +1226,11 @@ pub struct SessionData {
     pub id: usize,
     pub engine: Rc<Engine>,
     pub registry: Rc<Registry>,
-    conn: RefCell<Option<Connection>>,
+    /// Engines other than `engine` and the metadata whose tables they hold (Flask-SQLAlchemy's
+    /// `SQLALCHEMY_BINDS`): statements on those tables go to that engine (`get_bind`).
+    pub binds: RefCell<Vec<(Rc<MetaData>, Rc<Engine>)>>,
+    /// The transaction's connections, one per engine used, in the order they were opened.
+    conns: RefCell<Vec<Connection>>,
     pub identity_map: RefCell<HashMap<IdentityKey, Value>>,
     pub new: RefCell<Vec<Value>>,
     pub deleted: RefCell<Vec<Value>>,
@@ -1245,7 +1252,8 @@ impl SessionData {
             id: crate::python::value::next_id(),
             engine,
             registry,
-            conn: RefCell::new(None),
+            binds: RefCell::new(Vec::new()),
+            conns: RefCell::new(Vec::new()),
             identity_map: RefCell::new(HashMap::new()),
             new: RefCell::new(Vec::new()),
             deleted: RefCell::new(Vec::new()),
@@ -1298,18 +1306,90 @@ pub fn dbapi_error(interp: &mut Interp, e: StatementError) -> PyErr {
 }
 
 impl SessionData {
-    /// The session's connection, beginning its transaction if needed.
-    pub fn connection(&self) -> std::cell::Ref<'_, Connection> {
-        if self.conn.borrow().is_none() {
-            *self.conn.borrow_mut() = Some(self.engine.connect());
+    /// The engine a statement goes to (`Session.get_bind`): Flask-SQLAlchemy's looks at the
+    /// statement's mapped table (`mapper.local_table`, or the table of an INSERT/UPDATE/DELETE)
+    /// and takes the engine of that table's metadata; the default engine otherwise.
+    pub fn get_bind(&self, sql: &str) -> Rc<Engine> {
+        let binds = self.binds.borrow();
+        if binds.is_empty() {
+            return self.engine.clone();
         }
-        std::cell::Ref::map(self.conn.borrow(), |c| c.as_ref().expect("connection was just opened"))
+        if let Some(name) = primary_table_name(sql) {
+            for (md, engine) in binds.iter() {
+                if md.table(&name).is_some() {
+                    return engine.clone();
+                }
+            }
+        }
+        self.engine.clone()
+    }
+
+    /// The session's connection to `engine`, beginning its transaction if needed.
+    pub fn connection_for(&self, engine: &Rc<Engine>) -> std::cell::Ref<'_, Connection> {
+        let pos = self.conns.borrow().iter().position(|c| Rc::ptr_eq(&c.engine, engine));
+        let pos = match pos {
+            Some(p) => p,
+            None => {
+                self.conns.borrow_mut().push(engine.connect());
+                self.conns.borrow().len() - 1
+            }
+        };
+        std::cell::Ref::map(self.conns.borrow(), |c| &c[pos])
+    }
+
+    /// The session's connection for a statement (see [`SessionData::get_bind`]).
+    pub fn connection(&self, sql: &str) -> std::cell::Ref<'_, Connection> {
+        let engine = self.get_bind(sql);
+        self.connection_for(&engine)
     }
 
     fn execute(&self, interp: &mut Interp, sql: &str, params: Vec<SqlValue>) -> PyResult<crate::db::QueryResult> {
-        let r = self.connection().execute(sql, params);
+        let r = self.connection(sql).execute(sql, params);
         r.map_err(|e| dbapi_error(interp, e))
     }
+
+    /// Ends the transaction: every connection commits (or rolls back) and is released.
+    fn end_transaction(&self, commit: bool) {
+        let conns: Vec<Connection> = self.conns.borrow_mut().drain(..).collect();
+        for c in conns {
+            if commit {
+                c.commit();
+            } else {
+                c.rollback();
+            }
+        }
+    }
+}
+
+/// The table a compiled statement is about: the target of INSERT INTO / UPDATE / DELETE FROM,
+/// or the first table named after a FROM (what the statement's first entity selects from).
+fn primary_table_name(sql: &str) -> Option<String> {
+    let trimmed = sql.trim_start();
+    let rest = if let Some(r) = trimmed.strip_prefix("INSERT INTO ") {
+        r
+    } else if let Some(r) = trimmed.strip_prefix("UPDATE ") {
+        r
+    } else if let Some(r) = trimmed.strip_prefix("DELETE FROM ") {
+        r
+    } else {
+        let mut found = None;
+        let mut from = 0;
+        while let Some(i) = trimmed[from..].find("FROM ") {
+            let after = &trimmed[from + i + 5..];
+            if !after.starts_with('(') {
+                found = Some(after);
+                break;
+            }
+            from += i + 5;
+        }
+        found?
+    };
+    let name: String = if let Some(q) = rest.strip_prefix('"') {
+        q.split('"').next().unwrap_or("").to_string()
+    } else {
+        rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.').collect()
+    };
+    (!name.is_empty()).then_some(name)
 }
 
 /// Executes SQL on the session's connection (beginning its transaction if needed).
@@ -1490,9 +1570,7 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     s.flushing.set(false);
     if let Err(e) = result {
         // The transaction is rolled back and the session waits for rollback().
-        if let Some(c) = s.conn.borrow().as_ref() {
-            c.rollback();
-        }
+        s.end_transaction(false);
         let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
         *s.failed.borrow_mut() = Some(msg);
         return Err(e);
@@ -1980,7 +2058,7 @@ fn run_rows(interp: &mut Interp, s: &Rc<SessionData>, sql: &str, mut rows: Vec<V
         s.execute(interp, sql, params)?;
         return Ok(());
     }
-    let r = s.connection().execute_many(sql, rows);
+    let r = s.connection(sql).execute_many(sql, rows);
     r.map_err(|e| dbapi_error(interp, e))
 }
 
@@ -2323,9 +2401,7 @@ fn update_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, inst:
 pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     check_active(interp, s)?;
     flush(interp, s)?;
-    if let Some(c) = s.conn.borrow_mut().take() {
-        c.commit();
-    }
+    s.end_transaction(true);
     s.tx_inserted.borrow_mut().clear();
     if s.expire_on_commit {
         expire_all(s);
@@ -2335,9 +2411,7 @@ pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
 
 /// `Session.rollback()`.
 pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) {
-    if let Some(c) = s.conn.borrow_mut().take() {
-        c.rollback();
-    }
+    s.end_transaction(false);
     if s.changed_while_failed.replace(false) {
         interp.warn(
             "sqlalchemy.exc.SAWarning",
@@ -2368,9 +2442,7 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) {
 
 /// `Session.expunge_all()` / `close()`: every object detached, none expired.
 pub fn expunge_all(s: &Rc<SessionData>) {
-    if let Some(c) = s.conn.borrow_mut().take() {
-        c.rollback();
-    }
+    s.end_transaction(false);
     *s.failed.borrow_mut() = None;
     s.tx_inserted.borrow_mut().clear();
     let objs: Vec<Value> =
