@@ -1509,9 +1509,10 @@ fn exists_clause(interp: &mut Interp, a: &Args, want_many: bool) -> PyResult<Val
     Ok(new_native(&exists_class(interp), ExprData(Clause::Exists(target.table.clone(), where_))))
 }
 
-fn instrumented_attribute_class(interp: &Interp) -> Rc<Class> {
+/// `operators`: [`super::statement::column_operators`] (built once, shared by the classes).
+fn instrumented_attribute_class(interp: &Interp, operators: Vec<(&'static str, Value)>) -> Rc<Class> {
     native_class(interp, "InstrumentedAttribute", "sqlalchemy.orm.attributes", None, {
-        let mut v = super::statement::column_operators();
+        let mut v = operators;
         v.push(("__hash__", method("InstrumentedAttribute", "__hash__", |_, a| Ok(Value::Int(a.pos[0].id() as i64)))));
         v.push(("has", method("InstrumentedAttribute", "has", |i, a| exists_clause(i, &a, false))));
         v.push(("any", method("InstrumentedAttribute", "any", |i, a| exists_clause(i, &a, true))));
@@ -2174,8 +2175,10 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     m.set("__version__", Value::str("2.1.9"));
     let (exc, exc_classes) = exc_module(interp);
     m.set("exc", Value::Module(exc));
-    let expr_cls =
-        native_class(interp, "BinaryExpression", "sqlalchemy.sql.elements", None, super::statement::column_operators());
+    // The column operators' methods (owned by `ColumnOperators`) are the same objects in
+    // every class that has them.
+    let operators = super::statement::column_operators();
+    let expr_cls = native_class(interp, "BinaryExpression", "sqlalchemy.sql.elements", None, operators.clone());
     let text_cls = native_class(interp, "TextClause", "sqlalchemy.sql.elements", None, vec![]);
     let t2 = text_cls.clone();
     m.set(
@@ -2195,7 +2198,7 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     super::statement::add_to_sqlalchemy(interp, &m);
     let query = query_class(interp);
     let classes = OrmClasses {
-        instrumented_attribute: instrumented_attribute_class(interp),
+        instrumented_attribute: instrumented_attribute_class(interp, operators.clone()),
         appender_query: appender_query_class(interp, &query),
         query,
         session: session_class(interp),
@@ -2267,7 +2270,8 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     );
     // A `Column` in a class body or `Table.c` compares like a mapped attribute
     // (`followers.c.follower_id == id` in a `primaryjoin`).
-    for (name, op) in super::statement::column_operators() {
+    column.dict.borrow_mut().reserve(operators.len());
+    for (name, op) in operators {
         column.dict.borrow_mut().set_str(name, op);
     }
     column
