@@ -751,7 +751,11 @@ pub(crate) fn query_count(interp: &mut Interp, qd: &QueryData) -> PyResult<Value
     if qd.session.autoflush.get() {
         orm::flush(interp, &qd.session)?;
     }
-    let select = select_of(interp, qd)?;
+    let mut select = select_of(interp, qd)?;
+    // A single-table subclass counts only its own rows.
+    if qd.extra.entities.is_none() {
+        select.extra_criteria.extend(qd.mapper.single_table_criterion());
+    }
     let inner = super::sql::SqlCompiler::default().select(&select);
     let sql = format!("SELECT count(*) AS count_1 \nFROM ({}) AS anon_1", inner.sql);
     let r = orm::execute_in_session(interp, &qd.session, &sql, inner.params)?;
@@ -1313,7 +1317,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "close",
                 method("Session", "close", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::expunge_all(&sd);
+                    orm::close(&sd);
                     Ok(Value::None)
                 }),
             ),
@@ -1321,7 +1325,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "remove",
                 method("Session", "remove", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::expunge_all(&sd);
+                    orm::close(&sd);
                     Ok(Value::None)
                 }),
             ),
