@@ -506,8 +506,307 @@ fn table_getattr(interp: &mut Interp, a: Args) -> PyResult<Value> {
             Ok(new_native(&cls, ColumnCollection((*t).clone())))
         }
         "name" | "fullname" => Ok(Value::str(&t.name)),
-        "primary_key" => Ok(Value::list(t.primary_key().iter().map(|c| column_value(interp, c)).collect())),
+        "primary_key" => {
+            let name = t.primary_key_constraint.borrow().as_ref().and_then(|p| p.0.clone());
+            let item = TableItem { table: (*t).clone(), kind: ItemKind::PrimaryKey(name, t.primary_key()) };
+            Ok(table_item_value(interp, item))
+        }
+        "constraints" => {
+            let items = table_constraints(&t);
+            let values: Vec<Value> = items.into_iter().map(|it| table_item_value(interp, it)).collect();
+            Ok(set_of(values))
+        }
+        "indexes" => {
+            let mut values = Vec::new();
+            for ix in t.sorted_indexes() {
+                let cols = ix.columns.iter().filter_map(|n| t.column(n)).collect();
+                let name = ix.name.clone();
+                values.push(table_item_value(
+                    interp,
+                    TableItem { table: (*t).clone(), kind: ItemKind::Index(name, cols, ix.unique) },
+                ));
+            }
+            Ok(set_of(values))
+        }
+        "foreign_keys" => {
+            let mut values = Vec::new();
+            for c in t.columns.borrow().iter() {
+                values.extend(fk_values(interp, c));
+            }
+            Ok(set_of(values))
+        }
         _ => Err(interp.err("AttributeError", format!("'Table' object has no attribute '{name}'"))),
+    }
+}
+
+/// A column's type as a Python object (a `TypeDecorator`'s own instance).
+fn column_type_value(i: &mut Interp, c: &Column) -> PyResult<Value> {
+    if let SqlType::Decorated(d) = &c.ty {
+        if let Some(obj) = &d.obj {
+            return Ok(obj.clone());
+        }
+    }
+    let sa = i.import_module("sqlalchemy")?;
+    match sa.get(&c.ty.class_name()) {
+        Some(Value::Class(cls)) => Ok(new_native(&cls, TypeData(c.ty.clone()))),
+        _ => Ok(Value::None),
+    }
+}
+
+/// A set of values in the given order.
+fn set_of(values: Vec<Value>) -> Value {
+    let mut d = crate::python::value::Dict::new();
+    for v in values {
+        d.insert(v, Value::None);
+    }
+    Value::Set(Rc::new(std::cell::RefCell::new(d)))
+}
+
+/// A column's `ForeignKey` objects.
+fn fk_values(i: &mut Interp, c: &Rc<Column>) -> Vec<Value> {
+    let Some(Value::Class(cls)) = i.import_module("sqlalchemy").ok().and_then(|m| m.get("ForeignKey")) else {
+        return vec![];
+    };
+    c.foreign_keys
+        .iter()
+        .map(|fk| {
+            let inst = crate::python::value::Instance::new(cls.clone());
+            *inst.payload.borrow_mut() = Some(fk.clone());
+            Value::Instance(inst)
+        })
+        .collect()
+}
+
+fn fk_set(i: &mut Interp, c: &Rc<Column>) -> Value {
+    set_of(fk_values(i, c))
+}
+
+/// What an object repr shows for an object of a class without its own `__repr__`.
+fn object_at(class_path: &str, v: usize) -> String {
+    format!("<{class_path} object at 0x{:012x}>", 0x7f00_0000_0000usize + (v & 0xff_ffff_ffff))
+}
+
+/// `Column.__repr__`: name, type, foreign keys, inline checks, table, then the keyword
+/// arguments that differ from the defaults.
+pub fn column_repr(i: &mut Interp, c: &Rc<Column>) -> PyResult<String> {
+    let ty = column_type_value(i, c)?;
+    let mut parts = vec![i.repr(&Value::str(&c.name()))?, i.repr(&ty)?];
+    for fk in &c.foreign_keys {
+        parts.push(format!("ForeignKey({})", i.repr(&Value::str(&fk.target))?));
+    }
+    for (n, (_, _)) in c.checks.iter().enumerate() {
+        parts.push(format!(
+            "CheckConstraint({})",
+            object_at("sqlalchemy.sql.elements.TextClause", Rc::as_ptr(c) as usize + n * 64)
+        ));
+    }
+    parts.push(match c.table() {
+        Some(t) => format!("table=<{}>", t.name),
+        None => "table=None".to_string(),
+    });
+    if c.key() != c.name() {
+        parts.push(format!("key={}", i.repr(&Value::str(&c.key()))?));
+    }
+    if c.primary_key.get() {
+        parts.push("primary_key=True".into());
+    }
+    if !c.nullable() {
+        parts.push("nullable=False".into());
+    }
+    let default_repr = |i: &mut Interp, d: &super::schema::ColumnDefault| -> PyResult<String> {
+        Ok(match d {
+            super::schema::ColumnDefault::Scalar(v) => format!("ScalarElementColumnDefault({})", i.repr(v)?),
+            super::schema::ColumnDefault::Callable(v) => format!("CallableColumnDefault({})", i.repr(v)?),
+        })
+    };
+    if let Some(d) = &c.onupdate {
+        parts.push(format!("onupdate={}", default_repr(i, d)?));
+    }
+    if let Some(d) = &c.default {
+        parts.push(format!("default={}", default_repr(i, d)?));
+    }
+    if let Some(d) = &c.server_default {
+        let arg = match d {
+            super::schema::DefaultClause::Literal(s) => i.repr(&Value::str(s))?,
+            _ => object_at("sqlalchemy.sql.elements.TextClause", Rc::as_ptr(c) as usize + 8),
+        };
+        parts.push(format!("server_default=DefaultClause({arg}, for_update=False)"));
+    }
+    if let Some(cm) = &c.comment {
+        parts.push(format!("comment={}", i.repr(&Value::str(cm))?));
+    }
+    Ok(format!("Column({})", parts.join(", ")))
+}
+
+/// `Table.__repr__`.
+fn table_repr(i: &mut Interp, t: &Rc<super::schema::Table>) -> PyResult<String> {
+    let mut parts = vec![i.repr(&Value::str(&t.name))?, "MetaData()".to_string()];
+    for c in t.columns.borrow().clone() {
+        parts.push(column_repr(i, &c)?);
+    }
+    parts.push("schema=None".into());
+    Ok(format!("Table({})", parts.join(", ")))
+}
+
+/// A table's constraint or index as Python sees it (`Table.constraints`, `.indexes`,
+/// `.primary_key`).
+pub struct TableItem {
+    table: Rc<super::schema::Table>,
+    kind: ItemKind,
+}
+
+enum ItemKind {
+    PrimaryKey(Option<String>, Vec<Rc<Column>>),
+    Unique(Option<String>, Vec<Rc<Column>>),
+    Check(Option<String>),
+    ForeignKey(Option<String>, Vec<Rc<Column>>),
+    Index(String, Vec<Rc<Column>>, bool),
+}
+
+/// `Table.constraints`: the primary key, then the table's constraints (a column's `ForeignKey`
+/// and `unique=True` made theirs; a column's inline `CheckConstraint` stays the column's, and
+/// constraints left bare in a class body are no table's).
+fn table_constraints(t: &Rc<super::schema::Table>) -> Vec<TableItem> {
+    use super::schema::Constraint;
+    let item = |kind| TableItem { table: t.clone(), kind };
+    let cols = |names: &[String]| names.iter().filter_map(|n| t.column(n)).collect::<Vec<_>>();
+    let pk_name = t.primary_key_constraint.borrow().as_ref().and_then(|p| p.0.clone());
+    let mut out = vec![item(ItemKind::PrimaryKey(pk_name, t.primary_key()))];
+    for con in t.constraints.borrow().iter() {
+        out.push(match con {
+            Constraint::PrimaryKey { .. } => continue,
+            Constraint::Unique { name, columns } => item(ItemKind::Unique(name.clone(), cols(columns))),
+            Constraint::Check { name, .. } => item(ItemKind::Check(name.clone())),
+            Constraint::ForeignKey { name, columns, .. } => item(ItemKind::ForeignKey(name.clone(), cols(columns))),
+        });
+    }
+    out
+}
+
+fn item_class(i: &mut Interp, item: &TableItem) -> Rc<Class> {
+    let (name, key) = match item.kind {
+        ItemKind::PrimaryKey(..) => ("PrimaryKeyConstraint", "sqlalchemy.item.PrimaryKeyConstraint"),
+        ItemKind::Unique(..) => ("UniqueConstraint", "sqlalchemy.item.UniqueConstraint"),
+        ItemKind::Check(..) => ("CheckConstraint", "sqlalchemy.item.CheckConstraint"),
+        ItemKind::ForeignKey(..) => ("ForeignKeyConstraint", "sqlalchemy.item.ForeignKeyConstraint"),
+        ItemKind::Index(..) => ("Index", "sqlalchemy.item.Index"),
+    };
+    if let Some(c) = i.ext.get(key).and_then(|e| e.clone().downcast::<Rc<Class>>().ok()) {
+        return (*c).clone();
+    }
+    // A subclass of the constructor class with the same name: `isinstance()` and
+    // `type(c).__name__` are what SQLAlchemy's give.
+    let base = match i.import_module("sqlalchemy").ok().and_then(|m| m.get(name)) {
+        Some(Value::Class(c)) => Some(c),
+        _ => None,
+    };
+    let cls = native_class(
+        i,
+        name,
+        "sqlalchemy.sql.schema",
+        base.as_ref(),
+        vec![
+            ("__repr__", method(name, "__repr__", table_item_repr)),
+            ("__getattr__", method(name, "__getattr__", table_item_getattr)),
+            (
+                "__iter__",
+                method(name, "__iter__", |i, a| {
+                    let cols = table_item_columns(i, &a)?;
+                    let iter = i.builtins.get("iter").unwrap_or(Value::None);
+                    i.call(&iter, Args::new(vec![Value::list(cols)]))
+                }),
+            ),
+            ("__len__", method(name, "__len__", |i, a| Ok(Value::Int(table_item_columns(i, &a)?.len() as i64)))),
+            ("__hash__", method(name, "__hash__", |_, a| Ok(Value::Int(a.pos[0].id() as i64)))),
+            (
+                "__eq__",
+                method(name, "__eq__", |_, a| Ok(Value::Bool(a.pos[0].is(a.pos.get(1).unwrap_or(&Value::None))))),
+            ),
+        ],
+    );
+    i.ext.insert(key, Rc::new(cls.clone()));
+    cls
+}
+
+fn table_item_value(i: &mut Interp, item: TableItem) -> Value {
+    let cls = item_class(i, &item);
+    new_native(&cls, item)
+}
+
+fn item_columns(item: &TableItem) -> Vec<Rc<Column>> {
+    match &item.kind {
+        ItemKind::PrimaryKey(_, c) | ItemKind::Unique(_, c) | ItemKind::ForeignKey(_, c) | ItemKind::Index(_, c, _) => {
+            c.clone()
+        }
+        ItemKind::Check(_) => vec![],
+    }
+}
+
+fn table_item_columns(i: &mut Interp, a: &Args) -> PyResult<Vec<Value>> {
+    let item = self_payload::<TableItem>(i, a, "Constraint")?;
+    Ok(item_columns(&item).iter().map(|c| column_value(i, c)).collect())
+}
+
+fn table_item_repr(i: &mut Interp, a: Args) -> PyResult<Value> {
+    let item = self_payload::<TableItem>(i, &a, "Constraint")?;
+    let mut cols = Vec::new();
+    for c in item_columns(&item) {
+        cols.push(column_repr(i, &c)?);
+    }
+    let addr = a.pos[0].id();
+    Ok(Value::str(&match &item.kind {
+        ItemKind::PrimaryKey(..) => format!("PrimaryKeyConstraint({})", cols.join(", ")),
+        ItemKind::Unique(..) => format!("UniqueConstraint({})", cols.join(", ")),
+        ItemKind::Check(name) => {
+            let mut parts = vec![object_at("sqlalchemy.sql.elements.TextClause", addr + 16)];
+            if let Some(n) = name {
+                parts.push(format!("name={}", i.repr(&Value::str(n))?));
+            }
+            parts.push(format!("table={}", table_repr(i, &item.table)?));
+            format!("CheckConstraint({})", parts.join(", "))
+        }
+        ItemKind::ForeignKey(name, _) => {
+            let n = match name {
+                Some(n) => i.repr(&Value::str(n))?,
+                None => "None".into(),
+            };
+            format!(
+                "ForeignKeyConstraint({}, {n}, table={})",
+                object_at("sqlalchemy.sql.base.ReadOnlyColumnCollection", addr + 16),
+                table_repr(i, &item.table)?
+            )
+        }
+        ItemKind::Index(name, _, unique) => {
+            let mut parts = vec![i.repr(&Value::str(name))?];
+            parts.extend(cols);
+            if *unique {
+                parts.push("unique=True".into());
+            }
+            format!("Index({})", parts.join(", "))
+        }
+    }))
+}
+
+fn table_item_getattr(i: &mut Interp, a: Args) -> PyResult<Value> {
+    let item = self_payload::<TableItem>(i, &a, "Constraint")?;
+    let attr = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let name = match &item.kind {
+        ItemKind::PrimaryKey(n, _) | ItemKind::Unique(n, _) | ItemKind::Check(n) | ItemKind::ForeignKey(n, _) => {
+            n.clone()
+        }
+        ItemKind::Index(n, _, _) => Some(n.clone()),
+    };
+    match attr.as_str() {
+        "name" => Ok(name.map(|n| Value::str(&n)).unwrap_or(Value::None)),
+        "table" => Ok(table_value(i, &item.table)),
+        "columns" => Ok(Value::list(item_columns(&item).iter().map(|c| column_value(i, c)).collect())),
+        "unique" if matches!(item.kind, ItemKind::Index(..)) => {
+            Ok(Value::Bool(matches!(item.kind, ItemKind::Index(_, _, true))))
+        }
+        _ => {
+            let tn = i.type_name(&a.pos[0]);
+            Err(i.err("AttributeError", format!("'{tn}' object has no attribute '{attr}'")))
+        }
     }
 }
 
@@ -751,7 +1050,11 @@ pub(crate) fn query_count(interp: &mut Interp, qd: &QueryData) -> PyResult<Value
     if qd.session.autoflush.get() {
         orm::flush(interp, &qd.session)?;
     }
-    let select = select_of(interp, qd)?;
+    let mut select = select_of(interp, qd)?;
+    // A single-table subclass counts only its own rows.
+    if qd.extra.entities.is_none() {
+        select.extra_criteria.extend(qd.mapper.single_table_criterion());
+    }
     let inner = super::sql::SqlCompiler::default().select(&select);
     let sql = format!("SELECT count(*) AS count_1 \nFROM ({}) AS anon_1", inner.sql);
     let r = orm::execute_in_session(interp, &qd.session, &sql, inner.params)?;
@@ -1369,7 +1672,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "close",
                 method("Session", "close", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::expunge_all(&sd);
+                    orm::close(&sd);
                     Ok(Value::None)
                 }),
             ),
@@ -1377,7 +1680,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "remove",
                 method("Session", "remove", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::expunge_all(&sd);
+                    orm::close(&sd);
                     Ok(Value::None)
                 }),
             ),
@@ -1516,6 +1819,32 @@ fn instrumented_attribute_class(interp: &Interp, operators: Vec<(&'static str, V
         v.push(("__hash__", method("InstrumentedAttribute", "__hash__", |_, a| Ok(Value::Int(a.pos[0].id() as i64)))));
         v.push(("has", method("InstrumentedAttribute", "has", |i, a| exists_clause(i, &a, false))));
         v.push(("any", method("InstrumentedAttribute", "any", |i, a| exists_clause(i, &a, true))));
+        // Other names go to the column (`User.id.foreign_keys`, `.unique`, `.type`).
+        v.push((
+            "__getattr__",
+            method("InstrumentedAttribute", "__getattr__", |i, a| {
+                let data = a.pos[0].payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
+                let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                if let orm::AttrKind::Column(c) = &data.kind {
+                    if !name.starts_with("__") {
+                        let cv = column_value(i, c);
+                        match i.getattr(&cv, &name) {
+                            Ok(v) => return Ok(v),
+                            Err(e) if i.type_of(&e.exc).name != "AttributeError" => return Err(e),
+                            Err(_) => {}
+                        }
+                    }
+                }
+                let owner = data.mapper.upgrade().map(|m| m.class_name.clone()).unwrap_or_default();
+                Err(i.err(
+                    "AttributeError",
+                    format!(
+                        "Neither 'InstrumentedAttribute' object nor 'Comparator' object associated with {owner}.{} has an attribute '{name}'",
+                        data.key
+                    ),
+                ))
+            }),
+        ));
         v.push((
             "__get__",
             method("InstrumentedAttribute", "__get__", |i, a| {
@@ -2226,14 +2555,7 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
         "__repr__",
         method("Column", "__repr__", |i, a| {
             let c = self_payload::<Column>(i, &a, "Column")?;
-            let table = c.table().map(|t| t.name.clone());
-            Ok(Value::str(&format!(
-                "Column('{}', {}(), table=<{}>{})",
-                c.name(),
-                c.ty.class_name(),
-                table.unwrap_or_else(|| "None".into()),
-                if c.primary_key.get() { ", primary_key=True" } else { "" }
-            )))
+            Ok(Value::str(&column_repr(i, &c)?))
         }),
     );
     column.dict.borrow_mut().set_str(
@@ -2242,18 +2564,12 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             let c = self_payload::<Column>(i, &a, "Column")?;
             let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
             match name.as_str() {
-                "type" => {
-                    if let SqlType::Decorated(d) = &c.ty {
-                        if let Some(obj) = &d.obj {
-                            return Ok(obj.clone());
-                        }
-                    }
-                    let sa = i.import_module("sqlalchemy")?;
-                    match sa.get(&c.ty.class_name()) {
-                        Some(Value::Class(cls)) => Ok(new_native(&cls, TypeData(c.ty.clone()))),
-                        _ => Ok(Value::None),
-                    }
-                }
+                "type" => column_type_value(i, &c),
+                "foreign_keys" => Ok(fk_set(i, &c)),
+                "unique" => Ok(c.unique.map(Value::Bool).unwrap_or(Value::None)),
+                "index" => Ok(c.index.map(Value::Bool).unwrap_or(Value::None)),
+                "comment" => Ok(c.comment.as_deref().map(Value::str).unwrap_or(Value::None)),
+                "table" => Ok(c.table().map(|t| table_value(i, &t)).unwrap_or(Value::None)),
                 "name" => Ok(c.name.borrow().clone().map(|n| Value::str(&n)).unwrap_or(Value::None)),
                 "key" => Ok(c
                     .key
@@ -2309,6 +2625,28 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             let onupdate = get(&mut a, "onupdate", i)?;
             let Value::Class(c) = &cls else { return Err(i.type_error("bad class")) };
             Ok(new_native(c, ForeignKey { target, name, ondelete, onupdate }))
+        }),
+    );
+    fk.dict.borrow_mut().set_str(
+        "__repr__",
+        method("ForeignKey", "__repr__", |i, a| {
+            let fk = self_payload::<ForeignKey>(i, &a, "ForeignKey")?;
+            let t = i.repr(&Value::str(&fk.target))?;
+            Ok(Value::str(&format!("ForeignKey({t})")))
+        }),
+    );
+    fk.dict.borrow_mut().set_str(
+        "__getattr__",
+        method("ForeignKey", "__getattr__", |i, a| {
+            let fk = self_payload::<ForeignKey>(i, &a, "ForeignKey")?;
+            let opt = |v: &Option<String>| v.as_deref().map(Value::str).unwrap_or(Value::None);
+            match a.pos.get(1).and_then(|v| v.as_str()).unwrap_or("") {
+                "target_fullname" => Ok(Value::str(&fk.target)),
+                "name" => Ok(opt(&fk.name)),
+                "ondelete" => Ok(opt(&fk.ondelete)),
+                "onupdate" => Ok(opt(&fk.onupdate)),
+                other => Err(i.err("AttributeError", format!("'ForeignKey' object has no attribute '{other}'"))),
+            }
         }),
     );
     m.set("ForeignKey", Value::Class(fk));

@@ -813,6 +813,25 @@ fn fk_pairs(from: &Table, to: &Table) -> Vec<(Rc<Column>, Rc<Column>)> {
     out
 }
 
+/// `fk_pairs` between two mappers' selectables (a joined subclass's is the join of its tables):
+/// the foreign keys of `from`'s tables naming a table of `to`'s that `from` does not share.
+fn mapper_fk_pairs(from: &Rc<Mapper>, to: &Rc<Mapper>) -> Vec<(Rc<Column>, Rc<Column>)> {
+    if Rc::ptr_eq(&from.table, &to.table) {
+        return fk_pairs(&from.table, &to.table);
+    }
+    let (ft, tt) = (mapper_tables(from), mapper_tables(to));
+    let mut out = Vec::new();
+    for f in &ft {
+        for t in &tt {
+            if ft.iter().any(|x| Rc::ptr_eq(x, t)) || tt.iter().any(|x| Rc::ptr_eq(x, f)) {
+                continue;
+            }
+            out.extend(fk_pairs(f, t));
+        }
+    }
+    out
+}
+
 fn configure_relationship(
     interp: &mut Interp,
     registry: &Rc<Registry>,
@@ -949,7 +968,7 @@ fn configure_relationship(
             }
             (to_parent, to_target)
         }
-        None => (fk_pairs(&target.table, &parent.table), fk_pairs(&parent.table, &target.table)),
+        None => (mapper_fk_pairs(&target, parent), mapper_fk_pairs(parent, &target)),
     };
     // Self-referential: `remote_side=` naming the referenced column makes it many-to-one.
     if Rc::ptr_eq(&target.table, &parent.table) {
@@ -2629,8 +2648,21 @@ fn detach_deleted(s: &SessionData) {
     }
 }
 
-/// `Session.expunge_all()` / `close()`: every object detached, none expired.
+/// `Session.expunge_all()`: every object detached, none expired; the transaction goes on.
 pub fn expunge_all(s: &Rc<SessionData>) {
+    let objs: Vec<Value> =
+        s.identity_map.borrow_mut().drain().map(|(_, v)| v).chain(s.new.borrow_mut().drain(..)).collect();
+    for obj in objs {
+        if let Value::Instance(i) = &obj {
+            *instance_state(i).session.borrow_mut() = None;
+        }
+    }
+    s.deleted.borrow_mut().clear();
+}
+
+/// `Session.close()`: the transaction ends (its connections roll back) and every object is
+/// detached.
+pub fn close(s: &Rc<SessionData>) {
     s.end_transaction(false);
     *s.failed.borrow_mut() = None;
     s.tx_inserted.borrow_mut().clear();
@@ -2839,16 +2871,16 @@ pub fn instance_from_row_new(
     let existing = s.identity_map.borrow().get(&key).cloned();
     if let Some(obj) = existing {
         if let Value::Instance(inst) = &obj {
+            // Unloaded attributes the row has are filled in (`_populate_partial`): an expired
+            // object's, or a joined subclass's columns it was first loaded without.
             let st = instance_state(inst);
-            if st.expired.get() {
-                let mut d = inst.dict.borrow_mut();
-                for (k, v) in values {
-                    if d.get_str(&k).is_none() {
-                        d.set_str(&k, v);
-                    }
+            let mut d = inst.dict.borrow_mut();
+            for (k, v) in values {
+                if d.get_str(&k).is_none() {
+                    d.set_str(&k, v);
                 }
-                st.expired.set(false);
             }
+            st.expired.set(false);
         }
         return Ok((obj, false));
     }
@@ -2902,6 +2934,57 @@ fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: 
     Ok(())
 }
 
+/// A joined subclass's object loaded through its base mapper lacks the columns of its own
+/// tables: the first access loads them all (`load_scalar_attributes` with the mapper's
+/// optimized statement: `SELECT engineer.engineer_info AS engineer_engineer_info FROM engineer
+/// WHERE ? = engineer.id`). False when no such column is unloaded.
+fn load_subclass_attributes(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    inst: &Rc<Instance>,
+) -> PyResult<bool> {
+    let base_table = mapper.base_mapper().table.clone();
+    let unloaded: Vec<(String, Rc<Column>)> = mapper
+        .columns
+        .iter()
+        .filter(|(k, c)| {
+            inst.dict.borrow().get_str(k).is_none() && c.table().map(|t| !Rc::ptr_eq(&t, &base_table)).unwrap_or(false)
+        })
+        .cloned()
+        .collect();
+    let Some(table) = unloaded.first().and_then(|(_, c)| c.table()) else { return Ok(false) };
+    if unloaded.iter().any(|(_, c)| c.table().map(|t| !Rc::ptr_eq(&t, &table)).unwrap_or(true)) {
+        return Ok(false);
+    }
+    if s.autoflush.get() {
+        flush(interp, s)?;
+    }
+    let st = instance_state(inst);
+    let mut select = Select::new(LabelStyle::TablenamePlusCol);
+    select.columns = unloaded.iter().map(|(_, c)| Clause::Column(c.clone())).collect();
+    select.froms = vec![table.clone()];
+    for (c, v) in table.primary_key().into_iter().zip(st.identity.borrow().iter()) {
+        select.where_.push(Clause::Binary(
+            Box::new(Clause::Bind(v.clone(), c.ty.clone())),
+            "=",
+            Box::new(Clause::Column(c.clone())),
+        ));
+    }
+    check_active(interp, s)?;
+    let compiled = SqlCompiler::default().select(&select);
+    let result = s.execute(interp, &compiled.sql, compiled.params)?;
+    let row = result.rows.first().cloned().unwrap_or_default();
+    for (i, (k, c)) in unloaded.iter().enumerate() {
+        let v = match row.get(i) {
+            Some(v) => process_result(interp, &c.ty, v)?,
+            None => Value::None,
+        };
+        inst.dict.borrow_mut().set_str(k, v);
+    }
+    Ok(true)
+}
+
 /// `InstrumentedAttribute.__get__` on an instance.
 pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyResult<Value> {
     let Value::Instance(inst) = obj else { return Ok(Value::None) };
@@ -2923,6 +3006,13 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
                     return Ok(inst.dict.borrow().get_str(&data.key).cloned().unwrap_or(Value::None));
                 }
                 return Err(detached(interp, obj, &data.key, "attribute refresh"));
+            }
+            if persistent {
+                if let (Some(s), Some(om)) = (&session, object_mapper(obj)) {
+                    if load_subclass_attributes(interp, s, &om, inst)? {
+                        return Ok(inst.dict.borrow().get_str(&data.key).cloned().unwrap_or(Value::None));
+                    }
+                }
             }
             Ok(Value::None)
         }
@@ -2984,7 +3074,8 @@ pub fn lazy_select(
     target: &Rc<Mapper>,
     bind: &mut dyn FnMut(&Rc<Column>) -> Value,
 ) -> PyResult<Select> {
-    let mut select = Select::table(&target.table, LabelStyle::NoLabels);
+    // The target mapper's columns (a joined subclass: its tables joined).
+    let mut select = mapper_select(target, LabelStyle::NoLabels);
     match (r.direction.get(), r.m2m.borrow().clone()) {
         (Direction::ManyToOne, _) => {
             for (target_col, fk_col) in r.pairs.borrow().iter() {

@@ -244,6 +244,9 @@ pub struct Select {
     pub label_style: LabelStyle,
     /// Joined eager loads: `LEFT OUTER JOIN target AS alias ON ...`, their columns appended.
     pub eager_joins: Vec<EagerJoin>,
+    /// Criteria the ORM adds when compiling, after the WHERE clause's own: a single-table
+    /// subclass named by `select_from()` carries its `discriminator IN (...)`.
+    pub extra_criteria: Vec<Clause>,
 }
 
 /// A `LEFT OUTER JOIN` added by a joined eager loader (`lazy='joined'`), against the first
@@ -273,6 +276,7 @@ impl Select {
             distinct: false,
             label_style,
             eager_joins: Vec::new(),
+            extra_criteria: Vec::new(),
         }
     }
 
@@ -750,8 +754,15 @@ impl SqlCompiler {
             sql.push_str(" \nFROM ");
             sql.push_str(&froms.join(", "));
         }
-        if !s.where_.is_empty() {
-            let w = self.criteria(&s.where_);
+        let with_extra;
+        let where_ = if s.extra_criteria.is_empty() {
+            &s.where_
+        } else {
+            with_extra = s.where_.iter().chain(&s.extra_criteria).cloned().collect::<Vec<_>>();
+            &with_extra
+        };
+        if !where_.is_empty() {
+            let w = self.criteria(where_);
             sql.push_str(" \nWHERE ");
             sql.push_str(&w);
         }

@@ -515,14 +515,19 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                 method("Select", "select_from", move |i, a| {
                     let sd = s(i, &a)?;
                     let mut tables = Vec::new();
+                    let mut criteria = Vec::new();
                     for v in &a.pos[1..] {
                         if let Some(m) = mapper_of(v) {
                             tables.push(m.table.clone());
+                            criteria.extend(m.single_table_criterion());
                         } else if let Some(t) = v.payload::<Rc<Table>>() {
                             tables.push((*t).clone());
                         }
                     }
-                    Ok(with_select(i, &sd, |n| n.stmt.froms.extend(tables)))
+                    Ok(with_select(i, &sd, |n| {
+                        n.stmt.froms.extend(tables);
+                        n.stmt.extra_criteria.extend(criteria);
+                    }))
                 }),
             ),
             (
