@@ -155,7 +155,9 @@ pub struct Interp {
     steps: u64,
     /// Step budget of the current top-level run.
     pub step_limit: u64,
-    local_names_cache: HashMap<usize, Rc<LocalNames>>,
+    /// Local names of each function definition, by the address of its syntax tree, which the
+    /// entry keeps alive (else a later definition could reuse the address and its entry).
+    local_names_cache: HashMap<usize, (Rc<dyn Any>, Rc<LocalNames>)>,
     /// Parsed module sources, so that re-imports after an error do not reparse.
     pub exception_classes: HashMap<String, Rc<Class>>,
     /// While true, imports of unknown packages give stand-in modules (see `stand_ins_allowed`).
@@ -1136,8 +1138,9 @@ impl Interp {
 
     // ----- functions and classes ----------------------------------------------------------
 
-    fn local_names(&mut self, key: usize, args: &ast::Arguments, body: FunctionBodyRef) -> Rc<LocalNames> {
-        if let Some(n) = self.local_names_cache.get(&key) {
+    fn local_names(&mut self, owner: Rc<dyn Any>, args: &ast::Arguments, body: FunctionBodyRef) -> Rc<LocalNames> {
+        let key = Rc::as_ptr(&owner) as *const u8 as usize;
+        if let Some((_, n)) = self.local_names_cache.get(&key) {
             return n.clone();
         }
         let mut names = LocalNames::default();
@@ -1158,7 +1161,7 @@ impl Interp {
             names.locals.remove(g);
         }
         let rc = Rc::new(names);
-        self.local_names_cache.insert(key, rc.clone());
+        self.local_names_cache.insert(key, (owner, rc.clone()));
         rc
     }
 
@@ -1195,8 +1198,7 @@ impl Interp {
 
     fn make_function(&mut self, def: &Rc<ast::FunctionDef>, frame: &mut Frame) -> PyResult<Rc<Function>> {
         let (defaults, kw_defaults) = self.eval_defaults(&def.args, frame)?;
-        let key = Rc::as_ptr(def) as usize;
-        let local_names = self.local_names(key, &def.args, FunctionBodyRef::Block(&def.body));
+        let local_names = self.local_names(def.clone(), &def.args, FunctionBodyRef::Block(&def.body));
         let doc = match def.body.first().map(|s| &s.kind) {
             Some(StmtKind::Expr(e)) => match &*e.kind {
                 ExprKind::Constant(Constant::Str(s)) => Some(s.clone()),
@@ -1274,8 +1276,7 @@ impl Interp {
 
     fn make_lambda(&mut self, args: &Rc<ast::Arguments>, body: &Rc<Expr>, frame: &mut Frame) -> PyResult<Value> {
         let (defaults, kw_defaults) = self.eval_defaults(args, frame)?;
-        let key = Rc::as_ptr(body) as usize;
-        let local_names = self.local_names(key, args, FunctionBodyRef::Expr(body));
+        let local_names = self.local_names(body.clone(), args, FunctionBodyRef::Expr(body));
         let f = Rc::new(Function {
             name: "<lambda>".into(),
             qualname: self.qualname_for(frame, "<lambda>"),
