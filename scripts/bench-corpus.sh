@@ -4,8 +4,10 @@
 # both wall times and their ratio. Each case runs in a fresh process on both sides, as the
 # oracle does it.
 #   scripts/bench-corpus.sh [CASES_DIR]      (default ../shared/oracle/cases)
-# The oracle's interpreter: $ORACLE_VENV (as run_all.sh uses it), else /work/oracle-venv,
-# else the venv run_all.sh makes beside the oracle.
+# The oracle's interpreter: $ORACLE_VENV (as run_all.sh uses it), else /work/oracle-venv or
+# /root/oracle-venv, else the venv run_all.sh makes beside the oracle.
+# PLAYGROUND_BIN=path times that runner binary instead of building the release one (to compare
+# two builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cases=$(cd "${1:-../shared/oracle/cases}" && pwd)
@@ -13,7 +15,7 @@ oracle_dir=$(cd "$cases/.." && pwd)
 [ -f "$oracle_dir/oracle.py" ] || oracle_dir=$(cd ../shared/oracle && pwd)
 venv=${ORACLE_VENV:-}
 if [ -z "$venv" ]; then
-  for v in /work/oracle-venv "$oracle_dir/.venv"; do
+  for v in /work/oracle-venv /root/oracle-venv "$oracle_dir/.venv"; do
     if [ -x "$v/bin/python" ]; then venv=$v; break; fi
   done
 fi
@@ -22,8 +24,12 @@ if [ -z "$venv" ] || [ ! -x "$venv/bin/python" ]; then
   exit 1
 fi
 [ ! -f .tools/env.sh ] || . .tools/env.sh
-cargo build --release --bin playground >&2
-bin=${CARGO_TARGET_DIR:-target}/release/playground
+if [ -n "${PLAYGROUND_BIN:-}" ]; then
+  bin=$PLAYGROUND_BIN
+else
+  cargo build --release --bin playground >&2
+  bin=${CARGO_TARGET_DIR:-target}/release/playground
+fi
 
 n=$(find "$cases" -mindepth 1 -maxdepth 1 -type d | wc -l)
 out=$(mktemp -d)

@@ -2,22 +2,23 @@
 // one classic script that defines window.FspEditor. The Rust side (src/ui/editor.rs through
 // src/ui/dom.rs) creates one editor, swaps documents when the file tab changes, and shows the
 // engine's errors at their lines. Nothing here is fetched at run time.
-import { EditorState, StateEffect, StateField } from '@codemirror/state';
+import { EditorState, RangeSetBuilder, StateEffect, StateField } from '@codemirror/state';
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection,
-  highlightSpecialChars, Decoration, WidgetType, gutter, GutterMarker,
+  highlightSpecialChars, Decoration, WidgetType, gutter, GutterMarker, ViewPlugin,
 } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import {
-  indentOnInput, bracketMatching, syntaxHighlighting, HighlightStyle, indentUnit, LanguageSupport,
+  indentOnInput, bracketMatching, syntaxHighlighting, HighlightStyle, indentUnit, StreamLanguage,
 } from '@codemirror/language';
 import { searchKeymap } from '@codemirror/search';
-import { pythonLanguage } from '@codemirror/lang-python';
+import { python } from '@codemirror/legacy-modes/mode/python';
 import { tags as t } from '@lezer/highlight';
 
-// Only what the workbench uses: Python highlighting and indentation (pythonLanguage, without
-// lang-python's completion sources), auto-indent, bracket matching, undo, search, and the
-// engine's errors shown inline (below: a few lines instead of @codemirror/lint).
+// Only what the workbench uses: Python highlighting and indentation (CodeMirror's stream-parser
+// Python mode from @codemirror/legacy-modes: about 20 kB gzip less than lang-python's Lezer
+// grammar), auto-indent, bracket matching, undo, search, and the engine's errors shown inline
+// (below: a few lines instead of @codemirror/lint).
 
 // Errors: a red mark in the gutter, the line underlined, and the message in a block under it.
 const setErrorsEffect = StateEffect.define();
@@ -70,6 +71,33 @@ function errorsValue(doc, errors) {
   return { lines: Decoration.set(ranges, true), markers };
 }
 
+// Wrapped lines: a line's continuation rows start one indentation level deeper than the line
+// itself (a hanging indent), so wrapped code still reads as Python blocks.
+const hanging = new Map();
+function hangingIndent(columns) {
+  let d = hanging.get(columns);
+  if (!d) {
+    d = Decoration.line({ attributes: { style: `padding-left: calc(6px + ${columns}ch); text-indent: -${columns}ch` } });
+    hanging.set(columns, d);
+  }
+  return d;
+}
+function wrapIndents(view) {
+  const builder = new RangeSetBuilder();
+  for (const { from, to } of view.visibleRanges) {
+    for (let pos = from; pos <= to;) {
+      const line = view.state.doc.lineAt(pos);
+      builder.add(line.from, line.from, hangingIndent(/^ */.exec(line.text)[0].length + 4));
+      pos = line.to + 1;
+    }
+  }
+  return builder.finish();
+}
+const wrapIndent = ViewPlugin.fromClass(class {
+  constructor(view) { this.decorations = wrapIndents(view); }
+  update(u) { if (u.docChanged || u.viewportChanged) this.decorations = wrapIndents(u.view); }
+}, { decorations: (v) => v.decorations });
+
 // Colours from the page's CSS variables, so light and dark themes follow the system.
 const highlight = HighlightStyle.define([
   { tag: t.keyword, color: 'var(--syn-keyword)' },
@@ -106,7 +134,9 @@ function make(parent, doc, label, onChange, onRun) {
         lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(),
         drawSelection(), EditorState.allowMultipleSelections.of(true), indentOnInput(),
         syntaxHighlighting(highlight), bracketMatching(), highlightActiveLine(),
-        indentUnit.of('    '), new LanguageSupport(pythonLanguage), errorField, errorGutter, theme,
+        indentUnit.of('    '), StreamLanguage.define(python), errorField, errorGutter, theme,
+        // Long lines wrap: nothing is cut at the pane's edge, however narrow the pane.
+        EditorView.lineWrapping, wrapIndent,
         EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': 'code-help' }),
         keymap.of([
           { key: 'Mod-Enter', run: () => { onRun(); return true; } },

@@ -91,6 +91,22 @@ pub async fn init() -> Result<(), DbError> {
     init_with(config.into()).await
 }
 
+/// True when sql.js is loaded, taking it from `window.fspSql` (set by index.html once its
+/// `fspSqlJs` promise has resolved) without waiting: the page can then run the project before
+/// its first layout.
+pub fn init_now() -> bool {
+    if is_ready() {
+        return true;
+    }
+    match Reflect::get(&js_sys::global(), &JsValue::from_str("fspSql")) {
+        Ok(sql) if sql.is_object() => {
+            SQL.with(|s| *s.borrow_mut() = Some(sql));
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Loads sql.js from the given wasm bytes (tests, where no file is served). Idempotent.
 pub async fn init_with_wasm_binary(bytes: &[u8]) -> Result<(), DbError> {
     let config = Object::new();

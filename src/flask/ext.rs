@@ -35,6 +35,38 @@ pub struct DbData {
     pub metadata: Rc<MetaData>,
     pub registry: Rc<Registry>,
     pub model: Value,
+    /// `db.metadatas`: one `MetaData` per bind key (`None` first), with its Python object.
+    pub metadatas: std::cell::RefCell<Vec<(Option<String>, Rc<MetaData>, Value)>>,
+    /// `db.engines`: one engine per bind key, `SQLALCHEMY_BINDS`' keys first, then `None`.
+    pub engines: Vec<(Option<String>, Rc<Engine>, Value)>,
+}
+
+impl DbData {
+    /// `SQLAlchemy._make_metadata(bind_key)`: the bind's metadata, made on first use with the
+    /// default metadata's naming convention.
+    fn make_metadata(&self, interp: &mut Interp, bind_key: Option<&str>) -> (Rc<MetaData>, Value) {
+        if let Some((_, md, v)) = self.metadatas.borrow().iter().find(|(k, _, _)| k.as_deref() == bind_key) {
+            return (md.clone(), v.clone());
+        }
+        let md = Rc::new(MetaData::default());
+        *md.naming_convention.borrow_mut() = self.metadata.naming_convention.borrow().clone();
+        let v = crate::sqlalchemy::module::metadata_value(interp, &md);
+        self.metadatas.borrow_mut().push((bind_key.map(str::to_string), md.clone(), v.clone()));
+        (md, v)
+    }
+
+    /// The engine of a bind key, or Flask-SQLAlchemy's `UnboundExecutionError`.
+    fn engine_for(&self, interp: &Interp, key: Option<&str>) -> PyResult<Rc<Engine>> {
+        if let Some((_, e, _)) = self.engines.iter().find(|(k, _, _)| k.as_deref() == key) {
+            return Ok(e.clone());
+        }
+        let msg = match key {
+            Some(k) => format!("Bind key '{k}' is not in 'SQLALCHEMY_BINDS' config."),
+            None => "'SQLALCHEMY_DATABASE_URI' config is not set. Bind key 'None' is not in 'SQLALCHEMY_BINDS' config."
+                .to_string(),
+        };
+        Err(orm::sa_error(interp, "UnboundExecutionError", msg))
+    }
 }
 
 /// Marks `db.Model`: which registry its subclasses map into.
@@ -94,6 +126,19 @@ fn model_init_subclass(interp: &mut Interp, a: Args) -> PyResult<Value> {
             name
         }
     };
+    // `BindMetaMixin`: a model naming a `__bind_key__` gets that bind's metadata.
+    let own = cls.dict.borrow().get_str("metadata").is_some() || cls.dict.borrow().get_str("__table__").is_some();
+    if let (false, Some(db)) = (own, base.db.borrow().upgrade()) {
+        let bind_key = match cls.lookup("__bind_key__") {
+            None | Some(Value::None) => None,
+            Some(v) => Some(interp.to_str(&v)?),
+        };
+        let (_, md) = db.make_metadata(interp, bind_key.as_deref());
+        let parent = cls.lookup("metadata");
+        if !parent.map(|p| p.is(&md)).unwrap_or(false) {
+            cls.dict.borrow_mut().set_str("metadata", md);
+        }
+    }
     let mapper = orm::map_class(interp, &cls, &tablename, &base.registry)?;
     // `__table_cls__` found no primary key: single-table inheritance, the parent's table name
     // shows through.
@@ -162,16 +207,52 @@ fn init_db(
     if uri.is_none() && binds.is_none() {
         return Err(interp.err("RuntimeError", "Either 'SQLALCHEMY_DATABASE_URI' or 'SQLALCHEMY_BINDS' must be set."));
     }
-    let uri = interp.to_str(&uri)?;
-    let (dialect, _) = url_dialect(&uri);
+    // The engines' URLs: each of `SQLALCHEMY_BINDS` (a URL, or options with `url`), then the
+    // default bind's.
+    let mut urls: Vec<(Option<String>, String)> = Vec::new();
+    if let Value::Dict(d) = &binds {
+        let items: Vec<(Value, Value)> = d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (k, v) in items {
+            let key = if k.is_none() { None } else { Some(interp.to_str(&k)?) };
+            let url = match &v {
+                Value::Dict(o) => o.borrow().get_str("url").cloned().unwrap_or(Value::None),
+                other => other.clone(),
+            };
+            urls.push((key, interp.to_str(&url)?));
+        }
+    }
+    if !uri.is_none() {
+        let uri = interp.to_str(&uri)?;
+        match urls.iter_mut().find(|(k, _)| k.is_none()) {
+            Some(e) => e.1 = uri,
+            None => urls.push((None, uri)),
+        }
+    }
     let host = interp
         .ext
         .get("flask_sqlalchemy.host")
         .and_then(|h| h.clone().downcast::<Host>().ok())
         .ok_or_else(|| interp.err("RuntimeError", "no database connector"))?;
-    let database = (host.connect)(&uri)
-        .map_err(|e| interp.err("RuntimeError", format!("could not open the database: {}", e.message)))?;
-    let engine = Engine::new(&uri, &dialect, database, host.log.clone());
+    let engine_cls = engine_class(interp);
+    let mut engines = Vec::new();
+    for (key, url) in urls {
+        let (dialect, _) = url_dialect(&url);
+        let database = (host.connect)(&url)
+            .map_err(|e| interp.err("RuntimeError", format!("could not open the database: {}", e.message)))?;
+        let engine = Engine::new(&url, &dialect, database, host.log.clone());
+        let value = new_native(&engine_cls, EngineData(engine.clone()));
+        engines.push((key, engine, value));
+    }
+    // Without `SQLALCHEMY_DATABASE_URI` the first bind stands in where one engine is needed
+    // (the session's fallback, the record); models without a bind key fail at get_bind.
+    let (engine, engine_value) = match engines.iter().find(|(k, _, _)| k.is_none()).or(engines.first()) {
+        Some((_, e, v)) => (e.clone(), v.clone()),
+        None => {
+            return Err(
+                interp.err("RuntimeError", "Either 'SQLALCHEMY_DATABASE_URI' or 'SQLALCHEMY_BINDS' must be set.")
+            )
+        }
+    };
     // `model_class=Base` where `class Base(DeclarativeBase)`: the models share Base's registry.
     let decl_base = model_class.as_ref().and_then(|v| v.as_class().cloned()).and_then(|c| {
         let reg = c.ext_of::<crate::sqlalchemy::declarative::DeclarativeBaseData>()?.registry.clone();
@@ -191,13 +272,23 @@ fn init_db(
     if let Value::Instance(i) = &session_value {
         *i.payload.borrow_mut() = Some(session.clone());
     }
-    let engine_cls = engine_class(interp);
-    let engine_value = new_native(&engine_cls, EngineData(engine.clone()));
     let mut model = make_model_class(interp, &registry)?;
     if let (Some((base, _)), Some(fsa_model)) = (&decl_base, model.as_class().cloned()) {
         model = declarative_model(interp, base, &fsa_model)?;
     }
     let _ = sa;
+    // `db.Model.metadata` is the default bind's metadata (for a `DeclarativeBase`, its own).
+    let md_value = match model.as_class().and_then(|c| c.lookup("metadata")) {
+        Some(v) if v.payload::<crate::sqlalchemy::module::MetaDataData>().is_some() => v,
+        _ => {
+            let v = crate::sqlalchemy::module::metadata_value(interp, &metadata);
+            if let Some(c) = model.as_class() {
+                c.dict.borrow_mut().set_str("metadata", v.clone());
+            }
+            v
+        }
+    };
+    let metadatas = std::cell::RefCell::new(vec![(None, metadata.clone(), md_value)]);
     let data = Rc::new(DbData {
         app: app.clone(),
         engine,
@@ -207,7 +298,16 @@ fn init_db(
         metadata,
         registry: registry.clone(),
         model: model.clone(),
+        metadatas,
+        engines,
     });
+    // Every configured bind has its metadata; the session routes its tables to its engine.
+    let keys: Vec<String> = data.engines.iter().filter_map(|(k, _, _)| k.clone()).collect();
+    for key in keys {
+        let (md, _) = data.make_metadata(interp, Some(&key));
+        let engine = data.engine_for(interp, Some(&key))?;
+        data.session.binds.borrow_mut().push((md, engine));
+    }
     if let Some(mb) = model.as_class().and_then(|c| model_base_of(c)) {
         *mb.db.borrow_mut() = Rc::downgrade(&data);
     }
@@ -341,8 +441,8 @@ fn table_exists(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Connectio
 
 /// `sort_tables_and_constraints` resolves every foreign key's table: one naming a table the
 /// metadata lacks raises `NoReferencedTableError` (after the `checkfirst` PRAGMAs).
-fn check_references(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Connection, db: &DbData) -> PyResult<()> {
-    if let Some(msg) = db.metadata.unresolved_foreign_key() {
+fn check_references(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Connection, md: &MetaData) -> PyResult<()> {
+    if let Some(msg) = md.unresolved_foreign_key() {
         conn.rollback();
         return Err(orm::sa_error(interp, "NoReferencedTableError", msg));
     }
@@ -351,19 +451,19 @@ fn check_references(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Conne
 
 /// `MetaData.create_all(engine)` with `checkfirst=True`: the PRAGMA checks, then CREATE TABLE
 /// for each missing table in dependency order, in one transaction.
-fn create_all(interp: &mut Interp, db: &DbData) -> PyResult<()> {
-    let conn = db.engine.connect();
+fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResult<()> {
+    let conn = engine.connect();
     conn.ensure_begun();
     let dialect = SqliteDialect;
     let mut missing = Vec::new();
-    let tables: Vec<_> = db.metadata.tables.borrow().clone();
+    let tables: Vec<_> = md.tables.borrow().clone();
     for t in tables {
         if !table_exists(interp, &conn, &t.name)? {
             missing.push(t.name.clone());
         }
     }
-    check_references(interp, &conn, db)?;
-    for t in db.metadata.creation_order().into_iter().filter(|t| missing.contains(&t.name)) {
+    check_references(interp, &conn, md)?;
+    for t in md.creation_order().into_iter().filter(|t| missing.contains(&t.name)) {
         let sql = match dialect.visit_create_table(&t) {
             Ok(sql) => sql,
             Err(e) => {
@@ -386,18 +486,18 @@ fn create_all(interp: &mut Interp, db: &DbData) -> PyResult<()> {
 
 /// `MetaData.drop_all(engine)` with `checkfirst=True`: the PRAGMA checks, then DROP TABLE for
 /// each existing table in reverse dependency order (SQLite drops the indexes with the table).
-fn drop_all(interp: &mut Interp, db: &DbData) -> PyResult<()> {
-    let conn = db.engine.connect();
+fn drop_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResult<()> {
+    let conn = engine.connect();
     conn.ensure_begun();
     let mut present = Vec::new();
-    let tables: Vec<_> = db.metadata.tables.borrow().clone();
+    let tables: Vec<_> = md.tables.borrow().clone();
     for t in tables {
         if table_exists(interp, &conn, &t.name)? {
             present.push(t.name.clone());
         }
     }
-    check_references(interp, &conn, db)?;
-    let mut order = db.metadata.creation_order();
+    check_references(interp, &conn, md)?;
+    let mut order = md.creation_order();
     order.reverse();
     for t in order.into_iter().filter(|t| present.contains(&t.name)) {
         let sql = format!("\nDROP TABLE {}", SqliteDialect.quote(&t.name));
@@ -407,6 +507,46 @@ fn drop_all(interp: &mut Interp, db: &DbData) -> PyResult<()> {
         }
     }
     conn.commit();
+    Ok(())
+}
+
+/// `SQLAlchemy._call_for_binds`: `create_all` / `drop_all` on the metadata of each bind key
+/// named by `bind_key` (`"__all__"`: every one, in `db.metadatas` order), on that bind's engine.
+fn call_for_binds(
+    interp: &mut Interp,
+    db: &DbData,
+    bind_key: Option<Value>,
+    op: fn(&mut Interp, &MetaData, &Rc<Engine>) -> PyResult<()>,
+) -> PyResult<()> {
+    let key_of = |i: &mut Interp, v: &Value| -> PyResult<Option<String>> {
+        if v.is_none() {
+            Ok(None)
+        } else {
+            Ok(Some(i.to_str(v)?))
+        }
+    };
+    let keys: Vec<Option<String>> = match bind_key {
+        None => db.metadatas.borrow().iter().map(|(k, _, _)| k.clone()).collect(),
+        Some(Value::Str(s)) if &*s == "__all__" => db.metadatas.borrow().iter().map(|(k, _, _)| k.clone()).collect(),
+        Some(v @ (Value::Str(_) | Value::None)) => vec![key_of(interp, &v)?],
+        Some(v) => {
+            let items = interp.iterate(&v)?;
+            let mut keys = Vec::new();
+            for k in items {
+                keys.push(key_of(interp, &k)?);
+            }
+            keys
+        }
+    };
+    for key in keys {
+        let engine = db.engine_for(interp, key.as_deref())?;
+        let md = db.metadatas.borrow().iter().find(|(k, _, _)| *k == key).map(|(_, m, _)| m.clone());
+        let Some(md) = md else {
+            let r = interp.repr(&key.map(|k| Value::str(&k)).unwrap_or(Value::None))?;
+            return Err(interp.err("KeyError", r));
+        };
+        op(interp, &md, &engine)?;
+    }
     Ok(())
 }
 
@@ -483,17 +623,19 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
         ),
         (
             "create_all",
-            method("SQLAlchemy", "create_all", |i, a| {
+            method("SQLAlchemy", "create_all", |i, mut a| {
                 let db = db_of(i, &a)?;
-                create_all(i, &db)?;
+                let key = a.arg(1, "bind_key");
+                call_for_binds(i, &db, key, create_all)?;
                 Ok(Value::None)
             }),
         ),
         (
             "drop_all",
-            method("SQLAlchemy", "drop_all", |i, a| {
+            method("SQLAlchemy", "drop_all", |i, mut a| {
                 let db = db_of(i, &a)?;
-                drop_all(i, &db)?;
+                let key = a.arg(1, "bind_key");
+                call_for_binds(i, &db, key, drop_all)?;
                 Ok(Value::None)
             }),
         ),
@@ -513,18 +655,46 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                     "Model" => return Ok(db.model.clone()),
                     "session" => return Ok(db.session_value.clone()),
                     "engine" => return Ok(db.engine_value.clone()),
-                    "metadata" => {
-                        let sa = i.import_module("sqlalchemy")?;
-                        let Some(Value::Class(cls)) = sa.get("MetaData") else { return Ok(Value::None) };
-                        return Ok(new_native(&cls, crate::sqlalchemy::module::MetaDataData(db.metadata.clone())));
+                    "metadata" => return Ok(db.make_metadata(i, None).1),
+                    "metadatas" => {
+                        let mut d = crate::python::value::Dict::new();
+                        for (k, _, v) in db.metadatas.borrow().iter() {
+                            d.insert(k.as_deref().map(Value::str).unwrap_or(Value::None), v.clone());
+                        }
+                        return Ok(Value::dict(d));
+                    }
+                    "engines" => {
+                        let mut d = crate::python::value::Dict::new();
+                        for (k, _, v) in &db.engines {
+                            d.insert(k.as_deref().map(Value::str).unwrap_or(Value::None), v.clone());
+                        }
+                        return Ok(Value::dict(d));
+                    }
+                    "get_engine" => {
+                        let db = db.clone();
+                        return Ok(func("get_engine", move |i, mut a| {
+                            let key = a.arg(0, "bind_key").filter(|v| !v.is_none());
+                            let key = match key {
+                                Some(v) => Some(i.to_str(&v)?),
+                                None => None,
+                            };
+                            db.engine_for(i, key.as_deref())?;
+                            let v = db.engines.iter().find(|(k, _, _)| *k == key).map(|(_, _, v)| v.clone());
+                            v.ok_or_else(|| i.err("KeyError", "bind"))
+                        }));
                     }
                     "Table" => {
-                        let md = db.metadata.clone();
-                        return Ok(func("Table", move |i, a| {
+                        let db = db.clone();
+                        return Ok(func("Table", move |i, mut a| {
                             let name = match a.pos.first() {
                                 Some(Value::Str(s)) => s.to_string(),
                                 _ => return Err(i.type_error("Table() expects a name as its first argument")),
                             };
+                            let key = match a.take_kw("bind_key") {
+                                None | Some(Value::None) => None,
+                                Some(v) => Some(i.to_str(&v)?),
+                            };
+                            let (md, _) = db.make_metadata(i, key.as_deref());
                             crate::sqlalchemy::module::make_table(i, &md, &name, &a.pos[1..])
                         }));
                     }

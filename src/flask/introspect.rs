@@ -108,9 +108,20 @@ fn table_view(table: &Rc<Table>, model: Option<String>, row_count: Option<i64>) 
     }
 }
 
+/// The table named `table` and the engine its bind's database is on: the default metadata's
+/// first, then each `__bind_key__` metadata's (`SQLALCHEMY_BINDS`).
+fn find_table(db: &DbData, table: &str) -> Option<(Rc<Table>, Rc<crate::sqlalchemy::engine::Engine>)> {
+    if let Some(t) = db.metadata.table(table) {
+        return Some((t, db.engine.clone()));
+    }
+    let binds = db.session.binds.borrow();
+    binds.iter().find_map(|(md, engine)| md.table(table).map(|t| (t, engine.clone())))
+}
+
 fn count_rows(db: &DbData, table: &str) -> Option<i64> {
+    let (_, engine) = find_table(db, table)?;
     let sql = format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\""));
-    let r = db.engine.execute_unlogged(&sql, &[]).ok()?;
+    let r = engine.execute_unlogged(&sql, &[]).ok()?;
     match r.rows.first()?.first()? {
         SqlValue::Integer(n) => Some(*n),
         _ => None,
@@ -182,9 +193,12 @@ pub fn schema(interp: &mut Interp, db: &DbData) -> SchemaView {
         error = Some(format!("{typ}: {message}"));
     }
     let mappers = db.registry.mappers.borrow().clone();
-    let tables = db
-        .metadata
-        .sorted_tables()
+    // The default bind's tables, then each other bind's (each in its own dependency order).
+    let mut all = db.metadata.sorted_tables();
+    for (md, _) in db.session.binds.borrow().iter() {
+        all.extend(md.sorted_tables().into_iter().filter(|t| db.metadata.table(&t.name).is_none()));
+    }
+    let tables = all
         .iter()
         .map(|t| {
             let model = mappers.iter().rev().find(|m| Rc::ptr_eq(&m.table, t)).map(|m| m.class_name.clone());
@@ -215,7 +229,7 @@ fn cell_text(v: &SqlValue) -> Option<String> {
 
 /// One page of `table`'s rows, ordered by column `sort` (then rowid), read without logging.
 pub fn rows(db: &DbData, table: &str, sort: Option<(usize, bool)>, offset: usize, limit: usize) -> RowsPage {
-    let Some(t) = db.metadata.table(table) else {
+    let Some((t, engine)) = find_table(db, table) else {
         return RowsPage { error: Some(format!("no table named {table}")), ..RowsPage::default() };
     };
     let columns: Vec<String> = t.columns.borrow().iter().map(|c| c.name()).collect();
@@ -227,7 +241,7 @@ pub fn rows(db: &DbData, table: &str, sort: Option<(usize, bool)>, offset: usize
     };
     let total = count_rows(db, table);
     let sql = format!("SELECT {list} FROM {}{order} LIMIT {limit} OFFSET {offset}", quote(table));
-    match db.engine.execute_unlogged(&sql, &[]) {
+    match engine.execute_unlogged(&sql, &[]) {
         Ok(r) => RowsPage {
             columns,
             rows: r.rows.iter().map(|row| row.iter().map(cell_text).collect()).collect(),

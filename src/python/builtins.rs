@@ -58,6 +58,7 @@ pub fn native_class(
     let cls = raw_class(name, module, vec![base], builtin);
     {
         let mut d = cls.dict.borrow_mut();
+        d.reserve(methods.len());
         for (n, v) in methods {
             d.set_str(n, v);
         }

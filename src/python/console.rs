@@ -1,7 +1,7 @@
 //! How the interactive console reads input (`codeop.compile_command` in "single" mode): when a
 //! statement is complete, and how a pasted transcript splits into statements.
 
-use super::parser::parse_module_at_eof;
+use super::parser::parse_shared;
 
 /// True when `source` needs more lines: an open bracket, an unfinished triple-quoted string, a
 /// trailing backslash, or a block (a compound statement) not yet ended by a blank line.
@@ -10,7 +10,7 @@ pub fn is_incomplete(source: &str) -> bool {
     if trimmed.trim().is_empty() {
         return false;
     }
-    match parse_module_at_eof(source) {
+    match parse_shared(source) {
         Err((e, at_eof)) => {
             let m = e.msg.as_str();
             at_eof

@@ -202,6 +202,7 @@ impl Interp {
     pub fn new() -> Interp {
         let heap = Rc::new(Heap::default());
         Heap::set_current(Some(heap.clone()));
+        super::parser::next_parse_generation();
         let types = super::builtins::make_types();
         let builtins = Module::new("builtins", None);
         let mut interp = Interp {
@@ -451,7 +452,7 @@ impl Interp {
 
     /// Parses and runs `source` as the body of `module`.
     pub fn exec_source(&mut self, source: &str, path: &str, module: &Rc<Module>, interactive: bool) -> PyResult<()> {
-        let parsed = super::parser::parse_module(source).map_err(|e| self.syntax_error(e, path, source))?;
+        let parsed = super::parser::parse_shared(source).map_err(|(e, _)| self.syntax_error(e, path, source))?;
         let mut frame = Frame::module(module.clone());
         frame.interactive = interactive;
         self.exec_block(&parsed.body, &mut frame).map_err(|mut e| {

@@ -11,6 +11,51 @@ pub fn parse_module(source: &str) -> Result<Module, SyntaxError> {
     parse_module_at_eof(source).map_err(|(e, _)| e)
 }
 
+/// Parsed sources, shared by the engine runs of one thread: the page builds a new interpreter
+/// after every edit, and the files the learner did not change (and the console lines run again)
+/// parse to the same syntax tree. Only syntax trees are kept (they hold no Python values, and
+/// nothing changes them once parsed). Two generations: what the current run parsed or reused,
+/// and what the previous run did; [`next_parse_generation`] (a new interpreter) drops the older,
+/// so the cache holds the sources of at most two runs.
+#[derive(Default)]
+struct ParseCache {
+    current: std::collections::HashMap<Box<str>, Rc<Module>>,
+    previous: std::collections::HashMap<Box<str>, Rc<Module>>,
+}
+
+thread_local! {
+    static PARSED: std::cell::RefCell<ParseCache> = std::cell::RefCell::new(ParseCache::default());
+}
+
+/// Starts a new generation of the parse cache (see [`ParseCache`]): called when an interpreter
+/// is built.
+pub fn next_parse_generation() {
+    PARSED.with(|c| {
+        let mut c = c.borrow_mut();
+        c.previous = std::mem::take(&mut c.current);
+    });
+}
+
+/// [`parse_module_at_eof`], parsing each source once per run and reusing the tree of a source
+/// parsed in this run or the previous one. Errors are not kept (they are parsed again).
+pub fn parse_shared(source: &str) -> Result<Rc<Module>, (SyntaxError, bool)> {
+    let hit = PARSED.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(m) = c.current.get(source) {
+            return Some(m.clone());
+        }
+        let (key, m) = c.previous.remove_entry(source)?;
+        c.current.insert(key, m.clone());
+        Some(m)
+    });
+    if let Some(m) = hit {
+        return Ok(m);
+    }
+    let m = Rc::new(parse_module_at_eof(source)?);
+    PARSED.with(|c| c.borrow_mut().current.insert(source.into(), m.clone()));
+    Ok(m)
+}
+
 /// Like [`parse_module`], also telling whether a syntax error was met at the end of the input
 /// (where more lines could still complete the statement: the console's "incomplete input").
 pub fn parse_module_at_eof(source: &str) -> Result<Module, (SyntaxError, bool)> {
@@ -166,11 +211,17 @@ impl Parser {
     fn at_end(&self) -> bool {
         matches!(self.peek().tok, Tok::End)
     }
-    fn advance(&mut self) -> Token {
-        let t = self.peek().clone();
+    /// Moves past the current token.
+    fn advance(&mut self) {
+        self.peek();
         if self.pos < self.toks.len() - 1 {
             self.pos += 1;
         }
+    }
+    /// Moves past the current token and returns it.
+    fn advance_tok(&mut self) -> Token {
+        let t = self.peek().clone();
+        self.advance();
         t
     }
     fn pos_here(&self) -> Pos {
@@ -286,12 +337,16 @@ impl Parser {
     // ----- statements -------------------------------------------------------------------
 
     fn statement(&mut self) -> PResult<Vec<Stmt>> {
-        let t = self.peek().clone();
-        if let Tok::Indent = t.tok {
+        if let Tok::Indent = self.peek().tok {
             return Err(self.invalid());
         }
-        if let Tok::Name(n) = &t.tok {
-            match n.as_str() {
+        const OPENERS: [&str; 9] = ["if", "while", "for", "try", "with", "def", "class", "async", "match"];
+        let keyword = match &self.peek().tok {
+            Tok::Name(n) => OPENERS.into_iter().find(|k| k == n),
+            _ => None,
+        };
+        if let Some(n) = keyword {
+            match n {
                 "if" | "while" | "for" | "try" | "with" | "def" | "class" => return Ok(vec![self.compound()?]),
                 "async" if matches!(&self.peek_at(1).tok, Tok::Name(k) if k == "def" || k == "for" || k == "with") => {
                     return Ok(vec![self.compound()?])
@@ -746,21 +801,21 @@ impl Parser {
                     StmtKind::Pass
                 }
                 "break" => {
-                    let t = self.advance();
+                    let t = self.advance_tok();
                     if !self.in_loop() {
                         self.compile_error_from(&t, "'break' outside loop");
                     }
                     StmtKind::Break
                 }
                 "continue" => {
-                    let t = self.advance();
+                    let t = self.advance_tok();
                     if !self.in_loop() {
                         self.compile_error_from(&t, "'continue' not properly in loop");
                     }
                     StmtKind::Continue
                 }
                 "return" => {
-                    let t = self.advance();
+                    let t = self.advance_tok();
                     let v = if self.at_stmt_end() { None } else { Some(self.star_expressions()?) };
                     if !self.in_function() {
                         self.compile_error_from(&t, "'return' outside function");
@@ -781,7 +836,7 @@ impl Parser {
                 }
                 "global" | "nonlocal" => {
                     let is_global = n == "global";
-                    let t = self.advance();
+                    let t = self.advance_tok();
                     let mut names = vec![self.name()?];
                     while self.eat_op(",") {
                         names.push(self.name()?);
@@ -891,18 +946,18 @@ impl Parser {
 
     fn expression_statement(&mut self) -> PResult<Stmt> {
         let start = self.pos_here();
-        let first_tok = self.peek().clone();
-        if matches!(&first_tok.tok, Tok::Name(n) if n == "async") {
+        let first_paren = matches!(self.peek().tok, Tok::Op("("));
+        if matches!(&self.peek().tok, Tok::Name(n) if n == "async") {
             // `async` not followed by def/for/with: CPython fails at the next token.
             self.advance();
             return Err(self.invalid());
         }
         let first = self.star_expressions()?;
         if self.is_op(":") {
-            let colon = self.advance();
+            let colon = self.advance_tok();
             let annotation = self.expression()?;
             let value = if self.eat_op("=") { Some(self.star_expressions()?) } else { None };
-            let paren = matches!(first_tok.tok, Tok::Op("("));
+            let paren = first_paren;
             let simple = matches!(&*first.kind, ExprKind::Name(_)) && !paren;
             let bad = match &*first.kind {
                 ExprKind::Tuple(items) if !paren => {
@@ -1183,7 +1238,7 @@ impl Parser {
 
     fn yield_expr(&mut self) -> PResult<Expr> {
         let pos = self.pos_here();
-        let t = self.advance();
+        let t = self.advance_tok();
         let e = if self.eat_kw("from") {
             let e = self.expression()?;
             Expr { end: self.prev_end(), pos, kind: Box::new(ExprKind::YieldFrom(e)) }
@@ -1345,7 +1400,8 @@ impl Parser {
         }
         let mut left = self.binary_level(level + 1)?;
         loop {
-            let op = LEVELS[level].iter().find(|(s, _)| self.is_op(s)).map(|(_, o)| *o);
+            let Tok::Op(next) = self.peek().tok else { break };
+            let op = LEVELS[level].iter().find(|(s, _)| *s == next).map(|(_, o)| *o);
             let Some(op) = op else { break };
             self.advance();
             let right = self.binary_level(level + 1)?;
@@ -1460,7 +1516,7 @@ impl Parser {
                 last = value.clone();
                 keywords.push(Keyword { arg: None, value, pos });
             } else if self.is_op("*") {
-                let star = self.advance();
+                let star = self.advance_tok();
                 if keywords.iter().any(|k| k.arg.is_none()) {
                     return Err(self.error_at(&star, "iterable argument unpacking follows keyword argument unpacking"));
                 }
@@ -1608,38 +1664,30 @@ impl Parser {
     }
 
     fn atom(&mut self) -> PResult<Expr> {
-        let t = self.peek().clone();
+        let t = self.peek();
         let pos = Pos { line: t.line, col: t.col };
         let tend = Pos { line: t.end_line, col: t.end_col };
         let mk = |k: ExprKind| Expr { end: tend, pos, kind: Box::new(k) };
+        let constant = match &t.tok {
+            Tok::Name(n) => Some(match n.as_str() {
+                "None" => ExprKind::Constant(Constant::None),
+                "True" => ExprKind::Constant(Constant::True),
+                "False" => ExprKind::Constant(Constant::False),
+                n if is_keyword(n) => return Err(self.invalid()),
+                n => ExprKind::Name(n.to_string()),
+            }),
+            Tok::Int(i) => Some(ExprKind::Constant(Constant::Int(*i))),
+            Tok::BigInt(s) => Some(ExprKind::Constant(Constant::BigInt(s.clone()))),
+            Tok::Float(f) => Some(ExprKind::Constant(Constant::Float(*f))),
+            Tok::Imag(f) => Some(ExprKind::Constant(Constant::Complex(*f))),
+            _ => None,
+        };
+        if let Some(k) = constant {
+            self.advance();
+            return Ok(mk(k));
+        }
+        let t = self.peek();
         match &t.tok {
-            Tok::Name(n) => {
-                let e = match n.as_str() {
-                    "None" => mk(ExprKind::Constant(Constant::None)),
-                    "True" => mk(ExprKind::Constant(Constant::True)),
-                    "False" => mk(ExprKind::Constant(Constant::False)),
-                    n if is_keyword(n) => return Err(self.invalid()),
-                    n => mk(ExprKind::Name(n.to_string())),
-                };
-                self.advance();
-                Ok(e)
-            }
-            Tok::Int(i) => {
-                self.advance();
-                Ok(mk(ExprKind::Constant(Constant::Int(*i))))
-            }
-            Tok::BigInt(s) => {
-                self.advance();
-                Ok(mk(ExprKind::Constant(Constant::BigInt(s.clone()))))
-            }
-            Tok::Float(f) => {
-                self.advance();
-                Ok(mk(ExprKind::Constant(Constant::Float(*f))))
-            }
-            Tok::Imag(f) => {
-                self.advance();
-                Ok(mk(ExprKind::Constant(Constant::Complex(*f))))
-            }
             Tok::Str { .. } => self.strings(),
             Tok::Op("...") => {
                 self.advance();
@@ -1784,7 +1832,7 @@ impl Parser {
         }
         let first = self.element()?;
         if self.is_op(":") {
-            let colon = self.advance();
+            let colon = self.advance_tok();
             if self.is_op("}") || self.is_op(",") {
                 return Err(self.error_at(&colon, "expression expected after dictionary key and ':'"));
             }
@@ -1846,7 +1894,7 @@ impl Parser {
                     compiler: false,
                 });
             }
-            let colon = self.advance();
+            let colon = self.advance_tok();
             if self.is_op("}") || self.is_op(",") {
                 return Err(self.error_at(&colon, "expression expected after dictionary key and ':'"));
             }
@@ -1867,7 +1915,7 @@ impl Parser {
         let mut any_f = false;
         let mut text = String::new();
         while let Tok::Str { value, bytes: b, fstring, raw } = self.peek().tok.clone() {
-            let tok = self.advance();
+            let tok = self.advance_tok();
             if let Some(b) = b {
                 bytes.get_or_insert_with(Vec::new).extend(b);
                 continue;

@@ -311,6 +311,10 @@ impl HashKey {
 }
 
 /// An insertion-ordered dictionary (also the storage of `set`, with None values).
+///
+/// Up to [`SMALL_DICT`] slots the entries are searched in order and there is no hash index
+/// (most instance, keyword and class dicts are that small): no index to allocate, grow or
+/// hash into. Past that, `index` maps every live key to its slot.
 #[derive(Clone, Default)]
 pub struct Dict {
     entries: Vec<Option<(Value, Value)>>,
@@ -318,9 +322,37 @@ pub struct Dict {
     len: usize,
 }
 
+/// Slots (live entries and removed ones) a [`Dict`] searches in order before it keeps an index.
+const SMALL_DICT: usize = 8;
+
+/// Does `v` have the key `k` (`HashKey::of(v) == Some(k)`, without building the key)?
+fn key_matches(k: &HashKey, v: &Value) -> bool {
+    match (k, v) {
+        (HashKey::Str(a), Value::Str(b)) => Rc::ptr_eq(a, b) || **a == **b,
+        (HashKey::Str(_), _) | (_, Value::Str(_)) => false,
+        (HashKey::Int(i), Value::Int(j)) => i == j,
+        (HashKey::Int(i), Value::Bool(b)) => *i == *b as i64,
+        (HashKey::None, Value::None) => true,
+        (HashKey::Bytes(a), Value::Bytes(b)) => a == b,
+        (HashKey::Tuple(a), Value::Tuple(b)) => {
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(k, v)| key_matches(k, v))
+        }
+        (_, Value::Float(_)) | (HashKey::Id(_), _) => HashKey::of(v).as_ref() == Some(k),
+        _ => false,
+    }
+}
+
 impl Dict {
     pub fn new() -> Dict {
         Dict::default()
+    }
+    /// An empty dict with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Dict {
+        Dict { entries: Vec::with_capacity(n), ..Dict::default() }
+    }
+    /// Makes room for `n` more entries.
+    pub fn reserve(&mut self, n: usize) {
+        self.entries.reserve(n);
     }
     pub fn len(&self) -> usize {
         self.len
@@ -328,36 +360,71 @@ impl Dict {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+    fn indexed(&self) -> bool {
+        self.entries.len() > SMALL_DICT
+    }
+    /// The slot of a key.
+    fn slot(&self, k: &HashKey) -> Option<usize> {
+        if self.indexed() {
+            return self.index.get(k).copied();
+        }
+        self.entries.iter().position(|e| matches!(e, Some((key, _)) if key_matches(k, key)))
+    }
+    /// The slot of a string key.
+    fn slot_str(&self, key: &str) -> Option<usize> {
+        if self.indexed() {
+            return self.index.get(&StrKey(key) as &dyn KeyView).copied();
+        }
+        self.entries.iter().position(|e| matches!(e, Some((Value::Str(k), _)) if **k == *key))
+    }
+    /// Indexes every live entry (the dict has just outgrown [`SMALL_DICT`], or was compacted).
+    fn build_index(&mut self) {
+        self.index.clear();
+        self.index.reserve(self.entries.len());
+        for (i, e) in self.entries.iter().enumerate() {
+            if let Some(hk) = e.as_ref().and_then(|(k, _)| HashKey::of(k)) {
+                self.index.insert(hk, i);
+            }
+        }
+    }
     /// Looks a key up; None also for unhashable keys.
     pub fn get(&self, key: &Value) -> Option<&Value> {
+        if let Value::Str(s) = key {
+            return self.get_str(s);
+        }
         let k = HashKey::of(key)?;
         self.get_by_key(&k)
     }
     pub fn get_by_key(&self, k: &HashKey) -> Option<&Value> {
-        let i = *self.index.get(k)?;
+        let i = self.slot(k)?;
         self.entries[i].as_ref().map(|(_, v)| v)
     }
     /// Looks up a string key.
     pub fn get_str(&self, key: &str) -> Option<&Value> {
-        let i = *self.index.get(&StrKey(key) as &dyn KeyView)?;
+        let i = self.slot_str(key)?;
         self.entries[i].as_ref().map(|(_, v)| v)
     }
     /// Inserts or replaces; returns false when the key is unhashable.
     pub fn insert(&mut self, key: Value, value: Value) -> bool {
         let Some(k) = HashKey::of(&key) else { return false };
-        if let Some(&i) = self.index.get(&k) {
+        if let Some(i) = self.slot(&k) {
             if let Some(entry) = self.entries[i].as_mut() {
                 entry.1 = value;
             }
         } else {
-            self.index.insert(k, self.entries.len());
             self.entries.push(Some((key, value)));
             self.len += 1;
+            let n = self.entries.len();
+            if n == SMALL_DICT + 1 {
+                self.build_index();
+            } else if n > SMALL_DICT + 1 {
+                self.index.insert(k, n - 1);
+            }
         }
         true
     }
     pub fn set_str(&mut self, key: &str, value: Value) {
-        if let Some(&i) = self.index.get(&StrKey(key) as &dyn KeyView) {
+        if let Some(i) = self.slot_str(key) {
             if let Some(entry) = self.entries[i].as_mut() {
                 entry.1 = value;
                 return;
@@ -367,7 +434,10 @@ impl Dict {
     }
     pub fn remove(&mut self, key: &Value) -> Option<Value> {
         let k = HashKey::of(key)?;
-        let i = self.index.remove(&k)?;
+        let i = self.slot(&k)?;
+        if self.indexed() {
+            self.index.remove(&k);
+        }
         let (_, v) = self.entries[i].take()?;
         self.len -= 1;
         if self.entries.len() > 32 && self.len * 2 < self.entries.len() {
@@ -376,14 +446,12 @@ impl Dict {
         Some(v)
     }
     fn compact(&mut self) {
-        let entries: Vec<_> = self.entries.drain(..).flatten().collect();
-        self.index.clear();
-        for (i, (k, _)) in entries.iter().enumerate() {
-            if let Some(hk) = HashKey::of(k) {
-                self.index.insert(hk, i);
-            }
+        self.entries.retain(Option::is_some);
+        if self.indexed() {
+            self.build_index();
+        } else {
+            self.index = HashMap::default();
         }
-        self.entries = entries.into_iter().map(Some).collect();
     }
     pub fn contains(&self, key: &Value) -> bool {
         self.get(key).is_some()

@@ -1,9 +1,11 @@
 //! SQLAlchemy: types, schema objects, declarative mapping, relationships, DDL compilers,
 //! session and unit of work, queries and their SQL. Knows nothing of Flask.
 
+pub mod bulk_persistence;
 pub mod ddl;
 pub mod declarative;
 pub mod engine;
+pub mod evaluator;
 pub mod module;
 pub mod orm;
 pub mod reserved;

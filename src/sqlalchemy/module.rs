@@ -364,28 +364,31 @@ fn metadata_class(interp: &Interp) -> Rc<Class> {
         "MetaData",
         "sqlalchemy.sql.schema",
         None,
-        vec![(
-            "__getattr__",
-            method("MetaData", "__getattr__", |i, a| {
-                let md = self_payload::<MetaDataData>(i, &a, "MetaData")?;
-                match a.pos.get(1).and_then(|v| v.as_str()) {
-                    Some("tables") => {
-                        let mut d = crate::python::value::Dict::new();
-                        for t in md.0.tables.borrow().iter() {
-                            d.set_str(&t.name, table_value(i, t));
+        vec![
+            ("__repr__", method("MetaData", "__repr__", |_, _| Ok(Value::str("MetaData()")))),
+            (
+                "__getattr__",
+                method("MetaData", "__getattr__", |i, a| {
+                    let md = self_payload::<MetaDataData>(i, &a, "MetaData")?;
+                    match a.pos.get(1).and_then(|v| v.as_str()) {
+                        Some("tables") => {
+                            let mut d = crate::python::value::Dict::new();
+                            for t in md.0.tables.borrow().iter() {
+                                d.set_str(&t.name, table_value(i, t));
+                            }
+                            Ok(Value::dict(d))
                         }
-                        Ok(Value::dict(d))
+                        Some("sorted_tables") => {
+                            Ok(Value::list(md.0.sorted_tables().iter().map(|t| table_value(i, t)).collect()))
+                        }
+                        Some(other) => {
+                            Err(i.err("AttributeError", format!("'MetaData' object has no attribute '{other}'")))
+                        }
+                        None => Ok(Value::None),
                     }
-                    Some("sorted_tables") => {
-                        Ok(Value::list(md.0.sorted_tables().iter().map(|t| table_value(i, t)).collect()))
-                    }
-                    Some(other) => {
-                        Err(i.err("AttributeError", format!("'MetaData' object has no attribute '{other}'")))
-                    }
-                    None => Ok(Value::None),
-                }
-            }),
-        )],
+                }),
+            ),
+        ],
     );
     let c2 = cls.clone();
     cls.dict.borrow_mut().set_str(
@@ -1095,7 +1098,52 @@ fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(
                 Ok(query_with(i, &qd, |nq| nq.offset = Some(n)))
             }),
         ),
+        (
+            "update",
+            method("Query", "update", move |i, mut a| {
+                let qd = q(i, &a)?;
+                let sync = a.take_kw("synchronize_session");
+                let values = a.arg(1, "values").unwrap_or(Value::None);
+                query_bulk(i, &qd, super::statement::DmlKind::Update, Some(&values), sync.as_ref())
+            }),
+        ),
+        (
+            "delete",
+            method("Query", "delete", move |i, mut a| {
+                let qd = q(i, &a)?;
+                let sync = a.arg(1, "synchronize_session");
+                query_bulk(i, &qd, super::statement::DmlKind::Delete, None, sync.as_ref())
+            }),
+        ),
     ]
+}
+
+/// `Query.update(values)` / `Query.delete()`: the ORM-enabled statement with the query's
+/// criteria, run in its session; the rows matched.
+fn query_bulk(
+    interp: &mut Interp,
+    q: &QueryData,
+    kind: super::statement::DmlKind,
+    values: Option<&Value>,
+    sync: Option<&Value>,
+) -> PyResult<Value> {
+    let mut d = super::statement::DmlData {
+        kind,
+        table: q.mapper.table.clone(),
+        mapper: Some(q.mapper.clone()),
+        where_: q.where_.clone(),
+        values: vec![],
+        execution_options: vec![],
+    };
+    if let Some(v) = values {
+        d.values = super::statement::dml_values(interp, &d, Some(v), &[])?;
+    }
+    let sync = super::bulk_persistence::synchronize_session(interp, sync)?;
+    if q.session.autoflush.get() {
+        orm::flush(interp, &q.session)?;
+    }
+    let n = super::bulk_persistence::execute(interp, &q.session, &d, sync)?;
+    Ok(Value::Int(n))
 }
 
 fn session_class(interp: &Interp) -> Rc<Class> {
@@ -1119,18 +1167,20 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "execute",
                 method("Session", "execute", move |i, mut a| {
                     let sd = s(i, &a)?;
+                    let options = a.take_kw("execution_options");
                     let params = a.arg(2, "params");
                     let stmt = a.pos.get(1).cloned().unwrap_or(Value::None);
-                    super::statement::session_execute(i, &sd, &stmt, params.as_ref())
+                    super::statement::session_execute(i, &sd, &stmt, params.as_ref(), options.as_ref())
                 }),
             ),
             (
                 "scalars",
                 method("Session", "scalars", move |i, mut a| {
                     let sd = s(i, &a)?;
+                    let options = a.take_kw("execution_options");
                     let params = a.arg(2, "params");
                     let stmt = a.pos.get(1).cloned().unwrap_or(Value::None);
-                    let r = super::statement::session_execute(i, &sd, &stmt, params.as_ref())?;
+                    let r = super::statement::session_execute(i, &sd, &stmt, params.as_ref(), options.as_ref())?;
                     let f = i.getattr(&r, "scalars")?;
                     i.call(&f, Args::default())
                 }),
@@ -1139,9 +1189,10 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "scalar",
                 method("Session", "scalar", move |i, mut a| {
                     let sd = s(i, &a)?;
+                    let options = a.take_kw("execution_options");
                     let params = a.arg(2, "params");
                     let stmt = a.pos.get(1).cloned().unwrap_or(Value::None);
-                    let r = super::statement::session_execute(i, &sd, &stmt, params.as_ref())?;
+                    let r = super::statement::session_execute(i, &sd, &stmt, params.as_ref(), options.as_ref())?;
                     let f = i.getattr(&r, "scalar")?;
                     i.call(&f, Args::default())
                 }),
@@ -1307,6 +1358,14 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 }),
             ),
             (
+                "__contains__",
+                method("Session", "__contains__", move |i, a| {
+                    let sd = s(i, &a)?;
+                    let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    Ok(Value::Bool(super::bulk_persistence::session_contains(&sd, &obj)))
+                }),
+            ),
+            (
                 "close",
                 method("Session", "close", move |i, a| {
                     let sd = s(i, &a)?;
@@ -1336,6 +1395,14 @@ pub fn expression_value(interp: &Interp, c: Clause) -> Value {
 
 fn expression_class(interp: &Interp) -> Rc<Class> {
     match interp.ext.get("sqlalchemy.expression_class").and_then(|e| e.clone().downcast::<Rc<Class>>().ok()) {
+        Some(c) => (*c).clone(),
+        None => interp.types.object.clone(),
+    }
+}
+
+/// The class of `EXISTS` expressions (`relationship.any()` / `has()`).
+fn exists_class(interp: &Interp) -> Rc<Class> {
+    match interp.ext.get("sqlalchemy.exists_class").and_then(|e| e.clone().downcast::<Rc<Class>>().ok()) {
         Some(c) => (*c).clone(),
         None => interp.types.object.clone(),
     }
@@ -1399,12 +1466,31 @@ fn exists_clause(interp: &mut Interp, a: &Args, want_many: bool) -> PyResult<Val
             ),
         ));
     }
-    let mut where_: Vec<Clause> = r
-        .pairs
-        .borrow()
-        .iter()
-        .map(|(pk, fk)| Clause::Binary(Box::new(Clause::Column(pk.clone())), "=", Box::new(Clause::Column(fk.clone()))))
-        .collect();
+    let mut where_: Vec<Clause> = match r.m2m.borrow().as_ref() {
+        // Through the association table: `post.id = tags.post_id AND tag.id = tags.tag_id`.
+        Some(m2m) => m2m
+            .parent_pairs
+            .iter()
+            .map(|(pc, ac)| (pc, ac, m2m.parent_assoc_first))
+            .chain(m2m.target_pairs.iter().map(|(tc, ac)| (tc, ac, m2m.target_assoc_first)))
+            .map(|(c, ac, assoc_first)| {
+                let (c, ac) = (Clause::Column(c.clone()), Clause::Column(ac.clone()));
+                if assoc_first {
+                    Clause::binary(ac, "=", c)
+                } else {
+                    Clause::binary(c, "=", ac)
+                }
+            })
+            .collect(),
+        None => r
+            .pairs
+            .borrow()
+            .iter()
+            .map(|(pk, fk)| {
+                Clause::Binary(Box::new(Clause::Column(pk.clone())), "=", Box::new(Clause::Column(fk.clone())))
+            })
+            .collect(),
+    };
     for c in &a.pos[1..] {
         where_.push(as_clause(c, None));
     }
@@ -1420,12 +1506,13 @@ fn exists_clause(interp: &mut Interp, a: &Args, want_many: bool) -> PyResult<Val
         let right = as_bound_clause(interp, v, &col)?;
         where_.push(Clause::Binary(Box::new(Clause::Column(col.clone())), "=", Box::new(right)));
     }
-    Ok(new_native(&expression_class(interp), ExprData(Clause::Exists(target.table.clone(), where_))))
+    Ok(new_native(&exists_class(interp), ExprData(Clause::Exists(target.table.clone(), where_))))
 }
 
-fn instrumented_attribute_class(interp: &Interp) -> Rc<Class> {
+/// `operators`: [`super::statement::column_operators`] (built once, shared by the classes).
+fn instrumented_attribute_class(interp: &Interp, operators: Vec<(&'static str, Value)>) -> Rc<Class> {
     native_class(interp, "InstrumentedAttribute", "sqlalchemy.orm.attributes", None, {
-        let mut v = super::statement::column_operators();
+        let mut v = operators;
         v.push(("__hash__", method("InstrumentedAttribute", "__hash__", |_, a| Ok(Value::Int(a.pos[0].id() as i64)))));
         v.push(("has", method("InstrumentedAttribute", "has", |i, a| exists_clause(i, &a, false))));
         v.push(("any", method("InstrumentedAttribute", "any", |i, a| exists_clause(i, &a, true))));
@@ -1464,6 +1551,7 @@ fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Clas
         ("CompileError", "SQLAlchemyError"),
         ("InvalidRequestError", "SQLAlchemyError"),
         ("NoReferencedTableError", "InvalidRequestError"),
+        ("UnboundExecutionError", "InvalidRequestError"),
         ("NoResultFound", "InvalidRequestError"),
         ("MultipleResultsFound", "InvalidRequestError"),
         ("PendingRollbackError", "InvalidRequestError"),
@@ -2087,8 +2175,10 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     m.set("__version__", Value::str("2.1.9"));
     let (exc, exc_classes) = exc_module(interp);
     m.set("exc", Value::Module(exc));
-    let expr_cls =
-        native_class(interp, "BinaryExpression", "sqlalchemy.sql.elements", None, super::statement::column_operators());
+    // The column operators' methods (owned by `ColumnOperators`) are the same objects in
+    // every class that has them.
+    let operators = super::statement::column_operators();
+    let expr_cls = native_class(interp, "BinaryExpression", "sqlalchemy.sql.elements", None, operators.clone());
     let text_cls = native_class(interp, "TextClause", "sqlalchemy.sql.elements", None, vec![]);
     let t2 = text_cls.clone();
     m.set(
@@ -2102,10 +2192,13 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
         }),
     );
     interp.ext.insert("sqlalchemy.expression_class", Rc::new(expr_cls));
+    let exists_cls =
+        native_class(interp, "Exists", "sqlalchemy.sql.selectable", None, super::statement::column_operators());
+    interp.ext.insert("sqlalchemy.exists_class", Rc::new(exists_cls));
     super::statement::add_to_sqlalchemy(interp, &m);
     let query = query_class(interp);
     let classes = OrmClasses {
-        instrumented_attribute: instrumented_attribute_class(interp),
+        instrumented_attribute: instrumented_attribute_class(interp, operators.clone()),
         appender_query: appender_query_class(interp, &query),
         query,
         session: session_class(interp),
@@ -2177,7 +2270,8 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     );
     // A `Column` in a class body or `Table.c` compares like a mapped attribute
     // (`followers.c.follower_id == id` in a `primaryjoin`).
-    for (name, op) in super::statement::column_operators() {
+    column.dict.borrow_mut().reserve(operators.len());
+    for (name, op) in operators {
         column.dict.borrow_mut().set_str(name, op);
     }
     column

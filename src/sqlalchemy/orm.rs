@@ -610,7 +610,10 @@ pub fn map_class(
         ));
     }
     if !single {
-        registry.metadata.add_table(table);
+        // The class's `metadata` (Flask-SQLAlchemy sets a bind's own on a `__bind_key__`
+        // model), else the registry's.
+        let md = cls.lookup("metadata").and_then(|v| v.payload::<super::module::MetaDataData>()).map(|m| m.0.clone());
+        md.unwrap_or_else(|| registry.metadata.clone()).add_table(table);
     }
     for r in &rels {
         *r.parent.borrow_mut() = Rc::downgrade(&mapper);
@@ -1230,7 +1233,11 @@ pub struct SessionData {
     pub id: usize,
     pub engine: Rc<Engine>,
     pub registry: Rc<Registry>,
-    conn: RefCell<Option<Connection>>,
+    /// Engines other than `engine` and the metadata whose tables they hold (Flask-SQLAlchemy's
+    /// `SQLALCHEMY_BINDS`): statements on those tables go to that engine (`get_bind`).
+    pub binds: RefCell<Vec<(Rc<MetaData>, Rc<Engine>)>>,
+    /// The transaction's connections, one per engine used, in the order they were opened.
+    conns: RefCell<Vec<Connection>>,
     pub identity_map: RefCell<HashMap<IdentityKey, Value>>,
     pub new: RefCell<Vec<Value>>,
     pub deleted: RefCell<Vec<Value>>,
@@ -1242,6 +1249,9 @@ pub struct SessionData {
     flushing: Cell<bool>,
     /// Objects inserted by this transaction's flushes: a rollback makes them transient again.
     pub tx_inserted: RefCell<Vec<Value>>,
+    /// Objects this transaction's flushes deleted: out of the identity map but still the
+    /// session's ("deleted" state) until commit detaches them or rollback restores them.
+    pub tx_deleted: RefCell<Vec<Value>>,
     /// Objects added while the transaction was inactive (after a failed flush): rollback warns.
     pub changed_while_failed: Cell<bool>,
 }
@@ -1252,7 +1262,8 @@ impl SessionData {
             id: crate::python::value::next_id(),
             engine,
             registry,
-            conn: RefCell::new(None),
+            binds: RefCell::new(Vec::new()),
+            conns: RefCell::new(Vec::new()),
             identity_map: RefCell::new(HashMap::new()),
             new: RefCell::new(Vec::new()),
             deleted: RefCell::new(Vec::new()),
@@ -1262,6 +1273,7 @@ impl SessionData {
             failed: RefCell::new(None),
             flushing: Cell::new(false),
             tx_inserted: RefCell::new(Vec::new()),
+            tx_deleted: RefCell::new(Vec::new()),
             changed_while_failed: Cell::new(false),
         })
     }
@@ -1305,18 +1317,90 @@ pub fn dbapi_error(interp: &mut Interp, e: StatementError) -> PyErr {
 }
 
 impl SessionData {
-    /// The session's connection, beginning its transaction if needed.
-    pub fn connection(&self) -> std::cell::Ref<'_, Connection> {
-        if self.conn.borrow().is_none() {
-            *self.conn.borrow_mut() = Some(self.engine.connect());
+    /// The engine a statement goes to (`Session.get_bind`): Flask-SQLAlchemy's looks at the
+    /// statement's mapped table (`mapper.local_table`, or the table of an INSERT/UPDATE/DELETE)
+    /// and takes the engine of that table's metadata; the default engine otherwise.
+    pub fn get_bind(&self, sql: &str) -> Rc<Engine> {
+        let binds = self.binds.borrow();
+        if binds.is_empty() {
+            return self.engine.clone();
         }
-        std::cell::Ref::map(self.conn.borrow(), |c| c.as_ref().expect("connection was just opened"))
+        if let Some(name) = primary_table_name(sql) {
+            for (md, engine) in binds.iter() {
+                if md.table(&name).is_some() {
+                    return engine.clone();
+                }
+            }
+        }
+        self.engine.clone()
+    }
+
+    /// The session's connection to `engine`, beginning its transaction if needed.
+    pub fn connection_for(&self, engine: &Rc<Engine>) -> std::cell::Ref<'_, Connection> {
+        let pos = self.conns.borrow().iter().position(|c| Rc::ptr_eq(&c.engine, engine));
+        let pos = match pos {
+            Some(p) => p,
+            None => {
+                self.conns.borrow_mut().push(engine.connect());
+                self.conns.borrow().len() - 1
+            }
+        };
+        std::cell::Ref::map(self.conns.borrow(), |c| &c[pos])
+    }
+
+    /// The session's connection for a statement (see [`SessionData::get_bind`]).
+    pub fn connection(&self, sql: &str) -> std::cell::Ref<'_, Connection> {
+        let engine = self.get_bind(sql);
+        self.connection_for(&engine)
     }
 
     fn execute(&self, interp: &mut Interp, sql: &str, params: Vec<SqlValue>) -> PyResult<crate::db::QueryResult> {
-        let r = self.connection().execute(sql, params);
+        let r = self.connection(sql).execute(sql, params);
         r.map_err(|e| dbapi_error(interp, e))
     }
+
+    /// Ends the transaction: every connection commits (or rolls back) and is released.
+    fn end_transaction(&self, commit: bool) {
+        let conns: Vec<Connection> = self.conns.borrow_mut().drain(..).collect();
+        for c in conns {
+            if commit {
+                c.commit();
+            } else {
+                c.rollback();
+            }
+        }
+    }
+}
+
+/// The table a compiled statement is about: the target of INSERT INTO / UPDATE / DELETE FROM,
+/// or the first table named after a FROM (what the statement's first entity selects from).
+fn primary_table_name(sql: &str) -> Option<String> {
+    let trimmed = sql.trim_start();
+    let rest = if let Some(r) = trimmed.strip_prefix("INSERT INTO ") {
+        r
+    } else if let Some(r) = trimmed.strip_prefix("UPDATE ") {
+        r
+    } else if let Some(r) = trimmed.strip_prefix("DELETE FROM ") {
+        r
+    } else {
+        let mut found = None;
+        let mut from = 0;
+        while let Some(i) = trimmed[from..].find("FROM ") {
+            let after = &trimmed[from + i + 5..];
+            if !after.starts_with('(') {
+                found = Some(after);
+                break;
+            }
+            from += i + 5;
+        }
+        found?
+    };
+    let name: String = if let Some(q) = rest.strip_prefix('"') {
+        q.split('"').next().unwrap_or("").to_string()
+    } else {
+        rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.').collect()
+    };
+    (!name.is_empty()).then_some(name)
 }
 
 /// Executes SQL on the session's connection (beginning its transaction if needed).
@@ -1435,39 +1519,152 @@ fn identity_of(
     Ok(Some(((mapper.identity_id(), keys), vals)))
 }
 
-/// Mapper dependency order for a flush, as the unit of work's topological sort gives it:
-/// mappers sorted by `module.ClassName` (`Mapper._sort_key`), then taken in levels, each level
-/// the mappers whose dependencies (targets of many-to-one relationships, parents of one-to-many)
-/// are already placed (`topological.sort_as_subsets`).
-fn flush_order(mappers: &[Rc<Mapper>]) -> Vec<Rc<Mapper>> {
+/// Mapper dependency order for a flush, as the unit of work's topological sort gives it. The
+/// unit of work sorts actions, not mappers: per base mapper a `SaveUpdateAll` and a
+/// `DeleteAll`, per relationship with something to do a `ProcessAll` after saves and one
+/// before deletes, with the dependencies each kind of relationship declares
+/// (`per_property_dependencies`); the actions are sorted by their `sort_key` (`module.Class`
+/// names) and taken in subsets, each the actions whose dependencies are already placed
+/// (`topological.sort_as_subsets`). The mappers come out in the order of their saves.
+/// Self-referential relationships, a cycle SQLAlchemy breaks into per-row actions, add no
+/// dependency here (their rows are ordered by [`row_depends`]).
+fn flush_order(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<Rc<Mapper>> {
+    #[derive(Clone, PartialEq)]
+    enum Action {
+        Save(usize),
+        Delete(usize),
+        /// A relationship (by its index in `rels`), after saves or before deletes.
+        Process(usize, bool),
+    }
     let sort_key = |m: &Rc<Mapper>| m.class().map(|c| c.full_name()).unwrap_or_else(|| m.class_name.clone());
-    let mut remaining: Vec<Rc<Mapper>> = mappers.to_vec();
-    crate::sort::sort_by_key(&mut remaining, sort_key);
-    let depends_on = |m: &Rc<Mapper>, other: &Rc<Mapper>| -> bool {
-        !Rc::ptr_eq(m, other)
-            && m.relationships.borrow().iter().any(|r| {
-                r.direction.get() == Direction::ManyToOne
-                    && r.m2m.borrow().is_none()
-                    && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, other)).unwrap_or(false)
-            })
-            || other.relationships.borrow().iter().any(|r| {
-                !Rc::ptr_eq(m, other)
-                    && r.direction.get() == Direction::OneToMany
-                    && r.m2m.borrow().is_none()
-                    && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false)
-            })
+    let mut bases: Vec<Rc<Mapper>> = Vec::new();
+    let base_index = |bases: &mut Vec<Rc<Mapper>>, m: &Rc<Mapper>| -> usize {
+        let b = m.base_mapper();
+        match bases.iter().position(|x| Rc::ptr_eq(x, &b)) {
+            Some(i) => i,
+            None => {
+                bases.push(b);
+                bases.len() - 1
+            }
+        }
     };
-    let mut out: Vec<Rc<Mapper>> = Vec::new();
-    while !remaining.is_empty() {
-        let level: Vec<Rc<Mapper>> = remaining
+    let mut actions: Vec<Action> = Vec::new();
+    let mut edges: Vec<(Action, Action)> = Vec::new();
+    let add = |actions: &mut Vec<Action>, a: Action| {
+        if !actions.contains(&a) {
+            actions.push(a);
+        }
+    };
+    for m in mappers {
+        let i = base_index(&mut bases, m);
+        add(&mut actions, Action::Save(i));
+        add(&mut actions, Action::Delete(i));
+        edges.push((Action::Save(i), Action::Delete(i)));
+    }
+    let in_flush = |t: &Rc<Mapper>| mappers.iter().any(|m| Rc::ptr_eq(&m.base_mapper(), &t.base_mapper()));
+    let mut rels: Vec<Rc<Relationship>> = Vec::new();
+    for m in mappers {
+        for cm in mapper_chain(m) {
+            for r in cm.relationships.borrow().iter() {
+                if !rels.iter().any(|x| Rc::ptr_eq(x, r)) {
+                    rels.push(r.clone());
+                }
+            }
+        }
+    }
+    for (ri, r) in rels.iter().enumerate() {
+        let (Some(parent), Some(target)) = (r.parent.borrow().upgrade(), r.target.borrow().clone()) else { continue };
+        if Rc::ptr_eq(&parent.base_mapper(), &target.base_mapper()) {
+            continue;
+        }
+        // `prop_has_changes`: an object of the parent's has a value or a change for the
+        // relationship, or the related class has objects in the flush too.
+        let key = r.key();
+        let has_changes = in_flush(&target)
+            || objs.iter().any(|o| {
+                let (Value::Instance(inst), Some(om)) = (o, object_mapper(o)) else { return false };
+                if !om.base_mapper().self_and_descendants().iter().any(|x| Rc::ptr_eq(x, &parent))
+                    && !mapper_chain(&om).iter().any(|x| Rc::ptr_eq(x, &parent))
+                {
+                    return false;
+                }
+                let st = instance_state(inst);
+                let set = match inst.dict.borrow().get_str(&key) {
+                    Some(Value::List(l)) => !l.borrow().is_empty(),
+                    Some(v) => !v.is_none(),
+                    None => false,
+                };
+                (st.key.borrow().is_none() && set)
+                    || st.committed.borrow().contains_key(&key)
+                    || st.pending_dynamic.borrow().iter().any(|(k, _)| *k == key)
+                    || st.pending_dynamic_removed.borrow().iter().any(|(k, _)| *k == key)
+            });
+        if !has_changes {
+            continue;
+        }
+        let p = base_index(&mut bases, &parent);
+        let c = base_index(&mut bases, &target);
+        let (sp, dp, sc, dc) = (Action::Save(p), Action::Delete(p), Action::Save(c), Action::Delete(c));
+        let after = Action::Process(ri, false);
+        let before = Action::Process(ri, true);
+        for a in [&after, &before, &sp, &dp, &sc, &dc] {
+            add(&mut actions, a.clone());
+        }
+        let deps: Vec<(&Action, &Action)> = if r.m2m.borrow().is_some() {
+            vec![
+                (&sp, &after),
+                (&sc, &after),
+                (&after, &dc),
+                (&before, &sp),
+                (&before, &dp),
+                (&before, &dc),
+                (&before, &sc),
+            ]
+        } else if r.direction.get() == Direction::OneToMany {
+            vec![(&sp, &after), (&after, &sc), (&after, &dc), (&sc, &dp), (&dc, &dp), (&before, &sc), (&before, &dc)]
+        } else {
+            vec![(&sc, &after), (&after, &sp), (&sp, &dc), (&dp, &dc)]
+        };
+        edges.extend(deps.into_iter().map(|(a, b)| (a.clone(), b.clone())));
+    }
+    let key_of = |a: &Action| -> (u8, String, bool) {
+        match a {
+            Action::Delete(i) => (0, sort_key(&bases[*i]), false),
+            Action::Process(ri, d) => {
+                let r = &rels[*ri];
+                let parent = r.parent.borrow().upgrade().map(|m| sort_key(&m)).unwrap_or_default();
+                (1, format!("{parent}_{}", r.key()), *d)
+            }
+            Action::Save(i) => (2, sort_key(&bases[*i]), false),
+        }
+    };
+    let mut keyed: Vec<((u8, String, bool), Action)> = actions.into_iter().map(|a| (key_of(&a), a)).collect();
+    crate::sort::sort_by(&mut keyed, |x, y| x.0.cmp(&y.0));
+    let mut todo: Vec<Action> = keyed.into_iter().map(|(_, a)| a).collect();
+    let mut order: Vec<usize> = Vec::new();
+    while !todo.is_empty() {
+        let subset: Vec<Action> = todo
             .iter()
-            .filter(|m| !remaining.iter().any(|o| !Rc::ptr_eq(o, m) && depends_on(m, o)))
+            .filter(|n| !edges.iter().any(|(from, to)| to == *n && from != *n && todo.contains(from)))
             .cloned()
             .collect();
-        // A cycle between mappers: take the rest in order rather than loop forever.
-        let level = if level.is_empty() { std::mem::take(&mut remaining) } else { level };
-        remaining.retain(|m| !level.iter().any(|l| Rc::ptr_eq(l, m)));
-        out.extend(level);
+        // A cycle: take the rest in order rather than loop forever.
+        let subset = if subset.is_empty() { std::mem::take(&mut todo) } else { subset };
+        todo.retain(|a| !subset.contains(a));
+        for a in subset {
+            if let Action::Save(i) = a {
+                order.push(i);
+            }
+        }
+    }
+    // `mappers` may hold subclasses: each takes its base's place.
+    let mut out: Vec<Rc<Mapper>> = Vec::new();
+    for i in order {
+        for m in mappers.iter().filter(|m| Rc::ptr_eq(&m.base_mapper(), &bases[i])) {
+            if !out.iter().any(|x| Rc::ptr_eq(x, m)) {
+                out.push(m.clone());
+            }
+        }
     }
     out
 }
@@ -1497,9 +1694,7 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     s.flushing.set(false);
     if let Err(e) = result {
         // The transaction is rolled back and the session waits for rollback().
-        if let Some(c) = s.conn.borrow().as_ref() {
-            c.rollback();
-        }
+        s.end_transaction(false);
         let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
         *s.failed.borrow_mut() = Some(msg);
         return Err(e);
@@ -1516,7 +1711,32 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
         let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
         let rels = m.relationships.borrow().clone();
         for r in rels {
-            if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() || r.args.cascade_delete {
+            if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() {
+                continue;
+            }
+            if r.lazy() == "dynamic" && !r.args.passive_deletes {
+                // A dynamic collection is read again from the database; its members are
+                // unlinked unless the delete cascades to them (already marked).
+                let Some(target) = r.target.borrow().clone() else { continue };
+                let Some(attr) = inst.class.lookup(&r.key()) else { continue };
+                let Some(data) = attr.payload::<AttrData>() else { continue };
+                let items = dynamic_members(interp, s, &data, obj)?;
+                if r.args.cascade_delete {
+                    continue;
+                }
+                for child in items {
+                    let Value::Instance(ci) = &child else { continue };
+                    if instance_state(ci).deleted.get() {
+                        continue;
+                    }
+                    for (_, fk) in r.pairs.borrow().iter() {
+                        let k = target.column_key(fk).unwrap_or_else(|| fk.name());
+                        set_dict_attr(ci, &k, Value::None);
+                    }
+                }
+                continue;
+            }
+            if r.args.cascade_delete {
                 continue;
             }
             if r.is_appender() || r.lazy() == "noload" {
@@ -1782,7 +2002,7 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     let base_of = |o: &Value| object_mapper(o).map(|x| x.base_mapper());
-    for m in flush_order(&bases) {
+    for m in flush_order(&bases, &new.iter().chain(dirty.iter()).cloned().collect::<Vec<_>>()) {
         let mut objs: Vec<Value> =
             new.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
         crate::sort::sort_by_key(&mut objs, |o| {
@@ -1846,11 +2066,12 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             let compiled = SqlCompiler::default().delete(table, &pk);
             s.execute(interp, &compiled.sql, compiled.params)?;
         }
-        // The object keeps its identity (its repr still names it), detached.
+        // The object keeps its identity (its repr still names it); it stays the session's,
+        // deleted, until the transaction ends.
         if let Some(key) = st.key.borrow().clone() {
             s.identity_map.borrow_mut().remove(&key);
         }
-        *st.session.borrow_mut() = None;
+        s.tx_deleted.borrow_mut().push(obj.clone());
     }
     Ok(())
 }
@@ -1860,7 +2081,7 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
 /// a backref pair name the same rows; each row is written once.
 fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Mapper>], new: &[Value]) -> PyResult<()> {
     let mut objects: Vec<Value> = Vec::new();
-    for m in flush_order(mappers) {
+    for m in flush_order(mappers, new) {
         let mut of_mapper: Vec<Value> = new
             .iter()
             .chain(s.identity_map.borrow().values())
@@ -1910,13 +2131,25 @@ fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Map
                 for child in members {
                     let Value::Instance(ci) = &child else { continue };
                     let mut row: Vec<(Rc<Column>, Value)> = Vec::new();
+                    // A key not loaded (an object expired since) is loaded now, as the
+                    // dependency processor's history lookup does.
                     for (pk, ac) in &m2m.parent_pairs {
                         let k = m.column_key(pk).unwrap_or_else(|| pk.name());
-                        row.push((ac.clone(), inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)));
+                        let v = inst.dict.borrow().get_str(&k).cloned();
+                        let v = match v {
+                            Some(v) => v,
+                            None => interp.getattr(obj, &k)?,
+                        };
+                        row.push((ac.clone(), v));
                     }
                     for (pk, ac) in &m2m.target_pairs {
                         let k = target.column_key(pk).unwrap_or_else(|| pk.name());
-                        row.push((ac.clone(), ci.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)));
+                        let v = ci.dict.borrow().get_str(&k).cloned();
+                        let v = match v {
+                            Some(v) => v,
+                            None => interp.getattr(&child, &k)?,
+                        };
+                        row.push((ac.clone(), v));
                     }
                     let cols = m2m.table.columns.borrow().clone();
                     let values: Vec<Value> = cols
@@ -1987,7 +2220,7 @@ fn run_rows(interp: &mut Interp, s: &Rc<SessionData>, sql: &str, mut rows: Vec<V
         s.execute(interp, sql, params)?;
         return Ok(());
     }
-    let r = s.connection().execute_many(sql, rows);
+    let r = s.connection(sql).execute_many(sql, rows);
     r.map_err(|e| dbapi_error(interp, e))
 }
 
@@ -2039,17 +2272,30 @@ fn delete_cascade(
         }
         let Some(attr) = inst.class.lookup(&r.key()) else { continue };
         let Some(data) = attr.payload::<AttrData>() else { continue };
-        let related = attribute_get(interp, &data, obj)?;
-        let items = match &related {
-            Value::List(l) => l.borrow().clone(),
-            Value::None => vec![],
-            other => vec![other.clone()],
+        let items = if r.lazy() == "dynamic" {
+            dynamic_members(interp, s, &data, obj)?
+        } else {
+            match attribute_get(interp, &data, obj)? {
+                Value::List(l) => l.borrow().clone(),
+                Value::None => vec![],
+                other => vec![other],
+            }
         };
         for it in items {
             session_delete(interp, s, &it)?;
         }
     }
     Ok(())
+}
+
+/// The members of a `lazy='dynamic'` collection as the database has them: its query run
+/// without autoflush (what the collection's history reads for a cascade or a delete).
+fn dynamic_members(interp: &mut Interp, s: &Rc<SessionData>, data: &AttrData, obj: &Value) -> PyResult<Vec<Value>> {
+    let query = attribute_get(interp, data, obj)?;
+    let autoflush = s.autoflush.replace(false);
+    let items = interp.iterate(&query);
+    s.autoflush.set(autoflush);
+    items
 }
 
 fn set_dict_attr(inst: &Instance, key: &str, v: Value) {
@@ -2330,10 +2576,9 @@ fn update_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, inst:
 pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     check_active(interp, s)?;
     flush(interp, s)?;
-    if let Some(c) = s.conn.borrow_mut().take() {
-        c.commit();
-    }
+    s.end_transaction(true);
     s.tx_inserted.borrow_mut().clear();
+    detach_deleted(s);
     if s.expire_on_commit {
         expire_all(s);
     }
@@ -2342,9 +2587,7 @@ pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
 
 /// `Session.rollback()`.
 pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) {
-    if let Some(c) = s.conn.borrow_mut().take() {
-        c.rollback();
-    }
+    s.end_transaction(false);
     if s.changed_while_failed.replace(false) {
         interp.warn(
             "sqlalchemy.exc.SAWarning",
@@ -2370,16 +2613,35 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) {
             instance_state(i).deleted.set(false);
         }
     }
+    // Rows the transaction deleted are persistent again.
+    for obj in s.tx_deleted.borrow_mut().drain(..) {
+        if let Value::Instance(i) = &obj {
+            let st = instance_state(i);
+            st.deleted.set(false);
+            let key = st.key.borrow().clone();
+            if let Some(key) = key {
+                s.identity_map.borrow_mut().insert(key, obj.clone());
+            }
+        }
+    }
     expire_all(s);
+}
+
+/// The objects the transaction deleted leave the session (`deleted` → `detached`).
+fn detach_deleted(s: &SessionData) {
+    for obj in s.tx_deleted.borrow_mut().drain(..) {
+        if let Value::Instance(i) = &obj {
+            *instance_state(i).session.borrow_mut() = None;
+        }
+    }
 }
 
 /// `Session.expunge_all()` / `close()`: every object detached, none expired.
 pub fn expunge_all(s: &Rc<SessionData>) {
-    if let Some(c) = s.conn.borrow_mut().take() {
-        c.rollback();
-    }
+    s.end_transaction(false);
     *s.failed.borrow_mut() = None;
     s.tx_inserted.borrow_mut().clear();
+    detach_deleted(s);
     let objs: Vec<Value> =
         s.identity_map.borrow_mut().drain().map(|(_, v)| v).chain(s.new.borrow_mut().drain(..)).collect();
     for obj in objs {
@@ -2498,7 +2760,8 @@ pub fn expire_all(s: &Rc<SessionData>) {
     }
 }
 
-fn expire_instance(inst: &Rc<Instance>, m: &Mapper) {
+/// Expires every loaded attribute of one object (`state._expire`).
+pub fn expire_instance(inst: &Rc<Instance>, m: &Mapper) {
     let mut d = inst.dict.borrow_mut();
     for (k, _) in &m.columns {
         d.remove(&Value::str(k));

@@ -175,6 +175,12 @@ pub struct Table {
     pub comment: RefCell<Option<String>>,
     /// Dialect options such as `mysql_engine='InnoDB'`: (dialect, option, value).
     pub dialect_options: RefCell<Vec<(String, String, String)>>,
+    /// For an alias (`tags AS tags_1`): the name of the table it stands for; `name` is then
+    /// the alias's name.
+    pub alias_of: Option<String>,
+    /// The aliases made of this table, which it keeps alive (their columns refer to them
+    /// weakly, as every column does to its table).
+    aliases: RefCell<Vec<Rc<Table>>>,
 }
 
 /// An `Index`: from `index=True` (unnamed: the naming convention's `ix_<table>_<column>`,
@@ -199,7 +205,37 @@ impl Table {
             primary_key_constraint: RefCell::new(None),
             comment: RefCell::new(None),
             dialect_options: RefCell::new(Vec::new()),
+            alias_of: None,
+            aliases: RefCell::new(Vec::new()),
         })
+    }
+
+    /// An alias of the table named `alias` (`tags AS tags_1`), with copies of its columns;
+    /// it is in no metadata. The same name gives the same alias.
+    pub fn alias(&self, alias: &str) -> Rc<Table> {
+        if let Some(t) = self.aliases.borrow().iter().find(|t| t.name == alias) {
+            return t.clone();
+        }
+        let t = Rc::new(Table {
+            name: alias.to_string(),
+            columns: RefCell::new(Vec::new()),
+            constraints: RefCell::new(Vec::new()),
+            indexes: RefCell::new(Vec::new()),
+            naming_convention: RefCell::new(Vec::new()),
+            primary_key_constraint: RefCell::new(None),
+            comment: RefCell::new(None),
+            dialect_options: RefCell::new(Vec::new()),
+            alias_of: Some(self.name.clone()),
+            aliases: RefCell::new(Vec::new()),
+        });
+        for c in self.columns.borrow().iter() {
+            let copy = Rc::new(c.copy());
+            *copy.name.borrow_mut() = Some(c.name());
+            *copy.table.borrow_mut() = Rc::downgrade(&t);
+            t.columns.borrow_mut().push(copy);
+        }
+        self.aliases.borrow_mut().push(t.clone());
+        t
     }
 
     /// Attaches a column, creating the constraints its flags imply (`unique=True`, foreign

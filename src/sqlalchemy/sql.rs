@@ -42,8 +42,8 @@ pub enum Clause {
     Exists(Rc<Table>, Vec<Clause>),
     /// `expr IN (...)` / `(expr NOT IN (...))`.
     In(Box<Clause>, Vec<Clause>, bool),
-    /// `expr BETWEEN lo AND hi`.
-    Between(Box<Clause>, Box<Clause>, Box<Clause>),
+    /// `expr BETWEEN lo AND hi` (`NOT BETWEEN` when negated).
+    Between(Box<Clause>, Box<Clause>, Box<Clause>, bool),
     /// `DISTINCT expr` (inside functions: `count(DISTINCT x)`).
     Distinct(Box<Clause>),
 }
@@ -70,6 +70,8 @@ impl Clause {
                     "IS NOT" => Some("IS"),
                     "LIKE" => Some("NOT LIKE"),
                     "NOT LIKE" => Some("LIKE"),
+                    "ILIKE" => Some("NOT ILIKE"),
+                    "NOT ILIKE" => Some("ILIKE"),
                     "contains" => Some("not contains"),
                     "startswith" => Some("not startswith"),
                     "endswith" => Some("not endswith"),
@@ -81,6 +83,7 @@ impl Clause {
                 }
             }
             Clause::In(e, items, neg) => Clause::In(e, items, !neg),
+            Clause::Between(e, lo, hi, neg) => Clause::Between(e, lo, hi, !neg),
             Clause::Not(inner) => *inner,
             Clause::Bool(b) => Clause::Bool(!b),
             other => Clause::Not(Box::new(other)),
@@ -123,7 +126,7 @@ impl Clause {
                 e.visit_columns(f);
                 items.iter().for_each(|i| i.visit_columns(f))
             }
-            Clause::Between(a, b, c) => {
+            Clause::Between(a, b, c, _) => {
                 a.visit_columns(f);
                 b.visit_columns(f);
                 c.visit_columns(f);
@@ -194,7 +197,7 @@ fn op_precedence(op: &str) -> i32 {
         "*" | "/" | "%" => 8,
         "+" | "-" => 7,
         "||" => 5,
-        "=" | "!=" | "<" | "<=" | ">" | ">=" | "IS" | "IS NOT" | "LIKE" | "NOT LIKE" => 5,
+        "=" | "!=" | "<" | "<=" | ">" | ">=" | "IS" | "IS NOT" | "LIKE" | "NOT LIKE" | "ILIKE" | "NOT ILIKE" => 5,
         // `contains()` / `startswith()` / `endswith()` have no precedence entry: they are
         // parenthesized wherever they are nested.
         _ => -100,
@@ -375,6 +378,14 @@ impl SqlCompiler {
         }
     }
 
+    /// A table as a FROM element: its name, or `table AS alias` for an alias.
+    pub fn from_name(&self, t: &Table) -> String {
+        match &t.alias_of {
+            Some(of) => format!("{} AS {}", self.quote(of), self.quote(&t.name)),
+            None => self.quote(&t.name),
+        }
+    }
+
     fn anon_name(&mut self, base: &str) -> String {
         let n = match self.anon.iter_mut().find(|(b, _)| b == base) {
             Some((_, n)) => {
@@ -442,6 +453,12 @@ impl SqlCompiler {
                         // These operators have no precedence entry: always parenthesized.
                         format!("({ls} {like} {pattern})")
                     }
+                    "ILIKE" | "NOT ILIKE" => {
+                        let ls = self.visit_hinted(l, "param");
+                        let rs = self.visit_hinted(r, &h);
+                        let like = if op.starts_with("NOT ") { "NOT LIKE" } else { "LIKE" };
+                        format!("lower({ls}) {like} lower({rs})")
+                    }
                     _ => {
                         // An associative operator nested in itself needs no parentheses
                         // (`is_natural_self_precedent`: `a || b || c`, `a + b + c`).
@@ -489,7 +506,7 @@ impl SqlCompiler {
                         }
                     }
                 }
-                let froms: Vec<String> = froms.iter().map(|t| self.quote(&t.name)).collect();
+                let froms: Vec<String> = froms.iter().map(|t| self.from_name(t)).collect();
                 let w = self.clause_list(where_, " AND ", 3);
                 format!("EXISTS (SELECT 1 \nFROM {} \nWHERE {})", froms.join(", "), w)
             }
@@ -512,12 +529,13 @@ impl SqlCompiler {
                     format!("{e} IN {list}")
                 }
             }
-            Clause::Between(e, lo, hi) => {
+            Clause::Between(e, lo, hi, negate) => {
                 let h = Self::hint_of(e);
                 let es = self.operand(e, 5, "param");
                 let l = self.operand(lo, 5, &h);
                 let hs = self.operand(hi, 5, &h);
-                format!("{es} BETWEEN {l} AND {hs}")
+                let not = if *negate { "NOT " } else { "" };
+                format!("{es} {not}BETWEEN {l} AND {hs}")
             }
         }
     }
@@ -701,11 +719,11 @@ impl SqlCompiler {
             .collect();
         let mut froms: Vec<String> = Vec::new();
         for (n, it) in items.iter().enumerate() {
-            let mut text = self.quote(&it.base.name);
+            let mut text = self.from_name(&it.base);
             for (t, on, outer_join) in &it.joins {
                 let on = self.visit(on);
                 let kw = if *outer_join { "LEFT OUTER JOIN" } else { "JOIN" };
-                text.push_str(&format!(" {kw} {} ON {on}", self.quote(&t.name)));
+                text.push_str(&format!(" {kw} {} ON {on}", self.from_name(t)));
             }
             if n == 0 {
                 for j in &s.eager_joins {
@@ -780,10 +798,27 @@ impl SqlCompiler {
     /// A WHERE clause's text and the parameters it adds (for UPDATE / DELETE).
     pub fn criteria_with_params(&mut self, items: &[Clause]) -> (String, Vec<SqlValue>) {
         if items.is_empty() {
-            return (String::new(), Vec::new());
+            return (String::new(), std::mem::take(&mut self.params));
         }
         let text = self.criteria(items);
         (text, std::mem::take(&mut self.params))
+    }
+
+    /// A SET clause's value as `crud.py` renders `value.self_group()`: an operator
+    /// expression in parentheses, a column, function or parameter as it is.
+    pub fn set_value(&mut self, c: &Clause) -> String {
+        let text = self.visit(c);
+        match c {
+            Clause::Binary(..) | Clause::And(_) | Clause::Or(_) | Clause::In(..) | Clause::Between(..) => {
+                format!("({text})")
+            }
+            _ => text,
+        }
+    }
+
+    /// Adds a positional parameter (a value the caller rendered as `?`).
+    pub fn push_param(&mut self, v: SqlValue) {
+        self.params.push(v);
     }
 
     /// Compiles an expression alone (`str(User.id == 5)`).

@@ -48,6 +48,8 @@ pub struct DmlData {
     pub mapper: Option<Rc<Mapper>>,
     pub where_: Vec<Clause>,
     pub values: Vec<(Rc<Column>, Value)>,
+    /// `.execution_options(synchronize_session=...)`.
+    pub execution_options: Vec<(String, Value)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -169,12 +171,27 @@ fn new_select(interp: &Interp, entities: &[Entity], style: LabelStyle) -> Value 
 /// `WriteOnlyCollection.select()`: the related class's rows that belong to `parent`.
 pub fn parent_select(interp: &Interp, target: &Rc<Mapper>, parent: &Value, r: &Rc<super::orm::Relationship>) -> Value {
     let mut sd = select_data(&[Entity::Mapper(target.clone())], LabelStyle::None);
-    sd.stmt.where_ = r
-        .pairs
-        .borrow()
-        .iter()
-        .map(|(pk, fk)| Clause::binary(Clause::Bind(Value::None, pk.ty.clone()), "=", Clause::Column(fk.clone())))
-        .collect();
+    sd.stmt.where_ = match r.m2m.borrow().as_ref() {
+        // Through the association table: `? = members.group_id AND user.id = members.user_id`.
+        Some(m2m) => {
+            let mut crit: Vec<Clause> = m2m
+                .parent_pairs
+                .iter()
+                .map(|(pc, ac)| parent_criterion(m2m.parent_assoc_first, Value::None, pc, ac))
+                .collect();
+            for (tc, ac) in &m2m.target_pairs {
+                let (t, a) = (Clause::Column(tc.clone()), Clause::Column(ac.clone()));
+                crit.push(if m2m.target_assoc_first { Clause::binary(a, "=", t) } else { Clause::binary(t, "=", a) });
+            }
+            crit
+        }
+        None => r
+            .pairs
+            .borrow()
+            .iter()
+            .map(|(pk, fk)| Clause::binary(Clause::Bind(Value::None, pk.ty.clone()), "=", Clause::Column(fk.clone())))
+            .collect(),
+    };
     sd.lazy_parent = Some((parent.clone(), r.clone()));
     new_native(&classes(interp).select, sd)
 }
@@ -185,16 +202,31 @@ fn with_parent_key(interp: &mut Interp, sd: &SelectData) -> PyResult<Option<Sele
     let Some((parent, r)) = &sd.lazy_parent else { return Ok(None) };
     let parent_mapper = orm::object_mapper(parent).ok_or_else(|| interp.type_error("parent is not mapped"))?;
     let mut out = sd.clone();
-    let pairs = r.pairs.borrow().clone();
+    let m2m = r.m2m.borrow().clone();
+    let (pairs, assoc_first) = match &m2m {
+        Some(m2m) => (m2m.parent_pairs.clone(), m2m.parent_assoc_first),
+        None => (r.pairs.borrow().clone(), false),
+    };
     for (n, (pk, fk)) in pairs.iter().enumerate() {
         let k = parent_mapper.column_key(pk).unwrap_or_else(|| pk.name());
         let v = interp.getattr(parent, &k)?;
         if let Some(w) = out.stmt.where_.get_mut(n) {
-            *w = Clause::binary(Clause::Bind(v, pk.ty.clone()), "=", Clause::Column(fk.clone()));
+            *w = parent_criterion(assoc_first, v, pk, fk);
         }
     }
     out.lazy_parent = None;
     Ok(Some(out))
+}
+
+/// `? = child.parent_id` (or `assoc.col = ?` as an explicit `primaryjoin` wrote it): the
+/// parent's key as a parameter against the column that refers to it.
+fn parent_criterion(assoc_first: bool, v: Value, pk: &Column, fk: &Rc<Column>) -> Clause {
+    let (b, c) = (Clause::Bind(v, pk.ty.clone()), Clause::Column(fk.clone()));
+    if assoc_first {
+        Clause::binary(c, "=", b)
+    } else {
+        Clause::binary(b, "=", c)
+    }
 }
 
 fn select_data(entities: &[Entity], style: LabelStyle) -> SelectData {
@@ -714,11 +746,19 @@ pub fn session_execute(
     s: &Rc<SessionData>,
     stmt: &Value,
     params: Option<&Value>,
+    execution_options: Option<&Value>,
 ) -> PyResult<Value> {
     if let Some(sd) = stmt.payload::<SelectData>() {
         return execute_select(interp, s, &sd);
     }
     if let Some(d) = stmt.payload::<DmlData>() {
+        let mut d = (*d).clone();
+        if let Some(Value::Dict(opts)) = execution_options {
+            for (k, v) in opts.borrow().iter() {
+                let k = interp.to_str(k)?;
+                d.execution_options.push((k, v.clone()));
+            }
+        }
         return execute_dml(interp, s, &d, params);
     }
     if let Some(text) = stmt.payload::<TextData>() {
@@ -829,7 +869,13 @@ fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Op
             },
         ));
     }
-    let d = if d.kind == DmlKind::Insert { with_insert_defaults(interp, d)? } else { d.clone() };
+    if d.kind != DmlKind::Insert {
+        let sync = d.execution_options.iter().rev().find(|(k, _)| k == "synchronize_session").map(|(_, v)| v);
+        let sync = super::bulk_persistence::synchronize_session(interp, sync)?;
+        let rowcount = super::bulk_persistence::execute(interp, s, d, sync)?;
+        return Ok(result_of_rows(interp, vec![], vec![], rowcount));
+    }
+    let d = with_insert_defaults(interp, d)?;
     let compiled = dml_compiled(&d, false);
     let r = orm::execute_in_session(interp, s, &compiled.0, compiled.1)?;
     Ok(result_of_rows(interp, vec![], vec![], r.changes))
@@ -864,7 +910,7 @@ fn with_insert_defaults(interp: &mut Interp, d: &DmlData) -> PyResult<DmlData> {
 }
 
 /// The text and parameters of an UPDATE / DELETE / INSERT (named parameters for `str()`).
-fn dml_compiled(d: &DmlData, named: bool) -> (String, Vec<SqlValue>) {
+pub fn dml_compiled(d: &DmlData, named: bool) -> (String, Vec<SqlValue>) {
     let mut c = if named { SqlCompiler::string() } else { SqlCompiler::default() };
     let table = c.quote(&d.table.name);
     let mut params = Vec::new();
@@ -881,9 +927,29 @@ fn dml_compiled(d: &DmlData, named: bool) -> (String, Vec<SqlValue>) {
             }
         }
         DmlKind::Update => {
-            let sets: Vec<String> =
-                d.values.iter().map(|(col, _)| format!("{}={}", c.quote(&col.name()), mark(col))).collect();
-            params.extend(d.values.iter().map(|(col, v)| col.ty.bind(v)));
+            let mut sets = Vec::new();
+            for (col, v) in &d.values {
+                let name = c.quote(&col.name());
+                let expr = v.payload::<ExprData>().map(|e| e.0.clone()).or_else(|| match v.payload::<AttrData>() {
+                    Some(a) => match &a.kind {
+                        AttrKind::Column(col) => Some(Clause::Column(col.clone())),
+                        AttrKind::Relationship(_) => None,
+                    },
+                    None => None,
+                });
+                match expr {
+                    Some(e) => {
+                        let text = c.set_value(&e);
+                        sets.push(format!("{name}={text}"));
+                    }
+                    None => {
+                        if !named {
+                            c.push_param(col.ty.bind(v));
+                        }
+                        sets.push(format!("{name}={}", mark(col)));
+                    }
+                }
+            }
             let (w, p) = c.criteria_with_params(&d.where_);
             params.extend(p);
             let mut sql = format!("UPDATE {table} SET {}", sets.join(", "));
@@ -903,6 +969,40 @@ fn dml_compiled(d: &DmlData, named: bool) -> (String, Vec<SqlValue>) {
         }
     };
     (sql, params)
+}
+
+/// The `values()` of an UPDATE / INSERT: a dict (keys named or attributes) and keywords,
+/// each matched to its column, in the table's column order as the compiler emits them.
+pub fn dml_values(
+    interp: &mut Interp,
+    dd: &DmlData,
+    dict: Option<&Value>,
+    kw: &[(Rc<str>, Value)],
+) -> PyResult<Vec<(Rc<Column>, Value)>> {
+    let mut kv: Vec<(String, Value)> = kw.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    if let Some(Value::Dict(m)) = dict {
+        for (k, v) in m.borrow().iter() {
+            let key = match k.payload::<AttrData>() {
+                Some(ad) => ad.key.clone(),
+                None => interp.to_str(k)?,
+            };
+            kv.push((key, v.clone()));
+        }
+    }
+    let mut vals = Vec::new();
+    for (k, v) in kv {
+        let col = match &dd.mapper {
+            Some(m) => m.columns.iter().find(|(key, _)| *key == k).map(|(_, c)| c.clone()),
+            None => dd.table.columns.borrow().iter().find(|c| c.key() == k).cloned(),
+        };
+        let Some(col) = col else {
+            return Err(orm::sa_error(interp, "CompileError", format!("Unconsumed column names: {k}")));
+        };
+        vals.push((col, v));
+    }
+    let cols = dd.table.columns.borrow().clone();
+    crate::sort::sort_by_key(&mut vals, |(c, _)| cols.iter().position(|x| Rc::ptr_eq(x, c)).unwrap_or(usize::MAX));
+    Ok(vals)
 }
 
 fn dml_target(interp: &mut Interp, v: &Value) -> PyResult<(Rc<Table>, Option<Rc<Mapper>>)> {
@@ -971,33 +1071,16 @@ fn dml_class(interp: &Interp, name: &str, kind: DmlKind) -> Rc<Class> {
                 "values",
                 method(owner, "values", move |i, a| {
                     let dd = d(i, &a)?;
-                    let mut kv: Vec<(String, Value)> = a.kw.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-                    if let Some(Value::Dict(m)) = a.pos.get(1) {
-                        for (k, v) in m.borrow().iter() {
-                            let key = match k.payload::<AttrData>() {
-                                Some(ad) => ad.key.clone(),
-                                None => i.to_str(k)?,
-                            };
-                            kv.push((key, v.clone()));
-                        }
-                    }
-                    let mut vals = Vec::new();
-                    for (k, v) in kv {
-                        let col = match &dd.mapper {
-                            Some(m) => m.columns.iter().find(|(key, _)| *key == k).map(|(_, c)| c.clone()),
-                            None => dd.table.columns.borrow().iter().find(|c| c.key() == k).cloned(),
-                        };
-                        let Some(col) = col else {
-                            return Err(orm::sa_error(i, "CompileError", format!("Unconsumed column names: {k}")));
-                        };
-                        vals.push((col, v));
-                    }
-                    // Parameters follow the table's column order, as the compiler emits them.
-                    let cols = dd.table.columns.borrow().clone();
-                    crate::sort::sort_by_key(&mut vals, |(c, _)| {
-                        cols.iter().position(|x| Rc::ptr_eq(x, c)).unwrap_or(usize::MAX)
-                    });
+                    let vals = dml_values(i, &dd, a.pos.get(1), &a.kw)?;
                     Ok(with(i, &dd, &|n| n.values.extend(vals.clone())))
+                }),
+            ),
+            (
+                "execution_options",
+                method(owner, "execution_options", move |i, a| {
+                    let dd = d(i, &a)?;
+                    let opts: Vec<(String, Value)> = a.kw.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+                    Ok(with(i, &dd, &|n| n.execution_options.extend(opts.clone())))
                 }),
             ),
             (
@@ -1376,7 +1459,10 @@ pub fn add_to_sqlalchemy(interp: &mut Interp, m: &Rc<Module>) {
                     DmlKind::Delete => 1,
                     DmlKind::Insert => 2,
                 };
-                Ok(new_native(&c.dml[idx], DmlData { kind, table, mapper, where_: vec![], values: vec![] }))
+                Ok(new_native(
+                    &c.dml[idx],
+                    DmlData { kind, table, mapper, where_: vec![], values: vec![], execution_options: vec![] },
+                ))
             }),
         );
     }
@@ -1400,6 +1486,14 @@ pub fn add_to_sqlalchemy(interp: &mut Interp, m: &Rc<Module>) {
             }),
         );
     }
+    m.set(
+        "between",
+        func("between", |i, a| {
+            let expr = a.pos.first().cloned().unwrap_or(Value::None);
+            let f = i.getattr(&expr, "between")?;
+            i.call(&f, Args::new(a.pos.get(1..).unwrap_or(&[]).to_vec()))
+        }),
+    );
     m.set("true", func("true", |i, _| Ok(expression_value(i, Clause::Bool(true)))));
     m.set("false", func("false", |i, _| Ok(expression_value(i, Clause::Bool(false)))));
     m.set("null", func("null", |i, _| Ok(expression_value(i, Clause::Null))));
@@ -1428,29 +1522,55 @@ fn left_of(interp: &Interp, v: &Value) -> PyResult<(Clause, Option<Rc<Column>>)>
     Err(interp.err("NotImplementedError", "this operator works on columns and SQL expressions"))
 }
 
-/// `Post.author == some_author`: the foreign key columns compared with the object's key.
+/// `Post.author == some_author` (many-to-one): `? = post.user_id` for each key pair, the
+/// parameter first as the lazy clause writes it; `!= some_author` is
+/// `post.user_id != ? OR post.user_id IS NULL`; against None, `IS NULL` / `IS NOT NULL`.
 fn relationship_compare(interp: &mut Interp, a: &AttrData, other: &Value, negate: bool) -> PyResult<Option<Clause>> {
     let AttrKind::Relationship(r) = &a.kind else { return Ok(None) };
     if let Some(m) = a.mapper.upgrade() {
         configure_for(interp, &m)?;
     }
     let Some(target) = r.target.borrow().clone() else { return Ok(None) };
-    if r.direction.get() != orm::Direction::ManyToOne {
+    if r.direction.get() != orm::Direction::ManyToOne || r.m2m.borrow().is_some() {
         return Ok(None);
     }
     let mut parts = Vec::new();
     for (pk, fk) in r.pairs.borrow().iter() {
+        let fk_col = Clause::Column(fk.clone());
+        if other.is_none() {
+            parts.push(Clause::binary(fk_col, if negate { "IS NOT" } else { "IS" }, Clause::Null));
+            continue;
+        }
         let key = target.column_key(pk).unwrap_or_else(|| pk.name());
-        let val = if other.is_none() { Value::None } else { interp.getattr(other, &key)? };
-        parts.push(comparison_clause(
-            interp,
-            Clause::Column(fk.clone()),
-            if negate { "!=" } else { "=" },
-            &val,
-            Some(fk),
-        )?);
+        let val = interp.getattr(other, &key)?;
+        let bind = Clause::Bind(val, pk.ty.clone());
+        parts.push(if negate {
+            Clause::Or(vec![Clause::binary(fk_col.clone(), "!=", bind), Clause::binary(fk_col, "IS", Clause::Null)])
+        } else {
+            Clause::binary(bind, "=", fk_col)
+        });
     }
     Ok(Some(and_of(parts)))
+}
+
+/// `Post.tags.contains(tag)` (many-to-many): the association table under an anonymous alias,
+/// `post.id = tags_1.post_id AND ? = tags_1.tag_id`.
+fn m2m_contains(interp: &mut Interp, r: &orm::Relationship, m2m: &orm::ManyToMany, other: &Value) -> PyResult<Clause> {
+    let target = r.target.borrow().clone().ok_or_else(|| interp.err("RuntimeError", "relationship not configured"))?;
+    let alias = m2m.table.alias(&format!("{}_1", m2m.table.name));
+    let aliased = |c: &Rc<Column>| Clause::Column(alias.column(&c.name()).unwrap_or_else(|| c.clone()));
+    let mut parts = Vec::new();
+    for (pc, ac) in &m2m.parent_pairs {
+        let (p, a) = (Clause::Column(pc.clone()), aliased(ac));
+        parts.push(if m2m.parent_assoc_first { Clause::binary(a, "=", p) } else { Clause::binary(p, "=", a) });
+    }
+    for (tc, ac) in &m2m.target_pairs {
+        let key = target.column_key(tc).unwrap_or_else(|| tc.name());
+        let val = interp.getattr(other, &key)?;
+        let (b, a) = (Clause::Bind(val, tc.ty.clone()), aliased(ac));
+        parts.push(if m2m.target_assoc_first { Clause::binary(a, "=", b) } else { Clause::binary(b, "=", a) });
+    }
+    Ok(and_of(parts))
 }
 
 fn compare_op(name: &'static str, op: &'static str) -> (&'static str, Value) {
@@ -1492,11 +1612,8 @@ fn pattern_op(name: &'static str, op: &'static str, ci: bool) -> (&'static str, 
             let (left, col) = left_of(i, &a.pos[0])?;
             let other = as_clause(a.pos.get(1).unwrap_or(&Value::None), col.as_deref());
             let c = if ci {
-                Clause::binary(
-                    Clause::Function("lower".into(), vec![left]),
-                    op,
-                    Clause::Function("lower".into(), vec![other]),
-                )
+                // `ilike_op`, which SQLite's compiler writes `lower(x) LIKE lower(y)`.
+                Clause::binary(left, if op == "LIKE" { "ILIKE" } else { "NOT ILIKE" }, other)
             } else {
                 Clause::binary(left, op, other)
             };
@@ -1544,6 +1661,8 @@ pub fn column_operators() -> Vec<(&'static str, Value)> {
         pattern_op("not_like", "NOT LIKE", false),
         pattern_op("ilike", "LIKE", true),
         pattern_op("not_ilike", "NOT LIKE", true),
+        pattern_op("notlike", "NOT LIKE", false),
+        pattern_op("notilike", "NOT LIKE", true),
         pattern_op("startswith", "startswith", false),
         pattern_op("endswith", "endswith", false),
         in_op("in_", false),
@@ -1559,6 +1678,10 @@ pub fn column_operators() -> Vec<(&'static str, Value)> {
                     // `Author.posts.contains(post)`: the parent's key equals the child's foreign key.
                     if let Some(m) = ad.mapper.upgrade() {
                         configure_for(i, &m)?;
+                    }
+                    if let Some(m2m) = r.m2m.borrow().clone() {
+                        let c = m2m_contains(i, r, &m2m, &other)?;
+                        return Ok(expression_value(i, c));
                     }
                     let target = r.target.borrow().clone();
                     let mut parts = Vec::new();
@@ -1583,7 +1706,7 @@ pub fn column_operators() -> Vec<(&'static str, Value)> {
             let (left, col) = left_of(i, &a.pos[0])?;
             let lo = bound(i, a.pos.get(1).unwrap_or(&Value::None), col.as_deref())?;
             let hi = bound(i, a.pos.get(2).unwrap_or(&Value::None), col.as_deref())?;
-            Ok(expression_value(i, Clause::Between(Box::new(left), Box::new(lo), Box::new(hi))))
+            Ok(expression_value(i, Clause::Between(Box::new(left), Box::new(lo), Box::new(hi), false)))
         }),
     ));
     v.push((
@@ -1985,6 +2108,14 @@ pub fn make_pagination(
 pub fn paginate_select(interp: &mut Interp, s: &Rc<SessionData>, stmt: &Value, mut a: Args) -> PyResult<Value> {
     let sd = stmt.payload::<SelectData>().ok_or_else(|| interp.type_error("paginate() expects a select()"))?;
     let args = page_args(interp, &mut a)?;
+    // A write-only collection's select() reads its parent's key once, for both queries.
+    if s.autoflush.get() {
+        orm::flush(interp, s)?;
+    }
+    let sd = match with_parent_key(interp, &sd)? {
+        Some(resolved) => Rc::new(resolved),
+        None => sd,
+    };
     let mut page = (*sd).clone();
     page.stmt.limit = Some(Clause::Bind(Value::Int(args.per_page), SqlType::Integer));
     page.stmt.offset = Some(Clause::Bind(Value::Int((args.page - 1) * args.per_page), SqlType::Integer));

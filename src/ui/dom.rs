@@ -102,6 +102,15 @@ mod imp {
         }
     }
 
+    pub fn focus_in_view(id: &str) {
+        let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+        if let Some(e) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = e.focus();
+            // Through JavaScript: web-sys's ScrollIntoViewOptions feature would rebuild the UI stack.
+            let _ = js("e", "e.scrollIntoView({ block: 'nearest', inline: 'nearest' })").call1(&JsValue::NULL, &e);
+        }
+    }
+
     fn js(args: &str, body: &str) -> js_sys::Function {
         js_sys::Function::new_with_args(args, body)
     }
@@ -221,6 +230,7 @@ mod imp {
         true
     }
     pub fn focus(_id: &str) {}
+    pub fn focus_in_view(_id: &str) {}
     pub fn download(_name: &str, _mime: &str, _text: &str) {}
     pub fn download_png(_name: &str, _svg: &str, _width: f64, _height: f64) {}
     pub fn capture_pointer(_ev: &leptos::ev::PointerEvent) {}
@@ -275,6 +285,12 @@ pub fn confirm(message: &str) -> bool {
 /// Moves the keyboard focus to the element with this id.
 pub fn focus(id: &str) {
     imp::focus(id)
+}
+
+/// Focuses the element and scrolls it into view within a scrolled row (a tab bar), which
+/// `focus()` alone may leave half hidden.
+pub fn focus_in_view(id: &str) {
+    imp::focus_in_view(id)
 }
 
 #[cfg(test)]

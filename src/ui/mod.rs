@@ -100,6 +100,8 @@ impl ResultsTab {
 
 /// How long the editor waits after the last keystroke before running the project again.
 pub const RUN_DEBOUNCE_MS: u64 = 350;
+/// How long saving waits after the last change of the files or the transcript.
+pub const SAVE_DEBOUNCE_MS: u64 = 250;
 
 /// What the page starts with.
 struct Startup {
@@ -234,7 +236,39 @@ pub fn App() -> impl IntoView {
             }),
         }
     };
-    Effect::new(move |_| write(files.with(|f| transcript.with(|t| store::encode(f, t)))));
+    // A moment after the last change (typing does not encode the whole project, transcript
+    // included, on every key; a Run's frame does not wait for the write), and at once when the
+    // page is hidden or left.
+    let save_pending = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
+    let save_now = move || write(files.with_untracked(|f| transcript.with_untracked(|t| store::encode(f, t))));
+    Effect::new(move |_| {
+        files.track();
+        transcript.track();
+        if let Some(h) = save_pending.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                if save_pending.try_set_value(None).is_none() {
+                    save_now();
+                }
+            },
+            std::time::Duration::from_millis(SAVE_DEBOUNCE_MS),
+        )
+        .ok();
+        save_pending.set_value(handle);
+    });
+    #[cfg(target_arch = "wasm32")]
+    for event in ["pagehide", "visibilitychange"] {
+        let flush = move |_| {
+            if let Some(h) = save_pending.try_update_value(Option::take).flatten() {
+                h.clear();
+                save_now();
+            }
+        };
+        // The page lives as long as the window: the listener is never removed.
+        std::mem::forget(window_event_listener_untyped(event, flush));
+    }
     let on_notice_action = Callback::new(move |action: NoticeAction| match action {
         NoticeAction::SaveAnyway => {
             saver.update_value(|s| s.paused = false);
@@ -290,25 +324,34 @@ pub fn App() -> impl IntoView {
         run_project();
     });
 
-    // Once SQLite is ready, run the project so its tables show right away.
+    // Once SQLite is ready, run the project so its tables show right away: at once when it
+    // loaded before this wasm (the usual case), so that the page's first layout has the tables.
     #[cfg(target_arch = "wasm32")]
-    leptos::task::spawn_local(async move {
-        match crate::db::sqljs::init().await {
-            Ok(()) => {
-                sqlite.set(Sqlite::Ready);
-                run_project();
+    if crate::db::sqljs::init_now() {
+        sqlite.set(Sqlite::Ready);
+        run_project();
+    } else {
+        leptos::task::spawn_local(async move {
+            match crate::db::sqljs::init().await {
+                Ok(()) => {
+                    sqlite.set(Sqlite::Ready);
+                    run_project();
+                }
+                Err(e) => {
+                    sqlite.set(Sqlite::Failed);
+                    notices.update(|n| {
+                        n.show(
+                            NoticeKind::Sqlite,
+                            format!(
+                                "SQLite (sql.js) could not be loaded: {}. Reload the page to try again.",
+                                e.message
+                            ),
+                        )
+                    });
+                }
             }
-            Err(e) => {
-                sqlite.set(Sqlite::Failed);
-                notices.update(|n| {
-                    n.show(
-                        NoticeKind::Sqlite,
-                        format!("SQLite (sql.js) could not be loaded: {}. Reload the page to try again.", e.message),
-                    )
-                });
-            }
-        }
-    });
+        });
+    }
 
     // Run on edit: a while after the last change of the files.
     let pending = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
@@ -384,6 +427,7 @@ pub fn App() -> impl IntoView {
     let table_count = move || tables.with(Vec::len);
     let console_shown = Signal::derive(move || tab.get() == ResultsTab::Console);
     let diagram_shown = Signal::derive(move || tab.get() == ResultsTab::Diagram);
+    let data_shown = Signal::derive(move || tab.get() == ResultsTab::Data);
     let uri_note = Signal::derive(move || database_url.get().map(|u| uri::note(&u)));
     let sources_text =
         Signal::derive(move || files.with(|f| f.files.iter().map(|f| f.text.as_str()).collect::<String>()));
@@ -417,7 +461,7 @@ pub fn App() -> impl IntoView {
                     };
                     ev.prevent_default();
                     tab.set(next);
-                    dom::focus(&format!("tab-{}", next.id()));
+                    dom::focus_in_view(&format!("tab-{}", next.id()));
                 }
             >
                 {label}
@@ -530,7 +574,7 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-data"
                     hidden=move || tab.get() != ResultsTab::Data
                 >
-                    <DataPanel tables=tables report=report version=db_version fetch=fetch_rows />
+                    <DataPanel tables=tables report=report version=db_version fetch=fetch_rows shown=data_shown />
                 </div>
                 <div
                     id="panel-console"

@@ -47,13 +47,19 @@ pub fn loading_note(lazy: &str) -> &'static str {
     }
 }
 
-/// The SQL log: (the shell input, its statements as `(statement, params)`) for every line
-/// that sent SQL, oldest first.
-pub fn sql_log(t: &Transcript) -> Vec<(String, Vec<(String, Option<String>)>)> {
+/// One group of the SQL log: the line's transcript key, its input, its statements.
+pub type SqlGroup = (u64, String, Vec<(String, Option<String>)>);
+
+/// The SQL log: (the transcript key, the shell input, its statements as `(statement, params)`)
+/// for every line that sent SQL, oldest first. The key is the line's stable transcript key, so
+/// the panel renders a run's new group without rebuilding the older ones.
+pub fn sql_log(t: &Transcript) -> Vec<SqlGroup> {
     t.items
         .iter()
-        .filter_map(|i| match i {
+        .enumerate()
+        .filter_map(|(i, item)| match item {
             TranscriptItem::Line(ShellLine { input, sql, .. }) if !sql.is_empty() => Some((
+                t.dropped + i as u64,
                 input.clone(),
                 sql.iter().map(|s| (s.statement.trim_end().to_string(), s.params.clone())).collect(),
             )),
@@ -198,49 +204,47 @@ fn relationship_card(r: RelationshipView, parent_rows: Option<i64>, on_try: Call
     }
 }
 
-/// The SQL log.
+/// The SQL log. Groups are keyed by their transcript line: a Run adds one group and leaves the
+/// others' DOM alone.
 #[component]
 pub fn SqlLogPanel(transcript: RwSignal<Transcript>) -> impl IntoView {
-    move || {
-        let log = transcript.with(sql_log);
-        if log.is_empty() {
-            return view! { <p class="hint">"No SQL yet: Run the project or type in the console."</p> }.into_any();
-        }
-        view! {
+    let log = Memo::new(move |_| transcript.with(sql_log));
+    view! {
+        <Show
+            when=move || log.with(|l| !l.is_empty())
+            fallback=|| view! { <p class="hint">"No SQL yet: Run the project or type in the console."</p> }
+        >
             <p class="panel-intro">
                 "Every statement sent to the database, under the shell line that sent it, as "
                 <code>"SQLALCHEMY_ECHO = True"</code>" logs it (without echo's timestamps and its "
                 <code>"[generated in …]"</code>" cache notes)."
             </p>
-            <div class="sql-log">
-                {log
-                    .into_iter()
-                    .map(|(input, statements)| {
-                        view! {
-                            <section class="sql-group">
-                                <pre class="input">
-                                    <span class="ps">">>> "</span>
-                                    {input.trim_end().replace('\n', "\n... ")}
-                                </pre>
-                                <pre class="echo">
-                                    {statements
-                                        .into_iter()
-                                        .map(|(s, p)| {
-                                            let mut text = format!("INFO sqlalchemy.engine.Engine {s}\n");
-                                            if let Some(p) = p {
-                                                text.push_str(&format!("INFO sqlalchemy.engine.Engine {p}\n"));
-                                            }
-                                            text
-                                        })
-                                        .collect::<String>()}
-                                </pre>
-                            </section>
-                        }
-                    })
-                    .collect_view()}
-            </div>
-        }
-        .into_any()
+        </Show>
+        <div class="sql-log">
+            <For each=move || log.get() key=|(k, _, _)| *k children=|(_, input, statements)| sql_group(input, statements) />
+        </div>
+    }
+}
+
+fn sql_group(input: String, statements: Vec<(String, Option<String>)>) -> impl IntoView {
+    let echo = statements
+        .into_iter()
+        .map(|(s, p)| {
+            let mut text = format!("INFO sqlalchemy.engine.Engine {s}\n");
+            if let Some(p) = p {
+                text.push_str(&format!("INFO sqlalchemy.engine.Engine {p}\n"));
+            }
+            text
+        })
+        .collect::<String>();
+    view! {
+        <section class="sql-group">
+            <pre class="input">
+                <span class="ps">">>> "</span>
+                {input.trim_end().replace('\n', "\n... ")}
+            </pre>
+            <pre class="echo">{echo}</pre>
+        </section>
     }
 }
 
@@ -253,6 +257,9 @@ pub fn DataPanel(
     /// Bumps whenever the database may have changed.
     version: RwSignal<u64>,
     fetch: Callback<(String, Option<(usize, bool)>, usize), RowsPage>,
+    /// True while the tab shows: rows are read from the database only then (a Run while
+    /// another tab shows costs no query here).
+    shown: Signal<bool>,
 ) -> impl IntoView {
     let chosen = RwSignal::new(None::<String>);
     let sort = RwSignal::new(None::<(usize, bool)>);
@@ -266,6 +273,9 @@ pub fn DataPanel(
         }
     });
     let page = Memo::new(move |_| {
+        if !shown.get() {
+            return None;
+        }
         let _ = version.get();
         current.get().map(|t| fetch.run((t, sort.get(), offset.get())))
     });
@@ -425,7 +435,12 @@ pub fn DiagramPanel(
     report: RwSignal<Option<RunReport>>,
     shown: Signal<bool>,
 ) -> impl IntoView {
-    let diagram = Memo::new(move |_| tables.with(|t| diagram::layout(t)));
+    // Laid out while the tab shows; hidden, the last layout stays (a Run that changes the
+    // tables costs no layout until the tab is opened).
+    let diagram = Memo::new(move |prev: Option<&Diagram>| match prev {
+        Some(p) if !shown.get() => p.clone(),
+        _ => tables.with(|t| diagram::layout(t)),
+    });
     let body = Memo::new(move |_| diagram.with(diagram::svg_body));
     let view_box = RwSignal::new(View { x: 0.0, y: 0.0, w: 800.0, h: 500.0 });
     let drag = StoredValue::new(None::<(f64, f64)>);
@@ -602,7 +617,9 @@ mod tests {
         ));
         let log = sql_log(&t);
         assert_eq!(log.len(), 1);
-        assert_eq!(log[0].0, "Role.query.all()");
-        assert_eq!(log[0].1[1], ("SELECT 1".to_string(), Some("()".to_string())));
+        assert_eq!(log[0].1, "Role.query.all()");
+        assert_eq!(log[0].2[1], ("SELECT 1".to_string(), Some("()".to_string())));
+        // The key is the line's transcript key (the divider is item 0, `x = 1` item 1).
+        assert_eq!(log[0].0, 2);
     }
 }

@@ -201,11 +201,45 @@ await check('files come back after a reload, the transcript too', async () => {
 await check('narrow (768 px) and dark screens', async () => {
   await page.setViewportSize({ width: 768, height: 900 });
   await page.click('role=tab[name=/^Tables/]');
+  // The result tabs stay on one row; the keyboard reaches the last one and it scrolls into view.
+  const tops = await page.$$eval('.result-tabs [role="tab"]', (els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+  if (tops.length !== 6 || new Set(tops).size !== 1) throw new Error(`tabs on more than one row: tops ${tops}`);
+  await page.focus('#tab-tables');
+  await page.keyboard.press('End');
+  const last = await page.evaluate(() => {
+    const bar = document.querySelector('.result-tabs').getBoundingClientRect();
+    const tab = document.activeElement.getBoundingClientRect();
+    return { id: document.activeElement.id, selected: document.activeElement.getAttribute('aria-selected'),
+      inside: tab.left >= bar.left - 1 && tab.right <= bar.right + 1 };
+  });
+  if (last.id !== 'tab-console' || last.selected !== 'true' || !last.inside) throw new Error(`End key: ${JSON.stringify(last)}`);
+  await page.keyboard.press('Home');
+  // A long line in the editor is reachable: it wraps inside the pane instead of being cut.
+  const text = await page.evaluate(() => window.FspEditor.current.state.doc.toString());
+  await page.evaluate(() => {
+    const view = window.FspEditor.current;
+    view.dispatch({ changes: { from: 0, insert: `# ${'a long comment that goes on '.repeat(8)}LINE-END\n` } });
+  });
+  const reach = await page.evaluate(() => {
+    const view = window.FspEditor.current;
+    const end = view.state.doc.line(1).to;
+    const at = view.coordsAtPos(end);
+    const box = view.scrollDOM.getBoundingClientRect();
+    return { right: at && at.right, boxRight: box.right, scrolled: view.scrollDOM.scrollLeft };
+  });
+  if (!reach.right || reach.right > reach.boxRight || reach.scrolled !== 0) throw new Error(`long line cut: ${JSON.stringify(reach)}`);
   await shot('e2e-768.png');
+  await setEditorText(text);
   await page.emulateMedia({ colorScheme: 'dark' });
+  await shot('e2e-768-dark.png');
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.click('role=tab[name="Diagram"]');
   await shot('e2e-dark-diagram.png');
+  await page.setViewportSize({ width: 2200, height: 900 });
+  await page.click('role=tab[name=/^Tables/]');
+  await shot('e2e-wide-dark.png');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
 });
 await check('no page errors and no request left 127.0.0.1', async () => {
   if (problems.length) throw new Error(problems.join('; '));
