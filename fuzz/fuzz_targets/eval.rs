@@ -1,27 +1,65 @@
 //! The evaluator over arbitrary source, with a small step budget: every input must end as a
 //! value or a Python exception, never a panic, a hang or a native stack overflow.
+//!
+//! The engine runs on a large stack, as the native runner does: one worker thread (64 MiB)
+//! evaluates the inputs one after another. Building an interpreter costs far more than most
+//! inputs, so the worker reuses one for `FUZZ_EVAL_REUSE` inputs (default 64; 1 = a fresh one
+//! for every input, the setting to reproduce a crash with). Each input runs in a fresh
+//! `__main__` module.
 #![no_main]
+
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Mutex, OnceLock};
 
 use flask_sqlalchemy_playground::python::interp::Interp;
 use flask_sqlalchemy_playground::python::value::{Module, Value};
 use libfuzzer_sys::fuzz_target;
 
+struct Worker {
+    inputs: Sender<String>,
+    done: Receiver<()>,
+}
+
+fn worker() -> &'static Mutex<Worker> {
+    static WORKER: OnceLock<Mutex<Worker>> = OnceLock::new();
+    WORKER.get_or_init(|| {
+        let (inputs, rx) = channel::<String>();
+        let (tx, done) = channel::<()>();
+        let reuse: usize = std::env::var("FUZZ_EVAL_REUSE").ok().and_then(|v| v.parse().ok()).unwrap_or(64).max(1);
+        let steps: u64 = std::env::var("FUZZ_EVAL_STEPS").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
+        std::thread::Builder::new()
+            .stack_size(64 * 1024 * 1024)
+            .spawn(move || {
+                let mut interp: Option<Interp> = None;
+                let mut used = 0usize;
+                for src in rx {
+                    if used >= reuse {
+                        // Dropping the interpreter empties its heap (the leak invariant).
+                        interp = None;
+                        used = 0;
+                    }
+                    let it = interp.get_or_insert_with(Interp::new);
+                    used += 1;
+                    it.step_limit = steps;
+                    it.reset_budget();
+                    it.stdout.clear();
+                    let main = Module::new("__main__", None);
+                    main.set("__builtins__", Value::Module(it.builtins.clone()));
+                    let _ = it.exec_source(&src, "<console>", &main, true);
+                    if tx.send(()).is_err() {
+                        break;
+                    }
+                }
+            })
+            .expect("spawn");
+        Mutex::new(Worker { inputs, done })
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else { return };
-    let src = src.to_string();
-    // The engine runs on a large stack, as the native runner does.
-    let handle = std::thread::Builder::new()
-        .stack_size(64 * 1024 * 1024)
-        .spawn(move || {
-            let mut interp = Interp::new();
-            interp.step_limit = 20_000;
-            interp.reset_budget();
-            let main = Module::new("__main__", None);
-            main.set("__builtins__", Value::Module(interp.builtins.clone()));
-            let _ = interp.exec_source(&src, "<console>", &main, true);
-        })
-        .expect("spawn");
-    if let Err(p) = handle.join() {
-        std::panic::resume_unwind(p);
-    }
+    let w = worker().lock().unwrap_or_else(|e| e.into_inner());
+    w.inputs.send(src.to_string()).expect("worker alive");
+    // A panic in the worker aborts the process (libFuzzer's panic hook), which is the crash.
+    w.done.recv().expect("worker alive");
 });

@@ -99,6 +99,7 @@ pub fn make_types() -> Types {
         staticmethod: t("staticmethod", BuiltinType::Object),
         classmethod: t("classmethod", BuiltinType::Object),
         iterator: t("iterator", BuiltinType::Object),
+        traceback: t("traceback", BuiltinType::Object),
         not_implemented: t("NotImplementedType", BuiltinType::Object),
         ellipsis: t("ellipsis", BuiltinType::Object),
         object,
@@ -1803,6 +1804,15 @@ pub fn install(interp: &mut Interp) {
             .dict
             .borrow_mut()
             .set_str("with_traceback", method("BaseException", "with_traceback", |_, a| Ok(a.pos[0].clone())));
+        // Until raised and chained, an exception has no cause, context or traceback.
+        for (k, v) in [
+            ("__cause__", Value::None),
+            ("__context__", Value::None),
+            ("__suppress_context__", Value::Bool(false)),
+            ("__traceback__", Value::None),
+        ] {
+            base_exc.dict.borrow_mut().set_str(k, v);
+        }
     }
     for (name, cls) in classes {
         b.set(&name, Value::Class(cls.clone()));

@@ -252,6 +252,9 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
     })
 }
 
+/// The widest padding (and the longest precision) a format spec may ask for here.
+const MAX_FORMAT_WIDTH: usize = 1 << 24;
+
 /// Applies a format spec (`>10`, `.2f`, `,d`, ...) to a builtin value.
 pub fn format_spec(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<String> {
     if spec.is_empty() {
@@ -286,9 +289,15 @@ pub fn format_spec(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Strin
         }
         i += 1;
     }
+    // CPython parses the numbers as Py_ssize_t; one that overflows is this ValueError.
+    let too_many = |interp: &mut Interp| interp.err("ValueError", "Too many decimal digits in format string");
     let mut width = 0usize;
     while i < chars.len() && chars[i].is_ascii_digit() {
-        width = width * 10 + chars[i].to_digit(10).unwrap_or(0) as usize;
+        let d = chars[i].to_digit(10).unwrap_or(0) as usize;
+        width = match width.checked_mul(10).and_then(|w| w.checked_add(d)).filter(|w| *w <= isize::MAX as usize) {
+            Some(w) => w,
+            None => return Err(too_many(interp)),
+        };
         i += 1;
     }
     let mut grouping = None;
@@ -301,10 +310,19 @@ pub fn format_spec(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Strin
         i += 1;
         let mut p = 0usize;
         while i < chars.len() && chars[i].is_ascii_digit() {
-            p = p * 10 + chars[i].to_digit(10).unwrap_or(0) as usize;
+            let d = chars[i].to_digit(10).unwrap_or(0) as usize;
+            p = match p.checked_mul(10).and_then(|w| w.checked_add(d)).filter(|w| *w <= isize::MAX as usize) {
+                Some(w) => w,
+                None => return Err(too_many(interp)),
+            };
             i += 1;
         }
         precision = Some(p);
+    }
+    // A padded result CPython would need gigabytes for: its MemoryError, before the page's
+    // memory runs out.
+    if width > MAX_FORMAT_WIDTH || precision.is_some_and(|p| p > MAX_FORMAT_WIDTH && !matches!(v, Value::Str(_))) {
+        return Err(interp.err("MemoryError", ""));
     }
     let ty = chars.get(i).copied();
     if i + 1 < chars.len() {
@@ -527,6 +545,27 @@ pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResul
             format!("{align}{sign}{alt}{}{width_prec}", if zero { "0" } else { "" })
         };
         let rest = width_prec.to_string();
+        {
+            // CPython's limits: a width beyond Py_ssize_t, a precision beyond int; a result
+            // that needs gigabytes is its MemoryError here, before the page's memory runs out.
+            let (w, p) = rest.split_once('.').unwrap_or((&rest, ""));
+            let too_big = |digits: &str, max: u64| {
+                !digits.is_empty()
+                    && digits.chars().all(|c| c.is_ascii_digit())
+                    && digits.parse::<u64>().map_or(true, |n| n > max)
+            };
+            if too_big(w, isize::MAX as u64) {
+                return Err(interp.err("ValueError", "width too big"));
+            }
+            if too_big(p, i32::MAX as u64) {
+                return Err(interp.err("ValueError", "precision too big"));
+            }
+            if too_big(w, MAX_FORMAT_WIDTH as u64)
+                || (!matches!(conv, 's' | 'r' | 'a') && too_big(p, MAX_FORMAT_WIDTH as u64))
+            {
+                return Err(interp.err("MemoryError", ""));
+            }
+        }
         let piece = match conv {
             's' => interp.to_str(&v)?,
             'r' => interp.repr(&v)?,
@@ -630,5 +669,44 @@ mod tests {
         assert_eq!(str_repr("a'b\"c"), "'a\\'b\"c'");
         assert_eq!(str_repr("tab\there\n"), "'tab\\there\\n'");
         assert_eq!(str_repr("é"), "'é'");
+    }
+
+    /// Found by the eval fuzz target: a width with more digits than fit in a machine word
+    /// overflowed (a panic). python3 3.11 says the same ValueError for width and precision.
+    #[test]
+    fn overlong_widths_are_python_errors() {
+        let mut interp = Interp::new();
+        let v = Value::str("a");
+        let e = format_spec(&mut interp, &v, &format!("{}>5", "1".repeat(60))).err().expect("error");
+        assert_eq!(interp.type_name(&e.exc), "ValueError");
+        assert_eq!(
+            super::super::builtins::exception_str(&mut interp, &e.exc).ok().as_deref(),
+            Some("Too many decimal digits in format string")
+        );
+        let e = format_spec(&mut interp, &v, &format!(".{}", "9".repeat(30))).err().expect("error");
+        assert_eq!(
+            super::super::builtins::exception_str(&mut interp, &e.exc).ok().as_deref(),
+            Some("Too many decimal digits in format string")
+        );
+        assert_eq!(format_spec(&mut interp, &v, ">3").ok().as_deref(), Some("  a"));
+    }
+
+    /// Found by the eval fuzz target: `'%999999999999999999s' % 'a'` asked for an exabyte.
+    #[test]
+    fn overlong_percent_widths_are_python_errors() {
+        let mut interp = Interp::new();
+        let mut check = |fmt: &str, want: &str| {
+            let e = percent_format(&mut interp, &Value::str(fmt), &Value::str("a")).err().expect("error");
+            let got = format!(
+                "{}: {}",
+                interp.type_name(&e.exc),
+                super::super::builtins::exception_str(&mut interp, &e.exc).unwrap_or_default()
+            );
+            assert_eq!(got, want, "{fmt}");
+        };
+        // python3 3.11's verdicts.
+        check("%999999999999999999s", "MemoryError: ");
+        check("%99999999999999999999s", "ValueError: width too big");
+        check("%.999999999999999999s", "ValueError: precision too big");
     }
 }

@@ -20,6 +20,13 @@ pub struct PyErr {
     pub traceback: Vec<TbEntry>,
 }
 
+/// The frames kept in an exception's `__traceback__` (see [`Interp::keep_traceback`]).
+pub fn kept_traceback(exc: &Value) -> Vec<TbEntry> {
+    let Value::Instance(inst) = exc else { return Vec::new() };
+    let tb = inst.dict.borrow().get_str("__traceback__").cloned();
+    tb.and_then(|t| t.payload::<Vec<TbEntry>>()).map(|v| (*v).clone()).unwrap_or_default()
+}
+
 /// One frame of a traceback: where the exception passed, as CPython's `FrameSummary`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TbEntry {
@@ -112,6 +119,8 @@ pub struct Types {
     pub staticmethod: Rc<Class>,
     pub classmethod: Rc<Class>,
     pub iterator: Rc<Class>,
+    /// What `__traceback__` holds: the frames an exception left (payload `Vec<TbEntry>`).
+    pub traceback: Rc<Class>,
     pub not_implemented: Rc<Class>,
     pub ellipsis: Rc<Class>,
 }
@@ -146,7 +155,9 @@ pub struct Interp {
     steps: u64,
     /// Step budget of the current top-level run.
     pub step_limit: u64,
-    local_names_cache: HashMap<usize, Rc<LocalNames>>,
+    /// Local names of each function definition, by the address of its syntax tree, which the
+    /// entry keeps alive (else a later definition could reuse the address and its entry).
+    local_names_cache: HashMap<usize, (Rc<dyn Any>, Rc<LocalNames>)>,
     /// Parsed module sources, so that re-imports after an error do not reparse.
     pub exception_classes: HashMap<String, Rc<Class>>,
     /// While true, imports of unknown packages give stand-in modules (see `stand_ins_allowed`).
@@ -511,6 +522,54 @@ impl Interp {
         Ok(Flow::Normal)
     }
 
+    /// Keeps the frames an exception has left so far as its `__traceback__` (when it is caught,
+    /// or a `finally` block runs over it): a chained report shows them.
+    /// The entry of the frame handling it comes last (the frames above it are not part of it).
+    fn keep_traceback(&mut self, err: &PyErr, frame: &mut Frame) {
+        let Value::Instance(inst) = &err.exc else { return };
+        let name = match (&frame.class_ns, &frame.func) {
+            (Some(ns), _) => {
+                let q = ns.borrow().get_str("__qualname__").and_then(|v| v.as_str().map(str::to_string));
+                q.map(|q| q.rsplit('.').next().unwrap_or_default().to_string()).unwrap_or_default()
+            }
+            (None, Some(f)) => f.name.clone(),
+            (None, None) => "<module>".to_string(),
+        };
+        let mut entries = err.traceback.clone();
+        entries.push(frame.tb_entry(&name));
+        let tb = super::builtins::new_native(&self.types.traceback, entries);
+        inst.dict.borrow_mut().set_str("__traceback__", tb);
+    }
+
+    /// Sets `__context__` of an exception raised while `ctx` was being handled, as CPython does
+    /// when it raises: unless it is `ctx` itself, already has a context, or would make a cycle.
+    pub fn chain_context(&mut self, err: PyErr, ctx: &Value) -> PyErr {
+        let Value::Instance(inst) = &err.exc else { return err };
+        if err.exc.is(ctx) {
+            return err;
+        }
+        if !matches!(inst.dict.borrow().get_str("__context__"), None | Some(Value::None)) {
+            return err;
+        }
+        // Break a cycle: if `err` is already in `ctx`'s chain, cut the chain there.
+        let mut o = ctx.clone();
+        let mut guard = 0;
+        while let Value::Instance(oi) = &o {
+            guard += 1;
+            if guard > 1000 {
+                break;
+            }
+            let next = oi.dict.borrow().get_str("__context__").cloned().unwrap_or(Value::None);
+            if next.is(&err.exc) {
+                oi.dict.borrow_mut().set_str("__context__", Value::None);
+                break;
+            }
+            o = next;
+        }
+        inst.dict.borrow_mut().set_str("__context__", ctx.clone());
+        err
+    }
+
     fn tick(&mut self) -> PyResult<()> {
         self.steps += 1;
         if self.steps > self.step_limit {
@@ -700,7 +759,16 @@ impl Interp {
             StmtKind::Raise { exc, cause } => {
                 let e = match exc {
                     None => match self.handling.last() {
-                        Some(v) => return Err(PyErr { exc: v.clone(), traceback: Vec::new() }),
+                        Some(v) => {
+                            // The frames it had when caught; this frame's entry (its last) is
+                            // added again, at the line that raised, when it leaves this frame.
+                            let mut traceback = kept_traceback(v);
+                            if let Some(last) = traceback.pop() {
+                                frame.err_span = last.span;
+                                frame.line = last.line;
+                            }
+                            return Err(PyErr { exc: v.clone(), traceback });
+                        }
                         None => return Err(self.err("RuntimeError", "No active exception to reraise")),
                     },
                     Some(e) => self.eval(e, frame)?,
@@ -714,12 +782,11 @@ impl Interp {
                         i.dict.borrow_mut().set_str("__suppress_context__", Value::Bool(true));
                     }
                 }
-                if let (Some(ctx), Value::Instance(i)) = (self.handling.last(), &exc_value) {
-                    if !ctx.is(&exc_value) {
-                        i.dict.borrow_mut().set_str("__context__", ctx.clone());
-                    }
-                }
-                return Err(PyErr { exc: exc_value, traceback: Vec::new() });
+                let err = PyErr { exc: exc_value, traceback: Vec::new() };
+                return Err(match self.handling.last().cloned() {
+                    Some(ctx) => self.chain_context(err, &ctx),
+                    None => err,
+                });
             }
             StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
                 let result = self.exec_block(body, frame);
@@ -740,10 +807,11 @@ impl Interp {
                                 if let Some(n) = &h.name {
                                     self.store_name(n, err.exc.clone(), frame)?;
                                 }
+                                self.keep_traceback(&err, frame);
                                 self.handling.push(err.exc.clone());
                                 let r = self.exec_block(&h.body, frame);
                                 self.handling.pop();
-                                handled = Some(r);
+                                handled = Some(r.map_err(|e| self.chain_context(e, &err.exc)));
                                 break;
                             }
                         }
@@ -751,7 +819,24 @@ impl Interp {
                     }
                 };
                 if !finalbody.is_empty() {
-                    match self.exec_block(finalbody, frame)? {
+                    // An exception raised by the `finally` block while another propagates has
+                    // that one as its context.
+                    let fin = match &result {
+                        Err(pending) => {
+                            // Where it was raised in this frame, for its entry if it goes on.
+                            let (span, line) = (frame.err_span, frame.line);
+                            self.keep_traceback(pending, frame);
+                            self.handling.push(pending.exc.clone());
+                            let r = self.exec_block(finalbody, frame);
+                            self.handling.pop();
+                            if r.is_ok() {
+                                (frame.err_span, frame.line) = (span, line);
+                            }
+                            r.map_err(|e| self.chain_context(e, &pending.exc))
+                        }
+                        Ok(_) => self.exec_block(finalbody, frame),
+                    };
+                    match fin? {
                         Flow::Normal => {}
                         flow => return Ok(flow),
                     }
@@ -1054,8 +1139,9 @@ impl Interp {
 
     // ----- functions and classes ----------------------------------------------------------
 
-    fn local_names(&mut self, key: usize, args: &ast::Arguments, body: FunctionBodyRef) -> Rc<LocalNames> {
-        if let Some(n) = self.local_names_cache.get(&key) {
+    fn local_names(&mut self, owner: Rc<dyn Any>, args: &ast::Arguments, body: FunctionBodyRef) -> Rc<LocalNames> {
+        let key = Rc::as_ptr(&owner) as *const u8 as usize;
+        if let Some((_, n)) = self.local_names_cache.get(&key) {
             return n.clone();
         }
         let mut names = LocalNames::default();
@@ -1076,7 +1162,7 @@ impl Interp {
             names.locals.remove(g);
         }
         let rc = Rc::new(names);
-        self.local_names_cache.insert(key, rc.clone());
+        self.local_names_cache.insert(key, (owner, rc.clone()));
         rc
     }
 
@@ -1113,8 +1199,7 @@ impl Interp {
 
     fn make_function(&mut self, def: &Rc<ast::FunctionDef>, frame: &mut Frame) -> PyResult<Rc<Function>> {
         let (defaults, kw_defaults) = self.eval_defaults(&def.args, frame)?;
-        let key = Rc::as_ptr(def) as usize;
-        let local_names = self.local_names(key, &def.args, FunctionBodyRef::Block(&def.body));
+        let local_names = self.local_names(def.clone(), &def.args, FunctionBodyRef::Block(&def.body));
         let doc = match def.body.first().map(|s| &s.kind) {
             Some(StmtKind::Expr(e)) => match &*e.kind {
                 ExprKind::Constant(Constant::Str(s)) => Some(s.clone()),
@@ -1160,6 +1245,28 @@ impl Interp {
         Ok(f)
     }
 
+    /// A copy of `f` under another qualified name (what SQLAlchemy's generated `__init__` looks
+    /// like to argument errors: the original's signature, but named plain `__init__`).
+    pub fn renamed_function(&self, f: &Rc<Function>, name: &str, qualname: &str) -> Rc<Function> {
+        let g = Rc::new(Function {
+            name: name.to_string(),
+            qualname: qualname.to_string(),
+            module: f.module.clone(),
+            args: f.args.clone(),
+            body: f.body.clone(),
+            defaults: f.defaults.clone(),
+            kw_defaults: f.kw_defaults.clone(),
+            closure: f.closure.clone(),
+            local_names: f.local_names.clone(),
+            is_generator: f.is_generator,
+            class: RefCell::new(f.class.borrow().clone()),
+            dict: RefCell::new(f.dict.borrow().clone()),
+            doc: f.doc.clone(),
+        });
+        self.track_function(&g);
+        g
+    }
+
     /// Registers a new function (and the scope it closes over) with the heap.
     fn track_function(&self, f: &Rc<Function>) {
         self.heap.functions.add(f);
@@ -1170,8 +1277,7 @@ impl Interp {
 
     fn make_lambda(&mut self, args: &Rc<ast::Arguments>, body: &Rc<Expr>, frame: &mut Frame) -> PyResult<Value> {
         let (defaults, kw_defaults) = self.eval_defaults(args, frame)?;
-        let key = Rc::as_ptr(body) as usize;
-        let local_names = self.local_names(key, args, FunctionBodyRef::Expr(body));
+        let local_names = self.local_names(body.clone(), args, FunctionBodyRef::Expr(body));
         let f = Rc::new(Function {
             name: "<lambda>".into(),
             qualname: self.qualname_for(frame, "<lambda>"),
@@ -2163,7 +2269,7 @@ impl Interp {
             }
             ExprKind::ListComp { elt, generators } => {
                 let mut out = Vec::new();
-                self.run_comprehension("<listcomp>", generators, frame, &mut |s, f| {
+                self.run_comprehension("<listcomp>", generators, &[elt], frame, &mut |s, f| {
                     out.push(s.eval(elt, f)?);
                     Ok(())
                 })?;
@@ -2171,7 +2277,7 @@ impl Interp {
             }
             ExprKind::GeneratorExp { elt, generators } => {
                 let mut out = Vec::new();
-                self.run_comprehension("<genexpr>", generators, frame, &mut |s, f| {
+                self.run_comprehension("<genexpr>", generators, &[elt], frame, &mut |s, f| {
                     out.push(s.eval(elt, f)?);
                     Ok(())
                 })?;
@@ -2179,7 +2285,7 @@ impl Interp {
             }
             ExprKind::SetComp { elt, generators } => {
                 let mut d = Dict::new();
-                self.run_comprehension("<setcomp>", generators, frame, &mut |s, f| {
+                self.run_comprehension("<setcomp>", generators, &[elt], frame, &mut |s, f| {
                     let v = s.eval(elt, f)?;
                     s.dict_insert(&mut d, v, Value::None)
                 })?;
@@ -2187,7 +2293,7 @@ impl Interp {
             }
             ExprKind::DictComp { key, value, generators } => {
                 let mut d = Dict::new();
-                self.run_comprehension("<dictcomp>", generators, frame, &mut |s, f| {
+                self.run_comprehension("<dictcomp>", generators, &[key, value], frame, &mut |s, f| {
                     let k = s.eval(key, f)?;
                     let v = s.eval(value, f)?;
                     s.dict_insert(&mut d, k, v)
@@ -2230,19 +2336,63 @@ impl Interp {
     }
 
     /// A comprehension: its first iterable is evaluated here, the rest runs as CPython's
-    /// nested function (`<listcomp>`, ...), which shows as a frame in tracebacks.
+    /// nested function (`<listcomp>`, ...) in a scope of its own (its variables do not leak,
+    /// a class body's names are not visible), which shows as a frame in tracebacks.
+    /// `elts` are the expressions it produces, searched for walrus targets (which bind in the
+    /// enclosing function, or the module).
     fn run_comprehension(
         &mut self,
         name: &str,
         gens: &[ast::Comprehension],
+        elts: &[&Expr],
         frame: &mut Frame,
         body: &mut dyn FnMut(&mut Self, &mut Frame) -> PyResult<()>,
     ) -> PyResult<()> {
         let Some(g) = gens.first() else { return body(self, frame) };
         let it = self.eval(&g.iter, frame)?;
+        let mut names = LocalNames::default();
+        let mut walrus = LocalNames::default();
+        for (i, g) in gens.iter().enumerate() {
+            super::scope::collect_target_names(&g.target, &mut names.locals);
+            if i > 0 {
+                super::scope::collect_expr(&g.iter, &mut walrus);
+            }
+            for c in &g.ifs {
+                super::scope::collect_expr(c, &mut walrus);
+            }
+        }
+        for e in elts {
+            super::scope::collect_expr(e, &mut walrus);
+        }
+        for w in walrus.locals {
+            let global = match &frame.scope {
+                None => true,
+                Some(sc) => sc.names.globals.contains(&w),
+            };
+            if global {
+                names.globals.insert(w);
+            } else {
+                names.nonlocals.insert(w);
+            }
+        }
+        let scope =
+            Rc::new(Scope { vars: RefCell::new(HashMap::new()), names: Rc::new(names), parent: frame.scope.clone() });
+        let mut sub = Frame {
+            globals: frame.globals.clone(),
+            scope: Some(scope),
+            class_ns: None,
+            func: frame.func.clone(),
+            first_arg: frame.first_arg.clone(),
+            yields: None,
+            line: frame.line,
+            interactive: false,
+            err_span: None,
+        };
         let line = frame.line;
-        self.comprehension(gens, 0, Some(it), frame, body).map_err(|mut e| {
-            let mut entry = frame.tb_entry(name);
+        let r = self.comprehension(gens, 0, Some(it), &mut sub, body);
+        frame.line = sub.line;
+        r.map_err(|mut e| {
+            let mut entry = sub.tb_entry(name);
             if entry.span.is_none() {
                 entry.line = line;
             }
@@ -2285,8 +2435,6 @@ impl Interp {
     }
 
     fn assign_comp_target(&mut self, target: &Expr, v: Value, frame: &mut Frame) -> PyResult<()> {
-        // Comprehension variables live in their own scope in Python 3; keeping them in the
-        // enclosing namespace is observable only through leaks nobody relies on.
         self.assign(target, v, frame)
     }
 

@@ -11,6 +11,18 @@ pub fn collect_block(body: &[Stmt], names: &mut LocalNames) {
     }
 }
 
+/// The names a comprehension's `for` target binds.
+pub fn collect_target_names(t: &Expr, out: &mut std::collections::HashSet<String>) {
+    match &*t.kind {
+        ExprKind::Name(n) => {
+            out.insert(n.clone());
+        }
+        ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().for_each(|i| collect_target_names(i, out)),
+        ExprKind::Starred(inner) => collect_target_names(inner, out),
+        _ => {}
+    }
+}
+
 fn collect_target(t: &Expr, names: &mut LocalNames) {
     match &*t.kind {
         ExprKind::Name(n) => {
@@ -110,6 +122,11 @@ fn collect_stmt(s: &Stmt, names: &mut LocalNames) {
             }
         }
         StmtKind::Return(Some(e)) | StmtKind::Expr(e) => collect_expr(e, names),
+        StmtKind::Raise { exc, cause } => exc.iter().chain(cause).for_each(|e| collect_expr(e, names)),
+        StmtKind::Assert { test, msg } => {
+            collect_expr(test, names);
+            msg.iter().for_each(|e| collect_expr(e, names));
+        }
         _ => {}
     }
 }
@@ -130,15 +147,60 @@ pub fn collect_expr(e: &Expr, names: &mut LocalNames) {
             collect_expr(left, names);
             comparators.iter().for_each(|v| collect_expr(v, names));
         }
-        ExprKind::Call { func, args, .. } => {
+        ExprKind::Call { func, args, keywords } => {
             collect_expr(func, names);
             args.iter().for_each(|v| collect_expr(v, names));
+            keywords.iter().for_each(|k| collect_expr(&k.value, names));
+        }
+        ExprKind::UnaryOp { operand: e, .. }
+        | ExprKind::Await(e)
+        | ExprKind::Yield(Some(e))
+        | ExprKind::YieldFrom(e)
+        | ExprKind::Attribute { value: e, .. }
+        | ExprKind::Starred(e) => collect_expr(e, names),
+        ExprKind::Subscript { value, slice } => {
+            collect_expr(value, names);
+            collect_expr(slice, names);
+        }
+        ExprKind::Set(items) | ExprKind::List(items) | ExprKind::Tuple(items) | ExprKind::JoinedStr(items) => {
+            items.iter().for_each(|v| collect_expr(v, names))
+        }
+        ExprKind::Dict { keys, values } => {
+            keys.iter().flatten().for_each(|v| collect_expr(v, names));
+            values.iter().for_each(|v| collect_expr(v, names));
+        }
+        ExprKind::FormattedValue { value, format_spec, .. } => {
+            collect_expr(value, names);
+            format_spec.iter().for_each(|v| collect_expr(v, names));
+        }
+        ExprKind::Slice { lower, upper, step } => {
+            lower.iter().chain(upper).chain(step).for_each(|v| collect_expr(v, names));
         }
         ExprKind::IfExp { test, body, orelse } => {
             collect_expr(test, names);
             collect_expr(body, names);
             collect_expr(orelse, names);
         }
+        // A walrus inside a comprehension binds in the enclosing scope; the comprehension's
+        // own `for` targets do not.
+        ExprKind::ListComp { elt, generators }
+        | ExprKind::SetComp { elt, generators }
+        | ExprKind::GeneratorExp { elt, generators } => {
+            collect_expr(elt, names);
+            collect_generators(generators, names);
+        }
+        ExprKind::DictComp { key, value, generators } => {
+            collect_expr(key, names);
+            collect_expr(value, names);
+            collect_generators(generators, names);
+        }
         _ => {}
+    }
+}
+
+fn collect_generators(gens: &[super::ast::Comprehension], names: &mut LocalNames) {
+    for g in gens {
+        collect_expr(&g.iter, names);
+        g.ifs.iter().for_each(|c| collect_expr(c, names));
     }
 }

@@ -165,6 +165,53 @@ pub fn format_exception(
     namespace: &Module,
     source_of: &dyn Fn(&str) -> Option<String>,
 ) -> String {
+    // `TracebackException.format(chain=True)`: the cause (or, unless suppressed, the context)
+    // first, each chained exception with the frames it left before it was caught.
+    let mut chain: Vec<(Option<&str>, PyErr)> = Vec::new();
+    let mut current = Some(PyErr { exc: err.exc.clone(), traceback: err.traceback.clone() });
+    while let Some(e) = current.take() {
+        let attr = |k: &str| match &e.exc {
+            Value::Instance(i) => i.dict.borrow().get_str(k).cloned().or_else(|| i.class.lookup(k)),
+            _ => None,
+        };
+        let cause = attr("__cause__").filter(|v| !v.is_none());
+        let context = attr("__context__").filter(|v| !v.is_none());
+        let suppress = matches!(attr("__suppress_context__"), Some(Value::Bool(true)));
+        let next = match (cause, context) {
+            (Some(c), _) => Some((CAUSE_MESSAGE, c)),
+            (None, Some(c)) if !suppress => Some((CONTEXT_MESSAGE, c)),
+            _ => None,
+        };
+        let next = next.filter(|(_, c)| !c.is(&e.exc) && !chain.iter().any(|(_, seen)| seen.exc.is(c)));
+        match next {
+            Some((msg, c)) => {
+                chain.push((Some(msg), e));
+                current = Some(PyErr { traceback: super::interp::kept_traceback(&c), exc: c });
+            }
+            None => chain.push((None, e)),
+        }
+    }
+    let mut out = String::new();
+    for (msg, e) in chain.iter().rev() {
+        if let Some(m) = msg {
+            out.push('\n');
+            out.push_str(m);
+        }
+        out.push_str(&format_one(interp, e, namespace, source_of));
+    }
+    out
+}
+
+const CAUSE_MESSAGE: &str = "\nThe above exception was the direct cause of the following exception:\n\n";
+const CONTEXT_MESSAGE: &str = "\nDuring handling of the above exception, another exception occurred:\n\n";
+
+/// One exception of a chain: its frames and [`format_exception_only`].
+fn format_one(
+    interp: &mut Interp,
+    err: &PyErr,
+    namespace: &Module,
+    source_of: &dyn Fn(&str) -> Option<String>,
+) -> String {
     let mut out = String::new();
     if !err.traceback.is_empty() {
         out.push_str("Traceback (most recent call last):\n");

@@ -421,7 +421,9 @@ pub fn construct(
     }
     if a.pos.len() > 1 {
         return Err(interp.type_error(format!(
-            "_declarative_constructor() takes 1 positional argument but {} were given",
+            "{}() takes 1 positional argument but {} were given",
+            // A mapped class's constructor is SQLAlchemy's generated `__init__`.
+            if orm::class_mapper(&cls).is_some() { "__init__" } else { "_declarative_constructor" },
             a.pos.len()
         )));
     }

@@ -632,6 +632,13 @@ pub fn map_class(
     for r in &rels {
         install_relationship_attr(interp, cls, &mapper, r);
     }
+    // SQLAlchemy instruments the class's constructor with a generated `def __init__(...)` of the
+    // same signature, so argument errors name plain `__init__()`.
+    if let Some(Value::Function(orig)) = cls.lookup("__init__") {
+        let wrapped = interp.renamed_function(&orig, "__init__", "__init__");
+        wrapped.dict.borrow_mut().set_str("_sa_original_init", Value::Function(orig));
+        cls.dict.borrow_mut().set_str("__init__", Value::Function(wrapped));
+    }
     *cls.ext.borrow_mut() = Some(mapper.clone());
     registry.mappers.borrow_mut().push(mapper.clone());
     registry.configured.set(false);

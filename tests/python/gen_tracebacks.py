@@ -12,7 +12,12 @@ stmts = ["import helpers", "helpers.average([])", "helpers.first([])", "helpers.
          "helpers.Box(2).grow('x')", "helpers.Box(2).area()", "helpers.build()", "helpers.undefined_name()",
          "helpers.multi(1)", "1/0", "x = [1, 2]", "x[5]", "{}['k']", "int('abc')", "undefined", "helpers.ratio(1)",
          "raise ValueError('bad')", "def f():\n    return g()\n", "f()", "len(5)", "'a' + 1", "[1/0 for i in range(2)]",
-         "None.foo", "helpers.Box(3).size.bad", "if x = 1: pass", "helpers.countdown(3)"]
+         "None.foo", "helpers.Box(3).size.bad", "if x = 1: pass", "helpers.countdown(3)",
+         "helpers.convert('x')", "helpers.cleanup([])", "helpers.quiet({})", "helpers.finally_fail()",
+         "helpers.reraise()",
+         "try:\n    1/0\nexcept ZeroDivisionError as e:\n    raise ValueError('x') from e\n",
+         "try:\n    {}['a']\nexcept KeyError:\n    print(1 + 'a')\n",
+         "try:\n    int('z')\nexcept ValueError as e:\n    raise RuntimeError('wrapped') from KeyError('inner')\n"]
 namespace = {}
 out = []
 for s in stmts:

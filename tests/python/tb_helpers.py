@@ -44,3 +44,38 @@ def multi(x):
         a=1,
         b=x / 0,
     )
+
+
+def convert(text):
+    try:
+        return int(text)
+    except ValueError as e:
+        raise TypeError('not a number: ' + text) from e
+
+
+def cleanup(items):
+    try:
+        return items[0]
+    except IndexError:
+        return items['x']
+
+
+def quiet(d):
+    try:
+        return d['k']
+    except KeyError:
+        raise LookupError('no k') from None
+
+
+def finally_fail():
+    try:
+        1 / 0
+    finally:
+        undefined_in_finally
+
+
+def reraise():
+    try:
+        first([])
+    except IndexError:
+        raise
