@@ -583,7 +583,7 @@ fn fk_set(i: &mut Interp, c: &Rc<Column>) -> Value {
 
 /// What an object repr shows for an object of a class without its own `__repr__`.
 fn object_at(class_path: &str, v: usize) -> String {
-    format!("<{class_path} object at 0x{:012x}>", 0x7f00_0000_0000usize + (v & 0xff_ffff_ffff))
+    format!("<{class_path} object at 0x{:012x}>", 0x7f00_0000_0000u64 + (v as u64 & 0xff_ffff_ffff))
 }
 
 /// `Column.__repr__`: name, type, foreign keys, inline checks, table, then the keyword
