@@ -677,13 +677,13 @@ mod tests {
     fn overlong_widths_are_python_errors() {
         let mut interp = Interp::new();
         let v = Value::str("a");
-        let e = format_spec(&mut interp, &v, &format!("{}>5", "1".repeat(60))).err().expect("error");
+        let e = format_spec(&mut interp, &v, &format!("{}>5", "1".repeat(60))).expect_err("error");
         assert_eq!(interp.type_name(&e.exc), "ValueError");
         assert_eq!(
             super::super::builtins::exception_str(&mut interp, &e.exc).ok().as_deref(),
             Some("Too many decimal digits in format string")
         );
-        let e = format_spec(&mut interp, &v, &format!(".{}", "9".repeat(30))).err().expect("error");
+        let e = format_spec(&mut interp, &v, &format!(".{}", "9".repeat(30))).expect_err("error");
         assert_eq!(
             super::super::builtins::exception_str(&mut interp, &e.exc).ok().as_deref(),
             Some("Too many decimal digits in format string")
@@ -696,7 +696,7 @@ mod tests {
     fn overlong_percent_widths_are_python_errors() {
         let mut interp = Interp::new();
         let mut check = |fmt: &str, want: &str| {
-            let e = percent_format(&mut interp, &Value::str(fmt), &Value::str("a")).err().expect("error");
+            let e = percent_format(&mut interp, &Value::str(fmt), &Value::str("a")).expect_err("error");
             let got = format!(
                 "{}: {}",
                 interp.type_name(&e.exc),

@@ -914,7 +914,7 @@ fn type_decorator_class(interp: &Interp) -> Rc<Class> {
                 return Err(orm::sa_error(
                     i,
                     "AssertionError",
-                    format!("TypeDecorator implementations require a class-level variable 'impl' which refers to the class of type being decorated"),
+                    "TypeDecorator implementations require a class-level variable 'impl' which refers to the class of type being decorated".to_string(),
                 ));
             };
             let d = super::types::Decorated { class: sub.name.clone(), impl_type, obj: None };
@@ -2011,7 +2011,7 @@ fn types_list() -> Vec<(&'static str, TypeMaker)> {
             let pg = if native { "UUID" } else { "CHAR(32)" };
             // `as_uuid=False`: results are strings, not `uuid.UUID` objects.
             let as_uuid =
-                match a.kw.iter().find(|(k, _)| &**k == "as_uuid").map(|(_, v)| v.clone()).or(a.pos.get(0).cloned()) {
+                match a.kw.iter().find(|(k, _)| &**k == "as_uuid").map(|(_, v)| v.clone()).or(a.pos.first().cloned()) {
                     Some(v) => i.truthy(&v)?,
                     None => true,
                 };
