@@ -322,7 +322,7 @@ pub fn format_spec(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Strin
     // A padded result CPython would need gigabytes for: its MemoryError, before the page's
     // memory runs out.
     if width > MAX_FORMAT_WIDTH || precision.is_some_and(|p| p > MAX_FORMAT_WIDTH && !matches!(v, Value::Str(_))) {
-        return Err(interp.err("MemoryError", ""));
+        return Err(interp.err_bare("MemoryError"));
     }
     let ty = chars.get(i).copied();
     if i + 1 < chars.len() {
@@ -563,7 +563,7 @@ pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResul
             if too_big(w, MAX_FORMAT_WIDTH as u64)
                 || (!matches!(conv, 's' | 'r' | 'a') && too_big(p, MAX_FORMAT_WIDTH as u64))
             {
-                return Err(interp.err("MemoryError", ""));
+                return Err(interp.err_bare("MemoryError"));
             }
         }
         let piece = match conv {

@@ -269,6 +269,13 @@ impl Interp {
         PyErr { exc: self.new_exception(&cls, vec![Value::str(&msg.into())]), traceback: Vec::new() }
     }
 
+    /// An error of the builtin exception class `name` raised without arguments, as CPython
+    /// raises `MemoryError()`.
+    pub fn err_bare(&self, name: &str) -> PyErr {
+        let cls = self.exc_class(name);
+        PyErr { exc: self.new_exception(&cls, Vec::new()), traceback: Vec::new() }
+    }
+
     /// An error of class `cls` (any exception class) with message `msg`.
     pub fn err_of(&self, cls: &Rc<Class>, msg: impl Into<String>) -> PyErr {
         PyErr { exc: self.new_exception(cls, vec![Value::str(&msg.into())]), traceback: Vec::new() }

@@ -149,7 +149,7 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
         (Value::Str(a), _, BinOp::Mult) | (_, Value::Str(a), BinOp::Mult) if as_int(&l).or(as_int(&r)).is_some() => {
             let n = as_int(&l).or(as_int(&r)).unwrap_or(0).max(0) as usize;
             if a.len().saturating_mul(n) > 100_000_000 {
-                return Err(interp.err("MemoryError", ""));
+                return Err(interp.err_bare("MemoryError"));
             }
             Ok(Value::str(&a.repeat(n)))
         }
