@@ -1733,55 +1733,34 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() {
                 continue;
             }
-            if r.lazy() == "dynamic" && !r.args.passive_deletes {
-                // A dynamic collection is read again from the database; its members are
-                // unlinked unless the delete cascades to them (already marked).
-                let Some(target) = r.target.borrow().clone() else { continue };
-                let Some(attr) = inst.class.lookup(&r.key()) else { continue };
-                let Some(data) = attr.payload::<AttrData>() else { continue };
-                let items = dynamic_members(interp, s, &data, obj)?;
-                if r.args.cascade_delete {
-                    continue;
-                }
-                for child in items {
-                    let Value::Instance(ci) = &child else { continue };
-                    if instance_state(ci).deleted.get() {
-                        continue;
-                    }
-                    for (_, fk) in r.pairs.borrow().iter() {
-                        let k = target.column_key(fk).unwrap_or_else(|| fk.name());
-                        set_dict_attr(ci, &k, Value::None);
-                    }
-                }
-                continue;
-            }
-            if r.args.cascade_delete {
-                continue;
-            }
-            if r.is_appender() || r.lazy() == "noload" {
-                continue;
-            }
-            if r.args.passive_deletes && inst.dict.borrow().get_str(&r.key()).is_none() {
+            // A dynamic collection is read again from the database; its members are unlinked
+            // unless the delete cascades to them (already marked).
+            let dynamic = r.lazy() == "dynamic" && !r.args.passive_deletes;
+            if !dynamic
+                && (r.args.cascade_delete
+                    || r.is_appender()
+                    || r.lazy() == "noload"
+                    || (r.args.passive_deletes && inst.dict.borrow().get_str(&r.key()).is_none()))
+            {
                 continue;
             }
             let Some(target) = r.target.borrow().clone() else { continue };
             let Some(attr) = inst.class.lookup(&r.key()) else { continue };
             let Some(data) = attr.payload::<AttrData>() else { continue };
-            let related = attribute_get(interp, &data, obj)?;
-            let items = match &related {
-                Value::List(l) => l.borrow().clone(),
-                Value::None => vec![],
-                other => vec![other.clone()],
+            let items = if dynamic {
+                dynamic_members(interp, s, &data, obj)?
+            } else {
+                match attribute_get(interp, &data, obj)? {
+                    Value::List(l) => l.borrow().clone(),
+                    Value::None => vec![],
+                    other => vec![other],
+                }
             };
-            for child in items {
-                let Value::Instance(ci) = &child else { continue };
-                if instance_state(ci).deleted.get() {
-                    continue;
-                }
-                for (_, fk) in r.pairs.borrow().iter() {
-                    let k = target.column_key(fk).unwrap_or_else(|| fk.name());
-                    set_dict_attr(ci, &k, Value::None);
-                }
+            if r.args.cascade_delete {
+                continue;
+            }
+            for child in &items {
+                null_foreign_keys(&r, &target, child);
             }
         }
     }
@@ -1974,12 +1953,22 @@ fn detach_removed(interp: &mut Interp, s: &Rc<SessionData>, r: &Relationship, ch
     if r.args.delete_orphan {
         session_delete(interp, s, child)?;
     } else if let Some(target) = r.target.borrow().clone() {
-        for (_, fk) in r.pairs.borrow().iter() {
-            let k = target.column_key(fk).unwrap_or_else(|| fk.name());
-            set_dict_attr(ci, &k, Value::None);
-        }
+        null_foreign_keys(r, &target, child);
     }
     Ok(())
+}
+
+/// A child no longer linked to its one-to-many parent: its foreign key attributes set to None
+/// (unless the flush already deletes it).
+fn null_foreign_keys(r: &Relationship, target: &Mapper, child: &Value) {
+    let Value::Instance(ci) = child else { return };
+    if instance_state(ci).deleted.get() {
+        return;
+    }
+    for (_, fk) in r.pairs.borrow().iter() {
+        let k = target.column_key(fk).unwrap_or_else(|| fk.name());
+        set_dict_attr(ci, &k, Value::None);
+    }
 }
 
 fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: Vec<Value>) -> PyResult<()> {

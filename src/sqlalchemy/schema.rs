@@ -196,7 +196,12 @@ pub struct Index {
 impl Table {
     /// A new table; columns are added with [`Table::append_column`].
     pub fn new(name: &str) -> Rc<Table> {
-        Rc::new(Table {
+        Rc::new(Table::empty(name, None))
+    }
+
+    /// A table named `name` with nothing in it yet; `alias_of` names the table it aliases.
+    fn empty(name: &str, alias_of: Option<String>) -> Table {
+        Table {
             name: name.to_string(),
             columns: RefCell::new(Vec::new()),
             constraints: RefCell::new(Vec::new()),
@@ -205,9 +210,9 @@ impl Table {
             primary_key_constraint: RefCell::new(None),
             comment: RefCell::new(None),
             dialect_options: RefCell::new(Vec::new()),
-            alias_of: None,
+            alias_of,
             aliases: RefCell::new(Vec::new()),
-        })
+        }
     }
 
     /// An alias of the table named `alias` (`tags AS tags_1`), with copies of its columns;
@@ -216,18 +221,7 @@ impl Table {
         if let Some(t) = self.aliases.borrow().iter().find(|t| t.name == alias) {
             return t.clone();
         }
-        let t = Rc::new(Table {
-            name: alias.to_string(),
-            columns: RefCell::new(Vec::new()),
-            constraints: RefCell::new(Vec::new()),
-            indexes: RefCell::new(Vec::new()),
-            naming_convention: RefCell::new(Vec::new()),
-            primary_key_constraint: RefCell::new(None),
-            comment: RefCell::new(None),
-            dialect_options: RefCell::new(Vec::new()),
-            alias_of: Some(self.name.clone()),
-            aliases: RefCell::new(Vec::new()),
-        });
+        let t = Rc::new(Table::empty(alias, Some(self.name.clone())));
         for c in self.columns.borrow().iter() {
             let copy = Rc::new(c.copy());
             *copy.name.borrow_mut() = Some(c.name());
