@@ -73,6 +73,7 @@ fn a_dropped_engine_frees_what_it_built() {
         "../shared/oracle/cases/104-many-to-many",
         "../shared/oracle/cases/106-self-referential-cascade",
         "tests/cases/201-shell-python-basics",
+        "tests/cases/308-default-cycles",
         "tests/cases/407-joined-inheritance",
         "tests/cases/414-validates-hybrid",
         "tests/cases/504-loader-strategies",

@@ -247,6 +247,49 @@ pub fn instance_dunder(v: &Value, name: &str) -> Option<Value> {
     mro.iter().take_while(|c| c.module != "builtins").find_map(|c| c.dict.borrow().get_str(name).cloned())
 }
 
+/// CPython's hash of an int: its value modulo the Mersenne prime 2**61 - 1, sign kept, and
+/// -2 for -1 (which the C API reserves for errors).
+pub fn hash_int(n: i64) -> i64 {
+    const P: i128 = (1 << 61) - 1;
+    let m = (n as i128).abs() % P;
+    let h = if n < 0 { -m } else { m } as i64;
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// CPython's hash where it does not depend on the process (ints, bools, integral floats, user
+/// `__hash__` results already computed, and tuples of those): tuples use CPython 3.11's xxHash-based
+/// `tuplehash`.
+fn exact_hash(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(n) => Some(hash_int(*n)),
+        Value::Bool(b) => Some(*b as i64),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => Some(hash_int(*f as i64)),
+        Value::Instance(i) => i.hash.get(),
+        Value::Tuple(t) => {
+            const P1: u64 = 11400714785074694791;
+            const P2: u64 = 14029467366897019727;
+            const P5: u64 = 2870177450012600261;
+            let mut acc = P5;
+            for x in t.iter() {
+                let lane = exact_hash(x)? as u64;
+                acc = acc.wrapping_add(lane.wrapping_mul(P2));
+                acc = acc.rotate_left(31);
+                acc = acc.wrapping_mul(P1);
+            }
+            acc = acc.wrapping_add((t.len() as u64) ^ (P5 ^ 3527539));
+            if acc == u64::MAX {
+                return Some(1546275796);
+            }
+            Some(acc as i64)
+        }
+        _ => None,
+    }
+}
+
 /// Converts an index-like value to i64.
 pub fn to_index(interp: &Interp, v: &Value) -> PyResult<i64> {
     match v {
@@ -276,6 +319,11 @@ pub fn make_iterator(interp: &Interp, items: Vec<Value>, _kind: &str) -> Value {
 }
 
 /// The remaining items of an iterator object made by [`make_iterator`], consuming them.
+/// Is `v` one of the builtin iterators (over items already computed)?
+pub fn is_builtin_iterator(v: &Value) -> bool {
+    v.payload::<IteratorData>().is_some()
+}
+
 pub fn iterator_items(v: &Value) -> Option<Vec<Value>> {
     let d = v.payload::<IteratorData>()?;
     let p = d.pos.get();
@@ -386,10 +434,8 @@ pub fn getitem(interp: &mut Interp, obj: &Value, key: Value) -> PyResult<Value> 
             Ok(Value::Int(b[i] as i64))
         }
         Value::Dict(d) => {
-            if HashKey::of(&key).is_none() {
-                return Err(interp.type_error(format!("unhashable type: '{}'", interp.type_name(&key))));
-            }
-            let found = d.borrow().get(&key).cloned();
+            let canon = interp.canon_key_in(d, key.clone())?;
+            let found = d.borrow().get(&canon).cloned();
             match found {
                 Some(v) => Ok(v),
                 None => {
@@ -435,6 +481,7 @@ pub fn setitem(interp: &mut Interp, obj: &Value, key: Value, v: Value) -> PyResu
             Ok(())
         }
         Value::Dict(d) => {
+            let key = interp.canon_key_in(d, key)?;
             let ok = d.borrow_mut().insert(key.clone(), v);
             if !ok {
                 return Err(interp.type_error(format!("unhashable type: '{}'", interp.type_name(&key))));
@@ -461,7 +508,8 @@ pub fn delitem(interp: &mut Interp, obj: &Value, key: Value) -> PyResult<()> {
             Ok(())
         }
         Value::Dict(d) => {
-            if d.borrow_mut().remove(&key).is_none() {
+            let canon = interp.canon_key_in(d, key.clone())?;
+            if d.borrow_mut().remove(&canon).is_none() {
                 let cls = interp.exc_class("KeyError");
                 return Err(super::interp::PyErr { exc: interp.new_exception(&cls, vec![key]), traceback: vec![] });
             }
@@ -1318,7 +1366,7 @@ fn dict_methods(interp: &Interp) {
         "get",
         method("dict", "get", |i, a| {
             let dd = self_dict(i, &a)?;
-            let k = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let k = i.canon_key_in(&dd, a.pos.get(1).cloned().unwrap_or(Value::None))?;
             let found = dd.borrow().get(&k).cloned();
             Ok(found.unwrap_or_else(|| a.pos.get(2).cloned().unwrap_or(Value::None)))
         }),
@@ -1338,7 +1386,8 @@ fn dict_methods(interp: &Interp) {
         method("dict", "pop", |i, a| {
             let dd = self_dict(i, &a)?;
             let k = a.pos.get(1).cloned().unwrap_or(Value::None);
-            let removed = dd.borrow_mut().remove(&k);
+            let canon = i.canon_key_in(&dd, k.clone())?;
+            let removed = dd.borrow_mut().remove(&canon);
             match (removed, a.pos.get(2)) {
                 (Some(v), _) => Ok(v),
                 (None, Some(default)) => Ok(default.clone()),
@@ -1353,7 +1402,7 @@ fn dict_methods(interp: &Interp) {
         "setdefault",
         method("dict", "setdefault", |i, a| {
             let dd = self_dict(i, &a)?;
-            let k = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let k = i.canon_key_in(&dd, a.pos.get(1).cloned().unwrap_or(Value::None))?;
             let existing = dd.borrow().get(&k).cloned();
             if let Some(v) = existing {
                 return Ok(v);
@@ -1373,6 +1422,7 @@ fn dict_methods(interp: &Interp) {
                         let entries: Vec<(Value, Value)> =
                             s.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
                         for (k, v) in entries {
+                            let k = i.canon_key_in(&dd, k)?;
                             dd.borrow_mut().insert(k, v);
                         }
                     }
@@ -1380,8 +1430,8 @@ fn dict_methods(interp: &Interp) {
                         for pair in i.iterate(other)? {
                             let kv = i.iterate(&pair)?;
                             if kv.len() == 2 {
-                                let mut b = dd.borrow_mut();
-                                b.insert(kv[0].clone(), kv[1].clone());
+                                let k = i.canon_key_in(&dd, kv[0].clone())?;
+                                dd.borrow_mut().insert(k, kv[1].clone());
                             }
                         }
                     }
@@ -1417,8 +1467,8 @@ fn set_methods(interp: &Interp) {
         method("set", "add", |i, a| {
             let s = self_set(i, &a)?;
             let v = a.pos.get(1).cloned().unwrap_or(Value::None);
-            let mut b = s.borrow_mut();
-            i.dict_insert(&mut b, v, Value::None)?;
+            let v = i.canon_key_in(&s, v)?;
+            s.borrow_mut().insert(v, Value::None);
             Ok(Value::None)
         }),
     );
@@ -1426,7 +1476,8 @@ fn set_methods(interp: &Interp) {
         "discard",
         method("set", "discard", |i, a| {
             let s = self_set(i, &a)?;
-            s.borrow_mut().remove(&a.pos.get(1).cloned().unwrap_or(Value::None));
+            let k = i.canon_key_in(&s, a.pos.get(1).cloned().unwrap_or(Value::None))?;
+            s.borrow_mut().remove(&k);
             Ok(Value::None)
         }),
     );
@@ -1435,7 +1486,8 @@ fn set_methods(interp: &Interp) {
         method("set", "remove", |i, a| {
             let s = self_set(i, &a)?;
             let k = a.pos.get(1).cloned().unwrap_or(Value::None);
-            if s.borrow_mut().remove(&k).is_none() {
+            let canon = i.canon_key_in(&s, k.clone())?;
+            if s.borrow_mut().remove(&canon).is_none() {
                 let cls = i.exc_class("KeyError");
                 return Err(super::interp::PyErr { exc: i.new_exception(&cls, vec![k]), traceback: vec![] });
             }
@@ -1995,14 +2047,20 @@ fn install_functions(interp: &mut Interp) {
         "hash",
         func("hash", |i, a| {
             arity(i, "hash", &a, 1, 1)?;
-            if let Some(f) = instance_dunder(&a.pos[0], "__hash__") {
-                if f.is_none() {
-                    return Err(i.type_error(format!("unhashable type: '{}'", i.type_name(&a.pos[0]))));
+            i.prepare_key(&a.pos[0])?;
+            if let Value::Instance(inst) = &a.pos[0] {
+                if let Some(h) = inst.hash.get() {
+                    return Ok(Value::Int(h));
                 }
-                return i.call(&f, Args::new(vec![a.pos[0].clone()]));
+                if let Some(f) = instance_dunder(&a.pos[0], "__hash__") {
+                    return i.call(&f, Args::new(vec![a.pos[0].clone()]));
+                }
+            }
+            if let Some(h) = exact_hash(&a.pos[0]) {
+                return Ok(Value::Int(h));
             }
             match HashKey::of(&a.pos[0]) {
-                Some(HashKey::Int(n)) => Ok(Value::Int(n)),
+                Some(HashKey::Int(n)) => Ok(Value::Int(hash_int(n))),
                 Some(k) => {
                     use std::hash::{Hash, Hasher};
                     let mut h = std::collections::hash_map::DefaultHasher::new();

@@ -643,7 +643,28 @@ impl Interp {
             },
             StmtKind::For { target, iter, body, orelse, .. } => {
                 let it = self.eval(iter, frame)?;
-                let items = self.iterate(&it)?;
+                // An iterator written in Python (`__iter__` / `__next__`) is advanced one item
+                // per pass, as CPython does: it may be endless (`itertools.count()`) and `break`.
+                let items = match self.for_iterator(&it)? {
+                    Err(items) => items,
+                    Ok(next) => {
+                        loop {
+                            self.tick()?;
+                            let item = match self.call(&next, Args::default()) {
+                                Ok(x) => x,
+                                Err(e) if self.err_is(&e, "StopIteration") => break,
+                                Err(e) => return Err(e),
+                            };
+                            self.assign(target, item, frame)?;
+                            match self.exec_block(body, frame)? {
+                                Flow::Break => return Ok(Flow::Normal),
+                                Flow::Return(v) => return Ok(Flow::Return(v)),
+                                _ => {}
+                            }
+                        }
+                        return self.exec_block(orelse, frame);
+                    }
+                };
                 for item in items {
                     self.assign(target, item, frame)?;
                     match self.exec_block(body, frame)? {
@@ -1239,8 +1260,8 @@ impl Interp {
             module: frame.globals.clone(),
             args: Rc::new(def.args.clone()),
             body: FunctionBody::Block(def.body.clone()),
-            defaults,
-            kw_defaults,
+            defaults: RefCell::new(defaults),
+            kw_defaults: RefCell::new(kw_defaults),
             closure: frame.scope.clone(),
             local_names,
             is_generator: def.is_generator,
@@ -1261,8 +1282,8 @@ impl Interp {
             module: f.module.clone(),
             args: f.args.clone(),
             body: f.body.clone(),
-            defaults: f.defaults.clone(),
-            kw_defaults: f.kw_defaults.clone(),
+            defaults: RefCell::new(f.defaults.borrow().clone()),
+            kw_defaults: RefCell::new(f.kw_defaults.borrow().clone()),
             closure: f.closure.clone(),
             local_names: f.local_names.clone(),
             is_generator: f.is_generator,
@@ -1291,8 +1312,8 @@ impl Interp {
             module: frame.globals.clone(),
             args: args.clone(),
             body: FunctionBody::Lambda(body.clone()),
-            defaults,
-            kw_defaults,
+            defaults: RefCell::new(defaults),
+            kw_defaults: RefCell::new(kw_defaults),
             closure: frame.scope.clone(),
             local_names,
             is_generator: false,
@@ -1363,7 +1384,8 @@ impl Interp {
             e.traceback.push(body_frame.tb_entry(&def.name));
             e
         })?;
-        let dict = ns.borrow().clone();
+        let mut dict = ns.borrow().clone();
+        eq_without_hash(&mut dict);
         let module = frame.globals.get("__name__").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         let metaclass = metaclass.or_else(|| bases.iter().find_map(|b| b.metaclass.clone()));
         let cls = self.new_class_full(&def.name, &qualname, &module, bases, dict, metaclass)?;
@@ -1557,7 +1579,7 @@ impl Interp {
                 )
             }
         }
-        let dict = match &args.pos[2] {
+        let mut dict = match &args.pos[2] {
             Value::Dict(d) => d.borrow().clone(),
             other => {
                 return Err(
@@ -1565,6 +1587,7 @@ impl Interp {
                 )
             }
         };
+        eq_without_hash(&mut dict);
         let module = dict.get_str("__module__").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         let qualname =
             dict.get_str("__qualname__").and_then(|v| v.as_str().map(str::to_string)).unwrap_or(name.clone());
@@ -1675,7 +1698,7 @@ impl Interp {
                     vars.insert(Rc::from(va.name.as_str()), Value::tuple(extra));
                 }
                 None => {
-                    let ndef = func.defaults.len();
+                    let ndef = func.defaults.borrow().len();
                     let kw_given = kw.iter().filter(|(k, _)| a.kwonlyargs.iter().any(|x| *x.name == **k)).count();
                     let takes = if ndef > 0 {
                         format!("from {} to {} positional arguments", npos - ndef, npos)
@@ -1733,12 +1756,12 @@ impl Interp {
             vars.insert(Rc::from(kwa.name.as_str()), Value::dict(kwargs));
         }
         // Defaults and missing arguments.
-        let ndef = func.defaults.len();
+        let ndef = func.defaults.borrow().len();
         let mut missing = Vec::new();
         for (i, p) in positional.iter().enumerate() {
             if !vars.contains_key(p.name.as_str()) {
                 if i + ndef >= npos {
-                    vars.insert(Rc::from(p.name.as_str()), func.defaults[i + ndef - npos].clone());
+                    vars.insert(Rc::from(p.name.as_str()), func.defaults.borrow()[i + ndef - npos].clone());
                 } else {
                     missing.push(p.name.clone());
                 }
@@ -1755,7 +1778,7 @@ impl Interp {
         let mut missing_kw = Vec::new();
         for (i, p) in a.kwonlyargs.iter().enumerate() {
             if !vars.contains_key(p.name.as_str()) {
-                match func.kw_defaults.get(i).cloned().flatten() {
+                match func.kw_defaults.borrow().get(i).cloned().flatten() {
                     Some(d) => {
                         vars.insert(Rc::from(p.name.as_str()), d);
                     }
@@ -1893,6 +1916,19 @@ impl Interp {
                 "__qualname__" => Some(Value::str(&f.qualname)),
                 "__module__" => f.module.get("__name__"),
                 "__doc__" => Some(f.doc.clone().map(Value::Str).unwrap_or(Value::None)),
+                "__defaults__" => {
+                    let d = f.defaults.borrow();
+                    Some(if d.is_empty() { Value::None } else { Value::tuple(d.clone()) })
+                }
+                "__kwdefaults__" => {
+                    let mut d = Dict::new();
+                    for (p, v) in f.args.kwonlyargs.iter().zip(f.kw_defaults.borrow().iter()) {
+                        if let Some(v) = v {
+                            d.set_str(&p.name, v.clone());
+                        }
+                    }
+                    Some(if d.is_empty() { Value::None } else { Value::dict(d) })
+                }
                 "__dict__" => {
                     let mut d = f.dict.borrow().clone();
                     d.remove(&Value::str("__annotations__"));
@@ -2206,8 +2242,10 @@ impl Interp {
                             let m = self.eval(v, frame)?;
                             match &m {
                                 Value::Dict(src) => {
-                                    for (a, b) in src.borrow().iter() {
-                                        d.insert(a.clone(), b.clone());
+                                    let entries: Vec<(Value, Value)> =
+                                        src.borrow().iter().map(|(a, b)| (a.clone(), b.clone())).collect();
+                                    for (a, b) in entries {
+                                        self.dict_insert(&mut d, a, b)?;
                                     }
                                 }
                                 _ => {
@@ -2470,10 +2508,100 @@ impl Interp {
 
     /// Inserts into a dict, raising TypeError for unhashable keys.
     pub fn dict_insert(&mut self, d: &mut Dict, k: Value, v: Value) -> PyResult<()> {
+        let k = self.canon_key(d, k)?;
         if !d.insert(k.clone(), v) {
             return Err(self.type_error(format!("unhashable type: '{}'", self.type_name(&k))));
         }
         Ok(())
+    }
+
+    /// Makes `k` ready to be a dict key or set member: TypeError when it is unhashable; a
+    /// Python-level `__hash__` is called and its result kept on the instance. True when the
+    /// key's equality is user-defined (an equal key already stored must then be looked for).
+    pub fn prepare_key(&mut self, k: &Value) -> PyResult<bool> {
+        match k {
+            Value::Instance(i) => match super::builtins::instance_dunder(k, "__hash__") {
+                Some(Value::None) => Err(self.type_error(format!("unhashable type: '{}'", i.class.name))),
+                Some(f @ Value::Function(_)) => {
+                    let r = self.call(&f, Args::new(vec![k.clone()]))?;
+                    let h = match r {
+                        Value::Int(n) => n,
+                        Value::Bool(b) => b as i64,
+                        _ => return Err(self.type_error("__hash__ method should return an integer")),
+                    };
+                    // A result that fits a C long is used as it is, -1 aside (CPython's slot_tp_hash).
+                    i.hash.set(Some(if h == -1 { -2 } else { h }));
+                    Ok(true)
+                }
+                _ => Ok(false),
+            },
+            Value::Tuple(t) => {
+                let mut custom = false;
+                for x in t.iter() {
+                    custom |= self.prepare_key(x)?;
+                }
+                Ok(custom)
+            }
+            Value::List(_) | Value::Dict(_) | Value::Set(_) => {
+                Err(self.type_error(format!("unhashable type: '{}'", self.type_name(k))))
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// The key `k` is stored under in `d`: an equal key already there when equality is
+    /// user-defined (`__eq__` / `__hash__`), else `k` itself. Raises TypeError for unhashable keys.
+    pub fn canon_key(&mut self, d: &Dict, k: Value) -> PyResult<Value> {
+        if !self.prepare_key(&k)? || d.contains(&k) {
+            return Ok(k);
+        }
+        let candidates = d.key_candidates(&k);
+        self.first_equal(candidates, k)
+    }
+
+    /// [`Interp::canon_key`] for a shared dict, not borrowed while `__eq__` runs.
+    pub fn canon_key_in(&mut self, d: &RefCell<Dict>, k: Value) -> PyResult<Value> {
+        if !self.prepare_key(&k)? || d.borrow().contains(&k) {
+            return Ok(k);
+        }
+        let candidates = d.borrow().key_candidates(&k);
+        self.first_equal(candidates, k)
+    }
+
+    fn first_equal(&mut self, candidates: Vec<Value>, k: Value) -> PyResult<Value> {
+        for c in candidates {
+            if self.eq(&c, &k)? {
+                return Ok(c);
+            }
+        }
+        Ok(k)
+    }
+
+    /// `k in d` for a dict or set, with user-defined equality.
+    pub fn dict_contains(&mut self, d: &RefCell<Dict>, k: &Value) -> PyResult<bool> {
+        let k = self.canon_key_in(d, k.clone())?;
+        Ok(d.borrow().contains(&k))
+    }
+
+    /// What a `for` loop over `v` walks: `Ok(next)`, the bound `__next__`, when `v.__iter__` is
+    /// written in Python and returns an iterator whose `__next__` is too (advanced one item per
+    /// pass, as CPython does: it may be endless, as `itertools.count()`, and the loop `break`);
+    /// else `Err(items)`, collected by [`Interp::iterate`].
+    fn for_iterator(&mut self, v: &Value) -> PyResult<Result<Value, Vec<Value>>> {
+        let iter = match v {
+            Value::Instance(_) if !super::builtins::is_builtin_iterator(v) => {
+                super::builtins::instance_dunder(v, "__iter__")
+            }
+            _ => None,
+        };
+        let Some(iter @ Value::Function(_)) = iter else { return Ok(Err(self.iterate(v)?)) };
+        let it = self.call(&iter, Args::new(vec![v.clone()]))?;
+        if matches!(it, Value::Instance(_)) && !super::builtins::is_builtin_iterator(&it) {
+            if let Some(Value::Function(_)) = super::builtins::instance_dunder(&it, "__next__") {
+                return Ok(Ok(self.getattr(&it, "__next__")?));
+            }
+        }
+        Ok(Err(self.iterate(&it)?))
     }
 
     /// Iterates eagerly: the items of any iterable.
@@ -2691,5 +2819,12 @@ fn join_names(names: &[String]) -> String {
         1 => quoted[0].clone(),
         2 => format!("{} and {}", quoted[0], quoted[1]),
         n => format!("{}, and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+/// CPython's `type.__new__`: a class that defines `__eq__` but not `__hash__` is unhashable.
+fn eq_without_hash(dict: &mut Dict) {
+    if dict.get_str("__eq__").is_some() && dict.get_str("__hash__").is_none() {
+        dict.set_str("__hash__", Value::None);
     }
 }

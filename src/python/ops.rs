@@ -196,39 +196,46 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
         }
         (Value::Dict(a), Value::Dict(b), BinOp::BitOr) => {
             let mut d = a.borrow().clone();
-            for (k, v) in b.borrow().iter() {
-                d.insert(k.clone(), v.clone());
+            let entries: Vec<(Value, Value)> = b.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            for (k, v) in entries {
+                interp.dict_insert(&mut d, k, v)?;
             }
             Ok(Value::dict(d))
         }
         (Value::Set(a), Value::Set(b), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) => {
-            let a = a.borrow();
-            let b = b.borrow();
+            // Keys are cloned out first: a user `__eq__` may run while the sets are compared.
+            let (ak, bk) = (a.borrow().keys(), b.borrow().keys());
             let mut d = super::value::Dict::new();
             match op {
                 BinOp::BitOr => {
-                    for k in a.keys().into_iter().chain(b.keys()) {
-                        d.insert(k, Value::None);
+                    for k in ak.into_iter().chain(bk) {
+                        interp.dict_insert(&mut d, k, Value::None)?;
                     }
                 }
                 BinOp::BitAnd => {
-                    for k in a.keys().into_iter().filter(|k| b.contains(k)) {
-                        d.insert(k, Value::None);
+                    for k in ak {
+                        if interp.dict_contains(b, &k)? {
+                            interp.dict_insert(&mut d, k, Value::None)?;
+                        }
                     }
                 }
                 BinOp::Sub => {
-                    for k in a.keys().into_iter().filter(|k| !b.contains(k)) {
-                        d.insert(k, Value::None);
+                    for k in ak {
+                        if !interp.dict_contains(b, &k)? {
+                            interp.dict_insert(&mut d, k, Value::None)?;
+                        }
                     }
                 }
                 _ => {
-                    for k in a
-                        .keys()
-                        .into_iter()
-                        .filter(|k| !b.contains(k))
-                        .chain(b.keys().into_iter().filter(|k| !a.contains(k)))
-                    {
-                        d.insert(k, Value::None);
+                    for k in ak {
+                        if !interp.dict_contains(b, &k)? {
+                            interp.dict_insert(&mut d, k, Value::None)?;
+                        }
+                    }
+                    for k in bk {
+                        if !interp.dict_contains(a, &k)? {
+                            interp.dict_insert(&mut d, k, Value::None)?;
+                        }
                     }
                 }
             }
@@ -542,12 +549,7 @@ pub fn contains(interp: &mut Interp, container: &Value, item: &Value) -> PyResul
             _ => Err(interp
                 .type_error(format!("'in <string>' requires string as left operand, not {}", interp.type_name(item)))),
         },
-        Value::Dict(d) | Value::Set(d) => {
-            if super::value::HashKey::of(item).is_none() {
-                return Err(interp.type_error(format!("unhashable type: '{}'", interp.type_name(item))));
-            }
-            Ok(d.borrow().contains(item))
-        }
+        Value::Dict(d) | Value::Set(d) => interp.dict_contains(d, item),
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup("__contains__") {
                 let r = interp.call(&f, Args::new(vec![container.clone(), item.clone()]))?;

@@ -473,6 +473,24 @@ impl Dict {
     pub fn into_entries(self) -> impl Iterator<Item = Value> {
         self.entries.into_iter().flatten().flat_map(|(k, v)| [k, v])
     }
+    /// The stored keys that may equal `probe` under user-defined `__eq__` (same shape, same
+    /// cached `__hash__`), which `Interp::canon_key` then compares.
+    pub fn key_candidates(&self, probe: &Value) -> Vec<Value> {
+        self.iter().map(|(k, _)| k).filter(|k| maybe_same_key(k, probe)).cloned().collect()
+    }
+}
+
+/// Could `stored` and `probe` be equal keys: same tuple shape, equal cached user hashes for
+/// instances that have one, equal keys for everything else.
+fn maybe_same_key(stored: &Value, probe: &Value) -> bool {
+    match (stored, probe) {
+        (Value::Instance(a), Value::Instance(b)) => a.hash.get().is_some() && a.hash.get() == b.hash.get(),
+        (Value::Tuple(a), Value::Tuple(b)) => {
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| maybe_same_key(x, y))
+        }
+        (Value::Instance(_), _) | (_, Value::Instance(_)) => false,
+        _ => HashKey::of(stored) == HashKey::of(probe),
+    }
 }
 
 /// A user-defined function (`def` or `lambda`).
@@ -483,8 +501,10 @@ pub struct Function {
     pub args: Rc<ast::Arguments>,
     pub body: FunctionBody,
     /// Evaluated defaults of positional parameters (aligned to the end) and keyword-only ones.
-    pub defaults: Vec<Value>,
-    pub kw_defaults: Vec<Option<Value>>,
+    /// In cells so that a dropped interpreter can empty them (a default may refer back to the
+    /// function: `def f(seen=[])` with `seen.append(f)`).
+    pub defaults: RefCell<Vec<Value>>,
+    pub kw_defaults: RefCell<Vec<Option<Value>>>,
     /// The enclosing function scopes, innermost first.
     pub closure: Option<Rc<Scope>>,
     /// Names this function assigns (its locals), computed once.
@@ -658,6 +678,9 @@ pub struct Instance {
     pub payload: RefCell<Option<Rc<dyn Any>>>,
     /// Native per-instance state a library attaches (SQLAlchemy's `InstanceState`).
     pub ext: RefCell<Option<Rc<dyn Any>>>,
+    /// What the class's Python-level `__hash__` returned when the object last became a dict key
+    /// or set member (CPython keeps it in the dict entry); see `Interp::prepare_key`.
+    pub hash: Cell<Option<i64>>,
 }
 
 impl Instance {
@@ -669,6 +692,7 @@ impl Instance {
             dict: RefCell::new(Dict::new()),
             payload: RefCell::new(None),
             ext: RefCell::new(None),
+            hash: Cell::new(None),
         });
         Heap::track(|h| h.instances.add(&inst));
         inst
@@ -810,6 +834,8 @@ impl Heap {
             dicts.push(std::mem::take(&mut *f.dict.borrow_mut()));
             dicts.push(std::mem::take(&mut *f.module.dict.borrow_mut()));
             f.class.borrow_mut().take();
+            grave.append(&mut f.defaults.borrow_mut());
+            grave.extend(f.kw_defaults.borrow_mut().drain(..).flatten());
         }
         for m in self.modules.take() {
             dicts.push(std::mem::take(&mut *m.dict.borrow_mut()));

@@ -3,6 +3,7 @@
 //! interpreter as CPython runs its `Lib/*.py`. Each is built on first import.
 
 mod hashes;
+mod math;
 mod native;
 
 use std::rc::Rc;
@@ -379,6 +380,7 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
     ("datetime", include_str!(concat!(env!("OUT_DIR"), "/stdlib/datetime.py"))),
     ("decimal", include_str!(concat!(env!("OUT_DIR"), "/stdlib/decimal.py"))),
     ("functools", include_str!(concat!(env!("OUT_DIR"), "/stdlib/functools.py"))),
+    ("itertools", include_str!(concat!(env!("OUT_DIR"), "/stdlib/itertools.py"))),
     ("collections", include_str!(concat!(env!("OUT_DIR"), "/stdlib/collections.py"))),
     ("dataclasses", include_str!(concat!(env!("OUT_DIR"), "/stdlib/dataclasses.py"))),
     ("json", include_str!(concat!(env!("OUT_DIR"), "/stdlib/json.py"))),
@@ -444,6 +446,7 @@ pub fn register(interp: &mut Interp) {
     reg(interp, "sys", sys);
     reg(interp, "typing", typing);
     reg(interp, "typing_extensions", typing);
+    reg(interp, "math", math::math_module);
     native::register(interp);
     let hashlib: ModuleFactory = Rc::new(|_: &mut Interp| {
         let m = Module::new("_hashlib", None);

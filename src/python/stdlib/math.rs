@@ -1,0 +1,497 @@
+//! The `math` module, natively: CPython's `Modules/mathmodule.c` functions that projects use
+//! (`ceil` for page counts, `sqrt`, `log`, `isclose`, `factorial`, `fsum`, ...), with its messages.
+
+use std::rc::Rc;
+
+use crate::python::builtins::func;
+use crate::python::interp::{Interp, PyResult};
+use crate::python::value::{Args, Module, Value};
+
+/// A real-number argument as CPython's `PyFloat_AsDouble` takes it (int, bool, float, or an
+/// object with `__float__`).
+fn real(interp: &mut Interp, v: &Value) -> PyResult<f64> {
+    match v {
+        Value::Float(f) => Ok(*f),
+        Value::Int(n) => Ok(*n as f64),
+        Value::Bool(b) => Ok(*b as i64 as f64),
+        Value::Instance(_) => {
+            if let Some(f) = crate::python::builtins::instance_dunder(v, "__float__") {
+                let r = interp.call(&f, Args::new(vec![v.clone()]))?;
+                if let Value::Float(x) = r {
+                    return Ok(x);
+                }
+            }
+            Err(interp.type_error(format!("must be real number, not {}", interp.type_name(v))))
+        }
+        other => Err(interp.type_error(format!("must be real number, not {}", interp.type_name(other)))),
+    }
+}
+
+/// An integer argument (`factorial`, `gcd`, `comb`): floats are refused, as in CPython.
+fn integer(interp: &Interp, v: &Value) -> PyResult<i64> {
+    match v {
+        Value::Int(n) => Ok(*n),
+        Value::Bool(b) => Ok(*b as i64),
+        other => {
+            Err(interp.type_error(format!("'{}' object cannot be interpreted as an integer", interp.type_name(other))))
+        }
+    }
+}
+
+fn domain_error(interp: &Interp) -> crate::python::interp::PyErr {
+    interp.err("ValueError", "math domain error")
+}
+
+fn range_error(interp: &Interp) -> crate::python::interp::PyErr {
+    interp.err("OverflowError", "math range error")
+}
+
+fn too_large(interp: &Interp) -> crate::python::interp::PyErr {
+    interp.err("OverflowError", "integer result too large for the playground's 64-bit integers")
+}
+
+/// Checks the argument count the way CPython's argument clinic words it.
+fn nargs(interp: &Interp, name: &str, a: &Args, n: usize) -> PyResult<()> {
+    if !a.kw.is_empty() {
+        return Err(interp.type_error(format!("math.{name}() takes no keyword arguments")));
+    }
+    if a.pos.len() != n {
+        let msg = if n == 1 {
+            format!("math.{name}() takes exactly one argument ({} given)", a.pos.len())
+        } else {
+            format!("{name} expected {n} arguments, got {}", a.pos.len())
+        };
+        return Err(interp.type_error(msg));
+    }
+    Ok(())
+}
+
+/// A float result: NaN from non-NaN input is a domain error, infinity from finite input a
+/// range error (CPython's `math_1`).
+fn checked(interp: &Interp, x: f64, r: f64) -> PyResult<Value> {
+    if r.is_nan() && !x.is_nan() {
+        return Err(domain_error(interp));
+    }
+    if r.is_infinite() && x.is_finite() {
+        return Err(range_error(interp));
+    }
+    Ok(Value::Float(r))
+}
+
+fn to_int(interp: &Interp, x: f64) -> PyResult<Value> {
+    if x.is_nan() {
+        return Err(interp.err("ValueError", "cannot convert float NaN to integer"));
+    }
+    if x.is_infinite() {
+        return Err(interp.err("OverflowError", "cannot convert float infinity to integer"));
+    }
+    if x.abs() >= 9.2e18 {
+        return Err(too_large(interp));
+    }
+    Ok(Value::Int(x as i64))
+}
+
+fn unary(m: &Module, name: &'static str, f: fn(f64) -> f64) {
+    m.set(
+        name,
+        func(name, move |i, a| {
+            nargs(i, name, &a, 1)?;
+            let x = real(i, &a.pos[0])?;
+            checked(i, x, f(x))
+        }),
+    );
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a as i64
+}
+
+/// Shewchuk's exact summation, as `math.fsum` (CPython's `msum`).
+fn fsum(xs: &[f64]) -> f64 {
+    let mut partials: Vec<f64> = Vec::new();
+    let mut special = 0.0;
+    for &x0 in xs {
+        let mut x = x0;
+        if !x.is_finite() {
+            special += x;
+            continue;
+        }
+        let mut i = 0;
+        for j in 0..partials.len() {
+            let mut y = partials[j];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let hi = x + y;
+            let lo = y - (hi - x);
+            if lo != 0.0 {
+                partials[i] = lo;
+                i += 1;
+            }
+            x = hi;
+        }
+        partials.truncate(i);
+        partials.push(x);
+    }
+    if special != 0.0 || special.is_nan() {
+        return special;
+    }
+    let mut n = partials.len();
+    let mut hi = 0.0;
+    if n > 0 {
+        n -= 1;
+        hi = partials[n];
+        let mut lo = 0.0;
+        while n > 0 {
+            let x = hi;
+            n -= 1;
+            let y = partials[n];
+            hi = x + y;
+            let yr = hi - x;
+            lo = y - yr;
+            if lo != 0.0 {
+                break;
+            }
+        }
+        if n > 0 && ((lo < 0.0 && partials[n - 1] < 0.0) || (lo > 0.0 && partials[n - 1] > 0.0)) {
+            let y = lo * 2.0;
+            let x = hi + y;
+            let yr = x - hi;
+            if y == yr {
+                hi = x;
+            }
+        }
+    }
+    hi
+}
+
+/// Builds the `math` module.
+pub fn math_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
+    let m = Module::new("math", None);
+    m.set("pi", Value::Float(std::f64::consts::PI));
+    m.set("e", Value::Float(std::f64::consts::E));
+    m.set("tau", Value::Float(std::f64::consts::TAU));
+    m.set("inf", Value::Float(f64::INFINITY));
+    m.set("nan", Value::Float(f64::NAN));
+    unary(&m, "sqrt", f64::sqrt);
+    unary(&m, "exp", f64::exp);
+    unary(&m, "sin", f64::sin);
+    unary(&m, "cos", f64::cos);
+    unary(&m, "tan", f64::tan);
+    unary(&m, "asin", f64::asin);
+    unary(&m, "acos", f64::acos);
+    unary(&m, "atan", f64::atan);
+    unary(&m, "fabs", f64::abs);
+    unary(&m, "radians", f64::to_radians);
+    unary(&m, "degrees", f64::to_degrees);
+    for (name, f) in [("log10", f64::log10 as fn(f64) -> f64), ("log2", f64::log2)] {
+        m.set(
+            name,
+            func(name, move |i, a| {
+                nargs(i, name, &a, 1)?;
+                let x = real(i, &a.pos[0])?;
+                if x <= 0.0 {
+                    return Err(domain_error(i));
+                }
+                Ok(Value::Float(f(x)))
+            }),
+        );
+    }
+    m.set(
+        "log",
+        func("log", |i, a| {
+            if a.pos.is_empty() || a.pos.len() > 2 {
+                return Err(i.type_error(format!("log expected at least 1 argument, got {}", a.pos.len())));
+            }
+            let x = real(i, &a.pos[0])?;
+            if x <= 0.0 {
+                return Err(domain_error(i));
+            }
+            match a.pos.get(1) {
+                None => Ok(Value::Float(x.ln())),
+                Some(b) => {
+                    let b = real(i, b)?;
+                    if b <= 0.0 {
+                        return Err(domain_error(i));
+                    }
+                    if b == 1.0 {
+                        return Err(i.err("ZeroDivisionError", "float division by zero"));
+                    }
+                    Ok(Value::Float(x.ln() / b.ln()))
+                }
+            }
+        }),
+    );
+    for (name, f) in [("floor", f64::floor as fn(f64) -> f64), ("ceil", f64::ceil), ("trunc", f64::trunc)] {
+        m.set(
+            name,
+            func(name, move |i, a| {
+                nargs(i, name, &a, 1)?;
+                match &a.pos[0] {
+                    Value::Int(n) => return Ok(Value::Int(*n)),
+                    Value::Bool(b) => return Ok(Value::Int(*b as i64)),
+                    v @ Value::Instance(_) => {
+                        let dunder = format!("__{name}__");
+                        if let Some(d) = crate::python::builtins::instance_dunder(v, &dunder) {
+                            return i.call(&d, Args::new(vec![v.clone()]));
+                        }
+                    }
+                    _ => {}
+                }
+                let x = real(i, &a.pos[0])?;
+                to_int(i, f(x))
+            }),
+        );
+    }
+    m.set(
+        "pow",
+        func("pow", |i, a| {
+            nargs(i, "pow", &a, 2)?;
+            let (x, y) = (real(i, &a.pos[0])?, real(i, &a.pos[1])?);
+            if x == 0.0 && y < 0.0 {
+                return Err(domain_error(i));
+            }
+            let r = x.powf(y);
+            if r.is_nan() && !x.is_nan() && !y.is_nan() {
+                return Err(domain_error(i));
+            }
+            if r.is_infinite() && x.is_finite() && y.is_finite() {
+                return Err(range_error(i));
+            }
+            Ok(Value::Float(r))
+        }),
+    );
+    m.set(
+        "atan2",
+        func("atan2", |i, a| {
+            nargs(i, "atan2", &a, 2)?;
+            let (y, x) = (real(i, &a.pos[0])?, real(i, &a.pos[1])?);
+            Ok(Value::Float(y.atan2(x)))
+        }),
+    );
+    m.set(
+        "fmod",
+        func("fmod", |i, a| {
+            nargs(i, "fmod", &a, 2)?;
+            let (x, y) = (real(i, &a.pos[0])?, real(i, &a.pos[1])?);
+            if y == 0.0 && !x.is_nan() || x.is_infinite() && !y.is_nan() {
+                return Err(domain_error(i));
+            }
+            Ok(Value::Float(x % y))
+        }),
+    );
+    m.set(
+        "copysign",
+        func("copysign", |i, a| {
+            nargs(i, "copysign", &a, 2)?;
+            let (x, y) = (real(i, &a.pos[0])?, real(i, &a.pos[1])?);
+            Ok(Value::Float(x.copysign(y)))
+        }),
+    );
+    m.set(
+        "hypot",
+        func("hypot", |i, a| {
+            let mut acc = 0.0f64;
+            for v in &a.pos {
+                let x = real(i, v)?;
+                acc = acc.hypot(x);
+            }
+            Ok(Value::Float(acc))
+        }),
+    );
+    m.set(
+        "modf",
+        func("modf", |i, a| {
+            nargs(i, "modf", &a, 1)?;
+            let x = real(i, &a.pos[0])?;
+            if x.is_infinite() {
+                return Ok(Value::tuple(vec![Value::Float(0.0f64.copysign(x)), Value::Float(x)]));
+            }
+            let int = x.trunc();
+            Ok(Value::tuple(vec![Value::Float((x - int).copysign(x)), Value::Float(int)]))
+        }),
+    );
+    for (name, f) in
+        [("isnan", f64::is_nan as fn(f64) -> bool), ("isinf", f64::is_infinite), ("isfinite", f64::is_finite)]
+    {
+        m.set(
+            name,
+            func(name, move |i, a| {
+                nargs(i, name, &a, 1)?;
+                let x = real(i, &a.pos[0])?;
+                Ok(Value::Bool(f(x)))
+            }),
+        );
+    }
+    m.set(
+        "isclose",
+        func("isclose", |i, mut a| {
+            let rel = a.take_kw("rel_tol");
+            let abs = a.take_kw("abs_tol");
+            if let Some((k, _)) = a.kw.first() {
+                return Err(i.type_error(format!("isclose() got an unexpected keyword argument '{k}'")));
+            }
+            if a.pos.len() != 2 {
+                return Err(
+                    i.type_error(format!("isclose() takes exactly 2 positional arguments ({} given)", a.pos.len()))
+                );
+            }
+            let (x, y) = (real(i, &a.pos[0])?, real(i, &a.pos[1])?);
+            let rel = match rel {
+                Some(v) => real(i, &v)?,
+                None => 1e-9,
+            };
+            let abs = match abs {
+                Some(v) => real(i, &v)?,
+                None => 0.0,
+            };
+            if rel < 0.0 || abs < 0.0 {
+                return Err(i.err("ValueError", "tolerances must be non-negative"));
+            }
+            if x == y {
+                return Ok(Value::Bool(true));
+            }
+            if x.is_infinite() || y.is_infinite() {
+                return Ok(Value::Bool(false));
+            }
+            let diff = (y - x).abs();
+            Ok(Value::Bool(diff <= (rel * y).abs() || diff <= (rel * x).abs() || diff <= abs))
+        }),
+    );
+    m.set(
+        "factorial",
+        func("factorial", |i, a| {
+            nargs(i, "factorial", &a, 1)?;
+            let n = integer(i, &a.pos[0])?;
+            if n < 0 {
+                return Err(i.err("ValueError", "factorial() not defined for negative values"));
+            }
+            let mut acc: i64 = 1;
+            for k in 2..=n {
+                acc = acc.checked_mul(k).ok_or_else(|| too_large(i))?;
+            }
+            Ok(Value::Int(acc))
+        }),
+    );
+    m.set(
+        "gcd",
+        func("gcd", |i, a| {
+            let mut g = 0;
+            for v in &a.pos {
+                g = gcd(g, integer(i, v)?);
+            }
+            Ok(Value::Int(g))
+        }),
+    );
+    m.set(
+        "lcm",
+        func("lcm", |i, a| {
+            let mut l: i64 = 1;
+            for v in &a.pos {
+                let n = integer(i, v)?;
+                if n == 0 || l == 0 {
+                    l = 0;
+                    continue;
+                }
+                let g = gcd(l, n);
+                l = (l / g).checked_mul(n.abs()).ok_or_else(|| too_large(i))?;
+            }
+            Ok(Value::Int(l))
+        }),
+    );
+    m.set(
+        "comb",
+        func("comb", |i, a| {
+            nargs(i, "comb", &a, 2)?;
+            let (n, k) = (integer(i, &a.pos[0])?, integer(i, &a.pos[1])?);
+            if n < 0 {
+                return Err(i.err("ValueError", "n must be a non-negative integer"));
+            }
+            if k < 0 {
+                return Err(i.err("ValueError", "k must be a non-negative integer"));
+            }
+            if k > n {
+                return Ok(Value::Int(0));
+            }
+            let k = k.min(n - k);
+            let mut acc: i128 = 1;
+            for j in 0..k {
+                acc = acc * (n - j) as i128 / (j + 1) as i128;
+                if acc > i64::MAX as i128 {
+                    return Err(too_large(i));
+                }
+            }
+            Ok(Value::Int(acc as i64))
+        }),
+    );
+    m.set(
+        "perm",
+        func("perm", |i, a| {
+            if a.pos.is_empty() || a.pos.len() > 2 {
+                return Err(i.type_error(format!("perm expected at most 2 arguments, got {}", a.pos.len())));
+            }
+            let n = integer(i, &a.pos[0])?;
+            let k = match a.pos.get(1) {
+                None | Some(Value::None) => n,
+                Some(v) => integer(i, v)?,
+            };
+            if n < 0 {
+                return Err(i.err("ValueError", "n must be a non-negative integer"));
+            }
+            if k < 0 {
+                return Err(i.err("ValueError", "k must be a non-negative integer"));
+            }
+            if k > n {
+                return Ok(Value::Int(0));
+            }
+            let mut acc: i64 = 1;
+            for j in 0..k {
+                acc = acc.checked_mul(n - j).ok_or_else(|| too_large(i))?;
+            }
+            Ok(Value::Int(acc))
+        }),
+    );
+    m.set(
+        "fsum",
+        func("fsum", |i, a| {
+            nargs(i, "fsum", &a, 1)?;
+            let items = i.iterate(&a.pos[0])?;
+            let mut xs = Vec::with_capacity(items.len());
+            for v in &items {
+                xs.push(real(i, v)?);
+            }
+            Ok(Value::Float(fsum(&xs)))
+        }),
+    );
+    m.set(
+        "prod",
+        func("prod", |i, mut a| {
+            let start = a.take_kw("start").unwrap_or(Value::Int(1));
+            if a.pos.len() != 1 {
+                return Err(i.type_error(format!("prod() takes exactly 1 positional argument ({} given)", a.pos.len())));
+            }
+            let items = i.iterate(&a.pos[0])?;
+            let mut acc = start;
+            for v in items {
+                acc = i.binop(crate::python::ast::BinOp::Mult, acc, v)?;
+            }
+            Ok(acc)
+        }),
+    );
+    Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fsum_is_exact() {
+        assert_eq!(fsum(&[0.1; 10]), 1.0);
+        assert_eq!(fsum(&[1e100, 1.0, -1e100, 1e-100, 1e50, -1.0, -1e50]), 1e-100);
+    }
+}
