@@ -153,6 +153,9 @@ pub struct Relationship {
     /// The loader a `WriteOnlyMapped[...]` / `DynamicMapped[...]` annotation chose
     /// (`declarative_scan` sets `lazy`), read through [`Relationship::lazy`].
     pub annotated_lazy: RefCell<Option<String>>,
+    /// The dataclass options given to `relationship()` (`init`, `default`, `default_factory`,
+    /// ...), for a `MappedAsDataclass` class.
+    pub dataclass_options: RefCell<Vec<(Rc<str>, Value)>>,
 }
 
 /// How a many-to-many relationship reaches its association table.
@@ -180,6 +183,7 @@ impl Relationship {
             m2m: RefCell::new(None),
             fk_first: Cell::new(false),
             annotated_lazy: RefCell::new(None),
+            dataclass_options: RefCell::new(Vec::new()),
         }
     }
     /// The loader strategy: `lazy=` as given, unless the annotation chose one.
@@ -214,6 +218,9 @@ pub struct Mapper {
     pub inheritance: Inheritance,
     /// `@validates('key')` methods: (attribute key, function), called on every set.
     pub validators: Vec<(String, Value)>,
+    /// A mapped dataclass's scalar defaults (`_default_scalar_value`): what an attribute the
+    /// instance never set reads as.
+    pub default_scalars: Vec<(String, Value)>,
 }
 
 /// What a mapper takes part in an inheritance hierarchy with.
@@ -447,7 +454,7 @@ pub fn map_class(
     table_name: &str,
     registry: &Rc<Registry>,
 ) -> PyResult<Rc<Mapper>> {
-    super::declarative::scan_annotations(interp, cls, registry)?;
+    let default_scalars = super::declarative::scan_annotations(interp, cls, registry)?;
     let table = Table::new(table_name);
     let mut columns: Vec<(String, Rc<Column>)> = Vec::new();
     let mut rels: Vec<Rc<Relationship>> = Vec::new();
@@ -580,6 +587,7 @@ pub fn map_class(
     }
     let mapper = Rc::new(Mapper {
         validators,
+        default_scalars,
         id: crate::python::value::next_id(),
         class: Rc::downgrade(cls),
         class_name: cls.name.clone(),
@@ -636,6 +644,7 @@ pub fn map_class(
     // same signature, so argument errors name plain `__init__()`.
     if let Some(Value::Function(orig)) = cls.lookup("__init__") {
         let wrapped = interp.renamed_function(&orig, "__init__", "__init__");
+        wrapped.dict.borrow_mut().remove(&Value::str("__qualname__"));
         wrapped.dict.borrow_mut().set_str("_sa_original_init", Value::Function(orig));
         cls.dict.borrow_mut().set_str("__init__", Value::Function(wrapped));
     }
@@ -3175,6 +3184,11 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
                 }
                 return Err(detached(interp, obj, &data.key, "attribute refresh"));
             }
+            if !persistent {
+                if let Some((_, v)) = mapper.default_scalars.iter().find(|(k, _)| *k == data.key) {
+                    return Ok(v.clone());
+                }
+            }
             if persistent {
                 if let (Some(s), Some(om)) = (&session, object_mapper(obj)) {
                     if load_subclass_attributes(interp, s, &om, inst)? {
@@ -3430,6 +3444,10 @@ fn write_only_set(
 /// `InstrumentedAttribute.__set__`.
 pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
+    // A mapped dataclass's `__init__` passes `DONT_SET` for a default the attribute keeps.
+    if value.is(&super::declarative::dont_set(interp)) {
+        return Ok(());
+    }
     // `@validates`: the method's return value is what gets set.
     let validator =
         object_mapper(obj).and_then(|m| m.validators.iter().find(|(k, _)| *k == data.key).map(|(_, f)| f.clone()));
