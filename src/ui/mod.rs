@@ -190,6 +190,7 @@ fn mark_run(ms: f64, runs: u64) {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    dom::mark("fsp-app");
     let Startup { files, transcript, saver, problem } = startup();
     let files = RwSignal::new(files);
     let transcript = RwSignal::new(transcript);
@@ -317,6 +318,9 @@ pub fn App() -> impl IntoView {
         }
         notices.update(|n| n.dismiss(NoticeKind::Hint));
         runs.update_value(|r| *r += 1);
+        if runs.get_value() == 1 {
+            dom::mark("fsp-first-run");
+        }
         mark_run(now_ms() - t0, runs.get_value());
         true
     };
@@ -485,6 +489,16 @@ pub fn App() -> impl IntoView {
         }
     };
     let panel_class = |t: ResultsTab| format!("panel {}-panel", t.id());
+    // The tabs that do not show at first are built after the first paint, one per task (the
+    // page is interactive sooner: their code is compiled and their DOM built while the learner
+    // reads the tables), or at once when their tab is chosen before that.
+    let staged = RwSignal::new(if cfg!(target_arch = "wasm32") { 0usize } else { ResultsTab::ALL.len() });
+    #[cfg(target_arch = "wasm32")]
+    dom::after_paint(move || stage_next(staged));
+    let built = move |t: ResultsTab| {
+        let i = ResultsTab::ALL.iter().position(|x| *x == t).unwrap_or(0);
+        Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || staged.get() >= i || tab.get() == t)
+    };
 
     view! {
         <header class="topbar">
@@ -542,7 +556,11 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-diagram"
                     hidden=move || tab.get() != ResultsTab::Diagram
                 >
-                    <DiagramPanel tables=tables report=report shown=diagram_shown />
+                    {deferred(
+                        built(ResultsTab::Diagram),
+                        Box::new(move || view! {
+                            <DiagramPanel tables=tables report=report shown=diagram_shown /> }.into_any()),
+                    )}
                 </div>
                 <div
                     id="panel-relationships"
@@ -551,12 +569,16 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-relationships"
                     hidden=move || tab.get() != ResultsTab::Relationships
                 >
-                    <RelationshipsPanel
-                        relationships=relationships
-                        tables=tables
-                        error=schema_error
-                        on_try=on_try
-                    />
+                    {deferred(
+                        built(ResultsTab::Relationships),
+                        Box::new(move || view! {
+                            <RelationshipsPanel
+                                relationships=relationships
+                                tables=tables
+                                error=schema_error
+                                on_try=on_try
+                            /> }.into_any()),
+                    )}
                 </div>
                 <div
                     id="panel-sql"
@@ -565,7 +587,11 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-sql"
                     hidden=move || tab.get() != ResultsTab::SqlLog
                 >
-                    <SqlLogPanel transcript=transcript />
+                    {deferred(
+                        built(ResultsTab::SqlLog),
+                        Box::new(move || view! {
+                            <SqlLogPanel transcript=transcript /> }.into_any()),
+                    )}
                 </div>
                 <div
                     id="panel-data"
@@ -574,7 +600,11 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-data"
                     hidden=move || tab.get() != ResultsTab::Data
                 >
-                    <DataPanel tables=tables report=report version=db_version fetch=fetch_rows shown=data_shown />
+                    {deferred(
+                        built(ResultsTab::Data),
+                        Box::new(move || view! {
+                            <DataPanel tables=tables report=report version=db_version fetch=fetch_rows shown=data_shown /> }.into_any()),
+                    )}
                 </div>
                 <div
                     id="panel-console"
@@ -583,10 +613,34 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-console"
                     hidden=move || tab.get() != ResultsTab::Console
                 >
-                    <Console transcript=transcript on_submit=on_submit shown=console_shown />
+                    {deferred(
+                        built(ResultsTab::Console),
+                        Box::new(move || view! {
+                            <Console transcript=transcript on_submit=on_submit shown=console_shown /> }.into_any()),
+                    )}
                 </div>
             </section>
         </main>
+    }
+}
+
+/// A tab's panel, built once `when` turns true and kept (one type for every panel: a little less
+/// wasm than a `<Show>` each).
+fn deferred(when: Memo<bool>, build: Box<dyn Fn() -> AnyView + Send + Sync>) -> AnyView {
+    (move || when.get().then(|| build())).into_any()
+}
+
+/// Builds the next staged tab, then schedules the one after it in a task of its own.
+#[cfg(target_arch = "wasm32")]
+fn stage_next(staged: RwSignal<usize>) {
+    let Some(next) = staged.try_update(|s| {
+        *s += 1;
+        *s
+    }) else {
+        return;
+    };
+    if next < ResultsTab::ALL.len() {
+        set_timeout(move || stage_next(staged), std::time::Duration::ZERO);
     }
 }
 
