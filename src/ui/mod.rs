@@ -176,15 +176,19 @@ fn now_ms() -> f64 {
     0.0
 }
 
-/// Records how long the last run took on `<body data-run-ms>` (read by scripts/bench-page.mjs).
-fn mark_run(ms: f64, runs: u64) {
+/// Records how long the last run took on `<body data-run-ms>`, and its parts on
+/// `data-run-parts` (import and create_all, dropping the previous run, reading the schema, the
+/// rest) (read by scripts/bench-page.mjs).
+fn mark_run(ms: f64, runs: u64, parts: [f64; 4]) {
     #[cfg(target_arch = "wasm32")]
     if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
         let _ = body.set_attribute("data-run-ms", &format!("{ms:.2}"));
         let _ = body.set_attribute("data-runs", &runs.to_string());
+        let parts = parts.map(|p| format!("{p:.2}")).join(" ");
+        let _ = body.set_attribute("data-run-parts", &parts);
     }
     #[cfg(not(target_arch = "wasm32"))]
-    let _ = (ms, runs);
+    let _ = (ms, runs, parts);
 }
 
 /// The whole page.
@@ -304,9 +308,16 @@ pub fn App() -> impl IntoView {
                 t.push_line(ShellLine::from_step(step));
             }
         });
+        let t1 = now_ms();
         let url = started.playground.database_url();
-        let _ = playground.try_set_value(Some(started.playground));
+        // The previous run's engine (its interpreter, every object it built, its database) is
+        // freed in a task of its own, after this run's frame.
+        if let Some(previous) = playground.try_update_value(|slot| slot.replace(started.playground)).flatten() {
+            drop_later(previous);
+        }
+        let t2 = now_ms();
         refresh_schema();
+        let t3 = now_ms();
         if database_url.get_untracked() != url {
             if let Some(u) = &url {
                 dialect.set(uri::explain(u).ddl_dialect);
@@ -321,7 +332,8 @@ pub fn App() -> impl IntoView {
         if runs.get_value() == 1 {
             dom::mark("fsp-first-run");
         }
-        mark_run(now_ms() - t0, runs.get_value());
+        let t4 = now_ms();
+        mark_run(t4 - t0, runs.get_value(), [t1 - t0, t2 - t1, t3 - t2, t4 - t3]);
         true
     };
     let on_run = Callback::new(move |()| {
@@ -622,6 +634,21 @@ pub fn App() -> impl IntoView {
             </section>
         </main>
     }
+}
+
+/// Drops a finished run's engine after the next paint (freeing a whole interpreter takes a
+/// while), recording how long it took on `<body data-drop-ms>`.
+fn drop_later(previous: Playground) {
+    #[cfg(target_arch = "wasm32")]
+    dom::after_paint(move || {
+        let t0 = now_ms();
+        drop(previous);
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-drop-ms", &format!("{:.2}", now_ms() - t0));
+        }
+    });
+    #[cfg(not(target_arch = "wasm32"))]
+    drop(previous);
 }
 
 /// A tab's panel, built once `when` turns true and kept (one type for every panel: a little less
