@@ -444,6 +444,7 @@ pub fn App() -> impl IntoView {
     let console_shown = Signal::derive(move || tab.get() == ResultsTab::Console);
     let diagram_shown = Signal::derive(move || tab.get() == ResultsTab::Diagram);
     let data_shown = Signal::derive(move || tab.get() == ResultsTab::Data);
+    let sql_shown = Signal::derive(move || tab.get() == ResultsTab::SqlLog);
     let uri_note = Signal::derive(move || database_url.get().map(|u| uri::note(&u)));
     let sources_text =
         Signal::derive(move || files.with(|f| f.files.iter().map(|f| f.text.as_str()).collect::<String>()));
@@ -602,7 +603,7 @@ pub fn App() -> impl IntoView {
                     {deferred(
                         built(ResultsTab::SqlLog),
                         Box::new(move || view! {
-                            <SqlLogPanel transcript=transcript /> }.into_any()),
+                            <SqlLogPanel transcript=transcript shown=sql_shown /> }.into_any()),
                     )}
                 </div>
                 <div
