@@ -3134,7 +3134,7 @@ fn lazy_rows(
     Ok(if unique { super::strategies::unique(rows) } else { rows })
 }
 
-fn lazy_load(
+pub(crate) fn lazy_load(
     interp: &mut Interp,
     s: &Rc<SessionData>,
     mapper: &Rc<Mapper>,
