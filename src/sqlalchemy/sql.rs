@@ -271,6 +271,30 @@ pub struct EagerJoin {
     /// Many-to-many: the association table's alias (`tags AS tags_1`), joined to the aliased
     /// target inside parentheses; `on` then compares with the alias's columns.
     pub secondary: Option<EagerSecondary>,
+    /// The eager join this one is nested in (`joinedload(User.posts).joinedload(Post.tags)`):
+    /// `on`'s columns of that join's table are its alias's.
+    pub parent: Option<usize>,
+    /// `innerjoin=True`: `JOIN` rather than `LEFT OUTER JOIN`.
+    pub inner: bool,
+    /// The relationship's `order_by=`, against the target's table (rendered with the alias
+    /// after the query's own ORDER BY).
+    pub order_by: Vec<Clause>,
+}
+
+/// The order the eager joins' columns come in a row: a nested join's columns before those of
+/// the join it hangs from (the order the compiled SELECT lists them).
+pub fn eager_column_order(joins: &[EagerJoin]) -> Vec<usize> {
+    fn visit(joins: &[EagerJoin], parent: Option<usize>, out: &mut Vec<usize>) {
+        for (i, j) in joins.iter().enumerate() {
+            if j.parent == parent {
+                visit(joins, Some(i), out);
+                out.push(i);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(joins.len());
+    visit(joins, None, &mut out);
+    out
 }
 
 /// The association table of a joined eager many-to-many load: `(tags AS tags_1 JOIN tag AS
@@ -728,7 +752,8 @@ impl SqlCompiler {
 
     /// The columns of the joined eager loads (`post_1.id AS post_1_id`).
     fn eager_columns(&mut self, s: &Select, seen: &mut Vec<String>, cols: &mut Vec<String>) {
-        for j in &s.eager_joins {
+        for k in eager_column_order(&s.eager_joins) {
+            let j = &s.eager_joins[k];
             for c in j.target.columns.borrow().iter() {
                 let name = c.name();
                 let col = format!("{}.{}", self.quote(&j.alias), self.quote(&name));
@@ -753,28 +778,59 @@ impl SqlCompiler {
 
     /// ` LEFT OUTER JOIN post AS post_1 ON user.id = post_1.user_id`; a many-to-many joins
     /// the aliased association table and target in parentheses.
-    fn eager_join_text(&self, j: &EagerJoin) -> String {
+    fn eager_join_text(&self, joins: &[EagerJoin], j: &EagerJoin) -> String {
+        let parent = j.parent.and_then(|p| joins.get(p));
         let side = |c: &(Rc<Column>, bool)| {
-            if c.1 {
-                format!("{}.{}", self.quote(&j.alias), self.quote(&c.0.name()))
-            } else {
-                self.column_ref(&c.0)
+            let of_parent = parent
+                .filter(|p| c.0.table().map(|t| Rc::ptr_eq(&t, &p.target)).unwrap_or(false))
+                .map(|p| p.alias.clone());
+            match (c.1, of_parent) {
+                (true, _) => format!("{}.{}", self.quote(&j.alias), self.quote(&c.0.name())),
+                (false, Some(alias)) => format!("{}.{}", self.quote(&alias), self.quote(&c.0.name())),
+                (false, None) => self.column_ref(&c.0),
             }
         };
+        let kw = if j.inner { "JOIN" } else { "LEFT OUTER JOIN" };
         let on: Vec<String> = j.on.iter().map(|(l, r)| format!("{} = {}", side(l), side(r))).collect();
         let target = format!("{} AS {}", self.quote(&j.target.name), self.quote(&j.alias));
         match &j.secondary {
-            None => format!(" LEFT OUTER JOIN {target} ON {}", on.join(" AND ")),
+            None => format!(" {kw} {target} ON {}", on.join(" AND ")),
             Some(sec) => {
                 let inner: Vec<String> = sec.on.iter().map(|(l, r)| format!("{} = {}", side(l), side(r))).collect();
                 format!(
-                    " LEFT OUTER JOIN ({} JOIN {target} ON {}) ON {}",
+                    " {kw} ({} JOIN {target} ON {}) ON {}",
                     self.from_name(&sec.alias),
                     inner.join(" AND "),
                     on.join(" AND ")
                 )
             }
         }
+    }
+
+    /// The ORDER BY items: the query's, then each joined eager collection's `order_by=`
+    /// against its alias.
+    fn order_by_text(&mut self, s: &Select) -> Vec<String> {
+        let mut o: Vec<String> = s.order_by.iter().map(|c| self.visit(c)).collect();
+        for j in &s.eager_joins {
+            if j.order_by.is_empty() {
+                continue;
+            }
+            let mut adapt: Vec<(Rc<Column>, String)> = j
+                .target
+                .columns
+                .borrow()
+                .iter()
+                .map(|c| (c.clone(), format!("{}.{}", self.quote(&j.alias), self.quote(&c.name()))))
+                .collect();
+            adapt.extend(self.adapt.iter().cloned());
+            let outer = std::mem::replace(&mut self.adapt, adapt);
+            for c in &j.order_by {
+                let t = self.visit(c);
+                o.push(t);
+            }
+            self.adapt = outer;
+        }
+        o
     }
 
     /// A SELECT with a joined eager collection and LIMIT / OFFSET / DISTINCT / GROUP BY: the
@@ -827,11 +883,11 @@ impl SqlCompiler {
         self.eager_columns(s, &mut seen, &mut cols);
         let mut sql = format!("SELECT {} \nFROM ({inner_sql}) AS anon_1", cols.join(", "));
         for j in &s.eager_joins {
-            let t = self.eager_join_text(j);
+            let t = self.eager_join_text(&s.eager_joins, j);
             sql.push_str(&t);
         }
-        if !s.order_by.is_empty() {
-            let o: Vec<String> = s.order_by.iter().map(|c| self.visit(c)).collect();
+        let o = self.order_by_text(s);
+        if !o.is_empty() {
             sql.push_str(" ORDER BY ");
             sql.push_str(&o.join(", "));
         }
@@ -868,7 +924,7 @@ impl SqlCompiler {
             }
             if n == 0 {
                 for j in &s.eager_joins {
-                    text.push_str(&self.eager_join_text(j));
+                    text.push_str(&self.eager_join_text(&s.eager_joins, j));
                 }
             }
             froms.push(text);
@@ -900,8 +956,8 @@ impl SqlCompiler {
             sql.push_str(" \nHAVING ");
             sql.push_str(&h);
         }
-        if !s.order_by.is_empty() {
-            let o: Vec<String> = s.order_by.iter().map(|c| self.visit(c)).collect();
+        let o = self.order_by_text(s);
+        if !o.is_empty() {
             sql.push_str(" ORDER BY ");
             sql.push_str(&o.join(", "));
         }

@@ -26,6 +26,11 @@ pub struct LoaderOption {
     pub rel: Rc<Relationship>,
     /// `joined`, `selectin`, `subquery`, `select`, `noload`, `raise`, `raise_on_sql`.
     pub strategy: &'static str,
+    /// `joinedload(..., innerjoin=True)`: an inner JOIN.
+    pub innerjoin: bool,
+    /// Where in its chain the option stands (`joinedload(User.posts).selectinload(Post.tags)`:
+    /// 0 and 1): eager loads of a query apply it that many relationships from the entity.
+    pub depth: usize,
 }
 
 /// How many parent keys one `IN` of the selectin loader carries (`SelectInLoader._chunksize`).
@@ -40,33 +45,72 @@ pub fn strategy_for(r: &Rc<Relationship>, options: &[LoaderOption]) -> (String, 
     }
 }
 
+/// [`strategy_for`] at `depth` relationships from the query's entity: only options of that
+/// place in their chains apply (SQLAlchemy matches an option's path).
+pub fn strategy_at(r: &Rc<Relationship>, options: &[LoaderOption], depth: usize) -> (String, bool) {
+    match options.iter().rev().find(|o| Rc::ptr_eq(&o.rel, r) && o.depth == depth) {
+        Some(o) => (o.strategy.to_string(), true),
+        None => (r.lazy(), false),
+    }
+}
+
 /// The relationships of `mapper` loaded eagerly with `strategy` in a query along `path` (the
 /// mappers loaded so far): a default eager loader does not reach a mapper already on the path
 /// (SQLAlchemy's guard against endless self-referential and backref loops).
-fn eager(mapper: &Rc<Mapper>, options: &[LoaderOption], path: &[usize], strategy: &str) -> Vec<Rc<Relationship>> {
+fn eager(
+    mapper: &Rc<Mapper>,
+    options: &[LoaderOption],
+    path: &[usize],
+    strategy: &str,
+    depth: usize,
+) -> Vec<Rc<Relationship>> {
     let rels = mapper.relationships.borrow().clone();
     rels.into_iter()
         .filter(|r| {
-            let (s, explicit) = strategy_for(r, options);
+            let (s, explicit) = strategy_at(r, options, depth);
             let target = r.target.borrow().clone();
             s == strategy && target.map(|t| explicit || !path.contains(&t.id)).unwrap_or(false)
         })
         .collect()
 }
 
-/// `JoinedLoader`: adds a `LEFT OUTER JOIN target AS target_N` for each joined-eager
-/// relationship of `mapper` (a many-to-many one joins `(assoc AS assoc_N JOIN target AS
-/// target_N ON ...)`); returns the relationships in join order.
+/// A relationship a joined eager load brings, and the join it hangs from (None: the query's
+/// entity).
+pub struct Joined {
+    pub rel: Rc<Relationship>,
+    pub parent: Option<usize>,
+}
+
+/// `JoinedLoader`: adds a `LEFT OUTER JOIN target AS target_N` (an inner `JOIN` with
+/// `innerjoin=True`) for each joined-eager relationship of `mapper`, and of the targets
+/// joined so (a many-to-many one joins `(assoc AS assoc_N JOIN target AS target_N ON ...)`);
+/// returns them in join order, as `select.eager_joins`.
 pub fn add_joined(
+    interp: &mut Interp,
     mapper: &Rc<Mapper>,
     select: &mut Select,
     options: &[LoaderOption],
     path: &[usize],
-) -> Vec<Rc<Relationship>> {
+) -> Vec<Joined> {
     let mut out = Vec::new();
+    add_joined_at(interp, mapper, select, options, path, 0, None, &mut out);
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_joined_at(
+    interp: &mut Interp,
+    mapper: &Rc<Mapper>,
+    select: &mut Select,
+    options: &[LoaderOption],
+    path: &[usize],
+    depth: usize,
+    parent: Option<usize>,
+    out: &mut Vec<Joined>,
+) {
     let mut path = path.to_vec();
     path.push(mapper.id);
-    for r in eager(mapper, options, &path, "joined") {
+    for r in eager(mapper, options, &path, "joined", depth) {
         let Some(target) = r.target.borrow().clone() else { continue };
         let n = select.eager_joins.iter().filter(|j| j.target.name == target.table.name).count() + 1;
         let many_to_one = r.direction.get() == Direction::ManyToOne;
@@ -128,22 +172,36 @@ pub fn add_joined(
                 (on, None)
             }
         };
+        let innerjoin = options
+            .iter()
+            .rev()
+            .find(|o| Rc::ptr_eq(&o.rel, &r) && o.depth == depth)
+            .map(|o| o.innerjoin)
+            .unwrap_or(false);
+        let order_by = match mapper.registry.upgrade() {
+            Some(reg) => order_by_clauses(interp, &reg, &r.args.order_by).unwrap_or_default(),
+            None => Vec::new(),
+        };
         select.eager_joins.push(EagerJoin {
             alias: format!("{}_{n}", target.table.name),
             target: target.table.clone(),
             on,
             collection: r.uselist(),
             secondary,
+            parent,
+            inner: innerjoin,
+            order_by,
         });
-        out.push(r);
+        let at = select.eager_joins.len() - 1;
+        out.push(Joined { rel: r.clone(), parent });
+        add_joined_at(interp, &target, select, options, &path, depth + 1, Some(at), out);
     }
-    out
 }
 
 /// Does the query load a collection with a joined eager load (its result then needs
 /// `unique()`)?
-pub fn joins_collection(joined: &[Rc<Relationship>]) -> bool {
-    joined.iter().any(|r| r.uselist())
+pub fn joins_collection(joined: &[Joined]) -> bool {
+    joined.iter().any(|j| j.rel.uselist())
 }
 
 /// Runs a SELECT of `mapper`'s entities with its eager loaders: the rows' objects (one per
@@ -166,33 +224,41 @@ pub fn load(
     let plain = select.clone();
     // A joined loader's cycle check looks at this query's own path only (a lazy load's query
     // starts a new one); post loaders see the whole path.
-    let joined = add_joined(mapper, &mut select, options, &[]);
+    let joined = add_joined(interp, mapper, &mut select, options, &[]);
     let compiled = SqlCompiler::default().select(&select);
     let result = orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?;
+    let n = mapper.columns.len();
+    // Where each join's columns start in a row (nested joins' columns come before their
+    // parent's).
+    let mut offsets = vec![0usize; joined.len()];
+    let mut at = n;
+    for k in super::sql::eager_column_order(&select.eager_joins) {
+        offsets[k] = at;
+        at += select.eager_joins[k].target.columns.borrow().len();
+    }
     let mut objs: Vec<Value> = Vec::with_capacity(result.rows.len());
-    // Parents in order of first appearance, whether each was new, and the children each
-    // joined collection gathered.
+    // The entity's objects in order of first appearance, and whether each was new.
     let mut parents: Vec<(Value, bool)> = Vec::new();
-    let mut gathered: Vec<(usize, Vec<Option<Vec<Value>>>)> = Vec::new();
+    // For each join: (parent object, whether it was new, the children it gathered).
+    type Gathered = Vec<(Value, bool, Vec<Value>)>;
+    let mut gathered: Vec<Gathered> = (0..joined.len()).map(|_| Vec::new()).collect();
     // Every object each joined relationship brought, in order of appearance.
     let mut joined_children: Vec<Vec<(Value, bool)>> = vec![Vec::new(); joined.len()];
     for row in &result.rows {
-        let n = mapper.columns.len();
         let (obj, new) = instance_from_row_new(interp, s, mapper, &row[..n.min(row.len())])?;
-        let idx = match parents.iter().position(|(p, _)| p.is(&obj)) {
-            Some(i) => i,
-            None => {
-                parents.push((obj.clone(), new));
-                gathered.push((parents.len() - 1, vec![None; joined.len()]));
-                parents.len() - 1
-            }
-        };
-        let mut at = n;
-        for (k, r) in joined.iter().enumerate() {
-            let Some(target) = r.target.borrow().clone() else { continue };
+        if !parents.iter().any(|(p, _)| p.is(&obj)) {
+            parents.push((obj.clone(), new));
+        }
+        let mut row_objs: Vec<Option<(Value, bool)>> = vec![None; joined.len()];
+        for (k, j) in joined.iter().enumerate() {
+            let parent = match j.parent {
+                None => Some((obj.clone(), new)),
+                Some(p) => row_objs[p].clone(),
+            };
+            let Some((parent, parent_new)) = parent else { continue };
+            let Some(target) = j.rel.target.borrow().clone() else { continue };
             let w = target.columns.len();
-            let part = row.get(at..(at + w).min(row.len())).unwrap_or(&[]);
-            at += w;
+            let part = row.get(offsets[k]..(offsets[k] + w).min(row.len())).unwrap_or(&[]);
             let null = target.table.primary_key().iter().all(|pk| {
                 target
                     .columns
@@ -209,10 +275,17 @@ pub fn load(
                 if !joined_children[k].iter().any(|(x, _)| x.is(&c)) {
                     joined_children[k].push((c.clone(), cnew));
                 }
+                row_objs[k] = Some((c.clone(), cnew));
                 Some(c)
             };
-            let slot = &mut gathered[idx].1[k];
-            let list = slot.get_or_insert_with(Vec::new);
+            let entry = match gathered[k].iter().position(|(p, _, _)| p.is(&parent)) {
+                Some(i) => i,
+                None => {
+                    gathered[k].push((parent, parent_new, Vec::new()));
+                    gathered[k].len() - 1
+                }
+            };
+            let list = &mut gathered[k][entry].2;
             if let Some(c) = child {
                 if !list.iter().any(|x| x.is(&c)) {
                     list.push(c);
@@ -221,36 +294,33 @@ pub fn load(
         }
         objs.push(obj);
     }
-    for (idx, lists) in gathered {
-        let (parent, new) = &parents[idx];
-        let Value::Instance(pi) = parent else { continue };
-        for (r, list) in joined.iter().zip(lists) {
-            let key = r.key();
-            if !new && pi.dict.borrow().get_str(&key).is_some() {
-                continue;
-            }
-            let list = list.unwrap_or_default();
-            let value = if r.uselist() {
-                instance_state(pi).loaded_collections.borrow_mut().insert(key.clone(), list.clone());
-                Value::list(list)
-            } else {
-                list.into_iter().next().unwrap_or(Value::None)
-            };
-            pi.dict.borrow_mut().set_str(&key, value);
+    for (j, entries) in joined.iter().zip(gathered) {
+        for (parent, new, list) in entries {
+            populate(&parent, new, &j.rel, list);
         }
     }
     keep_options(&parents, options);
     let mut sub_path = path.to_vec();
     sub_path.push(mapper.id);
-    post_loads(interp, s, mapper, &parents, Some(&plain), options, &sub_path)?;
+    post_loads(interp, s, mapper, &parents, Some(&plain), options, &sub_path, 0)?;
     // The objects a joined load brought run their own post loaders (`joinedload(User.posts)
     // .selectinload(Post.tags)`), one step further along the path.
-    for (r, children) in joined.iter().zip(&joined_children) {
-        let Some(target) = r.target.borrow().clone() else { continue };
-        keep_options(children, options);
+    for (k, j) in joined.iter().enumerate() {
+        let Some(target) = j.rel.target.borrow().clone() else { continue };
+        let mut chain = vec![target.id];
+        let mut up = j.parent;
+        while let Some(p) = up {
+            if let Some(t) = joined[p].rel.target.borrow().clone() {
+                chain.push(t.id);
+            }
+            up = joined[p].parent;
+        }
+        let depth = chain.len();
+        chain.reverse();
         let mut next = sub_path.clone();
-        next.push(target.id);
-        post_loads(interp, s, &target, children, None, options, &next)?;
+        next.extend(chain);
+        keep_options(&joined_children[k], options);
+        post_loads(interp, s, &target, &joined_children[k], None, options, &next, depth)?;
     }
     Ok((objs, joins_collection(&joined)))
 }
@@ -270,6 +340,7 @@ fn keep_options(objs: &[(Value, bool)], options: &[LoaderOption]) {
 /// The loaders that run after `mapper`'s objects are loaded (`path` ends with `mapper`):
 /// `subqueryload` (when the parents' query is known), then `selectinload` and
 /// `immediateload` in the order of the relationships.
+#[allow(clippy::too_many_arguments)]
 fn post_loads(
     interp: &mut Interp,
     s: &Rc<SessionData>,
@@ -278,24 +349,25 @@ fn post_loads(
     plain: Option<&Select>,
     options: &[LoaderOption],
     path: &[usize],
+    depth: usize,
 ) -> PyResult<()> {
     if parents.is_empty() {
         return Ok(());
     }
     if let Some(plain) = plain {
-        for r in eager(mapper, options, path, "subquery") {
-            subquery_load(interp, s, mapper, &r, plain, parents)?;
+        for r in eager(mapper, options, path, "subquery", depth) {
+            subquery_load(interp, s, mapper, &r, plain, parents, options, path, depth)?;
         }
     }
     let rels = mapper.relationships.borrow().clone();
     for r in rels {
-        let (strategy, explicit) = strategy_for(&r, options);
+        let (strategy, explicit) = strategy_at(&r, options, depth);
         let Some(target) = r.target.borrow().clone() else { continue };
         if !explicit && path.contains(&target.id) {
             continue;
         }
         match strategy.as_str() {
-            "selectin" => selectin_load(interp, s, mapper, &r, parents, options, path)?,
+            "selectin" => selectin_load(interp, s, mapper, &r, parents, options, path, depth)?,
             "immediate" => immediate_load(interp, s, mapper, &r, parents)?,
             _ => {}
         }
@@ -386,6 +458,7 @@ fn hash_keys(vals: &[Value]) -> Vec<HashKey> {
 /// parents (one-to-many: the foreign key columns first; many-to-many: the association table's
 /// column first, joined to the target; many-to-one: the targets not already in the identity
 /// map).
+#[allow(clippy::too_many_arguments)]
 fn selectin_load(
     interp: &mut Interp,
     s: &Rc<SessionData>,
@@ -394,6 +467,7 @@ fn selectin_load(
     parents: &[(Value, bool)],
     options: &[LoaderOption],
     path: &[usize],
+    depth: usize,
 ) -> PyResult<()> {
     let Some(target) = r.target.borrow().clone() else { return Ok(()) };
     let pairs = r.pairs.borrow().clone();
@@ -438,7 +512,7 @@ fn selectin_load(
             populate(p, *new, r, related);
         }
         keep_options(&loaded, options);
-        return chain_postloads(interp, s, &target, &loaded, options, path);
+        return chain_postloads(interp, s, &target, &loaded, options, path, depth + 1);
     }
     // (parent column, the column holding its value in the rows): the foreign key, or the
     // association table's column.
@@ -522,12 +596,13 @@ fn selectin_load(
             populate(p, *new, r, list);
         }
         keep_options(&children, options);
-        chain_postloads(interp, s, &target, &children, options, path)?;
+        chain_postloads(interp, s, &target, &children, options, path, depth + 1)?;
     }
     Ok(())
 }
 
 /// The post loaders of objects a post-load query brought, one step further along the path.
+#[allow(clippy::too_many_arguments)]
 fn chain_postloads(
     interp: &mut Interp,
     s: &Rc<SessionData>,
@@ -535,14 +610,16 @@ fn chain_postloads(
     children: &[(Value, bool)],
     options: &[LoaderOption],
     path: &[usize],
+    depth: usize,
 ) -> PyResult<()> {
     let mut next = path.to_vec();
     next.push(target.id);
-    post_loads(interp, s, target, children, None, options, &next)
+    post_loads(interp, s, target, children, None, options, &next, depth)
 }
 
 /// `SubqueryLoader`: one query for every parent's collection, joined to the parents' query
 /// (keys only) as the subquery `anon_1`.
+#[allow(clippy::too_many_arguments)]
 fn subquery_load(
     interp: &mut Interp,
     s: &Rc<SessionData>,
@@ -550,6 +627,9 @@ fn subquery_load(
     r: &Rc<Relationship>,
     parent_select: &Select,
     parents: &[(Value, bool)],
+    options: &[LoaderOption],
+    path: &[usize],
+    depth: usize,
 ) -> PyResult<()> {
     let Some(target) = r.target.borrow().clone() else { return Ok(()) };
     let m2m = r.m2m.borrow().clone();
@@ -633,8 +713,12 @@ fn subquery_load(
     let result = orm::execute_in_session(interp, s, &sql, inner.params)?;
     let n = target.columns.len();
     let mut by_parent: Vec<(Vec<HashKey>, Vec<Value>)> = Vec::new();
+    let mut children: Vec<(Value, bool)> = Vec::new();
     for row in &result.rows {
-        let child = instance_from_row_new(interp, s, &target, &row[..n.min(row.len())])?.0;
+        let (child, new) = instance_from_row_new(interp, s, &target, &row[..n.min(row.len())])?;
+        if !children.iter().any(|(c, _)| c.is(&child)) {
+            children.push((child.clone(), new));
+        }
         let key: Vec<HashKey> = row[n.min(row.len())..].iter().map(|v| hash_key(&untyped_result(v))).collect();
         match by_parent.iter_mut().find(|(k, _)| *k == key) {
             Some((_, list)) => list.push(child),
@@ -649,7 +733,8 @@ fn subquery_load(
         let list = by_parent.iter().find(|(k, _)| *k == key).map(|(_, l)| l.clone()).unwrap_or_default();
         populate(p, *new, r, list);
     }
-    Ok(())
+    keep_options(&children, options);
+    chain_postloads(interp, s, &target, &children, options, path, depth + 1)
 }
 
 /// `'User.badges' is not available due to lazy='raise'`.
@@ -672,8 +757,9 @@ pub fn unique(objs: Vec<Value>) -> Vec<Value> {
     out
 }
 
-/// Payload of `Load` objects (what `joinedload(User.posts)` returns).
-pub struct LoadData(pub Vec<LoaderOption>);
+/// Payload of `Load` objects (what `joinedload(User.posts)` returns): its options, and the
+/// depth the next chained option takes.
+pub struct LoadData(pub Vec<LoaderOption>, pub usize);
 
 /// The loader options a `.options(...)` call gives.
 pub fn options_of(interp: &mut Interp, args: &[Value]) -> PyResult<Vec<LoaderOption>> {
@@ -696,13 +782,24 @@ pub fn options_of(interp: &mut Interp, args: &[Value]) -> PyResult<Vec<LoaderOpt
 
 /// The loader options `name(*attrs)` asks for (`strategy` empty: `defaultload`, which only
 /// leads to options chained after it).
-fn make_options(i: &mut Interp, name: &str, strategy: &'static str, mut a: Args) -> PyResult<Vec<LoaderOption>> {
+fn make_options(
+    i: &mut Interp,
+    name: &str,
+    strategy: &'static str,
+    mut a: Args,
+    start: usize,
+) -> PyResult<(Vec<LoaderOption>, usize)> {
     let sql_only = match a.take_kw("sql_only") {
         Some(v) => i.truthy(&v)?,
         None => false,
     };
+    let innerjoin = match a.take_kw("innerjoin") {
+        Some(v) => i.truthy(&v)?,
+        None => false,
+    };
     let mut opts = Vec::new();
-    for v in &a.pos {
+    let depth_after = start + a.pos.len();
+    for (n, v) in a.pos.iter().enumerate() {
         if matches!(v, Value::Str(_)) {
             return Err(orm::sa_error(
                 i,
@@ -717,7 +814,7 @@ fn make_options(i: &mut Interp, name: &str, strategy: &'static str, mut a: Args)
         match rel {
             Some(rel) if !strategy.is_empty() => {
                 let strategy = if strategy == "raise" && sql_only { "raise_on_sql" } else { strategy };
-                opts.push(LoaderOption { rel, strategy });
+                opts.push(LoaderOption { rel, strategy, innerjoin, depth: start + n });
             }
             Some(_) => {}
             None => {
@@ -736,7 +833,7 @@ fn make_options(i: &mut Interp, name: &str, strategy: &'static str, mut a: Args)
             "The noload() option is deprecated and will be removed in a future release.  This option produces incorrect results by returning ``None`` for related items. (deprecated since: 2.1)",
         );
     }
-    Ok(opts)
+    Ok((opts, depth_after))
 }
 
 const LOADERS: [(&str, &str); 8] = [
@@ -760,13 +857,14 @@ pub fn add_to_orm(interp: &mut Interp, m: &Rc<Module>) {
             name,
             method("Load", name, move |i: &mut Interp, mut a: Args| {
                 let this = a.pos.remove(0);
-                let mut opts = this.payload::<LoadData>().map(|l| l.0.clone()).unwrap_or_default();
-                opts.extend(make_options(i, name, strategy, a)?);
+                let (mut opts, start) = this.payload::<LoadData>().map(|l| (l.0.clone(), l.1)).unwrap_or_default();
+                let (more, next) = make_options(i, name, strategy, a, start)?;
+                opts.extend(more);
                 let cls = match &this {
                     Value::Instance(inst) => inst.class.clone(),
                     _ => return Err(i.err("TypeError", "descriptor requires a 'Load' object")),
                 };
-                Ok(new_native(&cls, LoadData(opts)))
+                Ok(new_native(&cls, LoadData(opts, next)))
             }),
         ));
     }
@@ -776,8 +874,8 @@ pub fn add_to_orm(interp: &mut Interp, m: &Rc<Module>) {
         m.set(
             name,
             func(name, move |i: &mut Interp, a: Args| {
-                let opts = make_options(i, name, strategy, a)?;
-                Ok(new_native(&load, LoadData(opts)))
+                let (opts, next) = make_options(i, name, strategy, a, 0)?;
+                Ok(new_native(&load, LoadData(opts, next)))
             }),
         );
     }
