@@ -53,7 +53,7 @@ fn quoted_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
 pub fn hints(typ: &str, message: &str, sources: &str) -> Vec<String> {
     let name = typ.rsplit('.').next().unwrap_or(typ);
     let mut out = Vec::new();
-    if name == "TypeError" && message.contains("'lasy'") || sources.contains("lasy=") && name == "TypeError" {
+    if name == "TypeError" && (message.contains("'lasy'") || sources.contains("lasy=")) {
         out.push("Hint: the keyword is lazy (with a z): db.relationship('User', backref='role', lazy=True).".into());
     }
     if name == "AttributeError" {

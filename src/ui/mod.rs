@@ -655,7 +655,7 @@ fn drop_later(previous: Playground) {
 /// A tab's panel, built once `when` turns true and kept (one type for every panel: a little less
 /// wasm than a `<Show>` each).
 fn deferred(when: Memo<bool>, build: Box<dyn Fn() -> AnyView + Send + Sync>) -> AnyView {
-    (move || when.get().then(|| build())).into_any()
+    (move || when.get().then(&build)).into_any()
 }
 
 /// Builds the next staged tab, then schedules the one after it in a task of its own.

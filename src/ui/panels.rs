@@ -257,6 +257,10 @@ fn sql_group(input: String, statements: Vec<(String, Option<String>)>) -> impl I
     }
 }
 
+/// What the Data tab asks for: a table's name, the sort (column index, descending) and the
+/// first row's offset.
+pub type RowsRequest = (String, Option<(usize, bool)>, usize);
+
 /// The Data tab: pick a table, sort by a column, page through the rows.
 #[component]
 pub fn DataPanel(
@@ -265,7 +269,7 @@ pub fn DataPanel(
     report: RwSignal<Option<RunReport>>,
     /// Bumps whenever the database may have changed.
     version: RwSignal<u64>,
-    fetch: Callback<(String, Option<(usize, bool)>, usize), RowsPage>,
+    fetch: Callback<RowsRequest, RowsPage>,
     /// True while the tab shows: rows are read from the database only then (a Run while
     /// another tab shows costs no query here).
     shown: Signal<bool>,
