@@ -156,6 +156,9 @@ pub struct Relationship {
     /// The loader a `WriteOnlyMapped[...]` / `DynamicMapped[...]` annotation chose
     /// (`declarative_scan` sets `lazy`), read through [`Relationship::lazy`].
     pub annotated_lazy: RefCell<Option<String>>,
+    /// The dataclass options given to `relationship()` (`init`, `default`, `default_factory`,
+    /// ...), for a `MappedAsDataclass` class.
+    pub dataclass_options: RefCell<Vec<(Rc<str>, Value)>>,
 }
 
 /// How a many-to-many relationship reaches its association table.
@@ -183,6 +186,7 @@ impl Relationship {
             m2m: RefCell::new(None),
             fk_first: Cell::new(false),
             annotated_lazy: RefCell::new(None),
+            dataclass_options: RefCell::new(Vec::new()),
         }
     }
     /// The loader strategy: `lazy=` as given, unless the annotation chose one.
@@ -217,6 +221,9 @@ pub struct Mapper {
     pub inheritance: Inheritance,
     /// `@validates('key')` methods: (attribute key, function), called on every set.
     pub validators: Vec<(String, Value)>,
+    /// A mapped dataclass's scalar defaults (`_default_scalar_value`): what an attribute the
+    /// instance never set reads as.
+    pub default_scalars: Vec<(String, Value)>,
 }
 
 /// What a mapper takes part in an inheritance hierarchy with.
@@ -450,7 +457,7 @@ pub fn map_class(
     table_name: &str,
     registry: &Rc<Registry>,
 ) -> PyResult<Rc<Mapper>> {
-    super::declarative::scan_annotations(interp, cls, registry)?;
+    let default_scalars = super::declarative::scan_annotations(interp, cls, registry)?;
     let table = Table::new(table_name);
     let mut columns: Vec<(String, Rc<Column>)> = Vec::new();
     let mut rels: Vec<Rc<Relationship>> = Vec::new();
@@ -583,6 +590,7 @@ pub fn map_class(
     }
     let mapper = Rc::new(Mapper {
         validators,
+        default_scalars,
         id: crate::python::value::next_id(),
         class: Rc::downgrade(cls),
         class_name: cls.name.clone(),
@@ -639,6 +647,7 @@ pub fn map_class(
     // same signature, so argument errors name plain `__init__()`.
     if let Some(Value::Function(orig)) = cls.lookup("__init__") {
         let wrapped = interp.renamed_function(&orig, "__init__", "__init__");
+        wrapped.dict.borrow_mut().remove(&Value::str("__qualname__"));
         wrapped.dict.borrow_mut().set_str("_sa_original_init", Value::Function(orig));
         cls.dict.borrow_mut().set_str("__init__", Value::Function(wrapped));
     }
@@ -1957,7 +1966,13 @@ fn row_depends(m: &Rc<Mapper>, a: &Value, b: &Value) -> bool {
 /// `_collect_insert_commands` groups them: consecutive objects giving the same columns form
 /// one batch, and a batch of several rows whose primary keys the database generates is sent
 /// row by row with `RETURNING` (SQLite's "insertmanyvalues"); a lone row uses `lastrowid`.
-fn save_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, objs: &[Value]) -> PyResult<()> {
+fn save_rows(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    m: &Rc<Mapper>,
+    objs: &[Value],
+    updates: &[UpdateRow],
+) -> PyResult<()> {
     for obj in objs {
         let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
         for cm in mapper_chain(&om) {
@@ -1972,6 +1987,7 @@ fn save_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, objs: &[V
         }
     }
     for table in &tables {
+        emit_updates(interp, s, table, updates)?;
         let objs: Vec<(Value, Rc<Mapper>)> = objs
             .iter()
             .filter_map(|o| {
@@ -2098,10 +2114,19 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         crate::sort::sort_by_key(&mut objs, |o| {
             o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0)
         });
-        if self_referential(&m) {
+        // Changed persistent objects in the order of their identities (`_sort_states`).
+        let mut changed: Vec<Value> =
+            dirty.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
+        crate::sort::sort_by(&mut changed, |a, b| {
+            let ia = a.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+            let ib = b.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+            identity_cmp(&ia, &ib)
+        });
+        let cyclic = self_referential(&m);
+        if cyclic {
             // A mapper in a cycle saves per state, in levels of the topological sort: rows
             // others refer to first; each level's rows are saved together (`execute_aggregate`).
-            let mut remaining = objs;
+            let mut remaining = std::mem::take(&mut objs);
             while !remaining.is_empty() {
                 let level: Vec<Value> = remaining
                     .iter()
@@ -2110,12 +2135,11 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
                     .collect();
                 let level = if level.is_empty() { std::mem::take(&mut remaining) } else { level };
                 remaining.retain(|x| !level.iter().any(|l| l.is(x)));
-                save_rows(interp, s, &m, &level)?;
+                save_rows(interp, s, &m, &level, &[])?;
             }
-        } else {
-            save_rows(interp, s, &m, &objs)?;
         }
-        for obj in dirty.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)) {
+        let mut updates: Vec<UpdateRow> = Vec::new();
+        for obj in &changed {
             let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
             // Syncing a dynamic collection's new members needs the parent's key loaded.
             let st = instance_state(inst);
@@ -2125,7 +2149,21 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             for cm in mapper_chain(&om) {
                 sync_many_to_one(interp, &cm, inst)?;
             }
-            update_object(interp, s, &om, inst)?;
+            updates.extend(collect_update(interp, s, &om, inst)?);
+        }
+        if cyclic {
+            for table in mapper_tables(&m) {
+                emit_updates(interp, s, &table, &updates)?;
+            }
+        } else {
+            // Per table: its UPDATEs, then its INSERTs (`save_obj`).
+            save_rows(interp, s, &m, &objs, &updates)?;
+        }
+        for obj in &changed {
+            let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
+            let st = instance_state(inst);
+            st.modified.set(false);
+            st.committed.borrow_mut().clear();
             for cm in mapper_chain(&om) {
                 sync_one_to_many(&cm, inst);
             }
@@ -2575,7 +2613,13 @@ fn insert_object(
     Ok(())
 }
 
-fn update_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, inst: &Rc<Instance>) -> PyResult<()> {
+/// The UPDATEs one changed object needs, table by table (nothing is sent yet).
+fn collect_update(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    m: &Rc<Mapper>,
+    inst: &Rc<Instance>,
+) -> PyResult<Vec<UpdateRow>> {
     let state = instance_state(inst);
     let changed: Vec<String> = state.committed.borrow().keys().cloned().collect();
     let mut sets = Vec::new();
@@ -2634,6 +2678,7 @@ fn update_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, inst:
             }
         }
     }
+    let mut rows = Vec::new();
     for table in mapper_tables(m) {
         let table_sets: Vec<(Rc<Column>, Value)> = sets.iter().filter(|(c, _)| in_table(c, &table)).cloned().collect();
         let table_exprs: Vec<(Rc<Column>, Clause)> =
@@ -2650,16 +2695,73 @@ fn update_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, inst:
                 (c, Clause::Bind(v, ty))
             })
             .collect();
+        let has_exprs = !table_exprs.is_empty();
         all.extend(table_exprs);
         let position =
             |c: &Rc<Column>| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX);
         all.sort_by_key(|(c, _)| position(c));
-        let compiled = SqlCompiler::default().update_clauses(&table, &all, &pk);
-        s.execute(interp, &compiled.sql, compiled.params)?;
+        rows.push(UpdateRow { table, sets: all, pk, has_exprs });
     }
-    state.modified.set(false);
-    state.committed.borrow_mut().clear();
+    Ok(rows)
+}
+
+/// One row's UPDATE of one table, collected before any is sent (`_collect_update_commands`).
+struct UpdateRow {
+    table: Rc<Table>,
+    /// The SET clauses in the table's column order: bound values, or SQL expressions
+    /// (`onupdate=func.now()`), which SQLAlchemy sends row by row.
+    sets: Vec<(Rc<Column>, Clause)>,
+    pk: Vec<(Rc<Column>, Value)>,
+    has_exprs: bool,
+}
+
+/// Sends the UPDATEs of one table (`_emit_update_statements`): consecutive rows that set the
+/// same columns with bound values only go as one `executemany`; rows with SQL expressions
+/// one by one.
+fn emit_updates(interp: &mut Interp, s: &Rc<SessionData>, table: &Rc<Table>, rows: &[UpdateRow]) -> PyResult<()> {
+    let rows: Vec<&UpdateRow> = rows.iter().filter(|r| Rc::ptr_eq(&r.table, table)).collect();
+    let same = |a: &UpdateRow, b: &UpdateRow| {
+        a.has_exprs == b.has_exprs
+            && a.sets.len() == b.sets.len()
+            && a.sets.iter().zip(b.sets.iter()).all(|((x, _), (y, _))| Rc::ptr_eq(x, y))
+    };
+    let mut i = 0;
+    while i < rows.len() {
+        let mut j = i + 1;
+        while j < rows.len() && !rows[i].has_exprs && same(rows[i], rows[j]) {
+            j += 1;
+        }
+        let mut sql = String::new();
+        let mut params = Vec::new();
+        for r in &rows[i..j] {
+            let compiled = SqlCompiler::default().update_clauses(table, &r.sets, &r.pk);
+            sql = compiled.sql;
+            params.push(compiled.params);
+        }
+        run_rows(interp, s, &sql, params)?;
+        i = j;
+    }
     Ok(())
+}
+
+/// SQLAlchemy's `_sort_states` for persistent objects: by identity (`state.key[1]`).
+fn identity_cmp(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    for (x, y) in a.iter().zip(b.iter()) {
+        let o = match (x, y) {
+            (Value::Int(x), Value::Int(y)) => x.cmp(y),
+            (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+            (Value::Float(x), Value::Float(y)) => x.partial_cmp(y).unwrap_or(Ordering::Equal),
+            (Value::Int(x), Value::Float(y)) => (*x as f64).partial_cmp(y).unwrap_or(Ordering::Equal),
+            (Value::Float(x), Value::Int(y)) => x.partial_cmp(&(*y as f64)).unwrap_or(Ordering::Equal),
+            (Value::Str(x), Value::Str(y)) => (**x).cmp(&**y),
+            _ => Ordering::Equal,
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    Ordering::Equal
 }
 
 /// `Session.commit()`.
@@ -3085,6 +3187,11 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
                 }
                 return Err(detached(interp, obj, &data.key, "attribute refresh"));
             }
+            if !persistent {
+                if let Some((_, v)) = mapper.default_scalars.iter().find(|(k, _)| *k == data.key) {
+                    return Ok(v.clone());
+                }
+            }
             if persistent {
                 if let (Some(s), Some(om)) = (&session, object_mapper(obj)) {
                     if load_subclass_attributes(interp, s, &om, inst)? {
@@ -3340,6 +3447,10 @@ fn write_only_set(
 /// `InstrumentedAttribute.__set__`.
 pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
+    // A mapped dataclass's `__init__` passes `DONT_SET` for a default the attribute keeps.
+    if value.is(&super::declarative::dont_set(interp)) {
+        return Ok(());
+    }
     // `@validates`: the method's return value is what gets set.
     let validator =
         object_mapper(obj).and_then(|m| m.validators.iter().find(|(k, _)| *k == data.key).map(|(_, f)| f.clone()));
