@@ -271,6 +271,10 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         Some(v) => interp.truthy(&v)?,
         None => false,
     };
+    let innerjoin = match a.take_kw("innerjoin") {
+        Some(v) => interp.truthy(&v)?,
+        None => false,
+    };
     let uselist = match a.take_kw("uselist") {
         None | Some(Value::None) => None,
         Some(v) => Some(interp.truthy(&v)?),
@@ -347,6 +351,7 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         secondaryjoin,
         remote_side,
         passive_deletes,
+        innerjoin,
     });
     *rel.dataclass_options.borrow_mut() = dataclass_options;
     Ok(new_native(&classes, rel))

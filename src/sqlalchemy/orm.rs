@@ -111,6 +111,8 @@ pub struct RelationshipArgs {
     /// `passive_deletes=`: deleting the parent leaves unloaded children to the database's
     /// `ON DELETE` rule (they are neither loaded, cascaded nor unlinked).
     pub passive_deletes: bool,
+    /// `innerjoin=True`: a joined eager load uses `JOIN` rather than `LEFT OUTER JOIN`.
+    pub innerjoin: bool,
 }
 
 impl Default for RelationshipArgs {
@@ -130,6 +132,7 @@ impl Default for RelationshipArgs {
             secondaryjoin: None,
             remote_side: None,
             passive_deletes: false,
+            innerjoin: false,
         }
     }
 }
