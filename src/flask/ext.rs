@@ -329,6 +329,10 @@ fn declarative_model(interp: &mut Interp, base: &Rc<Class>, fsa_model: &Rc<Class
     let mut bases = vec![fsa_model.clone()];
     bases.extend(base.bases.iter().cloned());
     let cls = interp.new_class_full("FlaskSQLAlchemyBase", "FlaskSQLAlchemyBase", &base.module, bases, dict, None)?;
+    // The `__init_subclass__` hooks after `Model`'s: `DeclarativeBase`'s sets the class up as
+    // a base on the registry it names (refusing a per-base `type_annotation_map`);
+    // `MappedAsDataclass`'s refuses a class that is already a dataclass.
+    crate::sqlalchemy::declarative::init_subclass_after(interp, &cls, fsa_model, Vec::new())?;
     Ok(Value::Class(cls))
 }
 

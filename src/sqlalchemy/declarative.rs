@@ -324,7 +324,13 @@ fn column_for(
 /// Rewrites a class body for mapping: `mapped_column()` values and annotation-only
 /// `Mapped[...]` attributes become `Column`s, in the order SQLAlchemy scans them (the class's
 /// annotations merged with its namespace).
-pub fn scan_annotations(interp: &mut Interp, cls: &Rc<Class>, registry: &Rc<Registry>) -> PyResult<()> {
+pub fn scan_annotations(
+    interp: &mut Interp,
+    cls: &Rc<Class>,
+    registry: &Rc<Registry>,
+) -> PyResult<Vec<(String, Value)>> {
+    // `MappedAsDataclass`: the class becomes a dataclass before it is mapped.
+    let scalars = setup_dataclass_transforms(interp, cls, true)?;
     let annotations: Vec<(String, Value)> = match cls.dict.borrow().get_str("__annotations__") {
         Some(Value::Dict(d)) => {
             d.borrow().iter().filter_map(|(k, v)| k.as_str().map(|k| (k.to_string(), v.clone()))).collect()
@@ -335,7 +341,7 @@ pub fn scan_annotations(interp: &mut Interp, cls: &Rc<Class>, registry: &Rc<Regi
     let has_mapped_column = items.iter().any(|(_, v)| v.payload::<MappedColumnArgs>().is_some());
     let mapped_annotations = annotations.iter().any(|(_, v)| unwrap_mapped(v).is_some());
     if !has_mapped_column && !mapped_annotations {
-        return Ok(());
+        return Ok(scalars);
     }
     let ann_of = |k: &str| annotations.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let in_dict = |k: &str| items.iter().any(|(n, _)| n.as_str() == Some(k));
@@ -372,7 +378,7 @@ pub fn scan_annotations(interp: &mut Interp, cls: &Rc<Class>, registry: &Rc<Regi
     }
     emit_annotation_only(interp, &mut out, annotations.len(), &mut next_ann)?;
     *cls.dict.borrow_mut() = out;
-    Ok(())
+    Ok(scalars)
 }
 
 /// Does an annotation-only `Mapped[X]` name a mapped class (an error in SQLAlchemy: it needs
@@ -436,46 +442,357 @@ pub fn construct(
     Ok(Value::None)
 }
 
+/// Payload of `registry` objects (`sqlalchemy.orm.registry`): the mappers and metadata a
+/// declarative base shares with its classes.
+pub struct RegistryHandle(pub Rc<Registry>);
+
+fn registry_value(interp: &Interp, registry: &Rc<Registry>) -> Value {
+    new_native(&orm_ext_class(interp, "sqlalchemy.registry_class"), RegistryHandle(registry.clone()))
+}
+
+/// `super().__init_subclass__(**kw)` from a native `__init_subclass__` defined on `after`: the
+/// next hook in `cls`'s MRO, or `object`'s (which takes no keyword arguments).
+pub fn init_subclass_after(
+    interp: &mut Interp,
+    cls: &Rc<Class>,
+    after: &Class,
+    kw: Vec<(Rc<str>, Value)>,
+) -> PyResult<()> {
+    let mro = cls.mro.borrow().clone();
+    let start = mro.iter().position(|c| c.id == after.id).map_or(mro.len(), |p| p + 1);
+    for c in &mro[start..] {
+        let Some(hook) = c.dict.borrow().get_str("__init_subclass__").cloned() else { continue };
+        let f = match &hook {
+            Value::Instance(i) => i.payload::<Value>().map(|p| (*p).clone()).unwrap_or(hook.clone()),
+            _ => hook.clone(),
+        };
+        let mut args = Args::new(vec![Value::Class(cls.clone())]);
+        args.kw = kw;
+        interp.call(&f, args)?;
+        return Ok(());
+    }
+    if !kw.is_empty() {
+        return Err(interp.type_error("object.__init_subclass__() takes no keyword arguments"));
+    }
+    Ok(())
+}
+
+/// `_setup_declarative_base`: a direct subclass of `DeclarativeBase` gets its `registry` (the
+/// one it names, or a new one from its `metadata` and `type_annotation_map`) and `metadata`.
+fn setup_declarative_base(interp: &mut Interp, cls: &Rc<Class>) -> PyResult<Rc<Registry>> {
+    let type_annotation_map = cls.lookup("type_annotation_map").filter(|v| !v.is_none());
+    let registry = match cls.lookup("registry").filter(|v| !v.is_none()) {
+        Some(r) => match r.payload::<RegistryHandle>() {
+            None => {
+                return Err(orm::sa_error(
+                    interp,
+                    "InvalidRequestError",
+                    "Declarative base class has a 'registry' attribute that is not an instance of sqlalchemy.orm.registry()",
+                ))
+            }
+            Some(_) if type_annotation_map.is_some() => {
+                return Err(orm::sa_error(
+                    interp,
+                    "InvalidRequestError",
+                    "Declarative base class has both a 'registry' attribute and a type_annotation_map entry.  Per-base type_annotation_maps are not supported.  Please apply the type_annotation_map to this registry directly.",
+                ))
+            }
+            Some(h) => h.0.clone(),
+        },
+        None => {
+            let md = match cls.lookup("metadata").and_then(|v| v.payload::<MetaDataData>()) {
+                Some(m) => m.0.clone(),
+                None => Rc::new(MetaData::default()),
+            };
+            let registry = Registry::new(md);
+            if let Some(Value::Dict(d)) = &type_annotation_map {
+                *registry.type_annotation_map.borrow_mut() =
+                    d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            }
+            let rv = registry_value(interp, &registry);
+            cls.dict.borrow_mut().set_str("registry", rv);
+            registry
+        }
+    };
+    let rv = registry_value(interp, &registry);
+    cls.dict.borrow_mut().set_str("_sa_registry", rv);
+    if cls.dict.borrow().get_str("metadata").is_none() {
+        let mdv = metadata_value(interp, &registry.metadata);
+        cls.dict.borrow_mut().set_str("metadata", mdv);
+    }
+    Ok(registry)
+}
+
 /// `DeclarativeBase.__init_subclass__`: a direct subclass becomes a base with its own registry
-/// and `MetaData`; further subclasses are mapped.
+/// and `MetaData`; further subclasses are mapped. Then `super().__init_subclass__(**kw)`.
 fn declarative_init_subclass(interp: &mut Interp, a: Args) -> PyResult<Value> {
     let Some(Value::Class(cls)) = a.pos.first().cloned() else { return Ok(Value::None) };
-    let is_base = cls.bases.iter().any(|b| b.dict.borrow().get_str("__sa_declarative_base__").is_some());
+    let Some(decl) = declarative_base_class(interp) else { return Ok(Value::None) };
+    let is_base = cls.bases.iter().any(|b| b.id == decl.id);
     if is_base {
-        let md = match cls.dict.borrow().get_str("metadata").and_then(|v| v.payload::<MetaDataData>()) {
-            Some(m) => m.0.clone(),
-            None => Rc::new(MetaData::default()),
-        };
-        let registry = Registry::new(md.clone());
-        if let Some(Value::Dict(d)) = cls.dict.borrow().get_str("type_annotation_map").cloned() {
-            *registry.type_annotation_map.borrow_mut() =
-                d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        }
-        let mdv = metadata_value(interp, &md);
-        cls.dict.borrow_mut().set_str("metadata", mdv);
+        let registry = setup_declarative_base(interp, &cls)?;
         *cls.ext.borrow_mut() = Some(Rc::new(DeclarativeBaseData { registry }));
+        init_subclass_after(interp, &cls, &decl, a.kw)?;
         return Ok(Value::None);
     }
-    if let Some(v) = cls.dict.borrow().get_str("__abstract__") {
-        if !matches!(v, Value::Bool(false)) {
-            return Ok(Value::None);
+    let abstract_ = match cls.dict.borrow().get_str("__abstract__") {
+        Some(v) => !matches!(v, Value::Bool(false)),
+        None => false,
+    };
+    if !abstract_ {
+        if let Some(registry) = declarative_registry(&cls) {
+            let tablename = cls.dict.borrow().get_str("__tablename__").cloned();
+            let Some(tablename) = tablename else {
+                return Err(orm::sa_error(
+                    interp,
+                    "InvalidRequestError",
+                    format!(
+                        "Class <class '{}'> does not have a __table__ or __tablename__ specified and does not inherit from an existing table-mapped class.",
+                        cls.full_name()
+                    ),
+                ));
+            };
+            let tablename = interp.to_str(&tablename)?;
+            orm::map_class(interp, &cls, &tablename, &registry)?;
         }
     }
-    let Some(registry) = declarative_registry(&cls) else { return Ok(Value::None) };
-    let tablename = cls.dict.borrow().get_str("__tablename__").cloned();
-    let Some(tablename) = tablename else {
+    init_subclass_after(interp, &cls, &decl, a.kw)?;
+    Ok(Value::None)
+}
+
+/// The keyword arguments `MappedAsDataclass` subclasses accept for `dataclasses.dataclass()`.
+const DATACLASS_ARGUMENTS: &[&str] =
+    &["init", "repr", "eq", "order", "unsafe_hash", "match_args", "kw_only", "dataclass_callable"];
+
+/// `MappedAsDataclass.__init_subclass__`: records the dataclass arguments
+/// (`_sa_apply_dc_transforms`, merged with the inherited ones), runs the other hooks (mapping
+/// the class), and turns a class that was not mapped into a dataclass itself (a base or mixin).
+fn mapped_as_dataclass_init_subclass(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
+    let Some(Value::Class(cls)) = a.pos.first().cloned() else { return Ok(Value::None) };
+    let mut merged = match cls.lookup("_sa_apply_dc_transforms") {
+        Some(Value::Dict(d)) => d.borrow().clone(),
+        _ => Dict::new(),
+    };
+    for k in DATACLASS_ARGUMENTS {
+        if let Some(v) = a.take_kw(k) {
+            merged.set_str(k, v);
+        }
+    }
+    cls.dict.borrow_mut().set_str("_sa_apply_dc_transforms", Value::dict(merged));
+    let mad = orm_ext_class(interp, "sqlalchemy.mapped_as_dataclass_class");
+    init_subclass_after(interp, &cls, &mad, a.kw)?;
+    if cls.ext_of::<orm::Mapper>().is_none() {
+        setup_dataclass_transforms(interp, &cls, false)?;
+    }
+    Ok(Value::None)
+}
+
+/// The dataclass options of a `mapped_column()` or `relationship()` (`_AttributeOptions`).
+fn attribute_options(v: &Value) -> Option<Vec<(Rc<str>, Value)>> {
+    const KEYS: &[&str] = &["init", "repr", "default", "default_factory", "compare", "kw_only", "hash"];
+    if let Some(mc) = v.payload::<MappedColumnArgs>() {
+        return Some(mc.0.kw.iter().filter(|(k, _)| KEYS.contains(&&**k)).cloned().collect());
+    }
+    if let Some(r) = v.payload::<orm::Relationship>() {
+        return Some(r.dataclass_options.borrow().clone());
+    }
+    None
+}
+
+/// `DONT_SET`: the default a mapped dataclass's `__init__` passes for an attribute whose
+/// default the attribute itself gives (setting it does nothing).
+pub fn dont_set(interp: &Interp) -> Value {
+    interp
+        .ext
+        .get("sqlalchemy.dont_set")
+        .and_then(|e| e.clone().downcast::<Value>().ok())
+        .map_or(Value::None, |v| (*v).clone())
+}
+
+fn is_callable(v: &Value) -> bool {
+    match v {
+        Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Class(_) => true,
+        Value::Instance(inst) => inst.class.lookup("__call__").is_some(),
+        _ => false,
+    }
+}
+
+fn is_classvar(interp: &mut Interp, ann: &Value) -> bool {
+    if let Some((name, _)) = typing_form(ann) {
+        return name == "ClassVar";
+    }
+    let text = match ann {
+        Value::Str(s) => s.to_string(),
+        other => interp.repr(other).unwrap_or_default(),
+    };
+    text.starts_with("ClassVar") || text.starts_with("typing.ClassVar")
+}
+
+/// `_ClassScanAbstractConfig._setup_dataclasses_transforms`: makes the class a dataclass whose
+/// fields are its annotated attributes, with the dataclass options their `mapped_column()` /
+/// `relationship()` give. A mapped class (`enable_descriptor_defaults`) keeps a scalar default
+/// in the attribute (returned: key and value) and passes `DONT_SET` instead. The class keeps
+/// its attributes (and their order) for the mapping; the dataclass adds `__init__`,
+/// `__repr__`, `__eq__`, ...
+pub fn setup_dataclass_transforms(
+    interp: &mut Interp,
+    cls: &Rc<Class>,
+    mapped: bool,
+) -> PyResult<Vec<(String, Value)>> {
+    let Some(Value::Dict(arguments)) = cls.lookup("_sa_apply_dc_transforms") else { return Ok(vec![]) };
+    if cls.dict.borrow().get_str("__dataclass_fields__").is_some() {
         return Err(orm::sa_error(
             interp,
             "InvalidRequestError",
             format!(
-                "Class <class '{}'> does not have a __table__ or __tablename__ specified and does not inherit from an existing table-mapped class.",
+                "Class <class '{}'> is already a dataclass; ensure that base classes / decorator styles of establishing dataclasses are not being mixed. This can happen if a class that inherits from 'MappedAsDataclass', even indirectly, is been mapped with '@registry.mapped_as_dataclass'",
                 cls.full_name()
             ),
         ));
+    }
+    if cls.dict.borrow().get_str("__table__").is_some() {
+        return Err(orm::sa_error(
+            interp,
+            "InvalidRequestError",
+            format!(
+                "Class <class '{}'> already defines a '__table__'. ORM Annotated Dataclasses do not support a pre-existing '__table__' element",
+                cls.full_name()
+            ),
+        ));
+    }
+    let original_annotations = cls.dict.borrow().get_str("__annotations__").cloned();
+    let annotations: Vec<(Value, Value)> = match &original_annotations {
+        Some(Value::Dict(d)) => d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        _ => vec![],
     };
-    let tablename = interp.to_str(&tablename)?;
-    orm::map_class(interp, &cls, &tablename, &registry)?;
-    Ok(Value::None)
+    let dataclasses = interp.import_module("dataclasses")?;
+    let field = dataclasses.get("field").unwrap_or(Value::None);
+    let mut defaults: Vec<(String, Value)> = Vec::new();
+    let mut scalars: Vec<(String, Value)> = Vec::new();
+    let mut fields: Vec<String> = Vec::new();
+    for (k, ann) in &annotations {
+        let Some(key) = k.as_str().map(str::to_string) else { continue };
+        if is_classvar(interp, ann) || (mapped && unwrap_mapped(ann).is_none()) {
+            continue;
+        }
+        let elem = cls.dict.borrow().get_str(&key).cloned();
+        let spec = match &elem {
+            Some(v) => match attribute_options(v) {
+                Some(opts) => {
+                    let mut kw: Vec<(Rc<str>, Value)> = Vec::new();
+                    let get = |n: &str| opts.iter().find(|(k, _)| &**k == n).map(|(_, v)| v.clone());
+                    let mut default = get("default");
+                    let mut factory = get("default_factory");
+                    if mapped {
+                        let is_rel = v.payload::<orm::Relationship>().is_some();
+                        if let Some(d) = default.clone() {
+                            if !is_callable(&d) {
+                                if !is_rel {
+                                    scalars.push((key.clone(), d));
+                                }
+                                default = Some(dont_set(interp));
+                            }
+                        } else if is_rel && factory.is_some() {
+                            factory = None;
+                            default = Some(dont_set(interp));
+                        }
+                    }
+                    let init = get("init");
+                    if let (Some(Value::Bool(false)), Some(d), None) = (&init, &default, &factory) {
+                        if !is_callable(d) {
+                            let d = d.clone();
+                            factory = Some(func("<lambda>", move |_, _| Ok(d.clone())));
+                            default = None;
+                        }
+                    }
+                    if let Some(f) = factory {
+                        kw.push((Rc::from("default_factory"), f));
+                    }
+                    if let Some(d) = default {
+                        kw.push((Rc::from("default"), d));
+                    }
+                    for n in ["init", "repr", "compare", "kw_only", "hash"] {
+                        if let Some(v) = get(n) {
+                            kw.push((Rc::from(n), v));
+                        }
+                    }
+                    let mut args = Args::default();
+                    args.kw = kw;
+                    Some(interp.call(&field, args)?)
+                }
+                None => Some(v.clone()),
+            },
+            None => None,
+        };
+        if let Some(spec) = spec {
+            defaults.push((key.clone(), spec));
+        }
+        fields.push(key);
+    }
+    // The annotations the dataclass sees: those before the first field, the fields, the rest.
+    let mut new_annotations = Dict::new();
+    let is_field = |k: &Value| k.as_str().is_some_and(|k| fields.iter().any(|f| f == k));
+    let first = annotations.iter().position(|(k, _)| is_field(k));
+    for (i, (k, v)) in annotations.iter().enumerate() {
+        if first.map_or(true, |f| i < f) {
+            new_annotations.insert(k.clone(), v.clone());
+        }
+    }
+    for (k, v) in &annotations {
+        if is_field(k) {
+            new_annotations.insert(k.clone(), v.clone());
+        }
+    }
+    for (k, v) in &annotations {
+        new_annotations.insert(k.clone(), v.clone());
+    }
+    let before = cls.dict.borrow().clone();
+    {
+        let mut d = cls.dict.borrow_mut();
+        for (k, v) in &defaults {
+            d.set_str(k, v.clone());
+        }
+        d.set_str("__annotations__", Value::dict(new_annotations));
+    }
+    let mut args = Args::new(vec![Value::Class(cls.clone())]);
+    let mut callable = dataclasses.get("dataclass").unwrap_or(Value::None);
+    for (k, v) in arguments.borrow().iter() {
+        match k.as_str() {
+            Some("dataclass_callable") => callable = v.clone(),
+            Some(name) => args.kw.push((Rc::from(name), v.clone())),
+            None => {}
+        }
+    }
+    let result = interp.call(&callable, args);
+    // The class keeps its own attributes in their order; what the dataclass added follows.
+    let after = cls.dict.borrow().clone();
+    let mut restored = before.clone();
+    for (k, v) in after.iter() {
+        if before.get(k).is_none() {
+            restored.insert(k.clone(), v.clone());
+        }
+    }
+    *cls.dict.borrow_mut() = restored;
+    if let Err(e) = result {
+        if interp.err_is(&e, "TypeError") || interp.err_is(&e, "ValueError") {
+            let r = interp.repr(&e.exc)?;
+            let err = orm::sa_error(
+                interp,
+                "InvalidRequestError",
+                format!(
+                    "Python dataclasses error encountered when creating dataclass for '{}': {r}. Please refer to Python dataclasses documentation for additional information. (Background on this error at: https://sqlalche.me/e/21/dcte)",
+                    cls.name
+                ),
+            );
+            if let Value::Instance(i) = &err.exc {
+                i.dict.borrow_mut().set_str("__cause__", e.exc.clone());
+                i.dict.borrow_mut().set_str("__suppress_context__", Value::Bool(true));
+            }
+            return Err(err);
+        }
+        return Err(e);
+    }
+    Ok(scalars)
 }
 
 /// Adds the 2.0 declarative names to `sqlalchemy.orm`.
@@ -513,6 +830,29 @@ pub fn add_to_orm(interp: &mut Interp, m: &Rc<Module>) {
     );
     interp.ext.insert("sqlalchemy.declarative_base_class", Rc::new(base.clone()));
     m.set("DeclarativeBase", Value::Class(base));
+    let registry = native_class(interp, "registry", "sqlalchemy.orm.decl_api", None, vec![]);
+    interp.ext.insert("sqlalchemy.registry_class", Rc::new(registry.clone()));
+    m.set("registry", Value::Class(registry));
+    let mad = native_class(
+        interp,
+        "MappedAsDataclass",
+        "sqlalchemy.orm.decl_api",
+        None,
+        vec![("__init_subclass__", func("__init_subclass__", mapped_as_dataclass_init_subclass))],
+    );
+    interp.ext.insert("sqlalchemy.mapped_as_dataclass_class", Rc::new(mad.clone()));
+    m.set("MappedAsDataclass", Value::Class(mad));
+    let status = native_class(
+        interp,
+        "LoaderCallableStatus",
+        "sqlalchemy.orm.base",
+        None,
+        vec![(
+            "__repr__",
+            method("LoaderCallableStatus", "__repr__", |_, _| Ok(Value::str("<LoaderCallableStatus.DONT_SET: 5>"))),
+        )],
+    );
+    interp.ext.insert("sqlalchemy.dont_set", Rc::new(new_native(&status, ())));
 }
 
 /// The `DeclarativeBase` class (for Flask-SQLAlchemy's `model_class=`).

@@ -313,19 +313,18 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         "comparator_factory",
         "passive_updates",
         "load_on_pending",
-        "init",
-        "repr",
-        "default",
-        "default_factory",
-        "compare",
-        "kw_only",
-        "hash",
         "dataclass_metadata",
         "_local_remote_pairs",
         "typing_extensions",
         "raiseload",
     ] {
         a.take_kw(k);
+    }
+    let mut dataclass_options = Vec::new();
+    for k in ["init", "repr", "default", "default_factory", "compare", "kw_only", "hash"] {
+        if let Some(v) = a.take_kw(k) {
+            dataclass_options.push((Rc::from(k), v));
+        }
     }
     if let Some((k, _)) = a.kw.first() {
         return Err(
@@ -349,6 +348,7 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         remote_side,
         passive_deletes,
     });
+    *rel.dataclass_options.borrow_mut() = dataclass_options;
     Ok(new_native(&classes, rel))
 }
 

@@ -153,6 +153,9 @@ pub struct Relationship {
     /// The loader a `WriteOnlyMapped[...]` / `DynamicMapped[...]` annotation chose
     /// (`declarative_scan` sets `lazy`), read through [`Relationship::lazy`].
     pub annotated_lazy: RefCell<Option<String>>,
+    /// The dataclass options given to `relationship()` (`init`, `default`, `default_factory`,
+    /// ...), for a `MappedAsDataclass` class.
+    pub dataclass_options: RefCell<Vec<(Rc<str>, Value)>>,
 }
 
 /// How a many-to-many relationship reaches its association table.
@@ -180,6 +183,7 @@ impl Relationship {
             m2m: RefCell::new(None),
             fk_first: Cell::new(false),
             annotated_lazy: RefCell::new(None),
+            dataclass_options: RefCell::new(Vec::new()),
         }
     }
     /// The loader strategy: `lazy=` as given, unless the annotation chose one.
@@ -214,6 +218,9 @@ pub struct Mapper {
     pub inheritance: Inheritance,
     /// `@validates('key')` methods: (attribute key, function), called on every set.
     pub validators: Vec<(String, Value)>,
+    /// A mapped dataclass's scalar defaults (`_default_scalar_value`): what an attribute the
+    /// instance never set reads as.
+    pub default_scalars: Vec<(String, Value)>,
 }
 
 /// What a mapper takes part in an inheritance hierarchy with.
@@ -447,7 +454,7 @@ pub fn map_class(
     table_name: &str,
     registry: &Rc<Registry>,
 ) -> PyResult<Rc<Mapper>> {
-    super::declarative::scan_annotations(interp, cls, registry)?;
+    let default_scalars = super::declarative::scan_annotations(interp, cls, registry)?;
     let table = Table::new(table_name);
     let mut columns: Vec<(String, Rc<Column>)> = Vec::new();
     let mut rels: Vec<Rc<Relationship>> = Vec::new();
@@ -580,6 +587,7 @@ pub fn map_class(
     }
     let mapper = Rc::new(Mapper {
         validators,
+        default_scalars,
         id: crate::python::value::next_id(),
         class: Rc::downgrade(cls),
         class_name: cls.name.clone(),
@@ -636,6 +644,7 @@ pub fn map_class(
     // same signature, so argument errors name plain `__init__()`.
     if let Some(Value::Function(orig)) = cls.lookup("__init__") {
         let wrapped = interp.renamed_function(&orig, "__init__", "__init__");
+        wrapped.dict.borrow_mut().remove(&Value::str("__qualname__"));
         wrapped.dict.borrow_mut().set_str("_sa_original_init", Value::Function(orig));
         cls.dict.borrow_mut().set_str("__init__", Value::Function(wrapped));
     }
@@ -817,7 +826,51 @@ fn fk_pairs(from: &Table, to: &Table) -> Vec<(Rc<Column>, Rc<Column>)> {
             }
         }
     }
+    // A `ForeignKeyConstraint` of `__table_args__` (not one a column's `ForeignKey` made).
+    let own = |f: &Rc<super::schema::ForeignKey>| {
+        from.columns.borrow().iter().any(|c| c.foreign_keys.iter().any(|cf| Rc::ptr_eq(cf, f)))
+    };
+    for con in from.constraints.borrow().iter() {
+        let super::schema::Constraint::ForeignKey { columns, fk, .. } = con else { continue };
+        if fk.iter().any(own) {
+            continue;
+        }
+        for (name, f) in columns.iter().zip(fk) {
+            if f.target_table() != to.name {
+                continue;
+            }
+            let col = from.column(&super::schema::resolve_column_ref(from, name));
+            if let (Some(target), Some(c)) = (to.column(f.target_column()), col) {
+                out.push((target, c));
+            }
+        }
+    }
     out
+}
+
+/// How many foreign key constraints `(referenced, foreign key)` pairs come from: the columns
+/// of a composite `ForeignKeyConstraint` are one path between two tables.
+fn fk_path_count(pairs: &[(Rc<Column>, Rc<Column>)]) -> usize {
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    for (k, (referenced, fk)) in pairs.iter().enumerate() {
+        let rt = referenced.table().map(|t| t.name.clone()).unwrap_or_default();
+        let id = fk.table().and_then(|t| {
+            let name = fk.name();
+            let at = t.constraints.borrow().iter().position(|c| match c {
+                super::schema::Constraint::ForeignKey { columns, fk: fks, .. } => columns
+                    .iter()
+                    .zip(fks)
+                    .any(|(n, f)| super::schema::resolve_column_ref(&t, n) == name && f.target_table() == rt),
+                _ => false,
+            });
+            at.map(|at| (Rc::as_ptr(&t) as usize, at))
+        });
+        let id = id.unwrap_or((0, k));
+        if !seen.contains(&id) {
+            seen.push(id);
+        }
+    }
+    seen.len()
 }
 
 /// `fk_pairs` between two mappers' selectables (a joined subclass's is the join of its tables):
@@ -998,8 +1051,10 @@ fn configure_relationship(
         }
         None => (to_parent, to_target),
     };
-    if to_parent.len() > 1
-        || to_target.len() > 1
+    // Without `primaryjoin`, each foreign key constraint is one path (a composite one too).
+    let paths = |p: &[(Rc<Column>, Rc<Column>)]| if r.args.primaryjoin.is_none() { fk_path_count(p) } else { p.len() };
+    if paths(&to_parent) > 1
+        || paths(&to_target) > 1
         || (!to_parent.is_empty() && !to_target.is_empty() && !Rc::ptr_eq(&target.table, &parent.table))
     {
         return Err(sa_error(
@@ -1207,24 +1262,57 @@ pub fn order_by_values(interp: &mut Interp, v: &Value) -> PyResult<Vec<Value>> {
     }
 }
 
-/// Resolves `order_by=` items (`"Pet.name"`, `Pet.name`) to ORDER BY clauses.
+/// Resolves `order_by=` items (`"Pet.name"`, `"Pet.name.desc()"`, `Pet.name`, `Pet.name.desc()`)
+/// to ORDER BY clauses; a string is evaluated among the registry's classes, as
+/// `_resolve_name` does.
 pub fn order_by_clauses(interp: &mut Interp, registry: &Rc<Registry>, items: &[Value]) -> PyResult<Vec<Clause>> {
     let mut out = Vec::new();
     for it in items {
-        let col = match it {
+        let simple = match it {
             Value::Str(s) => {
                 let (cls, attr) = s.split_once('.').unwrap_or(("", s));
                 registry
                     .mapper_named(cls)
                     .and_then(|m| m.columns.iter().find(|(k, _)| k == attr).map(|(_, c)| c.clone()))
             }
-            other => other.payload::<AttrData>().and_then(|d| match &d.kind {
-                AttrKind::Column(c) => Some(c.clone()),
-                AttrKind::Relationship(_) => None,
-            }),
+            _ => None,
         };
-        match col {
-            Some(c) => out.push(Clause::Column(c)),
+        if let Some(c) = simple {
+            out.push(Clause::Column(c));
+            continue;
+        }
+        let value = match it {
+            Value::Str(src) => {
+                let m = crate::python::value::Module::new("<order_by>", None);
+                let sa = interp.import_module("sqlalchemy")?;
+                for n in ["desc", "asc"] {
+                    if let Some(v) = sa.get(n) {
+                        m.set(n, v);
+                    }
+                }
+                for mp in registry.mappers.borrow().iter() {
+                    if let Some(c) = mp.class() {
+                        m.set(&mp.class_name, Value::Class(c));
+                    }
+                }
+                match interp.exec_source(&format!("__sa_value__ = ({src})\n"), "<string>", &m, false) {
+                    Ok(()) => m.get("__sa_value__"),
+                    Err(_) => None,
+                }
+            }
+            other => Some(other.clone()),
+        };
+        let relationship = value
+            .as_ref()
+            .and_then(|v| v.payload::<AttrData>())
+            .map(|d| matches!(d.kind, AttrKind::Relationship(_)))
+            .unwrap_or(false);
+        let clause = match value {
+            Some(v) if !relationship && !matches!(v, Value::Bool(_)) => super::statement::criterion(interp, &v).ok(),
+            _ => None,
+        };
+        match clause {
+            Some(c) => out.push(c),
             None => {
                 let r = interp.repr(it)?;
                 return Err(sa_error(interp, "ArgumentError", format!("order_by: could not resolve {r} to a column")));
@@ -3233,6 +3321,11 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
                 }
                 return Err(detached(interp, obj, &data.key, "attribute refresh"));
             }
+            if !persistent {
+                if let Some((_, v)) = mapper.default_scalars.iter().find(|(k, _)| *k == data.key) {
+                    return Ok(v.clone());
+                }
+            }
             if persistent {
                 if let (Some(s), Some(om)) = (&session, object_mapper(obj)) {
                     if load_subclass_attributes(interp, s, &om, inst)? {
@@ -3364,7 +3457,7 @@ fn lazy_rows(
     Ok(if unique { super::strategies::unique(rows) } else { rows })
 }
 
-fn lazy_load(
+pub(crate) fn lazy_load(
     interp: &mut Interp,
     s: &Rc<SessionData>,
     mapper: &Rc<Mapper>,
@@ -3488,6 +3581,10 @@ fn write_only_set(
 /// `InstrumentedAttribute.__set__`.
 pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
+    // A mapped dataclass's `__init__` passes `DONT_SET` for a default the attribute keeps.
+    if value.is(&super::declarative::dont_set(interp)) {
+        return Ok(());
+    }
     // `@validates`: the method's return value is what gets set.
     let validator =
         object_mapper(obj).and_then(|m| m.validators.iter().find(|(k, _)| *k == data.key).map(|(_, f)| f.clone()));

@@ -559,7 +559,7 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                     let sd = s(i, &a)?;
                     let mut stmt = sd.stmt.clone();
                     if let [Entity::Mapper(m)] = sd.entities.as_slice() {
-                        super::strategies::add_joined(m, &mut stmt, &sd.options, &[]);
+                        super::strategies::add_joined(i, m, &mut stmt, &sd.options, &[]);
                     }
                     Ok(Value::str(&SqlCompiler::string().select_string(&stmt)))
                 }),

@@ -131,22 +131,26 @@ def _process_class(cls, init, repr, eq, order, unsafe_hash, frozen, kw_only):
                 raise TypeError("non-default argument %r follows default argument" % (f.name,))
 
         def __init__(self, *args, **kwargs):
+            # Argument errors name the class's `__init__` as CPython's do (a mapped class's
+            # instrumented copy is plain `__init__`).
+            qual = getattr(getattr(type(self), "__init__", None), "__qualname__", cls.__qualname__ + ".__init__")
+            qual = qual[:-len(".__init__")] if qual.endswith(".__init__") else None
             n_required = len([f for f in positional if f.default is MISSING and f.default_factory is MISSING])
             if len(args) > len(positional):
                 if n_required == len(positional):
-                    raise TypeError("%s.__init__() takes %d positional argument%s but %d were given"
-                                    % (qual, len(positional) + 1, "" if len(positional) == 0 else "s",
+                    raise TypeError("%s__init__() takes %d positional argument%s but %d were given"
+                                    % (_prefix(qual), len(positional) + 1, "" if len(positional) == 0 else "s",
                                        len(args) + 1))
-                raise TypeError("%s.__init__() takes from %d to %d positional arguments but %d were given"
-                                % (qual, n_required + 1, len(positional) + 1, len(args) + 1))
+                raise TypeError("%s__init__() takes from %d to %d positional arguments but %d were given"
+                                % (_prefix(qual), n_required + 1, len(positional) + 1, len(args) + 1))
             values = {}
             for f, v in zip(positional, args):
                 values[f.name] = v
             for k in kwargs:
                 if k in values:
-                    raise TypeError("%s.__init__() got multiple values for argument %r" % (qual, k))
+                    raise TypeError("%s__init__() got multiple values for argument %r" % (_prefix(qual), k))
                 if k not in [f.name for f in init_fields]:
-                    raise TypeError("%s.__init__() got an unexpected keyword argument %r" % (qual, k))
+                    raise TypeError("%s__init__() got an unexpected keyword argument %r" % (_prefix(qual), k))
                 values[k] = kwargs[k]
             missing = [f.name for f in positional if f.name not in values and f.default is MISSING
                        and f.default_factory is MISSING]
@@ -173,15 +177,25 @@ def _process_class(cls, init, repr, eq, order, unsafe_hash, frozen, kw_only):
             if post is not None:
                 initvars = [values.get(f.name, f.default) for f in init_fields if f._field_type == _FIELD_INITVAR]
                 post(*initvars)
+        __init__.__qualname__ = qual + ".__init__"
         cls.__init__ = __init__
 
     if repr and "__repr__" not in cls.__dict__:
         def __repr__(self):
-            parts = []
-            for f in all_fields:
-                if f.repr:
-                    parts.append("%s=%r" % (f.name, getattr(self, f.name)))
+            # `reprlib.recursive_repr`: an object met again inside its own repr shows as '...'.
+            key = id(self)
+            if key in _repr_running:
+                return "..."
+            _repr_running.add(key)
+            try:
+                parts = []
+                for f in all_fields:
+                    if f.repr:
+                        parts.append("%s=%r" % (f.name, getattr(self, f.name)))
+            finally:
+                _repr_running.discard(key)
             return self.__class__.__qualname__ + "(" + ", ".join(parts) + ")"
+        __repr__.__qualname__ = qual + ".__repr__"
         cls.__repr__ = __repr__
 
     compare_fields = [f for f in all_fields if f.compare]
@@ -232,11 +246,18 @@ def _process_class(cls, init, repr, eq, order, unsafe_hash, frozen, kw_only):
     return cls
 
 
+_repr_running = set()
+
+
+def _prefix(qual):
+    return "" if qual is None else qual + "."
+
+
 def _missing_error(qual, missing, kind):
     if len(missing) == 1:
-        raise TypeError("%s.__init__() missing 1 required %s argument: %r" % (qual, kind, missing[0]))
+        raise TypeError("%s__init__() missing 1 required %s argument: %r" % (_prefix(qual), kind, missing[0]))
     names = ", ".join([repr(n) for n in missing[:-1]]) + " and %r" % (missing[-1],)
-    raise TypeError("%s.__init__() missing %d required %s arguments: %s" % (qual, len(missing), kind, names))
+    raise TypeError("%s__init__() missing %d required %s arguments: %s" % (_prefix(qual), len(missing), kind, names))
 
 
 def dataclass(cls=None, /, *, init=True, repr=True, eq=True, order=False, unsafe_hash=False, frozen=False,
