@@ -1639,6 +1639,12 @@ fn identity_of(
 /// Self-referential relationships, a cycle SQLAlchemy breaks into per-row actions, add no
 /// dependency here (their rows are ordered by [`row_depends`]).
 fn flush_order(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<Rc<Mapper>> {
+    flush_actions(mappers, objs).into_iter().filter(|(_, delete)| !delete).map(|(m, _)| m).collect()
+}
+
+/// The mappers' `SaveUpdateAll` (false) and `DeleteAll` (true) actions in the order the unit
+/// of work runs them (see [`flush_order`]).
+fn flush_actions(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<(Rc<Mapper>, bool)> {
     #[derive(Clone, PartialEq)]
     enum Action {
         Save(usize),
@@ -1704,7 +1710,7 @@ fn flush_order(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<Rc<Mapper>> {
                     Some(v) => !v.is_none(),
                     None => false,
                 };
-                (st.key.borrow().is_none() && set)
+                ((st.key.borrow().is_none() || st.deleted.get()) && set)
                     || st.committed.borrow().contains_key(&key)
                     || st.pending_dynamic.borrow().iter().any(|(k, _)| *k == key)
                     || st.pending_dynamic_removed.borrow().iter().any(|(k, _)| *k == key)
@@ -1751,7 +1757,7 @@ fn flush_order(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<Rc<Mapper>> {
     let mut keyed: Vec<((u8, String, bool), Action)> = actions.into_iter().map(|a| (key_of(&a), a)).collect();
     crate::sort::sort_by(&mut keyed, |x, y| x.0.cmp(&y.0));
     let mut todo: Vec<Action> = keyed.into_iter().map(|(_, a)| a).collect();
-    let mut order: Vec<usize> = Vec::new();
+    let mut order: Vec<(usize, bool)> = Vec::new();
     while !todo.is_empty() {
         let subset: Vec<Action> = todo
             .iter()
@@ -1762,17 +1768,19 @@ fn flush_order(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<Rc<Mapper>> {
         let subset = if subset.is_empty() { std::mem::take(&mut todo) } else { subset };
         todo.retain(|a| !subset.contains(a));
         for a in subset {
-            if let Action::Save(i) = a {
-                order.push(i);
+            match a {
+                Action::Save(i) => order.push((i, false)),
+                Action::Delete(i) => order.push((i, true)),
+                Action::Process(..) => {}
             }
         }
     }
     // `mappers` may hold subclasses: each takes its base's place.
-    let mut out: Vec<Rc<Mapper>> = Vec::new();
-    for i in order {
+    let mut out: Vec<(Rc<Mapper>, bool)> = Vec::new();
+    for (i, delete) in order {
         for m in mappers.iter().filter(|m| Rc::ptr_eq(&m.base_mapper(), &bases[i])) {
-            if !out.iter().any(|x| Rc::ptr_eq(x, m)) {
-                out.push(m.clone());
+            if !out.iter().any(|(x, d)| Rc::ptr_eq(x, m) && *d == delete) {
+                out.push((m.clone(), delete));
             }
         }
     }
@@ -2091,7 +2099,7 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     let mut mappers: Vec<Rc<Mapper>> = Vec::new();
-    for o in new.iter().chain(dirty.iter()) {
+    for o in new.iter().chain(dirty.iter()).chain(deleted.iter()) {
         if let Some(m) = object_mapper(o) {
             if !mappers.iter().any(|x| Rc::ptr_eq(x, &m)) {
                 mappers.push(m);
@@ -2108,7 +2116,29 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     let base_of = |o: &Value| object_mapper(o).map(|x| x.base_mapper());
-    for m in flush_order(&bases, &new.iter().chain(dirty.iter()).cloned().collect::<Vec<_>>()) {
+    let all: Vec<Value> = new.iter().chain(dirty.iter()).chain(deleted.iter()).cloned().collect();
+    let actions = flush_actions(&bases, &all);
+    let mine =
+        |list: &[Value], m: &Rc<Mapper>| -> bool { list.iter().any(|o| base_of(o).is_some_and(|x| Rc::ptr_eq(&x, m))) };
+    // Association rows are written after the last save that has work (many-to-many
+    // `ProcessAll` follows both sides' saves), before the deletes that come later.
+    let last_save = actions
+        .iter()
+        .rposition(|(m, delete)| !delete && (mine(&new, m) || mine(&dirty, m)))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let mut associations_done = false;
+    for (index, (m, delete)) in actions.into_iter().enumerate() {
+        if index == last_save {
+            sync_associations(interp, s, &mappers, &new)?;
+            associations_done = true;
+        }
+        if delete {
+            let of_mapper: Vec<Value> =
+                deleted.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
+            delete_rows(interp, s, &m, of_mapper)?;
+            continue;
+        }
         let mut objs: Vec<Value> =
             new.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
         crate::sort::sort_by_key(&mut objs, |o| {
@@ -2143,7 +2173,14 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
             // Syncing a dynamic collection's new members needs the parent's key loaded.
             let st = instance_state(inst);
-            if st.expired.get() && !st.pending_dynamic.borrow().is_empty() {
+            // The UPDATE reads the committed key (`_get_committed_state_attr_by_column`), as
+            // does syncing a dynamic collection's new members: an expired object loads.
+            let key_unloaded = om
+                .table
+                .primary_key()
+                .iter()
+                .any(|c| inst.dict.borrow().get_str(&om.column_key(c).unwrap_or_else(|| c.name())).is_none());
+            if st.expired.get() && (key_unloaded || !st.pending_dynamic.borrow().is_empty()) {
                 refresh(interp, s, &om, inst)?;
             }
             for cm in mapper_chain(&om) {
@@ -2170,36 +2207,91 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     s.new.borrow_mut().clear();
-    sync_associations(interp, s, &mappers, &new)?;
+    if !associations_done {
+        sync_associations(interp, s, &mappers, &new)?;
+    }
     for o in new.iter().chain(dirty.iter()) {
         if let Value::Instance(i) = o {
             instance_state(i).pending_dynamic.borrow_mut().clear();
             instance_state(i).pending_dynamic_removed.borrow_mut().clear();
         }
     }
-    // Deletes last, dependents first: the reverse of the order they were marked in (a cascade
-    // marks the parent before its children).
-    let deleted: Vec<Value> = s.deleted.borrow_mut().drain(..).collect();
-    for obj in deleted.iter().rev() {
-        let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
-        let st = instance_state(inst);
-        if st.expired.get() {
-            // The DELETE reads the committed key (`_get_committed_state_attr_by_column`),
-            // which loads an expired object (nothing else loaded it: `passive_deletes`).
-            refresh(interp, s, &m, inst)?;
+    s.deleted.borrow_mut().clear();
+    Ok(())
+}
+
+/// `DeleteAll` of one mapper (`delete_obj`): its deleted objects in identity order
+/// (`_sort_states`), table by table from the most derived, each table's rows in one
+/// `executemany`. A mapper in a cycle deletes per state, rows others refer to last.
+fn delete_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, mut objs: Vec<Value>) -> PyResult<()> {
+    crate::sort::sort_by(&mut objs, |a, b| {
+        let ia = a.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+        let ib = b.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+        identity_cmp(&ia, &ib)
+    });
+    let mut tables: Vec<Rc<Table>> = Vec::new();
+    for sub in m.self_and_descendants() {
+        for t in mapper_tables(&sub) {
+            if !tables.iter().any(|x| Rc::ptr_eq(x, &t)) {
+                tables.push(t);
+            }
         }
-        for table in mapper_tables(&m).iter().rev() {
-            let pk: Vec<(Rc<Column>, Value)> =
-                table.primary_key().into_iter().zip(st.identity.borrow().iter().cloned()).collect();
-            let compiled = SqlCompiler::default().delete(table, &pk);
-            s.execute(interp, &compiled.sql, compiled.params)?;
+    }
+    let cyclic = self_referential(m);
+    let mut remaining = objs;
+    while !remaining.is_empty() {
+        let level: Vec<Value> = if cyclic {
+            let l: Vec<Value> = remaining
+                .iter()
+                .filter(|a| !remaining.iter().any(|b| !b.is(a) && row_depends(m, b, a)))
+                .cloned()
+                .collect();
+            if l.is_empty() {
+                std::mem::take(&mut remaining)
+            } else {
+                l
+            }
+        } else {
+            std::mem::take(&mut remaining)
+        };
+        remaining.retain(|x| !level.iter().any(|l| l.is(x)));
+        for obj in &level {
+            let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
+            if instance_state(inst).expired.get() {
+                // The DELETE reads the committed key (`_get_committed_state_attr_by_column`),
+                // which loads an expired object (nothing else loaded it: `passive_deletes`).
+                refresh(interp, s, &om, inst)?;
+            }
         }
-        // The object keeps its identity (its repr still names it); it stays the session's,
-        // deleted, until the transaction ends.
-        if let Some(key) = st.key.borrow().clone() {
-            s.identity_map.borrow_mut().remove(&key);
+        for table in tables.iter().rev() {
+            let mut sql = String::new();
+            let mut params = Vec::new();
+            for obj in &level {
+                let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
+                if !mapper_tables(&om).iter().any(|t| Rc::ptr_eq(t, table)) {
+                    continue;
+                }
+                let st = instance_state(inst);
+                let pk: Vec<(Rc<Column>, Value)> =
+                    table.primary_key().into_iter().zip(st.identity.borrow().iter().cloned()).collect();
+                let compiled = SqlCompiler::default().delete(table, &pk);
+                sql = compiled.sql;
+                params.push(compiled.params);
+            }
+            if !params.is_empty() {
+                run_rows(interp, s, &sql, params)?;
+            }
         }
-        s.tx_deleted.borrow_mut().push(obj.clone());
+        for obj in &level {
+            let Value::Instance(inst) = obj else { continue };
+            let st = instance_state(inst);
+            // The object keeps its identity (its repr still names it); it stays the session's,
+            // deleted, until the transaction ends.
+            if let Some(key) = st.key.borrow().clone() {
+                s.identity_map.borrow_mut().remove(&key);
+            }
+            s.tx_deleted.borrow_mut().push(obj.clone());
+        }
     }
     Ok(())
 }
@@ -2374,13 +2466,21 @@ pub fn session_delete(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> 
     if st.deleted.get() {
         return Ok(());
     }
-    st.deleted.set(true);
-    s.deleted.borrow_mut().push(obj.clone());
-    // Cascading loads what it needs without autoflush (`no_autoflush` in SQLAlchemy).
-    let autoflush = s.autoflush.replace(false);
-    let result = delete_cascade(interp, s, inst, &m, obj);
-    s.autoflush.set(autoflush);
-    result
+    // The objects the delete cascades to are gathered first, loading what they need (an
+    // autoflush of those loads must not delete this object yet), then all are marked
+    // (`Session._delete_impl` with `cascade_iterator("delete")`); pending ones are skipped.
+    let mut cascaded: Vec<Value> = Vec::new();
+    delete_cascade(interp, s, inst, &m, obj, &mut cascaded)?;
+    for o in std::iter::once(obj.clone()).chain(cascaded) {
+        let Value::Instance(i) = &o else { continue };
+        let st = instance_state(i);
+        if st.deleted.get() || st.key.borrow().is_none() {
+            continue;
+        }
+        st.deleted.set(true);
+        s.deleted.borrow_mut().push(o.clone());
+    }
+    Ok(())
 }
 
 fn delete_cascade(
@@ -2389,6 +2489,7 @@ fn delete_cascade(
     inst: &Rc<Instance>,
     m: &Rc<Mapper>,
     obj: &Value,
+    out: &mut Vec<Value>,
 ) -> PyResult<()> {
     let rels = m.relationships.borrow().clone();
     for r in rels {
@@ -2410,7 +2511,12 @@ fn delete_cascade(
             }
         };
         for it in items {
-            session_delete(interp, s, &it)?;
+            let (Value::Instance(ci), Some(cm)) = (&it, object_mapper(&it)) else { continue };
+            if it.is(obj) || out.iter().any(|x| x.is(&it)) || instance_state(ci).deleted.get() {
+                continue;
+            }
+            out.push(it.clone());
+            delete_cascade(interp, s, ci, &cm, &it, out)?;
         }
     }
     Ok(())
@@ -3092,8 +3198,39 @@ pub fn instance_from_row_new(
 }
 
 /// Loads the expired column attributes of a persistent object (`load_scalar_attributes`).
+/// Only the attributes expired and not changed since are loaded (`state._load_expired`:
+/// `expired_attributes & unmodified`); all of them with the mapper's own statement.
 fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: &Rc<Instance>) -> PyResult<()> {
     let st = instance_state(inst);
+    let toload: Vec<(String, Rc<Column>)> = mapper
+        .columns
+        .iter()
+        .filter(|(k, _)| inst.dict.borrow().get_str(k).is_none() && !st.committed.borrow().contains_key(k))
+        .cloned()
+        .collect();
+    if !toload.is_empty() && toload.len() < mapper.columns.len() && mapper_tables(mapper).len() == 1 {
+        let mut select = Select::new(LabelStyle::None);
+        select.columns = toload.iter().map(|(_, c)| Clause::Column(c.clone())).collect();
+        for (c, v) in mapper.table.primary_key().into_iter().zip(st.identity.borrow().iter()) {
+            select.where_.push(Clause::binary(Clause::Column(c.clone()), "=", Clause::Bind(v.clone(), c.ty.clone())));
+        }
+        let compiled = SqlCompiler::default().select(&select);
+        let result = s.execute(interp, &compiled.sql, compiled.params)?;
+        let Some(row) = result.rows.first() else {
+            let r = interp.repr(&Value::Instance(inst.clone()))?;
+            return Err(sa_error(
+                interp,
+                "ObjectDeletedError",
+                format!("Instance '{r}' has been deleted, or its row is otherwise not present."),
+            ));
+        };
+        for ((k, c), v) in toload.iter().zip(row) {
+            let v = process_result(interp, &c.ty, v)?;
+            inst.dict.borrow_mut().set_str(k, v);
+        }
+        st.expired.set(false);
+        return Ok(());
+    }
     let mut select = mapper_select(mapper, LabelStyle::None);
     for (c, v) in mapper.table.primary_key().into_iter().zip(st.identity.borrow().iter()) {
         select.where_.push(Clause::Binary(

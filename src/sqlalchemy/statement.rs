@@ -914,16 +914,15 @@ fn with_insert_defaults(interp: &mut Interp, d: &DmlData) -> PyResult<DmlData> {
     Ok(out)
 }
 
+/// A statement with its `onupdate=` values, the Python-side ones, the SQL ones' columns.
+pub type UpdateWithDefaults = (DmlData, Vec<(Rc<Column>, Value)>, Vec<Rc<Column>>);
+
 /// An UPDATE's values with the `onupdate=` values of the columns not given, in table order
 /// (the compiler's `_append_param_update`): a callable is called now (`call` false: `str()`,
 /// which only names its parameter), a scalar is a parameter, a SQL expression is inline.
 /// The second list is the Python-side values added (prefetched: the session's objects take
 /// them), the third the columns whose values are SQL expressions (post-fetched: expired).
-pub fn with_update_defaults(
-    interp: &mut Interp,
-    d: &DmlData,
-    call: bool,
-) -> PyResult<(DmlData, Vec<(Rc<Column>, Value)>, Vec<Rc<Column>>)> {
+pub fn with_update_defaults(interp: &mut Interp, d: &DmlData, call: bool) -> PyResult<UpdateWithDefaults> {
     let mut out = d.clone();
     let mut prefetch = Vec::new();
     let mut postfetch = Vec::new();
