@@ -2034,9 +2034,32 @@ fn save_rows(
             {
                 j += 1;
             }
-            for (obj, om) in &objs[i..j] {
+            let batch = &objs[i..j];
+            let mut prepared = Vec::with_capacity(batch.len());
+            for (obj, om) in batch {
                 let Value::Instance(inst) = obj else { continue };
-                insert_object(interp, s, om, table, obj, inst, j - i > 1)?;
+                prepared.push(prepare_insert(interp, om, table, inst, batch.len() > 1)?);
+            }
+            // Rows with every key given and nothing to fetch go as one `executemany`
+            // (`_emit_insert_statements`); the others one by one, with RETURNING.
+            let many = prepared.len() > 1
+                && prepared.iter().all(|p| p.returning.is_empty() && p.compiled.sql == prepared[0].compiled.sql);
+            let mut prepared = prepared.into_iter();
+            if many {
+                let rows: Vec<PreparedInsert> = prepared.by_ref().collect();
+                let sql = rows[0].compiled.sql.clone();
+                run_rows(interp, s, &sql, rows.into_iter().map(|p| p.compiled.params).collect())?;
+            }
+            for (obj, om) in batch {
+                let Value::Instance(inst) = obj else { continue };
+                match prepared.next() {
+                    Some(p) => {
+                        let result = s.execute(interp, &p.compiled.sql, p.compiled.params)?;
+                        let row = result.rows.first();
+                        finish_insert(interp, s, om, table, obj, inst, &p.returning, row, result.last_insert_rowid)?;
+                    }
+                    None => finish_insert(interp, s, om, table, obj, inst, &[], None, 0)?,
+                }
                 if Rc::ptr_eq(table, &om.table) {
                     for cm in mapper_chain(om) {
                         sync_one_to_many(&cm, inst);
@@ -2619,15 +2642,22 @@ fn column_default(interp: &mut Interp, c: &Column) -> PyResult<Option<Value>> {
     })
 }
 
-fn insert_object(
+/// One object's INSERT into one table, compiled, and the server-generated columns its
+/// RETURNING fetches (none: the row can go in an `executemany` with others).
+struct PreparedInsert {
+    compiled: super::sql::Compiled,
+    returning: Vec<Rc<Column>>,
+}
+
+/// The parameters of an object's row (Python-side defaults filled in and set on the object)
+/// and what its INSERT must fetch back (`_collect_insert_commands`).
+fn prepare_insert(
     interp: &mut Interp,
-    s: &Rc<SessionData>,
     m: &Rc<Mapper>,
     table: &Rc<Table>,
-    obj: &Value,
     inst: &Rc<Instance>,
     batched: bool,
-) -> PyResult<()> {
+) -> PyResult<PreparedInsert> {
     let table = table.clone();
     let auto = table.autoincrement_column();
     let mut returning: Vec<Rc<Column>> = Vec::new();
@@ -2681,8 +2711,26 @@ fn insert_object(
         let names: Vec<String> = returning.iter().map(|c| SqlCompiler::default().quote(&c.name())).collect();
         compiled.sql.push_str(&format!(" RETURNING {}", names.join(", ")));
     }
-    let result = s.execute(interp, &compiled.sql, compiled.params)?;
-    if let Some(row) = result.rows.first() {
+    Ok(PreparedInsert { compiled, returning })
+}
+
+/// After an object's INSERT: the fetched columns (or the rowid) set on it; after the last table
+/// of its mapper, its identity key and the identity map.
+#[allow(clippy::too_many_arguments)]
+fn finish_insert(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    m: &Rc<Mapper>,
+    table: &Rc<Table>,
+    obj: &Value,
+    inst: &Rc<Instance>,
+    returning: &[Rc<Column>],
+    returned: Option<&Vec<SqlValue>>,
+    last_insert_rowid: i64,
+) -> PyResult<()> {
+    let table = table.clone();
+    let auto = table.autoincrement_column();
+    if let Some(row) = returned {
         for (col, v) in returning.iter().zip(row) {
             let key = m.column_key(col).unwrap_or_else(|| col.name());
             let v = process_result(interp, &col.ty, v)?;
@@ -2693,7 +2741,7 @@ fn insert_object(
         let key = m.column_key(a).unwrap_or_else(|| a.name());
         let cur = inst.dict.borrow().get_str(&key).cloned().unwrap_or(Value::None);
         if cur.is_none() {
-            inst.dict.borrow_mut().set_str(&key, Value::Int(result.last_insert_rowid));
+            inst.dict.borrow_mut().set_str(&key, Value::Int(last_insert_rowid));
         }
     }
     // The rows of a joined subclass's other tables come later; the last one makes the
