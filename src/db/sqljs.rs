@@ -123,6 +123,9 @@ pub fn is_ready() -> bool {
 /// An SQLite database held by sql.js.
 pub struct SqlJsDatabase {
     db: JsValue,
+    /// `sqlite3_last_insert_rowid()` as of the last statement that changed rows (sql.js does
+    /// not export the function: asking costs a statement of its own).
+    last_insert_rowid: i64,
 }
 
 impl SqlJsDatabase {
@@ -134,7 +137,7 @@ impl SqlJsDatabase {
             .dyn_into()
             .map_err(|_| DbError { message: "SQL.Database missing".into(), dbapi_class: "InterfaceError" })?;
         let db = Reflect::construct(&ctor, args).map_err(|e| js_error("new SQL.Database", e))?;
-        Ok(SqlJsDatabase { db })
+        Ok(SqlJsDatabase { db, last_insert_rowid: 0 })
     }
 
     /// A new, empty in-memory database.
@@ -224,13 +227,17 @@ impl Database for SqlJsDatabase {
         let _ = call(&stmt, "free", &[]);
         let (columns, rows) = result?;
         let changes = call(&self.db, "getRowsModified", &[])?.as_f64().unwrap_or(0.0) as i64;
-        let last = from_js(&self.scalar("SELECT last_insert_rowid()")?);
-        let last_insert_rowid = match last {
-            SqlValue::Integer(i) => i,
-            SqlValue::Real(f) => f as i64,
-            _ => 0,
-        };
-        Ok(QueryResult { columns, rows, last_insert_rowid, changes })
+        // Only an INSERT that added a row moves last_insert_rowid (a trigger's INSERT is undone
+        // when the trigger ends), and after it sqlite3_changes() is at least 1: while it is 0
+        // the value kept is still right.
+        if changes > 0 {
+            self.last_insert_rowid = match from_js(&self.scalar("SELECT last_insert_rowid()")?) {
+                SqlValue::Integer(i) => i,
+                SqlValue::Real(f) => f as i64,
+                _ => 0,
+            };
+        }
+        Ok(QueryResult { columns, rows, last_insert_rowid: self.last_insert_rowid, changes })
     }
 
     fn sqlite_version(&self) -> String {

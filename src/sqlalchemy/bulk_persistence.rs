@@ -7,6 +7,7 @@ use std::rc::Rc;
 use super::evaluator::{self, Evaluated};
 use super::module::ExprData;
 use super::orm::{self, instance_state, AttrData, AttrKind, Mapper, SessionData};
+use super::schema::Column;
 use super::sql::{Clause, SqlCompiler};
 use super::statement::{DmlData, DmlKind};
 use crate::python::interp::{Interp, PyResult};
@@ -134,8 +135,9 @@ fn matched_on_rows(
 /// Runs an UPDATE / DELETE against a mapped class in the session and synchronizes the
 /// session's objects; returns the rows matched (`rowcount`).
 pub fn execute(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, sync: SynchronizeSession) -> PyResult<i64> {
+    let (full, prefetch, postfetch) = super::statement::with_update_defaults(interp, d, true)?;
     let Some(mapper) = d.mapper.clone() else {
-        let (sql, params) = super::statement::dml_compiled(d, false);
+        let (sql, params) = super::statement::dml_compiled(&full, false);
         return Ok(orm::execute_in_session(interp, s, &sql, params)?.changes);
     };
     let crit = condition(d);
@@ -156,7 +158,7 @@ pub fn execute(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, sync: Sync
         },
         other => other,
     };
-    let (mut sql, params) = super::statement::dml_compiled(d, false);
+    let (mut sql, params) = super::statement::dml_compiled(&full, false);
     if sync == SynchronizeSession::Fetch {
         let c = SqlCompiler::default();
         let names: Vec<String> = mapper.table.primary_key().iter().map(|col| c.quote(&col.name())).collect();
@@ -172,7 +174,7 @@ pub fn execute(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, sync: Sync
         _ => return Ok(rowcount),
     };
     match d.kind {
-        DmlKind::Update => apply_update_values(interp, &mapper, d, &matched)?,
+        DmlKind::Update => apply_update_values(interp, &mapper, d, &matched, &prefetch, &postfetch)?,
         DmlKind::Delete => {
             for (inst, partially_expired) in matched {
                 if partially_expired {
@@ -194,6 +196,8 @@ fn apply_update_values(
     mapper: &Rc<Mapper>,
     d: &DmlData,
     matched: &[(Rc<Instance>, bool)],
+    prefetch: &[(Rc<Column>, Value)],
+    postfetch: &[Rc<Column>],
 ) -> PyResult<()> {
     let mut evaluated: Vec<(String, Clause)> = Vec::new();
     let mut to_expire: Vec<String> = Vec::new();
@@ -207,8 +211,16 @@ fn apply_update_values(
             Err(_) => to_expire.push(key),
         }
     }
+    // The `onupdate=` values the statement added: Python-side ones are set on the objects,
+    // SQL expressions expire the attribute.
+    let prefetch: Vec<(String, Value)> =
+        prefetch.iter().filter_map(|(c, v)| Some((mapper.column_key(c)?, v.clone()))).collect();
+    to_expire.extend(postfetch.iter().filter_map(|c| mapper.column_key(c)));
     for (inst, _) in matched {
         let st = instance_state(inst);
+        for (k, v) in &prefetch {
+            inst.dict.borrow_mut().set_str(k, v.clone());
+        }
         for k in &to_expire {
             inst.dict.borrow_mut().remove(&Value::str(k));
             st.expired.set(true);

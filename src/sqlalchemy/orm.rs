@@ -826,7 +826,51 @@ fn fk_pairs(from: &Table, to: &Table) -> Vec<(Rc<Column>, Rc<Column>)> {
             }
         }
     }
+    // A `ForeignKeyConstraint` of `__table_args__` (not one a column's `ForeignKey` made).
+    let own = |f: &Rc<super::schema::ForeignKey>| {
+        from.columns.borrow().iter().any(|c| c.foreign_keys.iter().any(|cf| Rc::ptr_eq(cf, f)))
+    };
+    for con in from.constraints.borrow().iter() {
+        let super::schema::Constraint::ForeignKey { columns, fk, .. } = con else { continue };
+        if fk.iter().any(own) {
+            continue;
+        }
+        for (name, f) in columns.iter().zip(fk) {
+            if f.target_table() != to.name {
+                continue;
+            }
+            let col = from.column(&super::schema::resolve_column_ref(from, name));
+            if let (Some(target), Some(c)) = (to.column(f.target_column()), col) {
+                out.push((target, c));
+            }
+        }
+    }
     out
+}
+
+/// How many foreign key constraints `(referenced, foreign key)` pairs come from: the columns
+/// of a composite `ForeignKeyConstraint` are one path between two tables.
+fn fk_path_count(pairs: &[(Rc<Column>, Rc<Column>)]) -> usize {
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    for (k, (referenced, fk)) in pairs.iter().enumerate() {
+        let rt = referenced.table().map(|t| t.name.clone()).unwrap_or_default();
+        let id = fk.table().and_then(|t| {
+            let name = fk.name();
+            let at = t.constraints.borrow().iter().position(|c| match c {
+                super::schema::Constraint::ForeignKey { columns, fk: fks, .. } => columns
+                    .iter()
+                    .zip(fks)
+                    .any(|(n, f)| super::schema::resolve_column_ref(&t, n) == name && f.target_table() == rt),
+                _ => false,
+            });
+            at.map(|at| (Rc::as_ptr(&t) as usize, at))
+        });
+        let id = id.unwrap_or((0, k));
+        if !seen.contains(&id) {
+            seen.push(id);
+        }
+    }
+    seen.len()
 }
 
 /// `fk_pairs` between two mappers' selectables (a joined subclass's is the join of its tables):
@@ -1007,8 +1051,10 @@ fn configure_relationship(
         }
         None => (to_parent, to_target),
     };
-    if to_parent.len() > 1
-        || to_target.len() > 1
+    // Without `primaryjoin`, each foreign key constraint is one path (a composite one too).
+    let paths = |p: &[(Rc<Column>, Rc<Column>)]| if r.args.primaryjoin.is_none() { fk_path_count(p) } else { p.len() };
+    if paths(&to_parent) > 1
+        || paths(&to_target) > 1
         || (!to_parent.is_empty() && !to_target.is_empty() && !Rc::ptr_eq(&target.table, &parent.table))
     {
         return Err(sa_error(
@@ -1216,24 +1262,57 @@ pub fn order_by_values(interp: &mut Interp, v: &Value) -> PyResult<Vec<Value>> {
     }
 }
 
-/// Resolves `order_by=` items (`"Pet.name"`, `Pet.name`) to ORDER BY clauses.
+/// Resolves `order_by=` items (`"Pet.name"`, `"Pet.name.desc()"`, `Pet.name`, `Pet.name.desc()`)
+/// to ORDER BY clauses; a string is evaluated among the registry's classes, as
+/// `_resolve_name` does.
 pub fn order_by_clauses(interp: &mut Interp, registry: &Rc<Registry>, items: &[Value]) -> PyResult<Vec<Clause>> {
     let mut out = Vec::new();
     for it in items {
-        let col = match it {
+        let simple = match it {
             Value::Str(s) => {
                 let (cls, attr) = s.split_once('.').unwrap_or(("", s));
                 registry
                     .mapper_named(cls)
                     .and_then(|m| m.columns.iter().find(|(k, _)| k == attr).map(|(_, c)| c.clone()))
             }
-            other => other.payload::<AttrData>().and_then(|d| match &d.kind {
-                AttrKind::Column(c) => Some(c.clone()),
-                AttrKind::Relationship(_) => None,
-            }),
+            _ => None,
         };
-        match col {
-            Some(c) => out.push(Clause::Column(c)),
+        if let Some(c) = simple {
+            out.push(Clause::Column(c));
+            continue;
+        }
+        let value = match it {
+            Value::Str(src) => {
+                let m = crate::python::value::Module::new("<order_by>", None);
+                let sa = interp.import_module("sqlalchemy")?;
+                for n in ["desc", "asc"] {
+                    if let Some(v) = sa.get(n) {
+                        m.set(n, v);
+                    }
+                }
+                for mp in registry.mappers.borrow().iter() {
+                    if let Some(c) = mp.class() {
+                        m.set(&mp.class_name, Value::Class(c));
+                    }
+                }
+                match interp.exec_source(&format!("__sa_value__ = ({src})\n"), "<string>", &m, false) {
+                    Ok(()) => m.get("__sa_value__"),
+                    Err(_) => None,
+                }
+            }
+            other => Some(other.clone()),
+        };
+        let relationship = value
+            .as_ref()
+            .and_then(|v| v.payload::<AttrData>())
+            .map(|d| matches!(d.kind, AttrKind::Relationship(_)))
+            .unwrap_or(false);
+        let clause = match value {
+            Some(v) if !relationship && !matches!(v, Value::Bool(_)) => super::statement::criterion(interp, &v).ok(),
+            _ => None,
+        };
+        match clause {
+            Some(c) => out.push(c),
             None => {
                 let r = interp.repr(it)?;
                 return Err(sa_error(interp, "ArgumentError", format!("order_by: could not resolve {r} to a column")));
@@ -1905,7 +1984,13 @@ fn row_depends(m: &Rc<Mapper>, a: &Value, b: &Value) -> bool {
 /// `_collect_insert_commands` groups them: consecutive objects giving the same columns form
 /// one batch, and a batch of several rows whose primary keys the database generates is sent
 /// row by row with `RETURNING` (SQLite's "insertmanyvalues"); a lone row uses `lastrowid`.
-fn save_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, objs: &[Value]) -> PyResult<()> {
+fn save_rows(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    m: &Rc<Mapper>,
+    objs: &[Value],
+    updates: &[UpdateRow],
+) -> PyResult<()> {
     for obj in objs {
         let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
         for cm in mapper_chain(&om) {
@@ -1920,6 +2005,7 @@ fn save_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, objs: &[V
         }
     }
     for table in &tables {
+        emit_updates(interp, s, table, updates)?;
         let objs: Vec<(Value, Rc<Mapper>)> = objs
             .iter()
             .filter_map(|o| {
@@ -2046,10 +2132,19 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         crate::sort::sort_by_key(&mut objs, |o| {
             o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0)
         });
-        if self_referential(&m) {
+        // Changed persistent objects in the order of their identities (`_sort_states`).
+        let mut changed: Vec<Value> =
+            dirty.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
+        crate::sort::sort_by(&mut changed, |a, b| {
+            let ia = a.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+            let ib = b.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+            identity_cmp(&ia, &ib)
+        });
+        let cyclic = self_referential(&m);
+        if cyclic {
             // A mapper in a cycle saves per state, in levels of the topological sort: rows
             // others refer to first; each level's rows are saved together (`execute_aggregate`).
-            let mut remaining = objs;
+            let mut remaining = std::mem::take(&mut objs);
             while !remaining.is_empty() {
                 let level: Vec<Value> = remaining
                     .iter()
@@ -2058,12 +2153,11 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
                     .collect();
                 let level = if level.is_empty() { std::mem::take(&mut remaining) } else { level };
                 remaining.retain(|x| !level.iter().any(|l| l.is(x)));
-                save_rows(interp, s, &m, &level)?;
+                save_rows(interp, s, &m, &level, &[])?;
             }
-        } else {
-            save_rows(interp, s, &m, &objs)?;
         }
-        for obj in dirty.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)) {
+        let mut updates: Vec<UpdateRow> = Vec::new();
+        for obj in &changed {
             let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
             // Syncing a dynamic collection's new members needs the parent's key loaded.
             let st = instance_state(inst);
@@ -2073,7 +2167,21 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             for cm in mapper_chain(&om) {
                 sync_many_to_one(interp, &cm, inst)?;
             }
-            update_object(interp, s, &om, inst)?;
+            updates.extend(collect_update(interp, s, &om, inst)?);
+        }
+        if cyclic {
+            for table in mapper_tables(&m) {
+                emit_updates(interp, s, &table, &updates)?;
+            }
+        } else {
+            // Per table: its UPDATEs, then its INSERTs (`save_obj`).
+            save_rows(interp, s, &m, &objs, &updates)?;
+        }
+        for obj in &changed {
+            let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
+            let st = instance_state(inst);
+            st.modified.set(false);
+            st.committed.borrow_mut().clear();
             for cm in mapper_chain(&om) {
                 sync_one_to_many(&cm, inst);
             }
@@ -2533,7 +2641,13 @@ fn insert_object(
     Ok(())
 }
 
-fn update_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, inst: &Rc<Instance>) -> PyResult<()> {
+/// The UPDATEs one changed object needs, table by table (nothing is sent yet).
+fn collect_update(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    m: &Rc<Mapper>,
+    inst: &Rc<Instance>,
+) -> PyResult<Vec<UpdateRow>> {
     let state = instance_state(inst);
     let changed: Vec<String> = state.committed.borrow().keys().cloned().collect();
     let mut sets = Vec::new();
@@ -2592,6 +2706,7 @@ fn update_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, inst:
             }
         }
     }
+    let mut rows = Vec::new();
     for table in mapper_tables(m) {
         let table_sets: Vec<(Rc<Column>, Value)> = sets.iter().filter(|(c, _)| in_table(c, &table)).cloned().collect();
         let table_exprs: Vec<(Rc<Column>, Clause)> =
@@ -2608,16 +2723,73 @@ fn update_object(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, inst:
                 (c, Clause::Bind(v, ty))
             })
             .collect();
+        let has_exprs = !table_exprs.is_empty();
         all.extend(table_exprs);
         let position =
             |c: &Rc<Column>| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX);
         all.sort_by_key(|(c, _)| position(c));
-        let compiled = SqlCompiler::default().update_clauses(&table, &all, &pk);
-        s.execute(interp, &compiled.sql, compiled.params)?;
+        rows.push(UpdateRow { table, sets: all, pk, has_exprs });
     }
-    state.modified.set(false);
-    state.committed.borrow_mut().clear();
+    Ok(rows)
+}
+
+/// One row's UPDATE of one table, collected before any is sent (`_collect_update_commands`).
+struct UpdateRow {
+    table: Rc<Table>,
+    /// The SET clauses in the table's column order: bound values, or SQL expressions
+    /// (`onupdate=func.now()`), which SQLAlchemy sends row by row.
+    sets: Vec<(Rc<Column>, Clause)>,
+    pk: Vec<(Rc<Column>, Value)>,
+    has_exprs: bool,
+}
+
+/// Sends the UPDATEs of one table (`_emit_update_statements`): consecutive rows that set the
+/// same columns with bound values only go as one `executemany`; rows with SQL expressions
+/// one by one.
+fn emit_updates(interp: &mut Interp, s: &Rc<SessionData>, table: &Rc<Table>, rows: &[UpdateRow]) -> PyResult<()> {
+    let rows: Vec<&UpdateRow> = rows.iter().filter(|r| Rc::ptr_eq(&r.table, table)).collect();
+    let same = |a: &UpdateRow, b: &UpdateRow| {
+        a.has_exprs == b.has_exprs
+            && a.sets.len() == b.sets.len()
+            && a.sets.iter().zip(b.sets.iter()).all(|((x, _), (y, _))| Rc::ptr_eq(x, y))
+    };
+    let mut i = 0;
+    while i < rows.len() {
+        let mut j = i + 1;
+        while j < rows.len() && !rows[i].has_exprs && same(rows[i], rows[j]) {
+            j += 1;
+        }
+        let mut sql = String::new();
+        let mut params = Vec::new();
+        for r in &rows[i..j] {
+            let compiled = SqlCompiler::default().update_clauses(table, &r.sets, &r.pk);
+            sql = compiled.sql;
+            params.push(compiled.params);
+        }
+        run_rows(interp, s, &sql, params)?;
+        i = j;
+    }
     Ok(())
+}
+
+/// SQLAlchemy's `_sort_states` for persistent objects: by identity (`state.key[1]`).
+fn identity_cmp(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    for (x, y) in a.iter().zip(b.iter()) {
+        let o = match (x, y) {
+            (Value::Int(x), Value::Int(y)) => x.cmp(y),
+            (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+            (Value::Float(x), Value::Float(y)) => x.partial_cmp(y).unwrap_or(Ordering::Equal),
+            (Value::Int(x), Value::Float(y)) => (*x as f64).partial_cmp(y).unwrap_or(Ordering::Equal),
+            (Value::Float(x), Value::Int(y)) => x.partial_cmp(&(*y as f64)).unwrap_or(Ordering::Equal),
+            (Value::Str(x), Value::Str(y)) => (**x).cmp(&**y),
+            _ => Ordering::Equal,
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    Ordering::Equal
 }
 
 /// `Session.commit()`.
@@ -3179,7 +3351,7 @@ fn lazy_rows(
     Ok(if unique { super::strategies::unique(rows) } else { rows })
 }
 
-fn lazy_load(
+pub(crate) fn lazy_load(
     interp: &mut Interp,
     s: &Rc<SessionData>,
     mapper: &Rc<Mapper>,

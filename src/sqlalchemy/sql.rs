@@ -44,6 +44,9 @@ pub enum Clause {
     In(Box<Clause>, Vec<Clause>, bool),
     /// `expr BETWEEN lo AND hi` (`NOT BETWEEN` when negated).
     Between(Box<Clause>, Box<Clause>, Box<Clause>, bool),
+    /// `(a, b) IN (VALUES (?, ?), (?, ?))`: a tuple IN as SQLite gets it (the selectin
+    /// loader's composite keys).
+    TupleIn(Vec<Clause>, Vec<Vec<Clause>>),
     /// `DISTINCT expr` (inside functions: `count(DISTINCT x)`).
     Distinct(Box<Clause>),
 }
@@ -101,7 +104,7 @@ impl Clause {
             Clause::And(items) | Clause::Or(items) => return items.first().and_then(|i| i.precedence()),
             Clause::Not(_) => 5,
             Clause::Exists(..) => 0,
-            Clause::In(..) | Clause::Between(..) => 5,
+            Clause::In(..) | Clause::Between(..) | Clause::TupleIn(..) => 5,
             Clause::Desc(_) | Clause::Asc(_) => 3,
             Clause::Label(..) => -1,
             _ => return None,
@@ -130,6 +133,10 @@ impl Clause {
                 a.visit_columns(f);
                 b.visit_columns(f);
                 c.visit_columns(f);
+            }
+            Clause::TupleIn(cols, rows) => {
+                cols.iter().for_each(|i| i.visit_columns(f));
+                rows.iter().flatten().for_each(|i| i.visit_columns(f));
             }
             _ => {}
         }
@@ -175,7 +182,7 @@ impl Clause {
                 _ => SqlType::Boolean,
             },
             Clause::And(_) | Clause::Or(_) | Clause::Not(_) | Clause::Exists(..) | Clause::In(..) => SqlType::Boolean,
-            Clause::Between(..) | Clause::Bool(_) => SqlType::Boolean,
+            Clause::Between(..) | Clause::Bool(_) | Clause::TupleIn(..) => SqlType::Boolean,
             _ => SqlType::Other("NullType".into()),
         }
     }
@@ -257,6 +264,45 @@ pub struct EagerJoin {
     pub target: Rc<Table>,
     /// The ON clause's `left = right` pairs in written order; `true` marks a column of the
     /// aliased target.
+    pub on: Vec<((Rc<Column>, bool), (Rc<Column>, bool))>,
+    /// A collection: with LIMIT / OFFSET / DISTINCT / GROUP BY the query is wrapped in a
+    /// subquery with the joins outside it (`multi_row_eager_loaders`).
+    pub collection: bool,
+    /// Many-to-many: the association table's alias (`tags AS tags_1`), joined to the aliased
+    /// target inside parentheses; `on` then compares with the alias's columns.
+    pub secondary: Option<EagerSecondary>,
+    /// The eager join this one is nested in (`joinedload(User.posts).joinedload(Post.tags)`):
+    /// `on`'s columns of that join's table are its alias's.
+    pub parent: Option<usize>,
+    /// `innerjoin=True`: `JOIN` rather than `LEFT OUTER JOIN`.
+    pub inner: bool,
+    /// The relationship's `order_by=`, against the target's table (rendered with the alias
+    /// after the query's own ORDER BY).
+    pub order_by: Vec<Clause>,
+}
+
+/// The order the eager joins' columns come in a row: a nested join's columns before those of
+/// the join it hangs from (the order the compiled SELECT lists them).
+pub fn eager_column_order(joins: &[EagerJoin]) -> Vec<usize> {
+    fn visit(joins: &[EagerJoin], parent: Option<usize>, out: &mut Vec<usize>) {
+        for (i, j) in joins.iter().enumerate() {
+            if j.parent == parent {
+                visit(joins, Some(i), out);
+                out.push(i);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(joins.len());
+    visit(joins, None, &mut out);
+    out
+}
+
+/// The association table of a joined eager many-to-many load: `(tags AS tags_1 JOIN tag AS
+/// tag_1 ON tag_1.id = tags_1.tag_id)`.
+#[derive(Debug, Clone)]
+pub struct EagerSecondary {
+    pub alias: Rc<Table>,
+    /// The inner join's `left = right` pairs; `true` marks a column of the aliased target.
     pub on: Vec<((Rc<Column>, bool), (Rc<Column>, bool))>,
 }
 
@@ -344,6 +390,9 @@ pub struct SqlCompiler {
     anon: Vec<(String, usize)>,
     /// Tables of the enclosing SELECT's FROM (subqueries correlate to them).
     enclosing: Vec<Rc<Table>>,
+    /// Columns rendered as a subquery's column (`anon_1.user_id`): a SELECT wrapped for
+    /// joined eager loading.
+    adapt: Vec<(Rc<Column>, String)>,
 }
 
 impl Default for SqlCompiler {
@@ -354,6 +403,7 @@ impl Default for SqlCompiler {
             named: false,
             anon: Vec::new(),
             enclosing: Vec::new(),
+            adapt: Vec::new(),
         }
     }
 }
@@ -366,6 +416,9 @@ impl SqlCompiler {
 
     /// `table.column` with quoting.
     pub fn column_ref(&self, c: &Column) -> String {
+        if let Some((_, a)) = self.adapt.iter().find(|(x, _)| std::ptr::eq(&**x, c)) {
+            return a.clone();
+        }
         let table = c.table().map(|t| self.quote(&t.name));
         match table {
             Some(t) => format!("{t}.{}", self.quote(&c.name())),
@@ -541,6 +594,16 @@ impl SqlCompiler {
                 let not = if *negate { "NOT " } else { "" };
                 format!("{es} {not}BETWEEN {l} AND {hs}")
             }
+            Clause::TupleIn(cols, rows) => {
+                let c: Vec<String> = cols.iter().map(|x| self.visit(x)).collect();
+                let mut v = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let items: Vec<String> =
+                        row.iter().zip(cols).map(|(x, col)| self.visit_hinted(x, &Self::hint_of(col))).collect();
+                    v.push(format!("({})", items.join(", ")));
+                }
+                format!("({}) IN (VALUES {})", c.join(", "), v.join(", "))
+            }
         }
     }
 
@@ -687,14 +750,10 @@ impl SqlCompiler {
         }
     }
 
-    fn select_text(&mut self, s: &Select) -> String {
-        let mut seen = Vec::new();
-        let mut cols: Vec<String> = Vec::new();
-        for c in &s.columns {
-            let t = self.column_text(c, s.label_style, &mut seen);
-            cols.push(t);
-        }
-        for j in &s.eager_joins {
+    /// The columns of the joined eager loads (`post_1.id AS post_1_id`).
+    fn eager_columns(&mut self, s: &Select, seen: &mut Vec<String>, cols: &mut Vec<String>) {
+        for k in eager_column_order(&s.eager_joins) {
+            let j = &s.eager_joins[k];
             for c in j.target.columns.borrow().iter() {
                 let name = c.name();
                 let col = format!("{}.{}", self.quote(&j.alias), self.quote(&name));
@@ -715,6 +774,140 @@ impl SqlCompiler {
                 });
             }
         }
+    }
+
+    /// ` LEFT OUTER JOIN post AS post_1 ON user.id = post_1.user_id`; a many-to-many joins
+    /// the aliased association table and target in parentheses.
+    fn eager_join_text(&self, joins: &[EagerJoin], j: &EagerJoin) -> String {
+        let parent = j.parent.and_then(|p| joins.get(p));
+        let side = |c: &(Rc<Column>, bool)| {
+            let of_parent = parent
+                .filter(|p| c.0.table().map(|t| Rc::ptr_eq(&t, &p.target)).unwrap_or(false))
+                .map(|p| p.alias.clone());
+            match (c.1, of_parent) {
+                (true, _) => format!("{}.{}", self.quote(&j.alias), self.quote(&c.0.name())),
+                (false, Some(alias)) => format!("{}.{}", self.quote(&alias), self.quote(&c.0.name())),
+                (false, None) => self.column_ref(&c.0),
+            }
+        };
+        let kw = if j.inner { "JOIN" } else { "LEFT OUTER JOIN" };
+        let on: Vec<String> = j.on.iter().map(|(l, r)| format!("{} = {}", side(l), side(r))).collect();
+        let target = format!("{} AS {}", self.quote(&j.target.name), self.quote(&j.alias));
+        match &j.secondary {
+            None => format!(" {kw} {target} ON {}", on.join(" AND ")),
+            Some(sec) => {
+                let inner: Vec<String> = sec.on.iter().map(|(l, r)| format!("{} = {}", side(l), side(r))).collect();
+                format!(
+                    " {kw} ({} JOIN {target} ON {}) ON {}",
+                    self.from_name(&sec.alias),
+                    inner.join(" AND "),
+                    on.join(" AND ")
+                )
+            }
+        }
+    }
+
+    /// The ORDER BY items: the query's, then each joined eager collection's `order_by=`
+    /// against its alias.
+    fn order_by_text(&mut self, s: &Select) -> Vec<String> {
+        let mut o: Vec<String> = s.order_by.iter().map(|c| self.visit(c)).collect();
+        for j in &s.eager_joins {
+            if j.order_by.is_empty() {
+                continue;
+            }
+            let mut adapt: Vec<(Rc<Column>, String)> = j
+                .target
+                .columns
+                .borrow()
+                .iter()
+                .map(|c| (c.clone(), format!("{}.{}", self.quote(&j.alias), self.quote(&c.name()))))
+                .collect();
+            adapt.extend(self.adapt.iter().cloned());
+            let outer = std::mem::replace(&mut self.adapt, adapt);
+            for c in &j.order_by {
+                let t = self.visit(c);
+                o.push(t);
+            }
+            self.adapt = outer;
+        }
+        o
+    }
+
+    /// A SELECT with a joined eager collection and LIMIT / OFFSET / DISTINCT / GROUP BY: the
+    /// query without the eager joins becomes the subquery `anon_1` (its columns labelled),
+    /// the joins go outside it and the ORDER BY is repeated against it
+    /// (`ORMSelectCompileState._compound_eager_statement`).
+    fn wrapped_select(&mut self, s: &Select) -> String {
+        let mut inner = s.clone();
+        inner.eager_joins.clear();
+        let mut labels: Vec<String> = Vec::new();
+        let mut adapt = Vec::new();
+        let mut columns = Vec::with_capacity(s.columns.len());
+        for c in &s.columns {
+            let Clause::Column(col) = c else {
+                columns.push(c.clone());
+                continue;
+            };
+            let base = match s.label_style {
+                LabelStyle::TablenamePlusCol => {
+                    format!("{}_{}", col.table().map(|t| t.name.clone()).unwrap_or_default(), col.name())
+                }
+                _ => col.name(),
+            };
+            let mut label = base.clone();
+            let mut n = 0;
+            while labels.contains(&label) {
+                n += 1;
+                label = format!("{base}_{n}");
+            }
+            labels.push(label.clone());
+            adapt.push((col.clone(), format!("anon_1.{}", self.quote(&label))));
+            columns.push(Clause::Label(Box::new(c.clone()), label));
+        }
+        inner.columns = columns;
+        inner.label_style = LabelStyle::TablenamePlusCol;
+        let inner_sql = self.select_text(&inner);
+        let outer_adapt = std::mem::replace(&mut self.adapt, adapt);
+        let mut seen = Vec::new();
+        let mut cols = Vec::new();
+        for l in &labels {
+            if s.label_style == LabelStyle::TablenamePlusCol {
+                let label = format!("anon_1_{l}");
+                cols.push(format!("anon_1.{} AS {}", self.quote(l), self.quote(&label)));
+                seen.push(label);
+            } else {
+                cols.push(format!("anon_1.{}", self.quote(l)));
+                seen.push(l.clone());
+            }
+        }
+        self.eager_columns(s, &mut seen, &mut cols);
+        let mut sql = format!("SELECT {} \nFROM ({inner_sql}) AS anon_1", cols.join(", "));
+        for j in &s.eager_joins {
+            let t = self.eager_join_text(&s.eager_joins, j);
+            sql.push_str(&t);
+        }
+        let o = self.order_by_text(s);
+        if !o.is_empty() {
+            sql.push_str(" ORDER BY ");
+            sql.push_str(&o.join(", "));
+        }
+        self.adapt = outer_adapt;
+        sql
+    }
+
+    fn select_text(&mut self, s: &Select) -> String {
+        if s.eager_joins.iter().any(|j| j.collection)
+            && (s.limit.is_some() || s.offset.is_some() || s.distinct || !s.group_by.is_empty())
+        {
+            return self.wrapped_select(s);
+        }
+        let mut seen = Vec::new();
+        let mut cols: Vec<String> = Vec::new();
+        for c in &s.columns {
+            let t = self.column_text(c, s.label_style, &mut seen);
+            cols.push(t);
+        }
+        self.eager_columns(s, &mut seen, &mut cols);
         let items = self.froms_of(s);
         let outer = std::mem::take(&mut self.enclosing);
         self.enclosing = items
@@ -731,20 +924,7 @@ impl SqlCompiler {
             }
             if n == 0 {
                 for j in &s.eager_joins {
-                    let side = |c: &(Rc<Column>, bool)| {
-                        if c.1 {
-                            format!("{}.{}", self.quote(&j.alias), self.quote(&c.0.name()))
-                        } else {
-                            self.column_ref(&c.0)
-                        }
-                    };
-                    let on: Vec<String> = j.on.iter().map(|(l, r)| format!("{} = {}", side(l), side(r))).collect();
-                    text.push_str(&format!(
-                        " LEFT OUTER JOIN {} AS {} ON {}",
-                        self.quote(&j.target.name),
-                        self.quote(&j.alias),
-                        on.join(" AND ")
-                    ));
+                    text.push_str(&self.eager_join_text(&s.eager_joins, j));
                 }
             }
             froms.push(text);
@@ -776,16 +956,23 @@ impl SqlCompiler {
             sql.push_str(" \nHAVING ");
             sql.push_str(&h);
         }
-        if !s.order_by.is_empty() {
-            let o: Vec<String> = s.order_by.iter().map(|c| self.visit(c)).collect();
+        let o = self.order_by_text(s);
+        if !o.is_empty() {
             sql.push_str(" ORDER BY ");
             sql.push_str(&o.join(", "));
         }
         match (&s.limit, &s.offset) {
             (None, None) => {}
             (Some(l), None) => {
+                // SQLite's `limit_clause` adds `OFFSET` with `literal(0)`; the default dialect
+                // does not.
                 let l = self.visit(l);
-                sql.push_str(&format!("\n LIMIT {l}"));
+                if self.named {
+                    sql.push_str(&format!("\n LIMIT {l}"));
+                } else {
+                    self.params.push(SqlValue::Integer(0));
+                    sql.push_str(&format!("\n LIMIT {l} OFFSET ?"));
+                }
             }
             (l, Some(o)) => {
                 // SQLite needs a LIMIT before OFFSET: `literal(-1)`, a parameter; the default

@@ -559,7 +559,7 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                     let sd = s(i, &a)?;
                     let mut stmt = sd.stmt.clone();
                     if let [Entity::Mapper(m)] = sd.entities.as_slice() {
-                        super::strategies::add_joined(m, &mut stmt, &sd.options, &[]);
+                        super::strategies::add_joined(i, m, &mut stmt, &sd.options, &[]);
                     }
                     Ok(Value::str(&SqlCompiler::string().select_string(&stmt)))
                 }),
@@ -919,6 +919,46 @@ fn with_insert_defaults(interp: &mut Interp, d: &DmlData) -> PyResult<DmlData> {
     Ok(out)
 }
 
+/// An UPDATE's values with the `onupdate=` values of the columns not given, in table order
+/// (the compiler's `_append_param_update`): a callable is called now (`call` false: `str()`,
+/// which only names its parameter), a scalar is a parameter, a SQL expression is inline.
+/// The second list is the Python-side values added (prefetched: the session's objects take
+/// them), the third the columns whose values are SQL expressions (post-fetched: expired).
+pub fn with_update_defaults(
+    interp: &mut Interp,
+    d: &DmlData,
+    call: bool,
+) -> PyResult<(DmlData, Vec<(Rc<Column>, Value)>, Vec<Rc<Column>>)> {
+    let mut out = d.clone();
+    let mut prefetch = Vec::new();
+    let mut postfetch = Vec::new();
+    if d.kind != DmlKind::Update {
+        return Ok((out, prefetch, postfetch));
+    }
+    let cols = d.table.columns.borrow().clone();
+    for c in &cols {
+        if out.values.iter().any(|(x, _)| Rc::ptr_eq(x, c)) {
+            continue;
+        }
+        let v = match &c.onupdate {
+            Some(super::schema::ColumnDefault::Scalar(v)) => v.clone(),
+            Some(super::schema::ColumnDefault::Callable(f)) if call => interp.call(f, Args::default())?,
+            Some(super::schema::ColumnDefault::Callable(_)) => Value::None,
+            None => continue,
+        };
+        if v.payload::<ExprData>().is_some() {
+            postfetch.push(c.clone());
+        } else {
+            prefetch.push((c.clone(), v.clone()));
+        }
+        out.values.push((c.clone(), v));
+    }
+    crate::sort::sort_by_key(&mut out.values, |(c, _)| {
+        cols.iter().position(|x| Rc::ptr_eq(x, c)).unwrap_or(usize::MAX)
+    });
+    Ok((out, prefetch, postfetch))
+}
+
 /// The text and parameters of an UPDATE / DELETE / INSERT (named parameters for `str()`).
 pub fn dml_compiled(d: &DmlData, named: bool) -> (String, Vec<SqlValue>) {
     let mut c = if named { SqlCompiler::string() } else { SqlCompiler::default() };
@@ -1097,6 +1137,7 @@ fn dml_class(interp: &Interp, name: &str, kind: DmlKind) -> Rc<Class> {
                 "__str__",
                 method(owner, "__str__", move |i, a| {
                     let dd = d(i, &a)?;
+                    let (dd, _, _) = with_update_defaults(i, &dd, false)?;
                     Ok(Value::str(&dml_compiled(&dd, true).0))
                 }),
             ),

@@ -64,10 +64,20 @@ pub fn Console(
     let history = StoredValue::new(History::default());
     let log = NodeRef::<leptos::html::Div>::new();
 
+    // The transcript's lines, brought up to date while the console shows (a Run with the
+    // console hidden does not rebuild them, nor lay out the page to scroll them).
+    let items = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        if shown.get() {
+            items.set(transcript.with(Transcript::keyed));
+        }
+    });
     // Keep the newest line in view.
     Effect::new(move |_| {
-        let _ = transcript.with(|t| t.dropped + t.items.len() as u64);
-        let _ = shown.get();
+        let _ = items.with(|i| i.last().map(|(k, _)| *k));
+        if !shown.get() {
+            return;
+        }
         #[cfg(target_arch = "wasm32")]
         if let Some(el) = log.get() {
             el.set_scroll_top(el.scroll_height());
@@ -135,7 +145,7 @@ pub fn Console(
                     <code>"Role.query.all()"</code>"."
                 </p>
             </Show>
-            <For each=move || transcript.with(Transcript::keyed) key=|(k, _)| *k children=|(_, item)| item_view(item) />
+            <For each=move || items.get() key=|(k, _)| *k children=|(_, item)| item_view(item) />
         </div>
         <div class="prompt">
             <span class="ps" aria-hidden="true">

@@ -148,6 +148,29 @@ mod imp {
         }
     }
 
+    pub fn after_paint(f: impl FnOnce() + 'static) {
+        let f = wasm_bindgen::closure::Closure::once_into_js(f);
+        let _ = js("f", "requestAnimationFrame(()=>setTimeout(f,0))").call1(&JsValue::NULL, &f);
+    }
+
+    pub fn mark(name: &str) {
+        let _ = js("n", "performance.mark(n)").call1(&JsValue::NULL, &name.into());
+    }
+
+    /// Calls `f(true)` once the editor bundle has run (at once when it has), `f(false)` when it
+    /// failed to load or is not on the page.
+    pub fn when_editor_ready(f: impl FnOnce(bool) + 'static) {
+        if api().is_some() {
+            return f(true);
+        }
+        let pending = web_sys::window()
+            .and_then(|w| js_sys::Reflect::get(&w, &"fspEditorReady".into()).ok())
+            .filter(|p| p.is_object());
+        let Some(pending) = pending else { return f(false) };
+        let f = wasm_bindgen::closure::Closure::once_into_js(move |ok: JsValue| f(ok.is_truthy() && api().is_some()));
+        let _ = js("p,f", "p.then(f)").call2(&JsValue::NULL, &pending, &f);
+    }
+
     pub struct EditorHandle(JsValue);
 
     fn api() -> Option<JsValue> {
@@ -234,6 +257,10 @@ mod imp {
     pub fn download(_name: &str, _mime: &str, _text: &str) {}
     pub fn download_png(_name: &str, _svg: &str, _width: f64, _height: f64) {}
     pub fn capture_pointer(_ev: &leptos::ev::PointerEvent) {}
+    pub fn mark(_name: &str) {}
+    pub fn when_editor_ready(f: impl FnOnce(bool) + 'static) {
+        f(false)
+    }
     pub struct EditorHandle;
     pub fn editor_available() -> bool {
         false
@@ -330,6 +357,23 @@ pub use imp::EditorHandle;
 /// True when the CodeMirror bundle (build/editor.js, `window.FspEditor`) is on the page.
 pub fn editor_available() -> bool {
     imp::editor_available()
+}
+
+/// Calls `f(true)` once the CodeMirror bundle has run (index.html loads it `async`, beside this
+/// wasm, and resolves `window.fspEditorReady`), `f(false)` when it is missing or failed.
+pub fn when_editor_ready(f: impl FnOnce(bool) + 'static) {
+    imp::when_editor_ready(f)
+}
+
+/// A `performance.mark` (the benchmark reads them).
+pub fn mark(name: &str) {
+    imp::mark(name)
+}
+
+/// Runs `f` in a task of its own after the next frame is painted.
+#[cfg(target_arch = "wasm32")]
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    imp::after_paint(f)
 }
 
 /// Creates the code editor in `parent`; None when the bundle is missing.

@@ -88,32 +88,45 @@ pub fn Editor(
     let line_count = Memo::new(move |_| text.with(|t| t.split('\n').count()));
     let cm_host = NodeRef::<leptos::html::Div>::new();
     let cm = StoredValue::new_local(None::<dom::EditorHandle>);
-    let use_cm = dom::editor_available();
+    // CodeMirror, unless its bundle turns out to be missing (then the textarea below).
+    let use_cm = RwSignal::new(true);
+    let cm_ready = RwSignal::new(false);
     let active_name = Memo::new(move |_| files.with(|f| f.active_file().map(|f| f.name.clone()).unwrap_or_default()));
-    // Mount CodeMirror once its host is in the page.
+    // Mount CodeMirror once its host is in the page and its bundle has run (it loads beside
+    // this wasm: the project runs meanwhile).
     Effect::new(move |_| {
         let Some(host) = cm_host.get() else { return };
-        if cm.with_value(Option::is_some) {
-            return;
-        }
-        let handle = dom::editor_create(
-            &host,
-            &text.get_untracked(),
-            &active_name.get_untracked(),
-            move |t: String| {
-                files.update(|f| {
-                    let i = f.active;
-                    f.set_text(i, t);
+        dom::when_editor_ready(move |ok| {
+            if cm.try_with_value(Option::is_some).unwrap_or(true) {
+                return;
+            }
+            let handle = ok
+                .then(|| {
+                    dom::editor_create(
+                        &host,
+                        &text.get_untracked(),
+                        &active_name.get_untracked(),
+                        move |t: String| {
+                            files.update(|f| {
+                                let i = f.active;
+                                f.set_text(i, t);
+                            })
+                        },
+                        move || on_run.run(()),
+                    )
                 })
-            },
-            move || on_run.run(()),
-        );
-        cm.set_value(handle);
+                .flatten();
+            let created = handle.is_some();
+            cm.set_value(handle);
+            use_cm.set(created);
+            cm_ready.set(created);
+        });
     });
     // Another file, or a change from outside (Reset): show it.
     Effect::new(move |_| {
         let t = text.get();
         let name = active_name.get();
+        cm_ready.track();
         cm.with_value(|h| {
             if let Some(h) = h {
                 dom::editor_set_text(h, &t);
@@ -131,6 +144,7 @@ pub fn Editor(
             })
         });
         let _ = text.with(String::len);
+        cm_ready.track();
         cm.with_value(|h| {
             if let Some(h) = h {
                 dom::editor_set_errors(h, &errors);
@@ -192,7 +206,7 @@ pub fn Editor(
                                 type="button"
                                 role="tab"
                                 id=format!("file-tab-{i}")
-                                aria-controls=if use_cm { "cm-editor" } else { "code" }
+                                aria-controls=move || if use_cm.get() { "cm-editor" } else { "code" }
                                 aria-selected=move || if active.get() == i { "true" } else { "false" }
                                 tabindex=move || if active.get() == i { "0" } else { "-1" }
                                 class:active=move || active.get() == i
@@ -220,7 +234,7 @@ pub fn Editor(
         </div>
         <FileActions files=files />
         </div>
-        <div class="cm-host" id="cm-editor" node_ref=cm_host hidden=!use_cm></div>
+        <div class="cm-host" id="cm-editor" node_ref=cm_host hidden=move || !use_cm.get()></div>
         <div class="code-area" hidden=use_cm>
             <div class="gutter" aria-hidden="true">
                 <pre style:transform=move || format!("translateY({}px)", -scroll.get())>

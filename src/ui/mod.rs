@@ -176,20 +176,25 @@ fn now_ms() -> f64 {
     0.0
 }
 
-/// Records how long the last run took on `<body data-run-ms>` (read by scripts/bench-page.mjs).
-fn mark_run(ms: f64, runs: u64) {
+/// Records how long the last run took on `<body data-run-ms>`, and its parts on
+/// `data-run-parts` (import and create_all, dropping the previous run, reading the schema, the
+/// rest) (read by scripts/bench-page.mjs).
+fn mark_run(ms: f64, runs: u64, parts: [f64; 4]) {
     #[cfg(target_arch = "wasm32")]
     if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
         let _ = body.set_attribute("data-run-ms", &format!("{ms:.2}"));
         let _ = body.set_attribute("data-runs", &runs.to_string());
+        let parts = parts.map(|p| format!("{p:.2}")).join(" ");
+        let _ = body.set_attribute("data-run-parts", &parts);
     }
     #[cfg(not(target_arch = "wasm32"))]
-    let _ = (ms, runs);
+    let _ = (ms, runs, parts);
 }
 
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    dom::mark("fsp-app");
     let Startup { files, transcript, saver, problem } = startup();
     let files = RwSignal::new(files);
     let transcript = RwSignal::new(transcript);
@@ -303,9 +308,16 @@ pub fn App() -> impl IntoView {
                 t.push_line(ShellLine::from_step(step));
             }
         });
+        let t1 = now_ms();
         let url = started.playground.database_url();
-        let _ = playground.try_set_value(Some(started.playground));
+        // The previous run's engine (its interpreter, every object it built, its database) is
+        // freed in a task of its own, after this run's frame.
+        if let Some(previous) = playground.try_update_value(|slot| slot.replace(started.playground)).flatten() {
+            drop_later(previous);
+        }
+        let t2 = now_ms();
         refresh_schema();
+        let t3 = now_ms();
         if database_url.get_untracked() != url {
             if let Some(u) = &url {
                 dialect.set(uri::explain(u).ddl_dialect);
@@ -317,7 +329,11 @@ pub fn App() -> impl IntoView {
         }
         notices.update(|n| n.dismiss(NoticeKind::Hint));
         runs.update_value(|r| *r += 1);
-        mark_run(now_ms() - t0, runs.get_value());
+        if runs.get_value() == 1 {
+            dom::mark("fsp-first-run");
+        }
+        let t4 = now_ms();
+        mark_run(t4 - t0, runs.get_value(), [t1 - t0, t2 - t1, t3 - t2, t4 - t3]);
         true
     };
     let on_run = Callback::new(move |()| {
@@ -428,6 +444,7 @@ pub fn App() -> impl IntoView {
     let console_shown = Signal::derive(move || tab.get() == ResultsTab::Console);
     let diagram_shown = Signal::derive(move || tab.get() == ResultsTab::Diagram);
     let data_shown = Signal::derive(move || tab.get() == ResultsTab::Data);
+    let sql_shown = Signal::derive(move || tab.get() == ResultsTab::SqlLog);
     let uri_note = Signal::derive(move || database_url.get().map(|u| uri::note(&u)));
     let sources_text =
         Signal::derive(move || files.with(|f| f.files.iter().map(|f| f.text.as_str()).collect::<String>()));
@@ -485,6 +502,16 @@ pub fn App() -> impl IntoView {
         }
     };
     let panel_class = |t: ResultsTab| format!("panel {}-panel", t.id());
+    // The tabs that do not show at first are built after the first paint, one per task (the
+    // page is interactive sooner: their code is compiled and their DOM built while the learner
+    // reads the tables), or at once when their tab is chosen before that.
+    let staged = RwSignal::new(if cfg!(target_arch = "wasm32") { 0usize } else { ResultsTab::ALL.len() });
+    #[cfg(target_arch = "wasm32")]
+    dom::after_paint(move || stage_next(staged));
+    let built = move |t: ResultsTab| {
+        let i = ResultsTab::ALL.iter().position(|x| *x == t).unwrap_or(0);
+        Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || staged.get() >= i || tab.get() == t)
+    };
 
     view! {
         <header class="topbar">
@@ -542,7 +569,11 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-diagram"
                     hidden=move || tab.get() != ResultsTab::Diagram
                 >
-                    <DiagramPanel tables=tables report=report shown=diagram_shown />
+                    {deferred(
+                        built(ResultsTab::Diagram),
+                        Box::new(move || view! {
+                            <DiagramPanel tables=tables report=report shown=diagram_shown /> }.into_any()),
+                    )}
                 </div>
                 <div
                     id="panel-relationships"
@@ -551,12 +582,16 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-relationships"
                     hidden=move || tab.get() != ResultsTab::Relationships
                 >
-                    <RelationshipsPanel
-                        relationships=relationships
-                        tables=tables
-                        error=schema_error
-                        on_try=on_try
-                    />
+                    {deferred(
+                        built(ResultsTab::Relationships),
+                        Box::new(move || view! {
+                            <RelationshipsPanel
+                                relationships=relationships
+                                tables=tables
+                                error=schema_error
+                                on_try=on_try
+                            /> }.into_any()),
+                    )}
                 </div>
                 <div
                     id="panel-sql"
@@ -565,7 +600,11 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-sql"
                     hidden=move || tab.get() != ResultsTab::SqlLog
                 >
-                    <SqlLogPanel transcript=transcript />
+                    {deferred(
+                        built(ResultsTab::SqlLog),
+                        Box::new(move || view! {
+                            <SqlLogPanel transcript=transcript shown=sql_shown /> }.into_any()),
+                    )}
                 </div>
                 <div
                     id="panel-data"
@@ -574,7 +613,11 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-data"
                     hidden=move || tab.get() != ResultsTab::Data
                 >
-                    <DataPanel tables=tables report=report version=db_version fetch=fetch_rows shown=data_shown />
+                    {deferred(
+                        built(ResultsTab::Data),
+                        Box::new(move || view! {
+                            <DataPanel tables=tables report=report version=db_version fetch=fetch_rows shown=data_shown /> }.into_any()),
+                    )}
                 </div>
                 <div
                     id="panel-console"
@@ -583,10 +626,49 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-console"
                     hidden=move || tab.get() != ResultsTab::Console
                 >
-                    <Console transcript=transcript on_submit=on_submit shown=console_shown />
+                    {deferred(
+                        built(ResultsTab::Console),
+                        Box::new(move || view! {
+                            <Console transcript=transcript on_submit=on_submit shown=console_shown /> }.into_any()),
+                    )}
                 </div>
             </section>
         </main>
+    }
+}
+
+/// Drops a finished run's engine after the next paint (freeing a whole interpreter takes a
+/// while), recording how long it took on `<body data-drop-ms>`.
+fn drop_later(previous: Playground) {
+    #[cfg(target_arch = "wasm32")]
+    dom::after_paint(move || {
+        let t0 = now_ms();
+        drop(previous);
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-drop-ms", &format!("{:.2}", now_ms() - t0));
+        }
+    });
+    #[cfg(not(target_arch = "wasm32"))]
+    drop(previous);
+}
+
+/// A tab's panel, built once `when` turns true and kept (one type for every panel: a little less
+/// wasm than a `<Show>` each).
+fn deferred(when: Memo<bool>, build: Box<dyn Fn() -> AnyView + Send + Sync>) -> AnyView {
+    (move || when.get().then(|| build())).into_any()
+}
+
+/// Builds the next staged tab, then schedules the one after it in a task of its own.
+#[cfg(target_arch = "wasm32")]
+fn stage_next(staged: RwSignal<usize>) {
+    let Some(next) = staged.try_update(|s| {
+        *s += 1;
+        *s
+    }) else {
+        return;
+    };
+    if next < ResultsTab::ALL.len() {
+        set_timeout(move || stage_next(staged), std::time::Duration::ZERO);
     }
 }
 

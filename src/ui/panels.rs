@@ -207,8 +207,17 @@ fn relationship_card(r: RelationshipView, parent_rows: Option<i64>, on_try: Call
 /// The SQL log. Groups are keyed by their transcript line: a Run adds one group and leaves the
 /// others' DOM alone.
 #[component]
-pub fn SqlLogPanel(transcript: RwSignal<Transcript>) -> impl IntoView {
-    let log = Memo::new(move |_| transcript.with(sql_log));
+pub fn SqlLogPanel(
+    transcript: RwSignal<Transcript>,
+    /// True while the tab shows: the log is brought up to date then, not on every Run.
+    shown: Signal<bool>,
+) -> impl IntoView {
+    let log = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        if shown.get() {
+            log.set(transcript.with(sql_log));
+        }
+    });
     view! {
         <Show
             when=move || log.with(|l| !l.is_empty())
