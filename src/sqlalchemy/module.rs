@@ -2609,10 +2609,17 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             let target = match a.arg(0, "column") {
                 Some(Value::Str(s)) => s.to_string(),
                 Some(other) => {
-                    if let Some(c) = other.payload::<Column>() {
-                        format!("{}.{}", c.table().map(|t| t.name.clone()).unwrap_or_default(), c.name())
-                    } else {
-                        i.to_str(&other)?
+                    // A `Column`, or a mapped attribute (`ForeignKey(User.id)`): its table and name.
+                    let col = other.payload::<Column>().or_else(|| match other.payload::<AttrData>() {
+                        Some(a) => match &a.kind {
+                            orm::AttrKind::Column(c) => Some(c.clone()),
+                            _ => None,
+                        },
+                        None => None,
+                    });
+                    match col {
+                        Some(c) => format!("{}.{}", c.table().map(|t| t.name.clone()).unwrap_or_default(), c.name()),
+                        None => i.to_str(&other)?,
                     }
                 }
                 None => {

@@ -1513,6 +1513,27 @@ fn primary_table_name(sql: &str) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
+/// Executes a statement the learner gave `Session.execute()` whose bind is not a mapped table's:
+/// Flask-SQLAlchemy's `get_bind` finds no mapper (`text()`, a Core SELECT of tables no class
+/// maps), so the default engine runs it whatever tables it names.
+pub fn execute_on_default_bind(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    sql: &str,
+    params: Vec<SqlValue>,
+) -> PyResult<crate::db::QueryResult> {
+    check_active(interp, s)?;
+    let r = s.connection_for(&s.engine).execute(sql, params);
+    r.map_err(|e| dbapi_error(interp, e))
+}
+
+/// Does a SELECT's primary table belong to a mapped class (so that Flask-SQLAlchemy's
+/// `get_bind` finds the statement's mapper)?
+pub fn selects_mapped_table(s: &SessionData, sql: &str) -> bool {
+    let Some(name) = primary_table_name(sql) else { return false };
+    s.registry.mappers.borrow().iter().any(|m| m.table.name == name)
+}
+
 /// Executes SQL on the session's connection (beginning its transaction if needed).
 pub fn execute_in_session(
     interp: &mut Interp,
@@ -2585,14 +2606,21 @@ fn sync_many_to_one(interp: &mut Interp, m: &Rc<Mapper>, inst: &Rc<Instance>) ->
                 Value::Instance(parent) => {
                     let pm = class_mapper(&parent.class);
                     let pk_key = pm.and_then(|pm| pm.column_key(target_col)).unwrap_or_else(|| target_col.name());
-                    parent.dict.borrow().get_str(&pk_key).cloned().unwrap_or(Value::None)
+                    let present = parent.dict.borrow().get_str(&pk_key).cloned();
+                    match present {
+                        Some(v) => v,
+                        // An expired persistent parent: its key is loaded (`PASSIVE_OFF`).
+                        None if instance_state(parent).key.borrow().is_some() => {
+                            interp.getattr(&Value::Instance(parent.clone()), &pk_key)?
+                        }
+                        None => Value::None,
+                    }
                 }
                 _ => Value::None,
             };
             set_dict_attr(inst, &fk_key, value);
         }
     }
-    let _ = interp;
     Ok(())
 }
 
@@ -2688,7 +2716,10 @@ fn prepare_insert(
             }
         }
     }
-    if !returning.is_empty() {
+    // A table with server defaults is inserted with `return_defaults()` (`eager_defaults`
+    // "auto"): its new primary key comes back through RETURNING, not `lastrowid`.
+    let server_defaults = table.columns.borrow().iter().any(|c| c.server_default.is_some());
+    if !returning.is_empty() || server_defaults {
         if let Some(a) = &auto {
             if !returning.iter().any(|c| Rc::ptr_eq(c, a))
                 && inst

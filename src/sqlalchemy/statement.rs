@@ -634,7 +634,11 @@ pub fn select_rows_checked(interp: &mut Interp, s: &Rc<SessionData>, sd: &Select
     }
     lint_cartesian(interp, &sd.stmt);
     let compiled = SqlCompiler::default().select(&sd.stmt);
-    let result = orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?;
+    let result = if orm::selects_mapped_table(s, &compiled.sql) {
+        orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?
+    } else {
+        orm::execute_on_default_bind(interp, s, &compiled.sql, compiled.params)?
+    };
     for row in &result.rows {
         let mut at = 0;
         let mut values = Vec::new();
@@ -652,7 +656,8 @@ pub fn select_rows_checked(interp: &mut Interp, s: &Rc<SessionData>, sd: &Select
                     let ty = c.sql_type();
                     values.push(match ty {
                         SqlType::Other(_) => super::types::untyped_result(&v),
-                        t => t.result(&v),
+                        // The type's result processor, as for a mapped attribute.
+                        t => super::types::process_result(interp, &t, &v)?,
                     });
                 }
             }
@@ -771,7 +776,7 @@ pub fn session_execute(
             orm::flush(interp, s)?;
         }
         let (sql, values) = bind_text(interp, &text.0, params)?;
-        let r = orm::execute_in_session(interp, s, &sql, values)?;
+        let r = orm::execute_on_default_bind(interp, s, &sql, values)?;
         let rows: Vec<Vec<Value>> =
             r.rows.iter().map(|row| row.iter().map(super::types::untyped_result).collect()).collect();
         return Ok(result_of_rows(interp, r.columns.clone(), rows, r.changes));
