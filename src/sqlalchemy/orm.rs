@@ -1965,6 +1965,7 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
                         || !st.pending_dynamic.borrow().is_empty()
                         || !st.pending_dynamic_removed.borrow().is_empty()
                         || m2m_changed(i)
+                        || has_new_child(i, &new)
                 })
                 .unwrap_or(false)
         })
@@ -2458,6 +2459,23 @@ fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Map
         run_rows(interp, s, &compiled.sql, params)?;
     }
     Ok(())
+}
+
+/// Does a one-to-many collection of persistent `inst` hold an object the flush inserts? The
+/// parent then takes part in the flush (`OneToManyDP.process_saves`), which sets the child's
+/// foreign key from the parent's key.
+fn has_new_child(inst: &Rc<Instance>, new: &[Value]) -> bool {
+    if new.is_empty() {
+        return false;
+    }
+    let Some(m) = class_mapper(&inst.class) else { return false };
+    let rels = m.relationships.borrow();
+    let dict = inst.dict.borrow();
+    rels.iter().filter(|r| r.direction.get() == Direction::OneToMany && r.m2m.borrow().is_none()).any(|r| {
+        let Some(Value::List(l)) = dict.get_str(&r.key()) else { return false };
+        let l = l.borrow();
+        l.iter().any(|c| new.iter().any(|n| n.is(c)))
+    })
 }
 
 /// Has a loaded many-to-many collection of `inst` changed since it was loaded?
