@@ -25,6 +25,9 @@ pub struct Host {
     pub connect: DbConnector,
 }
 
+/// One bind key (`None` for the default bind) with its `MetaData` and that object in Python.
+pub type BindMetaData = (Option<String>, Rc<MetaData>, Value);
+
 /// Payload of the `db` object.
 pub struct DbData {
     pub app: Value,
@@ -36,7 +39,7 @@ pub struct DbData {
     pub registry: Rc<Registry>,
     pub model: Value,
     /// `db.metadatas`: one `MetaData` per bind key (`None` first), with its Python object.
-    pub metadatas: std::cell::RefCell<Vec<(Option<String>, Rc<MetaData>, Value)>>,
+    pub metadatas: std::cell::RefCell<Vec<BindMetaData>>,
     /// `db.engines`: one engine per bind key, `SQLALCHEMY_BINDS`' keys first, then `None`.
     pub engines: Vec<(Option<String>, Rc<Engine>, Value)>,
 }

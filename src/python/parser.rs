@@ -1399,8 +1399,7 @@ impl Parser {
             return self.factor();
         }
         let mut left = self.binary_level(level + 1)?;
-        loop {
-            let Tok::Op(next) = self.peek().tok else { break };
+        while let Tok::Op(next) = self.peek().tok {
             let op = LEVELS[level].iter().find(|(s, _)| *s == next).map(|(_, o)| *o);
             let Some(op) = op else { break };
             self.advance();

@@ -75,12 +75,11 @@ pub fn Console(
     // Keep the newest line in view.
     Effect::new(move |_| {
         let _ = items.with(|i| i.last().map(|(k, _)| *k));
-        if !shown.get() {
-            return;
-        }
         #[cfg(target_arch = "wasm32")]
-        if let Some(el) = log.get() {
-            el.set_scroll_top(el.scroll_height());
+        if shown.get() {
+            if let Some(el) = log.get() {
+                el.set_scroll_top(el.scroll_height());
+            }
         }
     });
 

@@ -320,23 +320,6 @@ pub fn focus_in_view(id: &str) {
     imp::focus_in_view(id)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn offsets_convert_between_utf16_and_bytes() {
-        let text = "é𝄞x";
-        // é: 2 bytes, 1 unit; 𝄞: 4 bytes, 2 units.
-        assert_eq!(byte_offset(text, 0), 0);
-        assert_eq!(byte_offset(text, 1), 2);
-        assert_eq!(byte_offset(text, 3), 6);
-        assert_eq!(byte_offset(text, 99), 7);
-        assert_eq!(utf16_offset(text, 6), 3);
-        assert_eq!(utf16_offset(text, 99), 4);
-    }
-}
-
 /// Saves `text` as a file named `name` (the browser's download).
 pub fn download(name: &str, mime: &str, text: &str) {
     imp::download(name, mime, text)
@@ -410,4 +393,21 @@ pub fn prompt(message: &str, default: &str) -> Option<String> {
 /// Tells the learner something (the browser's alert).
 pub fn alert(message: &str) {
     imp::alert(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_convert_between_utf16_and_bytes() {
+        let text = "é𝄞x";
+        // é: 2 bytes, 1 unit; 𝄞: 4 bytes, 2 units.
+        assert_eq!(byte_offset(text, 0), 0);
+        assert_eq!(byte_offset(text, 1), 2);
+        assert_eq!(byte_offset(text, 3), 6);
+        assert_eq!(byte_offset(text, 99), 7);
+        assert_eq!(utf16_offset(text, 6), 3);
+        assert_eq!(utf16_offset(text, 99), 4);
+    }
 }
