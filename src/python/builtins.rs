@@ -343,7 +343,15 @@ pub fn make_slice(interp: &Interp, lower: Value, upper: Value, step: Value) -> V
         Some(Value::Class(c)) => c,
         _ => interp.types.object.clone(),
     };
-    new_native(&cls, SliceData { lower, upper, step })
+    let v = new_native(&cls, SliceData { lower: lower.clone(), upper: upper.clone(), step: step.clone() });
+    // CPython's read-only members `start`, `stop`, `step`.
+    if let Value::Instance(inst) = &v {
+        let mut d = inst.dict.borrow_mut();
+        d.set_str("start", lower);
+        d.set_str("stop", upper);
+        d.set_str("step", step);
+    }
+    v
 }
 
 fn slice_indices(interp: &Interp, s: &SliceData, len: i64) -> PyResult<(i64, i64, i64)> {
@@ -2022,6 +2030,18 @@ pub fn install(interp: &mut Interp) {
                     p.get(2).cloned().unwrap_or(Value::None),
                 ),
             })
+        }),
+    );
+    slice_cls.dict.borrow_mut().set_str(
+        "__repr__",
+        func("__repr__", |i, a| {
+            let me = a.pos.first().cloned().unwrap_or(Value::None);
+            let mut parts = Vec::new();
+            for name in ["start", "stop", "step"] {
+                let v = i.getattr(&me, name)?;
+                parts.push(i.repr(&v)?);
+            }
+            Ok(Value::str(&format!("slice({})", parts.join(", "))))
         }),
     );
     b.set("slice", Value::Class(slice_cls));
