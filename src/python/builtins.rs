@@ -1230,6 +1230,44 @@ fn sort_values(interp: &mut Interp, items: &mut Vec<Value>, key: Option<Value>, 
     Ok(())
 }
 
+fn tuple_methods(interp: &Interp) {
+    let cls = interp.types.tuple.clone();
+    let mut d = cls.dict.borrow_mut();
+    fn self_tuple(interp: &Interp, a: &Args) -> PyResult<Rc<Vec<Value>>> {
+        match a.pos.first() {
+            Some(Value::Tuple(t)) => Ok(t.clone()),
+            _ => Err(interp.type_error("descriptor requires a 'tuple' object")),
+        }
+    }
+    d.set_str(
+        "index",
+        method("tuple", "index", |i, a| {
+            let items = self_tuple(i, &a)?;
+            let target = a.pos.get(1).cloned().unwrap_or(Value::None);
+            for (n, x) in items.iter().enumerate() {
+                if x.is(&target) || i.eq(x, &target)? {
+                    return Ok(Value::Int(n as i64));
+                }
+            }
+            Err(i.err("ValueError", "tuple.index(x): x not in tuple"))
+        }),
+    );
+    d.set_str(
+        "count",
+        method("tuple", "count", |i, a| {
+            let items = self_tuple(i, &a)?;
+            let target = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let mut n = 0;
+            for x in items.iter() {
+                if x.is(&target) || i.eq(x, &target)? {
+                    n += 1;
+                }
+            }
+            Ok(Value::Int(n))
+        }),
+    );
+}
+
 fn list_methods(interp: &Interp) {
     let cls = interp.types.list.clone();
     let mut d = cls.dict.borrow_mut();
@@ -1697,6 +1735,7 @@ fn minmax(interp: &mut Interp, mut a: Args, name: &str, want_less: bool) -> PyRe
 pub fn install(interp: &mut Interp) {
     str_methods(interp);
     list_methods(interp);
+    tuple_methods(interp);
     dict_methods(interp);
     set_methods(interp);
     let t = &interp.types;
