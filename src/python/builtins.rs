@@ -1986,6 +1986,18 @@ pub fn install(interp: &mut Interp) {
                 Ok(new_native(&c2, f))
             }),
         );
+        // `__func__` (and `__wrapped__`): the function it wraps.
+        let name = cls.name.clone();
+        cls.dict.borrow_mut().set_str(
+            "__getattr__",
+            method(&cls.name.clone(), "__getattr__", move |i, a| {
+                let attr = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                match (attr.as_str(), a.pos[0].payload::<Value>()) {
+                    ("__func__" | "__wrapped__", Some(f)) => Ok((*f).clone()),
+                    _ => Err(i.err("AttributeError", format!("'{name}' object has no attribute '{attr}'"))),
+                }
+            }),
+        );
     }
     // iterator
     t.iterator.dict.borrow_mut().set_str(

@@ -716,9 +716,7 @@ pub fn setup_dataclass_transforms(
                             kw.push((Rc::from(n), v));
                         }
                     }
-                    let mut args = Args::default();
-                    args.kw = kw;
-                    Some(interp.call(&field, args)?)
+                    Some(interp.call(&field, Args { kw, ..Args::default() })?)
                 }
                 None => Some(v.clone()),
             },
@@ -734,7 +732,7 @@ pub fn setup_dataclass_transforms(
     let is_field = |k: &Value| k.as_str().is_some_and(|k| fields.iter().any(|f| f == k));
     let first = annotations.iter().position(|(k, _)| is_field(k));
     for (i, (k, v)) in annotations.iter().enumerate() {
-        if first.map_or(true, |f| i < f) {
+        if !matches!(first, Some(f) if i >= f) {
             new_annotations.insert(k.clone(), v.clone());
         }
     }

@@ -8,6 +8,7 @@ pub mod engine;
 pub mod evaluator;
 pub mod module;
 pub mod orm;
+pub mod pickle;
 pub mod reserved;
 pub mod schema;
 pub mod sql;

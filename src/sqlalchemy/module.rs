@@ -271,6 +271,10 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         Some(v) => interp.truthy(&v)?,
         None => false,
     };
+    let innerjoin = match a.take_kw("innerjoin") {
+        Some(v) => interp.truthy(&v)?,
+        None => false,
+    };
     let uselist = match a.take_kw("uselist") {
         None | Some(Value::None) => None,
         Some(v) => Some(interp.truthy(&v)?),
@@ -347,6 +351,7 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         secondaryjoin,
         remote_side,
         passive_deletes,
+        innerjoin,
     });
     *rel.dataclass_options.borrow_mut() = dataclass_options;
     Ok(new_native(&classes, rel))
@@ -2604,10 +2609,17 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             let target = match a.arg(0, "column") {
                 Some(Value::Str(s)) => s.to_string(),
                 Some(other) => {
-                    if let Some(c) = other.payload::<Column>() {
-                        format!("{}.{}", c.table().map(|t| t.name.clone()).unwrap_or_default(), c.name())
-                    } else {
-                        i.to_str(&other)?
+                    // A `Column`, or a mapped attribute (`ForeignKey(User.id)`): its table and name.
+                    let col = other.payload::<Column>().or_else(|| match other.payload::<AttrData>() {
+                        Some(a) => match &a.kind {
+                            orm::AttrKind::Column(c) => Some(c.clone()),
+                            _ => None,
+                        },
+                        None => None,
+                    });
+                    match col {
+                        Some(c) => format!("{}.{}", c.table().map(|t| t.name.clone()).unwrap_or_default(), c.name()),
+                        None => i.to_str(&other)?,
                     }
                 }
                 None => {

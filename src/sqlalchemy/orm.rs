@@ -111,6 +111,8 @@ pub struct RelationshipArgs {
     /// `passive_deletes=`: deleting the parent leaves unloaded children to the database's
     /// `ON DELETE` rule (they are neither loaded, cascaded nor unlinked).
     pub passive_deletes: bool,
+    /// `innerjoin=True`: a joined eager load uses `JOIN` rather than `LEFT OUTER JOIN`.
+    pub innerjoin: bool,
 }
 
 impl Default for RelationshipArgs {
@@ -130,6 +132,7 @@ impl Default for RelationshipArgs {
             secondaryjoin: None,
             remote_side: None,
             passive_deletes: false,
+            innerjoin: false,
         }
     }
 }
@@ -1510,6 +1513,27 @@ fn primary_table_name(sql: &str) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
+/// Executes a statement the learner gave `Session.execute()` whose bind is not a mapped table's:
+/// Flask-SQLAlchemy's `get_bind` finds no mapper (`text()`, a Core SELECT of tables no class
+/// maps), so the default engine runs it whatever tables it names.
+pub fn execute_on_default_bind(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    sql: &str,
+    params: Vec<SqlValue>,
+) -> PyResult<crate::db::QueryResult> {
+    check_active(interp, s)?;
+    let r = s.connection_for(&s.engine).execute(sql, params);
+    r.map_err(|e| dbapi_error(interp, e))
+}
+
+/// Does a SELECT's primary table belong to a mapped class (so that Flask-SQLAlchemy's
+/// `get_bind` finds the statement's mapper)?
+pub fn selects_mapped_table(s: &SessionData, sql: &str) -> bool {
+    let Some(name) = primary_table_name(sql) else { return false };
+    s.registry.mappers.borrow().iter().any(|m| m.table.name == name)
+}
+
 /// Executes SQL on the session's connection (beginning its transaction if needed).
 pub fn execute_in_session(
     interp: &mut Interp,
@@ -1636,6 +1660,12 @@ fn identity_of(
 /// Self-referential relationships, a cycle SQLAlchemy breaks into per-row actions, add no
 /// dependency here (their rows are ordered by [`row_depends`]).
 fn flush_order(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<Rc<Mapper>> {
+    flush_actions(mappers, objs).into_iter().filter(|(_, delete)| !delete).map(|(m, _)| m).collect()
+}
+
+/// The mappers' `SaveUpdateAll` (false) and `DeleteAll` (true) actions in the order the unit
+/// of work runs them (see [`flush_order`]).
+fn flush_actions(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<(Rc<Mapper>, bool)> {
     #[derive(Clone, PartialEq)]
     enum Action {
         Save(usize),
@@ -1701,7 +1731,7 @@ fn flush_order(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<Rc<Mapper>> {
                     Some(v) => !v.is_none(),
                     None => false,
                 };
-                (st.key.borrow().is_none() && set)
+                ((st.key.borrow().is_none() || st.deleted.get()) && set)
                     || st.committed.borrow().contains_key(&key)
                     || st.pending_dynamic.borrow().iter().any(|(k, _)| *k == key)
                     || st.pending_dynamic_removed.borrow().iter().any(|(k, _)| *k == key)
@@ -1748,7 +1778,7 @@ fn flush_order(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<Rc<Mapper>> {
     let mut keyed: Vec<((u8, String, bool), Action)> = actions.into_iter().map(|a| (key_of(&a), a)).collect();
     crate::sort::sort_by(&mut keyed, |x, y| x.0.cmp(&y.0));
     let mut todo: Vec<Action> = keyed.into_iter().map(|(_, a)| a).collect();
-    let mut order: Vec<usize> = Vec::new();
+    let mut order: Vec<(usize, bool)> = Vec::new();
     while !todo.is_empty() {
         let subset: Vec<Action> = todo
             .iter()
@@ -1759,17 +1789,19 @@ fn flush_order(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<Rc<Mapper>> {
         let subset = if subset.is_empty() { std::mem::take(&mut todo) } else { subset };
         todo.retain(|a| !subset.contains(a));
         for a in subset {
-            if let Action::Save(i) = a {
-                order.push(i);
+            match a {
+                Action::Save(i) => order.push((i, false)),
+                Action::Delete(i) => order.push((i, true)),
+                Action::Process(..) => {}
             }
         }
     }
     // `mappers` may hold subclasses: each takes its base's place.
-    let mut out: Vec<Rc<Mapper>> = Vec::new();
-    for i in order {
+    let mut out: Vec<(Rc<Mapper>, bool)> = Vec::new();
+    for (i, delete) in order {
         for m in mappers.iter().filter(|m| Rc::ptr_eq(&m.base_mapper(), &bases[i])) {
-            if !out.iter().any(|x| Rc::ptr_eq(x, m)) {
-                out.push(m.clone());
+            if !out.iter().any(|(x, d)| Rc::ptr_eq(x, m) && *d == delete) {
+                out.push((m.clone(), delete));
             }
         }
     }
@@ -2023,9 +2055,32 @@ fn save_rows(
             {
                 j += 1;
             }
-            for (obj, om) in &objs[i..j] {
+            let batch = &objs[i..j];
+            let mut prepared = Vec::with_capacity(batch.len());
+            for (obj, om) in batch {
                 let Value::Instance(inst) = obj else { continue };
-                insert_object(interp, s, om, table, obj, inst, j - i > 1)?;
+                prepared.push(prepare_insert(interp, om, table, inst, batch.len() > 1)?);
+            }
+            // Rows with every key given and nothing to fetch go as one `executemany`
+            // (`_emit_insert_statements`); the others one by one, with RETURNING.
+            let many = prepared.len() > 1
+                && prepared.iter().all(|p| p.returning.is_empty() && p.compiled.sql == prepared[0].compiled.sql);
+            let mut prepared = prepared.into_iter();
+            if many {
+                let rows: Vec<PreparedInsert> = prepared.by_ref().collect();
+                let sql = rows[0].compiled.sql.clone();
+                run_rows(interp, s, &sql, rows.into_iter().map(|p| p.compiled.params).collect())?;
+            }
+            for (obj, om) in batch {
+                let Value::Instance(inst) = obj else { continue };
+                match prepared.next() {
+                    Some(p) => {
+                        let result = s.execute(interp, &p.compiled.sql, p.compiled.params)?;
+                        let row = result.rows.first();
+                        finish_insert(interp, s, om, table, obj, inst, &p.returning, row, result.last_insert_rowid)?;
+                    }
+                    None => finish_insert(interp, s, om, table, obj, inst, &[], None, 0)?,
+                }
                 if Rc::ptr_eq(table, &om.table) {
                     for cm in mapper_chain(om) {
                         sync_one_to_many(&cm, inst);
@@ -2088,7 +2143,7 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     let mut mappers: Vec<Rc<Mapper>> = Vec::new();
-    for o in new.iter().chain(dirty.iter()) {
+    for o in new.iter().chain(dirty.iter()).chain(deleted.iter()) {
         if let Some(m) = object_mapper(o) {
             if !mappers.iter().any(|x| Rc::ptr_eq(x, &m)) {
                 mappers.push(m);
@@ -2105,7 +2160,29 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     let base_of = |o: &Value| object_mapper(o).map(|x| x.base_mapper());
-    for m in flush_order(&bases, &new.iter().chain(dirty.iter()).cloned().collect::<Vec<_>>()) {
+    let all: Vec<Value> = new.iter().chain(dirty.iter()).chain(deleted.iter()).cloned().collect();
+    let actions = flush_actions(&bases, &all);
+    let mine =
+        |list: &[Value], m: &Rc<Mapper>| -> bool { list.iter().any(|o| base_of(o).is_some_and(|x| Rc::ptr_eq(&x, m))) };
+    // Association rows are written after the last save that has work (many-to-many
+    // `ProcessAll` follows both sides' saves), before the deletes that come later.
+    let last_save = actions
+        .iter()
+        .rposition(|(m, delete)| !delete && (mine(&new, m) || mine(&dirty, m)))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let mut associations_done = false;
+    for (index, (m, delete)) in actions.into_iter().enumerate() {
+        if index == last_save {
+            sync_associations(interp, s, &mappers, &new)?;
+            associations_done = true;
+        }
+        if delete {
+            let of_mapper: Vec<Value> =
+                deleted.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
+            delete_rows(interp, s, &m, of_mapper)?;
+            continue;
+        }
         let mut objs: Vec<Value> =
             new.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
         crate::sort::sort_by_key(&mut objs, |o| {
@@ -2140,7 +2217,14 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
             // Syncing a dynamic collection's new members needs the parent's key loaded.
             let st = instance_state(inst);
-            if st.expired.get() && !st.pending_dynamic.borrow().is_empty() {
+            // The UPDATE reads the committed key (`_get_committed_state_attr_by_column`), as
+            // does syncing a dynamic collection's new members: an expired object loads.
+            let key_unloaded = om
+                .table
+                .primary_key()
+                .iter()
+                .any(|c| inst.dict.borrow().get_str(&om.column_key(c).unwrap_or_else(|| c.name())).is_none());
+            if st.expired.get() && (key_unloaded || !st.pending_dynamic.borrow().is_empty()) {
                 refresh(interp, s, &om, inst)?;
             }
             for cm in mapper_chain(&om) {
@@ -2167,36 +2251,91 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     s.new.borrow_mut().clear();
-    sync_associations(interp, s, &mappers, &new)?;
+    if !associations_done {
+        sync_associations(interp, s, &mappers, &new)?;
+    }
     for o in new.iter().chain(dirty.iter()) {
         if let Value::Instance(i) = o {
             instance_state(i).pending_dynamic.borrow_mut().clear();
             instance_state(i).pending_dynamic_removed.borrow_mut().clear();
         }
     }
-    // Deletes last, dependents first: the reverse of the order they were marked in (a cascade
-    // marks the parent before its children).
-    let deleted: Vec<Value> = s.deleted.borrow_mut().drain(..).collect();
-    for obj in deleted.iter().rev() {
-        let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
-        let st = instance_state(inst);
-        if st.expired.get() {
-            // The DELETE reads the committed key (`_get_committed_state_attr_by_column`),
-            // which loads an expired object (nothing else loaded it: `passive_deletes`).
-            refresh(interp, s, &m, inst)?;
+    s.deleted.borrow_mut().clear();
+    Ok(())
+}
+
+/// `DeleteAll` of one mapper (`delete_obj`): its deleted objects in identity order
+/// (`_sort_states`), table by table from the most derived, each table's rows in one
+/// `executemany`. A mapper in a cycle deletes per state, rows others refer to last.
+fn delete_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, mut objs: Vec<Value>) -> PyResult<()> {
+    crate::sort::sort_by(&mut objs, |a, b| {
+        let ia = a.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+        let ib = b.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+        identity_cmp(&ia, &ib)
+    });
+    let mut tables: Vec<Rc<Table>> = Vec::new();
+    for sub in m.self_and_descendants() {
+        for t in mapper_tables(&sub) {
+            if !tables.iter().any(|x| Rc::ptr_eq(x, &t)) {
+                tables.push(t);
+            }
         }
-        for table in mapper_tables(&m).iter().rev() {
-            let pk: Vec<(Rc<Column>, Value)> =
-                table.primary_key().into_iter().zip(st.identity.borrow().iter().cloned()).collect();
-            let compiled = SqlCompiler::default().delete(table, &pk);
-            s.execute(interp, &compiled.sql, compiled.params)?;
+    }
+    let cyclic = self_referential(m);
+    let mut remaining = objs;
+    while !remaining.is_empty() {
+        let level: Vec<Value> = if cyclic {
+            let l: Vec<Value> = remaining
+                .iter()
+                .filter(|a| !remaining.iter().any(|b| !b.is(a) && row_depends(m, b, a)))
+                .cloned()
+                .collect();
+            if l.is_empty() {
+                std::mem::take(&mut remaining)
+            } else {
+                l
+            }
+        } else {
+            std::mem::take(&mut remaining)
+        };
+        remaining.retain(|x| !level.iter().any(|l| l.is(x)));
+        for obj in &level {
+            let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
+            if instance_state(inst).expired.get() {
+                // The DELETE reads the committed key (`_get_committed_state_attr_by_column`),
+                // which loads an expired object (nothing else loaded it: `passive_deletes`).
+                refresh(interp, s, &om, inst)?;
+            }
         }
-        // The object keeps its identity (its repr still names it); it stays the session's,
-        // deleted, until the transaction ends.
-        if let Some(key) = st.key.borrow().clone() {
-            s.identity_map.borrow_mut().remove(&key);
+        for table in tables.iter().rev() {
+            let mut sql = String::new();
+            let mut params = Vec::new();
+            for obj in &level {
+                let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
+                if !mapper_tables(&om).iter().any(|t| Rc::ptr_eq(t, table)) {
+                    continue;
+                }
+                let st = instance_state(inst);
+                let pk: Vec<(Rc<Column>, Value)> =
+                    table.primary_key().into_iter().zip(st.identity.borrow().iter().cloned()).collect();
+                let compiled = SqlCompiler::default().delete(table, &pk);
+                sql = compiled.sql;
+                params.push(compiled.params);
+            }
+            if !params.is_empty() {
+                run_rows(interp, s, &sql, params)?;
+            }
         }
-        s.tx_deleted.borrow_mut().push(obj.clone());
+        for obj in &level {
+            let Value::Instance(inst) = obj else { continue };
+            let st = instance_state(inst);
+            // The object keeps its identity (its repr still names it); it stays the session's,
+            // deleted, until the transaction ends.
+            if let Some(key) = st.key.borrow().clone() {
+                s.identity_map.borrow_mut().remove(&key);
+            }
+            s.tx_deleted.borrow_mut().push(obj.clone());
+        }
     }
     Ok(())
 }
@@ -2371,13 +2510,21 @@ pub fn session_delete(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> 
     if st.deleted.get() {
         return Ok(());
     }
-    st.deleted.set(true);
-    s.deleted.borrow_mut().push(obj.clone());
-    // Cascading loads what it needs without autoflush (`no_autoflush` in SQLAlchemy).
-    let autoflush = s.autoflush.replace(false);
-    let result = delete_cascade(interp, s, inst, &m, obj);
-    s.autoflush.set(autoflush);
-    result
+    // The objects the delete cascades to are gathered first, loading what they need (an
+    // autoflush of those loads must not delete this object yet), then all are marked
+    // (`Session._delete_impl` with `cascade_iterator("delete")`); pending ones are skipped.
+    let mut cascaded: Vec<Value> = Vec::new();
+    delete_cascade(interp, s, inst, &m, obj, &mut cascaded)?;
+    for o in std::iter::once(obj.clone()).chain(cascaded) {
+        let Value::Instance(i) = &o else { continue };
+        let st = instance_state(i);
+        if st.deleted.get() || st.key.borrow().is_none() {
+            continue;
+        }
+        st.deleted.set(true);
+        s.deleted.borrow_mut().push(o.clone());
+    }
+    Ok(())
 }
 
 fn delete_cascade(
@@ -2386,6 +2533,7 @@ fn delete_cascade(
     inst: &Rc<Instance>,
     m: &Rc<Mapper>,
     obj: &Value,
+    out: &mut Vec<Value>,
 ) -> PyResult<()> {
     let rels = m.relationships.borrow().clone();
     for r in rels {
@@ -2407,7 +2555,12 @@ fn delete_cascade(
             }
         };
         for it in items {
-            session_delete(interp, s, &it)?;
+            let (Value::Instance(ci), Some(cm)) = (&it, object_mapper(&it)) else { continue };
+            if it.is(obj) || out.iter().any(|x| x.is(&it)) || instance_state(ci).deleted.get() {
+                continue;
+            }
+            out.push(it.clone());
+            delete_cascade(interp, s, ci, &cm, &it, out)?;
         }
     }
     Ok(())
@@ -2453,14 +2606,21 @@ fn sync_many_to_one(interp: &mut Interp, m: &Rc<Mapper>, inst: &Rc<Instance>) ->
                 Value::Instance(parent) => {
                     let pm = class_mapper(&parent.class);
                     let pk_key = pm.and_then(|pm| pm.column_key(target_col)).unwrap_or_else(|| target_col.name());
-                    parent.dict.borrow().get_str(&pk_key).cloned().unwrap_or(Value::None)
+                    let present = parent.dict.borrow().get_str(&pk_key).cloned();
+                    match present {
+                        Some(v) => v,
+                        // An expired persistent parent: its key is loaded (`PASSIVE_OFF`).
+                        None if instance_state(parent).key.borrow().is_some() => {
+                            interp.getattr(&Value::Instance(parent.clone()), &pk_key)?
+                        }
+                        None => Value::None,
+                    }
                 }
                 _ => Value::None,
             };
             set_dict_attr(inst, &fk_key, value);
         }
     }
-    let _ = interp;
     Ok(())
 }
 
@@ -2510,15 +2670,22 @@ fn column_default(interp: &mut Interp, c: &Column) -> PyResult<Option<Value>> {
     })
 }
 
-fn insert_object(
+/// One object's INSERT into one table, compiled, and the server-generated columns its
+/// RETURNING fetches (none: the row can go in an `executemany` with others).
+struct PreparedInsert {
+    compiled: super::sql::Compiled,
+    returning: Vec<Rc<Column>>,
+}
+
+/// The parameters of an object's row (Python-side defaults filled in and set on the object)
+/// and what its INSERT must fetch back (`_collect_insert_commands`).
+fn prepare_insert(
     interp: &mut Interp,
-    s: &Rc<SessionData>,
     m: &Rc<Mapper>,
     table: &Rc<Table>,
-    obj: &Value,
     inst: &Rc<Instance>,
     batched: bool,
-) -> PyResult<()> {
+) -> PyResult<PreparedInsert> {
     let table = table.clone();
     let auto = table.autoincrement_column();
     let mut returning: Vec<Rc<Column>> = Vec::new();
@@ -2549,7 +2716,10 @@ fn insert_object(
             }
         }
     }
-    if !returning.is_empty() {
+    // A table with server defaults is inserted with `return_defaults()` (`eager_defaults`
+    // "auto"): its new primary key comes back through RETURNING, not `lastrowid`.
+    let server_defaults = table.columns.borrow().iter().any(|c| c.server_default.is_some());
+    if !returning.is_empty() || server_defaults {
         if let Some(a) = &auto {
             if !returning.iter().any(|c| Rc::ptr_eq(c, a))
                 && inst
@@ -2572,8 +2742,26 @@ fn insert_object(
         let names: Vec<String> = returning.iter().map(|c| SqlCompiler::default().quote(&c.name())).collect();
         compiled.sql.push_str(&format!(" RETURNING {}", names.join(", ")));
     }
-    let result = s.execute(interp, &compiled.sql, compiled.params)?;
-    if let Some(row) = result.rows.first() {
+    Ok(PreparedInsert { compiled, returning })
+}
+
+/// After an object's INSERT: the fetched columns (or the rowid) set on it; after the last table
+/// of its mapper, its identity key and the identity map.
+#[allow(clippy::too_many_arguments)]
+fn finish_insert(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    m: &Rc<Mapper>,
+    table: &Rc<Table>,
+    obj: &Value,
+    inst: &Rc<Instance>,
+    returning: &[Rc<Column>],
+    returned: Option<&Vec<SqlValue>>,
+    last_insert_rowid: i64,
+) -> PyResult<()> {
+    let table = table.clone();
+    let auto = table.autoincrement_column();
+    if let Some(row) = returned {
         for (col, v) in returning.iter().zip(row) {
             let key = m.column_key(col).unwrap_or_else(|| col.name());
             let v = process_result(interp, &col.ty, v)?;
@@ -2584,7 +2772,7 @@ fn insert_object(
         let key = m.column_key(a).unwrap_or_else(|| a.name());
         let cur = inst.dict.borrow().get_str(&key).cloned().unwrap_or(Value::None);
         if cur.is_none() {
-            inst.dict.borrow_mut().set_str(&key, Value::Int(result.last_insert_rowid));
+            inst.dict.borrow_mut().set_str(&key, Value::Int(last_insert_rowid));
         }
     }
     // The rows of a joined subclass's other tables come later; the last one makes the
@@ -3089,8 +3277,39 @@ pub fn instance_from_row_new(
 }
 
 /// Loads the expired column attributes of a persistent object (`load_scalar_attributes`).
+/// Only the attributes expired and not changed since are loaded (`state._load_expired`:
+/// `expired_attributes & unmodified`); all of them with the mapper's own statement.
 fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: &Rc<Instance>) -> PyResult<()> {
     let st = instance_state(inst);
+    let toload: Vec<(String, Rc<Column>)> = mapper
+        .columns
+        .iter()
+        .filter(|(k, _)| inst.dict.borrow().get_str(k).is_none() && !st.committed.borrow().contains_key(k))
+        .cloned()
+        .collect();
+    if !toload.is_empty() && toload.len() < mapper.columns.len() && mapper_tables(mapper).len() == 1 {
+        let mut select = Select::new(LabelStyle::None);
+        select.columns = toload.iter().map(|(_, c)| Clause::Column(c.clone())).collect();
+        for (c, v) in mapper.table.primary_key().into_iter().zip(st.identity.borrow().iter()) {
+            select.where_.push(Clause::binary(Clause::Column(c.clone()), "=", Clause::Bind(v.clone(), c.ty.clone())));
+        }
+        let compiled = SqlCompiler::default().select(&select);
+        let result = s.execute(interp, &compiled.sql, compiled.params)?;
+        let Some(row) = result.rows.first() else {
+            let r = interp.repr(&Value::Instance(inst.clone()))?;
+            return Err(sa_error(
+                interp,
+                "ObjectDeletedError",
+                format!("Instance '{r}' has been deleted, or its row is otherwise not present."),
+            ));
+        };
+        for ((k, c), v) in toload.iter().zip(row) {
+            let v = process_result(interp, &c.ty, v)?;
+            inst.dict.borrow_mut().set_str(k, v);
+        }
+        st.expired.set(false);
+        return Ok(());
+    }
     let mut select = mapper_select(mapper, LabelStyle::None);
     for (c, v) in mapper.table.primary_key().into_iter().zip(st.identity.borrow().iter()) {
         select.where_.push(Clause::Binary(

@@ -256,6 +256,10 @@ pub struct Select {
     pub extra_criteria: Vec<Clause>,
 }
 
+/// One `left = right` of an eager join's ON clause; `true` marks a column of the aliased
+/// target.
+pub type EagerPair = ((Rc<Column>, bool), (Rc<Column>, bool));
+
 /// A `LEFT OUTER JOIN` added by a joined eager loader (`lazy='joined'`), against the first
 /// FROM table.
 #[derive(Debug, Clone)]
@@ -264,7 +268,7 @@ pub struct EagerJoin {
     pub target: Rc<Table>,
     /// The ON clause's `left = right` pairs in written order; `true` marks a column of the
     /// aliased target.
-    pub on: Vec<((Rc<Column>, bool), (Rc<Column>, bool))>,
+    pub on: Vec<EagerPair>,
     /// A collection: with LIMIT / OFFSET / DISTINCT / GROUP BY the query is wrapped in a
     /// subquery with the joins outside it (`multi_row_eager_loaders`).
     pub collection: bool,
@@ -303,7 +307,7 @@ pub fn eager_column_order(joins: &[EagerJoin]) -> Vec<usize> {
 pub struct EagerSecondary {
     pub alias: Rc<Table>,
     /// The inner join's `left = right` pairs; `true` marks a column of the aliased target.
-    pub on: Vec<((Rc<Column>, bool), (Rc<Column>, bool))>,
+    pub on: Vec<EagerPair>,
 }
 
 impl Select {

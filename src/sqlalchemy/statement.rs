@@ -634,7 +634,11 @@ pub fn select_rows_checked(interp: &mut Interp, s: &Rc<SessionData>, sd: &Select
     }
     lint_cartesian(interp, &sd.stmt);
     let compiled = SqlCompiler::default().select(&sd.stmt);
-    let result = orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?;
+    let result = if orm::selects_mapped_table(s, &compiled.sql) {
+        orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?
+    } else {
+        orm::execute_on_default_bind(interp, s, &compiled.sql, compiled.params)?
+    };
     for row in &result.rows {
         let mut at = 0;
         let mut values = Vec::new();
@@ -652,7 +656,8 @@ pub fn select_rows_checked(interp: &mut Interp, s: &Rc<SessionData>, sd: &Select
                     let ty = c.sql_type();
                     values.push(match ty {
                         SqlType::Other(_) => super::types::untyped_result(&v),
-                        t => t.result(&v),
+                        // The type's result processor, as for a mapped attribute.
+                        t => super::types::process_result(interp, &t, &v)?,
                     });
                 }
             }
@@ -771,7 +776,7 @@ pub fn session_execute(
             orm::flush(interp, s)?;
         }
         let (sql, values) = bind_text(interp, &text.0, params)?;
-        let r = orm::execute_in_session(interp, s, &sql, values)?;
+        let r = orm::execute_on_default_bind(interp, s, &sql, values)?;
         let rows: Vec<Vec<Value>> =
             r.rows.iter().map(|row| row.iter().map(super::types::untyped_result).collect()).collect();
         return Ok(result_of_rows(interp, r.columns.clone(), rows, r.changes));
@@ -914,16 +919,15 @@ fn with_insert_defaults(interp: &mut Interp, d: &DmlData) -> PyResult<DmlData> {
     Ok(out)
 }
 
+/// A statement with its `onupdate=` values, the Python-side ones, the SQL ones' columns.
+pub type UpdateWithDefaults = (DmlData, Vec<(Rc<Column>, Value)>, Vec<Rc<Column>>);
+
 /// An UPDATE's values with the `onupdate=` values of the columns not given, in table order
 /// (the compiler's `_append_param_update`): a callable is called now (`call` false: `str()`,
 /// which only names its parameter), a scalar is a parameter, a SQL expression is inline.
 /// The second list is the Python-side values added (prefetched: the session's objects take
 /// them), the third the columns whose values are SQL expressions (post-fetched: expired).
-pub fn with_update_defaults(
-    interp: &mut Interp,
-    d: &DmlData,
-    call: bool,
-) -> PyResult<(DmlData, Vec<(Rc<Column>, Value)>, Vec<Rc<Column>>)> {
+pub fn with_update_defaults(interp: &mut Interp, d: &DmlData, call: bool) -> PyResult<UpdateWithDefaults> {
     let mut out = d.clone();
     let mut prefetch = Vec::new();
     let mut postfetch = Vec::new();

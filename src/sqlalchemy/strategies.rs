@@ -31,6 +31,9 @@ pub struct LoaderOption {
     /// Where in its chain the option stands (`joinedload(User.posts).selectinload(Post.tags)`:
     /// 0 and 1): eager loads of a query apply it that many relationships from the entity.
     pub depth: usize,
+    /// `raiseload('*')`: every relationship no other option names, from `depth` on (`rel` is
+    /// then a placeholder).
+    pub wildcard: bool,
 }
 
 /// How many parent keys one `IN` of the selectin loader carries (`SelectInLoader._chunksize`).
@@ -39,8 +42,11 @@ const SELECTIN_CHUNK: usize = 500;
 /// The strategy `r` loads with in a query: an option naming it, else its `lazy=`. `explicit`
 /// says an option asked for it (eager defaults stop at a mapper already on the load path).
 pub fn strategy_for(r: &Rc<Relationship>, options: &[LoaderOption]) -> (String, bool) {
-    match options.iter().rev().find(|o| Rc::ptr_eq(&o.rel, r)) {
-        Some(o) => (o.strategy.to_string(), true),
+    if let Some(o) = options.iter().rev().find(|o| !o.wildcard && Rc::ptr_eq(&o.rel, r)) {
+        return (o.strategy.to_string(), true);
+    }
+    match options.iter().rev().find(|o| o.wildcard).filter(|_| !r.is_appender()) {
+        Some(o) => (o.strategy.to_string(), false),
         None => (r.lazy(), false),
     }
 }
@@ -48,8 +54,11 @@ pub fn strategy_for(r: &Rc<Relationship>, options: &[LoaderOption]) -> (String, 
 /// [`strategy_for`] at `depth` relationships from the query's entity: only options of that
 /// place in their chains apply (SQLAlchemy matches an option's path).
 pub fn strategy_at(r: &Rc<Relationship>, options: &[LoaderOption], depth: usize) -> (String, bool) {
-    match options.iter().rev().find(|o| Rc::ptr_eq(&o.rel, r) && o.depth == depth) {
-        Some(o) => (o.strategy.to_string(), true),
+    if let Some(o) = options.iter().rev().find(|o| !o.wildcard && Rc::ptr_eq(&o.rel, r) && o.depth == depth) {
+        return (o.strategy.to_string(), true);
+    }
+    match options.iter().rev().find(|o| o.wildcard && o.depth <= depth).filter(|_| !r.is_appender()) {
+        Some(o) => (o.strategy.to_string(), false),
         None => (r.lazy(), false),
     }
 }
@@ -110,6 +119,21 @@ fn add_joined_at(
 ) {
     let mut path = path.to_vec();
     path.push(mapper.id);
+    // A joined collection the cycle check stops still counts as a multi-row eager loader
+    // (`multi_row_eager_loaders` is set before the check): the join it would hang from then
+    // wraps a LIMIT and needs `unique()`.
+    if let Some(at) = parent {
+        let stopped = mapper.relationships.borrow().iter().any(|r| {
+            let (s, explicit) = strategy_at(r, options, depth);
+            s == "joined"
+                && !explicit
+                && r.uselist()
+                && r.target.borrow().as_ref().map(|t| path.contains(&t.id)).unwrap_or(false)
+        });
+        if stopped {
+            select.eager_joins[at].collection = true;
+        }
+    }
     for r in eager(mapper, options, &path, "joined", depth) {
         let Some(target) = r.target.borrow().clone() else { continue };
         let n = select.eager_joins.iter().filter(|j| j.target.name == target.table.name).count() + 1;
@@ -175,9 +199,9 @@ fn add_joined_at(
         let innerjoin = options
             .iter()
             .rev()
-            .find(|o| Rc::ptr_eq(&o.rel, &r) && o.depth == depth)
+            .find(|o| !o.wildcard && Rc::ptr_eq(&o.rel, &r) && o.depth == depth)
             .map(|o| o.innerjoin)
-            .unwrap_or(false);
+            .unwrap_or(r.args.innerjoin);
         let order_by = match mapper.registry.upgrade() {
             Some(reg) => order_by_clauses(interp, &reg, &r.args.order_by).unwrap_or_default(),
             None => Vec::new(),
@@ -224,17 +248,43 @@ pub fn load(
     let plain = select.clone();
     // A joined loader's cycle check looks at this query's own path only (a lazy load's query
     // starts a new one); post loaders see the whole path.
-    let joined = add_joined(interp, mapper, &mut select, options, &[]);
+    let mut joined = add_joined(interp, mapper, &mut select, options, &[]);
+    // `contains_eager()`: the query's own JOIN brings the related rows; their columns come
+    // before the entity's.
+    let contains: Vec<Rc<Relationship>> = mapper
+        .relationships
+        .borrow()
+        .iter()
+        .filter(|r| strategy_at(r, options, 0).0 == "contains_eager" && r.target.borrow().is_some())
+        .cloned()
+        .collect();
+    let mut lead = 0;
+    let mut contains_at = Vec::with_capacity(contains.len());
+    if !contains.is_empty() {
+        let mut columns = Vec::new();
+        for r in &contains {
+            let Some(target) = r.target.borrow().clone() else { continue };
+            contains_at.push(lead);
+            columns.extend(target.columns.iter().map(|(_, c)| Clause::Column(c.clone())));
+            lead += target.columns.len();
+        }
+        columns.append(&mut select.columns);
+        select.columns = columns;
+    }
     let compiled = SqlCompiler::default().select(&select);
     let result = orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?;
     let n = mapper.columns.len();
     // Where each join's columns start in a row (nested joins' columns come before their
     // parent's).
     let mut offsets = vec![0usize; joined.len()];
-    let mut at = n;
+    let mut at = lead + n;
     for k in super::sql::eager_column_order(&select.eager_joins) {
         offsets[k] = at;
         at += select.eager_joins[k].target.columns.borrow().len();
+    }
+    for (r, at) in contains.into_iter().zip(contains_at) {
+        joined.push(Joined { rel: r, parent: None });
+        offsets.push(at);
     }
     let mut objs: Vec<Value> = Vec::with_capacity(result.rows.len());
     // The entity's objects in order of first appearance, and whether each was new.
@@ -245,7 +295,8 @@ pub fn load(
     // Every object each joined relationship brought, in order of appearance.
     let mut joined_children: Vec<Vec<(Value, bool)>> = vec![Vec::new(); joined.len()];
     for row in &result.rows {
-        let (obj, new) = instance_from_row_new(interp, s, mapper, &row[..n.min(row.len())])?;
+        let own = row.get(lead.min(row.len())..(lead + n).min(row.len())).unwrap_or(&[]);
+        let (obj, new) = instance_from_row_new(interp, s, mapper, own)?;
         if !parents.iter().any(|(p, _)| p.is(&obj)) {
             parents.push((obj.clone(), new));
         }
@@ -322,7 +373,7 @@ pub fn load(
         keep_options(&joined_children[k], options);
         post_loads(interp, s, &target, &joined_children[k], None, options, &next, depth)?;
     }
-    Ok((objs, joins_collection(&joined)))
+    Ok((objs, joins_collection(&joined) || select.eager_joins.iter().any(|j| j.collection)))
 }
 
 /// New objects keep the query's loader options for their own lazy loads (`state.load_options`).
@@ -800,6 +851,12 @@ fn make_options(
     let mut opts = Vec::new();
     let depth_after = start + a.pos.len();
     for (n, v) in a.pos.iter().enumerate() {
+        if v.as_str() == Some("*") && !strategy.is_empty() {
+            let strategy = if strategy == "raise" && sql_only { "raise_on_sql" } else { strategy };
+            let rel = Rc::new(Relationship::new(orm::RelationshipArgs::default()));
+            opts.push(LoaderOption { rel, strategy, innerjoin, depth: start + n, wildcard: true });
+            continue;
+        }
         if matches!(v, Value::Str(_)) {
             return Err(orm::sa_error(
                 i,
@@ -814,7 +871,7 @@ fn make_options(
         match rel {
             Some(rel) if !strategy.is_empty() => {
                 let strategy = if strategy == "raise" && sql_only { "raise_on_sql" } else { strategy };
-                opts.push(LoaderOption { rel, strategy, innerjoin, depth: start + n });
+                opts.push(LoaderOption { rel, strategy, innerjoin, depth: start + n, wildcard: false });
             }
             Some(_) => {}
             None => {
@@ -836,7 +893,7 @@ fn make_options(
     Ok((opts, depth_after))
 }
 
-const LOADERS: [(&str, &str); 8] = [
+const LOADERS: [(&str, &str); 9] = [
     ("joinedload", "joined"),
     ("selectinload", "selectin"),
     ("subqueryload", "subquery"),
@@ -845,6 +902,7 @@ const LOADERS: [(&str, &str); 8] = [
     ("raiseload", "raise"),
     ("immediateload", "immediate"),
     ("defaultload", ""),
+    ("contains_eager", "contains_eager"),
 ];
 
 /// Adds the loader option functions (`joinedload`, `selectinload`, `subqueryload`, `lazyload`,

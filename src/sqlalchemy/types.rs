@@ -239,6 +239,11 @@ pub fn process_bind(interp: &mut Interp, ty: &SqlType, v: &Value) -> PyResult<Va
     if v.is_none() {
         return Ok(Value::None);
     }
+    if let SqlType::Spelled(s) = ty {
+        if s.class == "PickleType" {
+            return Ok(Value::Bytes(std::rc::Rc::from(super::pickle::dumps(interp, v)?)));
+        }
+    }
     match ty.affinity() {
         SqlType::Numeric(..) | SqlType::Float => match v {
             Value::Instance(_) => {
@@ -358,6 +363,11 @@ pub fn process_result(interp: &mut Interp, ty: &SqlType, v: &SqlValue) -> PyResu
     }
     if matches!(v, SqlValue::Null) {
         return Ok(Value::None);
+    }
+    if let (SqlType::Spelled(s), SqlValue::Blob(b)) = (ty, v) {
+        if s.class == "PickleType" {
+            return super::pickle::loads(interp, b);
+        }
     }
     match (ty.affinity(), v) {
         (SqlType::Numeric(_, scale), SqlValue::Integer(_) | SqlValue::Real(_)) => {

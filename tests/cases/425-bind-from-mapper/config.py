@@ -1,0 +1,11 @@
+import os
+
+basedir = os.path.abspath(os.path.dirname(__file__))
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = 'sqlite:///' + os.path.join(basedir, 'app.db')
+    SQLALCHEMY_BINDS = {
+        'users': {'url': 'sqlite:///' + os.path.join(basedir, 'users.db')},
+        'logs': 'sqlite:///' + os.path.join(basedir, 'logs.db'),
+    }
