@@ -343,7 +343,15 @@ pub fn make_slice(interp: &Interp, lower: Value, upper: Value, step: Value) -> V
         Some(Value::Class(c)) => c,
         _ => interp.types.object.clone(),
     };
-    new_native(&cls, SliceData { lower, upper, step })
+    let v = new_native(&cls, SliceData { lower: lower.clone(), upper: upper.clone(), step: step.clone() });
+    // CPython's read-only members `start`, `stop`, `step`.
+    if let Value::Instance(inst) = &v {
+        let mut d = inst.dict.borrow_mut();
+        d.set_str("start", lower);
+        d.set_str("stop", upper);
+        d.set_str("step", step);
+    }
+    v
 }
 
 fn slice_indices(interp: &Interp, s: &SliceData, len: i64) -> PyResult<(i64, i64, i64)> {
@@ -1222,6 +1230,44 @@ fn sort_values(interp: &mut Interp, items: &mut Vec<Value>, key: Option<Value>, 
     Ok(())
 }
 
+fn tuple_methods(interp: &Interp) {
+    let cls = interp.types.tuple.clone();
+    let mut d = cls.dict.borrow_mut();
+    fn self_tuple(interp: &Interp, a: &Args) -> PyResult<Rc<Vec<Value>>> {
+        match a.pos.first() {
+            Some(Value::Tuple(t)) => Ok(t.clone()),
+            _ => Err(interp.type_error("descriptor requires a 'tuple' object")),
+        }
+    }
+    d.set_str(
+        "index",
+        method("tuple", "index", |i, a| {
+            let items = self_tuple(i, &a)?;
+            let target = a.pos.get(1).cloned().unwrap_or(Value::None);
+            for (n, x) in items.iter().enumerate() {
+                if x.is(&target) || i.eq(x, &target)? {
+                    return Ok(Value::Int(n as i64));
+                }
+            }
+            Err(i.err("ValueError", "tuple.index(x): x not in tuple"))
+        }),
+    );
+    d.set_str(
+        "count",
+        method("tuple", "count", |i, a| {
+            let items = self_tuple(i, &a)?;
+            let target = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let mut n = 0;
+            for x in items.iter() {
+                if x.is(&target) || i.eq(x, &target)? {
+                    n += 1;
+                }
+            }
+            Ok(Value::Int(n))
+        }),
+    );
+}
+
 fn list_methods(interp: &Interp) {
     let cls = interp.types.list.clone();
     let mut d = cls.dict.borrow_mut();
@@ -1494,6 +1540,139 @@ fn set_methods(interp: &Interp) {
             Ok(Value::None)
         }),
     );
+    for (name, mode) in [("union", 0u8), ("intersection", 1), ("difference", 2), ("symmetric_difference", 3)] {
+        d.set_str(
+            name,
+            method("set", name, move |i, a| {
+                let s = self_set(i, &a)?;
+                if mode == 3 && a.pos.len() != 2 {
+                    return Err(i.type_error(format!(
+                        "set.symmetric_difference() takes exactly one argument ({} given)",
+                        a.pos.len().saturating_sub(1)
+                    )));
+                }
+                Ok(Value::Set(Rc::new(RefCell::new(set_combine(i, &s, &a.pos[1..], mode)?))))
+            }),
+        );
+    }
+    for (name, mode) in
+        [("update", 0u8), ("intersection_update", 1), ("difference_update", 2), ("symmetric_difference_update", 3)]
+    {
+        d.set_str(
+            name,
+            method("set", name, move |i, a| {
+                let s = self_set(i, &a)?;
+                if mode == 3 && a.pos.len() != 2 {
+                    return Err(i.type_error(format!(
+                        "set.symmetric_difference_update() takes exactly one argument ({} given)",
+                        a.pos.len().saturating_sub(1)
+                    )));
+                }
+                let r = set_combine(i, &s, &a.pos[1..], mode)?;
+                *s.borrow_mut() = r;
+                Ok(Value::None)
+            }),
+        );
+    }
+    // issubset / issuperset / isdisjoint: 0 = self <= other, 1 = self >= other, 2 = no common item.
+    for (name, mode) in [("issubset", 0u8), ("issuperset", 1), ("isdisjoint", 2)] {
+        d.set_str(
+            name,
+            method("set", name, move |i, a| {
+                let s = self_set(i, &a)?;
+                if a.pos.len() != 2 {
+                    return Err(i.type_error(format!(
+                        "set.{name}() takes exactly one argument ({} given)",
+                        a.pos.len().saturating_sub(1)
+                    )));
+                }
+                let other = Rc::new(RefCell::new(collect_set(i, a.pos.get(1))?));
+                let (probe, within) = if mode == 1 { (&other, &s) } else { (&s, &other) };
+                let keys = probe.borrow().keys();
+                for k in keys {
+                    let found = i.dict_contains(within, &k)?;
+                    if mode == 2 && found {
+                        return Ok(Value::Bool(false));
+                    }
+                    if mode != 2 && !found {
+                        return Ok(Value::Bool(false));
+                    }
+                }
+                Ok(Value::Bool(true))
+            }),
+        );
+    }
+    d.set_str(
+        "copy",
+        method("set", "copy", |i, a| Ok(Value::Set(Rc::new(RefCell::new(self_set(i, &a)?.borrow().clone()))))),
+    );
+    d.set_str(
+        "clear",
+        method("set", "clear", |i, a| {
+            self_set(i, &a)?.borrow_mut().clear();
+            Ok(Value::None)
+        }),
+    );
+    d.set_str(
+        "pop",
+        method("set", "pop", |i, a| {
+            let s = self_set(i, &a)?;
+            let first = s.borrow().keys().into_iter().next();
+            match first {
+                Some(k) => {
+                    s.borrow_mut().remove(&k);
+                    Ok(k)
+                }
+                None => {
+                    let cls = i.exc_class("KeyError");
+                    let msg = Value::Str("pop from an empty set".into());
+                    Err(super::interp::PyErr { exc: i.new_exception(&cls, vec![msg]), traceback: vec![] })
+                }
+            }
+        }),
+    );
+}
+
+/// The set methods that take any iterables: `union`, `intersection`, ..., and their `_update`
+/// forms. Each argument is collected into a set first (so a user `__eq__` never runs while a
+/// set is borrowed); `mode` is 0 union, 1 intersection, 2 difference, 3 symmetric difference.
+fn set_combine(interp: &mut Interp, base: &Rc<RefCell<Dict>>, others: &[Value], mode: u8) -> PyResult<Dict> {
+    let mut acc = base.borrow().clone();
+    for o in others {
+        let other = Rc::new(RefCell::new(collect_set(interp, Some(o))?));
+        let keys = acc.keys();
+        let cur = Rc::new(RefCell::new(acc));
+        let mut d = Dict::new();
+        match mode {
+            0 => {
+                for k in keys.into_iter().chain(other.borrow().keys()) {
+                    interp.dict_insert(&mut d, k, Value::None)?;
+                }
+            }
+            1 | 2 => {
+                for k in keys {
+                    if interp.dict_contains(&other, &k)? == (mode == 1) {
+                        interp.dict_insert(&mut d, k, Value::None)?;
+                    }
+                }
+            }
+            _ => {
+                for k in keys {
+                    if !interp.dict_contains(&other, &k)? {
+                        interp.dict_insert(&mut d, k, Value::None)?;
+                    }
+                }
+                let ok = other.borrow().keys();
+                for k in ok {
+                    if !interp.dict_contains(&cur, &k)? {
+                        interp.dict_insert(&mut d, k, Value::None)?;
+                    }
+                }
+            }
+        }
+        acc = d;
+    }
+    Ok(acc)
 }
 
 fn collect_set(interp: &mut Interp, v: Option<&Value>) -> PyResult<Dict> {
@@ -1556,6 +1735,7 @@ fn minmax(interp: &mut Interp, mut a: Args, name: &str, want_less: bool) -> PyRe
 pub fn install(interp: &mut Interp) {
     str_methods(interp);
     list_methods(interp);
+    tuple_methods(interp);
     dict_methods(interp);
     set_methods(interp);
     let t = &interp.types;
@@ -1901,6 +2081,18 @@ pub fn install(interp: &mut Interp) {
                     p.get(2).cloned().unwrap_or(Value::None),
                 ),
             })
+        }),
+    );
+    slice_cls.dict.borrow_mut().set_str(
+        "__repr__",
+        func("__repr__", |i, a| {
+            let me = a.pos.first().cloned().unwrap_or(Value::None);
+            let mut parts = Vec::new();
+            for name in ["start", "stop", "step"] {
+                let v = i.getattr(&me, name)?;
+                parts.push(i.repr(&v)?);
+            }
+            Ok(Value::str(&format!("slice({})", parts.join(", "))))
         }),
     );
     b.set("slice", Value::Class(slice_cls));
