@@ -1230,6 +1230,28 @@ fn sort_values(interp: &mut Interp, items: &mut Vec<Value>, key: Option<Value>, 
     Ok(())
 }
 
+/// The first position of an item equal to `target` (`is`, then `==`), as `list.index` and
+/// `tuple.index` search.
+fn position_of(interp: &mut Interp, items: &[Value], target: &Value) -> PyResult<Option<usize>> {
+    for (n, x) in items.iter().enumerate() {
+        if x.is(target) || interp.eq(x, target)? {
+            return Ok(Some(n));
+        }
+    }
+    Ok(None)
+}
+
+/// How many items equal `target` (`list.count`, `tuple.count`).
+fn count_of(interp: &mut Interp, items: &[Value], target: &Value) -> PyResult<i64> {
+    let mut n = 0;
+    for x in items {
+        if x.is(target) || interp.eq(x, target)? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
 fn tuple_methods(interp: &Interp) {
     let cls = interp.types.tuple.clone();
     let mut d = cls.dict.borrow_mut();
@@ -1244,10 +1266,8 @@ fn tuple_methods(interp: &Interp) {
         method("tuple", "index", |i, a| {
             let items = self_tuple(i, &a)?;
             let target = a.pos.get(1).cloned().unwrap_or(Value::None);
-            for (n, x) in items.iter().enumerate() {
-                if x.is(&target) || i.eq(x, &target)? {
-                    return Ok(Value::Int(n as i64));
-                }
+            if let Some(n) = position_of(i, &items, &target)? {
+                return Ok(Value::Int(n as i64));
             }
             Err(i.err("ValueError", "tuple.index(x): x not in tuple"))
         }),
@@ -1257,13 +1277,7 @@ fn tuple_methods(interp: &Interp) {
         method("tuple", "count", |i, a| {
             let items = self_tuple(i, &a)?;
             let target = a.pos.get(1).cloned().unwrap_or(Value::None);
-            let mut n = 0;
-            for x in items.iter() {
-                if x.is(&target) || i.eq(x, &target)? {
-                    n += 1;
-                }
-            }
-            Ok(Value::Int(n))
+            Ok(Value::Int(count_of(i, &items, &target)?))
         }),
     );
 }
@@ -1342,10 +1356,8 @@ fn list_methods(interp: &Interp) {
             let l = self_list(i, &a)?;
             let target = a.pos.get(1).cloned().unwrap_or(Value::None);
             let items = l.borrow().clone();
-            for (n, x) in items.iter().enumerate() {
-                if x.is(&target) || i.eq(x, &target)? {
-                    return Ok(Value::Int(n as i64));
-                }
+            if let Some(n) = position_of(i, &items, &target)? {
+                return Ok(Value::Int(n as i64));
             }
             let r = i.repr(&target)?;
             Err(i.err("ValueError", format!("{r} is not in list")))
@@ -1357,13 +1369,7 @@ fn list_methods(interp: &Interp) {
             let l = self_list(i, &a)?;
             let target = a.pos.get(1).cloned().unwrap_or(Value::None);
             let items = l.borrow().clone();
-            let mut n = 0;
-            for x in items.iter() {
-                if x.is(&target) || i.eq(x, &target)? {
-                    n += 1;
-                }
-            }
-            Ok(Value::Int(n))
+            Ok(Value::Int(count_of(i, &items, &target)?))
         }),
     );
     d.set_str(
