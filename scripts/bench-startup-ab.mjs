@@ -38,7 +38,7 @@ for (const root of dirs) {
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
+    '--disable-component-update', '--disable-sync', ...(process.env.CHROMIUM_ARGS ? process.env.CHROMIUM_ARGS.split(' ') : [])],
 });
 const wall = dirs.map(() => []), main = dirs.map(() => []), workers = dirs.map(() => []), firstRun = dirs.map(() => []);
 for (let i = 0; i < repeats; i++) {
@@ -61,11 +61,17 @@ for (let i = 0; i < repeats; i++) {
     const renderers = events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain');
     const mainThreads = new Set(renderers.map((e) => `${e.pid}:${e.tid}`));
     const pids = new Set(renderers.map((e) => e.pid));
-    let mainCpu = 0, workerCpu = 0;
+    // CPU time of the outermost slices (tasks, microtask checkpoints, ...) on the main thread.
+    let mainCpu = 0, workerCpu = 0, end = 0;
+    const onMain = events.filter((e) => e.ph === 'X' && e.ts >= t0 && e.ts <= t1 && mainThreads.has(`${e.pid}:${e.tid}`))
+      .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    for (const e of onMain) {
+      if (e.ts < end) continue;
+      mainCpu += e.tdur || 0;
+      end = e.ts + (e.dur || 0);
+    }
     for (const e of events) {
-      if (e.ph !== 'X' || e.ts < t0 || e.ts > t1 || !pids.has(e.pid)) continue;
-      if (e.name === 'ThreadControllerImpl::RunTask' && mainThreads.has(`${e.pid}:${e.tid}`)) mainCpu += e.tdur || 0;
-      if (e.name === 'ThreadPool_RunTask') workerCpu += e.tdur || 0;
+      if (e.ph === 'X' && e.ts >= t0 && e.ts <= t1 && pids.has(e.pid) && e.name === 'ThreadPool_RunTask') workerCpu += e.tdur || 0;
     }
     wall[d].push(readyAt);
     main[d].push(mainCpu / 1000);
