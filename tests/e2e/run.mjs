@@ -38,7 +38,8 @@ const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acc
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
 // blob: URLs of this page (the PNG export draws the SVG through one) stay in the page.
-page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith(`blob:${base}`)) problems.push(`request left 127.0.0.1: ${r.url()}`); });
+// The context's requests: the page's and the service worker's own (its precache).
+page.context().on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith(`blob:${base}`)) problems.push(`request left 127.0.0.1: ${r.url()}`); });
 
 async function check(name, fn) {
   try {
@@ -240,6 +241,24 @@ await check('narrow (768 px) and dark screens', async () => {
   await shot('e2e-wide-dark.png');
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1280, height: 800 });
+});
+await check('after the first visit the page works offline (service worker)', async () => {
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 30000 });
+  // Offline for real: the browser's network off, and the server stopped too.
+  await page.context().setOffline(true);
+  const port = server.address().port;
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  try {
+    await page.reload();
+    await page.waitForSelector('[data-table="role"]', { timeout: 30000 });
+    await page.waitForSelector('[data-table="user"]', { timeout: 30000 });
+    await page.waitForSelector('.cm-editor .cm-content', { timeout: 10000 });
+    await shot('e2e-offline.png');
+  } finally {
+    await page.context().setOffline(false);
+    await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  }
 });
 await check('no page errors and no request left 127.0.0.1', async () => {
   if (problems.length) throw new Error(problems.join('; '));
