@@ -16,6 +16,7 @@ pub mod dom;
 pub mod editing;
 pub mod editor;
 pub mod hints;
+pub mod lessons;
 pub mod notices;
 pub mod panels;
 pub mod session;
@@ -432,6 +433,7 @@ pub fn App() -> impl IntoView {
             .unwrap_or_default()
     });
 
+    let lessons_open = RwSignal::new(false);
     let reset = move |_| {
         if dom::confirm("Replace the project's files with the tutorial's? Your changes to them are lost.") {
             files.update(|f| f.replace_all(tutorial::tutorial_files()));
@@ -539,11 +541,29 @@ pub fn App() -> impl IntoView {
                     Sqlite::Failed => "Run unavailable",
                 }}
             </button>
+            <button
+                type="button"
+                id="lessons-toggle"
+                aria-controls="lessons"
+                aria-expanded=move || if lessons_open.get() { "true" } else { "false" }
+                on:click=move |_| lessons_open.update(|o| *o = !*o)
+            >
+                "Lessons"
+            </button>
             <button type="button" aria-label="Reset the files to the tutorial project" on:click=reset>
                 "Reset to tutorial"
             </button>
         </header>
         <NoticeStrip notices=notices on_action=on_notice_action />
+        // Built when first opened, then kept (hidden) so that a task done meanwhile is seen.
+        <aside id="lessons" class="lessons" aria-label="Lessons" hidden=move || !lessons_open.get()>
+            {deferred(
+                Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || lessons_open.get()),
+                Box::new(move || view! {
+                    <lessons::LessonsPanel files=files report=report schema=schema url=database_url transcript=transcript />
+                }.into_any()),
+            )}
+        </aside>
         <main class="layout">
             <section class="pane editor-pane" aria-label="Project files">
                 <Editor files=files on_run=on_run report=report />
