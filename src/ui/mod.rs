@@ -433,6 +433,21 @@ pub fn App() -> impl IntoView {
             .unwrap_or_default()
     });
 
+    // A .py file dropped on or pasted into the editor's pane joins the project (or replaces its
+    // namesake); anything else is refused with a note.
+    #[cfg(target_arch = "wasm32")]
+    dom::after_paint(move || {
+        dom::on_files("editor-pane", move |name: String, text: Option<String>| {
+            let put = match text {
+                Some(text) if name.ends_with(".py") => files.try_update(|f| f.put(&name, text)).unwrap_or(Ok(false)),
+                Some(_) => Err("only Python (.py) files can join the project".to_string()),
+                None => Err("it could not be read as text (or is over 1 MB)".to_string()),
+            };
+            if let Err(e) = put {
+                notices.update(|n| n.show(NoticeKind::Hint, format!("{name} was not added: {e}.")));
+            }
+        })
+    });
     let lessons_open = RwSignal::new(false);
     let reset = move |_| {
         if dom::confirm("Replace the project's files with the tutorial's? Your changes to them are lost.") {
@@ -565,7 +580,7 @@ pub fn App() -> impl IntoView {
             )}
         </aside>
         <main class="layout">
-            <section class="pane editor-pane" aria-label="Project files">
+            <section id="editor-pane" class="pane editor-pane" aria-label="Project files (drop or paste a .py file to add it)">
                 <Editor files=files on_run=on_run report=report />
             </section>
             <section class="pane results-pane" aria-label="Results">

@@ -242,6 +242,34 @@ await check('narrow (768 px) and dark screens', async () => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1280, height: 800 });
 });
+await check('a .py file dropped on the editor replaces its namesake; a pasted non-.py file is refused', async () => {
+  await page.click('role=tab[name=/^Tables/]');
+  await page.click('role=tab[name="models.py"]');
+  const original = await page.evaluate(() => window.FspEditor.current.state.doc.toString());
+  const count = await page.$$eval('.file-tabs [role="tab"]', (els) => els.length);
+  const bring = (event, name, text) => page.evaluate(([event, name, text]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], name, { type: 'text/plain' }));
+    const target = document.querySelector('.cm-content');
+    if (event === 'drop') {
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    } else {
+      target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }
+  }, [event, name, text]);
+  const dropped = original + '\n\nclass Tag(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n';
+  await bring('drop', 'models.py', dropped);
+  await page.waitForSelector('article[data-table="tag"]', { timeout: 10000 });
+  const shown = await page.evaluate(() => window.FspEditor.current.state.doc.toString());
+  if (shown !== dropped) throw new Error(`editor after the drop: ${shown.slice(-120)}`);
+  if ((await page.$$eval('.file-tabs [role="tab"]', (els) => els.length)) !== count) throw new Error('a file was added');
+  await bring('paste', 'notes.txt', 'hello');
+  await page.waitForSelector('.notice:has-text("notes.txt was not added")', { timeout: 5000 });
+  await shot('e2e-upload.png');
+  await bring('drop', 'models.py', original);
+  await page.waitForSelector('article[data-table="tag"]', { state: 'detached', timeout: 10000 });
+});
 await check('after the first visit the page works offline (service worker)', async () => {
   await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 30000 });
   // Offline for real: the browser's network off, and the server stopped too.
