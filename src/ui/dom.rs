@@ -253,6 +253,19 @@ mod imp {
         );
         let _ = f.call2(&JsValue::NULL, &id.into(), &each);
     }
+
+    /// The file chosen in the `<input type=file>` `id`, read as bytes: `done(name, bytes)`.
+    pub fn read_chosen_file(id: &str, done: impl FnOnce(String, Vec<u8>) + 'static) {
+        let done = wasm_bindgen::closure::Closure::once_into_js(move |name: String, bytes: JsValue| {
+            done(name, js_sys::Uint8Array::new(&bytes).to_vec())
+        });
+        let f = js(
+            "id,f",
+            "const el=document.getElementById(id);const x=el&&el.files&&el.files[0];if(!x)return;\
+             x.arrayBuffer().then(b=>{el.value='';f(x.name,new Uint8Array(b))})",
+        );
+        let _ = f.call2(&JsValue::NULL, &id.into(), &done);
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -355,6 +368,12 @@ pub fn capture_pointer(ev: &leptos::ev::PointerEvent) {
 }
 
 pub use imp::EditorHandle;
+
+/// The file chosen in the `<input type=file>` `id`, read as bytes (browser only).
+#[cfg(target_arch = "wasm32")]
+pub fn read_chosen_file(id: &str, done: impl FnOnce(String, Vec<u8>) + 'static) {
+    imp::read_chosen_file(id, done)
+}
 
 /// Files dropped on or pasted into the element `id`, read as text: `each(name, text)`.
 pub fn on_files(id: &str, each: impl FnMut(String, Option<String>) + 'static) {

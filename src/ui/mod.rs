@@ -18,6 +18,7 @@ pub mod editor;
 pub mod hints;
 pub mod lessons;
 pub mod notices;
+pub mod opened;
 pub mod panels;
 pub mod session;
 pub mod tables;
@@ -426,7 +427,21 @@ pub fn App() -> impl IntoView {
         on_submit.run(text);
         dom::focus(console::INPUT_ID);
     });
+    // An SQLite file the learner opened to browse in the Data tab (instead of the project's).
+    let opened_db = StoredValue::new_local(None::<Box<dyn crate::db::Database>>);
+    let opened_name = RwSignal::new(None::<String>);
+    let opened_tables = RwSignal::new(Vec::new());
+    let data_tables =
+        Memo::new(move |_| if opened_name.with(Option::is_some) { opened_tables.get() } else { tables.get() });
     let fetch_rows = Callback::new(move |(table, sort, offset): (String, Option<(usize, bool)>, usize)| {
+        let from_file = opened_db
+            .try_update_value(|o| {
+                o.as_mut().map(|db| opened::rows(db.as_mut(), &table, sort, offset, panels::PAGE_SIZE))
+            })
+            .flatten();
+        if let Some(page) = from_file {
+            return page;
+        }
         playground
             .try_update_value(|slot| slot.as_mut().map(|pg| pg.rows(&table, sort, offset, panels::PAGE_SIZE)))
             .flatten()
@@ -448,6 +463,31 @@ pub fn App() -> impl IntoView {
             }
         })
     });
+    let open_db = move |_| {
+        #[cfg(target_arch = "wasm32")]
+        dom::read_chosen_file("open-db", move |name, bytes| {
+            let read =
+                crate::db::sqljs::SqlJsDatabase::open_from_bytes(&bytes).map_err(|e| e.message).and_then(|mut db| {
+                    let t = opened::tables(&mut db)?;
+                    Ok((db, t))
+                });
+            match read {
+                Ok((db, t)) => {
+                    opened_db.set_value(Some(Box::new(db)));
+                    opened_tables.set(t);
+                    opened_name.set(Some(name));
+                    db_version.update(|v| *v += 1);
+                }
+                Err(e) => notices.update(|n| n.show(NoticeKind::Hint, format!("{name} could not be opened: {e}."))),
+            }
+        });
+    };
+    let close_db = move |_| {
+        opened_db.set_value(None);
+        opened_name.set(None);
+        opened_tables.set(Vec::new());
+        db_version.update(|v| *v += 1);
+    };
     let lessons_open = RwSignal::new(false);
     let reset = move |_| {
         if dom::confirm("Replace the project's files with the tutorial's? Your changes to them are lost.") {
@@ -648,10 +688,25 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-data"
                     hidden=move || tab.get() != ResultsTab::Data
                 >
+                    <div class="panel-bar opened-bar">
+                        <label class="field">
+                            "Browse an SQLite file "
+                            <input type="file" id="open-db" accept=".db,.sqlite,.sqlite3" on:change=open_db />
+                        </label>
+                        <Show when=move || opened_name.with(Option::is_some)>
+                            <p class="opened-note" role="status">
+                                "Showing " <code>{move || opened_name.get().unwrap_or_default()}</code>
+                                ", the file you opened (the project's database is not shown)"
+                            </p>
+                            <button type="button" id="close-db" on:click=close_db>
+                                "Close the file"
+                            </button>
+                        </Show>
+                    </div>
                     {deferred(
                         built(ResultsTab::Data),
                         Box::new(move || view! {
-                            <DataPanel tables=tables report=report version=db_version fetch=fetch_rows shown=data_shown /> }.into_any()),
+                            <DataPanel tables=data_tables report=report version=db_version fetch=fetch_rows shown=data_shown /> }.into_any()),
                     )}
                 </div>
                 <div

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
+import initSqlJs from 'sql.js';
 
 const root = process.argv[2] || 'dist';
 const artifacts = process.argv[3] || 'test-artifacts';
@@ -269,6 +270,24 @@ await check('a .py file dropped on the editor replaces its namesake; a pasted no
   await shot('e2e-upload.png');
   await bring('drop', 'models.py', original);
   await page.waitForSelector('article[data-table="tag"]', { state: 'detached', timeout: 10000 });
+});
+await check('an SQLite file opened in the Data tab is browsed there; closing it brings back the project\'s', async () => {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database();
+  db.run("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL); INSERT INTO item (name) VALUES ('widget'), ('gadget');");
+  const bytes = Buffer.from(db.export());
+  db.close();
+  await page.click('role=tab[name="Data"]');
+  await page.setInputFiles('#open-db', { name: 'shop.db', mimeType: 'application/octet-stream', buffer: bytes });
+  await page.waitForSelector('.opened-note:has-text("shop.db")', { timeout: 10000 });
+  await page.waitForSelector('table.data td:text("widget")', { timeout: 10000 });
+  const options = await page.$$eval('#data-table option', (els) => els.map((e) => e.value));
+  if (options.join() !== 'item') throw new Error(`tables: ${options}`);
+  await shot('e2e-opened-db.png');
+  await page.click('#close-db');
+  await page.waitForFunction(() => [...document.querySelectorAll('#data-table option')].some((o) => o.value === 'role'), null, { timeout: 10000 });
+  await page.setInputFiles('#open-db', { name: 'notes.db', mimeType: 'application/octet-stream', buffer: Buffer.from('not a database at all, just text that is long enough to be read as a header') });
+  await page.waitForSelector('.notice:has-text("notes.db could not be opened")', { timeout: 10000 });
 });
 await check('after the first visit the page works offline (service worker)', async () => {
   await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 30000 });
