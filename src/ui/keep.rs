@@ -70,6 +70,18 @@ impl Keep {
         self.notices.update(|n| n.show(NoticeKind::Keep, text));
     }
 
+    /// Reads the list again; the open playground as the page has it (its name may not be
+    /// written yet, or ever: a new one is written at its first save).
+    pub fn refresh(&self) {
+        let mut list = storage::list();
+        let current = self.current.get_untracked();
+        match list.iter_mut().find(|l| l.id == current.id) {
+            Some(l) => l.name = current.name,
+            None => list.push(current),
+        }
+        self.list.set(library::sorted(list));
+    }
+
     fn names(&self) -> Vec<String> {
         self.list.with_untracked(|l| l.iter().map(|p| p.name.clone()).collect())
     }
@@ -114,7 +126,7 @@ impl Keep {
     fn duplicate(&self, id: &str) {
         let done = self.read(id).and_then(|s| self.create(&format!("{} (copy)", s.name), &s.files, &s.transcript));
         match done {
-            Ok(_) => self.list.set(storage::list()),
+            Ok(_) => self.refresh(),
             Err(e) => self.problem(format!("The playground could not be duplicated: {e}. Nothing was changed.")),
         }
     }
@@ -136,7 +148,7 @@ impl Keep {
             }
         });
         match done {
-            Ok(()) => self.list.set(storage::list()),
+            Ok(()) => self.refresh(),
             Err(e) => self.problem(format!("The playground was not renamed: {e}.")),
         }
     }
@@ -158,7 +170,7 @@ impl Keep {
                 let next = storage::list().into_iter().next().map(|l| l.id).unwrap_or_default();
                 self.open(&next);
             }
-            Ok(()) => self.list.set(storage::list()),
+            Ok(()) => self.refresh(),
             Err(e) => {
                 if open {
                     self.saver.update_value(|s| s.paused = false);

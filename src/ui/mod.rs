@@ -257,6 +257,12 @@ pub fn App() -> impl IntoView {
     let files = RwSignal::new(files);
     let transcript = RwSignal::new(transcript);
     let saver = StoredValue::new(saver);
+    // A new playground is written at its first save: it is listed from the start.
+    let mut list = list;
+    if !list.iter().any(|l| l.id == current.id) {
+        list.push(current.clone());
+        list = store::library::sorted(list);
+    }
     let current = RwSignal::new(current);
     let list = RwSignal::new(list);
     let notices = RwSignal::new(Notices::default());
