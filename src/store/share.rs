@@ -6,10 +6,10 @@
 //! lines again, so the console shows real results and a link cannot show made-up ones. What
 //! it carries is data: it is shown as text and never becomes markup.
 //!
-//! The JSON (format 1): `{"v": 1, "active": "models.py", "files": [["config.py", "..."], ...],
-//! "history": ["db.session.add(Role(name='admin'))", ...]}`.
+//! The JSON (format 1): `{"active": "models.py", "files": [["config.py", "..."], ...],
+//! "history": ["db.session.add(Role(name='admin'))", ...], "v": 1}`.
 
-use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
 
 use super::{Files, ProjectFile};
 
@@ -37,61 +37,66 @@ pub struct Shared {
     pub history: Vec<String>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Wire {
-    v: u32,
-    #[serde(default)]
-    active: String,
-    files: Vec<(String, String)>,
-    #[serde(default)]
-    history: Vec<String>,
-}
-
 /// The JSON a link compresses.
 pub fn encode(files: &Files, history: &[String]) -> String {
-    let wire = Wire {
-        v: SHARE_VERSION,
-        active: files.active_file().map(|f| f.name.clone()).unwrap_or_default(),
-        files: files.files.iter().map(|f| (f.name.clone(), f.text.clone())).collect(),
-        history: history.to_vec(),
-    };
-    serde_json::to_string(&wire).unwrap_or_else(|_| String::from("{}"))
+    // Through `serde_json::Value` (already in the page for the oracle's records): a derived
+    // (de)serializer of its own would add to the page's size.
+    let pairs: Vec<Json> = files.files.iter().map(|f| Json::from(vec![f.name.clone(), f.text.clone()])).collect();
+    let mut wire = serde_json::Map::new();
+    wire.insert("v".into(), SHARE_VERSION.into());
+    wire.insert("active".into(), files.active_file().map(|f| f.name.clone()).unwrap_or_default().into());
+    wire.insert("files".into(), pairs.into());
+    wire.insert("history".into(), history.to_vec().into());
+    Json::Object(wire).to_string()
 }
 
 /// The project in a link's JSON; the error says what is wrong, for the learner.
 pub fn decode(json: &str) -> Result<Shared, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(json).map_err(|_| "the link is damaged: its content is not readable".to_string())?;
-    match value.get("v").and_then(serde_json::Value::as_u64) {
+    let damaged = |what: &str| format!("the link is damaged: {what}");
+    let value: Json = serde_json::from_str(json).map_err(|_| damaged("its content is not readable"))?;
+    match value.get("v").and_then(Json::as_u64) {
         Some(v) if v == u64::from(SHARE_VERSION) => {}
         Some(v) if v > u64::from(SHARE_VERSION) => {
             return Err(format!("the link was made by a newer version of the playground (format {v})"))
         }
-        _ => return Err("the link is damaged: it does not say which format it is in".to_string()),
+        _ => return Err(damaged("it does not say which format it is in")),
     }
-    let wire: Wire =
-        serde_json::from_value(value).map_err(|_| "the link is damaged: its files are not readable".to_string())?;
-    if wire.files.is_empty() {
+    let text = |v: &Json| v.as_str().map(str::to_string);
+    let mut files = Vec::new();
+    for pair in value.get("files").and_then(Json::as_array).ok_or_else(|| damaged("its files are not readable"))? {
+        match pair.as_array().map(Vec::as_slice) {
+            Some([name, body]) => match (text(name), text(body)) {
+                (Some(name), Some(text)) => files.push(ProjectFile { name, text }),
+                _ => return Err(damaged("its files are not readable")),
+            },
+            _ => return Err(damaged("its files are not readable")),
+        }
+    }
+    let history: Option<Vec<String>> = match value.get("history") {
+        None => Some(vec![]),
+        Some(h) => h.as_array().and_then(|lines| lines.iter().map(text).collect()),
+    };
+    let history = history.ok_or_else(|| damaged("its console lines are not readable"))?;
+    if files.is_empty() {
         return Err("the link holds no files".to_string());
     }
-    if wire.files.len() > MAX_FILES || wire.history.len() > MAX_HISTORY {
+    if files.len() > MAX_FILES || history.len() > MAX_HISTORY {
         return Err(format!(
             "the link holds more than the playground opens ({MAX_FILES} files, {MAX_HISTORY} console lines)"
         ));
     }
-    let mut seen: Vec<&str> = Vec::new();
-    for (name, _) in &wire.files {
-        if name.trim().is_empty() || seen.contains(&name.as_str()) {
-            return Err("the link is damaged: two of its files have the same name, or one has none".to_string());
+    for (i, f) in files.iter().enumerate() {
+        if f.name.trim().is_empty() || files[..i].iter().any(|g| g.name == f.name) {
+            return Err(damaged("two of its files have the same name, or one has none"));
         }
-        seen.push(name);
     }
-    let active = wire.files.iter().position(|(n, _)| *n == wire.active);
-    let mut files = Files::new(wire.files.into_iter().map(|(name, text)| ProjectFile { name, text }).collect());
+    let active = value.get("active").and_then(Json::as_str);
+    let active = files.iter().position(|f| Some(f.name.as_str()) == active);
+    let mut files = Files::new(files);
     if let Some(i) = active {
         files.active = i;
     }
-    Ok(Shared { files, history: wire.history })
+    Ok(Shared { files, history })
 }
 
 /// The base64url text after [`SHARE_PREFIX`] in a location's hash: None when the hash is not a
@@ -155,7 +160,8 @@ mod tests {
     fn round_trips_files_active_and_history_as_data() {
         let history = vec!["print('<b>hi</b>')".to_string(), "for i in range(2):\n    print(i)\n".to_string()];
         let json = encode(&files(), &history);
-        assert!(json.starts_with(r#"{"v":1,"active":"<script>alert(1)</script>.py","files":[["#), "{json}");
+        assert!(json.starts_with(r#"{"active":"<script>alert(1)</script>.py","files":[["#), "{json}");
+        assert!(json.ends_with(r#","v":1}"#), "{json}");
         assert_eq!(decode(&json), Ok(Shared { files: files(), history }));
     }
 
@@ -169,6 +175,8 @@ mod tests {
         assert!(decode(r#"{"v": 1, "files": [["a.py", ""], ["a.py", ""]]}"#).unwrap_err().contains("same name"));
         let many = format!(r#"{{"v": 1, "files": [["a.py", ""]], "history": {:?}}}"#, vec!["1"; MAX_HISTORY + 1]);
         assert!(decode(&many).unwrap_err().contains("more than"));
+        assert!(decode(r#"{"v": 1, "files": [["a.py", 1]]}"#).unwrap_err().contains("files are not readable"));
+        assert!(decode(r#"{"v": 1, "files": [["a.py", ""]], "history": [1]}"#).unwrap_err().contains("console lines"));
         let ok = decode(r#"{"v": 1, "files": [["a.py", "x"], ["b.py", ""]]}"#).unwrap();
         assert_eq!((ok.files.active, ok.history.len()), (1, 0));
     }
