@@ -6,8 +6,8 @@
 //! lines again, so the console shows real results and a link cannot show made-up ones. What
 //! it carries is data: it is shown as text and never becomes markup.
 //!
-//! The JSON (format 1): `{"active": "models.py", "files": [["config.py", "..."], ...],
-//! "history": ["db.session.add(Role(name='admin'))", ...], "v": 1}`.
+//! The JSON (format 1): `{"v": 1, "active": "models.py", "files": [["config.py", "..."], ...],
+//! "history": ["db.session.add(Role(name='admin'))", ...]}`.
 
 use serde_json::Value as Json;
 
@@ -39,15 +39,18 @@ pub struct Shared {
 
 /// The JSON a link compresses.
 pub fn encode(files: &Files, history: &[String]) -> String {
-    // Through `serde_json::Value` (already in the page for the oracle's records): a derived
-    // (de)serializer of its own would add to the page's size.
-    let pairs: Vec<Json> = files.files.iter().map(|f| Json::from(vec![f.name.clone(), f.text.clone()])).collect();
-    let mut wire = serde_json::Map::new();
-    wire.insert("v".into(), SHARE_VERSION.into());
-    wire.insert("active".into(), files.active_file().map(|f| f.name.clone()).unwrap_or_default().into());
-    wire.insert("files".into(), pairs.into());
-    wire.insert("history".into(), history.to_vec().into());
-    Json::Object(wire).to_string()
+    // Written by hand around serde_json's string quoting (already in the page): a serializer
+    // of its own, or `serde_json::Value`'s, would add to the page's size.
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""));
+    let pairs: Vec<String> = files.files.iter().map(|f| format!("[{},{}]", quote(&f.name), quote(&f.text))).collect();
+    let lines: Vec<String> = history.iter().map(|l| quote(l)).collect();
+    let active = files.active_file().map(|f| f.name.as_str()).unwrap_or("");
+    format!(
+        "{{\"v\":{SHARE_VERSION},\"active\":{},\"files\":[{}],\"history\":[{}]}}",
+        quote(active),
+        pairs.join(","),
+        lines.join(",")
+    )
 }
 
 /// The project in a link's JSON; the error says what is wrong, for the learner.
@@ -160,8 +163,8 @@ mod tests {
     fn round_trips_files_active_and_history_as_data() {
         let history = vec!["print('<b>hi</b>')".to_string(), "for i in range(2):\n    print(i)\n".to_string()];
         let json = encode(&files(), &history);
-        assert!(json.starts_with(r#"{"active":"<script>alert(1)</script>.py","files":[["#), "{json}");
-        assert!(json.ends_with(r#","v":1}"#), "{json}");
+        assert!(json.starts_with(r#"{"v":1,"active":"<script>alert(1)</script>.py","files":[["#), "{json}");
+        assert!(json.ends_with(r#""history":["print('<b>hi</b>')","for i in range(2):\n    print(i)\n"]}"#), "{json}");
         assert_eq!(decode(&json), Ok(Shared { files: files(), history }));
     }
 

@@ -296,8 +296,10 @@ pub fn KeepPanel(keep: Keep, tables: Memo<Vec<TableView>>, export_db: Callback<(
 /// The banner over a playground opened from a share link.
 #[component]
 pub fn SharedBanner(keep: Keep) -> impl IntoView {
-    view! {
-        <Show when=move || keep.mode.get() != Mode::Own>
+    // A closure rather than `<Show>`: a little less wasm.
+    move || {
+        (keep.mode.get() != Mode::Own).then(|| {
+            view! {
             <div class="shared-banner" role="region" aria-label="Shared playground">
                 <p>
                     {move || if keep.mode.get() == Mode::Opening {
@@ -309,6 +311,7 @@ pub fn SharedBanner(keep: Keep) -> impl IntoView {
                 <button type="button" class="primary" id="keep-copy" disabled=move || keep.mode.get() != Mode::Shared on:click=move |_| keep.keep_copy()>"Keep a copy"</button>
                 <button type="button" id="back-to-mine" on:click=move |_| dom::drop_hash(true)>"Back to my work"</button>
             </div>
-        </Show>
+            }
+        })
     }
 }

@@ -738,9 +738,7 @@ pub fn App() -> impl IntoView {
             </button>
         </header>
         <SharedBanner keep=keep />
-        <Show when=move || keep_open.get()>
-            <KeepPanel keep=keep tables=tables export_db=export_db />
-        </Show>
+        {move || keep_open.get().then(|| view! { <KeepPanel keep=keep tables=tables export_db=export_db /> })}
         <NoticeStrip notices=notices on_action=on_notice_action />
         <main class="layout">
             <section class="pane editor-pane" aria-label="Project files">
