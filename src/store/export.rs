@@ -37,6 +37,19 @@ pub fn ddl_script(tables: &[TableView], dialect: DialectName) -> String {
     out
 }
 
+/// What the page says when app.db cannot be downloaded (`error`: why the export failed).
+pub fn db_problem(error: &str) -> String {
+    if error.contains("busy or locked") {
+        // sql.js refuses to export while a write transaction is open; the file a real flask
+        // shell leaves on disk holds only what was committed, so ask for that.
+        "app.db holds what was committed, and the session has a transaction open: commit it \
+         (db.session.commit()) or roll it back (db.session.rollback()), then download again."
+            .to_string()
+    } else {
+        format!("There is no app.db to download: {error}.")
+    }
+}
+
 /// `shell.txt`: the console lines as the flask shell reads them (a block ends at a blank line).
 pub fn shell_text(history: &[String]) -> String {
     let mut out = String::new();
@@ -225,6 +238,13 @@ mod tests {
         assert!(sqlite.ends_with("\n\nCREATE TABLE a (\n\tid INTEGER\n);\n\nCREATE TABLE b (x);\n\n"));
         let mysql = ddl_script(&tables, DialectName::Mysql);
         assert!(mysql.ends_with("-- sqlalchemy.exc.CompileError: no\n\nCREATE TABLE b (my);\n\n"));
+    }
+
+    #[test]
+    fn db_problems_say_what_to_do() {
+        let busy = "Unable to export: SQLite is busy or locked. Finish active write transactions before exporting.";
+        assert!(db_problem(busy).contains("db.session.commit()"));
+        assert_eq!(db_problem("the project has not run"), "There is no app.db to download: the project has not run.");
     }
 
     #[test]

@@ -200,7 +200,11 @@ pub fn project_zip(name: &str, files: &Files, history: &[String]) -> (String, Ve
 
 /// The button row and panel of "Keep & share".
 #[component]
-pub fn KeepPanel(keep: Keep, tables: Memo<Vec<TableView>>, export_db: Callback<(), Option<Vec<u8>>>) -> impl IntoView {
+pub fn KeepPanel(
+    keep: Keep,
+    tables: Memo<Vec<TableView>>,
+    export_db: Callback<(), Result<Vec<u8>, String>>,
+) -> impl IntoView {
     let link = RwSignal::new(None::<String>);
     let make_link = move |_| {
         let json = keep.files.with_untracked(|f| share::encode(f, &keep.history.run(())));
@@ -216,10 +220,8 @@ pub fn KeepPanel(keep: Keep, tables: Memo<Vec<TableView>>, export_db: Callback<(
         });
     };
     let download_db = move |_| match export_db.run(()) {
-        Some(bytes) => dom::download_bytes("app.db", "application/vnd.sqlite3", &bytes),
-        None => {
-            keep.problem("There is no database to download yet: the project has not run, or did not import.".into())
-        }
+        Ok(bytes) => dom::download_bytes("app.db", "application/vnd.sqlite3", &bytes),
+        Err(e) => keep.problem(export::db_problem(&e)),
     };
     let download_sql = move |d: DialectName| {
         let text = tables.with_untracked(|t| export::ddl_script(t, d));

@@ -616,7 +616,10 @@ pub fn App() -> impl IntoView {
         }),
     };
     let export_db = Callback::new(move |()| {
-        playground.try_update_value(|slot| slot.as_mut().and_then(Playground::export_database)).flatten()
+        playground
+            .try_update_value(|slot| slot.as_mut().map(Playground::export_database))
+            .flatten()
+            .unwrap_or_else(|| Err("the project has not run".to_string()))
     });
     let keep_open = RwSignal::new(false);
 

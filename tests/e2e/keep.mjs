@@ -99,6 +99,11 @@ export async function keepTests({ browser, base, check: checkAny, artifacts, pro
   });
 
   await check('downloads: app.db opens in sqlite3; the DDL per dialect; the project zip runs in real Flask', async () => {
+    // The autoflush above left a transaction open: app.db holds only what was committed.
+    await openKeep(main);
+    await main.click('#download-db');
+    await main.waitForSelector('.notice:has-text("the session has a transaction open")', { timeout: 5000 });
+    await main.click('role=tab[name="Console"]');
     await typeLine(main, 'db.session.commit()');
     await main.waitForSelector('.transcript pre.input:has-text("db.session.commit()") >> nth=1', { timeout: 10000 });
     await openKeep(main);
