@@ -284,6 +284,13 @@ mod imp {
         promise_text(f.call2(&JsValue::NULL, &data.into(), &(max as f64).into())).await
     }
 
+    pub fn clicked_action(ev: &leptos::ev::MouseEvent, act: &str, item: &str) -> Option<(String, String)> {
+        let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+        let button = target.closest(&format!("[{act}]")).ok()??;
+        let holder = button.closest(&format!("[{item}]")).ok()??;
+        Some((button.get_attribute(act)?, holder.get_attribute(item)?))
+    }
+
     pub fn prompt(message: &str, default: &str) -> Option<String> {
         web_sys::window()?.prompt_with_message_and_default(message, default).ok().flatten()
     }
@@ -349,6 +356,9 @@ mod imp {
     }
     pub async fn unpack(_data: &str, _max: usize) -> Result<String, String> {
         Err("no browser".into())
+    }
+    pub fn clicked_action(_ev: &leptos::ev::MouseEvent, _act: &str, _item: &str) -> Option<(String, String)> {
+        None
     }
     pub fn prompt(_message: &str, _default: &str) -> Option<String> {
         None
@@ -466,6 +476,12 @@ pub fn prompt(message: &str, default: &str) -> Option<String> {
 /// Tells the learner something (the browser's alert).
 pub fn alert(message: &str) {
     imp::alert(message)
+}
+
+/// For one click handler over many buttons: the clicked element's (or its nearest
+/// ancestor's) attribute `act`, and attribute `item` of the nearest element around that.
+pub fn clicked_action(ev: &leptos::ev::MouseEvent, act: &str, item: &str) -> Option<(String, String)> {
+    imp::clicked_action(ev, act, item)
 }
 
 /// Downloads `bytes` as a file.
