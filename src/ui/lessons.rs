@@ -314,7 +314,7 @@ pub fn LessonsPanel(
             return;
         }
         if !stashed.get_untracked() && progress.with_untracked(|p| p.current.is_none()) {
-            write(STASH_KEY, Some(&files.with_untracked(|f| store::encode(f, &Transcript::default()))));
+            write(STASH_KEY, Some(&files.with_untracked(|f| store::encode("lesson stash", f, &Transcript::default()))));
             stashed.set(true);
         }
         files.update(|f| f.replace_all(l.project()));
@@ -322,8 +322,8 @@ pub fn LessonsPanel(
         save();
     };
     let restore = move |_| {
-        if let Some(Ok((saved, _))) = read(STASH_KEY).map(|t| store::decode(&t)) {
-            files.set(saved);
+        if let Some(Ok(saved)) = read(STASH_KEY).map(|t| store::decode(&t)) {
+            files.set(saved.files);
         }
         write(STASH_KEY, None);
         stashed.set(false);

@@ -7,6 +7,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 import initSqlJs from 'sql.js';
+import { keepTests } from './keep.mjs';
 
 const root = process.argv[2] || 'dist';
 const artifacts = process.argv[3] || 'test-artifacts';
@@ -42,7 +43,9 @@ page.on('console', (m) => { if (m.type() === 'error') problems.push(`console err
 // The context's requests: the page's and the service worker's own (its precache).
 page.context().on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith(`blob:${base}`)) problems.push(`request left 127.0.0.1: ${r.url()}`); });
 
+// E2E_ONLY=text runs only the checks whose name contains it (while working on them).
 async function check(name, fn) {
+  if (process.env.E2E_ONLY && !name.includes(process.env.E2E_ONLY)) return;
   try {
     await fn();
     passed++;
@@ -338,6 +341,7 @@ await check('a lesson: start a step, do its task, see it done, progress kept aft
   await page.waitForSelector('[data-table="post"]', { timeout: 10000 });
   await page.click('#lessons-toggle');
 });
+await keepTests({ browser, base, check, artifacts, problems });
 await check('no page errors and no request left 127.0.0.1', async () => {
   if (problems.length) throw new Error(problems.join('; '));
 });
