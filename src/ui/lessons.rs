@@ -269,7 +269,7 @@ pub fn LessonsPanel(
     let save = move || write(PROGRESS_KEY, Some(&progress.with_untracked(Progress::encode)));
     // The started step's task, checked on every result.
     let passed = Memo::new(move |_| {
-        let Some(l) = progress.with(|p| p.current.clone()).and_then(|id| lesson(&id)) else { return None };
+        let l = progress.with(|p| p.current.clone()).and_then(|id| lesson(&id))?;
         // Only a run of the files as they are now counts (a step just started has not run yet).
         let current = report.with(|r| {
             r.as_ref().is_some_and(|r| {
