@@ -1806,7 +1806,8 @@ fn flush_plan(states: &[(Value, bool)]) -> Vec<FlushStep> {
                 || st.committed.borrow().contains_key(&key)
                 || st.pending_dynamic.borrow().iter().any(|(k, _)| *k == key)
                 || st.pending_dynamic_removed.borrow().iter().any(|(k, _)| *k == key)
-                || (r.m2m.borrow().is_some()
+                || st.pending_collection_appends.borrow().iter().any(|(k, _)| *k == key)
+                || (r.direction.get() != Direction::ManyToOne
                     && st.loaded_collections.borrow().get(&key).is_some_and(|before| {
                         let now = match inst.dict.borrow().get_str(&key) {
                             Some(Value::List(l)) => l.borrow().clone(),
@@ -2187,13 +2188,11 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             }
         }
     }
-    // Objects removed from loaded collections: deleted (delete-orphan) or unlinked.
+    // Objects removed from loaded collections: deleted (delete-orphan) or unlinked, also when
+    // the parent itself is deleted (`OneToManyDP.presort_deletes` reads the same history).
     for obj in &persistent {
         let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) else { continue };
         let st = instance_state(i);
-        if st.deleted.get() {
-            continue;
-        }
         let rels = m.relationships.borrow().clone();
         for r in rels {
             if r.m2m.borrow().is_some() {
@@ -2218,10 +2217,11 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
                 Some(Value::List(l)) => l.borrow().clone(),
                 _ => continue,
             };
+            // The snapshot moves on when the flush is done (`flush_work`): until then the
+            // difference is the collection's history, which the unit of work plans with.
             for gone in before.iter().filter(|b| !now.iter().any(|n| n.is(b))) {
                 detach_removed(interp, s, &r, gone)?;
             }
-            st.loaded_collections.borrow_mut().insert(r.key(), now);
         }
     }
     let new: Vec<Value> = s.new.borrow().clone();
@@ -2540,6 +2540,20 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
     });
     objects.extend(s.identity_map.borrow().values().cloned());
     sync_associations(interp, s, &objects, None, &mut written)?;
+    // Loaded one-to-many collections: what they hold now is what the next flush compares with.
+    let held: Vec<Value> = s.identity_map.borrow().values().cloned().collect();
+    for o in held.iter().chain(deleted.iter()) {
+        let (Value::Instance(i), Some(m)) = (o, object_mapper(o)) else { continue };
+        let st = instance_state(i);
+        for r in m.relationships.borrow().iter() {
+            if r.m2m.borrow().is_some() || r.is_appender() || !st.loaded_collections.borrow().contains_key(&r.key()) {
+                continue;
+            }
+            if let Some(Value::List(l)) = i.dict.borrow().get_str(&r.key()) {
+                st.loaded_collections.borrow_mut().insert(r.key(), l.borrow().clone());
+            }
+        }
+    }
     for o in new.iter().chain(dirty.iter()) {
         if let Value::Instance(i) = o {
             instance_state(i).pending_dynamic.borrow_mut().clear();
@@ -4011,6 +4025,16 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
             }
             if r.lazy() == "write_only" {
                 return write_only_set(interp, data, r, obj, value);
+            }
+            if r.direction.get() == Direction::ManyToOne && r.m2m.borrow().is_none() {
+                // A persistent object's reference changed: it is modified (`_modified_event`),
+                // its old value kept as the attribute's history.
+                let st = instance_state(inst);
+                let old = inst.dict.borrow().get_str(&data.key).cloned();
+                if st.key.borrow().is_some() && !old.as_ref().is_some_and(|o| o.is(&value)) {
+                    st.committed.borrow_mut().entry(data.key.clone()).or_insert(old.unwrap_or(Value::NotImplemented));
+                    st.modified.set(true);
+                }
             }
             inst.dict.borrow_mut().set_str(&data.key, value.clone());
             // Keep the other side in step in Python (backref / back_populates).
