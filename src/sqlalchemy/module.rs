@@ -1576,9 +1576,20 @@ fn session_class(interp: &Interp) -> Rc<Class> {
             ),
             (
                 "refresh",
-                method("Session", "refresh", move |i, a| {
+                method("Session", "refresh", move |i, mut a| {
                     let sd = s(i, &a)?;
-                    orm::refresh_object(i, &sd, a.pos.get(1).unwrap_or(&Value::None))?;
+                    let attrs = match a.arg(2, "attribute_names") {
+                        Some(v) if !v.is_none() => {
+                            let v = &v;
+                            let mut keys = Vec::new();
+                            for k in i.iterate(v)? {
+                                keys.push(i.to_str(&k)?);
+                            }
+                            Some(keys)
+                        }
+                        _ => None,
+                    };
+                    orm::refresh_object(i, &sd, a.pos.get(1).unwrap_or(&Value::None), attrs)?;
                     Ok(Value::None)
                 }),
             ),
@@ -1600,9 +1611,13 @@ fn session_class(interp: &Interp) -> Rc<Class> {
             ),
             (
                 "merge",
-                method("Session", "merge", move |i, a| {
+                method("Session", "merge", move |i, mut a| {
                     let sd = s(i, &a)?;
-                    orm::merge(i, &sd, a.pos.get(1).unwrap_or(&Value::None))
+                    let load = match a.take_kw("load") {
+                        Some(v) => i.truthy(&v)?,
+                        None => true,
+                    };
+                    orm::merge(i, &sd, a.pos.get(1).unwrap_or(&Value::None), load)
                 }),
             ),
             (
@@ -1626,9 +1641,11 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                                 "deleted" => "",
                                 _ => "",
                             };
+                            // `db.session` is Flask-SQLAlchemy's `scoped_session`, whose
+                            // `__getattr__` is not a proxy for unknown names.
                             return Err(i.err(
                                 "AttributeError",
-                                format!("'Session' object has no attribute '{name}'{suggestion}"),
+                                format!("'scoped_session' object has no attribute '{name}'{suggestion}"),
                             ));
                         }
                     };
@@ -1670,6 +1687,9 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 method("Session", "__contains__", move |i, a| {
                     let sd = s(i, &a)?;
                     let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    if orm::object_mapper(&obj).is_none() {
+                        return Err(orm::unmapped_instance(i, &obj));
+                    }
                     Ok(Value::Bool(super::bulk_persistence::session_contains(&sd, &obj)))
                 }),
             ),
