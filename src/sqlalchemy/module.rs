@@ -1442,6 +1442,8 @@ fn query_bulk(
         where_: q.where_.clone(),
         values: vec![],
         execution_options: vec![],
+        returning: vec![],
+        multi_values: vec![],
     };
     if let Some(v) = values {
         d.values = super::statement::dml_values(interp, &d, Some(v), &[])?;
@@ -1683,6 +1685,14 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 }),
             ),
             (
+                "is_modified",
+                method("Session", "is_modified", move |i, a| {
+                    s(i, &a)?;
+                    let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    Ok(Value::Bool(super::inspection::is_modified(i, &obj)?))
+                }),
+            ),
+            (
                 "__contains__",
                 method("Session", "__contains__", move |i, a| {
                     let sd = s(i, &a)?;
@@ -1910,6 +1920,8 @@ fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Clas
         ("MultipleResultsFound", "InvalidRequestError"),
         ("PendingRollbackError", "InvalidRequestError"),
         ("UnmappedInstanceError", "InvalidRequestError"),
+        ("NoSuchColumnError", "InvalidRequestError"),
+        ("NoInspectionAvailable", "InvalidRequestError"),
         ("DetachedInstanceError", "SQLAlchemyError"),
         ("ObjectDeletedError", "InvalidRequestError"),
         ("FlushError", "SQLAlchemyError"),
@@ -2525,6 +2537,7 @@ pub fn register(interp: &mut Interp) {
 }
 
 fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
+    super::inspection::register(interp);
     let m = Module::new("sqlalchemy", None);
     m.set("__version__", Value::str("2.1.9"));
     let (exc, exc_classes) = exc_module(interp);
@@ -2788,7 +2801,11 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             if let Some(e) = subject.payload::<EngineData>() {
                 return Ok(new_native(&insp2, InspectorData(e.0.clone())));
             }
-            let r = i.repr(&subject)?;
+            if let Some(state) = super::inspection::inspect_instance(i, &subject)? {
+                return Ok(state);
+            }
+            let t = Value::Class(i.type_of(&subject));
+            let r = i.repr(&t)?;
             Err(orm::sa_error(
                 i,
                 "NoInspectionAvailable",

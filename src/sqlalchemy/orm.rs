@@ -1956,7 +1956,8 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             v.as_instance()
                 .map(|i| {
                     let st = instance_state(i);
-                    st.modified.get()
+                    // a deleted object's changes are not saved (no UPDATE before its DELETE)
+                    !st.deleted.get() && st.modified.get()
                         || !st.pending_dynamic.borrow().is_empty()
                         || !st.pending_dynamic_removed.borrow().is_empty()
                         || m2m_changed(i)
@@ -2821,6 +2822,16 @@ fn collect_update(
             }
             sets.push((col.clone(), v));
         }
+    }
+    // An expired object's primary key is loaded before its UPDATE, with its other expired
+    // attributes not changed since (`_get_committed_state_attr_by_column` loads through
+    // `state._load_expired`).
+    let pk_expired = m.table.primary_key().iter().any(|c| {
+        let k = m.column_key(c).unwrap_or_else(|| c.name());
+        inst.dict.borrow().get_str(&k).is_none()
+    });
+    if !sets.is_empty() && pk_expired && state.expired.get() && mapper_tables(m).len() == 1 {
+        refresh(interp, s, m, inst)?;
     }
     // `onupdate=` columns the change leaves alone get their value (a Python value, a
     // callable's result, or a SQL expression rendered inline); an expired object's other
