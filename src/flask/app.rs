@@ -411,20 +411,27 @@ fn build_werkzeug_exceptions(interp: &mut Interp) -> PyResult<Rc<Module>> {
         Some(&http),
         vec![
             ("code", Value::Int(404)),
+            ("name", Value::str("Not Found")),
+            ("description", Value::str(NOT_FOUND)),
             (
                 "__str__",
                 method("NotFound", "__str__", |i, a| {
-                    let desc = match a.pos.first() {
-                        Some(Value::Instance(inst)) => match inst.dict.borrow().get_str("args") {
-                            Some(Value::Tuple(t)) if !t.is_empty() && !t[0].is_none() => Some(t[0].clone()),
-                            _ => None,
-                        },
+                    let this = a.pos.first().cloned().unwrap_or(Value::None);
+                    // Raised from Python, `NotFound('...')` keeps its description in `args` here.
+                    let from_args = match &this {
+                        Value::Instance(inst) if inst.dict.borrow().get_str("description").is_none() => {
+                            match inst.dict.borrow().get_str("args") {
+                                Some(Value::Tuple(t)) if !t.is_empty() && !t[0].is_none() => Some(t[0].clone()),
+                                _ => None,
+                            }
+                        }
                         _ => None,
                     };
-                    let desc = match desc {
-                        Some(d) => i.to_str(&d)?,
-                        None => NOT_FOUND.to_string(),
+                    let desc = match from_args {
+                        Some(d) => d,
+                        None => i.getattr(&this, "description")?,
                     };
+                    let desc = i.to_str(&desc)?;
                     Ok(Value::str(&format!("404 Not Found: {desc}")))
                 }),
             ),
@@ -443,10 +450,15 @@ pub fn not_found(interp: &mut Interp, description: Option<Value>) -> crate::pyth
         .and_then(|m| m.get("NotFound"))
         .and_then(|c| c.as_class().cloned());
     match cls {
-        Some(c) => crate::python::interp::PyErr {
-            exc: interp.new_exception(&c, description.into_iter().collect()),
-            traceback: vec![],
-        },
+        Some(c) => {
+            // `HTTPException.__init__(description)`: `Exception.__init__()` without arguments,
+            // the description an instance attribute when given.
+            let exc = interp.new_exception(&c, vec![]);
+            if let (Some(d), Value::Instance(inst)) = (description.filter(|d| !d.is_none()), &exc) {
+                inst.dict.borrow_mut().set_str("description", d);
+            }
+            crate::python::interp::PyErr { exc, traceback: vec![] }
+        }
         None => interp.err("RuntimeError", "404 Not Found"),
     }
 }

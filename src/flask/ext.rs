@@ -199,6 +199,7 @@ fn init_db(
     app: Value,
     metadata: Option<Rc<MetaData>>,
     model_class: Option<Value>,
+    session_options: Option<Value>,
 ) -> PyResult<Value> {
     let Some(fapp) = app.payload::<FlaskApp>() else {
         return Err(interp.type_error("SQLAlchemy(app) expects a Flask application"));
@@ -269,6 +270,18 @@ fn init_db(
         }
     };
     let session = SessionData::new(engine.clone(), registry.clone());
+    // `session_options`: the keyword arguments of the `sessionmaker` (those the playground models).
+    if let Some(Value::Dict(opts)) = &session_options {
+        let opts = opts.borrow().clone();
+        if let Some(v) = opts.get_str("expire_on_commit") {
+            let v = interp.truthy(v)?;
+            session.expire_on_commit.set(v);
+        }
+        if let Some(v) = opts.get_str("autoflush") {
+            let v = interp.truthy(v)?;
+            session.autoflush.set(v);
+        }
+    }
     let sa = interp.import_module("sqlalchemy")?;
     let classes = orm::orm_classes(interp);
     let session_value = new_native(&classes.session, ());
@@ -567,13 +580,14 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             let app = a.arg(1, "app").unwrap_or(Value::None);
             let metadata = a.take_kw("metadata").and_then(|m| m.payload::<crate::sqlalchemy::module::MetaDataData>());
             let model_class = a.take_kw("model_class");
+            let session_options = a.take_kw("session_options");
             if app.is_none() {
                 return Err(i.err(
                     "NotImplementedError",
                     "SQLAlchemy() without an app (init_app later) is not supported by the playground yet",
                 ));
             }
-            init_db(i, &c2, app, metadata.map(|m| m.0.clone()), model_class)
+            init_db(i, &c2, app, metadata.map(|m| m.0.clone()), model_class, session_options)
         }),
     );
     let methods: Vec<(&str, Value)> = vec![

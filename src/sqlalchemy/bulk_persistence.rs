@@ -10,6 +10,7 @@ use super::orm::{self, instance_state, AttrData, AttrKind, Mapper, SessionData};
 use super::schema::Column;
 use super::sql::{Clause, SqlCompiler};
 use super::statement::{DmlData, DmlKind};
+use crate::db::SqlValue;
 use crate::python::interp::{Interp, PyResult};
 use crate::python::value::{HashKey, Instance, Value};
 
@@ -135,10 +136,21 @@ fn matched_on_rows(
 /// Runs an UPDATE / DELETE against a mapped class in the session and synchronizes the
 /// session's objects; returns the rows matched (`rowcount`).
 pub fn execute(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, sync: SynchronizeSession) -> PyResult<i64> {
+    Ok(execute_returning(interp, s, d, sync)?.0)
+}
+
+/// [`execute`], and the rows of the statement's own `RETURNING` (none without one).
+pub fn execute_returning(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    d: &DmlData,
+    sync: SynchronizeSession,
+) -> PyResult<(i64, Vec<Vec<SqlValue>>)> {
     let (full, prefetch, postfetch) = super::statement::with_update_defaults(interp, d, true)?;
     let Some(mapper) = d.mapper.clone() else {
         let (sql, params) = super::statement::dml_compiled(&full, false);
-        return Ok(orm::execute_in_session(interp, s, &sql, params)?.changes);
+        let r = orm::execute_in_session(interp, s, &sql, params)?;
+        return Ok((r.changes, r.rows));
     };
     let crit = condition(d);
     let sync = match sync {
@@ -158,6 +170,12 @@ pub fn execute(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, sync: Sync
         },
         other => other,
     };
+    if sync == SynchronizeSession::Fetch && !d.returning.is_empty() {
+        return Err(interp.err(
+            "NotImplementedError",
+            "the playground does not combine returning() with synchronize_session='fetch' yet",
+        ));
+    }
     let (mut sql, params) = super::statement::dml_compiled(&full, false);
     if sync == SynchronizeSession::Fetch {
         let c = SqlCompiler::default();
@@ -171,7 +189,7 @@ pub fn execute(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, sync: Sync
         SynchronizeSession::Fetch => {
             matched_on_rows(interp, s, &mapper, &r.rows)?.into_iter().map(|i| (i, false)).collect()
         }
-        _ => return Ok(rowcount),
+        _ => return Ok((rowcount, r.rows)),
     };
     match d.kind {
         DmlKind::Update => apply_update_values(interp, &mapper, d, &matched, &prefetch, &postfetch)?,
@@ -186,7 +204,8 @@ pub fn execute(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, sync: Sync
         }
         DmlKind::Insert => {}
     }
-    Ok(rowcount)
+    let rows = if sync == SynchronizeSession::Fetch { vec![] } else { r.rows };
+    Ok((rowcount, rows))
 }
 
 /// `_apply_update_set_values_to_objects`: values that can be evaluated in Python are set on

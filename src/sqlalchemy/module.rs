@@ -1438,6 +1438,8 @@ fn query_bulk(
         where_: q.where_.clone(),
         values: vec![],
         execution_options: vec![],
+        returning: vec![],
+        multi_values: vec![],
     };
     if let Some(v) = values {
         d.values = super::statement::dml_values(interp, &d, Some(v), &[])?;
@@ -1570,9 +1572,20 @@ fn session_class(interp: &Interp) -> Rc<Class> {
             ),
             (
                 "refresh",
-                method("Session", "refresh", move |i, a| {
+                method("Session", "refresh", move |i, mut a| {
                     let sd = s(i, &a)?;
-                    orm::refresh_object(i, &sd, a.pos.get(1).unwrap_or(&Value::None))?;
+                    let attrs = match a.arg(2, "attribute_names") {
+                        Some(v) if !v.is_none() => {
+                            let v = &v;
+                            let mut keys = Vec::new();
+                            for k in i.iterate(v)? {
+                                keys.push(i.to_str(&k)?);
+                            }
+                            Some(keys)
+                        }
+                        _ => None,
+                    };
+                    orm::refresh_object(i, &sd, a.pos.get(1).unwrap_or(&Value::None), attrs)?;
                     Ok(Value::None)
                 }),
             ),
@@ -1594,9 +1607,13 @@ fn session_class(interp: &Interp) -> Rc<Class> {
             ),
             (
                 "merge",
-                method("Session", "merge", move |i, a| {
+                method("Session", "merge", move |i, mut a| {
                     let sd = s(i, &a)?;
-                    orm::merge(i, &sd, a.pos.get(1).unwrap_or(&Value::None))
+                    let load = match a.take_kw("load") {
+                        Some(v) => i.truthy(&v)?,
+                        None => true,
+                    };
+                    orm::merge(i, &sd, a.pos.get(1).unwrap_or(&Value::None), load)
                 }),
             ),
             (
@@ -1620,9 +1637,11 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                                 "deleted" => "",
                                 _ => "",
                             };
+                            // `db.session` is Flask-SQLAlchemy's `scoped_session`, whose
+                            // `__getattr__` is not a proxy for unknown names.
                             return Err(i.err(
                                 "AttributeError",
-                                format!("'Session' object has no attribute '{name}'{suggestion}"),
+                                format!("'scoped_session' object has no attribute '{name}'{suggestion}"),
                             ));
                         }
                     };
@@ -1660,10 +1679,21 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 }),
             ),
             (
+                "is_modified",
+                method("Session", "is_modified", move |i, a| {
+                    s(i, &a)?;
+                    let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    Ok(Value::Bool(super::inspection::is_modified(i, &obj)?))
+                }),
+            ),
+            (
                 "__contains__",
                 method("Session", "__contains__", move |i, a| {
                     let sd = s(i, &a)?;
                     let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    if orm::object_mapper(&obj).is_none() {
+                        return Err(orm::unmapped_instance(i, &obj));
+                    }
                     Ok(Value::Bool(super::bulk_persistence::session_contains(&sd, &obj)))
                 }),
             ),
@@ -1884,6 +1914,8 @@ fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Clas
         ("MultipleResultsFound", "InvalidRequestError"),
         ("PendingRollbackError", "InvalidRequestError"),
         ("UnmappedInstanceError", "InvalidRequestError"),
+        ("NoSuchColumnError", "InvalidRequestError"),
+        ("NoInspectionAvailable", "InvalidRequestError"),
         ("DetachedInstanceError", "SQLAlchemyError"),
         ("ObjectDeletedError", "InvalidRequestError"),
         ("FlushError", "SQLAlchemyError"),
@@ -2499,6 +2531,7 @@ pub fn register(interp: &mut Interp) {
 }
 
 fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
+    super::inspection::register(interp);
     let m = Module::new("sqlalchemy", None);
     m.set("__version__", Value::str("2.1.9"));
     let (exc, exc_classes) = exc_module(interp);
@@ -2762,7 +2795,11 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             if let Some(e) = subject.payload::<EngineData>() {
                 return Ok(new_native(&insp2, InspectorData(e.0.clone())));
             }
-            let r = i.repr(&subject)?;
+            if let Some(state) = super::inspection::inspect_instance(i, &subject)? {
+                return Ok(state);
+            }
+            let t = Value::Class(i.type_of(&subject));
+            let r = i.repr(&t)?;
             Err(orm::sa_error(
                 i,
                 "NoInspectionAvailable",

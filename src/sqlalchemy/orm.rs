@@ -1352,7 +1352,7 @@ pub struct SessionData {
     pub new: RefCell<Vec<Value>>,
     pub deleted: RefCell<Vec<Value>>,
     pub autoflush: Cell<bool>,
-    pub expire_on_commit: bool,
+    pub expire_on_commit: Cell<bool>,
     next_order: Cell<usize>,
     /// Set after a failed flush: the message of the error, until rollback().
     pub failed: RefCell<Option<String>>,
@@ -1378,7 +1378,7 @@ impl SessionData {
             new: RefCell::new(Vec::new()),
             deleted: RefCell::new(Vec::new()),
             autoflush: Cell::new(true),
-            expire_on_commit: true,
+            expire_on_commit: Cell::new(true),
             next_order: Cell::new(0),
             failed: RefCell::new(None),
             flushing: Cell::new(false),
@@ -1556,24 +1556,19 @@ pub fn execute_many_in_session(
     run_rows(interp, s, sql, rows)
 }
 
+/// `UnmappedInstanceError(obj)`: `Class 'builtins.str' is not mapped` (`_safe_cls_name`: the
+/// module, even `builtins`, and the qualified name of the object's type).
+pub fn unmapped_instance(interp: &mut Interp, obj: &Value) -> PyErr {
+    let cls = interp.type_of(obj);
+    let declared = cls.dict.borrow().get_str("__module__").and_then(|m| m.as_str().map(str::to_string));
+    let module = declared.unwrap_or_else(|| cls.module.clone());
+    sa_error(interp, "UnmappedInstanceError", format!("Class '{module}.{}' is not mapped", cls.qualname))
+}
+
 /// `Session.add(obj)`: makes a transient object pending, cascading along relationships.
 pub fn session_add(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
-    let Value::Instance(inst) = obj else {
-        let r = interp.repr(obj)?;
-        return Err(sa_error(
-            interp,
-            "UnmappedInstanceError",
-            format!("Class '{}' is not mapped", interp.type_of(obj).full_name()),
-        )
-        .map_none(r));
-    };
-    let Some(mapper) = class_mapper(&inst.class) else {
-        return Err(sa_error(
-            interp,
-            "UnmappedInstanceError",
-            format!("Class '{}' is not mapped", inst.class.full_name()),
-        ));
-    };
+    let Value::Instance(inst) = obj else { return Err(unmapped_instance(interp, obj)) };
+    let Some(mapper) = class_mapper(&inst.class) else { return Err(unmapped_instance(interp, obj)) };
     configure(interp, &s.registry)?;
     let state = instance_state(inst);
     if let Some(other) = state.session() {
@@ -2233,7 +2228,8 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             v.as_instance()
                 .map(|i| {
                     let st = instance_state(i);
-                    st.modified.get()
+                    // a deleted object's changes are not saved (no UPDATE before its DELETE)
+                    !st.deleted.get() && st.modified.get()
                         || !st.pending_dynamic.borrow().is_empty()
                         || !st.pending_dynamic_removed.borrow().is_empty()
                         || m2m_changed(i)
@@ -2829,17 +2825,8 @@ fn run_rows(interp: &mut Interp, s: &Rc<SessionData>, sql: &str, mut rows: Vec<V
 /// `Session.delete(obj)`: marks a persistent object for deletion, cascading to related
 /// objects along `cascade="delete"` relationships (loading them now, as SQLAlchemy does).
 pub fn session_delete(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
-    let Value::Instance(inst) = obj else {
-        let r = interp.repr(obj)?;
-        return Err(sa_error(interp, "UnmappedInstanceError", format!("Class '{r}' is not mapped")));
-    };
-    let Some(m) = class_mapper(&inst.class) else {
-        return Err(sa_error(
-            interp,
-            "UnmappedInstanceError",
-            format!("Class '{}' is not mapped", inst.class.full_name()),
-        ));
-    };
+    let Value::Instance(inst) = obj else { return Err(unmapped_instance(interp, obj)) };
+    let Some(m) = class_mapper(&inst.class) else { return Err(unmapped_instance(interp, obj)) };
     let st = instance_state(inst);
     if st.key.borrow().is_none() {
         let r = interp.repr(obj)?;
@@ -3156,6 +3143,16 @@ fn collect_update(
             sets.push((col.clone(), v));
         }
     }
+    // An expired object's primary key is loaded before its UPDATE, with its other expired
+    // attributes not changed since (`_get_committed_state_attr_by_column` loads through
+    // `state._load_expired`).
+    let pk_expired = m.table.primary_key().iter().any(|c| {
+        let k = m.column_key(c).unwrap_or_else(|| c.name());
+        inst.dict.borrow().get_str(&k).is_none()
+    });
+    if !sets.is_empty() && pk_expired && state.expired.get() && mapper_tables(m).len() == 1 {
+        refresh(interp, s, m, inst)?;
+    }
     // `onupdate=` columns the change leaves alone get their value (a Python value, a
     // callable's result, or a SQL expression rendered inline); an expired object's other
     // attributes are loaded first.
@@ -3294,7 +3291,7 @@ pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     s.end_transaction(true);
     s.tx_inserted.borrow_mut().clear();
     detach_deleted(s);
-    if s.expire_on_commit {
+    if s.expire_on_commit.get() {
         expire_all(s);
     }
     Ok(())
@@ -3404,7 +3401,9 @@ pub fn state_str(obj: &Value) -> String {
 
 /// `Session.expire(obj, [attrs])`: discards loaded values (and pending changes).
 pub fn expire(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value, attrs: Option<Vec<String>>) -> PyResult<()> {
-    let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { return Ok(()) };
+    let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else {
+        return Err(unmapped_instance(interp, obj));
+    };
     let st = instance_state(inst);
     if st.key.borrow().is_none() || st.session().map(|x| x.id) != Some(s.id) {
         let r = state_str(obj);
@@ -3417,64 +3416,275 @@ pub fn expire(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value, attrs: Opti
     match attrs {
         None => expire_instance(inst, &m),
         Some(keys) => {
+            // `state._expire_attributes`: `self.manager[key]`, a KeyError for a name that is
+            // not an attribute.
+            let rels: Vec<String> = m.relationships.borrow().iter().map(|r| r.key()).collect();
+            for k in &keys {
+                if !m.columns.iter().any(|(c, _)| c == k) && !rels.contains(k) {
+                    let cls = interp.exc_class("KeyError");
+                    return Err(PyErr { exc: interp.new_exception(&cls, vec![Value::str(k)]), traceback: vec![] });
+                }
+            }
             for k in keys {
                 inst.dict.borrow_mut().remove(&Value::str(&k));
                 st.committed.borrow_mut().remove(&k);
+                if rels.contains(&k) {
+                    st.loaded_collections.borrow_mut().remove(&k);
+                    st.pending_collection_appends.borrow_mut().retain(|(rk, _)| *rk != k);
+                } else {
+                    st.expired.set(true);
+                }
             }
-            st.expired.set(true);
         }
     }
     Ok(())
 }
 
 /// `Session.refresh(obj)`: expires, then loads the row now.
-pub fn refresh_object(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
-    expire(interp, s, obj, None)?;
+/// With attribute names, only those are loaded: their columns (the primary key's when there are
+/// none), then each named relationship, loaded at once.
+pub fn refresh_object(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    obj: &Value,
+    attrs: Option<Vec<String>>,
+) -> PyResult<()> {
+    expire(interp, s, obj, attrs.clone())?;
     let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { return Ok(()) };
     autoflush(interp, s)?;
-    refresh(interp, s, &m, inst)
+    let Some(keys) = attrs else { return refresh(interp, s, &m, inst) };
+    let mut cols: Vec<(String, Rc<Column>)> = m.columns.iter().filter(|(k, _)| keys.contains(k)).cloned().collect();
+    if mapper_tables(&m).len() != 1 {
+        if !cols.is_empty() {
+            refresh(interp, s, &m, inst)?;
+        }
+    } else {
+        let only_pk = cols.is_empty();
+        if only_pk {
+            cols =
+                m.table.primary_key().into_iter().map(|c| (m.column_key(&c).unwrap_or_else(|| c.name()), c)).collect();
+        }
+        let st = instance_state(inst);
+        let mut select = Select::new(LabelStyle::None);
+        select.columns = cols.iter().map(|(_, c)| Clause::Column(c.clone())).collect();
+        for (c, v) in m.table.primary_key().into_iter().zip(st.identity.borrow().iter()) {
+            select.where_.push(Clause::binary(Clause::Column(c.clone()), "=", Clause::Bind(v.clone(), c.ty.clone())));
+        }
+        check_active(interp, s)?;
+        let compiled = SqlCompiler::default().select(&select);
+        let result = s.execute(interp, &compiled.sql, compiled.params)?;
+        let Some(row) = result.rows.first() else {
+            let r = state_str(obj);
+            return Err(sa_error(interp, "InvalidRequestError", format!("Could not refresh instance '{r}'")));
+        };
+        if !only_pk {
+            for ((k, c), v) in cols.iter().zip(row) {
+                let v = process_result(interp, &c.ty, v)?;
+                inst.dict.borrow_mut().set_str(k, v);
+            }
+        }
+        if m.columns.iter().all(|(k, _)| inst.dict.borrow().get_str(k).is_some()) {
+            st.expired.set(false);
+        }
+    }
+    let rels: Vec<String> = m.relationships.borrow().iter().map(|r| r.key()).filter(|k| keys.contains(k)).collect();
+    for k in rels {
+        interp.getattr(obj, &k)?;
+    }
+    Ok(())
 }
 
-/// `Session.merge(obj)`: the session's object with the same identity (loaded if needed), with
-/// `obj`'s loaded attribute values copied onto it; a new pending copy when there is none.
-pub fn merge(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<Value> {
+/// `Session.merge(obj, load=)`: the session's object with the same identity (loaded if needed),
+/// with `obj`'s loaded attribute values copied onto it, related objects merged along the
+/// relationships; a new pending copy when there is none. The session autoflushes first (with
+/// `load`), and not during the merge.
+pub fn merge(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value, load: bool) -> PyResult<Value> {
+    if load {
+        autoflush(interp, s)?;
+    }
     let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else {
-        let r = interp.repr(obj)?;
-        return Err(sa_error(interp, "UnmappedInstanceError", format!("Class '{r}' is not mapped")));
+        return Err(unmapped_instance(interp, obj));
     };
     configure(interp, &s.registry)?;
-    if instance_state(inst).session().map(|x| x.id) == Some(s.id) {
-        return Ok(obj.clone());
+    let autoflush = s.autoflush.replace(false);
+    let mut recursive = MergeMemo::default();
+    let r = merge_state(interp, s, inst, &m, load, &mut recursive);
+    s.autoflush.set(autoflush);
+    r
+}
+
+/// What one `merge()` has done so far (`_recursive`): each merged object with its merge, and
+/// the (object, relationship) pairs it was reached through.
+#[derive(Default)]
+struct MergeMemo {
+    merged: Vec<(Value, Value)>,
+    reached: Vec<(Value, *const Relationship)>,
+}
+
+/// `Session._merge` for one object.
+fn merge_state(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    inst: &Rc<Instance>,
+    m: &Rc<Mapper>,
+    load: bool,
+    recursive: &mut MergeMemo,
+) -> PyResult<Value> {
+    let obj = Value::Instance(inst.clone());
+    if let Some((_, merged)) = recursive.merged.iter().find(|(o, _)| o.is(&obj)) {
+        return Ok(merged.clone());
     }
-    let pk: Vec<Value> = m
-        .table
-        .primary_key()
-        .iter()
-        .map(|c| {
-            let k = m.column_key(c).unwrap_or_else(|| c.name());
-            inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
-        })
-        .collect();
-    let target = if pk.iter().any(|v| v.is_none()) {
-        Value::None
-    } else {
-        let ident = if pk.len() == 1 { pk[0].clone() } else { Value::tuple(pk) };
-        session_get(interp, s, &m, &ident, LabelStyle::None)?
+    let st = instance_state(inst);
+    let key = st.key.borrow().clone();
+    let (key, ident, key_is_persistent) = match key {
+        Some(k) => (k, st.identity.borrow().clone(), true),
+        None => {
+            if s.new.borrow().iter().any(|v| v.is(&obj)) {
+                let r = state_str(&obj);
+                interp.warn(
+                    "sqlalchemy.exc.SAWarning",
+                    &format!("Instance {r} is already pending in this Session yet is being merged again; this is probably not what you want to do"),
+                );
+            }
+            if !load {
+                return Err(sa_error(
+                    interp,
+                    "InvalidRequestError",
+                    "merge() with load=False option does not support objects transient (i.e. unpersisted) objects.  flush() all changes on mapped instances before merging with load=False.",
+                ));
+            }
+            let mut set = true;
+            let mut ident = Vec::new();
+            for c in m.table.primary_key() {
+                let k = m.column_key(&c).unwrap_or_else(|| c.name());
+                match inst.dict.borrow().get_str(&k) {
+                    Some(v) => ident.push(v.clone()),
+                    None => set = false,
+                }
+            }
+            let persistent = set && ident.iter().any(|v| !v.is_none());
+            let keys = ident.iter().map(|v| HashKey::of(v).unwrap_or(HashKey::None)).collect();
+            ((m.identity_id(), keys), ident, persistent)
+        }
     };
-    let target = if target.is_none() {
-        let cls = m.class().ok_or_else(|| interp.err("RuntimeError", "mapped class is gone"))?;
-        let t = Value::Instance(Instance::new(cls));
-        session_add(interp, s, &t)?;
-        t
-    } else {
-        target
+    prune_identity_map(s);
+    let mut merged = s.identity_map.borrow().get(&key).cloned();
+    let mut new_instance = false;
+    if merged.is_none() {
+        if !load {
+            if st.modified.get() {
+                return Err(sa_error(
+                    interp,
+                    "InvalidRequestError",
+                    "merge() with load=False option does not support objects marked as 'dirty'.  flush() all changes on mapped instances before merging with load=False.",
+                ));
+            }
+            let t = Instance::new(inst.class.clone());
+            let tst = instance_state(&t);
+            *tst.key.borrow_mut() = Some(key.clone());
+            *tst.identity.borrow_mut() = ident.clone();
+            *tst.session.borrow_mut() = Some(Rc::downgrade(s));
+            let t = Value::Instance(t);
+            s.identity_map.borrow_mut().insert(key.clone(), t.clone());
+            merged = Some(t);
+            new_instance = true;
+        } else if key_is_persistent {
+            let id = if ident.len() == 1 { ident[0].clone() } else { Value::tuple(ident.clone()) };
+            let found = session_get(interp, s, m, &id, LabelStyle::None)?;
+            if !found.is_none() {
+                merged = Some(found);
+            }
+        }
+    }
+    let merged = match merged {
+        Some(v) => v,
+        None => {
+            let cls = m.class().ok_or_else(|| interp.err("RuntimeError", "mapped class is gone"))?;
+            let t = Value::Instance(Instance::new(cls));
+            session_add(interp, s, &t)?;
+            new_instance = true;
+            t
+        }
     };
+    recursive.merged.push((obj.clone(), merged.clone()));
+    let _ = new_instance;
+    if merged.is(&obj) {
+        return Ok(merged);
+    }
+    let Value::Instance(target) = &merged else { return Ok(merged) };
+    // `ColumnProperty.merge`
     let values: Vec<(String, Value)> =
         m.columns.iter().filter_map(|(k, _)| inst.dict.borrow().get_str(k).cloned().map(|v| (k.clone(), v))).collect();
     for (k, v) in values {
-        interp.setattr(&target, &k, v)?;
+        if load {
+            interp.setattr(&merged, &k, v)?;
+        } else {
+            target.dict.borrow_mut().set_str(&k, v);
+        }
     }
-    Ok(target)
+    // `RelationshipProperty.merge`
+    let rels = m.relationships.borrow().clone();
+    for r in rels {
+        let k = r.key();
+        if r.lazy() == "dynamic" || r.lazy() == "write_only" {
+            continue;
+        }
+        // reached through the reverse side: not merged back
+        if let Some(rev) = r.reverse.borrow().upgrade() {
+            if load && recursive.reached.iter().any(|(o, p)| o.is(&obj) && std::ptr::eq(*p, Rc::as_ptr(&rev))) {
+                continue;
+            }
+        }
+        let Some(current) = inst.dict.borrow().get_str(&k).cloned() else { continue };
+        let Some(rm) = r.target.borrow().clone() else { continue };
+        if r.uselist() {
+            let items = match &current {
+                Value::List(l) => l.borrow().clone(),
+                _ => continue,
+            };
+            if load {
+                // the destination collection is loaded first, so that merged members come from
+                // the identity map
+                interp.getattr(&merged, &k)?;
+            }
+            let mut dest = Vec::with_capacity(items.len());
+            for it in items {
+                let Value::Instance(ii) = &it else { continue };
+                let im = object_mapper(&it).unwrap_or_else(|| rm.clone());
+                recursive.reached.push((it.clone(), Rc::as_ptr(&r)));
+                dest.push(merge_state(interp, s, ii, &im, load, recursive)?);
+            }
+            if load {
+                interp.setattr(&merged, &k, Value::list(dest))?;
+            } else {
+                instance_state(target).loaded_collections.borrow_mut().insert(k.clone(), dest.clone());
+                target.dict.borrow_mut().set_str(&k, Value::list(dest));
+            }
+        } else {
+            let value = match &current {
+                Value::Instance(ii) => {
+                    let im = object_mapper(&current).unwrap_or_else(|| rm.clone());
+                    recursive.reached.push((current.clone(), Rc::as_ptr(&r)));
+                    merge_state(interp, s, ii, &im, load, recursive)?
+                }
+                _ => Value::None,
+            };
+            if load {
+                interp.setattr(&merged, &k, value)?;
+            } else {
+                target.dict.borrow_mut().set_str(&k, value);
+            }
+        }
+    }
+    if !load {
+        let tst = instance_state(target);
+        tst.committed.borrow_mut().clear();
+        tst.modified.set(false);
+        if m.columns.iter().any(|(k, _)| target.dict.borrow().get_str(k).is_none()) {
+            tst.expired.set(true);
+        }
+    }
+    Ok(merged)
 }
 
 /// Expires every persistent object of the session.
@@ -3733,7 +3943,13 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
                     refresh(interp, s, &mapper, inst)?;
                     return Ok(inst.dict.borrow().get_str(&data.key).cloned().unwrap_or(Value::None));
                 }
-                return Err(detached(interp, obj, &data.key, "attribute refresh"));
+                // `load_scalar_attributes`
+                let r = state_str(obj);
+                return Err(sa_error(
+                    interp,
+                    "DetachedInstanceError",
+                    format!("Instance {r} is not bound to a Session; attribute refresh operation cannot proceed (Background on this error at: https://sqlalche.me/e/21/bhk3)"),
+                ));
             }
             if !persistent {
                 if let Some((_, v)) = mapper.default_scalars.iter().find(|(k, _)| *k == data.key) {
@@ -4120,10 +4336,57 @@ pub fn session_get(
     label_style: LabelStyle,
 ) -> PyResult<Value> {
     configure(interp, &s.registry)?;
+    let pk_cols = mapper.table.primary_key();
+    let wrong_number = |interp: &mut Interp| {
+        let names: Vec<String> = pk_cols
+            .iter()
+            .map(|c| format!("'{}.{}'", c.table().map(|t| t.name.clone()).unwrap_or_default(), c.name()))
+            .collect();
+        sa_error(
+            interp,
+            "InvalidRequestError",
+            format!(
+                "Incorrect number of values in identifier to formulate primary key for session.get(); primary key columns are {}",
+                names.join(",")
+            ),
+        )
+    };
+    // `_get_impl`: a dict by attribute name, a tuple or list in primary key order, or a scalar.
     let vals = match ident {
         Value::Tuple(t) => (**t).clone(),
+        Value::List(l) => l.borrow().clone(),
+        Value::Dict(d) => {
+            if d.borrow().len() != pk_cols.len() {
+                return Err(wrong_number(interp));
+            }
+            let mut out = Vec::with_capacity(pk_cols.len());
+            for c in &pk_cols {
+                let k = mapper.column_key(c).unwrap_or_else(|| c.name());
+                match d.borrow().get_str(&k) {
+                    Some(v) => out.push(v.clone()),
+                    None => {
+                        let names: Vec<String> = pk_cols
+                            .iter()
+                            .map(|c| format!("'{}'", mapper.column_key(c).unwrap_or_else(|| c.name())))
+                            .collect();
+                        return Err(sa_error(
+                            interp,
+                            "InvalidRequestError",
+                            format!(
+                                "Incorrect names of values in identifier to formulate primary key for session.get(); primary key attribute names are {} (synonym names are also accepted)",
+                                names.join(",")
+                            ),
+                        ));
+                    }
+                }
+            }
+            out
+        }
         other => vec![other.clone()],
     };
+    if vals.len() != pk_cols.len() {
+        return Err(wrong_number(interp));
+    }
     let keys: Vec<HashKey> = vals.iter().map(|v| HashKey::of(v).unwrap_or(HashKey::None)).collect();
     prune_identity_map(s);
     if let Some(found) = s.identity_map.borrow().get(&(mapper.identity_id(), keys)).cloned() {
@@ -4143,13 +4406,4 @@ pub fn session_get(
     }
     let (rows, _) = super::strategies::load(interp, s, mapper, &select, &[], &[])?;
     Ok(rows.into_iter().next().unwrap_or(Value::None))
-}
-
-trait MapNone {
-    fn map_none(self, _r: String) -> Self;
-}
-impl MapNone for PyErr {
-    fn map_none(self, _r: String) -> Self {
-        self
-    }
 }

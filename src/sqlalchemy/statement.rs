@@ -50,6 +50,10 @@ pub struct DmlData {
     pub values: Vec<(Rc<Column>, Value)>,
     /// `.execution_options(synchronize_session=...)`.
     pub execution_options: Vec<(String, Value)>,
+    /// `.returning(User)` / `.returning(User.id, ...)`: the entities and columns given.
+    pub returning: Vec<Value>,
+    /// `insert().values([{...}, {...}])`: one VALUES group per row.
+    pub multi_values: Vec<Vec<(Rc<Column>, Value)>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -841,6 +845,7 @@ fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Op
         let rows = rows.borrow().clone();
         let mut sql = String::new();
         let mut all = Vec::new();
+        let mut groups = Vec::new();
         for row in &rows {
             let mut one = d.clone();
             if let Value::Dict(m) = row {
@@ -853,9 +858,26 @@ fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Op
                 }
             }
             let one = with_insert_defaults(interp, &one)?;
+            if !d.returning.is_empty() {
+                groups.push(one.values.clone());
+                continue;
+            }
             let (text, p) = dml_compiled(&one, false);
             sql = text;
             all.push(p);
+        }
+        if !d.returning.is_empty() && !groups.is_empty() {
+            // "insertmanyvalues": the rows go as one INSERT with a VALUES group each
+            let mut many = d.clone();
+            many.values = vec![];
+            if groups.len() == 1 {
+                many.values = groups.remove(0);
+            } else {
+                many.multi_values = groups;
+            }
+            let (text, p) = dml_compiled(&many, false);
+            let r = orm::execute_in_session(interp, s, &text, p)?;
+            return returning_result(interp, s, d, &r.rows, r.changes);
         }
         if all.is_empty() {
             return Ok(result_of_rows(interp, vec![], vec![], 0));
@@ -876,12 +898,18 @@ fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Op
     if d.kind != DmlKind::Insert {
         let sync = d.execution_options.iter().rev().find(|(k, _)| k == "synchronize_session").map(|(_, v)| v);
         let sync = super::bulk_persistence::synchronize_session(interp, sync)?;
-        let rowcount = super::bulk_persistence::execute(interp, s, d, sync)?;
+        let (rowcount, rows) = super::bulk_persistence::execute_returning(interp, s, d, sync)?;
+        if !d.returning.is_empty() {
+            return returning_result(interp, s, d, &rows, rowcount);
+        }
         return Ok(result_of_rows(interp, vec![], vec![], rowcount));
     }
-    let d = with_insert_defaults(interp, d)?;
+    let d = if d.multi_values.is_empty() { with_insert_defaults(interp, d)? } else { d.clone() };
     let compiled = dml_compiled(&d, false);
     let r = orm::execute_in_session(interp, s, &compiled.0, compiled.1)?;
+    if !d.returning.is_empty() {
+        return returning_result(interp, s, &d, &r.rows, r.changes);
+    }
     Ok(result_of_rows(interp, vec![], vec![], r.changes))
 }
 
@@ -959,6 +987,22 @@ pub fn dml_compiled(d: &DmlData, named: bool) -> (String, Vec<SqlValue>) {
     let mut params = Vec::new();
     let mark = |col: &Column| if named { format!(":{}", col.key()) } else { "?".to_string() };
     let sql = match d.kind {
+        DmlKind::Insert if !d.multi_values.is_empty() => {
+            // the first row's columns name the VALUES groups (`_extend_values_for_multiparams`)
+            let first = &d.multi_values[0];
+            let names: Vec<String> = first.iter().map(|(col, _)| c.quote(&col.name())).collect();
+            let mut groups = Vec::new();
+            for (n, row) in d.multi_values.iter().enumerate() {
+                let mut marks = Vec::new();
+                for (col, _) in first {
+                    let v = row.iter().find(|(x, _)| Rc::ptr_eq(x, col)).map(|(_, v)| v.clone()).unwrap_or(Value::None);
+                    marks.push(if named { format!(":{}_m{n}", col.key()) } else { "?".to_string() });
+                    params.push(col.ty.bind(&v));
+                }
+                groups.push(format!("({})", marks.join(", ")));
+            }
+            format!("INSERT INTO {table} ({}) VALUES {}", names.join(", "), groups.join(", "))
+        }
         DmlKind::Insert => {
             let names: Vec<String> = d.values.iter().map(|(col, _)| c.quote(&col.name())).collect();
             let marks: Vec<String> = d.values.iter().map(|(col, _)| mark(col)).collect();
@@ -1011,7 +1055,95 @@ pub fn dml_compiled(d: &DmlData, named: bool) -> (String, Vec<SqlValue>) {
             sql
         }
     };
+    let mut sql = sql;
+    if !d.returning.is_empty() {
+        let cols: Vec<String> = d
+            .returning
+            .iter()
+            .flat_map(|v| returning_columns_unchecked(v).into_iter().flat_map(|(_, cols)| cols))
+            .map(|col| {
+                // SQLite's compiler names the columns alone, the default (`str()`) one with
+                // their table
+                let name = c.quote(&col.name());
+                match (named, col.table()) {
+                    (true, Some(t)) => format!("{}.{name}", c.quote(&t.name)),
+                    _ => name,
+                }
+            })
+            .collect();
+        sql.push_str(&format!(" RETURNING {}", cols.join(", ")));
+    }
     (sql, params)
+}
+
+/// What one `.returning()` argument returns: a mapped class (its mapper and columns) or a
+/// column.
+fn returning_columns_unchecked(v: &Value) -> Option<(Option<Rc<Mapper>>, Vec<Rc<Column>>)> {
+    if let Some(m) = mapper_of(v) {
+        let cols = m.columns.iter().map(|(_, c)| c.clone()).collect();
+        return Some((Some(m), cols));
+    }
+    match super::module::as_clause(v, None) {
+        Clause::Column(c) => Some((None, vec![c])),
+        _ => None,
+    }
+}
+
+fn returning_columns(interp: &mut Interp, v: &Value) -> PyResult<(Option<Rc<Mapper>>, Vec<Rc<Column>>)> {
+    match returning_columns_unchecked(v) {
+        Some(x) => Ok(x),
+        None => {
+            let r = interp.repr(v)?;
+            Err(interp.err(
+                "NotImplementedError",
+                format!("the playground's returning() takes mapped classes and columns, not {r}"),
+            ))
+        }
+    }
+}
+
+/// The result of a DML statement with `RETURNING`: each row's objects (through the identity
+/// map) and column values, in the order `.returning()` named them.
+pub fn returning_result(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    d: &DmlData,
+    rows: &[Vec<SqlValue>],
+    rowcount: i64,
+) -> PyResult<Value> {
+    let mut parts = Vec::new();
+    for v in &d.returning {
+        parts.push(returning_columns(interp, v)?);
+    }
+    let keys: Vec<String> = parts
+        .iter()
+        .map(|(m, cols)| match m {
+            Some(m) => m.class_name.clone(),
+            None => cols.first().map(|c| c.key()).unwrap_or_default(),
+        })
+        .collect();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut at = 0;
+        let mut values = Vec::with_capacity(parts.len());
+        for (m, cols) in &parts {
+            let end = (at + cols.len()).min(row.len());
+            let slice = &row[at.min(end)..end];
+            at = end;
+            match m {
+                Some(m) => values.push(orm::instance_from_row(interp, s, m, slice)?),
+                None => {
+                    let v = match (cols.first(), slice.first()) {
+                        (Some(c), Some(v)) => super::types::process_result(interp, &c.ty, v)?,
+                        _ => Value::None,
+                    };
+                    values.push(v);
+                }
+            }
+        }
+        out.push(values);
+    }
+    Ok(result_of_rows(interp, keys, out, rowcount))
 }
 
 /// The `values()` of an UPDATE / INSERT: a dict (keys named or attributes) and keywords,
@@ -1114,8 +1246,27 @@ fn dml_class(interp: &Interp, name: &str, kind: DmlKind) -> Rc<Class> {
                 "values",
                 method(owner, "values", move |i, a| {
                     let dd = d(i, &a)?;
+                    if let (DmlKind::Insert, Some(Value::List(rows))) = (dd.kind, a.pos.get(1)) {
+                        let rows = rows.borrow().clone();
+                        let mut groups = Vec::new();
+                        for row in &rows {
+                            groups.push(dml_values(i, &dd, Some(row), &[])?);
+                        }
+                        return Ok(with(i, &dd, &|n| n.multi_values.extend(groups.clone())));
+                    }
                     let vals = dml_values(i, &dd, a.pos.get(1), &a.kw)?;
                     Ok(with(i, &dd, &|n| n.values.extend(vals.clone())))
+                }),
+            ),
+            (
+                "returning",
+                method(owner, "returning", move |i, a| {
+                    let dd = d(i, &a)?;
+                    for v in &a.pos[1..] {
+                        returning_columns(i, v)?;
+                    }
+                    let cols: Vec<Value> = a.pos[1..].to_vec();
+                    Ok(with(i, &dd, &|n| n.returning.extend(cols.clone())))
                 }),
             ),
             (
@@ -1325,6 +1476,67 @@ fn result_methods() -> Vec<(&'static str, Value)> {
             let _ = view;
             Ok(a.pos[0].clone())
         }),
+        result_method("columns", |i, a, _| {
+            // `Result.columns(*col_expressions)`: each row cut down to (and reordered as) the
+            // given columns, named by position, key or column expression.
+            let r = payload::<ResultData>(i, a, "Result")?;
+            let mut picks: Vec<usize> = Vec::new();
+            for arg in a.pos.iter().skip(1) {
+                let pos = match arg {
+                    Value::Int(n) => {
+                        let len = r.keys.len() as i64;
+                        let n = if *n < 0 { *n + len } else { *n };
+                        if n < 0 || n >= len {
+                            return Err(i.err("IndexError", "tuple index out of range"));
+                        }
+                        Some(n as usize)
+                    }
+                    Value::Str(k) => r.keys.iter().position(|x| **x == **k),
+                    other => match super::module::as_clause(other, None) {
+                        Clause::Column(c) => r.keys.iter().position(|x| *x == c.key()),
+                        _ => None,
+                    },
+                };
+                match pos {
+                    Some(p) => picks.push(p),
+                    None => {
+                        // the result's key map raises the KeyError of the name
+                        let cls = i.exc_class("KeyError");
+                        return Err(crate::python::interp::PyErr {
+                            exc: i.new_exception(&cls, vec![arg.clone()]),
+                            traceback: vec![],
+                        });
+                    }
+                }
+            }
+            let keys: Rc<Vec<String>> = Rc::new(picks.iter().map(|p| r.keys[*p].clone()).collect());
+            let rows: std::collections::VecDeque<Value> = r
+                .rows
+                .borrow_mut()
+                .drain(..)
+                .map(|row| match row.payload::<RowData>() {
+                    Some(rd) => new_row(
+                        i,
+                        picks.iter().map(|p| rd.values.get(*p).cloned().unwrap_or(Value::None)).collect(),
+                        keys.clone(),
+                    ),
+                    None => row,
+                })
+                .collect();
+            let cls = match &a.pos[0] {
+                Value::Instance(inst) => inst.class.clone(),
+                _ => classes(i).result.clone(),
+            };
+            Ok(new_native(
+                &cls,
+                ResultData {
+                    rows: RefCell::new(rows),
+                    keys: (*keys).clone(),
+                    rowcount: r.rowcount,
+                    unique_required: r.unique_required.get().into(),
+                },
+            ))
+        }),
         result_method("keys", |i, a, _| {
             let r = payload::<ResultData>(i, a, "Result")?;
             Ok(Value::list(r.keys.iter().map(|k| Value::str(k)).collect()))
@@ -1414,7 +1626,8 @@ fn row_class(interp: &Interp) -> Rc<Class> {
                     if let Some(p) = rd.keys.iter().position(|k| *k == name) {
                         return Ok(rd.values[p].clone());
                     }
-                    Err(i.err("AttributeError", format!("Could not locate column in row for column '{name}'")))
+                    // `Row.__getattr__`: the KeyError's argument, the name
+                    Err(i.err("AttributeError", name))
                 }),
             ),
         ],
@@ -1505,7 +1718,16 @@ pub fn add_to_sqlalchemy(interp: &mut Interp, m: &Rc<Module>) {
                 };
                 Ok(new_native(
                     &c.dml[idx],
-                    DmlData { kind, table, mapper, where_: vec![], values: vec![], execution_options: vec![] },
+                    DmlData {
+                        kind,
+                        table,
+                        mapper,
+                        where_: vec![],
+                        values: vec![],
+                        execution_options: vec![],
+                        returning: vec![],
+                        multi_values: vec![],
+                    },
                 ))
             }),
         );
