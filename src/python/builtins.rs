@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use super::bigint::BigInt;
 use super::interp::{Interp, PyResult, Types};
 use super::value::*;
 
@@ -225,6 +226,7 @@ pub fn to_f64(interp: &Interp, v: &Value) -> PyResult<f64> {
         Value::Int(i) => Ok(*i as f64),
         Value::Bool(b) => Ok(*b as i64 as f64),
         Value::Float(f) => Ok(*f),
+        Value::BigInt(b) => b.to_f64().ok_or_else(|| super::ops::int_too_large(interp)),
         other => Err(interp.type_error(format!("must be real number, not {}", interp.type_name(other)))),
     }
 }
@@ -268,6 +270,8 @@ fn exact_hash(v: &Value) -> Option<i64> {
         Value::Int(n) => Some(hash_int(*n)),
         Value::Bool(b) => Some(*b as i64),
         Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => Some(hash_int(*f as i64)),
+        Value::Float(f) if f.fract() == 0.0 => Some(BigInt::from_f64(*f).hash()),
+        Value::BigInt(b) => Some(b.hash()),
         Value::Instance(i) => i.hash.get(),
         Value::Tuple(t) => {
             const P1: u64 = 11400714785074694791;
@@ -295,6 +299,7 @@ pub fn to_index(interp: &Interp, v: &Value) -> PyResult<i64> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
+        Value::BigInt(_) => Err(interp.err("IndexError", "cannot fit 'int' into an index-sized integer")),
         other => {
             Err(interp.type_error(format!("'{}' object cannot be interpreted as an integer", interp.type_name(other))))
         }
@@ -393,6 +398,9 @@ fn slice_pick<T: Clone>(items: &[T], lo: i64, hi: i64, step: i64) -> Vec<T> {
 }
 
 fn norm_index(interp: &Interp, key: &Value, len: usize, what: &str) -> PyResult<usize> {
+    if let Value::BigInt(_) = key {
+        return Err(interp.err("IndexError", "cannot fit 'int' into an index-sized integer"));
+    }
     let i = to_index(interp, key).map_err(|_| {
         interp.type_error(format!("{what} indices must be integers or slices, not {}", interp.type_name(key)))
     })?;
@@ -1691,17 +1699,112 @@ fn collect_set(interp: &mut Interp, v: Option<&Value>) -> PyResult<Dict> {
     Ok(d)
 }
 
-fn parse_int(interp: &Interp, s: &str, base: u32) -> PyResult<Value> {
-    let t = s.trim().replace('_', "");
-    let (neg, digits) = match t.strip_prefix('-') {
-        Some(r) => (true, r.to_string()),
-        None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
+/// `int(s, base)` as CPython parses it: surrounding whitespace, a sign, the base's prefix
+/// (any prefix for base 0), underscores only between digits.
+pub fn parse_int(interp: &Interp, s: &str, base: u32) -> PyResult<Value> {
+    let bad = || {
+        interp.err("ValueError", format!("invalid literal for int() with base {base}: {}", super::format::str_repr(s)))
     };
-    match i64::from_str_radix(&digits, base) {
-        Ok(v) if !digits.is_empty() => Ok(Value::Int(if neg { -v } else { v })),
-        _ => Err(interp
-            .err("ValueError", format!("invalid literal for int() with base {base}: {}", super::format::str_repr(s)))),
+    if base == 1 || base > 36 {
+        return Err(interp.err("ValueError", "int() base must be >= 2 and <= 36, or 0"));
     }
+    let t = s.trim_matches(|c: char| c.is_whitespace());
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let lower = t.get(..2).map(str::to_ascii_lowercase);
+    let prefixed = match lower.as_deref() {
+        Some("0x") => Some(16),
+        Some("0o") => Some(8),
+        Some("0b") => Some(2),
+        _ => None,
+    };
+    let (radix, body) = match (base, prefixed) {
+        (0, Some(r)) => (r, t[2..].strip_prefix('_').unwrap_or(&t[2..])),
+        (0, None) => {
+            if t.len() > 1 && t.starts_with('0') && !t.bytes().all(|b| b == b'0' || b == b'_') {
+                return Err(bad());
+            }
+            (10, t)
+        }
+        (b, Some(r)) if b == r => (r, t[2..].strip_prefix('_').unwrap_or(&t[2..])),
+        (b, _) => (b, t),
+    };
+    if body.is_empty() || body.starts_with('_') || body.ends_with('_') || body.contains("__") {
+        return Err(bad());
+    }
+    let digits: String = body.chars().filter(|&c| c != '_').collect();
+    if let Ok(v) = i64::from_str_radix(&digits, radix) {
+        if !digits.starts_with(['+', '-']) {
+            return Ok(Value::Int(if neg { -v } else { v }));
+        }
+    }
+    if radix == 10 && digits.len() > 4300 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(interp.err(
+            "ValueError",
+            format!(
+                "Exceeds the limit (4300 digits) for integer string conversion: value has {} digits; use sys.set_int_max_str_digits() to increase the limit",
+                digits.len()
+            ),
+        ));
+    }
+    let b = BigInt::parse(&digits, radix).ok_or_else(bad)?;
+    Ok(if neg { b.neg() } else { b }.into_value())
+}
+
+/// `round(n, ndigits)` for an int: to a multiple of 10**-ndigits, ties to even.
+fn round_int(n: &BigInt, ndigits: i64) -> Value {
+    if ndigits >= 0 {
+        return n.clone().into_value();
+    }
+    if ndigits < -5000 {
+        return Value::Int(0);
+    }
+    let unit = BigInt::from_i64(10).pow(ndigits.unsigned_abs());
+    let Some((q, r)) = n.divmod(&unit) else { return Value::Int(0) };
+    let twice = r.add(&r);
+    let odd = q.and(&BigInt::from_i64(1)).to_i64() == Some(1);
+    let up = match twice.cmp(&unit) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Equal => odd,
+        std::cmp::Ordering::Less => false,
+    };
+    let q = if up { q.add(&BigInt::from_i64(1)) } else { q };
+    q.mul(&unit).into_value()
+}
+
+/// `pow(base, exp, mod)` for ints.
+fn int_pow_mod(interp: &Interp, base: &BigInt, exp: &BigInt, m: &BigInt) -> PyResult<Value> {
+    if m.is_zero() {
+        return Err(interp.err("ValueError", "pow() 3rd argument cannot be 0"));
+    }
+    let md = |x: &BigInt| x.divmod(m).map(|(_, r)| r).unwrap_or_else(BigInt::zero);
+    let mut b = md(base);
+    if exp.is_negative() {
+        // The inverse of base modulo m, by the extended Euclidean algorithm.
+        let (mut r0, mut r1) = (m.abs(), md(&b).divmod(&m.abs()).map(|(_, r)| r).unwrap_or_else(BigInt::zero));
+        let (mut t0, mut t1) = (BigInt::zero(), BigInt::from_i64(1));
+        while !r1.is_zero() {
+            let Some((q, r)) = r0.divmod(&r1) else { break };
+            let t = t0.sub(&q.mul(&t1));
+            (r0, r1, t0, t1) = (r1, r, t1, t);
+        }
+        if r0 != BigInt::from_i64(1) {
+            return Err(interp.err("ValueError", "base is not invertible for the given modulus"));
+        }
+        b = md(&t0);
+    }
+    let mut e = exp.abs();
+    let mut acc = md(&BigInt::from_i64(1));
+    while !e.is_zero() {
+        if e.and(&BigInt::from_i64(1)).to_i64() == Some(1) {
+            acc = md(&acc.mul(&b));
+        }
+        e = e.shr(1);
+        b = md(&b.mul(&b));
+    }
+    Ok(acc.into_value())
 }
 
 fn minmax(interp: &mut Interp, mut a: Args, name: &str, want_less: bool) -> PyResult<Value> {
@@ -1781,16 +1884,23 @@ pub fn install(interp: &mut Interp) {
     ctor(&t.int, |i, a| match a.pos.first() {
         None => Ok(Value::Int(0)),
         Some(Value::Int(n)) => Ok(Value::Int(*n)),
+        Some(Value::BigInt(b)) => Ok(Value::BigInt(b.clone())),
         Some(Value::Bool(b)) => Ok(Value::Int(*b as i64)),
         Some(Value::Float(f)) => {
-            if !f.is_finite() {
+            if f.is_nan() {
                 return Err(i.err("ValueError", "cannot convert float NaN to integer"));
             }
-            Ok(Value::Int(f.trunc() as i64))
+            if f.is_infinite() {
+                return Err(i.err("OverflowError", "cannot convert float infinity to integer"));
+            }
+            Ok(BigInt::from_f64(*f).into_value())
         }
         Some(Value::Str(s)) => {
-            let base = a.pos.get(1).map(|b| to_index(i, b)).transpose()?.unwrap_or(10) as u32;
-            parse_int(i, s, base)
+            let base = match a.pos.get(1) {
+                Some(b) => to_index(i, b)?,
+                None => 10,
+            };
+            parse_int(i, s, u32::try_from(base).unwrap_or(1))
         }
         Some(other) => {
             let o = other.clone();
@@ -2235,6 +2345,26 @@ fn install_functions(interp: &mut Interp) {
             Ok(Value::None)
         }),
     );
+    for (name, radix, prefix) in [("hex", 16, "0x"), ("oct", 8, "0o"), ("bin", 2, "0b")] {
+        b.set(
+            name,
+            func(name, move |i, a| {
+                arity(i, name, &a, 1, 1)?;
+                let v = match &a.pos[0] {
+                    Value::Instance(_) => match instance_dunder(&a.pos[0], "__index__") {
+                        Some(f) => i.call(&f, Args::new(vec![a.pos[0].clone()]))?,
+                        None => a.pos[0].clone(),
+                    },
+                    v => v.clone(),
+                };
+                let n = super::ops::as_big(&v).ok_or_else(|| {
+                    i.type_error(format!("'{}' object cannot be interpreted as an integer", i.type_name(&v)))
+                })?;
+                let sign = if n.is_negative() { "-" } else { "" };
+                Ok(Value::str(&format!("{sign}{prefix}{}", n.abs().to_radix_string(radix))))
+            }),
+        );
+    }
     b.set(
         "callable",
         func("callable", |i, a| {
@@ -2289,7 +2419,11 @@ fn install_functions(interp: &mut Interp) {
                 return i.call(&f, Args::new(vec![a.pos[0].clone()]));
             }
             match &a.pos[0] {
-                Value::Int(n) => Ok(Value::Int(n.abs())),
+                Value::Int(n) => Ok(match n.checked_abs() {
+                    Some(m) => Value::Int(m),
+                    None => BigInt::from_i64(*n).abs().into_value(),
+                }),
+                Value::BigInt(b) => Ok(b.abs().into_value()),
                 Value::Bool(b) => Ok(Value::Int(*b as i64)),
                 Value::Float(f) => Ok(Value::Float(f.abs())),
                 other => Err(i.type_error(format!("bad operand type for abs(): '{}'", i.type_name(other)))),
@@ -2305,12 +2439,16 @@ fn install_functions(interp: &mut Interp) {
                 args.extend(a.pos.get(1).cloned());
                 return i.call(&f, Args::new(args));
             }
+            if let Some(n) = super::ops::as_big(&a.pos[0]) {
+                let nd = match a.pos.get(1).filter(|v| !v.is_none()) {
+                    Some(nd) => to_index(i, nd)?,
+                    None => 0,
+                };
+                return Ok(round_int(&n, nd));
+            }
             let x = to_f64(i, &a.pos[0])?;
             match a.pos.get(1).filter(|v| !v.is_none()) {
                 None => {
-                    if let Value::Int(n) = a.pos[0] {
-                        return Ok(Value::Int(n));
-                    }
                     let r = x.round();
                     let r = if (x - x.trunc()).abs() == 0.5 { 2.0 * (x / 2.0).round() } else { r };
                     Ok(Value::Int(r as i64))
@@ -2345,6 +2483,13 @@ fn install_functions(interp: &mut Interp) {
         "pow",
         func("pow", |i, a| {
             arity(i, "pow", &a, 2, 3)?;
+            if let Some(m) = a.pos.get(2).filter(|m| !m.is_none()) {
+                let ints = (super::ops::as_big(&a.pos[0]), super::ops::as_big(&a.pos[1]), super::ops::as_big(m));
+                if let (Some(b), Some(e), Some(m)) = ints {
+                    return int_pow_mod(i, &b, &e, &m);
+                }
+                return Err(i.type_error("pow() 3rd argument not allowed unless all arguments are integers"));
+            }
             i.binop(super::ast::BinOp::Pow, a.pos[0].clone(), a.pos[1].clone())
         }),
     );

@@ -44,6 +44,22 @@ pub fn float_repr(x: f64) -> String {
 }
 
 /// `repr(s)` for a str.
+/// The decimal digits of a big int, refused past CPython's `sys.get_int_max_str_digits()`.
+pub fn big_decimal(interp: &Interp, b: &super::bigint::BigInt) -> PyResult<String> {
+    // Bits per digit is log2(10) ~ 3.32: no more than 4300 digits is certainly fine below this.
+    if b.bit_length() > 14_284 {
+        let digits = b.to_radix_string(10);
+        if digits.len() > 4300 {
+            return Err(interp.err(
+                "ValueError",
+                "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
+            ));
+        }
+        return Ok(format!("{}{digits}", if b.is_negative() { "-" } else { "" }));
+    }
+    Ok(format!("{}{}", if b.is_negative() { "-" } else { "" }, b.to_radix_string(10)))
+}
+
 pub fn str_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     let mut out = String::with_capacity(s.len() + 2);
@@ -149,6 +165,7 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
         Value::Ellipsis => "Ellipsis".into(),
         Value::Bool(b) => if *b { "True" } else { "False" }.into(),
         Value::Int(i) => i.to_string(),
+        Value::BigInt(b) => big_decimal(interp, b)?,
         Value::Float(f) => float_repr(*f),
         Value::Str(s) => str_repr(s),
         Value::Bytes(b) => bytes_repr(b),
@@ -341,6 +358,21 @@ pub fn format_spec(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Strin
             };
             (s, false, false)
         }
+        Value::BigInt(b) if !matches!(ty, Some('f' | 'F' | 'e' | 'E' | 'g' | 'G' | '%')) => {
+            let abs = b.abs();
+            let digits = match ty {
+                Some('x') => format!("{}{}", if alt { "0x" } else { "" }, abs.to_radix_string(16)),
+                Some('X') => format!("{}{}", if alt { "0X" } else { "" }, abs.to_radix_string(16).to_uppercase()),
+                Some('o') => format!("{}{}", if alt { "0o" } else { "" }, abs.to_radix_string(8)),
+                Some('b') => format!("{}{}", if alt { "0b" } else { "" }, abs.to_radix_string(2)),
+                Some('c') => return Err(interp.err("OverflowError", "%c arg not in range(0x110000)")),
+                Some('d') | Some('n') | None => group(&big_decimal(interp, &abs)?, grouping),
+                Some(t) => {
+                    return Err(interp.err("ValueError", format!("Unknown format code '{t}' for object of type 'int'")))
+                }
+            };
+            (digits, true, b.is_negative())
+        }
         Value::Int(_) | Value::Bool(_) if !matches!(ty, Some('f' | 'F' | 'e' | 'E' | 'g' | 'G' | '%')) => {
             let n = match v {
                 Value::Int(n) => *n,
@@ -361,9 +393,10 @@ pub fn format_spec(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Strin
             };
             (digits, true, n < 0)
         }
-        Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::BigInt(_) => {
             let x = match v {
                 Value::Int(n) => *n as f64,
+                Value::BigInt(b) => b.to_f64().ok_or_else(|| super::ops::int_too_large(interp))?,
                 Value::Bool(b) => *b as i64 as f64,
                 Value::Float(f) => *f,
                 _ => 0.0,
@@ -572,9 +605,16 @@ pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResul
             'a' => ascii(&interp.repr(&v)?),
             'd' | 'i' | 'u' => {
                 let n = match &v {
-                    Value::Int(n) => *n,
-                    Value::Bool(b) => *b as i64,
-                    Value::Float(f) => f.trunc() as i64,
+                    Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
+                        super::ops::as_big(&v).unwrap_or_else(super::bigint::BigInt::zero)
+                    }
+                    Value::Float(f) if f.is_finite() => super::bigint::BigInt::from_f64(*f),
+                    Value::Float(f) if f.is_nan() => {
+                        return Err(interp.err("ValueError", "cannot convert float NaN to integer"))
+                    }
+                    Value::Float(_) => {
+                        return Err(interp.err("OverflowError", "cannot convert float infinity to integer"))
+                    }
                     _ => {
                         return Err(interp.type_error(format!(
                             "%{conv} format: a real number is required, not {}",
@@ -583,10 +623,10 @@ pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResul
                     }
                 };
                 let (w, p) = rest.split_once('.').unwrap_or((&rest, ""));
-                let digits = format_spec(interp, &Value::Int(n.abs()), "")?;
+                let digits = format_spec(interp, &n.abs().into_value(), "")?;
                 let digits =
                     if p.is_empty() { digits } else { format!("{digits:0>width$}", width = p.parse().unwrap_or(0)) };
-                let signed = format!("{}{digits}", if n < 0 { "-" } else { sign });
+                let signed = format!("{}{digits}", if n.is_negative() { "-" } else { sign });
                 let width: usize = w.parse().unwrap_or(0);
                 let len = signed.chars().count();
                 if len >= width {

@@ -303,7 +303,7 @@ impl Interp {
             Value::NotImplemented => t.not_implemented.clone(),
             Value::Ellipsis => t.ellipsis.clone(),
             Value::Bool(_) => t.bool_.clone(),
-            Value::Int(_) => t.int.clone(),
+            Value::Int(_) | Value::BigInt(_) => t.int.clone(),
             Value::Float(_) => t.float.clone(),
             Value::Str(_) => t.str_.clone(),
             Value::Bytes(_) => t.bytes.clone(),
@@ -2117,7 +2117,19 @@ impl Interp {
                 Constant::False => Value::Bool(false),
                 Constant::Ellipsis => Value::Ellipsis,
                 Constant::Int(i) => Value::Int(*i),
-                Constant::BigInt(s) => Value::Float(s.parse::<f64>().unwrap_or(f64::INFINITY)),
+                Constant::BigInt(s) => {
+                    let s = s.replace('_', "");
+                    let (radix, digits) = match s.get(..2) {
+                        Some("0x") => (16, &s[2..]),
+                        Some("0o") => (8, &s[2..]),
+                        Some("0b") => (2, &s[2..]),
+                        _ => (10, &s[..]),
+                    };
+                    match super::bigint::BigInt::parse(digits, radix) {
+                        Some(b) => b.into_value(),
+                        None => return Err(self.err("SyntaxError", "invalid integer literal")),
+                    }
+                }
                 Constant::Float(f) => Value::Float(*f),
                 Constant::Complex(_) => {
                     return Err(self.err("NotImplementedError", "complex numbers are not supported yet"))

@@ -2,6 +2,7 @@
 //! standard-library modules projects use.
 
 pub mod ast;
+pub mod bigint;
 pub mod builtins;
 pub mod console;
 pub mod format;

@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 
 use super::ast::{BinOp, CmpOp, UnaryOp};
+use super::bigint::BigInt;
 use super::interp::{Interp, PyResult};
 use super::value::{Args, Value};
 
@@ -41,13 +42,18 @@ fn call_dunder(interp: &mut Interp, obj: &Value, name: &str, other: &Value) -> P
     }
 }
 
-fn overflow(interp: &Interp) -> super::interp::PyErr {
-    interp.err("OverflowError", "integer result too large for the playground's 64-bit integers")
+/// Results past this many bits raise MemoryError instead of computing for minutes (CPython
+/// would compute them; the playground's schoolbook multiplication would not finish).
+const MAX_INT_BITS: u64 = 1 << 20;
+
+fn too_big(interp: &Interp) -> super::interp::PyErr {
+    interp.err_bare("MemoryError")
 }
 
 fn as_f64(v: &Value) -> Option<f64> {
     match v {
         Value::Int(i) => Some(*i as f64),
+        Value::BigInt(b) => b.to_f64(),
         Value::Bool(b) => Some(*b as i64 as f64),
         Value::Float(f) => Some(*f),
         _ => None,
@@ -60,6 +66,136 @@ fn as_int(v: &Value) -> Option<i64> {
         Value::Bool(b) => Some(*b as i64),
         _ => None,
     }
+}
+
+/// Any int (bool, small or big) as a `BigInt`.
+pub fn as_big(v: &Value) -> Option<BigInt> {
+    match v {
+        Value::Int(i) => Some(BigInt::from_i64(*i)),
+        Value::Bool(b) => Some(BigInt::from_i64(*b as i64)),
+        Value::BigInt(b) => Some((**b).clone()),
+        _ => None,
+    }
+}
+
+/// The error of converting an int too large for a float.
+pub fn int_too_large(interp: &Interp) -> super::interp::PyErr {
+    interp.err("OverflowError", "int too large to convert to float")
+}
+
+/// `x * 2**e` without overflowing on the way.
+fn ldexp(mut x: f64, mut e: i64) -> f64 {
+    while e > 1000 {
+        x *= f64::from_bits((1023 + 1000) << 52);
+        e -= 1000;
+    }
+    while e < -1000 {
+        x *= f64::from_bits((1023 - 1000) << 52);
+        e += 1000;
+    }
+    x * f64::from_bits(((1023 + e) as u64) << 52)
+}
+
+/// `a / b` for ints, correctly rounded as CPython's `long_true_divide`.
+fn int_true_divide(interp: &Interp, a: &BigInt, b: &BigInt) -> PyResult<f64> {
+    if b.is_zero() {
+        return Err(interp.err("ZeroDivisionError", "division by zero"));
+    }
+    if a.bit_length() <= 53 && b.bit_length() <= 53 {
+        if let (Some(x), Some(y)) = (a.to_f64(), b.to_f64()) {
+            return Ok(x / y);
+        }
+    }
+    let neg = a.is_negative() != b.is_negative();
+    let (a, b) = (a.abs(), b.abs());
+    let s = 55 + b.bit_length() as i64 - a.bit_length() as i64;
+    let (mut q, r) = if s >= 0 { a.shl(s as usize).divmod(&b) } else { a.divmod(&b.shl((-s) as usize)) }
+        .unwrap_or((BigInt::zero(), BigInt::zero()));
+    if !r.is_zero() {
+        q = q.or(&BigInt::from_i64(1));
+    }
+    let f = ldexp(q.to_f64().unwrap_or(0.0), -s);
+    if f.is_infinite() {
+        return Err(interp.err("OverflowError", "integer division result too large for a float"));
+    }
+    Ok(if neg { -f } else { f })
+}
+
+/// Exact comparison of an int with a float (None when the float is NaN).
+fn cmp_int_float(a: &BigInt, f: f64) -> Option<Ordering> {
+    if f.is_nan() {
+        return None;
+    }
+    if f.is_infinite() {
+        return Some(if f > 0.0 { Ordering::Less } else { Ordering::Greater });
+    }
+    let fl = f.floor();
+    match a.cmp(&BigInt::from_f64(fl)) {
+        Ordering::Equal if f != fl => Some(Ordering::Less),
+        o => Some(o),
+    }
+}
+
+/// An arithmetic operator on ints of any size.
+fn big_op(interp: &mut Interp, op: BinOp, a: &BigInt, b: &BigInt, l: &Value, r: &Value) -> PyResult<Value> {
+    let zero_div = |interp: &Interp| interp.err("ZeroDivisionError", "integer division or modulo by zero");
+    let shift_count = |interp: &Interp| -> PyResult<usize> {
+        if b.is_negative() {
+            return Err(interp.err("ValueError", "negative shift count"));
+        }
+        Ok(b.to_i64().map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX)))
+    };
+    Ok(match op {
+        BinOp::Add => a.add(b).into_value(),
+        BinOp::Sub => a.sub(b).into_value(),
+        BinOp::Mult => {
+            if a.bit_length() + b.bit_length() > MAX_INT_BITS {
+                return Err(too_big(interp));
+            }
+            a.mul(b).into_value()
+        }
+        BinOp::Div => Value::Float(int_true_divide(interp, a, b)?),
+        BinOp::FloorDiv => a.divmod(b).ok_or_else(|| zero_div(interp))?.0.into_value(),
+        BinOp::Mod => a.divmod(b).ok_or_else(|| zero_div(interp))?.1.into_value(),
+        BinOp::Pow => {
+            if b.is_negative() {
+                let (Some(x), Some(y)) = (a.to_f64(), b.to_f64()) else { return Err(int_too_large(interp)) };
+                if x == 0.0 {
+                    return Err(interp.err("ZeroDivisionError", "0.0 cannot be raised to a negative power"));
+                }
+                return Ok(Value::Float(x.powf(y)));
+            }
+            let trivial = a.is_zero() || a.abs() == BigInt::from_i64(1);
+            let e = b.to_i64().unwrap_or(i64::MAX) as u64;
+            if trivial {
+                let odd = e & 1 == 1 || (b.to_i64().is_none() && b.and(&BigInt::from_i64(1)).to_i64() == Some(1));
+                return Ok(if a.is_negative() && !odd { BigInt::from_i64(1) } else { a.pow(e.min(1)) }.into_value());
+            }
+            if a.bit_length().saturating_sub(1).saturating_mul(e) > MAX_INT_BITS {
+                return Err(too_big(interp));
+            }
+            a.pow(e).into_value()
+        }
+        BinOp::LShift => {
+            let n = shift_count(interp)?;
+            if a.is_zero() {
+                return Ok(Value::Int(0));
+            }
+            if n as u64 > MAX_INT_BITS {
+                return Err(too_big(interp));
+            }
+            a.shl(n).into_value()
+        }
+        BinOp::RShift => {
+            let n = shift_count(interp)?;
+            let n = n.min(a.bit_length() as usize + 1);
+            a.shr(n).into_value()
+        }
+        BinOp::BitAnd => a.and(b).into_value(),
+        BinOp::BitOr => a.or(b).into_value(),
+        BinOp::BitXor => a.xor(b).into_value(),
+        BinOp::MatMult => return Err(unsupported(interp, op, l, r)),
+    })
 }
 
 /// Python's floor modulo for floats.
@@ -110,6 +246,16 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
     }
     if let (Some(a), Some(b)) = (as_int(&l), as_int(&r)) {
         return int_op(interp, op, a, b, &l, &r);
+    }
+    if matches!(l, Value::BigInt(_)) || matches!(r, Value::BigInt(_)) {
+        if let (Some(a), Some(b)) = (as_big(&l), as_big(&r)) {
+            return big_op(interp, op, &a, &b, &l, &r);
+        }
+        if let (Value::BigInt(b), Value::Float(_)) | (Value::Float(_), Value::BigInt(b)) = (&l, &r) {
+            if b.to_f64().is_none() {
+                return Err(int_too_large(interp));
+            }
+        }
     }
     if let (Some(a), Some(b)) = (as_f64(&l), as_f64(&r)) {
         return Ok(Value::Float(match op {
@@ -255,14 +401,26 @@ fn unsupported(interp: &Interp, op: BinOp, l: &Value, r: &Value) -> super::inter
 }
 
 fn int_op(interp: &mut Interp, op: BinOp, a: i64, b: i64, l: &Value, r: &Value) -> PyResult<Value> {
-    let ov = || overflow(interp);
+    // What does not fit in 64 bits is done again with big ints.
+    let big = |interp: &mut Interp| big_op(interp, op, &BigInt::from_i64(a), &BigInt::from_i64(b), l, r);
+    macro_rules! or_big {
+        ($e:expr) => {
+            match $e {
+                Some(v) => v,
+                None => return big(interp),
+            }
+        };
+    }
     Ok(match op {
-        BinOp::Add => Value::Int(a.checked_add(b).ok_or_else(ov)?),
-        BinOp::Sub => Value::Int(a.checked_sub(b).ok_or_else(ov)?),
-        BinOp::Mult => Value::Int(a.checked_mul(b).ok_or_else(ov)?),
+        BinOp::Add => Value::Int(or_big!(a.checked_add(b))),
+        BinOp::Sub => Value::Int(or_big!(a.checked_sub(b))),
+        BinOp::Mult => Value::Int(or_big!(a.checked_mul(b))),
         BinOp::Div => {
             if b == 0 {
                 return Err(interp.err("ZeroDivisionError", "division by zero"));
+            }
+            if a.unsigned_abs() > 1 << 53 || b.unsigned_abs() > 1 << 53 {
+                return big(interp);
             }
             Value::Float(a as f64 / b as f64)
         }
@@ -270,30 +428,31 @@ fn int_op(interp: &mut Interp, op: BinOp, a: i64, b: i64, l: &Value, r: &Value) 
             if b == 0 {
                 return Err(interp.err("ZeroDivisionError", "integer division or modulo by zero"));
             }
-            let q = a.checked_div(b).ok_or_else(ov)?;
+            let q = or_big!(a.checked_div(b));
             Value::Int(if (a % b != 0) && ((a < 0) != (b < 0)) { q - 1 } else { q })
         }
         BinOp::Mod => {
             if b == 0 {
                 return Err(interp.err("ZeroDivisionError", "integer division or modulo by zero"));
             }
-            let m = a.checked_rem(b).ok_or_else(ov)?;
+            let m = or_big!(a.checked_rem(b));
             Value::Int(if m != 0 && ((m < 0) != (b < 0)) { m + b } else { m })
         }
         BinOp::Pow => {
             if b < 0 {
                 Value::Float((a as f64).powf(b as f64))
             } else {
-                let e = u32::try_from(b).map_err(|_| ov())?;
-                Value::Int(a.checked_pow(e).ok_or_else(ov)?)
+                Value::Int(or_big!(u32::try_from(b).ok().and_then(|e| a.checked_pow(e))))
             }
         }
         BinOp::LShift => {
             if b < 0 {
                 return Err(interp.err("ValueError", "negative shift count"));
             }
-            let r = if b >= 64 { None } else { a.checked_mul(1i64 << b) };
-            Value::Int(r.ok_or_else(ov)?)
+            if a == 0 {
+                return Ok(Value::Int(0));
+            }
+            Value::Int(or_big!(if b >= 63 { None } else { a.checked_mul(1i64 << b) }))
         }
         BinOp::RShift => {
             if b < 0 {
@@ -341,7 +500,13 @@ pub fn unary(interp: &mut Interp, op: UnaryOp, v: Value) -> PyResult<Value> {
         }
     }
     match (op, &v) {
-        (UnaryOp::USub, Value::Int(i)) => Ok(Value::Int(i.checked_neg().ok_or_else(|| overflow(interp))?)),
+        (UnaryOp::USub, Value::Int(i)) => Ok(match i.checked_neg() {
+            Some(n) => Value::Int(n),
+            None => BigInt::from_i64(*i).neg().into_value(),
+        }),
+        (UnaryOp::USub, Value::BigInt(b)) => Ok(b.neg().into_value()),
+        (UnaryOp::Invert, Value::BigInt(b)) => Ok(b.invert().into_value()),
+        (UnaryOp::UAdd, Value::BigInt(_)) => Ok(v),
         (UnaryOp::USub, Value::Bool(b)) => Ok(Value::Int(-(*b as i64))),
         (UnaryOp::USub, Value::Float(f)) => Ok(Value::Float(-f)),
         (UnaryOp::UAdd, Value::Int(_) | Value::Float(_)) => Ok(v),
@@ -397,6 +562,8 @@ pub fn builtin_eq(interp: &mut Interp, l: &Value, r: &Value) -> PyResult<Option<
         _ => {
             if let (Some(a), Some(b)) = (as_int(l), as_int(r)) {
                 a == b
+            } else if let Some(o) = big_order(l, r) {
+                o == Some(Ordering::Equal)
             } else if let (Some(a), Some(b)) = (as_f64(l), as_f64(r)) {
                 a == b
             } else if matches!(l, Value::Instance(_)) || matches!(r, Value::Instance(_)) {
@@ -406,6 +573,19 @@ pub fn builtin_eq(interp: &mut Interp, l: &Value, r: &Value) -> PyResult<Option<
             }
         }
     }))
+}
+
+/// The order of two numbers of which one is a big int (Some(None): a NaN is involved), or
+/// None when neither is a big int or the other is not a number.
+fn big_order(l: &Value, r: &Value) -> Option<Option<Ordering>> {
+    if !matches!(l, Value::BigInt(_)) && !matches!(r, Value::BigInt(_)) {
+        return None;
+    }
+    Some(match (l, r) {
+        (Value::Float(f), other) => cmp_int_float(&as_big(other)?, *f).map(Ordering::reverse),
+        (other, Value::Float(f)) => cmp_int_float(&as_big(other)?, *f),
+        _ => Some(as_big(l)?.cmp(&as_big(r)?)),
+    })
 }
 
 fn seq_eq(interp: &mut Interp, a: &[Value], b: &[Value]) -> PyResult<bool> {
@@ -432,6 +612,8 @@ fn order(interp: &mut Interp, l: &Value, r: &Value) -> PyResult<Option<Ordering>
         _ => {
             if let (Some(a), Some(b)) = (as_int(l), as_int(r)) {
                 Some(a.cmp(&b))
+            } else if let Some(o) = big_order(l, r) {
+                o
             } else if let (Some(a), Some(b)) = (as_f64(l), as_f64(r)) {
                 a.partial_cmp(&b)
             } else {
@@ -521,6 +703,9 @@ pub fn compare(interp: &mut Interp, op: CmpOp, l: &Value, r: &Value) -> PyResult
                 _ => o != Ordering::Less,
             })),
             None => {
+                if let Some(None) = big_order(l, r) {
+                    return Ok(Value::Bool(false));
+                }
                 if let (Some(a), Some(b)) = (as_f64(l), as_f64(r)) {
                     if a.is_nan() || b.is_nan() {
                         return Ok(Value::Bool(false));

@@ -13,6 +13,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::ast;
+use super::bigint::BigInt;
 use super::interp::{Interp, PyResult};
 
 /// A Python object reference.
@@ -23,6 +24,8 @@ pub enum Value {
     Ellipsis,
     Bool(bool),
     Int(i64),
+    /// An int outside the i64 range (never one inside it: see `BigInt::into_value`).
+    BigInt(Rc<BigInt>),
     Float(f64),
     Str(Rc<str>),
     Bytes(Rc<[u8]>),
@@ -45,6 +48,7 @@ impl fmt::Debug for Value {
             Value::None => write!(f, "None"),
             Value::Bool(b) => write!(f, "{b}"),
             Value::Int(i) => write!(f, "{i}"),
+            Value::BigInt(b) => write!(f, "{}", b.to_radix_string(10)),
             Value::Float(x) => write!(f, "{x}"),
             Value::Str(s) => write!(f, "{s:?}"),
             Value::Class(c) => write!(f, "<class {}>", c.name),
@@ -110,6 +114,7 @@ impl Value {
             (Value::Ellipsis, Value::Ellipsis) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b && (-5..=256).contains(a),
+            (Value::BigInt(a), Value::BigInt(b)) => Rc::ptr_eq(a, b),
             (Value::Str(a), Value::Str(b)) => Rc::ptr_eq(a, b) || (a.len() <= 1 && a == b),
             (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
             (Value::Tuple(a), Value::Tuple(b)) => Rc::ptr_eq(a, b) || (a.is_empty() && b.is_empty()),
@@ -135,6 +140,7 @@ impl Value {
             Value::Instance(a) => Rc::as_ptr(a) as *const u8 as usize,
             Value::Module(a) => Rc::as_ptr(a) as *const u8 as usize,
             Value::Str(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Value::BigInt(a) => Rc::as_ptr(a) as *const u8 as usize,
             Value::Int(i) => *i as usize,
             _ => 0,
         }
@@ -146,6 +152,8 @@ impl Value {
 pub enum HashKey {
     None,
     Int(i64),
+    /// An int (or integral float) outside the i64 range.
+    Big(Rc<BigInt>),
     /// A float that is not integral, by its bits.
     Float(u64),
     Str(Rc<str>),
@@ -165,6 +173,10 @@ impl std::hash::Hash for HashKey {
             HashKey::Int(i) => {
                 h.write_u8(2);
                 i.hash(h)
+            }
+            HashKey::Big(b) => {
+                h.write_u8(7);
+                h.write_i64(b.hash())
             }
             HashKey::Float(f) => {
                 h.write_u8(3);
@@ -294,9 +306,17 @@ impl HashKey {
             Value::None => HashKey::None,
             Value::Bool(b) => HashKey::Int(*b as i64),
             Value::Int(i) => HashKey::Int(*i),
+            Value::BigInt(b) => HashKey::Big(b.clone()),
             Value::Float(f) => {
                 if f.fract() == 0.0 && f.abs() < 9.0e18 {
                     HashKey::Int(*f as i64)
+                } else if f.fract() == 0.0 {
+                    // Integral floats from 9e18 up: the int of the same value, if it is big.
+                    match BigInt::from_f64(*f).into_value() {
+                        Value::BigInt(b) => HashKey::Big(b),
+                        Value::Int(i) => HashKey::Int(i),
+                        _ => HashKey::Float(f.to_bits()),
+                    }
                 } else {
                     HashKey::Float(f.to_bits())
                 }
@@ -332,6 +352,7 @@ fn key_matches(k: &HashKey, v: &Value) -> bool {
         (HashKey::Str(_), _) | (_, Value::Str(_)) => false,
         (HashKey::Int(i), Value::Int(j)) => i == j,
         (HashKey::Int(i), Value::Bool(b)) => *i == *b as i64,
+        (HashKey::Big(a), Value::BigInt(b)) => a == b,
         (HashKey::None, Value::None) => true,
         (HashKey::Bytes(a), Value::Bytes(b)) => a == b,
         (HashKey::Tuple(a), Value::Tuple(b)) => {

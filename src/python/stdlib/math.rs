@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use crate::python::bigint::BigInt;
 use crate::python::builtins::func;
 use crate::python::interp::{Interp, PyResult};
 use crate::python::value::{Args, Module, Value};
@@ -14,6 +15,7 @@ fn real(interp: &mut Interp, v: &Value) -> PyResult<f64> {
         Value::Float(f) => Ok(*f),
         Value::Int(n) => Ok(*n as f64),
         Value::Bool(b) => Ok(*b as i64 as f64),
+        Value::BigInt(b) => b.to_f64().ok_or_else(|| crate::python::ops::int_too_large(interp)),
         Value::Instance(_) => {
             if let Some(f) = crate::python::builtins::instance_dunder(v, "__float__") {
                 let r = interp.call(&f, Args::new(vec![v.clone()]))?;
@@ -32,10 +34,45 @@ fn integer(interp: &Interp, v: &Value) -> PyResult<i64> {
     match v {
         Value::Int(n) => Ok(*n),
         Value::Bool(b) => Ok(*b as i64),
+        Value::BigInt(_) => Err(interp.err("OverflowError", "Python int too large to convert to C long")),
         other => {
             Err(interp.type_error(format!("'{}' object cannot be interpreted as an integer", interp.type_name(other))))
         }
     }
+}
+
+/// An integer argument of any size.
+fn big_integer(interp: &Interp, v: &Value) -> PyResult<BigInt> {
+    match crate::python::ops::as_big(v) {
+        Some(b) => Ok(b),
+        None => Err(interp.type_error(format!("'{}' object cannot be interpreted as an integer", interp.type_name(v)))),
+    }
+}
+
+fn big_gcd(a: &BigInt, b: &BigInt) -> BigInt {
+    let (mut a, mut b) = (a.abs(), b.abs());
+    while !b.is_zero() {
+        let r = a.divmod(&b).map(|(_, r)| r).unwrap_or_else(BigInt::zero);
+        (a, b) = (b, r);
+    }
+    a
+}
+
+/// The product `lo * (lo + 1) * ... * hi` (1 when empty), split in halves so that the
+/// multiplications stay balanced.
+fn range_product(lo: i64, hi: i64) -> BigInt {
+    if hi < lo {
+        return BigInt::from_i64(1);
+    }
+    if hi - lo < 8 {
+        let mut acc = BigInt::from_i64(1);
+        for k in lo..=hi {
+            acc = acc.mul(&BigInt::from_i64(k));
+        }
+        return acc;
+    }
+    let mid = lo + (hi - lo) / 2;
+    range_product(lo, mid).mul(&range_product(mid + 1, hi))
 }
 
 fn domain_error(interp: &Interp) -> crate::python::interp::PyErr {
@@ -46,8 +83,9 @@ fn range_error(interp: &Interp) -> crate::python::interp::PyErr {
     interp.err("OverflowError", "math range error")
 }
 
+/// Results past this many bits are refused (as `ops` does) rather than computed for minutes.
 fn too_large(interp: &Interp) -> crate::python::interp::PyErr {
-    interp.err("OverflowError", "integer result too large for the playground's 64-bit integers")
+    interp.err_bare("MemoryError")
 }
 
 /// Checks the argument count the way CPython's argument clinic words it.
@@ -85,10 +123,7 @@ fn to_int(interp: &Interp, x: f64) -> PyResult<Value> {
     if x.is_infinite() {
         return Err(interp.err("OverflowError", "cannot convert float infinity to integer"));
     }
-    if x.abs() >= 9.2e18 {
-        return Err(too_large(interp));
-    }
-    Ok(Value::Int(x as i64))
+    Ok(BigInt::from_f64(x).into_value())
 }
 
 fn unary(m: &Module, name: &'static str, f: fn(f64) -> f64) {
@@ -100,14 +135,6 @@ fn unary(m: &Module, name: &'static str, f: fn(f64) -> f64) {
             checked(i, x, f(x))
         }),
     );
-}
-
-fn gcd(a: i64, b: i64) -> i64 {
-    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a as i64
 }
 
 /// Shewchuk's exact summation, as `math.fsum` (CPython's `msum`).
@@ -370,37 +397,58 @@ pub fn math_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
             if n < 0 {
                 return Err(i.err("ValueError", "factorial() not defined for negative values"));
             }
-            let mut acc: i64 = 1;
-            for k in 2..=n {
-                acc = acc.checked_mul(k).ok_or_else(|| too_large(i))?;
+            if n > 50_000 {
+                return Err(too_large(i));
             }
-            Ok(Value::Int(acc))
+            Ok(range_product(2, n).into_value())
         }),
     );
     m.set(
         "gcd",
         func("gcd", |i, a| {
-            let mut g = 0;
+            let mut g = BigInt::zero();
             for v in &a.pos {
-                g = gcd(g, integer(i, v)?);
+                g = big_gcd(&g, &big_integer(i, v)?);
             }
-            Ok(Value::Int(g))
+            Ok(g.into_value())
         }),
     );
     m.set(
         "lcm",
         func("lcm", |i, a| {
-            let mut l: i64 = 1;
+            let mut l = BigInt::from_i64(1);
             for v in &a.pos {
-                let n = integer(i, v)?;
-                if n == 0 || l == 0 {
-                    l = 0;
+                let n = big_integer(i, v)?;
+                if n.is_zero() || l.is_zero() {
+                    l = BigInt::zero();
                     continue;
                 }
-                let g = gcd(l, n);
-                l = (l / g).checked_mul(n.abs()).ok_or_else(|| too_large(i))?;
+                let g = big_gcd(&l, &n);
+                l = l.divmod(&g).map(|(q, _)| q).unwrap_or_else(BigInt::zero).mul(&n.abs());
             }
-            Ok(Value::Int(l))
+            Ok(l.into_value())
+        }),
+    );
+    m.set(
+        "isqrt",
+        func("isqrt", |i, a| {
+            nargs(i, "isqrt", &a, 1)?;
+            let n = big_integer(i, &a.pos[0])?;
+            if n.is_negative() {
+                return Err(i.err("ValueError", "isqrt() argument must be nonnegative"));
+            }
+            if n.is_zero() {
+                return Ok(Value::Int(0));
+            }
+            // Newton's iteration from a power of two above the root.
+            let mut x = BigInt::from_i64(1).shl(n.bit_length().div_ceil(2) as usize);
+            loop {
+                let y = x.add(&n.divmod(&x).map(|(q, _)| q).unwrap_or_else(BigInt::zero)).shr(1);
+                if y.cmp(&x) != std::cmp::Ordering::Less {
+                    return Ok(x.into_value());
+                }
+                x = y;
+            }
         }),
     );
     m.set(
@@ -418,14 +466,11 @@ pub fn math_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
                 return Ok(Value::Int(0));
             }
             let k = k.min(n - k);
-            let mut acc: i128 = 1;
-            for j in 0..k {
-                acc = acc * (n - j) as i128 / (j + 1) as i128;
-                if acc > i64::MAX as i128 {
-                    return Err(too_large(i));
-                }
+            if k > 50_000 {
+                return Err(too_large(i));
             }
-            Ok(Value::Int(acc as i64))
+            let num = range_product(n - k + 1, n);
+            Ok(num.divmod(&range_product(1, k)).map(|(q, _)| q).unwrap_or_else(BigInt::zero).into_value())
         }),
     );
     m.set(
@@ -448,11 +493,10 @@ pub fn math_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
             if k > n {
                 return Ok(Value::Int(0));
             }
-            let mut acc: i64 = 1;
-            for j in 0..k {
-                acc = acc.checked_mul(n - j).ok_or_else(|| too_large(i))?;
+            if k > 50_000 {
+                return Err(too_large(i));
             }
-            Ok(Value::Int(acc))
+            Ok(range_product(n - k + 1, n).into_value())
         }),
     );
     m.set(
