@@ -174,9 +174,9 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     let col = Column {
         name: RefCell::new(name),
         key: RefCell::new(None),
-        ty,
+        ty: super::schema::ColumnType::new(ty),
         primary_key: std::cell::Cell::new(primary_key),
-        nullable_arg: nullable,
+        nullable_arg: std::cell::Cell::new(nullable),
         unique,
         index,
         default,
@@ -546,7 +546,7 @@ fn table_getattr(interp: &mut Interp, a: Args) -> PyResult<Value> {
 
 /// A column's type as a Python object (a `TypeDecorator`'s own instance).
 fn column_type_value(i: &mut Interp, c: &Column) -> PyResult<Value> {
-    if let SqlType::Decorated(d) = &c.ty {
+    if let SqlType::Decorated(d) = &*c.ty {
         if let Some(obj) = &d.obj {
             return Ok(obj.clone());
         }
@@ -2309,6 +2309,10 @@ fn mysql_types() -> Vec<(&'static str, TypeMaker)> {
 /// table it already belongs to, if any.
 fn column_ref(interp: &mut Interp, v: &Value) -> PyResult<(String, Option<Rc<super::schema::Table>>)> {
     if let Some(c) = v.payload::<Column>() {
+        // A class body's column is named when the class is mapped (see `orm::apply_table_args`).
+        if c.name.borrow().is_none() {
+            return Ok((super::schema::unnamed_column_ref(&c), None));
+        }
         return Ok((c.name(), c.table()));
     }
     if let Some(a) = v.payload::<AttrData>() {

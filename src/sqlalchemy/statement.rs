@@ -246,6 +246,18 @@ fn select_data(entities: &[Entity], style: LabelStyle) -> SelectData {
     SelectData { stmt, entities: entities.to_vec(), filter_entity, options: Vec::new(), lazy_parent: None }
 }
 
+/// Payload of `Subquery` objects (`select(...).subquery()`): the SELECT, as a FROM element.
+pub struct SubqueryData(pub Select);
+
+fn subquery_class(interp: &mut Interp) -> Rc<Class> {
+    if let Some(c) = interp.ext.get("sqlalchemy.subquery_class").and_then(|e| e.clone().downcast::<Rc<Class>>().ok()) {
+        return (*c).clone();
+    }
+    let c = crate::python::builtins::native_class(interp, "Subquery", "sqlalchemy.sql.selectable", None, vec![]);
+    interp.ext.insert("sqlalchemy.subquery_class", Rc::new(c.clone()));
+    c
+}
+
 fn with_select(interp: &Interp, s: &SelectData, f: impl FnOnce(&mut SelectData)) -> Value {
     let mut n = s.clone();
     f(&mut n);
@@ -267,6 +279,10 @@ pub fn criterion(interp: &mut Interp, v: &Value) -> PyResult<Clause> {
     }
     if let Some(t) = v.payload::<TextData>() {
         return Ok(Clause::Text(t.0.clone()));
+    }
+    // A `Column` (`Table.c.flag`, a class body's `mapped_column()`).
+    if let Some(c) = v.payload::<Column>() {
+        return Ok(Clause::Column(c));
     }
     let r = interp.repr(v)?;
     Err(orm::sa_error(interp, "ArgumentError", format!("SQL expression for WHERE/HAVING role expected, got {r}.")))
@@ -511,10 +527,20 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                 }),
             ),
             (
+                "subquery",
+                method("Select", "subquery", move |i, a| {
+                    let sd = s(i, &a)?;
+                    // A write-only collection's SELECT takes the parent's key now.
+                    let sd = with_parent_key(i, &sd)?.unwrap_or_else(|| (*sd).clone());
+                    Ok(new_native(&subquery_class(i), SubqueryData(sd.stmt)))
+                }),
+            ),
+            (
                 "select_from",
                 method("Select", "select_from", move |i, a| {
                     let sd = s(i, &a)?;
                     let mut tables = Vec::new();
+                    let mut subqueries = Vec::new();
                     let mut criteria = Vec::new();
                     for v in &a.pos[1..] {
                         if let Some(m) = mapper_of(v) {
@@ -522,9 +548,12 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                             criteria.extend(m.single_table_criterion());
                         } else if let Some(t) = v.payload::<Rc<Table>>() {
                             tables.push((*t).clone());
+                        } else if let Some(sq) = v.payload::<SubqueryData>() {
+                            subqueries.push(sq.0.clone());
                         }
                     }
                     Ok(with_select(i, &sd, |n| {
+                        n.stmt.subqueries.extend(subqueries);
                         n.stmt.froms.extend(tables);
                         n.stmt.extra_criteria.extend(criteria);
                     }))
