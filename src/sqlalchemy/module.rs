@@ -2097,8 +2097,18 @@ fn spelled(class: &str, base: SqlType, ddl: [Option<String>; 3]) -> SqlType {
 /// A module of SQLAlchemy written in Python (`lib/*.py`), run by our interpreter as the
 /// standard library's Python modules are.
 fn python_module(interp: &mut Interp, name: &str, source: &str) -> PyResult<Rc<Module>> {
+    python_module_in(interp, Module::new(name, None), source)
+}
+
+/// Runs `source` in the module `m` (which may hold native helpers already).
+fn python_module_in(interp: &mut Interp, m: Rc<Module>, source: &str) -> PyResult<Rc<Module>> {
+    let name = m.name.clone();
     let file = format!("<sqlalchemy>/{}.py", name.replace('.', "/"));
-    let m = Module::new(name, Some(file.clone()));
+    let m = Rc::new(Module {
+        name: name.clone(),
+        dict: std::cell::RefCell::new(m.dict.borrow().clone()),
+        file: Some(file.clone()),
+    });
     m.set("__builtins__", Value::Module(interp.builtins.clone()));
     m.set("__package__", Value::str(name.rsplit_once('.').map(|p| p.0).unwrap_or("")));
     interp.exec_source(source, &file, &m, false)?;
@@ -2461,7 +2471,11 @@ pub fn register(interp: &mut Interp) {
     interp.register_module("sqlalchemy.ext", Rc::new(|_: &mut Interp| Ok(Module::new("sqlalchemy.ext", None))));
     interp.register_module(
         "sqlalchemy.ext.hybrid",
-        Rc::new(|i: &mut Interp| python_module(i, "sqlalchemy.ext.hybrid", include_str!("lib/hybrid.py"))),
+        Rc::new(|i: &mut Interp| {
+            let m = Module::new("sqlalchemy.ext.hybrid", None);
+            m.set("_proxy_key", func("_proxy_key", super::statement::proxy_key));
+            python_module_in(i, m, include_str!("lib/hybrid.py"))
+        }),
     );
     interp.register_module(
         "sqlalchemy.exc",

@@ -132,6 +132,12 @@ fn entity_of(interp: &mut Interp, v: &Value) -> PyResult<Vec<Entity>> {
         }
     }
     if let Some(e) = v.payload::<ExprData>() {
+        // A hybrid's expression is selected under the hybrid's name (`AS full_name`).
+        if let Some(k) = v.as_instance().and_then(|i| i.ext::<ProxyKey>()) {
+            if !matches!(e.0, Clause::Column(_) | Clause::Label(..)) {
+                return Ok(vec![Entity::Column(Clause::Label(Box::new(e.0.clone()), k.0.clone()))]);
+            }
+        }
         return Ok(vec![Entity::Column(e.0.clone())]);
     }
     let r = interp.repr(v)?;
@@ -244,6 +250,22 @@ fn select_data(entities: &[Entity], style: LabelStyle) -> SelectData {
         }
     }
     SelectData { stmt, entities: entities.to_vec(), filter_entity, options: Vec::new(), lazy_parent: None }
+}
+
+/// The attribute name an expression stands for (a `hybrid_property`'s expression, which
+/// SQLAlchemy annotates with its `proxy_key`): a SELECT labels it with that name.
+pub struct ProxyKey(pub String);
+
+/// `_proxy_key(expr, name)` (used by `sqlalchemy.ext.hybrid`): the expression, carrying `name`
+/// as its proxy key; anything else unchanged.
+pub fn proxy_key(interp: &mut Interp, a: Args) -> PyResult<Value> {
+    let v = a.pos.first().cloned().unwrap_or(Value::None);
+    let (Some(e), Some(Value::Str(name))) = (v.payload::<ExprData>(), a.pos.get(1)) else { return Ok(v) };
+    let out = expression_value(interp, e.0.clone());
+    if let Value::Instance(i) = &out {
+        *i.ext.borrow_mut() = Some(Rc::new(ProxyKey(name.to_string())));
+    }
+    Ok(out)
 }
 
 /// Payload of `Subquery` objects (`select(...).subquery()`): the SELECT, as a FROM element.
