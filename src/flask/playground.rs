@@ -246,8 +246,10 @@ impl Playground {
         self.enter().inspect()
     }
 
-    /// The database of the app's default engine, if one was opened.
-    pub fn export_database(&mut self) -> Option<Vec<u8>> {
+    /// The database of the app's default engine as the bytes of an SQLite file; the error
+    /// says why there is none (no database yet, or SQLite's message: sql.js cannot export
+    /// while a write transaction is open).
+    pub fn export_database(&mut self) -> Result<Vec<u8>, String> {
         self.enter().export_database()
     }
 }

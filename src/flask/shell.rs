@@ -393,8 +393,9 @@ impl ShellSession {
         (json!({"master": rows_json(&master), "tables": tables}), Json::Object(data))
     }
 
-    pub fn export_database(&mut self) -> Option<Vec<u8>> {
-        self.db()?.engine.export().ok()
+    pub fn export_database(&mut self) -> Result<Vec<u8>, String> {
+        let db = self.db().ok_or("the project has no database yet")?;
+        db.engine.export().map_err(|e| e.message)
     }
 
     pub fn sqlite_version(&self) -> String {

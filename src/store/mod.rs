@@ -1,14 +1,16 @@
 //! Saving: the project's files and the console transcript, kept in the browser's localStorage
-//! under a versioned key so that a reload brings them back.
+//! under versioned keys so that a reload brings them back; several named playgrounds
+//! ([`library`]); share links ([`share`]); downloads ([`export`]).
 //!
 //! Everything here is plain Rust (tested natively): the state the page edits ([`Files`],
 //! [`Transcript`]), its stored format ([`encode`], [`restore`]) and when to write ([`Saver`]).
 //! Only [`browser`] touches the browser, and it stays thin.
 //!
-//! The stored format (`fsp.v1.project`):
+//! The stored format (format 2: one playground under `fsp.v2.pg.<id>`, see [`library`]; format
+//! 1, the one project under `fsp.v1.project`, had no `name` and is migrated by [`decode`]):
 //!
 //! ```json
-//! {"version": 1, "active": "models.py",
+//! {"version": 2, "name": "My playground", "active": "models.py",
 //!  "files": [{"name": "config.py", "text": "..."}, ...],
 //!  "transcript": [{"kind": "session", "note": "..."},
 //!                 {"kind": "line", "input": "Role.query.all()", "stdout": "[<Role 1>]\n",
@@ -28,12 +30,18 @@ use serde_json::Value as Json;
 use crate::flask::playground::SourceFile;
 use crate::flask::record::{ErrorRecord, Step};
 
-/// The storage key of the saved project; the format version is part of the key.
-pub const PROJECT_KEY: &str = "fsp.v1.project";
+pub mod export;
+pub mod library;
+pub mod share;
+
+/// The storage key of format 1's one saved project (read once, to migrate it).
+pub const V1_PROJECT_KEY: &str = "fsp.v1.project";
 /// Prefix of the keys an unreadable entry is copied to (followed by a timestamp in ms).
 pub const BACKUP_PREFIX: &str = "fsp.v1.unreadable.";
 /// The format version written in every entry.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+/// The name a playground gets when it has none (format 1's project, a new one).
+pub const DEFAULT_NAME: &str = "My playground";
 /// The transcript keeps at most this many items (oldest dropped first) to stay small.
 pub const MAX_TRANSCRIPT: usize = 400;
 
@@ -312,6 +320,7 @@ impl Transcript {
 #[derive(Serialize)]
 struct WireOut<'a> {
     version: u32,
+    name: &'a str,
     active: &'a str,
     files: &'a [ProjectFile],
     transcript: &'a [TranscriptItem],
@@ -320,16 +329,27 @@ struct WireOut<'a> {
 #[derive(Deserialize)]
 struct WireIn {
     #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
     active: Option<String>,
     files: Vec<ProjectFile>,
     #[serde(default)]
     transcript: Vec<TranscriptItem>,
 }
 
-/// The stored text of a project.
-pub fn encode(files: &Files, transcript: &Transcript) -> String {
+/// A saved playground: its name, files and console transcript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub name: String,
+    pub files: Files,
+    pub transcript: Transcript,
+}
+
+/// The stored text of a playground (format [`FORMAT_VERSION`]).
+pub fn encode(name: &str, files: &Files, transcript: &Transcript) -> String {
     let wire = WireOut {
         version: FORMAT_VERSION,
+        name,
         active: files.active_file().map(|f| f.name.as_str()).unwrap_or(""),
         files: &files.files,
         transcript: &transcript.items,
@@ -339,11 +359,13 @@ pub fn encode(files: &Files, transcript: &Transcript) -> String {
     serde_json::to_string(&wire).unwrap_or_else(|_| String::from("{}"))
 }
 
-/// Reads a stored project; the error says, for the learner, what is wrong with it.
-pub fn decode(text: &str) -> Result<(Files, Transcript), String> {
+/// Reads a stored playground of format 1 or 2; the error says, for the learner, what is wrong
+/// with it. Migration from format 1 (`fsp.v1.project`, one unnamed project): the same fields,
+/// named [`DEFAULT_NAME`].
+pub fn decode(text: &str) -> Result<Saved, String> {
     let value: Json = serde_json::from_str(text).map_err(|e| format!("it is not valid JSON ({e})"))?;
     match value.get("version").and_then(Json::as_u64) {
-        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(v) if (1..=u64::from(FORMAT_VERSION)).contains(&v) => {}
         Some(v) if v > u64::from(FORMAT_VERSION) => {
             return Err(format!("it was written by a newer version of the playground (format {v})"))
         }
@@ -360,16 +382,17 @@ pub fn decode(text: &str) -> Result<(Files, Transcript), String> {
     }
     let mut transcript = Transcript { items: wire.transcript, dropped: 0 };
     transcript.trim();
-    Ok((files, transcript))
+    let name = wire.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    Ok(Saved { name: name.unwrap_or_else(|| DEFAULT_NAME.to_string()), files, transcript })
 }
 
-/// What was found under [`PROJECT_KEY`] at start-up.
+/// What was found under a playground's key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Restored {
     /// Nothing saved: open the tutorial.
     Nothing,
-    /// The saved project.
-    Project(Files, Transcript),
+    /// The saved playground.
+    Project(Saved),
     /// Something that cannot be read: keep it (backup key), open the tutorial, say why.
     Unreadable(String),
 }
@@ -379,15 +402,43 @@ pub fn restore(raw: Option<&str>) -> Restored {
     match raw {
         None => Restored::Nothing,
         Some(text) => match decode(text) {
-            Ok((files, transcript)) => Restored::Project(files, transcript),
+            Ok(saved) => Restored::Project(saved),
             Err(reason) => Restored::Unreadable(reason),
         },
     }
 }
 
-/// The key an unreadable entry is copied to, made unique by the time (ms since the epoch).
-pub fn backup_key(now_ms: f64) -> String {
-    format!("{BACKUP_PREFIX}{}", now_ms.max(0.0) as u64)
+/// The key an unreadable entry is copied to, made unique by the time (ms since the epoch) and
+/// the playground's id.
+pub fn backup_key(now_ms: f64, id: &str) -> String {
+    let ms = now_ms.max(0.0) as u64;
+    if id.is_empty() {
+        format!("{BACKUP_PREFIX}{ms}")
+    } else {
+        format!("{BACKUP_PREFIX}{ms}.{id}")
+    }
+}
+
+/// The console lines that built the database as it is now: those typed since the last Run
+/// (the `db.create_all()` that Run itself types left out). Replayed after a reload and sent in
+/// share links.
+pub fn replay_lines(transcript: &Transcript, run_note: &str, create_all: &str) -> Vec<ShellLine> {
+    let start = transcript
+        .items
+        .iter()
+        .rposition(|i| matches!(i, TranscriptItem::Session { note } if note == run_note))
+        .map_or(0, |i| i + 1);
+    let mut lines: Vec<ShellLine> = transcript.items[start..]
+        .iter()
+        .filter_map(|i| match i {
+            TranscriptItem::Line(l) => Some(l.clone()),
+            TranscriptItem::Session { .. } => None,
+        })
+        .collect();
+    if start > 0 && lines.first().is_some_and(|l| l.input == create_all) {
+        lines.remove(0);
+    }
+    lines
 }
 
 /// When to write: only what changed since the last successful write, and never while paused
@@ -463,16 +514,21 @@ pub fn python_repr(value: &Json) -> String {
 /// storage (disabled, private mode) gives an error instead of a thrown exception.
 #[cfg(target_arch = "wasm32")]
 pub mod browser {
+    use super::library::{self, entry_key, id_of_key, Listed, CURRENT_KEY};
     use super::*;
 
     /// What start-up found, and what the learner should be told.
     pub struct Loaded {
-        /// The saved project, if one was read.
+        /// The playground that opens (a new one, not written yet, when there is none).
+        pub current: Listed,
+        /// Its files and transcript, if it was read.
         pub project: Option<(Files, Transcript)>,
-        /// A problem to show (unreadable entry, storage unavailable).
-        pub problem: Option<String>,
-        /// The saver to use from now on (paused when an unreadable entry could not be kept).
+        /// Problems to show (unreadable entries, storage unavailable, a failed migration).
+        pub problems: Vec<String>,
+        /// The saver to use from now on (paused when storage cannot be used).
         pub saver: Saver,
+        /// Every readable playground.
+        pub list: Vec<Listed>,
     }
 
     fn storage() -> Result<web_sys::Storage, String> {
@@ -487,68 +543,150 @@ pub mod browser {
     fn describe(e: wasm_bindgen::JsValue) -> String {
         use wasm_bindgen::JsCast;
         if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+            let name = String::from(err.name());
+            if name == "QuotaExceededError" {
+                return "this browser's storage for the page is full".to_string();
+            }
             return String::from(err.message());
         }
         e.as_string().unwrap_or_else(|| "the storage is full or disabled".to_string())
     }
 
-    /// Reads the saved project, copying an unreadable entry to a backup key first.
+    /// Every stored playground's id and text.
+    fn entries(storage: &web_sys::Storage) -> Vec<(String, String)> {
+        let n = storage.length().unwrap_or(0);
+        let keys: Vec<String> = (0..n).filter_map(|i| storage.key(i).ok().flatten()).collect();
+        keys.iter()
+            .filter_map(|k| {
+                let id = id_of_key(k)?;
+                Some((id.to_string(), storage.get_item(k).ok().flatten()?))
+            })
+            .collect()
+    }
+
+    /// Copies an unreadable entry to a backup key, then removes it (it is never overwritten);
+    /// says what happened.
+    fn set_aside(storage: &web_sys::Storage, key: &str, id: &str, raw: &str, reason: &str) -> String {
+        let backup = backup_key(js_sys::Date::now(), id);
+        match storage.set_item(&backup, raw) {
+            Ok(()) => {
+                let _ = storage.remove_item(key);
+                format!(
+                    "Saved work could not be read: {reason}. It is kept in this browser's storage under the \
+                     key \"{backup}\"."
+                )
+            }
+            Err(e) => format!(
+                "Saved work could not be read: {reason}. It could not be copied to a backup ({}), so it stays \
+                 untouched under the key \"{key}\" and is not opened.",
+                describe(e)
+            ),
+        }
+    }
+
+    /// Reads the playgrounds, sets unreadable ones aside, migrates format 1's project, and
+    /// picks the one to open.
     pub fn load() -> Loaded {
+        let fresh = |list: Vec<Listed>| Listed {
+            id: library::new_id(js_sys::Date::now(), list.iter().map(|l| l.id.as_str())),
+            name: library::unique_name(DEFAULT_NAME, list.iter().map(|l| l.name.as_str())),
+        };
         let storage = match storage() {
             Ok(s) => s,
             Err(e) => {
                 return Loaded {
+                    current: fresh(vec![]),
                     project: None,
-                    problem: Some(format!("Your work cannot be saved: {e}.")),
+                    problems: vec![format!("Your work cannot be saved: {e}.")],
                     saver: Saver { paused: true, ..Saver::default() },
+                    list: vec![],
                 }
             }
         };
-        let raw = match storage.get_item(PROJECT_KEY) {
-            Ok(raw) => raw,
-            Err(e) => {
-                return Loaded {
-                    project: None,
-                    problem: Some(format!("Your saved work could not be read ({}); saving is paused.", describe(e))),
-                    saver: Saver { paused: true, ..Saver::default() },
+        let mut problems = Vec::new();
+        let mut list = Vec::new();
+        let mut opened: Vec<(String, Saved)> = Vec::new();
+        for (id, raw) in entries(&storage) {
+            match decode(&raw) {
+                Ok(saved) => {
+                    list.push(Listed { id: id.clone(), name: saved.name.clone() });
+                    opened.push((id, saved));
                 }
-            }
-        };
-        match restore(raw.as_deref()) {
-            Restored::Nothing => Loaded { project: None, problem: None, saver: Saver::default() },
-            Restored::Project(files, transcript) => {
-                Loaded { project: Some((files, transcript)), problem: None, saver: Saver::default() }
-            }
-            Restored::Unreadable(reason) => {
-                let key = backup_key(js_sys::Date::now());
-                let raw = raw.unwrap_or_default();
-                match storage.set_item(&key, &raw) {
-                    Ok(()) => Loaded {
-                        project: None,
-                        problem: Some(format!(
-                            "Your saved work could not be read: {reason}. It is kept in this browser's \
-                             storage under the key \"{key}\"; the tutorial project opened instead."
-                        )),
-                        saver: Saver::default(),
-                    },
-                    Err(e) => Loaded {
-                        project: None,
-                        problem: Some(format!(
-                            "Your saved work could not be read: {reason}. It could not be backed up ({}), so \
-                             saving is paused to keep it: your changes are not saved until you choose \
-                             \"Save anyway\".",
-                            describe(e)
-                        )),
-                        saver: Saver { paused: true, ..Saver::default() },
-                    },
-                }
+                Err(reason) => problems.push(set_aside(&storage, &entry_key(&id), &id, &raw, &reason)),
             }
         }
+        // Format 1: one project under fsp.v1.project, moved to a playground of its own.
+        if let Ok(Some(raw)) = storage.get_item(V1_PROJECT_KEY) {
+            match decode(&raw) {
+                Ok(saved) => {
+                    let id = library::new_id(js_sys::Date::now(), list.iter().map(|l| l.id.as_str()));
+                    let text = encode(&saved.name, &saved.files, &saved.transcript);
+                    match storage.set_item(&entry_key(&id), &text) {
+                        Ok(()) => {
+                            let _ = storage.remove_item(V1_PROJECT_KEY);
+                            let _ = storage.set_item(CURRENT_KEY, &id);
+                        }
+                        Err(e) => problems.push(format!(
+                            "Your saved work could not be moved to this version's format ({}): it is opened, and \
+                             kept as it was under the key \"{V1_PROJECT_KEY}\".",
+                            describe(e)
+                        )),
+                    }
+                    list.push(Listed { id: id.clone(), name: saved.name.clone() });
+                    opened.push((id, saved));
+                }
+                Err(reason) => problems.push(set_aside(&storage, V1_PROJECT_KEY, "", &raw, &reason)),
+            }
+        }
+        let list = library::sorted(list);
+        let stored_current = storage.get_item(CURRENT_KEY).ok().flatten();
+        let pick = library::pick_current(stored_current.as_deref(), &list).map(str::to_string);
+        let found = pick.and_then(|id| opened.into_iter().find(|(i, _)| *i == id));
+        let (current, project) = match found {
+            Some((id, saved)) => (Listed { id, name: saved.name }, Some((saved.files, saved.transcript))),
+            None => (fresh(list.clone()), None),
+        };
+        if stored_current.as_deref() != Some(current.id.as_str()) {
+            let _ = storage.set_item(CURRENT_KEY, &current.id);
+        }
+        Loaded { current, project, problems, saver: Saver::default(), list }
     }
 
-    /// Writes the project's text; on failure what was saved before stays as it was.
-    pub fn save(text: &str) -> Result<(), String> {
-        storage()?.set_item(PROJECT_KEY, text).map_err(describe)
+    /// The readable playgrounds, sorted.
+    pub fn list() -> Vec<Listed> {
+        let Ok(storage) = storage() else { return vec![] };
+        let list = entries(&storage)
+            .into_iter()
+            .filter_map(|(id, raw)| decode(&raw).ok().map(|s| Listed { id, name: s.name }))
+            .collect();
+        library::sorted(list)
+    }
+
+    /// Reads playground `id`.
+    pub fn read(id: &str) -> Result<Saved, String> {
+        let raw = storage()?.get_item(&entry_key(id)).map_err(describe)?;
+        decode(&raw.ok_or("it is not in this browser's storage any more")?)
+    }
+
+    /// Writes playground `id`'s text; on failure what was saved before stays as it was.
+    pub fn save(id: &str, text: &str) -> Result<(), String> {
+        storage()?.set_item(&entry_key(id), text).map_err(describe)
+    }
+
+    /// Deletes playground `id`.
+    pub fn remove(id: &str) -> Result<(), String> {
+        storage()?.remove_item(&entry_key(id)).map_err(describe)
+    }
+
+    /// Makes `id` the playground that opens next.
+    pub fn set_current(id: &str) -> Result<(), String> {
+        storage()?.set_item(CURRENT_KEY, id).map_err(describe)
+    }
+
+    /// An id no playground has.
+    pub fn new_id() -> String {
+        let list = list();
+        library::new_id(js_sys::Date::now(), list.iter().map(|l| l.id.as_str()))
     }
 }
 
@@ -593,7 +731,7 @@ mod tests {
     }
 
     #[test]
-    fn round_trips_files_active_file_and_transcript() {
+    fn round_trips_name_files_active_file_and_transcript() {
         let mut f = files();
         f.select(0);
         let mut t = Transcript::default();
@@ -603,11 +741,51 @@ mod tests {
             sql: vec![SqlLine { statement: "SELECT 1".into(), params: Some("()".into()) }],
             ..line("Role.query.all()")
         });
-        let text = encode(&f, &t);
-        assert!(text.starts_with(r#"{"version":1,"active":"config.py""#), "{text}");
+        let text = encode("Blog <b>", &f, &t);
+        assert!(text.starts_with(r#"{"version":2,"name":"Blog <b>","active":"config.py""#), "{text}");
         assert!(text.contains(r#"{"kind":"session","note":"Run"}"#), "{text}");
-        assert_eq!(decode(&text), Ok((f.clone(), t.clone())));
-        assert_eq!(restore(Some(&text)), Restored::Project(f, t));
+        let saved = Saved { name: "Blog <b>".into(), files: f, transcript: t };
+        assert_eq!(decode(&text), Ok(saved.clone()));
+        assert_eq!(restore(Some(&text)), Restored::Project(saved));
+    }
+
+    /// Format 1 (`fsp.v1.project`, as the previous version wrote it) reads as a playground
+    /// named "My playground" with the same files, active file and transcript.
+    #[test]
+    fn format_1_migrates() {
+        let v1 = r#"{"version":1,"active":"config.py","files":[{"name":"config.py","text":"A = 1\n"},{"name":"models.py","text":"x = 1\n"}],"transcript":[{"kind":"session","note":"Run"},{"kind":"line","input":"1","stdout":"1\n","warnings":[],"error":null,"error_detail":null,"sql":[]}]}"#;
+        let saved = decode(v1).unwrap();
+        assert_eq!(saved.name, DEFAULT_NAME);
+        let mut f = files();
+        f.select(0);
+        assert_eq!(saved.files, f);
+        assert_eq!(saved.transcript.inputs(), ["1"]);
+        let v2 = encode(&saved.name, &saved.files, &saved.transcript);
+        assert!(v2.starts_with(r#"{"version":2,"name":"My playground","#));
+        assert_eq!(decode(&v2), Ok(saved));
+    }
+
+    #[test]
+    fn replay_takes_the_lines_since_the_last_run() {
+        let mut t = Transcript::default();
+        assert!(replay_lines(&t, "Run", "db.create_all()").is_empty());
+        t.push_line(line("a"));
+        t.start_session("Run");
+        t.push_line(line("db.create_all()"));
+        t.push_line(line("b"));
+        t.start_session("restored");
+        t.push_line(line("c"));
+        let inputs = |t: &Transcript| -> Vec<String> {
+            replay_lines(t, "Run", "db.create_all()").into_iter().map(|l| l.input).collect()
+        };
+        assert_eq!(inputs(&t), ["b", "c"]);
+        t.start_session("Run");
+        t.push_line(line("db.create_all()"));
+        t.push_line(line("db.create_all()"));
+        assert_eq!(inputs(&t), ["db.create_all()"], "only the line Run typed is left out");
+        let mut lost = Transcript::default();
+        lost.push_line(line("db.create_all()"));
+        assert_eq!(inputs(&lost), ["db.create_all()"], "no Run divider (dropped): every line");
     }
 
     #[test]
@@ -628,13 +806,13 @@ mod tests {
 
     #[test]
     fn missing_optional_fields_default() {
-        let (f, t) =
+        let Saved { files: f, transcript: t, .. } =
             decode(r#"{"version": 1, "files": [{"name": "a.py", "text": "x"}, {"name": "b.py", "text": ""}]}"#)
                 .unwrap();
         assert_eq!(f.active, 1);
         assert!(t.is_empty());
-        let (f, t) = decode(
-            r#"{"version": 1, "active": "a.py", "files": [{"name": "a.py", "text": "x"}, {"name": "b.py", "text": ""}],
+        let Saved { files: f, transcript: t, .. } = decode(
+            r#"{"version": 2, "name": " ", "active": "a.py", "files": [{"name": "a.py", "text": "x"}, {"name": "b.py", "text": ""}],
                 "transcript": [{"kind": "line", "input": "1"}]}"#,
         )
         .unwrap();
@@ -688,7 +866,8 @@ mod tests {
         assert!(!s.needs_write("b"));
         s.paused = true;
         assert!(!s.needs_write("c"));
-        assert_eq!(backup_key(1700000000123.0), "fsp.v1.unreadable.1700000000123");
+        assert_eq!(backup_key(1700000000123.0, ""), "fsp.v1.unreadable.1700000000123");
+        assert_eq!(backup_key(1700000000123.0, "ab"), "fsp.v1.unreadable.1700000000123.ab");
     }
 
     #[test]

@@ -226,6 +226,71 @@ mod imp {
         call("setErrors", &[h.0.clone(), list.into()]);
     }
 
+    pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) {
+        let f = js("name,mime,b", "const a=document.createElement('a');a.href=URL.createObjectURL(new Blob([b],{type:mime}));a.download=name;document.body.appendChild(a);a.click();a.remove();setTimeout(()=>URL.revokeObjectURL(a.href),1000);");
+        let _ = f.call3(&JsValue::NULL, &name.into(), &mime.into(), &js_sys::Uint8Array::from(bytes));
+    }
+
+    fn eval_string(body: &str) -> String {
+        js("", body).call0(&JsValue::NULL).ok().and_then(|v| v.as_string()).unwrap_or_default()
+    }
+
+    pub fn location_hash() -> String {
+        eval_string("return location.hash")
+    }
+
+    pub fn page_url() -> String {
+        eval_string("return location.origin+location.pathname+location.search")
+    }
+
+    pub fn drop_hash(reload: bool) {
+        let _ = js("r", "history.replaceState(null,'',location.pathname+location.search);if(r)location.reload()")
+            .call1(&JsValue::NULL, &reload.into());
+    }
+
+    pub fn copy_text(text: &str) {
+        let _ = js("t", "navigator.clipboard&&navigator.clipboard.writeText(t).catch(()=>{})")
+            .call1(&JsValue::NULL, &text.into());
+    }
+
+    async fn promise_text(p: Result<JsValue, JsValue>) -> Result<String, String> {
+        let message = |e: JsValue| {
+            js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default()
+        };
+        let p = js_sys::Promise::from(p.map_err(message)?);
+        let v = wasm_bindgen_futures::JsFuture::from(p).await.map_err(message)?;
+        Ok(v.as_string().unwrap_or_default())
+    }
+
+    pub async fn pack(text: &str) -> Result<String, String> {
+        let f = js(
+            "t",
+            "return new Response(new Blob([t]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer()\
+             .then(b=>{const u=new Uint8Array(b);let x='';for(let i=0;i<u.length;i+=8192)x+=String.fromCharCode.apply(null,u.subarray(i,i+8192));\
+             return btoa(x).replace(/\\+/g,'-').replace(/\\//g,'_').replace(/=+$/,'')})",
+        );
+        promise_text(f.call1(&JsValue::NULL, &text.into())).await
+    }
+
+    pub async fn unpack(data: &str, max: usize) -> Result<String, String> {
+        let f = js(
+            "d,max",
+            "return (async()=>{let x;try{x=atob(d.replace(/-/g,'+').replace(/_/g,'/'))}catch(e){throw Error('bad')}\
+             const r=new Blob([Uint8Array.from(x,c=>c.charCodeAt(0))]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();\
+             const parts=[];let n=0;for(;;){let c;try{c=await r.read()}catch(e){throw Error('bad')}if(c.done)break;n+=c.value.length;\
+             if(n>max){r.cancel();throw Error('big')}parts.push(c.value)}\
+             try{return new TextDecoder('utf-8',{fatal:true}).decode(await new Blob(parts).arrayBuffer())}catch(e){throw Error('bad')}})()",
+        );
+        promise_text(f.call2(&JsValue::NULL, &data.into(), &(max as f64).into())).await
+    }
+
+    pub fn clicked_action(ev: &leptos::ev::MouseEvent, act: &str, item: &str) -> Option<(String, String)> {
+        let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+        let button = target.closest(&format!("[{act}]")).ok()??;
+        let holder = button.closest(&format!("[{item}]")).ok()??;
+        Some((button.get_attribute(act)?, holder.get_attribute(item)?))
+    }
+
     pub fn prompt(message: &str, default: &str) -> Option<String> {
         web_sys::window()?.prompt_with_message_and_default(message, default).ok().flatten()
     }
@@ -277,6 +342,24 @@ mod imp {
     pub fn editor_set_text(_h: &EditorHandle, _text: &str) {}
     pub fn editor_set_label(_h: &EditorHandle, _label: &str) {}
     pub fn editor_set_errors(_h: &EditorHandle, _errors: &[(u32, String)]) {}
+    pub fn download_bytes(_name: &str, _mime: &str, _bytes: &[u8]) {}
+    pub fn location_hash() -> String {
+        String::new()
+    }
+    pub fn page_url() -> String {
+        String::new()
+    }
+    pub fn drop_hash(_reload: bool) {}
+    pub fn copy_text(_text: &str) {}
+    pub async fn pack(_text: &str) -> Result<String, String> {
+        Err("no browser".into())
+    }
+    pub async fn unpack(_data: &str, _max: usize) -> Result<String, String> {
+        Err("no browser".into())
+    }
+    pub fn clicked_action(_ev: &leptos::ev::MouseEvent, _act: &str, _item: &str) -> Option<(String, String)> {
+        None
+    }
     pub fn prompt(_message: &str, _default: &str) -> Option<String> {
         None
     }
@@ -393,6 +476,48 @@ pub fn prompt(message: &str, default: &str) -> Option<String> {
 /// Tells the learner something (the browser's alert).
 pub fn alert(message: &str) {
     imp::alert(message)
+}
+
+/// For one click handler over many buttons: the clicked element's (or its nearest
+/// ancestor's) attribute `act`, and attribute `item` of the nearest element around that.
+pub fn clicked_action(ev: &leptos::ev::MouseEvent, act: &str, item: &str) -> Option<(String, String)> {
+    imp::clicked_action(ev, act, item)
+}
+
+/// Downloads `bytes` as a file.
+pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) {
+    imp::download_bytes(name, mime, bytes)
+}
+
+/// The page URL's fragment (`#share=...`), "" when there is none.
+pub fn location_hash() -> String {
+    imp::location_hash()
+}
+
+/// The page's address without its fragment.
+pub fn page_url() -> String {
+    imp::page_url()
+}
+
+/// Removes the fragment from the address (without loading anything), then reloads if asked.
+pub fn drop_hash(reload: bool) {
+    imp::drop_hash(reload)
+}
+
+/// Puts `text` on the clipboard, when the browser lets the page.
+pub fn copy_text(text: &str) {
+    imp::copy_text(text)
+}
+
+/// `text` compressed (`CompressionStream('deflate-raw')`) and base64url-encoded.
+pub async fn pack(text: &str) -> Result<String, String> {
+    imp::pack(text).await
+}
+
+/// The reverse of [`pack`]; the error is `bad` (not base64, not deflate, not UTF-8) or `big`
+/// (more than `max` bytes).
+pub async fn unpack(data: &str, max: usize) -> Result<String, String> {
+    imp::unpack(data, max).await
 }
 
 #[cfg(test)]

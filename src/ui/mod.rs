@@ -16,6 +16,7 @@ pub mod dom;
 pub mod editing;
 pub mod editor;
 pub mod hints;
+pub mod keep;
 pub mod notices;
 pub mod panels;
 pub mod session;
@@ -26,9 +27,11 @@ pub mod uri;
 use leptos::prelude::*;
 
 use crate::flask::playground::{DialectName, Playground, SchemaView};
+use crate::store::library::Listed;
 use crate::store::{self, error_detail, error_last_line, Files, Saver, ShellLine, Transcript};
 use console::Console;
 use editor::Editor;
+use keep::{Keep, KeepPanel, Mode, SharedBanner};
 use notices::{NoticeAction, NoticeKind, NoticeStrip, Notices};
 use panels::{DataPanel, DiagramPanel, RelationshipsPanel, SqlLogPanel};
 use session::RunReport;
@@ -36,8 +39,34 @@ use tables::TablesPanel;
 
 /// The divider Run puts in the transcript.
 pub const RUN_NOTE: &str = "Run: the project was imported into a new, empty in-memory database";
-/// The divider after restored lines: their database is gone.
+/// The divider after a reload when the project does not import: its database is gone.
 pub const RESTORED_NOTE: &str = "Restored from your last visit: the database is empty again until you press Run";
+
+/// The divider after a reload that ran the project and the console lines since its last Run
+/// again (`lines`), and the first line whose result was not the saved one (0-based), if any.
+pub fn restored_note(lines: usize, differ: Option<(usize, &str)>) -> String {
+    let head = "Restored from your last visit: the project";
+    match (lines, differ) {
+        (0, _) => format!("{head} ran again (no console lines since its last Run)."),
+        (n, None) => format!(
+            "{head} and the {n} console line{} typed since its last Run ran again, with the same results: the \
+             database is as you left it.",
+            if n == 1 { "" } else { "s" }
+        ),
+        (n, Some((i, input))) => {
+            let first = input.lines().next().unwrap_or("");
+            let shown: String = first.chars().take(60).collect();
+            let more = if shown.len() < input.trim_end().len() { "\u{2026}" } else { "" };
+            format!(
+                "{head} and the {n} console line{} typed since its last Run ran again, but line {} ({shown}{more}) \
+                 gave a different result this time (the time, a random value\u{2026}): the database may not be as you \
+                 left it. The results above are those of your last visit; press Run for a fresh start.",
+                if n == 1 { "" } else { "s" },
+                i + 1
+            )
+        }
+    }
+}
 
 /// Mounts the app on the page's body.
 pub fn mount() {
@@ -108,7 +137,11 @@ struct Startup {
     files: Files,
     transcript: Transcript,
     saver: Saver,
-    problem: Option<(String, Option<NoticeAction>)>,
+    problems: Vec<String>,
+    current: Listed,
+    list: Vec<Listed>,
+    /// A share link's data, to open instead of the learner's playground.
+    share: Option<String>,
 }
 
 fn startup() -> Startup {
@@ -116,24 +149,37 @@ fn startup() -> Startup {
     #[cfg(target_arch = "wasm32")]
     {
         let loaded = store::browser::load();
-        let action = loaded.saver.paused.then_some(NoticeAction::SaveAnyway);
-        let problem = loaded.problem.map(|p| (p, action));
-        let (files, mut transcript) = loaded.project.unwrap_or_else(|| (tutorial(), Transcript::default()));
-        if !transcript.is_empty() {
-            transcript.start_session(RESTORED_NOTE);
-        }
-        Startup { files, transcript, saver: loaded.saver, problem }
+        let mut problems = loaded.problems;
+        let (files, transcript) = loaded.project.unwrap_or_else(|| (tutorial(), Transcript::default()));
+        let share = match store::share::payload(&dom::location_hash()) {
+            None => None,
+            Some(Ok(data)) => Some(data.to_string()),
+            Some(Err(e)) => {
+                problems.push(format!("This share link cannot be opened: {e}. Your own work is shown."));
+                dom::drop_hash(false);
+                None
+            }
+        };
+        Startup { files, transcript, saver: loaded.saver, problems, current: loaded.current, list: loaded.list, share }
     }
     #[cfg(not(target_arch = "wasm32"))]
-    Startup { files: tutorial(), transcript: Transcript::default(), saver: Saver::default(), problem: None }
+    Startup {
+        files: tutorial(),
+        transcript: Transcript::default(),
+        saver: Saver::default(),
+        problems: vec![],
+        current: Listed { id: "0".into(), name: store::DEFAULT_NAME.into() },
+        list: vec![],
+        share: None,
+    }
 }
 
-fn persist(text: &str) -> Result<(), String> {
+fn persist(id: &str, text: &str) -> Result<(), String> {
     #[cfg(target_arch = "wasm32")]
-    return store::browser::save(text);
+    return store::browser::save(id, text);
     #[cfg(not(target_arch = "wasm32"))]
     {
-        let _ = text;
+        let _ = (id, text);
         Ok(())
     }
 }
@@ -195,13 +241,33 @@ fn mark_run(ms: f64, runs: u64, parts: [f64; 4]) {
 #[component]
 pub fn App() -> impl IntoView {
     dom::mark("fsp-app");
-    let Startup { files, transcript, saver, problem } = startup();
+    let Startup { files, transcript, mut saver, problems, current, list, share } = startup();
+    // After a reload: the lines that built the database, run again once SQLite is ready.
+    let replay = StoredValue::new(
+        (!transcript.is_empty()).then(|| store::replay_lines(&transcript, RUN_NOTE, session::CREATE_ALL)),
+    );
+    // A share link's console lines, run after its project.
+    let history = StoredValue::new(None::<Vec<String>>);
+    let mode = RwSignal::new(if share.is_some() { Mode::Opening } else { Mode::Own });
+    // Nothing is saved while a link is open: the learner's own work stays as it was.
+    let own_paused = saver.paused;
+    if share.is_some() {
+        saver.paused = true;
+    }
     let files = RwSignal::new(files);
     let transcript = RwSignal::new(transcript);
     let saver = StoredValue::new(saver);
+    // A new playground is written at its first save: it is listed from the start.
+    let mut list = list;
+    if !list.iter().any(|l| l.id == current.id) {
+        list.push(current.clone());
+        list = store::library::sorted(list);
+    }
+    let current = RwSignal::new(current);
+    let list = RwSignal::new(list);
     let notices = RwSignal::new(Notices::default());
-    if let Some((text, action)) = problem {
-        notices.update(|n| n.show_with(NoticeKind::Restore, text, action));
+    if !problems.is_empty() {
+        notices.update(|n| n.show(NoticeKind::Restore, problems.join(" ")));
     }
     let sqlite = RwSignal::new(if cfg!(target_arch = "wasm32") { Sqlite::Loading } else { Sqlite::Ready });
     let report = RwSignal::new(None::<RunReport>);
@@ -222,7 +288,7 @@ pub fn App() -> impl IntoView {
         if !saver.try_with_value(|s| s.needs_write(&text)).unwrap_or(false) {
             return;
         }
-        match persist(&text) {
+        match persist(&current.with_untracked(|c| c.id.clone()), &text) {
             Ok(()) => {
                 saver.update_value(|s| s.wrote(text));
                 if notices.with_untracked(|n| n.items.iter().any(|i| i.kind == NoticeKind::Save)) {
@@ -245,10 +311,15 @@ pub fn App() -> impl IntoView {
     // included, on every key; a Run's frame does not wait for the write), and at once when the
     // page is hidden or left.
     let save_pending = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
-    let save_now = move || write(files.with_untracked(|f| transcript.with_untracked(|t| store::encode(f, t))));
+    let encode_now = move || {
+        current
+            .with_untracked(|c| files.with_untracked(|f| transcript.with_untracked(|t| store::encode(&c.name, f, t))))
+    };
+    let save_now = move || write(encode_now());
     Effect::new(move |_| {
         files.track();
         transcript.track();
+        current.track();
         if let Some(h) = save_pending.get_value() {
             h.clear();
         }
@@ -277,7 +348,7 @@ pub fn App() -> impl IntoView {
     let on_notice_action = Callback::new(move |action: NoticeAction| match action {
         NoticeAction::SaveAnyway => {
             saver.update_value(|s| s.paused = false);
-            write(files.with_untracked(|f| transcript.with_untracked(|t| store::encode(f, t))));
+            write(encode_now());
         }
     });
 
@@ -291,7 +362,7 @@ pub fn App() -> impl IntoView {
     };
 
     // Run: import the files into a fresh database and create the tables.
-    let run_project = move || -> bool {
+    let start_run = move |record: bool| -> bool {
         match sqlite.get_untracked() {
             Sqlite::Ready => {}
             Sqlite::Loading => {
@@ -302,12 +373,14 @@ pub fn App() -> impl IntoView {
         }
         let t0 = now_ms();
         let started = session::start(files.with_untracked(Files::sources), session::connector());
-        transcript.update(|t| {
-            t.start_session(RUN_NOTE);
-            if let Some(step) = &started.create_all {
-                t.push_line(ShellLine::from_step(step));
-            }
-        });
+        if record {
+            transcript.update(|t| {
+                t.start_session(RUN_NOTE);
+                if let Some(step) = &started.create_all {
+                    t.push_line(ShellLine::from_step(step));
+                }
+            });
+        }
         let t1 = now_ms();
         let url = started.playground.database_url();
         // The previous run's engine (its interpreter, every object it built, its database) is
@@ -336,38 +409,10 @@ pub fn App() -> impl IntoView {
         mark_run(t4 - t0, runs.get_value(), [t1 - t0, t2 - t1, t3 - t2, t4 - t3]);
         true
     };
+    let run_project = move || start_run(true);
     let on_run = Callback::new(move |()| {
         run_project();
     });
-
-    // Once SQLite is ready, run the project so its tables show right away: at once when it
-    // loaded before this wasm (the usual case), so that the page's first layout has the tables.
-    #[cfg(target_arch = "wasm32")]
-    if crate::db::sqljs::init_now() {
-        sqlite.set(Sqlite::Ready);
-        run_project();
-    } else {
-        leptos::task::spawn_local(async move {
-            match crate::db::sqljs::init().await {
-                Ok(()) => {
-                    sqlite.set(Sqlite::Ready);
-                    run_project();
-                }
-                Err(e) => {
-                    sqlite.set(Sqlite::Failed);
-                    notices.update(|n| {
-                        n.show(
-                            NoticeKind::Sqlite,
-                            format!(
-                                "SQLite (sql.js) could not be loaded: {}. Reload the page to try again.",
-                                e.message
-                            ),
-                        )
-                    });
-                }
-            }
-        });
-    }
 
     // Run on edit: a while after the last change of the files.
     let pending = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
@@ -419,6 +464,124 @@ pub fn App() -> impl IntoView {
         refresh_schema();
         true
     });
+    // After a reload: run the project, then the console lines since its last Run, and check that
+    // each gives the result saved with it (then the database is exactly as it was left).
+    let restore = move |lines: Vec<ShellLine>| {
+        if !start_run(false) {
+            return;
+        }
+        if !report.with_untracked(|r| r.as_ref().is_some_and(|r| r.has_app)) {
+            transcript.update(|t| t.start_session(RESTORED_NOTE));
+            return;
+        }
+        let mut differ = None;
+        for (i, line) in lines.iter().enumerate() {
+            let steps = playground
+                .try_update_value(|slot| slot.as_mut().map(|pg| session::run_input(pg, &line.input)))
+                .flatten()
+                .unwrap_or_default();
+            let same = matches!(steps.as_slice(), [one] if ShellLine::from_step(one) == *line);
+            if !same && differ.is_none() {
+                differ = Some(i);
+            }
+        }
+        refresh_schema();
+        let note = restored_note(lines.len(), differ.map(|i| (i, lines[i].input.as_str())));
+        transcript.update(|t| t.start_session(&note));
+        // For the end-to-end test: whether the replay gave the saved results.
+        #[cfg(target_arch = "wasm32")]
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-restored", if differ.is_some() { "differs" } else { "same" });
+        }
+    };
+    // The first run, once SQLite is ready and a share link (if any) has been read.
+    let started_once = StoredValue::new(false);
+    let first_run = move || {
+        if sqlite.get_untracked() != Sqlite::Ready || mode.get_untracked() == Mode::Opening || started_once.get_value()
+        {
+            return;
+        }
+        started_once.set_value(true);
+        if mode.get_untracked() == Mode::Shared {
+            let lines = history.try_update_value(Option::take).flatten().unwrap_or_default();
+            if run_project() {
+                for line in lines {
+                    on_submit.run(line);
+                }
+            }
+        } else if let Some(lines) = replay.try_update_value(Option::take).flatten() {
+            restore(lines);
+        } else {
+            run_project();
+        }
+    };
+    #[cfg(target_arch = "wasm32")]
+    if let Some(data) = share {
+        leptos::task::spawn_local(async move {
+            let opened =
+                match dom::unpack(&data, store::share::MAX_JSON).await {
+                    Ok(json) => store::share::decode(&json),
+                    Err(e) if e == "big" => Err(format!(
+                        "it holds more than the playground opens (over {} bytes)",
+                        store::share::group(store::share::MAX_JSON)
+                    )),
+                    Err(_) => Err("the link is damaged: it does not decompress (was it cut short when it was copied?)"
+                        .to_string()),
+                };
+            match opened {
+                Ok(shared) => {
+                    files.set(shared.files);
+                    transcript.set(Transcript::default());
+                    history.set_value(Some(shared.history));
+                    mode.set(Mode::Shared);
+                }
+                Err(e) => {
+                    notices.update(|n| {
+                        n.show(
+                            NoticeKind::Keep,
+                            format!("This share link cannot be opened: {e}. Your own work is shown."),
+                        )
+                    });
+                    saver.update_value(|s| s.paused = own_paused);
+                    mode.set(Mode::Own);
+                    dom::drop_hash(false);
+                }
+            }
+            first_run();
+        });
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (share, own_paused, first_run);
+
+    // Once SQLite is ready, run the project so its tables show right away: at once when it
+    // loaded before this wasm (the usual case), so that the page's first layout has the tables.
+    #[cfg(target_arch = "wasm32")]
+    if crate::db::sqljs::init_now() {
+        sqlite.set(Sqlite::Ready);
+        first_run();
+    } else {
+        leptos::task::spawn_local(async move {
+            match crate::db::sqljs::init().await {
+                Ok(()) => {
+                    sqlite.set(Sqlite::Ready);
+                    first_run();
+                }
+                Err(e) => {
+                    sqlite.set(Sqlite::Failed);
+                    notices.update(|n| {
+                        n.show(
+                            NoticeKind::Sqlite,
+                            format!(
+                                "SQLite (sql.js) could not be loaded: {}. Reload the page to try again.",
+                                e.message
+                            ),
+                        )
+                    });
+                }
+            }
+        });
+    }
+
     // A relationship's "try it": run its snippet in the console and show the console.
     let on_try = Callback::new(move |text: String| {
         tab.set(ResultsTab::Console);
@@ -437,6 +600,28 @@ pub fn App() -> impl IntoView {
             files.update(|f| f.replace_all(tutorial::tutorial_files()));
         }
     };
+
+    let keep = Keep {
+        current,
+        list,
+        files,
+        transcript,
+        notices,
+        mode,
+        saver,
+        history: Callback::new(move |()| {
+            transcript.with_untracked(|t| {
+                store::replay_lines(t, RUN_NOTE, session::CREATE_ALL).into_iter().map(|l| l.input).collect()
+            })
+        }),
+    };
+    let export_db = Callback::new(move |()| {
+        playground
+            .try_update_value(|slot| slot.as_mut().map(Playground::export_database))
+            .flatten()
+            .unwrap_or_else(|| Err("the project has not run".to_string()))
+    });
+    let keep_open = RwSignal::new(false);
 
     let stale = Memo::new(move |_| report.with(|r| r.as_ref().is_some_and(|r| files.with(|f| files_changed(f, r)))));
     let status = move || report.with(|r| status_text(sqlite.get(), r.as_ref(), stale.get()));
@@ -516,6 +701,9 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="topbar">
             <h1>"Flask-SQLAlchemy Playground"</h1>
+            <span class="pg-current" title="The playground open">
+                {move || if mode.get() == Mode::Own { current.with(|c| c.name.clone()) } else { "Shared playground".into() }}
+            </span>
             <p class=move || format!("status {}", status().1) aria-live="polite">
                 <span class="dot" aria-hidden="true"></span>
                 {move || status().0}
@@ -539,10 +727,21 @@ pub fn App() -> impl IntoView {
                     Sqlite::Failed => "Run unavailable",
                 }}
             </button>
+            <button
+                type="button"
+                id="keep-toggle"
+                aria-controls="keep"
+                aria-expanded=move || if keep_open.get() { "true" } else { "false" }
+                on:click=move |_| keep_open.update(|o| *o = !*o)
+            >
+                "Keep & share"
+            </button>
             <button type="button" aria-label="Reset the files to the tutorial project" on:click=reset>
                 "Reset to tutorial"
             </button>
         </header>
+        <SharedBanner keep=keep />
+        {move || keep_open.get().then(|| view! { <KeepPanel keep=keep tables=tables export_db=export_db /> })}
         <NoticeStrip notices=notices on_action=on_notice_action />
         <main class="layout">
             <section class="pane editor-pane" aria-label="Project files">
@@ -758,6 +957,18 @@ fn ImportStatus(report: RwSignal<Option<RunReport>>, sources: Signal<String>) ->
 mod tests {
     use super::*;
     use crate::flask::record::ErrorRecord;
+
+    #[test]
+    fn restored_notes_say_whether_the_replay_matched() {
+        assert!(restored_note(0, None).ends_with("ran again (no console lines since its last Run)."));
+        assert!(restored_note(1, None).contains("the 1 console line typed since its last Run ran again, with the same"));
+        assert!(restored_note(2, None).ends_with("the database is as you left it."));
+        let long = format!("x = {}\nprint(x)", "1".repeat(80));
+        let note = restored_note(3, Some((1, &long)));
+        assert!(note.contains("but line 2 (x = 111"), "{note}");
+        assert!(note.contains("1\u{2026}) gave a different result"), "{note}");
+        assert!(restored_note(3, Some((0, "t = time.time()"))).contains("(t = time.time()) gave"));
+    }
 
     #[test]
     fn status_follows_sqlite_and_the_last_run() {

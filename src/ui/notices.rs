@@ -12,6 +12,8 @@ pub enum NoticeKind {
     Save,
     /// Loading sql.js.
     Sqlite,
+    /// Playgrounds, share links and downloads.
+    Keep,
     /// Anything the learner did that could not be done (e.g. typing before the project ran).
     Hint,
 }

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
+import { keepTests } from './keep.mjs';
 
 const root = process.argv[2] || 'dist';
 const artifacts = process.argv[3] || 'test-artifacts';
@@ -40,7 +41,9 @@ page.on('console', (m) => { if (m.type() === 'error') problems.push(`console err
 // blob: URLs of this page (the PNG export draws the SVG through one) stay in the page.
 page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith(`blob:${base}`)) problems.push(`request left 127.0.0.1: ${r.url()}`); });
 
+// E2E_ONLY=text runs only the checks whose name contains it (while working on them).
 async function check(name, fn) {
+  if (process.env.E2E_ONLY && !name.includes(process.env.E2E_ONLY)) return;
   try {
     await fn();
     passed++;
@@ -241,6 +244,7 @@ await check('narrow (768 px) and dark screens', async () => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1280, height: 800 });
 });
+await keepTests({ browser, base, check, artifacts, problems });
 await check('no page errors and no request left 127.0.0.1', async () => {
   if (problems.length) throw new Error(problems.join('; '));
 });

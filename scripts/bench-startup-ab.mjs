@@ -1,0 +1,90 @@
+// Start-up A/B (a report, not a test): loads several builds in turn, alternating, in headless
+// Chromium, and reports for each the time from navigation to an interactive page with the
+// tutorial's tables (as scripts/bench-page.mjs measures it) and the CPU time the page's main
+// thread and its worker threads (wasm and JavaScript compilation) spent until then, read from a
+// Chrome trace. On a busy machine wall-clock times swing by hundreds of ms from one load to the
+// next; alternating the builds spreads that noise over all of them, and CPU time is much less
+// disturbed by it.
+// Usage: node scripts/bench-startup-ab.mjs REPEATS DIST_A [DIST_B ...]
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const repeats = Number(process.argv[2]);
+const dirs = process.argv.slice(3);
+if (!repeats || !dirs.length) {
+  console.error('usage: node scripts/bench-startup-ab.mjs REPEATS DIST_A [DIST_B ...]');
+  process.exit(2);
+}
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+const bases = [];
+for (const root of dirs) {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    try {
+      const body = await readFile(join(root, path === '/' ? 'index.html' : path));
+      res.writeHead(200, { 'content-type': types[extname(path)] || 'text/html' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  server.unref();
+  bases.push(`http://127.0.0.1:${server.address().port}/`);
+}
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', ...(process.env.CHROMIUM_ARGS ? process.env.CHROMIUM_ARGS.split(' ') : [])],
+});
+const wall = dirs.map(() => []), main = dirs.map(() => []), workers = dirs.map(() => []), firstRun = dirs.map(() => []);
+for (let i = 0; i < repeats; i++) {
+  for (let d = 0; d < dirs.length; d++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await browser.startTracing(page, { categories: ['toplevel', 'blink.user_timing'] });
+    await page.goto(bases[d]);
+    await page.waitForFunction(() => {
+      const ready = document.querySelector('[data-table="user"]') && !document.querySelector('#run').disabled
+        && document.querySelector('.cm-content');
+      if (ready && !window.fspReadyAt) window.fspReadyAt = performance.now();
+      return ready;
+    }, null, { timeout: 60000, polling: 'raf' });
+    const [readyAt, runMs] = await page.evaluate(() => [window.fspReadyAt, Number(document.body.dataset.runMs)]);
+    const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
+    await context.close();
+    const t0 = Math.min(...events.filter((e) => e.name === 'navigationStart').map((e) => e.ts));
+    const t1 = t0 + readyAt * 1000;
+    const renderers = events.filter((e) => e.name === 'thread_name' && e.args.name === 'CrRendererMain');
+    const mainThreads = new Set(renderers.map((e) => `${e.pid}:${e.tid}`));
+    const pids = new Set(renderers.map((e) => e.pid));
+    // CPU time of the outermost slices (tasks, microtask checkpoints, ...) on the main thread.
+    let mainCpu = 0, workerCpu = 0, end = 0;
+    const onMain = events.filter((e) => e.ph === 'X' && e.ts >= t0 && e.ts <= t1 && mainThreads.has(`${e.pid}:${e.tid}`))
+      .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    for (const e of onMain) {
+      if (e.ts < end) continue;
+      mainCpu += e.tdur || 0;
+      end = e.ts + (e.dur || 0);
+    }
+    for (const e of events) {
+      if (e.ph === 'X' && e.ts >= t0 && e.ts <= t1 && pids.has(e.pid) && e.name === 'ThreadPool_RunTask') workerCpu += e.tdur || 0;
+    }
+    wall[d].push(readyAt);
+    main[d].push(mainCpu / 1000);
+    workers[d].push(workerCpu / 1000);
+    firstRun[d].push(runMs);
+  }
+}
+await browser.close();
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const list = (xs) => xs.map((t) => t.toFixed(0)).join(' ');
+for (let d = 0; d < dirs.length; d++) {
+  console.log(`${dirs[d]}:`);
+  console.log(`  navigation → interactive: median ${median(wall[d]).toFixed(0)} ms (${list(wall[d])})`);
+  console.log(`  main-thread CPU until then: median ${median(main[d]).toFixed(0)} ms (${list(main[d])})`);
+  console.log(`  worker-thread CPU until then: median ${median(workers[d]).toFixed(0)} ms; first run ${median(firstRun[d]).toFixed(1)} ms`);
+}

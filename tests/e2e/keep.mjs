@@ -1,0 +1,337 @@
+// End-to-end tests of "Keep & share" (issue 7): named playgrounds, migration from format 1,
+// unreadable entries, a full quota, reload restoring the database, share links (round trip,
+// damaged, too long, hostile payloads in every field) and downloads (app.db opened by Python's
+// sqlite3; the DDL per dialect; the project zip, whose create_all DDL real Flask-SQLAlchemy
+// reproduces when the oracle's venv is present). Each test uses a browser context of its own
+// (its own localStorage). Called by run.mjs.
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+
+const here = new URL('.', import.meta.url).pathname;
+const tutorial = async (name) => (await readFile(join(here, '../../src/ui/tutorial', name))).toString();
+
+// A share link's data as the page makes it: JSON, deflate-raw, base64url.
+export function packLink(obj) {
+  return deflateRawSync(Buffer.from(JSON.stringify(obj))).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+const python = (script, ...args) => execFileSync('python3', ['-c', script, ...args]).toString();
+
+export async function keepTests({ browser, base, check: checkAny, artifacts, problems }) {
+  const check = (name, fn) => checkAny(`keep & share: ${name}`, fn);
+  const contexts = [];
+  async function freshPage() {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => problems.push(`page error (keep): ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error (keep): ${m.text()}`); });
+    page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith(`blob:${base}`)) problems.push(`request left 127.0.0.1: ${r.url()}`); });
+    return page;
+  }
+  const ready = async (page) => {
+    await page.waitForSelector('#run:not([disabled])', { timeout: 30000 });
+    await page.waitForSelector('[data-table="role"]', { timeout: 20000 });
+  };
+  const openKeep = async (page) => {
+    if ((await page.getAttribute('#keep-toggle', 'aria-expanded')) !== 'true') await page.click('#keep-toggle');
+    await page.waitForSelector('#keep', { timeout: 5000 });
+  };
+  const listed = (page) => page.$$eval('.pg-list li', (els) => els.map((e) => (e.classList.contains('open') ? '*' : '') + e.querySelector('.pg-name').textContent));
+  const stored = (page) => page.evaluate(() => Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith('fsp.')).map((k) => [k, localStorage.getItem(k)])));
+  const typeLine = async (page, line) => {
+    await page.fill('#console-input', line);
+    await page.press('#console-input', 'Enter');
+  };
+  const editorText = (page) => page.evaluate(() => window.FspEditor.current.state.doc.toString());
+  const shot = (page, name) => page.screenshot({ path: join(artifacts, name) });
+  const reloadBy = async (page, selector) => {
+    await Promise.all([page.waitForEvent('load', { timeout: 20000 }), page.click(selector)]);
+    await ready(page);
+  };
+  const download = async (page, selector) => {
+    const [d] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click(selector)]);
+    return { name: d.suggestedFilename(), path: await d.path() };
+  };
+
+  let main;
+  await check('the panel opens from the keyboard and lists the playground (light and dark)', async () => {
+    main = await freshPage();
+    await main.goto(base);
+    await ready(main);
+    await main.focus('#keep-toggle');
+    await main.keyboard.press('Enter');
+    await main.waitForSelector('#keep', { timeout: 5000 });
+    const names = await listed(main);
+    if (names.join('|') !== '*My playground') throw new Error(`list: ${names}`);
+    if ((await main.textContent('.pg-current')) !== 'My playground') throw new Error('header name');
+    await main.click('#make-link');
+    await main.waitForSelector('#share-link', { timeout: 10000 });
+    await shot(main, 'e2e-keep.png');
+    await main.emulateMedia({ colorScheme: 'dark' });
+    await shot(main, 'e2e-keep-dark.png');
+    await main.emulateMedia({ colorScheme: 'light' });
+  });
+
+  await check('reload restores the database exactly: the console lines since Run are replayed and match', async () => {
+    await main.click('role=tab[name="Console"]');
+    await typeLine(main, "db.session.add(Role(name='keeper'))");
+    await typeLine(main, 'db.session.commit()');
+    await typeLine(main, "u = User(username='ann', email='ann@example.com', role_id=1)");
+    await typeLine(main, 'db.session.add(u)');
+    await main.waitForSelector('.transcript pre.input:has-text("db.session.add(u)")', { timeout: 10000 });
+    await main.waitForTimeout(600); // the save is debounced
+    await main.reload();
+    await ready(main);
+    await main.waitForFunction(() => document.body.dataset.restored, null, { timeout: 20000 });
+    const restored = await main.evaluate(() => document.body.dataset.restored);
+    if (restored !== 'same') throw new Error(`replay: ${restored}`);
+    // The names typed (u) and the uncommitted row both came back.
+    await main.click('role=tab[name="Console"]');
+    await typeLine(main, 'u.username, Role.query.count(), User.query.count()');
+    await main.waitForSelector(`pre.stdout:text("('ann', 1, 1)")`, { timeout: 10000 });
+    const note = await main.textContent('.transcript');
+    if (!note.includes('4 console lines typed since its last Run ran again, with the same results')) throw new Error('restore note missing');
+  });
+
+  await check('downloads: app.db opens in sqlite3; the DDL per dialect; the project zip runs in real Flask', async () => {
+    // The autoflush above left a transaction open: app.db holds only what was committed.
+    await openKeep(main);
+    await main.click('#download-db');
+    await main.waitForSelector('.notice:has-text("the session has a transaction open")', { timeout: 5000 });
+    await main.click('role=tab[name="Console"]');
+    await typeLine(main, 'db.session.commit()');
+    await main.waitForSelector('.transcript pre.input:has-text("db.session.commit()") >> nth=1', { timeout: 10000 });
+    await openKeep(main);
+    const db = await download(main, '#download-db');
+    if (db.name !== 'app.db') throw new Error(db.name);
+    const rows = python('import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute("select name from role").fetchall(), c.execute("select username, role_id from user").fetchall())', db.path);
+    if (rows.trim() !== "[('keeper',)] [('ann', 1)]") throw new Error(`app.db: ${rows}`);
+    const pg = await download(main, '[data-ddl="postgresql"]');
+    const pgText = (await readFile(pg.path)).toString();
+    if (pg.name !== 'schema-postgresql.sql' || !pgText.includes('id SERIAL NOT NULL') || !pgText.includes('CREATE TABLE "user" (')) throw new Error(`${pg.name}: ${pgText}`);
+    const lite = await download(main, '[data-ddl="sqlite"]');
+    const liteText = (await readFile(lite.path)).toString();
+    const zip = await download(main, '#download-zip');
+    if (zip.name !== 'my-playground.zip') throw new Error(zip.name);
+    const dir = await mkdtemp(join(tmpdir(), 'fsp-zip-'));
+    try {
+      const listing = python('import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; z.extractall(sys.argv[2]); print(" ".join(z.namelist()))', zip.path, dir);
+      for (const n of ['config.py', 'app.py', 'models.py', 'requirements.txt', 'README.md', 'shell.txt'])
+        if (!listing.includes(`my-playground/${n}`)) throw new Error(`zip lacks ${n}: ${listing}`);
+      const req = (await readFile(join(dir, 'my-playground/requirements.txt'))).toString();
+      if (!req.includes('Flask-SQLAlchemy==3.1.1') || !req.includes('SQLAlchemy==2.1.9') || !req.includes('Flask==3.1.3')) throw new Error(req);
+      const shell = (await readFile(join(dir, 'my-playground/shell.txt'))).toString();
+      if (!shell.startsWith("db.session.add(Role(name='keeper'))\n")) throw new Error(`shell.txt: ${shell}`);
+      // Real Python (the oracle's venv, pip-installed from the same requirements) on the
+      // exported project: its create_all DDL must be the playground's, statement by statement.
+      const venv = process.env.ORACLE_PYTHON || '/root/oracle-venv/bin/python';
+      const oracle = join(here, '../../../shared/oracle/oracle.py');
+      if (existsSync(venv) && existsSync(oracle)) {
+        execFileSync(venv, [oracle, join(dir, 'my-playground'), '-o', join(dir, 'record.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const record = JSON.parse((await readFile(join(dir, 'record.json'))).toString());
+        const ours = liteText.split('\n\n').filter((s) => s && !s.startsWith('--')).map((s) => s.replace(/;\n?$/, ''));
+        const theirs = record.ddl.map((s) => s.trim());
+        if (JSON.stringify(ours) !== JSON.stringify(theirs)) throw new Error(`DDL differs:\n${ours.join('\n')}\nvs\n${theirs.join('\n')}`);
+        if (record.import_error) throw new Error(`real Flask could not import the project: ${JSON.stringify(record.import_error)}`);
+      } else {
+        console.log('  (no oracle venv: the exported project was not run in real Python)');
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  await check('a line with a different result on replay (the clock) is reported', async () => {
+    await main.click('role=tab[name="Console"]');
+    await typeLine(main, 'import time');
+    await typeLine(main, 'time.time()');
+    await main.waitForSelector('.transcript pre.input:has-text("time.time()")', { timeout: 10000 });
+    await main.waitForTimeout(600);
+    await main.reload();
+    await ready(main);
+    await main.waitForFunction(() => document.body.dataset.restored, null, { timeout: 20000 });
+    if ((await main.evaluate(() => document.body.dataset.restored)) !== 'differs') throw new Error('difference not seen');
+    await main.click('role=tab[name="Console"]');
+    const text = await main.textContent('.transcript');
+    if (!text.includes('(time.time()) gave a different result this time')) throw new Error('note');
+  });
+
+  await check('named playgrounds: new, rename, duplicate, open, delete', async () => {
+    await openKeep(main);
+    await reloadBy(main, '#new-playground');
+    await openKeep(main);
+    let names = await listed(main);
+    if (names.join('|') !== 'My playground|*My playground (2)') throw new Error(`after new: ${names}`);
+    main.once('dialog', (d) => d.accept('Blog <img src=x onerror=window.__pwned=9>'));
+    await main.click('.pg-list li.open button[aria-label^="Rename"]');
+    await main.waitForFunction(() => document.querySelector('.pg-current').textContent.startsWith('Blog'), null, { timeout: 5000 });
+    await main.click('.pg-list li.open button[aria-label^="Duplicate"]');
+    await main.waitForFunction(() => document.querySelectorAll('.pg-list li').length === 3, null, { timeout: 5000 });
+    names = await listed(main);
+    const blog = 'Blog <img src=x onerror=window.__pwned=9>';
+    if (names.join('|') !== `*${blog}|${blog} (copy)|My playground`) throw new Error(`after duplicate: ${names}`);
+    // The other playground still has the console lines typed above; this one has none.
+    await reloadBy(main, 'button[aria-label="Open My playground"]');
+    await main.click('role=tab[name="Console"]');
+    await main.waitForSelector('.transcript pre.input:has-text("keeper")', { timeout: 10000 });
+    await openKeep(main);
+    main.once('dialog', (d) => d.accept());
+    await main.click(`button[aria-label="Delete ${blog} (copy)"]`);
+    await main.waitForFunction(() => document.querySelectorAll('.pg-list li').length === 2, null, { timeout: 5000 });
+    names = await listed(main);
+    if (names.join('|') !== `${blog}|*My playground`) throw new Error(`after delete: ${names}`);
+    if (await main.evaluate(() => window.__pwned || document.querySelectorAll('img').length)) throw new Error('a name became markup');
+    await shot(main, 'e2e-keep-list.png');
+  });
+
+  let link;
+  await check('a share link opens the shared playground, shows its size, and keeps a copy only when asked', async () => {
+    await openKeep(main);
+    await main.click('#make-link');
+    await main.waitForSelector('#share-link', { timeout: 10000 });
+    link = await main.inputValue('#share-link');
+    const size = await main.textContent('.link-size');
+    if (!link.startsWith(`${base}#share=`) || size !== `The link is ${link.length.toLocaleString('en-US')} characters long.`) throw new Error(`${size} / ${link.length}`);
+    const other = await freshPage();
+    await other.goto(base);
+    await ready(other);
+    await other.waitForTimeout(600);
+    const before = await stored(other);
+    await other.goto('about:blank');
+    await other.goto(link);
+    await other.waitForSelector('#keep-copy:not([disabled])', { timeout: 20000 });
+    await ready(other);
+    await other.click('role=tab[name="Console"]');
+    // The history ran again: the shared lines' results are real ones.
+    await other.waitForSelector('.transcript pre.input:has-text("time.time()")', { timeout: 10000 });
+    const text = await other.textContent('.transcript');
+    if (!text.includes("INSERT INTO role (name) VALUES (?)")) throw new Error('history not replayed');
+    if ((await other.textContent('.pg-current')) !== 'Shared playground') throw new Error('header');
+    await other.waitForTimeout(600);
+    const during = await stored(other);
+    if (JSON.stringify(during) !== JSON.stringify(before)) throw new Error('opening a link changed the saved work');
+    await shot(other, 'e2e-shared.png');
+    await reloadBy(other, '#keep-copy');
+    if (await other.evaluate(() => location.hash)) throw new Error('the link stayed in the address');
+    await openKeep(other);
+    const names = await listed(other);
+    if (names.join('|') !== 'My playground|*Shared playground') throw new Error(`after keep: ${names}`);
+    const after = await stored(other);
+    for (const [k, v] of Object.entries(before)) if (k.startsWith('fsp.v2.pg.') && after[k] !== v) throw new Error(`${k} changed`);
+  });
+
+  await check('damaged and too-long links say so and show the learner\'s own work', async () => {
+    const page = await freshPage();
+    await page.goto(base);
+    await ready(page);
+    const own = await stored(page);
+    for (const [hash, words] of [['#share=AAAAAAAA', 'damaged: it does not decompress'], [`#share=${'a'.repeat(200001)}`, 'too long to open (200,001 characters'],
+      ['#share=' + packLink({ v: 1, files: [] }), 'holds no files'], ['#share=' + packLink({ v: 3, files: [['a.py', '']] }), 'newer version']]) {
+      await page.goto('about:blank');
+      await page.goto(base + hash);
+      await ready(page);
+      await page.waitForSelector(`.notice:has-text("${words}")`, { timeout: 10000 });
+      if (await page.evaluate(() => location.hash)) throw new Error('hash kept');
+      if ((await page.textContent('.pg-current')) !== 'My playground') throw new Error('own work not shown');
+    }
+    await shot(page, 'e2e-link-damaged.png');
+    // The learner's playground is opened and runs as on any visit (its console gets a Run
+    // divider); its files are as they were.
+    const after = await stored(page);
+    for (const [k, v] of Object.entries(own))
+      if (k.startsWith('fsp.v2.pg.') && JSON.stringify(JSON.parse(after[k]).files) !== JSON.stringify(JSON.parse(v).files)) throw new Error(`${k} changed`);
+  });
+
+  await check('a link is data, never markup: payloads in file names, file text and console lines stay text', async () => {
+    const page = await freshPage();
+    const dialogs = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+    const p = (n) => `<img src=x onerror="window.__pwned=${n}"><script>window.__pwned=${n}</script>`;
+    const models = `from app import db\n\n\nclass Evil(db.Model):\n    __tablename__ = '${p(1)}'\n    id = db.Column(db.Integer, primary_key=True)\n    note = db.Column(db.String(200), default='${p(2)}')\n`;
+    const files = [['config.py', await tutorial('config.py')], ['app.py', await tutorial('app.py')], ['models.py', models],
+      [`${p(3)}.py`, `# ${p(4)}\n`]];
+    const history = [`print('${p(5)}')`, `db.session.add(Evil())`, `db.session.commit()`, `Evil.query.first().note`, p(6)];
+    await page.goto(`${base}#share=${packLink({ v: 1, active: `${p(3)}.py`, files, history })}`);
+    await page.waitForSelector('#keep-copy:not([disabled])', { timeout: 30000 });
+    await page.waitForSelector('#run:not([disabled])', { timeout: 30000 });
+    await page.click('role=tab[name="Console"]');
+    await page.waitForFunction(() => document.querySelectorAll('.transcript pre.input').length >= 6, null, { timeout: 10000 });
+    const transcript = await page.textContent('.transcript');
+    if (!transcript.includes(p(5))) throw new Error('printed payload not shown as text');
+    if (!transcript.includes(`'${p(2)}'`)) throw new Error('column value not shown as text');
+    const tabs = await page.textContent('.file-tabs');
+    if (!tabs.includes(`${p(3)}.py`)) throw new Error(`file name: ${tabs}`);
+    if (!(await editorText(page)).includes(p(4))) throw new Error('file text');
+    await page.click('role=tab[name=/^Tables/]');
+    await page.waitForSelector('.table-card h3', { timeout: 10000 });
+    if ((await page.textContent('.table-card h3')) !== p(1)) throw new Error('table name');
+    await page.click('role=tab[name="Diagram"]');
+    await page.waitForSelector('#er-diagram g[data-table]', { timeout: 10000 });
+    await page.click('role=tab[name="Data"]');
+    await page.waitForTimeout(500);
+    await shot(page, 'e2e-hostile.png');
+    const bad = await page.evaluate(() => ({ pwned: window.__pwned, imgs: document.querySelectorAll('img').length,
+      scripts: [...document.querySelectorAll('script')].filter((s) => s.textContent.includes('__pwned')).length }));
+    if (bad.pwned || bad.imgs || bad.scripts || dialogs.length) throw new Error(`markup ran: ${JSON.stringify(bad)} ${dialogs}`);
+  });
+
+  await check('format 1 is migrated; an unreadable entry is backed up, never overwritten', async () => {
+    const page = await freshPage();
+    await page.goto(base);
+    await ready(page);
+    await page.waitForTimeout(600);
+    const v1 = { version: 1, active: 'models.py', files: [['config.py', await tutorial('config.py')], ['app.py', await tutorial('app.py')], ['models.py', (await tutorial('models.py')) + '\n# from format 1\n']].map(([name, text]) => ({ name, text })),
+      transcript: [{ kind: 'session', note: 'Run: the project was imported into a new, empty in-memory database' }, { kind: 'line', input: "Role.query.all()", stdout: '[]\n', warnings: [], error: null, error_detail: null, sql: [] }] };
+    await page.evaluate((v) => { localStorage.clear(); localStorage.setItem('fsp.v1.project', JSON.stringify(v)); localStorage.setItem('fsp.v2.pg.zz', '{"version": 2, oops'); }, v1);
+    await page.reload();
+    await ready(page);
+    if (!(await editorText(page)).includes('# from format 1')) throw new Error('format 1 files not opened');
+    await page.waitForSelector('.notice:has-text("fsp.v1.unreadable.")', { timeout: 5000 });
+    const keys = await stored(page);
+    if ('fsp.v1.project' in keys) throw new Error('format 1 key kept after migration');
+    const backups = Object.entries(keys).filter(([k]) => k.startsWith('fsp.v1.unreadable.') && k.endsWith('.zz'));
+    if (backups.length !== 1 || backups[0][1] !== '{"version": 2, oops') throw new Error(`backup: ${JSON.stringify(keys)}`);
+    const migrated = Object.entries(keys).filter(([k]) => k.startsWith('fsp.v2.pg.'));
+    if (migrated.length !== 1 || !migrated[0][1].startsWith('{"version":2,"name":"My playground"')) throw new Error(`migrated: ${JSON.stringify(keys)}`);
+    await shot(page, 'e2e-migrated.png');
+  });
+
+  await check('a full quota says so, keeps what was saved, and saving resumes when there is room', async () => {
+    const page = await freshPage();
+    await page.goto(base);
+    await ready(page);
+    await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('fsp.v2.pg.')), null, { timeout: 5000 });
+    await page.waitForTimeout(600);
+    const key = Object.keys(await stored(page)).find((k) => k.startsWith('fsp.v2.pg.'));
+    const before = (await stored(page))[key];
+    await page.evaluate(() => {
+      let i = 0;
+      for (let size = 1 << 20; size >= 16; size >>= 1) {
+        const chunk = 'x'.repeat(size);
+        try { for (;;) localStorage.setItem(`fill.${i++}`, chunk); } catch (e) { /* full at this size */ }
+      }
+    });
+    const text = await editorText(page);
+    await page.evaluate(() => window.FspEditor.current.dispatch({ changes: { from: 0, insert: '# a change that does not fit\n' }, userEvent: 'input.type' }));
+    await page.waitForSelector('.notice:has-text("Your latest changes are not saved")', { timeout: 10000 });
+    const notice = await page.textContent('.notice:has-text("Your latest changes are not saved")');
+    if (!notice.includes('storage for the page is full')) throw new Error(notice);
+    if ((await stored(page))[key] !== before) throw new Error('what was saved before changed');
+    await openKeep(page);
+    await page.click('.pg-list li.open button[aria-label^="Duplicate"]');
+    await page.waitForSelector('.notice:has-text("could not be duplicated")', { timeout: 5000 });
+    if ((await listed(page)).length !== 1) throw new Error('a half-made duplicate is listed');
+    await shot(page, 'e2e-quota.png');
+    await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('fill.')).forEach((k) => localStorage.removeItem(k)));
+    await page.evaluate((t) => window.FspEditor.current.dispatch({ changes: { from: 0, to: window.FspEditor.current.state.doc.length, insert: t + '# fits now\n' }, userEvent: 'input.type' }), text);
+    await page.waitForSelector('.notice:has-text("Your latest changes are not saved")', { state: 'detached', timeout: 10000 });
+    if (!(await stored(page))[key].includes('# fits now')) throw new Error('saving did not resume');
+  });
+
+  for (const c of contexts) await c.close();
+}
