@@ -14,4 +14,5 @@ pub mod schema;
 pub mod sql;
 pub mod statement;
 pub mod strategies;
+pub mod topological;
 pub mod types;

@@ -1027,9 +1027,7 @@ fn select_of(interp: &mut Interp, q: &QueryData) -> PyResult<Select> {
 }
 
 pub(crate) fn run_query(interp: &mut Interp, q: &QueryData, first: bool) -> PyResult<Vec<Value>> {
-    if q.session.autoflush.get() {
-        orm::flush(interp, &q.session)?;
-    }
+    orm::autoflush(interp, &q.session)?;
     let mut select = select_of(interp, q)?;
     if first {
         select.limit = Some(Clause::Bind(Value::Int(1), SqlType::Integer));
@@ -1052,9 +1050,7 @@ pub(crate) fn run_query(interp: &mut Interp, q: &QueryData, first: bool) -> PyRe
 
 /// `Query.count()`: `SELECT count(*)` over the query as a subquery.
 pub(crate) fn query_count(interp: &mut Interp, qd: &QueryData) -> PyResult<Value> {
-    if qd.session.autoflush.get() {
-        orm::flush(interp, &qd.session)?;
-    }
+    orm::autoflush(interp, &qd.session)?;
     let mut select = select_of(interp, qd)?;
     // A single-table subclass counts only its own rows.
     if qd.extra.entities.is_none() {
@@ -1447,9 +1443,7 @@ fn query_bulk(
         d.values = super::statement::dml_values(interp, &d, Some(v), &[])?;
     }
     let sync = super::bulk_persistence::synchronize_session(interp, sync)?;
-    if q.session.autoflush.get() {
-        orm::flush(interp, &q.session)?;
-    }
+    orm::autoflush(interp, &q.session)?;
     let n = super::bulk_persistence::execute(interp, &q.session, &d, sync)?;
     Ok(Value::Int(n))
 }

@@ -1681,30 +1681,98 @@ fn identity_of(
     Ok(Some(((mapper.identity_id(), keys), vals)))
 }
 
-/// Mapper dependency order for a flush, as the unit of work's topological sort gives it. The
-/// unit of work sorts actions, not mappers: per base mapper a `SaveUpdateAll` and a
-/// `DeleteAll`, per relationship with something to do a `ProcessAll` after saves and one
-/// before deletes, with the dependencies each kind of relationship declares
-/// (`per_property_dependencies`); the actions are sorted by their `sort_key` (`module.Class`
-/// names) and taken in subsets, each the actions whose dependencies are already placed
-/// (`topological.sort_as_subsets`). The mappers come out in the order of their saves.
-/// Self-referential relationships, a cycle SQLAlchemy breaks into per-row actions, add no
-/// dependency here (their rows are ordered by [`row_depends`]).
-fn flush_order(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<Rc<Mapper>> {
-    flush_actions(mappers, objs).into_iter().filter(|(_, delete)| !delete).map(|(m, _)| m).collect()
+/// One step of a flush, in the order the unit of work runs it (`UOWTransaction.execute`).
+enum FlushStep {
+    /// `SaveUpdateAll` of a base mapper (`None`: all its states) or `SaveUpdateState`s of it
+    /// taken together (`execute_aggregate`).
+    Save(Rc<Mapper>, Option<Vec<Value>>),
+    /// `DeleteAll` / `DeleteState`s of a base mapper.
+    Delete(Rc<Mapper>, Option<Vec<Value>>),
+    /// A many-to-many relationship's `ProcessAll` / `ProcessState`s after saves
+    /// (`ManyToManyDP.process_saves`): its association rows.
+    Associations(Rc<Relationship>, Option<Vec<Value>>),
 }
 
-/// The mappers' `SaveUpdateAll` (false) and `DeleteAll` (true) actions in the order the unit
-/// of work runs them (see [`flush_order`]).
-fn flush_actions(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<(Rc<Mapper>, bool)> {
-    #[derive(Clone, PartialEq)]
-    enum Action {
-        Save(usize),
-        Delete(usize),
-        /// A relationship (by its index in `rels`), after saves or before deletes.
-        Process(usize, bool),
+/// A `PostSortRec` of the unit of work: the actions it sorts.
+#[derive(Clone, Copy, PartialEq)]
+enum Rec {
+    /// `_SaveUpdateAll` / `_DeleteAll` of a base mapper (index into the bases).
+    SaveAll(usize),
+    DeleteAll(usize),
+    /// `_ProcessAll` of a relationship's dependency processor (index into the relationships),
+    /// after saves (false) or before deletes (true).
+    ProcessAll(usize, bool),
+    /// Per-state actions (index into the states) for mappers in a cycle.
+    SaveState(usize),
+    DeleteState(usize),
+    ProcessState(usize, bool, usize),
+}
+
+/// The flush's actions and their dependencies, built as `UOWTransaction` builds them.
+struct UowGraph {
+    recs: Vec<Rec>,
+    disabled: Vec<bool>,
+    edges: Vec<(usize, usize)>,
+}
+
+impl UowGraph {
+    /// `_PostSortRec.__new__`: one record per key.
+    fn rec(&mut self, r: Rec) -> usize {
+        match self.recs.iter().position(|x| *x == r) {
+            Some(i) => i,
+            None => {
+                self.recs.push(r);
+                self.disabled.push(false);
+                self.recs.len() - 1
+            }
+        }
     }
-    let sort_key = |m: &Rc<Mapper>| m.class().map(|c| c.full_name()).unwrap_or_else(|| m.class_name.clone());
+
+    fn edge(&mut self, a: usize, b: usize) {
+        if !self.edges.contains(&(a, b)) {
+            self.edges.push((a, b));
+        }
+    }
+}
+
+/// The objects related to `obj` through `r` (`get_all_pending`): its current value or members
+/// and those removed since they were loaded.
+fn all_pending(obj: &Value, r: &Relationship) -> Vec<Value> {
+    let Value::Instance(inst) = obj else { return vec![] };
+    let key = r.key();
+    let st = instance_state(inst);
+    let mut out: Vec<Value> = match inst.dict.borrow().get_str(&key) {
+        Some(Value::List(l)) => l.borrow().clone(),
+        Some(v @ Value::Instance(_)) => vec![v.clone()],
+        _ => vec![],
+    };
+    if let Some(before) = st.loaded_collections.borrow().get(&key) {
+        for b in before {
+            if !out.iter().any(|x| x.is(b)) {
+                out.push(b.clone());
+            }
+        }
+    }
+    for (k, v) in st.pending_dynamic.borrow().iter().chain(st.pending_dynamic_removed.borrow().iter()) {
+        if *k == key && !out.iter().any(|x| x.is(v)) {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
+/// The unit of work's plan for a flush (`UOWTransaction._generate_actions` and `execute`).
+/// Per base mapper a `SaveUpdateAll` and a `DeleteAll`; per relationship with something to do
+/// (`prop_has_changes`) a `ProcessAll` after saves and one before deletes, with the
+/// dependencies its direction declares (`per_property_dependencies`). When these form a cycle
+/// (a self-referential relationship, two mappers referring to each other), the mappers in it
+/// are broken into per-state actions (`per_state_flush_actions`). The actions are sorted by
+/// their `sort_key` and run in the subsets of `topological.sort_as_subsets`.
+///
+/// Where SQLAlchemy takes a subset's actions from a `set` (`set_.pop()`, in an order that
+/// follows memory addresses and changes from run to run), they are taken here in the subset's
+/// order, which is what SQLAlchemy does when there is no cycle.
+fn flush_plan(states: &[(Value, bool)]) -> Vec<FlushStep> {
     let mut bases: Vec<Rc<Mapper>> = Vec::new();
     let base_index = |bases: &mut Vec<Rc<Mapper>>, m: &Rc<Mapper>| -> usize {
         let b = m.base_mapper();
@@ -1716,22 +1784,22 @@ fn flush_actions(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<(Rc<Mapper>, boo
             }
         }
     };
-    let mut actions: Vec<Action> = Vec::new();
-    let mut edges: Vec<(Action, Action)> = Vec::new();
-    let add = |actions: &mut Vec<Action>, a: Action| {
-        if !actions.contains(&a) {
-            actions.push(a);
+    let mut g = UowGraph { recs: Vec::new(), disabled: Vec::new(), edges: Vec::new() };
+    // `_per_mapper_flush_actions`, for each mapper with a state in the flush.
+    let mut mappers: Vec<Rc<Mapper>> = Vec::new();
+    for (o, _) in states {
+        let Some(m) = object_mapper(o) else { continue };
+        if mappers.iter().any(|x| Rc::ptr_eq(x, &m)) {
+            continue;
         }
-    };
-    for m in mappers {
-        let i = base_index(&mut bases, m);
-        add(&mut actions, Action::Save(i));
-        add(&mut actions, Action::Delete(i));
-        edges.push((Action::Save(i), Action::Delete(i)));
+        let b = base_index(&mut bases, &m);
+        let (sa, da) = (g.rec(Rec::SaveAll(b)), g.rec(Rec::DeleteAll(b)));
+        g.edge(sa, da);
+        mappers.push(m);
     }
     let in_flush = |t: &Rc<Mapper>| mappers.iter().any(|m| Rc::ptr_eq(&m.base_mapper(), &t.base_mapper()));
     let mut rels: Vec<Rc<Relationship>> = Vec::new();
-    for m in mappers {
+    for m in &mappers {
         for cm in mapper_chain(m) {
             for r in cm.relationships.borrow().iter() {
                 if !rels.iter().any(|x| Rc::ptr_eq(x, r)) {
@@ -1740,103 +1808,274 @@ fn flush_actions(mappers: &[Rc<Mapper>], objs: &[Value]) -> Vec<(Rc<Mapper>, boo
             }
         }
     }
+    // `uow.deps`: per base mapper, the relationships (as parent) that have actions.
+    let mut deps: Vec<(usize, usize)> = Vec::new();
     for (ri, r) in rels.iter().enumerate() {
         let (Some(parent), Some(target)) = (r.parent.borrow().upgrade(), r.target.borrow().clone()) else { continue };
-        if Rc::ptr_eq(&parent.base_mapper(), &target.base_mapper()) {
-            continue;
-        }
-        // `prop_has_changes`: an object of the parent's has a value or a change for the
-        // relationship, or the related class has objects in the flush too.
+        let self_referential = Rc::ptr_eq(&parent.base_mapper(), &target.base_mapper());
+        // `prop_has_changes`: a state of the parent's has a history for the relationship, or
+        // (not self-referential) the related mapper has states in the flush too.
         let key = r.key();
-        let has_changes = in_flush(&target)
-            || objs.iter().any(|o| {
-                let (Value::Instance(inst), Some(om)) = (o, object_mapper(o)) else { return false };
-                if !om.base_mapper().self_and_descendants().iter().any(|x| Rc::ptr_eq(x, &parent))
-                    && !mapper_chain(&om).iter().any(|x| Rc::ptr_eq(x, &parent))
-                {
-                    return false;
-                }
-                let st = instance_state(inst);
-                let set = match inst.dict.borrow().get_str(&key) {
-                    Some(Value::List(l)) => !l.borrow().is_empty(),
-                    Some(v) => !v.is_none(),
-                    None => false,
-                };
-                ((st.key.borrow().is_none() || st.deleted.get()) && set)
-                    || st.committed.borrow().contains_key(&key)
-                    || st.pending_dynamic.borrow().iter().any(|(k, _)| *k == key)
-                    || st.pending_dynamic_removed.borrow().iter().any(|(k, _)| *k == key)
-            });
-        if !has_changes {
+        let of_parent: Vec<&(Value, bool)> = states
+            .iter()
+            .filter(|(o, _)| {
+                object_mapper(o).map(|om| mapper_chain(&om).iter().any(|x| Rc::ptr_eq(x, &parent))).unwrap_or(false)
+            })
+            .collect();
+        if of_parent.is_empty() {
             continue;
         }
+        let history = of_parent.iter().any(|(o, _)| {
+            let Value::Instance(inst) = o else { return false };
+            let st = instance_state(inst);
+            let set = match inst.dict.borrow().get_str(&key) {
+                Some(Value::List(l)) => !l.borrow().is_empty(),
+                Some(v) => !v.is_none(),
+                None => false,
+            };
+            ((st.key.borrow().is_none() || st.deleted.get()) && set)
+                || st.committed.borrow().contains_key(&key)
+                || st.pending_dynamic.borrow().iter().any(|(k, _)| *k == key)
+                || st.pending_dynamic_removed.borrow().iter().any(|(k, _)| *k == key)
+                || st.pending_collection_appends.borrow().iter().any(|(k, _)| *k == key)
+                || (r.direction.get() != Direction::ManyToOne
+                    && st.loaded_collections.borrow().get(&key).is_some_and(|before| {
+                        let now = match inst.dict.borrow().get_str(&key) {
+                            Some(Value::List(l)) => l.borrow().clone(),
+                            _ => vec![],
+                        };
+                        now.len() != before.len() || now.iter().zip(before.iter()).any(|(a, b)| !a.is(b))
+                    }))
+        });
+        if !history && (self_referential || !in_flush(&target)) {
+            continue;
+        }
+        // `per_property_flush_actions`.
         let p = base_index(&mut bases, &parent);
         let c = base_index(&mut bases, &target);
-        let (sp, dp, sc, dc) = (Action::Save(p), Action::Delete(p), Action::Save(c), Action::Delete(c));
-        let after = Action::Process(ri, false);
-        let before = Action::Process(ri, true);
-        for a in [&after, &before, &sp, &dp, &sc, &dc] {
-            add(&mut actions, a.clone());
-        }
-        let deps: Vec<(&Action, &Action)> = if r.m2m.borrow().is_some() {
-            vec![
-                (&sp, &after),
-                (&sc, &after),
-                (&after, &dc),
-                (&before, &sp),
-                (&before, &dp),
-                (&before, &dc),
-                (&before, &sc),
-            ]
+        let after = g.rec(Rec::ProcessAll(ri, false));
+        let before = g.rec(Rec::ProcessAll(ri, true));
+        let (sp, sc) = (g.rec(Rec::SaveAll(p)), g.rec(Rec::SaveAll(c)));
+        let (dp, dc) = (g.rec(Rec::DeleteAll(p)), g.rec(Rec::DeleteAll(c)));
+        deps.push((p, ri));
+        let edges: Vec<(usize, usize)> = if r.m2m.borrow().is_some() {
+            vec![(sp, after), (sc, after), (after, dc), (before, sp), (before, dp), (before, dc), (before, sc)]
         } else if r.direction.get() == Direction::OneToMany {
-            vec![(&sp, &after), (&after, &sc), (&after, &dc), (&sc, &dp), (&dc, &dp), (&before, &sc), (&before, &dc)]
+            vec![(sp, after), (after, sc), (after, dc), (sc, dp), (dc, dp), (before, sc), (before, dc)]
         } else {
-            vec![(&sc, &after), (&after, &sp), (&sp, &dc), (&dp, &dc)]
+            vec![(sc, after), (after, sp), (sp, dc), (dp, dc)]
         };
-        edges.extend(deps.into_iter().map(|(a, b)| (a.clone(), b.clone())));
+        for (a, b) in edges {
+            g.edge(a, b);
+        }
     }
-    let key_of = |a: &Action| -> (u8, String, bool) {
-        match a {
-            Action::Delete(i) => (0, sort_key(&bases[*i]), false),
-            Action::Process(ri, d) => {
-                let r = &rels[*ri];
-                let parent = r.parent.borrow().upgrade().map(|m| sort_key(&m)).unwrap_or_default();
-                (1, format!("{parent}_{}", r.key()), *d)
+    let cycles: Vec<usize> = crate::sqlalchemy::topological::find_cycles(&g.edges);
+    if !cycles.is_empty() {
+        let cyc = |i: usize| cycles.contains(&i);
+        let state_index = |o: &Value| states.iter().position(|(x, _)| x.is(o));
+        let mut convert: Vec<(usize, Vec<usize>)> = Vec::new();
+        for &ci in &cycles {
+            let (b, isdelete) = match g.recs[ci] {
+                Rec::SaveAll(b) => (b, false),
+                Rec::DeleteAll(b) => (b, true),
+                _ => {
+                    convert.push((ci, vec![]));
+                    continue;
+                }
+            };
+            // `states_for_mapper_hierarchy`
+            let of_base: Vec<usize> = (0..states.len())
+                .filter(|&i| {
+                    states[i].1 == isdelete
+                        && object_mapper(&states[i].0).is_some_and(|m| Rc::ptr_eq(&m.base_mapper(), &bases[b]))
+                })
+                .collect();
+            let mut per_state = Vec::new();
+            for &si in &of_base {
+                if isdelete {
+                    let (sa, ds) = (g.rec(Rec::SaveAll(b)), g.rec(Rec::DeleteState(si)));
+                    g.edge(sa, ds);
+                    per_state.push(ds);
+                } else {
+                    let (ss, da) = (g.rec(Rec::SaveState(si)), g.rec(Rec::DeleteAll(b)));
+                    g.edge(ss, da);
+                    per_state.push(ss);
+                }
             }
-            Action::Save(i) => (2, sort_key(&bases[*i]), false),
+            convert.push((ci, per_state));
+            // `DependencyProcessor.per_state_flush_actions` for the relationships of the mapper.
+            for &(_, ri) in deps.iter().filter(|(p, _)| *p == b) {
+                let r = rels[ri].clone();
+                let Some(target) = r.target.borrow().clone() else { continue };
+                let Some(parent) = r.parent.borrow().upgrade() else { continue };
+                let c = bases.iter().position(|x| Rc::ptr_eq(x, &target.base_mapper())).unwrap_or(0);
+                let (cs, cd) = (g.rec(Rec::SaveAll(c)), g.rec(Rec::DeleteAll(c)));
+                let aggregate = g.rec(Rec::ProcessAll(ri, isdelete));
+                g.disabled[aggregate] = true;
+                let child_in_cycles = cyc(cs);
+                for &si in &of_base {
+                    let obj = &states[si].0;
+                    if !object_mapper(obj).is_some_and(|m| mapper_chain(&m).iter().any(|x| Rc::ptr_eq(x, &parent))) {
+                        continue;
+                    }
+                    let sum = all_pending(obj, &r);
+                    if sum.is_empty() {
+                        continue;
+                    }
+                    let process = g.rec(Rec::ProcessState(ri, isdelete, si));
+                    let parent_action = g.rec(if isdelete { Rec::DeleteState(si) } else { Rec::SaveState(si) });
+                    let child_actions: Vec<(Option<usize>, bool)> = if child_in_cycles {
+                        sum.iter()
+                            .map(|child| match state_index(child) {
+                                None => (None, false),
+                                Some(ci) if states[ci].1 => (Some(g.rec(Rec::DeleteState(ci))), true),
+                                Some(ci) => (Some(g.rec(Rec::SaveState(ci))), false),
+                            })
+                            .collect()
+                    } else {
+                        vec![(Some(cs), false), (Some(cd), true)]
+                    };
+                    for (child, childisdelete) in child_actions {
+                        // `per_state_dependencies`; an edge to a child outside the flush is dropped.
+                        let mut edges: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+                        let (pa, pr) = (Some(parent_action), Some(process));
+                        if r.m2m.borrow().is_some() {
+                            if !isdelete {
+                                edges.push((pa, pr));
+                                edges.push(if childisdelete { (pr, child) } else { (child, pr) });
+                            } else {
+                                edges.extend([(pr, child), (pr, pa)]);
+                            }
+                        } else if r.direction.get() == Direction::OneToMany {
+                            if !isdelete {
+                                edges.extend([(pa, pr), (pr, child), (pa, child)]);
+                            } else {
+                                edges.extend([(pr, child), (child, pa)]);
+                            }
+                        } else if !isdelete {
+                            if !childisdelete {
+                                edges.extend([(child, pr), (pr, pa)]);
+                            } else {
+                                edges.push((pr, pa));
+                            }
+                        } else if childisdelete {
+                            edges.push((pa, child));
+                        }
+                        for (a, b) in edges {
+                            if let (Some(a), Some(b)) = (a, b) {
+                                g.edge(a, b);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Dependencies of the broken-up actions now point at their per-state actions.
+        let converted = |i: usize| convert.iter().find(|(c, _)| *c == i).map(|(_, v)| v.clone()).unwrap_or_default();
+        let old = std::mem::take(&mut g.edges);
+        let mut edges: Vec<(usize, usize)> = Vec::new();
+        let mut add = |e: (usize, usize)| {
+            if !edges.contains(&e) {
+                edges.push(e);
+            }
+        };
+        for (a, b) in old {
+            if g.disabled[a] || g.disabled[b] || (cyc(a) && cyc(b)) {
+                continue;
+            } else if cyc(a) {
+                for x in converted(a) {
+                    add((x, b));
+                }
+            } else if cyc(b) {
+                for x in converted(b) {
+                    add((a, x));
+                }
+            } else {
+                add((a, b));
+            }
+        }
+        g.edges = edges;
+    }
+    // `sorted(postsort_actions, key=sort_key)`: a mapper's key is `module.Class`, a
+    // relationship's `module.Class_key`.
+    let mapper_key = |m: &Rc<Mapper>| m.class().map(|c| c.full_name()).unwrap_or_else(|| m.class_name.clone());
+    let rel_key = |ri: usize| {
+        let r = &rels[ri];
+        let parent = r.parent.borrow().upgrade().map(|m| mapper_key(&m)).unwrap_or_default();
+        format!("{parent}_{}", r.key())
+    };
+    let state_base = |si: usize| object_mapper(&states[si].0).map(|m| m.base_mapper());
+    let sort_key = |r: &Rec| -> (&'static str, String, bool) {
+        match *r {
+            Rec::SaveAll(b) => ("SaveUpdateAll", mapper_key(&bases[b]), false),
+            Rec::DeleteAll(b) => ("DeleteAll", mapper_key(&bases[b]), false),
+            Rec::ProcessAll(ri, d) => ("ProcessAll", rel_key(ri), d),
+            Rec::SaveState(si) => ("ProcessState", state_base(si).map(|m| mapper_key(&m)).unwrap_or_default(), false),
+            Rec::DeleteState(si) => ("DeleteState", state_base(si).map(|m| mapper_key(&m)).unwrap_or_default(), false),
+            Rec::ProcessState(ri, _, _) => ("ProcessState", rel_key(ri), false),
         }
     };
-    let mut keyed: Vec<((u8, String, bool), Action)> = actions.into_iter().map(|a| (key_of(&a), a)).collect();
-    crate::sort::sort_by(&mut keyed, |x, y| x.0.cmp(&y.0));
-    let mut todo: Vec<Action> = keyed.into_iter().map(|(_, a)| a).collect();
-    let mut order: Vec<(usize, bool)> = Vec::new();
-    while !todo.is_empty() {
-        let subset: Vec<Action> = todo
-            .iter()
-            .filter(|n| !edges.iter().any(|(from, to)| to == *n && from != *n && todo.contains(from)))
-            .cloned()
-            .collect();
-        // A cycle: take the rest in order rather than loop forever.
-        let subset = if subset.is_empty() { std::mem::take(&mut todo) } else { subset };
-        todo.retain(|a| !subset.contains(a));
-        for a in subset {
-            match a {
-                Action::Save(i) => order.push((i, false)),
-                Action::Delete(i) => order.push((i, true)),
-                Action::Process(..) => {}
+    let mut actions: Vec<usize> = (0..g.recs.len()).filter(|&i| !g.disabled[i] && !cycles.contains(&i)).collect();
+    let keys: Vec<(&'static str, String, bool)> = g.recs.iter().map(sort_key).collect();
+    crate::sort::sort_by(&mut actions, |a, b| keys[*a].cmp(&keys[*b]));
+    let subsets = crate::sqlalchemy::topological::sort_as_subsets(&g.edges, &actions).unwrap_or_else(|| vec![actions]);
+    let mut steps = Vec::new();
+    for subset in subsets {
+        let mut taken = vec![false; subset.len()];
+        for i in 0..subset.len() {
+            if taken[i] {
+                continue;
+            }
+            taken[i] = true;
+            // `execute_aggregate`: the subset's per-state actions of the same kind go together.
+            let mut group = |same: &dyn Fn(&Rec) -> Option<usize>| -> Vec<Value> {
+                let mut objs = Vec::new();
+                for (j, &a) in subset.iter().enumerate() {
+                    if let Some(si) = same(&g.recs[a]) {
+                        if j == i || !taken[j] {
+                            taken[j] = true;
+                            objs.push(states[si].0.clone());
+                        }
+                    }
+                }
+                objs
+            };
+            match g.recs[subset[i]] {
+                Rec::SaveAll(b) => steps.push(FlushStep::Save(bases[b].clone(), None)),
+                Rec::DeleteAll(b) => steps.push(FlushStep::Delete(bases[b].clone(), None)),
+                Rec::ProcessAll(ri, false) if rels[ri].m2m.borrow().is_some() => {
+                    steps.push(FlushStep::Associations(rels[ri].clone(), None))
+                }
+                Rec::ProcessAll(..) => {}
+                Rec::SaveState(si) => {
+                    let Some(b) = state_base(si) else { continue };
+                    let objs = group(&|r| match *r {
+                        Rec::SaveState(x) if state_base(x).is_some_and(|m| Rc::ptr_eq(&m, &b)) => Some(x),
+                        _ => None,
+                    });
+                    steps.push(FlushStep::Save(b, Some(objs)));
+                }
+                Rec::DeleteState(si) => {
+                    let Some(b) = state_base(si) else { continue };
+                    let objs = group(&|r| match *r {
+                        Rec::DeleteState(x) if state_base(x).is_some_and(|m| Rc::ptr_eq(&m, &b)) => Some(x),
+                        _ => None,
+                    });
+                    steps.push(FlushStep::Delete(b, Some(objs)));
+                }
+                Rec::ProcessState(ri, isdelete, _) => {
+                    let objs = group(&|r| match *r {
+                        Rec::ProcessState(x, d, si) if x == ri && d == isdelete => Some(si),
+                        _ => None,
+                    });
+                    if !isdelete && rels[ri].m2m.borrow().is_some() {
+                        steps.push(FlushStep::Associations(rels[ri].clone(), Some(objs)));
+                    }
+                }
             }
         }
     }
-    // `mappers` may hold subclasses: each takes its base's place.
-    let mut out: Vec<(Rc<Mapper>, bool)> = Vec::new();
-    for (i, delete) in order {
-        for m in mappers.iter().filter(|m| Rc::ptr_eq(&m.base_mapper(), &bases[i])) {
-            if !out.iter().any(|(x, d)| Rc::ptr_eq(x, m) && *d == delete) {
-                out.push((m.clone(), delete));
-            }
-        }
-    }
-    out
+    steps
 }
 
 /// Is the mapper in a cycle with itself (a self-referential relationship)? Its rows are then
@@ -1870,6 +2109,23 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
         return Err(e);
     }
     Ok(())
+}
+
+/// `Session._autoflush()`: a flush the session runs by itself before a query or a load, when
+/// `autoflush` is on. SQLAlchemy tags the method (`tag_method_for_warnings`): a warning of its
+/// own raised inside gets the suffix saying where it came from.
+pub fn autoflush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
+    if !s.autoflush.get() || s.flushing.get() {
+        return Ok(());
+    }
+    let before = interp.warnings.len();
+    let result = flush(interp, s);
+    for w in interp.warnings.iter_mut().skip(before) {
+        if w.starts_with("sqlalchemy.") {
+            w.push_str(" (This warning originated from the Session 'autoflush' process, which was invoked automatically in response to a user-initiated operation. Consider using ``no_autoflush`` context manager if this warning happened while initializing objects.)");
+        }
+    }
+    result
 }
 
 /// The first half of a flush: cascades, orphans, and the objects to insert and update.
@@ -1943,16 +2199,31 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
                         ci.class.name, m.class_name, key
                     ),
                 );
+                // `OneToManyDP.process_saves` still copies the parent's key onto the member
+                // (`sync._populate`), loading an expired parent for it.
+                let Some(r) = m.relationships.borrow().iter().find(|r| r.key() == key).cloned() else { continue };
+                if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() {
+                    continue;
+                }
+                let Some(target) = r.target.borrow().clone() else { continue };
+                for (pk_col, fk_col) in r.pairs.borrow().iter() {
+                    let pk_key = m.column_key(pk_col).unwrap_or_else(|| pk_col.name());
+                    let fk_key = target.column_key(fk_col).unwrap_or_else(|| fk_col.name());
+                    let present = i.dict.borrow().get_str(&pk_key).cloned();
+                    let value = match present {
+                        Some(v) => v,
+                        None => interp.getattr(obj, &pk_key)?,
+                    };
+                    set_dict_attr(ci, &fk_key, value);
+                }
             }
         }
     }
-    // Objects removed from loaded collections: deleted (delete-orphan) or unlinked.
+    // Objects removed from loaded collections: deleted (delete-orphan) or unlinked, also when
+    // the parent itself is deleted (`OneToManyDP.presort_deletes` reads the same history).
     for obj in &persistent {
         let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) else { continue };
         let st = instance_state(i);
-        if st.deleted.get() {
-            continue;
-        }
         let rels = m.relationships.borrow().clone();
         for r in rels {
             if r.m2m.borrow().is_some() {
@@ -1977,10 +2248,11 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
                 Some(Value::List(l)) => l.borrow().clone(),
                 _ => continue,
             };
+            // The snapshot moves on when the flush is done (`flush_work`): until then the
+            // difference is the collection's history, which the unit of work plans with.
             for gone in before.iter().filter(|b| !now.iter().any(|n| n.is(b))) {
                 detach_removed(interp, s, &r, gone)?;
             }
-            st.loaded_collections.borrow_mut().insert(r.key(), now);
         }
     }
     let new: Vec<Value> = s.new.borrow().clone();
@@ -2192,46 +2464,60 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     let base_of = |o: &Value| object_mapper(o).map(|x| x.base_mapper());
-    let all: Vec<Value> = new.iter().chain(dirty.iter()).chain(deleted.iter()).cloned().collect();
-    let actions = flush_actions(&bases, &all);
-    let mine =
-        |list: &[Value], m: &Rc<Mapper>| -> bool { list.iter().any(|o| base_of(o).is_some_and(|x| Rc::ptr_eq(&x, m))) };
-    // Association rows are written after the last save that has work (many-to-many
-    // `ProcessAll` follows both sides' saves), before the deletes that come later.
-    let last_save = actions
+    let states: Vec<(Value, bool)> = new
         .iter()
-        .rposition(|(m, delete)| !delete && (mine(&new, m) || mine(&dirty, m)))
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let mut associations_done = false;
-    for (index, (m, delete)) in actions.into_iter().enumerate() {
-        if index == last_save {
-            sync_associations(interp, s, &mappers, &new)?;
-            associations_done = true;
-        }
-        if delete {
-            let of_mapper: Vec<Value> =
-                deleted.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
-            delete_rows(interp, s, &m, of_mapper)?;
-            continue;
-        }
-        let mut objs: Vec<Value> =
-            new.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
+        .chain(dirty.iter())
+        .map(|o| (o.clone(), false))
+        .chain(deleted.iter().map(|o| (o.clone(), true)))
+        .collect();
+    let plan = flush_plan(&states);
+    // Rows of an association table already written in this flush (both sides of a backref
+    // pair name the same rows: `_get_reversed_processed_set`).
+    let mut written: Vec<(String, Vec<HashKey>)> = Vec::new();
+    for step in plan {
+        let (m, only) = match step {
+            FlushStep::Delete(m, only) => {
+                let of_mapper: Vec<Value> = deleted
+                    .iter()
+                    .filter(|o| base_of(o).is_some_and(|x| Rc::ptr_eq(&x, &m)))
+                    .filter(|o| only.as_ref().is_none_or(|l| l.iter().any(|x| x.is(o))))
+                    .cloned()
+                    .collect();
+                delete_rows(interp, s, &m, of_mapper)?;
+                continue;
+            }
+            FlushStep::Associations(r, only) => {
+                let objects = association_parents(s, &r, &new, only);
+                sync_associations(interp, s, &objects, Some(&r), &mut written)?;
+                continue;
+            }
+            FlushStep::Save(m, only) => (m, only),
+        };
+        let chosen = |o: &&Value| only.as_ref().is_none_or(|l| l.iter().any(|x| x.is(o)));
+        let mut objs: Vec<Value> = new
+            .iter()
+            .filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false))
+            .filter(chosen)
+            .cloned()
+            .collect();
         crate::sort::sort_by_key(&mut objs, |o| {
             o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0)
         });
         // Changed persistent objects in the order of their identities (`_sort_states`).
-        let mut changed: Vec<Value> =
-            dirty.iter().filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false)).cloned().collect();
+        let mut changed: Vec<Value> = dirty
+            .iter()
+            .filter(|o| base_of(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false))
+            .filter(chosen)
+            .cloned()
+            .collect();
         crate::sort::sort_by(&mut changed, |a, b| {
             let ia = a.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
             let ib = b.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
             identity_cmp(&ia, &ib)
         });
-        let cyclic = self_referential(&m);
-        if cyclic {
-            // A mapper in a cycle saves per state, in levels of the topological sort: rows
-            // others refer to first; each level's rows are saved together (`execute_aggregate`).
+        if self_referential(&m) {
+            // Rows others refer to first. The per-state actions of a cycle already give the
+            // rows in dependency order; this only guards a dependency they did not see.
             let mut remaining = std::mem::take(&mut objs);
             while !remaining.is_empty() {
                 let level: Vec<Value> = remaining
@@ -2241,7 +2527,7 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
                     .collect();
                 let level = if level.is_empty() { std::mem::take(&mut remaining) } else { level };
                 remaining.retain(|x| !level.iter().any(|l| l.is(x)));
-                save_rows(interp, s, &m, &level, &[])?;
+                objs.extend(level);
             }
         }
         let mut updates: Vec<UpdateRow> = Vec::new();
@@ -2264,14 +2550,8 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             }
             updates.extend(collect_update(interp, s, &om, inst)?);
         }
-        if cyclic {
-            for table in mapper_tables(&m) {
-                emit_updates(interp, s, &table, &updates)?;
-            }
-        } else {
-            // Per table: its UPDATEs, then its INSERTs (`save_obj`).
-            save_rows(interp, s, &m, &objs, &updates)?;
-        }
+        // Per table: its UPDATEs, then its INSERTs (`save_obj`).
+        save_rows(interp, s, &m, &objs, &updates)?;
         for obj in &changed {
             let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
             let st = instance_state(inst);
@@ -2283,8 +2563,27 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     s.new.borrow_mut().clear();
-    if !associations_done {
-        sync_associations(interp, s, &mappers, &new)?;
+    // Association changes no relationship action took up (none is skipped by the plan; this
+    // keeps them from being lost should one be).
+    let mut objects: Vec<Value> = new.clone();
+    crate::sort::sort_by_key(&mut objects, |o| {
+        o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0)
+    });
+    objects.extend(s.identity_map.borrow().values().cloned());
+    sync_associations(interp, s, &objects, None, &mut written)?;
+    // Loaded one-to-many collections: what they hold now is what the next flush compares with.
+    let held: Vec<Value> = s.identity_map.borrow().values().cloned().collect();
+    for o in held.iter().chain(deleted.iter()) {
+        let (Value::Instance(i), Some(m)) = (o, object_mapper(o)) else { continue };
+        let st = instance_state(i);
+        for r in m.relationships.borrow().iter() {
+            if r.m2m.borrow().is_some() || r.is_appender() || !st.loaded_collections.borrow().contains_key(&r.key()) {
+                continue;
+            }
+            if let Some(Value::List(l)) = i.dict.borrow().get_str(&r.key()) {
+                st.loaded_collections.borrow_mut().insert(r.key(), l.borrow().clone());
+            }
+        }
     }
     for o in new.iter().chain(dirty.iter()) {
         if let Value::Instance(i) = o {
@@ -2372,32 +2671,50 @@ fn delete_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, mut obj
     Ok(())
 }
 
-/// Many-to-many collections: rows of the association table for members added since the
-/// collection was loaded (or all, for new objects), deleted for members removed. Both sides of
-/// a backref pair name the same rows; each row is written once.
-fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Mapper>], new: &[Value]) -> PyResult<()> {
-    let mut objects: Vec<Value> = Vec::new();
-    for m in flush_order(mappers, new) {
-        let mut of_mapper: Vec<Value> = new
-            .iter()
-            .chain(s.identity_map.borrow().values())
-            .filter(|o| object_mapper(o).map(|x| Rc::ptr_eq(&x, &m)).unwrap_or(false))
-            .cloned()
-            .collect();
-        crate::sort::sort_by_key(&mut of_mapper, |o| {
-            o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0)
-        });
-        for o in of_mapper {
-            if !objects.iter().any(|x| x.is(&o)) {
-                objects.push(o);
-            }
+/// The objects whose many-to-many relationship `r` a `ProcessAll` (`only`: `None`) or the
+/// `ProcessState`s taken together (`only`) go through: new objects in the order they were
+/// added, then persistent ones. (SQLAlchemy iterates a `set` of states here, in an order that
+/// follows memory addresses.)
+fn association_parents(
+    s: &Rc<SessionData>,
+    r: &Rc<Relationship>,
+    new: &[Value],
+    only: Option<Vec<Value>>,
+) -> Vec<Value> {
+    if let Some(only) = only {
+        return only;
+    }
+    let Some(parent) = r.parent.borrow().upgrade() else { return vec![] };
+    let has_rel = |o: &Value| object_mapper(o).is_some_and(|m| mapper_chain(&m).iter().any(|x| Rc::ptr_eq(x, &parent)));
+    let mut objects: Vec<Value> = new.iter().filter(|o| has_rel(o)).cloned().collect();
+    crate::sort::sort_by_key(&mut objects, |o| {
+        o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0)
+    });
+    for o in s.identity_map.borrow().values() {
+        if has_rel(o) && !objects.iter().any(|x| x.is(o)) {
+            objects.push(o.clone());
         }
     }
+    objects
+}
+
+/// Many-to-many collections (`ManyToManyDP.process_saves`): rows of the association table for
+/// members added since the collection was loaded (or all, for new objects), deleted for
+/// members removed; deletes first (`_run_crud`). `only`: the one relationship whose action
+/// runs. Both sides of a backref pair name the same rows; each row is written once
+/// (`written`, across the flush).
+fn sync_associations(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    objects: &[Value],
+    only: Option<&Rc<Relationship>>,
+    written: &mut Vec<(String, Vec<HashKey>)>,
+) -> PyResult<()> {
+    let seen = written;
     // (association table, statement kind) → rows, in first-seen order.
     let mut inserts: Vec<(Rc<Table>, Vec<Vec<Value>>)> = Vec::new();
     let mut deletes: Vec<(Rc<Table>, Vec<Vec<Value>>)> = Vec::new();
-    let mut seen: Vec<(String, Vec<HashKey>)> = Vec::new();
-    for obj in &objects {
+    for obj in objects {
         let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
         let st = instance_state(inst);
         if st.deleted.get() {
@@ -2405,6 +2722,9 @@ fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Map
         }
         let rels = m.relationships.borrow().clone();
         for r in rels {
+            if only.is_some_and(|o| !Rc::ptr_eq(o, &r)) {
+                continue;
+            }
             let Some(m2m) = r.m2m.borrow().clone() else { continue };
             let Some(target) = r.target.borrow().clone() else { continue };
             let (added, removed): (Vec<Value>, Vec<Value>) = if r.is_appender() {
@@ -2473,18 +2793,18 @@ fn sync_associations(interp: &mut Interp, s: &Rc<SessionData>, mappers: &[Rc<Map
             }
         }
     }
-    for (table, rows) in inserts {
-        let cols = table.columns.borrow().clone();
-        let first: Vec<(Rc<Column>, Value)> = cols.iter().cloned().zip(rows[0].iter().cloned()).collect();
-        let compiled = SqlCompiler::default().insert(&table, &first);
-        let params: Vec<Vec<SqlValue>> =
-            rows.iter().map(|r| cols.iter().zip(r).map(|(c, v)| c.ty.bind(v)).collect()).collect();
-        run_rows(interp, s, &compiled.sql, params)?;
-    }
     for (table, rows) in deletes {
         let cols = table.columns.borrow().clone();
         let first: Vec<(Rc<Column>, Value)> = cols.iter().cloned().zip(rows[0].iter().cloned()).collect();
         let compiled = SqlCompiler::default().delete(&table, &first);
+        let params: Vec<Vec<SqlValue>> =
+            rows.iter().map(|r| cols.iter().zip(r).map(|(c, v)| c.ty.bind(v)).collect()).collect();
+        run_rows(interp, s, &compiled.sql, params)?;
+    }
+    for (table, rows) in inserts {
+        let cols = table.columns.borrow().clone();
+        let first: Vec<(Rc<Column>, Value)> = cols.iter().cloned().zip(rows[0].iter().cloned()).collect();
+        let compiled = SqlCompiler::default().insert(&table, &first);
         let params: Vec<Vec<SqlValue>> =
             rows.iter().map(|r| cols.iter().zip(r).map(|(c, v)| c.ty.bind(v)).collect()).collect();
         run_rows(interp, s, &compiled.sql, params)?;
@@ -3142,9 +3462,7 @@ pub fn expire(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value, attrs: Opti
 pub fn refresh_object(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
     expire(interp, s, obj, None)?;
     let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { return Ok(()) };
-    if s.autoflush.get() {
-        flush(interp, s)?;
-    }
+    autoflush(interp, s)?;
     refresh(interp, s, &m, inst)
 }
 
@@ -3402,9 +3720,7 @@ fn load_subclass_attributes(
     if unloaded.iter().any(|(_, c)| c.table().map(|t| !Rc::ptr_eq(&t, &table)).unwrap_or(true)) {
         return Ok(false);
     }
-    if s.autoflush.get() {
-        flush(interp, s)?;
-    }
+    autoflush(interp, s)?;
     let st = instance_state(inst);
     let mut select = Select::new(LabelStyle::TablenamePlusCol);
     select.columns = unloaded.iter().map(|(_, c)| Clause::Column(c.clone())).collect();
@@ -3444,9 +3760,7 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
         AttrKind::Column(_) => {
             if persistent && st.expired.get() {
                 if let Some(s) = &session {
-                    if s.autoflush.get() {
-                        flush(interp, s)?;
-                    }
+                    autoflush(interp, s)?;
                     refresh(interp, s, &mapper, inst)?;
                     return Ok(inst.dict.borrow().get_str(&data.key).cloned().unwrap_or(Value::None));
                 }
@@ -3596,9 +3910,7 @@ pub(crate) fn lazy_load(
     inst: &Rc<Instance>,
 ) -> PyResult<Value> {
     let target = r.target.borrow().clone().ok_or_else(|| interp.err("RuntimeError", "relationship not configured"))?;
-    if s.autoflush.get() {
-        flush(interp, s)?;
-    }
+    autoflush(interp, s)?;
     let st = instance_state(inst);
     if st.expired.get() {
         refresh(interp, s, mapper, inst)?;
@@ -3745,6 +4057,16 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
             if r.lazy() == "write_only" {
                 return write_only_set(interp, data, r, obj, value);
             }
+            if r.direction.get() == Direction::ManyToOne && r.m2m.borrow().is_none() {
+                // A persistent object's reference changed: it is modified (`_modified_event`),
+                // its old value kept as the attribute's history.
+                let st = instance_state(inst);
+                let old = inst.dict.borrow().get_str(&data.key).cloned();
+                if st.key.borrow().is_some() && !old.as_ref().is_some_and(|o| o.is(&value)) {
+                    st.committed.borrow_mut().entry(data.key.clone()).or_insert(old.unwrap_or(Value::NotImplemented));
+                    st.modified.set(true);
+                }
+            }
             inst.dict.borrow_mut().set_str(&data.key, value.clone());
             // Keep the other side in step in Python (backref / back_populates).
             if let Some(rev) = r.reverse.borrow().upgrade() {
@@ -3841,9 +4163,7 @@ pub fn session_get(
             return Ok(found);
         }
     }
-    if s.autoflush.get() {
-        flush(interp, s)?;
-    }
+    autoflush(interp, s)?;
     let mut select = mapper_select(mapper, label_style);
     for (c, v) in mapper.table.primary_key().into_iter().zip(vals) {
         select.where_.push(Clause::Binary(

@@ -668,9 +668,7 @@ pub fn select_rows(interp: &mut Interp, s: &Rc<SessionData>, sd: &SelectData) ->
 /// [`select_rows`] as the `Result` gets them: rows repeated by a joined eager load of a
 /// collection, and whether there is one (the result then needs `unique()`).
 pub fn select_rows_checked(interp: &mut Interp, s: &Rc<SessionData>, sd: &SelectData) -> PyResult<(Vec<Value>, bool)> {
-    if s.autoflush.get() {
-        orm::flush(interp, s)?;
-    }
+    orm::autoflush(interp, s)?;
     let resolved = with_parent_key(interp, sd)?;
     let sd = resolved.as_ref().unwrap_or(sd);
     let keys = Rc::new(row_keys(&sd.entities));
@@ -823,9 +821,7 @@ pub fn session_execute(
         return execute_dml(interp, s, &d, params);
     }
     if let Some(text) = stmt.payload::<TextData>() {
-        if s.autoflush.get() {
-            orm::flush(interp, s)?;
-        }
+        orm::autoflush(interp, s)?;
         let (sql, values) = bind_text(interp, &text.0, params)?;
         let r = orm::execute_on_default_bind(interp, s, &sql, values)?;
         let rows: Vec<Vec<Value>> =
@@ -890,9 +886,7 @@ fn bind_text(interp: &mut Interp, sql: &str, params: Option<&Value>) -> PyResult
 }
 
 fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Option<&Value>) -> PyResult<Value> {
-    if s.autoflush.get() {
-        orm::flush(interp, s)?;
-    }
+    orm::autoflush(interp, s)?;
     // `session.execute(insert(User), [{...}, {...}])`: one executemany of the rows.
     if let (DmlKind::Insert, Some(Value::List(rows))) = (d.kind, params) {
         let rows = rows.borrow().clone();
@@ -2210,9 +2204,7 @@ pub fn paginate_select(interp: &mut Interp, s: &Rc<SessionData>, stmt: &Value, m
     let sd = stmt.payload::<SelectData>().ok_or_else(|| interp.type_error("paginate() expects a select()"))?;
     let args = page_args(interp, &mut a)?;
     // A write-only collection's select() reads its parent's key once, for both queries.
-    if s.autoflush.get() {
-        orm::flush(interp, s)?;
-    }
+    orm::autoflush(interp, s)?;
     let sd = match with_parent_key(interp, &sd)? {
         Some(resolved) => Rc::new(resolved),
         None => sd,

@@ -113,6 +113,21 @@ impl Files {
         Ok(())
     }
 
+    /// A file brought in (dropped, pasted): replaces the text of the file of that name, or is
+    /// added; either way it is shown. True when it replaced one.
+    pub fn put(&mut self, name: &str, text: String) -> Result<bool, String> {
+        let name = name.trim().trim_start_matches("./");
+        if let Some(i) = self.files.iter().position(|f| f.name == name) {
+            self.files[i].text = text;
+            self.active = i;
+            return Ok(true);
+        }
+        let name = check_file_name(name, self.files.iter().map(|f| f.name.as_str()))?;
+        self.files.push(ProjectFile { name, text });
+        self.active = self.files.len() - 1;
+        Ok(false)
+    }
+
     /// Renames file `index`.
     pub fn rename(&mut self, index: usize, name: &str) -> Result<(), String> {
         let others = self.files.iter().enumerate().filter(|(i, _)| *i != index).map(|(_, f)| f.name.as_str());
@@ -693,6 +708,17 @@ pub mod browser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_brought_in_replaces_its_namesake_or_is_added() {
+        let mut files = Files::new(vec![ProjectFile { name: "app.py".into(), text: "a".into() }]);
+        assert_eq!(files.put("models.py", "m".into()), Ok(false));
+        assert_eq!((files.files.len(), files.active), (2, 1));
+        assert_eq!(files.put("app.py", "b".into()), Ok(true));
+        assert_eq!((files.files[0].text.as_str(), files.active), ("b", 0));
+        assert!(files.put("notes.txt", "x".into()).is_err());
+        assert_eq!(files.files.len(), 2);
+    }
 
     #[test]
     fn files_are_added_renamed_and_removed() {

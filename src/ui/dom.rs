@@ -300,6 +300,37 @@ mod imp {
             let _ = w.alert_with_message(message);
         }
     }
+
+    /// Files dropped on or pasted into the element `id` are read as text and handed to
+    /// `each(name, text)` (`None`: over 1 MB or unreadable) instead of reaching what is inside
+    /// (CodeMirror would insert them): the listeners capture. Text drops and pastes pass through.
+    pub fn on_files(id: &str, each: impl FnMut(String, Option<String>) + 'static) {
+        let each = wasm_bindgen::closure::Closure::<dyn FnMut(String, Option<String>)>::new(each).into_js_value();
+        let f = js(
+            "id,f",
+            "const el=document.getElementById(id);if(!el)return;\
+             const files=(e,l)=>{if(!l||!l.length)return;e.preventDefault();e.stopPropagation();\
+             for(const x of l)(x.size>1e6?Promise.reject():x.text()).then(t=>f(x.name,t),()=>f(x.name,undefined))};\
+             el.addEventListener('dragover',e=>{if(e.dataTransfer&&[...e.dataTransfer.types].includes('Files'))\
+             e.preventDefault()},true);\
+             el.addEventListener('drop',e=>files(e,e.dataTransfer&&e.dataTransfer.files),true);\
+             el.addEventListener('paste',e=>files(e,e.clipboardData&&e.clipboardData.files),true);",
+        );
+        let _ = f.call2(&JsValue::NULL, &id.into(), &each);
+    }
+
+    /// The file chosen in the `<input type=file>` `id`, read as bytes: `done(name, bytes)`.
+    pub fn read_chosen_file(id: &str, done: impl FnOnce(String, Vec<u8>) + 'static) {
+        let done = wasm_bindgen::closure::Closure::once_into_js(move |name: String, bytes: JsValue| {
+            done(name, js_sys::Uint8Array::new(&bytes).to_vec())
+        });
+        let f = js(
+            "id,f",
+            "const el=document.getElementById(id);const x=el&&el.files&&el.files[0];if(!x)return;\
+             x.arrayBuffer().then(b=>{el.value='';f(x.name,new Uint8Array(b))})",
+        );
+        let _ = f.call2(&JsValue::NULL, &id.into(), &done);
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -320,6 +351,7 @@ mod imp {
     pub fn focus(_id: &str) {}
     pub fn focus_in_view(_id: &str) {}
     pub fn download(_name: &str, _mime: &str, _text: &str) {}
+    pub fn on_files(_id: &str, _each: impl FnMut(String, Option<String>) + 'static) {}
     pub fn download_png(_name: &str, _svg: &str, _width: f64, _height: f64) {}
     pub fn capture_pointer(_ev: &leptos::ev::PointerEvent) {}
     pub fn mark(_name: &str) {}
@@ -419,6 +451,17 @@ pub fn capture_pointer(ev: &leptos::ev::PointerEvent) {
 }
 
 pub use imp::EditorHandle;
+
+/// The file chosen in the `<input type=file>` `id`, read as bytes (browser only).
+#[cfg(target_arch = "wasm32")]
+pub fn read_chosen_file(id: &str, done: impl FnOnce(String, Vec<u8>) + 'static) {
+    imp::read_chosen_file(id, done)
+}
+
+/// Files dropped on or pasted into the element `id`, read as text: `each(name, text)`.
+pub fn on_files(id: &str, each: impl FnMut(String, Option<String>) + 'static) {
+    imp::on_files(id, each)
+}
 
 /// True when the CodeMirror bundle (build/editor.js, `window.FspEditor`) is on the page.
 pub fn editor_available() -> bool {

@@ -17,7 +17,9 @@ pub mod editing;
 pub mod editor;
 pub mod hints;
 pub mod keep;
+pub mod lessons;
 pub mod notices;
+pub mod opened;
 pub mod panels;
 pub mod session;
 pub mod tables;
@@ -588,13 +590,68 @@ pub fn App() -> impl IntoView {
         on_submit.run(text);
         dom::focus(console::INPUT_ID);
     });
+    // An SQLite file the learner opened to browse in the Data tab (instead of the project's).
+    let opened_db = StoredValue::new_local(None::<Box<dyn crate::db::Database>>);
+    let opened_name = RwSignal::new(None::<String>);
+    let opened_tables = RwSignal::new(Vec::new());
+    let data_tables =
+        Memo::new(move |_| if opened_name.with(Option::is_some) { opened_tables.get() } else { tables.get() });
     let fetch_rows = Callback::new(move |(table, sort, offset): (String, Option<(usize, bool)>, usize)| {
+        let from_file = opened_db
+            .try_update_value(|o| {
+                o.as_mut().map(|db| opened::rows(db.as_mut(), &table, sort, offset, panels::PAGE_SIZE))
+            })
+            .flatten();
+        if let Some(page) = from_file {
+            return page;
+        }
         playground
             .try_update_value(|slot| slot.as_mut().map(|pg| pg.rows(&table, sort, offset, panels::PAGE_SIZE)))
             .flatten()
             .unwrap_or_default()
     });
 
+    // A .py file dropped on or pasted into the editor's pane joins the project (or replaces its
+    // namesake); anything else is refused with a note.
+    #[cfg(target_arch = "wasm32")]
+    dom::after_paint(move || {
+        dom::on_files("editor-pane", move |name: String, text: Option<String>| {
+            let put = match text {
+                Some(text) if name.ends_with(".py") => files.try_update(|f| f.put(&name, text)).unwrap_or(Ok(false)),
+                Some(_) => Err("only Python (.py) files can join the project".to_string()),
+                None => Err("it could not be read as text (or is over 1 MB)".to_string()),
+            };
+            if let Err(e) = put {
+                notices.update(|n| n.show(NoticeKind::Hint, format!("{name} was not added: {e}.")));
+            }
+        })
+    });
+    let open_db = move |_| {
+        #[cfg(target_arch = "wasm32")]
+        dom::read_chosen_file("open-db", move |name, bytes| {
+            let read =
+                crate::db::sqljs::SqlJsDatabase::open_from_bytes(&bytes).map_err(|e| e.message).and_then(|mut db| {
+                    let t = opened::tables(&mut db)?;
+                    Ok((db, t))
+                });
+            match read {
+                Ok((db, t)) => {
+                    opened_db.set_value(Some(Box::new(db)));
+                    opened_tables.set(t);
+                    opened_name.set(Some(name));
+                    db_version.update(|v| *v += 1);
+                }
+                Err(e) => notices.update(|n| n.show(NoticeKind::Hint, format!("{name} could not be opened: {e}."))),
+            }
+        });
+    };
+    let close_db = move |_| {
+        opened_db.set_value(None);
+        opened_name.set(None);
+        opened_tables.set(Vec::new());
+        db_version.update(|v| *v += 1);
+    };
+    let lessons_open = RwSignal::new(false);
     let reset = move |_| {
         if dom::confirm("Replace the project's files with the tutorial's? Your changes to them are lost.") {
             files.update(|f| f.replace_all(tutorial::tutorial_files()));
@@ -729,6 +786,15 @@ pub fn App() -> impl IntoView {
             </button>
             <button
                 type="button"
+                id="lessons-toggle"
+                aria-controls="lessons"
+                aria-expanded=move || if lessons_open.get() { "true" } else { "false" }
+                on:click=move |_| lessons_open.update(|o| *o = !*o)
+            >
+                "Lessons"
+            </button>
+            <button
+                type="button"
                 id="keep-toggle"
                 aria-controls="keep"
                 aria-expanded=move || if keep_open.get() { "true" } else { "false" }
@@ -743,8 +809,17 @@ pub fn App() -> impl IntoView {
         <SharedBanner keep=keep />
         {move || keep_open.get().then(|| view! { <KeepPanel keep=keep tables=tables export_db=export_db /> })}
         <NoticeStrip notices=notices on_action=on_notice_action />
+        // Built when first opened, then kept (hidden) so that a task done meanwhile is seen.
+        <aside id="lessons" class="lessons" aria-label="Lessons" hidden=move || !lessons_open.get()>
+            {deferred(
+                Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || lessons_open.get()),
+                Box::new(move || view! {
+                    <lessons::LessonsPanel files=files report=report schema=schema url=database_url transcript=transcript />
+                }.into_any()),
+            )}
+        </aside>
         <main class="layout">
-            <section class="pane editor-pane" aria-label="Project files">
+            <section id="editor-pane" class="pane editor-pane" aria-label="Project files (drop or paste a .py file to add it)">
                 <Editor files=files on_run=on_run report=report />
             </section>
             <section class="pane results-pane" aria-label="Results">
@@ -812,10 +887,25 @@ pub fn App() -> impl IntoView {
                     aria-labelledby="tab-data"
                     hidden=move || tab.get() != ResultsTab::Data
                 >
+                    <div class="panel-bar opened-bar">
+                        <label class="field">
+                            "Browse an SQLite file "
+                            <input type="file" id="open-db" accept=".db,.sqlite,.sqlite3" on:change=open_db />
+                        </label>
+                        <Show when=move || opened_name.with(Option::is_some)>
+                            <p class="opened-note" role="status">
+                                "Showing " <code>{move || opened_name.get().unwrap_or_default()}</code>
+                                ", the file you opened (the project's database is not shown)"
+                            </p>
+                            <button type="button" id="close-db" on:click=close_db>
+                                "Close the file"
+                            </button>
+                        </Show>
+                    </div>
                     {deferred(
                         built(ResultsTab::Data),
                         Box::new(move || view! {
-                            <DataPanel tables=tables report=report version=db_version fetch=fetch_rows shown=data_shown /> }.into_any()),
+                            <DataPanel tables=data_tables report=report version=db_version fetch=fetch_rows shown=data_shown /> }.into_any()),
                     )}
                 </div>
                 <div

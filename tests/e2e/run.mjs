@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
+import initSqlJs from 'sql.js';
 import { keepTests } from './keep.mjs';
 
 const root = process.argv[2] || 'dist';
@@ -39,7 +40,8 @@ const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acc
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
 // blob: URLs of this page (the PNG export draws the SVG through one) stay in the page.
-page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith(`blob:${base}`)) problems.push(`request left 127.0.0.1: ${r.url()}`); });
+// The context's requests: the page's and the service worker's own (its precache).
+page.context().on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith(`blob:${base}`)) problems.push(`request left 127.0.0.1: ${r.url()}`); });
 
 // E2E_ONLY=text runs only the checks whose name contains it (while working on them).
 async function check(name, fn) {
@@ -243,6 +245,101 @@ await check('narrow (768 px) and dark screens', async () => {
   await shot('e2e-wide-dark.png');
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1280, height: 800 });
+});
+await check('a .py file dropped on the editor replaces its namesake; a pasted non-.py file is refused', async () => {
+  await page.click('role=tab[name=/^Tables/]');
+  await page.click('role=tab[name="models.py"]');
+  const original = await page.evaluate(() => window.FspEditor.current.state.doc.toString());
+  const count = await page.$$eval('.file-tabs [role="tab"]', (els) => els.length);
+  const bring = (event, name, text) => page.evaluate(([event, name, text]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], name, { type: 'text/plain' }));
+    const target = document.querySelector('.cm-content');
+    if (event === 'drop') {
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    } else {
+      target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    }
+  }, [event, name, text]);
+  const dropped = original + '\n\nclass Tag(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n';
+  await bring('drop', 'models.py', dropped);
+  await page.waitForSelector('article[data-table="tag"]', { timeout: 10000 });
+  const shown = await page.evaluate(() => window.FspEditor.current.state.doc.toString());
+  if (shown !== dropped) throw new Error(`editor after the drop: ${shown.slice(-120)}`);
+  if ((await page.$$eval('.file-tabs [role="tab"]', (els) => els.length)) !== count) throw new Error('a file was added');
+  await bring('paste', 'notes.txt', 'hello');
+  await page.waitForSelector('.notice:has-text("notes.txt was not added")', { timeout: 5000 });
+  await shot('e2e-upload.png');
+  await bring('drop', 'models.py', original);
+  await page.waitForSelector('article[data-table="tag"]', { state: 'detached', timeout: 10000 });
+});
+await check('an SQLite file opened in the Data tab is browsed there; closing it brings back the project\'s', async () => {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database();
+  db.run("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL); INSERT INTO item (name) VALUES ('widget'), ('gadget');");
+  const bytes = Buffer.from(db.export());
+  db.close();
+  await page.click('role=tab[name="Data"]');
+  await page.setInputFiles('#open-db', { name: 'shop.db', mimeType: 'application/octet-stream', buffer: bytes });
+  await page.waitForSelector('.opened-note:has-text("shop.db")', { timeout: 10000 });
+  await page.waitForSelector('table.data td:text("widget")', { timeout: 10000 });
+  const options = await page.$$eval('#data-table option', (els) => els.map((e) => e.value));
+  if (options.join() !== 'item') throw new Error(`tables: ${options}`);
+  await shot('e2e-opened-db.png');
+  await page.click('#close-db');
+  await page.waitForFunction(() => [...document.querySelectorAll('#data-table option')].some((o) => o.value === 'role'), null, { timeout: 10000 });
+  await page.setInputFiles('#open-db', { name: 'notes.db', mimeType: 'application/octet-stream', buffer: Buffer.from('not a database at all, just text that is long enough to be read as a header') });
+  await page.waitForSelector('.notice:has-text("notes.db could not be opened")', { timeout: 10000 });
+});
+await check('after the first visit the page works offline (service worker)', async () => {
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 30000 });
+  // Offline for real: the browser's network off, and the server stopped too.
+  await page.context().setOffline(true);
+  const port = server.address().port;
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  try {
+    await page.reload();
+    await page.waitForSelector('[data-table="role"]', { timeout: 30000 });
+    await page.waitForSelector('[data-table="user"]', { timeout: 30000 });
+    await page.waitForSelector('.cm-editor .cm-content', { timeout: 10000 });
+    await shot('e2e-offline.png');
+  } finally {
+    await page.context().setOffline(false);
+    await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  }
+});
+await check('a lesson: start a step, do its task, see it done, progress kept after a reload', async () => {
+  await page.click('#lessons-toggle');
+  await page.click('#lessons [data-lesson="models"]');
+  const state = () => page.textContent('#lessons .lesson-state');
+  if ((await state()).includes('Done')) throw new Error('done before starting');
+  await page.click('#lessons button:has-text("Start this step")');
+  await page.waitForSelector('#lessons .lesson-state:has-text("Not done yet")', { timeout: 10000 });
+  await page.waitForSelector('[data-table="user"]', { timeout: 10000 });
+  await page.waitForSelector('article[data-table="role"]', { state: 'detached', timeout: 10000 });
+  await page.click('role=tab[name="models.py"]');
+  const models = await page.evaluate(() => window.FspEditor.current.state.doc.toString());
+  if (!models.includes('email = db.Column(db.String(120), nullable=False)')) throw new Error(`models.py: ${models}`);
+  await page.click('#lessons summary:has-text("Hints")');
+  await shot('e2e-lesson-start.png');
+  await setEditorText(models.replace('db.String(120), nullable=False', 'db.String(120), unique=True, nullable=False'));
+  await page.waitForSelector('#lessons .lesson-state.ok:has-text("Done")', { timeout: 10000 });
+  await page.waitForSelector('#lessons [data-lesson="models"].done', { timeout: 5000 });
+  await shot('e2e-lesson-done.png');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot('e2e-lesson-dark.png');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.reload();
+  await page.waitForSelector('[data-table="user"]', { timeout: 30000 });
+  await page.click('#lessons-toggle');
+  await page.waitForSelector('#lessons [data-lesson="models"].done', { timeout: 10000 });
+  if (!(await state()).includes('Done')) throw new Error(`after reload: ${await state()}`);
+  // The learner's own files come back.
+  await page.click('#lessons button:has-text("Back to my files")');
+  await page.waitForSelector('[data-table="post"]', { timeout: 10000 });
+  await page.click('#lessons-toggle');
 });
 await keepTests({ browser, base, check, artifacts, problems });
 await check('no page errors and no request left 127.0.0.1', async () => {
