@@ -341,7 +341,7 @@ impl Dialect for MysqlDialect {
     /// MySQL's order: type, NOT NULL, COMMENT, then AUTO_INCREMENT or DEFAULT.
     fn get_column_specification(&self, table: &Table, col: &Column) -> Result<String, CompileError> {
         let mut spec = vec![self.quote(&col.name()), self.column_type(table, col)?];
-        let is_timestamp = matches!(&col.ty, SqlType::Spelled(s) if s.class == "TIMESTAMP");
+        let is_timestamp = matches!(&*col.ty, SqlType::Spelled(s) if s.class == "TIMESTAMP");
         if !col.nullable() {
             spec.push("NOT NULL".into());
         } else if is_timestamp {

@@ -25,9 +25,20 @@ pub struct MappedAnnotation {
     pub inner: Value,
 }
 
-/// Payload of `mapped_column(...)`: its arguments, turned into a `Column` once the
-/// annotation is known.
-pub struct MappedColumnArgs(pub Args);
+/// What a `mapped_column(...)` object (`MappedColumn`) knows besides its `Column` (which is
+/// its payload, so that the class body can use it as that column: `primaryjoin=(assoc.c.x ==
+/// id)`, `order_by=id`, `foreign_keys=[author_id]`): the arguments as given (for the dataclass
+/// options) and whether they name a type; the declarative scan gives the column what its
+/// `Mapped[...]` annotation implies.
+pub struct MappedColumnArgs {
+    pub args: Args,
+    pub type_given: bool,
+}
+
+/// The `mapped_column()` details of a value, if it is a `MappedColumn`.
+pub fn mapped_column_args(v: &Value) -> Option<Rc<MappedColumnArgs>> {
+    v.as_instance().and_then(|i| i.ext::<MappedColumnArgs>())
+}
 
 /// Marks a class made by subclassing `DeclarativeBase` directly: its registry.
 pub struct DeclarativeBaseData {
@@ -82,8 +93,30 @@ fn mapped_column(interp: &mut Interp, a: Args) -> PyResult<Value> {
     {
         return Err(interp.type_error(format!("mapped_column() got an unexpected keyword argument '{k}'")));
     }
-    let cls = orm_ext_class(interp, "sqlalchemy.mapped_column_class");
-    Ok(new_native(&cls, MappedColumnArgs(a)))
+    // `MappedColumn.__init__` makes its `Column` at once (`self.column = Column(*arg, **kw)`).
+    let mut column_args = a.clone();
+    for k in MAPPED_COLUMN_ONLY {
+        column_args.take_kw(k);
+    }
+    if let Some(d) = column_args.take_kw("insert_default") {
+        if !column_args.kw.iter().any(|(k, _)| &**k == "default") {
+            column_args.kw.push((Rc::from("default"), d));
+        }
+    }
+    let mut type_given = column_args.kw.iter().any(|(k, _)| &**k == "type_");
+    for v in &column_args.pos {
+        if type_of_arg(interp, v)?.is_some() {
+            type_given = true;
+        }
+    }
+    let sa = interp.import_module("sqlalchemy")?;
+    let column_cls = sa.get("Column").ok_or_else(|| interp.err("RuntimeError", "no Column"))?;
+    let column = interp.call(&column_cls, column_args)?;
+    let col = column.payload::<super::schema::Column>().ok_or_else(|| interp.type_error("Column() made no column"))?;
+    let inst = crate::python::value::Instance::new(orm_ext_class(interp, "sqlalchemy.mapped_column_class"));
+    *inst.payload.borrow_mut() = Some(col);
+    *inst.ext.borrow_mut() = Some(Rc::new(MappedColumnArgs { args: a, type_given }));
+    Ok(Value::Instance(inst))
 }
 
 fn orm_ext_class(interp: &Interp, key: &str) -> Rc<Class> {
@@ -258,67 +291,107 @@ fn describe_type(interp: &mut Interp, ty: &Value) -> String {
     }
 }
 
-/// Builds the `Column` of a mapped attribute from `mapped_column()` arguments (or none, for an
-/// annotation alone) and its `Mapped[...]` annotation: the type and nullability the
-/// annotation implies, unless the arguments give them.
-fn column_for(
+/// The Core type a `Mapped[...]` annotation implies for the attribute `key` (None for a column
+/// with a foreign key, which takes its type from it), or SQLAlchemy's error naming it.
+fn annotation_type(
     interp: &mut Interp,
     registry: &Registry,
-    cls: &Class,
     key: &str,
-    args: Option<&Args>,
+    inner: &Value,
+    has_fk: bool,
+) -> PyResult<Option<Value>> {
+    match type_for(interp, registry, inner)? {
+        Some(tv) => Ok(Some(tv)),
+        None if has_fk => Ok(None),
+        None => {
+            let d = describe_type(interp, inner);
+            Err(orm::sa_error(
+                interp,
+                "ArgumentError",
+                format!(
+                    "Could not locate SQLAlchemy Core type for Python type {d} inside the '{key}' attribute Mapped annotation"
+                ),
+            ))
+        }
+    }
+}
+
+/// `MappedColumn.declarative_scan`: gives a `mapped_column()`'s column the type and nullability
+/// its `Mapped[...]` annotation implies, unless its arguments give them. The column stays the
+/// same object (expressions in the class body already refer to it).
+fn resolve_mapped_column(
+    interp: &mut Interp,
+    registry: &Registry,
+    key: &str,
+    col: &super::schema::Column,
+    mc: &MappedColumnArgs,
     annotation: Option<&Value>,
-) -> PyResult<Value> {
-    let mut a = args.cloned().unwrap_or_default();
-    for k in MAPPED_COLUMN_ONLY {
-        a.take_kw(k);
-    }
-    if let Some(d) = a.take_kw("insert_default") {
-        if !a.kw.iter().any(|(k, _)| &**k == "default") {
-            a.kw.push((Rc::from("default"), d));
-        }
-    }
-    let mut has_type = a.kw.iter().any(|(k, _)| &**k == "type_");
-    for v in &a.pos {
-        if type_of_arg(interp, v)?.is_some() {
-            has_type = true;
-        }
-    }
-    if let Some((_, inner)) = annotation.and_then(unwrap_mapped) {
-        let (inner, optional) = unwrap_optional(interp, &inner);
-        if !has_type {
-            match type_for(interp, registry, &inner)? {
-                Some(tv) => {
-                    let at = usize::from(matches!(a.pos.first(), Some(Value::Str(_))));
-                    a.pos.insert(at, tv);
-                }
-                None => {
-                    let has_fk = a.pos.iter().any(|v| v.payload::<super::schema::ForeignKey>().is_some());
-                    if !has_fk {
-                        let d = describe_type(interp, &inner);
-                        return Err(orm::sa_error(
-                            interp,
-                            "ArgumentError",
-                            format!(
-                                "Could not locate SQLAlchemy Core type for Python type {d} inside the '{key}' attribute Mapped annotation"
-                            ),
-                        ));
-                    }
-                }
+) -> PyResult<()> {
+    let Some((_, inner)) = annotation.and_then(unwrap_mapped) else { return Ok(()) };
+    let (inner, optional) = unwrap_optional(interp, &inner);
+    if !mc.type_given {
+        if let Some(tv) = annotation_type(interp, registry, key, &inner, !col.foreign_keys.is_empty())? {
+            if let Some(t) = type_of_arg(interp, &tv)? {
+                col.ty.resolve(t);
             }
         }
-        if !a.kw.iter().any(|(k, _)| &**k == "nullable") {
-            let pk = match a.kw.iter().find(|(k, _)| &**k == "primary_key") {
-                Some((_, v)) => interp.truthy(&v.clone())?,
-                None => false,
-            };
-            a.kw.push((Rc::from("nullable"), Value::Bool(optional && !pk)));
-        }
     }
-    let _ = cls;
+    if !mc.args.kw.iter().any(|(k, _)| &**k == "nullable") {
+        col.nullable_arg.set(Some(optional && !col.primary_key.get()));
+    }
+    Ok(())
+}
+
+/// The `Column` of an attribute annotated `Mapped[...]` alone: its type and nullability from
+/// the annotation.
+fn annotation_column(interp: &mut Interp, registry: &Registry, key: &str, annotation: &Value) -> PyResult<Value> {
+    let mut a = Args::default();
+    if let Some((_, inner)) = unwrap_mapped(annotation) {
+        let (inner, optional) = unwrap_optional(interp, &inner);
+        if let Some(tv) = annotation_type(interp, registry, key, &inner, false)? {
+            a.pos.push(tv);
+        }
+        a.kw.push((Rc::from("nullable"), Value::Bool(optional)));
+    }
     let sa = interp.import_module("sqlalchemy")?;
     let column_cls = sa.get("Column").ok_or_else(|| interp.err("RuntimeError", "no Column"))?;
     interp.call(&column_cls, a)
+}
+
+/// A mixin's (or abstract base's) `mapped_column()` or annotation-only `Mapped[...]` attribute
+/// as a column of the class being mapped: a copy of the mixin's column, given what the
+/// mixin's annotation implies (`_produce_column_copies`).
+pub fn mixin_column(
+    interp: &mut Interp,
+    registry: &Registry,
+    base: &Class,
+    key: &str,
+    value: Option<&Value>,
+) -> PyResult<Option<Rc<super::schema::Column>>> {
+    let annotation = match base.dict.borrow().get_str("__annotations__") {
+        Some(Value::Dict(d)) => d.borrow().get_str(key).cloned(),
+        _ => None,
+    };
+    match value {
+        Some(v) => {
+            let (Some(mc), Some(col)) = (mapped_column_args(v), v.payload::<super::schema::Column>()) else {
+                return Ok(None);
+            };
+            let copy = Rc::new(col.copy());
+            resolve_mapped_column(interp, registry, key, &copy, &mc, annotation.as_ref())?;
+            Ok(Some(copy))
+        }
+        None => {
+            let Some(ann) = annotation else { return Ok(None) };
+            match unwrap_mapped(&ann) {
+                Some((MappedKind::Mapped, _)) if !relationship_like(interp, registry, &ann)? => {
+                    let c = annotation_column(interp, registry, key, &ann)?;
+                    Ok(c.payload::<super::schema::Column>())
+                }
+                _ => Ok(None),
+            }
+        }
+    }
 }
 
 /// Rewrites a class body for mapping: `mapped_column()` values and annotation-only
@@ -338,7 +411,7 @@ pub fn scan_annotations(
         _ => vec![],
     };
     let items: Vec<(Value, Value)> = cls.dict.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    let has_mapped_column = items.iter().any(|(_, v)| v.payload::<MappedColumnArgs>().is_some());
+    let has_mapped_column = items.iter().any(|(_, v)| mapped_column_args(v).is_some());
     let mapped_annotations = annotations.iter().any(|(_, v)| unwrap_mapped(v).is_some());
     if !has_mapped_column && !mapped_annotations {
         return Ok(scalars);
@@ -359,7 +432,7 @@ pub fn scan_annotations(
                 if kind != MappedKind::Mapped || relationship_like(interp, registry, ann)? {
                     continue;
                 }
-                let col = column_for(interp, registry, cls, name, None, Some(ann))?;
+                let col = annotation_column(interp, registry, name, ann)?;
                 out.set_str(name, col);
             }
             Ok(())
@@ -370,9 +443,12 @@ pub fn scan_annotations(
             emit_annotation_only(interp, &mut out, pos, &mut next_ann)?;
             next_ann = next_ann.max(pos + 1);
         }
-        let value = match v.payload::<MappedColumnArgs>() {
-            Some(mc) => column_for(interp, registry, cls, &key, Some(&mc.0), ann_of(&key).as_ref())?,
-            None => v.clone(),
+        let value = match (mapped_column_args(v), v.payload::<super::schema::Column>()) {
+            (Some(mc), Some(col)) => {
+                resolve_mapped_column(interp, registry, &key, &col, &mc, ann_of(&key).as_ref())?;
+                super::module::column_value(interp, &col)
+            }
+            _ => v.clone(),
         };
         out.insert(k.clone(), value);
     }
@@ -590,8 +666,8 @@ fn mapped_as_dataclass_init_subclass(interp: &mut Interp, mut a: Args) -> PyResu
 /// The dataclass options of a `mapped_column()` or `relationship()` (`_AttributeOptions`).
 fn attribute_options(v: &Value) -> Option<Vec<(Rc<str>, Value)>> {
     const KEYS: &[&str] = &["init", "repr", "default", "default_factory", "compare", "kw_only", "hash"];
-    if let Some(mc) = v.payload::<MappedColumnArgs>() {
-        return Some(mc.0.kw.iter().filter(|(k, _)| KEYS.contains(&&**k)).cloned().collect());
+    if let Some(mc) = mapped_column_args(v) {
+        return Some(mc.args.kw.iter().filter(|(k, _)| KEYS.contains(&&**k)).cloned().collect());
     }
     if let Some(r) = v.payload::<orm::Relationship>() {
         return Some(r.dataclass_options.borrow().clone());
@@ -812,7 +888,23 @@ pub fn add_to_orm(interp: &mut Interp, m: &Rc<Module>) {
         );
         m.set(name, Value::Class(cls));
     }
-    let mc = native_class(interp, "MappedColumn", "sqlalchemy.orm.properties", None, vec![]);
+    // In the class body a `MappedColumn` stands for its column (`__clause_element__`).
+    let mut members = super::statement::column_operators();
+    members.push((
+        "__hash__",
+        method("MappedColumn", "__hash__", |_, a| Ok(Value::Int(a.pos.first().map_or(0, |v| v.id()) as i64))),
+    ));
+    members.push((
+        "__getattr__",
+        method("MappedColumn", "__getattr__", |i, a| {
+            let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            match (name.as_str(), a.pos.first().and_then(|v| v.payload::<super::schema::Column>())) {
+                ("column", Some(c)) => Ok(super::module::column_value(i, &c)),
+                _ => Err(i.err("AttributeError", format!("'MappedColumn' object has no attribute '{name}'"))),
+            }
+        }),
+    ));
+    let mc = native_class(interp, "MappedColumn", "sqlalchemy.orm.properties", None, members);
     interp.ext.insert("sqlalchemy.mapped_column_class", Rc::new(mc));
     m.set("mapped_column", func("mapped_column", mapped_column));
     let base = native_class(

@@ -174,9 +174,9 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     let col = Column {
         name: RefCell::new(name),
         key: RefCell::new(None),
-        ty,
+        ty: super::schema::ColumnType::new(ty),
         primary_key: std::cell::Cell::new(primary_key),
-        nullable_arg: nullable,
+        nullable_arg: std::cell::Cell::new(nullable),
         unique,
         index,
         default,
@@ -546,7 +546,7 @@ fn table_getattr(interp: &mut Interp, a: Args) -> PyResult<Value> {
 
 /// A column's type as a Python object (a `TypeDecorator`'s own instance).
 fn column_type_value(i: &mut Interp, c: &Column) -> PyResult<Value> {
-    if let SqlType::Decorated(d) = &c.ty {
+    if let SqlType::Decorated(d) = &*c.ty {
         if let Some(obj) = &d.obj {
             return Ok(obj.clone());
         }
@@ -2123,8 +2123,18 @@ fn spelled(class: &str, base: SqlType, ddl: [Option<String>; 3]) -> SqlType {
 /// A module of SQLAlchemy written in Python (`lib/*.py`), run by our interpreter as the
 /// standard library's Python modules are.
 fn python_module(interp: &mut Interp, name: &str, source: &str) -> PyResult<Rc<Module>> {
+    python_module_in(interp, Module::new(name, None), source)
+}
+
+/// Runs `source` in the module `m` (which may hold native helpers already).
+fn python_module_in(interp: &mut Interp, m: Rc<Module>, source: &str) -> PyResult<Rc<Module>> {
+    let name = m.name.clone();
     let file = format!("<sqlalchemy>/{}.py", name.replace('.', "/"));
-    let m = Module::new(name, Some(file.clone()));
+    let m = Rc::new(Module {
+        name: name.clone(),
+        dict: std::cell::RefCell::new(m.dict.borrow().clone()),
+        file: Some(file.clone()),
+    });
     m.set("__builtins__", Value::Module(interp.builtins.clone()));
     m.set("__package__", Value::str(name.rsplit_once('.').map(|p| p.0).unwrap_or("")));
     interp.exec_source(source, &file, &m, false)?;
@@ -2335,6 +2345,10 @@ fn mysql_types() -> Vec<(&'static str, TypeMaker)> {
 /// table it already belongs to, if any.
 fn column_ref(interp: &mut Interp, v: &Value) -> PyResult<(String, Option<Rc<super::schema::Table>>)> {
     if let Some(c) = v.payload::<Column>() {
+        // A class body's column is named when the class is mapped (see `orm::apply_table_args`).
+        if c.name.borrow().is_none() {
+            return Ok((super::schema::unnamed_column_ref(&c), None));
+        }
         return Ok((c.name(), c.table()));
     }
     if let Some(a) = v.payload::<AttrData>() {
@@ -2483,7 +2497,11 @@ pub fn register(interp: &mut Interp) {
     interp.register_module("sqlalchemy.ext", Rc::new(|_: &mut Interp| Ok(Module::new("sqlalchemy.ext", None))));
     interp.register_module(
         "sqlalchemy.ext.hybrid",
-        Rc::new(|i: &mut Interp| python_module(i, "sqlalchemy.ext.hybrid", include_str!("lib/hybrid.py"))),
+        Rc::new(|i: &mut Interp| {
+            let m = Module::new("sqlalchemy.ext.hybrid", None);
+            m.set("_proxy_key", func("_proxy_key", super::statement::proxy_key));
+            python_module_in(i, m, include_str!("lib/hybrid.py"))
+        }),
     );
     interp.register_module(
         "sqlalchemy.exc",

@@ -495,8 +495,11 @@ pub fn map_class(
                 Some(d) => interp.call(&d.0, Args::new(vec![Value::Class(cls.clone())]))?,
                 None => v.clone(),
             };
-            if let Some(col) = v.payload::<Column>() {
-                let col = Rc::new(col.copy());
+            let mixin_col = match super::declarative::mapped_column_args(&v) {
+                Some(_) => super::declarative::mixin_column(interp, registry, &base, key, Some(&v))?,
+                None => v.payload::<Column>().map(|c| Rc::new(c.copy())),
+            };
+            if let Some(col) = mixin_col {
                 if col.name.borrow().is_none() {
                     *col.name.borrow_mut() = Some(key.to_string());
                 }
@@ -505,6 +508,26 @@ pub fn map_class(
             } else if let Some(rel) = v.payload::<Relationship>() {
                 *rel.key.borrow_mut() = key.to_string();
                 rels.push(rel);
+            }
+        }
+        // Its attributes annotated `Mapped[...]` alone.
+        let annotated: Vec<String> = match base.dict.borrow().get_str("__annotations__") {
+            Some(Value::Dict(d)) => d.borrow().iter().filter_map(|(k, _)| k.as_str().map(str::to_string)).collect(),
+            _ => vec![],
+        };
+        for key in annotated {
+            if key.starts_with("__")
+                || base.dict.borrow().get_str(&key).is_some()
+                || cls.dict.borrow().get_str(&key).is_some()
+                || columns.iter().any(|(ck, _)| *ck == key)
+                || rels.iter().any(|r| r.key() == key)
+            {
+                continue;
+            }
+            if let Some(col) = super::declarative::mixin_column(interp, registry, &base, &key, None)? {
+                *col.name.borrow_mut() = Some(key.clone());
+                *col.key.borrow_mut() = Some(key.clone());
+                columns.push((key, col));
             }
         }
     }
@@ -695,7 +718,9 @@ fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> 
     for it in items {
         if let Some(c) = it.payload::<super::schema::Constraint>() {
             if let super::schema::Constraint::PrimaryKey { name, columns } = &*c {
-                for n in columns {
+                let columns: Vec<String> =
+                    columns.iter().map(|n| super::schema::resolve_column_ref(table, n)).collect();
+                for n in &columns {
                     match table.column(n) {
                         Some(col) => col.primary_key.set(true),
                         None => {
@@ -710,17 +735,23 @@ fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> 
                         }
                     }
                 }
-                *table.primary_key_constraint.borrow_mut() = Some((name.clone(), columns.clone()));
+                *table.primary_key_constraint.borrow_mut() = Some((name.clone(), columns));
             }
             let mut c = (*c).clone();
-            if let super::schema::Constraint::Unique { columns, .. } = &mut c {
+            if let super::schema::Constraint::Unique { columns, .. }
+            | super::schema::Constraint::PrimaryKey { columns, .. } = &mut c
+            {
                 for n in columns.iter_mut() {
                     *n = super::schema::resolve_column_ref(table, n);
                 }
             }
             front.push(c);
         } else if let Some(ix) = it.payload::<super::schema::Index>() {
-            table.indexes.borrow_mut().push((*ix).clone());
+            let mut ix = (*ix).clone();
+            for n in ix.columns.iter_mut() {
+                *n = super::schema::resolve_column_ref(table, n);
+            }
+            table.indexes.borrow_mut().push(ix);
         }
     }
     let mut cs = table.constraints.borrow_mut();

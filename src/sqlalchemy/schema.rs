@@ -27,6 +27,32 @@ pub enum DefaultClause {
     Bool(bool),
 }
 
+/// A column's type: the one it was made with, or the one the declarative scan gives it later
+/// (`mapped_column()` makes its `Column` before the class's `Mapped[...]` annotation is known;
+/// SQLAlchemy's `Column._set_type`). Reads as the `SqlType` it holds.
+#[derive(Debug)]
+pub struct ColumnType {
+    initial: SqlType,
+    resolved: std::cell::OnceCell<SqlType>,
+}
+
+impl ColumnType {
+    pub fn new(ty: SqlType) -> ColumnType {
+        ColumnType { initial: ty, resolved: std::cell::OnceCell::new() }
+    }
+    /// Gives the column the type its annotation implies (once; the scan runs once per column).
+    pub fn resolve(&self, ty: SqlType) {
+        let _ = self.resolved.set(ty);
+    }
+}
+
+impl std::ops::Deref for ColumnType {
+    type Target = SqlType;
+    fn deref(&self) -> &SqlType {
+        self.resolved.get().unwrap_or(&self.initial)
+    }
+}
+
 /// A `Column`.
 #[derive(Debug)]
 pub struct Column {
@@ -34,10 +60,11 @@ pub struct Column {
     pub name: RefCell<Option<String>>,
     /// The attribute key (defaults to the name).
     pub key: RefCell<Option<String>>,
-    pub ty: SqlType,
+    pub ty: ColumnType,
     pub primary_key: Cell<bool>,
-    /// `nullable=` as given (None: derived from primary_key).
-    pub nullable_arg: Option<bool>,
+    /// `nullable=` as given (None: derived from primary_key); the declarative scan sets it from
+    /// an `Optional[...]` annotation.
+    pub nullable_arg: Cell<Option<bool>>,
     pub unique: Option<bool>,
     pub index: Option<bool>,
     pub default: Option<ColumnDefault>,
@@ -63,9 +90,9 @@ impl Column {
         Column {
             name: RefCell::new(self.name.borrow().clone()),
             key: RefCell::new(self.key.borrow().clone()),
-            ty: self.ty.clone(),
+            ty: ColumnType::new((*self.ty).clone()),
             primary_key: Cell::new(self.primary_key.get()),
-            nullable_arg: self.nullable_arg,
+            nullable_arg: Cell::new(self.nullable_arg.get()),
             unique: self.unique,
             index: self.index,
             default: self.default.clone(),
@@ -90,7 +117,7 @@ impl Column {
     }
     /// `Column.nullable` after defaults: primary key columns are NOT NULL.
     pub fn nullable(&self) -> bool {
-        self.nullable_arg.unwrap_or(!self.primary_key.get())
+        self.nullable_arg.get().unwrap_or(!self.primary_key.get())
     }
     /// The table the column belongs to.
     pub fn table(&self) -> Option<Rc<Table>> {

@@ -254,6 +254,9 @@ pub struct Select {
     /// Criteria the ORM adds when compiling, after the WHERE clause's own: a single-table
     /// subclass named by `select_from()` carries its `discriminator IN (...)`.
     pub extra_criteria: Vec<Clause>,
+    /// `select_from(stmt.subquery())`: SELECTs in the FROM list, `(SELECT ...) AS anon_1`,
+    /// before the tables.
+    pub subqueries: Vec<Select>,
 }
 
 /// One `left = right` of an eager join's ON clause; `true` marks a column of the aliased
@@ -327,6 +330,7 @@ impl Select {
             label_style,
             eager_joins: Vec::new(),
             extra_criteria: Vec::new(),
+            subqueries: Vec::new(),
         }
     }
 
@@ -397,6 +401,9 @@ pub struct SqlCompiler {
     /// Columns rendered as a subquery's column (`anon_1.user_id`): a SELECT wrapped for
     /// joined eager loading.
     adapt: Vec<(Rc<Column>, String)>,
+    /// The SELECT being compiled is a subquery in a FROM list: its columns are labelled with
+    /// their names (`user.id AS id`).
+    as_from: bool,
 }
 
 impl Default for SqlCompiler {
@@ -408,6 +415,7 @@ impl Default for SqlCompiler {
             anon: Vec::new(),
             enclosing: Vec::new(),
             adapt: Vec::new(),
+            as_from: false,
         }
     }
 }
@@ -905,20 +913,36 @@ impl SqlCompiler {
         {
             return self.wrapped_select(s);
         }
+        let as_from = std::mem::take(&mut self.as_from);
         let mut seen = Vec::new();
         let mut cols: Vec<String> = Vec::new();
         for c in &s.columns {
-            let t = self.column_text(c, s.label_style, &mut seen);
+            let t = match c {
+                Clause::Column(col) if as_from && s.label_style == LabelStyle::None && !seen.contains(&col.name()) => {
+                    seen.push(col.name());
+                    format!("{} AS {}", self.column_ref(col), self.quote(&col.name()))
+                }
+                _ => self.column_text(c, s.label_style, &mut seen),
+            };
             cols.push(t);
         }
         self.eager_columns(s, &mut seen, &mut cols);
+        let mut froms: Vec<String> = Vec::new();
+        for sq in &s.subqueries {
+            // A FROM subquery does not correlate to the enclosing SELECT.
+            let outer = std::mem::take(&mut self.enclosing);
+            self.as_from = true;
+            let inner = self.select_text(sq);
+            self.enclosing = outer;
+            let name = self.anon_name("anon");
+            froms.push(format!("({inner}) AS {name}"));
+        }
         let items = self.froms_of(s);
         let outer = std::mem::take(&mut self.enclosing);
         self.enclosing = items
             .iter()
             .flat_map(|i| std::iter::once(i.base.clone()).chain(i.joins.iter().map(|(t, _, _)| t.clone())))
             .collect();
-        let mut froms: Vec<String> = Vec::new();
         for (n, it) in items.iter().enumerate() {
             let mut text = self.from_name(&it.base);
             for (t, on, outer_join) in &it.joins {

@@ -136,6 +136,12 @@ fn entity_of(interp: &mut Interp, v: &Value) -> PyResult<Vec<Entity>> {
         }
     }
     if let Some(e) = v.payload::<ExprData>() {
+        // A hybrid's expression is selected under the hybrid's name (`AS full_name`).
+        if let Some(k) = v.as_instance().and_then(|i| i.ext::<ProxyKey>()) {
+            if !matches!(e.0, Clause::Column(_) | Clause::Label(..)) {
+                return Ok(vec![Entity::Column(Clause::Label(Box::new(e.0.clone()), k.0.clone()))]);
+            }
+        }
         return Ok(vec![Entity::Column(e.0.clone())]);
     }
     let r = interp.repr(v)?;
@@ -250,6 +256,34 @@ fn select_data(entities: &[Entity], style: LabelStyle) -> SelectData {
     SelectData { stmt, entities: entities.to_vec(), filter_entity, options: Vec::new(), lazy_parent: None }
 }
 
+/// The attribute name an expression stands for (a `hybrid_property`'s expression, which
+/// SQLAlchemy annotates with its `proxy_key`): a SELECT labels it with that name.
+pub struct ProxyKey(pub String);
+
+/// `_proxy_key(expr, name)` (used by `sqlalchemy.ext.hybrid`): the expression, carrying `name`
+/// as its proxy key; anything else unchanged.
+pub fn proxy_key(interp: &mut Interp, a: Args) -> PyResult<Value> {
+    let v = a.pos.first().cloned().unwrap_or(Value::None);
+    let (Some(e), Some(Value::Str(name))) = (v.payload::<ExprData>(), a.pos.get(1)) else { return Ok(v) };
+    let out = expression_value(interp, e.0.clone());
+    if let Value::Instance(i) = &out {
+        *i.ext.borrow_mut() = Some(Rc::new(ProxyKey(name.to_string())));
+    }
+    Ok(out)
+}
+
+/// Payload of `Subquery` objects (`select(...).subquery()`): the SELECT, as a FROM element.
+pub struct SubqueryData(pub Select);
+
+fn subquery_class(interp: &mut Interp) -> Rc<Class> {
+    if let Some(c) = interp.ext.get("sqlalchemy.subquery_class").and_then(|e| e.clone().downcast::<Rc<Class>>().ok()) {
+        return (*c).clone();
+    }
+    let c = crate::python::builtins::native_class(interp, "Subquery", "sqlalchemy.sql.selectable", None, vec![]);
+    interp.ext.insert("sqlalchemy.subquery_class", Rc::new(c.clone()));
+    c
+}
+
 fn with_select(interp: &Interp, s: &SelectData, f: impl FnOnce(&mut SelectData)) -> Value {
     let mut n = s.clone();
     f(&mut n);
@@ -271,6 +305,10 @@ pub fn criterion(interp: &mut Interp, v: &Value) -> PyResult<Clause> {
     }
     if let Some(t) = v.payload::<TextData>() {
         return Ok(Clause::Text(t.0.clone()));
+    }
+    // A `Column` (`Table.c.flag`, a class body's `mapped_column()`).
+    if let Some(c) = v.payload::<Column>() {
+        return Ok(Clause::Column(c));
     }
     let r = interp.repr(v)?;
     Err(orm::sa_error(interp, "ArgumentError", format!("SQL expression for WHERE/HAVING role expected, got {r}.")))
@@ -515,10 +553,20 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                 }),
             ),
             (
+                "subquery",
+                method("Select", "subquery", move |i, a| {
+                    let sd = s(i, &a)?;
+                    // A write-only collection's SELECT takes the parent's key now.
+                    let sd = with_parent_key(i, &sd)?.unwrap_or_else(|| (*sd).clone());
+                    Ok(new_native(&subquery_class(i), SubqueryData(sd.stmt)))
+                }),
+            ),
+            (
                 "select_from",
                 method("Select", "select_from", move |i, a| {
                     let sd = s(i, &a)?;
                     let mut tables = Vec::new();
+                    let mut subqueries = Vec::new();
                     let mut criteria = Vec::new();
                     for v in &a.pos[1..] {
                         if let Some(m) = mapper_of(v) {
@@ -526,9 +574,12 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                             criteria.extend(m.single_table_criterion());
                         } else if let Some(t) = v.payload::<Rc<Table>>() {
                             tables.push((*t).clone());
+                        } else if let Some(sq) = v.payload::<SubqueryData>() {
+                            subqueries.push(sq.0.clone());
                         }
                     }
                     Ok(with_select(i, &sd, |n| {
+                        n.stmt.subqueries.extend(subqueries);
                         n.stmt.froms.extend(tables);
                         n.stmt.extra_criteria.extend(criteria);
                     }))

@@ -79,7 +79,7 @@ class hybrid_property:
         if owner is None:
             return self
         if instance is None:
-            return (self.expr or self.fget)(owner)
+            return _proxy_key((self.expr or self.fget)(owner), self.__name__)
         return self.fget(instance)
 
     def __set__(self, instance, value):
