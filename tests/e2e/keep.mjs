@@ -330,7 +330,12 @@ export async function keepTests({ browser, base, check: checkAny, artifacts, pro
     await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('fill.')).forEach((k) => localStorage.removeItem(k)));
     await page.evaluate((t) => window.FspEditor.current.dispatch({ changes: { from: 0, to: window.FspEditor.current.state.doc.length, insert: t + '# fits now\n' }, userEvent: 'input.type' }), text);
     await page.waitForSelector('.notice:has-text("Your latest changes are not saved")', { state: 'detached', timeout: 10000 });
-    if (!(await stored(page))[key].includes('# fits now')) throw new Error('saving did not resume');
+    // The notice goes with the first write that succeeds, which can be a save queued before this
+    // edit (the Run's transcript); this edit's own write follows the save delay, so wait for it.
+    const resumed = await page
+      .waitForFunction((k) => (localStorage.getItem(k) || '').includes('# fits now'), key, { timeout: 10000 })
+      .then(() => true, () => false);
+    if (!resumed) throw new Error('saving did not resume');
   });
 
   for (const c of contexts) await c.close();
