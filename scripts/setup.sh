@@ -102,6 +102,21 @@ if [ $with_test = 1 ]; then
   fi
 fi
 
+# --- real Python for the test that runs an exported project (keep & share) ---------------
+# The oracle's pinned requirements (Flask-SQLAlchemy 3.1.1, SQLAlchemy 2.1.9) in a venv of
+# our own; tests/e2e/keep.mjs runs ../shared/oracle/oracle.py with it on the downloaded zip.
+if [ $with_test = 1 ] && [ -f ../shared/oracle/requirements.txt ]; then
+  venv=$cache/oracle-venv
+  if "$venv/bin/python" -c 'import flask_sqlalchemy' >/dev/null 2>&1; then
+    say "oracle venv present"
+  else
+    say "oracle venv: pip install -r ../shared/oracle/requirements.txt"
+    python3 -m venv "$venv" >/dev/null 2>&1 || { apt_install python3-venv; rm -rf "$venv"; python3 -m venv "$venv"; }
+    "$venv/bin/pip" install -q --disable-pip-version-check -r ../shared/oracle/requirements.txt
+  fi
+  env_lines+=("export ORACLE_PYTHON=\"$venv/bin/python\"")
+fi
+
 # --- the environment the other scripts use ---------------------------------------------
 {
   echo "# Written by scripts/setup.sh ($route route)."

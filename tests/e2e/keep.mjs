@@ -131,6 +131,8 @@ export async function keepTests({ browser, base, check: checkAny, artifacts, pro
       // exported project: its create_all DDL must be the playground's, statement by statement.
       const venv = process.env.ORACLE_PYTHON || '/root/oracle-venv/bin/python';
       const oracle = join(here, '../../../shared/oracle/oracle.py');
+      // scripts/setup.sh --test makes that venv and sets ORACLE_PYTHON: under test.sh it must run.
+      if (process.env.ORACLE_PYTHON && !existsSync(venv)) throw new Error(`ORACLE_PYTHON ${venv} does not exist`);
       if (existsSync(venv) && existsSync(oracle)) {
         execFileSync(venv, [oracle, join(dir, 'my-playground'), '-o', join(dir, 'record.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
         const record = JSON.parse((await readFile(join(dir, 'record.json'))).toString());
