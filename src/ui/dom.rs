@@ -157,6 +157,10 @@ mod imp {
         let _ = js("n", "performance.mark(n)").call1(&JsValue::NULL, &name.into());
     }
 
+    pub fn started() {
+        let _ = js("", "if(window.fspStarted)fspStarted()").call0(&JsValue::NULL);
+    }
+
     /// Calls `f(true)` once the editor bundle has run (at once when it has), `f(false)` when it
     /// failed to load or is not on the page.
     pub fn when_editor_ready(f: impl FnOnce(bool) + 'static) {
@@ -355,6 +359,7 @@ mod imp {
     pub fn download_png(_name: &str, _svg: &str, _width: f64, _height: f64) {}
     pub fn capture_pointer(_ev: &leptos::ev::PointerEvent) {}
     pub fn mark(_name: &str) {}
+    pub fn started() {}
     pub fn when_editor_ready(f: impl FnOnce(bool) + 'static) {
         f(false)
     }
@@ -477,6 +482,12 @@ pub fn when_editor_ready(f: impl FnOnce(bool) + 'static) {
 /// A `performance.mark` (the benchmark reads them).
 pub fn mark(name: &str) {
     imp::mark(name)
+}
+
+/// Tells the page that the app has started (index.html then registers the service worker, whose
+/// install fetches every file again: not while the page is starting).
+pub fn started() {
+    imp::started()
 }
 
 /// Runs `f` in a task of its own after the next frame is painted.

@@ -390,6 +390,9 @@ pub fn App() -> impl IntoView {
         if let Some(previous) = playground.try_update_value(|slot| slot.replace(started.playground)).flatten() {
             drop_later(previous);
         }
+        // The next run's database, opened once this run's frame is painted.
+        #[cfg(target_arch = "wasm32")]
+        dom::after_paint(crate::db::sqljs::SqlJsDatabase::prepare_spare);
         let t2 = now_ms();
         refresh_schema();
         let t3 = now_ms();
@@ -958,6 +961,8 @@ fn stage_next(staged: RwSignal<usize>) {
     };
     if next < ResultsTab::ALL.len() {
         set_timeout(move || stage_next(staged), std::time::Duration::ZERO);
+    } else {
+        dom::started();
     }
 }
 
