@@ -103,6 +103,11 @@ impl Keep {
         }
     }
 
+    /// Removes playground `id` from storage (one just made that is not wanted after all).
+    pub(crate) fn discard(&self, id: &str) {
+        let _ = storage::remove(id);
+    }
+
     /// The ids of the playgrounds in storage.
     pub(crate) fn stored_ids(&self) -> Vec<String> {
         storage::list().into_iter().map(|l| l.id).collect()

@@ -284,18 +284,17 @@ pub fn LessonsPanel(
             }
         }
     });
-    // Opens `id` (the page loads again), remembering the learner's own playground first.
-    let go = move |id: &str| {
+    // Opens step playground `id` (the page loads again), remembering the learner's own
+    // playground first; nothing moves when the progress cannot be saved.
+    let go = move |id: &str| -> Result<(), String> {
         let from = keep.current.with_untracked(|c| c.id.clone());
         let in_lesson = progress.with_untracked(|p| p.step_of(&from).is_some());
         if keep.mode.get_untracked() == Mode::Own && !in_lesson {
             progress.update(|p| p.back_to = Some(from));
         }
-        if progress.with_untracked(save_progress).is_err() && progress.with_untracked(|p| p.step_of(id).is_none()) {
-            keep.problem("Your lesson progress could not be saved: this browser's storage is full or disabled.".into());
-            return;
-        }
+        progress.with_untracked(save_progress)?;
         keep.open(id);
+        Ok(())
     };
     let start = move |l: &'static Lesson| {
         if here.get_untracked() == Some(l.id) {
@@ -305,21 +304,25 @@ pub fn LessonsPanel(
             }
             return;
         }
+        let before = progress.get_untracked();
         let stored = keep.stored_ids();
-        let existing = progress.with_untracked(|p| p.playground_of(l.id).map(str::to_string));
-        if let Some(id) = existing.filter(|id| stored.contains(id)) {
-            return go(&id);
-        }
-        let files = Files::new(l.project());
-        match keep.create(&playground_name(l.id), &files, &Transcript::default()) {
-            Ok(id) => {
-                progress.update(|p| p.set_playground(l.id, &id));
-                go(&id);
+        let existing = before.playground_of(l.id).map(str::to_string).filter(|id| stored.contains(id));
+        let done = match existing {
+            Some(id) => go(&id),
+            None => {
+                let files = Files::new(l.project());
+                keep.create(&playground_name(l.id), &files, &Transcript::default()).and_then(|id| {
+                    progress.update(|p| p.set_playground(l.id, &id));
+                    go(&id).inspect_err(|_| keep.discard(&id))
+                })
             }
-            Err(e) => keep.problem(format!(
-                "The step could not be started: {e}. Your playground is as it was.",
-                e = e.trim_end_matches('.')
-            )),
+        };
+        if let Err(e) = done {
+            progress.set(before);
+            keep.problem(format!(
+                "The step could not be started: {}. Your playground is as it was.",
+                e.trim_end_matches('.')
+            ));
         }
     };
     // Back to the learner's playground: the one they left, or another of theirs, or a new one.
