@@ -111,6 +111,11 @@ mod imp {
         }
     }
 
+    pub fn scroll_into_view(id: &str) {
+        let _ = js("i", "const e=document.getElementById(i);if(e)e.scrollIntoView({block:'nearest',inline:'nearest'})")
+            .call1(&JsValue::NULL, &id.into());
+    }
+
     fn js(args: &str, body: &str) -> js_sys::Function {
         js_sys::Function::new_with_args(args, body)
     }
@@ -365,6 +370,7 @@ mod imp {
     }
     pub fn focus(_id: &str) {}
     pub fn focus_in_view(_id: &str) {}
+    pub fn scroll_into_view(_id: &str) {}
     pub fn download(_name: &str, _mime: &str, _text: &str) {}
     pub fn on_files(_each: impl FnMut(String, Option<Vec<u8>>) + 'static) {}
     pub fn download_png(_name: &str, _svg: &str, _width: f64, _height: f64) {}
@@ -452,6 +458,11 @@ pub fn focus(id: &str) {
 /// `focus()` alone may leave half hidden.
 pub fn focus_in_view(id: &str) {
     imp::focus_in_view(id)
+}
+
+/// Scrolls the element with this id into view within its scrolled row, without focusing it.
+pub fn scroll_into_view(id: &str) {
+    imp::scroll_into_view(id)
 }
 
 /// Saves `text` as a file named `name` (the browser's download).

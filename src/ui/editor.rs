@@ -159,6 +159,12 @@ pub fn Editor(
             }
         });
     });
+    // The chosen tab in view (a file just added is at the end of a strip that may scroll).
+    Effect::new(move |_| {
+        let i = active.get();
+        names.track();
+        dom::scroll_into_view(&format!("file-tab-{i}"));
+    });
     let scroll = RwSignal::new(0);
     // After Esc, Tab moves the focus on instead of indenting (keyboard users are not trapped).
     let escaped = RwSignal::new(false);

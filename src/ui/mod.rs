@@ -385,8 +385,7 @@ pub fn App() -> impl IntoView {
             notices.update(|n| {
                 n.show_with(
                     NoticeKind::Update,
-                    "A new version of the playground is available. Your work is saved: Reload opens it in the new \
-                     version.",
+                    "A new version of the playground is available. Reload to use it: your work is kept.",
                     Some(NoticeAction::Reload),
                 )
             })

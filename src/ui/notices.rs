@@ -78,7 +78,7 @@ pub fn NoticeStrip(notices: RwSignal<Notices>, on_action: Callback<NoticeAction>
                     .map(|n| {
                         let kind = n.kind;
                         view! {
-                            <div class="notice" class:hint=kind == NoticeKind::Hint>
+                            <div class="notice" class:hint=kind == NoticeKind::Hint class:update=kind == NoticeKind::Update>
                                 <p>{n.text}</p>
                                 {n.action.map(|action| {
                                     let label = match action {

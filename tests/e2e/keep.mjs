@@ -553,9 +553,6 @@ export async function keepTests({ browser, base, root, check: checkAny, artifact
     if (!box.cut || box.ellipsis !== 'ellipsis' || !box.closeShown || box.selected !== 'true' || box.width > box.stripWidth) throw new Error(JSON.stringify(box));
     await tab.hover();
     await shot(page, 'e2e-long-tab.png');
-    await page.setViewportSize({ width: 768, height: 900 });
-    await shot(page, 'e2e-long-tab-768.png');
-    await page.setViewportSize({ width: 1280, height: 800 });
     // The keyboard: arrows move along the tabs, Delete deletes the focused one (after asking).
     await tab.focus();
     await page.keyboard.press('ArrowLeft');
@@ -578,6 +575,21 @@ export async function keepTests({ browser, base, root, check: checkAny, artifact
     await page.hover('.file-tabs [role="tab"][title="config.py"]');
     await page.click('.file-tabs [role="tab"][title="config.py"] .tab-close');
     await page.waitForSelector('.file-tabs [role="tab"][title="config.py"]', { state: 'detached', timeout: 5000 });
+    // On a narrow screen the strip scrolls, and a file just added is brought into view, its ×
+    // included.
+    await page.setViewportSize({ width: 768, height: 900 });
+    page.once('dialog', (d) => d.accept(`blog/${long}`));
+    await page.click('#file-add');
+    const added = page.locator(`.file-tabs [role="tab"][title="blog/${long}"]`);
+    await added.waitFor({ timeout: 5000 });
+    await page.waitForTimeout(300);
+    const seen = await added.evaluate((t) => {
+      const strip = t.parentElement.getBoundingClientRect(), c = t.querySelector('.tab-close').getBoundingClientRect();
+      return { inside: c.left >= strip.left - 1 && c.right <= strip.right + 1, scrolled: t.parentElement.scrollLeft };
+    });
+    if (!seen.inside) throw new Error(`the new tab's × is out of view: ${JSON.stringify(seen)}`);
+    await shot(page, 'e2e-long-tab-768.png');
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   await check('after a deploy the page offers the new version and reloads into it without losing work; the next visit gets it too', async () => {
