@@ -436,7 +436,13 @@ export async function keepTests({ browser, base, root, check: checkAny, artifact
     if ((await page.textContent('#lesson-start')) !== 'Continue this step') throw new Error(await page.textContent('#lesson-start'));
     await reloadBy(page, '#lesson-start', ran);
     await page.click('role=tab[name="models.py"]');
-    if (!(await editorText(page)).includes('unique=True')) throw new Error('the step\'s playground lost its work');
+    if (!(await editorText(page)).includes('db.String(120), unique=True')) throw new Error('the step\'s playground lost its work');
+    // Restart: the step's own files again (after asking), in the same playground.
+    page.once('dialog', (d) => d.accept());
+    await page.click('#lesson-start:has-text("Restart this step")');
+    await page.waitForFunction(() => !window.FspEditor.current.state.doc.toString().includes('db.String(120), unique=True'), null, { timeout: 5000 });
+    if ((await page.textContent('.pg-current')) !== 'Lesson 2: Define models') throw new Error('restart left the step\'s playground');
+    await page.waitForSelector('#lessons [data-lesson="models"].done', { timeout: 5000 });
   });
 
   await check('lessons: the first cut\'s progress and put-aside files are migrated; unreadable progress is set aside', async () => {
