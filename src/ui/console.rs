@@ -72,14 +72,18 @@ pub fn Console(
             items.set(transcript.with(Transcript::keyed));
         }
     });
-    // Keep the newest line in view.
+    // Keep the newest line in view: scrolled once it is in the page and laid out (scrolling in
+    // this effect itself measured the transcript before the new line was added, leaving the
+    // newest line below the fold).
     Effect::new(move |_| {
         let _ = items.with(|i| i.last().map(|(k, _)| *k));
-        #[cfg(target_arch = "wasm32")]
         if shown.get() {
-            if let Some(el) = log.get() {
-                el.set_scroll_top(el.scroll_height());
-            }
+            request_animation_frame(move || {
+                #[cfg(target_arch = "wasm32")]
+                if let Some(el) = log.get_untracked() {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            });
         }
     });
 
@@ -204,6 +208,7 @@ fn item_view(item: TranscriptItem) -> AnyView {
 
 fn line_view(line: ShellLine) -> impl IntoView {
     let ShellLine { input, stdout, warnings, error, error_detail, traceback, sql } = line;
+    let input_text = input.clone();
     let prompts = prompt_lines(&input)
         .into_iter()
         .map(|(ps, code)| {
@@ -245,7 +250,8 @@ fn line_view(line: ShellLine) -> impl IntoView {
             {error
                 .map(|e| {
                     let (typ, message) = e.split_once(": ").unwrap_or((e.as_str(), ""));
-                    let tips = super::hints::hints(typ, message, "");
+                    // The line typed is the source the hint reads (`flask shell` typed here, ...).
+                    let tips = super::hints::hints(typ, message, &input_text);
                     let report = match traceback.filter(|t| !t.trim().is_empty()) {
                         // The whole report, as the flask shell prints it.
                         Some(t) => {
