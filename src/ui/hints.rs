@@ -117,8 +117,8 @@ pub fn hints(typ: &str, message: &str, sources: &str) -> Vec<String> {
                 out.push(format!("Hint: Python names are case-sensitive: write from {module} import {right}."));
             } else if let Some(right) = defined {
                 out.push(format!(
-                    "Hint: Python names are case-sensitive: {module}.py defines class {right}, so the import \
-                     and the class must be spelled alike (class {wanted}: in {module}.py, or import {right})."
+                    "Hint: Python names are case-sensitive: {module}.py defines class {right}, not {wanted}. \
+                     Name the class {wanted} in {module}.py (or import {right})."
                 ));
             }
         }
@@ -161,6 +161,14 @@ pub fn hints(typ: &str, message: &str, sources: &str) -> Vec<String> {
                 table_name_of(target)
             ));
         }
+    }
+    if let Some(table) =
+        quoted_after(message, "Table").filter(|_| message.contains("is already defined for this MetaData"))
+    {
+        out.push(format!(
+            "Hint: two models want the table {table}: a model class is probably written twice (in app.py \
+             and again in models.py, say). Keep one of them."
+        ));
     }
     // relationship('user'): SQLAlchemy finds the *table* user and refuses it (or, with no such
     // table, finds no name at all); the argument names the class.
@@ -254,6 +262,12 @@ mod tests {
         let uri = "Either 'SQLALCHEMY_DATABASE_URI' or 'SQLALCHEMY_BINDS' must be set.";
         assert!(hints("RuntimeError", uri, "class Config:\n    sqlalchemy_database_uri = 'sqlite://'\n")[0]
             .contains("UPPERCASE"));
+        let twice = hints(
+            "sqlalchemy.exc.InvalidRequestError",
+            "Table 'user' is already defined for this MetaData instance.  Specify 'extend_existing=True' to redefine options and columns on an existing Table object.",
+            "",
+        );
+        assert!(twice[0].contains("written twice"), "{twice:?}");
         let models = "class Role(db.Model):\n    users = db.relationship('user')\nclass User(db.Model):\n";
         let table = hints(
             "sqlalchemy.exc.ArgumentError",
