@@ -76,7 +76,7 @@ pub fn hints(typ: &str, message: &str, sources: &str) -> Vec<String> {
     }
     if name == "SyntaxError" {
         // A terminal command typed into the console (the tutorial's `flask shell`, `pip install`).
-        let first = sources.trim_start().split_whitespace().next().unwrap_or("");
+        let first = sources.split_whitespace().next().unwrap_or("");
         if ["flask", "pip", "pip3", "python", "python3"].contains(&first) && sources.trim().contains(' ') {
             out.push(format!(
                 "Hint: `{}` is a terminal command, not Python. This console already is the flask shell \
@@ -110,7 +110,7 @@ pub fn hints(typ: &str, message: &str, sources: &str) -> Vec<String> {
             let defined = sources
                 .lines()
                 .filter_map(|l| l.strip_prefix("class "))
-                .filter_map(|rest| rest.split(|c: char| c == '(' || c == ':').next())
+                .filter_map(|rest| rest.split(['(', ':']).next())
                 .map(str::trim)
                 .find(|c| c.eq_ignore_ascii_case(wanted) && *c != wanted);
             if let Some(right) = known.iter().copied().find(|k| k.eq_ignore_ascii_case(wanted) && *k != wanted) {
@@ -178,7 +178,7 @@ pub fn hints(typ: &str, message: &str, sources: &str) -> Vec<String> {
         let classes: Vec<&str> = sources
             .lines()
             .filter_map(|l| l.strip_prefix("class "))
-            .filter_map(|rest| rest.split(|c: char| c == '(' || c == ':').next())
+            .filter_map(|rest| rest.split(['(', ':']).next())
             .map(str::trim)
             .collect();
         let named: Vec<&str> = match quoted_after(message, "failed to locate a name (") {

@@ -972,7 +972,12 @@ pub fn App() -> impl IntoView {
                     {deferred(
                         built(ResultsTab::Console),
                         Box::new(move || view! {
-                            <Console transcript=transcript on_submit=on_submit shown=console_shown /> }.into_any()),
+                            <Console
+                                transcript=transcript
+                                on_submit=on_submit
+                                shown=console_shown
+                                sources=sources_text
+                            /> }.into_any()),
                     )}
                 </div>
             </section>

@@ -234,6 +234,11 @@ await check('relationship(\'user\') (the table\'s name) marks the Relationships 
   await page.click('role=tab[name=/Relationships/]');
   await page.waitForSelector('#panel-relationships .hint-line:has-text("db.relationship(\'User\', ...)")', { timeout: 10000 });
   await shot('e2e-relationship-table-name.png');
+  // In the console the error comes at the first query, as in a real flask shell; its hint too.
+  await page.click('role=tab[name="Console"]');
+  await page.fill('#console-input', 'Role.query.all()');
+  await page.press('#console-input', 'Enter');
+  await page.waitForSelector('.transcript .line:last-child .hint-line:has-text("db.relationship(\'User\', ...)")', { timeout: 10000 });
   await setEditorText(text);
   await page.waitForSelector('#tab-relationships .count.error', { state: 'detached', timeout: 10000 });
   await page.click('role=tab[name=/^Tables/]');
