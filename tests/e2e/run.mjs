@@ -210,6 +210,16 @@ await check('an import error shows with its hint, at its line in the editor', as
   await page.waitForSelector('.cm-error-marker', { timeout: 10000 });
   const inline = await page.textContent('.cm-inline-error');
   if (!inline.includes('lasy')) throw new Error(`inline error: ${inline}`);
+  // On a short pane (as with the lessons open) the error, its hint and the Traceback toggle all
+  // stay in view: nothing to scroll to find them.
+  await page.setViewportSize({ width: 1280, height: 560 });
+  const fits = await page.evaluate(() => {
+    const box = document.querySelector('.import-status').getBoundingClientRect();
+    const toggle = document.querySelector('.import-traceback summary').getBoundingClientRect();
+    return { box: box.bottom, toggle: toggle.bottom };
+  });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  if (fits.toggle > fits.box) throw new Error(`Traceback toggle cut off: ${JSON.stringify(fits)}`);
   await page.click('.import-traceback summary');
   const tb = await page.textContent('.import-traceback pre');
   if (!tb.startsWith('Traceback (most recent call last):') || !tb.includes('models.py')) throw new Error(`traceback: ${tb}`);
