@@ -185,12 +185,15 @@ pub fn hints(typ: &str, message: &str, sources: &str) -> Vec<String> {
             Some(n) => vec![n],
             None => sources.split("relationship(").skip(1).filter_map(|r| quoted_after(r, "")).collect(),
         };
-        let fix =
-            named.iter().find_map(|n| classes.iter().find(|c| c.eq_ignore_ascii_case(n) && *c != n).map(|c| (*n, *c)));
+        // The class in another case (`'user'`) or in the plural (`'Users'`).
+        let near = |c: &str, n: &str| {
+            c != n && (c.eq_ignore_ascii_case(n) || n.strip_suffix('s').is_some_and(|s| c.eq_ignore_ascii_case(s)))
+        };
+        let fix = named.iter().find_map(|n| classes.iter().find(|c| near(c, n)).map(|c| (*n, *c)));
         if let Some((wrong, class)) = fix {
             out.push(format!(
-                "Hint: db.relationship() names the class, with its capitals: db.relationship('{class}', ...), \
-                 not '{wrong}' (the table is {}).",
+                "Hint: db.relationship() names the model class exactly as it is written: \
+                 db.relationship('{class}', ...), not '{wrong}' (the table is {}).",
                 table_name_of(class)
             ));
         } else if refused_table {
@@ -281,5 +284,11 @@ mod tests {
             models,
         );
         assert!(locate[0].contains("db.relationship('User', ...)"), "{locate:?}");
+        let plural = hints(
+            "sqlalchemy.exc.InvalidRequestError",
+            "When initializing mapper Mapper[Role(role)], expression 'Users' failed to locate a name ('Users'). If this is a class name, consider adding this relationship() to the <class 'models.Role'> class after both dependent classes have been defined.",
+            models,
+        );
+        assert!(plural[0].contains("not 'Users'"), "{plural:?}");
     }
 }
