@@ -789,6 +789,11 @@ pub fn App() -> impl IntoView {
                             <Show when=move || relationships.with(|r| !r.is_empty())>
                                 <span class="count">{move || relationships.with(Vec::len)}</span>
                             </Show>
+                            // A relationship the mappers refuse shows only in this panel (and at
+                            // the first query, as in a real flask shell): the tab says so.
+                            <Show when=move || schema_error.with(Option::is_some)>
+                                <span class="count error" title="The mappers could not be configured">"!"</span>
+                            </Show>
                         }
                     })}
             </button>
@@ -914,6 +919,7 @@ pub fn App() -> impl IntoView {
                                 relationships=relationships
                                 tables=tables
                                 error=schema_error
+                                sources=sources_text
                                 on_try=on_try
                             /> }.into_any()),
                     )}
@@ -969,7 +975,12 @@ pub fn App() -> impl IntoView {
                     {deferred(
                         built(ResultsTab::Console),
                         Box::new(move || view! {
-                            <Console transcript=transcript on_submit=on_submit shown=console_shown /> }.into_any()),
+                            <Console
+                                transcript=transcript
+                                on_submit=on_submit
+                                shown=console_shown
+                                sources=sources_text
+                            /> }.into_any()),
                     )}
                 </div>
             </section>
