@@ -2600,11 +2600,13 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
                 .primary_key()
                 .iter()
                 .any(|c| inst.dict.borrow().get_str(&om.column_key(c).unwrap_or_else(|| c.name())).is_none());
-            if st.expired.get() && (key_unloaded || !st.pending_dynamic.borrow().is_empty()) {
-                refresh(interp, s, &om, inst)?;
-            }
+            // The many-to-one side's keys are synced first (`ManyToOneDP.process_saves` runs
+            // before the mapper's save): a key set on an expired object is then not loaded.
             for cm in mapper_chain(&om) {
                 sync_many_to_one(interp, &cm, inst)?;
+            }
+            if st.expired.get() && (key_unloaded || !st.pending_dynamic.borrow().is_empty()) {
+                refresh(interp, s, &om, inst)?;
             }
             updates.extend(collect_update(interp, s, &om, inst)?);
         }
@@ -3003,7 +3005,9 @@ fn set_dict_attr(inst: &Instance, key: &str, v: Value) {
     };
     if let Some(st) = state {
         if changed && st.key.borrow().is_some() {
-            st.committed.borrow_mut().entry(key.to_string()).or_insert(old.unwrap_or(Value::None));
+            // A persistent object's attribute that is not loaded (expired) has no known
+            // committed value: SQLAlchemy's history records NO_VALUE, so the UPDATE sets it.
+            st.committed.borrow_mut().entry(key.to_string()).or_insert(old.unwrap_or(Value::NotImplemented));
             st.modified.set(true);
         }
     }
@@ -4303,7 +4307,7 @@ fn write_only_set(
 pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
     // A mapped dataclass's `__init__` passes `DONT_SET` for a default the attribute keeps.
-    if value.is(&super::declarative::dont_set(interp)) {
+    if super::declarative::is_dont_set(interp, &value) {
         return Ok(());
     }
     // `@validates`: the method's return value is what gets set.
