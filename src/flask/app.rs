@@ -309,7 +309,9 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
                     "name" | "import_name" => Ok(Value::str(&app.import_name)),
                     "debug" => Ok(Value::Bool(false)),
                     "testing" => Ok(Value::Bool(false)),
-                    "root_path" | "instance_path" => Ok(Value::str(&i.project_dir.clone())),
+                    "root_path" => Ok(Value::str(&i.project_dir.clone())),
+                    // A module app's instance folder is `instance` beside it (`Flask.auto_find_instance_path`).
+                    "instance_path" => Ok(Value::str(&format!("{}/instance", i.project_dir))),
                     _ => Err(i.err("AttributeError", format!("'Flask' object has no attribute '{name}'"))),
                 }
             }),

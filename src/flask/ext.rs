@@ -239,7 +239,9 @@ fn init_db(
         .ok_or_else(|| interp.err("RuntimeError", "no database connector"))?;
     let engine_cls = engine_class(interp);
     let mut engines = Vec::new();
+    let instance_path = format!("{}/instance", interp.project_dir);
     for (key, url) in urls {
+        let url = apply_driver_defaults(&url, &instance_path);
         let (dialect, _) = url_dialect(&url);
         let database = (host.connect)(&url)
             .map_err(|e| interp.err("RuntimeError", format!("could not open the database: {}", e.message)))?;
@@ -354,6 +356,30 @@ fn declarative_model(interp: &mut Interp, base: &Rc<Class>, fsa_model: &Rc<Class
 
 struct UrlData(String);
 
+/// The database part of a URL (`URL.database`): what follows the host's `/`, before any
+/// query string; None when empty (`sqlite://`).
+fn url_database(url: &str) -> Option<&str> {
+    let rest = &url[url.find("://")? + 3..];
+    let rest = &rest[rest.find('/')? + 1..];
+    let db = rest.split('?').next().unwrap_or("");
+    (!db.is_empty()).then_some(db)
+}
+
+/// Flask-SQLAlchemy's `_apply_driver_defaults` for SQLite: a relative database path is made
+/// absolute under the app's instance folder (`:memory:` and absolute paths are kept).
+fn apply_driver_defaults(url: &str, instance_path: &str) -> String {
+    if !url.starts_with("sqlite") {
+        return url.to_string();
+    }
+    match url_database(url) {
+        Some(db) if db != ":memory:" && !db.starts_with('/') && !db.starts_with("file:") => {
+            let at = url.find(db).unwrap_or(url.len());
+            format!("{}{instance_path}/{db}{}", &url[..at], &url[at + db.len()..])
+        }
+        _ => url.to_string(),
+    }
+}
+
 fn engine_class(interp: &Interp) -> Rc<Class> {
     let url_cls = native_class(
         interp,
@@ -371,6 +397,18 @@ fn engine_class(interp: &Interp) -> Rc<Class> {
                 "__str__",
                 method("URL", "__str__", |_, a| {
                     Ok(Value::str(&a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default()))
+                }),
+            ),
+            (
+                "__getattr__",
+                method("URL", "__getattr__", |i, a| {
+                    let url = a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default();
+                    match a.pos.get(1).and_then(|v| v.as_str()) {
+                        Some("database") => Ok(url_database(&url).map_or(Value::None, Value::str)),
+                        Some("drivername") => Ok(Value::str(url.split("://").next().unwrap_or(""))),
+                        Some(other) => Err(i.err("AttributeError", format!("'URL' object has no attribute '{other}'"))),
+                        None => Ok(Value::None),
+                    }
                 }),
             ),
         ],
