@@ -1365,6 +1365,23 @@ fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(
                 let mut crit = Vec::new();
                 for (k, v) in &a.kw {
                     let col = qd.mapper.columns.iter().find(|(key, _)| **key == **k).map(|(_, c)| c.clone());
+                    let rel = qd.mapper.relationship(k).filter(|r| {
+                        r.direction.get() == orm::Direction::ManyToOne && r.m2m.borrow().is_none() && !v.is_none()
+                    });
+                    if let (None, Some(r), Some(target)) =
+                        (&col, &rel, rel.as_ref().and_then(|r| r.target.borrow().clone()))
+                    {
+                        // `filter_by(role=admin)` is `User.role == admin`: the many-to-one's lazy
+                        // clause with the object's key bound (`? = user.role_id`).
+                        let mut parts = Vec::new();
+                        for (pk, fk) in r.pairs.borrow().iter() {
+                            let key = target.column_key(pk).unwrap_or_else(|| pk.name());
+                            let val = i.getattr(v, &key)?;
+                            parts.push(Clause::binary(as_bound_clause(i, &val, fk)?, "=", Clause::Column(fk.clone())));
+                        }
+                        crit.push(if parts.len() == 1 { parts.remove(0) } else { Clause::And(parts) });
+                        continue;
+                    }
                     let Some(col) = col else {
                         return Err(orm::sa_error(
                             i,
@@ -1884,6 +1901,15 @@ fn instrumented_attribute_class(interp: &Interp, operators: Vec<(&'static str, V
                 }
                 let data = attr.payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
                 orm::attribute_get(i, &data, &obj)
+            }),
+        ));
+        v.push((
+            "__str__",
+            // `QueryableAttribute.__str__`: the class's name and the attribute's key.
+            method("InstrumentedAttribute", "__str__", |i, a| {
+                let data = a.pos[0].payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
+                let owner = data.mapper.upgrade().map(|m| m.class_name.clone()).unwrap_or_default();
+                Ok(Value::str(&format!("{owner}.{}", data.key)))
             }),
         ));
         v.push((
