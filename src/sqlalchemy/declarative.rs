@@ -685,6 +685,11 @@ pub fn dont_set(interp: &Interp) -> Value {
         .map_or(Value::None, |v| (*v).clone())
 }
 
+/// Is `v` the `DONT_SET` marker? (Not registered yet: nothing is, `None` included.)
+pub fn is_dont_set(interp: &Interp, v: &Value) -> bool {
+    interp.ext.get("sqlalchemy.dont_set").and_then(|e| e.clone().downcast::<Value>().ok()).is_some_and(|d| v.is(&d))
+}
+
 fn is_callable(v: &Value) -> bool {
     match v {
         Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Class(_) => true,
