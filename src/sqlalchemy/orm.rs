@@ -1854,6 +1854,9 @@ fn flush_plan(states: &[(Value, bool)]) -> Vec<FlushStep> {
                 None => false,
             };
             ((st.key.borrow().is_none() || st.deleted.get()) && set)
+                // A deleted row's `post_update` key is cleared first if it refers to a row (which
+                // the process step finds out, loading the row if need be).
+                || (st.deleted.get() && r.args.post_update && r.direction.get() == Direction::ManyToOne)
                 || st.committed.borrow().contains_key(&key)
                 || st.pending_dynamic.borrow().iter().any(|(k, _)| *k == key)
                 || st.pending_dynamic_removed.borrow().iter().any(|(k, _)| *k == key)
@@ -2138,10 +2141,12 @@ fn flush_plan(states: &[(Value, bool)]) -> Vec<FlushStep> {
 /// Is the mapper in a cycle with itself (a self-referential relationship)? Its rows are then
 /// saved one by one in dependency order (per-state actions), never batched.
 fn self_referential(m: &Rc<Mapper>) -> bool {
-    m.relationships
-        .borrow()
-        .iter()
-        .any(|r| r.m2m.borrow().is_none() && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false))
+    m.relationships.borrow().iter().any(|r| {
+        // A `post_update` relationship's rows are linked after they are all saved.
+        r.m2m.borrow().is_none()
+            && !r.args.post_update
+            && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false)
+    })
 }
 
 /// `Session.flush()`: the unit of work.
@@ -2342,7 +2347,7 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
 fn row_depends(m: &Rc<Mapper>, a: &Value, b: &Value) -> bool {
     let (Value::Instance(ai), Value::Instance(bi)) = (a, b) else { return false };
     m.relationships.borrow().iter().any(|r| {
-        let same = r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false);
+        let same = !r.args.post_update && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false);
         same && match r.direction.get() {
             Direction::ManyToOne => ai.dict.borrow().get_str(&r.key()).map(|v| v.is(b)).unwrap_or(false),
             Direction::OneToMany => match bi.dict.borrow().get_str(&r.key()) {
@@ -2700,6 +2705,16 @@ fn only_post_update_changes(m: &Rc<Mapper>, st: &InstanceState) -> bool {
 /// persistent one whose value changed.
 fn post_update_history(new: &[Value], dirty: &[Value]) -> Vec<(Rc<Relationship>, Value)> {
     let mut out = Vec::new();
+    // New objects in the order they were added, then persistent ones by identity
+    // (`_sort_states`; SQLAlchemy iterates a set here).
+    let mut new: Vec<Value> = new.to_vec();
+    crate::sort::sort_by_key(&mut new, |o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
+    let mut dirty: Vec<Value> = dirty.to_vec();
+    crate::sort::sort_by(&mut dirty, |a, b| {
+        let ia = a.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+        let ib = b.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+        identity_cmp(&ia, &ib)
+    });
     for (obj, is_new) in new.iter().map(|o| (o, true)).chain(dirty.iter().map(|o| (o, false))) {
         let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
         let st = instance_state(inst);
@@ -2754,10 +2769,37 @@ fn post_update_process(
         }
         let fk_key = |c: &Rc<Column>| om.column_key(c).unwrap_or_else(|| c.name());
         if isdelete {
-            // The related object, as committed (loaded if need be), before the key is cleared.
-            let related = match inst.class.lookup(&key).and_then(|a| a.payload::<AttrData>()) {
-                Some(data) => attribute_get(interp, &data, obj)?,
-                None => Value::None,
+            // The related object, as committed, before the key is cleared: the value held, or
+            // the one the committed key names (an expired object loads its row for it; an object
+            // in the identity map is taken as it is, a missing one is selected).
+            let held = inst.dict.borrow().get_str(&key).cloned();
+            let related = match held {
+                Some(v) => v,
+                None => {
+                    let st = instance_state(inst);
+                    if let (true, Some(s)) = (st.expired.get(), st.session()) {
+                        refresh(interp, &s, &om, inst)?;
+                    }
+                    let mut keys = Vec::new();
+                    for (_, fk) in r.pairs.borrow().iter() {
+                        let v = inst.dict.borrow().get_str(&fk_key(fk)).cloned().unwrap_or(Value::None);
+                        keys.push(HashKey::of(&v).unwrap_or(HashKey::None));
+                    }
+                    let target = r.target.borrow().clone();
+                    let found = match (&target, st.session()) {
+                        (Some(t), Some(s)) if !keys.iter().any(|k| matches!(k, HashKey::None)) => {
+                            s.identity_map.borrow().get(&(t.identity_id(), keys)).cloned()
+                        }
+                        _ => Some(Value::None),
+                    };
+                    match found {
+                        Some(v) => v,
+                        None => match inst.class.lookup(&key).and_then(|a| a.payload::<AttrData>()) {
+                            Some(data) => attribute_get(interp, &data, obj)?,
+                            None => Value::None,
+                        },
+                    }
+                }
             };
             for c in &fk_cols {
                 post_update_set(inst, &fk_key(c), Value::None);
@@ -4284,8 +4326,12 @@ fn load_subclass_attributes(
 /// `InstrumentedAttribute.__get__` on an instance.
 pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyResult<Value> {
     let Value::Instance(inst) = obj else { return Ok(Value::None) };
-    if let Some(v) = inst.dict.borrow().get_str(&data.key) {
-        return Ok(v.clone());
+    let present = inst.dict.borrow().get_str(&data.key).cloned();
+    if let Some(v) = present {
+        if let (Value::List(l), AttrKind::Relationship(_)) = (&v, &data.kind) {
+            instrument_collection(interp, inst, &data.key, l);
+        }
+        return Ok(v);
     }
     let Some(mapper) = data.mapper.upgrade() else { return Ok(Value::None) };
     let st = instance_state(inst);
@@ -4352,6 +4398,9 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
                 let Some(s) = session else { return Err(detached(interp, obj, &data.key, "lazy load operation")) };
                 lazy_load(interp, &s, &mapper, r, inst)?
             };
+            if let Value::List(l) = &value {
+                instrument_collection(interp, inst, &data.key, l);
+            }
             inst.dict.borrow_mut().set_str(&data.key, value.clone());
             Ok(value)
         }
@@ -4569,13 +4618,29 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
     if super::declarative::is_dont_set(interp, &value) {
         return Ok(());
     }
-    // `@validates`: the method's return value is what gets set.
-    let validator =
-        object_mapper(obj).and_then(|m| m.validators.iter().find(|(k, _)| *k == data.key).map(|(_, f)| f.clone()));
-    let value = match (validator, &data.kind) {
-        (Some(f), AttrKind::Column(_)) => {
-            interp.call(&f, Args::new(vec![obj.clone(), Value::str(&data.key), value]))?
+    // `@validates`: the method's return value is what gets set (`_validator_events`: `set`);
+    // a collection's new members are validated one by one (`bulk_replace`).
+    let value = match (validator_for(interp, obj, &data.key)?, &data.kind) {
+        (Some(v), AttrKind::Column(_)) => v.call(interp, obj, &data.key, value, false)?,
+        (Some(v), AttrKind::Relationship(r)) if r.uselist() && !r.is_appender() => {
+            let mut items = Vec::new();
+            for item in interp.iterate(&value)? {
+                items.push(v.call(interp, obj, &data.key, item, false)?);
+            }
+            // The members the new collection leaves out are removed (`bulk_replace`).
+            if v.include_removes {
+                let old = inst.dict.borrow().get_str(&data.key).cloned();
+                if let Some(Value::List(old)) = old {
+                    let gone: Vec<Value> =
+                        old.borrow().iter().filter(|o| !items.iter().any(|n| n.is(o))).cloned().collect();
+                    for g in gone {
+                        v.call(interp, obj, &data.key, g, true)?;
+                    }
+                }
+            }
+            Value::list(items)
         }
+        (Some(v), AttrKind::Relationship(_)) => v.call(interp, obj, &data.key, value, false)?,
         _ => value,
     };
     match &data.kind {
@@ -4627,10 +4692,12 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                         let existing = parent.dict.borrow().get_str(&rk).cloned();
                         match existing {
                             Some(Value::List(l)) if !l.borrow().iter().any(|x| x.is(obj)) => {
-                                l.borrow_mut().push(obj.clone());
+                                let item = backref_appending(interp, &value, &rk, obj.clone())?;
+                                l.borrow_mut().push(item);
                             }
                             None if pst.key.borrow().is_none() => {
-                                parent.dict.borrow_mut().set_str(&rk, Value::list(vec![obj.clone()]));
+                                let item = backref_appending(interp, &value, &rk, obj.clone())?;
+                                parent.dict.borrow_mut().set_str(&rk, Value::list(vec![item]));
                             }
                             None => {
                                 // Not loaded: the append waits for the flush, without a load.
@@ -4664,6 +4731,97 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
             }
             Ok(())
         }
+    }
+}
+
+/// A `@validates` method and its options.
+struct Validator {
+    f: Value,
+    include_removes: bool,
+    include_backrefs: bool,
+}
+
+impl Validator {
+    /// Calls the method as `_validator_events` does: `(obj, key, value)`, with `is_remove`
+    /// as a fourth argument when it was declared with `include_removes=True`.
+    fn call(&self, interp: &mut Interp, obj: &Value, key: &str, value: Value, is_remove: bool) -> PyResult<Value> {
+        let mut args = vec![obj.clone(), Value::str(key), value];
+        if self.include_removes {
+            args.push(Value::Bool(is_remove));
+        }
+        interp.call(&self.f, Args::new(args))
+    }
+}
+
+/// The `@validates(key)` method of the object's mapper, if it has one.
+fn validator_for(interp: &mut Interp, obj: &Value, key: &str) -> PyResult<Option<Validator>> {
+    let Some(m) = object_mapper(obj) else { return Ok(None) };
+    let Some(f) = m.validators.iter().find(|(k, _)| k == key).map(|(_, f)| f.clone()) else { return Ok(None) };
+    let opts = match &f {
+        Value::Function(func) => func.dict.borrow().get_str("__sa_validation_opts__").cloned(),
+        _ => None,
+    };
+    let mut opt = |name: &str, default: bool| -> PyResult<bool> {
+        match &opts {
+            Some(Value::Dict(d)) => match d.borrow().get_str(name).cloned() {
+                Some(v) => interp.truthy(&v),
+                None => Ok(default),
+            },
+            _ => Ok(default),
+        }
+    };
+    let include_removes = opt("include_removes", false)?;
+    let include_backrefs = opt("include_backrefs", true)?;
+    Ok(Some(Validator { f, include_removes, include_backrefs }))
+}
+
+/// Gives a loaded or new collection its append / remove events (`CollectionAdapter`) when it
+/// needs them: `@validates` methods run on every item added (and, with `include_removes`,
+/// taken out) through the list's methods. Other collections stay plain lists.
+fn instrument_collection(interp: &mut Interp, inst: &Rc<Instance>, key: &str, list: &Rc<RefCell<Vec<Value>>>) {
+    let Some(m) = class_mapper(&inst.class) else { return };
+    if !m.validators.iter().any(|(k, _)| k == key) || interp.list_observer(list).is_some() {
+        return;
+    }
+    let owner = Rc::downgrade(inst);
+    let key = key.to_string();
+    interp.observe_list(
+        list,
+        Rc::new(move |i: &mut Interp, event: crate::python::interp::ListEvent| {
+            use crate::python::interp::ListEvent;
+            let Some(o) = owner.upgrade() else {
+                return Ok(match event {
+                    ListEvent::Append(v) => v,
+                    ListEvent::Remove(_) => Value::None,
+                });
+            };
+            let obj = Value::Instance(o);
+            let Some(v) = validator_for(i, &obj, &key)? else {
+                return Ok(match event {
+                    ListEvent::Append(v) => v,
+                    ListEvent::Remove(_) => Value::None,
+                });
+            };
+            match event {
+                ListEvent::Append(item) => v.call(i, &obj, &key, item, false),
+                ListEvent::Remove(item) => {
+                    if v.include_removes {
+                        v.call(i, &obj, &key, item, true)?;
+                    }
+                    Ok(Value::None)
+                }
+            }
+        }),
+    );
+}
+
+/// The item a backref appends to `parent`'s collection `key` (the `append` event with the
+/// backref as initiator): what the collection's validator makes of it, unless it was declared
+/// with `include_backrefs=False`.
+fn backref_appending(interp: &mut Interp, parent: &Value, key: &str, item: Value) -> PyResult<Value> {
+    match validator_for(interp, parent, key)? {
+        Some(v) if v.include_backrefs => v.call(interp, parent, key, item, false),
+        _ => Ok(item),
     }
 }
 
