@@ -1302,6 +1302,7 @@ fn list_methods(interp: &Interp) {
                 .get(1)
                 .cloned()
                 .ok_or_else(|| i.type_error("list.append() takes exactly one argument (0 given)"))?;
+            let v = i.list_appending(&l, v)?;
             l.borrow_mut().push(v);
             Ok(Value::None)
         }),
@@ -1311,6 +1312,13 @@ fn list_methods(interp: &Interp) {
         method("list", "extend", |i, a| {
             let l = self_list(i, &a)?;
             let items = i.iterate(&a.pos.get(1).cloned().unwrap_or(Value::None))?;
+            if i.list_observer(&l).is_some() {
+                for v in items {
+                    let v = i.list_appending(&l, v)?;
+                    l.borrow_mut().push(v);
+                }
+                return Ok(Value::None);
+            }
             l.borrow_mut().extend(items);
             Ok(Value::None)
         }),
@@ -1321,6 +1329,7 @@ fn list_methods(interp: &Interp) {
             let l = self_list(i, &a)?;
             let idx = to_index(i, a.pos.get(1).unwrap_or(&Value::Int(0)))?;
             let v = a.pos.get(2).cloned().unwrap_or(Value::None);
+            let v = i.list_appending(&l, v)?;
             let len = l.borrow().len() as i64;
             let at = if idx < 0 { (idx + len).max(0) } else { idx.min(len) } as usize;
             l.borrow_mut().insert(at, v);
@@ -1340,6 +1349,7 @@ fn list_methods(interp: &Interp) {
                 None => len - 1,
             };
             let v = l.borrow_mut().remove(idx);
+            i.list_removing(&l, &v)?;
             Ok(v)
         }),
     );
@@ -1351,6 +1361,7 @@ fn list_methods(interp: &Interp) {
             let items = l.borrow().clone();
             for (n, x) in items.iter().enumerate() {
                 if x.is(&target) || i.eq(x, &target)? {
+                    i.list_removing(&l, x)?;
                     l.borrow_mut().remove(n);
                     return Ok(Value::None);
                 }
@@ -1390,7 +1401,14 @@ fn list_methods(interp: &Interp) {
     d.set_str(
         "clear",
         method("list", "clear", |i, a| {
-            self_list(i, &a)?.borrow_mut().clear();
+            let l = self_list(i, &a)?;
+            if i.list_observer(&l).is_some() {
+                let items = l.borrow().clone();
+                for x in &items {
+                    i.list_removing(&l, x)?;
+                }
+            }
+            l.borrow_mut().clear();
             Ok(Value::None)
         }),
     );

@@ -97,6 +97,20 @@ impl Frame {
 /// Builds a builtin module on first import.
 pub type ModuleFactory = Rc<dyn Fn(&mut Interp) -> PyResult<Rc<Module>>>;
 
+/// A change about to be made to an observed list (see [`Interp::observe_list`]).
+pub enum ListEvent {
+    /// An item is added (`append`, `extend`, `insert`): the observer returns the item to add.
+    Append(Value),
+    /// An item is taken out (`remove`, `pop`, `clear`): raising keeps it in.
+    Remove(Value),
+}
+
+/// What a library runs when an observed list changes (SQLAlchemy's collection events).
+pub type ListObserver = dyn Fn(&mut Interp, ListEvent) -> PyResult<Value>;
+
+/// The list a method was called on.
+type ListRef = Rc<RefCell<Vec<Value>>>;
+
 /// The builtin classes the evaluator itself needs.
 pub struct Types {
     pub object: Rc<Class>,
@@ -167,6 +181,10 @@ pub struct Interp {
     /// Every object this interpreter created that could be in a reference cycle; emptied
     /// when the interpreter is dropped (see [`Heap`]).
     pub heap: Rc<Heap>,
+    /// Lists whose changes a library observes, by address (the weak reference keeps the
+    /// address from being reused while the entry lasts). Empty in most runs, which is all
+    /// that `list.append` checks then.
+    list_observers: HashMap<usize, (std::rc::Weak<RefCell<Vec<Value>>>, Rc<ListObserver>)>,
 }
 
 impl Drop for Interp {
@@ -227,6 +245,7 @@ impl Interp {
             allow_stand_ins: false,
             stand_ins: Vec::new(),
             heap,
+            list_observers: HashMap::new(),
         };
         super::builtins::install(&mut interp);
         super::stdlib::register(&mut interp);
@@ -1807,6 +1826,41 @@ impl Interp {
     }
 
     // ----- attributes ---------------------------------------------------------------------
+
+    /// Has `observer` see every item added to or taken out of `list` by its methods (an
+    /// instrumented collection); replaces an earlier observer of the same list.
+    pub fn observe_list(&mut self, list: &ListRef, observer: Rc<ListObserver>) {
+        let n = self.list_observers.len();
+        if n >= 64 && n.is_power_of_two() {
+            self.list_observers.retain(|_, (w, _)| w.strong_count() > 0);
+        }
+        self.list_observers.insert(Rc::as_ptr(list) as *const u8 as usize, (Rc::downgrade(list), observer));
+    }
+
+    /// The observer of `list`, if it has one.
+    pub fn list_observer(&self, list: &ListRef) -> Option<Rc<ListObserver>> {
+        if self.list_observers.is_empty() {
+            return None;
+        }
+        self.list_observers.get(&(Rc::as_ptr(list) as *const u8 as usize)).map(|(_, o)| o.clone())
+    }
+
+    /// The item `list.append` (and `extend`, `insert`) adds: `v`, or what the list's observer
+    /// makes of it.
+    pub fn list_appending(&mut self, list: &ListRef, v: Value) -> PyResult<Value> {
+        match self.list_observer(list) {
+            Some(o) => o(self, ListEvent::Append(v)),
+            None => Ok(v),
+        }
+    }
+
+    /// Tells the list's observer that `v` is about to be taken out.
+    pub fn list_removing(&mut self, list: &ListRef, v: &Value) -> PyResult<()> {
+        if let Some(o) = self.list_observer(list) {
+            o(self, ListEvent::Remove(v.clone()))?;
+        }
+        Ok(())
+    }
 
     /// `getattr(obj, name)`.
     pub fn getattr(&mut self, obj: &Value, name: &str) -> PyResult<Value> {

@@ -139,6 +139,13 @@ pub trait Dialect {
         Ok(spec)
     }
 
+    /// `Dialect.supports_alter`: a `use_alter=True` foreign key is added by `ALTER TABLE`
+    /// after the tables are created, so `CREATE TABLE` leaves it out (SQLite has no such
+    /// `ALTER` and renders it inline).
+    fn supports_alter(&self) -> bool {
+        true
+    }
+
     /// Text after the closing parenthesis (MySQL's `COMMENT=`, `ENGINE=`).
     fn post_create_table(&self, _table: &Table) -> String {
         String::new()
@@ -168,6 +175,12 @@ pub trait Dialect {
         for c in table.constraints.borrow().iter() {
             if matches!(c, Constraint::PrimaryKey { .. }) {
                 continue;
+            }
+            // `create_table_constraints`: a `use_alter` constraint waits for its ALTER.
+            if let Constraint::ForeignKey { fk, .. } = c {
+                if self.supports_alter() && fk.iter().any(|f| f.use_alter) {
+                    continue;
+                }
             }
             items.push(self.visit_constraint(table, c));
         }
@@ -240,6 +253,9 @@ pub struct SqliteDialect;
 impl Dialect for SqliteDialect {
     fn name(&self) -> &'static str {
         "sqlite"
+    }
+    fn supports_alter(&self) -> bool {
+        false
     }
     fn visit_function_default(&self, name: &str) -> String {
         match name {

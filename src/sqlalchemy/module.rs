@@ -281,13 +281,11 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     };
     let foreign_keys = match a.take_kw("foreign_keys") {
         None | Some(Value::None) => None,
-        Some(v) => {
-            let items = match &v {
-                Value::List(_) | Value::Tuple(_) => interp.iterate(&v)?,
-                _ => vec![v.clone()],
-            };
-            Some(items.iter().filter_map(|c| c.payload::<Column>()).collect::<Vec<_>>())
-        }
+        Some(v) => Some(v),
+    };
+    let post_update = match a.take_kw("post_update") {
+        Some(v) => interp.truthy(&v)?,
+        None => false,
     };
     let mut join_arg = |k: &str| match a.take_kw(k) {
         None | Some(Value::None) => None,
@@ -298,7 +296,6 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     let remote_side = join_arg("remote_side");
     for k in [
         "viewonly",
-        "post_update",
         "single_parent",
         "overlaps",
         "innerjoin",
@@ -343,6 +340,7 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         lazy,
         uselist,
         foreign_keys,
+        post_update,
         secondary,
         order_by,
         cascade_delete,
@@ -2461,6 +2459,10 @@ fn add_schema_constructs(interp: &mut Interp, m: &Rc<Module>) {
             let name = opt_str_kw(i, &mut a, "name")?;
             let ondelete = opt_str_kw(i, &mut a, "ondelete")?;
             let onupdate = opt_str_kw(i, &mut a, "onupdate")?;
+            let use_alter = match a.take_kw("use_alter") {
+                Some(v) => i.truthy(&v)?,
+                None => false,
+            };
             let cols = a.arg(0, "columns").unwrap_or(Value::None);
             let refs = a.arg(1, "refcolumns").unwrap_or(Value::None);
             let mut columns = Vec::new();
@@ -2478,6 +2480,7 @@ fn add_schema_constructs(interp: &mut Interp, m: &Rc<Module>) {
                     name: name.clone(),
                     ondelete: ondelete.clone(),
                     onupdate: onupdate.clone(),
+                    use_alter,
                 }));
             }
             if fk.len() != columns.len() {
@@ -2706,8 +2709,12 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             let name = get(&mut a, "name", i)?;
             let ondelete = get(&mut a, "ondelete", i)?;
             let onupdate = get(&mut a, "onupdate", i)?;
+            let use_alter = match a.take_kw("use_alter") {
+                Some(v) => i.truthy(&v)?,
+                None => false,
+            };
             let Value::Class(c) = &cls else { return Err(i.type_error("bad class")) };
-            Ok(new_native(c, ForeignKey { target, name, ondelete, onupdate }))
+            Ok(new_native(c, ForeignKey { target, name, ondelete, onupdate, use_alter }))
         }),
     );
     fk.dict.borrow_mut().set_str(
@@ -2728,6 +2735,7 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                 "name" => Ok(opt(&fk.name)),
                 "ondelete" => Ok(opt(&fk.ondelete)),
                 "onupdate" => Ok(opt(&fk.onupdate)),
+                "use_alter" => Ok(Value::Bool(fk.use_alter)),
                 other => Err(i.err("AttributeError", format!("'ForeignKey' object has no attribute '{other}'"))),
             }
         }),

@@ -97,8 +97,14 @@ pub struct RelationshipArgs {
     pub back_populates: Option<String>,
     pub lazy: String,
     pub uselist: Option<bool>,
-    /// `foreign_keys=`: the columns that count as referring to the parent.
-    pub foreign_keys: Option<Vec<Rc<Column>>>,
+    /// `foreign_keys=` as given: a column, a list of columns or mapped attributes, a string
+    /// (`'Entry.widget_id'`, evaluated among the registry's classes) or a callable; resolved
+    /// by `configure_relationship` into [`Relationship::foreign_keys`].
+    pub foreign_keys: Option<Value>,
+    /// `post_update=True`: the foreign key this relationship sets is written by an UPDATE of
+    /// its own after the rows are inserted, and cleared by one before they are deleted
+    /// (`PostUpdateAll`), which breaks a cycle between two rows that refer to each other.
+    pub post_update: bool,
     /// `secondary=`: the association table of a many-to-many relationship.
     pub secondary: Option<Rc<Table>>,
     /// `order_by=` as given: `"Class.attr"` strings or class attributes.
@@ -128,6 +134,7 @@ impl Default for RelationshipArgs {
             lazy: "select".into(),
             uselist: None,
             foreign_keys: None,
+            post_update: false,
             secondary: None,
             order_by: Vec::new(),
             cascade_delete: false,
@@ -163,6 +170,8 @@ pub struct Relationship {
     /// The dataclass options given to `relationship()` (`init`, `default`, `default_factory`,
     /// ...), for a `MappedAsDataclass` class.
     pub dataclass_options: RefCell<Vec<(Rc<str>, Value)>>,
+    /// `foreign_keys=` resolved to columns (by `configure_relationship`).
+    pub foreign_keys: RefCell<Option<Vec<Rc<Column>>>>,
 }
 
 /// How a many-to-many relationship reaches its association table.
@@ -191,6 +200,7 @@ impl Relationship {
             fk_first: Cell::new(false),
             annotated_lazy: RefCell::new(None),
             dataclass_options: RefCell::new(Vec::new()),
+            foreign_keys: RefCell::new(None),
         }
     }
     /// The loader strategy: `lazy=` as given, unless the annotation chose one.
@@ -995,6 +1005,13 @@ fn configure_relationship(
     r: &Rc<Relationship>,
 ) -> PyResult<()> {
     let target = resolve_target(interp, registry, parent, r)?;
+    // `_process_dependent_arguments`: `foreign_keys=` given as a string or a callable is
+    // resolved now that every class is mapped.
+    let foreign_keys = match &r.args.foreign_keys {
+        Some(v) => Some(columns_of(interp, registry, parent, v)?),
+        None => None,
+    };
+    *r.foreign_keys.borrow_mut() = foreign_keys.clone();
     if let Some(assoc) = r.args.secondary.clone() {
         type Pairs = Vec<(Rc<Column>, Rc<Column>)>;
         let side = |interp: &mut Interp, join: &Option<Value>, other: &Table| -> PyResult<(Pairs, bool)> {
@@ -1091,9 +1108,8 @@ fn configure_relationship(
             let mut to_parent = Vec::new();
             let mut to_target = Vec::new();
             for (i, (a, b)) in join_equalities(interp, registry, parent, j)?.into_iter().enumerate() {
-                let listed = |c: &Rc<Column>| {
-                    r.args.foreign_keys.as_ref().map(|f| f.iter().any(|x| Rc::ptr_eq(x, c))).unwrap_or(false)
-                };
+                let listed =
+                    |c: &Rc<Column>| foreign_keys.as_ref().map(|f| f.iter().any(|x| Rc::ptr_eq(x, c))).unwrap_or(false);
                 let (referenced, fk) = if listed(&a) || (!listed(&b) && references(&a, &b)) {
                     if i == 0 {
                         r.fk_first.set(true);
@@ -1138,7 +1154,7 @@ fn configure_relationship(
             }
         }
     }
-    let (to_parent, to_target) = match &r.args.foreign_keys {
+    let (to_parent, to_target) = match &foreign_keys {
         Some(fks) => {
             let keep = |pairs: Vec<(Rc<Column>, Rc<Column>)>| -> Vec<(Rc<Column>, Rc<Column>)> {
                 pairs.into_iter().filter(|(_, fk)| fks.iter().any(|c| Rc::ptr_eq(c, fk))).collect()
@@ -1201,7 +1217,6 @@ fn configure_relationship(
             back_populates: Some(r.key()),
             lazy,
             uselist,
-            foreign_keys: r.args.foreign_keys.clone(),
             secondary: r.args.secondary.clone(),
             order_by,
             cascade_delete: false,
@@ -1209,6 +1224,7 @@ fn configure_relationship(
             ..Default::default()
         }));
         *back.key.borrow_mut() = name.clone();
+        *back.foreign_keys.borrow_mut() = foreign_keys;
         *back.parent.borrow_mut() = Rc::downgrade(&target);
         *back.target.borrow_mut() = Some(parent.clone());
         back.direction.set(if direction == Direction::OneToMany { Direction::ManyToOne } else { Direction::OneToMany });
@@ -1748,6 +1764,13 @@ enum FlushStep {
     /// A many-to-many relationship's `ProcessAll` / `ProcessState`s after saves
     /// (`ManyToManyDP.process_saves`): its association rows.
     Associations(Rc<Relationship>, Option<Vec<Value>>),
+    /// A `post_update` relationship's `ProcessAll` / `ProcessState`s, after saves (false) or
+    /// before deletes (true): its foreign keys synchronized and the rows registered for the
+    /// `PostUpdateAll` that follows (`_post_update`).
+    PostUpdateProcess(Rc<Relationship>, bool, Option<Vec<Value>>),
+    /// `PostUpdateAll` of a base mapper: the UPDATEs of the rows registered, for saved rows
+    /// (false) or for rows about to be deleted (true).
+    PostUpdate(Rc<Mapper>, bool),
 }
 
 /// A `PostSortRec` of the unit of work: the actions it sorts.
@@ -1763,6 +1786,8 @@ enum Rec {
     SaveState(usize),
     DeleteState(usize),
     ProcessState(usize, bool, usize),
+    /// `_PostUpdateAll` of a base mapper, for saves (false) or deletes (true).
+    PostUpdateAll(usize, bool),
 }
 
 /// The flush's actions and their dependencies, built as `UOWTransaction` builds them.
@@ -1891,6 +1916,9 @@ fn flush_plan(states: &[(Value, bool)]) -> Vec<FlushStep> {
                 None => false,
             };
             ((st.key.borrow().is_none() || st.deleted.get()) && set)
+                // A deleted row's `post_update` key is cleared first if it refers to a row (which
+                // the process step finds out, loading the row if need be).
+                || (st.deleted.get() && r.args.post_update && r.direction.get() == Direction::ManyToOne)
                 || st.committed.borrow().contains_key(&key)
                 || st.pending_dynamic.borrow().iter().any(|(k, _)| *k == key)
                 || st.pending_dynamic_removed.borrow().iter().any(|(k, _)| *k == key)
@@ -1915,10 +1943,27 @@ fn flush_plan(states: &[(Value, bool)]) -> Vec<FlushStep> {
         let (sp, sc) = (g.rec(Rec::SaveAll(p)), g.rec(Rec::SaveAll(c)));
         let (dp, dc) = (g.rec(Rec::DeleteAll(p)), g.rec(Rec::DeleteAll(c)));
         deps.push((p, ri));
+        let post_update = r.args.post_update;
         let edges: Vec<(usize, usize)> = if r.m2m.borrow().is_some() {
             vec![(sp, after), (sc, after), (after, dc), (before, sp), (before, dp), (before, dc), (before, sc)]
+        } else if r.direction.get() == Direction::OneToMany && post_update {
+            let (post, pre) = (g.rec(Rec::PostUpdateAll(c, false)), g.rec(Rec::PostUpdateAll(c, true)));
+            vec![
+                (sc, after),
+                (sp, after),
+                (after, post),
+                (sc, before),
+                (before, post),
+                (post, dp),
+                (before, pre),
+                (pre, dp),
+                (pre, dc),
+            ]
         } else if r.direction.get() == Direction::OneToMany {
             vec![(sp, after), (after, sc), (after, dc), (sc, dp), (dc, dp), (before, sc), (before, dc)]
+        } else if post_update {
+            let (post, pre) = (g.rec(Rec::PostUpdateAll(p, false)), g.rec(Rec::PostUpdateAll(p, true)));
+            vec![(sc, after), (sp, after), (after, post), (after, pre), (before, pre), (pre, dc), (pre, dp)]
         } else {
             vec![(sc, after), (after, sp), (sp, dc), (dp, dc)]
         };
@@ -1996,7 +2041,20 @@ fn flush_plan(states: &[(Value, bool)]) -> Vec<FlushStep> {
                         // `per_state_dependencies`; an edge to a child outside the flush is dropped.
                         let mut edges: Vec<(Option<usize>, Option<usize>)> = Vec::new();
                         let (pa, pr) = (Some(parent_action), Some(process));
-                        if r.m2m.borrow().is_some() {
+                        if r.args.post_update && r.m2m.borrow().is_none() {
+                            // The `PostUpdateAll` of the side whose foreign key is updated.
+                            let one_to_many = r.direction.get() == Direction::OneToMany;
+                            let pu = Some(g.rec(Rec::PostUpdateAll(if one_to_many { c } else { b }, isdelete)));
+                            match (one_to_many, isdelete, childisdelete) {
+                                (true, false, true) => edges.extend([(child, pr), (pr, pu)]),
+                                (true, false, false) | (false, false, false) => {
+                                    edges.extend([(pa, pr), (child, pr), (pr, pu)])
+                                }
+                                (true, true, _) => edges.extend([(pr, pu), (pu, pa)]),
+                                (false, false, true) => edges.extend([(pr, pu), (pu, child)]),
+                                (false, true, _) => edges.extend([(pr, pu), (pu, pa), (pu, child)]),
+                            }
+                        } else if r.m2m.borrow().is_some() {
                             if !isdelete {
                                 edges.push((pa, pr));
                                 edges.push(if childisdelete { (pr, child) } else { (child, pr) });
@@ -2070,6 +2128,7 @@ fn flush_plan(states: &[(Value, bool)]) -> Vec<FlushStep> {
             Rec::SaveState(si) => ("ProcessState", state_base(si).map(|m| mapper_key(&m)).unwrap_or_default(), false),
             Rec::DeleteState(si) => ("DeleteState", state_base(si).map(|m| mapper_key(&m)).unwrap_or_default(), false),
             Rec::ProcessState(ri, _, _) => ("ProcessState", rel_key(ri), false),
+            Rec::PostUpdateAll(b, d) => ("PostUpdateAll", mapper_key(&bases[b]), d),
         }
     };
     let mut actions: Vec<usize> = (0..g.recs.len()).filter(|&i| !g.disabled[i] && !cycles.contains(&i)).collect();
@@ -2103,7 +2162,11 @@ fn flush_plan(states: &[(Value, bool)]) -> Vec<FlushStep> {
                 Rec::ProcessAll(ri, false) if rels[ri].m2m.borrow().is_some() => {
                     steps.push(FlushStep::Associations(rels[ri].clone(), None))
                 }
+                Rec::ProcessAll(ri, d) if rels[ri].args.post_update => {
+                    steps.push(FlushStep::PostUpdateProcess(rels[ri].clone(), d, None))
+                }
                 Rec::ProcessAll(..) => {}
+                Rec::PostUpdateAll(b, d) => steps.push(FlushStep::PostUpdate(bases[b].clone(), d)),
                 Rec::SaveState(si) => {
                     let Some(b) = state_base(si) else { continue };
                     let objs = group(&|r| match *r {
@@ -2125,7 +2188,9 @@ fn flush_plan(states: &[(Value, bool)]) -> Vec<FlushStep> {
                         Rec::ProcessState(x, d, si) if x == ri && d == isdelete => Some(si),
                         _ => None,
                     });
-                    if !isdelete && rels[ri].m2m.borrow().is_some() {
+                    if rels[ri].args.post_update && rels[ri].m2m.borrow().is_none() {
+                        steps.push(FlushStep::PostUpdateProcess(rels[ri].clone(), isdelete, Some(objs)));
+                    } else if !isdelete && rels[ri].m2m.borrow().is_some() {
                         steps.push(FlushStep::Associations(rels[ri].clone(), Some(objs)));
                     }
                 }
@@ -2138,10 +2203,12 @@ fn flush_plan(states: &[(Value, bool)]) -> Vec<FlushStep> {
 /// Is the mapper in a cycle with itself (a self-referential relationship)? Its rows are then
 /// saved one by one in dependency order (per-state actions), never batched.
 fn self_referential(m: &Rc<Mapper>) -> bool {
-    m.relationships
-        .borrow()
-        .iter()
-        .any(|r| r.m2m.borrow().is_none() && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false))
+    m.relationships.borrow().iter().any(|r| {
+        // A `post_update` relationship's rows are linked after they are all saved.
+        r.m2m.borrow().is_none()
+            && !r.args.post_update
+            && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false)
+    })
 }
 
 /// `Session.flush()`: the unit of work.
@@ -2342,7 +2409,7 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
 fn row_depends(m: &Rc<Mapper>, a: &Value, b: &Value) -> bool {
     let (Value::Instance(ai), Value::Instance(bi)) = (a, b) else { return false };
     m.relationships.borrow().iter().any(|r| {
-        let same = r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false);
+        let same = !r.args.post_update && r.target.borrow().as_ref().map(|t| Rc::ptr_eq(t, m)).unwrap_or(false);
         same && match r.direction.get() {
             Direction::ManyToOne => ai.dict.borrow().get_str(&r.key()).map(|v| v.is(b)).unwrap_or(false),
             Direction::OneToMany => match bi.dict.borrow().get_str(&r.key()) {
@@ -2529,6 +2596,10 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         .chain(deleted.iter().map(|o| (o.clone(), true)))
         .collect();
     let plan = flush_plan(&states);
+    // `post_update` relationships: which objects have a history for them, taken before the
+    // saves settle the objects' state, and the rows registered for their UPDATEs.
+    let post_update_history = post_update_history(&new, &dirty);
+    let mut post_updates: Vec<(Value, Vec<Rc<Column>>)> = Vec::new();
     // Rows of an association table already written in this flush (both sides of a backref
     // pair name the same rows: `_get_reversed_processed_set`).
     let mut written: Vec<(String, Vec<HashKey>)> = Vec::new();
@@ -2547,6 +2618,30 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             FlushStep::Associations(r, only) => {
                 let objects = association_parents(s, &r, &new, only);
                 sync_associations(interp, s, &objects, Some(&r), &mut written)?;
+                continue;
+            }
+            FlushStep::PostUpdateProcess(r, isdelete, only) => {
+                let objs: Vec<Value> = if isdelete {
+                    deleted.clone()
+                } else {
+                    post_update_history.iter().filter(|(hr, _)| Rc::ptr_eq(hr, &r)).map(|(_, o)| o.clone()).collect()
+                };
+                let objs: Vec<Value> =
+                    objs.into_iter().filter(|o| only.as_ref().is_none_or(|l| l.iter().any(|x| x.is(o)))).collect();
+                post_update_process(interp, &r, isdelete, &objs, &mut post_updates)?;
+                continue;
+            }
+            FlushStep::PostUpdate(m, isdelete) => {
+                let mut rows: Vec<(Value, Vec<Rc<Column>>)> = Vec::new();
+                post_updates.retain(|(o, cols)| {
+                    let mine =
+                        base_of(o).is_some_and(|x| Rc::ptr_eq(&x, &m)) && deleted.iter().any(|d| d.is(o)) == isdelete;
+                    if mine {
+                        rows.push((o.clone(), cols.clone()));
+                    }
+                    !mine
+                });
+                post_update_rows(interp, s, &m, rows)?;
                 continue;
             }
             FlushStep::Save(m, only) => (m, only),
@@ -2605,7 +2700,10 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             for cm in mapper_chain(&om) {
                 sync_many_to_one(interp, &cm, inst)?;
             }
-            if st.expired.get() && (key_unloaded || !st.pending_dynamic.borrow().is_empty()) {
+            if st.expired.get()
+                && (key_unloaded || !st.pending_dynamic.borrow().is_empty())
+                && !only_post_update_changes(&om, &st)
+            {
                 refresh(interp, s, &om, inst)?;
             }
             updates.extend(collect_update(interp, s, &om, inst)?);
@@ -2652,6 +2750,274 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
     }
     s.deleted.borrow_mut().clear();
+    Ok(())
+}
+
+/// Are an object's only changes to `post_update` relationships, which its own UPDATE does not
+/// carry (so saving it loads nothing)?
+fn only_post_update_changes(m: &Rc<Mapper>, st: &InstanceState) -> bool {
+    let committed = st.committed.borrow();
+    !committed.is_empty()
+        && st.pending_dynamic.borrow().is_empty()
+        && committed
+            .keys()
+            .all(|k| mapper_chain(m).iter().any(|cm| cm.relationship(k).is_some_and(|r| r.args.post_update)))
+}
+
+/// The (relationship, object) pairs of the flush's saved objects with a history for a
+/// many-to-one `post_update` relationship: a new object that was given a value, or a
+/// persistent one whose value changed.
+fn post_update_history(new: &[Value], dirty: &[Value]) -> Vec<(Rc<Relationship>, Value)> {
+    let mut out = Vec::new();
+    // New objects in the order they were added, then persistent ones by identity
+    // (`_sort_states`; SQLAlchemy iterates a set here).
+    let mut new: Vec<Value> = new.to_vec();
+    crate::sort::sort_by_key(&mut new, |o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
+    let mut dirty: Vec<Value> = dirty.to_vec();
+    crate::sort::sort_by(&mut dirty, |a, b| {
+        let ia = a.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+        let ib = b.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+        identity_cmp(&ia, &ib)
+    });
+    for (obj, is_new) in new.iter().map(|o| (o, true)).chain(dirty.iter().map(|o| (o, false))) {
+        let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
+        let st = instance_state(inst);
+        for cm in mapper_chain(&m) {
+            for r in cm.relationships.borrow().iter() {
+                if !r.args.post_update || r.direction.get() != Direction::ManyToOne || r.m2m.borrow().is_some() {
+                    continue;
+                }
+                let key = r.key();
+                let history = if is_new {
+                    inst.dict.borrow().get_str(&key).is_some()
+                } else {
+                    st.committed.borrow().contains_key(&key)
+                };
+                if history {
+                    out.push((r.clone(), obj.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A foreign key attribute set by the `post_update` synchronization (`_set_state_attr_by_column`):
+/// its history is what the UPDATE sends. An unloaded (expired) old value counts as a change.
+fn post_update_set(inst: &Instance, key: &str, v: Value) {
+    let old = inst.dict.borrow().get_str(key).cloned();
+    if let Some(st) = inst.ext::<InstanceState>() {
+        st.committed.borrow_mut().entry(key.to_string()).or_insert(old.unwrap_or(Value::NotImplemented));
+        st.modified.set(true);
+    }
+    inst.dict.borrow_mut().set_str(key, v);
+}
+
+/// `ManyToOneDP.process_saves` / `process_deletes` of a `post_update` relationship: the
+/// foreign key set from the related object (after saves) or cleared (before deletes), and the
+/// row registered for its `PostUpdateAll` (`_post_update`).
+fn post_update_process(
+    interp: &mut Interp,
+    r: &Rc<Relationship>,
+    isdelete: bool,
+    objs: &[Value],
+    rows: &mut Vec<(Value, Vec<Rc<Column>>)>,
+) -> PyResult<()> {
+    let Some(parent) = r.parent.borrow().upgrade() else { return Ok(()) };
+    let key = r.key();
+    let fk_cols: Vec<Rc<Column>> = r.pairs.borrow().iter().map(|(_, fk)| fk.clone()).collect();
+    for obj in objs {
+        let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
+        if !mapper_chain(&om).iter().any(|x| Rc::ptr_eq(x, &parent)) {
+            continue;
+        }
+        let fk_key = |c: &Rc<Column>| om.column_key(c).unwrap_or_else(|| c.name());
+        if isdelete {
+            // The related object, as committed, before the key is cleared: the value held, or
+            // the one the committed key names (an expired object loads its row for it; an object
+            // in the identity map is taken as it is, a missing one is selected).
+            let held = inst.dict.borrow().get_str(&key).cloned();
+            let related = match held {
+                Some(v) => v,
+                None => {
+                    let st = instance_state(inst);
+                    if let (true, Some(s)) = (st.expired.get(), st.session()) {
+                        refresh(interp, &s, &om, inst)?;
+                    }
+                    let mut keys = Vec::new();
+                    for (_, fk) in r.pairs.borrow().iter() {
+                        let v = inst.dict.borrow().get_str(&fk_key(fk)).cloned().unwrap_or(Value::None);
+                        keys.push(HashKey::of(&v).unwrap_or(HashKey::None));
+                    }
+                    let target = r.target.borrow().clone();
+                    let found = match (&target, st.session()) {
+                        (Some(t), Some(s)) if !keys.iter().any(|k| matches!(k, HashKey::None)) => {
+                            s.identity_map.borrow().get(&(t.identity_id(), keys)).cloned()
+                        }
+                        _ => Some(Value::None),
+                    };
+                    match found {
+                        Some(v) => v,
+                        None => match inst.class.lookup(&key).and_then(|a| a.payload::<AttrData>()) {
+                            Some(data) => attribute_get(interp, &data, obj)?,
+                            None => Value::None,
+                        },
+                    }
+                }
+            };
+            for c in &fk_cols {
+                post_update_set(inst, &fk_key(c), Value::None);
+            }
+            if !related.is_none() {
+                register_post_update(rows, obj, &fk_cols);
+            }
+            continue;
+        }
+        let child = inst.dict.borrow().get_str(&key).cloned().unwrap_or(Value::None);
+        match &child {
+            Value::Instance(ci) => {
+                if instance_state(ci).session().is_none() {
+                    interp.warn(
+                        "sqlalchemy.exc.SAWarning",
+                        &format!(
+                            "Object of type <{}> not in session, add operation along '{}.{}' won't proceed",
+                            ci.class.name, parent.class_name, key
+                        ),
+                    );
+                    continue;
+                }
+                let cm = class_mapper(&ci.class);
+                for (target_col, fk_col) in r.pairs.borrow().iter() {
+                    let pk_key =
+                        cm.as_ref().and_then(|m| m.column_key(target_col)).unwrap_or_else(|| target_col.name());
+                    let present = ci.dict.borrow().get_str(&pk_key).cloned();
+                    let value = match present {
+                        Some(v) => v,
+                        None => interp.getattr(&child, &pk_key)?,
+                    };
+                    post_update_set(inst, &fk_key(fk_col), value);
+                }
+            }
+            _ => {
+                for c in &fk_cols {
+                    post_update_set(inst, &fk_key(c), Value::None);
+                }
+            }
+        }
+        register_post_update(rows, obj, &fk_cols);
+    }
+    Ok(())
+}
+
+/// `UOWTransaction.register_post_update`: the row, and the columns its UPDATE may set.
+fn register_post_update(rows: &mut Vec<(Value, Vec<Rc<Column>>)>, obj: &Value, cols: &[Rc<Column>]) {
+    match rows.iter_mut().find(|(o, _)| o.is(obj)) {
+        Some((_, have)) => {
+            for c in cols {
+                if !have.iter().any(|h| Rc::ptr_eq(h, c)) {
+                    have.push(c.clone());
+                }
+            }
+        }
+        None => rows.push((obj.clone(), cols.to_vec())),
+    }
+}
+
+/// `persistence._post_update`: one UPDATE per registered row (in identity order, consecutive
+/// rows setting the same columns in one `executemany`) of the foreign keys whose history has a
+/// new value, keyed by the row's primary key, which an expired object loads first.
+fn post_update_rows(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    m: &Rc<Mapper>,
+    mut rows: Vec<(Value, Vec<Rc<Column>>)>,
+) -> PyResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // The columns of every registration of the mapper (`post_update_states[mapper]`).
+    let mut cols: Vec<Rc<Column>> = Vec::new();
+    for (_, c) in &rows {
+        for c in c {
+            if !cols.iter().any(|x| Rc::ptr_eq(x, c)) {
+                cols.push(c.clone());
+            }
+        }
+    }
+    crate::sort::sort_by(&mut rows, |(a, _), (b, _)| {
+        let ia = a.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+        let ib = b.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+        identity_cmp(&ia, &ib)
+    });
+    let mut tables: Vec<Rc<Table>> = Vec::new();
+    for sub in m.self_and_descendants() {
+        for t in mapper_tables(&sub) {
+            if !tables.iter().any(|x| Rc::ptr_eq(x, &t)) {
+                tables.push(t);
+            }
+        }
+    }
+    for table in &tables {
+        let mut updates = Vec::new();
+        for (obj, _) in &rows {
+            let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
+            if !mapper_tables(&om).iter().any(|t| Rc::ptr_eq(t, table)) {
+                continue;
+            }
+            let st = instance_state(inst);
+            // The primary key, `PASSIVE_OFF`: an expired object loads.
+            let pk_unloaded = table
+                .primary_key()
+                .iter()
+                .any(|c| inst.dict.borrow().get_str(&om.column_key(c).unwrap_or_else(|| c.name())).is_none());
+            if pk_unloaded && st.expired.get() && !st.deleted.get() {
+                refresh(interp, s, &om, inst)?;
+            }
+            let mut sets = Vec::new();
+            for (key, col) in om.columns.iter().filter(|(_, c)| in_table(c, table)) {
+                if !cols.iter().any(|c| Rc::ptr_eq(c, col)) {
+                    continue;
+                }
+                let Some(old) = st.committed.borrow().get(key).cloned() else { continue };
+                let v = inst.dict.borrow().get_str(key).cloned().unwrap_or(Value::None);
+                if !old.is(&Value::NotImplemented)
+                    && interp.eq(&v, &old)?
+                    && std::mem::discriminant(&v) == std::mem::discriminant(&old)
+                {
+                    continue;
+                }
+                sets.push((col.clone(), v));
+            }
+            if sets.is_empty() {
+                continue;
+            }
+            let pk: Vec<(Rc<Column>, Value)> =
+                table.primary_key().into_iter().zip(st.identity.borrow().iter().cloned()).collect();
+            let sets = bind_values(interp, sets)?
+                .into_iter()
+                .map(|(c, v)| {
+                    let ty = c.ty.clone();
+                    (c, Clause::Bind(v, ty))
+                })
+                .collect();
+            updates.push(UpdateRow { table: table.clone(), sets, pk, has_exprs: false });
+        }
+        emit_updates(interp, s, table, &updates)?;
+    }
+    // The flush is done with these values: they are the committed ones now.
+    for (obj, _) in &rows {
+        let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
+        let st = instance_state(inst);
+        let mut committed = st.committed.borrow_mut();
+        for (key, col) in &om.columns {
+            if cols.iter().any(|c| Rc::ptr_eq(c, col)) {
+                committed.remove(key);
+            }
+        }
+        if committed.is_empty() {
+            st.modified.set(false);
+        }
+    }
     Ok(())
 }
 
@@ -3017,7 +3383,8 @@ fn set_dict_attr(inst: &Instance, key: &str, v: Value) {
 fn sync_many_to_one(interp: &mut Interp, m: &Rc<Mapper>, inst: &Rc<Instance>) -> PyResult<()> {
     let rels = m.relationships.borrow().clone();
     for r in rels {
-        if r.direction.get() != Direction::ManyToOne {
+        // A `post_update` relationship's key is set after the saves (`post_update_process`).
+        if r.direction.get() != Direction::ManyToOne || r.args.post_update {
             continue;
         }
         let v = inst.dict.borrow().get_str(&r.key()).cloned();
@@ -4025,8 +4392,12 @@ fn load_subclass_attributes(
 /// `InstrumentedAttribute.__get__` on an instance.
 pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyResult<Value> {
     let Value::Instance(inst) = obj else { return Ok(Value::None) };
-    if let Some(v) = inst.dict.borrow().get_str(&data.key) {
-        return Ok(v.clone());
+    let present = inst.dict.borrow().get_str(&data.key).cloned();
+    if let Some(v) = present {
+        if let (Value::List(l), AttrKind::Relationship(_)) = (&v, &data.kind) {
+            instrument_collection(interp, inst, &data.key, l);
+        }
+        return Ok(v);
     }
     let Some(mapper) = data.mapper.upgrade() else { return Ok(Value::None) };
     let st = instance_state(inst);
@@ -4093,6 +4464,9 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
                 let Some(s) = session else { return Err(detached(interp, obj, &data.key, "lazy load operation")) };
                 lazy_load(interp, &s, &mapper, r, inst)?
             };
+            if let Value::List(l) = &value {
+                instrument_collection(interp, inst, &data.key, l);
+            }
             inst.dict.borrow_mut().set_str(&data.key, value.clone());
             Ok(value)
         }
@@ -4310,13 +4684,29 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
     if super::declarative::is_dont_set(interp, &value) {
         return Ok(());
     }
-    // `@validates`: the method's return value is what gets set.
-    let validator =
-        object_mapper(obj).and_then(|m| m.validators.iter().find(|(k, _)| *k == data.key).map(|(_, f)| f.clone()));
-    let value = match (validator, &data.kind) {
-        (Some(f), AttrKind::Column(_)) => {
-            interp.call(&f, Args::new(vec![obj.clone(), Value::str(&data.key), value]))?
+    // `@validates`: the method's return value is what gets set (`_validator_events`: `set`);
+    // a collection's new members are validated one by one (`bulk_replace`).
+    let value = match (validator_for(interp, obj, &data.key)?, &data.kind) {
+        (Some(v), AttrKind::Column(_)) => v.call(interp, obj, &data.key, value, false)?,
+        (Some(v), AttrKind::Relationship(r)) if r.uselist() && !r.is_appender() => {
+            let mut items = Vec::new();
+            for item in interp.iterate(&value)? {
+                items.push(v.call(interp, obj, &data.key, item, false)?);
+            }
+            // The members the new collection leaves out are removed (`bulk_replace`).
+            if v.include_removes {
+                let old = inst.dict.borrow().get_str(&data.key).cloned();
+                if let Some(Value::List(old)) = old {
+                    let gone: Vec<Value> =
+                        old.borrow().iter().filter(|o| !items.iter().any(|n| n.is(o))).cloned().collect();
+                    for g in gone {
+                        v.call(interp, obj, &data.key, g, true)?;
+                    }
+                }
+            }
+            Value::list(items)
         }
+        (Some(v), AttrKind::Relationship(_)) => v.call(interp, obj, &data.key, value, false)?,
         _ => value,
     };
     match &data.kind {
@@ -4368,10 +4758,12 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                         let existing = parent.dict.borrow().get_str(&rk).cloned();
                         match existing {
                             Some(Value::List(l)) if !l.borrow().iter().any(|x| x.is(obj)) => {
-                                l.borrow_mut().push(obj.clone());
+                                let item = backref_appending(interp, &value, &rk, obj.clone())?;
+                                l.borrow_mut().push(item);
                             }
                             None if pst.key.borrow().is_none() => {
-                                parent.dict.borrow_mut().set_str(&rk, Value::list(vec![obj.clone()]));
+                                let item = backref_appending(interp, &value, &rk, obj.clone())?;
+                                parent.dict.borrow_mut().set_str(&rk, Value::list(vec![item]));
                             }
                             None => {
                                 // Not loaded: the append waits for the flush, without a load.
@@ -4405,6 +4797,97 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
             }
             Ok(())
         }
+    }
+}
+
+/// A `@validates` method and its options.
+struct Validator {
+    f: Value,
+    include_removes: bool,
+    include_backrefs: bool,
+}
+
+impl Validator {
+    /// Calls the method as `_validator_events` does: `(obj, key, value)`, with `is_remove`
+    /// as a fourth argument when it was declared with `include_removes=True`.
+    fn call(&self, interp: &mut Interp, obj: &Value, key: &str, value: Value, is_remove: bool) -> PyResult<Value> {
+        let mut args = vec![obj.clone(), Value::str(key), value];
+        if self.include_removes {
+            args.push(Value::Bool(is_remove));
+        }
+        interp.call(&self.f, Args::new(args))
+    }
+}
+
+/// The `@validates(key)` method of the object's mapper, if it has one.
+fn validator_for(interp: &mut Interp, obj: &Value, key: &str) -> PyResult<Option<Validator>> {
+    let Some(m) = object_mapper(obj) else { return Ok(None) };
+    let Some(f) = m.validators.iter().find(|(k, _)| k == key).map(|(_, f)| f.clone()) else { return Ok(None) };
+    let opts = match &f {
+        Value::Function(func) => func.dict.borrow().get_str("__sa_validation_opts__").cloned(),
+        _ => None,
+    };
+    let mut opt = |name: &str, default: bool| -> PyResult<bool> {
+        match &opts {
+            Some(Value::Dict(d)) => match d.borrow().get_str(name).cloned() {
+                Some(v) => interp.truthy(&v),
+                None => Ok(default),
+            },
+            _ => Ok(default),
+        }
+    };
+    let include_removes = opt("include_removes", false)?;
+    let include_backrefs = opt("include_backrefs", true)?;
+    Ok(Some(Validator { f, include_removes, include_backrefs }))
+}
+
+/// Gives a loaded or new collection its append / remove events (`CollectionAdapter`) when it
+/// needs them: `@validates` methods run on every item added (and, with `include_removes`,
+/// taken out) through the list's methods. Other collections stay plain lists.
+fn instrument_collection(interp: &mut Interp, inst: &Rc<Instance>, key: &str, list: &Rc<RefCell<Vec<Value>>>) {
+    let Some(m) = class_mapper(&inst.class) else { return };
+    if !m.validators.iter().any(|(k, _)| k == key) || interp.list_observer(list).is_some() {
+        return;
+    }
+    let owner = Rc::downgrade(inst);
+    let key = key.to_string();
+    interp.observe_list(
+        list,
+        Rc::new(move |i: &mut Interp, event: crate::python::interp::ListEvent| {
+            use crate::python::interp::ListEvent;
+            let Some(o) = owner.upgrade() else {
+                return Ok(match event {
+                    ListEvent::Append(v) => v,
+                    ListEvent::Remove(_) => Value::None,
+                });
+            };
+            let obj = Value::Instance(o);
+            let Some(v) = validator_for(i, &obj, &key)? else {
+                return Ok(match event {
+                    ListEvent::Append(v) => v,
+                    ListEvent::Remove(_) => Value::None,
+                });
+            };
+            match event {
+                ListEvent::Append(item) => v.call(i, &obj, &key, item, false),
+                ListEvent::Remove(item) => {
+                    if v.include_removes {
+                        v.call(i, &obj, &key, item, true)?;
+                    }
+                    Ok(Value::None)
+                }
+            }
+        }),
+    );
+}
+
+/// The item a backref appends to `parent`'s collection `key` (the `append` event with the
+/// backref as initiator): what the collection's validator makes of it, unless it was declared
+/// with `include_backrefs=False`.
+fn backref_appending(interp: &mut Interp, parent: &Value, key: &str, item: Value) -> PyResult<Value> {
+    match validator_for(interp, parent, key)? {
+        Some(v) if v.include_backrefs => v.call(interp, parent, key, item, false),
+        _ => Ok(item),
     }
 }
 

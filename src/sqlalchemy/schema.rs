@@ -151,6 +151,9 @@ pub struct ForeignKey {
     pub name: Option<String>,
     pub ondelete: Option<String>,
     pub onupdate: Option<String>,
+    /// `use_alter=True`: the constraint takes no part in the table sort; dialects that support
+    /// `ALTER` add it after the tables are created, so `CREATE TABLE` leaves it out.
+    pub use_alter: bool,
 }
 
 impl ForeignKey {
@@ -372,11 +375,15 @@ impl Table {
         ok.then_some(c)
     }
 
-    /// Names of the tables this one references through foreign keys.
+    /// Names of the tables this one depends on in the table sort: those its foreign keys
+    /// reference, except through `use_alter=True` constraints (`sort_tables_and_constraints`).
     pub fn referenced_tables(&self) -> Vec<String> {
         let mut out = Vec::new();
         for c in self.constraints.borrow().iter() {
             if let Constraint::ForeignKey { fk, .. } = c {
+                if fk.iter().any(|f| f.use_alter) {
+                    continue;
+                }
                 for f in fk {
                     let t = f.target_table().to_string();
                     if !out.contains(&t) {
