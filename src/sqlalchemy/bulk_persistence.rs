@@ -8,7 +8,7 @@ use super::evaluator::{self, Evaluated};
 use super::module::ExprData;
 use super::orm::{self, instance_state, AttrData, AttrKind, Mapper, SessionData};
 use super::schema::Column;
-use super::sql::{Clause, SqlCompiler};
+use super::sql::Clause;
 use super::statement::{DmlData, DmlKind};
 use crate::db::SqlValue;
 use crate::python::interp::{Interp, PyResult};
@@ -170,18 +170,9 @@ pub fn execute_returning(
         },
         other => other,
     };
-    if sync == SynchronizeSession::Fetch && !d.returning.is_empty() {
-        return Err(interp.err(
-            "NotImplementedError",
-            "the playground does not combine returning() with synchronize_session='fetch' yet",
-        ));
-    }
-    let (mut sql, params) = super::statement::dml_compiled(&full, false);
-    if sync == SynchronizeSession::Fetch {
-        let c = SqlCompiler::default();
-        let names: Vec<String> = mapper.table.primary_key().iter().map(|col| c.quote(&col.name())).collect();
-        sql.push_str(&format!(" RETURNING {}", names.join(", ")));
-    }
+    let mut full = full;
+    full.fetch_pk = sync == SynchronizeSession::Fetch;
+    let (sql, params) = super::statement::dml_compiled(&full, false);
     let r = orm::execute_in_session(interp, s, &sql, params)?;
     let rowcount = if sync == SynchronizeSession::Fetch { r.rows.len() as i64 } else { r.changes };
     let matched: Vec<(Rc<Instance>, bool)> = match sync {
@@ -189,7 +180,7 @@ pub fn execute_returning(
         SynchronizeSession::Fetch => {
             matched_on_rows(interp, s, &mapper, &r.rows)?.into_iter().map(|i| (i, false)).collect()
         }
-        _ => return Ok((rowcount, r.rows)),
+        _ => return Ok((rowcount, super::statement::returned_rows(&full, &r.rows))),
     };
     match d.kind {
         DmlKind::Update => apply_update_values(interp, &mapper, d, &matched, &prefetch, &postfetch)?,
@@ -204,8 +195,7 @@ pub fn execute_returning(
         }
         DmlKind::Insert => {}
     }
-    let rows = if sync == SynchronizeSession::Fetch { vec![] } else { r.rows };
-    Ok((rowcount, rows))
+    Ok((rowcount, super::statement::returned_rows(&full, &r.rows)))
 }
 
 /// `_apply_update_set_values_to_objects`: values that can be evaluated in Python are set on

@@ -1455,6 +1455,7 @@ fn query_bulk(
         execution_options: vec![],
         returning: vec![],
         multi_values: vec![],
+        fetch_pk: false,
     };
     if let Some(v) = values {
         d.values = super::statement::dml_values(interp, &d, Some(v), &[])?;
@@ -1643,10 +1644,11 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                             .identity_map
                             .borrow()
                             .values()
-                            .filter(|v| v.as_instance().map(|x| orm::instance_state(x).modified.get()).unwrap_or(false))
+                            .filter(|v| v.as_instance().is_some_and(orm::is_dirty))
                             .cloned()
                             .collect(),
                         "autoflush" => return Ok(Value::Bool(sd.autoflush.get())),
+                        "no_autoflush" => return Ok(no_autoflush_manager(i, &sd)),
                         _ => {
                             let suggestion = match name.as_str() {
                                 "deleted" => "",
@@ -1922,6 +1924,58 @@ fn instrumented_attribute_class(interp: &Interp, operators: Vec<(&'static str, V
     })
 }
 
+/// What `with session.no_autoflush:` enters (a `@contextmanager` property in SQLAlchemy):
+/// autoflush off inside the block, back as it was after.
+struct NoAutoflush {
+    session: Rc<SessionData>,
+    was: std::cell::Cell<bool>,
+}
+
+fn no_autoflush_manager(interp: &mut Interp, s: &Rc<SessionData>) -> Value {
+    let cls = match interp
+        .ext
+        .get("contextlib._GeneratorContextManager")
+        .and_then(|e| e.clone().downcast::<Rc<Class>>().ok())
+    {
+        Some(c) => (*c).clone(),
+        None => {
+            let this = |i: &Interp, a: &Args| {
+                a.pos
+                    .first()
+                    .and_then(|v| v.payload::<NoAutoflush>())
+                    .ok_or_else(|| i.type_error("descriptor requires a '_GeneratorContextManager' object"))
+            };
+            let c = native_class(
+                interp,
+                "_GeneratorContextManager",
+                "contextlib",
+                None,
+                vec![
+                    (
+                        "__enter__",
+                        method("_GeneratorContextManager", "__enter__", move |i, a| {
+                            let m = this(i, &a)?;
+                            m.was.set(m.session.autoflush.replace(false));
+                            Ok(Value::None)
+                        }),
+                    ),
+                    (
+                        "__exit__",
+                        method("_GeneratorContextManager", "__exit__", move |i, a| {
+                            let m = this(i, &a)?;
+                            m.session.autoflush.set(m.was.get());
+                            Ok(Value::Bool(false))
+                        }),
+                    ),
+                ],
+            );
+            interp.ext.insert("contextlib._GeneratorContextManager", Rc::new(c.clone()));
+            c
+        }
+    };
+    new_native(&cls, NoAutoflush { session: s.clone(), was: std::cell::Cell::new(true) })
+}
+
 fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Class>>) {
     let m = Module::new("sqlalchemy.exc", None);
     let base_exc = interp.exc_class("Exception");
@@ -1965,6 +2019,24 @@ fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Clas
         };
         let c = native_class(interp, name, module, Some(&base), vec![]);
         m.set(name, Value::Class(c.clone()));
+        classes.insert(name, c);
+    }
+    // The DB-API's own exceptions (`sqlite3.IntegrityError`), a `DBAPIError`'s `orig`; kept
+    // under their qualified names, not in `sqlalchemy.exc`.
+    let dbapi: &[(&'static str, &'static str)] = &[
+        ("sqlite3.Error", ""),
+        ("sqlite3.InterfaceError", "sqlite3.Error"),
+        ("sqlite3.DatabaseError", "sqlite3.Error"),
+        ("sqlite3.DataError", "sqlite3.DatabaseError"),
+        ("sqlite3.OperationalError", "sqlite3.DatabaseError"),
+        ("sqlite3.IntegrityError", "sqlite3.DatabaseError"),
+        ("sqlite3.InternalError", "sqlite3.DatabaseError"),
+        ("sqlite3.ProgrammingError", "sqlite3.DatabaseError"),
+        ("sqlite3.NotSupportedError", "sqlite3.DatabaseError"),
+    ];
+    for (name, parent) in dbapi {
+        let base = if parent.is_empty() { base_exc.clone() } else { classes[parent].clone() };
+        let c = native_class(interp, &name["sqlite3.".len()..], "sqlite3", Some(&base), vec![]);
         classes.insert(name, c);
     }
     let warn = interp.exc_class("DeprecationWarning");
@@ -2849,6 +2921,9 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             }
             if let Some(state) = super::inspection::inspect_instance(i, &subject)? {
                 return Ok(state);
+            }
+            if let Some(m) = subject.as_class().and_then(|c| orm::class_mapper(c)) {
+                return Ok(super::inspection::mapper_value(i, &m));
             }
             let t = Value::Class(i.type_of(&subject));
             let r = i.repr(&t)?;

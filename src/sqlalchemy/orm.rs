@@ -690,6 +690,7 @@ pub fn map_class(
         cls.dict.borrow_mut().set_str("__init__", Value::Function(wrapped));
     }
     *cls.ext.borrow_mut() = Some(mapper.clone());
+    super::inspection::mapper_value(interp, &mapper);
     registry.mappers.borrow_mut().push(mapper.clone());
     registry.configured.set(false);
     Ok(mapper)
@@ -1516,7 +1517,7 @@ pub fn dbapi_error(interp: &mut Interp, e: StatementError) -> PyErr {
     let class = e.error.dbapi_class;
     let params: Vec<Value> = e.params.iter().map(super::types::untyped_result).collect();
     let params_repr =
-        if params.is_empty() { String::new() } else { interp.repr(&Value::tuple(params)).unwrap_or_default() };
+        if params.is_empty() { String::new() } else { interp.repr(&Value::tuple(params.clone())).unwrap_or_default() };
     let code = match class {
         "IntegrityError" => "gkpj",
         "OperationalError" => "e3q8",
@@ -1532,7 +1533,36 @@ pub fn dbapi_error(interp: &mut Interp, e: StatementError) -> PyErr {
         msg.push_str(&format!("\n[parameters: {params_repr}]"));
     }
     msg.push_str(&format!("\n(Background on this error at: https://sqlalche.me/e/21/{code})"));
-    sa_error(interp, class, msg)
+    let err = sa_error(interp, class, msg);
+    // `DBAPIError.orig`, `.statement`, `.params`.
+    if let Value::Instance(exc) = &err.exc {
+        let orig = match orm_classes(interp).exc.get(format!("sqlite3.{class}").as_str()) {
+            Some(c) => interp.new_exception(c, vec![Value::str(&e.error.message)]),
+            None => Value::None,
+        };
+        let mut d = exc.dict.borrow_mut();
+        d.set_str("orig", orig);
+        d.set_str("statement", Value::str(&e.sql));
+        d.set_str("params", Value::tuple(params));
+    }
+    err
+}
+
+/// `StatementError.add_detail()`: a line in parentheses before the error's message.
+fn add_detail(interp: &mut Interp, err: PyErr, detail: &str) -> PyErr {
+    let statement_error = orm_classes(interp).exc.get("StatementError").cloned();
+    let Value::Instance(exc) = &err.exc else { return err };
+    if !statement_error.is_some_and(|c| exc.class.is_subclass(&c)) {
+        return err;
+    }
+    let msg = match exc.dict.borrow().get_str("args") {
+        Some(Value::Tuple(t)) => t.first().and_then(|m| m.as_str().map(str::to_string)),
+        _ => None,
+    };
+    if let Some(msg) = msg {
+        exc.dict.borrow_mut().set_str("args", Value::tuple(vec![Value::str(&format!("({detail})\n{msg}"))]));
+    }
+    err
 }
 
 impl SessionData {
@@ -1573,9 +1603,19 @@ impl SessionData {
         self.connection_for(&engine)
     }
 
+    /// Executes SQL on the statement's connection, without checking the transaction (the flush's
+    /// own statements, and loads inside it).
     fn execute(&self, interp: &mut Interp, sql: &str, params: Vec<SqlValue>) -> PyResult<crate::db::QueryResult> {
         let r = self.connection(sql).execute(sql, params);
         r.map_err(|e| dbapi_error(interp, e))
+    }
+
+    /// `Session.no_autoflush`: runs `f` with autoflush off, and sets it back as it was.
+    pub fn no_autoflush<T>(&self, f: impl FnOnce() -> T) -> T {
+        let autoflush = self.autoflush.replace(false);
+        let r = f();
+        self.autoflush.set(autoflush);
+        r
     }
 
     /// Ends the transaction: every connection commits (or rolls back) and is released.
@@ -1622,20 +1662,6 @@ fn primary_table_name(sql: &str) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
-/// Executes a statement the learner gave `Session.execute()` whose bind is not a mapped table's:
-/// Flask-SQLAlchemy's `get_bind` finds no mapper (`text()`, a Core SELECT of tables no class
-/// maps), so the default engine runs it whatever tables it names.
-pub fn execute_on_default_bind(
-    interp: &mut Interp,
-    s: &Rc<SessionData>,
-    sql: &str,
-    params: Vec<SqlValue>,
-) -> PyResult<crate::db::QueryResult> {
-    check_active(interp, s)?;
-    let r = s.connection_for(&s.engine).execute(sql, params);
-    r.map_err(|e| dbapi_error(interp, e))
-}
-
 /// Does a SELECT's primary table belong to a mapped class (so that Flask-SQLAlchemy's
 /// `get_bind` finds the statement's mapper)?
 pub fn selects_mapped_table(s: &SessionData, sql: &str) -> bool {
@@ -1643,15 +1669,31 @@ pub fn selects_mapped_table(s: &SessionData, sql: &str) -> bool {
     s.registry.mappers.borrow().iter().any(|m| m.table.name == name)
 }
 
-/// Executes SQL on the session's connection (beginning its transaction if needed).
+/// Executes SQL on the session's connection to `engine` (beginning its transaction if needed),
+/// once the session has checked that its transaction is usable. `engine` is what
+/// `Session.get_bind` chose: the statement's table's ([`execute_in_session`]), or the default
+/// engine for a statement whose bind finds no mapper (Flask-SQLAlchemy's `get_bind` on `text()`,
+/// or a Core SELECT of tables no class maps, runs on the default engine whatever tables it names).
+pub fn execute_on(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    engine: &Rc<Engine>,
+    sql: &str,
+    params: Vec<SqlValue>,
+) -> PyResult<crate::db::QueryResult> {
+    check_active(interp, s)?;
+    let r = s.connection_for(engine).execute(sql, params);
+    r.map_err(|e| dbapi_error(interp, e))
+}
+
+/// Executes SQL on the connection of the engine its table is bound to ([`SessionData::get_bind`]).
 pub fn execute_in_session(
     interp: &mut Interp,
     s: &Rc<SessionData>,
     sql: &str,
     params: Vec<SqlValue>,
 ) -> PyResult<crate::db::QueryResult> {
-    check_active(interp, s)?;
-    s.execute(interp, sql, params)
+    execute_on(interp, s, &s.get_bind(sql), sql, params)
 }
 
 /// `executemany` on the session's connection (beginning its transaction if needed).
@@ -1771,6 +1813,9 @@ enum FlushStep {
     /// `PostUpdateAll` of a base mapper: the UPDATEs of the rows registered, for saved rows
     /// (false) or for rows about to be deleted (true).
     PostUpdate(Rc<Mapper>, bool),
+    /// Its `ProcessAll` / `ProcessState`s before deletes (`ManyToManyDP.process_deletes`): the
+    /// association rows of deleted parents.
+    AssociationDeletes(Rc<Relationship>, Option<Vec<Value>>),
 }
 
 /// A `PostSortRec` of the unit of work: the actions it sorts.
@@ -2165,6 +2210,9 @@ fn flush_plan(states: &[(Value, bool)]) -> Vec<FlushStep> {
                 Rec::ProcessAll(ri, d) if rels[ri].args.post_update => {
                     steps.push(FlushStep::PostUpdateProcess(rels[ri].clone(), d, None))
                 }
+                Rec::ProcessAll(ri, true) if rels[ri].m2m.borrow().is_some() => {
+                    steps.push(FlushStep::AssociationDeletes(rels[ri].clone(), None))
+                }
                 Rec::ProcessAll(..) => {}
                 Rec::PostUpdateAll(b, d) => steps.push(FlushStep::PostUpdate(bases[b].clone(), d)),
                 Rec::SaveState(si) => {
@@ -2190,8 +2238,12 @@ fn flush_plan(states: &[(Value, bool)]) -> Vec<FlushStep> {
                     });
                     if rels[ri].args.post_update && rels[ri].m2m.borrow().is_none() {
                         steps.push(FlushStep::PostUpdateProcess(rels[ri].clone(), isdelete, Some(objs)));
-                    } else if !isdelete && rels[ri].m2m.borrow().is_some() {
-                        steps.push(FlushStep::Associations(rels[ri].clone(), Some(objs)));
+                    } else if rels[ri].m2m.borrow().is_some() {
+                        steps.push(if isdelete {
+                            FlushStep::AssociationDeletes(rels[ri].clone(), Some(objs))
+                        } else {
+                            FlushStep::Associations(rels[ri].clone(), Some(objs))
+                        });
                     }
                 }
             }
@@ -2243,7 +2295,15 @@ pub fn autoflush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
         return Ok(());
     }
     let before = interp.warnings.len();
-    let result = flush(interp, s);
+    let result = flush(interp, s).map_err(|e| {
+        let e = add_detail(interp, e, "raised as a result of Query-invoked autoflush; consider using a session.no_autoflush block if this flush is occurring prematurely");
+        // The session's "original exception" is this one, detail and all.
+        if s.failed.borrow().is_some() {
+            let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
+            *s.failed.borrow_mut() = Some(msg);
+        }
+        e
+    });
     for w in interp.warnings.iter_mut().skip(before) {
         if w.starts_with("sqlalchemy.") {
             w.push_str(" (This warning originated from the Session 'autoflush' process, which was invoked automatically in response to a user-initiated operation. Consider using ``no_autoflush`` context manager if this warning happened while initializing objects.)");
@@ -2261,7 +2321,18 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
         let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
         let rels = m.relationships.borrow().clone();
         for r in rels {
-            if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() {
+            if r.m2m.borrow().is_some() {
+                // `ManyToManyDP.presort_deletes`: the collection is loaded (its history), so
+                // that its association rows can be deleted (`delete_associations`).
+                let unloaded = inst.dict.borrow().get_str(&r.key()).is_none();
+                if unloaded && !r.args.passive_deletes && !r.is_appender() && r.lazy() != "noload" {
+                    if let Some(data) = inst.class.lookup(&r.key()).and_then(|a| a.payload::<AttrData>()) {
+                        attribute_get(interp, &data, obj)?;
+                    }
+                }
+                continue;
+            }
+            if r.direction.get() != Direction::OneToMany {
                 continue;
             }
             // A dynamic collection is read again from the database; its members are unlinked
@@ -2388,12 +2459,14 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             v.as_instance()
                 .map(|i| {
                     let st = instance_state(i);
-                    // a deleted object's changes are not saved (no UPDATE before its DELETE)
-                    !st.deleted.get() && st.modified.get()
-                        || !st.pending_dynamic.borrow().is_empty()
-                        || !st.pending_dynamic_removed.borrow().is_empty()
-                        || m2m_changed(i)
-                        || has_new_child(i, &new)
+                    // a deleted object's changes are not saved (no UPDATE before its DELETE,
+                    // no association rows but the deletes of `delete_associations`)
+                    !st.deleted.get()
+                        && (st.modified.get()
+                            || !st.pending_dynamic.borrow().is_empty()
+                            || !st.pending_dynamic_removed.borrow().is_empty()
+                            || m2m_changed(i)
+                            || has_new_child(i, &new))
                 })
                 .unwrap_or(false)
         })
@@ -2642,6 +2715,23 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
                     !mine
                 });
                 post_update_rows(interp, s, &m, rows)?;
+                continue;
+            }
+            FlushStep::AssociationDeletes(r, only) => {
+                let parent = r.parent.borrow().upgrade();
+                let objects: Vec<Value> = match only {
+                    Some(objs) => objs,
+                    None => deleted
+                        .iter()
+                        .filter(|o| {
+                            object_mapper(o).is_some_and(|om| {
+                                mapper_chain(&om).iter().any(|x| parent.as_ref().is_some_and(|p| Rc::ptr_eq(x, p)))
+                            })
+                        })
+                        .cloned()
+                        .collect(),
+                };
+                delete_associations(interp, s, &objects, &r, &mut written)?;
                 continue;
             }
             FlushStep::Save(m, only) => (m, only),
@@ -3171,33 +3261,7 @@ fn sync_associations(
             };
             for (members, bucket) in [(added, &mut inserts), (removed, &mut deletes)] {
                 for child in members {
-                    let Value::Instance(ci) = &child else { continue };
-                    let mut row: Vec<(Rc<Column>, Value)> = Vec::new();
-                    // A key not loaded (an object expired since) is loaded now, as the
-                    // dependency processor's history lookup does.
-                    for (pk, ac) in &m2m.parent_pairs {
-                        let k = m.column_key(pk).unwrap_or_else(|| pk.name());
-                        let v = inst.dict.borrow().get_str(&k).cloned();
-                        let v = match v {
-                            Some(v) => v,
-                            None => interp.getattr(obj, &k)?,
-                        };
-                        row.push((ac.clone(), v));
-                    }
-                    for (pk, ac) in &m2m.target_pairs {
-                        let k = target.column_key(pk).unwrap_or_else(|| pk.name());
-                        let v = ci.dict.borrow().get_str(&k).cloned();
-                        let v = match v {
-                            Some(v) => v,
-                            None => interp.getattr(&child, &k)?,
-                        };
-                        row.push((ac.clone(), v));
-                    }
-                    let cols = m2m.table.columns.borrow().clone();
-                    let values: Vec<Value> = cols
-                        .iter()
-                        .filter_map(|c| row.iter().find(|(ac, _)| Rc::ptr_eq(ac, c)).map(|(_, v)| v.clone()))
-                        .collect();
+                    let Some(values) = association_row(interp, &m2m, (&m, obj), (&target, &child))? else { continue };
                     let key = (
                         m2m.table.name.clone(),
                         values.iter().map(|v| HashKey::of(v).unwrap_or(HashKey::None)).collect(),
@@ -3219,6 +3283,44 @@ fn sync_associations(
             }
         }
     }
+    run_association_crud(interp, s, inserts, deletes)
+}
+
+/// An association table's row linking `parent` and `child` (`ManyToManyDP._synchronize`): the
+/// values in the table's column order. A key not loaded (an object expired since) is loaded
+/// now, as the dependency processor's history lookup does. `None` for a child that is not an
+/// object.
+fn association_row(
+    interp: &mut Interp,
+    m2m: &ManyToMany,
+    (m, obj): (&Rc<Mapper>, &Value),
+    (target, child): (&Rc<Mapper>, &Value),
+) -> PyResult<Option<Vec<Value>>> {
+    let (Value::Instance(inst), Value::Instance(ci)) = (obj, child) else { return Ok(None) };
+    let mut row: Vec<(Rc<Column>, Value)> = Vec::new();
+    for (pairs, mapper, o, i) in [(&m2m.parent_pairs, m, obj, inst), (&m2m.target_pairs, target, child, ci)] {
+        for (pk, ac) in pairs {
+            let k = mapper.column_key(pk).unwrap_or_else(|| pk.name());
+            let v = i.dict.borrow().get_str(&k).cloned();
+            let v = match v {
+                Some(v) => v,
+                None => interp.getattr(o, &k)?,
+            };
+            row.push((ac.clone(), v));
+        }
+    }
+    let cols = m2m.table.columns.borrow().clone();
+    Ok(Some(cols.iter().filter_map(|c| row.iter().find(|(ac, _)| Rc::ptr_eq(ac, c)).map(|(_, v)| v.clone())).collect()))
+}
+
+/// `ManyToManyDP._run_crud`: an association table's DELETE, then its INSERT, one statement
+/// each (`executemany` for several rows).
+fn run_association_crud(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    inserts: Vec<(Rc<Table>, Vec<Vec<Value>>)>,
+    deletes: Vec<(Rc<Table>, Vec<Vec<Value>>)>,
+) -> PyResult<()> {
     for (table, rows) in deletes {
         let cols = table.columns.borrow().clone();
         let first: Vec<(Rc<Column>, Value)> = cols.iter().cloned().zip(rows[0].iter().cloned()).collect();
@@ -3236,6 +3338,47 @@ fn sync_associations(
         run_rows(interp, s, &compiled.sql, params)?;
     }
     Ok(())
+}
+
+/// `ManyToManyDP.process_deletes`: the association rows of deleted parents, for the members
+/// their collection's history does not add (`history.non_added()`: those still in it, then
+/// those removed since it was loaded), each row once across the flush (`written`).
+fn delete_associations(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    objects: &[Value],
+    r: &Rc<Relationship>,
+    written: &mut Vec<(String, Vec<HashKey>)>,
+) -> PyResult<()> {
+    let Some(m2m) = r.m2m.borrow().clone() else { return Ok(()) };
+    let Some(target) = r.target.borrow().clone() else { return Ok(()) };
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    for obj in objects {
+        let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
+        let st = instance_state(inst);
+        let Some(before) = st.loaded_collections.borrow().get(&r.key()).cloned() else { continue };
+        let now = match inst.dict.borrow().get_str(&r.key()) {
+            Some(Value::List(l)) => l.borrow().clone(),
+            _ => vec![],
+        };
+        let unchanged = now.iter().filter(|n| before.iter().any(|b| b.is(n)));
+        let removed = before.iter().filter(|b| !now.iter().any(|n| n.is(b)));
+        let members: Vec<Value> = unchanged.chain(removed).cloned().collect();
+        for child in members {
+            let Some(values) = association_row(interp, &m2m, (&m, obj), (&target, &child))? else { continue };
+            let key =
+                (m2m.table.name.clone(), values.iter().map(|v| HashKey::of(v).unwrap_or(HashKey::None)).collect());
+            if written.contains(&key) {
+                continue;
+            }
+            written.push(key);
+            rows.push(values);
+        }
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    run_association_crud(interp, s, vec![], vec![(m2m.table.clone(), rows)])
 }
 
 /// Does a one-to-many collection of persistent `inst` hold an object the flush inserts? The
@@ -3257,11 +3400,17 @@ fn has_new_child(inst: &Rc<Instance>, new: &[Value]) -> bool {
 
 /// Has a loaded many-to-many collection of `inst` changed since it was loaded?
 fn m2m_changed(inst: &Rc<Instance>) -> bool {
+    collection_changed(inst, true)
+}
+
+/// Has a loaded collection of `inst` (only many-to-many ones with `m2m_only`) changed since it
+/// was loaded?
+fn collection_changed(inst: &Rc<Instance>, m2m_only: bool) -> bool {
     let Some(m) = class_mapper(&inst.class) else { return false };
     let st = instance_state(inst);
     let snapshots = st.loaded_collections.borrow();
     let rels = m.relationships.borrow();
-    rels.iter().filter(|r| r.m2m.borrow().is_some()).any(|r| {
+    rels.iter().filter(|r| !m2m_only || r.m2m.borrow().is_some()).any(|r| {
         let (Some(before), Some(Value::List(now))) =
             (snapshots.get(&r.key()), inst.dict.borrow().get_str(&r.key()).cloned())
         else {
@@ -3270,6 +3419,19 @@ fn m2m_changed(inst: &Rc<Instance>) -> bool {
         let now = now.borrow();
         now.len() != before.len() || now.iter().zip(before.iter()).any(|(a, b)| !a.is(b))
     })
+}
+
+/// Is the object in `Session.dirty` (`InstanceState.modified`, set by any change event: an
+/// attribute set, a collection changed, a backref's append to a collection not loaded)? A
+/// deleted object is not.
+pub fn is_dirty(inst: &Rc<Instance>) -> bool {
+    let st = instance_state(inst);
+    !st.deleted.get()
+        && (st.modified.get()
+            || !st.pending_collection_appends.borrow().is_empty()
+            || !st.pending_dynamic.borrow().is_empty()
+            || !st.pending_dynamic_removed.borrow().is_empty()
+            || collection_changed(inst, false))
 }
 
 /// One row: `execute`; several: `executemany`, as the unit of work sends them.
@@ -3356,10 +3518,7 @@ fn delete_cascade(
 /// without autoflush (what the collection's history reads for a cascade or a delete).
 fn dynamic_members(interp: &mut Interp, s: &Rc<SessionData>, data: &AttrData, obj: &Value) -> PyResult<Vec<Value>> {
     let query = attribute_get(interp, data, obj)?;
-    let autoflush = s.autoflush.replace(false);
-    let items = interp.iterate(&query);
-    s.autoflush.set(autoflush);
-    items
+    s.no_autoflush(|| interp.iterate(&query))
 }
 
 fn set_dict_attr(inst: &Instance, key: &str, v: Value) {
@@ -3970,11 +4129,8 @@ pub fn merge(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value, load: bool) 
         return Err(unmapped_instance(interp, obj));
     };
     configure(interp, &s.registry)?;
-    let autoflush = s.autoflush.replace(false);
     let mut recursive = MergeMemo::default();
-    let r = merge_state(interp, s, inst, &m, load, &mut recursive);
-    s.autoflush.set(autoflush);
-    r
+    s.no_autoflush(|| merge_state(interp, s, inst, &m, load, &mut recursive))
 }
 
 /// What one `merge()` has done so far (`_recursive`): each merged object with its merge, and

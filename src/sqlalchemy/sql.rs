@@ -404,6 +404,8 @@ pub struct SqlCompiler {
     /// The SELECT being compiled is a subquery in a FROM list: its columns are labelled with
     /// their names (`user.id AS id`).
     as_from: bool,
+    /// Columns render with their table (`include_table`); SQLite's `RETURNING` names them alone.
+    include_table: bool,
 }
 
 impl Default for SqlCompiler {
@@ -416,6 +418,7 @@ impl Default for SqlCompiler {
             enclosing: Vec::new(),
             adapt: Vec::new(),
             as_from: false,
+            include_table: true,
         }
     }
 }
@@ -431,7 +434,7 @@ impl SqlCompiler {
         if let Some((_, a)) = self.adapt.iter().find(|(x, _)| std::ptr::eq(&**x, c)) {
             return a.clone();
         }
-        let table = c.table().map(|t| self.quote(&t.name));
+        let table = c.table().filter(|_| self.include_table).map(|t| self.quote(&t.name));
         match table {
             Some(t) => format!("{t}.{}", self.quote(&c.name())),
             None => self.quote(&c.name()),
@@ -1028,6 +1031,17 @@ impl SqlCompiler {
         }
         let text = self.criteria(items);
         (text, std::mem::take(&mut self.params))
+    }
+
+    /// A `RETURNING` clause's columns (`returning_clause`: labelled as a SELECT's, anonymous
+    /// expressions `anon_1`) and the parameters they add. SQLite names the columns without
+    /// their table; the default dialect (`str()`) with it.
+    pub fn returning_with_params(&mut self, items: &[Clause]) -> (String, Vec<SqlValue>) {
+        let include_table = std::mem::replace(&mut self.include_table, self.named);
+        let mut seen = Vec::new();
+        let cols: Vec<String> = items.iter().map(|c| self.column_text(c, LabelStyle::None, &mut seen)).collect();
+        self.include_table = include_table;
+        (cols.join(", "), std::mem::take(&mut self.params))
     }
 
     /// A SET clause's value as `crud.py` renders `value.self_group()`: an operator

@@ -54,6 +54,8 @@ pub struct DmlData {
     pub returning: Vec<Value>,
     /// `insert().values([{...}, {...}])`: one VALUES group per row.
     pub multi_values: Vec<Vec<(Rc<Column>, Value)>>,
+    /// `synchronize_session='fetch'`: the `RETURNING` clause starts with the primary key.
+    pub fetch_pk: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -72,6 +74,66 @@ pub struct ResultData {
     pub unique_required: std::cell::Cell<bool>,
 }
 
+/// Payload of `RMKeyView`, what `Result.keys()` gives: the result's column keys.
+struct KeyView(Vec<String>);
+
+/// `RMKeyView`: a view of a result's keys (iterable, sized, `in`, equal to a list of them).
+fn key_view_class(interp: &mut Interp) -> Rc<Class> {
+    let keys = |i: &Interp, a: &Args| -> PyResult<Value> {
+        let k = payload::<KeyView>(i, a, "RMKeyView")?;
+        Ok(Value::list(k.0.iter().map(|k| Value::str(k)).collect()))
+    };
+    native_class(
+        interp,
+        "RMKeyView",
+        "sqlalchemy.engine.result",
+        None,
+        vec![
+            (
+                "__repr__",
+                method("RMKeyView", "__repr__", move |i, a| {
+                    let l = keys(i, &a)?;
+                    Ok(Value::str(&format!("RMKeyView({})", i.repr(&l)?)))
+                }),
+            ),
+            (
+                "__iter__",
+                method("RMKeyView", "__iter__", move |i, a| {
+                    let l = keys(i, &a)?;
+                    i.call(&i.builtins.get("iter").unwrap_or(Value::None), Args::new(vec![l]))
+                }),
+            ),
+            (
+                "__len__",
+                method("RMKeyView", "__len__", |i, a| {
+                    let k = payload::<KeyView>(i, &a, "RMKeyView")?;
+                    Ok(Value::Int(k.0.len() as i64))
+                }),
+            ),
+            (
+                "__contains__",
+                method("RMKeyView", "__contains__", |i, a| {
+                    let k = payload::<KeyView>(i, &a, "RMKeyView")?;
+                    let x = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string));
+                    Ok(Value::Bool(x.is_some_and(|x| k.0.contains(&x))))
+                }),
+            ),
+            (
+                "__eq__",
+                method("RMKeyView", "__eq__", move |i, a| {
+                    let l = keys(i, &a)?;
+                    let other = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    let other = match &other {
+                        Value::Instance(_) if other.payload::<KeyView>().is_some() => keys(i, &Args::new(vec![other]))?,
+                        _ => other,
+                    };
+                    Ok(Value::Bool(i.eq(&l, &other)?))
+                }),
+            ),
+        ],
+    )
+}
+
 /// Payload of `Row` objects.
 pub struct RowData {
     pub values: Vec<Value>,
@@ -88,6 +150,7 @@ struct Classes {
     scalar_result: Rc<Class>,
     mapping_result: Rc<Class>,
     row: Rc<Class>,
+    key_view: Rc<Class>,
 }
 
 fn classes(interp: &Interp) -> Rc<Classes> {
@@ -690,7 +753,7 @@ pub fn select_rows_checked(interp: &mut Interp, s: &Rc<SessionData>, sd: &Select
     let result = if orm::selects_mapped_table(s, &compiled.sql) {
         orm::execute_in_session(interp, s, &compiled.sql, compiled.params)?
     } else {
-        orm::execute_on_default_bind(interp, s, &compiled.sql, compiled.params)?
+        orm::execute_on(interp, s, &s.engine, &compiled.sql, compiled.params)?
     };
     for row in &result.rows {
         let mut at = 0;
@@ -827,7 +890,7 @@ pub fn session_execute(
     if let Some(text) = stmt.payload::<TextData>() {
         orm::autoflush(interp, s)?;
         let (sql, values) = bind_text(interp, &text.0, params)?;
-        let r = orm::execute_on_default_bind(interp, s, &sql, values)?;
+        let r = orm::execute_on(interp, s, &s.engine, &sql, values)?;
         let rows: Vec<Vec<Value>> =
             r.rows.iter().map(|row| row.iter().map(super::types::untyped_result).collect()).collect();
         return Ok(result_of_rows(interp, r.columns.clone(), rows, r.changes));
@@ -936,8 +999,10 @@ fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Op
         let n = all.len() as i64;
         orm::execute_many_in_session(interp, s, &sql, all)?;
         let c = classes(interp);
+        // An ORM bulk INSERT gives an `IteratorResult`; a Core table's executemany the cursor's.
+        let class = if d.mapper.is_some() { &c.iterator_result } else { &c.cursor_result };
         return Ok(new_native(
-            &c.iterator_result,
+            class,
             ResultData {
                 rows: RefCell::new(Default::default()),
                 keys: vec![],
@@ -1107,50 +1172,92 @@ pub fn dml_compiled(d: &DmlData, named: bool) -> (String, Vec<SqlValue>) {
         }
     };
     let mut sql = sql;
-    if !d.returning.is_empty() {
-        let cols: Vec<String> = d
-            .returning
-            .iter()
-            .flat_map(|v| returning_columns_unchecked(v).into_iter().flat_map(|(_, cols)| cols))
-            .map(|col| {
-                // SQLite's compiler names the columns alone, the default (`str()`) one with
-                // their table
-                let name = c.quote(&col.name());
-                match (named, col.table()) {
-                    (true, Some(t)) => format!("{}.{name}", c.quote(&t.name)),
-                    _ => name,
-                }
-            })
-            .collect();
-        sql.push_str(&format!(" RETURNING {}", cols.join(", ")));
+    let (items, _) = returning_plan(d);
+    if !items.is_empty() {
+        let (cols, p) = c.returning_with_params(&items);
+        params.extend(p);
+        sql.push_str(&format!(" RETURNING {cols}"));
     }
     (sql, params)
 }
 
-/// What one `.returning()` argument returns: a mapped class (its mapper and columns) or a
-/// column.
-fn returning_columns_unchecked(v: &Value) -> Option<(Option<Rc<Mapper>>, Vec<Rc<Column>>)> {
-    if let Some(m) = mapper_of(v) {
-        let cols = m.columns.iter().map(|(_, c)| c.clone()).collect();
-        return Some((Some(m), cols));
-    }
-    match super::module::as_clause(v, None) {
-        Clause::Column(c) => Some((None, vec![c])),
-        _ => None,
+/// One `.returning()` element: a mapped class (its objects come back, from its columns) or a
+/// column or SQL expression.
+enum Returned {
+    Entity(Rc<Mapper>, Vec<Rc<Column>>),
+    Expr(Clause),
+}
+
+impl Returned {
+    fn clauses(&self) -> Vec<Clause> {
+        match self {
+            Returned::Entity(_, cols) => cols.iter().map(|c| Clause::Column(c.clone())).collect(),
+            Returned::Expr(c) => vec![c.clone()],
+        }
     }
 }
 
-fn returning_columns(interp: &mut Interp, v: &Value) -> PyResult<(Option<Rc<Mapper>>, Vec<Rc<Column>>)> {
-    match returning_columns_unchecked(v) {
+fn returned_unchecked(v: &Value) -> Option<Returned> {
+    if let Some(m) = mapper_of(v) {
+        let cols = m.columns.iter().map(|(_, c)| c.clone()).collect();
+        return Some(Returned::Entity(m, cols));
+    }
+    match super::module::as_clause(v, None) {
+        Clause::Bind(..) => None,
+        c => Some(Returned::Expr(c)),
+    }
+}
+
+fn returned(interp: &mut Interp, v: &Value) -> PyResult<Returned> {
+    match returned_unchecked(v) {
         Some(x) => Ok(x),
         None => {
             let r = interp.repr(v)?;
             Err(interp.err(
                 "NotImplementedError",
-                format!("the playground's returning() takes mapped classes and columns, not {r}"),
+                format!("the playground's returning() takes mapped classes, columns and SQL expressions, not {r}"),
             ))
         }
     }
+}
+
+/// The `RETURNING` clause's elements and, for each column of the `.returning()` elements in
+/// order, its place in a returned row. With `synchronize_session='fetch'` the primary key
+/// comes first, and a key column the learner named too is not repeated.
+fn returning_plan(d: &DmlData) -> (Vec<Clause>, Vec<usize>) {
+    let mut items: Vec<Clause> = Vec::new();
+    if d.fetch_pk {
+        if let Some(m) = &d.mapper {
+            items.extend(m.table.primary_key().iter().map(|c| Clause::Column(c.clone())));
+        }
+    }
+    let pk_len = items.len();
+    let mut places = Vec::new();
+    for r in d.returning.iter().filter_map(returned_unchecked) {
+        for c in r.clauses() {
+            let in_pk = match &c {
+                Clause::Column(col) => {
+                    items[..pk_len].iter().position(|x| matches!(x, Clause::Column(k) if Rc::ptr_eq(k, col)))
+                }
+                _ => None,
+            };
+            match in_pk {
+                Some(i) => places.push(i),
+                None => {
+                    places.push(items.len());
+                    items.push(c);
+                }
+            }
+        }
+    }
+    (items, places)
+}
+
+/// The rows of a `RETURNING` laid out as the `.returning()` elements name their columns (the
+/// primary key `synchronize_session='fetch'` added taken out).
+pub fn returned_rows(d: &DmlData, rows: &[Vec<SqlValue>]) -> Vec<Vec<SqlValue>> {
+    let (_, places) = returning_plan(d);
+    rows.iter().map(|r| places.iter().map(|&p| r.get(p).cloned().unwrap_or(SqlValue::Null)).collect()).collect()
 }
 
 /// The result of a DML statement with `RETURNING`: each row's objects (through the identity
@@ -1164,30 +1271,35 @@ pub fn returning_result(
 ) -> PyResult<Value> {
     let mut parts = Vec::new();
     for v in &d.returning {
-        parts.push(returning_columns(interp, v)?);
+        parts.push(returned(interp, v)?);
     }
+    // `Row._fields`: a class's name, a column's key, a label's or function's name; other
+    // expressions have none.
     let keys: Vec<String> = parts
         .iter()
-        .map(|(m, cols)| match m {
-            Some(m) => m.class_name.clone(),
-            None => cols.first().map(|c| c.key()).unwrap_or_default(),
+        .map(|p| match p {
+            Returned::Entity(m, _) => m.class_name.clone(),
+            Returned::Expr(c) => c.row_key().unwrap_or_else(|| "_no_label".to_string()),
         })
         .collect();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let mut at = 0;
         let mut values = Vec::with_capacity(parts.len());
-        for (m, cols) in &parts {
-            let end = (at + cols.len()).min(row.len());
-            let slice = &row[at.min(end)..end];
-            at = end;
-            match m {
-                Some(m) => values.push(orm::instance_from_row(interp, s, m, slice)?),
-                None => {
-                    let v = match (cols.first(), slice.first()) {
-                        (Some(c), Some(v)) => super::types::process_result(interp, &c.ty, v)?,
-                        _ => Value::None,
+        for p in &parts {
+            match p {
+                Returned::Entity(m, cols) => {
+                    let end = (at + cols.len()).min(row.len());
+                    let slice = &row[at.min(end)..end];
+                    at = end;
+                    values.push(orm::instance_from_row(interp, s, m, slice)?);
+                }
+                Returned::Expr(c) => {
+                    let v = match row.get(at) {
+                        Some(v) => super::types::process_result(interp, &c.sql_type(), v)?,
+                        None => Value::None,
                     };
+                    at += 1;
                     values.push(v);
                 }
             }
@@ -1314,7 +1426,7 @@ fn dml_class(interp: &Interp, name: &str, kind: DmlKind) -> Rc<Class> {
                 method(owner, "returning", move |i, a| {
                     let dd = d(i, &a)?;
                     for v in &a.pos[1..] {
-                        returning_columns(i, v)?;
+                        returned(i, v)?;
                     }
                     let cols: Vec<Value> = a.pos[1..].to_vec();
                     Ok(with(i, &dd, &|n| n.returning.extend(cols.clone())))
@@ -1590,7 +1702,7 @@ fn result_methods() -> Vec<(&'static str, Value)> {
         }),
         result_method("keys", |i, a, _| {
             let r = payload::<ResultData>(i, a, "Result")?;
-            Ok(Value::list(r.keys.iter().map(|k| Value::str(k)).collect()))
+            Ok(new_native(&classes(i).key_view, KeyView(r.keys.clone())))
         }),
         result_method("close", |_, _, _| Ok(Value::None)),
         (
@@ -1752,6 +1864,7 @@ pub fn add_to_sqlalchemy(interp: &mut Interp, m: &Rc<Module>) {
         scalar_result,
         mapping_result,
         row: row_class(interp),
+        key_view: key_view_class(interp),
     };
     interp.ext.insert("sqlalchemy.statement", Rc::new(c));
     m.set("select", func("select", select_fn));
@@ -1778,6 +1891,7 @@ pub fn add_to_sqlalchemy(interp: &mut Interp, m: &Rc<Module>) {
                         execution_options: vec![],
                         returning: vec![],
                         multi_values: vec![],
+                        fetch_pk: false,
                     },
                 ))
             }),
@@ -2480,7 +2594,7 @@ pub fn identity_set(interp: &mut Interp, objs: Vec<Value>) -> Value {
             let c = native_class(
                 interp,
                 "IdentitySet",
-                "sqlalchemy.util._collections",
+                "sqlalchemy.util._collections_cy",
                 None,
                 vec![
                     (
