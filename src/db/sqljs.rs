@@ -14,6 +14,8 @@ use super::{Database, DbError, QueryResult, SqlValue};
 
 thread_local! {
     static SQL: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    /// A new database opened ahead of time ([`SqlJsDatabase::prepare_spare`]), untouched since.
+    static SPARE: RefCell<Option<SqlJsDatabase>> = const { RefCell::new(None) };
 }
 
 fn js_error(context: &str, e: JsValue) -> DbError {
@@ -140,11 +142,39 @@ impl SqlJsDatabase {
         Ok(SqlJsDatabase { db, last_insert_rowid: 0 })
     }
 
-    /// A new, empty in-memory database.
+    /// A new, empty in-memory database (the spare one when there is one).
     pub fn open_in_memory() -> Result<SqlJsDatabase, DbError> {
+        if let Some(db) = SPARE.with(|s| s.borrow_mut().take()) {
+            return Ok(db);
+        }
+        Self::open_new()
+    }
+
+    /// Opens the next run's database now, while the page is idle after a run (creating one costs
+    /// about 1 ms, a tenth of a run of the tutorial): [`open_in_memory`](Self::open_in_memory)
+    /// then takes it, exactly as it would have opened it. Does nothing before sql.js is loaded.
+    pub fn prepare_spare() {
+        if SPARE.with(|s| s.borrow().is_some()) || !is_ready() {
+            return;
+        }
+        if let Ok(db) = Self::open_new() {
+            SPARE.with(|s| *s.borrow_mut() = Some(db));
+        }
+    }
+
+    fn open_new() -> Result<SqlJsDatabase, DbError> {
         let mut db = Self::construct(&Array::new())?;
         // As Python's sqlite3: foreign keys are not enforced unless the project asks.
         db.execute("PRAGMA foreign_keys = OFF", &[])?;
+        // sql.js keeps the database in a file of its in-memory file system, so SQLite does what
+        // it does for a file shared with other connections: before each statement it releases
+        // and takes the file lock again, looks for a hot journal (a missing file: an exception
+        // thrown in JavaScript, each time) and rereads the header; each transaction creates and
+        // deletes a journal file. Only this connection ever opens the file: holding the lock
+        // (`main` only, so the default a plain `PRAGMA locking_mode` reports stays `normal`, as
+        // in Python) makes the tutorial's run about 4 times faster in SQLite, with the same
+        // results. Attached databases keep the normal mode.
+        call(&db.db, "run", &[JsValue::from_str("PRAGMA main.locking_mode = EXCLUSIVE")])?;
         Ok(db)
     }
 
@@ -197,6 +227,15 @@ fn from_js(v: &JsValue) -> SqlValue {
         SqlValue::Blob(a.to_vec())
     } else {
         SqlValue::Null
+    }
+}
+
+impl Drop for SqlJsDatabase {
+    /// Closes the connection: sql.js then deletes the database's file (and its journal) from its
+    /// in-memory file system, which would otherwise keep every run's database until the page
+    /// closes.
+    fn drop(&mut self) {
+        let _ = call(&self.db, "close", &[]);
     }
 }
 

@@ -452,6 +452,15 @@ impl Interp {
         if top.starts_with('_') {
             return false;
         }
+        // Inside an installed package that we implement, only its real submodules may stand in
+        // (`from flask import flask` is an ImportError, not a stand-in).
+        if let Some(sub) = name.split('.').nth(1) {
+            if let Some((_, subs)) = INSTALLED_SUBMODULES.iter().find(|(p, _)| *p == top) {
+                if !subs.contains(&sub) {
+                    return false;
+                }
+            }
+        }
         let project: HashSet<String> = self
             .files
             .keys()
@@ -2874,3 +2883,93 @@ fn eq_without_hash(dict: &mut Dict) {
         dict.set_str("__hash__", Value::None);
     }
 }
+
+/// The top-level submodules of the installed packages the engine implements (Flask 3.1.3,
+/// Flask-SQLAlchemy 3.1.1, SQLAlchemy 2.1.9, Werkzeug), as in the oracle's site-packages.
+const INSTALLED_SUBMODULES: &[(&str, &[&str])] = &[
+    (
+        "flask",
+        &[
+            "__main__",
+            "app",
+            "blueprints",
+            "cli",
+            "config",
+            "ctx",
+            "debughelpers",
+            "globals",
+            "helpers",
+            "json",
+            "logging",
+            "sansio",
+            "sessions",
+            "signals",
+            "templating",
+            "testing",
+            "typing",
+            "views",
+            "wrappers",
+        ],
+    ),
+    (
+        "flask_sqlalchemy",
+        &[
+            "cli",
+            "extension",
+            "model",
+            "pagination",
+            "query",
+            "record_queries",
+            "session",
+            "table",
+            "track_modifications",
+        ],
+    ),
+    (
+        "sqlalchemy",
+        &[
+            "connectors",
+            "dialects",
+            "engine",
+            "event",
+            "events",
+            "exc",
+            "ext",
+            "future",
+            "inspection",
+            "log",
+            "orm",
+            "pool",
+            "schema",
+            "sql",
+            "testing",
+            "types",
+            "util",
+        ],
+    ),
+    (
+        "werkzeug",
+        &[
+            "_internal",
+            "_reloader",
+            "datastructures",
+            "debug",
+            "exceptions",
+            "formparser",
+            "http",
+            "local",
+            "middleware",
+            "routing",
+            "sansio",
+            "security",
+            "serving",
+            "test",
+            "testapp",
+            "urls",
+            "user_agent",
+            "utils",
+            "wrappers",
+            "wsgi",
+        ],
+    ),
+];

@@ -677,6 +677,12 @@ fn attribute_options(v: &Value) -> Option<Vec<(Rc<str>, Value)>> {
 
 /// `DONT_SET`: the default a mapped dataclass's `__init__` passes for an attribute whose
 /// default the attribute itself gives (setting it does nothing).
+/// Is `v` the `DONT_SET` sentinel? False when no mapped dataclass made one (a plain `None`
+/// assigned to an attribute is a real assignment).
+pub fn is_dont_set(interp: &Interp, v: &Value) -> bool {
+    interp.ext.get("sqlalchemy.dont_set").and_then(|e| e.clone().downcast::<Value>().ok()).is_some_and(|s| v.is(&s))
+}
+
 pub fn dont_set(interp: &Interp) -> Value {
     interp
         .ext

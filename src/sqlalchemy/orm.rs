@@ -47,6 +47,9 @@ pub struct Registry {
     pub mappers: RefCell<Vec<Rc<Mapper>>>,
     pub metadata: Rc<MetaData>,
     configured: Cell<bool>,
+    /// The first mapper whose configuration failed and the failure's message
+    /// (`Mapper._configure_failed`): every later configure refuses to go on.
+    configure_failed: RefCell<Option<(String, String)>>,
     /// `type_annotation_map`: Python type → SQL type (class or instance), for `Mapped[...]`.
     pub type_annotation_map: RefCell<Vec<(Value, Value)>>,
 }
@@ -67,6 +70,7 @@ impl Registry {
             mappers: RefCell::new(Vec::new()),
             metadata,
             configured: Cell::new(true),
+            configure_failed: RefCell::new(None),
             type_annotation_map: RefCell::new(Vec::new()),
         })
     }
@@ -544,6 +548,7 @@ pub fn map_class(
             parent.table.clone()
         }
         _ => {
+            table_is_free(interp, cls, registry, table_name)?;
             for (_, c) in &columns {
                 table.append_column(c.clone());
             }
@@ -683,6 +688,36 @@ pub fn map_class(
 /// `__table_args__` (a tuple of constraints and indexes, optionally ending with a dict of
 /// options, or a dict alone). Its constraints were made in the class body, before the table
 /// made its columns' own: they come first (SQLAlchemy orders constraints by creation).
+/// `Table(name, metadata, ...)` for a mapped class refuses a name its metadata already holds
+/// (a model defined twice, in app.py and in models.py), unless `__table_args__` asks for
+/// `extend_existing` / `keep_existing`.
+fn table_is_free(interp: &mut Interp, cls: &Rc<Class>, registry: &Rc<Registry>, name: &str) -> PyResult<()> {
+    let md = cls.lookup("metadata").and_then(|v| v.payload::<super::module::MetaDataData>()).map(|m| m.0.clone());
+    if md.unwrap_or_else(|| registry.metadata.clone()).table(name).is_none() {
+        return Ok(());
+    }
+    let options = match cls.lookup("__table_args__") {
+        Some(Value::Dict(d)) => Some(d),
+        Some(Value::Tuple(t)) => match t.last() {
+            Some(Value::Dict(d)) => Some(d.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(d) = options {
+        let d = d.borrow();
+        let set = |k: &str| d.get_str(k).map(|v| !matches!(v, Value::None | Value::Bool(false))).unwrap_or(false);
+        if set("extend_existing") || set("keep_existing") {
+            return Ok(());
+        }
+    }
+    Err(sa_error(
+        interp,
+        "InvalidRequestError",
+        format!("Table '{name}' is already defined for this MetaData instance.  Specify 'extend_existing=True' to redefine options and columns on an existing Table object."),
+    ))
+}
+
 fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> PyResult<()> {
     let Some(args) = cls.lookup("__table_args__") else { return Ok(()) };
     let mut items = match &args {
@@ -776,6 +811,14 @@ pub fn configure(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<()> {
     if registry.configured.get() {
         return Ok(());
     }
+    let failed = registry.configure_failed.borrow().clone();
+    if let Some((mapper, original)) = failed {
+        return Err(sa_error(
+            interp,
+            "InvalidRequestError",
+            format!("One or more mappers failed to initialize - can't proceed with initialization of other mappers. Triggering mapper: '{mapper}'. Original exception was: {original}"),
+        ));
+    }
     let mappers = registry.mappers.borrow().clone();
     for m in &mappers {
         let rels = m.relationships.borrow().clone();
@@ -783,7 +826,11 @@ pub fn configure(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<()> {
             if r.target.borrow().is_some() {
                 continue;
             }
-            configure_relationship(interp, registry, m, &r)?;
+            if let Err(e) = configure_relationship(interp, registry, m, &r) {
+                let original = interp.to_str(&e.exc)?;
+                *registry.configure_failed.borrow_mut() = Some((m.describe(), original));
+                return Err(e);
+            }
             if r.lazy() == "noload" {
                 interp.warn(
                     "sqlalchemy.exc.SADeprecationWarning",
@@ -830,6 +877,14 @@ fn resolve_target(
         Value::Function(_) => interp.call(&arg, Args::default())?,
         _ => arg,
     };
+    // The resolver's namespace: the registry's classes, then its metadata's tables.
+    let arg = match &arg {
+        Value::Str(name) if registry.mapper_named(name).is_none() => match registry.metadata.table(name) {
+            Some(t) => super::module::table_value(interp, &t),
+            None => arg,
+        },
+        _ => arg,
+    };
     match &arg {
         Value::Str(name) => registry.mapper_named(name).ok_or_else(|| {
             sa_error(
@@ -845,7 +900,14 @@ fn resolve_target(
             )
         }),
         Value::Class(c) => class_mapper(c).ok_or_else(|| sa_error(interp, "ArgumentError", format!("Class '{}' is not mapped", c.name))),
-        _ => Err(sa_error(interp, "ArgumentError", "relationship() argument must be a mapped class or a class name")),
+        _ => {
+            let received = interp.repr(&Value::Class(interp.type_of(&arg)))?;
+            Err(sa_error(
+                interp,
+                "ArgumentError",
+                format!("relationship '{}' expects a class or a mapper argument (received: {received})", r.key()),
+            ))
+        }
     }
 }
 
@@ -2538,11 +2600,13 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
                 .primary_key()
                 .iter()
                 .any(|c| inst.dict.borrow().get_str(&om.column_key(c).unwrap_or_else(|| c.name())).is_none());
-            if st.expired.get() && (key_unloaded || !st.pending_dynamic.borrow().is_empty()) {
-                refresh(interp, s, &om, inst)?;
-            }
+            // The many-to-one side's keys are synced first (`ManyToOneDP.process_saves` runs
+            // before the mapper's save): a key set on an expired object is then not loaded.
             for cm in mapper_chain(&om) {
                 sync_many_to_one(interp, &cm, inst)?;
+            }
+            if st.expired.get() && (key_unloaded || !st.pending_dynamic.borrow().is_empty()) {
+                refresh(interp, s, &om, inst)?;
             }
             updates.extend(collect_update(interp, s, &om, inst)?);
         }
@@ -2941,7 +3005,9 @@ fn set_dict_attr(inst: &Instance, key: &str, v: Value) {
     };
     if let Some(st) = state {
         if changed && st.key.borrow().is_some() {
-            st.committed.borrow_mut().entry(key.to_string()).or_insert(old.unwrap_or(Value::None));
+            // A persistent object's attribute that is not loaded (expired) has no known
+            // committed value: SQLAlchemy's history records NO_VALUE, so the UPDATE sets it.
+            st.committed.borrow_mut().entry(key.to_string()).or_insert(old.unwrap_or(Value::NotImplemented));
             st.modified.set(true);
         }
     }
@@ -4241,7 +4307,7 @@ fn write_only_set(
 pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
     // A mapped dataclass's `__init__` passes `DONT_SET` for a default the attribute keeps.
-    if value.is(&super::declarative::dont_set(interp)) {
+    if super::declarative::is_dont_set(interp, &value) {
         return Ok(());
     }
     // `@validates`: the method's return value is what gets set.

@@ -59,6 +59,8 @@ pub fn Console(
     on_submit: Callback<String, bool>,
     /// True while the console's tab shows (it scrolls to the newest line when shown).
     shown: Signal<bool>,
+    /// The project's text, for the hints of errors the models cause (`relationship('user')`).
+    sources: Signal<String>,
 ) -> impl IntoView {
     let input = RwSignal::new(String::new());
     let history = StoredValue::new(History::default());
@@ -72,14 +74,18 @@ pub fn Console(
             items.set(transcript.with(Transcript::keyed));
         }
     });
-    // Keep the newest line in view.
+    // Keep the newest line in view: scrolled once it is in the page and laid out (scrolling in
+    // this effect itself measured the transcript before the new line was added, leaving the
+    // newest line below the fold).
     Effect::new(move |_| {
         let _ = items.with(|i| i.last().map(|(k, _)| *k));
-        #[cfg(target_arch = "wasm32")]
         if shown.get() {
-            if let Some(el) = log.get() {
-                el.set_scroll_top(el.scroll_height());
-            }
+            request_animation_frame(move || {
+                #[cfg(target_arch = "wasm32")]
+                if let Some(el) = log.get_untracked() {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            });
         }
     });
 
@@ -144,7 +150,7 @@ pub fn Console(
                     <code>"Role.query.all()"</code>"."
                 </p>
             </Show>
-            <For each=move || items.get() key=|(k, _)| *k children=|(_, item)| item_view(item) />
+            <For each=move || items.get() key=|(k, _)| *k children=move |(_, item)| item_view(item, sources) />
         </div>
         <div class="prompt">
             <span class="ps" aria-hidden="true">
@@ -190,7 +196,7 @@ pub fn Console(
     }
 }
 
-fn item_view(item: TranscriptItem) -> AnyView {
+fn item_view(item: TranscriptItem, sources: Signal<String>) -> AnyView {
     match item {
         TranscriptItem::Session { note } => view! {
             <div class="session" role="separator">
@@ -198,12 +204,13 @@ fn item_view(item: TranscriptItem) -> AnyView {
             </div>
         }
         .into_any(),
-        TranscriptItem::Line(line) => line_view(line).into_any(),
+        TranscriptItem::Line(line) => line_view(line, sources).into_any(),
     }
 }
 
-fn line_view(line: ShellLine) -> impl IntoView {
+fn line_view(line: ShellLine, sources: Signal<String>) -> impl IntoView {
     let ShellLine { input, stdout, warnings, error, error_detail, traceback, sql } = line;
+    let input_text = input.clone();
     let prompts = prompt_lines(&input)
         .into_iter()
         .map(|(ps, code)| {
@@ -245,7 +252,12 @@ fn line_view(line: ShellLine) -> impl IntoView {
             {error
                 .map(|e| {
                     let (typ, message) = e.split_once(": ").unwrap_or((e.as_str(), ""));
-                    let tips = super::hints::hints(typ, message, "");
+                    // The line typed is the source the hint reads first (`flask shell` typed
+                    // here, ...), then the project (the models behind a mapper error).
+                    let mut tips = super::hints::hints(typ, message, &input_text);
+                    if tips.is_empty() {
+                        tips = sources.with_untracked(|src| super::hints::hints(typ, message, src));
+                    }
                     let report = match traceback.filter(|t| !t.trim().is_empty()) {
                         // The whole report, as the flask shell prints it.
                         Some(t) => {

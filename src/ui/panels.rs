@@ -75,16 +75,21 @@ pub fn RelationshipsPanel(
     /// The tables, for their row counts: a load needs a parent row.
     tables: Memo<Vec<TableView>>,
     error: Memo<Option<String>>,
+    /// The project's text, for the hints.
+    sources: Signal<String>,
     /// Runs an input in the console.
     on_try: Callback<String>,
 ) -> impl IntoView {
     move || {
         let list = relationships.get();
         if let Some(e) = error.get() {
+            let (typ, message) = e.split_once(": ").unwrap_or((e.as_str(), ""));
+            let tips = sources.with_untracked(|src| super::hints::hints(typ, message, src));
             return view! {
                 <div class="import-error" role="alert">
                     <h2>"The mappers could not be configured"</h2>
-                    <pre class="error">{e}</pre>
+                    <pre class="error">{e.clone()}</pre>
+                    {tips.into_iter().map(|h| view! { <p class="hint-line">{h}</p> }).collect_view()}
                 </div>
             }
             .into_any();
