@@ -92,6 +92,7 @@ pub fn make_types() -> Types {
         tuple: t("tuple", BuiltinType::Tuple),
         dict: t("dict", BuiltinType::Dict),
         set: t("set", BuiltinType::Set),
+        frozenset: t("frozenset", BuiltinType::Set),
         function: t("function", BuiltinType::Function),
         builtin_function: t("builtin_function_or_method", BuiltinType::BuiltinFunction),
         method: t("method", BuiltinType::Method),
@@ -234,12 +235,7 @@ pub fn to_f64(interp: &Interp, v: &Value) -> PyResult<f64> {
 /// The builtin value inside an instance of a subclass of a builtin type: members of
 /// `class Status(str, Enum)` keep their `str` as `_value_`.
 pub fn builtin_value(v: &Value) -> Option<Value> {
-    let Value::Instance(inst) = v else { return None };
-    if !matches!(inst.class.builtin, Some(BuiltinType::Str | BuiltinType::Int | BuiltinType::Float)) {
-        return None;
-    }
-    let found = inst.dict.borrow().get_str("_value_").cloned();
-    found
+    v.builtin_base()
 }
 
 /// A special method a user-level class (not `object`) defines for an instance value.
@@ -272,7 +268,12 @@ fn exact_hash(v: &Value) -> Option<i64> {
         Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => Some(hash_int(*f as i64)),
         Value::Float(f) if f.fract() == 0.0 => Some(BigInt::from_f64(*f).hash()),
         Value::BigInt(b) => Some(b.hash()),
-        Value::Instance(i) => i.hash.get(),
+        Value::Instance(i) => i.hash.get().or_else(|| exact_hash(&v.builtin_base()?)),
+        // Reached through a frozenset's value only: a set is unhashable.
+        Value::Set(d) => {
+            let hashes = d.borrow().keys().iter().map(exact_hash).collect::<Option<Vec<_>>>()?;
+            Some(super::pyset::frozenset_hash(&hashes))
+        }
         Value::Tuple(t) => {
             const P1: u64 = 11400714785074694791;
             const P2: u64 = 14029467366897019727;
@@ -294,12 +295,33 @@ fn exact_hash(v: &Value) -> Option<i64> {
     }
 }
 
+/// A set's members in the order CPython iterates them: its hash table's slot order where the
+/// members' hashes are CPython's own (ints and the like), else insertion order.
+pub fn set_order(keys: Vec<Value>) -> Vec<Value> {
+    if keys.len() < 2 {
+        return keys;
+    }
+    match keys.iter().map(exact_hash).collect::<Option<Vec<i64>>>() {
+        Some(hashes) => super::pyset::table_order(&hashes).into_iter().map(|i| keys[i].clone()).collect(),
+        None => keys,
+    }
+}
+
+/// A new `frozenset` (or instance of `cls`, a subclass) holding `members`.
+pub fn make_frozenset(interp: &Interp, cls: Option<&Rc<Class>>, members: Dict) -> Value {
+    let cls = cls.unwrap_or(&interp.types.frozenset);
+    new_native(cls, BuiltinBase(Value::Set(Rc::new(RefCell::new(members)))))
+}
+
 /// Converts an index-like value to i64.
 pub fn to_index(interp: &Interp, v: &Value) -> PyResult<i64> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::BigInt(_) => Err(interp.err("IndexError", "cannot fit 'int' into an index-sized integer")),
+        other @ Value::Instance(_) if matches!(other.builtin_base(), Some(Value::Int(_) | Value::Bool(_))) => {
+            to_index(interp, &other.builtin_base().unwrap_or(Value::None))
+        }
         other => {
             Err(interp.type_error(format!("'{}' object cannot be interpreted as an integer", interp.type_name(other))))
         }
@@ -614,11 +636,43 @@ fn super_getattr(interp: &mut Interp, s: &SuperData, name: &str) -> PyResult<Val
     Err(interp.err("AttributeError", format!("'super' object has no attribute '{name}'")))
 }
 
-fn self_bytes(interp: &Interp, args: &Args) -> PyResult<Rc<[u8]>> {
-    match args.pos.first() {
-        Some(Value::Bytes(b)) => Ok(b.clone()),
-        _ => Err(interp.type_error("descriptor requires a 'bytes' object")),
+/// The receiver (`args.pos[0]`) of the builtin method `owner.name` as the builtin value
+/// `pick` accepts, also when it is an instance of a subclass of `owner` (its
+/// [`BuiltinBase`]); else CPython's TypeError for a method called on the wrong type.
+pub fn receiver<T>(
+    interp: &Interp,
+    args: &Args,
+    owner: &str,
+    name: &str,
+    pick: impl Fn(&Value) -> Option<T>,
+) -> PyResult<T> {
+    let slot = name.len() > 4 && name.starts_with("__") && name.ends_with("__");
+    let Some(me) = args.pos.first() else {
+        return Err(interp.type_error(if slot {
+            format!("descriptor '{name}' of '{owner}' object needs an argument")
+        } else {
+            format!("unbound method {owner}.{name}() needs an argument")
+        }));
+    };
+    if let Some(t) = pick(me) {
+        return Ok(t);
     }
+    if let Some(t) = me.builtin_base().as_ref().and_then(&pick) {
+        return Ok(t);
+    }
+    let tn = interp.type_name(me);
+    Err(interp.type_error(if slot {
+        format!("descriptor '{name}' requires a '{owner}' object but received a '{tn}'")
+    } else {
+        format!("descriptor '{name}' for '{owner}' objects doesn't apply to a '{tn}' object")
+    }))
+}
+
+fn self_bytes(interp: &Interp, args: &Args, name: &str) -> PyResult<Rc<[u8]>> {
+    receiver(interp, args, "bytes", name, |v| match v {
+        Value::Bytes(b) => Some(b.clone()),
+        _ => None,
+    })
 }
 
 /// `bytes.decode`, `bytes.hex`, `bytes.fromhex`.
@@ -628,7 +682,7 @@ fn bytes_methods(interp: &Interp) {
     d.set_str(
         "decode",
         method("bytes", "decode", |i, a| {
-            let b = self_bytes(i, &a)?;
+            let b = self_bytes(i, &a, "decode")?;
             match std::str::from_utf8(&b) {
                 Ok(s) => Ok(Value::str(s)),
                 Err(e) => {
@@ -647,7 +701,7 @@ fn bytes_methods(interp: &Interp) {
     d.set_str(
         "hex",
         method("bytes", "hex", |i, a| {
-            let b = self_bytes(i, &a)?;
+            let b = self_bytes(i, &a, "hex")?;
             Ok(Value::str(&b.iter().map(|x| format!("{x:02x}")).collect::<String>()))
         }),
     );
@@ -672,15 +726,11 @@ fn bytes_methods(interp: &Interp) {
     );
 }
 
-fn self_str(interp: &Interp, args: &Args, owner: &str) -> PyResult<Rc<str>> {
-    match args.pos.first() {
-        Some(Value::Str(s)) => Ok(s.clone()),
-        Some(v @ Value::Instance(_)) if builtin_value(v).is_some() => match builtin_value(v) {
-            Some(Value::Str(s)) => Ok(s),
-            _ => Err(interp.type_error(format!("descriptor requires a '{owner}' object"))),
-        },
-        _ => Err(interp.type_error(format!("descriptor requires a '{owner}' object"))),
-    }
+fn self_str(interp: &Interp, args: &Args, name: &str) -> PyResult<Rc<str>> {
+    receiver(interp, args, "str", name, |v| match v {
+        Value::Str(s) => Some(s.clone()),
+        _ => None,
+    })
 }
 
 fn str_arg(interp: &Interp, args: &Args, i: usize, fname: &str) -> PyResult<Option<Rc<str>>> {
@@ -714,14 +764,14 @@ fn str_methods(interp: &Interp) {
     let mut d = cls.dict.borrow_mut();
     let m = |name: &'static str, f: fn(&mut Interp, Rc<str>, &Args) -> PyResult<Value>| {
         method("str", name, move |i, a| {
-            let s = self_str(i, &a, "str")?;
+            let s = self_str(i, &a, name)?;
             f(i, s, &a)
         })
     };
     // Methods without parameters say so when given some, as CPython's METH_NOARGS do.
     let m0 = |name: &'static str, f: fn(&mut Interp, Rc<str>, &Args) -> PyResult<Value>| {
         method("str", name, move |i, a| {
-            let s = self_str(i, &a, "str")?;
+            let s = self_str(i, &a, name)?;
             if a.pos.len() > 1 {
                 return Err(i.type_error(format!("str.{name}() takes no arguments ({} given)", a.pos.len() - 1)));
             }
@@ -729,6 +779,138 @@ fn str_methods(interp: &Interp) {
         })
     };
     d.set_str("upper", m0("upper", |_, s, _| Ok(Value::str(&s.to_uppercase()))));
+    d.set_str(
+        "casefold",
+        m0("casefold", |_, s, _| {
+            // Full case folding: lower case, with the few expansions learners meet (ß, final sigma).
+            let mut out = String::with_capacity(s.len());
+            for c in s.chars() {
+                match c {
+                    'ß' | 'ẞ' => out.push_str("ss"),
+                    'ς' => out.push('σ'),
+                    'ſ' => out.push('s'),
+                    c => out.extend(c.to_lowercase()),
+                }
+            }
+            Ok(Value::str(&out))
+        }),
+    );
+    d.set_str(
+        "expandtabs",
+        method("str", "expandtabs", |i, mut a| {
+            let s = self_str(i, &a, "expandtabs")?;
+            let size = match a.arg(1, "tabsize") {
+                Some(v) => to_index(i, &v)?,
+                None => 8,
+            };
+            let mut out = String::new();
+            let mut col: i64 = 0;
+            for c in s.chars() {
+                match c {
+                    '\t' => {
+                        if size > 0 {
+                            let n = size - col % size;
+                            if out.len() as i64 + n > 1 << 24 {
+                                return Err(i.err_bare("MemoryError"));
+                            }
+                            out.extend(std::iter::repeat(' ').take(n as usize));
+                            col += n;
+                        }
+                    }
+                    '\n' | '\r' => {
+                        out.push(c);
+                        col = 0;
+                    }
+                    c => {
+                        out.push(c);
+                        col += 1;
+                    }
+                }
+            }
+            Ok(Value::str(&out))
+        }),
+    );
+    d.set_str(
+        "translate",
+        method("str", "translate", |i, a| {
+            let s = self_str(i, &a, "translate")?;
+            let Some(table) = a.pos.get(1).cloned() else {
+                return Err(i.type_error("str.translate() takes exactly one argument (0 given)"));
+            };
+            let mut out = String::new();
+            for c in s.chars() {
+                match i.getitem(&table, Value::Int(c as i64)) {
+                    Ok(Value::None) => {}
+                    Ok(Value::Int(n)) => match u32::try_from(n).ok().and_then(char::from_u32) {
+                        Some(ch) => out.push(ch),
+                        None => return Err(i.err("ValueError", "character mapping must be in range(0x110000)")),
+                    },
+                    Ok(Value::Str(r)) => out.push_str(&r),
+                    Ok(_) => return Err(i.type_error("character mapping must return integer, None or str")),
+                    Err(e) if i.err_is(&e, "LookupError") => out.push(c),
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(Value::str(&out))
+        }),
+    );
+    d.set_str(
+        "maketrans",
+        func("maketrans", |i, a| {
+            // Called on the type (`str.maketrans`) or an instance (`'x'.maketrans`).
+            let args: Vec<Value> = match a.pos.first() {
+                Some(Value::Str(_)) if a.pos.len() == 4 || (a.pos.len() >= 2 && matches!(a.pos[1], Value::Dict(_))) => {
+                    a.pos[1..].to_vec()
+                }
+                _ => a.pos.clone(),
+            };
+            let mut table = Dict::new();
+            match args.as_slice() {
+                [Value::Dict(src)] => {
+                    let entries: Vec<(Value, Value)> =
+                        src.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    for (k, v) in entries {
+                        let key = match &k {
+                            Value::Str(ks) if ks.chars().count() == 1 => {
+                                Value::Int(ks.chars().next().unwrap_or('\0') as i64)
+                            }
+                            Value::Str(_) => {
+                                return Err(i.err("ValueError", "string keys in translate table must be of length 1"))
+                            }
+                            Value::Int(_) => k.clone(),
+                            _ => return Err(i.type_error("keys in translate table must be strings or integers")),
+                        };
+                        table.insert(key, v);
+                    }
+                }
+                [_] => return Err(i.type_error("if you give only one argument to maketrans it must be a dict")),
+                [x, y, rest @ ..] if rest.len() <= 1 => {
+                    let (Value::Str(x), Value::Str(y)) = (x, y) else {
+                        return Err(i.type_error("maketrans() argument 2 must be str"));
+                    };
+                    let (xs, ys): (Vec<char>, Vec<char>) = (x.chars().collect(), y.chars().collect());
+                    if xs.len() != ys.len() {
+                        return Err(i.err("ValueError", "the first two maketrans arguments must have equal length"));
+                    }
+                    for (c, d) in xs.iter().zip(ys.iter()) {
+                        table.insert(Value::Int(*c as i64), Value::Int(*d as i64));
+                    }
+                    if let Some(z) = rest.first() {
+                        let Value::Str(z) = z else {
+                            return Err(
+                                i.type_error(format!("maketrans() argument 3 must be str, not {}", i.type_name(z)))
+                            );
+                        };
+                        for c in z.chars() {
+                            table.insert(Value::Int(c as i64), Value::None);
+                        }
+                    }
+                }
+                _ => return Err(i.type_error(format!("maketrans expected at most 3 arguments, got {}", args.len()))),
+            }
+            Ok(Value::dict(table))
+        }),
+    );
     d.set_str("lower", m0("lower", |_, s, _| Ok(Value::str(&s.to_lowercase()))));
     d.set_str("strip", m("strip", |i, s, a| Ok(Value::str(&strip_chars(&s, &str_arg(i, a, 1, "strip")?, true, true)))));
     d.set_str(
@@ -875,7 +1057,7 @@ fn str_methods(interp: &Interp) {
         d.set_str(
             name,
             method("str", name, move |i, a| {
-                let s = self_str(i, &a, "str")?;
+                let s = self_str(i, &a, name)?;
                 let sub = match a.pos.get(1) {
                     Some(Value::Str(sub)) => sub.clone(),
                     Some(other) => {
@@ -942,7 +1124,7 @@ fn str_methods(interp: &Interp) {
         d.set_str(
             name,
             method("str", name, move |i, a| {
-                let s = self_str(i, &a, "str")?;
+                let s = self_str(i, &a, name)?;
                 let sep = match a.pos.get(1) {
                     Some(Value::Str(sep)) => sep.clone(),
                     Some(other) => {
@@ -1068,15 +1250,8 @@ fn str_methods(interp: &Interp) {
     d.set_str(
         "format",
         method("str", "format", |i, a| {
-            let s = self_str(i, &a, "str")?;
+            let s = self_str(i, &a, "format")?;
             str_format(i, &s, &a.pos[1..], &a.kw)
-        }),
-    );
-    d.set_str(
-        "__new__",
-        func("__new__", |i, a| match a.pos.get(1) {
-            None => Ok(Value::str("")),
-            Some(v) => Ok(Value::str(&i.to_str(&v.clone())?)),
         }),
     );
 }
@@ -1187,11 +1362,11 @@ pub fn str_format(interp: &mut Interp, fmt: &str, args: &[Value], kw: &[(Rc<str>
     Ok(Value::str(&out))
 }
 
-fn self_list(interp: &Interp, a: &Args) -> PyResult<Rc<RefCell<Vec<Value>>>> {
-    match a.pos.first() {
-        Some(Value::List(l)) => Ok(l.clone()),
-        _ => Err(interp.type_error("descriptor requires a 'list' object")),
-    }
+fn self_list(interp: &Interp, a: &Args, name: &str) -> PyResult<Rc<RefCell<Vec<Value>>>> {
+    receiver(interp, a, "list", name, |v| match v {
+        Value::List(l) => Some(l.clone()),
+        _ => None,
+    })
 }
 
 fn sort_values(interp: &mut Interp, items: &mut Vec<Value>, key: Option<Value>, reverse: bool) -> PyResult<()> {
@@ -1263,16 +1438,16 @@ fn count_of(interp: &mut Interp, items: &[Value], target: &Value) -> PyResult<i6
 fn tuple_methods(interp: &Interp) {
     let cls = interp.types.tuple.clone();
     let mut d = cls.dict.borrow_mut();
-    fn self_tuple(interp: &Interp, a: &Args) -> PyResult<Rc<Vec<Value>>> {
-        match a.pos.first() {
-            Some(Value::Tuple(t)) => Ok(t.clone()),
-            _ => Err(interp.type_error("descriptor requires a 'tuple' object")),
-        }
+    fn self_tuple(interp: &Interp, a: &Args, name: &str) -> PyResult<Rc<Vec<Value>>> {
+        receiver(interp, a, "tuple", name, |v| match v {
+            Value::Tuple(t) => Some(t.clone()),
+            _ => None,
+        })
     }
     d.set_str(
         "index",
         method("tuple", "index", |i, a| {
-            let items = self_tuple(i, &a)?;
+            let items = self_tuple(i, &a, "index")?;
             let target = a.pos.get(1).cloned().unwrap_or(Value::None);
             if let Some(n) = position_of(i, &items, &target)? {
                 return Ok(Value::Int(n as i64));
@@ -1283,7 +1458,7 @@ fn tuple_methods(interp: &Interp) {
     d.set_str(
         "count",
         method("tuple", "count", |i, a| {
-            let items = self_tuple(i, &a)?;
+            let items = self_tuple(i, &a, "count")?;
             let target = a.pos.get(1).cloned().unwrap_or(Value::None);
             Ok(Value::Int(count_of(i, &items, &target)?))
         }),
@@ -1296,7 +1471,7 @@ fn list_methods(interp: &Interp) {
     d.set_str(
         "append",
         method("list", "append", |i, a| {
-            let l = self_list(i, &a)?;
+            let l = self_list(i, &a, "append")?;
             let v = a
                 .pos
                 .get(1)
@@ -1310,7 +1485,7 @@ fn list_methods(interp: &Interp) {
     d.set_str(
         "extend",
         method("list", "extend", |i, a| {
-            let l = self_list(i, &a)?;
+            let l = self_list(i, &a, "extend")?;
             let items = i.iterate(&a.pos.get(1).cloned().unwrap_or(Value::None))?;
             if i.list_observer(&l).is_some() {
                 for v in items {
@@ -1326,7 +1501,7 @@ fn list_methods(interp: &Interp) {
     d.set_str(
         "insert",
         method("list", "insert", |i, a| {
-            let l = self_list(i, &a)?;
+            let l = self_list(i, &a, "insert")?;
             let idx = to_index(i, a.pos.get(1).unwrap_or(&Value::Int(0)))?;
             let v = a.pos.get(2).cloned().unwrap_or(Value::None);
             let v = i.list_appending(&l, v)?;
@@ -1339,7 +1514,7 @@ fn list_methods(interp: &Interp) {
     d.set_str(
         "pop",
         method("list", "pop", |i, a| {
-            let l = self_list(i, &a)?;
+            let l = self_list(i, &a, "pop")?;
             let len = l.borrow().len();
             if len == 0 {
                 return Err(i.err("IndexError", "pop from empty list"));
@@ -1356,7 +1531,7 @@ fn list_methods(interp: &Interp) {
     d.set_str(
         "remove",
         method("list", "remove", |i, a| {
-            let l = self_list(i, &a)?;
+            let l = self_list(i, &a, "remove")?;
             let target = a.pos.get(1).cloned().unwrap_or(Value::None);
             let items = l.borrow().clone();
             for (n, x) in items.iter().enumerate() {
@@ -1372,7 +1547,7 @@ fn list_methods(interp: &Interp) {
     d.set_str(
         "index",
         method("list", "index", |i, a| {
-            let l = self_list(i, &a)?;
+            let l = self_list(i, &a, "index")?;
             let target = a.pos.get(1).cloned().unwrap_or(Value::None);
             let items = l.borrow().clone();
             if let Some(n) = position_of(i, &items, &target)? {
@@ -1385,7 +1560,7 @@ fn list_methods(interp: &Interp) {
     d.set_str(
         "count",
         method("list", "count", |i, a| {
-            let l = self_list(i, &a)?;
+            let l = self_list(i, &a, "count")?;
             let target = a.pos.get(1).cloned().unwrap_or(Value::None);
             let items = l.borrow().clone();
             Ok(Value::Int(count_of(i, &items, &target)?))
@@ -1394,14 +1569,14 @@ fn list_methods(interp: &Interp) {
     d.set_str(
         "reverse",
         method("list", "reverse", |i, a| {
-            self_list(i, &a)?.borrow_mut().reverse();
+            self_list(i, &a, "reverse")?.borrow_mut().reverse();
             Ok(Value::None)
         }),
     );
     d.set_str(
         "clear",
         method("list", "clear", |i, a| {
-            let l = self_list(i, &a)?;
+            let l = self_list(i, &a, "clear")?;
             if i.list_observer(&l).is_some() {
                 let items = l.borrow().clone();
                 for x in &items {
@@ -1412,11 +1587,11 @@ fn list_methods(interp: &Interp) {
             Ok(Value::None)
         }),
     );
-    d.set_str("copy", method("list", "copy", |i, a| Ok(Value::list(self_list(i, &a)?.borrow().clone()))));
+    d.set_str("copy", method("list", "copy", |i, a| Ok(Value::list(self_list(i, &a, "copy")?.borrow().clone()))));
     d.set_str(
         "sort",
         method("list", "sort", |i, mut a| {
-            let l = self_list(i, &a)?;
+            let l = self_list(i, &a, "sort")?;
             let key = a.take_kw("key");
             let reverse = match a.take_kw("reverse") {
                 Some(v) => i.truthy(&v)?,
@@ -1430,11 +1605,11 @@ fn list_methods(interp: &Interp) {
     );
 }
 
-fn self_dict(interp: &Interp, a: &Args) -> PyResult<Rc<RefCell<Dict>>> {
-    match a.pos.first() {
-        Some(Value::Dict(d)) => Ok(d.clone()),
-        _ => Err(interp.type_error("descriptor requires a 'dict' object")),
-    }
+fn self_dict(interp: &Interp, a: &Args, name: &str) -> PyResult<Rc<RefCell<Dict>>> {
+    receiver(interp, a, "dict", name, |v| match v {
+        Value::Dict(d) => Some(d.clone()),
+        _ => None,
+    })
 }
 
 fn dict_methods(interp: &Interp) {
@@ -1443,18 +1618,21 @@ fn dict_methods(interp: &Interp) {
     d.set_str(
         "get",
         method("dict", "get", |i, a| {
-            let dd = self_dict(i, &a)?;
+            let dd = self_dict(i, &a, "get")?;
             let k = i.canon_key_in(&dd, a.pos.get(1).cloned().unwrap_or(Value::None))?;
             let found = dd.borrow().get(&k).cloned();
             Ok(found.unwrap_or_else(|| a.pos.get(2).cloned().unwrap_or(Value::None)))
         }),
     );
-    d.set_str("keys", method("dict", "keys", |i, a| Ok(Value::list(self_dict(i, &a)?.borrow().keys()))));
-    d.set_str("values", method("dict", "values", |i, a| Ok(Value::list(self_dict(i, &a)?.borrow().values()))));
+    d.set_str("keys", method("dict", "keys", |i, a| Ok(Value::list(self_dict(i, &a, "keys")?.borrow().keys()))));
+    d.set_str(
+        "values",
+        method("dict", "values", |i, a| Ok(Value::list(self_dict(i, &a, "values")?.borrow().values()))),
+    );
     d.set_str(
         "items",
         method("dict", "items", |i, a| {
-            let dd = self_dict(i, &a)?;
+            let dd = self_dict(i, &a, "items")?;
             let items = dd.borrow().iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect();
             Ok(Value::list(items))
         }),
@@ -1462,7 +1640,7 @@ fn dict_methods(interp: &Interp) {
     d.set_str(
         "pop",
         method("dict", "pop", |i, a| {
-            let dd = self_dict(i, &a)?;
+            let dd = self_dict(i, &a, "pop")?;
             let k = a.pos.get(1).cloned().unwrap_or(Value::None);
             let canon = i.canon_key_in(&dd, k.clone())?;
             let removed = dd.borrow_mut().remove(&canon);
@@ -1479,7 +1657,7 @@ fn dict_methods(interp: &Interp) {
     d.set_str(
         "setdefault",
         method("dict", "setdefault", |i, a| {
-            let dd = self_dict(i, &a)?;
+            let dd = self_dict(i, &a, "setdefault")?;
             let k = i.canon_key_in(&dd, a.pos.get(1).cloned().unwrap_or(Value::None))?;
             let existing = dd.borrow().get(&k).cloned();
             if let Some(v) = existing {
@@ -1493,7 +1671,7 @@ fn dict_methods(interp: &Interp) {
     d.set_str(
         "update",
         method("dict", "update", |i, a| {
-            let dd = self_dict(i, &a)?;
+            let dd = self_dict(i, &a, "update")?;
             if let Some(src) = a.pos.get(1) {
                 match src {
                     Value::Dict(s) => {
@@ -1521,11 +1699,11 @@ fn dict_methods(interp: &Interp) {
             Ok(Value::None)
         }),
     );
-    d.set_str("copy", method("dict", "copy", |i, a| Ok(Value::dict(self_dict(i, &a)?.borrow().clone()))));
+    d.set_str("copy", method("dict", "copy", |i, a| Ok(Value::dict(self_dict(i, &a, "copy")?.borrow().clone()))));
     d.set_str(
         "clear",
         method("dict", "clear", |i, a| {
-            self_dict(i, &a)?.borrow_mut().clear();
+            self_dict(i, &a, "clear")?.borrow_mut().clear();
             Ok(Value::None)
         }),
     );
@@ -1534,16 +1712,16 @@ fn dict_methods(interp: &Interp) {
 fn set_methods(interp: &Interp) {
     let cls = interp.types.set.clone();
     let mut d = cls.dict.borrow_mut();
-    fn self_set(interp: &Interp, a: &Args) -> PyResult<Rc<RefCell<Dict>>> {
-        match a.pos.first() {
-            Some(Value::Set(d)) => Ok(d.clone()),
-            _ => Err(interp.type_error("descriptor requires a 'set' object")),
-        }
+    fn self_set(interp: &Interp, a: &Args, name: &str) -> PyResult<Rc<RefCell<Dict>>> {
+        receiver(interp, a, "set", name, |v| match v {
+            Value::Set(d) => Some(d.clone()),
+            _ => None,
+        })
     }
     d.set_str(
         "add",
         method("set", "add", |i, a| {
-            let s = self_set(i, &a)?;
+            let s = self_set(i, &a, "add")?;
             let v = a.pos.get(1).cloned().unwrap_or(Value::None);
             let v = i.canon_key_in(&s, v)?;
             s.borrow_mut().insert(v, Value::None);
@@ -1553,7 +1731,7 @@ fn set_methods(interp: &Interp) {
     d.set_str(
         "discard",
         method("set", "discard", |i, a| {
-            let s = self_set(i, &a)?;
+            let s = self_set(i, &a, "discard")?;
             let k = i.canon_key_in(&s, a.pos.get(1).cloned().unwrap_or(Value::None))?;
             s.borrow_mut().remove(&k);
             Ok(Value::None)
@@ -1562,7 +1740,7 @@ fn set_methods(interp: &Interp) {
     d.set_str(
         "remove",
         method("set", "remove", |i, a| {
-            let s = self_set(i, &a)?;
+            let s = self_set(i, &a, "remove")?;
             let k = a.pos.get(1).cloned().unwrap_or(Value::None);
             let canon = i.canon_key_in(&s, k.clone())?;
             if s.borrow_mut().remove(&canon).is_none() {
@@ -1576,7 +1754,7 @@ fn set_methods(interp: &Interp) {
         d.set_str(
             name,
             method("set", name, move |i, a| {
-                let s = self_set(i, &a)?;
+                let s = self_set(i, &a, name)?;
                 if mode == 3 && a.pos.len() != 2 {
                     return Err(i.type_error(format!(
                         "set.symmetric_difference() takes exactly one argument ({} given)",
@@ -1593,7 +1771,7 @@ fn set_methods(interp: &Interp) {
         d.set_str(
             name,
             method("set", name, move |i, a| {
-                let s = self_set(i, &a)?;
+                let s = self_set(i, &a, name)?;
                 if mode == 3 && a.pos.len() != 2 {
                     return Err(i.type_error(format!(
                         "set.symmetric_difference_update() takes exactly one argument ({} given)",
@@ -1611,7 +1789,7 @@ fn set_methods(interp: &Interp) {
         d.set_str(
             name,
             method("set", name, move |i, a| {
-                let s = self_set(i, &a)?;
+                let s = self_set(i, &a, name)?;
                 if a.pos.len() != 2 {
                     return Err(i.type_error(format!(
                         "set.{name}() takes exactly one argument ({} given)",
@@ -1636,20 +1814,20 @@ fn set_methods(interp: &Interp) {
     }
     d.set_str(
         "copy",
-        method("set", "copy", |i, a| Ok(Value::Set(Rc::new(RefCell::new(self_set(i, &a)?.borrow().clone()))))),
+        method("set", "copy", |i, a| Ok(Value::Set(Rc::new(RefCell::new(self_set(i, &a, "copy")?.borrow().clone()))))),
     );
     d.set_str(
         "clear",
         method("set", "clear", |i, a| {
-            self_set(i, &a)?.borrow_mut().clear();
+            self_set(i, &a, "clear")?.borrow_mut().clear();
             Ok(Value::None)
         }),
     );
     d.set_str(
         "pop",
         method("set", "pop", |i, a| {
-            let s = self_set(i, &a)?;
-            let first = s.borrow().keys().into_iter().next();
+            let s = self_set(i, &a, "pop")?;
+            let first = set_order(s.borrow().keys()).into_iter().next();
             match first {
                 Some(k) => {
                     s.borrow_mut().remove(&k);
@@ -1663,6 +1841,686 @@ fn set_methods(interp: &Interp) {
             }
         }),
     );
+}
+
+/// `dict(*args, **kwargs)`: a new dict from a mapping or an iterable of pairs, and keywords.
+fn dict_from_args(i: &mut Interp, a: Args) -> PyResult<Value> {
+    let mut d = Dict::new();
+    if let Some(src) = a.pos.first() {
+        match src {
+            Value::Dict(s) => d = s.borrow().clone(),
+            other @ Value::Instance(_) if i.getattr_opt(other, "keys")?.is_some() => {
+                // A mapping: keys() then obj[key], as CPython's dict() does.
+                let keys = i.getattr(other, "keys")?;
+                let keys = i.call(&keys, Args::default())?;
+                for k in i.iterate(&keys)? {
+                    let v = i.getitem(other, k.clone())?;
+                    i.dict_insert(&mut d, k, v)?;
+                }
+            }
+            other => {
+                for pair in i.iterate(&other.clone())? {
+                    let kv = i.iterate(&pair)?;
+                    if kv.len() != 2 {
+                        return Err(i.err(
+                            "ValueError",
+                            format!("dictionary update sequence element #0 has length {}; 2 is required", kv.len()),
+                        ));
+                    }
+                    i.dict_insert(&mut d, kv[0].clone(), kv[1].clone())?;
+                }
+            }
+        }
+    }
+    for (k, v) in a.kw {
+        d.insert(Value::Str(k), v);
+    }
+    Ok(Value::dict(d))
+}
+
+/// The special methods of the builtin containers and scalars as methods of their types, so a
+/// subclass reaches them (`super().__setitem__(k, v)`, `super().__repr__()`) and instances of
+/// a subclass behave as their value where the subclass does not override them.
+fn builtin_dunders(interp: &Interp) {
+    let t = &interp.types;
+    let kinds: [(&Rc<Class>, fn(&Value) -> bool); 9] = [
+        (&t.frozenset, |v| matches!(v, Value::Set(_))),
+        (&t.list, |v| matches!(v, Value::List(_))),
+        (&t.tuple, |v| matches!(v, Value::Tuple(_))),
+        (&t.dict, |v| matches!(v, Value::Dict(_))),
+        (&t.set, |v| matches!(v, Value::Set(_))),
+        (&t.str_, |v| matches!(v, Value::Str(_))),
+        (&t.bytes, |v| matches!(v, Value::Bytes(_))),
+        (&t.int, |v| matches!(v, Value::Int(_) | Value::BigInt(_) | Value::Bool(_))),
+        (&t.float, |v| matches!(v, Value::Float(_))),
+    ];
+    for (cls, is) in kinds {
+        let owner = cls.name.clone();
+        let kind = cls.builtin;
+        let container = !matches!(kind, Some(BuiltinType::Int | BuiltinType::Float));
+        let mut d = cls.dict.borrow_mut();
+        let me = move |i: &Interp, a: &Args, name: &str, owner: &str| {
+            receiver(i, a, owner, name, |v| if is(v) { Some(v.clone()) } else { None })
+        };
+        let o = owner.clone();
+        d.set_str(
+            "__repr__",
+            method(&owner, "__repr__", move |i, a| {
+                let v = me(i, &a, "__repr__", &o)?;
+                let r = super::format::repr(i, &v)?;
+                // A set subclass names itself: `Bag({1, 2})`, `Bag()`.
+                if let (Value::Set(s), Some(Value::Instance(inst))) = (&v, a.pos.first()) {
+                    let inner = if s.borrow().is_empty() { String::new() } else { r };
+                    return Ok(Value::str(&format!("{}({inner})", inst.class.name)));
+                }
+                Ok(Value::str(&r))
+            }),
+        );
+        if !container {
+            continue;
+        }
+        let o = owner.clone();
+        d.set_str(
+            "__len__",
+            method(&owner, "__len__", move |i, a| {
+                let v = me(i, &a, "__len__", &o)?;
+                len_of(i, &v)
+            }),
+        );
+        let o = owner.clone();
+        d.set_str(
+            "__contains__",
+            method(&owner, "__contains__", move |i, a| {
+                let v = me(i, &a, "__contains__", &o)?;
+                let item = a.pos.get(1).cloned().unwrap_or(Value::None);
+                Ok(Value::Bool(super::ops::contains(i, &v, &item)?))
+            }),
+        );
+        let o = owner.clone();
+        d.set_str(
+            "__iter__",
+            method(&owner, "__iter__", move |i, a| {
+                let v = me(i, &a, "__iter__", &o)?;
+                let items = i.iterate(&v)?;
+                Ok(make_iterator(i, items, "iterator"))
+            }),
+        );
+        if kind == Some(BuiltinType::Set) {
+            continue;
+        }
+        let o = owner.clone();
+        d.set_str(
+            "__getitem__",
+            method(&owner, "__getitem__", move |i, a| {
+                let v = me(i, &a, "__getitem__", &o)?;
+                let key = a.pos.get(1).cloned().unwrap_or(Value::None);
+                match getitem(i, &v, key.clone()) {
+                    // A dict subclass's `__missing__` answers for absent keys.
+                    Err(e) if matches!(v, Value::Dict(_)) && i.err_is(&e, "KeyError") => {
+                        match a.pos.first().and_then(|s| instance_dunder(s, "__missing__")) {
+                            Some(f) => i.call(&f, Args::new(vec![a.pos[0].clone(), key])),
+                            None => Err(e),
+                        }
+                    }
+                    r => r,
+                }
+            }),
+        );
+        if !matches!(kind, Some(BuiltinType::List | BuiltinType::Dict)) {
+            continue;
+        }
+        let o = owner.clone();
+        d.set_str(
+            "__setitem__",
+            method(&owner, "__setitem__", move |i, a| {
+                let v = me(i, &a, "__setitem__", &o)?;
+                let key = a.pos.get(1).cloned().unwrap_or(Value::None);
+                let val = a.pos.get(2).cloned().unwrap_or(Value::None);
+                setitem(i, &v, key, val)?;
+                Ok(Value::None)
+            }),
+        );
+        let o = owner.clone();
+        d.set_str(
+            "__delitem__",
+            method(&owner, "__delitem__", move |i, a| {
+                let v = me(i, &a, "__delitem__", &o)?;
+                delitem(i, &v, a.pos.get(1).cloned().unwrap_or(Value::None))?;
+                Ok(Value::None)
+            }),
+        );
+    }
+    // frozenset: set's methods that make no change, their results frozensets too.
+    for name in
+        ["copy", "union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset", "isdisjoint"]
+    {
+        let Some(f) = t.set.dict.borrow().get_str(name).cloned() else { continue };
+        t.frozenset.dict.borrow_mut().set_str(
+            name,
+            method("frozenset", name, move |i, a| {
+                receiver(i, &a, "frozenset", name, |v| if is_frozen(v) { Some(()) } else { None })?;
+                match i.call(&f, a)? {
+                    Value::Set(d) => {
+                        let members = std::mem::take(&mut *d.borrow_mut());
+                        Ok(make_frozenset(i, None, members))
+                    }
+                    other => Ok(other),
+                }
+            }),
+        );
+    }
+    t.frozenset.dict.borrow_mut().set_str(
+        "__new__",
+        func("__new__", |i, a| {
+            let cls = match a.pos.first() {
+                Some(Value::Class(c)) => c.clone(),
+                _ => return Err(i.type_error("frozenset.__new__(X): X is not a type object")),
+            };
+            if let Some((k, _)) = a.kw.first() {
+                let _ = k;
+                return Err(i.type_error("frozenset() takes no keyword arguments"));
+            }
+            if a.pos.len() > 2 {
+                return Err(i.type_error(format!("frozenset expected at most 1 argument, got {}", a.pos.len() - 1)));
+            }
+            let members = collect_set(i, a.pos.get(1))?;
+            Ok(make_frozenset(i, Some(&cls), members))
+        }),
+    );
+    // `__init__` of the mutable types fills the (empty) value `__new__` made.
+    t.list.dict.borrow_mut().set_str(
+        "__init__",
+        method("list", "__init__", |i, a| {
+            let l = self_list(i, &a, "__init__")?;
+            let items = match a.pos.get(1) {
+                Some(src) => i.iterate(src)?,
+                None => Vec::new(),
+            };
+            *l.borrow_mut() = items;
+            Ok(Value::None)
+        }),
+    );
+    t.dict.dict.borrow_mut().set_str(
+        "__init__",
+        method("dict", "__init__", |i, a| {
+            let d = self_dict(i, &a, "__init__")?;
+            let Value::Dict(src) = dict_from_args(i, Args { pos: a.pos[1..].to_vec(), kw: a.kw.clone() })? else {
+                return Ok(Value::None);
+            };
+            let entries: Vec<(Value, Value)> = src.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            for (k, v) in entries {
+                let k = i.canon_key_in(&d, k)?;
+                d.borrow_mut().insert(k, v);
+            }
+            Ok(Value::None)
+        }),
+    );
+    t.set.dict.borrow_mut().set_str(
+        "__init__",
+        method("set", "__init__", |i, a| {
+            let s = receiver(i, &a, "set", "__init__", |v| match v {
+                Value::Set(d) => Some(d.clone()),
+                _ => None,
+            })?;
+            let items = collect_set(i, a.pos.get(1))?;
+            *s.borrow_mut() = items;
+            Ok(Value::None)
+        }),
+    );
+}
+
+/// The receiver of an `int` method as a big int (bools are ints).
+fn self_int(interp: &Interp, a: &Args, name: &str) -> PyResult<BigInt> {
+    receiver(interp, a, "int", name, super::ops::as_big)
+}
+
+fn self_float(interp: &Interp, a: &Args, name: &str) -> PyResult<f64> {
+    receiver(interp, a, "float", name, |v| match v {
+        Value::Float(f) => Some(*f),
+        _ => None,
+    })
+}
+
+/// `byteorder` of `int.to_bytes` / `int.from_bytes`: true for 'little'.
+fn byteorder_arg(interp: &Interp, v: Option<Value>, fname: &str) -> PyResult<bool> {
+    match v {
+        None => Ok(false),
+        Some(Value::Str(s)) => match &*s {
+            "little" => Ok(true),
+            "big" => Ok(false),
+            _ => Err(interp.err("ValueError", "byteorder must be either 'little' or 'big'")),
+        },
+        Some(other) => {
+            Err(interp
+                .type_error(format!("{fname}() argument 'byteorder' must be str, not {}", interp.type_name(&other))))
+        }
+    }
+}
+
+/// A float's exact value as a reduced fraction (`float.as_integer_ratio`).
+fn float_ratio(interp: &Interp, f: f64) -> PyResult<Value> {
+    if f.is_infinite() {
+        return Err(interp.err("OverflowError", "cannot convert Infinity to integer ratio"));
+    }
+    if f.is_nan() {
+        return Err(interp.err("ValueError", "cannot convert NaN to integer ratio"));
+    }
+    let bits = f.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i64;
+    let mut mant = bits & ((1 << 52) - 1);
+    let mut e = if exp == 0 {
+        -1074
+    } else {
+        mant |= 1 << 52;
+        exp - 1075
+    };
+    if mant == 0 {
+        return Ok(Value::tuple(vec![Value::Int(0), Value::Int(1)]));
+    }
+    while mant & 1 == 0 && e < 0 {
+        mant >>= 1;
+        e += 1;
+    }
+    let mut num = BigInt::from_u64(mant);
+    let mut den = BigInt::from_i64(1);
+    if e > 0 {
+        num = num.shl(e as usize);
+    } else {
+        den = den.shl((-e) as usize);
+    }
+    if f < 0.0 {
+        num = num.neg();
+    }
+    Ok(Value::tuple(vec![num.into_value(), den.into_value()]))
+}
+
+/// `float.hex()`: CPython's `float_hex`.
+fn float_hex(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f < 0.0 { "-inf".into() } else { "inf".into() };
+    }
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    if f == 0.0 {
+        return format!("{sign}0x0.0p+0");
+    }
+    let bits = f.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i64;
+    let mant = bits & ((1 << 52) - 1);
+    let (lead, e) = if exp == 0 { (0, -1022) } else { (1, exp - 1023) };
+    format!("{sign}0x{lead}.{mant:013x}p{e:+}")
+}
+
+/// `float.fromhex(s)`.
+fn float_fromhex(interp: &Interp, s: &str) -> PyResult<f64> {
+    let invalid = || interp.err("ValueError", "invalid hexadecimal floating-point string");
+    let t = s.trim();
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let lower = body.to_ascii_lowercase();
+    let special = match lower.as_str() {
+        "inf" | "infinity" => Some(f64::INFINITY),
+        "nan" => Some(f64::NAN),
+        _ => None,
+    };
+    if let Some(v) = special {
+        return Ok(if neg { -v } else { v });
+    }
+    let body = lower.strip_prefix("0x").unwrap_or(&lower);
+    let (digits, exp) = match body.split_once('p') {
+        Some((d, e)) => (d, e.parse::<i64>().map_err(|_| invalid())?),
+        None => (body, 0),
+    };
+    let (int_part, frac_part) = digits.split_once('.').unwrap_or((digits, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return Err(invalid());
+    }
+    let mut mant: u128 = 0;
+    let mut shift: i64 = 0;
+    let mut sticky = false;
+    for (k, c) in int_part.chars().chain(frac_part.chars()).enumerate() {
+        let d = c.to_digit(16).ok_or_else(invalid)? as u128;
+        if k >= int_part.len() {
+            shift -= 4;
+        }
+        if mant >> 116 != 0 {
+            // Out of room: keep the scale, remember the digit was there.
+            sticky |= d != 0;
+            shift += 4;
+        } else {
+            mant = mant * 16 + d;
+        }
+    }
+    if sticky {
+        mant |= 1;
+    }
+    let e = exp.saturating_add(shift);
+    let mut v = mant as f64;
+    if v != 0.0 {
+        let total = e.clamp(-4000, 4000) as i32;
+        // Two steps so that neither power of two leaves the float range on its own.
+        v *= 2f64.powi(total / 2);
+        v *= 2f64.powi(total - total / 2);
+        if v.is_infinite() {
+            return Err(interp.err("OverflowError", "hexadecimal value too large to represent as a float"));
+        }
+    }
+    Ok(if neg { -v } else { v })
+}
+
+/// Methods of `int` and `float` beyond the operators.
+fn number_methods(interp: &Interp) {
+    let t = &interp.types;
+    let mut d = t.int.dict.borrow_mut();
+    d.set_str(
+        "bit_length",
+        method("int", "bit_length", |i, a| Ok(Value::Int(self_int(i, &a, "bit_length")?.bit_length() as i64))),
+    );
+    d.set_str(
+        "bit_count",
+        method("int", "bit_count", |i, a| {
+            let n = self_int(i, &a, "bit_count")?.abs();
+            let ones = n.to_radix_string(2).chars().filter(|c| *c == '1').count();
+            Ok(Value::Int(ones as i64))
+        }),
+    );
+    d.set_str(
+        "as_integer_ratio",
+        method("int", "as_integer_ratio", |i, a| {
+            let n = self_int(i, &a, "as_integer_ratio")?;
+            Ok(Value::tuple(vec![n.into_value(), Value::Int(1)]))
+        }),
+    );
+    d.set_str(
+        "to_bytes",
+        method("int", "to_bytes", |i, mut a| {
+            let n = self_int(i, &a, "to_bytes")?;
+            let length = match a.arg(1, "length") {
+                None => 1,
+                Some(v) => to_index(i, &v)?,
+            };
+            let little = byteorder_arg(i, a.arg(2, "byteorder"), "to_bytes")?;
+            let signed = match a.take_kw("signed") {
+                Some(v) => i.truthy(&v)?,
+                None => false,
+            };
+            if length < 0 {
+                return Err(i.err("ValueError", "length argument must be non-negative"));
+            }
+            if !signed && n.is_negative() {
+                return Err(i.err("OverflowError", "can't convert negative int to unsigned"));
+            }
+            let length = usize::try_from(length).unwrap_or(usize::MAX);
+            if length > 1 << 24 {
+                return Err(i.err_bare("MemoryError"));
+            }
+            let mut bytes =
+                n.to_bytes_le(length, signed).ok_or_else(|| i.err("OverflowError", "int too big to convert"))?;
+            if !little {
+                bytes.reverse();
+            }
+            Ok(Value::Bytes(Rc::from(bytes)))
+        }),
+    );
+    d.set_str(
+        "from_bytes",
+        func("from_bytes", |i, mut a| {
+            let src = a
+                .arg(0, "bytes")
+                .ok_or_else(|| i.type_error("from_bytes() missing required argument 'bytes' (pos 1)"))?;
+            let little = byteorder_arg(i, a.arg(1, "byteorder"), "from_bytes")?;
+            let signed = match a.take_kw("signed") {
+                Some(v) => i.truthy(&v)?,
+                None => false,
+            };
+            let mut bytes: Vec<u8> = match &src {
+                Value::Bytes(b) => b.to_vec(),
+                Value::Str(_) => return Err(i.type_error("cannot convert 'str' object to bytes")),
+                other => {
+                    let mut out = Vec::new();
+                    for x in i.iterate(other)? {
+                        let n = to_index(i, &x)?;
+                        out.push(u8::try_from(n).map_err(|_| i.err("ValueError", "bytes must be in range(0, 256)"))?);
+                    }
+                    out
+                }
+            };
+            if !little {
+                bytes.reverse();
+            }
+            Ok(BigInt::from_bytes_le(&bytes, signed).into_value())
+        }),
+    );
+    drop(d);
+    let mut d = t.float.dict.borrow_mut();
+    d.set_str("hex", method("float", "hex", |i, a| Ok(Value::str(&float_hex(self_float(i, &a, "hex")?)))));
+    d.set_str(
+        "fromhex",
+        func("fromhex", |i, a| match a.pos.last() {
+            Some(Value::Str(s)) => Ok(Value::Float(float_fromhex(i, s)?)),
+            Some(other) => Err(i.type_error(format!("fromhex() argument must be str, not {}", i.type_name(other)))),
+            None => Err(i.type_error("float.fromhex() takes exactly one argument (0 given)")),
+        }),
+    );
+    d.set_str(
+        "is_integer",
+        method("float", "is_integer", |i, a| {
+            let f = self_float(i, &a, "is_integer")?;
+            Ok(Value::Bool(f.is_finite() && f.fract() == 0.0))
+        }),
+    );
+    d.set_str(
+        "as_integer_ratio",
+        method("float", "as_integer_ratio", |i, a| {
+            let f = self_float(i, &a, "as_integer_ratio")?;
+            float_ratio(i, f)
+        }),
+    );
+}
+
+/// A `range` object: a lazy arithmetic sequence (`range(0, 10)`).
+pub struct RangeData {
+    pub start: i64,
+    pub stop: i64,
+    pub step: i64,
+}
+
+impl RangeData {
+    /// How many numbers it holds.
+    pub fn len(&self) -> i64 {
+        let (lo, hi, step) = (self.start as i128, self.stop as i128, self.step as i128);
+        let n = if step > 0 { (hi - lo + step - 1) / step } else { (lo - hi - step - 1) / -step };
+        n.clamp(0, i64::MAX as i128) as i64
+    }
+    /// The `k`th number (0 <= k < len).
+    pub fn at(&self, k: i64) -> i64 {
+        (self.start as i128 + k as i128 * self.step as i128) as i64
+    }
+}
+
+/// Items of a range for eager consumers, refusing what the playground cannot hold.
+fn range_items(interp: &Interp, r: &RangeData) -> PyResult<Vec<Value>> {
+    let n = r.len();
+    if n > 10_000_000 {
+        return Err(interp.err("MemoryError", "range too large for the playground"));
+    }
+    Ok((0..n).map(|k| Value::Int(r.at(k))).collect())
+}
+
+/// The items a `range` object iterates over, if `v` is one.
+pub fn range_of(v: &Value) -> Option<Rc<RangeData>> {
+    v.payload::<RangeData>()
+}
+
+fn range_class(interp: &Interp) -> Rc<Class> {
+    let me = |i: &Interp, a: &Args, name: &str| receiver(i, a, "range", name, range_of);
+    let cls = native_class(interp, "range", "builtins", None, vec![]);
+    let mut d = cls.dict.borrow_mut();
+    d.set_str(
+        "__new__",
+        func("__new__", |i, a| {
+            let Some(Value::Class(cls)) = a.pos.first().cloned() else {
+                return Err(i.type_error("range.__new__(X): X is not a type object"));
+            };
+            let n = a.pos.len() - 1;
+            if n == 0 {
+                return Err(i.type_error("range expected at least 1 argument, got 0"));
+            }
+            if n > 3 {
+                return Err(i.type_error(format!("range expected at most 3 arguments, got {n}")));
+            }
+            if !a.kw.is_empty() {
+                return Err(i.type_error("range() takes no keyword arguments"));
+            }
+            let mut nums = Vec::new();
+            for v in &a.pos[1..] {
+                nums.push(match v {
+                    Value::BigInt(_) => {
+                        return Err(i.err("OverflowError", "Python int too large to convert to C ssize_t"))
+                    }
+                    other => to_index(i, other)?,
+                });
+            }
+            let (start, stop, step) = match nums.len() {
+                1 => (0, nums[0], 1),
+                2 => (nums[0], nums[1], 1),
+                _ => (nums[0], nums[1], nums[2]),
+            };
+            if step == 0 {
+                return Err(i.err("ValueError", "range() arg 3 must not be zero"));
+            }
+            Ok(new_native(&cls, RangeData { start, stop, step }))
+        }),
+    );
+    d.set_str(
+        "__repr__",
+        method("range", "__repr__", move |i, a| {
+            let r = me(i, &a, "__repr__")?;
+            Ok(Value::str(&if r.step == 1 {
+                format!("range({}, {})", r.start, r.stop)
+            } else {
+                format!("range({}, {}, {})", r.start, r.stop, r.step)
+            }))
+        }),
+    );
+    d.set_str("__len__", method("range", "__len__", move |i, a| Ok(Value::Int(me(i, &a, "__len__")?.len()))));
+    d.set_str(
+        "__iter__",
+        method("range", "__iter__", move |i, a| {
+            let r = me(i, &a, "__iter__")?;
+            let items = range_items(i, &r)?;
+            Ok(make_iterator(i, items, "range_iterator"))
+        }),
+    );
+    d.set_str(
+        "__contains__",
+        method("range", "__contains__", move |i, a| {
+            let r = me(i, &a, "__contains__")?;
+            let x = match a.pos.get(1) {
+                Some(Value::Int(x)) => *x,
+                Some(Value::Bool(b)) => *b as i64,
+                Some(other) => {
+                    // Anything else is compared item by item, as CPython does.
+                    let other = other.clone();
+                    for v in range_items(i, &r)? {
+                        if i.eq(&v, &other)? {
+                            return Ok(Value::Bool(true));
+                        }
+                    }
+                    return Ok(Value::Bool(false));
+                }
+                None => return Err(i.type_error("expected 1 argument, got 0")),
+            };
+            let inside = if r.step > 0 { r.start <= x && x < r.stop } else { r.stop < x && x <= r.start };
+            Ok(Value::Bool(inside && (x as i128 - r.start as i128) % r.step as i128 == 0))
+        }),
+    );
+    d.set_str(
+        "__getitem__",
+        method("range", "__getitem__", move |i, a| {
+            let r = me(i, &a, "__getitem__")?;
+            let key = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let len = r.len();
+            if let Some(s) = key.payload::<SliceData>() {
+                let (lo, hi, st) = slice_indices(i, &s, len)?;
+                let start = r.start as i128 + lo as i128 * r.step as i128;
+                let stop = r.start as i128 + hi as i128 * r.step as i128;
+                let step = r.step as i128 * st as i128;
+                let fit = |v: i128| {
+                    i64::try_from(v).map_err(|_| i.err("OverflowError", "Python int too large to convert to C ssize_t"))
+                };
+                let (start, stop, step) = (fit(start)?, fit(stop)?, fit(step)?);
+                return Ok(new_native(&i.type_of(&a.pos[0]), RangeData { start, stop, step }));
+            }
+            let k = match &key {
+                Value::BigInt(_) => return Err(i.err("IndexError", "range object index out of range")),
+                other => to_index(i, other).map_err(|_| {
+                    i.type_error(format!("range indices must be integers or slices, not {}", i.type_name(other)))
+                })?,
+            };
+            let k = if k < 0 { k + len } else { k };
+            if k < 0 || k >= len {
+                return Err(i.err("IndexError", "range object index out of range"));
+            }
+            Ok(Value::Int(r.at(k)))
+        }),
+    );
+    d.set_str(
+        "__eq__",
+        method("range", "__eq__", move |i, a| {
+            let r = me(i, &a, "__eq__")?;
+            let Some(o) = a.pos.get(1).and_then(range_of) else { return Ok(Value::NotImplemented) };
+            let (n, m) = (r.len(), o.len());
+            Ok(Value::Bool(n == m && (n == 0 || (r.start == o.start && (n == 1 || r.step == o.step)))))
+        }),
+    );
+    d.set_str(
+        "__getattr__",
+        method("range", "__getattr__", move |i, a| {
+            let r = me(i, &a, "__getattr__")?;
+            match a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).as_deref() {
+                Some("start") => Ok(Value::Int(r.start)),
+                Some("stop") => Ok(Value::Int(r.stop)),
+                Some("step") => Ok(Value::Int(r.step)),
+                Some(name) => Err(i.err("AttributeError", format!("'range' object has no attribute '{name}'"))),
+                None => Err(i.type_error("attribute name must be string")),
+            }
+        }),
+    );
+    d.set_str(
+        "index",
+        method("range", "index", move |i, a| {
+            let r = me(i, &a, "index")?;
+            let x = a.pos.get(1).cloned().unwrap_or(Value::None);
+            for (k, v) in range_items(i, &r)?.into_iter().enumerate() {
+                if i.eq(&v, &x)? {
+                    return Ok(Value::Int(k as i64));
+                }
+            }
+            let rx = i.repr(&x)?;
+            Err(i.err("ValueError", format!("{rx} is not in range")))
+        }),
+    );
+    d.set_str(
+        "count",
+        method("range", "count", move |i, a| {
+            let r = me(i, &a, "count")?;
+            let x = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let mut n = 0;
+            for v in range_items(i, &r)? {
+                if i.eq(&v, &x)? {
+                    n += 1;
+                }
+            }
+            Ok(Value::Int(n))
+        }),
+    );
+    drop(d);
+    cls
 }
 
 /// The set methods that take any iterables: `union`, `intersection`, ..., and their `_update`
@@ -1865,6 +2723,8 @@ pub fn install(interp: &mut Interp) {
     tuple_methods(interp);
     dict_methods(interp);
     set_methods(interp);
+    builtin_dunders(interp);
+    number_methods(interp);
     let t = &interp.types;
     let b = interp.builtins.clone();
     for (name, cls) in [
@@ -1885,20 +2745,38 @@ pub fn install(interp: &mut Interp) {
     ] {
         b.set(name, Value::Class(cls.clone()));
     }
-    b.set("frozenset", Value::Class(t.set.clone()));
+    b.set("frozenset", Value::Class(t.frozenset.clone()));
 
-    // Constructors of builtin types (`__new__` receives the class first).
+    // Constructors of builtin types (`__new__` receives the class first). For a subclass
+    // (`class Tags(list)`) the value becomes the payload of an instance of it: an empty one
+    // for mutable types, which their `__init__` then fills, as CPython's do.
     let ctor = |cls: &Rc<Class>, f: fn(&mut Interp, Args) -> PyResult<Value>| {
+        let name = cls.name.clone();
+        let mutable = matches!(cls.builtin, Some(BuiltinType::List | BuiltinType::Dict | BuiltinType::Set));
         cls.dict.borrow_mut().set_str(
             "__new__",
             func("__new__", move |i, mut a| {
-                if !a.pos.is_empty() {
-                    a.pos.remove(0);
+                let target = if a.pos.is_empty() { None } else { Some(a.pos.remove(0)) };
+                match target {
+                    Some(Value::Class(c)) if !(c.name == name && c.module == "builtins") => {
+                        if !c.mro.borrow().iter().any(|b| b.name == name && b.module == "builtins") {
+                            return Err(i.type_error(format!(
+                                "{name}.__new__({}): {} is not a subtype of {name}",
+                                c.name, c.name
+                            )));
+                        }
+                        let base = if mutable { f(i, Args::default())? } else { f(i, a)? };
+                        Ok(new_native(&c, BuiltinBase(base)))
+                    }
+                    _ => f(i, a),
                 }
-                f(i, a)
             }),
         );
     };
+    ctor(&t.str_, |i, a| match a.pos.first() {
+        None => Ok(Value::str("")),
+        Some(v) => Ok(Value::str(&i.to_str(&v.clone())?)),
+    });
     ctor(&t.int, |i, a| match a.pos.first() {
         None => Ok(Value::Int(0)),
         Some(Value::Int(n)) => Ok(Value::Int(*n)),
@@ -1967,39 +2845,7 @@ pub fn install(interp: &mut Interp) {
         Some(v) => Ok(Value::tuple(i.iterate(&v.clone())?)),
     });
     ctor(&t.set, |i, a| Ok(Value::Set(Rc::new(RefCell::new(collect_set(i, a.pos.first())?)))));
-    ctor(&t.dict, |i, a| {
-        let mut d = Dict::new();
-        if let Some(src) = a.pos.first() {
-            match src {
-                Value::Dict(s) => d = s.borrow().clone(),
-                other @ Value::Instance(_) if i.getattr_opt(other, "keys")?.is_some() => {
-                    // A mapping: keys() then obj[key], as CPython's dict() does.
-                    let keys = i.getattr(other, "keys")?;
-                    let keys = i.call(&keys, Args::default())?;
-                    for k in i.iterate(&keys)? {
-                        let v = i.getitem(other, k.clone())?;
-                        i.dict_insert(&mut d, k, v)?;
-                    }
-                }
-                other => {
-                    for pair in i.iterate(&other.clone())? {
-                        let kv = i.iterate(&pair)?;
-                        if kv.len() != 2 {
-                            return Err(i.err(
-                                "ValueError",
-                                format!("dictionary update sequence element #0 has length {}; 2 is required", kv.len()),
-                            ));
-                        }
-                        i.dict_insert(&mut d, kv[0].clone(), kv[1].clone())?;
-                    }
-                }
-            }
-        }
-        for (k, v) in a.kw {
-            d.insert(Value::Str(k), v);
-        }
-        Ok(Value::dict(d))
-    });
+    ctor(&t.dict, dict_from_args);
     ctor(&t.bytes, |i, a| match a.pos.first() {
         None => Ok(Value::Bytes(Rc::from(Vec::new()))),
         Some(Value::Str(s)) => Ok(Value::Bytes(Rc::from(s.as_bytes()))),
@@ -2539,32 +3385,8 @@ fn install_functions(interp: &mut Interp) {
             }
         }),
     );
-    b.set(
-        "range",
-        func("range", |i, a| {
-            arity(i, "range", &a, 1, 3)?;
-            let n: Vec<i64> = a.pos.iter().map(|v| to_index(i, v)).collect::<PyResult<_>>()?;
-            let (start, stop, step) = match n.len() {
-                1 => (0, n[0], 1),
-                2 => (n[0], n[1], 1),
-                _ => (n[0], n[1], n[2]),
-            };
-            if step == 0 {
-                return Err(i.err("ValueError", "range() arg 3 must not be zero"));
-            }
-            let count = if step > 0 { (stop - start + step - 1) / step } else { (start - stop - step - 1) / -step };
-            if count > 10_000_000 {
-                return Err(i.err("MemoryError", "range too large for the playground"));
-            }
-            let mut out = Vec::with_capacity(count.max(0) as usize);
-            let mut x = start;
-            while (step > 0 && x < stop) || (step < 0 && x > stop) {
-                out.push(Value::Int(x));
-                x += step;
-            }
-            Ok(Value::list(out))
-        }),
-    );
+    let range_cls = range_class(interp);
+    b.set("range", Value::Class(range_cls));
     b.set(
         "enumerate",
         func("enumerate", |i, mut a| {

@@ -189,7 +189,7 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
             format!("{{{}}}", parts.join(", "))
         }
         Value::Set(d) => {
-            let keys = d.borrow().keys();
+            let keys = super::builtins::set_order(d.borrow().keys());
             if keys.is_empty() {
                 "set()".into()
             } else {
@@ -228,7 +228,7 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
                     }
                 }
             }
-            None => format!("<class '{}'>", c.full_name()),
+            None => format!("<class '{}'>", class_path(c)),
         },
         // CPython 3.11 freezes these standard modules: their repr says so.
         Value::Module(m)
@@ -748,5 +748,17 @@ mod tests {
         check("%999999999999999999s", "MemoryError: ");
         check("%99999999999999999999s", "ValueError: width too big");
         check("%.999999999999999999s", "ValueError: precision too big");
+    }
+}
+
+/// `module.QualName` as a class's repr shows it: only builtins go without their module
+/// (`<class '__main__.Pair'>`, `<class 'int'>`).
+fn class_path(c: &super::value::Class) -> String {
+    let declared = c.dict.borrow().get_str("__module__").and_then(|m| m.as_str().map(str::to_string));
+    let module = declared.unwrap_or_else(|| c.module.clone());
+    if module == "builtins" {
+        c.qualname.clone()
+    } else {
+        format!("{}.{}", module, c.qualname)
     }
 }

@@ -125,6 +125,8 @@ pub struct Types {
     pub tuple: Rc<Class>,
     pub dict: Rc<Class>,
     pub set: Rc<Class>,
+    /// Its instances carry their members as a `set` value ([`BuiltinBase`]).
+    pub frozenset: Rc<Class>,
     pub function: Rc<Class>,
     pub builtin_function: Rc<Class>,
     pub method: Rc<Class>,
@@ -310,6 +312,11 @@ impl Interp {
             (Value::Instance(i), Some(c)) => i.class.is_subclass(c),
             _ => false,
         }
+    }
+
+    /// The exception the innermost `except` block running is handling (`sys.exc_info()[1]`).
+    pub fn handled_exception(&self) -> Option<Value> {
+        self.handling.last().cloned()
     }
 
     // ----- type queries -------------------------------------------------------------------
@@ -671,6 +678,19 @@ impl Interp {
             },
             StmtKind::For { target, iter, body, orelse, .. } => {
                 let it = self.eval(iter, frame)?;
+                // A `range` is walked lazily: `for i in range(10**9): ... break` stops at once.
+                if let Some(r) = super::builtins::range_of(&it) {
+                    for k in 0..r.len() {
+                        self.tick()?;
+                        self.assign(target, Value::Int(r.at(k)), frame)?;
+                        match self.exec_block(body, frame)? {
+                            Flow::Break => return Ok(Flow::Normal),
+                            Flow::Return(v) => return Ok(Flow::Return(v)),
+                            _ => {}
+                        }
+                    }
+                    return self.exec_block(orelse, frame);
+                }
                 // An iterator written in Python (`__iter__` / `__next__`) is advanced one item
                 // per pass, as CPython does: it may be endless (`itertools.count()`) and `break`.
                 let items = match self.for_iterator(&it)? {
@@ -2689,7 +2709,7 @@ impl Interp {
             Value::List(l) => Ok(l.borrow().clone()),
             Value::Tuple(t) => Ok((**t).clone()),
             Value::Dict(d) => Ok(d.borrow().keys()),
-            Value::Set(d) => Ok(d.borrow().keys()),
+            Value::Set(d) => Ok(super::builtins::set_order(d.borrow().keys())),
             Value::Str(s) => Ok(s.chars().map(|c| Value::str(&c.to_string())).collect()),
             Value::Bytes(b) => Ok(b.iter().map(|x| Value::Int(*x as i64)).collect()),
             Value::Instance(i) => {
@@ -2761,6 +2781,11 @@ impl Interp {
                         }
                     };
                 }
+                if let Some(b) = v.builtin_base() {
+                    if super::builtins::instance_dunder(v, "__len__").is_none() {
+                        return self.truthy(&b);
+                    }
+                }
                 if let Some(l) = cls.lookup("__len__") {
                     let r = self.call(&l, Args::new(vec![v.clone()]))?;
                     return Ok(!matches!(r, Value::Int(0)));
@@ -2792,6 +2817,12 @@ impl Interp {
                         _ => Err(self.type_error(format!("__str__ returned non-string (type {})", self.type_name(&r)))),
                     };
                 }
+                // `str()` of a builtin subclass's instance is its value's (`str(Name('x'))` is 'x').
+                if let Some(b) = v.builtin_base() {
+                    if super::builtins::instance_dunder(v, "__repr__").is_none() {
+                        return self.to_str(&b);
+                    }
+                }
                 self.repr(v)
             }
             _ => self.repr(v),
@@ -2807,6 +2838,9 @@ impl Interp {
             }
             if spec.is_empty() {
                 return self.to_str(v);
+            }
+            if let Some(b) = v.builtin_base() {
+                return super::format::format_spec(self, &b, spec);
             }
         }
         super::format::format_spec(self, v, spec)

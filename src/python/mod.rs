@@ -10,6 +10,7 @@ pub mod interp;
 pub mod lexer;
 pub mod ops;
 pub mod parser;
+pub mod pyset;
 pub mod scope;
 pub mod stdlib;
 pub mod traceback;

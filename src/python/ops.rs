@@ -242,6 +242,25 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
         if let Some(v) = call_dunder(interp, &r, rname, &l)? {
             return Ok(v);
         }
+        // Instances of builtin subclasses operate as their values (`Tags(...) + [1]` is a list).
+        let (lb, rb) = (l.builtin_base(), r.builtin_base());
+        if lb.is_some() || rb.is_some() {
+            if let (true, BinOp::Add, Some(Value::List(items))) = (inplace, op, &lb) {
+                let more = interp.iterate(&r)?;
+                items.borrow_mut().extend(more);
+                return Ok(l);
+            }
+            let (l2, r2) = (lb.unwrap_or_else(|| l.clone()), rb.unwrap_or_else(|| r.clone()));
+            return match binop(interp, op, l2, r2, inplace) {
+                Err(e) if interp.err_is(&e, "TypeError") => Err(unsupported(interp, op, &l, &r)),
+                // `frozenset | set` is a frozenset: the left operand's type.
+                Ok(Value::Set(d)) if super::value::is_frozen(&l) => {
+                    let members = std::mem::take(&mut *d.borrow_mut());
+                    Ok(super::builtins::make_frozenset(interp, None, members))
+                }
+                res => res,
+            };
+        }
         return Err(unsupported(interp, op, &l, &r));
     }
     if let (Some(a), Some(b)) = (as_int(&l), as_int(&r)) {
@@ -686,6 +705,20 @@ pub fn compare(interp: &mut Interp, op: CmpOp, l: &Value, r: &Value) -> PyResult
         if let Some(v) = call_dunder(interp, r, rname, l)? {
             return Ok(v);
         }
+    }
+    // Instances of builtin subclasses compare as their values; messages name their types.
+    let (lb, rb) = (l.builtin_base(), r.builtin_base());
+    if lb.is_some() || rb.is_some() {
+        let (l2, r2) = (lb.unwrap_or_else(|| l.clone()), rb.unwrap_or_else(|| r.clone()));
+        return match compare(interp, op, &l2, &r2) {
+            Err(e) if interp.err_is(&e, "TypeError") => Err(interp.type_error(format!(
+                "'{}' not supported between instances of '{}' and '{}'",
+                op.symbol(),
+                interp.type_name(l),
+                interp.type_name(r)
+            ))),
+            res => res,
+        };
     }
     match op {
         CmpOp::Eq | CmpOp::NotEq => {

@@ -147,6 +147,32 @@ impl Value {
     }
 }
 
+/// The builtin value an instance of a subclass of a builtin type is (`class Tags(list)`,
+/// `class Name(str)`): its `Instance::payload`, made by the builtin type's `__new__`. Mutable
+/// values (a list, a dict) are shared, so the instance and its value change together.
+pub struct BuiltinBase(pub Value);
+
+impl Value {
+    /// For an instance of a subclass of a builtin type, the builtin value it is: its
+    /// [`BuiltinBase`], or for members of an enum mixed with `str`, `int` or `float` (which
+    /// `enum.py` makes with `object.__new__`), their `_value_`.
+    pub fn builtin_base(&self) -> Option<Value> {
+        let Value::Instance(inst) = self else { return None };
+        let kind = inst.class.builtin?;
+        if kind == BuiltinType::Object || kind == BuiltinType::BaseException {
+            return None;
+        }
+        if let Some(b) = inst.payload::<BuiltinBase>() {
+            return Some(b.0.clone());
+        }
+        if !matches!(kind, BuiltinType::Str | BuiltinType::Int | BuiltinType::Float) {
+            return None;
+        }
+        let found = inst.dict.borrow().get_str("_value_").cloned();
+        found
+    }
+}
+
 /// A key usable in a [`Dict`]: the hashable view of a value.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum HashKey {
@@ -161,6 +187,8 @@ pub enum HashKey {
     Tuple(Vec<HashKey>),
     /// Objects hashed by identity.
     Id(usize),
+    /// A `frozenset`: its members' keys in a canonical order.
+    Frozen(Vec<HashKey>),
 }
 
 // Hashed by hand so that a `&str` can be looked up without building an `Rc<str>` key (see
@@ -193,6 +221,10 @@ impl std::hash::Hash for HashKey {
             HashKey::Id(i) => {
                 h.write_u8(6);
                 i.hash(h)
+            }
+            HashKey::Frozen(t) => {
+                h.write_u8(8);
+                t.hash(h)
             }
         }
     }
@@ -325,9 +357,42 @@ impl HashKey {
             Value::Bytes(b) => HashKey::Bytes(b.clone()),
             Value::Tuple(t) => HashKey::Tuple(t.iter().map(HashKey::of).collect::<Option<Vec<_>>>()?),
             Value::List(_) | Value::Dict(_) | Value::Set(_) => return None,
+            // A `str` / `int` / `tuple` subclass's instance is the key of its value, as
+            // CPython's equal hashes and `==` make it (`{Color.RED: 'r'}[1]`).
+            Value::Instance(_) => match v.builtin_base() {
+                Some(
+                    b @ (Value::Str(_)
+                    | Value::Int(_)
+                    | Value::BigInt(_)
+                    | Value::Float(_)
+                    | Value::Bool(_)
+                    | Value::Tuple(_)
+                    | Value::Bytes(_)),
+                ) => HashKey::of(&b)?,
+                Some(Value::Set(d)) if is_frozen(v) => {
+                    let mut keys = d.borrow().iter().map(|(k, _)| HashKey::of(k)).collect::<Option<Vec<_>>>()?;
+                    keys.sort_by_cached_key(|k| {
+                        use std::hash::{Hash, Hasher};
+                        let mut h = FxHasher::default();
+                        k.hash(&mut h);
+                        (h.finish(), format!("{k:?}"))
+                    });
+                    HashKey::Frozen(keys)
+                }
+                // Instances of `list` / `dict` / `set` subclasses are unhashable as their values.
+                Some(Value::List(_) | Value::Dict(_) | Value::Set(_)) => return None,
+                _ => HashKey::Id(v.id()),
+            },
             other => HashKey::Id(other.id()),
         })
     }
+}
+
+/// Is `v` a `frozenset` (or an instance of a subclass of it)?
+pub fn is_frozen(v: &Value) -> bool {
+    let Value::Instance(i) = v else { return false };
+    let mro = i.class.mro.borrow();
+    mro.iter().any(|c| c.name == "frozenset" && c.module == "builtins")
 }
 
 /// An insertion-ordered dictionary (also the storage of `set`, with None values).
@@ -348,6 +413,7 @@ const SMALL_DICT: usize = 8;
 /// Does `v` have the key `k` (`HashKey::of(v) == Some(k)`, without building the key)?
 fn key_matches(k: &HashKey, v: &Value) -> bool {
     match (k, v) {
+        (_, Value::Instance(_)) => HashKey::of(v).as_ref() == Some(k),
         (HashKey::Str(a), Value::Str(b)) => Rc::ptr_eq(a, b) || **a == **b,
         (HashKey::Str(_), _) | (_, Value::Str(_)) => false,
         (HashKey::Int(i), Value::Int(j)) => i == j,

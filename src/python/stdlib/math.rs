@@ -75,6 +75,45 @@ fn range_product(lo: i64, hi: i64) -> BigInt {
     range_product(lo, mid).mul(&range_product(mid + 1, hi))
 }
 
+/// CPython's `loghelper`: `f` of a positive number; an int too large for a float is split as
+/// `x * 2**e` (`_PyLong_Frexp`) and gives `f(x) + f(2.0) * e`.
+fn log_of(interp: &mut Interp, v: &Value, f: fn(f64) -> f64) -> PyResult<f64> {
+    if let Value::BigInt(b) = v {
+        if b.is_negative() || b.is_zero() {
+            return Err(domain_error(interp));
+        }
+        if b.to_f64().is_none() {
+            let (x, e) = frexp_big(b);
+            return Ok(f(x) + f(2.0) * e as f64);
+        }
+    }
+    let x = real(interp, v)?;
+    if x <= 0.0 {
+        return Err(domain_error(interp));
+    }
+    Ok(f(x))
+}
+
+/// A positive big int as `x * 2**e` with `x` in [0.5, 1), `x` rounded to the nearest float.
+fn frexp_big(b: &BigInt) -> (f64, i64) {
+    let bits = b.bit_length() as usize;
+    let shift = bits.saturating_sub(60);
+    let top = b.shr(shift);
+    let mut m = top.to_i64().unwrap_or(0) as u64;
+    // A sticky bit for what was shifted out, so the conversion below rounds as one rounding.
+    if top.shl(shift).cmp(b) != std::cmp::Ordering::Equal {
+        m |= 1;
+    }
+    let top_bits = bits - shift;
+    let mut x = m as f64 / (2f64).powi(top_bits as i32);
+    let mut e = bits as i64;
+    if x >= 1.0 {
+        x /= 2.0;
+        e += 1;
+    }
+    (x, e)
+}
+
 fn domain_error(interp: &Interp) -> crate::python::interp::PyErr {
     interp.err("ValueError", "math domain error")
 }
@@ -220,11 +259,7 @@ pub fn math_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
             name,
             func(name, move |i, a| {
                 nargs(i, name, &a, 1)?;
-                let x = real(i, &a.pos[0])?;
-                if x <= 0.0 {
-                    return Err(domain_error(i));
-                }
-                Ok(Value::Float(f(x)))
+                Ok(Value::Float(log_of(i, &a.pos[0], f)?))
             }),
         );
     }
@@ -234,21 +269,15 @@ pub fn math_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
             if a.pos.is_empty() || a.pos.len() > 2 {
                 return Err(i.type_error(format!("log expected at least 1 argument, got {}", a.pos.len())));
             }
-            let x = real(i, &a.pos[0])?;
-            if x <= 0.0 {
-                return Err(domain_error(i));
-            }
+            let x = log_of(i, &a.pos[0], f64::ln)?;
             match a.pos.get(1) {
-                None => Ok(Value::Float(x.ln())),
+                None => Ok(Value::Float(x)),
                 Some(b) => {
-                    let b = real(i, b)?;
-                    if b <= 0.0 {
-                        return Err(domain_error(i));
-                    }
-                    if b == 1.0 {
+                    let b = log_of(i, b, f64::ln)?;
+                    if b == 0.0 {
                         return Err(i.err("ZeroDivisionError", "float division by zero"));
                     }
-                    Ok(Value::Float(x.ln() / b.ln()))
+                    Ok(Value::Float(x / b))
                 }
             }
         }),

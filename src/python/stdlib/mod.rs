@@ -435,6 +435,52 @@ fn source_module(interp: &mut Interp, name: &str, source: &str) -> PyResult<Rc<M
     Ok(m)
 }
 
+/// The report `traceback.format_exc()` gives for the exception being handled, with the
+/// project's source lines; `NoneType: None` outside an `except` block.
+fn format_handled(interp: &mut Interp) -> String {
+    let Some(exc) = interp.handled_exception() else { return "NoneType: None\n".into() };
+    let err = crate::python::interp::PyErr { traceback: crate::python::interp::kept_traceback(&exc), exc };
+    let prefix = format!("{}/", interp.project_dir);
+    let files = interp.files.clone();
+    let source_of = move |path: &str| path.strip_prefix(&prefix).and_then(|rel| files.get(rel).cloned());
+    let ns = Module::new("__main__", None);
+    let mut text = crate::python::traceback::format_exception(interp, &err, &ns, &source_of);
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// The `traceback` module: what learners call in `except` blocks.
+fn traceback_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
+    let m = Module::new("traceback", None);
+    m.set("format_exc", func("format_exc", |i, _| Ok(Value::str(&format_handled(i)))));
+    m.set(
+        "print_exc",
+        func("print_exc", |i, _| {
+            let text = format_handled(i);
+            i.stdout.push_str(&text);
+            Ok(Value::None)
+        }),
+    );
+    m.set(
+        "format_exception_only",
+        func("format_exception_only", |i, a| {
+            // 3.11: (exc) or (type, value).
+            let exc = a.pos.get(1).or(a.pos.first()).cloned().unwrap_or(Value::None);
+            let ns = Module::new("__main__", None);
+            let line = if exc.is_none() {
+                "NoneType: None".to_string()
+            } else {
+                let err = crate::python::interp::PyErr { exc, traceback: Vec::new() };
+                crate::python::traceback::format_exception_only(i, &err, &ns)
+            };
+            Ok(Value::list(vec![Value::str(&format!("{line}\n"))]))
+        }),
+    );
+    Ok(m)
+}
+
 /// Registers the standard modules with the interpreter.
 pub fn register(interp: &mut Interp) {
     let reg = |interp: &mut Interp, name: &str, f: fn(&mut Interp) -> PyResult<Rc<Module>>| {
@@ -472,6 +518,7 @@ pub fn register(interp: &mut Interp) {
         let factory: ModuleFactory = Rc::new(move |interp: &mut Interp| source_module(interp, name, source));
         interp.register_module(name, factory);
     }
+    reg(interp, "traceback", traceback_module);
     reg(interp, "__future__", |_| {
         let m = Module::new("__future__", None);
         m.set("annotations", Value::None);

@@ -246,6 +246,8 @@ class Enum(metaclass=EnumType):
         return format(str(self), format_spec)
 
     def __hash__(self):
+        if type(self)._mixin_ is not None:
+            return hash(self._value_)
         return hash(self._name_)
 
     def __reduce_ex__(self, proto):
@@ -325,16 +327,6 @@ class Enum(metaclass=EnumType):
             return NotImplemented
         return self._value_ % _plain(other)
 
-    def __len__(self):
-        if type(self)._mixin_ is None:
-            raise TypeError("object of type %r has no len()" % (type(self).__name__,))
-        return len(self._value_)
-
-    def __contains__(self, item):
-        if type(self)._mixin_ is None:
-            raise TypeError("argument of type %r is not iterable" % (type(self).__name__,))
-        return item in self._value_
-
     def __int__(self):
         return int(self._value_)
 
@@ -347,7 +339,7 @@ class Enum(metaclass=EnumType):
 
 _MIXIN_OVERRIDES = ("__repr__", "__str__", "__format__", "__hash__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__",
                     "__ge__", "__getattr__", "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
-                    "__mod__", "__len__", "__contains__", "__int__", "__index__", "__float__")
+                    "__mod__", "__int__", "__index__", "__float__")
 
 
 def _plain(value):
