@@ -224,6 +224,14 @@ pub struct Mapper {
     /// A mapped dataclass's scalar defaults (`_default_scalar_value`): what an attribute the
     /// instance never set reads as.
     pub default_scalars: Vec<(String, Value)>,
+    /// `polymorphic_abstract=True`: the class cannot be instantiated, only its subclasses.
+    pub polymorphic_abstract: bool,
+    /// `eager_defaults=True`: server-generated values are fetched with RETURNING after an
+    /// UPDATE too (after an INSERT they are where the dialect has RETURNING: "auto").
+    pub eager_defaults: bool,
+    /// `version_id_col`: the version counter, incremented by each UPDATE and checked in the
+    /// WHERE of UPDATE and DELETE (inherited by subclasses).
+    pub version_id_col: Option<Rc<Column>>,
 }
 
 /// What a mapper takes part in an inheritance hierarchy with.
@@ -475,59 +483,78 @@ pub fn map_class(
             rels.push(rel);
         }
     }
-    // Mixins and abstract bases: their columns are copied, their `declared_attr`s called with
-    // the class, after the class's own (SQLAlchemy's creation order), in MRO order.
+    // Mixins and abstract bases, in MRO order, after the class's own attributes
+    // (`_scan_attributes`): first their columns, copied (`Column`, `mapped_column()`, and
+    // attributes annotated `Mapped[...]` alone), then their `declared_attr`s, called with the
+    // class, each in the order `_cls_attr_resolver` gives. The class's own attribute, or an
+    // earlier base's, overrides a later one.
     let bases: Vec<Rc<Class>> = cls.mro.borrow().iter().skip(1).cloned().collect();
     for base in bases {
         if class_mapper(&base).is_some() || base.name == "object" || base.ext_of::<Registry>().is_some() {
             continue;
         }
-        let items: Vec<(Value, Value)> = base.dict.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        for (k, v) in &items {
-            let Some(key) = k.as_str() else { continue };
-            if key.starts_with("__") || columns.iter().any(|(ck, _)| ck == key) || rels.iter().any(|r| r.key() == key) {
-                continue;
-            }
-            if cls.dict.borrow().get_str(key).is_some() {
-                continue;
-            }
-            let v = match v.payload::<super::module::DeclaredAttr>() {
-                Some(d) => interp.call(&d.0, Args::new(vec![Value::Class(cls.clone())]))?,
-                None => v.clone(),
-            };
-            let mixin_col = match super::declarative::mapped_column_args(&v) {
-                Some(_) => super::declarative::mixin_column(interp, registry, &base, key, Some(&v))?,
-                None => v.payload::<Column>().map(|c| Rc::new(c.copy())),
-            };
-            if let Some(col) = mixin_col {
-                if col.name.borrow().is_none() {
-                    *col.name.borrow_mut() = Some(key.to_string());
-                }
-                *col.key.borrow_mut() = Some(key.to_string());
-                columns.push((key.to_string(), col));
-            } else if let Some(rel) = v.payload::<Relationship>() {
-                *rel.key.borrow_mut() = key.to_string();
-                rels.push(rel);
-            }
-        }
-        // Its attributes annotated `Mapped[...]` alone.
-        let annotated: Vec<String> = match base.dict.borrow().get_str("__annotations__") {
-            Some(Value::Dict(d)) => d.borrow().iter().filter_map(|(k, _)| k.as_str().map(str::to_string)).collect(),
-            _ => vec![],
-        };
-        for key in annotated {
-            if key.starts_with("__")
-                || base.dict.borrow().get_str(&key).is_some()
-                || cls.dict.borrow().get_str(&key).is_some()
+        let annotations = super::declarative::class_annotations(&base);
+        let annotation_of = |key: &str| annotations.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        let mut declared: Vec<(String, Value)> = Vec::new();
+        for key in super::declarative::class_attribute_names(&base) {
+            if cls.dict.borrow().get_str(&key).is_some()
                 || columns.iter().any(|(ck, _)| *ck == key)
                 || rels.iter().any(|r| r.key() == key)
             {
                 continue;
             }
-            if let Some(col) = super::declarative::mixin_column(interp, registry, &base, &key, None)? {
-                *col.name.borrow_mut() = Some(key.clone());
+            let v = base.dict.borrow().get_str(&key).cloned();
+            let col = match &v {
+                Some(v) if v.payload::<super::module::DeclaredAttr>().is_some() => {
+                    declared.push((key, v.clone()));
+                    continue;
+                }
+                Some(v) if v.payload::<Relationship>().is_some() => {
+                    return Err(sa_error(
+                        interp,
+                        "InvalidRequestError",
+                        "Mapper properties (i.e. deferred,column_property(), relationship(), etc.) must be \
+                         declared as @declared_attr callables on declarative mixin classes.  For dataclass \
+                         field() objects, use a lambda:",
+                    ));
+                }
+                Some(v) => match super::declarative::mapped_column_args(v) {
+                    Some(_) => super::declarative::mixin_column(interp, registry, &key, Some(v), annotation_of(&key))?,
+                    None => v.payload::<Column>().map(|c| Rc::new(c.copy())),
+                },
+                None => super::declarative::mixin_column(interp, registry, &key, None, annotation_of(&key))?,
+            };
+            if let Some(col) = col {
+                if col.name.borrow().is_none() {
+                    *col.name.borrow_mut() = Some(key.clone());
+                }
                 *col.key.borrow_mut() = Some(key.clone());
                 columns.push((key, col));
+            }
+        }
+        for (key, d) in declared {
+            let Some(d) = d.payload::<super::module::DeclaredAttr>() else { continue };
+            let v = interp.call(&d.0, Args::new(vec![Value::Class(cls.clone())]))?;
+            let returns = match &d.0 {
+                Value::Function(f) => match f.dict.borrow().get_str("__annotations__") {
+                    Some(Value::Dict(a)) => a.borrow().get_str("return").cloned(),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let col = match super::declarative::mapped_column_args(&v) {
+                Some(_) => super::declarative::mixin_column(interp, registry, &key, Some(&v), returns)?,
+                None => v.payload::<Column>(),
+            };
+            if let Some(col) = col {
+                if col.name.borrow().is_none() {
+                    *col.name.borrow_mut() = Some(key.clone());
+                }
+                *col.key.borrow_mut() = Some(key.clone());
+                columns.push((key, col));
+            } else if let Some(rel) = v.payload::<Relationship>() {
+                *rel.key.borrow_mut() = key.clone();
+                rels.push(rel);
             }
         }
     }
@@ -569,7 +596,7 @@ pub fn map_class(
         }
         columns = all;
     }
-    let mapper_args = cls.lookup("__mapper_args__");
+    let mapper_args = class_directive(interp, cls, "__mapper_args__")?;
     let mapper_arg = |name: &str| -> Option<Value> {
         match &mapper_args {
             Some(Value::Dict(d)) => d.borrow().get_str(name).cloned(),
@@ -588,6 +615,27 @@ pub fn map_class(
             },
         },
         None => inherits.as_ref().and_then(|p| p.inheritance.polymorphic_on.clone()),
+    };
+    let flag = |interp: &mut Interp, name: &str| -> PyResult<bool> {
+        match mapper_arg(name) {
+            Some(v) => interp.truthy(&v),
+            None => Ok(false),
+        }
+    };
+    let polymorphic_abstract = flag(interp, "polymorphic_abstract")?;
+    let eager_defaults = match mapper_arg("eager_defaults") {
+        Some(v) => matches!(v, Value::Bool(true)),
+        None => inherits.as_ref().map(|p| p.eager_defaults).unwrap_or(false),
+    };
+    let version_id_col = match mapper_arg("version_id_col") {
+        Some(v) => match v.payload::<Column>() {
+            Some(c) => columns.iter().find(|(_, x)| Rc::ptr_eq(x, &c)).map(|(_, x)| x.clone()).or(Some(c)),
+            None => v.payload::<AttrData>().and_then(|a| match &a.kind {
+                AttrKind::Column(c) => Some(c.clone()),
+                _ => None,
+            }),
+        },
+        None => inherits.as_ref().and_then(|p| p.version_id_col.clone()),
     };
     let identity = match cls.dict.borrow().get_str("__mapper_args__") {
         Some(_) => mapper_arg("polymorphic_identity"),
@@ -612,6 +660,9 @@ pub fn map_class(
         }
     }
     let mapper = Rc::new(Mapper {
+        polymorphic_abstract,
+        eager_defaults,
+        version_id_col,
         validators,
         default_scalars,
         id: crate::python::value::next_id(),
@@ -643,11 +694,14 @@ pub fn map_class(
             ),
         ));
     }
-    if !single {
-        // The class's `metadata` (Flask-SQLAlchemy sets a bind's own on a `__bind_key__`
-        // model), else the registry's.
-        let md = cls.lookup("metadata").and_then(|v| v.payload::<super::module::MetaDataData>()).map(|m| m.0.clone());
-        md.unwrap_or_else(|| registry.metadata.clone()).add_table(table);
+    // The class's `metadata` (Flask-SQLAlchemy sets a bind's own on a `__bind_key__`
+    // model), else the registry's.
+    let md = cls.lookup("metadata").and_then(|v| v.payload::<super::module::MetaDataData>()).map(|m| m.0.clone());
+    let md = md.unwrap_or_else(|| registry.metadata.clone());
+    if single {
+        md.resolve_foreign_key_types();
+    } else {
+        md.add_table(table);
     }
     for r in &rels {
         *r.parent.borrow_mut() = Rc::downgrade(&mapper);
@@ -680,11 +734,23 @@ pub fn map_class(
     Ok(mapper)
 }
 
+/// A declarative directive (`__table_args__`, `__mapper_args__`) as the class sees it: a
+/// `@declared_attr.directive` function is called with the class.
+fn class_directive(interp: &mut Interp, cls: &Rc<Class>, name: &str) -> PyResult<Option<Value>> {
+    match cls.lookup(name) {
+        Some(v) => match v.payload::<super::module::DeclaredAttr>() {
+            Some(d) => Ok(Some(interp.call(&d.0, Args::new(vec![Value::Class(cls.clone())]))?)),
+            None => Ok(Some(v)),
+        },
+        None => Ok(None),
+    }
+}
+
 /// `__table_args__` (a tuple of constraints and indexes, optionally ending with a dict of
 /// options, or a dict alone). Its constraints were made in the class body, before the table
 /// made its columns' own: they come first (SQLAlchemy orders constraints by creation).
 fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> PyResult<()> {
-    let Some(args) = cls.lookup("__table_args__") else { return Ok(()) };
+    let Some(args) = class_directive(interp, cls, "__table_args__")? else { return Ok(()) };
     let mut items = match &args {
         Value::Tuple(t) => (**t).clone(),
         Value::List(l) => l.borrow().clone(),
