@@ -1003,3 +1003,33 @@ pub fn declarative_base_class(interp: &Interp) -> Option<Rc<Class>> {
         .and_then(|e| e.clone().downcast::<Rc<Class>>().ok())
         .map(|c| (*c).clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::merge_lists_w_ordering;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// The example of SQLAlchemy's own docstring for `merge_lists_w_ordering`.
+    #[test]
+    fn merges_vars_with_annotations_as_sqlalchemy_does() {
+        let a = names(&["__tablename__", "id", "x", "created_at"]);
+        let b = names(&["id", "name", "data", "y", "created_at"]);
+        assert_eq!(
+            merge_lists_w_ordering(&a, &b),
+            names(&["__tablename__", "id", "name", "data", "y", "x", "created_at"])
+        );
+    }
+
+    /// A class body checked against the oracle: `z: Mapped[...]`, `id = Column()`,
+    /// `y: Mapped[int] = mapped_column()`, `x: Mapped[...]`, `w = Column()` gives
+    /// id, z, y, x, w.
+    #[test]
+    fn annotation_only_attributes_fall_between_assigned_ones() {
+        let vars = names(&["id", "y", "w"]);
+        let annotations = names(&["z", "y", "x"]);
+        assert_eq!(merge_lists_w_ordering(&vars, &annotations), names(&["id", "z", "y", "x", "w"]));
+    }
+}

@@ -2003,6 +2003,7 @@ fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Clas
         ("DetachedInstanceError", "SQLAlchemyError"),
         ("ObjectDeletedError", "InvalidRequestError"),
         ("FlushError", "SQLAlchemyError"),
+        ("StaleDataError", "SQLAlchemyError"),
         ("StatementError", "SQLAlchemyError"),
         ("DBAPIError", "StatementError"),
         ("InterfaceError", "DBAPIError"),
@@ -2018,9 +2019,11 @@ fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Clas
     for (name, parent) in tree {
         let base = if parent.is_empty() { base_exc.clone() } else { classes[parent].clone() };
         let module = match *name {
-            "DetachedInstanceError" | "ObjectDeletedError" | "UnmappedInstanceError" | "FlushError" => {
-                "sqlalchemy.orm.exc"
-            }
+            "DetachedInstanceError"
+            | "ObjectDeletedError"
+            | "UnmappedInstanceError"
+            | "FlushError"
+            | "StaleDataError" => "sqlalchemy.orm.exc",
             _ => "sqlalchemy.exc",
         };
         let c = native_class(interp, name, module, Some(&base), vec![]);

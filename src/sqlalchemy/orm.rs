@@ -1650,7 +1650,7 @@ pub fn execute_many_in_session(
     rows: Vec<Vec<SqlValue>>,
 ) -> PyResult<()> {
     check_active(interp, s)?;
-    run_rows(interp, s, sql, rows)
+    run_rows(interp, s, sql, rows).map(|_| ())
 }
 
 /// `UnmappedInstanceError(obj)`: `Class 'builtins.str' is not mapped` (`_safe_cls_name`: the
@@ -2703,20 +2703,50 @@ fn delete_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, mut obj
         for table in tables.iter().rev() {
             let mut sql = String::new();
             let mut params = Vec::new();
+            let mut versioned = false;
             for obj in &level {
                 let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
                 if !mapper_tables(&om).iter().any(|t| Rc::ptr_eq(t, table)) {
                     continue;
                 }
                 let st = instance_state(inst);
-                let pk: Vec<(Rc<Column>, Value)> =
+                let mut pk: Vec<(Rc<Column>, Value)> =
                     table.primary_key().into_iter().zip(st.identity.borrow().iter().cloned()).collect();
+                // A versioned row is deleted only at the version loaded.
+                if let Some(vc) = om.version_id_col.clone().filter(|vc| in_table(vc, table)) {
+                    let key = om.column_key(&vc).unwrap_or_else(|| vc.name());
+                    let v = inst.dict.borrow().get_str(&key).cloned().unwrap_or(Value::None);
+                    pk.push((vc, v));
+                    versioned = true;
+                }
                 let compiled = SqlCompiler::default().delete(table, &pk);
                 sql = compiled.sql;
                 params.push(compiled.params);
             }
             if !params.is_empty() {
-                run_rows(interp, s, &sql, params)?;
+                let n = params.len();
+                // The rows a DELETE matched are checked against a version counter.
+                let matched = if versioned && n > 1 {
+                    let mut total = 0;
+                    for p in params {
+                        total += run_rows(interp, s, &sql, vec![p])?.unwrap_or(0);
+                    }
+                    Some(total)
+                } else {
+                    run_rows(interp, s, &sql, params)?
+                };
+                if let (true, Some(matched)) = (versioned, matched) {
+                    if matched != n as i64 {
+                        return Err(sa_error(
+                            interp,
+                            "StaleDataError",
+                            format!(
+                                "DELETE statement on table '{}' expected to delete {n} row(s); {matched} were matched.  Please set confirm_deleted_rows=False within the mapper configuration to prevent this warning.",
+                                table.name
+                            ),
+                        ));
+                    }
+                }
             }
         }
         for obj in &level {
@@ -2909,14 +2939,22 @@ fn m2m_changed(inst: &Rc<Instance>) -> bool {
 }
 
 /// One row: `execute`; several: `executemany`, as the unit of work sends them.
-fn run_rows(interp: &mut Interp, s: &Rc<SessionData>, sql: &str, mut rows: Vec<Vec<SqlValue>>) -> PyResult<()> {
+/// Runs one statement for each parameter row: alone, or as one `executemany`. Gives the rows
+/// the database matched when it ran alone (the `rowcount` the ORM checks).
+fn run_rows(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    sql: &str,
+    mut rows: Vec<Vec<SqlValue>>,
+) -> PyResult<Option<i64>> {
     if rows.len() == 1 {
         let params = rows.remove(0);
-        s.execute(interp, sql, params)?;
-        return Ok(());
+        let r = s.execute(interp, sql, params)?;
+        return Ok(Some(r.changes));
     }
     let r = s.connection(sql).execute_many(sql, rows);
-    r.map_err(|e| dbapi_error(interp, e))
+    r.map_err(|e| dbapi_error(interp, e))?;
+    Ok(None)
 }
 
 /// `Session.delete(obj)`: marks a persistent object for deletion, cascading to related
@@ -3113,6 +3151,10 @@ fn prepare_insert(
     let mut returning: Vec<Rc<Column>> = Vec::new();
     let mut values: Vec<(Rc<Column>, Value)> = Vec::new();
     for (key, col) in m.columns.iter().filter(|(_, c)| in_table(c, &table)) {
+        // The version counter starts at `version_id_generator(None)`, 1.
+        if m.version_id_col.as_ref().map(|v| Rc::ptr_eq(v, col)).unwrap_or(false) {
+            inst.dict.borrow_mut().set_str(key, Value::Int(1));
+        }
         let present = inst.dict.borrow().get_str(key).cloned();
         let value = match present {
             Some(v) if !v.is_none() => Some(v),
@@ -3295,6 +3337,35 @@ fn collect_update(
             }
         }
     }
+    // `version_id_col`: the UPDATE sets the next version and matches the one loaded.
+    let mut version_check: Option<(Rc<Column>, Value)> = None;
+    if let Some(vc) = m.version_id_col.clone() {
+        if !sets.is_empty() || !exprs.is_empty() {
+            let key = m.column_key(&vc).unwrap_or_else(|| vc.name());
+            let current = inst.dict.borrow().get_str(&key).cloned().unwrap_or(Value::None);
+            let old = state.committed.borrow().get(&key).cloned().unwrap_or(current);
+            if !sets.iter().any(|(c, _)| Rc::ptr_eq(c, &vc)) {
+                let next = match &old {
+                    Value::None => Value::Int(1),
+                    v => interp.binop(crate::python::ast::BinOp::Add, v.clone(), Value::Int(1))?,
+                };
+                inst.dict.borrow_mut().set_str(&key, next.clone());
+                sets.push((vc.clone(), next));
+            }
+            version_check = Some((vc, old));
+        }
+    }
+    // Columns the database changes on UPDATE (`server_onupdate`, and SQL expressions set by
+    // `onupdate=`): fetched with RETURNING under `eager_defaults=True`, else expired.
+    let server_changed: Vec<(String, Rc<Column>)> = m
+        .columns
+        .iter()
+        .filter(|(_, c)| {
+            c.server_onupdate.is_some() && !sets.iter().any(|(x, _)| Rc::ptr_eq(x, c))
+                || (m.eager_defaults && exprs.iter().any(|(x, _)| Rc::ptr_eq(x, c)))
+        })
+        .cloned()
+        .collect();
     let mut rows = Vec::new();
     for table in mapper_tables(m) {
         let table_sets: Vec<(Rc<Column>, Value)> = sets.iter().filter(|(c, _)| in_table(c, &table)).cloned().collect();
@@ -3303,8 +3374,18 @@ fn collect_update(
         if table_sets.is_empty() && table_exprs.is_empty() {
             continue;
         }
-        let pk: Vec<(Rc<Column>, Value)> =
+        let mut pk: Vec<(Rc<Column>, Value)> =
             table.primary_key().into_iter().zip(state.identity.borrow().iter().cloned()).collect();
+        let versioned = match &version_check {
+            Some((vc, old)) if in_table(vc, &table) => {
+                pk.push((vc.clone(), old.clone()));
+                true
+            }
+            _ => false,
+        };
+        let changed: Vec<(String, Rc<Column>)> =
+            server_changed.iter().filter(|(_, c)| in_table(c, &table)).cloned().collect();
+        let (returning, expire) = if m.eager_defaults { (changed, Vec::new()) } else { (Vec::new(), changed) };
         let mut all: Vec<(Rc<Column>, Clause)> = bind_values(interp, table_sets)?
             .into_iter()
             .map(|(c, v)| {
@@ -3317,7 +3398,18 @@ fn collect_update(
         let position =
             |c: &Rc<Column>| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX);
         all.sort_by_key(|(c, _)| position(c));
-        rows.push(UpdateRow { table, sets: all, pk, has_exprs });
+        let mut returning = returning;
+        crate::sort::sort_by_key(&mut returning, |(_, c)| position(c));
+        rows.push(UpdateRow {
+            table,
+            sets: all,
+            pk,
+            has_exprs,
+            inst: inst.clone(),
+            versioned,
+            returning,
+            expire: expire.into_iter().map(|(k, _)| k).collect(),
+        });
     }
     Ok(rows)
 }
@@ -3330,6 +3422,14 @@ struct UpdateRow {
     sets: Vec<(Rc<Column>, Clause)>,
     pk: Vec<(Rc<Column>, Value)>,
     has_exprs: bool,
+    /// The object the row is of.
+    inst: Rc<Instance>,
+    /// The WHERE also matches the version counter (no `executemany` then).
+    versioned: bool,
+    /// Columns fetched back with RETURNING (`eager_defaults=True`): (key, column).
+    returning: Vec<(String, Rc<Column>)>,
+    /// Attributes expired after the UPDATE: the database may have changed them.
+    expire: Vec<String>,
 }
 
 /// Sends the UPDATEs of one table (`_emit_update_statements`): consecutive rows that set the
@@ -3342,23 +3442,79 @@ fn emit_updates(interp: &mut Interp, s: &Rc<SessionData>, table: &Rc<Table>, row
             && a.sets.len() == b.sets.len()
             && a.sets.iter().zip(b.sets.iter()).all(|((x, _), (y, _))| Rc::ptr_eq(x, y))
     };
+    // Rows that fetch values back or check a version go one by one (`allow_executemany`).
+    let alone = |r: &UpdateRow| r.has_exprs || r.versioned || !r.returning.is_empty();
     let mut i = 0;
     while i < rows.len() {
         let mut j = i + 1;
-        while j < rows.len() && !rows[i].has_exprs && same(rows[i], rows[j]) {
+        while j < rows.len() && !alone(rows[i]) && !alone(rows[j]) && same(rows[i], rows[j]) {
             j += 1;
         }
-        let mut sql = String::new();
-        let mut params = Vec::new();
-        for r in &rows[i..j] {
-            let compiled = SqlCompiler::default().update_clauses(table, &r.sets, &r.pk);
-            sql = compiled.sql;
-            params.push(compiled.params);
+        if alone(rows[i]) {
+            let r = rows[i];
+            let mut compiled = SqlCompiler::default().update_clauses(table, &r.sets, &r.pk);
+            if !r.returning.is_empty() {
+                let names: Vec<String> =
+                    r.returning.iter().map(|(_, c)| SqlCompiler::default().quote(&c.name())).collect();
+                compiled.sql.push_str(&format!(" RETURNING {}", names.join(", ")));
+            }
+            let result = s.execute(interp, &compiled.sql, compiled.params)?;
+            if let Some(row) = result.rows.first() {
+                for ((key, col), v) in r.returning.iter().zip(row) {
+                    let v = process_result(interp, &col.ty, v)?;
+                    r.inst.dict.borrow_mut().set_str(key, v);
+                }
+            }
+            let matched = if r.returning.is_empty() { result.changes } else { result.rows.len() as i64 };
+            check_update_rowcount(interp, table, 1, matched)?;
+            expire_after_update(r);
+        } else {
+            let mut sql = String::new();
+            let mut params = Vec::new();
+            for r in &rows[i..j] {
+                let compiled = SqlCompiler::default().update_clauses(table, &r.sets, &r.pk);
+                sql = compiled.sql;
+                params.push(compiled.params);
+            }
+            let n = params.len();
+            if let Some(matched) = run_rows(interp, s, &sql, params)? {
+                check_update_rowcount(interp, table, n, matched)?;
+            }
+            for r in &rows[i..j] {
+                expire_after_update(r);
+            }
         }
-        run_rows(interp, s, &sql, params)?;
         i = j;
     }
     Ok(())
+}
+
+/// The attributes an UPDATE leaves to the database, expired: the next access loads them.
+fn expire_after_update(r: &UpdateRow) {
+    if r.expire.is_empty() {
+        return;
+    }
+    let st = instance_state(&r.inst);
+    for k in &r.expire {
+        r.inst.dict.borrow_mut().remove(&Value::str(k));
+    }
+    st.expired.set(true);
+}
+
+/// `StaleDataError` when an UPDATE matched fewer (or more) rows than it was sent for: the row
+/// was deleted, or its version changed, since it was loaded.
+fn check_update_rowcount(interp: &mut Interp, table: &Table, expected: usize, matched: i64) -> PyResult<()> {
+    if matched == expected as i64 {
+        return Ok(());
+    }
+    Err(sa_error(
+        interp,
+        "StaleDataError",
+        format!(
+            "UPDATE statement on table '{}' expected to update {expected} row(s); {matched} were matched.",
+            table.name
+        ),
+    ))
 }
 
 /// SQLAlchemy's `_sort_states` for persistent objects: by identity (`state.key[1]`).
