@@ -31,6 +31,7 @@ use crate::flask::playground::SourceFile;
 use crate::flask::record::{ErrorRecord, Step};
 
 pub mod export;
+pub mod lessons;
 pub mod library;
 pub mod share;
 
@@ -702,6 +703,108 @@ pub mod browser {
     pub fn new_id() -> String {
         let list = list();
         library::new_id(js_sys::Date::now(), list.iter().map(|l| l.id.as_str()))
+    }
+
+    /// The lessons' state as start-up found it, and what the learner should be told.
+    pub struct LessonsLoaded {
+        pub progress: lessons::Progress,
+        pub problems: Vec<String>,
+    }
+
+    /// Reads the lessons' state (an unreadable one is set aside like a playground), migrating
+    /// the first cut's: its progress, and its put-aside copy of the learner's files, which goes
+    /// back into the learner's playground while the step's files move to a playground of their
+    /// own (named `lesson_name(step)`), the one that opens. Runs before [`load`]: it may change
+    /// which playground opens. Nothing of the first cut is removed before its new form is
+    /// written.
+    pub fn load_lessons(lesson_name: &dyn Fn(&str) -> String) -> LessonsLoaded {
+        use lessons::{decode_v1, Progress, LESSONS_KEY, V1_PROGRESS_KEY, V1_STASH_KEY};
+        let mut problems = Vec::new();
+        let Ok(storage) = storage() else { return LessonsLoaded { progress: Progress::default(), problems } };
+        let mut progress = match storage.get_item(LESSONS_KEY).ok().flatten() {
+            None => Progress::default(),
+            Some(raw) => Progress::decode(&raw).unwrap_or_else(|reason| {
+                problems.push(
+                    set_aside(&storage, LESSONS_KEY, "lessons", &raw, &reason)
+                        .replace("Saved work could not be read", "Your lesson progress could not be read"),
+                );
+                Progress::default()
+            }),
+        };
+        let Some(v1) = storage.get_item(V1_PROGRESS_KEY).ok().flatten() else {
+            return LessonsLoaded { progress, problems };
+        };
+        let (done, started) = decode_v1(&v1).unwrap_or_default();
+        for d in &done {
+            progress.mark_done(d);
+        }
+        let mut moved = true;
+        if let Some(raw) = storage.get_item(V1_STASH_KEY).ok().flatten() {
+            moved = match decode(&raw) {
+                Err(reason) => {
+                    problems.push(set_aside(&storage, V1_STASH_KEY, "lessons", &raw, &reason));
+                    true
+                }
+                Ok(stash) => match migrate_stash(&storage, &mut progress, stash, started.as_deref(), lesson_name) {
+                    Ok(()) => storage.remove_item(V1_STASH_KEY).is_ok(),
+                    Err(e) => {
+                        problems.push(format!(
+                            "Your files put aside by a lesson could not be moved back into your playground ({e}): \
+                             they are kept as they were under the key \"{V1_STASH_KEY}\"."
+                        ));
+                        false
+                    }
+                },
+            };
+        }
+        match storage.set_item(LESSONS_KEY, &progress.encode()) {
+            Ok(()) if moved => {
+                let _ = storage.remove_item(V1_PROGRESS_KEY);
+            }
+            Ok(()) => {}
+            Err(e) => problems.push(format!(
+                "Your lesson progress could not be moved to this version's format ({}): it is kept as it was \
+                 under the key \"{V1_PROGRESS_KEY}\".",
+                describe(e)
+            )),
+        }
+        LessonsLoaded { progress, problems }
+    }
+
+    /// The first cut's stash: the learner's files go back into the open playground, whose
+    /// present files (the started step's) move to a new playground of the step's.
+    fn migrate_stash(
+        storage: &web_sys::Storage,
+        progress: &mut lessons::Progress,
+        stash: Saved,
+        started: Option<&str>,
+        lesson_name: &dyn Fn(&str) -> String,
+    ) -> Result<(), String> {
+        let taken: Vec<String> = entries(storage).into_iter().map(|(id, _)| id).collect();
+        let new_id = library::new_id(js_sys::Date::now(), taken.iter().map(String::as_str));
+        let current = storage.get_item(CURRENT_KEY).ok().flatten().filter(|c| taken.contains(c));
+        let open = current.as_deref().and_then(|c| Some((c, decode(&storage.get_item(&entry_key(c)).ok()??).ok()?)));
+        let (Some(step), Some((current, saved))) = (started, open) else {
+            // No step was open: the stash becomes a playground of its own.
+            let text = encode("My files (put aside by a lesson)", &stash.files, &Transcript::default());
+            return storage.set_item(&entry_key(&new_id), &text).map_err(describe);
+        };
+        let lesson = encode(&lesson_name(step), &saved.files, &saved.transcript);
+        storage.set_item(&entry_key(&new_id), &lesson).map_err(describe)?;
+        let mine = encode(&saved.name, &stash.files, &Transcript::default());
+        if let Err(e) = storage.set_item(&entry_key(current), &mine) {
+            let _ = storage.remove_item(&entry_key(&new_id));
+            return Err(describe(e));
+        }
+        progress.set_playground(step, &new_id);
+        progress.back_to = Some(current.to_string());
+        let _ = storage.set_item(CURRENT_KEY, &new_id);
+        Ok(())
+    }
+
+    /// Writes the lessons' state; on failure what was saved before stays as it was.
+    pub fn save_lessons(progress: &lessons::Progress) -> Result<(), String> {
+        storage()?.set_item(lessons::LESSONS_KEY, &progress.encode()).map_err(describe)
     }
 }
 

@@ -111,6 +111,11 @@ mod imp {
         }
     }
 
+    pub fn scroll_into_view(id: &str) {
+        let _ = js("i", "const e=document.getElementById(i);if(e)e.scrollIntoView({block:'nearest',inline:'nearest'})")
+            .call1(&JsValue::NULL, &id.into());
+    }
+
     fn js(args: &str, body: &str) -> js_sys::Function {
         js_sys::Function::new_with_args(args, body)
     }
@@ -248,6 +253,14 @@ mod imp {
             .call1(&JsValue::NULL, &reload.into());
     }
 
+    pub fn window_flag(name: &str) -> bool {
+        web_sys::window().and_then(|w| js_sys::Reflect::get(&w, &name.into()).ok()).is_some_and(|v| v.is_truthy())
+    }
+
+    pub fn apply_update() {
+        let _ = js("", "if(window.fspApply)fspApply();else location.reload()").call0(&JsValue::NULL);
+    }
+
     pub fn copy_text(text: &str) {
         let _ = js("t", "navigator.clipboard&&navigator.clipboard.writeText(t).catch(()=>{})")
             .call1(&JsValue::NULL, &text.into());
@@ -301,22 +314,29 @@ mod imp {
         }
     }
 
-    /// Files dropped on or pasted into the element `id` are read as text and handed to
-    /// `each(name, text)` (`None`: over 1 MB or unreadable) instead of reaching what is inside
-    /// (CodeMirror would insert them): the listeners capture. Text drops and pastes pass through.
-    pub fn on_files(id: &str, each: impl FnMut(String, Option<String>) + 'static) {
-        let each = wasm_bindgen::closure::Closure::<dyn FnMut(String, Option<String>)>::new(each).into_js_value();
+    /// Files dropped anywhere on the page, or pasted, are read as bytes and handed to
+    /// `each(name, bytes)` (`None`: over [`MAX_DROP`] bytes or unreadable) instead of reaching
+    /// what is under them (CodeMirror would insert them, the browser would open them): the
+    /// listeners are on the window and capture. Text drops and pastes pass through. While files
+    /// are dragged over the page, `<body>` has the class `dropping`.
+    pub fn on_files(mut each: impl FnMut(String, Option<Vec<u8>>) + 'static) {
+        let each =
+            wasm_bindgen::closure::Closure::<dyn FnMut(String, JsValue)>::new(move |name: String, bytes: JsValue| {
+                let bytes = bytes.is_object().then(|| js_sys::Uint8Array::new(&bytes).to_vec());
+                each(name, bytes)
+            })
+            .into_js_value();
         let f = js(
-            "id,f",
-            "const el=document.getElementById(id);if(!el)return;\
-             const files=(e,l)=>{if(!l||!l.length)return;e.preventDefault();e.stopPropagation();\
-             for(const x of l)(x.size>1e6?Promise.reject():x.text()).then(t=>f(x.name,t),()=>f(x.name,undefined))};\
-             el.addEventListener('dragover',e=>{if(e.dataTransfer&&[...e.dataTransfer.types].includes('Files'))\
-             e.preventDefault()},true);\
-             el.addEventListener('drop',e=>files(e,e.dataTransfer&&e.dataTransfer.files),true);\
-             el.addEventListener('paste',e=>files(e,e.clipboardData&&e.clipboardData.files),true);",
+            "f,max",
+            "const b=document.body.classList,has=e=>e.dataTransfer&&[...e.dataTransfer.types].includes('Files');\
+             const files=(e,l)=>{b.remove('dropping');if(!l||!l.length)return;e.preventDefault();e.stopPropagation();\
+             for(const x of l)(x.size>max?Promise.reject():x.arrayBuffer()).then(a=>f(x.name,new Uint8Array(a)),()=>f(x.name,undefined))};\
+             addEventListener('dragover',e=>{if(has(e)){e.preventDefault();b.add('dropping')}},true);\
+             addEventListener('dragleave',e=>{if(!e.relatedTarget)b.remove('dropping')},true);\
+             addEventListener('drop',e=>files(e,e.dataTransfer&&e.dataTransfer.files),true);\
+             addEventListener('paste',e=>files(e,e.clipboardData&&e.clipboardData.files),true);",
         );
-        let _ = f.call2(&JsValue::NULL, &id.into(), &each);
+        let _ = f.call2(&JsValue::NULL, &each, &(MAX_DROP as f64).into());
     }
 
     /// The file chosen in the `<input type=file>` `id`, read as bytes: `done(name, bytes)`.
@@ -350,8 +370,9 @@ mod imp {
     }
     pub fn focus(_id: &str) {}
     pub fn focus_in_view(_id: &str) {}
+    pub fn scroll_into_view(_id: &str) {}
     pub fn download(_name: &str, _mime: &str, _text: &str) {}
-    pub fn on_files(_id: &str, _each: impl FnMut(String, Option<String>) + 'static) {}
+    pub fn on_files(_each: impl FnMut(String, Option<Vec<u8>>) + 'static) {}
     pub fn download_png(_name: &str, _svg: &str, _width: f64, _height: f64) {}
     pub fn capture_pointer(_ev: &leptos::ev::PointerEvent) {}
     pub fn mark(_name: &str) {}
@@ -383,6 +404,10 @@ mod imp {
     }
     pub fn drop_hash(_reload: bool) {}
     pub fn copy_text(_text: &str) {}
+    pub fn window_flag(_name: &str) -> bool {
+        false
+    }
+    pub fn apply_update() {}
     pub async fn pack(_text: &str) -> Result<String, String> {
         Err("no browser".into())
     }
@@ -435,6 +460,11 @@ pub fn focus_in_view(id: &str) {
     imp::focus_in_view(id)
 }
 
+/// Scrolls the element with this id into view within its scrolled row, without focusing it.
+pub fn scroll_into_view(id: &str) {
+    imp::scroll_into_view(id)
+}
+
 /// Saves `text` as a file named `name` (the browser's download).
 pub fn download(name: &str, mime: &str, text: &str) {
     imp::download(name, mime, text)
@@ -458,9 +488,13 @@ pub fn read_chosen_file(id: &str, done: impl FnOnce(String, Vec<u8>) + 'static) 
     imp::read_chosen_file(id, done)
 }
 
-/// Files dropped on or pasted into the element `id`, read as text: `each(name, text)`.
-pub fn on_files(id: &str, each: impl FnMut(String, Option<String>) + 'static) {
-    imp::on_files(id, each)
+/// The largest file a drop or paste reads (bytes).
+pub const MAX_DROP: usize = 64 << 20;
+
+/// Files dropped anywhere on the page or pasted, read as bytes: `each(name, bytes)` (`None`
+/// when over [`MAX_DROP`] or unreadable).
+pub fn on_files(each: impl FnMut(String, Option<Vec<u8>>) + 'static) {
+    imp::on_files(each)
 }
 
 /// True when the CodeMirror bundle (build/editor.js, `window.FspEditor`) is on the page.
@@ -545,6 +579,17 @@ pub fn page_url() -> String {
 /// Removes the fragment from the address (without loading anything), then reloads if asked.
 pub fn drop_hash(reload: bool) {
     imp::drop_hash(reload)
+}
+
+/// True when `window[name]` is set to something truthy (index.html's signals to the app).
+pub fn window_flag(name: &str) -> bool {
+    imp::window_flag(name)
+}
+
+/// Lets the waiting service worker of a new build take over, then reloads (index.html's
+/// `fspApply`); a plain reload when there is none.
+pub fn apply_update() {
+    imp::apply_update()
 }
 
 /// Puts `text` on the clipboard, when the browser lets the page.

@@ -27,6 +27,21 @@ pub fn errors_in(report: Option<&RunReport>, name: &str, sources: &str) -> Vec<(
     vec![(*line, text)]
 }
 
+/// Deletes file `i` once the learner confirms; true when it was deleted.
+fn delete_file(files: RwSignal<Files>, i: usize) -> bool {
+    let Some(old) = files.with_untracked(|f| f.files.get(i).map(|f| f.name.clone())) else { return false };
+    if !dom::confirm(&format!("Delete {old}? Its text is lost.")) {
+        return false;
+    }
+    match files.try_update(|f| f.remove(i)).unwrap_or(Ok(())) {
+        Ok(()) => true,
+        Err(e) => {
+            dom::alert(&format!("The file was not deleted: {e}."));
+            false
+        }
+    }
+}
+
 /// Add, rename and delete, on the active file.
 #[component]
 fn FileActions(files: RwSignal<Files>) -> impl IntoView {
@@ -50,14 +65,7 @@ fn FileActions(files: RwSignal<Files>) -> impl IntoView {
         }
     };
     let delete = move |_| {
-        let (i, old) =
-            files.with_untracked(|f| (f.active, f.active_file().map(|f| f.name.clone()).unwrap_or_default()));
-        if !dom::confirm(&format!("Delete {old}? Its text is lost.")) {
-            return;
-        }
-        if let Err(e) = files.try_update(|f| f.remove(i)).unwrap_or(Ok(())) {
-            dom::alert(&format!("The file was not deleted: {e}."));
-        }
+        delete_file(files, files.with_untracked(|f| f.active));
     };
     view! {
         <div class="file-actions" role="group" aria-label="File actions">
@@ -151,6 +159,12 @@ pub fn Editor(
             }
         });
     });
+    // The chosen tab in view (a file just added is at the end of a strip that may scroll).
+    Effect::new(move |_| {
+        let i = active.get();
+        names.track();
+        dom::scroll_into_view(&format!("file-tab-{i}"));
+    });
     let scroll = RwSignal::new(0);
     // After Esc, Tab moves the focus on instead of indenting (keyboard users are not trapped).
     let escaped = RwSignal::new(false);
@@ -201,11 +215,18 @@ pub fn Editor(
                     .into_iter()
                     .enumerate()
                     .map(|(i, name)| {
+                        // A long name ends in an ellipsis (the whole name is the tooltip); the ×
+                        // stays visible. The × is not a button of its own (a tab holds no other
+                        // control): the Delete key on the tab does the same.
+                        let close_title = format!("Delete {name}");
+                        let tip = name.clone();
                         view! {
                             <button
                                 type="button"
                                 role="tab"
                                 id=format!("file-tab-{i}")
+                                title=tip
+                                aria-keyshortcuts="Delete"
                                 aria-controls=move || if use_cm.get() { "cm-editor" } else { "code" }
                                 aria-selected=move || if active.get() == i { "true" } else { "false" }
                                 tabindex=move || if active.get() == i { "0" } else { "-1" }
@@ -218,14 +239,37 @@ pub fn Editor(
                                         "ArrowLeft" => (i + n - 1) % n,
                                         "Home" => 0,
                                         "End" => n - 1,
+                                        "Delete" => {
+                                            ev.prevent_default();
+                                            if delete_file(files, i) {
+                                                let a = files.with_untracked(|f| f.active);
+                                                dom::focus(&format!("file-tab-{a}"));
+                                            }
+                                            return;
+                                        }
                                         _ => return,
                                     };
                                     ev.prevent_default();
                                     files.update(|f| f.select(next));
-                                    dom::focus(&format!("file-tab-{next}"));
+                                    dom::focus_in_view(&format!("file-tab-{next}"));
                                 }
                             >
-                                {name}
+                                <span class="tab-name">{name}</span>
+                                {move || names.with(|n| n.len() > 1).then(|| {
+                                    view! {
+                                        <span
+                                            class="tab-close"
+                                            aria-hidden="true"
+                                            title=close_title.clone()
+                                            on:click=move |ev| {
+                                                ev.stop_propagation();
+                                                delete_file(files, i);
+                                            }
+                                        >
+                                            "×"
+                                        </span>
+                                    }
+                                })}
                             </button>
                         }
                     })

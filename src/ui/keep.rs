@@ -66,7 +66,7 @@ pub struct Keep {
 }
 
 impl Keep {
-    fn problem(&self, text: String) {
+    pub(crate) fn problem(&self, text: String) {
         self.notices.update(|n| n.show(NoticeKind::Keep, text));
     }
 
@@ -87,7 +87,7 @@ impl Keep {
     }
 
     /// Writes a new playground; its id.
-    fn create(&self, name: &str, files: &Files, transcript: &Transcript) -> Result<String, String> {
+    pub(crate) fn create(&self, name: &str, files: &Files, transcript: &Transcript) -> Result<String, String> {
         let names = self.names();
         let name = library::unique_name(name, names.iter().map(String::as_str));
         let id = storage::new_id();
@@ -96,18 +96,29 @@ impl Keep {
     }
 
     /// Opens playground `id` (the page loads again, from storage).
-    fn open(&self, id: &str) {
+    pub(crate) fn open(&self, id: &str) {
         match storage::set_current(id) {
             Ok(()) => dom::drop_hash(true),
             Err(e) => self.problem(format!("The playground could not be opened: {e}.")),
         }
     }
 
+    /// Removes playground `id` from storage (one just made that is not wanted after all).
+    pub(crate) fn discard(&self, id: &str) {
+        let _ = storage::remove(id);
+    }
+
+    /// The ids of the playgrounds in storage.
+    pub(crate) fn stored_ids(&self) -> Vec<String> {
+        storage::list().into_iter().map(|l| l.id).collect()
+    }
+
     fn is_open(&self, id: &str) -> bool {
         self.mode.get_untracked() == Mode::Own && self.current.with_untracked(|c| c.id == id)
     }
 
-    fn new_playground(&self) {
+    /// Opens a new playground with the tutorial's files.
+    pub(crate) fn new_playground(&self) {
         let files = Files::new(super::tutorial::tutorial_files());
         match self.create(DEFAULT_NAME, &files, &Transcript::default()) {
             Ok(id) => self.open(&id),

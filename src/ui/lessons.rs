@@ -1,19 +1,18 @@
 //! Lessons along the tutorial's path (issue 7): each step is a small starting project
 //! (`lessons/*.py`) and a task that the engine's own results decide: the schema it built, the
-//! URI it connected to, the rows it counted, what the console printed. Progress (steps done, the
-//! step started, the learner's own files put aside when a step first replaced them) is kept in
-//! localStorage under its own versioned key. Plain logic first (natively tested), then the panel.
+//! URI it connected to, the rows it counted, what the console printed. Each started step works
+//! in a named playground of its own ([`crate::store::library`]), so a lesson never replaces the
+//! learner's files; leaving it opens the playground the learner had. The progress (steps done,
+//! each step's playground, the one to go back to) is saved by [`crate::store::lessons`]. Plain
+//! logic first (natively tested), then the panel.
 
 use leptos::prelude::*;
 
 use crate::flask::playground::SchemaView;
+pub use crate::store::lessons::Progress;
 use crate::store::{self, Files, ProjectFile, Transcript, TranscriptItem};
+use crate::ui::keep::{Keep, Mode};
 use crate::ui::session::RunReport;
-
-/// The localStorage key of the lessons' progress.
-pub const PROGRESS_KEY: &str = "fsp.v1.lessons";
-/// The learner's own files, put aside when a step first replaced them.
-pub const STASH_KEY: &str = "fsp.v1.lessons.stash";
 
 /// What a run produced, as the checks read it.
 pub struct Outcome<'a> {
@@ -189,87 +188,64 @@ pub const LESSONS: &[Lesson] = &[
     },
 ];
 
-/// The saved progress: `1` (the format's version), the started step's id (or nothing) and the
-/// ids of the steps done, separated by `|` and `,` (ids are plain words; a hand-written format is
-/// a few kB less wasm than serde's).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Progress {
-    /// The ids of the steps done.
-    pub done: Vec<String>,
-    /// The step whose project is in the editor, if one was started.
-    pub current: Option<String>,
-}
-
-impl Progress {
-    /// Reads saved progress; anything unreadable or of another version starts afresh.
-    pub fn decode(text: Option<&str>) -> Progress {
-        let Some(mut parts) = text.map(|t| t.split('|')) else { return Progress::default() };
-        let (Some("1"), Some(current), Some(done), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Progress::default();
-        };
-        let known = |id: &str| lesson(id).map(|l| l.id.to_string());
-        Progress { done: done.split(',').filter_map(known).collect(), current: known(current) }
-    }
-    pub fn encode(&self) -> String {
-        format!("1|{}|{}", self.current.as_deref().unwrap_or(""), self.done.join(","))
-    }
-    pub fn is_done(&self, id: &str) -> bool {
-        self.done.iter().any(|d| d == id)
-    }
-    pub fn mark_done(&mut self, id: &str) -> bool {
-        if self.is_done(id) {
-            return false;
-        }
-        self.done.push(id.to_string());
-        true
-    }
-}
-
 fn lesson(id: &str) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.id == id)
 }
 
-#[cfg(target_arch = "wasm32")]
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-#[cfg(target_arch = "wasm32")]
-fn read(key: &str) -> Option<String> {
-    storage()?.get_item(key).ok()?
-}
-#[cfg(target_arch = "wasm32")]
-fn write(key: &str, text: Option<&str>) {
-    if let Some(s) = storage() {
-        let _ = match text {
-            Some(t) => s.set_item(key, t),
-            None => s.remove_item(key),
-        };
+/// The name of step `id`'s own playground (`Lesson 2: Define models`).
+pub fn playground_name(id: &str) -> String {
+    match LESSONS.iter().position(|l| l.id == id) {
+        Some(i) => format!("Lesson {}: {}", i + 1, LESSONS[i].title),
+        None => format!("Lesson: {id}"),
     }
 }
-#[cfg(not(target_arch = "wasm32"))]
-fn read(_key: &str) -> Option<String> {
-    None
+
+/// The step whose playground is open (`current`), when it is a known step's.
+pub fn open_step(progress: &Progress, current: &str) -> Option<&'static Lesson> {
+    progress.step_of(current).and_then(lesson)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn save_progress(p: &Progress) -> Result<(), String> {
+    crate::store::browser::save_lessons(p)
 }
 #[cfg(not(target_arch = "wasm32"))]
-fn write(_key: &str, _text: Option<&str>) {}
+fn save_progress(_p: &Progress) -> Result<(), String> {
+    Ok(())
+}
 
-/// The lessons: the steps, the one chosen, its task's state, Start and the hints.
+/// The lessons: the steps, the one chosen, its task's state, Start (in a playground of the
+/// step's own, so the learner's playground is never touched), Back, and the hints.
 #[component]
 pub fn LessonsPanel(
-    files: RwSignal<Files>,
+    keep: Keep,
+    progress: RwSignal<Progress>,
     report: RwSignal<Option<RunReport>>,
     schema: RwSignal<SchemaView>,
     url: RwSignal<Option<String>>,
-    transcript: RwSignal<Transcript>,
 ) -> impl IntoView {
-    let progress = RwSignal::new(Progress::decode(read(PROGRESS_KEY).as_deref()));
-    let shown = RwSignal::new(progress.with_untracked(|p| p.current.clone()).unwrap_or_else(|| LESSONS[0].id.into()));
-    let stashed = RwSignal::new(read(STASH_KEY).is_some());
-    let save = move || write(PROGRESS_KEY, Some(&progress.with_untracked(Progress::encode)));
-    // The started step's task, checked on every result.
+    let (files, transcript) = (keep.files, keep.transcript);
+    // The step whose playground is open (none while a share link is).
+    let here = Memo::new(move |_| {
+        let own = keep.mode.get() == Mode::Own;
+        let id = keep.current.with(|c| c.id.clone());
+        progress.with(|p| own.then(|| open_step(p, &id)).flatten().map(|l| l.id))
+    });
+    let first_shown = here.get_untracked().unwrap_or_else(|| {
+        progress.with_untracked(|p| LESSONS.iter().find(|l| !p.is_done(l.id)).unwrap_or(&LESSONS[0]).id)
+    });
+    let shown = RwSignal::new(first_shown.to_string());
+    let save = move || {
+        if let Err(e) = progress.with_untracked(save_progress) {
+            keep.problem(format!(
+                "Your lesson progress could not be saved: {}. What was saved before is kept.",
+                e.trim_end_matches('.')
+            ));
+        }
+    };
+    // The open step's task, checked on every result.
     let passed = Memo::new(move |_| {
-        let l = progress.with(|p| p.current.clone()).and_then(|id| lesson(&id))?;
+        let l = lesson(here.get()?)?;
         // Only a run of the files as they are now counts (a step just started has not run yet).
         let current = report.with(|r| {
             r.as_ref().is_some_and(|r| {
@@ -308,27 +284,64 @@ pub fn LessonsPanel(
             }
         }
     });
+    // Opens step playground `id` (the page loads again), remembering the learner's own
+    // playground first; nothing moves when the progress cannot be saved.
+    let go = move |id: &str| -> Result<(), String> {
+        let from = keep.current.with_untracked(|c| c.id.clone());
+        let in_lesson = progress.with_untracked(|p| p.step_of(&from).is_some());
+        if keep.mode.get_untracked() == Mode::Own && !in_lesson {
+            progress.update(|p| p.back_to = Some(from));
+        }
+        progress.with_untracked(save_progress)?;
+        keep.open(id);
+        Ok(())
+    };
     let start = move |l: &'static Lesson| {
-        let again = progress.with_untracked(|p| p.current.as_deref() == Some(l.id));
-        if again && !crate::ui::dom::confirm("Start this step again? Your changes to its files are lost.") {
+        if here.get_untracked() == Some(l.id) {
+            if crate::ui::dom::confirm("Start this step again? Your changes to its files and its console are lost.") {
+                files.update(|f| f.replace_all(l.project()));
+                transcript.update(Transcript::clear);
+            }
             return;
         }
-        if !stashed.get_untracked() && progress.with_untracked(|p| p.current.is_none()) {
-            write(STASH_KEY, Some(&files.with_untracked(|f| store::encode("lesson stash", f, &Transcript::default()))));
-            stashed.set(true);
+        let before = progress.get_untracked();
+        let stored = keep.stored_ids();
+        let existing = before.playground_of(l.id).map(str::to_string).filter(|id| stored.contains(id));
+        let done = match existing {
+            Some(id) => go(&id),
+            None => {
+                let files = Files::new(l.project());
+                keep.create(&playground_name(l.id), &files, &Transcript::default()).and_then(|id| {
+                    progress.update(|p| p.set_playground(l.id, &id));
+                    go(&id).inspect_err(|_| keep.discard(&id))
+                })
+            }
+        };
+        if let Err(e) = done {
+            progress.set(before);
+            keep.problem(format!(
+                "The step could not be started: {}. Your playground is as it was.",
+                e.trim_end_matches('.')
+            ));
         }
-        files.update(|f| f.replace_all(l.project()));
-        progress.update(|p| p.current = Some(l.id.into()));
-        save();
     };
-    let restore = move |_| {
-        if let Some(Ok(saved)) = read(STASH_KEY).map(|t| store::decode(&t)) {
-            files.set(saved.files);
+    // Back to the learner's playground: the one they left, or another of theirs, or a new one.
+    let back_name = move || {
+        let back = progress.with(|p| p.back_to.clone())?;
+        keep.list.with(|l| l.iter().find(|p| p.id == back).map(|p| p.name.clone()))
+    };
+    let back = move |_| {
+        let stored = keep.stored_ids();
+        let target = progress.with_untracked(|p| {
+            p.back_to
+                .clone()
+                .filter(|b| stored.contains(b))
+                .or_else(|| stored.iter().find(|id| p.step_of(id).is_none()).cloned())
+        });
+        match target {
+            Some(id) => keep.open(&id),
+            None => keep.new_playground(),
         }
-        write(STASH_KEY, None);
-        stashed.set(false);
-        progress.update(|p| p.current = None);
-        save();
     };
     let step_button = move |(i, l): (usize, &'static Lesson)| {
         view! {
@@ -350,7 +363,8 @@ pub fn LessonsPanel(
     };
     let body = move || {
         let l = lesson(&shown.get()).unwrap_or(&LESSONS[0]);
-        let started = move || progress.with(|p| p.current.as_deref() == Some(l.id));
+        let open = move || here.get() == Some(l.id);
+        let begun = move || progress.with(|p| p.playground_of(l.id).is_some());
         let done = move || progress.with(|p| p.is_done(l.id));
         view! {
             <div class="lesson" data-lesson=l.id>
@@ -361,19 +375,27 @@ pub fn LessonsPanel(
                     {l.task}
                 </p>
                 <p class="lesson-state" role="status" class:ok=done>
-                    {move || match (done(), started()) {
-                        (true, _) => "✓ Done",
-                        (false, true) => "Not done yet: the task is checked after each run and console line.",
-                        (false, false) => "Start the step to load its project (your files are put aside).",
+                    {move || match (done(), open(), begun()) {
+                        (true, _, _) => "✓ Done",
+                        (false, true, _) => "Not done yet: the task is checked after each run and console line.",
+                        (false, false, true) => "Continue the step in its own playground (yours stays as it is).",
+                        (false, false, false) => "Start the step: it opens in a playground of its own, and yours stays as it is.",
                     }}
                 </p>
                 <div class="lesson-actions">
-                    <button type="button" class="primary" on:click=move |_| start(l)>
-                        {move || if started() { "Restart this step" } else { "Start this step" }}
+                    <button type="button" class="primary" id="lesson-start" on:click=move |_| start(l)>
+                        {move || match (open(), begun()) {
+                            (true, _) => "Restart this step",
+                            (false, true) => "Continue this step",
+                            (false, false) => "Start this step",
+                        }}
                     </button>
-                    <Show when=move || stashed.get()>
-                        <button type="button" on:click=restore>
-                            "Back to my files"
+                    <Show when=move || here.get().is_some()>
+                        <button type="button" id="lesson-back" on:click=back>
+                            {move || match back_name() {
+                                Some(n) => format!("Back to \u{201c}{n}\u{201d}"),
+                                None => "Back to my playground".to_string(),
+                            }}
                         </button>
                     </Show>
                 </div>
@@ -510,16 +532,13 @@ mod tests {
     }
 
     #[test]
-    fn progress_round_trips_and_ignores_other_versions() {
+    fn each_step_has_a_playground_name_and_the_open_one_is_found() {
+        assert_eq!(playground_name("models"), "Lesson 2: Define models");
         let mut p = Progress::default();
-        assert!(p.mark_done("models"));
-        assert!(!p.mark_done("models"));
-        p.current = Some("models".into());
-        let text = p.encode();
-        assert_eq!(text, "1|models|models");
-        assert_eq!(Progress::decode(Some(&text)), p);
-        assert_eq!(Progress::decode(Some("1||configure,nonsense")).done, vec!["configure".to_string()]);
-        assert_eq!(Progress::decode(Some("2|models|models")), Progress::default());
-        assert_eq!(Progress::decode(Some("not ours")), Progress::default());
+        p.set_playground("models", "pg1");
+        p.set_playground("gone", "pg2");
+        assert_eq!(open_step(&p, "pg1").map(|l| l.id), Some("models"));
+        assert!(open_step(&p, "pg2").is_none(), "a step that no longer exists");
+        assert!(open_step(&p, "mine").is_none());
     }
 }

@@ -144,14 +144,19 @@ struct Startup {
     list: Vec<Listed>,
     /// A share link's data, to open instead of the learner's playground.
     share: Option<String>,
+    /// The lessons' progress.
+    lessons: lessons::Progress,
 }
 
 fn startup() -> Startup {
     let tutorial = || Files::new(tutorial::tutorial_files());
     #[cfg(target_arch = "wasm32")]
     {
+        // First: migrating the lessons' first cut may change which playground opens.
+        let lessons = store::browser::load_lessons(&lessons::playground_name);
         let loaded = store::browser::load();
-        let mut problems = loaded.problems;
+        let mut problems = lessons.problems;
+        problems.extend(loaded.problems);
         let (files, transcript) = loaded.project.unwrap_or_else(|| (tutorial(), Transcript::default()));
         let share = match store::share::payload(&dom::location_hash()) {
             None => None,
@@ -162,7 +167,16 @@ fn startup() -> Startup {
                 None
             }
         };
-        Startup { files, transcript, saver: loaded.saver, problems, current: loaded.current, list: loaded.list, share }
+        Startup {
+            files,
+            transcript,
+            saver: loaded.saver,
+            problems,
+            current: loaded.current,
+            list: loaded.list,
+            share,
+            lessons: lessons.progress,
+        }
     }
     #[cfg(not(target_arch = "wasm32"))]
     Startup {
@@ -173,6 +187,7 @@ fn startup() -> Startup {
         current: Listed { id: "0".into(), name: store::DEFAULT_NAME.into() },
         list: vec![],
         share: None,
+        lessons: lessons::Progress::default(),
     }
 }
 
@@ -243,7 +258,10 @@ fn mark_run(ms: f64, runs: u64, parts: [f64; 4]) {
 #[component]
 pub fn App() -> impl IntoView {
     dom::mark("fsp-app");
-    let Startup { files, transcript, mut saver, problems, current, list, share } = startup();
+    let Startup { files, transcript, mut saver, problems, current, list, share, lessons } = startup();
+    // A lesson's playground opens with the lessons shown.
+    let lessons_open = RwSignal::new(share.is_none() && lessons::open_step(&lessons, &current.id).is_some());
+    let lesson_progress = RwSignal::new(lessons);
     // After a reload: the lines that built the database, run again once SQLite is ready.
     let replay = StoredValue::new(
         (!transcript.is_empty()).then(|| store::replay_lines(&transcript, RUN_NOTE, session::CREATE_ALL)),
@@ -352,7 +370,31 @@ pub fn App() -> impl IntoView {
             saver.update_value(|s| s.paused = false);
             write(encode_now());
         }
+        NoticeAction::Reload => {
+            if let Some(h) = save_pending.try_update_value(Option::take).flatten() {
+                h.clear();
+            }
+            save_now();
+            dom::apply_update();
+        }
     });
+    // A new build's service worker waits (index.html tells): offer to reload into it.
+    #[cfg(target_arch = "wasm32")]
+    {
+        let offer = move || {
+            notices.update(|n| {
+                n.show_with(
+                    NoticeKind::Update,
+                    "A new version of the playground is available. Reload to use it: your work is kept.",
+                    Some(NoticeAction::Reload),
+                )
+            })
+        };
+        if dom::window_flag("fspUpdate") {
+            offer();
+        }
+        std::mem::forget(window_event_listener_untyped("fsp-update", move |_| offer()));
+    }
 
     let refresh_schema = move || {
         let fresh = playground.try_update_value(|slot| slot.as_mut().map(Playground::schema)).flatten();
@@ -611,15 +653,37 @@ pub fn App() -> impl IntoView {
             .unwrap_or_default()
     });
 
-    // A .py file dropped on or pasted into the editor's pane joins the project (or replaces its
-    // namesake); anything else is refused with a note.
+    // An SQLite file's bytes, opened for browsing in the Data tab (which then shows).
+    #[cfg(target_arch = "wasm32")]
+    let open_db_bytes = move |name: String, bytes: Vec<u8>| {
+        let read =
+            crate::db::sqljs::SqlJsDatabase::open_from_bytes(&bytes).map_err(|e| e.message).and_then(|mut db| {
+                let t = opened::tables(&mut db)?;
+                Ok((db, t))
+            });
+        match read {
+            Ok((db, t)) => {
+                opened_db.set_value(Some(Box::new(db)));
+                opened_tables.set(t);
+                opened_name.set(Some(name));
+                db_version.update(|v| *v += 1);
+                tab.set(ResultsTab::Data);
+            }
+            Err(e) => notices.update(|n| n.show(NoticeKind::Hint, format!("{name} could not be opened: {e}."))),
+        }
+    };
+    // A file dropped anywhere on the page or pasted: a .py file joins the project (or replaces
+    // its namesake), an SQLite file opens in the Data tab; anything else is refused with a note.
     #[cfg(target_arch = "wasm32")]
     dom::after_paint(move || {
-        dom::on_files("editor-pane", move |name: String, text: Option<String>| {
-            let put = match text {
-                Some(text) if name.ends_with(".py") => files.try_update(|f| f.put(&name, text)).unwrap_or(Ok(false)),
-                Some(_) => Err("only Python (.py) files can join the project".to_string()),
-                None => Err("it could not be read as text (or is over 1 MB)".to_string()),
+        dom::on_files(move |name: String, bytes: Option<Vec<u8>>| {
+            let put = match opened::brought(&name, bytes) {
+                opened::Brought::Python(text) => files.try_update(|f| f.put(&name, text)).unwrap_or(Ok(false)),
+                opened::Brought::Database(bytes) => {
+                    open_db_bytes(name.clone(), bytes);
+                    Ok(false)
+                }
+                opened::Brought::Refused(why) => Err(why),
             };
             if let Err(e) = put {
                 notices.update(|n| n.show(NoticeKind::Hint, format!("{name} was not added: {e}.")));
@@ -628,22 +692,7 @@ pub fn App() -> impl IntoView {
     });
     let open_db = move |_| {
         #[cfg(target_arch = "wasm32")]
-        dom::read_chosen_file("open-db", move |name, bytes| {
-            let read =
-                crate::db::sqljs::SqlJsDatabase::open_from_bytes(&bytes).map_err(|e| e.message).and_then(|mut db| {
-                    let t = opened::tables(&mut db)?;
-                    Ok((db, t))
-                });
-            match read {
-                Ok((db, t)) => {
-                    opened_db.set_value(Some(Box::new(db)));
-                    opened_tables.set(t);
-                    opened_name.set(Some(name));
-                    db_version.update(|v| *v += 1);
-                }
-                Err(e) => notices.update(|n| n.show(NoticeKind::Hint, format!("{name} could not be opened: {e}."))),
-            }
-        });
+        dom::read_chosen_file("open-db", open_db_bytes);
     };
     let close_db = move |_| {
         opened_db.set_value(None);
@@ -651,7 +700,6 @@ pub fn App() -> impl IntoView {
         opened_tables.set(Vec::new());
         db_version.update(|v| *v += 1);
     };
-    let lessons_open = RwSignal::new(false);
     let reset = move |_| {
         if dom::confirm("Replace the project's files with the tutorial's? Your changes to them are lost.") {
             files.update(|f| f.replace_all(tutorial::tutorial_files()));
@@ -814,12 +862,12 @@ pub fn App() -> impl IntoView {
             {deferred(
                 Memo::new(move |was: Option<&bool>| was.copied().unwrap_or(false) || lessons_open.get()),
                 Box::new(move || view! {
-                    <lessons::LessonsPanel files=files report=report schema=schema url=database_url transcript=transcript />
+                    <lessons::LessonsPanel keep=keep progress=lesson_progress report=report schema=schema url=database_url />
                 }.into_any()),
             )}
         </aside>
         <main class="layout">
-            <section id="editor-pane" class="pane editor-pane" aria-label="Project files (drop or paste a .py file to add it)">
+            <section id="editor-pane" class="pane editor-pane" aria-label="Project files (drop or paste a .py file to add it; drop a .db file to browse it)">
                 <Editor files=files on_run=on_run report=report />
             </section>
             <section class="pane results-pane" aria-label="Results">

@@ -16,6 +16,8 @@ pub enum NoticeKind {
     Keep,
     /// Anything the learner did that could not be done (e.g. typing before the project ran).
     Hint,
+    /// A new version of the page is installed and waits (the service worker).
+    Update,
 }
 
 /// What a notice's extra button does.
@@ -23,6 +25,8 @@ pub enum NoticeKind {
 pub enum NoticeAction {
     /// Resume saving although that overwrites an entry that was not backed up.
     SaveAnyway,
+    /// Save, then reload into the new version.
+    Reload,
 }
 
 /// One message.
@@ -74,11 +78,12 @@ pub fn NoticeStrip(notices: RwSignal<Notices>, on_action: Callback<NoticeAction>
                     .map(|n| {
                         let kind = n.kind;
                         view! {
-                            <div class="notice" class:hint=kind == NoticeKind::Hint>
+                            <div class="notice" class:hint=kind == NoticeKind::Hint class:update=kind == NoticeKind::Update>
                                 <p>{n.text}</p>
                                 {n.action.map(|action| {
                                     let label = match action {
                                         NoticeAction::SaveAnyway => "Save anyway",
+                                        NoticeAction::Reload => "Reload",
                                     };
                                     view! {
                                         <button type="button" on:click=move |_| {

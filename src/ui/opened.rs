@@ -107,10 +107,62 @@ pub fn rows(db: &mut dyn Database, table: &str, sort: Option<(usize, bool)>, off
     }
 }
 
+/// What a file brought in (dropped anywhere on the page, or pasted) is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Brought {
+    /// A Python module: joins the project (or replaces its namesake).
+    Python(String),
+    /// An SQLite file: browsed in the Data tab.
+    Database(Vec<u8>),
+    /// Neither: why not, for the learner.
+    Refused(String),
+}
+
+/// The largest `.py` file that joins the project (bytes).
+pub const MAX_PY: usize = 1 << 20;
+
+/// Sorts a brought file by its name: `.py` text joins the project, `.db` / `.sqlite` /
+/// `.sqlite3` opens in the Data tab; `bytes` is None when the browser could not read it.
+pub fn brought(name: &str, bytes: Option<Vec<u8>>) -> Brought {
+    let lower = name.to_ascii_lowercase();
+    let database = [".db", ".sqlite", ".sqlite3"].iter().any(|e| lower.ends_with(e));
+    let python = lower.ends_with(".py");
+    let Some(bytes) = bytes else {
+        return Brought::Refused("it could not be read (or is too large)".to_string());
+    };
+    if database {
+        return Brought::Database(bytes);
+    }
+    if !python {
+        return Brought::Refused(
+            "only Python (.py) files can join the project, and SQLite files (.db, .sqlite) open in the Data tab"
+                .to_string(),
+        );
+    }
+    if bytes.len() > MAX_PY {
+        return Brought::Refused("it is over 1 MB".to_string());
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Brought::Python(text),
+        Err(_) => Brought::Refused("it is not UTF-8 text".to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::db::native::NativeDatabase;
+
+    #[test]
+    fn brought_files_are_sorted_by_their_names() {
+        assert_eq!(brought("models.py", Some(b"x = 1\n".to_vec())), Brought::Python("x = 1\n".into()));
+        assert_eq!(brought("Shop.DB", Some(vec![1, 2])), Brought::Database(vec![1, 2]));
+        assert_eq!(brought("a.sqlite3", Some(vec![])), Brought::Database(vec![]));
+        assert!(matches!(brought("notes.txt", Some(vec![])), Brought::Refused(r) if r.contains("only Python")));
+        assert!(matches!(brought("bad.py", Some(vec![0xff])), Brought::Refused(r) if r.contains("UTF-8")));
+        assert!(matches!(brought("big.py", Some(vec![b' '; MAX_PY + 1])), Brought::Refused(r) if r.contains("1 MB")));
+        assert!(matches!(brought("x.db", None), Brought::Refused(_)));
+    }
 
     #[test]
     fn an_opened_file_shows_its_tables_and_rows() {

@@ -4,12 +4,15 @@
 // sqlite3; the DDL per dialect; the project zip, whose create_all DDL real Flask-SQLAlchemy
 // reproduces when the oracle's venv is present). Each test uses a browser context of its own
 // (its own localStorage). Called by run.mjs.
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp, rm, cp } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, normalize } from 'node:path';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
+import initSqlJs from 'sql.js';
 
 const here = new URL('.', import.meta.url).pathname;
 const tutorial = async (name) => (await readFile(join(here, '../../src/ui/tutorial', name))).toString();
@@ -21,7 +24,7 @@ export function packLink(obj) {
 
 const python = (script, ...args) => execFileSync('python3', ['-c', script, ...args]).toString();
 
-export async function keepTests({ browser, base, check: checkAny, artifacts, problems }) {
+export async function keepTests({ browser, base, root, check: checkAny, artifacts, problems }) {
   const check = (name, fn) => checkAny(`keep & share: ${name}`, fn);
   const contexts = [];
   async function freshPage() {
@@ -49,20 +52,40 @@ export async function keepTests({ browser, base, check: checkAny, artifacts, pro
   };
   const editorText = (page) => page.evaluate(() => window.FspEditor.current.state.doc.toString());
   const shot = (page, name) => page.screenshot({ path: join(artifacts, name) });
-  const reloadBy = async (page, selector) => {
+  // Ready and run, whatever the project (a lesson's may have no role table).
+  const ran = async (page) => {
+    await page.waitForSelector('#run:not([disabled])', { timeout: 30000 });
+    await page.waitForFunction(() => document.body.dataset.runs, null, { timeout: 20000 });
+  };
+  const reloadBy = async (page, selector, wait = ready) => {
     await Promise.all([page.waitForEvent('load', { timeout: 20000 }), page.click(selector)]);
-    await ready(page);
+    await wait(page);
   };
   const download = async (page, selector) => {
     const [d] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click(selector)]);
     return { name: d.suggestedFilename(), path: await d.path() };
   };
 
-  let main;
+  // A learner's first visit, in a browser context of its own.
+  const ownPage = async () => {
+    const page = await freshPage();
+    await page.goto(base);
+    await ready(page);
+    return page;
+  };
+  const saved = (page) => page.waitForTimeout(600); // the save is debounced
+  // The console lines the checks below build on: a committed role, then a user added.
+  const typeKeeperLines = async (page) => {
+    await page.click('role=tab[name="Console"]');
+    await typeLine(page, "db.session.add(Role(name='keeper'))");
+    await typeLine(page, 'db.session.commit()');
+    await typeLine(page, "u = User(username='ann', email='ann@example.com', role_id=1)");
+    await typeLine(page, 'db.session.add(u)');
+    await page.waitForSelector('.transcript pre.input:has-text("db.session.add(u)")', { timeout: 10000 });
+  };
+
   await check('the panel opens from the keyboard and lists the playground (light and dark)', async () => {
-    main = await freshPage();
-    await main.goto(base);
-    await ready(main);
+    const main = await ownPage();
     await main.focus('#keep-toggle');
     await main.keyboard.press('Enter');
     await main.waitForSelector('#keep', { timeout: 5000 });
@@ -78,13 +101,9 @@ export async function keepTests({ browser, base, check: checkAny, artifacts, pro
   });
 
   await check('reload restores the database exactly: the console lines since Run are replayed and match', async () => {
-    await main.click('role=tab[name="Console"]');
-    await typeLine(main, "db.session.add(Role(name='keeper'))");
-    await typeLine(main, 'db.session.commit()');
-    await typeLine(main, "u = User(username='ann', email='ann@example.com', role_id=1)");
-    await typeLine(main, 'db.session.add(u)');
-    await main.waitForSelector('.transcript pre.input:has-text("db.session.add(u)")', { timeout: 10000 });
-    await main.waitForTimeout(600); // the save is debounced
+    const main = await ownPage();
+    await typeKeeperLines(main);
+    await saved(main);
     await main.reload();
     await ready(main);
     await main.waitForFunction(() => document.body.dataset.restored, null, { timeout: 20000 });
@@ -99,7 +118,11 @@ export async function keepTests({ browser, base, check: checkAny, artifacts, pro
   });
 
   await check('downloads: app.db opens in sqlite3; the DDL per dialect; the project zip runs in real Flask', async () => {
-    // The autoflush above left a transaction open: app.db holds only what was committed.
+    const main = await ownPage();
+    await typeKeeperLines(main);
+    // An autoflush leaves a transaction open: app.db holds only what was committed.
+    await typeLine(main, 'User.query.count()');
+    await main.waitForSelector('.transcript pre.input:has-text("User.query.count()")', { timeout: 10000 });
     await openKeep(main);
     await main.click('#download-db');
     await main.waitForSelector('.notice:has-text("the session has a transaction open")', { timeout: 5000 });
@@ -149,6 +172,7 @@ export async function keepTests({ browser, base, check: checkAny, artifacts, pro
   });
 
   await check('a line with a different result on replay (the clock) is reported', async () => {
+    const main = await ownPage();
     await main.click('role=tab[name="Console"]');
     await typeLine(main, 'import time');
     await typeLine(main, 'time.time()');
@@ -164,6 +188,9 @@ export async function keepTests({ browser, base, check: checkAny, artifacts, pro
   });
 
   await check('named playgrounds: new, rename, duplicate, open, delete', async () => {
+    const main = await ownPage();
+    await typeKeeperLines(main);
+    await saved(main);
     await openKeep(main);
     await reloadBy(main, '#new-playground');
     await openKeep(main);
@@ -191,12 +218,16 @@ export async function keepTests({ browser, base, check: checkAny, artifacts, pro
     await shot(main, 'e2e-keep-list.png');
   });
 
-  let link;
   await check('a share link opens the shared playground, shows its size, and keeps a copy only when asked', async () => {
+    const main = await ownPage();
+    await typeKeeperLines(main);
+    await typeLine(main, 'import time');
+    await typeLine(main, 'time.time()');
+    await main.waitForSelector('.transcript pre.input:has-text("time.time()")', { timeout: 10000 });
     await openKeep(main);
     await main.click('#make-link');
     await main.waitForSelector('#share-link', { timeout: 10000 });
-    link = await main.inputValue('#share-link');
+    const link = await main.inputValue('#share-link');
     const size = await main.textContent('.link-size');
     if (!link.startsWith(`${base}#share=`) || size !== `The link is ${link.length.toLocaleString('en-US')} characters long.`) throw new Error(`${size} / ${link.length}`);
     const other = await freshPage();
@@ -340,5 +371,328 @@ export async function keepTests({ browser, base, check: checkAny, artifacts, pro
     if (!resumed) throw new Error('saving did not resume');
   });
 
+  // Lessons (src/ui/lessons.rs): each step in a playground of its own.
+  const learnerFile = async (page, marker) => {
+    await page.click('role=tab[name="models.py"]');
+    await page.evaluate((m) => window.FspEditor.current.dispatch({ changes: { from: 0, insert: `# ${m}\n` }, userEvent: 'input.type' }), marker);
+    await page.waitForFunction((m) => Object.entries(localStorage).some(([k, v]) => k.startsWith('fsp.v2.pg.') && v.includes(m)), marker, { timeout: 10000 });
+  };
+  const entryWith = (page, marker) => page.evaluate((m) => Object.entries(localStorage).filter(([k, v]) => k.startsWith('fsp.v2.pg.') && v.includes(m)).map(([k]) => k), marker);
+  const openLessons = async (page) => {
+    if ((await page.getAttribute('#lessons-toggle', 'aria-expanded')) !== 'true') await page.click('#lessons-toggle');
+    await page.waitForSelector('#lessons .lesson', { timeout: 5000 });
+  };
+  const lessonState = (page) => page.textContent('#lessons .lesson-state');
+
+  await check('a lesson works in a playground of its own: done end to end, progress kept, back to the learner\'s untouched playground', async () => {
+    const page = await ownPage();
+    await learnerFile(page, 'my own work');
+    const mine = await entryWith(page, 'my own work');
+    // The files (the transcript gets the edit's Run divider in its own time).
+    const mineFiles = async () => JSON.stringify(JSON.parse((await stored(page))[mine[0]]).files);
+    const mineBefore = await mineFiles();
+    await openLessons(page);
+    await page.click('#lessons [data-lesson="models"]');
+    if ((await lessonState(page)).includes('Done')) throw new Error('done before starting');
+    await reloadBy(page, '#lesson-start', ran);
+    // The step's playground is open, with the lessons shown; the learner's is as it was.
+    if ((await page.textContent('.pg-current')) !== 'Lesson 2: Define models') throw new Error(`header: ${await page.textContent('.pg-current')}`);
+    await page.waitForSelector('#lessons .lesson[data-lesson="models"] .lesson-state:has-text("Not done yet")', { timeout: 10000 });
+    await page.waitForSelector('article[data-table="role"]', { state: 'detached', timeout: 10000 });
+    if ((await mineFiles()) !== mineBefore) throw new Error('starting a lesson changed the learner\'s playground');
+    await page.click('role=tab[name="models.py"]');
+    const models = await editorText(page);
+    if (!models.includes('email = db.Column(db.String(120), nullable=False)') || models.includes('my own work')) throw new Error(`models.py: ${models}`);
+    await page.click('#lessons summary:has-text("Hints")');
+    await shot(page, 'e2e-lesson-start.png');
+    await page.evaluate((t) => window.FspEditor.current.dispatch({ changes: { from: 0, to: window.FspEditor.current.state.doc.length, insert: t }, userEvent: 'input.type' }),
+      models.replace('db.String(120), nullable=False', 'db.String(120), unique=True, nullable=False'));
+    await page.waitForSelector('#lessons .lesson-state.ok:has-text("Done")', { timeout: 10000 });
+    await page.waitForSelector('#lessons [data-lesson="models"].done', { timeout: 5000 });
+    await shot(page, 'e2e-lesson-done.png');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(page, 'e2e-lesson-dark.png');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await saved(page);
+    await page.reload();
+    await ran(page);
+    await page.waitForSelector('#lessons [data-lesson="models"].done', { timeout: 10000 });
+    if (!(await lessonState(page)).includes('Done')) throw new Error(`after reload: ${await lessonState(page)}`);
+    const progress = JSON.parse((await stored(page))['fsp.v2.lessons']);
+    if (progress.version !== 2 || progress.done.join() !== 'models' || progress.back_to !== mine[0].slice('fsp.v2.pg.'.length)) throw new Error(`progress: ${JSON.stringify(progress)}`);
+    // Back: the learner's playground, as they left it.
+    if ((await page.textContent('#lesson-back')) !== 'Back to \u201cMy playground\u201d') throw new Error(`back: ${await page.textContent('#lesson-back')}`);
+    await reloadBy(page, '#lesson-back');
+    if ((await page.textContent('.pg-current')) !== 'My playground') throw new Error('not back in the learner\'s playground');
+    await page.click('role=tab[name="models.py"]');
+    if (!(await editorText(page)).startsWith('# my own work\n')) throw new Error('the learner\'s files');
+    if ((await page.getAttribute('#lessons-toggle', 'aria-expanded')) === 'true') throw new Error('lessons shown in the learner\'s playground');
+    await openKeep(page);
+    const names = await listed(page);
+    if (names.join('|') !== 'Lesson 2: Define models|*My playground') throw new Error(`list: ${names}`);
+    // The step again: its playground, with the solution kept.
+    await openLessons(page);
+    await page.click('#lessons [data-lesson="models"]');
+    if ((await page.textContent('#lesson-start')) !== 'Continue this step') throw new Error(await page.textContent('#lesson-start'));
+    await reloadBy(page, '#lesson-start', ran);
+    await page.click('role=tab[name="models.py"]');
+    if (!(await editorText(page)).includes('db.String(120), unique=True')) throw new Error('the step\'s playground lost its work');
+    // Restart: the step's own files again (after asking), in the same playground.
+    page.once('dialog', (d) => d.accept());
+    await page.click('#lesson-start:has-text("Restart this step")');
+    await page.waitForFunction(() => !window.FspEditor.current.state.doc.toString().includes('db.String(120), unique=True'), null, { timeout: 5000 });
+    if ((await page.textContent('.pg-current')) !== 'Lesson 2: Define models') throw new Error('restart left the step\'s playground');
+    await page.waitForSelector('#lessons [data-lesson="models"].done', { timeout: 5000 });
+  });
+
+  await check('lessons: the first cut\'s progress and put-aside files are migrated; unreadable progress is set aside', async () => {
+    const page = await ownPage();
+    await saved(page);
+    const key = Object.keys(await stored(page)).find((k) => k.startsWith('fsp.v2.pg.'));
+    // As the first cut left it: the step's files in the learner's playground, theirs in the stash.
+    const stepFiles = { version: 2, name: 'My playground', active: 'models.py', files: [{ name: 'config.py', text: await tutorial('config.py') }, { name: 'app.py', text: await tutorial('app.py') }, { name: 'models.py', text: '# the step\'s files\n' + await tutorial('models.py') }], transcript: [] };
+    const theirs = { version: 2, name: 'lesson stash', active: 'models.py', files: [{ name: 'config.py', text: await tutorial('config.py') }, { name: 'app.py', text: await tutorial('app.py') }, { name: 'models.py', text: '# put aside\n' + await tutorial('models.py') }], transcript: [] };
+    await page.evaluate(([k, a, b]) => {
+      localStorage.setItem(k, JSON.stringify(a));
+      localStorage.setItem('fsp.v1.lessons', '1|models|configure');
+      localStorage.setItem('fsp.v1.lessons.stash', JSON.stringify(b));
+    }, [key, stepFiles, theirs]);
+    await page.reload();
+    await ready(page);
+    if ((await page.textContent('.pg-current')) !== 'Lesson 2: Define models') throw new Error(`header: ${await page.textContent('.pg-current')}`);
+    await page.click('role=tab[name="models.py"]');
+    if (!(await editorText(page)).startsWith('# the step\'s files')) throw new Error('the step\'s files');
+    const keys = await stored(page);
+    if ('fsp.v1.lessons' in keys || 'fsp.v1.lessons.stash' in keys) throw new Error(`first cut's keys kept: ${Object.keys(keys)}`);
+    const mine = JSON.parse(keys[key]);
+    if (mine.name !== 'My playground' || !mine.files.find((f) => f.name === 'models.py').text.startsWith('# put aside')) throw new Error(`learner's playground: ${keys[key]}`);
+    await page.waitForSelector('#lessons [data-lesson="configure"].done', { timeout: 5000 });
+    await shot(page, 'e2e-lesson-migrated.png');
+    await reloadBy(page, '#lesson-back');
+    await page.click('role=tab[name="models.py"]');
+    if (!(await editorText(page)).startsWith('# put aside')) throw new Error('back: not the learner\'s files');
+    // Unreadable progress: kept under a backup key, said, and the lessons start afresh.
+    await page.evaluate(() => localStorage.setItem('fsp.v2.lessons', '{"version": 2, oops'));
+    await page.reload();
+    await ready(page);
+    await page.waitForSelector('.notice:has-text("Your lesson progress could not be read")', { timeout: 5000 });
+    const after = await stored(page);
+    const backups = Object.entries(after).filter(([k]) => k.startsWith('fsp.v1.unreadable.') && k.endsWith('.lessons'));
+    if (backups.length !== 1 || backups[0][1] !== '{"version": 2, oops') throw new Error(`backup: ${Object.keys(after)}`);
+    await openLessons(page);
+    if (await page.$('#lessons [data-lesson="configure"].done')) throw new Error('progress not started afresh');
+  });
+
+  await check('lessons: a full storage says the step could not start and leaves the learner where they are', async () => {
+    const page = await ownPage();
+    await learnerFile(page, 'still mine');
+    await openLessons(page);
+    await page.click('#lessons [data-lesson="create"]');
+    await page.evaluate(() => {
+      let i = 0;
+      for (let size = 1 << 20; size >= 16; size >>= 1) {
+        const chunk = 'x'.repeat(size);
+        try { for (;;) localStorage.setItem(`fill.${i++}`, chunk); } catch (e) { /* full at this size */ }
+      }
+    });
+    await page.click('#lesson-start');
+    await page.waitForSelector('.notice:has-text("The step could not be started")', { timeout: 5000 });
+    const notice = await page.textContent('.notice:has-text("The step could not be started")');
+    if (!notice.includes('storage for the page is full') || !notice.includes('Your playground is as it was')) throw new Error(notice);
+    if ((await page.textContent('.pg-current')) !== 'My playground') throw new Error('moved away');
+    await page.click('role=tab[name="models.py"]');
+    if (!(await editorText(page)).startsWith('# still mine')) throw new Error('files changed');
+    await shot(page, 'e2e-lesson-quota.png');
+    await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('fill.')).forEach((k) => localStorage.removeItem(k)));
+  });
+
+  await check('a .db file dropped anywhere opens in the Data tab; a .py dropped outside the editor joins the project', async () => {
+    const page = await ownPage();
+    const SQL = await initSqlJs();
+    const db = new SQL.Database();
+    db.run("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL); INSERT INTO item (name) VALUES ('widget'), ('gadget');");
+    const bytes = [...db.export()];
+    db.close();
+    const drop = (selector, name, content) => page.evaluate(([selector, name, content]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([typeof content === 'string' ? content : new Uint8Array(content)], name));
+      const target = document.querySelector(selector);
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, [selector, name, content]);
+    // While files are dragged over the page it says where they go.
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x'], 'shop.db'));
+      document.querySelector('#panel-tables').dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    if (!(await page.evaluate(() => document.body.classList.contains('dropping')))) throw new Error('no drop hint');
+    await shot(page, 'e2e-drop-hint.png');
+    await drop('#panel-tables', 'shop.sqlite', bytes);
+    if (await page.evaluate(() => document.body.classList.contains('dropping'))) throw new Error('drop hint stayed');
+    await page.waitForSelector('#panel-data:not([hidden]) .opened-note:has-text("shop.sqlite")', { timeout: 10000 });
+    await page.waitForSelector('table.data td:text("widget")', { timeout: 10000 });
+    await shot(page, 'e2e-dropped-db.png');
+    await drop('header.topbar', 'forms.py', 'X = 1\n');
+    await page.waitForSelector('.file-tabs [role="tab"]:has-text("forms.py")', { timeout: 5000 });
+    if ((await editorText(page)) !== 'X = 1\n') throw new Error('dropped .py not shown');
+    await drop('.cm-content', 'shop.db', [1, 2, 3]);
+    await page.waitForSelector('.notice:has-text("shop.db could not be opened")', { timeout: 5000 });
+    await drop('#panel-data', 'notes.txt', 'hello');
+    await page.waitForSelector('.notice:has-text("notes.txt was not added")', { timeout: 5000 });
+  });
+
+  await check('a very long file name: ellipsis, the whole name as its tooltip, the × and the Delete key work', async () => {
+    const page = await ownPage();
+    const long = `a_module_with_a_name_that_goes_on_and_on_${'and_on_'.repeat(8)}forever.py`;
+    page.once('dialog', (d) => d.accept(long));
+    await page.click('#file-add');
+    const tab = page.locator(`.file-tabs [role="tab"][title="${long}"]`);
+    await tab.waitFor({ timeout: 5000 });
+    const box = await tab.evaluate((t) => {
+      const name = t.querySelector('.tab-name'), close = t.querySelector('.tab-close');
+      const r = t.getBoundingClientRect(), c = close.getBoundingClientRect(), strip = t.parentElement.getBoundingClientRect();
+      return { cut: name.scrollWidth > name.clientWidth, ellipsis: getComputedStyle(name).textOverflow, width: r.width,
+        closeShown: getComputedStyle(close).visibility === 'visible' && c.width > 0 && c.right <= r.right + 1 && c.left >= r.left,
+        selected: t.getAttribute('aria-selected'), stripWidth: strip.width };
+    });
+    if (!box.cut || box.ellipsis !== 'ellipsis' || !box.closeShown || box.selected !== 'true' || box.width > box.stripWidth) throw new Error(JSON.stringify(box));
+    await tab.hover();
+    await shot(page, 'e2e-long-tab.png');
+    // The keyboard: arrows move along the tabs, Delete deletes the focused one (after asking).
+    await tab.focus();
+    await page.keyboard.press('ArrowLeft');
+    if ((await page.evaluate(() => document.activeElement.textContent)) !== 'models.py×') throw new Error(`focus: ${await page.evaluate(() => document.activeElement.textContent)}`);
+    await page.keyboard.press('ArrowRight');
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+    await page.keyboard.press('Delete');
+    await tab.waitFor({ state: 'detached', timeout: 5000 });
+    if (asked !== `Delete ${long}? Its text is lost.`) throw new Error(`asked: ${asked}`);
+    const focused = await page.evaluate(() => ({ role: document.activeElement.getAttribute('role'), selected: document.activeElement.getAttribute('aria-selected') }));
+    if (focused.role !== 'tab' || focused.selected !== 'true') throw new Error(`focus after delete: ${JSON.stringify(focused)}`);
+    // The × with the pointer; a dismissed question deletes nothing.
+    // (The × of a tab not chosen shows while the pointer is over it.)
+    page.once('dialog', (d) => d.dismiss());
+    await page.hover('.file-tabs [role="tab"][title="config.py"]');
+    await page.click('.file-tabs [role="tab"][title="config.py"] .tab-close');
+    if ((await page.$$('.file-tabs [role="tab"]')).length !== 3) throw new Error('deleted although refused');
+    page.once('dialog', (d) => d.accept());
+    await page.hover('.file-tabs [role="tab"][title="config.py"]');
+    await page.click('.file-tabs [role="tab"][title="config.py"] .tab-close');
+    await page.waitForSelector('.file-tabs [role="tab"][title="config.py"]', { state: 'detached', timeout: 5000 });
+    // On a narrow screen the strip scrolls, and a file just added is brought into view, its ×
+    // included.
+    await page.setViewportSize({ width: 768, height: 900 });
+    page.once('dialog', (d) => d.accept(`blog/${long}`));
+    await page.click('#file-add');
+    const added = page.locator(`.file-tabs [role="tab"][title="blog/${long}"]`);
+    await added.waitFor({ timeout: 5000 });
+    await page.waitForTimeout(300);
+    const seen = await added.evaluate((t) => {
+      const strip = t.parentElement.getBoundingClientRect(), c = t.querySelector('.tab-close').getBoundingClientRect();
+      return { inside: c.left >= strip.left - 1 && c.right <= strip.right + 1, scrolled: t.parentElement.scrollLeft };
+    });
+    if (!seen.inside) throw new Error(`the new tab's × is out of view: ${JSON.stringify(seen)}`);
+    await shot(page, 'e2e-long-tab-768.png');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  await check('after a deploy the page offers the new version and reloads into it without losing work; the next visit gets it too', async () => {
+    // A copy of the build, served on its own port, that is "deployed" again with a changed sw.js.
+    const dir = await mkdtemp(join(tmpdir(), 'fsp-deploy-'));
+    await cp(root, dir, { recursive: true });
+    const served = await serve(dir);
+    const url = served.base;
+    const redeploy = async (build) => {
+      const sw = (await readFile(join(dir, 'sw.js'))).toString();
+      const cache = sw.match(/const CACHE = '(fsp-[^']+)'/)[1];
+      await writeFile(join(dir, 'sw.js'), sw.replace(`'${cache}'`, `'${cache.replace(/(-b\d)?$/, `-b${build}`)}'`));
+      const html = (await readFile(join(dir, 'index.html'))).toString().replace(/<meta name="fsp-build"[^>]*>|<\/head>/, (m) => `<meta name="fsp-build" content="${build}">${m.startsWith('</') ? m : ''}`);
+      await writeFile(join(dir, 'index.html'), html);
+    };
+    const build = (page) => page.evaluate(() => document.querySelector('meta[name="fsp-build"]')?.content || 'first');
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(ctx);
+    const open = async () => {
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => problems.push(`page error (update): ${e.message}`));
+      await page.goto(url);
+      await ready(page);
+      return page;
+    };
+    try {
+      let page = await open();
+      await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 30000 });
+      await redeploy(2);
+      await page.reload();
+      await ready(page);
+      // The cached build opens first; its worker finds the new one, which installs and waits.
+      if ((await build(page)) !== 'first') throw new Error(`first visit after the deploy: build ${await build(page)}`);
+      await page.waitForSelector('.notice:has-text("A new version of the playground is available")', { timeout: 30000 });
+      await page.click('role=tab[name="models.py"]');
+      await page.evaluate(() => window.FspEditor.current.dispatch({ changes: { from: 0, insert: '# typed before the update\n' }, userEvent: 'input.type' }));
+      await shot(page, 'e2e-update-offered.png');
+      await Promise.all([page.waitForEvent('load', { timeout: 30000 }), page.click('.notice button:has-text("Reload")')]);
+      await ready(page);
+      if ((await build(page)) !== '2') throw new Error(`after Reload: build ${await build(page)}`);
+      await page.click('role=tab[name="models.py"]');
+      if (!(await editorText(page)).startsWith('# typed before the update\n')) throw new Error('the work typed before Reload was lost');
+      const caches = await page.evaluate(() => caches.keys());
+      if (caches.length !== 1 || !caches[0].endsWith('-b2')) throw new Error(`caches: ${caches}`);
+      if (await page.$('.notice:has-text("A new version")')) throw new Error('still offered after the update');
+      // Deployed again, and the learner ignores the offer: once the tab is closed, the next visit
+      // opens the new build.
+      await redeploy(3);
+      await page.reload();
+      await ready(page);
+      await page.waitForSelector('.notice:has-text("A new version of the playground is available")', { timeout: 30000 });
+      await page.close();
+      await new Promise((r) => setTimeout(r, 500));
+      page = await open();
+      if ((await build(page)) !== '3') throw new Error(`next visit: build ${await build(page)}`);
+      await page.click('role=tab[name="models.py"]');
+      if (!(await editorText(page)).startsWith('# typed before the update\n')) throw new Error('work lost on the next visit');
+      // Offline, the new build opens from its cache.
+      await ctx.setOffline(true);
+      await served.close();
+      await page.reload();
+      await ready(page);
+      if ((await build(page)) !== '3') throw new Error(`offline: build ${await build(page)}`);
+    } finally {
+      await ctx.setOffline(false);
+      await served.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   for (const c of contexts) await c.close();
+}
+
+// Serves `dir` on a port of its own (as run.mjs serves dist/).
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' };
+async function serve(dir) {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(dir, path === '/' ? 'index.html' : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end('not found');
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  let closed = false;
+  return {
+    base: `http://127.0.0.1:${server.address().port}/`,
+    close: () => {
+      if (closed) return Promise.resolve();
+      closed = true;
+      server.closeAllConnections();
+      return new Promise((r) => server.close(r));
+    },
+  };
 }

@@ -310,38 +310,7 @@ await check('after the first visit the page works offline (service worker)', asy
     await new Promise((r) => server.listen(port, '127.0.0.1', r));
   }
 });
-await check('a lesson: start a step, do its task, see it done, progress kept after a reload', async () => {
-  await page.click('#lessons-toggle');
-  await page.click('#lessons [data-lesson="models"]');
-  const state = () => page.textContent('#lessons .lesson-state');
-  if ((await state()).includes('Done')) throw new Error('done before starting');
-  await page.click('#lessons button:has-text("Start this step")');
-  await page.waitForSelector('#lessons .lesson-state:has-text("Not done yet")', { timeout: 10000 });
-  await page.waitForSelector('[data-table="user"]', { timeout: 10000 });
-  await page.waitForSelector('article[data-table="role"]', { state: 'detached', timeout: 10000 });
-  await page.click('role=tab[name="models.py"]');
-  const models = await page.evaluate(() => window.FspEditor.current.state.doc.toString());
-  if (!models.includes('email = db.Column(db.String(120), nullable=False)')) throw new Error(`models.py: ${models}`);
-  await page.click('#lessons summary:has-text("Hints")');
-  await shot('e2e-lesson-start.png');
-  await setEditorText(models.replace('db.String(120), nullable=False', 'db.String(120), unique=True, nullable=False'));
-  await page.waitForSelector('#lessons .lesson-state.ok:has-text("Done")', { timeout: 10000 });
-  await page.waitForSelector('#lessons [data-lesson="models"].done', { timeout: 5000 });
-  await shot('e2e-lesson-done.png');
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await shot('e2e-lesson-dark.png');
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.reload();
-  await page.waitForSelector('[data-table="user"]', { timeout: 30000 });
-  await page.click('#lessons-toggle');
-  await page.waitForSelector('#lessons [data-lesson="models"].done', { timeout: 10000 });
-  if (!(await state()).includes('Done')) throw new Error(`after reload: ${await state()}`);
-  // The learner's own files come back.
-  await page.click('#lessons button:has-text("Back to my files")');
-  await page.waitForSelector('[data-table="post"]', { timeout: 10000 });
-  await page.click('#lessons-toggle');
-});
-await keepTests({ browser, base, check, artifacts, problems });
+await keepTests({ browser, base, root, check, artifacts, problems });
 await check('no page errors and no request left 127.0.0.1', async () => {
   if (problems.length) throw new Error(problems.join('; '));
 });
