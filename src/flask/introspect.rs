@@ -52,6 +52,7 @@ fn server_default_text(d: &DefaultClause) -> String {
         DefaultClause::Text(s) => format!("server text({s:?})").replace('"', "'"),
         DefaultClause::Func(name) => format!("server func.{name}()"),
         DefaultClause::Bool(b) => format!("server {}()", if *b { "true" } else { "false" }),
+        DefaultClause::Fetched => "server FetchedValue()".into(),
     }
 }
 

@@ -63,6 +63,11 @@ pub trait Dialect {
                 }
             }
             SqlType::Decorated(d) => self.type_ddl(&d.impl_type)?,
+            SqlType::Other(n) if n == "NullType" => {
+                return Err(CompileError(
+                    "Can't generate DDL for NullType(); did you forget to specify a type on this Column?".into(),
+                ))
+            }
             SqlType::Other(n) => n.to_uppercase(),
         })
     }
@@ -105,6 +110,7 @@ pub trait Dialect {
             DefaultClause::Text(t) => t.clone(),
             DefaultClause::Func(f) => self.visit_function_default(f),
             DefaultClause::Bool(b) => (if *b { "true" } else { "false" }).into(),
+            DefaultClause::Fetched => String::new(),
         }
     }
 
@@ -116,7 +122,7 @@ pub trait Dialect {
     /// `DDLCompiler.get_column_specification`.
     fn get_column_specification(&self, table: &Table, col: &Column) -> Result<String, CompileError> {
         let mut spec = format!("{} {}", self.quote(&col.name()), self.column_type(table, col)?);
-        if let Some(d) = &col.server_default {
+        if let Some(d) = col.ddl_server_default() {
             spec.push_str(&format!(" DEFAULT {}", self.column_default_string(d)));
         }
         if !col.nullable() {
@@ -271,6 +277,7 @@ impl Dialect for SqliteDialect {
             DefaultClause::Text(t) => t.clone(),
             DefaultClause::Func(f) => self.visit_function_default(f),
             DefaultClause::Bool(b) => (if *b { "1" } else { "0" }).into(),
+            DefaultClause::Fetched => String::new(),
         };
         // SQLite wants an expression default in parentheses.
         let starts_quoted = text.trim_start().starts_with(['\'', '"', '(']);
@@ -352,6 +359,7 @@ impl Dialect for MysqlDialect {
             DefaultClause::Text(t) => t.clone(),
             DefaultClause::Func(f) => format!("{f}()"),
             DefaultClause::Bool(b) => (if *b { "true" } else { "false" }).into(),
+            DefaultClause::Fetched => String::new(),
         }
     }
     /// MySQL's order: type, NOT NULL, COMMENT, then AUTO_INCREMENT or DEFAULT.
@@ -369,7 +377,7 @@ impl Dialect for MysqlDialect {
         let is_auto = table.autoincrement_column().map(|c| std::ptr::eq(&*c, col)).unwrap_or(false);
         if is_auto && col.server_default.is_none() {
             spec.push("AUTO_INCREMENT".into());
-        } else if let Some(d) = &col.server_default {
+        } else if let Some(d) = col.ddl_server_default() {
             // An expression default goes in parentheses (MySQL 8's default functions).
             let text = self.column_default_string(d);
             let lower = text.to_lowercase();

@@ -329,8 +329,10 @@ fn resolve_mapped_column(
 ) -> PyResult<()> {
     let Some((_, inner)) = annotation.and_then(unwrap_mapped) else { return Ok(()) };
     let (inner, optional) = unwrap_optional(interp, &inner);
-    if !mc.type_given {
-        if let Some(tv) = annotation_type(interp, registry, key, &inner, !col.foreign_keys.is_empty())? {
+    // A column with a `ForeignKey` and no type takes the referenced column's type, not the
+    // annotation's (`sqltype._isnull and not self.column.foreign_keys`).
+    if !mc.type_given && col.foreign_keys.is_empty() {
+        if let Some(tv) = annotation_type(interp, registry, key, &inner, false)? {
             if let Some(t) = type_of_arg(interp, &tv)? {
                 col.ty.resolve(t);
             }
@@ -359,19 +361,16 @@ fn annotation_column(interp: &mut Interp, registry: &Registry, key: &str, annota
 }
 
 /// A mixin's (or abstract base's) `mapped_column()` or annotation-only `Mapped[...]` attribute
-/// as a column of the class being mapped: a copy of the mixin's column, given what the
-/// mixin's annotation implies (`_produce_column_copies`).
+/// as a column of the class being mapped: a copy of the mixin's column, given what
+/// `annotation` implies (`_produce_column_copies`). `annotation` is the mixin's annotation of
+/// the attribute, or a `declared_attr` function's return annotation.
 pub fn mixin_column(
     interp: &mut Interp,
     registry: &Registry,
-    base: &Class,
     key: &str,
     value: Option<&Value>,
+    annotation: Option<Value>,
 ) -> PyResult<Option<Rc<super::schema::Column>>> {
-    let annotation = match base.dict.borrow().get_str("__annotations__") {
-        Some(Value::Dict(d)) => d.borrow().get_str(key).cloned(),
-        _ => None,
-    };
     match value {
         Some(v) => {
             let (Some(mc), Some(col)) = (mapped_column_args(v), v.payload::<super::schema::Column>()) else {
@@ -391,6 +390,53 @@ pub fn mixin_column(
                 _ => Ok(None),
             }
         }
+    }
+}
+
+/// A class's own annotations, in order (`util.get_annotations`).
+pub fn class_annotations(cls: &Class) -> Vec<(String, Value)> {
+    match cls.dict.borrow().get_str("__annotations__") {
+        Some(Value::Dict(d)) => {
+            d.borrow().iter().filter_map(|(k, v)| k.as_str().map(|k| (k.to_string(), v.clone()))).collect()
+        }
+        _ => vec![],
+    }
+}
+
+/// The names declarative scans on a class, in its order: `vars(cls)` merged with the class's
+/// annotations (`_cls_attr_resolver`, through `util.merge_lists_w_ordering`), dunders left out.
+pub fn class_attribute_names(cls: &Class) -> Vec<String> {
+    let vars: Vec<String> = cls.dict.borrow().iter().filter_map(|(k, _)| k.as_str().map(str::to_string)).collect();
+    let annotations: Vec<String> = class_annotations(cls).into_iter().map(|(k, _)| k).collect();
+    merge_lists_w_ordering(&vars, &annotations).into_iter().filter(|n| !excluded_from_scan(n)).collect()
+}
+
+/// `_match_exclude_dunders`: names declarative does not look at.
+fn excluded_from_scan(name: &str) -> bool {
+    name.starts_with("__") || name.starts_with("_sa_")
+}
+
+/// SQLAlchemy's `util.merge_lists_w_ordering`: two lists merged keeping each one's order as
+/// far as possible, switching from one to the other at each name they share.
+pub fn merge_lists_w_ordering(a: &[String], b: &[String]) -> Vec<String> {
+    let mut overlap: Vec<&String> = a.iter().filter(|x| b.contains(x)).collect();
+    let mut result = Vec::new();
+    let (mut current, mut other) = (a.iter(), b.iter());
+    loop {
+        let mut switched = false;
+        for element in current.by_ref() {
+            if let Some(p) = overlap.iter().position(|o| *o == element) {
+                overlap.remove(p);
+                switched = true;
+                break;
+            }
+            result.push(element.clone());
+        }
+        if !switched {
+            result.extend(other.cloned());
+            return result;
+        }
+        std::mem::swap(&mut current, &mut other);
     }
 }
 
@@ -417,42 +463,37 @@ pub fn scan_annotations(
         return Ok(scalars);
     }
     let ann_of = |k: &str| annotations.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let in_dict = |k: &str| items.iter().any(|(n, _)| n.as_str() == Some(k));
+    // The namespace in the order SQLAlchemy collects it: `vars(cls)` merged with the
+    // annotations, annotation-only `Mapped[...]` attributes becoming columns where they fall.
+    let vars: Vec<String> = items.iter().filter_map(|(k, _)| k.as_str().map(str::to_string)).collect();
+    let names: Vec<String> = annotations.iter().map(|(k, _)| k.clone()).collect();
     let mut out = Dict::new();
-    let mut next_ann = 0usize;
-    let emit_annotation_only =
-        |interp: &mut Interp, out: &mut Dict, upto: usize, next_ann: &mut usize| -> PyResult<()> {
-            while *next_ann < upto {
-                let (name, ann) = &annotations[*next_ann];
-                *next_ann += 1;
-                if in_dict(name) || name.starts_with("__") {
-                    continue;
-                }
-                let Some((kind, _)) = unwrap_mapped(ann) else { continue };
-                if kind != MappedKind::Mapped || relationship_like(interp, registry, ann)? {
-                    continue;
-                }
-                let col = annotation_column(interp, registry, name, ann)?;
-                out.set_str(name, col);
+    for key in merge_lists_w_ordering(&vars, &names) {
+        match items.iter().find(|(n, _)| n.as_str() == Some(key.as_str())) {
+            Some((k, v)) => {
+                let value = match (mapped_column_args(v), v.payload::<super::schema::Column>()) {
+                    (Some(mc), Some(col)) => {
+                        resolve_mapped_column(interp, registry, &key, &col, &mc, ann_of(&key).as_ref())?;
+                        super::module::column_value(interp, &col)
+                    }
+                    _ => v.clone(),
+                };
+                out.insert(k.clone(), value);
             }
-            Ok(())
-        };
-    for (k, v) in &items {
-        let key = k.as_str().unwrap_or_default().to_string();
-        if let Some(pos) = annotations.iter().position(|(n, _)| *n == key) {
-            emit_annotation_only(interp, &mut out, pos, &mut next_ann)?;
-            next_ann = next_ann.max(pos + 1);
+            None => {
+                if excluded_from_scan(&key) {
+                    continue;
+                }
+                let Some(ann) = ann_of(&key) else { continue };
+                let Some((kind, _)) = unwrap_mapped(&ann) else { continue };
+                if kind != MappedKind::Mapped || relationship_like(interp, registry, &ann)? {
+                    continue;
+                }
+                let col = annotation_column(interp, registry, &key, &ann)?;
+                out.set_str(&key, col);
+            }
         }
-        let value = match (mapped_column_args(v), v.payload::<super::schema::Column>()) {
-            (Some(mc), Some(col)) => {
-                resolve_mapped_column(interp, registry, &key, &col, &mc, ann_of(&key).as_ref())?;
-                super::module::column_value(interp, &col)
-            }
-            _ => v.clone(),
-        };
-        out.insert(k.clone(), value);
     }
-    emit_annotation_only(interp, &mut out, annotations.len(), &mut next_ann)?;
     *cls.dict.borrow_mut() = out;
     Ok(scalars)
 }
@@ -491,8 +532,17 @@ pub fn construct(
         orm::configure(interp, &reg)?;
     }
     if let Value::Instance(inst) = &obj {
-        orm::instance_state(inst);
         // The init event sets the discriminator (`_set_polymorphic_identity`).
+        if let Some(m) = orm::class_mapper(&cls) {
+            if m.polymorphic_abstract && m.class().map(|c| Rc::ptr_eq(&c, &cls)).unwrap_or(false) {
+                return Err(orm::sa_error(
+                    interp,
+                    "InvalidRequestError",
+                    format!("Can't instantiate class for {}; mapper is marked polymorphic_abstract=True", m.describe()),
+                ));
+            }
+        }
+        orm::instance_state(inst);
         if let Some(m) = orm::class_mapper(&cls) {
             if let (Some(on), Some(identity)) = (&m.inheritance.polymorphic_on, &m.inheritance.identity) {
                 if let Some(key) = m.column_key(on) {
@@ -957,4 +1007,34 @@ pub fn declarative_base_class(interp: &Interp) -> Option<Rc<Class>> {
         .get("sqlalchemy.declarative_base_class")
         .and_then(|e| e.clone().downcast::<Rc<Class>>().ok())
         .map(|c| (*c).clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_lists_w_ordering;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// The example of SQLAlchemy's own docstring for `merge_lists_w_ordering`.
+    #[test]
+    fn merges_vars_with_annotations_as_sqlalchemy_does() {
+        let a = names(&["__tablename__", "id", "x", "created_at"]);
+        let b = names(&["id", "name", "data", "y", "created_at"]);
+        assert_eq!(
+            merge_lists_w_ordering(&a, &b),
+            names(&["__tablename__", "id", "name", "data", "y", "x", "created_at"])
+        );
+    }
+
+    /// A class body checked against the oracle: `z: Mapped[...]`, `id = Column()`,
+    /// `y: Mapped[int] = mapped_column()`, `x: Mapped[...]`, `w = Column()` gives
+    /// id, z, y, x, w.
+    #[test]
+    fn annotation_only_attributes_fall_between_assigned_ones() {
+        let vars = names(&["id", "y", "w"]);
+        let annotations = names(&["z", "y", "x"]);
+        assert_eq!(merge_lists_w_ordering(&vars, &annotations), names(&["id", "z", "y", "x", "w"]));
+    }
 }

@@ -137,6 +137,10 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         None | Some(Value::None) => None,
         Some(v) => Some(default_clause(interp, &v)?),
     };
+    let server_onupdate = match a.take_kw("server_onupdate") {
+        None | Some(Value::None) => None,
+        Some(v) => Some(default_clause(interp, &v)?),
+    };
     let onupdate = match a.take_kw("onupdate") {
         None | Some(Value::None) => None,
         Some(v @ (Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Class(_))) => {
@@ -154,7 +158,7 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     if let Some(t) = a.take_kw("type_") {
         ty = type_of_arg(interp, &t)?;
     }
-    for k in ["info", "doc", "server_onupdate", "key", "quote", "system", "insert_default"] {
+    for k in ["info", "doc", "key", "quote", "system", "insert_default"] {
         a.take_kw(k);
     }
     if let Some((k, _)) = a.kw.first() {
@@ -164,7 +168,9 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     }
     let ty = match ty {
         Some(t) => t,
-        None => fks.first().map(|_| SqlType::Integer).unwrap_or(SqlType::Other("NullType".into())),
+        // With a `ForeignKey` and no type, the referenced column's type comes later
+        // (`MetaData::resolve_foreign_key_types`).
+        None => SqlType::Other("NullType".into()),
     };
     let order = COLUMN_ORDER.with(|c| {
         let v = c.get();
@@ -182,6 +188,8 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         default,
         server_default,
         onupdate,
+        server_onupdate,
+        py: RefCell::new(std::rc::Weak::new()),
         comment,
         checks,
         foreign_keys: fks,
@@ -190,12 +198,19 @@ fn column_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         order,
     };
     let Value::Class(c) = &cls else { return Err(interp.type_error("Column.__new__ needs a class")) };
-    Ok(new_native(c, col))
+    let v = new_native(c, col);
+    if let (Value::Instance(inst), Some(col)) = (&v, v.payload::<Column>()) {
+        *col.py.borrow_mut() = Rc::downgrade(inst);
+    }
+    Ok(v)
 }
 
 /// `server_default=`: a string (a quoted literal), `text(...)`, `func.now()`, `true()`.
 fn default_clause(interp: &mut Interp, v: &Value) -> PyResult<super::schema::DefaultClause> {
     use super::schema::DefaultClause;
+    if v.payload::<FetchedValueData>().is_some() {
+        return Ok(DefaultClause::Fetched);
+    }
     if let Some(t) = v.payload::<TextData>() {
         return Ok(DefaultClause::Text(t.0.clone()));
     }
@@ -433,8 +448,69 @@ pub fn table_value(interp: &Interp, t: &Rc<super::schema::Table>) -> Value {
     new_native(&cls, t.clone())
 }
 
-/// The Python `Column` object for a schema column (the same column, not a copy).
+/// Payload of `FetchedValue()`.
+pub struct FetchedValueData;
+
+/// Payload of the objects `Column.server_default` / `.default` & co. give: their repr.
+pub struct DefaultRepr(pub String);
+
+/// `Column.server_default` / `.server_onupdate` (`DefaultClause` or `FetchedValue`), or
+/// `.default` / `.onupdate` (`ScalarElementColumnDefault`, `CallableColumnDefault`), as objects
+/// that show themselves as SQLAlchemy's do.
+fn default_object(i: &mut Interp, c: &Rc<Column>, which: &str) -> PyResult<Value> {
+    let text = match which {
+        "server_default" | "server_onupdate" => {
+            let d = if which == "server_default" { &c.server_default } else { &c.server_onupdate };
+            let Some(d) = d else { return Ok(Value::None) };
+            server_default_repr(i, c, d, which == "server_onupdate")?
+        }
+        _ => {
+            let d = if which == "default" { &c.default } else { &c.onupdate };
+            let Some(d) = d else { return Ok(Value::None) };
+            column_default_repr(i, d)?
+        }
+    };
+    let name = text.split('(').next().unwrap_or("DefaultClause").to_string();
+    let cls = native_class(i, &name, "sqlalchemy.sql.schema", None, vec![]);
+    cls.dict.borrow_mut().set_str(
+        "__repr__",
+        method(&name, "__repr__", |i, a| {
+            let d = self_payload::<DefaultRepr>(i, &a, "DefaultClause")?;
+            Ok(Value::str(&d.0))
+        }),
+    );
+    Ok(new_native(&cls, DefaultRepr(text)))
+}
+
+fn column_default_repr(i: &mut Interp, d: &super::schema::ColumnDefault) -> PyResult<String> {
+    Ok(match d {
+        super::schema::ColumnDefault::Scalar(v) => format!("ScalarElementColumnDefault({})", i.repr(v)?),
+        super::schema::ColumnDefault::Callable(v) => format!("CallableColumnDefault({})", i.repr(v)?),
+    })
+}
+
+fn server_default_repr(
+    i: &mut Interp,
+    c: &Rc<Column>,
+    d: &super::schema::DefaultClause,
+    for_update: bool,
+) -> PyResult<String> {
+    let arg = match d {
+        super::schema::DefaultClause::Fetched => {
+            return Ok(if for_update { "FetchedValue(for_update=True)".into() } else { "FetchedValue()".into() })
+        }
+        super::schema::DefaultClause::Literal(s) => i.repr(&Value::str(s))?,
+        _ => object_at("sqlalchemy.sql.elements.TextClause", Rc::as_ptr(c) as usize + if for_update { 16 } else { 8 }),
+    };
+    Ok(format!("DefaultClause({arg}, for_update={})", if for_update { "True" } else { "False" }))
+}
+
+/// The Python `Column` object for a schema column (the same column, not a copy): the one
+/// made for it before while that lives.
 pub fn column_value(interp: &Interp, c: &Rc<Column>) -> Value {
+    if let Some(inst) = c.py.borrow().upgrade() {
+        return Value::Instance(inst);
+    }
     let cls = interp
         .ext
         .get("sqlalchemy.column_class")
@@ -443,6 +519,7 @@ pub fn column_value(interp: &Interp, c: &Rc<Column>) -> Value {
         .unwrap_or_else(|| interp.types.object.clone());
     let inst = crate::python::value::Instance::new(cls);
     *inst.payload.borrow_mut() = Some(c.clone());
+    *c.py.borrow_mut() = Rc::downgrade(&inst);
     Value::Instance(inst)
 }
 
@@ -549,9 +626,10 @@ fn column_type_value(i: &mut Interp, c: &Column) -> PyResult<Value> {
             return Ok(obj.clone());
         }
     }
-    let sa = i.import_module("sqlalchemy")?;
+    let module = if c.ty.is_null() { "sqlalchemy.types" } else { "sqlalchemy" };
+    let sa = i.import_module(module)?;
     match sa.get(&c.ty.class_name()) {
-        Some(Value::Class(cls)) => Ok(new_native(&cls, TypeData(c.ty.clone()))),
+        Some(Value::Class(cls)) => Ok(new_native(&cls, TypeData((*c.ty).clone()))),
         _ => Ok(Value::None),
     }
 }
@@ -616,25 +694,16 @@ pub fn column_repr(i: &mut Interp, c: &Rc<Column>) -> PyResult<String> {
     if !c.nullable() {
         parts.push("nullable=False".into());
     }
-    let default_repr = |i: &mut Interp, d: &super::schema::ColumnDefault| -> PyResult<String> {
-        Ok(match d {
-            super::schema::ColumnDefault::Scalar(v) => format!("ScalarElementColumnDefault({})", i.repr(v)?),
-            super::schema::ColumnDefault::Callable(v) => format!("CallableColumnDefault({})", i.repr(v)?),
-        })
-    };
     if let Some(d) = &c.onupdate {
-        parts.push(format!("onupdate={}", default_repr(i, d)?));
+        parts.push(format!("onupdate={}", column_default_repr(i, d)?));
     }
     if let Some(d) = &c.default {
-        parts.push(format!("default={}", default_repr(i, d)?));
+        parts.push(format!("default={}", column_default_repr(i, d)?));
     }
     if let Some(d) = &c.server_default {
-        let arg = match d {
-            super::schema::DefaultClause::Literal(s) => i.repr(&Value::str(s))?,
-            _ => object_at("sqlalchemy.sql.elements.TextClause", Rc::as_ptr(c) as usize + 8),
-        };
-        parts.push(format!("server_default=DefaultClause({arg}, for_update=False)"));
+        parts.push(format!("server_default={}", server_default_repr(i, c, d, false)?));
     }
+
     if let Some(cm) = &c.comment {
         parts.push(format!("comment={}", i.repr(&Value::str(cm))?));
     }
@@ -879,6 +948,21 @@ fn make_type_class(interp: &Interp, name: &str, make: fn(&mut Interp, &Args) -> 
         }),
     );
     let n = name.to_string();
+    // `TypeEngine.__str__`: the type compiled by the default dialect, whose type compiler
+    // spells types as SQLite's does; `NullType` is `NULL`.
+    cls.dict.borrow_mut().set_str(
+        "__str__",
+        method(name, "__str__", move |i, a| {
+            let t = self_payload::<TypeData>(i, &a, "TypeEngine")?;
+            if matches!(&t.0, SqlType::Other(n) if n == "NullType") {
+                return Ok(Value::str("NULL"));
+            }
+            match super::ddl::dialect_named("sqlite").type_ddl(&t.0) {
+                Ok(s) => Ok(Value::str(&s)),
+                Err(e) => Err(orm::sa_error(i, "CompileError", e.0)),
+            }
+        }),
+    );
     cls.dict.borrow_mut().set_str(
         "__repr__",
         method(name, "__repr__", move |i, a| {
@@ -1997,6 +2081,7 @@ fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Clas
         ("DetachedInstanceError", "SQLAlchemyError"),
         ("ObjectDeletedError", "InvalidRequestError"),
         ("FlushError", "SQLAlchemyError"),
+        ("StaleDataError", "SQLAlchemyError"),
         ("StatementError", "SQLAlchemyError"),
         ("DBAPIError", "StatementError"),
         ("InterfaceError", "DBAPIError"),
@@ -2012,9 +2097,11 @@ fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Clas
     for (name, parent) in tree {
         let base = if parent.is_empty() { base_exc.clone() } else { classes[parent].clone() };
         let module = match *name {
-            "DetachedInstanceError" | "ObjectDeletedError" | "UnmappedInstanceError" | "FlushError" => {
-                "sqlalchemy.orm.exc"
-            }
+            "DetachedInstanceError"
+            | "ObjectDeletedError"
+            | "UnmappedInstanceError"
+            | "FlushError"
+            | "StaleDataError" => "sqlalchemy.orm.exc",
             _ => "sqlalchemy.exc",
         };
         let c = native_class(interp, name, module, Some(&base), vec![]);
@@ -2548,11 +2635,8 @@ fn add_schema_constructs(interp: &mut Interp, m: &Rc<Module>) {
                     (n, None) => n,
                 };
                 fk.push(Rc::new(ForeignKey {
-                    target,
-                    name: name.clone(),
-                    ondelete: ondelete.clone(),
-                    onupdate: onupdate.clone(),
                     use_alter,
+                    ..ForeignKey::new(target, name.clone(), ondelete.clone(), onupdate.clone())
                 }));
             }
             if fk.len() != columns.len() {
@@ -2566,6 +2650,14 @@ fn add_schema_constructs(interp: &mut Interp, m: &Rc<Module>) {
         }),
     );
     m.set("ForeignKeyConstraint", Value::Class(fkc));
+    let fetched = native_class(interp, "FetchedValue", "sqlalchemy.sql.schema", None, vec![]);
+    let c2 = fetched.clone();
+    fetched.dict.borrow_mut().set_str("__new__", func("__new__", move |_, _| Ok(new_native(&c2, FetchedValueData))));
+    fetched
+        .dict
+        .borrow_mut()
+        .set_str("__repr__", method("FetchedValue", "__repr__", |_, _| Ok(Value::str("FetchedValue()"))));
+    m.set("FetchedValue", Value::Class(fetched));
     // `func`, `true()`, `false()`: see `statement::add_to_sqlalchemy`.
     // Join-condition annotations: the column itself, as far as the playground needs.
     for n in ["foreign", "remote"] {
@@ -2644,6 +2736,11 @@ pub fn register(interp: &mut Interp) {
             if let Some(v) = sa.get("TypeDecorator") {
                 m.set("TypeDecorator", v);
             }
+            // `NullType` (a column's type before it is known) is in `sqlalchemy.types` only.
+            m.set(
+                "NullType",
+                Value::Class(make_type_class(i, "NullType", |_, _| Ok(SqlType::Other("NullType".into())))),
+            );
             Ok(m)
         }),
     );
@@ -2731,6 +2828,7 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                     .unwrap_or(Value::None)),
                 "nullable" => Ok(Value::Bool(c.nullable())),
                 "primary_key" => Ok(Value::Bool(c.primary_key.get())),
+                "server_default" | "server_onupdate" | "default" | "onupdate" => default_object(i, &c, &name),
                 _ => Err(i.err("AttributeError", format!("'Column' object has no attribute '{name}'"))),
             }
         }),
@@ -2786,7 +2884,7 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                 None => false,
             };
             let Value::Class(c) = &cls else { return Err(i.type_error("bad class")) };
-            Ok(new_native(c, ForeignKey { target, name, ondelete, onupdate, use_alter }))
+            Ok(new_native(c, ForeignKey { use_alter, ..ForeignKey::new(target, name, ondelete, onupdate) }))
         }),
     );
     fk.dict.borrow_mut().set_str(
@@ -2804,6 +2902,46 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             let opt = |v: &Option<String>| v.as_deref().map(Value::str).unwrap_or(Value::None);
             match a.pos.get(1).and_then(|v| v.as_str()).unwrap_or("") {
                 "target_fullname" => Ok(Value::str(&fk.target)),
+                "parent" => match fk.parent.borrow().upgrade() {
+                    Some(c) => Ok(column_value(i, &c)),
+                    None => Err(i.err("AttributeError", "'ForeignKey' object has no attribute 'parent'")),
+                },
+                "column" => {
+                    let parent = fk.parent.borrow().upgrade();
+                    let table = parent.as_ref().and_then(|c| c.table());
+                    let Some(table) = table else {
+                        return Err(orm::sa_error(
+                            i,
+                            "InvalidRequestError",
+                            format!("this ForeignKey object does not yet have a parent Column associated with it."),
+                        ));
+                    };
+                    let md = table.metadata.borrow().upgrade();
+                    match md.as_ref().and_then(|m| m.table(fk.target_table()).map(|t| (m, t))) {
+                        Some((m, t)) => match fk.column(m) {
+                            Some(c) => Ok(column_value(i, &c)),
+                            None => Err(orm::sa_error(
+                                i,
+                                "NoReferencedColumnError",
+                                format!(
+                                    "Could not initialize target column for ForeignKey '{}' on table '{}': table '{}' has no column named '{}'",
+                                    fk.target, table.name, t.name, fk.target_column()
+                                ),
+                            )),
+                        },
+                        None => Err(orm::sa_error(
+                            i,
+                            "NoReferencedTableError",
+                            format!(
+                                "Foreign key associated with column '{}.{}' could not find table '{}' with which to generate a foreign key to target column '{}'",
+                                table.name,
+                                parent.map(|c| c.name()).unwrap_or_default(),
+                                fk.target_table(),
+                                fk.target_column()
+                            ),
+                        )),
+                    }
+                }
                 "name" => Ok(opt(&fk.name)),
                 "ondelete" => Ok(opt(&fk.ondelete)),
                 "onupdate" => Ok(opt(&fk.onupdate)),

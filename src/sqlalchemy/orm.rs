@@ -238,6 +238,14 @@ pub struct Mapper {
     /// A mapped dataclass's scalar defaults (`_default_scalar_value`): what an attribute the
     /// instance never set reads as.
     pub default_scalars: Vec<(String, Value)>,
+    /// `polymorphic_abstract=True`: the class cannot be instantiated, only its subclasses.
+    pub polymorphic_abstract: bool,
+    /// `eager_defaults=True`: server-generated values are fetched with RETURNING after an
+    /// UPDATE too (after an INSERT they are where the dialect has RETURNING: "auto").
+    pub eager_defaults: bool,
+    /// `version_id_col`: the version counter, incremented by each UPDATE and checked in the
+    /// WHERE of UPDATE and DELETE (inherited by subclasses).
+    pub version_id_col: Option<Rc<Column>>,
 }
 
 /// What a mapper takes part in an inheritance hierarchy with.
@@ -489,59 +497,78 @@ pub fn map_class(
             rels.push(rel);
         }
     }
-    // Mixins and abstract bases: their columns are copied, their `declared_attr`s called with
-    // the class, after the class's own (SQLAlchemy's creation order), in MRO order.
+    // Mixins and abstract bases, in MRO order, after the class's own attributes
+    // (`_scan_attributes`): first their columns, copied (`Column`, `mapped_column()`, and
+    // attributes annotated `Mapped[...]` alone), then their `declared_attr`s, called with the
+    // class, each in the order `_cls_attr_resolver` gives. The class's own attribute, or an
+    // earlier base's, overrides a later one.
     let bases: Vec<Rc<Class>> = cls.mro.borrow().iter().skip(1).cloned().collect();
     for base in bases {
         if class_mapper(&base).is_some() || base.name == "object" || base.ext_of::<Registry>().is_some() {
             continue;
         }
-        let items: Vec<(Value, Value)> = base.dict.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        for (k, v) in &items {
-            let Some(key) = k.as_str() else { continue };
-            if key.starts_with("__") || columns.iter().any(|(ck, _)| ck == key) || rels.iter().any(|r| r.key() == key) {
-                continue;
-            }
-            if cls.dict.borrow().get_str(key).is_some() {
-                continue;
-            }
-            let v = match v.payload::<super::module::DeclaredAttr>() {
-                Some(d) => interp.call(&d.0, Args::new(vec![Value::Class(cls.clone())]))?,
-                None => v.clone(),
-            };
-            let mixin_col = match super::declarative::mapped_column_args(&v) {
-                Some(_) => super::declarative::mixin_column(interp, registry, &base, key, Some(&v))?,
-                None => v.payload::<Column>().map(|c| Rc::new(c.copy())),
-            };
-            if let Some(col) = mixin_col {
-                if col.name.borrow().is_none() {
-                    *col.name.borrow_mut() = Some(key.to_string());
-                }
-                *col.key.borrow_mut() = Some(key.to_string());
-                columns.push((key.to_string(), col));
-            } else if let Some(rel) = v.payload::<Relationship>() {
-                *rel.key.borrow_mut() = key.to_string();
-                rels.push(rel);
-            }
-        }
-        // Its attributes annotated `Mapped[...]` alone.
-        let annotated: Vec<String> = match base.dict.borrow().get_str("__annotations__") {
-            Some(Value::Dict(d)) => d.borrow().iter().filter_map(|(k, _)| k.as_str().map(str::to_string)).collect(),
-            _ => vec![],
-        };
-        for key in annotated {
-            if key.starts_with("__")
-                || base.dict.borrow().get_str(&key).is_some()
-                || cls.dict.borrow().get_str(&key).is_some()
+        let annotations = super::declarative::class_annotations(&base);
+        let annotation_of = |key: &str| annotations.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        let mut declared: Vec<(String, Value)> = Vec::new();
+        for key in super::declarative::class_attribute_names(&base) {
+            if cls.dict.borrow().get_str(&key).is_some()
                 || columns.iter().any(|(ck, _)| *ck == key)
                 || rels.iter().any(|r| r.key() == key)
             {
                 continue;
             }
-            if let Some(col) = super::declarative::mixin_column(interp, registry, &base, &key, None)? {
-                *col.name.borrow_mut() = Some(key.clone());
+            let v = base.dict.borrow().get_str(&key).cloned();
+            let col = match &v {
+                Some(v) if v.payload::<super::module::DeclaredAttr>().is_some() => {
+                    declared.push((key, v.clone()));
+                    continue;
+                }
+                Some(v) if v.payload::<Relationship>().is_some() => {
+                    return Err(sa_error(
+                        interp,
+                        "InvalidRequestError",
+                        "Mapper properties (i.e. deferred,column_property(), relationship(), etc.) must be \
+                         declared as @declared_attr callables on declarative mixin classes.  For dataclass \
+                         field() objects, use a lambda:",
+                    ));
+                }
+                Some(v) => match super::declarative::mapped_column_args(v) {
+                    Some(_) => super::declarative::mixin_column(interp, registry, &key, Some(v), annotation_of(&key))?,
+                    None => v.payload::<Column>().map(|c| Rc::new(c.copy())),
+                },
+                None => super::declarative::mixin_column(interp, registry, &key, None, annotation_of(&key))?,
+            };
+            if let Some(col) = col {
+                if col.name.borrow().is_none() {
+                    *col.name.borrow_mut() = Some(key.clone());
+                }
                 *col.key.borrow_mut() = Some(key.clone());
                 columns.push((key, col));
+            }
+        }
+        for (key, d) in declared {
+            let Some(d) = d.payload::<super::module::DeclaredAttr>() else { continue };
+            let v = interp.call(&d.0, Args::new(vec![Value::Class(cls.clone())]))?;
+            let returns = match &d.0 {
+                Value::Function(f) => match f.dict.borrow().get_str("__annotations__") {
+                    Some(Value::Dict(a)) => a.borrow().get_str("return").cloned(),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let col = match super::declarative::mapped_column_args(&v) {
+                Some(_) => super::declarative::mixin_column(interp, registry, &key, Some(&v), returns)?,
+                None => v.payload::<Column>(),
+            };
+            if let Some(col) = col {
+                if col.name.borrow().is_none() {
+                    *col.name.borrow_mut() = Some(key.clone());
+                }
+                *col.key.borrow_mut() = Some(key.clone());
+                columns.push((key, col));
+            } else if let Some(rel) = v.payload::<Relationship>() {
+                *rel.key.borrow_mut() = key.clone();
+                rels.push(rel);
             }
         }
     }
@@ -584,7 +611,7 @@ pub fn map_class(
         }
         columns = all;
     }
-    let mapper_args = cls.lookup("__mapper_args__");
+    let mapper_args = class_directive(interp, cls, "__mapper_args__")?;
     let mapper_arg = |name: &str| -> Option<Value> {
         match &mapper_args {
             Some(Value::Dict(d)) => d.borrow().get_str(name).cloned(),
@@ -603,6 +630,27 @@ pub fn map_class(
             },
         },
         None => inherits.as_ref().and_then(|p| p.inheritance.polymorphic_on.clone()),
+    };
+    let flag = |interp: &mut Interp, name: &str| -> PyResult<bool> {
+        match mapper_arg(name) {
+            Some(v) => interp.truthy(&v),
+            None => Ok(false),
+        }
+    };
+    let polymorphic_abstract = flag(interp, "polymorphic_abstract")?;
+    let eager_defaults = match mapper_arg("eager_defaults") {
+        Some(v) => matches!(v, Value::Bool(true)),
+        None => inherits.as_ref().map(|p| p.eager_defaults).unwrap_or(false),
+    };
+    let version_id_col = match mapper_arg("version_id_col") {
+        Some(v) => match v.payload::<Column>() {
+            Some(c) => columns.iter().find(|(_, x)| Rc::ptr_eq(x, &c)).map(|(_, x)| x.clone()).or(Some(c)),
+            None => v.payload::<AttrData>().and_then(|a| match &a.kind {
+                AttrKind::Column(c) => Some(c.clone()),
+                _ => None,
+            }),
+        },
+        None => inherits.as_ref().and_then(|p| p.version_id_col.clone()),
     };
     let identity = match cls.dict.borrow().get_str("__mapper_args__") {
         Some(_) => mapper_arg("polymorphic_identity"),
@@ -627,6 +675,9 @@ pub fn map_class(
         }
     }
     let mapper = Rc::new(Mapper {
+        polymorphic_abstract,
+        eager_defaults,
+        version_id_col,
         validators,
         default_scalars,
         id: crate::python::value::next_id(),
@@ -658,11 +709,14 @@ pub fn map_class(
             ),
         ));
     }
-    if !single {
-        // The class's `metadata` (Flask-SQLAlchemy sets a bind's own on a `__bind_key__`
-        // model), else the registry's.
-        let md = cls.lookup("metadata").and_then(|v| v.payload::<super::module::MetaDataData>()).map(|m| m.0.clone());
-        md.unwrap_or_else(|| registry.metadata.clone()).add_table(table);
+    // The class's `metadata` (Flask-SQLAlchemy sets a bind's own on a `__bind_key__`
+    // model), else the registry's.
+    let md = cls.lookup("metadata").and_then(|v| v.payload::<super::module::MetaDataData>()).map(|m| m.0.clone());
+    let md = md.unwrap_or_else(|| registry.metadata.clone());
+    if single {
+        md.resolve_foreign_key_types();
+    } else {
+        md.add_table(table);
     }
     for r in &rels {
         *r.parent.borrow_mut() = Rc::downgrade(&mapper);
@@ -694,6 +748,18 @@ pub fn map_class(
     registry.mappers.borrow_mut().push(mapper.clone());
     registry.configured.set(false);
     Ok(mapper)
+}
+
+/// A declarative directive (`__table_args__`, `__mapper_args__`) as the class sees it: a
+/// `@declared_attr.directive` function is called with the class.
+fn class_directive(interp: &mut Interp, cls: &Rc<Class>, name: &str) -> PyResult<Option<Value>> {
+    match cls.lookup(name) {
+        Some(v) => match v.payload::<super::module::DeclaredAttr>() {
+            Some(d) => Ok(Some(interp.call(&d.0, Args::new(vec![Value::Class(cls.clone())]))?)),
+            None => Ok(Some(v)),
+        },
+        None => Ok(None),
+    }
 }
 
 /// `__table_args__` (a tuple of constraints and indexes, optionally ending with a dict of
@@ -730,7 +796,7 @@ fn table_is_free(interp: &mut Interp, cls: &Rc<Class>, registry: &Rc<Registry>, 
 }
 
 fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> PyResult<()> {
-    let Some(args) = cls.lookup("__table_args__") else { return Ok(()) };
+    let Some(args) = class_directive(interp, cls, "__table_args__")? else { return Ok(()) };
     let mut items = match &args {
         Value::Tuple(t) => (**t).clone(),
         Value::List(l) => l.borrow().clone(),
@@ -1704,7 +1770,7 @@ pub fn execute_many_in_session(
     rows: Vec<Vec<SqlValue>>,
 ) -> PyResult<()> {
     check_active(interp, s)?;
-    run_rows(interp, s, sql, rows)
+    run_rows(interp, s, sql, rows).map(|_| ())
 }
 
 /// `UnmappedInstanceError(obj)`: `Class 'builtins.str' is not mapped` (`_safe_cls_name`: the
@@ -3090,7 +3156,18 @@ fn post_update_rows(
                     (c, Clause::Bind(v, ty))
                 })
                 .collect();
-            updates.push(UpdateRow { table: table.clone(), sets, pk, has_exprs: false });
+            // Post-update rows carry no version counter and fetch nothing back (a versioned
+            // post_update, which SQLAlchemy also checks, is not implemented).
+            updates.push(UpdateRow {
+                table: table.clone(),
+                sets,
+                pk,
+                has_exprs: false,
+                inst: inst.clone(),
+                versioned: false,
+                returning: Vec::new(),
+                expire: Vec::new(),
+            });
         }
         emit_updates(interp, s, table, &updates)?;
     }
@@ -3157,20 +3234,50 @@ fn delete_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, mut obj
         for table in tables.iter().rev() {
             let mut sql = String::new();
             let mut params = Vec::new();
+            let mut versioned = false;
             for obj in &level {
                 let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
                 if !mapper_tables(&om).iter().any(|t| Rc::ptr_eq(t, table)) {
                     continue;
                 }
                 let st = instance_state(inst);
-                let pk: Vec<(Rc<Column>, Value)> =
+                let mut pk: Vec<(Rc<Column>, Value)> =
                     table.primary_key().into_iter().zip(st.identity.borrow().iter().cloned()).collect();
+                // A versioned row is deleted only at the version loaded.
+                if let Some(vc) = om.version_id_col.clone().filter(|vc| in_table(vc, table)) {
+                    let key = om.column_key(&vc).unwrap_or_else(|| vc.name());
+                    let v = inst.dict.borrow().get_str(&key).cloned().unwrap_or(Value::None);
+                    pk.push((vc, v));
+                    versioned = true;
+                }
                 let compiled = SqlCompiler::default().delete(table, &pk);
                 sql = compiled.sql;
                 params.push(compiled.params);
             }
             if !params.is_empty() {
-                run_rows(interp, s, &sql, params)?;
+                let n = params.len();
+                // The rows a DELETE matched are checked against a version counter.
+                let matched = if versioned && n > 1 {
+                    let mut total = 0;
+                    for p in params {
+                        total += run_rows(interp, s, &sql, vec![p])?.unwrap_or(0);
+                    }
+                    Some(total)
+                } else {
+                    run_rows(interp, s, &sql, params)?
+                };
+                if let (true, Some(matched)) = (versioned, matched) {
+                    if matched != n as i64 {
+                        return Err(sa_error(
+                            interp,
+                            "StaleDataError",
+                            format!(
+                                "DELETE statement on table '{}' expected to delete {n} row(s); {matched} were matched.  Please set confirm_deleted_rows=False within the mapper configuration to prevent this warning.",
+                                table.name
+                            ),
+                        ));
+                    }
+                }
             }
         }
         for obj in &level {
@@ -3435,14 +3542,22 @@ pub fn is_dirty(inst: &Rc<Instance>) -> bool {
 }
 
 /// One row: `execute`; several: `executemany`, as the unit of work sends them.
-fn run_rows(interp: &mut Interp, s: &Rc<SessionData>, sql: &str, mut rows: Vec<Vec<SqlValue>>) -> PyResult<()> {
+/// Runs one statement for each parameter row: alone, or as one `executemany`. Gives the rows
+/// the database matched when it ran alone (the `rowcount` the ORM checks).
+fn run_rows(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    sql: &str,
+    mut rows: Vec<Vec<SqlValue>>,
+) -> PyResult<Option<i64>> {
     if rows.len() == 1 {
         let params = rows.remove(0);
-        s.execute(interp, sql, params)?;
-        return Ok(());
+        let r = s.execute(interp, sql, params)?;
+        return Ok(Some(r.changes));
     }
     let r = s.connection(sql).execute_many(sql, rows);
-    r.map_err(|e| dbapi_error(interp, e))
+    r.map_err(|e| dbapi_error(interp, e))?;
+    Ok(None)
 }
 
 /// `Session.delete(obj)`: marks a persistent object for deletion, cascading to related
@@ -3639,6 +3754,10 @@ fn prepare_insert(
     let mut returning: Vec<Rc<Column>> = Vec::new();
     let mut values: Vec<(Rc<Column>, Value)> = Vec::new();
     for (key, col) in m.columns.iter().filter(|(_, c)| in_table(c, &table)) {
+        // The version counter starts at `version_id_generator(None)`, 1.
+        if m.version_id_col.as_ref().map(|v| Rc::ptr_eq(v, col)).unwrap_or(false) {
+            inst.dict.borrow_mut().set_str(key, Value::Int(1));
+        }
         let present = inst.dict.borrow().get_str(key).cloned();
         let value = match present {
             Some(v) if !v.is_none() => Some(v),
@@ -3821,6 +3940,35 @@ fn collect_update(
             }
         }
     }
+    // `version_id_col`: the UPDATE sets the next version and matches the one loaded.
+    let mut version_check: Option<(Rc<Column>, Value)> = None;
+    if let Some(vc) = m.version_id_col.clone() {
+        if !sets.is_empty() || !exprs.is_empty() {
+            let key = m.column_key(&vc).unwrap_or_else(|| vc.name());
+            let current = inst.dict.borrow().get_str(&key).cloned().unwrap_or(Value::None);
+            let old = state.committed.borrow().get(&key).cloned().unwrap_or(current);
+            if !sets.iter().any(|(c, _)| Rc::ptr_eq(c, &vc)) {
+                let next = match &old {
+                    Value::None => Value::Int(1),
+                    v => interp.binop(crate::python::ast::BinOp::Add, v.clone(), Value::Int(1))?,
+                };
+                inst.dict.borrow_mut().set_str(&key, next.clone());
+                sets.push((vc.clone(), next));
+            }
+            version_check = Some((vc, old));
+        }
+    }
+    // Columns the database changes on UPDATE (`server_onupdate`, and SQL expressions set by
+    // `onupdate=`): fetched with RETURNING under `eager_defaults=True`, else expired.
+    let server_changed: Vec<(String, Rc<Column>)> = m
+        .columns
+        .iter()
+        .filter(|(_, c)| {
+            c.server_onupdate.is_some() && !sets.iter().any(|(x, _)| Rc::ptr_eq(x, c))
+                || (m.eager_defaults && exprs.iter().any(|(x, _)| Rc::ptr_eq(x, c)))
+        })
+        .cloned()
+        .collect();
     let mut rows = Vec::new();
     for table in mapper_tables(m) {
         let table_sets: Vec<(Rc<Column>, Value)> = sets.iter().filter(|(c, _)| in_table(c, &table)).cloned().collect();
@@ -3829,8 +3977,18 @@ fn collect_update(
         if table_sets.is_empty() && table_exprs.is_empty() {
             continue;
         }
-        let pk: Vec<(Rc<Column>, Value)> =
+        let mut pk: Vec<(Rc<Column>, Value)> =
             table.primary_key().into_iter().zip(state.identity.borrow().iter().cloned()).collect();
+        let versioned = match &version_check {
+            Some((vc, old)) if in_table(vc, &table) => {
+                pk.push((vc.clone(), old.clone()));
+                true
+            }
+            _ => false,
+        };
+        let changed: Vec<(String, Rc<Column>)> =
+            server_changed.iter().filter(|(_, c)| in_table(c, &table)).cloned().collect();
+        let (returning, expire) = if m.eager_defaults { (changed, Vec::new()) } else { (Vec::new(), changed) };
         let mut all: Vec<(Rc<Column>, Clause)> = bind_values(interp, table_sets)?
             .into_iter()
             .map(|(c, v)| {
@@ -3843,7 +4001,18 @@ fn collect_update(
         let position =
             |c: &Rc<Column>| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX);
         all.sort_by_key(|(c, _)| position(c));
-        rows.push(UpdateRow { table, sets: all, pk, has_exprs });
+        let mut returning = returning;
+        crate::sort::sort_by_key(&mut returning, |(_, c)| position(c));
+        rows.push(UpdateRow {
+            table,
+            sets: all,
+            pk,
+            has_exprs,
+            inst: inst.clone(),
+            versioned,
+            returning,
+            expire: expire.into_iter().map(|(k, _)| k).collect(),
+        });
     }
     Ok(rows)
 }
@@ -3856,6 +4025,14 @@ struct UpdateRow {
     sets: Vec<(Rc<Column>, Clause)>,
     pk: Vec<(Rc<Column>, Value)>,
     has_exprs: bool,
+    /// The object the row is of.
+    inst: Rc<Instance>,
+    /// The WHERE also matches the version counter (no `executemany` then).
+    versioned: bool,
+    /// Columns fetched back with RETURNING (`eager_defaults=True`): (key, column).
+    returning: Vec<(String, Rc<Column>)>,
+    /// Attributes expired after the UPDATE: the database may have changed them.
+    expire: Vec<String>,
 }
 
 /// Sends the UPDATEs of one table (`_emit_update_statements`): consecutive rows that set the
@@ -3868,23 +4045,79 @@ fn emit_updates(interp: &mut Interp, s: &Rc<SessionData>, table: &Rc<Table>, row
             && a.sets.len() == b.sets.len()
             && a.sets.iter().zip(b.sets.iter()).all(|((x, _), (y, _))| Rc::ptr_eq(x, y))
     };
+    // Rows that fetch values back or check a version go one by one (`allow_executemany`).
+    let alone = |r: &UpdateRow| r.has_exprs || r.versioned || !r.returning.is_empty();
     let mut i = 0;
     while i < rows.len() {
         let mut j = i + 1;
-        while j < rows.len() && !rows[i].has_exprs && same(rows[i], rows[j]) {
+        while j < rows.len() && !alone(rows[i]) && !alone(rows[j]) && same(rows[i], rows[j]) {
             j += 1;
         }
-        let mut sql = String::new();
-        let mut params = Vec::new();
-        for r in &rows[i..j] {
-            let compiled = SqlCompiler::default().update_clauses(table, &r.sets, &r.pk);
-            sql = compiled.sql;
-            params.push(compiled.params);
+        if alone(rows[i]) {
+            let r = rows[i];
+            let mut compiled = SqlCompiler::default().update_clauses(table, &r.sets, &r.pk);
+            if !r.returning.is_empty() {
+                let names: Vec<String> =
+                    r.returning.iter().map(|(_, c)| SqlCompiler::default().quote(&c.name())).collect();
+                compiled.sql.push_str(&format!(" RETURNING {}", names.join(", ")));
+            }
+            let result = s.execute(interp, &compiled.sql, compiled.params)?;
+            if let Some(row) = result.rows.first() {
+                for ((key, col), v) in r.returning.iter().zip(row) {
+                    let v = process_result(interp, &col.ty, v)?;
+                    r.inst.dict.borrow_mut().set_str(key, v);
+                }
+            }
+            let matched = if r.returning.is_empty() { result.changes } else { result.rows.len() as i64 };
+            check_update_rowcount(interp, table, 1, matched)?;
+            expire_after_update(r);
+        } else {
+            let mut sql = String::new();
+            let mut params = Vec::new();
+            for r in &rows[i..j] {
+                let compiled = SqlCompiler::default().update_clauses(table, &r.sets, &r.pk);
+                sql = compiled.sql;
+                params.push(compiled.params);
+            }
+            let n = params.len();
+            if let Some(matched) = run_rows(interp, s, &sql, params)? {
+                check_update_rowcount(interp, table, n, matched)?;
+            }
+            for r in &rows[i..j] {
+                expire_after_update(r);
+            }
         }
-        run_rows(interp, s, &sql, params)?;
         i = j;
     }
     Ok(())
+}
+
+/// The attributes an UPDATE leaves to the database, expired: the next access loads them.
+fn expire_after_update(r: &UpdateRow) {
+    if r.expire.is_empty() {
+        return;
+    }
+    let st = instance_state(&r.inst);
+    for k in &r.expire {
+        r.inst.dict.borrow_mut().remove(&Value::str(k));
+    }
+    st.expired.set(true);
+}
+
+/// `StaleDataError` when an UPDATE matched fewer (or more) rows than it was sent for: the row
+/// was deleted, or its version changed, since it was loaded.
+fn check_update_rowcount(interp: &mut Interp, table: &Table, expected: usize, matched: i64) -> PyResult<()> {
+    if matched == expected as i64 {
+        return Ok(());
+    }
+    Err(sa_error(
+        interp,
+        "StaleDataError",
+        format!(
+            "UPDATE statement on table '{}' expected to update {expected} row(s); {matched} were matched.",
+            table.name
+        ),
+    ))
 }
 
 /// SQLAlchemy's `_sort_states` for persistent objects: by identity (`state.key[1]`).

@@ -25,6 +25,8 @@ pub enum DefaultClause {
     Func(String),
     /// `server_default=true()` / `false()`.
     Bool(bool),
+    /// `FetchedValue()`: the database sets the value (a trigger); nothing in the DDL.
+    Fetched,
 }
 
 /// A column's type: the one it was made with, or the one the declarative scan gives it later
@@ -43,6 +45,10 @@ impl ColumnType {
     /// Gives the column the type its annotation implies (once; the scan runs once per column).
     pub fn resolve(&self, ty: SqlType) {
         let _ = self.resolved.set(ty);
+    }
+    /// `type._isnull`: `NullType`, a column made with no type whose type is not known yet.
+    pub fn is_null(&self) -> bool {
+        matches!(&**self, SqlType::Other(n) if n == "NullType")
     }
 }
 
@@ -71,6 +77,12 @@ pub struct Column {
     pub server_default: Option<DefaultClause>,
     /// `onupdate=`: the Python-side value an UPDATE sets.
     pub onupdate: Option<ColumnDefault>,
+    /// `server_onupdate=`: the database changes the value on UPDATE (no DDL); the ORM expires
+    /// the attribute after an UPDATE, or fetches it with `eager_defaults`.
+    pub server_onupdate: Option<DefaultClause>,
+    /// The Python `Column` object standing for this column, while it lives, so that
+    /// `fk.column is User.__table__.c.id`.
+    pub py: RefCell<std::rc::Weak<crate::python::value::Instance>>,
     /// `comment=` (MySQL renders it inline).
     pub comment: Option<String>,
     /// `CheckConstraint`s given among the column's arguments, rendered inline: (name, sqltext).
@@ -98,9 +110,11 @@ impl Column {
             default: self.default.clone(),
             server_default: self.server_default.clone(),
             onupdate: self.onupdate.clone(),
+            server_onupdate: self.server_onupdate.clone(),
+            py: RefCell::new(std::rc::Weak::new()),
             comment: self.comment.clone(),
             checks: self.checks.clone(),
-            foreign_keys: self.foreign_keys.clone(),
+            foreign_keys: self.foreign_keys.iter().map(|f| Rc::new(f.copy())).collect(),
             autoincrement: self.autoincrement,
             table: RefCell::new(Weak::new()),
             order: self.order,
@@ -114,6 +128,10 @@ impl Column {
     /// The attribute key.
     pub fn key(&self) -> String {
         self.key.borrow().clone().unwrap_or_else(|| self.name())
+    }
+    /// The server default the DDL renders (`FetchedValue()` renders none).
+    pub fn ddl_server_default(&self) -> Option<&DefaultClause> {
+        self.server_default.as_ref().filter(|d| **d != DefaultClause::Fetched)
     }
     /// `Column.nullable` after defaults: primary key columns are NOT NULL.
     pub fn nullable(&self) -> bool {
@@ -154,9 +172,28 @@ pub struct ForeignKey {
     /// `use_alter=True`: the constraint takes no part in the table sort; dialects that support
     /// `ALTER` add it after the tables are created, so `CREATE TABLE` leaves it out.
     pub use_alter: bool,
+    /// The column it is on (`ForeignKey.parent`), set when that column joins its table.
+    pub parent: RefCell<Weak<Column>>,
 }
 
 impl ForeignKey {
+    /// A `ForeignKey("table.column")` on no column yet.
+    pub fn new(target: String, name: Option<String>, ondelete: Option<String>, onupdate: Option<String>) -> ForeignKey {
+        ForeignKey { target, name, ondelete, onupdate, use_alter: false, parent: RefCell::new(Weak::new()) }
+    }
+    /// `ForeignKey._copy()`: the same definition, for a copied column.
+    pub fn copy(&self) -> ForeignKey {
+        ForeignKey {
+            use_alter: self.use_alter,
+            ..ForeignKey::new(self.target.clone(), self.name.clone(), self.ondelete.clone(), self.onupdate.clone())
+        }
+    }
+    /// `ForeignKey.column`: the column it refers to, once its table is in `metadata`.
+    pub fn column(&self, metadata: &MetaData) -> Option<Rc<Column>> {
+        let table = metadata.table(self.target_table())?;
+        let col = table.columns.borrow().iter().find(|c| c.name() == self.target_column()).cloned();
+        col
+    }
     /// The target table's name.
     pub fn target_table(&self) -> &str {
         self.target.rsplit_once('.').map(|p| p.0).unwrap_or(&self.target)
@@ -197,6 +234,8 @@ pub struct Table {
     pub columns: RefCell<Vec<Rc<Column>>>,
     pub constraints: RefCell<Vec<Constraint>>,
     pub indexes: RefCell<Vec<Index>>,
+    /// The `MetaData` the table is in (`Table.metadata`).
+    pub metadata: RefCell<Weak<MetaData>>,
     /// The metadata's `naming_convention` (kind → template), copied when the table joins it.
     pub naming_convention: RefCell<Vec<(String, String)>>,
     /// `PrimaryKeyConstraint(..., name=)` from `__table_args__`: its name and column order.
@@ -236,6 +275,7 @@ impl Table {
             columns: RefCell::new(Vec::new()),
             constraints: RefCell::new(Vec::new()),
             indexes: RefCell::new(Vec::new()),
+            metadata: RefCell::new(Weak::new()),
             naming_convention: RefCell::new(Vec::new()),
             primary_key_constraint: RefCell::new(None),
             comment: RefCell::new(None),
@@ -277,6 +317,7 @@ impl Table {
             self.constraints.borrow_mut().push(Constraint::Unique { name: None, columns: vec![name.clone()] });
         }
         for fk in &col.foreign_keys {
+            *fk.parent.borrow_mut() = Rc::downgrade(&col);
             self.constraints.borrow_mut().push(Constraint::ForeignKey {
                 name: fk.name.clone(),
                 columns: vec![name.clone()],
@@ -406,11 +447,42 @@ pub struct MetaData {
 
 impl MetaData {
     /// Adds a table, replacing any table of the same name.
-    pub fn add_table(&self, t: Rc<Table>) {
+    pub fn add_table(self: &Rc<Self>, t: Rc<Table>) {
         *t.naming_convention.borrow_mut() = self.naming_convention.borrow().clone();
-        let mut tables = self.tables.borrow_mut();
-        tables.retain(|x| x.name != t.name);
-        tables.push(t);
+        *t.metadata.borrow_mut() = Rc::downgrade(self);
+        {
+            let mut tables = self.tables.borrow_mut();
+            tables.retain(|x| x.name != t.name);
+            tables.push(t);
+        }
+        self.resolve_foreign_key_types();
+    }
+
+    /// A column made with a `ForeignKey` and no type is `NullType` until the column it refers
+    /// to is in the metadata, then takes that column's type (`ForeignKey._set_target_column`,
+    /// run as tables join the metadata); a chain of such columns resolves in turn.
+    pub fn resolve_foreign_key_types(&self) {
+        loop {
+            let mut changed = false;
+            for t in self.tables.borrow().iter() {
+                for c in t.columns.borrow().iter() {
+                    if !c.ty.is_null() {
+                        continue;
+                    }
+                    for fk in &c.foreign_keys {
+                        let Some(target) = fk.column(self) else { continue };
+                        if !target.ty.is_null() {
+                            c.ty.resolve((*target.ty).clone());
+                            changed = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            if !changed {
+                return;
+            }
+        }
     }
 
     /// A table by name.
