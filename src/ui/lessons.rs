@@ -47,7 +47,9 @@ impl Outcome<'_> {
     }
     /// The URI names the file app.db by an absolute path (`sqlite:////…/app.db`).
     fn file_uri(&self) -> bool {
-        self.url.is_some_and(|u| u.starts_with("sqlite:////") && u.ends_with("/app.db"))
+        // The engine's URL: a relative path is already under the instance folder there.
+        self.url
+            .is_some_and(|u| u.starts_with("sqlite:////") && u.ends_with("/app.db") && !u.ends_with("/instance/app.db"))
     }
 }
 
