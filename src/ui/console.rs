@@ -254,9 +254,16 @@ fn line_view(line: ShellLine, sources: Signal<String>) -> impl IntoView {
                     let (typ, message) = e.split_once(": ").unwrap_or((e.as_str(), ""));
                     // The line typed is the source the hint reads first (`flask shell` typed
                     // here, ...), then the project (the models behind a mapper error).
+                    // A mapper error met at a query (`Role.query.all()`) is about the models:
+                    // their hint names the class to write, the line typed cannot.
                     let mut tips = super::hints::hints(typ, message, &input_text);
-                    if tips.is_empty() {
-                        tips = sources.with_untracked(|src| super::hints::hints(typ, message, src));
+                    let about_models = (message.contains("mapper") || message.contains("relationship"))
+                        && !input_text.contains("relationship(");
+                    if tips.is_empty() || about_models {
+                        let project = sources.with_untracked(|src| super::hints::hints(typ, message, src));
+                        if !project.is_empty() {
+                            tips = project;
+                        }
                     }
                     let report = match traceback.filter(|t| !t.trim().is_empty()) {
                         // The whole report, as the flask shell prints it.
