@@ -2819,11 +2819,7 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             .filter(chosen)
             .cloned()
             .collect();
-        crate::sort::sort_by(&mut changed, |a, b| {
-            let ia = a.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
-            let ib = b.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
-            identity_cmp(&ia, &ib)
-        });
+        crate::sort::sort_by(&mut changed, state_identity_cmp);
         if self_referential(&m) {
             // Rows others refer to first. The per-state actions of a cycle already give the
             // rows in dependency order; this only guards a dependency they did not see.
@@ -2930,11 +2926,7 @@ fn post_update_history(new: &[Value], dirty: &[Value]) -> Vec<(Rc<Relationship>,
     let mut new: Vec<Value> = new.to_vec();
     crate::sort::sort_by_key(&mut new, |o| o.as_instance().map(|i| instance_state(i).insert_order.get()).unwrap_or(0));
     let mut dirty: Vec<Value> = dirty.to_vec();
-    crate::sort::sort_by(&mut dirty, |a, b| {
-        let ia = a.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
-        let ib = b.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
-        identity_cmp(&ia, &ib)
-    });
+    crate::sort::sort_by(&mut dirty, state_identity_cmp);
     for (obj, is_new) in new.iter().map(|o| (o, true)).chain(dirty.iter().map(|o| (o, false))) {
         let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { continue };
         let st = instance_state(inst);
@@ -3100,19 +3092,8 @@ fn post_update_rows(
             }
         }
     }
-    crate::sort::sort_by(&mut rows, |(a, _), (b, _)| {
-        let ia = a.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
-        let ib = b.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
-        identity_cmp(&ia, &ib)
-    });
-    let mut tables: Vec<Rc<Table>> = Vec::new();
-    for sub in m.self_and_descendants() {
-        for t in mapper_tables(&sub) {
-            if !tables.iter().any(|x| Rc::ptr_eq(x, &t)) {
-                tables.push(t);
-            }
-        }
-    }
+    crate::sort::sort_by(&mut rows, |(a, _), (b, _)| state_identity_cmp(a, b));
+    let tables = hierarchy_tables(m);
     for table in &tables {
         let mut updates = Vec::new();
         for (obj, _) in &rows {
@@ -3192,19 +3173,8 @@ fn post_update_rows(
 /// (`_sort_states`), table by table from the most derived, each table's rows in one
 /// `executemany`. A mapper in a cycle deletes per state, rows others refer to last.
 fn delete_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, mut objs: Vec<Value>) -> PyResult<()> {
-    crate::sort::sort_by(&mut objs, |a, b| {
-        let ia = a.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
-        let ib = b.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
-        identity_cmp(&ia, &ib)
-    });
-    let mut tables: Vec<Rc<Table>> = Vec::new();
-    for sub in m.self_and_descendants() {
-        for t in mapper_tables(&sub) {
-            if !tables.iter().any(|x| Rc::ptr_eq(x, &t)) {
-                tables.push(t);
-            }
-        }
-    }
+    crate::sort::sort_by(&mut objs, state_identity_cmp);
+    let tables = hierarchy_tables(m);
     let cyclic = self_referential(m);
     let mut remaining = objs;
     while !remaining.is_empty() {
@@ -4121,6 +4091,25 @@ fn check_update_rowcount(interp: &mut Interp, table: &Table, expected: usize, ma
 }
 
 /// SQLAlchemy's `_sort_states` for persistent objects: by identity (`state.key[1]`).
+/// Two objects in the order of their identities (`_sort_states`); objects without one first.
+fn state_identity_cmp(a: &Value, b: &Value) -> std::cmp::Ordering {
+    let identity = |v: &Value| v.as_instance().map(|i| instance_state(i).identity.borrow().clone()).unwrap_or_default();
+    identity_cmp(&identity(a), &identity(b))
+}
+
+/// The tables of a mapper and of its subclasses' mappers, each once, the base table first.
+fn hierarchy_tables(m: &Rc<Mapper>) -> Vec<Rc<Table>> {
+    let mut tables: Vec<Rc<Table>> = Vec::new();
+    for sub in m.self_and_descendants() {
+        for t in mapper_tables(&sub) {
+            if !tables.iter().any(|x| Rc::ptr_eq(x, &t)) {
+                tables.push(t);
+            }
+        }
+    }
+    tables
+}
+
 fn identity_cmp(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     for (x, y) in a.iter().zip(b.iter()) {
