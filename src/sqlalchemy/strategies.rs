@@ -604,7 +604,13 @@ fn selectin_load(
                     })
                     .collect();
                 let on = if on.len() == 1 { on.into_iter().next() } else { Some(Clause::And(on)) };
-                select.joins.push(Join { left: Some(m.table.clone()), right: target.table.clone(), on, outer: false });
+                select.joins.push(Join {
+                    left: Some(m.table.clone()),
+                    right: target.table.clone(),
+                    on,
+                    outer: false,
+                    nested: None,
+                });
             }
             None => select.froms.push(target.table.clone()),
         }
