@@ -749,6 +749,15 @@ impl SqlCompiler {
         Compiled { sql, params: self.params }
     }
 
+    /// Compiles a SELECT that becomes part of a larger statement, and names the next
+    /// anonymous alias of `base` after those it used (the subquery loader's association
+    /// table alias follows the subquery's own: `tags_2` after `tags_1`).
+    pub fn select_then_anon(mut self, s: &Select, base: &str) -> (Compiled, String) {
+        let sql = self.select_text(s);
+        let name = self.anon_name(base);
+        (Compiled { sql, params: self.params }, name)
+    }
+
     /// `str(select)`: the text with named parameters.
     pub fn select_string(mut self, s: &Select) -> String {
         self.select_text(s)

@@ -2072,7 +2072,7 @@ fn relationship_compare(interp: &mut Interp, a: &AttrData, other: &Value, negate
 /// `post.id = tags_1.post_id AND ? = tags_1.tag_id`.
 fn m2m_contains(interp: &mut Interp, r: &orm::Relationship, m2m: &orm::ManyToMany, other: &Value) -> PyResult<Clause> {
     let target = r.target.borrow().clone().ok_or_else(|| interp.err("RuntimeError", "relationship not configured"))?;
-    let alias = m2m.table.alias(&format!("{}_1", m2m.table.name));
+    let alias = m2m.table.anonymous_alias();
     let aliased = |c: &Rc<Column>| Clause::Column(alias.column(&c.name()).unwrap_or_else(|| c.clone()));
     let mut parts = Vec::new();
     for (pc, ac) in &m2m.parent_pairs {

@@ -709,7 +709,8 @@ fn subquery_load(
     if inner.limit.is_none() && inner.offset.is_none() {
         inner.order_by.clear();
     }
-    let inner = SqlCompiler::default().select(&inner);
+    let secondary_base = m2m.as_ref().map(|m| m.table.name.clone()).unwrap_or_default();
+    let (inner, secondary_alias) = SqlCompiler::default().select_then_anon(&inner, &secondary_base);
     let anon: Vec<String> = parent_pairs.iter().map(|(pc, _)| format!("{}_{}", mapper.table.name, pc.name())).collect();
     let mut cols: Vec<String> = target
         .table
@@ -723,7 +724,7 @@ fn subquery_load(
     }
     let from = match &m2m {
         Some(m) => {
-            let alias = format!("{}_1", m.table.name);
+            let alias = secondary_alias;
             let on_parent: Vec<String> = m
                 .parent_pairs
                 .iter()
