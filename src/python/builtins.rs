@@ -100,7 +100,6 @@ pub fn make_types() -> Types {
         property: t("property", BuiltinType::Object),
         staticmethod: t("staticmethod", BuiltinType::Object),
         classmethod: t("classmethod", BuiltinType::Object),
-        iterator: t("iterator", BuiltinType::Object),
         traceback: t("traceback", BuiltinType::Object),
         not_implemented: t("NotImplementedType", BuiltinType::Object),
         ellipsis: t("ellipsis", BuiltinType::Object),
@@ -335,27 +334,14 @@ pub struct PropertyData {
     pub fdel: Option<Value>,
 }
 
-struct IteratorData {
-    items: Vec<Value>,
-    pos: std::cell::Cell<usize>,
+/// An iterator object of kind `kind` (`list_iterator`, `iterator`, ...) over precomputed items.
+pub fn make_iterator(interp: &Interp, items: Vec<Value>, kind: &str) -> Value {
+    super::iters::items_iter(interp, items, kind)
 }
 
-/// An iterator object over precomputed items (generators run eagerly).
-pub fn make_iterator(interp: &Interp, items: Vec<Value>, _kind: &str) -> Value {
-    new_native(&interp.types.iterator, IteratorData { items, pos: std::cell::Cell::new(0) })
-}
-
-/// The remaining items of an iterator object made by [`make_iterator`], consuming them.
-/// Is `v` one of the builtin iterators (over items already computed)?
+/// Is `v` one of the builtin iterators?
 pub fn is_builtin_iterator(v: &Value) -> bool {
-    v.payload::<IteratorData>().is_some()
-}
-
-pub fn iterator_items(v: &Value) -> Option<Vec<Value>> {
-    let d = v.payload::<IteratorData>()?;
-    let p = d.pos.get();
-    d.pos.set(d.items.len());
-    Some(d.items.get(p..).map(|s| s.to_vec()).unwrap_or_default())
+    super::iters::is_iter(v)
 }
 
 struct SliceData {
@@ -2979,23 +2965,6 @@ pub fn install(interp: &mut Interp) {
             }),
         );
     }
-    // iterator
-    t.iterator.dict.borrow_mut().set_str(
-        "__next__",
-        method("iterator", "__next__", |i, a| {
-            let d = a.pos[0].payload::<IteratorData>().ok_or_else(|| i.type_error("not an iterator"))?;
-            let p = d.pos.get();
-            match d.items.get(p) {
-                Some(v) => {
-                    d.pos.set(p + 1);
-                    Ok(v.clone())
-                }
-                None => Err(i.err("StopIteration", "")),
-            }
-        }),
-    );
-    t.iterator.dict.borrow_mut().set_str("__iter__", method("iterator", "__iter__", |_, a| Ok(a.pos[0].clone())));
-
     // Exceptions.
     let mut classes: Vec<(String, Rc<Class>)> = Vec::new();
     for (name, parent) in EXCEPTIONS {
@@ -3388,68 +3357,6 @@ fn install_functions(interp: &mut Interp) {
     let range_cls = range_class(interp);
     b.set("range", Value::Class(range_cls));
     b.set(
-        "enumerate",
-        func("enumerate", |i, mut a| {
-            let start = match a.take_kw("start") {
-                Some(v) => to_index(i, &v)?,
-                None => a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0),
-            };
-            let items = i.iterate(&a.pos.first().cloned().unwrap_or(Value::None))?;
-            let out = items
-                .into_iter()
-                .enumerate()
-                .map(|(n, v)| Value::tuple(vec![Value::Int(n as i64 + start), v]))
-                .collect();
-            Ok(make_iterator(i, out, "enumerate"))
-        }),
-    );
-    b.set(
-        "zip",
-        func("zip", |i, a| {
-            let mut lists = Vec::new();
-            for v in &a.pos {
-                lists.push(i.iterate(v)?);
-            }
-            let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
-            let out = (0..n).map(|k| Value::tuple(lists.iter().map(|l| l[k].clone()).collect())).collect();
-            Ok(make_iterator(i, out, "zip"))
-        }),
-    );
-    b.set(
-        "map",
-        func("map", |i, a| {
-            if a.pos.len() < 2 {
-                return Err(i.type_error("map() must have at least two arguments."));
-            }
-            let f = a.pos[0].clone();
-            let mut lists = Vec::new();
-            for v in &a.pos[1..] {
-                lists.push(i.iterate(v)?);
-            }
-            let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
-            let mut out = Vec::with_capacity(n);
-            for k in 0..n {
-                out.push(i.call(&f, Args::new(lists.iter().map(|l| l[k].clone()).collect()))?);
-            }
-            Ok(make_iterator(i, out, "map"))
-        }),
-    );
-    b.set(
-        "filter",
-        func("filter", |i, a| {
-            arity(i, "filter", &a, 2, 2)?;
-            let f = a.pos[0].clone();
-            let mut out = Vec::new();
-            for x in i.iterate(&a.pos[1])? {
-                let keep = if f.is_none() { x.clone() } else { i.call(&f, Args::new(vec![x.clone()]))? };
-                if i.truthy(&keep)? {
-                    out.push(x);
-                }
-            }
-            Ok(make_iterator(i, out, "filter"))
-        }),
-    );
-    b.set(
         "sorted",
         func("sorted", |i, mut a| {
             let key = a.take_kw("key");
@@ -3464,36 +3371,43 @@ fn install_functions(interp: &mut Interp) {
         }),
     );
     b.set(
-        "reversed",
-        func("reversed", |i, a| {
-            arity(i, "reversed", &a, 1, 1)?;
-            let mut items = i.iterate(&a.pos[0])?;
-            items.reverse();
-            Ok(make_iterator(i, items, "reversed"))
-        }),
-    );
-    b.set(
         "iter",
         func("iter", |i, a| {
-            arity(i, "iter", &a, 1, 1)?;
-            if a.pos[0].payload::<IteratorData>().is_some() {
-                return Ok(a.pos[0].clone());
+            if !a.kw.is_empty() {
+                return Err(i.type_error("iter() takes no keyword arguments"));
             }
-            let items = i.iterate(&a.pos[0])?;
-            Ok(make_iterator(i, items, "iterator"))
+            arity(i, "iter", &a, 1, 2)?;
+            if a.pos.len() == 2 {
+                let callable = match &a.pos[0] {
+                    Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Class(_) => true,
+                    Value::Instance(inst) => inst.class.lookup("__call__").is_some(),
+                    _ => false,
+                };
+                if !callable {
+                    return Err(i.type_error("iter(v, w): v must be callable"));
+                }
+                return Ok(i.callable_iter(a.pos[0].clone(), a.pos[1].clone()));
+            }
+            i.get_iter(&a.pos[0])
         }),
     );
     b.set(
         "next",
         func("next", |i, a| {
+            if !a.kw.is_empty() {
+                return Err(i.type_error("next() takes no keyword arguments"));
+            }
             arity(i, "next", &a, 1, 2)?;
             let it = a.pos[0].clone();
-            let nextf = i
-                .getattr(&it, "__next__")
-                .map_err(|_| i.type_error(format!("'{}' object is not an iterator", i.type_name(&it))))?;
-            match i.call(&nextf, Args::default()) {
-                Err(e) if i.err_is(&e, "StopIteration") && a.pos.len() == 2 => Ok(a.pos[1].clone()),
-                r => r,
+            let is_iterator = super::iters::is_iter(&it)
+                || matches!(&it, Value::Instance(inst) if inst.class.lookup("__next__").is_some());
+            if !is_iterator {
+                return Err(i.type_error(format!("'{}' object is not an iterator", i.type_name(&it))));
+            }
+            match i.iter_next(&it)? {
+                Some(v) => Ok(v),
+                None if a.pos.len() == 2 => Ok(a.pos[1].clone()),
+                None => Err(i.err_bare("StopIteration")),
             }
         }),
     );
@@ -3513,7 +3427,8 @@ fn install_functions(interp: &mut Interp) {
         "any",
         func("any", |i, a| {
             arity(i, "any", &a, 1, 1)?;
-            for x in i.iterate(&a.pos[0])? {
+            let it = i.get_iter(&a.pos[0])?;
+            while let Some(x) = i.iter_next(&it)? {
                 if i.truthy(&x)? {
                     return Ok(Value::Bool(true));
                 }
@@ -3525,7 +3440,8 @@ fn install_functions(interp: &mut Interp) {
         "all",
         func("all", |i, a| {
             arity(i, "all", &a, 1, 1)?;
-            for x in i.iterate(&a.pos[0])? {
+            let it = i.get_iter(&a.pos[0])?;
+            while let Some(x) = i.iter_next(&it)? {
                 if !i.truthy(&x)? {
                     return Ok(Value::Bool(false));
                 }
@@ -3643,8 +3559,7 @@ pub fn len_of(interp: &mut Interp, v: &Value) -> PyResult<Value> {
         Value::Tuple(t) => t.len() as i64,
         Value::Dict(d) | Value::Set(d) => d.borrow().len() as i64,
         Value::Instance(i) => {
-            if let Some(d) = v.payload::<IteratorData>() {
-                let _ = d;
+            if super::iters::is_iter(v) {
                 return Err(interp.type_error(format!("object of type '{}' has no len()", i.class.name)));
             }
             match i.class.lookup("__len__") {

@@ -264,6 +264,11 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
                 };
                 return Ok(format!("{}({})", cls.name, inner));
             }
+            if cls.name == "generator" {
+                if let Some(name) = super::iters::generator_name(v) {
+                    return Ok(format!("<generator object {name} at {}>", address(v)));
+                }
+            }
             format!("<{} object at {}>", cls.full_name(), address(v))
         }
     })

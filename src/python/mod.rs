@@ -7,6 +7,7 @@ pub mod builtins;
 pub mod console;
 pub mod format;
 pub mod interp;
+pub mod iters;
 pub mod lexer;
 pub mod ops;
 pub mod parser;

@@ -773,6 +773,15 @@ pub fn contains(interp: &mut Interp, container: &Value, item: &Value) -> PyResul
                 let r = interp.call(&f, Args::new(vec![container.clone(), item.clone()]))?;
                 return interp.truthy(&r);
             }
+            if super::iters::is_iter(container) {
+                // An iterator is consumed up to the first equal item.
+                while let Some(x) = interp.iter_next(container)? {
+                    if x.is(item) || interp.eq(&x, item)? {
+                        return Ok(true);
+                    }
+                }
+                return Ok(false);
+            }
             let items = interp.iterate(container)?;
             for x in items {
                 if x.is(item) || interp.eq(&x, item)? {
