@@ -367,6 +367,19 @@ pub fn make_slice(interp: &Interp, lower: Value, upper: Value, step: Value) -> V
     v
 }
 
+/// Is `v` a `slice` object?
+pub fn is_slice(v: &Value) -> bool {
+    v.payload::<SliceData>().is_some()
+}
+
+/// A slice's (start, stop, step) over a sequence of `len` items.
+pub fn slice_bounds(interp: &Interp, v: &Value, len: usize) -> PyResult<(i64, i64, i64)> {
+    match v.payload::<SliceData>() {
+        Some(s) => slice_indices(interp, &s, len as i64),
+        None => Err(interp.type_error("expected a slice")),
+    }
+}
+
 fn slice_indices(interp: &Interp, s: &SliceData, len: i64) -> PyResult<(i64, i64, i64)> {
     let step = if s.step.is_none() { 1 } else { to_index(interp, &s.step)? };
     if step == 0 {
@@ -414,7 +427,8 @@ fn norm_index(interp: &Interp, key: &Value, len: usize, what: &str) -> PyResult<
     })?;
     let j = if i < 0 { i + len as i64 } else { i };
     if j < 0 || j >= len as i64 {
-        return Err(interp.err("IndexError", format!("{what} index out of range")));
+        let msg = if what == "byte" { "index out of range".to_string() } else { format!("{what} index out of range") };
+        return Err(interp.err("IndexError", msg));
     }
     Ok(j as usize)
 }
@@ -454,7 +468,7 @@ pub fn getitem(interp: &mut Interp, obj: &Value, key: Value) -> PyResult<Value> 
                 let (lo, hi, st) = slice_indices(interp, &sl, b.len() as i64)?;
                 return Ok(Value::Bytes(Rc::from(slice_pick(b, lo, hi, st))));
             }
-            let i = norm_index(interp, &key, b.len(), "index")?;
+            let i = norm_index(interp, &key, b.len(), "byte")?;
             Ok(Value::Int(b[i] as i64))
         }
         Value::Dict(d) => {
@@ -654,64 +668,6 @@ pub fn receiver<T>(
     }))
 }
 
-fn self_bytes(interp: &Interp, args: &Args, name: &str) -> PyResult<Rc<[u8]>> {
-    receiver(interp, args, "bytes", name, |v| match v {
-        Value::Bytes(b) => Some(b.clone()),
-        _ => None,
-    })
-}
-
-/// `bytes.decode`, `bytes.hex`, `bytes.fromhex`.
-fn bytes_methods(interp: &Interp) {
-    let cls = interp.types.bytes.clone();
-    let mut d = cls.dict.borrow_mut();
-    d.set_str(
-        "decode",
-        method("bytes", "decode", |i, a| {
-            let b = self_bytes(i, &a, "decode")?;
-            match std::str::from_utf8(&b) {
-                Ok(s) => Ok(Value::str(s)),
-                Err(e) => {
-                    let pos = e.valid_up_to();
-                    Err(i.err(
-                        "UnicodeDecodeError",
-                        format!(
-                            "'utf-8' codec can't decode byte 0x{:02x} in position {pos}: invalid start byte",
-                            b[pos]
-                        ),
-                    ))
-                }
-            }
-        }),
-    );
-    d.set_str(
-        "hex",
-        method("bytes", "hex", |i, a| {
-            let b = self_bytes(i, &a, "hex")?;
-            Ok(Value::str(&b.iter().map(|x| format!("{x:02x}")).collect::<String>()))
-        }),
-    );
-    d.set_str(
-        "fromhex",
-        func("fromhex", |i, a| {
-            let s = match a.pos.last() {
-                Some(Value::Str(s)) => s.clone(),
-                _ => return Err(i.type_error("fromhex() argument must be str")),
-            };
-            let digits: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
-            let mut out = Vec::new();
-            for pair in digits.chunks(2) {
-                let text: String = pair.iter().collect();
-                match u8::from_str_radix(&text, 16) {
-                    Ok(v) if text.len() == 2 => out.push(v),
-                    _ => return Err(i.err("ValueError", "non-hexadecimal number found in fromhex() arg")),
-                }
-            }
-            Ok(Value::Bytes(Rc::from(out)))
-        }),
-    );
-}
-
 fn self_str(interp: &Interp, args: &Args, name: &str) -> PyResult<Rc<str>> {
     receiver(interp, args, "str", name, |v| match v {
         Value::Str(s) => Some(s.clone()),
@@ -745,7 +701,6 @@ fn strip_chars(s: &str, chars: &Option<Rc<str>>, left: bool, right: bool) -> Str
 }
 
 fn str_methods(interp: &Interp) {
-    bytes_methods(interp);
     let cls = interp.types.str_.clone();
     let mut d = cls.dict.borrow_mut();
     let m = |name: &'static str, f: fn(&mut Interp, Rc<str>, &Args) -> PyResult<Value>| {
@@ -1218,7 +1173,7 @@ fn str_methods(interp: &Interp) {
             ))
         }),
     );
-    d.set_str("encode", m("encode", |_, s, _| Ok(Value::Bytes(Rc::from(s.as_bytes())))));
+    d.set_str("encode", method("str", "encode", super::bytes::str_encode));
     d.set_str(
         "removeprefix",
         m("removeprefix", |i, s, a| {
@@ -2832,19 +2787,7 @@ pub fn install(interp: &mut Interp) {
     });
     ctor(&t.set, |i, a| Ok(Value::Set(Rc::new(RefCell::new(collect_set(i, a.pos.first())?)))));
     ctor(&t.dict, dict_from_args);
-    ctor(&t.bytes, |i, a| match a.pos.first() {
-        None => Ok(Value::Bytes(Rc::from(Vec::new()))),
-        Some(Value::Str(s)) => Ok(Value::Bytes(Rc::from(s.as_bytes()))),
-        Some(Value::Int(n)) => Ok(Value::Bytes(Rc::from(vec![0u8; (*n).max(0) as usize]))),
-        Some(v) => {
-            let items = i.iterate(&v.clone())?;
-            let mut out = Vec::new();
-            for x in items {
-                out.push(to_index(i, &x)? as u8);
-            }
-            Ok(Value::Bytes(Rc::from(out)))
-        }
-    });
+    ctor(&t.bytes, super::bytes::bytes_new);
     // object / type
     t.object.dict.borrow_mut().set_str("__init__", method("object", "__init__", |_, _| Ok(Value::None)));
     t.object.dict.borrow_mut().set_str(

@@ -253,6 +253,7 @@ impl Interp {
         };
         super::builtins::install(&mut interp);
         super::iters::install(&mut interp);
+        super::bytes::install(&mut interp);
         super::stdlib::register(&mut interp);
         interp
     }
@@ -2631,6 +2632,9 @@ impl Interp {
     /// key's equality is user-defined (an equal key already stored must then be looked for).
     pub fn prepare_key(&mut self, k: &Value) -> PyResult<bool> {
         match k {
+            Value::Instance(i) if matches!(i.class.lookup("__hash__"), Some(Value::None)) => {
+                Err(self.type_error(format!("unhashable type: '{}'", i.class.name)))
+            }
             Value::Instance(i) => match super::builtins::instance_dunder(k, "__hash__") {
                 Some(Value::None) => Err(self.type_error(format!("unhashable type: '{}'", i.class.name))),
                 Some(f @ Value::Function(_)) => {

@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod bigint;
 pub mod builtins;
+pub mod bytes;
 pub mod console;
 pub mod format;
 pub mod interp;
