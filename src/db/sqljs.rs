@@ -239,47 +239,38 @@ impl Drop for SqlJsDatabase {
     }
 }
 
-/// Runs one statement in a single call into JavaScript: prepare, bind, step through the rows
-/// (integers as BigInt, so that 1 and 1.0 stay apart), free, and the changes count, with
-/// `last_insert_rowid()` asked only when rows changed. Doing it statement by statement from Rust
-/// took a dozen crossings, each with its method name decoded into a JavaScript string: a fifth
-/// of the tutorial's run.
-fn runner() -> Function {
-    thread_local! {
-        static RUN: Function = Function::new_with_args(
-            "db,sql,params",
-            "const s=db.prepare(sql);let cols,rows=[];\
-             try{if(params.length)s.bind(params);cols=s.getColumnNames();const c={useBigInt:true};\
-             while(s.step())rows.push(s.get(null,c))}finally{s.free()}\
-             const n=db.getRowsModified();let id=null;\
-             if(n>0){const q=db.prepare('SELECT last_insert_rowid()');try{q.step();id=q.get(null,{useBigInt:true})[0]}finally{q.free()}}\
-             return [cols,rows,n,id]",
-        );
-    }
-    RUN.with(Function::clone)
-}
-
 impl Database for SqlJsDatabase {
     fn execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<QueryResult, DbError> {
-        let arr = Array::new();
-        for p in params {
-            arr.push(&to_js(p));
-        }
-        let out = runner()
-            .call3(&JsValue::NULL, &self.db, &JsValue::from_str(sql), &arr)
-            .map_err(|e| js_error("prepare", e))?;
-        let out = Array::from(&out);
-        let columns: Vec<String> = Array::from(&out.get(0)).iter().map(|n| n.as_string().unwrap_or_default()).collect();
-        let rows = Array::from(&out.get(1))
-            .iter()
-            .map(|row| Array::from(&row).iter().map(|v| from_js(&v)).collect())
-            .collect();
-        let changes = out.get(2).as_f64().unwrap_or(0.0) as i64;
+        let stmt = call(&self.db, "prepare", &[JsValue::from_str(sql)])?;
+        let result = (|| {
+            let arr = Array::new();
+            for p in params {
+                arr.push(&to_js(p));
+            }
+            if !params.is_empty() {
+                call(&stmt, "bind", &[arr.into()])?;
+            }
+            let names = Array::from(&call(&stmt, "getColumnNames", &[])?);
+            let columns: Vec<String> = names.iter().map(|n| n.as_string().unwrap_or_default()).collect();
+            // Integers come back as BigInt so that 1 and 1.0 stay apart.
+            let get_config = Object::new();
+            Reflect::set(&get_config, &JsValue::from_str("useBigInt"), &JsValue::TRUE)
+                .map_err(|e| js_error("config", e))?;
+            let mut rows = Vec::new();
+            while call(&stmt, "step", &[])?.as_bool().unwrap_or(false) {
+                let row = Array::from(&call(&stmt, "get", &[JsValue::NULL, get_config.clone().into()])?);
+                rows.push(row.iter().map(|v| from_js(&v)).collect());
+            }
+            Ok((columns, rows))
+        })();
+        let _ = call(&stmt, "free", &[]);
+        let (columns, rows) = result?;
+        let changes = call(&self.db, "getRowsModified", &[])?.as_f64().unwrap_or(0.0) as i64;
         // Only an INSERT that added a row moves last_insert_rowid (a trigger's INSERT is undone
         // when the trigger ends), and after it sqlite3_changes() is at least 1: while it is 0
         // the value kept is still right.
         if changes > 0 {
-            self.last_insert_rowid = match from_js(&out.get(3)) {
+            self.last_insert_rowid = match from_js(&self.scalar("SELECT last_insert_rowid()")?) {
                 SqlValue::Integer(i) => i,
                 SqlValue::Real(f) => f as i64,
                 _ => 0,

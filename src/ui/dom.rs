@@ -154,12 +154,8 @@ mod imp {
     }
 
     pub fn after_paint(f: impl FnOnce() + 'static) {
-        thread_local! {
-            // Made once: each run asks for two or three of these.
-            static AFTER: js_sys::Function = js("f", "requestAnimationFrame(()=>setTimeout(f,0))");
-        }
         let f = wasm_bindgen::closure::Closure::once_into_js(f);
-        let _ = AFTER.with(|a| a.call1(&JsValue::NULL, &f));
+        let _ = js("f", "requestAnimationFrame(()=>setTimeout(f,0))").call1(&JsValue::NULL, &f);
     }
 
     pub fn mark(name: &str) {
