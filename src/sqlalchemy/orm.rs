@@ -3970,7 +3970,7 @@ fn collect_update(
         all.extend(table_exprs);
         let position =
             |c: &Rc<Column>| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX);
-        all.sort_by_key(|(c, _)| position(c));
+        crate::sort::sort_by_key(&mut all, |(c, _)| position(c));
         let mut returning = returning;
         crate::sort::sort_by_key(&mut returning, |(_, c)| position(c));
         rows.push(UpdateRow {
