@@ -318,7 +318,7 @@ impl ShellSession {
                     Ok(sql) => std::iter::once(Json::String(sql.trim().to_string()))
                         .chain(t.sorted_indexes().into_iter().map(|i| Json::String(d.visit_create_index(t, &i))))
                         .collect::<Vec<_>>(),
-                    Err(e) => vec![json!({"error": {"type": "sqlalchemy.exc.CompileError", "message": e.0}})],
+                    Err(e) => vec![json!({"error": {"type": e.qualified_class(), "message": e.message()}})],
                 }
             })
             .collect()
