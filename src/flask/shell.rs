@@ -213,6 +213,7 @@ impl ShellSession {
     /// `app.make_shell_context()`: `app`, `g`, and what shell context processors add
     /// (Flask-SQLAlchemy's adds `db` and every model class).
     fn build_namespace(&mut self, app: &Value) {
+        super::app::push_app_context(&mut self.interp, app);
         self.main.set("app", app.clone());
         if let Ok(flask) = self.interp.import_module("flask") {
             if let Some(g) = flask.get("g") {

@@ -5130,6 +5130,57 @@ fn write_only_set(
     Ok(())
 }
 
+/// A `set` listener of an attribute (`event.listen(Post.body, 'set', fn)`).
+pub struct AttributeListener {
+    pub mapper_id: usize,
+    pub key: String,
+    pub listener: Value,
+    /// `retval=True`: what the listener returns is the value set.
+    pub retval: bool,
+    /// The `NO_VALUE` symbol passed as the old value of an attribute without one.
+    pub no_value: Value,
+    /// The `AttributeEventToken` passed as the initiator.
+    pub token: Value,
+}
+
+/// The attribute `set` listeners, in the order they were registered.
+pub fn attribute_listeners(interp: &mut Interp) -> Rc<RefCell<Vec<AttributeListener>>> {
+    if let Some(l) = interp.ext.get("sqlalchemy.attribute_listeners").and_then(|e| e.clone().downcast().ok()) {
+        return l;
+    }
+    let l: Rc<RefCell<Vec<AttributeListener>>> = Rc::new(RefCell::new(Vec::new()));
+    interp.ext.insert("sqlalchemy.attribute_listeners", l.clone());
+    l
+}
+
+/// `AttributeImpl.fire_replace_event`: each `set` listener of the attribute is called with
+/// (target, value, oldvalue, initiator); a `retval=True` listener's result replaces the value.
+fn fire_set_listeners(
+    interp: &mut Interp,
+    data: &AttrData,
+    inst: &Rc<Instance>,
+    obj: &Value,
+    value: Value,
+) -> PyResult<Value> {
+    let Some(m) = data.mapper.upgrade() else { return Ok(value) };
+    let listeners = attribute_listeners(interp);
+    let mine: Vec<(Value, bool, Value, Value)> = listeners
+        .borrow()
+        .iter()
+        .filter(|l| l.mapper_id == m.id && l.key == data.key)
+        .map(|l| (l.listener.clone(), l.retval, l.no_value.clone(), l.token.clone()))
+        .collect();
+    let mut value = value;
+    for (f, retval, no_value, token) in mine {
+        let old = inst.dict.borrow().get_str(&data.key).cloned().unwrap_or(no_value);
+        let r = interp.call(&f, Args::new(vec![obj.clone(), value.clone(), old, token]))?;
+        if retval {
+            value = r;
+        }
+    }
+    Ok(value)
+}
+
 /// `InstrumentedAttribute.__set__`.
 pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
@@ -5137,6 +5188,7 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
     if super::declarative::is_dont_set(interp, &value) {
         return Ok(());
     }
+    let value = fire_set_listeners(interp, data, inst, obj, value)?;
     // `@validates`: the method's return value is what gets set (`_validator_events`: `set`);
     // a collection's new members are validated one by one (`bulk_replace`).
     let value = match (validator_for(interp, obj, &data.key)?, &data.kind) {
