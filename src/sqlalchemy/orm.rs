@@ -1540,6 +1540,8 @@ pub struct SessionData {
     pub tx_deleted: RefCell<Vec<Value>>,
     /// Objects added while the transaction was inactive (after a failed flush): rollback warns.
     pub changed_while_failed: Cell<bool>,
+    /// `Session.info`: a dict made on first use.
+    info: RefCell<Option<Value>>,
 }
 
 impl SessionData {
@@ -1561,7 +1563,13 @@ impl SessionData {
             tx_inserted: RefCell::new(Vec::new()),
             tx_deleted: RefCell::new(Vec::new()),
             changed_while_failed: Cell::new(false),
+            info: RefCell::new(None),
         })
+    }
+
+    /// `Session.info`: the session's own dict, the same object each time.
+    pub fn info(&self) -> Value {
+        self.info.borrow_mut().get_or_insert_with(|| Value::dict(crate::python::value::Dict::new())).clone()
     }
 }
 
