@@ -354,7 +354,9 @@ impl ShellSession {
     /// Rolls back and reads the database's schema and rows (the oracle's `schema` and `data`).
     pub fn inspect(&mut self) -> (Json, Json) {
         let Some(db) = self.db() else { return (Json::Null, Json::Null) };
-        orm::rollback(&mut self.interp, &db.session);
+        // `db.session.rollback()` (as the oracle does), which makes a session if there is none.
+        let session = db.session(&self.interp);
+        orm::rollback(&mut self.interp, &session);
         self.interp.warnings.clear();
         self.log.take();
         let engine = db.engine.clone();

@@ -766,7 +766,8 @@ pub fn next_id() -> usize {
 /// An instance of a class.
 pub struct Instance {
     pub class: Rc<Class>,
-    pub dict: RefCell<Dict>,
+    /// The `__dict__`: `obj.__dict__` is this very dict, so writes to it are the object's.
+    pub dict: Rc<RefCell<Dict>>,
     /// Native data of natively implemented classes (a `Column`'s definition, a `Session`).
     pub payload: RefCell<Option<Rc<dyn Any>>>,
     /// Native per-instance state a library attaches (SQLAlchemy's `InstanceState`).
@@ -782,7 +783,7 @@ impl Instance {
     pub fn new(class: Rc<Class>) -> Rc<Instance> {
         let inst = Rc::new(Instance {
             class,
-            dict: RefCell::new(Dict::new()),
+            dict: Rc::new(RefCell::new(Dict::new())),
             payload: RefCell::new(None),
             ext: RefCell::new(None),
             hash: Cell::new(None),

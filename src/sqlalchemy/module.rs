@@ -1792,17 +1792,14 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                             .collect(),
                         "autoflush" => return Ok(Value::Bool(sd.autoflush.get())),
                         "no_autoflush" => return Ok(no_autoflush_manager(i, &sd)),
+                        "expire_on_commit" => return Ok(Value::Bool(sd.expire_on_commit.get())),
+                        // Flask-SQLAlchemy's sessionmaker has `bind=None` (its `get_bind` picks
+                        // the engine per table).
+                        "bind" => return Ok(Value::None),
+                        "is_active" => return Ok(Value::Bool(sd.failed.borrow().is_none())),
+                        "info" => return Ok(sd.info()),
                         _ => {
-                            let suggestion = match name.as_str() {
-                                "deleted" => "",
-                                _ => "",
-                            };
-                            // `db.session` is Flask-SQLAlchemy's `scoped_session`, whose
-                            // `__getattr__` is not a proxy for unknown names.
-                            return Err(i.err(
-                                "AttributeError",
-                                format!("'scoped_session' object has no attribute '{name}'{suggestion}"),
-                            ));
+                            return Err(i.err("AttributeError", format!("'Session' object has no attribute '{name}'")));
                         }
                     };
                     Ok(super::statement::identity_set(i, objs))
@@ -1860,14 +1857,6 @@ fn session_class(interp: &Interp) -> Rc<Class> {
             (
                 "close",
                 method("Session", "close", move |i, a| {
-                    let sd = s(i, &a)?;
-                    orm::close(&sd);
-                    Ok(Value::None)
-                }),
-            ),
-            (
-                "remove",
-                method("Session", "remove", move |i, a| {
                     let sd = s(i, &a)?;
                     orm::close(&sd);
                     Ok(Value::None)

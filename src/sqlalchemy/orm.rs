@@ -246,6 +246,9 @@ pub struct Mapper {
     /// `version_id_col`: the version counter, incremented by each UPDATE and checked in the
     /// WHERE of UPDATE and DELETE (inherited by subclasses).
     pub version_id_col: Option<Rc<Column>>,
+    /// The class of `InstanceState` objects (`sqlalchemy.orm.state.InstanceState`): each
+    /// instance's is in its `__dict__` as `_sa_instance_state`, as SQLAlchemy keeps it.
+    pub state_class: Option<Rc<Class>>,
 }
 
 /// What a mapper takes part in an inheritance hierarchy with.
@@ -453,6 +456,17 @@ pub fn instance_state(inst: &Rc<Instance>) -> Rc<InstanceState> {
     }
     let s = Rc::new(InstanceState::default());
     *inst.ext.borrow_mut() = Some(s.clone());
+    // `_sa_instance_state`, the first key of a mapped instance's `__dict__` (SQLAlchemy makes
+    // the state before `__init__` runs, so it comes before any attribute set since).
+    if let Some(cls) = class_mapper(&inst.class).and_then(|m| m.state_class.clone()) {
+        if let Ok(mut d) = inst.dict.try_borrow_mut() {
+            let before = std::mem::take(&mut *d);
+            d.set_str("_sa_instance_state", super::inspection::state_object(&cls, inst));
+            for (k, v) in before.iter() {
+                d.insert(k.clone(), v.clone());
+            }
+        }
+    }
     s
 }
 
@@ -678,6 +692,7 @@ pub fn map_class(
         polymorphic_abstract,
         eager_defaults,
         version_id_col,
+        state_class: super::inspection::state_class(interp),
         validators,
         default_scalars,
         id: crate::python::value::next_id(),
@@ -1541,6 +1556,8 @@ pub struct SessionData {
     pub tx_deleted: RefCell<Vec<Value>>,
     /// Objects added while the transaction was inactive (after a failed flush): rollback warns.
     pub changed_while_failed: Cell<bool>,
+    /// `Session.info`: a dict made on first use.
+    info: RefCell<Option<Value>>,
 }
 
 impl SessionData {
@@ -1562,7 +1579,13 @@ impl SessionData {
             tx_inserted: RefCell::new(Vec::new()),
             tx_deleted: RefCell::new(Vec::new()),
             changed_while_failed: Cell::new(false),
+            info: RefCell::new(None),
         })
+    }
+
+    /// `Session.info`: the session's own dict, the same object each time.
+    pub fn info(&self) -> Value {
+        self.info.borrow_mut().get_or_insert_with(|| Value::dict(crate::python::value::Dict::new())).clone()
     }
 }
 
@@ -5398,11 +5421,14 @@ fn backref_appending(interp: &mut Interp, parent: &Value, key: &str, item: Value
 
 /// Drops identity-map entries nothing else refers to: SQLAlchemy's identity map holds objects
 /// weakly, so CPython frees an unmodified object as soon as the learner's code lets go of it.
+/// (The object's own `_sa_instance_state` refers to it too, where SQLAlchemy's state holds it
+/// weakly: that reference does not count.)
 pub fn prune_identity_map(s: &SessionData) {
     s.identity_map.borrow_mut().retain(|_, v| match v {
         Value::Instance(i) => {
             let st = instance_state(i);
-            Rc::strong_count(i) > 1
+            let own_state = usize::from(super::inspection::holds_own_state(i));
+            Rc::strong_count(i) > 1 + own_state
                 || st.modified.get()
                 || st.deleted.get()
                 || !st.pending_dynamic.borrow().is_empty()
