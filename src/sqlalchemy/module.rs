@@ -12,7 +12,7 @@ use super::schema::{Column, ColumnDefault, ForeignKey, MetaData};
 use super::sql::{Clause, LabelStyle, Select, SqlCompiler};
 use super::types::SqlType;
 use crate::python::builtins::{func, method, native_class, new_native};
-use crate::python::interp::{Interp, PyResult};
+use crate::python::interp::{Interp, PyErr, PyResult};
 use crate::python::value::{Args, Class, Module, Value};
 
 /// Payload of type objects (`String(100)`).
@@ -559,7 +559,10 @@ fn table_getattr(interp: &mut Interp, a: Args) -> PyResult<Value> {
                             let key = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
                             match cc.0.column(&key) {
                                 Some(c) => Ok(column_value(i, &c)),
-                                None => Err(i.err("KeyError", format!("'{key}'"))),
+                                None => {
+                                    let cls = i.exc_class("KeyError");
+                                    Err(PyErr { exc: i.new_exception(&cls, vec![Value::str(&key)]), traceback: vec![] })
+                                }
                             }
                         }),
                     ),
@@ -599,7 +602,7 @@ fn table_getattr(interp: &mut Interp, a: Args) -> PyResult<Value> {
         "indexes" => {
             let mut values = Vec::new();
             for ix in t.sorted_indexes() {
-                let cols = ix.columns.iter().filter_map(|n| t.column(n)).collect();
+                let cols = ix.columns.iter().filter_map(|n| t.column(&t.column_name_of(n))).collect();
                 let name = ix.name.clone();
                 values.push(table_item_value(
                     interp,
@@ -741,15 +744,32 @@ enum ItemKind {
 fn table_constraints(t: &Rc<super::schema::Table>) -> Vec<TableItem> {
     use super::schema::Constraint;
     let item = |kind| TableItem { table: t.clone(), kind };
-    let cols = |names: &[String]| names.iter().filter_map(|n| t.column(n)).collect::<Vec<_>>();
+    let cols = |names: &[String]| names.iter().filter_map(|n| t.column(&t.column_name_of(n))).collect::<Vec<_>>();
+    // Names as the naming convention made them when the constraint joined the table.
     let pk_name = t.primary_key_constraint.borrow().as_ref().and_then(|p| p.0.clone());
+    let pk_cols: Vec<String> = t.primary_key_clause().iter().map(|c| c.name()).collect();
+    let pk_name = t.constraint_name("pk", pk_name.as_deref(), &pk_cols, None);
     let mut out = vec![item(ItemKind::PrimaryKey(pk_name, t.primary_key()))];
     for con in t.constraints.borrow().iter() {
         out.push(match con {
             Constraint::PrimaryKey { .. } => continue,
-            Constraint::Unique { name, columns } => item(ItemKind::Unique(name.clone(), cols(columns))),
-            Constraint::Check { name, .. } => item(ItemKind::Check(name.clone())),
-            Constraint::ForeignKey { name, columns, .. } => item(ItemKind::ForeignKey(name.clone(), cols(columns))),
+            Constraint::Unique { name, columns } => {
+                item(ItemKind::Unique(t.constraint_name("uq", name.as_deref(), columns, None), cols(columns)))
+            }
+            Constraint::Check { name, .. } => {
+                item(ItemKind::Check(t.constraint_name("ck", name.as_deref(), &[], None)))
+            }
+            Constraint::EnumCheck { enum_type, column } => {
+                let n = enum_type.name.as_deref();
+                let name = t.convention_name("ck", n, n.is_none(), std::slice::from_ref(column), &[]).ok().flatten();
+                item(ItemKind::Check(name))
+            }
+            Constraint::ForeignKey { name, columns, fk } => {
+                let referred: Vec<(String, String)> =
+                    fk.iter().map(|f| (f.target_table().to_string(), f.target_column().to_string())).collect();
+                let name = t.convention_name("fk", name.as_deref(), false, columns, &referred).ok().flatten();
+                item(ItemKind::ForeignKey(name, cols(columns)))
+            }
         });
     }
     out
@@ -925,6 +945,7 @@ pub fn make_table(interp: &mut Interp, metadata: &Rc<MetaData>, name: &str, colu
         }
     }
     metadata.add_table(table.clone());
+    table.check_naming().map_err(|e| orm::naming_error(interp, e))?;
     Ok(table_value(interp, &table))
 }
 
@@ -959,7 +980,7 @@ fn make_type_class(interp: &Interp, name: &str, make: fn(&mut Interp, &Args) -> 
             }
             match super::ddl::dialect_named("sqlite").type_ddl(&t.0) {
                 Ok(s) => Ok(Value::str(&s)),
-                Err(e) => Err(orm::sa_error(i, "CompileError", e.0)),
+                Err(e) => Err(orm::compile_error(i, e)),
             }
         }),
     );
@@ -968,13 +989,48 @@ fn make_type_class(interp: &Interp, name: &str, make: fn(&mut Interp, &Args) -> 
         method(name, "__repr__", move |i, a| {
             let t = self_payload::<TypeData>(i, &a, &n)?;
             Ok(Value::str(&match &t.0 {
+                SqlType::Enum(e) => e.repr(i)?,
                 SqlType::String(Some(l)) => format!("{n}(length={l})"),
                 SqlType::Numeric(Some(p), Some(s)) => format!("{n}(precision={p}, scale={s})"),
                 _ => format!("{n}()"),
             }))
         }),
     );
+    let n = name.to_string();
+    cls.dict.borrow_mut().set_str(
+        "__getattr__",
+        method(name, "__getattr__", move |i, a| {
+            let t = self_payload::<TypeData>(i, &a, &n)?;
+            let attr = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            if let Some(v) = type_attribute(&t.0, &attr) {
+                return Ok(v);
+            }
+            Err(i.err("AttributeError", format!("'{n}' object has no attribute '{attr}'")))
+        }),
+    );
     cls
+}
+
+/// The attributes a type object answers (`String.length`, `Enum.enums`, `Enum.name`, ...).
+fn type_attribute(t: &SqlType, attr: &str) -> Option<Value> {
+    let opt_int = |v: Option<u32>| v.map(|n| Value::Int(i64::from(n))).unwrap_or(Value::None);
+    match (t, attr) {
+        (SqlType::String(l), "length") => Some(opt_int(*l)),
+        (SqlType::Numeric(p, _), "precision") => Some(opt_int(*p)),
+        (SqlType::Numeric(_, s), "scale") => Some(opt_int(*s)),
+        (SqlType::Enum(e), _) => Some(match attr {
+            "enums" => Value::list(e.enums.iter().map(|s| Value::str(s)).collect()),
+            "name" => e.name.as_deref().map(Value::str).unwrap_or(Value::None),
+            "native_enum" | "native" => Value::Bool(e.native_enum),
+            "length" => Value::Int(i64::from(e.length)),
+            "enum_class" => e.enum_class.clone().unwrap_or(Value::None),
+            "validate_strings" => Value::Bool(e.validate_strings),
+            "create_constraint" => Value::Bool(e.create_constraint),
+            "create_type" => Value::Bool(e.create_type),
+            _ => return None,
+        }),
+        _ => None,
+    }
 }
 
 /// `TypeDecorator`: a subclass names its `impl` (a type class, called with the subclass's
@@ -1741,17 +1797,14 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                             .collect(),
                         "autoflush" => return Ok(Value::Bool(sd.autoflush.get())),
                         "no_autoflush" => return Ok(no_autoflush_manager(i, &sd)),
+                        "expire_on_commit" => return Ok(Value::Bool(sd.expire_on_commit.get())),
+                        // Flask-SQLAlchemy's sessionmaker has `bind=None` (its `get_bind` picks
+                        // the engine per table).
+                        "bind" => return Ok(Value::None),
+                        "is_active" => return Ok(Value::Bool(sd.failed.borrow().is_none())),
+                        "info" => return Ok(sd.info()),
                         _ => {
-                            let suggestion = match name.as_str() {
-                                "deleted" => "",
-                                _ => "",
-                            };
-                            // `db.session` is Flask-SQLAlchemy's `scoped_session`, whose
-                            // `__getattr__` is not a proxy for unknown names.
-                            return Err(i.err(
-                                "AttributeError",
-                                format!("'scoped_session' object has no attribute '{name}'{suggestion}"),
-                            ));
+                            return Err(i.err("AttributeError", format!("'Session' object has no attribute '{name}'")));
                         }
                     };
                     Ok(super::statement::identity_set(i, objs))
@@ -1809,14 +1862,6 @@ fn session_class(interp: &Interp) -> Rc<Class> {
             (
                 "close",
                 method("Session", "close", move |i, a| {
-                    let sd = s(i, &a)?;
-                    orm::close(&sd);
-                    Ok(Value::None)
-                }),
-            ),
-            (
-                "remove",
-                method("Session", "remove", move |i, a| {
                     let sd = s(i, &a)?;
                     orm::close(&sd);
                     Ok(Value::None)
@@ -2437,15 +2482,21 @@ fn kw_of(a: &Args, kw: &str) -> Option<Value> {
 /// `Enum(*enums, name=, native_enum=, length=, values_callable=)`: from a Python enum class
 /// (its members, stored by name) or from strings.
 fn enum_type(interp: &mut Interp, a: &Args) -> PyResult<SqlType> {
+    let flag = |interp: &mut Interp, k: &str, default: bool| -> PyResult<bool> {
+        match kw_of(a, k) {
+            Some(v) => interp.truthy(&v),
+            None => Ok(default),
+        }
+    };
     let mut name = match kw_of(a, "name") {
         None | Some(Value::None) => None,
         Some(v) => Some(interp.to_str(&v)?),
     };
-    let native_enum = match kw_of(a, "native_enum") {
-        Some(v) => interp.truthy(&v)?,
-        None => true,
-    };
-    let (enums, objects, from_class) = match a.pos.first() {
+    let native_enum = flag(interp, "native_enum", true)?;
+    let create_constraint = flag(interp, "create_constraint", false)?;
+    let validate_strings = flag(interp, "validate_strings", false)?;
+    let create_type = flag(interp, "create_type", true)?;
+    let (enums, objects, enum_class) = match a.pos.first() {
         Some(cls @ Value::Class(c)) if a.pos.len() == 1 => {
             let members = interp.iterate(cls)?;
             let enums = match kw_of(a, "values_callable") {
@@ -2466,10 +2517,11 @@ fn enum_type(interp: &mut Interp, a: &Args) -> PyResult<SqlType> {
                     out
                 }
             };
-            if name.is_none() {
+            // An empty enum class is a template: it gives no name.
+            if name.is_none() && !enums.is_empty() {
                 name = Some(c.name.to_lowercase());
             }
-            (enums, members, true)
+            (enums, members, Some(cls.clone()))
         }
         _ => {
             let mut enums = Vec::new();
@@ -2477,15 +2529,34 @@ fn enum_type(interp: &mut Interp, a: &Args) -> PyResult<SqlType> {
                 enums.push(interp.to_str(v)?);
             }
             let objects = enums.iter().map(|e| Value::str(e)).collect();
-            (enums, objects, false)
+            (enums, objects, None)
         }
     };
-    let longest = enums.iter().map(|e| e.chars().count() as u32).max().unwrap_or(0);
+    let default_length = enums.iter().map(|e| e.chars().count() as u32).max().unwrap_or(0);
     let length = match kw_of(a, "length") {
-        Some(Value::Int(n)) if n >= 0 => n as u32,
-        _ => longest,
+        Some(Value::Int(n)) if n >= 0 => {
+            if (n as u64) < u64::from(default_length) {
+                return Err(interp.err(
+                    "ValueError",
+                    format!("When provided, length must be larger or equal than the length of the longest enum value. {n} < {default_length}"),
+                ));
+            }
+            n as u32
+        }
+        _ => default_length,
     };
-    Ok(SqlType::Enum(Rc::new(super::types::EnumType { enums, objects, name, native_enum, length, from_class })))
+    Ok(SqlType::Enum(Rc::new(super::types::EnumType {
+        enums,
+        objects,
+        name,
+        native_enum,
+        length,
+        default_length,
+        enum_class,
+        create_constraint,
+        validate_strings,
+        create_type,
+    })))
 }
 
 /// `sqlalchemy.dialects.postgresql`'s types.
