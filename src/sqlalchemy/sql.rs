@@ -376,11 +376,14 @@ pub fn join_condition(left: &Table, right: &Table) -> Option<Clause> {
     }
 }
 
+/// A table joined in a FROM element: (table, ON clause, outer, the join nested in its right
+/// side).
+type FromJoin = (Rc<Table>, Clause, bool, Option<(Rc<Table>, Clause)>);
+
 /// One FROM element: a table and the tables joined to it.
 struct FromItem {
     base: Rc<Table>,
-    /// (table, ON clause, outer, the join nested in its right side).
-    joins: Vec<(Rc<Table>, Clause, bool, Option<(Rc<Table>, Clause)>)>,
+    joins: Vec<FromJoin>,
 }
 
 impl FromItem {
