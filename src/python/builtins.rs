@@ -266,6 +266,7 @@ fn exact_hash(v: &Value) -> Option<i64> {
         Value::Bool(b) => Some(*b as i64),
         Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => Some(hash_int(*f as i64)),
         Value::Float(f) if f.fract() == 0.0 => Some(BigInt::from_f64(*f).hash()),
+        Value::Float(f) => super::pyset::float_hash(*f),
         Value::BigInt(b) => Some(b.hash()),
         Value::Instance(i) => i.hash.get().or_else(|| exact_hash(&v.builtin_base()?)),
         // Reached through a frozenset's value only: a set is unhashable.
