@@ -731,6 +731,23 @@ fn str_methods(interp: &Interp) {
                     'ß' | 'ẞ' => out.push_str("ss"),
                     'ς' => out.push('σ'),
                     'ſ' => out.push('s'),
+                    'µ' => out.push('μ'),
+                    'ϐ' => out.push('β'),
+                    'ϑ' => out.push('θ'),
+                    'ϕ' => out.push('φ'),
+                    'ϖ' => out.push('π'),
+                    'ϰ' => out.push('κ'),
+                    'ϱ' => out.push('ρ'),
+                    'ϵ' => out.push('ε'),
+                    'ẛ' => out.push('ṡ'),
+                    'ŉ' => out.push_str("ʼn"),
+                    'ﬀ' => out.push_str("ff"),
+                    'ﬁ' => out.push_str("fi"),
+                    'ﬂ' => out.push_str("fl"),
+                    'ﬃ' => out.push_str("ffi"),
+                    'ﬄ' => out.push_str("ffl"),
+                    'ﬅ' | 'ﬆ' => out.push_str("st"),
+                    'և' => out.push_str("եւ"),
                     c => out.extend(c.to_lowercase()),
                 }
             }
@@ -1566,19 +1583,9 @@ fn dict_methods(interp: &Interp) {
             Ok(found.unwrap_or_else(|| a.pos.get(2).cloned().unwrap_or(Value::None)))
         }),
     );
-    d.set_str("keys", method("dict", "keys", |i, a| Ok(Value::list(self_dict(i, &a, "keys")?.borrow().keys()))));
-    d.set_str(
-        "values",
-        method("dict", "values", |i, a| Ok(Value::list(self_dict(i, &a, "values")?.borrow().values()))),
-    );
-    d.set_str(
-        "items",
-        method("dict", "items", |i, a| {
-            let dd = self_dict(i, &a, "items")?;
-            let items = dd.borrow().iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect();
-            Ok(Value::list(items))
-        }),
-    );
+    for name in ["keys", "values", "items"] {
+        d.set_str(name, method("dict", name, move |i, a| Ok(super::views::view(i, self_dict(i, &a, name)?, name))));
+    }
     d.set_str(
         "pop",
         method("dict", "pop", |i, a| {

@@ -17,3 +17,4 @@ pub mod scope;
 pub mod stdlib;
 pub mod traceback;
 pub mod value;
+pub mod views;
