@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use super::ast::BinOp;
 use super::bigint::BigInt;
 use super::interp::{Interp, PyResult, Types};
 use super::value::*;
@@ -1571,7 +1572,160 @@ fn self_dict(interp: &Interp, a: &Args, name: &str) -> PyResult<Rc<RefCell<Dict>
     })
 }
 
+/// A `dict_keys` / `dict_values` / `dict_items` view: live over its dict.
+struct DictView {
+    dict: Rc<RefCell<Dict>>,
+    /// 0 keys, 1 values, 2 items.
+    kind: usize,
+}
+
+impl DictView {
+    /// The view's items now, in the dict's order.
+    fn items(&self) -> Vec<Value> {
+        let d = self.dict.borrow();
+        match self.kind {
+            0 => d.keys(),
+            1 => d.values(),
+            _ => d.iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect(),
+        }
+    }
+}
+
+/// The classes of `dict.keys()`, `dict.values()` and `dict.items()`: iterable, sized, with
+/// `in`, CPython's reprs (`dict_keys(['a'])`), and for keys and items the set comparisons and
+/// operators.
+fn dict_view_classes(interp: &Interp) -> [Rc<Class>; 3] {
+    ["dict_keys", "dict_values", "dict_items"].map(|name| {
+        let view = move |i: &Interp, a: &Args| -> PyResult<Rc<DictView>> {
+            a.pos
+                .first()
+                .and_then(|v| v.payload::<DictView>())
+                .ok_or_else(|| i.type_error(format!("descriptor requires a '{name}' object")))
+        };
+        let mut methods: Vec<(&str, Value)> = vec![
+            (
+                "__iter__",
+                method(name, "__iter__", move |i, a| {
+                    let items = view(i, &a)?.items();
+                    i.call(&i.builtins.get("iter").unwrap_or(Value::None), Args::new(vec![Value::list(items)]))
+                }),
+            ),
+            (
+                "__reversed__",
+                method(name, "__reversed__", move |i, a| {
+                    let mut items = view(i, &a)?.items();
+                    items.reverse();
+                    i.call(&i.builtins.get("iter").unwrap_or(Value::None), Args::new(vec![Value::list(items)]))
+                }),
+            ),
+            ("__len__", method(name, "__len__", move |i, a| Ok(Value::Int(view(i, &a)?.dict.borrow().len() as i64)))),
+            (
+                "__repr__",
+                method(name, "__repr__", move |i, a| {
+                    let items = view(i, &a)?.items();
+                    let r = i.repr(&Value::list(items))?;
+                    Ok(Value::str(&format!("{name}({r})")))
+                }),
+            ),
+            (
+                "__contains__",
+                method(name, "__contains__", move |i, a| {
+                    let v = view(i, &a)?;
+                    let x = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    match v.kind {
+                        0 => super::ops::contains(i, &Value::Dict(v.dict.clone()), &x).map(Value::Bool),
+                        _ => super::ops::contains(i, &Value::list(v.items()), &x).map(Value::Bool),
+                    }
+                }),
+            ),
+        ];
+        if name != "dict_values" {
+            // Set-like: compared and combined as the set of their items.
+            let as_set = |i: &mut Interp, v: &Value| -> PyResult<Value> {
+                i.call(&i.builtins.get("set").unwrap_or(Value::None), Args::new(vec![v.clone()]))
+            };
+            let set_like = |v: &Value| {
+                matches!(v, Value::Set(_))
+                    || v.payload::<DictView>().is_some_and(|d| d.kind != 1)
+                    || matches!(v, Value::Instance(inst) if inst.class.name == "frozenset")
+            };
+            methods.push((
+                "__eq__",
+                method(name, "__eq__", move |i, a| {
+                    let other = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    if !set_like(&other) {
+                        return Ok(Value::NotImplemented);
+                    }
+                    let (l, r) = (as_set(i, &a.pos[0])?, as_set(i, &other)?);
+                    Ok(Value::Bool(i.eq(&l, &r)?))
+                }),
+            ));
+            methods.push((
+                "__ne__",
+                method(name, "__ne__", move |i, a| {
+                    let other = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    if !set_like(&other) {
+                        return Ok(Value::NotImplemented);
+                    }
+                    let (l, r) = (as_set(i, &a.pos[0])?, as_set(i, &other)?);
+                    Ok(Value::Bool(!i.eq(&l, &r)?))
+                }),
+            ));
+            for (dunder, op) in [
+                ("__and__", BinOp::BitAnd),
+                ("__or__", BinOp::BitOr),
+                ("__sub__", BinOp::Sub),
+                ("__xor__", BinOp::BitXor),
+            ] {
+                methods.push((
+                    dunder,
+                    method(name, dunder, move |i, a| {
+                        let l = as_set(i, &a.pos[0])?;
+                        let r = as_set(i, a.pos.get(1).unwrap_or(&Value::None))?;
+                        super::ops::binop(i, op, l, r, false)
+                    }),
+                ));
+            }
+            // `{7} | d.keys()`: the set's operator gives way to the view's reflected one.
+            for (dunder, op) in [
+                ("__rand__", BinOp::BitAnd),
+                ("__ror__", BinOp::BitOr),
+                ("__rsub__", BinOp::Sub),
+                ("__rxor__", BinOp::BitXor),
+            ] {
+                methods.push((
+                    dunder,
+                    method(name, dunder, move |i, a| {
+                        let other = a.pos.get(1).cloned().unwrap_or(Value::None);
+                        let l = match as_set(i, &other) {
+                            Ok(s) => s,
+                            Err(e) if i.err_is(&e, "TypeError") => return Ok(Value::NotImplemented),
+                            Err(e) => return Err(e),
+                        };
+                        let r = as_set(i, &a.pos[0])?;
+                        super::ops::binop(i, op, l, r, false)
+                    }),
+                ));
+            }
+            methods.push((
+                "isdisjoint",
+                method(name, "isdisjoint", move |i, a| {
+                    let l = as_set(i, &a.pos[0])?;
+                    let r = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    let f = i.getattr(&l, "isdisjoint")?;
+                    i.call(&f, Args::new(vec![r]))
+                }),
+            ));
+        }
+        let cls = native_class(interp, name, "builtins", None, methods);
+        // Views are not hashable.
+        cls.dict.borrow_mut().set_str("__hash__", Value::None);
+        cls
+    })
+}
+
 fn dict_methods(interp: &Interp) {
+    let views = dict_view_classes(interp);
     let cls = interp.types.dict.clone();
     let mut d = cls.dict.borrow_mut();
     d.set_str(
@@ -1583,8 +1737,15 @@ fn dict_methods(interp: &Interp) {
             Ok(found.unwrap_or_else(|| a.pos.get(2).cloned().unwrap_or(Value::None)))
         }),
     );
-    for name in ["keys", "values", "items"] {
-        d.set_str(name, method("dict", name, move |i, a| Ok(super::views::view(i, self_dict(i, &a, name)?, name))));
+    for (kind, cls) in views.into_iter().enumerate() {
+        let name = ["keys", "values", "items"][kind];
+        d.set_str(
+            name,
+            method("dict", name, move |i, a| {
+                let dict = self_dict(i, &a, name)?;
+                Ok(new_native(&cls, DictView { dict, kind }))
+            }),
+        );
     }
     d.set_str(
         "pop",

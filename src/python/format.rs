@@ -218,6 +218,18 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
             None => format!("<built-in function {}>", b.name),
         },
         Value::BoundMethod(bm) => match &bm.1 {
+            // A method of a natively implemented class that is Python code in the library it
+            // stands for (a module that is neither `builtins`, nor a C module `_name`, nor a
+            // Cython-compiled `name_cy`) shows as a bound Python function does.
+            Value::Builtin(b)
+                if b.owner.is_some() && {
+                    let m = &interp.type_of(&bm.0).module;
+                    m != "builtins" && !m.starts_with('_') && !m.ends_with("_cy")
+                } =>
+            {
+                let owner = b.owner.as_deref().unwrap_or_default();
+                format!("<bound method {owner}.{} of {}>", b.name, repr(interp, &bm.0.clone())?)
+            }
             Value::Builtin(b) => {
                 format!("<built-in method {} of {} object at {}>", b.name, interp.type_name(&bm.0), address(&bm.0))
             }

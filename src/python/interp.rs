@@ -1929,7 +1929,7 @@ impl Interp {
                     return found.map(Some);
                 }
                 if name == "__dict__" {
-                    return Ok(Some(Value::dict(inst.dict.borrow().clone())));
+                    return Ok(Some(Value::Dict(inst.dict.clone())));
                 }
                 let cls_attr = cls.lookup(name);
                 if let Some(Value::Instance(a)) = &cls_attr {

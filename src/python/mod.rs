@@ -17,4 +17,3 @@ pub mod scope;
 pub mod stdlib;
 pub mod traceback;
 pub mod value;
-pub mod views;
