@@ -267,6 +267,7 @@ fn exact_hash(v: &Value) -> Option<i64> {
         Value::Bool(b) => Some(*b as i64),
         Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => Some(hash_int(*f as i64)),
         Value::Float(f) if f.fract() == 0.0 => Some(BigInt::from_f64(*f).hash()),
+        Value::Float(f) => super::pyset::float_hash(*f),
         Value::BigInt(b) => Some(b.hash()),
         Value::Instance(i) => i.hash.get().or_else(|| exact_hash(&v.builtin_base()?)),
         // Reached through a frozenset's value only: a set is unhashable.
@@ -731,6 +732,23 @@ fn str_methods(interp: &Interp) {
                     'ß' | 'ẞ' => out.push_str("ss"),
                     'ς' => out.push('σ'),
                     'ſ' => out.push('s'),
+                    'µ' => out.push('μ'),
+                    'ϐ' => out.push('β'),
+                    'ϑ' => out.push('θ'),
+                    'ϕ' => out.push('φ'),
+                    'ϖ' => out.push('π'),
+                    'ϰ' => out.push('κ'),
+                    'ϱ' => out.push('ρ'),
+                    'ϵ' => out.push('ε'),
+                    'ẛ' => out.push('ṡ'),
+                    'ŉ' => out.push_str("ʼn"),
+                    'ﬀ' => out.push_str("ff"),
+                    'ﬁ' => out.push_str("fi"),
+                    'ﬂ' => out.push_str("fl"),
+                    'ﬃ' => out.push_str("ffi"),
+                    'ﬄ' => out.push_str("ffl"),
+                    'ﬅ' | 'ﬆ' => out.push_str("st"),
+                    'և' => out.push_str("եւ"),
                     c => out.extend(c.to_lowercase()),
                 }
             }
@@ -1664,6 +1682,27 @@ fn dict_view_classes(interp: &Interp) -> [Rc<Class>; 3] {
                     method(name, dunder, move |i, a| {
                         let l = as_set(i, &a.pos[0])?;
                         let r = as_set(i, a.pos.get(1).unwrap_or(&Value::None))?;
+                        super::ops::binop(i, op, l, r, false)
+                    }),
+                ));
+            }
+            // `{7} | d.keys()`: the set's operator gives way to the view's reflected one.
+            for (dunder, op) in [
+                ("__rand__", BinOp::BitAnd),
+                ("__ror__", BinOp::BitOr),
+                ("__rsub__", BinOp::Sub),
+                ("__rxor__", BinOp::BitXor),
+            ] {
+                methods.push((
+                    dunder,
+                    method(name, dunder, move |i, a| {
+                        let other = a.pos.get(1).cloned().unwrap_or(Value::None);
+                        let l = match as_set(i, &other) {
+                            Ok(s) => s,
+                            Err(e) if i.err_is(&e, "TypeError") => return Ok(Value::NotImplemented),
+                            Err(e) => return Err(e),
+                        };
+                        let r = as_set(i, &a.pos[0])?;
                         super::ops::binop(i, op, l, r, false)
                     }),
                 ));

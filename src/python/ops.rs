@@ -793,6 +793,12 @@ pub fn contains(interp: &mut Interp, container: &Value, item: &Value) -> PyResul
                 }
                 return Ok(false);
             }
+            if i.class.lookup("__iter__").is_none()
+                && i.class.lookup("__getitem__").is_none()
+                && container.builtin_base().is_none()
+            {
+                return Err(interp.type_error(format!("argument of type '{}' is not iterable", i.class.name)));
+            }
             let items = interp.iterate(container)?;
             for x in items {
                 if x.is(item) || interp.eq(&x, item)? {

@@ -54,6 +54,56 @@ pub fn table_order(hashes: &[i64]) -> Vec<usize> {
     table.into_iter().flatten().collect()
 }
 
+/// CPython's `_Py_HashDouble` for a finite or infinite float (NaN hashes by address: None).
+pub fn float_hash(v: f64) -> Option<i64> {
+    const BITS: u32 = 61;
+    const MODULUS: u64 = (1 << BITS) - 1;
+    if v.is_nan() {
+        return None;
+    }
+    if v.is_infinite() {
+        return Some(if v > 0.0 { 314159 } else { -314159 });
+    }
+    let (mut m, mut e) = frexp(v);
+    let mut sign: i64 = 1;
+    if m < 0.0 {
+        sign = -1;
+        m = -m;
+    }
+    let mut x: u64 = 0;
+    while m != 0.0 {
+        x = ((x << 28) & MODULUS) | (x >> (BITS - 28));
+        m *= 268435456.0;
+        e -= 28;
+        let y = m as u64;
+        m -= y as f64;
+        x += y;
+        if x >= MODULUS {
+            x -= MODULUS;
+        }
+    }
+    let e = if e >= 0 { (e as u32) % BITS } else { BITS - 1 - ((-1 - e) as u32 % BITS) };
+    x = ((x << e) & MODULUS) | (x >> (BITS - e));
+    let h = (x as i64).wrapping_mul(sign);
+    Some(if h == -1 { -2 } else { h })
+}
+
+/// `frexp`: `v = m * 2**e` with `0.5 <= |m| < 1` (m = 0 for 0).
+fn frexp(v: f64) -> (f64, i32) {
+    if v == 0.0 || !v.is_finite() {
+        return (v, 0);
+    }
+    let bits = v.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    if exp == 0 {
+        // Subnormal: scale into the normal range first.
+        let (m, e) = frexp(v * 2f64.powi(64));
+        return (m, e - 64);
+    }
+    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (m, exp - 1022)
+}
+
 /// CPython's `frozenset_hash` for a frozenset (built without removals) of members with these
 /// hashes.
 pub fn frozenset_hash(hashes: &[i64]) -> i64 {
@@ -85,5 +135,17 @@ mod tests {
         let keys = [1, 8];
         let order: Vec<i64> = table_order(&keys).into_iter().map(|i| keys[i]).collect();
         assert_eq!(order, vec![8, 1]);
+    }
+
+    #[test]
+    fn float_hashes_are_cpythons() {
+        // hash(0.5), hash(0.1), hash(-2.5), hash(1e-300), hash(float('inf')) in CPython 3.11.
+        assert_eq!(float_hash(0.5), Some(1152921504606846976));
+        assert_eq!(float_hash(0.1), Some(230584300921369408));
+        assert_eq!(float_hash(-2.5), Some(-1152921504606846978));
+        assert_eq!(float_hash(1e-300), Some(482449582752280463));
+        assert_eq!(float_hash(5e-324), Some(16777216));
+        assert_eq!(float_hash(f64::INFINITY), Some(314159));
+        assert_eq!(float_hash(3.0), Some(3));
     }
 }

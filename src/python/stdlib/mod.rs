@@ -481,6 +481,36 @@ fn traceback_module(_interp: &mut Interp) -> PyResult<Rc<Module>> {
     Ok(m)
 }
 
+/// `warnings`: `warn` records the warning as the oracle shows it; filters are accepted and
+/// change nothing.
+fn warnings_module(_: &mut Interp) -> PyResult<Rc<Module>> {
+    let m = Module::new("warnings", None);
+    m.set(
+        "warn",
+        func("warn", |i, mut a| {
+            let message = a.arg(0, "message").unwrap_or(Value::None);
+            let category = a.arg(1, "category");
+            let (cat, text) = match &message {
+                Value::Instance(inst) if category.is_none() && i.isinstance(&message, &i.exc_class("Warning")) => {
+                    (Some(Value::Class(inst.class.clone())), i.to_str(&message)?)
+                }
+                _ => (category, i.to_str(&message)?),
+            };
+            let name = match cat {
+                Some(Value::Class(c)) if c.module == "builtins" => c.name.clone(),
+                Some(Value::Class(c)) => format!("{}.{}", c.module, c.qualname),
+                _ => "UserWarning".to_string(),
+            };
+            i.warn(&name, &text);
+            Ok(Value::None)
+        }),
+    );
+    for name in ["simplefilter", "filterwarnings", "resetwarnings"] {
+        m.set(name, func(name, |_, _| Ok(Value::None)));
+    }
+    Ok(m)
+}
+
 /// Registers the standard modules with the interpreter.
 pub fn register(interp: &mut Interp) {
     let reg = |interp: &mut Interp, name: &str, f: fn(&mut Interp) -> PyResult<Rc<Module>>| {
@@ -519,6 +549,7 @@ pub fn register(interp: &mut Interp) {
         interp.register_module(name, factory);
     }
     reg(interp, "traceback", traceback_module);
+    reg(interp, "warnings", warnings_module);
     reg(interp, "__future__", |_| {
         let m = Module::new("__future__", None);
         m.set("annotations", Value::None);

@@ -96,10 +96,16 @@ class EnumType(type):
     def __getitem__(cls, name):
         return cls._member_map_[name]
 
-    def __contains__(cls, value):
-        if isinstance(value, cls):
-            return True
-        return value in cls._value2member_map_
+    def __contains__(cls, member):
+        if not isinstance(member, Enum):
+            import warnings
+            darn = ("in 3.12 __contains__ will no longer raise TypeError, but will return True or\n"
+                    "False depending on whether the value is a member or the value of a member")
+            warnings.warn(darn, DeprecationWarning, stacklevel=2)
+            raise TypeError(
+                "unsupported operand type(s) for 'in': '%s' and '%s'" % (
+                    type(member).__qualname__, cls.__class__.__qualname__))
+        return isinstance(member, cls) and member._name_ in cls._member_map_
 
     def __bool__(cls):
         return True
