@@ -830,6 +830,22 @@ fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> 
     let mut front = Vec::new();
     for it in items {
         if let Some(c) = it.payload::<super::schema::Constraint>() {
+            // `ColumnCollectionMixin._col_expressions`: string columns are `table.c` keys.
+            let (kind, given) = match &*c {
+                super::schema::Constraint::PrimaryKey { columns, .. } => ("PrimaryKeyConstraint", columns.clone()),
+                super::schema::Constraint::Unique { columns, .. } => ("UniqueConstraint", columns.clone()),
+                super::schema::Constraint::ForeignKey { columns, .. } => ("ForeignKeyConstraint", columns.clone()),
+                _ => ("", vec![]),
+            };
+            for n in &given {
+                if table.column(&table.column_name_of(n)).is_none() {
+                    return Err(sa_error(
+                        interp,
+                        "ConstraintColumnNotFoundError",
+                        format!("Can't create {kind} on table '{}': no column named '{n}' is present.", table.name),
+                    ));
+                }
+            }
             if let super::schema::Constraint::PrimaryKey { name, columns } = &*c {
                 let columns: Vec<String> =
                     columns.iter().map(|n| super::schema::resolve_column_ref(table, n)).collect();
@@ -851,6 +867,9 @@ fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> 
                 *table.primary_key_constraint.borrow_mut() = Some((name.clone(), columns));
             }
             let mut c = (*c).clone();
+            if let super::schema::Constraint::ForeignKey { columns, fk, .. } = &c {
+                table.adopt_foreign_keys(columns, fk);
+            }
             if let super::schema::Constraint::Unique { columns, .. }
             | super::schema::Constraint::PrimaryKey { columns, .. } = &mut c
             {

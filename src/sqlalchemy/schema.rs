@@ -121,6 +121,23 @@ impl Column {
         }
     }
 
+    /// `Column.foreign_keys`: its own `ForeignKey`s, then those a table-level
+    /// `ForeignKeyConstraint` gave it.
+    pub fn all_foreign_keys(&self) -> Vec<Rc<ForeignKey>> {
+        let mut out = self.foreign_keys.clone();
+        let Some(table) = self.table() else { return out };
+        for c in table.constraints.borrow().iter() {
+            let Constraint::ForeignKey { fk, .. } = c else { continue };
+            for f in fk {
+                let mine = std::ptr::eq(f.parent.borrow().as_ptr(), self);
+                if mine && !out.iter().any(|o| Rc::ptr_eq(o, f)) {
+                    out.push(f.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// The column's name (`?` before it is named).
     pub fn name(&self) -> String {
         self.name.borrow().clone().unwrap_or_else(|| "?".into())
@@ -265,6 +282,9 @@ pub struct Table {
     /// The aliases made of this table, which it keeps alive (their columns refer to them
     /// weakly, as every column does to its table).
     aliases: RefCell<Vec<Rc<Table>>>,
+    /// The Python `Table` object standing for this table, while it lives, so that
+    /// `Table('t', ..., extend_existing=True) is t`.
+    pub py: RefCell<Weak<crate::python::value::Instance>>,
 }
 
 /// An `Index`: from `index=True` (unnamed: the naming convention's `ix_<table>_<column>`,
@@ -297,6 +317,7 @@ impl Table {
             dialect_options: RefCell::new(Vec::new()),
             alias_of,
             aliases: RefCell::new(Vec::new()),
+            py: RefCell::new(Weak::new()),
         }
     }
 
@@ -558,6 +579,16 @@ impl Table {
             self.convention_name("ix", explicit, false, &i.columns, &[])?;
         }
         Ok(())
+    }
+
+    /// A table-level `ForeignKeyConstraint`'s foreign keys join their columns
+    /// (`ForeignKey.parent`, and so `Column.foreign_keys`).
+    pub fn adopt_foreign_keys(&self, columns: &[String], fks: &[Rc<ForeignKey>]) {
+        for (n, fk) in columns.iter().zip(fks) {
+            if let Some(col) = self.column(&self.column_name_of(n)) {
+                *fk.parent.borrow_mut() = Rc::downgrade(&col);
+            }
+        }
     }
 
     /// A column by name.
