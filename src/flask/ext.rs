@@ -15,6 +15,7 @@ use crate::sqlalchemy::engine::{Engine, SqlLog};
 use crate::sqlalchemy::module::{new_query, EngineData};
 use crate::sqlalchemy::orm::{self, Registry, SessionData};
 use crate::sqlalchemy::schema::MetaData;
+use crate::sqlalchemy::scoping::{ScopedSession, SessionMaker};
 
 /// Opens the database for an engine URL (provided by the host: sql.js or rusqlite).
 pub type DbConnector = Rc<dyn Fn(&str) -> Result<Box<dyn Database>, DbError>>;
@@ -33,7 +34,8 @@ pub struct DbData {
     pub app: Value,
     pub engine: Rc<Engine>,
     pub engine_value: Value,
-    pub session: Rc<SessionData>,
+    /// `db.session`: the `scoped_session` and its Python object.
+    pub scoped: Rc<ScopedSession>,
     pub session_value: Value,
     pub metadata: Rc<MetaData>,
     pub registry: Rc<Registry>,
@@ -45,6 +47,11 @@ pub struct DbData {
 }
 
 impl DbData {
+    /// The current `Session` of `db.session` (made on first use, and again after `remove()`).
+    pub fn session(&self, interp: &Interp) -> Rc<SessionData> {
+        self.scoped.session(interp)
+    }
+
     /// `SQLAlchemy._make_metadata(bind_key)`: the bind's metadata, made on first use with the
     /// default metadata's naming convention.
     fn make_metadata(&self, interp: &mut Interp, bind_key: Option<&str>) -> (Rc<MetaData>, Value) {
@@ -271,25 +278,34 @@ fn init_db(
             (md.clone(), Registry::new(md))
         }
     };
-    let session = SessionData::new(engine.clone(), registry.clone());
     // `session_options`: the keyword arguments of the `sessionmaker` (those the playground models).
+    let (mut autoflush, mut expire_on_commit) = (true, true);
+    let mut kw_repr = vec![
+        ("db".to_string(), format!("<SQLAlchemy {}>", engine.url)),
+        ("query_cls".to_string(), "<class 'flask_sqlalchemy.query.Query'>".to_string()),
+    ];
     if let Some(Value::Dict(opts)) = &session_options {
         let opts = opts.borrow().clone();
-        if let Some(v) = opts.get_str("expire_on_commit") {
-            let v = interp.truthy(v)?;
-            session.expire_on_commit.set(v);
-        }
-        if let Some(v) = opts.get_str("autoflush") {
-            let v = interp.truthy(v)?;
-            session.autoflush.set(v);
+        for (k, v) in opts.iter() {
+            let Some(k) = k.as_str().map(str::to_string) else { continue };
+            match k.as_str() {
+                "expire_on_commit" => expire_on_commit = interp.truthy(v)?,
+                "autoflush" => autoflush = interp.truthy(v)?,
+                "scopefunc" | "class_" | "bind" | "info" => {}
+                _ => kw_repr.push((k, interp.repr(v)?)),
+            }
         }
     }
+    let scoped = ScopedSession::new(SessionMaker {
+        engine: engine.clone(),
+        registry: registry.clone(),
+        binds: Default::default(),
+        autoflush,
+        expire_on_commit,
+        kw_repr,
+    });
     let sa = interp.import_module("sqlalchemy")?;
-    let classes = orm::orm_classes(interp);
-    let session_value = new_native(&classes.session, ());
-    if let Value::Instance(i) = &session_value {
-        *i.payload.borrow_mut() = Some(session.clone());
-    }
+    let session_value = crate::sqlalchemy::scoping::scoped_session_value(interp, &scoped);
     let mut model = make_model_class(interp, &registry)?;
     if let (Some((base, _)), Some(fsa_model)) = (&decl_base, model.as_class().cloned()) {
         model = declarative_model(interp, base, &fsa_model)?;
@@ -311,7 +327,7 @@ fn init_db(
         app: app.clone(),
         engine,
         engine_value,
-        session,
+        scoped,
         session_value,
         metadata,
         registry: registry.clone(),
@@ -324,7 +340,7 @@ fn init_db(
     for key in keys {
         let (md, _) = data.make_metadata(interp, Some(&key));
         let engine = data.engine_for(interp, Some(&key))?;
-        data.session.binds.borrow_mut().push((md, engine));
+        data.scoped.factory.binds.borrow_mut().push((md, engine));
     }
     if let Some(mb) = model.as_class().and_then(|c| model_base_of(c)) {
         *mb.db.borrow_mut() = Rc::downgrade(&data);
@@ -458,7 +474,7 @@ fn make_model_class(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<Va
                 let Some(mapper) = orm::class_mapper(cls) else { return Ok(Value::None) };
                 let Some(base) = model_base_of(cls) else { return Ok(Value::None) };
                 let Some(db) = base.db.borrow().upgrade() else { return Ok(Value::None) };
-                new_query(i, &db.session, &mapper)
+                new_query(i, &db.session(i), &mapper)
             }),
         )],
     );
@@ -646,7 +662,7 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                 };
                 let ident = a.pos.get(2).cloned().unwrap_or(Value::None);
                 let found =
-                    orm::session_get(i, &db.session, &mapper, &ident, crate::sqlalchemy::sql::LabelStyle::None)?;
+                    orm::session_get(i, &db.session(i), &mapper, &ident, crate::sqlalchemy::sql::LabelStyle::None)?;
                 if found.is_none() {
                     return Err(super::app::not_found(i, description));
                 }
@@ -659,7 +675,7 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                 let db = db_of(i, &a)?;
                 let stmt = a.arg(1, "select").unwrap_or(Value::None);
                 let rest = Args { pos: vec![], kw: std::mem::take(&mut a.kw) };
-                crate::sqlalchemy::statement::paginate_select(i, &db.session, &stmt, rest)
+                crate::sqlalchemy::statement::paginate_select(i, &db.session(i), &stmt, rest)
             }),
         ),
         (
@@ -668,7 +684,7 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                 let db = db_of(i, &a)?;
                 let description = a.take_kw("description");
                 let stmt = a.arg(1, "statement").unwrap_or(Value::None);
-                crate::sqlalchemy::statement::select_or_404(i, &db.session, &stmt, false, description)
+                crate::sqlalchemy::statement::select_or_404(i, &db.session(i), &stmt, false, description)
             }),
         ),
         (
@@ -677,7 +693,7 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                 let db = db_of(i, &a)?;
                 let description = a.take_kw("description");
                 let stmt = a.arg(1, "statement").unwrap_or(Value::None);
-                crate::sqlalchemy::statement::select_or_404(i, &db.session, &stmt, true, description)
+                crate::sqlalchemy::statement::select_or_404(i, &db.session(i), &stmt, true, description)
             }),
         ),
         (

@@ -115,7 +115,7 @@ fn find_table(db: &DbData, table: &str) -> Option<(Rc<Table>, Rc<crate::sqlalche
     if let Some(t) = db.metadata.table(table) {
         return Some((t, db.engine.clone()));
     }
-    let binds = db.session.binds.borrow();
+    let binds = db.scoped.factory.binds.borrow();
     binds.iter().find_map(|(md, engine)| md.table(table).map(|t| (t, engine.clone())))
 }
 
@@ -196,7 +196,7 @@ pub fn schema(interp: &mut Interp, db: &DbData) -> SchemaView {
     let mappers = db.registry.mappers.borrow().clone();
     // The default bind's tables, then each other bind's (each in its own dependency order).
     let mut all = db.metadata.sorted_tables();
-    for (md, _) in db.session.binds.borrow().iter() {
+    for (md, _) in db.scoped.factory.binds.borrow().iter() {
         all.extend(md.sorted_tables().into_iter().filter(|t| db.metadata.table(&t.name).is_none()));
     }
     let tables = all

@@ -213,6 +213,7 @@ impl ShellSession {
     /// `app.make_shell_context()`: `app`, `g`, and what shell context processors add
     /// (Flask-SQLAlchemy's adds `db` and every model class).
     fn build_namespace(&mut self, app: &Value) {
+        super::app::push_app_context(&mut self.interp, app);
         self.main.set("app", app.clone());
         if let Ok(flask) = self.interp.import_module("flask") {
             if let Some(g) = flask.get("g") {
@@ -353,7 +354,9 @@ impl ShellSession {
     /// Rolls back and reads the database's schema and rows (the oracle's `schema` and `data`).
     pub fn inspect(&mut self) -> (Json, Json) {
         let Some(db) = self.db() else { return (Json::Null, Json::Null) };
-        orm::rollback(&mut self.interp, &db.session);
+        // `db.session.rollback()` (as the oracle does), which makes a session if there is none.
+        let session = db.session(&self.interp);
+        orm::rollback(&mut self.interp, &session);
         self.interp.warnings.clear();
         self.log.take();
         let engine = db.engine.clone();

@@ -113,6 +113,18 @@ pub fn bytes_repr(b: &[u8]) -> String {
     out
 }
 
+/// A character as the escape `repr` of a non-ASCII character would show (`\xe9`, `\u20ac`).
+pub fn char_escape(c: char) -> String {
+    let n = c as u32;
+    if n < 0x100 {
+        format!("\\x{n:02x}")
+    } else if n < 0x10000 {
+        format!("\\u{n:04x}")
+    } else {
+        format!("\\U{n:08x}")
+    }
+}
+
 /// `ascii()` applied to a repr: non-ASCII characters escaped.
 pub fn ascii(s: &str) -> String {
     let mut out = String::new();
@@ -206,6 +218,18 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
             None => format!("<built-in function {}>", b.name),
         },
         Value::BoundMethod(bm) => match &bm.1 {
+            // A method of a natively implemented class that is Python code in the library it
+            // stands for (a module that is neither `builtins`, nor a C module `_name`, nor a
+            // Cython-compiled `name_cy`) shows as a bound Python function does.
+            Value::Builtin(b)
+                if b.owner.is_some() && {
+                    let m = &interp.type_of(&bm.0).module;
+                    m != "builtins" && !m.starts_with('_') && !m.ends_with("_cy")
+                } =>
+            {
+                let owner = b.owner.as_deref().unwrap_or_default();
+                format!("<bound method {owner}.{} of {}>", b.name, repr(interp, &bm.0.clone())?)
+            }
             Value::Builtin(b) => {
                 format!("<built-in method {} of {} object at {}>", b.name, interp.type_name(&bm.0), address(&bm.0))
             }
@@ -263,6 +287,11 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
                     _ => String::new(),
                 };
                 return Ok(format!("{}({})", cls.name, inner));
+            }
+            if cls.name == "generator" {
+                if let Some(name) = super::iters::generator_name(v) {
+                    return Ok(format!("<generator object {name} at {}>", address(v)));
+                }
             }
             format!("<{} object at {}>", cls.full_name(), address(v))
         }

@@ -160,11 +160,34 @@ pub fn register(interp: &mut Interp) {
     interp.ext.insert("sqlalchemy.inspection", Rc::new(InspectionClasses { state, attrs, attr_state, history }));
 }
 
-/// `inspect(obj)` for a mapped instance, `None` for anything else.
+/// The `InstanceState` class, once the classes are registered.
+pub fn state_class(interp: &Interp) -> Option<Rc<Class>> {
+    classes(interp).ok().map(|c| c.state.clone())
+}
+
+/// A new `InstanceState` object (of class `cls`, see [`state_class`]) for `inst`.
+pub fn state_object(cls: &Rc<Class>, inst: &Rc<Instance>) -> Value {
+    new_native(cls, StateData(inst.clone()))
+}
+
+/// Whether `inst`'s `__dict__` holds its own `InstanceState` object (which refers to it).
+pub fn holds_own_state(inst: &Rc<Instance>) -> bool {
+    let d = inst.dict.borrow();
+    let Some(v) = d.get_str("_sa_instance_state") else { return false };
+    v.payload::<StateData>().is_some_and(|s| Rc::ptr_eq(&s.0, inst))
+}
+
+/// `inspect(obj)` for a mapped instance, `None` for anything else: the object's
+/// `_sa_instance_state`.
 pub fn inspect_instance(interp: &mut Interp, obj: &Value) -> PyResult<Option<Value>> {
     let Value::Instance(inst) = obj else { return Ok(None) };
     if object_mapper(obj).is_none() {
         return Ok(None);
+    }
+    instance_state(inst);
+    let own = inst.dict.borrow().get_str("_sa_instance_state").cloned();
+    if let Some(v) = own.filter(|v| v.payload::<StateData>().is_some()) {
+        return Ok(Some(v));
     }
     let cls = classes(interp)?.state.clone();
     Ok(Some(new_native(&cls, StateData(inst.clone()))))

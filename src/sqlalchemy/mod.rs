@@ -12,6 +12,7 @@ pub mod orm;
 pub mod pickle;
 pub mod reserved;
 pub mod schema;
+pub mod scoping;
 pub mod sql;
 pub mod statement;
 pub mod strategies;

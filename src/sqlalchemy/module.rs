@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::engine::Engine;
 use super::orm::{self, AttrData, OrmClasses, Relationship, RelationshipArgs, SessionData};
 use super::schema::{Column, ColumnDefault, ForeignKey, MetaData};
-use super::sql::{Clause, LabelStyle, Select};
+use super::sql::{Clause, LabelStyle, Select, SqlCompiler};
 use super::types::SqlType;
 use crate::python::builtins::{func, method, native_class, new_native};
 use crate::python::interp::{Interp, PyErr, PyResult};
@@ -1501,6 +1501,17 @@ fn query_class(interp: &Interp) -> Rc<Class> {
 fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(&'static str, Value)> {
     vec![
         (
+            // `Query.__str__`: the statement compiled for the session's bind (SQLite: `?`
+            // parameters), joined eager loads included.
+            "__str__",
+            method("Query", "__str__", move |i, a| {
+                let qd = q(i, &a)?;
+                let mut stmt = select_of(i, &qd)?;
+                super::strategies::add_joined(i, &qd.mapper, &mut stmt, &qd.extra.options, &[]);
+                Ok(Value::str(&SqlCompiler::default().select(&stmt).sql))
+            }),
+        ),
+        (
             "all",
             method("Query", "all", move |i, a| {
                 let qd = q(i, &a)?;
@@ -1621,16 +1632,8 @@ fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(
                             format!("Entity namespace for \"{}\" has no property \"{k}\"", qd.mapper.table.name),
                         ));
                     };
-                    let clause = if v.is_none() {
-                        Clause::Binary(Box::new(Clause::Column(col.clone())), "IS", Box::new(Clause::Null))
-                    } else {
-                        Clause::Binary(
-                            Box::new(Clause::Column(col.clone())),
-                            "=",
-                            Box::new(as_bound_clause(i, v, &col)?),
-                        )
-                    };
-                    crit.push(clause);
+                    // `col == value`: None is `IS NULL`, a bool the `true` / `false` literal.
+                    crit.push(super::statement::comparison_clause(i, Clause::Column(col.clone()), "=", v, Some(&col))?);
                 }
                 Ok(query_with(i, &qd, |n| n.where_.extend(crit)))
             }),
@@ -1883,17 +1886,14 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                             .collect(),
                         "autoflush" => return Ok(Value::Bool(sd.autoflush.get())),
                         "no_autoflush" => return Ok(no_autoflush_manager(i, &sd)),
+                        "expire_on_commit" => return Ok(Value::Bool(sd.expire_on_commit.get())),
+                        // Flask-SQLAlchemy's sessionmaker has `bind=None` (its `get_bind` picks
+                        // the engine per table).
+                        "bind" => return Ok(Value::None),
+                        "is_active" => return Ok(Value::Bool(sd.failed.borrow().is_none())),
+                        "info" => return Ok(sd.info()),
                         _ => {
-                            let suggestion = match name.as_str() {
-                                "deleted" => "",
-                                _ => "",
-                            };
-                            // `db.session` is Flask-SQLAlchemy's `scoped_session`, whose
-                            // `__getattr__` is not a proxy for unknown names.
-                            return Err(i.err(
-                                "AttributeError",
-                                format!("'scoped_session' object has no attribute '{name}'{suggestion}"),
-                            ));
+                            return Err(i.err("AttributeError", format!("'Session' object has no attribute '{name}'")));
                         }
                     };
                     Ok(super::statement::identity_set(i, objs))
@@ -1951,14 +1951,6 @@ fn session_class(interp: &Interp) -> Rc<Class> {
             (
                 "close",
                 method("Session", "close", move |i, a| {
-                    let sd = s(i, &a)?;
-                    orm::close(&sd);
-                    Ok(Value::None)
-                }),
-            ),
-            (
-                "remove",
-                method("Session", "remove", move |i, a| {
                     let sd = s(i, &a)?;
                     orm::close(&sd);
                     Ok(Value::None)
@@ -2454,6 +2446,54 @@ fn spelled(class: &str, base: SqlType, ddl: [Option<String>; 3]) -> SqlType {
     SqlType::Spelled(Rc::new(super::types::Spelled { class: class.to_string(), base, ddl }))
 }
 
+/// `sqlalchemy.event` (`lib/event.py`) with the native helpers it registers attribute
+/// listeners through.
+fn event_module(interp: &mut Interp, exc: &Module) -> PyResult<Rc<Module>> {
+    let m = Module::new("sqlalchemy.event", None);
+    let attr = |v: Option<&Value>| v.and_then(|v| v.payload::<orm::AttrData>());
+    m.set("_is_attribute", func("_is_attribute", move |_, a| Ok(Value::Bool(attr(a.pos.first()).is_some()))));
+    m.set(
+        "_attribute_key",
+        func("_attribute_key", move |_, a| Ok(attr(a.pos.first()).map(|d| Value::str(&d.key)).unwrap_or(Value::None))),
+    );
+    m.set(
+        "_attribute_listen",
+        func("_attribute_listen", move |i, a| {
+            let Some(d) = attr(a.pos.first()) else { return Ok(Value::None) };
+            let Some(mapper) = d.mapper.upgrade() else { return Ok(Value::None) };
+            let at = |n: usize| a.pos.get(n).cloned().unwrap_or(Value::None);
+            let retval = i.truthy(&at(2))?;
+            orm::attribute_listeners(i).borrow_mut().push(orm::AttributeListener {
+                mapper_id: mapper.id,
+                key: d.key.clone(),
+                listener: at(1),
+                retval,
+                no_value: at(3),
+                token: at(4),
+            });
+            Ok(Value::None)
+        }),
+    );
+    m.set(
+        "_attribute_unlisten",
+        func("_attribute_unlisten", move |i, a| {
+            let Some(d) = attr(a.pos.first()) else { return Ok(Value::None) };
+            let f = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let id = d.mapper.upgrade().map(|m| m.id);
+            let listeners = orm::attribute_listeners(i);
+            let mut l = listeners.borrow_mut();
+            if let Some(n) = l.iter().position(|x| Some(x.mapper_id) == id && x.key == d.key && x.listener.is(&f)) {
+                l.remove(n);
+            }
+            Ok(Value::None)
+        }),
+    );
+    if let Some(c) = exc.get("InvalidRequestError") {
+        m.set("_InvalidRequestError", c);
+    }
+    python_module_in(interp, m, include_str!("lib/event.py"))
+}
+
 /// A module of SQLAlchemy written in Python (`lib/*.py`), run by our interpreter as the
 /// standard library's Python modules are.
 fn python_module(interp: &mut Interp, name: &str, source: &str) -> PyResult<Rc<Module>> {
@@ -2864,6 +2904,16 @@ pub fn register(interp: &mut Interp) {
             Ok(m)
         }),
     );
+    interp.register_module(
+        "sqlalchemy.event",
+        Rc::new(|i: &mut Interp| {
+            let sa = i.import_module("sqlalchemy")?;
+            match sa.get("event") {
+                Some(Value::Module(m)) => Ok(m),
+                _ => Err(i.err("ImportError", "sqlalchemy.event")),
+            }
+        }),
+    );
     interp.register_module("sqlalchemy.ext", Rc::new(|_: &mut Interp| Ok(Module::new("sqlalchemy.ext", None))));
     interp.register_module(
         "sqlalchemy.ext.hybrid",
@@ -2928,6 +2978,7 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     let m = Module::new("sqlalchemy", None);
     m.set("__version__", Value::str("2.1.9"));
     let (exc, exc_classes) = exc_module(interp);
+    m.set("event", Value::Module(event_module(interp, &exc)?));
     m.set("exc", Value::Module(exc));
     // The column operators' methods (owned by `ColumnOperators`) are the same objects in
     // every class that has them.

@@ -246,6 +246,9 @@ pub struct Mapper {
     /// `version_id_col`: the version counter, incremented by each UPDATE and checked in the
     /// WHERE of UPDATE and DELETE (inherited by subclasses).
     pub version_id_col: Option<Rc<Column>>,
+    /// The class of `InstanceState` objects (`sqlalchemy.orm.state.InstanceState`): each
+    /// instance's is in its `__dict__` as `_sa_instance_state`, as SQLAlchemy keeps it.
+    pub state_class: Option<Rc<Class>>,
 }
 
 /// What a mapper takes part in an inheritance hierarchy with.
@@ -453,6 +456,17 @@ pub fn instance_state(inst: &Rc<Instance>) -> Rc<InstanceState> {
     }
     let s = Rc::new(InstanceState::default());
     *inst.ext.borrow_mut() = Some(s.clone());
+    // `_sa_instance_state`, the first key of a mapped instance's `__dict__` (SQLAlchemy makes
+    // the state before `__init__` runs, so it comes before any attribute set since).
+    if let Some(cls) = class_mapper(&inst.class).and_then(|m| m.state_class.clone()) {
+        if let Ok(mut d) = inst.dict.try_borrow_mut() {
+            let before = std::mem::take(&mut *d);
+            d.set_str("_sa_instance_state", super::inspection::state_object(&cls, inst));
+            for (k, v) in before.iter() {
+                d.insert(k.clone(), v.clone());
+            }
+        }
+    }
     s
 }
 
@@ -678,6 +692,7 @@ pub fn map_class(
         polymorphic_abstract,
         eager_defaults,
         version_id_col,
+        state_class: super::inspection::state_class(interp),
         validators,
         default_scalars,
         id: crate::python::value::next_id(),
@@ -1560,6 +1575,8 @@ pub struct SessionData {
     pub tx_deleted: RefCell<Vec<Value>>,
     /// Objects added while the transaction was inactive (after a failed flush): rollback warns.
     pub changed_while_failed: Cell<bool>,
+    /// `Session.info`: a dict made on first use.
+    info: RefCell<Option<Value>>,
 }
 
 impl SessionData {
@@ -1581,7 +1598,13 @@ impl SessionData {
             tx_inserted: RefCell::new(Vec::new()),
             tx_deleted: RefCell::new(Vec::new()),
             changed_while_failed: Cell::new(false),
+            info: RefCell::new(None),
         })
+    }
+
+    /// `Session.info`: the session's own dict, the same object each time.
+    pub fn info(&self) -> Value {
+        self.info.borrow_mut().get_or_insert_with(|| Value::dict(crate::python::value::Dict::new())).clone()
     }
 }
 
@@ -4067,7 +4090,7 @@ fn collect_update(
         all.extend(table_exprs);
         let position =
             |c: &Rc<Column>| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX);
-        all.sort_by_key(|(c, _)| position(c));
+        crate::sort::sort_by_key(&mut all, |(c, _)| position(c));
         let mut returning = returning;
         crate::sort::sort_by_key(&mut returning, |(_, c)| position(c));
         rows.push(UpdateRow {
@@ -5157,6 +5180,57 @@ fn write_only_set(
     Ok(())
 }
 
+/// A `set` listener of an attribute (`event.listen(Post.body, 'set', fn)`).
+pub struct AttributeListener {
+    pub mapper_id: usize,
+    pub key: String,
+    pub listener: Value,
+    /// `retval=True`: what the listener returns is the value set.
+    pub retval: bool,
+    /// The `NO_VALUE` symbol passed as the old value of an attribute without one.
+    pub no_value: Value,
+    /// The `AttributeEventToken` passed as the initiator.
+    pub token: Value,
+}
+
+/// The attribute `set` listeners, in the order they were registered.
+pub fn attribute_listeners(interp: &mut Interp) -> Rc<RefCell<Vec<AttributeListener>>> {
+    if let Some(l) = interp.ext.get("sqlalchemy.attribute_listeners").and_then(|e| e.clone().downcast().ok()) {
+        return l;
+    }
+    let l: Rc<RefCell<Vec<AttributeListener>>> = Rc::new(RefCell::new(Vec::new()));
+    interp.ext.insert("sqlalchemy.attribute_listeners", l.clone());
+    l
+}
+
+/// `AttributeImpl.fire_replace_event`: each `set` listener of the attribute is called with
+/// (target, value, oldvalue, initiator); a `retval=True` listener's result replaces the value.
+fn fire_set_listeners(
+    interp: &mut Interp,
+    data: &AttrData,
+    inst: &Rc<Instance>,
+    obj: &Value,
+    value: Value,
+) -> PyResult<Value> {
+    let Some(m) = data.mapper.upgrade() else { return Ok(value) };
+    let listeners = attribute_listeners(interp);
+    let mine: Vec<(Value, bool, Value, Value)> = listeners
+        .borrow()
+        .iter()
+        .filter(|l| l.mapper_id == m.id && l.key == data.key)
+        .map(|l| (l.listener.clone(), l.retval, l.no_value.clone(), l.token.clone()))
+        .collect();
+    let mut value = value;
+    for (f, retval, no_value, token) in mine {
+        let old = inst.dict.borrow().get_str(&data.key).cloned().unwrap_or(no_value);
+        let r = interp.call(&f, Args::new(vec![obj.clone(), value.clone(), old, token]))?;
+        if retval {
+            value = r;
+        }
+    }
+    Ok(value)
+}
+
 /// `InstrumentedAttribute.__set__`.
 pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
@@ -5164,6 +5238,7 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
     if super::declarative::is_dont_set(interp, &value) {
         return Ok(());
     }
+    let value = fire_set_listeners(interp, data, inst, obj, value)?;
     // `@validates`: the method's return value is what gets set (`_validator_events`: `set`);
     // a collection's new members are validated one by one (`bulk_replace`).
     let value = match (validator_for(interp, obj, &data.key)?, &data.kind) {
@@ -5373,11 +5448,14 @@ fn backref_appending(interp: &mut Interp, parent: &Value, key: &str, item: Value
 
 /// Drops identity-map entries nothing else refers to: SQLAlchemy's identity map holds objects
 /// weakly, so CPython frees an unmodified object as soon as the learner's code lets go of it.
+/// (The object's own `_sa_instance_state` refers to it too, where SQLAlchemy's state holds it
+/// weakly: that reference does not count.)
 pub fn prune_identity_map(s: &SessionData) {
     s.identity_map.borrow_mut().retain(|_, v| match v {
         Value::Instance(i) => {
             let st = instance_state(i);
-            Rc::strong_count(i) > 1
+            let own_state = usize::from(super::inspection::holds_own_state(i));
+            Rc::strong_count(i) > 1 + own_state
                 || st.modified.get()
                 || st.deleted.get()
                 || !st.pending_dynamic.borrow().is_empty()
