@@ -1004,7 +1004,7 @@ pub fn make_table(
                 _ => "ForeignKeyConstraint",
             };
             for n in &columns {
-                if table.column(&table.column_name_of(n)).is_none() {
+                if table.column_by_key(n).is_none() {
                     return Err(orm::sa_error(
                         interp,
                         "ConstraintColumnNotFoundError",

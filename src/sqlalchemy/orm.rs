@@ -853,7 +853,7 @@ fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> 
                 _ => ("", vec![]),
             };
             for n in &given {
-                if table.column(&table.column_name_of(n)).is_none() {
+                if table.column_by_key(n).is_none() {
                     return Err(sa_error(
                         interp,
                         "ConstraintColumnNotFoundError",

@@ -546,6 +546,15 @@ impl Table {
         by_key.unwrap_or(given)
     }
 
+    /// A constraint's column given as a string: `table.c[key]` (no fallback to the name, as
+    /// `ColumnCollectionMixin` looks it up); a class body's unnamed column by its marker.
+    pub fn column_by_key(&self, given: &str) -> Option<Rc<Column>> {
+        if given.starts_with('\u{1}') {
+            return self.column(&resolve_column_ref(self, given));
+        }
+        self.columns.borrow().iter().find(|c| c.key() == given).cloned()
+    }
+
     /// Checks that the naming convention can name every constraint and index, as SQLAlchemy
     /// names them when they join the table (`_constraint_name`): an unnamed constraint whose
     /// template needs `%(constraint_name)s`, or an unknown token, fails at definition.
