@@ -770,7 +770,8 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                                 Some(v) => Some(i.to_str(&v)?),
                             };
                             let (md, _) = db.make_metadata(i, key.as_deref());
-                            crate::sqlalchemy::module::make_table(i, &md, &name, &a.pos[1..])
+                            let options = crate::sqlalchemy::module::TableOptions::take(i, &mut a)?;
+                            crate::sqlalchemy::module::make_table(i, &md, &name, &a.pos[1..], options)
                         }));
                     }
                     _ => {}

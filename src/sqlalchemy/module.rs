@@ -445,7 +445,14 @@ pub fn table_value(interp: &Interp, t: &Rc<super::schema::Table>) -> Value {
         .and_then(|e| e.clone().downcast::<Rc<Class>>().ok())
         .map(|c| (*c).clone())
         .unwrap_or_else(|| interp.types.object.clone());
-    new_native(&cls, t.clone())
+    if let Some(inst) = t.py.borrow().upgrade() {
+        return Value::Instance(inst);
+    }
+    let v = new_native(&cls, t.clone());
+    if let Value::Instance(inst) = &v {
+        *t.py.borrow_mut() = Rc::downgrade(inst);
+    }
+    v
 }
 
 /// Payload of `FetchedValue()`.
@@ -651,7 +658,7 @@ fn fk_values(i: &mut Interp, c: &Rc<Column>) -> Vec<Value> {
     let Some(Value::Class(cls)) = i.import_module("sqlalchemy").ok().and_then(|m| m.get("ForeignKey")) else {
         return vec![];
     };
-    c.foreign_keys
+    c.all_foreign_keys()
         .iter()
         .map(|fk| {
             let inst = crate::python::value::Instance::new(cls.clone());
@@ -675,7 +682,7 @@ fn object_at(class_path: &str, v: usize) -> String {
 pub fn column_repr(i: &mut Interp, c: &Rc<Column>) -> PyResult<String> {
     let ty = column_type_value(i, c)?;
     let mut parts = vec![i.repr(&Value::str(&c.name()))?, i.repr(&ty)?];
-    for fk in &c.foreign_keys {
+    for fk in &c.all_foreign_keys() {
         parts.push(format!("ForeignKey({})", i.repr(&Value::str(&fk.target))?));
     }
     for (n, (_, _)) in c.checks.iter().enumerate() {
@@ -913,38 +920,125 @@ fn table_new(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         a.pos.get(1).and_then(|v| v.payload::<MetaDataData>()).ok_or_else(|| {
             orm::sa_error(interp, "ArgumentError", "Table() expects a MetaData as its second argument")
         })?;
-    make_table(interp, &md.0, &name, &a.pos[2..])
+    let options = TableOptions::take(interp, &mut a)?;
+    make_table(interp, &md.0, &name, &a.pos[2..], options)
 }
 
-/// Builds a table of `columns` (Column objects) in `metadata`.
-pub fn make_table(interp: &mut Interp, metadata: &Rc<MetaData>, name: &str, columns: &[Value]) -> PyResult<Value> {
-    if metadata.table(name).is_some() {
+/// `Table(..., extend_existing=, keep_existing=)`: what to do when the metadata already has a
+/// table of that name.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableOptions {
+    pub extend_existing: bool,
+    pub keep_existing: bool,
+}
+
+impl TableOptions {
+    /// Takes `extend_existing=` / `keep_existing=` out of a call's keywords.
+    pub fn take(interp: &mut Interp, a: &mut Args) -> PyResult<TableOptions> {
+        let mut flag = |k: &str| -> PyResult<bool> {
+            match a.take_kw(k) {
+                Some(v) => interp.truthy(&v),
+                None => Ok(false),
+            }
+        };
+        Ok(TableOptions { extend_existing: flag("extend_existing")?, keep_existing: flag("keep_existing")? })
+    }
+}
+
+/// Builds a table of `items` (Column and constraint objects) in `metadata`, or, with
+/// `extend_existing`, adds them to the table already there (a column of the same key replaces
+/// its namesake in place), or with `keep_existing` returns that table unchanged.
+pub fn make_table(
+    interp: &mut Interp,
+    metadata: &Rc<MetaData>,
+    name: &str,
+    items: &[Value],
+    options: TableOptions,
+) -> PyResult<Value> {
+    if options.extend_existing && options.keep_existing {
         return Err(orm::sa_error(
             interp,
-            "InvalidRequestError",
-            format!("Table '{name}' is already defined for this MetaData instance.  Specify 'extend_existing=True' to redefine options and columns on an existing Table object."),
+            "ArgumentError",
+            "keep_existing and extend_existing are mutually exclusive.",
         ));
     }
-    let table = super::schema::Table::new(name);
-    for c in columns {
-        match c.payload::<Column>() {
-            Some(col) => {
-                if col.name.borrow().is_none() {
-                    return Err(orm::sa_error(interp, "ArgumentError", "Column must be constructed with a non-blank name or assign a non-blank .name before adding to a Table."));
-                }
-                table.append_column(col);
-            }
-            None => {
-                let r = interp.repr(c)?;
-                return Err(orm::sa_error(
-                    interp,
-                    "ArgumentError",
-                    format!("'SchemaItem' object, such as a 'Column' or a 'Constraint' expected, got {r}"),
-                ));
-            }
+    let existing = metadata.table(name);
+    if let Some(t) = &existing {
+        if options.keep_existing {
+            return Ok(table_value(interp, t));
+        }
+        if !options.extend_existing {
+            return Err(orm::sa_error(
+                interp,
+                "InvalidRequestError",
+                format!("Table '{name}' is already defined for this MetaData instance.  Specify 'extend_existing=True' to redefine options and columns on an existing Table object."),
+            ));
         }
     }
-    metadata.add_table(table.clone());
+    let table = existing.clone().unwrap_or_else(|| super::schema::Table::new(name));
+    for c in items {
+        if let Some(col) = c.payload::<Column>() {
+            if col.name.borrow().is_none() {
+                return Err(orm::sa_error(interp, "ArgumentError", "Column must be constructed with a non-blank name or assign a non-blank .name before adding to a Table."));
+            }
+            let key = col.key();
+            let pos = table.columns.borrow().iter().position(|x| x.key() == key);
+            match pos {
+                Some(p) => {
+                    *col.table.borrow_mut() = Rc::downgrade(&table);
+                    table.columns.borrow_mut()[p] = col;
+                }
+                None => table.append_column(col),
+            }
+        } else if let Some(con) = c.payload::<super::schema::Constraint>() {
+            let con = (*con).clone();
+            let columns = match &con {
+                super::schema::Constraint::PrimaryKey { columns, .. }
+                | super::schema::Constraint::Unique { columns, .. }
+                | super::schema::Constraint::ForeignKey { columns, .. } => columns.clone(),
+                _ => vec![],
+            };
+            let kind = match &con {
+                super::schema::Constraint::PrimaryKey { .. } => "PrimaryKeyConstraint",
+                super::schema::Constraint::Unique { .. } => "UniqueConstraint",
+                _ => "ForeignKeyConstraint",
+            };
+            for n in &columns {
+                if table.column_by_key(n).is_none() {
+                    return Err(orm::sa_error(
+                        interp,
+                        "ConstraintColumnNotFoundError",
+                        format!("Can't create {kind} on table '{name}': no column named '{n}' is present."),
+                    ));
+                }
+            }
+            if let super::schema::Constraint::PrimaryKey { name: pk_name, columns } = &con {
+                for n in columns {
+                    if let Some(col) = table.column(&table.column_name_of(n)) {
+                        col.primary_key.set(true);
+                    }
+                }
+                *table.primary_key_constraint.borrow_mut() = Some((pk_name.clone(), columns.clone()));
+                continue;
+            }
+            if let super::schema::Constraint::ForeignKey { columns, fk, .. } = &con {
+                table.adopt_foreign_keys(columns, fk);
+            }
+            table.constraints.borrow_mut().push(con);
+        } else if let Some(ix) = c.payload::<super::schema::Index>() {
+            table.indexes.borrow_mut().push((*ix).clone());
+        } else {
+            let r = interp.repr(c)?;
+            return Err(orm::sa_error(
+                interp,
+                "ArgumentError",
+                format!("'SchemaItem' object, such as a 'Column' or a 'Constraint' expected, got {r}"),
+            ));
+        }
+    }
+    if existing.is_none() {
+        metadata.add_table(table.clone());
+    }
     table.check_naming().map_err(|e| orm::naming_error(interp, e))?;
     Ok(table_value(interp, &table))
 }
@@ -2143,6 +2237,7 @@ fn exc_module(interp: &mut Interp) -> (Rc<Module>, HashMap<&'static str, Rc<Clas
         ("ArgumentError", "SQLAlchemyError"),
         ("NoForeignKeysError", "ArgumentError"),
         ("AmbiguousForeignKeysError", "ArgumentError"),
+        ("ConstraintColumnNotFoundError", "ArgumentError"),
         ("CompileError", "SQLAlchemyError"),
         ("InvalidRequestError", "SQLAlchemyError"),
         ("NoReferencedTableError", "InvalidRequestError"),
@@ -3103,6 +3198,27 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                         )),
                     }
                 }
+                "constraint" => {
+                    // The `ForeignKeyConstraint` it belongs to: the table's, a column's own made one.
+                    let table = fk.parent.borrow().upgrade().and_then(|c| c.table());
+                    let Some(table) = table else { return Ok(Value::None) };
+                    let items = table_constraints(&table);
+                    let own = table
+                        .constraints
+                        .borrow()
+                        .iter()
+                        .filter(|c| !matches!(c, super::schema::Constraint::PrimaryKey { .. }))
+                        .position(|c| match c {
+                            super::schema::Constraint::ForeignKey { fk: fks, .. } => {
+                                fks.iter().any(|f| std::ptr::eq(Rc::as_ptr(f), Rc::as_ptr(&fk)))
+                            }
+                            _ => false,
+                        });
+                    match own.and_then(|p| items.into_iter().nth(p + 1)) {
+                        Some(item) => Ok(table_item_value(i, item)),
+                        None => Ok(Value::None),
+                    }
+                }
                 "name" => Ok(opt(&fk.name)),
                 "ondelete" => Ok(opt(&fk.ondelete)),
                 "onupdate" => Ok(opt(&fk.onupdate)),
@@ -3157,6 +3273,13 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     let table_cls = native_class(interp, "Table", "sqlalchemy.sql.schema", None, vec![]);
     table_cls.dict.borrow_mut().set_str("__new__", func("__new__", table_new));
     table_cls.dict.borrow_mut().set_str("__getattr__", method("Table", "__getattr__", table_getattr));
+    table_cls.dict.borrow_mut().set_str(
+        "__repr__",
+        method("Table", "__repr__", |i, a| {
+            let t = self_payload::<Rc<super::schema::Table>>(i, &a, "Table")?;
+            Ok(Value::str(&table_repr(i, &t)?))
+        }),
+    );
     table_cls.dict.borrow_mut().set_str(
         "__str__",
         method("Table", "__str__", |i, a| {

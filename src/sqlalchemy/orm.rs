@@ -857,6 +857,22 @@ fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> 
     let mut front = Vec::new();
     for it in items {
         if let Some(c) = it.payload::<super::schema::Constraint>() {
+            // `ColumnCollectionMixin._col_expressions`: string columns are `table.c` keys.
+            let (kind, given) = match &*c {
+                super::schema::Constraint::PrimaryKey { columns, .. } => ("PrimaryKeyConstraint", columns.clone()),
+                super::schema::Constraint::Unique { columns, .. } => ("UniqueConstraint", columns.clone()),
+                super::schema::Constraint::ForeignKey { columns, .. } => ("ForeignKeyConstraint", columns.clone()),
+                _ => ("", vec![]),
+            };
+            for n in &given {
+                if table.column_by_key(n).is_none() {
+                    return Err(sa_error(
+                        interp,
+                        "ConstraintColumnNotFoundError",
+                        format!("Can't create {kind} on table '{}': no column named '{n}' is present.", table.name),
+                    ));
+                }
+            }
             if let super::schema::Constraint::PrimaryKey { name, columns } = &*c {
                 let columns: Vec<String> =
                     columns.iter().map(|n| super::schema::resolve_column_ref(table, n)).collect();
@@ -878,6 +894,9 @@ fn apply_table_args(interp: &mut Interp, cls: &Rc<Class>, table: &Rc<Table>) -> 
                 *table.primary_key_constraint.borrow_mut() = Some((name.clone(), columns));
             }
             let mut c = (*c).clone();
+            if let super::schema::Constraint::ForeignKey { columns, fk, .. } = &c {
+                table.adopt_foreign_keys(columns, fk);
+            }
             if let super::schema::Constraint::Unique { columns, .. }
             | super::schema::Constraint::PrimaryKey { columns, .. } = &mut c
             {
@@ -3847,7 +3866,10 @@ fn prepare_insert(
     }
     // A table with server defaults is inserted with `return_defaults()` (`eager_defaults`
     // "auto"): its new primary key comes back through RETURNING, not `lastrowid`.
-    let server_defaults = table.columns.borrow().iter().any(|c| c.server_default.is_some());
+    // A versioned mapper's INSERT always goes through `return_defaults(version_id_col)`
+    // (`_emit_insert_statements`), which brings a missing primary key back by RETURNING.
+    let server_defaults =
+        table.columns.borrow().iter().any(|c| c.server_default.is_some()) || m.version_id_col.is_some();
     if !returning.is_empty() || server_defaults {
         if let Some(a) = &auto {
             if !returning.iter().any(|c| Rc::ptr_eq(c, a))
@@ -4784,6 +4806,10 @@ pub fn instance_from_row_new(
 /// Only the attributes expired and not changed since are loaded (`state._load_expired`:
 /// `expired_attributes & unmodified`); all of them with the mapper's own statement.
 fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: &Rc<Instance>) -> PyResult<()> {
+    // The object's own mapper (an attribute a subclass inherits names its base's), so that a
+    // joined subclass's row is loaded whole.
+    let own = object_mapper(&Value::Instance(inst.clone()));
+    let mapper = own.as_ref().unwrap_or(mapper);
     let st = instance_state(inst);
     let toload: Vec<(String, Rc<Column>)> = mapper
         .columns
@@ -4814,8 +4840,9 @@ fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: 
         st.expired.set(false);
         return Ok(());
     }
+    // `mapper._get_clause`: the identity is the base table's primary key (`item.id`).
     let mut select = mapper_select(mapper, LabelStyle::None);
-    for (c, v) in mapper.table.primary_key().into_iter().zip(st.identity.borrow().iter()) {
+    for (c, v) in mapper.base_mapper().table.primary_key().into_iter().zip(st.identity.borrow().iter()) {
         select.where_.push(Clause::Binary(
             Box::new(Clause::Column(c.clone())),
             "=",

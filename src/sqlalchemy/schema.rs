@@ -121,6 +121,23 @@ impl Column {
         }
     }
 
+    /// `Column.foreign_keys`: its own `ForeignKey`s, then those a table-level
+    /// `ForeignKeyConstraint` gave it.
+    pub fn all_foreign_keys(&self) -> Vec<Rc<ForeignKey>> {
+        let mut out = self.foreign_keys.clone();
+        let Some(table) = self.table() else { return out };
+        for c in table.constraints.borrow().iter() {
+            let Constraint::ForeignKey { fk, .. } = c else { continue };
+            for f in fk {
+                let mine = std::ptr::eq(f.parent.borrow().as_ptr(), self);
+                if mine && !out.iter().any(|o| Rc::ptr_eq(o, f)) {
+                    out.push(f.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// The column's name (`?` before it is named).
     pub fn name(&self) -> String {
         self.name.borrow().clone().unwrap_or_else(|| "?".into())
@@ -269,6 +286,9 @@ pub struct Table {
     /// The aliases made of this table, which it keeps alive (their columns refer to them
     /// weakly, as every column does to its table).
     aliases: RefCell<Vec<Rc<Table>>>,
+    /// The Python `Table` object standing for this table, while it lives, so that
+    /// `Table('t', ..., extend_existing=True) is t`.
+    pub py: RefCell<Weak<crate::python::value::Instance>>,
 }
 
 /// An `Index`: from `index=True` (unnamed: the naming convention's `ix_<table>_<column>`,
@@ -302,6 +322,7 @@ impl Table {
             alias_of,
             anonymous: false,
             aliases: RefCell::new(Vec::new()),
+            py: RefCell::new(Weak::new()),
         }
     }
 
@@ -543,6 +564,15 @@ impl Table {
         by_key.unwrap_or(given)
     }
 
+    /// A constraint's column given as a string: `table.c[key]` (no fallback to the name, as
+    /// `ColumnCollectionMixin` looks it up); a class body's unnamed column by its marker.
+    pub fn column_by_key(&self, given: &str) -> Option<Rc<Column>> {
+        if given.starts_with('\u{1}') {
+            return self.column(&resolve_column_ref(self, given));
+        }
+        self.columns.borrow().iter().find(|c| c.key() == given).cloned()
+    }
+
     /// Checks that the naming convention can name every constraint and index, as SQLAlchemy
     /// names them when they join the table (`_constraint_name`): an unnamed constraint whose
     /// template needs `%(constraint_name)s`, or an unknown token, fails at definition.
@@ -576,6 +606,16 @@ impl Table {
             self.convention_name("ix", explicit, false, &i.columns, &[])?;
         }
         Ok(())
+    }
+
+    /// A table-level `ForeignKeyConstraint`'s foreign keys join their columns
+    /// (`ForeignKey.parent`, and so `Column.foreign_keys`).
+    pub fn adopt_foreign_keys(&self, columns: &[String], fks: &[Rc<ForeignKey>]) {
+        for (n, fk) in columns.iter().zip(fks) {
+            if let Some(col) = self.column(&self.column_name_of(n)) {
+                *fk.parent.borrow_mut() = Rc::downgrade(&col);
+            }
+        }
     }
 
     /// A column by name.
