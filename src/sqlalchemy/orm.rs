@@ -3259,6 +3259,19 @@ fn delete_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, mut obj
                 } else {
                     run_rows(interp, s, &sql, params)?
                 };
+                // `confirm_deleted_rows`: without a version counter, a DELETE that matched
+                // another number of rows than it was sent for only warns.
+                if let (false, Some(matched)) = (versioned, matched) {
+                    if matched != n as i64 {
+                        interp.warn(
+                            "sqlalchemy.exc.SAWarning",
+                            &format!(
+                                "DELETE statement on table '{}' expected to delete {n} row(s); {matched} were matched.  Please set confirm_deleted_rows=False within the mapper configuration to prevent this warning.",
+                                table.name
+                            ),
+                        );
+                    }
+                }
                 if let (true, Some(matched)) = (versioned, matched) {
                     if matched != n as i64 {
                         return Err(sa_error(
@@ -3549,8 +3562,7 @@ fn run_rows(
         return Ok(Some(r.changes));
     }
     let r = s.connection(sql).execute_many(sql, rows);
-    r.map_err(|e| dbapi_error(interp, e))?;
-    Ok(None)
+    r.map(Some).map_err(|e| dbapi_error(interp, e))
 }
 
 /// `Session.delete(obj)`: marks a persistent object for deletion, cascading to related
