@@ -366,7 +366,7 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
     }
     m.set("Flask", Value::Class(flask));
     m.set("g", Value::dict(Dict::new()));
-    m.set("current_app", Value::None);
+    m.set("current_app", new_native(&current_app_proxy_class(interp), ()));
     for name in ["render_template", "redirect", "url_for", "jsonify", "flash", "abort", "make_response", "send_file"] {
         let n = name.to_string();
         m.set(
@@ -390,6 +390,51 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
     );
     m.set("Blueprint", Value::Class(bp));
     Ok(m)
+}
+
+/// The app `flask shell` runs its lines in the context of (`app.app_context()` pushed):
+/// what `current_app` stands for then.
+pub fn push_app_context(interp: &mut Interp, app: &Value) {
+    interp.ext.insert("flask.current_app", Rc::new(app.clone()));
+}
+
+fn current_app(interp: &Interp) -> PyResult<Value> {
+    match interp.ext.get("flask.current_app").and_then(|e| e.clone().downcast::<Value>().ok()) {
+        Some(app) => Ok((*app).clone()),
+        None => Err(interp.err(
+            "RuntimeError",
+            "Working outside of application context.\n\nThis typically means that you attempted to use functionality that needed\nthe current application. To solve this, set up an application context\nwith app.app_context(). See the documentation for more information.",
+        )),
+    }
+}
+
+/// `werkzeug.local.LocalProxy`, the class of `flask.current_app`: it forwards to the app of
+/// the application context, and outside one raises Flask's RuntimeError.
+fn current_app_proxy_class(interp: &Interp) -> Rc<Class> {
+    native_class(
+        interp,
+        "LocalProxy",
+        "werkzeug.local",
+        None,
+        vec![
+            (
+                "__getattr__",
+                method("LocalProxy", "__getattr__", |i, a| {
+                    let app = current_app(i)?;
+                    let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                    i.getattr(&app, &name)
+                }),
+            ),
+            (
+                "__repr__",
+                method("LocalProxy", "__repr__", |i, _| {
+                    let app = current_app(i)?;
+                    Ok(Value::str(&i.repr(&app)?))
+                }),
+            ),
+            ("__bool__", method("LocalProxy", "__bool__", |i, _| Ok(Value::Bool(current_app(i).is_ok())))),
+        ],
+    )
 }
 
 /// Registers the `flask` module.

@@ -542,7 +542,7 @@ fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResu
             Ok(sql) => sql,
             Err(e) => {
                 conn.rollback();
-                return Err(orm::sa_error(interp, "CompileError", e.0));
+                return Err(orm::compile_error(interp, e));
             }
         };
         let mut statements = vec![sql];

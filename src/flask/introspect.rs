@@ -76,7 +76,7 @@ fn table_view(table: &Rc<Table>, model: Option<String>, row_count: Option<i64>) 
             let mut statements = vec![d
                 .visit_create_table(table)
                 .map(|s| s.trim().to_string())
-                .unwrap_or_else(|e| format!("-- sqlalchemy.exc.CompileError: {}", e.0))];
+                .unwrap_or_else(|e| format!("-- {}: {}", e.qualified_class(), e.message()))];
             statements.extend(indexes.iter().map(|i| d.visit_create_index(table, i).trim().to_string()));
             statements.join(";\n\n")
         })

@@ -213,6 +213,7 @@ impl ShellSession {
     /// `app.make_shell_context()`: `app`, `g`, and what shell context processors add
     /// (Flask-SQLAlchemy's adds `db` and every model class).
     fn build_namespace(&mut self, app: &Value) {
+        super::app::push_app_context(&mut self.interp, app);
         self.main.set("app", app.clone());
         if let Ok(flask) = self.interp.import_module("flask") {
             if let Some(g) = flask.get("g") {
@@ -318,7 +319,7 @@ impl ShellSession {
                     Ok(sql) => std::iter::once(Json::String(sql.trim().to_string()))
                         .chain(t.sorted_indexes().into_iter().map(|i| Json::String(d.visit_create_index(t, &i))))
                         .collect::<Vec<_>>(),
-                    Err(e) => vec![json!({"error": {"type": "sqlalchemy.exc.CompileError", "message": e.0}})],
+                    Err(e) => vec![json!({"error": {"type": e.qualified_class(), "message": e.message()}})],
                 }
             })
             .collect()

@@ -101,7 +101,6 @@ pub fn make_types() -> Types {
         property: t("property", BuiltinType::Object),
         staticmethod: t("staticmethod", BuiltinType::Object),
         classmethod: t("classmethod", BuiltinType::Object),
-        iterator: t("iterator", BuiltinType::Object),
         traceback: t("traceback", BuiltinType::Object),
         not_implemented: t("NotImplementedType", BuiltinType::Object),
         ellipsis: t("ellipsis", BuiltinType::Object),
@@ -336,27 +335,14 @@ pub struct PropertyData {
     pub fdel: Option<Value>,
 }
 
-struct IteratorData {
-    items: Vec<Value>,
-    pos: std::cell::Cell<usize>,
+/// An iterator object of kind `kind` (`list_iterator`, `iterator`, ...) over precomputed items.
+pub fn make_iterator(interp: &Interp, items: Vec<Value>, kind: &str) -> Value {
+    super::iters::items_iter(interp, items, kind)
 }
 
-/// An iterator object over precomputed items (generators run eagerly).
-pub fn make_iterator(interp: &Interp, items: Vec<Value>, _kind: &str) -> Value {
-    new_native(&interp.types.iterator, IteratorData { items, pos: std::cell::Cell::new(0) })
-}
-
-/// The remaining items of an iterator object made by [`make_iterator`], consuming them.
-/// Is `v` one of the builtin iterators (over items already computed)?
+/// Is `v` one of the builtin iterators?
 pub fn is_builtin_iterator(v: &Value) -> bool {
-    v.payload::<IteratorData>().is_some()
-}
-
-pub fn iterator_items(v: &Value) -> Option<Vec<Value>> {
-    let d = v.payload::<IteratorData>()?;
-    let p = d.pos.get();
-    d.pos.set(d.items.len());
-    Some(d.items.get(p..).map(|s| s.to_vec()).unwrap_or_default())
+    super::iters::is_iter(v)
 }
 
 struct SliceData {
@@ -380,6 +366,19 @@ pub fn make_slice(interp: &Interp, lower: Value, upper: Value, step: Value) -> V
         d.set_str("step", step);
     }
     v
+}
+
+/// Is `v` a `slice` object?
+pub fn is_slice(v: &Value) -> bool {
+    v.payload::<SliceData>().is_some()
+}
+
+/// A slice's (start, stop, step) over a sequence of `len` items.
+pub fn slice_bounds(interp: &Interp, v: &Value, len: usize) -> PyResult<(i64, i64, i64)> {
+    match v.payload::<SliceData>() {
+        Some(s) => slice_indices(interp, &s, len as i64),
+        None => Err(interp.type_error("expected a slice")),
+    }
 }
 
 fn slice_indices(interp: &Interp, s: &SliceData, len: i64) -> PyResult<(i64, i64, i64)> {
@@ -429,7 +428,8 @@ fn norm_index(interp: &Interp, key: &Value, len: usize, what: &str) -> PyResult<
     })?;
     let j = if i < 0 { i + len as i64 } else { i };
     if j < 0 || j >= len as i64 {
-        return Err(interp.err("IndexError", format!("{what} index out of range")));
+        let msg = if what == "byte" { "index out of range".to_string() } else { format!("{what} index out of range") };
+        return Err(interp.err("IndexError", msg));
     }
     Ok(j as usize)
 }
@@ -469,7 +469,7 @@ pub fn getitem(interp: &mut Interp, obj: &Value, key: Value) -> PyResult<Value> 
                 let (lo, hi, st) = slice_indices(interp, &sl, b.len() as i64)?;
                 return Ok(Value::Bytes(Rc::from(slice_pick(b, lo, hi, st))));
             }
-            let i = norm_index(interp, &key, b.len(), "index")?;
+            let i = norm_index(interp, &key, b.len(), "byte")?;
             Ok(Value::Int(b[i] as i64))
         }
         Value::Dict(d) => {
@@ -669,64 +669,6 @@ pub fn receiver<T>(
     }))
 }
 
-fn self_bytes(interp: &Interp, args: &Args, name: &str) -> PyResult<Rc<[u8]>> {
-    receiver(interp, args, "bytes", name, |v| match v {
-        Value::Bytes(b) => Some(b.clone()),
-        _ => None,
-    })
-}
-
-/// `bytes.decode`, `bytes.hex`, `bytes.fromhex`.
-fn bytes_methods(interp: &Interp) {
-    let cls = interp.types.bytes.clone();
-    let mut d = cls.dict.borrow_mut();
-    d.set_str(
-        "decode",
-        method("bytes", "decode", |i, a| {
-            let b = self_bytes(i, &a, "decode")?;
-            match std::str::from_utf8(&b) {
-                Ok(s) => Ok(Value::str(s)),
-                Err(e) => {
-                    let pos = e.valid_up_to();
-                    Err(i.err(
-                        "UnicodeDecodeError",
-                        format!(
-                            "'utf-8' codec can't decode byte 0x{:02x} in position {pos}: invalid start byte",
-                            b[pos]
-                        ),
-                    ))
-                }
-            }
-        }),
-    );
-    d.set_str(
-        "hex",
-        method("bytes", "hex", |i, a| {
-            let b = self_bytes(i, &a, "hex")?;
-            Ok(Value::str(&b.iter().map(|x| format!("{x:02x}")).collect::<String>()))
-        }),
-    );
-    d.set_str(
-        "fromhex",
-        func("fromhex", |i, a| {
-            let s = match a.pos.last() {
-                Some(Value::Str(s)) => s.clone(),
-                _ => return Err(i.type_error("fromhex() argument must be str")),
-            };
-            let digits: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
-            let mut out = Vec::new();
-            for pair in digits.chunks(2) {
-                let text: String = pair.iter().collect();
-                match u8::from_str_radix(&text, 16) {
-                    Ok(v) if text.len() == 2 => out.push(v),
-                    _ => return Err(i.err("ValueError", "non-hexadecimal number found in fromhex() arg")),
-                }
-            }
-            Ok(Value::Bytes(Rc::from(out)))
-        }),
-    );
-}
-
 fn self_str(interp: &Interp, args: &Args, name: &str) -> PyResult<Rc<str>> {
     receiver(interp, args, "str", name, |v| match v {
         Value::Str(s) => Some(s.clone()),
@@ -760,7 +702,6 @@ fn strip_chars(s: &str, chars: &Option<Rc<str>>, left: bool, right: bool) -> Str
 }
 
 fn str_methods(interp: &Interp) {
-    bytes_methods(interp);
     let cls = interp.types.str_.clone();
     let mut d = cls.dict.borrow_mut();
     let m = |name: &'static str, f: fn(&mut Interp, Rc<str>, &Args) -> PyResult<Value>| {
@@ -1233,7 +1174,7 @@ fn str_methods(interp: &Interp) {
             ))
         }),
     );
-    d.set_str("encode", m("encode", |_, s, _| Ok(Value::Bytes(Rc::from(s.as_bytes())))));
+    d.set_str("encode", method("str", "encode", super::bytes::str_encode));
     d.set_str(
         "removeprefix",
         m("removeprefix", |i, s, a| {
@@ -2976,19 +2917,7 @@ pub fn install(interp: &mut Interp) {
     });
     ctor(&t.set, |i, a| Ok(Value::Set(Rc::new(RefCell::new(collect_set(i, a.pos.first())?)))));
     ctor(&t.dict, dict_from_args);
-    ctor(&t.bytes, |i, a| match a.pos.first() {
-        None => Ok(Value::Bytes(Rc::from(Vec::new()))),
-        Some(Value::Str(s)) => Ok(Value::Bytes(Rc::from(s.as_bytes()))),
-        Some(Value::Int(n)) => Ok(Value::Bytes(Rc::from(vec![0u8; (*n).max(0) as usize]))),
-        Some(v) => {
-            let items = i.iterate(&v.clone())?;
-            let mut out = Vec::new();
-            for x in items {
-                out.push(to_index(i, &x)? as u8);
-            }
-            Ok(Value::Bytes(Rc::from(out)))
-        }
-    });
+    ctor(&t.bytes, super::bytes::bytes_new);
     // object / type
     t.object.dict.borrow_mut().set_str("__init__", method("object", "__init__", |_, _| Ok(Value::None)));
     t.object.dict.borrow_mut().set_str(
@@ -3109,23 +3038,6 @@ pub fn install(interp: &mut Interp) {
             }),
         );
     }
-    // iterator
-    t.iterator.dict.borrow_mut().set_str(
-        "__next__",
-        method("iterator", "__next__", |i, a| {
-            let d = a.pos[0].payload::<IteratorData>().ok_or_else(|| i.type_error("not an iterator"))?;
-            let p = d.pos.get();
-            match d.items.get(p) {
-                Some(v) => {
-                    d.pos.set(p + 1);
-                    Ok(v.clone())
-                }
-                None => Err(i.err("StopIteration", "")),
-            }
-        }),
-    );
-    t.iterator.dict.borrow_mut().set_str("__iter__", method("iterator", "__iter__", |_, a| Ok(a.pos[0].clone())));
-
     // Exceptions.
     let mut classes: Vec<(String, Rc<Class>)> = Vec::new();
     for (name, parent) in EXCEPTIONS {
@@ -3518,68 +3430,6 @@ fn install_functions(interp: &mut Interp) {
     let range_cls = range_class(interp);
     b.set("range", Value::Class(range_cls));
     b.set(
-        "enumerate",
-        func("enumerate", |i, mut a| {
-            let start = match a.take_kw("start") {
-                Some(v) => to_index(i, &v)?,
-                None => a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0),
-            };
-            let items = i.iterate(&a.pos.first().cloned().unwrap_or(Value::None))?;
-            let out = items
-                .into_iter()
-                .enumerate()
-                .map(|(n, v)| Value::tuple(vec![Value::Int(n as i64 + start), v]))
-                .collect();
-            Ok(make_iterator(i, out, "enumerate"))
-        }),
-    );
-    b.set(
-        "zip",
-        func("zip", |i, a| {
-            let mut lists = Vec::new();
-            for v in &a.pos {
-                lists.push(i.iterate(v)?);
-            }
-            let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
-            let out = (0..n).map(|k| Value::tuple(lists.iter().map(|l| l[k].clone()).collect())).collect();
-            Ok(make_iterator(i, out, "zip"))
-        }),
-    );
-    b.set(
-        "map",
-        func("map", |i, a| {
-            if a.pos.len() < 2 {
-                return Err(i.type_error("map() must have at least two arguments."));
-            }
-            let f = a.pos[0].clone();
-            let mut lists = Vec::new();
-            for v in &a.pos[1..] {
-                lists.push(i.iterate(v)?);
-            }
-            let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
-            let mut out = Vec::with_capacity(n);
-            for k in 0..n {
-                out.push(i.call(&f, Args::new(lists.iter().map(|l| l[k].clone()).collect()))?);
-            }
-            Ok(make_iterator(i, out, "map"))
-        }),
-    );
-    b.set(
-        "filter",
-        func("filter", |i, a| {
-            arity(i, "filter", &a, 2, 2)?;
-            let f = a.pos[0].clone();
-            let mut out = Vec::new();
-            for x in i.iterate(&a.pos[1])? {
-                let keep = if f.is_none() { x.clone() } else { i.call(&f, Args::new(vec![x.clone()]))? };
-                if i.truthy(&keep)? {
-                    out.push(x);
-                }
-            }
-            Ok(make_iterator(i, out, "filter"))
-        }),
-    );
-    b.set(
         "sorted",
         func("sorted", |i, mut a| {
             let key = a.take_kw("key");
@@ -3594,36 +3444,43 @@ fn install_functions(interp: &mut Interp) {
         }),
     );
     b.set(
-        "reversed",
-        func("reversed", |i, a| {
-            arity(i, "reversed", &a, 1, 1)?;
-            let mut items = i.iterate(&a.pos[0])?;
-            items.reverse();
-            Ok(make_iterator(i, items, "reversed"))
-        }),
-    );
-    b.set(
         "iter",
         func("iter", |i, a| {
-            arity(i, "iter", &a, 1, 1)?;
-            if a.pos[0].payload::<IteratorData>().is_some() {
-                return Ok(a.pos[0].clone());
+            if !a.kw.is_empty() {
+                return Err(i.type_error("iter() takes no keyword arguments"));
             }
-            let items = i.iterate(&a.pos[0])?;
-            Ok(make_iterator(i, items, "iterator"))
+            arity(i, "iter", &a, 1, 2)?;
+            if a.pos.len() == 2 {
+                let callable = match &a.pos[0] {
+                    Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Class(_) => true,
+                    Value::Instance(inst) => inst.class.lookup("__call__").is_some(),
+                    _ => false,
+                };
+                if !callable {
+                    return Err(i.type_error("iter(v, w): v must be callable"));
+                }
+                return Ok(i.callable_iter(a.pos[0].clone(), a.pos[1].clone()));
+            }
+            i.get_iter(&a.pos[0])
         }),
     );
     b.set(
         "next",
         func("next", |i, a| {
+            if !a.kw.is_empty() {
+                return Err(i.type_error("next() takes no keyword arguments"));
+            }
             arity(i, "next", &a, 1, 2)?;
             let it = a.pos[0].clone();
-            let nextf = i
-                .getattr(&it, "__next__")
-                .map_err(|_| i.type_error(format!("'{}' object is not an iterator", i.type_name(&it))))?;
-            match i.call(&nextf, Args::default()) {
-                Err(e) if i.err_is(&e, "StopIteration") && a.pos.len() == 2 => Ok(a.pos[1].clone()),
-                r => r,
+            let is_iterator = super::iters::is_iter(&it)
+                || matches!(&it, Value::Instance(inst) if inst.class.lookup("__next__").is_some());
+            if !is_iterator {
+                return Err(i.type_error(format!("'{}' object is not an iterator", i.type_name(&it))));
+            }
+            match i.iter_next(&it)? {
+                Some(v) => Ok(v),
+                None if a.pos.len() == 2 => Ok(a.pos[1].clone()),
+                None => Err(i.err_bare("StopIteration")),
             }
         }),
     );
@@ -3643,7 +3500,8 @@ fn install_functions(interp: &mut Interp) {
         "any",
         func("any", |i, a| {
             arity(i, "any", &a, 1, 1)?;
-            for x in i.iterate(&a.pos[0])? {
+            let it = i.get_iter(&a.pos[0])?;
+            while let Some(x) = i.iter_next(&it)? {
                 if i.truthy(&x)? {
                     return Ok(Value::Bool(true));
                 }
@@ -3655,7 +3513,8 @@ fn install_functions(interp: &mut Interp) {
         "all",
         func("all", |i, a| {
             arity(i, "all", &a, 1, 1)?;
-            for x in i.iterate(&a.pos[0])? {
+            let it = i.get_iter(&a.pos[0])?;
+            while let Some(x) = i.iter_next(&it)? {
                 if !i.truthy(&x)? {
                     return Ok(Value::Bool(false));
                 }
@@ -3773,8 +3632,7 @@ pub fn len_of(interp: &mut Interp, v: &Value) -> PyResult<Value> {
         Value::Tuple(t) => t.len() as i64,
         Value::Dict(d) | Value::Set(d) => d.borrow().len() as i64,
         Value::Instance(i) => {
-            if let Some(d) = v.payload::<IteratorData>() {
-                let _ = d;
+            if super::iters::is_iter(v) {
                 return Err(interp.type_error(format!("object of type '{}' has no len()", i.class.name)));
             }
             match i.class.lookup("__len__") {

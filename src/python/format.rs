@@ -113,6 +113,18 @@ pub fn bytes_repr(b: &[u8]) -> String {
     out
 }
 
+/// A character as the escape `repr` of a non-ASCII character would show (`\xe9`, `\u20ac`).
+pub fn char_escape(c: char) -> String {
+    let n = c as u32;
+    if n < 0x100 {
+        format!("\\x{n:02x}")
+    } else if n < 0x10000 {
+        format!("\\u{n:04x}")
+    } else {
+        format!("\\U{n:08x}")
+    }
+}
+
 /// `ascii()` applied to a repr: non-ASCII characters escaped.
 pub fn ascii(s: &str) -> String {
     let mut out = String::new();
@@ -275,6 +287,11 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
                     _ => String::new(),
                 };
                 return Ok(format!("{}({})", cls.name, inner));
+            }
+            if cls.name == "generator" {
+                if let Some(name) = super::iters::generator_name(v) {
+                    return Ok(format!("<generator object {name} at {}>", address(v)));
+                }
             }
             format!("<{} object at {}>", cls.full_name(), address(v))
         }

@@ -83,7 +83,7 @@ impl Frame {
     }
 
     /// The traceback entry of this frame for an exception leaving it.
-    fn tb_entry(&mut self, name: &str) -> TbEntry {
+    pub(super) fn tb_entry(&mut self, name: &str) -> TbEntry {
         let span = self.err_span.take();
         TbEntry {
             file: self.globals.file.clone().unwrap_or_else(|| "<console>".into()),
@@ -134,7 +134,6 @@ pub struct Types {
     pub property: Rc<Class>,
     pub staticmethod: Rc<Class>,
     pub classmethod: Rc<Class>,
-    pub iterator: Rc<Class>,
     /// What `__traceback__` holds: the frames an exception left (payload `Vec<TbEntry>`).
     pub traceback: Rc<Class>,
     pub not_implemented: Rc<Class>,
@@ -187,6 +186,8 @@ pub struct Interp {
     /// address from being reused while the entry lasts). Empty in most runs, which is all
     /// that `list.append` checks then.
     list_observers: HashMap<usize, (std::rc::Weak<RefCell<Vec<Value>>>, Rc<ListObserver>)>,
+    /// The builtin iterator classes made so far (`list_iterator`, `map`, `generator`, ...).
+    pub iter_classes: super::iters::IterClasses,
 }
 
 impl Drop for Interp {
@@ -248,8 +249,11 @@ impl Interp {
             stand_ins: Vec::new(),
             heap,
             list_observers: HashMap::new(),
+            iter_classes: Default::default(),
         };
         super::builtins::install(&mut interp);
+        super::iters::install(&mut interp);
+        super::bytes::install(&mut interp);
         super::stdlib::register(&mut interp);
         interp
     }
@@ -612,7 +616,7 @@ impl Interp {
         err
     }
 
-    fn tick(&mut self) -> PyResult<()> {
+    pub(super) fn tick(&mut self) -> PyResult<()> {
         self.steps += 1;
         if self.steps > self.step_limit {
             return Err(self.err(
@@ -691,29 +695,12 @@ impl Interp {
                     }
                     return self.exec_block(orelse, frame);
                 }
-                // An iterator written in Python (`__iter__` / `__next__`) is advanced one item
-                // per pass, as CPython does: it may be endless (`itertools.count()`) and `break`.
-                let items = match self.for_iterator(&it)? {
-                    Err(items) => items,
-                    Ok(next) => {
-                        loop {
-                            self.tick()?;
-                            let item = match self.call(&next, Args::default()) {
-                                Ok(x) => x,
-                                Err(e) if self.err_is(&e, "StopIteration") => break,
-                                Err(e) => return Err(e),
-                            };
-                            self.assign(target, item, frame)?;
-                            match self.exec_block(body, frame)? {
-                                Flow::Break => return Ok(Flow::Normal),
-                                Flow::Return(v) => return Ok(Flow::Return(v)),
-                                _ => {}
-                            }
-                        }
-                        return self.exec_block(orelse, frame);
-                    }
-                };
-                for item in items {
+                // Advanced one item per pass, as CPython does: an iterator may be endless
+                // (`itertools.count()`), see the list as the body changes it, and `break`.
+                let it = self.get_iter(&it)?;
+                loop {
+                    self.tick()?;
+                    let Some(item) = self.iter_next(&it)? else { break };
                     self.assign(target, item, frame)?;
                     match self.exec_block(body, frame)? {
                         Flow::Break => return Ok(Flow::Normal),
@@ -1094,7 +1081,7 @@ impl Interp {
         Err(e)
     }
 
-    fn assign(&mut self, target: &Expr, v: Value, frame: &mut Frame) -> PyResult<()> {
+    pub(super) fn assign(&mut self, target: &Expr, v: Value, frame: &mut Frame) -> PyResult<()> {
         match &*target.kind {
             ExprKind::Name(n) => self.store_name(n, v, frame),
             ExprKind::Attribute { value, attr } => {
@@ -1694,13 +1681,41 @@ impl Interp {
         });
         let first_arg = args.pos.first().cloned();
         self.bind_args(func, args, &scope)?;
+        if func.is_generator {
+            // The body runs when the generator is first advanced.
+            return Ok(super::iters::generator(self, func.clone(), scope, first_arg));
+        }
+        self.run_function_body(func, scope, first_arg, false).map(|(v, _)| v)
+    }
+
+    /// A generator function's body run to its end: what it yielded.
+    pub(super) fn run_generator_body(
+        &mut self,
+        func: &Rc<Function>,
+        scope: Rc<Scope>,
+        first_arg: Option<Value>,
+    ) -> PyResult<Vec<Value>> {
+        if self.depth >= RECURSION_LIMIT || self.stack_used() > STACK_LIMIT {
+            let msg = format!("maximum recursion depth exceeded{}", self.recursion_context);
+            return Err(self.err("RecursionError", msg));
+        }
+        self.run_function_body(func, scope, first_arg, true).map(|(_, ys)| ys)
+    }
+
+    fn run_function_body(
+        &mut self,
+        func: &Rc<Function>,
+        scope: Rc<Scope>,
+        first_arg: Option<Value>,
+        generator: bool,
+    ) -> PyResult<(Value, Vec<Value>)> {
         let mut frame = Frame {
             globals: func.module.clone(),
             scope: Some(scope),
             class_ns: None,
             func: Some(func.clone()),
             first_arg,
-            yields: if func.is_generator { Some(Vec::new()) } else { None },
+            yields: if generator { Some(Vec::new()) } else { None },
             line: 0,
             interactive: false,
             err_span: None,
@@ -1718,10 +1733,7 @@ impl Interp {
             e.traceback.push(frame.tb_entry(&func.name));
             e
         })?;
-        if let Some(ys) = frame.yields.take() {
-            return Ok(super::builtins::make_iterator(self, ys, "generator"));
-        }
-        Ok(result)
+        Ok((result, frame.yields.take().unwrap_or_default()))
     }
 
     fn bind_args(&mut self, func: &Rc<Function>, args: Args, scope: &Rc<Scope>) -> PyResult<()> {
@@ -2415,14 +2427,7 @@ impl Interp {
                 })?;
                 Ok(Value::list(out))
             }
-            ExprKind::GeneratorExp { elt, generators } => {
-                let mut out = Vec::new();
-                self.run_comprehension("<genexpr>", generators, &[elt], frame, &mut |s, f| {
-                    out.push(s.eval(elt, f)?);
-                    Ok(())
-                })?;
-                Ok(super::builtins::make_iterator(self, out, "generator"))
-            }
+            ExprKind::GeneratorExp { elt, generators } => self.make_genexpr(generators, elt, frame),
             ExprKind::SetComp { elt, generators } => {
                 let mut d = Dict::new();
                 self.run_comprehension("<setcomp>", generators, &[elt], frame, &mut |s, f| {
@@ -2490,6 +2495,39 @@ impl Interp {
     ) -> PyResult<()> {
         let Some(g) = gens.first() else { return body(self, frame) };
         let it = self.eval(&g.iter, frame)?;
+        let scope = self.comprehension_scope(gens, elts, frame);
+        let mut sub = Frame {
+            globals: frame.globals.clone(),
+            scope: Some(scope),
+            class_ns: None,
+            func: frame.func.clone(),
+            first_arg: frame.first_arg.clone(),
+            yields: None,
+            line: frame.line,
+            interactive: false,
+            err_span: None,
+        };
+        let line = frame.line;
+        let r = self.comprehension(gens, 0, Some(it), &mut sub, body);
+        frame.line = sub.line;
+        r.map_err(|mut e| {
+            let mut entry = sub.tb_entry(name);
+            if entry.span.is_none() {
+                entry.line = line;
+            }
+            e.traceback.push(entry);
+            e
+        })
+    }
+
+    /// The scope a comprehension's variables live in: its targets, walrus targets bound in
+    /// the enclosing function (or the module).
+    pub(super) fn comprehension_scope(
+        &mut self,
+        gens: &[ast::Comprehension],
+        elts: &[&Expr],
+        frame: &Frame,
+    ) -> Rc<Scope> {
         let mut names = LocalNames::default();
         let mut walrus = LocalNames::default();
         for (i, g) in gens.iter().enumerate() {
@@ -2515,30 +2553,7 @@ impl Interp {
                 names.nonlocals.insert(w);
             }
         }
-        let scope =
-            Rc::new(Scope { vars: RefCell::new(HashMap::new()), names: Rc::new(names), parent: frame.scope.clone() });
-        let mut sub = Frame {
-            globals: frame.globals.clone(),
-            scope: Some(scope),
-            class_ns: None,
-            func: frame.func.clone(),
-            first_arg: frame.first_arg.clone(),
-            yields: None,
-            line: frame.line,
-            interactive: false,
-            err_span: None,
-        };
-        let line = frame.line;
-        let r = self.comprehension(gens, 0, Some(it), &mut sub, body);
-        frame.line = sub.line;
-        r.map_err(|mut e| {
-            let mut entry = sub.tb_entry(name);
-            if entry.span.is_none() {
-                entry.line = line;
-            }
-            e.traceback.push(entry);
-            e
-        })
+        Rc::new(Scope { vars: RefCell::new(HashMap::new()), names: Rc::new(names), parent: frame.scope.clone() })
     }
 
     fn comprehension(
@@ -2557,7 +2572,9 @@ impl Interp {
             Some(v) => v,
             None => self.eval(&g.iter, frame)?,
         };
-        for item in self.iterate(&it)? {
+        let it = self.get_iter(&it)?;
+        while let Some(item) = self.iter_next(&it)? {
+            self.tick()?;
             self.assign_comp_target(&g.target, item, frame)?;
             let mut ok = true;
             for cond in &g.ifs {
@@ -2615,6 +2632,9 @@ impl Interp {
     /// key's equality is user-defined (an equal key already stored must then be looked for).
     pub fn prepare_key(&mut self, k: &Value) -> PyResult<bool> {
         match k {
+            Value::Instance(i) if matches!(i.class.lookup("__hash__"), Some(Value::None)) => {
+                Err(self.type_error(format!("unhashable type: '{}'", i.class.name)))
+            }
             Value::Instance(i) => match super::builtins::instance_dunder(k, "__hash__") {
                 Some(Value::None) => Err(self.type_error(format!("unhashable type: '{}'", i.class.name))),
                 Some(f @ Value::Function(_)) => {
@@ -2678,27 +2698,6 @@ impl Interp {
         Ok(d.borrow().contains(&k))
     }
 
-    /// What a `for` loop over `v` walks: `Ok(next)`, the bound `__next__`, when `v.__iter__` is
-    /// written in Python and returns an iterator whose `__next__` is too (advanced one item per
-    /// pass, as CPython does: it may be endless, as `itertools.count()`, and the loop `break`);
-    /// else `Err(items)`, collected by [`Interp::iterate`].
-    fn for_iterator(&mut self, v: &Value) -> PyResult<Result<Value, Vec<Value>>> {
-        let iter = match v {
-            Value::Instance(_) if !super::builtins::is_builtin_iterator(v) => {
-                super::builtins::instance_dunder(v, "__iter__")
-            }
-            _ => None,
-        };
-        let Some(iter @ Value::Function(_)) = iter else { return Ok(Err(self.iterate(v)?)) };
-        let it = self.call(&iter, Args::new(vec![v.clone()]))?;
-        if matches!(it, Value::Instance(_)) && !super::builtins::is_builtin_iterator(&it) {
-            if let Some(Value::Function(_)) = super::builtins::instance_dunder(&it, "__next__") {
-                return Ok(Ok(self.getattr(&it, "__next__")?));
-            }
-        }
-        Ok(Err(self.iterate(&it)?))
-    }
-
     /// Iterates eagerly: the items of any iterable.
     pub fn iterate(&mut self, v: &Value) -> PyResult<Vec<Value>> {
         if let Some(iter) = self.meta_dunder(v, "__iter__") {
@@ -2713,14 +2712,14 @@ impl Interp {
             Value::Str(s) => Ok(s.chars().map(|c| Value::str(&c.to_string())).collect()),
             Value::Bytes(b) => Ok(b.iter().map(|x| Value::Int(*x as i64)).collect()),
             Value::Instance(i) => {
-                if let Some(items) = super::builtins::iterator_items(v) {
-                    return Ok(items);
+                if super::iters::is_iter(v) {
+                    return self.drain_iter(v);
                 }
                 let cls = i.class.clone();
                 if let Some(iter) = cls.lookup("__iter__") {
                     let it = self.call(&iter, Args::new(vec![v.clone()]))?;
-                    if let Some(items) = super::builtins::iterator_items(&it) {
-                        return Ok(items);
+                    if super::iters::is_iter(&it) {
+                        return self.drain_iter(&it);
                     }
                     if !matches!(it, Value::Instance(_)) {
                         return self.iterate(&it);

@@ -4,9 +4,11 @@
 pub mod ast;
 pub mod bigint;
 pub mod builtins;
+pub mod bytes;
 pub mod console;
 pub mod format;
 pub mod interp;
+pub mod iters;
 pub mod lexer;
 pub mod ops;
 pub mod parser;

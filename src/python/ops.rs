@@ -326,6 +326,17 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
             v.extend_from_slice(b);
             Ok(Value::Bytes(Rc::from(v)))
         }
+        (Value::Bytes(_), _, BinOp::Add) => {
+            Err(interp.type_error(format!("can't concat {} to bytes", interp.type_name(&r))))
+        }
+        (Value::Bytes(a), _, BinOp::Mult) | (_, Value::Bytes(a), BinOp::Mult) => match as_int(&l).or(as_int(&r)) {
+            Some(n) => Ok(Value::Bytes(Rc::from(super::bytes::repeat(interp, a, n)?))),
+            None => {
+                let other = if matches!(l, Value::Bytes(_)) { &r } else { &l };
+                Err(interp
+                    .type_error(format!("can't multiply sequence by non-int of type '{}'", interp.type_name(other))))
+            }
+        },
         (Value::List(a), Value::List(b), BinOp::Add) => {
             let mut v = a.borrow().clone();
             v.extend(b.borrow().iter().cloned());
@@ -773,6 +784,15 @@ pub fn contains(interp: &mut Interp, container: &Value, item: &Value) -> PyResul
                 let r = interp.call(&f, Args::new(vec![container.clone(), item.clone()]))?;
                 return interp.truthy(&r);
             }
+            if super::iters::is_iter(container) {
+                // An iterator is consumed up to the first equal item.
+                while let Some(x) = interp.iter_next(container)? {
+                    if x.is(item) || interp.eq(&x, item)? {
+                        return Ok(true);
+                    }
+                }
+                return Ok(false);
+            }
             let items = interp.iterate(container)?;
             for x in items {
                 if x.is(item) || interp.eq(&x, item)? {
@@ -781,6 +801,12 @@ pub fn contains(interp: &mut Interp, container: &Value, item: &Value) -> PyResul
             }
             Ok(false)
         }
+        Value::Bytes(b) if !matches!(item, Value::Int(_) | Value::Bool(_)) => match super::bytes::bytes_of(item) {
+            Some(sub) => Ok(sub.is_empty() || b.windows(sub.len()).any(|w| w == &sub[..])),
+            None => {
+                Err(interp.type_error(format!("a bytes-like object is required, not '{}'", interp.type_name(item))))
+            }
+        },
         Value::List(_) | Value::Tuple(_) | Value::Bytes(_) => {
             let items = interp.iterate(container)?;
             for x in items {

@@ -370,14 +370,20 @@ impl HashKey {
                     | Value::Bytes(_)),
                 ) => HashKey::of(&b)?,
                 Some(Value::Set(d)) if is_frozen(v) => {
-                    let mut keys = d.borrow().iter().map(|(k, _)| HashKey::of(k)).collect::<Option<Vec<_>>>()?;
-                    keys.sort_by_cached_key(|k| {
-                        use std::hash::{Hash, Hasher};
-                        let mut h = FxHasher::default();
-                        k.hash(&mut h);
-                        (h.finish(), format!("{k:?}"))
-                    });
-                    HashKey::Frozen(keys)
+                    let keys = d.borrow().iter().map(|(k, _)| HashKey::of(k)).collect::<Option<Vec<_>>>()?;
+                    // Each key's sort key computed once (as sort_by_cached_key), sorted by the
+                    // crate's one stable sort (std's is compiled again per call site).
+                    let mut keyed: Vec<_> = keys
+                        .into_iter()
+                        .map(|k| {
+                            use std::hash::{Hash, Hasher};
+                            let mut h = FxHasher::default();
+                            k.hash(&mut h);
+                            ((h.finish(), format!("{k:?}")), k)
+                        })
+                        .collect();
+                    crate::sort::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0));
+                    HashKey::Frozen(keyed.into_iter().map(|(_, k)| k).collect())
                 }
                 // Instances of `list` / `dict` / `set` subclasses are unhashable as their values.
                 Some(Value::List(_) | Value::Dict(_) | Value::Set(_)) => return None,

@@ -6,9 +6,34 @@ use super::reserved;
 use super::schema::{Column, Constraint, DefaultClause, Table};
 use super::types::{EnumType, SqlType};
 
-/// An error compiling DDL (`sqlalchemy.exc.CompileError`).
+/// An error compiling DDL (`sqlalchemy.exc.CompileError`, or the class named by `.1` when
+/// compiling raised another SQLAlchemy error, as a naming convention's `InvalidRequestError`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct CompileError(pub String);
+pub struct CompileError(pub String, pub &'static str);
+
+impl CompileError {
+    /// A `CompileError` with this message.
+    pub fn new(msg: impl Into<String>) -> CompileError {
+        CompileError(msg.into(), "CompileError")
+    }
+
+    /// The exception's qualified name, as records show it (`sqlalchemy.exc.CompileError`,
+    /// builtin `KeyError`).
+    pub fn qualified_class(&self) -> String {
+        match self.1 {
+            "KeyError" | "ValueError" => self.1.to_string(),
+            c => format!("sqlalchemy.exc.{c}"),
+        }
+    }
+
+    /// `str(exc)`: a KeyError shows its key's repr.
+    pub fn message(&self) -> String {
+        match self.1 {
+            "KeyError" => format!("'{}'", self.0),
+            _ => self.0.clone(),
+        }
+    }
+}
 
 /// A SQL dialect's DDL and identifier rules.
 pub trait Dialect {
@@ -53,7 +78,7 @@ pub trait Dialect {
                 match &s.ddl[i] {
                     Some(ddl) => ddl.clone(),
                     None => {
-                        return Err(CompileError(format!(
+                        return Err(CompileError::new(format!(
                             "Compiler <{}.base.{} object at 0x…> can't render element of type {}",
                             self.dialect_module(),
                             self.type_compiler_name(),
@@ -64,8 +89,8 @@ pub trait Dialect {
             }
             SqlType::Decorated(d) => self.type_ddl(&d.impl_type)?,
             SqlType::Other(n) if n == "NullType" => {
-                return Err(CompileError(
-                    "Can't generate DDL for NullType(); did you forget to specify a type on this Column?".into(),
+                return Err(CompileError::new(
+                    "Can't generate DDL for NullType(); did you forget to specify a type on this Column?",
                 ))
             }
             SqlType::Other(n) => n.to_uppercase(),
@@ -152,6 +177,11 @@ pub trait Dialect {
         true
     }
 
+    /// `Dialect.supports_native_enum`: PostgreSQL and MySQL have ENUM types, SQLite has not.
+    fn supports_native_enum(&self) -> bool {
+        false
+    }
+
     /// Text after the closing parenthesis (MySQL's `COMMENT=`, `ENGINE=`).
     fn post_create_table(&self, _table: &Table) -> String {
         String::new()
@@ -162,9 +192,9 @@ pub trait Dialect {
     fn visit_create_table(&self, table: &Table) -> Result<String, CompileError> {
         let mut items = Vec::new();
         for col in table.columns.borrow().iter() {
-            let spec = self
-                .visit_create_column(table, col)
-                .map_err(|e| CompileError(format!("(in table '{}', column '{}'): {}", table.name, col.name(), e.0)))?;
+            let spec = self.visit_create_column(table, col).map_err(|e| {
+                CompileError::new(format!("(in table '{}', column '{}'): {}", table.name, col.name(), e.0))
+            })?;
             items.push(spec);
         }
         let pk = table.primary_key_clause();
@@ -182,13 +212,19 @@ pub trait Dialect {
             if matches!(c, Constraint::PrimaryKey { .. }) {
                 continue;
             }
+            // `Enum._should_create_constraint`: not for a native enum where the dialect has them.
+            if let Constraint::EnumCheck { enum_type, .. } = c {
+                if enum_type.native_enum && self.supports_native_enum() {
+                    continue;
+                }
+            }
             // `create_table_constraints`: a `use_alter` constraint waits for its ALTER.
             if let Constraint::ForeignKey { fk, .. } = c {
                 if self.supports_alter() && fk.iter().any(|f| f.use_alter) {
                     continue;
                 }
             }
-            items.push(self.visit_constraint(table, c));
+            items.push(self.visit_constraint(table, c)?);
         }
         Ok(format!(
             "\nCREATE TABLE {} (\n\t{}\n){}\n\n",
@@ -211,31 +247,51 @@ pub trait Dialect {
     }
 
     /// A table-level constraint clause.
-    fn visit_constraint(&self, table: &Table, c: &Constraint) -> String {
+    fn visit_constraint(&self, table: &Table, c: &Constraint) -> Result<String, CompileError> {
         let named = |name: Option<String>| name.map(|n| format!("CONSTRAINT {} ", self.quote(&n))).unwrap_or_default();
-        match c {
+        let quoted = |columns: &[String]| -> Vec<String> {
+            columns.iter().map(|c| self.quote(&table.column_name_of(c))).collect()
+        };
+        Ok(match c {
             Constraint::PrimaryKey { .. } => String::new(),
             Constraint::Unique { name, columns } => {
-                let cols: Vec<String> = columns.iter().map(|c| self.quote(c)).collect();
                 format!(
                     "{}UNIQUE ({})",
                     named(table.constraint_name("uq", name.as_deref(), columns, None)),
-                    cols.join(", ")
+                    quoted(columns).join(", ")
                 )
             }
             Constraint::Check { name, sqltext } => {
                 format!("{}CHECK ({sqltext})", named(table.constraint_name("ck", name.as_deref(), &[], None)))
             }
+            Constraint::EnumCheck { column, enum_type } => {
+                // `format_constraint`: an unnamed enum's CHECK (`_NONE_NAME`) is named here,
+                // where a convention that needs its name fails.
+                let name = table
+                    .convention_name(
+                        "ck",
+                        enum_type.name.as_deref(),
+                        enum_type.name.is_none(),
+                        std::slice::from_ref(column),
+                        &[],
+                    )
+                    .map_err(|e| match e {
+                        super::schema::NamingError::Invalid(m) => CompileError(m, "InvalidRequestError"),
+                        super::schema::NamingError::Key(k) => CompileError(k, "KeyError"),
+                        super::schema::NamingError::Value(m) => CompileError(m, "ValueError"),
+                    })?;
+                format!("{}CHECK ({})", named(name), enum_type.check_sql(&self.quote(&table.column_name_of(column))))
+            }
             Constraint::ForeignKey { name, columns, fk } => {
-                let cols: Vec<String> = columns.iter().map(|c| self.quote(c)).collect();
                 let target_table = fk.first().map(|f| f.target_table().to_string()).unwrap_or_default();
-                let target_column = fk.first().map(|f| f.target_column().to_string()).unwrap_or_default();
-                let name = table.constraint_name("fk", name.as_deref(), columns, Some((&target_table, &target_column)));
+                let referred: Vec<(String, String)> =
+                    fk.iter().map(|f| (f.target_table().to_string(), f.target_column().to_string())).collect();
+                let name = table.convention_name("fk", name.as_deref(), false, columns, &referred).ok().flatten();
                 let target_cols: Vec<String> = fk.iter().map(|f| self.quote(f.target_column())).collect();
                 let mut s = format!(
                     "{}FOREIGN KEY({}) REFERENCES {} ({})",
                     named(name),
-                    cols.join(", "),
+                    quoted(columns).join(", "),
                     self.quote(&target_table),
                     target_cols.join(", ")
                 );
@@ -249,7 +305,7 @@ pub trait Dialect {
                 }
                 s
             }
-        }
+        })
     }
 }
 
@@ -297,6 +353,10 @@ impl Dialect for SqliteDialect {
 pub struct PostgresqlDialect;
 
 impl Dialect for PostgresqlDialect {
+    fn supports_native_enum(&self) -> bool {
+        true
+    }
+
     fn name(&self) -> &'static str {
         "postgresql"
     }
@@ -312,7 +372,7 @@ impl Dialect for PostgresqlDialect {
         }
         match &e.name {
             Some(n) => Ok(self.quote(n)),
-            None => Err(CompileError("PostgreSQL Enum type requires a name.".into())),
+            None => Err(CompileError::new("PostgreSQL Enum type requires a name.")),
         }
     }
     fn type_ddl(&self, ty: &SqlType) -> Result<String, CompileError> {
@@ -341,6 +401,10 @@ impl Dialect for PostgresqlDialect {
 pub struct MysqlDialect;
 
 impl Dialect for MysqlDialect {
+    fn supports_native_enum(&self) -> bool {
+        true
+    }
+
     fn name(&self) -> &'static str {
         "mysql"
     }
@@ -418,7 +482,7 @@ impl Dialect for MysqlDialect {
         })
     }
     fn visit_varchar_no_length(&self) -> Result<String, CompileError> {
-        Err(CompileError("VARCHAR requires a length on dialect mysql".into()))
+        Err(CompileError::new("VARCHAR requires a length on dialect mysql"))
     }
 }
 

@@ -9,10 +9,10 @@ use std::rc::Rc;
 use super::engine::Engine;
 use super::orm::{self, AttrData, OrmClasses, Relationship, RelationshipArgs, SessionData};
 use super::schema::{Column, ColumnDefault, ForeignKey, MetaData};
-use super::sql::{Clause, LabelStyle, Select};
+use super::sql::{Clause, LabelStyle, Select, SqlCompiler};
 use super::types::SqlType;
 use crate::python::builtins::{func, method, native_class, new_native};
-use crate::python::interp::{Interp, PyResult};
+use crate::python::interp::{Interp, PyErr, PyResult};
 use crate::python::value::{Args, Class, Module, Value};
 
 /// Payload of type objects (`String(100)`).
@@ -559,7 +559,10 @@ fn table_getattr(interp: &mut Interp, a: Args) -> PyResult<Value> {
                             let key = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
                             match cc.0.column(&key) {
                                 Some(c) => Ok(column_value(i, &c)),
-                                None => Err(i.err("KeyError", format!("'{key}'"))),
+                                None => {
+                                    let cls = i.exc_class("KeyError");
+                                    Err(PyErr { exc: i.new_exception(&cls, vec![Value::str(&key)]), traceback: vec![] })
+                                }
                             }
                         }),
                     ),
@@ -599,7 +602,7 @@ fn table_getattr(interp: &mut Interp, a: Args) -> PyResult<Value> {
         "indexes" => {
             let mut values = Vec::new();
             for ix in t.sorted_indexes() {
-                let cols = ix.columns.iter().filter_map(|n| t.column(n)).collect();
+                let cols = ix.columns.iter().filter_map(|n| t.column(&t.column_name_of(n))).collect();
                 let name = ix.name.clone();
                 values.push(table_item_value(
                     interp,
@@ -741,15 +744,32 @@ enum ItemKind {
 fn table_constraints(t: &Rc<super::schema::Table>) -> Vec<TableItem> {
     use super::schema::Constraint;
     let item = |kind| TableItem { table: t.clone(), kind };
-    let cols = |names: &[String]| names.iter().filter_map(|n| t.column(n)).collect::<Vec<_>>();
+    let cols = |names: &[String]| names.iter().filter_map(|n| t.column(&t.column_name_of(n))).collect::<Vec<_>>();
+    // Names as the naming convention made them when the constraint joined the table.
     let pk_name = t.primary_key_constraint.borrow().as_ref().and_then(|p| p.0.clone());
+    let pk_cols: Vec<String> = t.primary_key_clause().iter().map(|c| c.name()).collect();
+    let pk_name = t.constraint_name("pk", pk_name.as_deref(), &pk_cols, None);
     let mut out = vec![item(ItemKind::PrimaryKey(pk_name, t.primary_key()))];
     for con in t.constraints.borrow().iter() {
         out.push(match con {
             Constraint::PrimaryKey { .. } => continue,
-            Constraint::Unique { name, columns } => item(ItemKind::Unique(name.clone(), cols(columns))),
-            Constraint::Check { name, .. } => item(ItemKind::Check(name.clone())),
-            Constraint::ForeignKey { name, columns, .. } => item(ItemKind::ForeignKey(name.clone(), cols(columns))),
+            Constraint::Unique { name, columns } => {
+                item(ItemKind::Unique(t.constraint_name("uq", name.as_deref(), columns, None), cols(columns)))
+            }
+            Constraint::Check { name, .. } => {
+                item(ItemKind::Check(t.constraint_name("ck", name.as_deref(), &[], None)))
+            }
+            Constraint::EnumCheck { enum_type, column } => {
+                let n = enum_type.name.as_deref();
+                let name = t.convention_name("ck", n, n.is_none(), std::slice::from_ref(column), &[]).ok().flatten();
+                item(ItemKind::Check(name))
+            }
+            Constraint::ForeignKey { name, columns, fk } => {
+                let referred: Vec<(String, String)> =
+                    fk.iter().map(|f| (f.target_table().to_string(), f.target_column().to_string())).collect();
+                let name = t.convention_name("fk", name.as_deref(), false, columns, &referred).ok().flatten();
+                item(ItemKind::ForeignKey(name, cols(columns)))
+            }
         });
     }
     out
@@ -925,6 +945,7 @@ pub fn make_table(interp: &mut Interp, metadata: &Rc<MetaData>, name: &str, colu
         }
     }
     metadata.add_table(table.clone());
+    table.check_naming().map_err(|e| orm::naming_error(interp, e))?;
     Ok(table_value(interp, &table))
 }
 
@@ -959,7 +980,7 @@ fn make_type_class(interp: &Interp, name: &str, make: fn(&mut Interp, &Args) -> 
             }
             match super::ddl::dialect_named("sqlite").type_ddl(&t.0) {
                 Ok(s) => Ok(Value::str(&s)),
-                Err(e) => Err(orm::sa_error(i, "CompileError", e.0)),
+                Err(e) => Err(orm::compile_error(i, e)),
             }
         }),
     );
@@ -968,13 +989,48 @@ fn make_type_class(interp: &Interp, name: &str, make: fn(&mut Interp, &Args) -> 
         method(name, "__repr__", move |i, a| {
             let t = self_payload::<TypeData>(i, &a, &n)?;
             Ok(Value::str(&match &t.0 {
+                SqlType::Enum(e) => e.repr(i)?,
                 SqlType::String(Some(l)) => format!("{n}(length={l})"),
                 SqlType::Numeric(Some(p), Some(s)) => format!("{n}(precision={p}, scale={s})"),
                 _ => format!("{n}()"),
             }))
         }),
     );
+    let n = name.to_string();
+    cls.dict.borrow_mut().set_str(
+        "__getattr__",
+        method(name, "__getattr__", move |i, a| {
+            let t = self_payload::<TypeData>(i, &a, &n)?;
+            let attr = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            if let Some(v) = type_attribute(&t.0, &attr) {
+                return Ok(v);
+            }
+            Err(i.err("AttributeError", format!("'{n}' object has no attribute '{attr}'")))
+        }),
+    );
     cls
+}
+
+/// The attributes a type object answers (`String.length`, `Enum.enums`, `Enum.name`, ...).
+fn type_attribute(t: &SqlType, attr: &str) -> Option<Value> {
+    let opt_int = |v: Option<u32>| v.map(|n| Value::Int(i64::from(n))).unwrap_or(Value::None);
+    match (t, attr) {
+        (SqlType::String(l), "length") => Some(opt_int(*l)),
+        (SqlType::Numeric(p, _), "precision") => Some(opt_int(*p)),
+        (SqlType::Numeric(_, s), "scale") => Some(opt_int(*s)),
+        (SqlType::Enum(e), _) => Some(match attr {
+            "enums" => Value::list(e.enums.iter().map(|s| Value::str(s)).collect()),
+            "name" => e.name.as_deref().map(Value::str).unwrap_or(Value::None),
+            "native_enum" | "native" => Value::Bool(e.native_enum),
+            "length" => Value::Int(i64::from(e.length)),
+            "enum_class" => e.enum_class.clone().unwrap_or(Value::None),
+            "validate_strings" => Value::Bool(e.validate_strings),
+            "create_constraint" => Value::Bool(e.create_constraint),
+            "create_type" => Value::Bool(e.create_type),
+            _ => return None,
+        }),
+        _ => None,
+    }
 }
 
 /// `TypeDecorator`: a subclass names its `impl` (a type class, called with the subclass's
@@ -1351,6 +1407,17 @@ fn query_class(interp: &Interp) -> Rc<Class> {
 fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(&'static str, Value)> {
     vec![
         (
+            // `Query.__str__`: the statement compiled for the session's bind (SQLite: `?`
+            // parameters), joined eager loads included.
+            "__str__",
+            method("Query", "__str__", move |i, a| {
+                let qd = q(i, &a)?;
+                let mut stmt = select_of(i, &qd)?;
+                super::strategies::add_joined(i, &qd.mapper, &mut stmt, &qd.extra.options, &[]);
+                Ok(Value::str(&SqlCompiler::default().select(&stmt).sql))
+            }),
+        ),
+        (
             "all",
             method("Query", "all", move |i, a| {
                 let qd = q(i, &a)?;
@@ -1471,16 +1538,8 @@ fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(
                             format!("Entity namespace for \"{}\" has no property \"{k}\"", qd.mapper.table.name),
                         ));
                     };
-                    let clause = if v.is_none() {
-                        Clause::Binary(Box::new(Clause::Column(col.clone())), "IS", Box::new(Clause::Null))
-                    } else {
-                        Clause::Binary(
-                            Box::new(Clause::Column(col.clone())),
-                            "=",
-                            Box::new(as_bound_clause(i, v, &col)?),
-                        )
-                    };
-                    crit.push(clause);
+                    // `col == value`: None is `IS NULL`, a bool the `true` / `false` literal.
+                    crit.push(super::statement::comparison_clause(i, Clause::Column(col.clone()), "=", v, Some(&col))?);
                 }
                 Ok(query_with(i, &qd, |n| n.where_.extend(crit)))
             }),
@@ -2292,6 +2351,54 @@ fn spelled(class: &str, base: SqlType, ddl: [Option<String>; 3]) -> SqlType {
     SqlType::Spelled(Rc::new(super::types::Spelled { class: class.to_string(), base, ddl }))
 }
 
+/// `sqlalchemy.event` (`lib/event.py`) with the native helpers it registers attribute
+/// listeners through.
+fn event_module(interp: &mut Interp, exc: &Module) -> PyResult<Rc<Module>> {
+    let m = Module::new("sqlalchemy.event", None);
+    let attr = |v: Option<&Value>| v.and_then(|v| v.payload::<orm::AttrData>());
+    m.set("_is_attribute", func("_is_attribute", move |_, a| Ok(Value::Bool(attr(a.pos.first()).is_some()))));
+    m.set(
+        "_attribute_key",
+        func("_attribute_key", move |_, a| Ok(attr(a.pos.first()).map(|d| Value::str(&d.key)).unwrap_or(Value::None))),
+    );
+    m.set(
+        "_attribute_listen",
+        func("_attribute_listen", move |i, a| {
+            let Some(d) = attr(a.pos.first()) else { return Ok(Value::None) };
+            let Some(mapper) = d.mapper.upgrade() else { return Ok(Value::None) };
+            let at = |n: usize| a.pos.get(n).cloned().unwrap_or(Value::None);
+            let retval = i.truthy(&at(2))?;
+            orm::attribute_listeners(i).borrow_mut().push(orm::AttributeListener {
+                mapper_id: mapper.id,
+                key: d.key.clone(),
+                listener: at(1),
+                retval,
+                no_value: at(3),
+                token: at(4),
+            });
+            Ok(Value::None)
+        }),
+    );
+    m.set(
+        "_attribute_unlisten",
+        func("_attribute_unlisten", move |i, a| {
+            let Some(d) = attr(a.pos.first()) else { return Ok(Value::None) };
+            let f = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let id = d.mapper.upgrade().map(|m| m.id);
+            let listeners = orm::attribute_listeners(i);
+            let mut l = listeners.borrow_mut();
+            if let Some(n) = l.iter().position(|x| Some(x.mapper_id) == id && x.key == d.key && x.listener.is(&f)) {
+                l.remove(n);
+            }
+            Ok(Value::None)
+        }),
+    );
+    if let Some(c) = exc.get("InvalidRequestError") {
+        m.set("_InvalidRequestError", c);
+    }
+    python_module_in(interp, m, include_str!("lib/event.py"))
+}
+
 /// A module of SQLAlchemy written in Python (`lib/*.py`), run by our interpreter as the
 /// standard library's Python modules are.
 fn python_module(interp: &mut Interp, name: &str, source: &str) -> PyResult<Rc<Module>> {
@@ -2348,15 +2455,21 @@ fn kw_of(a: &Args, kw: &str) -> Option<Value> {
 /// `Enum(*enums, name=, native_enum=, length=, values_callable=)`: from a Python enum class
 /// (its members, stored by name) or from strings.
 fn enum_type(interp: &mut Interp, a: &Args) -> PyResult<SqlType> {
+    let flag = |interp: &mut Interp, k: &str, default: bool| -> PyResult<bool> {
+        match kw_of(a, k) {
+            Some(v) => interp.truthy(&v),
+            None => Ok(default),
+        }
+    };
     let mut name = match kw_of(a, "name") {
         None | Some(Value::None) => None,
         Some(v) => Some(interp.to_str(&v)?),
     };
-    let native_enum = match kw_of(a, "native_enum") {
-        Some(v) => interp.truthy(&v)?,
-        None => true,
-    };
-    let (enums, objects, from_class) = match a.pos.first() {
+    let native_enum = flag(interp, "native_enum", true)?;
+    let create_constraint = flag(interp, "create_constraint", false)?;
+    let validate_strings = flag(interp, "validate_strings", false)?;
+    let create_type = flag(interp, "create_type", true)?;
+    let (enums, objects, enum_class) = match a.pos.first() {
         Some(cls @ Value::Class(c)) if a.pos.len() == 1 => {
             let members = interp.iterate(cls)?;
             let enums = match kw_of(a, "values_callable") {
@@ -2377,10 +2490,11 @@ fn enum_type(interp: &mut Interp, a: &Args) -> PyResult<SqlType> {
                     out
                 }
             };
-            if name.is_none() {
+            // An empty enum class is a template: it gives no name.
+            if name.is_none() && !enums.is_empty() {
                 name = Some(c.name.to_lowercase());
             }
-            (enums, members, true)
+            (enums, members, Some(cls.clone()))
         }
         _ => {
             let mut enums = Vec::new();
@@ -2388,15 +2502,34 @@ fn enum_type(interp: &mut Interp, a: &Args) -> PyResult<SqlType> {
                 enums.push(interp.to_str(v)?);
             }
             let objects = enums.iter().map(|e| Value::str(e)).collect();
-            (enums, objects, false)
+            (enums, objects, None)
         }
     };
-    let longest = enums.iter().map(|e| e.chars().count() as u32).max().unwrap_or(0);
+    let default_length = enums.iter().map(|e| e.chars().count() as u32).max().unwrap_or(0);
     let length = match kw_of(a, "length") {
-        Some(Value::Int(n)) if n >= 0 => n as u32,
-        _ => longest,
+        Some(Value::Int(n)) if n >= 0 => {
+            if (n as u64) < u64::from(default_length) {
+                return Err(interp.err(
+                    "ValueError",
+                    format!("When provided, length must be larger or equal than the length of the longest enum value. {n} < {default_length}"),
+                ));
+            }
+            n as u32
+        }
+        _ => default_length,
     };
-    Ok(SqlType::Enum(Rc::new(super::types::EnumType { enums, objects, name, native_enum, length, from_class })))
+    Ok(SqlType::Enum(Rc::new(super::types::EnumType {
+        enums,
+        objects,
+        name,
+        native_enum,
+        length,
+        default_length,
+        enum_class,
+        create_constraint,
+        validate_strings,
+        create_type,
+    })))
 }
 
 /// `sqlalchemy.dialects.postgresql`'s types.
@@ -2676,6 +2809,16 @@ pub fn register(interp: &mut Interp) {
             Ok(m)
         }),
     );
+    interp.register_module(
+        "sqlalchemy.event",
+        Rc::new(|i: &mut Interp| {
+            let sa = i.import_module("sqlalchemy")?;
+            match sa.get("event") {
+                Some(Value::Module(m)) => Ok(m),
+                _ => Err(i.err("ImportError", "sqlalchemy.event")),
+            }
+        }),
+    );
     interp.register_module("sqlalchemy.ext", Rc::new(|_: &mut Interp| Ok(Module::new("sqlalchemy.ext", None))));
     interp.register_module(
         "sqlalchemy.ext.hybrid",
@@ -2740,6 +2883,7 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     let m = Module::new("sqlalchemy", None);
     m.set("__version__", Value::str("2.1.9"));
     let (exc, exc_classes) = exc_module(interp);
+    m.set("event", Value::Module(event_module(interp, &exc)?));
     m.set("exc", Value::Module(exc));
     // The column operators' methods (owned by `ColumnOperators`) are the same objects in
     // every class that has them.

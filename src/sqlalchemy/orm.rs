@@ -13,7 +13,7 @@ use super::types::{process_bind, process_result};
 use crate::db::SqlValue;
 use crate::python::builtins::new_native;
 use crate::python::interp::{Interp, PyErr, PyResult};
-use crate::python::value::{Args, Class, HashKey, Instance, Value};
+use crate::python::value::{Args, Class, Dict, HashKey, Instance, Value};
 
 /// The classes the ORM creates objects of, registered once per interpreter.
 pub struct OrmClasses {
@@ -731,7 +731,8 @@ pub fn map_class(
     if single {
         md.resolve_foreign_key_types();
     } else {
-        md.add_table(table);
+        md.add_table(table.clone());
+        table.check_naming().map_err(|e| naming_error(interp, e))?;
     }
     for r in &rels {
         *r.parent.borrow_mut() = Rc::downgrade(&mapper);
@@ -1601,6 +1602,29 @@ pub fn check_active(interp: &Interp, s: &SessionData) -> PyResult<()> {
     Ok(())
 }
 
+/// A naming convention's failure as the exception SQLAlchemy raises.
+pub fn naming_error(interp: &mut Interp, e: super::schema::NamingError) -> PyErr {
+    use super::schema::NamingError;
+    match e {
+        NamingError::Invalid(m) => sa_error(interp, "InvalidRequestError", m),
+        NamingError::Key(k) => {
+            let cls = interp.exc_class("KeyError");
+            PyErr { exc: interp.new_exception(&cls, vec![Value::str(&k)]), traceback: vec![] }
+        }
+        NamingError::Value(m) => interp.err("ValueError", m),
+    }
+}
+
+/// A DDL compile error as the exception SQLAlchemy raises (`CompileError`, or what naming
+/// the constraint raised).
+pub fn compile_error(interp: &mut Interp, e: super::ddl::CompileError) -> PyErr {
+    match e.1 {
+        "KeyError" => naming_error(interp, super::schema::NamingError::Key(e.0)),
+        "ValueError" => interp.err("ValueError", e.0),
+        c => sa_error(interp, c, e.0),
+    }
+}
+
 /// Turns a driver error into `sqlalchemy.exc.<Class>` with SQLAlchemy's message.
 pub fn dbapi_error(interp: &mut Interp, e: StatementError) -> PyErr {
     let class = e.error.dbapi_class;
@@ -1633,6 +1657,32 @@ pub fn dbapi_error(interp: &mut Interp, e: StatementError) -> PyErr {
         d.set_str("orig", orig);
         d.set_str("statement", Value::str(&e.sql));
         d.set_str("params", Value::tuple(params));
+    }
+    err
+}
+
+/// An error raised by a bind processor (an unknown enum value, a `TypeDecorator`'s
+/// `process_bind_param`) while a statement's parameters are made: the connection has begun,
+/// and the error comes out as `StatementError`, the original exception named by its module
+/// (`(builtins.LookupError) ...`) and followed by the statement and its parameters as a list
+/// of one dict keyed by bind name (`_handle_dbapi_exception` without a DBAPI error).
+fn bind_error(interp: &mut Interp, s: &SessionData, sql: &str, params: Vec<(String, Value)>, e: PyErr) -> PyErr {
+    s.connection(sql).ensure_begun();
+    let cls = interp.type_of(&e.exc);
+    let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
+    let mut d = Dict::new();
+    for (k, v) in params {
+        d.set_str(&k, v);
+    }
+    let params = Value::list(vec![Value::dict(d)]);
+    let params_repr = interp.repr(&params).unwrap_or_default();
+    let text = format!("({}.{}) {msg}\n[SQL: {sql}]\n[parameters: {params_repr}]", cls.module, cls.name);
+    let err = sa_error(interp, "StatementError", text);
+    if let Value::Instance(exc) = &err.exc {
+        let mut d = exc.dict.borrow_mut();
+        d.set_str("orig", e.exc.clone());
+        d.set_str("statement", Value::str(sql));
+        d.set_str("params", params);
     }
     err
 }
@@ -2650,7 +2700,7 @@ fn save_rows(
             let mut prepared = Vec::with_capacity(batch.len());
             for (obj, om) in batch {
                 let Value::Instance(inst) = obj else { continue };
-                prepared.push(prepare_insert(interp, om, table, inst, batch.len() > 1)?);
+                prepared.push(prepare_insert(interp, s, om, table, inst, batch.len() > 1)?);
             }
             // Rows with every key given and nothing to fetch go as one `executemany`
             // (`_emit_insert_statements`); the others one by one, with RETURNING.
@@ -3749,6 +3799,7 @@ struct PreparedInsert {
 /// and what its INSERT must fetch back (`_collect_insert_commands`).
 fn prepare_insert(
     interp: &mut Interp,
+    s: &SessionData,
     m: &Rc<Mapper>,
     table: &Rc<Table>,
     inst: &Rc<Instance>,
@@ -3808,7 +3859,14 @@ fn prepare_insert(
             table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX)
         });
     }
-    let values = bind_values(interp, values)?;
+    let values = match bind_values(interp, values.clone()) {
+        Ok(v) => v,
+        Err(e) => {
+            let sql = SqlCompiler::default().insert(&table, &values).sql;
+            let params = values.iter().map(|(c, v)| (c.key(), v.clone())).collect();
+            return Err(bind_error(interp, s, &sql, params, e));
+        }
+    };
     let mut compiled = SqlCompiler::default().insert(&table, &values);
     if !returning.is_empty() {
         let names: Vec<String> = returning.iter().map(|c| SqlCompiler::default().quote(&c.name())).collect();
@@ -3994,7 +4052,24 @@ fn collect_update(
         let changed: Vec<(String, Rc<Column>)> =
             server_changed.iter().filter(|(_, c)| in_table(c, &table)).cloned().collect();
         let (returning, expire) = if m.eager_defaults { (changed, Vec::new()) } else { (Vec::new(), changed) };
-        let mut all: Vec<(Rc<Column>, Clause)> = bind_values(interp, table_sets)?
+        let bound = match bind_values(interp, table_sets.clone()) {
+            Ok(b) => b,
+            Err(e) => {
+                let mut sorted = table_sets;
+                crate::sort::sort_by_key(&mut sorted, |(c, _)| {
+                    table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX)
+                });
+                let sql = SqlCompiler::default().update(&table, &sorted, &pk).sql;
+                // The primary key's parameters are named by the column's label (`user_id`).
+                let params = sorted
+                    .iter()
+                    .map(|(c, v)| (c.key(), v.clone()))
+                    .chain(pk.iter().map(|(c, v)| (format!("{}_{}", table.name, c.name()), v.clone())))
+                    .collect();
+                return Err(bind_error(interp, s, &sql, params, e));
+            }
+        };
+        let mut all: Vec<(Rc<Column>, Clause)> = bound
             .into_iter()
             .map(|(c, v)| {
                 let ty = c.ty.clone();
@@ -4005,7 +4080,7 @@ fn collect_update(
         all.extend(table_exprs);
         let position =
             |c: &Rc<Column>| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX);
-        all.sort_by_key(|(c, _)| position(c));
+        crate::sort::sort_by_key(&mut all, |(c, _)| position(c));
         let mut returning = returning;
         crate::sort::sort_by_key(&mut returning, |(_, c)| position(c));
         rows.push(UpdateRow {
@@ -5090,6 +5165,57 @@ fn write_only_set(
     Ok(())
 }
 
+/// A `set` listener of an attribute (`event.listen(Post.body, 'set', fn)`).
+pub struct AttributeListener {
+    pub mapper_id: usize,
+    pub key: String,
+    pub listener: Value,
+    /// `retval=True`: what the listener returns is the value set.
+    pub retval: bool,
+    /// The `NO_VALUE` symbol passed as the old value of an attribute without one.
+    pub no_value: Value,
+    /// The `AttributeEventToken` passed as the initiator.
+    pub token: Value,
+}
+
+/// The attribute `set` listeners, in the order they were registered.
+pub fn attribute_listeners(interp: &mut Interp) -> Rc<RefCell<Vec<AttributeListener>>> {
+    if let Some(l) = interp.ext.get("sqlalchemy.attribute_listeners").and_then(|e| e.clone().downcast().ok()) {
+        return l;
+    }
+    let l: Rc<RefCell<Vec<AttributeListener>>> = Rc::new(RefCell::new(Vec::new()));
+    interp.ext.insert("sqlalchemy.attribute_listeners", l.clone());
+    l
+}
+
+/// `AttributeImpl.fire_replace_event`: each `set` listener of the attribute is called with
+/// (target, value, oldvalue, initiator); a `retval=True` listener's result replaces the value.
+fn fire_set_listeners(
+    interp: &mut Interp,
+    data: &AttrData,
+    inst: &Rc<Instance>,
+    obj: &Value,
+    value: Value,
+) -> PyResult<Value> {
+    let Some(m) = data.mapper.upgrade() else { return Ok(value) };
+    let listeners = attribute_listeners(interp);
+    let mine: Vec<(Value, bool, Value, Value)> = listeners
+        .borrow()
+        .iter()
+        .filter(|l| l.mapper_id == m.id && l.key == data.key)
+        .map(|l| (l.listener.clone(), l.retval, l.no_value.clone(), l.token.clone()))
+        .collect();
+    let mut value = value;
+    for (f, retval, no_value, token) in mine {
+        let old = inst.dict.borrow().get_str(&data.key).cloned().unwrap_or(no_value);
+        let r = interp.call(&f, Args::new(vec![obj.clone(), value.clone(), old, token]))?;
+        if retval {
+            value = r;
+        }
+    }
+    Ok(value)
+}
+
 /// `InstrumentedAttribute.__set__`.
 pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
@@ -5097,6 +5223,7 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
     if super::declarative::is_dont_set(interp, &value) {
         return Ok(());
     }
+    let value = fire_set_listeners(interp, data, inst, obj, value)?;
     // `@validates`: the method's return value is what gets set (`_validator_events`: `set`);
     // a collection's new members are validated one by one (`bulk_replace`).
     let value = match (validator_for(interp, obj, &data.key)?, &data.kind) {

@@ -161,6 +161,15 @@ pub fn resolve_column_ref(table: &Table, name: &str) -> String {
         .unwrap_or_else(|| "?".into())
 }
 
+/// Why a naming convention could not name a constraint: `InvalidRequestError` (a
+/// `%(constraint_name)s` with no name), `KeyError` (an unknown token), `ValueError`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NamingError {
+    Invalid(String),
+    Key(String),
+    Value(String),
+}
+
 /// A `ForeignKey("table.column")`.
 #[derive(Debug)]
 pub struct ForeignKey {
@@ -224,6 +233,12 @@ pub enum Constraint {
         name: Option<String>,
         columns: Vec<String>,
         fk: Vec<Rc<ForeignKey>>,
+    },
+    /// `Enum(..., create_constraint=True)`'s `CHECK (column IN (...))`, named after the enum
+    /// (`Enum._set_table`); a dialect with native enums leaves it out for a native enum.
+    EnumCheck {
+        column: String,
+        enum_type: Rc<crate::sqlalchemy::types::EnumType>,
     },
 }
 
@@ -316,6 +331,14 @@ impl Table {
         } else if col.unique == Some(true) {
             self.constraints.borrow_mut().push(Constraint::Unique { name: None, columns: vec![name.clone()] });
         }
+        // The type's `_set_table` runs before the foreign keys' (its listener came first).
+        if let SqlType::Enum(e) = &*col.ty {
+            if e.create_constraint {
+                self.constraints
+                    .borrow_mut()
+                    .push(Constraint::EnumCheck { column: name.clone(), enum_type: e.clone() });
+            }
+        }
         for fk in &col.foreign_keys {
             *fk.parent.borrow_mut() = Rc::downgrade(&col);
             self.constraints.borrow_mut().push(Constraint::ForeignKey {
@@ -328,7 +351,8 @@ impl Table {
     }
 
     /// A constraint's name: the explicit one, or what the naming convention makes of it
-    /// (`conv()` in SQLAlchemy). `kind` is `pk`, `uq`, `ck`, `fk` or `ix`.
+    /// (`conv()` in SQLAlchemy). `kind` is `pk`, `uq`, `ck`, `fk` or `ix`. A convention that
+    /// cannot be applied gives None here (see [`Table::convention_name`] for its error).
     pub fn constraint_name(
         &self,
         kind: &str,
@@ -336,32 +360,130 @@ impl Table {
         columns: &[String],
         referred: Option<(&str, &str)>,
     ) -> Option<String> {
+        let referred: Vec<(String, String)> =
+            referred.map(|(t, c)| vec![(t.to_string(), c.to_string())]).unwrap_or_default();
+        self.convention_name(kind, explicit, false, columns, &referred).ok().flatten()
+    }
+
+    /// `naming._constraint_name_for_table`: the explicit name, unless the convention for
+    /// `kind` applies (the constraint is unnamed, or the template has `%(constraint_name)s`),
+    /// then the template filled in as `ConventionDict` does. `none_name` is SQLAlchemy's
+    /// `_NONE_NAME` (an `Enum`'s CHECK without a name). `columns` are the constraint's columns
+    /// by key or name; `referred` a foreign key's (table, column) targets.
+    pub fn convention_name(
+        &self,
+        kind: &str,
+        explicit: Option<&str>,
+        none_name: bool,
+        columns: &[String],
+        referred: &[(String, String)],
+    ) -> Result<Option<String>, NamingError> {
         let conv = self.naming_convention.borrow();
         let template = conv.iter().find(|(k, _)| k == kind).map(|(_, t)| t.clone());
         let template = match (template, kind) {
             (Some(t), _) => t,
             (None, "ix") => "ix_%(column_0_label)s".to_string(),
-            (None, _) => return explicit.map(str::to_string),
+            (None, _) => return Ok(explicit.map(str::to_string)),
         };
-        let needs_name = template.contains("%(constraint_name)s");
-        if explicit.is_some() && !needs_name {
-            return explicit.map(str::to_string);
+        if explicit.is_some() && !template.contains("%(constraint_name)s") {
+            return Ok(explicit.map(str::to_string));
         }
-        if needs_name && explicit.is_none() {
-            return None;
+        let cols: Vec<(String, String, String)> = columns
+            .iter()
+            .map(|c| {
+                let c = resolve_column_ref(self, c);
+                let found = self.columns.borrow().iter().find(|x| x.key() == c).cloned().or_else(|| self.column(&c));
+                match found {
+                    Some(col) => (col.name(), col.key(), format!("{}_{}", self.name, col.name())),
+                    None => (c.clone(), c.clone(), format!("{}_{c}", self.name)),
+                }
+            })
+            .collect();
+        let token = |key: &str| -> Result<String, NamingError> {
+            match key {
+                "table_name" => return Ok(self.name.clone()),
+                "constraint_name" => {
+                    return match explicit {
+                        Some(n) if !none_name => Ok(n.to_string()),
+                        _ => Err(NamingError::Invalid(
+                            "Naming convention including %(constraint_name)s token requires that constraint is explicitly named.".into(),
+                        )),
+                    }
+                }
+                "referred_table_name" => return Ok(referred.first().map(|r| r.0.clone()).unwrap_or_default()),
+                _ => {}
+            }
+            // `.*_?column_(\d+)(_?N)?_.+`: column_0_name, column_0N_label, referred_column_0_N_name.
+            let (referred_token, rest) = match key.strip_prefix("referred_") {
+                Some(r) => (true, r),
+                None => (false, key),
+            };
+            let Some(rest) = rest.strip_prefix("column_") else { return Err(NamingError::Key(key.to_string())) };
+            let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+            let after = &rest[digits.len()..];
+            let (multiples, attr) = if let Some(a) = after.strip_prefix("_N_") {
+                (Some("_"), a)
+            } else if let Some(a) = after.strip_prefix("N_") {
+                (Some(""), a)
+            } else if let Some(a) = after.strip_prefix('_') {
+                (None, a)
+            } else {
+                return Err(NamingError::Key(key.to_string()));
+            };
+            if digits.is_empty() || (multiples.is_some() && digits != "0") {
+                return Err(NamingError::Key(key.to_string()));
+            }
+            let value = |i: usize| -> Result<String, NamingError> {
+                if referred_token {
+                    return match attr {
+                        "name" => Ok(referred.get(i).map(|r| r.1.clone()).unwrap_or_default()),
+                        _ => Err(NamingError::Key(key.to_string())),
+                    };
+                }
+                let c = cols.get(i);
+                match attr {
+                    "name" => Ok(c.map(|c| c.0.clone()).unwrap_or_default()),
+                    "key" => Ok(c.map(|c| c.1.clone()).unwrap_or_default()),
+                    "label" => Ok(c.map(|c| c.2.clone()).unwrap_or_default()),
+                    _ => Err(NamingError::Key(key.to_string())),
+                }
+            };
+            match multiples {
+                Some(sep) => {
+                    let n = if referred_token { referred.len() } else { cols.len() };
+                    let parts: Result<Vec<String>, NamingError> = (0..n).map(value).collect();
+                    Ok(parts?.join(sep))
+                }
+                None => value(digits.parse().unwrap_or(usize::MAX)),
+            }
+        };
+        // `template % ConventionDict(...)`: `%(key)s` filled in, `%%` a percent sign.
+        let mut out = String::new();
+        let mut rest = template.as_str();
+        while let Some(pos) = rest.find('%') {
+            out.push_str(&rest[..pos]);
+            let after = &rest[pos + 1..];
+            if let Some(a) = after.strip_prefix('%') {
+                out.push('%');
+                rest = a;
+            } else if let Some(inner) = after.strip_prefix('(') {
+                let Some(close) = inner.find(')') else {
+                    return Err(NamingError::Value("incomplete format key".into()));
+                };
+                let key = &inner[..close];
+                let value = token(key)?;
+                let spec = &inner[close + 1..];
+                let Some(spec_rest) = spec.strip_prefix('s') else {
+                    return Err(NamingError::Value("unsupported format character".into()));
+                };
+                out.push_str(&value);
+                rest = spec_rest;
+            } else {
+                return Err(NamingError::Value("format requires a mapping".into()));
+            }
         }
-        let col0 = columns.first().cloned().unwrap_or_default();
-        Some(
-            template
-                .replace("%(table_name)s", &self.name)
-                .replace("%(column_0_name)s", &col0)
-                .replace("%(column_0_label)s", &format!("{}_{}", self.name, col0))
-                .replace("%(column_0_N_name)s", &columns.join("_"))
-                .replace("%(column_0N_name)s", &columns.concat())
-                .replace("%(referred_table_name)s", referred.map(|r| r.0).unwrap_or(""))
-                .replace("%(referred_column_0_name)s", referred.map(|r| r.1).unwrap_or(""))
-                .replace("%(constraint_name)s", explicit.unwrap_or("")),
-        )
+        out.push_str(rest);
+        Ok(Some(out))
     }
 
     /// The indexes sorted by name (the oracle's `ddl` order).
@@ -393,6 +515,49 @@ impl Table {
     /// The primary key columns in table order.
     pub fn primary_key(&self) -> Vec<Rc<Column>> {
         self.columns.borrow().iter().filter(|c| c.primary_key.get()).cloned().collect()
+    }
+
+    /// The database name of a constraint's column given by key or name (`table.c` is keyed
+    /// by key; a class body's unnamed column by its marker).
+    pub fn column_name_of(&self, given: &str) -> String {
+        let given = resolve_column_ref(self, given);
+        let by_key = self.columns.borrow().iter().find(|c| c.key() == given).map(|c| c.name());
+        by_key.unwrap_or(given)
+    }
+
+    /// Checks that the naming convention can name every constraint and index, as SQLAlchemy
+    /// names them when they join the table (`_constraint_name`): an unnamed constraint whose
+    /// template needs `%(constraint_name)s`, or an unknown token, fails at definition.
+    pub fn check_naming(&self) -> Result<(), NamingError> {
+        if self.naming_convention.borrow().is_empty() {
+            return Ok(());
+        }
+        let pk: Vec<String> = self.primary_key_clause().iter().map(|c| c.name()).collect();
+        if !pk.is_empty() {
+            let explicit = self.primary_key_constraint.borrow().as_ref().and_then(|(n, _)| n.clone());
+            self.convention_name("pk", explicit.as_deref(), false, &pk, &[])?;
+        }
+        for c in self.constraints.borrow().iter() {
+            match c {
+                Constraint::PrimaryKey { .. } | Constraint::EnumCheck { .. } => {}
+                Constraint::Unique { name, columns } => {
+                    self.convention_name("uq", name.as_deref(), false, columns, &[])?;
+                }
+                Constraint::Check { name, .. } => {
+                    self.convention_name("ck", name.as_deref(), false, &[], &[])?;
+                }
+                Constraint::ForeignKey { name, columns, fk } => {
+                    let referred: Vec<(String, String)> =
+                        fk.iter().map(|f| (f.target_table().to_string(), f.target_column().to_string())).collect();
+                    self.convention_name("fk", name.as_deref(), false, columns, &referred)?;
+                }
+            }
+        }
+        for i in self.indexes.borrow().iter() {
+            let explicit = (!i.name.is_empty()).then_some(i.name.as_str());
+            self.convention_name("ix", explicit, false, &i.columns, &[])?;
+        }
+        Ok(())
     }
 
     /// A column by name.

@@ -109,8 +109,19 @@ pub struct EnumType {
     pub native_enum: bool,
     /// `VARCHAR(length)` when not native: `length=` or the longest value.
     pub length: u32,
-    /// Was it made from a Python enum class (results are members, not strings)?
-    pub from_class: bool,
+    /// The longest value's length (`_default_length`: the repr shows `length=` only when it
+    /// differs).
+    pub default_length: u32,
+    /// `Enum.enum_class`: the Python enum class it was made from (results are members, not
+    /// strings), or None.
+    pub enum_class: Option<Value>,
+    /// `create_constraint=True`: a `CHECK (col IN (...))` on the table, created where the
+    /// enum is not native (see [`EnumType::check_constraint`]).
+    pub create_constraint: bool,
+    /// `validate_strings=True`: an unknown string raises LookupError instead of passing.
+    pub validate_strings: bool,
+    /// `create_type=` (PostgreSQL's `CREATE TYPE`); only the repr shows it.
+    pub create_type: bool,
 }
 
 impl PartialEq for EnumType {
@@ -327,7 +338,7 @@ pub fn process_bind(interp: &mut Interp, ty: &SqlType, v: &Value) -> PyResult<Va
                     return Ok(Value::str(name));
                 }
             }
-            if let Value::Str(s) = v {
+            if let (Value::Str(s), false) = (v, e.validate_strings) {
                 return Ok(Value::str(s));
             }
             let shown = interp.to_str(v)?;
@@ -338,6 +349,39 @@ pub fn process_bind(interp: &mut Interp, ty: &SqlType, v: &Value) -> PyResult<Va
 }
 
 impl EnumType {
+    /// `Enum.__repr__` (`util.GenericRepr`): the values, then the keywords that differ from
+    /// their defaults, in `SchemaType.__init__`'s order and then `repr_struct`'s.
+    pub fn repr(&self, interp: &mut Interp) -> PyResult<String> {
+        let mut out = Vec::new();
+        for e in &self.enums {
+            out.push(interp.repr(&Value::str(e))?);
+        }
+        if let Some(n) = &self.name {
+            out.push(format!("name={}", interp.repr(&Value::str(n))?));
+        }
+        if !self.create_type {
+            out.push("create_type=False".into());
+        }
+        if !self.native_enum {
+            out.push("native_enum=False".into());
+        }
+        if self.create_constraint {
+            out.push("create_constraint=True".into());
+        }
+        if self.length != self.default_length {
+            out.push(format!("length={}", self.length));
+        }
+        Ok(format!("Enum({})", out.join(", ")))
+    }
+
+    /// `Enum._set_table`'s CHECK constraint for `create_constraint=True`: its SQL for the
+    /// column, rendered only where the dialect has no native enum or it is not native
+    /// (`_should_create_constraint`).
+    pub fn check_sql(&self, column: &str) -> String {
+        let items: Vec<String> = self.enums.iter().map(|e| format!("'{}'", e.replace('\'', "''"))).collect();
+        format!("{column} IN ({})", items.join(", "))
+    }
+
     /// `Enum name: status. Possible values: DRAFT, LIVE`, as the lookup errors end.
     fn describe(&self) -> String {
         let mut names: Vec<String> = self.enums.iter().take(4).cloned().collect();

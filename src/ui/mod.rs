@@ -393,6 +393,15 @@ pub fn App() -> impl IntoView {
         if dom::window_flag("fspUpdate") {
             offer();
         }
+        // Reloaded into this build by its service worker (index.html, static/sw.js).
+        if dom::window_flag("fspUpdated") {
+            notices.update(|n| {
+                n.show(
+                    NoticeKind::Update,
+                    "The playground was updated to a new version while it was open: your work was kept.",
+                )
+            });
+        }
         std::mem::forget(window_event_listener_untyped("fsp-update", move |_| offer()));
     }
 

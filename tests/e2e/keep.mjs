@@ -5,14 +5,13 @@
 // reproduces when the oracle's venv is present). Each test uses a browser context of its own
 // (its own localStorage). Called by run.mjs.
 import { readFile, writeFile, mkdtemp, rm, cp } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { extname, normalize } from 'node:path';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import initSqlJs from 'sql.js';
+import { serve } from './serve.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const tutorial = async (name) => (await readFile(join(here, '../../src/ui/tutorial', name))).toString();
@@ -655,44 +654,76 @@ export async function keepTests({ browser, base, root, check: checkAny, artifact
       if (!(await editorText(page)).startsWith('# typed before the update\n')) throw new Error('work lost on the next visit');
       // Offline, the new build opens from its cache.
       await ctx.setOffline(true);
-      await served.close();
+      await served.stop();
       await page.reload();
       await ready(page);
       if ((await build(page)) !== '3') throw new Error(`offline: build ${await build(page)}`);
     } finally {
       await ctx.setOffline(false);
-      await served.close();
+      await served.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  await check('a visitor still on the first offline build (whose worker and page offer nothing) is reloaded into a new deploy, told so, with the work kept', async () => {
+    // The first cut's worker (commit a3888ec): it took over at once and its page watched nothing.
+    const firstCut = (files, cache) => `const FILES = ${files};\nconst CACHE = '${cache}';
+self.addEventListener('install', (e) => {
+  self.skipWaiting();
+  if (FILES.length) e.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES)));
+});
+self.addEventListener('activate', (e) => {
+  e.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter((k) => k.startsWith('fsp-') && k !== CACHE).map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
+self.addEventListener('fetch', (e) => {
+  const r = e.request;
+  if (!FILES.length || r.method !== 'GET' || new URL(r.url).origin !== location.origin) return;
+  e.respondWith(caches.open(CACHE).then((c) => c.match(r, { ignoreSearch: true })).then((hit) => hit || fetch(r)));
+});`;
+    const dir = await mkdtemp(join(tmpdir(), 'fsp-firstcut-'));
+    await cp(root, dir, { recursive: true });
+    const sw = (await readFile(join(dir, 'sw.js'))).toString();
+    const html = (await readFile(join(dir, 'index.html'))).toString();
+    const files = sw.match(/const FILES = (\[[^\]]*\]);/)[1];
+    const build = (tag) => (h) => h.replace('</head>', `<meta name="fsp-build" content="${tag}"></head>`);
+    // The old build: its worker, and its page without the script that watches for a new one.
+    const oldHtml = build('first-cut')(html.replace(/<script>[^<]*fsp-update[^<]*<\/script>/, ''));
+    if (oldHtml.includes('fsp-update')) throw new Error('the update script was not removed from the old page');
+    await writeFile(join(dir, 'sw.js'), firstCut(files, 'fsp-first-cut'));
+    await writeFile(join(dir, 'index.html'), oldHtml);
+    const served = await serve(dir);
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(ctx);
+    try {
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => problems.push(`page error (first cut): ${e.message}`));
+      await page.goto(served.base);
+      await ready(page);
+      await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 30000 });
+      await page.click('role=tab[name="models.py"]');
+      await page.evaluate(() => window.FspEditor.current.dispatch({ changes: { from: 0, insert: '# typed on the old build\n' }, userEvent: 'input.type' }));
+      await page.waitForTimeout(600);
+      // This build is deployed.
+      await writeFile(join(dir, 'sw.js'), sw);
+      await writeFile(join(dir, 'index.html'), build('new')(html));
+      // The old worker opens the old page; the new worker, behind it, takes over and reloads it.
+      await page.reload();
+      await page.waitForSelector('meta[name="fsp-build"][content="new"]', { state: 'attached', timeout: 60000 });
+      await ready(page);
+      await page.waitForSelector('.notice:has-text("updated to a new version while it was open")', { timeout: 20000 });
+      if (page.url().includes('fsp-updated')) throw new Error(`the address keeps the mark: ${page.url()}`);
+      await page.click('role=tab[name="models.py"]');
+      if (!(await editorText(page)).startsWith('# typed on the old build\n')) throw new Error('the work typed on the old build was lost');
+      const keys = await page.evaluate(() => caches.keys());
+      if (keys.length !== 1 || keys[0] === 'fsp-first-cut') throw new Error(`caches: ${keys}`);
+      await shot(page, 'e2e-update-from-first-cut.png');
+    } finally {
+      await served.stop();
       await rm(dir, { recursive: true, force: true });
     }
   });
 
   for (const c of contexts) await c.close();
-}
-
-// Serves `dir` on a port of its own (as run.mjs serves dist/).
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' };
-async function serve(dir) {
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(dir, path === '/' ? 'index.html' : path);
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end('not found');
-    }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  let closed = false;
-  return {
-    base: `http://127.0.0.1:${server.address().port}/`,
-    close: () => {
-      if (closed) return Promise.resolve();
-      closed = true;
-      server.closeAllConnections();
-      return new Promise((r) => server.close(r));
-    },
-  };
 }

@@ -2,31 +2,17 @@
 // Run, and checks that the tutorial's tables appear; then types a shell line and checks its echo
 // and SQL. Screenshots go to test-artifacts/. Fails on page errors and on any request that
 // leaves 127.0.0.1.
-import { createServer } from 'node:http';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import initSqlJs from 'sql.js';
 import { keepTests } from './keep.mjs';
+import { serve } from './serve.mjs';
 
 const root = process.argv[2] || 'dist';
 const artifacts = process.argv[3] || 'test-artifacts';
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' };
-
-const server = createServer(async (req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-  const file = join(root, path === '/' ? 'index.html' : path);
-  try {
-    const body = await readFile(file);
-    res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
-    res.end(body);
-  } catch {
-    res.writeHead(404);
-    res.end('not found');
-  }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const served = await serve(root);
+const base = served.base;
 await mkdir(artifacts, { recursive: true });
 
 let passed = 0, failed = 0;
@@ -352,9 +338,7 @@ await check('after the first visit the page works offline (service worker)', asy
   await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 30000 });
   // Offline for real: the browser's network off, and the server stopped too.
   await page.context().setOffline(true);
-  const port = server.address().port;
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await served.stop();
   try {
     await page.reload();
     await page.waitForSelector('[data-table="role"]', { timeout: 30000 });
@@ -363,7 +347,7 @@ await check('after the first visit the page works offline (service worker)', asy
     await shot('e2e-offline.png');
   } finally {
     await page.context().setOffline(false);
-    await new Promise((r) => server.listen(port, '127.0.0.1', r));
+    await served.restart();
   }
 });
 await keepTests({ browser, base, root, check, artifacts, problems });
@@ -372,6 +356,6 @@ await check('no page errors and no request left 127.0.0.1', async () => {
 });
 
 await browser.close();
-server.close();
+await served.stop();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

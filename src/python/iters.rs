@@ -1,0 +1,611 @@
+//! Iterators as CPython has them: objects advanced one item at a time. `iter()` of a list
+//! is a `list_iterator` that sees the list as it is when advanced; `map`, `filter`, `zip`,
+//! `enumerate`, `reversed` and generator expressions compute each item when asked for it, so
+//! `any(f(x) for x in xs)` stops calling `f` at the first true result, and an iterator consumed
+//! once gives nothing the second time. [`Interp::get_iter`] and [`Interp::iter_next`] are the
+//! protocol (`iter()`, `next()`); `for` loops and comprehensions walk through them.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::ast::{Comprehension, Expr};
+use super::builtins::{func, method, native_class, new_native};
+use super::interp::{Frame, Interp, PyResult};
+use super::value::{Args, Class, Function, Module, Scope, Value};
+
+/// The payload of every builtin iterator object; its class names the kind (`map`,
+/// `list_iterator`, `generator`, ...).
+pub struct LazyIter {
+    state: RefCell<State>,
+}
+
+enum State {
+    /// Items computed beforehand (a tuple's, a dict's keys, a generator function's yields).
+    Items {
+        items: Vec<Value>,
+        pos: usize,
+    },
+    /// A list's `list_iterator`: index into the list as it is now.
+    List {
+        list: Value,
+        pos: usize,
+    },
+    /// `reversed(list)`: index counting down, checked against the list's length as it is now.
+    ListReversed {
+        list: Value,
+        pos: Option<usize>,
+    },
+    /// A `range_iterator`: the `k`th of `len` numbers `start + k * step`.
+    Range {
+        start: i64,
+        step: i64,
+        len: i64,
+        k: i64,
+    },
+    Map {
+        f: Value,
+        its: Vec<Value>,
+    },
+    Filter {
+        f: Value,
+        it: Value,
+    },
+    Zip {
+        its: Vec<Value>,
+        strict: bool,
+    },
+    Enumerate {
+        it: Value,
+        n: i64,
+    },
+    /// `iter(callable, sentinel)`.
+    Callable {
+        f: Value,
+        sentinel: Value,
+    },
+    GenExpr(Box<GenExpr>),
+    /// A generator function's body, not started: run (eagerly, to its end) at the first `next()`.
+    GenFunc {
+        func: Rc<Function>,
+        scope: Rc<Scope>,
+        first_arg: Option<Value>,
+    },
+    /// Being advanced (a generator asked for its own next item).
+    Running,
+    Done,
+}
+
+/// A generator expression in progress: the scope its variables live in and, per `for`
+/// clause entered, the iterator it walks.
+struct GenExpr {
+    gens: Rc<Vec<Comprehension>>,
+    elt: Expr,
+    globals: Rc<Module>,
+    scope: Rc<Scope>,
+    func: Option<Rc<Function>>,
+    first_arg: Option<Value>,
+    line: u32,
+    stack: Vec<Value>,
+}
+
+/// The class of iterator objects of kind `name` (`list_iterator`, `map`, ...), made on first
+/// use: they share `__iter__` and `__next__`.
+pub fn iter_class(interp: &Interp, name: &str) -> Rc<Class> {
+    if let Some(c) = interp.iter_classes.borrow().get(name) {
+        return c.clone();
+    }
+    let cls = native_class(
+        interp,
+        name,
+        "builtins",
+        None,
+        vec![
+            ("__iter__", method(name, "__iter__", |_, a| Ok(a.pos[0].clone()))),
+            (
+                "__next__",
+                method(name, "__next__", |i, a| match i.iter_next(&a.pos[0])? {
+                    Some(v) => Ok(v),
+                    None => Err(i.err_bare("StopIteration")),
+                }),
+            ),
+        ],
+    );
+    if name == "generator" {
+        let mut d = cls.dict.borrow_mut();
+        d.set_str(
+            "close",
+            method(name, "close", |_, a| {
+                if let Some(l) = a.pos[0].payload::<LazyIter>() {
+                    *l.state.borrow_mut() = State::Done;
+                }
+                Ok(Value::None)
+            }),
+        );
+        d.set_str(
+            "send",
+            method(name, "send", |i, a| match i.iter_next(&a.pos[0])? {
+                Some(v) => Ok(v),
+                None => Err(i.err_bare("StopIteration")),
+            }),
+        );
+    }
+    interp.iter_classes.borrow_mut().insert(name.to_string(), cls.clone());
+    cls
+}
+
+fn make(interp: &Interp, kind: &str, state: State) -> Value {
+    new_native(&iter_class(interp, kind), LazyIter { state: RefCell::new(state) })
+}
+
+/// An iterator of kind `kind` over items computed beforehand.
+pub fn items_iter(interp: &Interp, items: Vec<Value>, kind: &str) -> Value {
+    make(interp, kind, State::Items { items, pos: 0 })
+}
+
+/// Is `v` a builtin iterator object?
+pub fn is_iter(v: &Value) -> bool {
+    v.payload::<LazyIter>().is_some()
+}
+
+/// The `generator` object a call of generator function `func` returns, its arguments bound
+/// in `scope`.
+pub fn generator(interp: &Interp, func: Rc<Function>, scope: Rc<Scope>, first_arg: Option<Value>) -> Value {
+    make(interp, "generator", State::GenFunc { func, scope, first_arg })
+}
+
+/// The qualified name a generator's repr shows.
+pub fn generator_name(v: &Value) -> Option<String> {
+    let l = v.payload::<LazyIter>()?;
+    let s = l.state.borrow();
+    Some(match &*s {
+        State::GenFunc { func, .. } => func.qualname.clone(),
+        State::GenExpr(g) => match &g.func {
+            Some(f) => format!("{}.<locals>.<genexpr>", f.qualname),
+            None => "<genexpr>".into(),
+        },
+        _ => "<genexpr>".into(),
+    })
+}
+
+/// The builtins that are iterator classes: `map`, `filter`, `zip`, `enumerate`, `reversed`.
+pub fn install(interp: &mut Interp) {
+    let b = interp.builtins.clone();
+    let set_new = |i: &Interp, name: &str, f: Value| {
+        let cls = iter_class(i, name);
+        cls.dict.borrow_mut().set_str("__new__", f);
+        b.dict.borrow_mut().set_str(name, Value::Class(cls));
+    };
+    set_new(
+        interp,
+        "map",
+        func("__new__", |i, a| {
+            if !a.kw.is_empty() {
+                return Err(i.type_error("map() takes no keyword arguments"));
+            }
+            if a.pos.len() < 3 {
+                return Err(i.type_error("map() must have at least two arguments."));
+            }
+            let mut its = Vec::new();
+            for v in &a.pos[2..] {
+                its.push(i.get_iter(v)?);
+            }
+            Ok(make(i, "map", State::Map { f: a.pos[1].clone(), its }))
+        }),
+    );
+    set_new(
+        interp,
+        "filter",
+        func("__new__", |i, a| {
+            if !a.kw.is_empty() {
+                return Err(i.type_error("filter() takes no keyword arguments"));
+            }
+            let n = a.pos.len() - 1;
+            if n != 2 {
+                return Err(i.type_error(format!("filter expected 2 arguments, got {n}")));
+            }
+            let it = i.get_iter(&a.pos[2])?;
+            Ok(make(i, "filter", State::Filter { f: a.pos[1].clone(), it }))
+        }),
+    );
+    set_new(
+        interp,
+        "zip",
+        func("__new__", |i, mut a| {
+            let strict = match a.take_kw("strict") {
+                Some(v) => i.truthy(&v)?,
+                None => false,
+            };
+            if let Some((k, _)) = a.kw.first() {
+                return Err(i.type_error(format!("zip() got an unexpected keyword argument '{k}'")));
+            }
+            let mut its = Vec::new();
+            for v in &a.pos[1..] {
+                its.push(i.get_iter(v)?);
+            }
+            Ok(make(i, "zip", State::Zip { its, strict }))
+        }),
+    );
+    set_new(
+        interp,
+        "enumerate",
+        func("__new__", |i, mut a| {
+            let start = a.take_kw("start");
+            if let Some((k, _)) = a.kw.first() {
+                return Err(i.type_error(format!("'{k}' is an invalid keyword argument for enumerate()")));
+            }
+            let n = a.pos.len() - 1 + start.is_some() as usize;
+            if n == 0 {
+                return Err(i.type_error("enumerate() missing required argument 'iterable' (pos 1)"));
+            }
+            if n > 2 {
+                return Err(i.type_error(format!("enumerate() takes at most 2 arguments ({n} given)")));
+            }
+            let start = start.or_else(|| a.pos.get(2).cloned());
+            let n = match &start {
+                None => 0,
+                Some(Value::Int(n)) => *n,
+                Some(Value::Bool(b)) => *b as i64,
+                Some(other) => {
+                    return Err(
+                        i.type_error(format!("'{}' object cannot be interpreted as an integer", i.type_name(other)))
+                    )
+                }
+            };
+            let it = i.get_iter(&a.pos[1])?;
+            Ok(make(i, "enumerate", State::Enumerate { it, n }))
+        }),
+    );
+    set_new(
+        interp,
+        "reversed",
+        func("__new__", |i, a| {
+            if !a.kw.is_empty() {
+                return Err(i.type_error("reversed() takes no keyword arguments"));
+            }
+            let n = a.pos.len() - 1;
+            if n != 1 {
+                return Err(i.type_error(format!("reversed expected 1 argument, got {n}")));
+            }
+            i.reversed(&a.pos[1])
+        }),
+    );
+}
+
+impl Interp {
+    /// `iter(v)`: an iterator over `v`.
+    pub fn get_iter(&mut self, v: &Value) -> PyResult<Value> {
+        if let Some(f) = self.meta_dunder(v, "__iter__") {
+            let it = self.call(&f, Args::new(vec![v.clone()]))?;
+            return self.iter_result(it);
+        }
+        let (items, kind) = match v {
+            Value::List(_) => return Ok(make(self, "list_iterator", State::List { list: v.clone(), pos: 0 })),
+            Value::Tuple(t) => ((**t).clone(), "tuple_iterator"),
+            Value::Str(s) => (
+                s.chars().map(|c| Value::str(&c.to_string())).collect(),
+                if s.is_ascii() { "str_ascii_iterator" } else { "str_iterator" },
+            ),
+            Value::Bytes(b) => (b.iter().map(|x| Value::Int(*x as i64)).collect(), "bytes_iterator"),
+            Value::Dict(d) => (d.borrow().keys(), "dict_keyiterator"),
+            Value::Set(d) => (super::builtins::set_order(d.borrow().keys()), "set_iterator"),
+            Value::Instance(inst) => {
+                if is_iter(v) {
+                    return Ok(v.clone());
+                }
+                if let Some(r) = super::builtins::range_of(v) {
+                    let state = State::Range { start: r.start, step: r.step, len: r.len(), k: 0 };
+                    return Ok(make(self, "range_iterator", state));
+                }
+                match inst.class.lookup("__iter__") {
+                    Some(f) => {
+                        let it = self.call(&f, Args::new(vec![v.clone()]))?;
+                        return self.iter_result(it);
+                    }
+                    None => (self.iterate(v)?, "iterator"),
+                }
+            }
+            _ => (self.iterate(v)?, "iterator"),
+        };
+        Ok(items_iter(self, items, kind))
+    }
+
+    /// What `__iter__` returned, as an iterator.
+    fn iter_result(&mut self, it: Value) -> PyResult<Value> {
+        match &it {
+            Value::Instance(_) if is_iter(&it) => Ok(it),
+            Value::Instance(i) if i.class.lookup("__next__").is_some() => Ok(it),
+            Value::Instance(_) => {
+                Err(self.type_error(format!("iter() returned non-iterator of type '{}'", self.type_name(&it))))
+            }
+            // Native classes may hand back a container.
+            _ => self.get_iter(&it),
+        }
+    }
+
+    /// `next(it)`: the next item, or None at the end (StopIteration).
+    pub fn iter_next(&mut self, it: &Value) -> PyResult<Option<Value>> {
+        if let Some(l) = it.payload::<LazyIter>() {
+            return self.advance(&l);
+        }
+        let next = match it {
+            Value::Instance(i) => i.class.lookup("__next__"),
+            _ => None,
+        };
+        let Some(next) = next else {
+            return Err(self.type_error(format!("'{}' object is not an iterator", self.type_name(it))));
+        };
+        match self.call(&next, Args::new(vec![it.clone()])) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if self.err_is(&e, "StopIteration") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `reversed(v)`.
+    pub fn reversed(&mut self, v: &Value) -> PyResult<Value> {
+        if let Value::Instance(inst) = v {
+            if let Some(r) = super::builtins::range_of(v) {
+                let len = r.len();
+                let state = State::Range { start: r.at(len - 1), step: -r.step, len, k: 0 };
+                return Ok(make(self, "range_iterator", state));
+            }
+            if v.builtin_base().is_none() && !is_iter(v) {
+                if let Some(f) = inst.class.lookup("__reversed__") {
+                    return self.call(&f, Args::new(vec![v.clone()]));
+                }
+                if inst.class.lookup("__getitem__").is_some() && inst.class.lookup("__len__").is_some() {
+                    let mut items = self.iterate(v)?;
+                    items.reverse();
+                    return Ok(items_iter(self, items, "reversed"));
+                }
+            }
+        }
+        let kind = match v {
+            Value::List(l) => {
+                let pos = l.borrow().len().checked_sub(1);
+                return Ok(make(self, "list_reverseiterator", State::ListReversed { list: v.clone(), pos }));
+            }
+            Value::Dict(_) => "dict_reversekeyiterator",
+            Value::Tuple(_) | Value::Str(_) | Value::Bytes(_) => "reversed",
+            Value::Instance(_) if v.builtin_base().is_some() => "reversed",
+            _ => return Err(self.type_error(format!("'{}' object is not reversible", self.type_name(v)))),
+        };
+        let mut items = self.iterate(v)?;
+        items.reverse();
+        Ok(items_iter(self, items, kind))
+    }
+
+    /// The rest of a builtin iterator's items, consuming them.
+    pub fn drain_iter(&mut self, it: &Value) -> PyResult<Vec<Value>> {
+        let mut out = Vec::new();
+        while let Some(v) = self.iter_next(it)? {
+            self.tick()?;
+            out.push(v);
+        }
+        Ok(out)
+    }
+
+    /// A generator expression: its first iterable is evaluated (and `iter()` called on it)
+    /// now, in `frame`; the rest runs as the generator is advanced, in a scope of its own.
+    pub fn make_genexpr(&mut self, gens: &Rc<Vec<Comprehension>>, elt: &Expr, frame: &mut Frame) -> PyResult<Value> {
+        let Some(g) = gens.first() else { return Err(self.err("SystemError", "empty generator expression")) };
+        let first = self.eval(&g.iter, frame)?;
+        let first = self.get_iter(&first)?;
+        let scope = self.comprehension_scope(gens, &[elt], frame);
+        let state = GenExpr {
+            gens: gens.clone(),
+            elt: elt.clone(),
+            globals: frame.globals.clone(),
+            scope,
+            func: frame.func.clone(),
+            first_arg: frame.first_arg.clone(),
+            line: frame.line,
+            stack: vec![first],
+        };
+        Ok(make(self, "generator", State::GenExpr(Box::new(state))))
+    }
+
+    fn advance(&mut self, l: &LazyIter) -> PyResult<Option<Value>> {
+        let state = std::mem::replace(&mut *l.state.borrow_mut(), State::Running);
+        let (result, state) = self.step(state);
+        *l.state.borrow_mut() = state;
+        result
+    }
+
+    /// Advances `state` one item: the item (None at the end) and the state to keep.
+    fn step(&mut self, state: State) -> (PyResult<Option<Value>>, State) {
+        match state {
+            State::Items { items, pos } => match items.get(pos) {
+                Some(v) => (Ok(Some(v.clone())), State::Items { pos: pos + 1, items }),
+                None => (Ok(None), State::Done),
+            },
+            State::List { list, pos } => {
+                let item = match &list {
+                    Value::List(l) => l.borrow().get(pos).cloned(),
+                    _ => None,
+                };
+                match item {
+                    Some(v) => (Ok(Some(v)), State::List { list, pos: pos + 1 }),
+                    None => (Ok(None), State::Done),
+                }
+            }
+            State::ListReversed { list, pos } => {
+                let item = match (&list, pos) {
+                    (Value::List(l), Some(p)) => l.borrow().get(p).cloned(),
+                    _ => None,
+                };
+                match (item, pos) {
+                    (Some(v), Some(p)) => (Ok(Some(v)), State::ListReversed { list, pos: p.checked_sub(1) }),
+                    _ => (Ok(None), State::Done),
+                }
+            }
+            State::Range { start, step, len, k } => {
+                if k >= len {
+                    return (Ok(None), State::Done);
+                }
+                let v = (start as i128 + k as i128 * step as i128) as i64;
+                (Ok(Some(Value::Int(v))), State::Range { start, step, len, k: k + 1 })
+            }
+            State::Map { f, its } => {
+                let mut args = Vec::with_capacity(its.len());
+                for it in &its {
+                    match self.iter_next(it) {
+                        Ok(Some(v)) => args.push(v),
+                        Ok(None) => return (Ok(None), State::Done),
+                        Err(e) => return (Err(e), State::Map { f, its }),
+                    }
+                }
+                let r = self.call(&f, Args::new(args));
+                (r.map(Some), State::Map { f, its })
+            }
+            State::Filter { f, it } => loop {
+                if let Err(e) = self.tick() {
+                    return (Err(e), State::Filter { f, it });
+                }
+                let x = match self.iter_next(&it) {
+                    Ok(Some(x)) => x,
+                    Ok(None) => return (Ok(None), State::Done),
+                    Err(e) => return (Err(e), State::Filter { f, it }),
+                };
+                let keep = if f.is_none() {
+                    self.truthy(&x)
+                } else {
+                    self.call(&f, Args::new(vec![x.clone()])).and_then(|r| self.truthy(&r))
+                };
+                match keep {
+                    Ok(true) => return (Ok(Some(x)), State::Filter { f, it }),
+                    Ok(false) => {}
+                    Err(e) => return (Err(e), State::Filter { f, it }),
+                }
+            },
+            State::Zip { its, strict } => {
+                if its.is_empty() {
+                    return (Ok(None), State::Done);
+                }
+                let mut items = Vec::with_capacity(its.len());
+                for (k, it) in its.iter().enumerate() {
+                    match self.iter_next(it) {
+                        Ok(Some(v)) => items.push(v),
+                        Ok(None) if !strict => return (Ok(None), State::Done),
+                        Ok(None) => return (self.zip_strict_end(&its, k), State::Done),
+                        Err(e) => return (Err(e), State::Zip { its, strict }),
+                    }
+                }
+                (Ok(Some(Value::tuple(items))), State::Zip { its, strict })
+            }
+            State::Enumerate { it, n } => match self.iter_next(&it) {
+                Ok(Some(v)) => {
+                    (Ok(Some(Value::tuple(vec![Value::Int(n), v]))), State::Enumerate { it, n: n.saturating_add(1) })
+                }
+                Ok(None) => (Ok(None), State::Done),
+                Err(e) => (Err(e), State::Enumerate { it, n }),
+            },
+            State::Callable { f, sentinel } => match self.call(&f, Args::default()) {
+                Ok(v) => match self.eq(&v, &sentinel) {
+                    Ok(true) => (Ok(None), State::Done),
+                    Ok(false) => (Ok(Some(v)), State::Callable { f, sentinel }),
+                    Err(e) => (Err(e), State::Callable { f, sentinel }),
+                },
+                Err(e) => (Err(e), State::Callable { f, sentinel }),
+            },
+            State::GenExpr(mut g) => match self.genexpr_step(&mut g) {
+                Ok(Some(v)) => (Ok(Some(v)), State::GenExpr(g)),
+                Ok(None) => (Ok(None), State::Done),
+                Err(e) => (Err(self.generator_error(e)), State::Done),
+            },
+            State::GenFunc { func, scope, first_arg } => match self.run_generator_body(&func, scope, first_arg) {
+                Ok(items) => self.step(State::Items { items, pos: 0 }),
+                Err(e) => (Err(self.generator_error(e)), State::Done),
+            },
+            State::Running => (Err(self.err("ValueError", "generator already executing")), State::Running),
+            State::Done => (Ok(None), State::Done),
+        }
+    }
+
+    /// StopIteration raised inside a generator becomes RuntimeError (PEP 479).
+    fn generator_error(&mut self, e: super::interp::PyErr) -> super::interp::PyErr {
+        if !self.err_is(&e, "StopIteration") {
+            return e;
+        }
+        let mut err = self.err("RuntimeError", "generator raised StopIteration");
+        if let Value::Instance(inst) = &err.exc {
+            inst.dict.borrow_mut().set_str("__cause__", e.exc.clone());
+            inst.dict.borrow_mut().set_str("__context__", e.exc.clone());
+        }
+        err.traceback = e.traceback;
+        err
+    }
+
+    /// The ValueError of `zip(..., strict=True)` when iterator `k` ended first.
+    fn zip_strict_end(&mut self, its: &[Value], k: usize) -> PyResult<Option<Value>> {
+        let (i, which) = if k > 0 {
+            (k, "shorter")
+        } else {
+            let mut longer = None;
+            for (j, it) in its.iter().enumerate().skip(1) {
+                if self.iter_next(it)?.is_some() {
+                    longer = Some(j);
+                    break;
+                }
+            }
+            match longer {
+                Some(j) => (j, "longer"),
+                None => return Ok(None),
+            }
+        };
+        let plural = if i == 1 { " ".to_string() } else { "s 1-".to_string() };
+        Err(self.err("ValueError", format!("zip() argument {} is {which} than argument{plural}{i}", i + 1)))
+    }
+
+    fn genexpr_step(&mut self, g: &mut GenExpr) -> PyResult<Option<Value>> {
+        let mut frame = Frame::module(g.globals.clone());
+        frame.scope = Some(g.scope.clone());
+        frame.func = g.func.clone();
+        frame.first_arg = g.first_arg.clone();
+        frame.line = g.line;
+        let r = self.genexpr_next(g, &mut frame);
+        r.map_err(|mut e| {
+            let mut entry = frame.tb_entry("<genexpr>");
+            if entry.span.is_none() {
+                entry.line = g.line;
+            }
+            e.traceback.push(entry);
+            e
+        })
+    }
+
+    fn genexpr_next(&mut self, g: &mut GenExpr, frame: &mut Frame) -> PyResult<Option<Value>> {
+        'outer: loop {
+            self.tick()?;
+            let Some(top) = g.stack.last().cloned() else { return Ok(None) };
+            let level = g.stack.len() - 1;
+            let Some(item) = self.iter_next(&top)? else {
+                g.stack.pop();
+                continue;
+            };
+            let c = &g.gens[level];
+            self.assign(&c.target, item, frame)?;
+            for cond in &c.ifs {
+                let v = self.eval(cond, frame)?;
+                if !self.truthy(&v)? {
+                    continue 'outer;
+                }
+            }
+            if level + 1 == g.gens.len() {
+                return self.eval(&g.elt, frame).map(Some);
+            }
+            let inner = self.eval(&g.gens[level + 1].iter, frame)?;
+            let inner = self.get_iter(&inner)?;
+            g.stack.push(inner);
+        }
+    }
+
+    /// `iter(f, sentinel)`.
+    pub fn callable_iter(&mut self, f: Value, sentinel: Value) -> Value {
+        make(self, "callable_iterator", State::Callable { f, sentinel })
+    }
+}
+
+/// The classes made so far, by kind.
+pub type IterClasses = RefCell<HashMap<String, Rc<Class>>>;

@@ -1,0 +1,11 @@
+# Adapted from miguelgrinberg/flasky, app/__init__.py (one app instead of the factory; the
+# mail, moment, pagedown and login extensions trimmed).
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+from config import Config
+
+app = Flask(__name__)
+app.config.from_object(Config)
+db = SQLAlchemy(app)
+
+import models  # noqa: E402,F401
