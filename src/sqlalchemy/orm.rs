@@ -1835,15 +1835,16 @@ pub fn execute_in_session(
     execute_on(interp, s, &s.get_bind(sql), sql, params)
 }
 
-/// `executemany` on the session's connection (beginning its transaction if needed).
+/// `executemany` on the session's connection (beginning its transaction if needed): the rows
+/// changed, all together.
 pub fn execute_many_in_session(
     interp: &mut Interp,
     s: &Rc<SessionData>,
     sql: &str,
     rows: Vec<Vec<SqlValue>>,
-) -> PyResult<()> {
+) -> PyResult<i64> {
     check_active(interp, s)?;
-    run_rows(interp, s, sql, rows).map(|_| ())
+    run_rows(interp, s, sql, rows).map(|n| n.unwrap_or(0))
 }
 
 /// `UnmappedInstanceError(obj)`: `Class 'builtins.str' is not mapped` (`_safe_cls_name`: the
