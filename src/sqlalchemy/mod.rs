@@ -1,6 +1,7 @@
 //! SQLAlchemy: types, schema objects, declarative mapping, relationships, DDL compilers,
 //! session and unit of work, queries and their SQL. Knows nothing of Flask.
 
+pub mod aliased;
 pub mod bulk_persistence;
 pub mod ddl;
 pub mod declarative;

@@ -1179,7 +1179,12 @@ pub(crate) fn run_query(interp: &mut Interp, q: &QueryData, first: bool) -> PyRe
             options: q.extra.options.clone(),
             lazy_parent: None,
         };
-        return super::statement::select_rows(interp, &q.session, &sd);
+        let rows = super::statement::select_rows(interp, &q.session, &sd)?;
+        // `session.query(aliased(User))`: one entity, its objects rather than rows.
+        if let [super::statement::Entity::Aliased(..)] = entities.as_slice() {
+            return Ok(rows.iter().map(super::statement::first_value).collect());
+        }
+        return Ok(rows);
     }
     // The legacy Query makes rows of joined eager collections unique itself.
     let (rows, unique) = super::strategies::load(interp, &q.session, &q.mapper, &select, &q.extra.options, &[])?;
@@ -1997,6 +2002,23 @@ fn instrumented_attribute_class(interp: &Interp, operators: Vec<(&'static str, V
         v.push(("__hash__", method("InstrumentedAttribute", "__hash__", |_, a| Ok(Value::Int(a.pos[0].id() as i64)))));
         v.push(("has", method("InstrumentedAttribute", "has", |i, a| exists_clause(i, &a, false))));
         v.push(("any", method("InstrumentedAttribute", "any", |i, a| exists_clause(i, &a, true))));
+        v.push((
+            "of_type",
+            // `PropComparator.of_type(alias)`: the relationship, leading to the alias.
+            method("InstrumentedAttribute", "of_type", |i, a| {
+                let data = a.pos[0].payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
+                let of_type =
+                    a.pos.get(1).and_then(|v| v.payload::<super::aliased::AliasedData>()).map(|d| d.table.clone());
+                let attr = AttrData {
+                    mapper: data.mapper.clone(),
+                    key: data.key.clone(),
+                    kind: data.kind.clone(),
+                    entity: data.entity.clone(),
+                    of_type,
+                };
+                Ok(new_native(&orm::orm_classes(i).instrumented_attribute, attr))
+            }),
+        ));
         // Other names go to the column (`User.id.foreign_keys`, `.unique`, `.type`).
         v.push((
             "__getattr__",
@@ -2040,7 +2062,12 @@ fn instrumented_attribute_class(interp: &Interp, operators: Vec<(&'static str, V
             // `QueryableAttribute.__str__`: the class's name and the attribute's key.
             method("InstrumentedAttribute", "__str__", |i, a| {
                 let data = a.pos[0].payload::<AttrData>().ok_or_else(|| i.type_error("bad attribute"))?;
-                let owner = data.mapper.upgrade().map(|m| m.class_name.clone()).unwrap_or_default();
+                let mut owner = data.mapper.upgrade().map(|m| m.class_name.clone()).unwrap_or_default();
+                match &data.entity {
+                    Some(t) if t.anonymous => owner = format!("aliased({owner})"),
+                    Some(t) => owner = t.name.clone(),
+                    None => {}
+                }
                 Ok(Value::str(&format!("{owner}.{}", data.key)))
             }),
         ));
@@ -2800,6 +2827,7 @@ pub fn register(interp: &mut Interp) {
                     m.set(n, v);
                 }
             }
+            m.set("aliased", func("aliased", super::aliased::aliased_fn));
             super::declarative::add_to_orm(i, &m);
             super::strategies::add_to_orm(i, &m);
             let helpers = python_module(i, "sqlalchemy.orm._validates", include_str!("lib/validates.py"))?;

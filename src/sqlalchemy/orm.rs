@@ -381,12 +381,13 @@ pub fn inheritance_joins(mapper: &Rc<Mapper>) -> Vec<super::sql::Join> {
                 .map(|(p, c)| Clause::binary(Clause::Column(p), "=", Clause::Column(c)))
                 .collect();
             let on = if on.len() == 1 { on.into_iter().next() } else { Some(Clause::And(on)) };
-            super::sql::Join { left: Some(w[0].clone()), right: w[1].clone(), on, outer: false }
+            super::sql::Join { left: Some(w[0].clone()), right: w[1].clone(), on, outer: false, nested: None }
         })
         .collect()
 }
 
 /// What an `InstrumentedAttribute` stands for.
+#[derive(Clone)]
 pub enum AttrKind {
     Column(Rc<Column>),
     Relationship(Rc<Relationship>),
@@ -397,6 +398,11 @@ pub struct AttrData {
     pub mapper: Weak<Mapper>,
     pub key: String,
     pub kind: AttrKind,
+    /// The attribute of an aliased class (`aliased(User).followers`): the alias of the
+    /// mapper's table it starts from.
+    pub entity: Option<Rc<Table>>,
+    /// `relationship.of_type(alias)`: the alias of the target's table it leads to.
+    pub of_type: Option<Rc<Table>>,
 }
 
 /// Builds the `AppenderQuery` of a `lazy='dynamic'` relationship (registered by `module.rs`).
@@ -744,7 +750,13 @@ pub fn map_class(
         }
         let attr = new_native(
             &classes.instrumented_attribute,
-            AttrData { mapper: Rc::downgrade(&mapper), key: key.clone(), kind: AttrKind::Column(col.clone()) },
+            AttrData {
+                mapper: Rc::downgrade(&mapper),
+                key: key.clone(),
+                kind: AttrKind::Column(col.clone()),
+                entity: None,
+                of_type: None,
+            },
         );
         cls.dict.borrow_mut().set_str(key, attr);
     }
@@ -894,7 +906,13 @@ fn install_relationship_attr(interp: &Interp, cls: &Rc<Class>, mapper: &Rc<Mappe
     let key = r.key();
     let attr = new_native(
         &classes.instrumented_attribute,
-        AttrData { mapper: Rc::downgrade(mapper), key: key.clone(), kind: AttrKind::Relationship(r.clone()) },
+        AttrData {
+            mapper: Rc::downgrade(mapper),
+            key: key.clone(),
+            kind: AttrKind::Relationship(r.clone()),
+            entity: None,
+            of_type: None,
+        },
     );
     cls.dict.borrow_mut().set_str(&key, attr);
 }

@@ -262,6 +262,10 @@ pub struct Table {
     /// For an alias (`tags AS tags_1`): the name of the table it stands for; `name` is then
     /// the alias's name.
     pub alias_of: Option<String>,
+    /// An anonymous alias (`aliased(User)`, a join's association table): `name` is the base
+    /// of the name the compiler gives it (`user_1`, `user_2`, in the order the statement
+    /// renders them).
+    pub anonymous: bool,
     /// The aliases made of this table, which it keeps alive (their columns refer to them
     /// weakly, as every column does to its table).
     aliases: RefCell<Vec<Rc<Table>>>,
@@ -296,6 +300,7 @@ impl Table {
             comment: RefCell::new(None),
             dialect_options: RefCell::new(Vec::new()),
             alias_of,
+            anonymous: false,
             aliases: RefCell::new(Vec::new()),
         }
     }
@@ -303,10 +308,23 @@ impl Table {
     /// An alias of the table named `alias` (`tags AS tags_1`), with copies of its columns;
     /// it is in no metadata. The same name gives the same alias.
     pub fn alias(&self, alias: &str) -> Rc<Table> {
-        if let Some(t) = self.aliases.borrow().iter().find(|t| t.name == alias) {
+        if let Some(t) = self.aliases.borrow().iter().find(|t| t.name == alias && !t.anonymous) {
             return t.clone();
         }
-        let t = Rc::new(Table::empty(alias, Some(self.name.clone())));
+        self.new_alias(Table::empty(alias, Some(self.name.clone())))
+    }
+
+    /// A new anonymous alias (`FromClause.alias()` without a name): named when compiled.
+    pub fn anonymous_alias(&self) -> Rc<Table> {
+        let base = self.alias_of.clone().unwrap_or_else(|| self.name.clone());
+        let mut t = Table::empty(&base, Some(base.clone()));
+        t.anonymous = true;
+        self.new_alias(t)
+    }
+
+    /// `t` with copies of this table's columns, kept alive by this table.
+    fn new_alias(&self, t: Table) -> Rc<Table> {
+        let t = Rc::new(t);
         for c in self.columns.borrow().iter() {
             let copy = Rc::new(c.copy());
             *copy.name.borrow_mut() = Some(c.name());

@@ -232,6 +232,9 @@ pub struct Join {
     /// The ON clause (None: inferred from the foreign keys between the two tables).
     pub on: Option<Clause>,
     pub outer: bool,
+    /// The right side is itself a join, `(right JOIN table ON clause)`: an outer join along a
+    /// many-to-many relationship joins the association table to the target inside it.
+    pub nested: Option<(Rc<Table>, Clause)>,
 }
 
 /// A SELECT statement.
@@ -348,16 +351,21 @@ impl Select {
 pub fn join_condition(left: &Table, right: &Table) -> Option<Clause> {
     let mut crit = Vec::new();
     for (from, to) in [(right, left), (left, right)] {
+        // An alias refers to what its table does, and is referred to as its table is.
+        let to_name = to.alias_of.as_deref().unwrap_or(&to.name);
         for c in from.columns.borrow().iter() {
             for fk in &c.foreign_keys {
-                if fk.target_table() == to.name {
+                if fk.target_table() == to_name {
                     if let Some(target) = to.column(fk.target_column()) {
                         crit.push(Clause::binary(Clause::Column(target), "=", Clause::Column(c.clone())));
                     }
                 }
             }
         }
-        if !crit.is_empty() {
+        // A table joined to an alias of itself (`aliased(User)`) takes the foreign keys of
+        // both sides (`_joincond_scan_left_right` scans `left`'s too when it is not `b`).
+        let same = |t: &Table| t.alias_of.clone().unwrap_or_else(|| t.name.clone());
+        if !crit.is_empty() && same(left) != same(right) {
             break;
         }
     }
@@ -368,15 +376,26 @@ pub fn join_condition(left: &Table, right: &Table) -> Option<Clause> {
     }
 }
 
+/// A table joined in a FROM element: (table, ON clause, outer, the join nested in its right
+/// side).
+type FromJoin = (Rc<Table>, Clause, bool, Option<(Rc<Table>, Clause)>);
+
 /// One FROM element: a table and the tables joined to it.
 struct FromItem {
     base: Rc<Table>,
-    joins: Vec<(Rc<Table>, Clause, bool)>,
+    joins: Vec<FromJoin>,
 }
 
 impl FromItem {
+    /// The element's tables: its base, then each joined one (a nested join's inner table
+    /// after its outer one).
+    fn tables(&self) -> impl Iterator<Item = &Rc<Table>> {
+        std::iter::once(&self.base)
+            .chain(self.joins.iter().flat_map(|(t, _, _, n)| std::iter::once(t).chain(n.as_ref().map(|(t, _)| t))))
+    }
+
     fn has(&self, t: &Rc<Table>) -> bool {
-        Rc::ptr_eq(&self.base, t) || self.joins.iter().any(|(j, _, _)| Rc::ptr_eq(j, t))
+        self.tables().any(|x| Rc::ptr_eq(x, t))
     }
 }
 
@@ -395,7 +414,9 @@ pub struct SqlCompiler {
     /// `str(stmt)`: `:name` parameters, `true` / `false`.
     named: bool,
     /// Counters of anonymous names (`count_1`, `id_1`) by base name.
-    anon: Vec<(String, usize)>,
+    anon: std::cell::RefCell<Vec<(String, usize)>>,
+    /// The names given to anonymous aliases (`user_1`), by alias.
+    anon_tables: std::cell::RefCell<Vec<(*const Table, String)>>,
     /// Tables of the enclosing SELECT's FROM (subqueries correlate to them).
     enclosing: Vec<Rc<Table>>,
     /// Columns rendered as a subquery's column (`anon_1.user_id`): a SELECT wrapped for
@@ -414,7 +435,8 @@ impl Default for SqlCompiler {
             dialect: SqliteDialect,
             params: Vec::new(),
             named: false,
-            anon: Vec::new(),
+            anon: Default::default(),
+            anon_tables: Default::default(),
             enclosing: Vec::new(),
             adapt: Vec::new(),
             as_from: false,
@@ -434,7 +456,7 @@ impl SqlCompiler {
         if let Some((_, a)) = self.adapt.iter().find(|(x, _)| std::ptr::eq(&**x, c)) {
             return a.clone();
         }
-        let table = c.table().filter(|_| self.include_table).map(|t| self.quote(&t.name));
+        let table = c.table().filter(|_| self.include_table).map(|t| self.quote(&self.table_name(&t)));
         match table {
             Some(t) => format!("{t}.{}", self.quote(&c.name())),
             None => self.quote(&c.name()),
@@ -453,19 +475,35 @@ impl SqlCompiler {
     /// A table as a FROM element: its name, or `table AS alias` for an alias.
     pub fn from_name(&self, t: &Table) -> String {
         match &t.alias_of {
-            Some(of) => format!("{} AS {}", self.quote(of), self.quote(&t.name)),
+            Some(of) => format!("{} AS {}", self.quote(of), self.quote(&self.table_name(t))),
             None => self.quote(&t.name),
         }
     }
 
-    fn anon_name(&mut self, base: &str) -> String {
-        let n = match self.anon.iter_mut().find(|(b, _)| b == base) {
+    /// The table's name in this statement: an anonymous alias is named the first time it is
+    /// rendered (`user_1`, then `user_2`), as SQLAlchemy's `anon_map` names it.
+    pub fn table_name(&self, t: &Table) -> String {
+        if !t.anonymous {
+            return t.name.clone();
+        }
+        let key = t as *const Table;
+        if let Some((_, n)) = self.anon_tables.borrow().iter().find(|(k, _)| *k == key) {
+            return n.clone();
+        }
+        let name = self.anon_name(&t.name);
+        self.anon_tables.borrow_mut().push((key, name.clone()));
+        name
+    }
+
+    fn anon_name(&self, base: &str) -> String {
+        let mut anon = self.anon.borrow_mut();
+        let n = match anon.iter_mut().find(|(b, _)| b == base) {
             Some((_, n)) => {
                 *n += 1;
                 *n
             }
             None => {
-                self.anon.push((base.to_string(), 1));
+                anon.push((base.to_string(), 1));
                 1
             }
         };
@@ -670,9 +708,7 @@ impl SqlCompiler {
                     !i.has(&j.right)
                         && match &on {
                             Some(on) => on.tables().iter().any(|t| i.has(t)),
-                            None => std::iter::once(&i.base)
-                                .chain(i.joins.iter().map(|(t, _, _)| t))
-                                .any(|t| join_condition(t, &j.right).is_some()),
+                            None => i.tables().any(|t| join_condition(t, &j.right).is_some()),
                         }
                 }),
             };
@@ -684,19 +720,15 @@ impl SqlCompiler {
                     items.len() - 1
                 }
             };
-            let on = on.or_else(|| {
-                let it = &items[pos];
-                std::iter::once(&it.base)
-                    .chain(it.joins.iter().map(|(t, _, _)| t))
-                    .find_map(|t| join_condition(t, &j.right))
-            });
+            let on = on.or_else(|| items[pos].tables().find_map(|t| join_condition(t, &j.right)));
             let on = on.unwrap_or(Clause::Bool(true));
-            items[pos].joins.push((j.right.clone(), on, j.outer));
-            // A separate FROM entry for the joined table is now part of the join.
-            let right = j.right.clone();
+            items[pos].joins.push((j.right.clone(), on, j.outer, j.nested.clone()));
+            // A separate FROM entry for a joined table is now part of the join.
+            let joined: Vec<Rc<Table>> =
+                std::iter::once(j.right.clone()).chain(j.nested.as_ref().map(|(t, _)| t.clone())).collect();
             let mut k = 0;
             items.retain(|i| {
-                let keep = k == pos || !(Rc::ptr_eq(&i.base, &right) && i.joins.is_empty());
+                let keep = k == pos || !(joined.iter().any(|t| Rc::ptr_eq(&i.base, t)) && i.joins.is_empty());
                 k += 1;
                 keep
             });
@@ -711,16 +743,22 @@ impl SqlCompiler {
 
     /// The FROM elements of a SELECT: each element's tables (a table and those joined to it).
     pub fn from_tables(&self, s: &Select) -> Vec<Vec<Rc<Table>>> {
-        self.froms_of(s)
-            .into_iter()
-            .map(|i| std::iter::once(i.base).chain(i.joins.into_iter().map(|(t, _, _)| t)).collect())
-            .collect()
+        self.froms_of(s).into_iter().map(|i| i.tables().cloned().collect()).collect()
     }
 
     /// Compiles a SELECT.
     pub fn select(mut self, s: &Select) -> Compiled {
         let sql = self.select_text(s);
         Compiled { sql, params: self.params }
+    }
+
+    /// Compiles a SELECT that becomes part of a larger statement, and names the next
+    /// anonymous alias of `base` after those it used (the subquery loader's association
+    /// table alias follows the subquery's own: `tags_2` after `tags_1`).
+    pub fn select_then_anon(mut self, s: &Select, base: &str) -> (Compiled, String) {
+        let sql = self.select_text(s);
+        let name = self.anon_name(base);
+        (Compiled { sql, params: self.params }, name)
     }
 
     /// `str(select)`: the text with named parameters.
@@ -731,7 +769,7 @@ impl SqlCompiler {
     fn column_text(&mut self, c: &Clause, style: LabelStyle, seen: &mut Vec<String>) -> String {
         match (c, style) {
             (Clause::Column(col), LabelStyle::TablenamePlusCol) => {
-                let label = format!("{}_{}", col.table().map(|t| t.name.clone()).unwrap_or_default(), col.name());
+                let label = format!("{}_{}", col.table().map(|t| self.table_name(&t)).unwrap_or_default(), col.name());
                 seen.push(label.clone());
                 format!("{} AS {}", self.column_ref(col), self.quote(&label))
             }
@@ -942,16 +980,21 @@ impl SqlCompiler {
         }
         let items = self.froms_of(s);
         let outer = std::mem::take(&mut self.enclosing);
-        self.enclosing = items
-            .iter()
-            .flat_map(|i| std::iter::once(i.base.clone()).chain(i.joins.iter().map(|(t, _, _)| t.clone())))
-            .collect();
+        self.enclosing = items.iter().flat_map(|i| i.tables().cloned().collect::<Vec<_>>()).collect();
         for (n, it) in items.iter().enumerate() {
             let mut text = self.from_name(&it.base);
-            for (t, on, outer_join) in &it.joins {
+            for (t, on, outer_join, nested) in &it.joins {
+                // In the order SQLAlchemy renders them (an anonymous alias is named where it
+                // first appears): the joined table, a nested join, then the ON clause.
+                let mut right = self.from_name(t);
+                if let Some((inner, inner_on)) = nested {
+                    let name = self.from_name(inner);
+                    let inner_on = self.visit(inner_on);
+                    right = format!("({right} JOIN {name} ON {inner_on})");
+                }
                 let on = self.visit(on);
                 let kw = if *outer_join { "LEFT OUTER JOIN" } else { "JOIN" };
-                text.push_str(&format!(" {kw} {} ON {on}", self.from_name(t)));
+                text.push_str(&format!(" {kw} {right} ON {on}"));
             }
             if n == 0 {
                 for j in &s.eager_joins {

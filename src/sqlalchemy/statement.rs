@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use super::aliased::AliasedData;
 use super::module::{
     as_bound_clause, as_clause, expression_value, query_with, run_query, ExprData, QueryData, TextData,
 };
@@ -22,6 +23,8 @@ use crate::python::value::{Args, Class, Dict, Module, Value};
 #[derive(Clone)]
 pub enum Entity {
     Mapper(Rc<Mapper>),
+    /// An aliased class (`aliased(User)`): the mapper's objects, read from the alias's columns.
+    Aliased(Rc<Mapper>, Rc<Table>),
     Column(Clause),
 }
 
@@ -187,6 +190,9 @@ fn entity_of(interp: &mut Interp, v: &Value) -> PyResult<Vec<Entity>> {
         configure_for(interp, &m)?;
         return Ok(vec![Entity::Mapper(m)]);
     }
+    if let Some(d) = v.payload::<AliasedData>() {
+        return Ok(vec![Entity::Aliased(d.mapper.clone(), d.table.clone())]);
+    }
     if let Some(t) = v.payload::<Rc<Table>>() {
         return Ok(t.columns.borrow().iter().map(|c| Entity::Column(Clause::Column(c.clone()))).collect());
     }
@@ -221,6 +227,9 @@ pub fn columns_of(entities: &[Entity]) -> Vec<Clause> {
     for e in entities {
         match e {
             Entity::Mapper(m) => out.extend(m.columns.iter().map(|(_, c)| Clause::Column(c.clone()))),
+            Entity::Aliased(m, t) => {
+                out.extend(AliasedData { mapper: m.clone(), table: t.clone() }.columns());
+            }
             Entity::Column(c) => out.push(c.clone()),
         }
     }
@@ -307,7 +316,7 @@ fn select_data(entities: &[Entity], style: LabelStyle) -> SelectData {
     stmt.columns = columns_of(entities);
     let filter_entity = entities.iter().find_map(|e| match e {
         Entity::Mapper(m) => Some(m.clone()),
-        Entity::Column(_) => None,
+        Entity::Aliased(..) | Entity::Column(_) => None,
     });
     if let Some(m) = &filter_entity {
         let joins = orm::inheritance_joins(m);
@@ -375,6 +384,14 @@ pub fn criterion(interp: &mut Interp, v: &Value) -> PyResult<Clause> {
     }
     let r = interp.repr(v)?;
     Err(orm::sa_error(interp, "ArgumentError", format!("SQL expression for WHERE/HAVING role expected, got {r}.")))
+}
+
+/// A mapped or aliased class as a GROUP BY item: its columns.
+pub fn entity_columns(v: &Value) -> Option<Vec<Clause>> {
+    if let Some(m) = mapper_of(v) {
+        return Some(m.columns.iter().map(|(_, c)| Clause::Column(c.clone())).collect());
+    }
+    v.payload::<AliasedData>().map(|d| d.columns())
 }
 
 /// An ORDER BY / GROUP BY item: a column, an expression, a label's name.
@@ -448,8 +465,9 @@ fn bound(interp: &mut Interp, v: &Value, like: Option<&Column>) -> PyResult<Clau
     }
 }
 
-/// A join target: a relationship attribute (`Author.posts`), a mapped class, or a table,
-/// with an optional ON clause.
+/// A join target: a relationship attribute (`Author.posts`, `Post.author.of_type(Author)`),
+/// a mapped or aliased class, or a table, with an optional ON clause (an expression, or a
+/// relationship attribute leading to the target).
 fn join_spec(
     interp: &mut Interp,
     target: &Value,
@@ -458,43 +476,23 @@ fn join_spec(
 ) -> PyResult<(Vec<Join>, Option<Rc<Mapper>>)> {
     if let Some(a) = target.payload::<AttrData>() {
         if let AttrKind::Relationship(r) = &a.kind {
-            let parent = a.mapper.upgrade().ok_or_else(|| interp.err("RuntimeError", "mapper is gone"))?;
-            configure_for(interp, &parent)?;
-            let t =
-                r.target.borrow().clone().ok_or_else(|| interp.err("RuntimeError", "relationship not configured"))?;
-            if let Some(m2m) = r.m2m.borrow().clone() {
-                let on1 = and_of(
-                    m2m.parent_pairs
-                        .iter()
-                        .map(|(pk, ac)| Clause::binary(Clause::Column(pk.clone()), "=", Clause::Column(ac.clone())))
-                        .collect(),
-                );
-                let on2 = and_of(
-                    m2m.target_pairs
-                        .iter()
-                        .map(|(pk, ac)| Clause::binary(Clause::Column(pk.clone()), "=", Clause::Column(ac.clone())))
-                        .collect(),
-                );
-                return Ok((
-                    vec![
-                        Join { left: Some(parent.table.clone()), right: m2m.table.clone(), on: Some(on1), outer },
-                        Join { left: Some(m2m.table.clone()), right: t.table.clone(), on: Some(on2), outer },
-                    ],
-                    Some(t),
-                ));
-            }
-            let on = and_of(
-                r.pairs
-                    .borrow()
-                    .iter()
-                    .map(|(pk, fk)| Clause::binary(Clause::Column(pk.clone()), "=", Clause::Column(fk.clone())))
-                    .collect(),
-            );
-            return Ok((
-                vec![Join { left: Some(parent.table.clone()), right: t.table.clone(), on: Some(on), outer }],
-                Some(t),
-            ));
+            return relationship_join(interp, &a, r, a.of_type.clone(), outer);
         }
+    }
+    let on = on.filter(|v| !v.is_none());
+    if let Some(d) = target.payload::<AliasedData>() {
+        // `join(Author, Post.author)`: along the relationship, to the alias.
+        if let Some(a) = on.and_then(|v| v.payload::<AttrData>()) {
+            if let AttrKind::Relationship(r) = &a.kind {
+                return relationship_join(interp, &a, r, Some(d.table.clone()), outer);
+            }
+        }
+        let on = match on {
+            Some(v) => Some(criterion(interp, v)?),
+            None => None,
+        };
+        let right = d.table.clone();
+        return Ok((vec![Join { left: None, right, on, outer, nested: None }], Some(d.mapper.clone())));
     }
     let (right, mapper) = if let Some(m) = mapper_of(target) {
         configure_for(interp, &m)?;
@@ -505,11 +503,88 @@ fn join_spec(
         let r = interp.repr(target)?;
         return Err(orm::sa_error(interp, "ArgumentError", format!("Join target {r} is not a mapped class or table")));
     };
+    if let Some(a) = on.and_then(|v| v.payload::<AttrData>()) {
+        if let AttrKind::Relationship(r) = &a.kind {
+            return relationship_join(interp, &a, r, None, outer);
+        }
+    }
     let on = match on {
-        Some(v) if !v.is_none() => Some(criterion(interp, v)?),
-        _ => None,
+        Some(v) => Some(criterion(interp, v)?),
+        None => None,
     };
-    Ok((vec![Join { left: None, right, on, outer }], mapper))
+    Ok((vec![Join { left: None, right, on, outer, nested: None }], mapper))
+}
+
+/// The joins along a relationship (`_ORMJoin` with `prop._create_joins`), from the attribute's
+/// side (its class's table, or the alias of an aliased class's attribute) to `target` (an
+/// alias given by `of_type()`, or the target's table). A many-to-many goes through an
+/// anonymous alias of its association table; an outer one nests the association table's
+/// join to the target (`LEFT OUTER JOIN (assoc AS assoc_1 JOIN target ON ...) ON ...`).
+fn relationship_join(
+    interp: &mut Interp,
+    a: &AttrData,
+    r: &Rc<orm::Relationship>,
+    target: Option<Rc<Table>>,
+    outer: bool,
+) -> PyResult<(Vec<Join>, Option<Rc<Mapper>>)> {
+    let parent = a.mapper.upgrade().ok_or_else(|| interp.err("RuntimeError", "mapper is gone"))?;
+    configure_for(interp, &parent)?;
+    let t = r.target.borrow().clone().ok_or_else(|| interp.err("RuntimeError", "relationship not configured"))?;
+    let left = a.entity.clone().unwrap_or_else(|| parent.table.clone());
+    let right = target.unwrap_or_else(|| t.table.clone());
+    // A column of the parent's (or target's) table, as its alias's column when aliased.
+    let side = |sel: &Rc<Table>, base: &Rc<Table>, c: &Rc<Column>| -> Clause {
+        let of_base = c.table().is_some_and(|ct| Rc::ptr_eq(&ct, base));
+        match (Rc::ptr_eq(sel, base), of_base) {
+            (false, true) => Clause::Column(sel.column(&c.name()).unwrap_or_else(|| c.clone())),
+            _ => Clause::Column(c.clone()),
+        }
+    };
+    let pair =
+        |l: Clause, r: Clause, flip: bool| if flip { Clause::binary(r, "=", l) } else { Clause::binary(l, "=", r) };
+    if let Some(m2m) = r.m2m.borrow().clone() {
+        let sec = m2m.table.anonymous_alias();
+        let assoc = |c: &Rc<Column>| Clause::Column(sec.column(&c.name()).unwrap_or_else(|| c.clone()));
+        let on1 = and_of(
+            m2m.parent_pairs
+                .iter()
+                .map(|(pc, ac)| pair(side(&left, &parent.table, pc), assoc(ac), m2m.parent_assoc_first))
+                .collect(),
+        );
+        let on2 = and_of(
+            m2m.target_pairs
+                .iter()
+                .map(|(tc, ac)| pair(side(&right, &t.table, tc), assoc(ac), m2m.target_assoc_first))
+                .collect(),
+        );
+        let joins = if outer {
+            vec![Join { left: Some(left), right: sec, on: Some(on1), outer, nested: Some((right, on2)) }]
+        } else {
+            vec![
+                Join { left: Some(left), right: sec.clone(), on: Some(on1), outer, nested: None },
+                Join { left: Some(sec), right, on: Some(on2), outer, nested: None },
+            ]
+        };
+        return Ok((joins, Some(t)));
+    }
+    // (referenced, referencing) pairs: a one-to-many's referenced columns are the parent's,
+    // a many-to-one's the target's.
+    let one_to_many = r.direction.get() == orm::Direction::OneToMany;
+    let on = and_of(
+        r.pairs
+            .borrow()
+            .iter()
+            .map(|(pk, fk)| {
+                let (pk, fk) = if one_to_many {
+                    (side(&left, &parent.table, pk), side(&right, &t.table, fk))
+                } else {
+                    (side(&right, &t.table, pk), side(&left, &parent.table, fk))
+                };
+                pair(pk, fk, r.fk_first.get())
+            })
+            .collect(),
+    );
+    Ok((vec![Join { left: Some(left), right, on: Some(on), outer, nested: None }], Some(t)))
 }
 
 fn and_of(mut items: Vec<Clause>) -> Clause {
@@ -550,6 +625,12 @@ fn select_class(interp: &Interp) -> Rc<Class> {
             let sd = s(i, &a)?;
             let mut items = Vec::new();
             for v in &a.pos[1..] {
+                if group {
+                    if let Some(cols) = entity_columns(v) {
+                        items.extend(cols);
+                        continue;
+                    }
+                }
                 if let Some(c) = order_item(v)? {
                     items.push(c);
                 }
@@ -635,6 +716,8 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                         if let Some(m) = mapper_of(v) {
                             tables.push(m.table.clone());
                             criteria.extend(m.single_table_criterion());
+                        } else if let Some(d) = v.payload::<AliasedData>() {
+                            tables.push(d.table.clone());
                         } else if let Some(t) = v.payload::<Rc<Table>>() {
                             tables.push((*t).clone());
                         } else if let Some(sq) = v.payload::<SubqueryData>() {
@@ -692,7 +775,7 @@ fn row_keys(entities: &[Entity]) -> Vec<String> {
     entities
         .iter()
         .map(|e| match e {
-            Entity::Mapper(m) => m.class_name.clone(),
+            Entity::Mapper(m) | Entity::Aliased(m, _) => m.class_name.clone(),
             Entity::Column(c) => c.row_key().unwrap_or_default(),
         })
         .collect()
@@ -760,7 +843,7 @@ pub fn select_rows_checked(interp: &mut Interp, s: &Rc<SessionData>, sd: &Select
         let mut values = Vec::new();
         for e in &sd.entities {
             match e {
-                Entity::Mapper(m) => {
+                Entity::Mapper(m) | Entity::Aliased(m, _) => {
                     let n = m.columns.len();
                     let part = row.get(at..(at + n).min(row.len())).unwrap_or(&[]);
                     at += n;
@@ -1610,7 +1693,8 @@ fn one_row(interp: &mut Interp, a: &Args, view: View, none_ok: bool) -> PyResult
     .map(|v| if view == View::Mappings { row_as_mapping(&v) } else { v })
 }
 
-fn first_value(v: &Value) -> Value {
+/// A row's first value (anything else as it is).
+pub fn first_value(v: &Value) -> Value {
     match v.payload::<RowData>() {
         Some(r) => r.values.first().cloned().unwrap_or(Value::None),
         None => v.clone(),
@@ -2062,7 +2146,7 @@ fn relationship_compare(interp: &mut Interp, a: &AttrData, other: &Value, negate
 /// `post.id = tags_1.post_id AND ? = tags_1.tag_id`.
 fn m2m_contains(interp: &mut Interp, r: &orm::Relationship, m2m: &orm::ManyToMany, other: &Value) -> PyResult<Clause> {
     let target = r.target.borrow().clone().ok_or_else(|| interp.err("RuntimeError", "relationship not configured"))?;
-    let alias = m2m.table.alias(&format!("{}_1", m2m.table.name));
+    let alias = m2m.table.anonymous_alias();
     let aliased = |c: &Rc<Column>| Clause::Column(alias.column(&c.name()).unwrap_or_else(|| c.clone()));
     let mut parts = Vec::new();
     for (pc, ac) in &m2m.parent_pairs {
@@ -2303,7 +2387,9 @@ pub fn entity_query(interp: &mut Interp, s: &Rc<SessionData>, items: &[Value]) -
     let mut mapper = None;
     for v in items {
         if mapper.is_none() {
-            mapper = mapper_of(v).or_else(|| v.payload::<AttrData>().and_then(|a| a.mapper.upgrade()));
+            mapper = mapper_of(v)
+                .or_else(|| v.payload::<AliasedData>().map(|d| d.mapper.clone()))
+                .or_else(|| v.payload::<AttrData>().and_then(|a| a.mapper.upgrade()));
         }
         entities.extend(entity_of(interp, v)?);
     }
@@ -2360,7 +2446,10 @@ pub fn legacy_query_methods() -> Vec<(&'static str, Value)> {
             "group_by",
             method("Query", "group_by", |i, a| {
                 let q = qd(i, &a)?;
-                let items: Vec<Clause> = a.pos[1..].iter().map(|v| as_clause(v, None)).collect();
+                let items: Vec<Clause> = a.pos[1..]
+                    .iter()
+                    .flat_map(|v| entity_columns(v).unwrap_or_else(|| vec![as_clause(v, None)]))
+                    .collect();
                 Ok(query_with(i, &q, |n| n.extra.group_by.extend(items)))
             }),
         ),

@@ -604,7 +604,13 @@ fn selectin_load(
                     })
                     .collect();
                 let on = if on.len() == 1 { on.into_iter().next() } else { Some(Clause::And(on)) };
-                select.joins.push(Join { left: Some(m.table.clone()), right: target.table.clone(), on, outer: false });
+                select.joins.push(Join {
+                    left: Some(m.table.clone()),
+                    right: target.table.clone(),
+                    on,
+                    outer: false,
+                    nested: None,
+                });
             }
             None => select.froms.push(target.table.clone()),
         }
@@ -703,7 +709,8 @@ fn subquery_load(
     if inner.limit.is_none() && inner.offset.is_none() {
         inner.order_by.clear();
     }
-    let inner = SqlCompiler::default().select(&inner);
+    let secondary_base = m2m.as_ref().map(|m| m.table.name.clone()).unwrap_or_default();
+    let (inner, secondary_alias) = SqlCompiler::default().select_then_anon(&inner, &secondary_base);
     let anon: Vec<String> = parent_pairs.iter().map(|(pc, _)| format!("{}_{}", mapper.table.name, pc.name())).collect();
     let mut cols: Vec<String> = target
         .table
@@ -717,7 +724,7 @@ fn subquery_load(
     }
     let from = match &m2m {
         Some(m) => {
-            let alias = format!("{}_1", m.table.name);
+            let alias = secondary_alias;
             let on_parent: Vec<String> = m
                 .parent_pairs
                 .iter()

@@ -1,0 +1,10 @@
+# Adapted from Alex-Gryadkin/to_do_list, application/__init__.py (one module instead of a package).
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+from config import Config
+
+app = Flask(__name__)
+app.config.from_object(Config)
+db = SQLAlchemy(app)
+
+import models  # noqa: E402,F401
