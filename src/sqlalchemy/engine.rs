@@ -121,8 +121,9 @@ impl Connection {
         db.execute(sql, &params).map_err(|error| StatementError { error, sql: sql.to_string(), params })
     }
 
-    /// `executemany`: one statement for several parameter rows, logged once.
-    pub fn execute_many(&self, sql: &str, rows: Vec<Vec<SqlValue>>) -> Result<(), StatementError> {
+    /// `executemany`: one statement for several parameter rows, logged once; the rows they
+    /// changed, all together (pysqlite's `cursor.rowcount` after `executemany`).
+    pub fn execute_many(&self, sql: &str, rows: Vec<Vec<SqlValue>>) -> Result<i64, StatementError> {
         self.ensure_begun();
         self.engine.log.entries.borrow_mut().push(LogEntry {
             statement: sql.to_string(),
@@ -140,10 +141,12 @@ impl Connection {
             }
             self.engine.real_tx.set(true);
         }
+        let mut changes = 0;
         for params in rows {
-            db.execute(sql, &params).map_err(|error| StatementError { error, sql: sql.to_string(), params })?;
+            let r = db.execute(sql, &params).map_err(|error| StatementError { error, sql: sql.to_string(), params })?;
+            changes += r.changes;
         }
-        Ok(())
+        Ok(changes)
     }
 
     /// Commits the transaction (logs `COMMIT`), if one is open.

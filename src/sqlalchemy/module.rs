@@ -3291,6 +3291,17 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             Ok(Value::str(&t.name))
         }),
     );
+    table_cls.dict.borrow_mut().set_str(
+        "__repr__",
+        method("Table", "__repr__", |i, a| {
+            let t = a
+                .pos
+                .first()
+                .and_then(|v| v.payload::<Rc<super::schema::Table>>())
+                .ok_or_else(|| i.type_error("bad Table"))?;
+            Ok(Value::str(&table_repr(i, &t)?))
+        }),
+    );
     m.set("Table", Value::Class(table_cls.clone()));
     interp.ext.insert("sqlalchemy.table_class", Rc::new(table_cls));
     let rel_cls = native_class(interp, "RelationshipProperty", "sqlalchemy.orm.relationships", None, vec![]);

@@ -1872,15 +1872,16 @@ pub fn execute_in_session(
     execute_on(interp, s, &s.get_bind(sql), sql, params)
 }
 
-/// `executemany` on the session's connection (beginning its transaction if needed).
+/// `executemany` on the session's connection (beginning its transaction if needed): the rows
+/// changed, all together.
 pub fn execute_many_in_session(
     interp: &mut Interp,
     s: &Rc<SessionData>,
     sql: &str,
     rows: Vec<Vec<SqlValue>>,
-) -> PyResult<()> {
+) -> PyResult<i64> {
     check_active(interp, s)?;
-    run_rows(interp, s, sql, rows).map(|_| ())
+    run_rows(interp, s, sql, rows).map(|n| n.unwrap_or(0))
 }
 
 /// `UnmappedInstanceError(obj)`: `Class 'builtins.str' is not mapped` (`_safe_cls_name`: the
@@ -3346,6 +3347,19 @@ fn delete_rows(interp: &mut Interp, s: &Rc<SessionData>, m: &Rc<Mapper>, mut obj
                 } else {
                     run_rows(interp, s, &sql, params)?
                 };
+                // `confirm_deleted_rows`: without a version counter, a DELETE that matched
+                // another number of rows than it was sent for only warns.
+                if let (false, Some(matched)) = (versioned, matched) {
+                    if matched != n as i64 {
+                        interp.warn(
+                            "sqlalchemy.exc.SAWarning",
+                            &format!(
+                                "DELETE statement on table '{}' expected to delete {n} row(s); {matched} were matched.  Please set confirm_deleted_rows=False within the mapper configuration to prevent this warning.",
+                                table.name
+                            ),
+                        );
+                    }
+                }
                 if let (true, Some(matched)) = (versioned, matched) {
                     if matched != n as i64 {
                         return Err(sa_error(
@@ -3636,8 +3650,7 @@ fn run_rows(
         return Ok(Some(r.changes));
     }
     let r = s.connection(sql).execute_many(sql, rows);
-    r.map_err(|e| dbapi_error(interp, e))?;
-    Ok(None)
+    r.map(Some).map_err(|e| dbapi_error(interp, e))
 }
 
 /// `Session.delete(obj)`: marks a persistent object for deletion, cascading to related
@@ -5414,15 +5427,19 @@ fn validator_for(interp: &mut Interp, obj: &Value, key: &str) -> PyResult<Option
     Ok(Some(Validator { f, include_removes, include_backrefs }))
 }
 
-/// Gives a loaded or new collection its append / remove events (`CollectionAdapter`) when it
-/// needs them: `@validates` methods run on every item added (and, with `include_removes`,
-/// taken out) through the list's methods. Other collections stay plain lists.
+/// Gives a loaded or new collection its append / remove events (`CollectionAdapter`):
+/// `@validates` methods run on every item added (and, with `include_removes`, taken out)
+/// through the list's methods; an item appended gets its backref set at once and, when the
+/// collection's owner is in a session, joins it (the save-update cascade), as SQLAlchemy's
+/// `append` event does; an item removed has its many-to-one backref cleared.
 fn instrument_collection(interp: &mut Interp, inst: &Rc<Instance>, key: &str, list: &Rc<RefCell<Vec<Value>>>) {
     let Some(m) = class_mapper(&inst.class) else { return };
-    if !m.validators.iter().any(|(k, _)| k == key) || interp.list_observer(list).is_some() {
+    if interp.list_observer(list).is_some() {
         return;
     }
+    let Some(rel) = m.relationships.borrow().iter().find(|r| r.key() == key).cloned() else { return };
     let owner = Rc::downgrade(inst);
+    let rel = Rc::downgrade(&rel);
     let key = key.to_string();
     interp.observe_list(
         list,
@@ -5434,24 +5451,89 @@ fn instrument_collection(interp: &mut Interp, inst: &Rc<Instance>, key: &str, li
                     ListEvent::Remove(_) => Value::None,
                 });
             };
-            let obj = Value::Instance(o);
-            let Some(v) = validator_for(i, &obj, &key)? else {
-                return Ok(match event {
-                    ListEvent::Append(v) => v,
-                    ListEvent::Remove(_) => Value::None,
-                });
-            };
+            let obj = Value::Instance(o.clone());
+            let validator = validator_for(i, &obj, &key)?;
             match event {
-                ListEvent::Append(item) => v.call(i, &obj, &key, item, false),
+                ListEvent::Append(item) => {
+                    let item = match &validator {
+                        Some(v) => v.call(i, &obj, &key, item, false)?,
+                        None => item,
+                    };
+                    if let Some(r) = rel.upgrade() {
+                        collection_appended(i, &o, &r, &item)?;
+                    }
+                    Ok(item)
+                }
                 ListEvent::Remove(item) => {
-                    if v.include_removes {
-                        v.call(i, &obj, &key, item, true)?;
+                    if let Some(v) = validator.filter(|v| v.include_removes) {
+                        v.call(i, &obj, &key, item.clone(), true)?;
+                    }
+                    if let Some(r) = rel.upgrade() {
+                        collection_removed(&o, &r, &item);
                     }
                     Ok(Value::None)
                 }
             }
         }),
     );
+}
+
+/// What appending `item` to `owner`'s collection `r` does at once: the backref (a one-to-many's
+/// many-to-one set to the owner, a many-to-many's other collection given the owner when it is
+/// there), and the save-update cascade into the owner's session.
+fn collection_appended(interp: &mut Interp, owner: &Rc<Instance>, r: &Rc<Relationship>, item: &Value) -> PyResult<()> {
+    let Value::Instance(ci) = item else { return Ok(()) };
+    let obj = Value::Instance(owner.clone());
+    if let Some(rev) = r.reverse.borrow().upgrade() {
+        let rk = rev.key();
+        if r.m2m.borrow().is_none() && r.direction.get() == Direction::OneToMany {
+            let old = ci.dict.borrow().get_str(&rk).cloned();
+            if !old.as_ref().is_some_and(|o| o.is(&obj)) {
+                let cst = instance_state(ci);
+                if cst.key.borrow().is_some() {
+                    cst.committed.borrow_mut().entry(rk.clone()).or_insert(old.unwrap_or(Value::NotImplemented));
+                    cst.modified.set(true);
+                }
+                ci.dict.borrow_mut().set_str(&rk, obj.clone());
+            }
+        } else if r.m2m.borrow().is_some() {
+            let existing = ci.dict.borrow().get_str(&rk).cloned();
+            match existing {
+                Some(Value::List(l)) if !l.borrow().iter().any(|x| x.is(&obj)) => l.borrow_mut().push(obj.clone()),
+                None if instance_state(ci).key.borrow().is_none() => {
+                    ci.dict.borrow_mut().set_str(&rk, Value::list(vec![obj.clone()]));
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(s) = instance_state(owner).session() {
+        if instance_state(ci).session().is_none() && object_mapper(item).is_some() {
+            session_add(interp, &s, item)?;
+        }
+    }
+    Ok(())
+}
+
+/// What removing `item` from `owner`'s one-to-many collection `r` does at once: its
+/// many-to-one backref, when it is the owner, becomes `None`.
+fn collection_removed(owner: &Rc<Instance>, r: &Rc<Relationship>, item: &Value) {
+    let Value::Instance(ci) = item else { return };
+    if r.m2m.borrow().is_some() || r.direction.get() != Direction::OneToMany {
+        return;
+    }
+    let Some(rev) = r.reverse.borrow().upgrade() else { return };
+    let rk = rev.key();
+    let obj = Value::Instance(owner.clone());
+    let old = ci.dict.borrow().get_str(&rk).cloned();
+    if old.as_ref().is_some_and(|o| o.is(&obj)) {
+        let cst = instance_state(ci);
+        if cst.key.borrow().is_some() {
+            cst.committed.borrow_mut().entry(rk.clone()).or_insert(obj);
+            cst.modified.set(true);
+        }
+        ci.dict.borrow_mut().set_str(&rk, Value::None);
+    }
 }
 
 /// The item a backref appends to `parent`'s collection `key` (the `append` event with the

@@ -972,6 +972,27 @@ pub fn session_execute(
     }
     if let Some(text) = stmt.payload::<TextData>() {
         orm::autoflush(interp, s)?;
+        // A list of parameter dicts: one executemany; its rowcount is every row's.
+        if let Some(Value::List(many)) = params {
+            let many = many.borrow().clone();
+            if many.len() > 1 {
+                let mut sql = String::new();
+                let mut rows = Vec::new();
+                for p in &many {
+                    let (one, values) = bind_text(interp, &text.0, Some(p))?;
+                    sql = one;
+                    rows.push(values);
+                }
+                let n = orm::execute_many_in_session(interp, s, &sql, rows)?;
+                return Ok(result_of_rows(interp, vec![], vec![], n));
+            }
+            let one = many.first().cloned();
+            let (sql, values) = bind_text(interp, &text.0, one.as_ref())?;
+            let r = orm::execute_on(interp, s, &s.engine, &sql, values)?;
+            let rows: Vec<Vec<Value>> =
+                r.rows.iter().map(|row| row.iter().map(super::types::untyped_result).collect()).collect();
+            return Ok(result_of_rows(interp, r.columns.clone(), rows, r.changes));
+        }
         let (sql, values) = bind_text(interp, &text.0, params)?;
         let r = orm::execute_on(interp, s, &s.engine, &sql, values)?;
         let rows: Vec<Vec<Value>> =
@@ -1093,6 +1114,57 @@ fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Op
                 unique_required: false.into(),
             },
         ));
+    }
+    // `session.execute(update(User), [{'id': 1, 'name': 'A'}, ...])`: ORM bulk UPDATE by primary
+    // key, one executemany whose WHERE is each dict's primary key and SET the rest.
+    if let (DmlKind::Update, Some(Value::List(rows)), Some(_)) = (d.kind, params, &d.mapper) {
+        if d.where_.is_empty() && d.values.is_empty() {
+            let rows = rows.borrow().clone();
+            let pk = d.table.primary_key();
+            let mut sql = String::new();
+            let mut all = Vec::new();
+            for row in &rows {
+                let mut one = d.clone();
+                if let Value::Dict(m) = row {
+                    let items: Vec<(Value, Value)> = m.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    let mut wheres = Vec::new();
+                    for (k, v) in items {
+                        let key = interp.to_str(&k)?;
+                        let col = column_for_key(d, &key).ok_or_else(|| {
+                            orm::sa_error(interp, "CompileError", format!("Unconsumed column names: {key}"))
+                        })?;
+                        if pk.iter().any(|p| Rc::ptr_eq(p, &col)) {
+                            let right = super::module::as_bound_clause(interp, &v, &col)?;
+                            wheres.push((col, right));
+                        } else {
+                            one.values.push((col, v));
+                        }
+                    }
+                    // The WHERE names the primary key in the table's order.
+                    for p in &pk {
+                        if let Some((col, right)) = wheres.iter().find(|(c, _)| Rc::ptr_eq(c, p)) {
+                            one.where_.push(Clause::binary(Clause::Column(col.clone()), "=", right.clone()));
+                        }
+                    }
+                }
+                let (text, p) = dml_compiled(&one, false);
+                sql = text;
+                all.push(p);
+            }
+            if !all.is_empty() {
+                orm::execute_many_in_session(interp, s, &sql, all)?;
+            }
+            let c = classes(interp);
+            return Ok(new_native(
+                &c.iterator_result,
+                ResultData {
+                    rows: RefCell::new(Default::default()),
+                    keys: vec![],
+                    rowcount: rows.len() as i64,
+                    unique_required: false.into(),
+                },
+            ));
+        }
     }
     if d.kind != DmlKind::Insert {
         let sync = d.execution_options.iter().rev().find(|(k, _)| k == "synchronize_session").map(|(_, v)| v);
@@ -1794,7 +1866,9 @@ fn result_methods() -> Vec<(&'static str, Value)> {
             method("Result", "__getattr__", |i, a| {
                 let r = payload::<ResultData>(i, &a, "Result")?;
                 match a.pos.get(1).and_then(|v| v.as_str()) {
-                    Some("rowcount") => Ok(Value::Int(r.rowcount)),
+                    // `rowcount` is `CursorResult`'s (an ORM bulk statement's `IteratorResult`
+                    // has none).
+                    Some("rowcount") if i.type_name(&a.pos[0]) != "IteratorResult" => Ok(Value::Int(r.rowcount)),
                     Some(other) => {
                         let t = i.type_name(&a.pos[0]);
                         Err(i.err("AttributeError", format!("'{t}' object has no attribute '{other}'")))
