@@ -116,11 +116,14 @@ pub fn aliased_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         None => element.as_class().and_then(|c| orm::class_mapper(c)),
     };
     let Some(mapper) = mapper else {
-        let r = interp.repr(&element)?;
+        // AliasedClass.__init__ inspects its element with raiseerr: what cannot be inspected
+        // is named by its type (a plain class by `type`).
+        let t = Value::Class(interp.type_of(&element));
+        let r = interp.repr(&t)?;
         return Err(orm::sa_error(
             interp,
-            "ArgumentError",
-            format!("Expected mapped entity or selectable/table; got {r}"),
+            "NoInspectionAvailable",
+            format!("No inspection system is available for object of type {r}"),
         ));
     };
     if let Some(reg) = mapper.registry.upgrade() {
