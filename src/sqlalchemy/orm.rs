@@ -5487,15 +5487,7 @@ fn collection_appended(interp: &mut Interp, owner: &Rc<Instance>, r: &Rc<Relatio
     if let Some(rev) = r.reverse.borrow().upgrade() {
         let rk = rev.key();
         if r.m2m.borrow().is_none() && r.direction.get() == Direction::OneToMany {
-            let old = ci.dict.borrow().get_str(&rk).cloned();
-            if !old.as_ref().is_some_and(|o| o.is(&obj)) {
-                let cst = instance_state(ci);
-                if cst.key.borrow().is_some() {
-                    cst.committed.borrow_mut().entry(rk.clone()).or_insert(old.unwrap_or(Value::NotImplemented));
-                    cst.modified.set(true);
-                }
-                ci.dict.borrow_mut().set_str(&rk, obj.clone());
-            }
+            set_dict_attr(ci, &rk, obj.clone());
         } else if r.m2m.borrow().is_some() {
             let existing = ci.dict.borrow().get_str(&rk).cloned();
             match existing {
@@ -5525,14 +5517,8 @@ fn collection_removed(owner: &Rc<Instance>, r: &Rc<Relationship>, item: &Value) 
     let Some(rev) = r.reverse.borrow().upgrade() else { return };
     let rk = rev.key();
     let obj = Value::Instance(owner.clone());
-    let old = ci.dict.borrow().get_str(&rk).cloned();
-    if old.as_ref().is_some_and(|o| o.is(&obj)) {
-        let cst = instance_state(ci);
-        if cst.key.borrow().is_some() {
-            cst.committed.borrow_mut().entry(rk.clone()).or_insert(obj);
-            cst.modified.set(true);
-        }
-        ci.dict.borrow_mut().set_str(&rk, Value::None);
+    if ci.dict.borrow().get_str(&rk).is_some_and(|o| o.is(&obj)) {
+        set_dict_attr(ci, &rk, Value::None);
     }
 }
 
