@@ -5,28 +5,17 @@
 //      and for a generated 40-model file (measured from the Run click, which skips the editor's
 //      debounce; the engine's own time for the run is reported too).
 // Usage: node scripts/bench-page.mjs [dist] [repeats]
-import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { serve } from '../tests/e2e/serve.mjs';
+import { timeEdit } from './edit-timing.mjs';
 
 const root = process.argv[2] || 'dist';
 const repeats = Number(process.argv[3] || 5);
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-const server = createServer(async (req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-  try {
-    const body = await readFile(join(root, path === '/' ? 'index.html' : path));
-    res.writeHead(200, { 'content-type': types[extname(path)] || (path === '/' ? 'text/html' : 'application/octet-stream') });
-    res.end(body);
-  } catch {
-    res.writeHead(404);
-    res.end();
-  }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const server = await serve(root);
+const { base } = server;
 // The first animation frame in which the page is ready (the tutorial's tables shown, Run enabled,
 // the editor created), timed in the page by a check run every frame from the start of the
 // navigation. (Polling from this script, as before, began only once page.goto returned, at the
@@ -113,25 +102,10 @@ function fortyModels() {
     await page.waitForFunction((n) => document.querySelectorAll('#panel-tables .table-card').length === n, expectTables, { timeout: 60000 });
     const clicks = [], engine = [], work = [];
     for (let i = 0; i < repeats; i++) {
-      // A one-character edit, then Run: time until the next frame is painted (which includes
-      // waiting for that frame: up to 16.7 ms at 60 Hz), and the work alone: the run, the
-      // page's updates (Leptos effects, run as microtasks) and the layout they need.
-      const r = await page.evaluate(async (i) => {
-        const view = window.FspEditor.current;
-        view.dispatch({ changes: { from: view.state.doc.length, insert: `\n# edit ${i}` } });
-        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        const t0 = performance.now();
-        document.querySelector('#run').click();
-        await Promise.resolve();
-        await new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = r; c.port2.postMessage(0); });
-        document.body.getBoundingClientRect();
-        const t1 = performance.now();
-        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        return [performance.now() - t0, Number(document.body.dataset.runMs), t1 - t0];
-      }, i);
-      clicks.push(r[0]);
-      engine.push(r[1]);
-      work.push(r[2]);
+      const r = await timeEdit(page, i);
+      clicks.push(r.frame);
+      engine.push(r.engine);
+      work.push(r.work);
     }
     console.log(`edit → update, ${label}: median ${median(clicks).toFixed(1)} ms to the painted frame, ` +
       `${median(work).toFixed(1)} ms of work (engine run ${median(engine).toFixed(1)} ms, then the page's updates and layout) ` +
@@ -142,4 +116,4 @@ function fortyModels() {
   await context.close();
 }
 await browser.close();
-server.close();
+await server.stop();
