@@ -32,6 +32,8 @@ pub struct EventHooks {
     query_context: RefCell<Value>,
     /// The `Connection` listeners receive.
     connection: RefCell<Value>,
+    /// `_token(key, op)`: an `AttributeEventToken`.
+    token: RefCell<Value>,
 }
 
 impl Default for EventHooks {
@@ -48,6 +50,7 @@ impl Default for EventHooks {
             transaction: none(),
             query_context: none(),
             connection: none(),
+            token: none(),
         }
     }
 }
@@ -117,6 +120,29 @@ pub fn instance_event(interp: &mut Interp, name: &str, obj: &Value, args: Vec<Va
     all.extend(args);
     interp.call(&f, Args::new(all))?;
     Ok(())
+}
+
+/// `_event_on_init`: a mapped class's instance is made; `init(target, args, kwargs)` before
+/// its `__init__` runs.
+fn on_construct(interp: &mut Interp, obj: &Value, args: &Args) -> PyResult<()> {
+    if orm::object_mapper(obj).is_none() {
+        return Ok(());
+    }
+    let pos = Value::tuple(args.pos.clone());
+    let mut kw = crate::python::value::Dict::new();
+    for (k, v) in &args.kw {
+        kw.set_str(k, v.clone());
+    }
+    instance_event(interp, "init", obj, vec![pos, Value::dict(kw)])
+}
+
+/// `load(target, context)` for an object a query has just made from a row.
+pub fn loaded(interp: &mut Interp, obj: &Value) -> PyResult<()> {
+    if !instance_events_on(interp) {
+        return Ok(());
+    }
+    let ctx = query_context(interp)?;
+    instance_event(interp, "load", obj, vec![ctx])
 }
 
 /// The `QueryContext` a `load` listener receives.
@@ -202,7 +228,7 @@ pub fn attribute_listeners(interp: &mut Interp) -> Rc<RefCell<Vec<AttributeListe
 /// mapper's attribute, or with `propagate=True` on a base mapper's.
 fn listeners_for(
     interp: &mut Interp,
-    data: &AttrData,
+    key: &str,
     obj: &Value,
     identifier: &str,
 ) -> Vec<(Value, bool, bool, Value, Value)> {
@@ -210,8 +236,7 @@ fn listeners_for(
     if listeners.borrow().is_empty() {
         return Vec::new();
     }
-    let Some(owner) = data.mapper.upgrade() else { return Vec::new() };
-    let own = orm::object_mapper(obj).unwrap_or(owner);
+    let Some(own) = orm::object_mapper(obj) else { return Vec::new() };
     let chain: Vec<usize> = {
         let mut ids = Vec::new();
         let mut m = Some(own.clone());
@@ -223,7 +248,7 @@ fn listeners_for(
     };
     let l = listeners.borrow();
     l.iter()
-        .filter(|l| l.identifier == identifier && l.key == data.key)
+        .filter(|l| l.identifier == identifier && l.key == key)
         .filter(|l| l.mapper_id == own.id || (l.propagate && chain.contains(&l.mapper_id)))
         .map(|l| (l.listener.clone(), l.retval, l.raw, l.no_value.clone(), l.token.clone()))
         .collect()
@@ -238,7 +263,7 @@ pub fn fire_set(
     obj: &Value,
     value: Value,
 ) -> PyResult<Value> {
-    let mine = listeners_for(interp, data, obj, "set");
+    let mine = listeners_for(interp, &data.key, obj, "set");
     let mut value = value;
     for (f, retval, raw, no_value, token) in mine {
         let old = inst.dict.borrow().get_str(&data.key).cloned().unwrap_or(no_value);
@@ -254,18 +279,33 @@ pub fn fire_set(
 /// `CollectionAttributeImpl.fire_append_event` / `fire_remove_event`: each `append` (or
 /// `remove`) listener is called with (target, value, initiator); a `retval=True` `append`
 /// listener's result is what is appended.
+///
+/// `initiator`: the attribute that started the event, when another one did (a backref's
+/// many-to-one `set` appends to the collection with that attribute's `REPLACE` token).
 pub fn fire_collection(
     interp: &mut Interp,
-    data: &AttrData,
+    key: &str,
     inst: &Rc<Instance>,
     identifier: &str,
     item: Value,
+    initiator: Option<&str>,
 ) -> PyResult<Value> {
     let obj = Value::Instance(inst.clone());
-    let mine = listeners_for(interp, data, &obj, identifier);
+    let mine = listeners_for(interp, key, &obj, identifier);
+    if mine.is_empty() {
+        return Ok(item);
+    }
+    let initiator = match initiator {
+        Some(k) => {
+            let f = hooks(interp).token.borrow().clone();
+            Some(interp.call(&f, Args::new(vec![Value::str(k), Value::str("REPLACE")]))?)
+        }
+        None => None,
+    };
     let mut item = item;
     for (f, retval, raw, _, token) in mine {
         let target = if raw { state_value(interp, inst) } else { obj.clone() };
+        let token = initiator.clone().unwrap_or(token);
         let r = interp.call(&f, Args::new(vec![target, item.clone(), token]))?;
         if retval && identifier == "append" {
             item = r;
@@ -352,7 +392,10 @@ pub fn add_natives(m: &Module) {
             let h = hooks(i);
             match a.pos.first().and_then(|v| v.as_str()) {
                 Some("mapper") => h.mapper.set(true),
-                Some("instance") => h.instance.set(true),
+                Some("instance") => {
+                    h.instance.set(true);
+                    i.construct_hook = Some(Rc::new(on_construct));
+                }
                 Some("session") => h.session.set(true),
                 _ => {}
             }
@@ -371,6 +414,7 @@ pub fn add_natives(m: &Module) {
             *h.flush_context.borrow_mut() = at(4);
             *h.transaction.borrow_mut() = at(5);
             *h.query_context.borrow_mut() = at(6);
+            *h.token.borrow_mut() = at(7);
             Ok(Value::None)
         }),
     );

@@ -2488,10 +2488,30 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     }
     // Loads made while collecting the work (cascades, orphans) must not flush again.
     s.flushing.set(true);
-    let result = flush_begin(interp, s).and_then(|ctx| Ok((ctx, flush_collect(interp, s)?)));
+    let result = flush_begin(interp, s).and_then(|ctx| {
+        // Objects changed only in their collections are saved too (with no UPDATE), as
+        // `_dirty_states` (taken after `before_flush`) has them: their `before_update` /
+        // `after_update` fire.
+        let listed: Vec<Value> = if super::events::mapper_events_on(interp) {
+            s.identity_map.borrow().values().filter(|v| v.as_instance().is_some_and(is_dirty)).cloned().collect()
+        } else {
+            Vec::new()
+        };
+        Ok((ctx, listed, flush_collect(interp, s)?))
+    });
     s.flushing.set(false);
-    let (ctx, collected) = result?;
-    let Some((new, dirty)) = collected else { return Ok(()) };
+    let (ctx, listed, collected) = result?;
+    let (new, mut dirty) = match collected {
+        Some(work) => work,
+        None if !listed.is_empty() => (Vec::new(), Vec::new()),
+        None => return Ok(()),
+    };
+    for o in &listed {
+        let deleted = o.as_instance().is_some_and(|i| instance_state(i).deleted.get());
+        if !deleted && !dirty.iter().any(|x| x.is(o)) {
+            dirty.push(o.clone());
+        }
+    }
     s.flushing.set(true);
     let result =
         flush_work(interp, s, new.clone(), dirty.clone()).and_then(|()| flush_end(interp, s, ctx, &new, &dirty));
@@ -4996,6 +5016,7 @@ pub fn instance_from_row_new(
     *st.session.borrow_mut() = Some(Rc::downgrade(s));
     let obj = Value::Instance(inst);
     s.identity_map.borrow_mut().insert(key, obj.clone());
+    super::events::loaded(interp, &obj)?;
     Ok((obj, true))
 }
 
@@ -5481,16 +5502,18 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                         let existing = parent.dict.borrow().get_str(&rk).cloned();
                         match existing {
                             Some(Value::List(l)) if !l.borrow().iter().any(|x| x.is(obj)) => {
-                                let item = backref_appending(interp, &value, &rk, obj.clone())?;
+                                let item = backref_appending(interp, &value, &rk, obj.clone(), &data.key)?;
                                 l.borrow_mut().push(item);
                             }
                             None if pst.key.borrow().is_none() => {
-                                let item = backref_appending(interp, &value, &rk, obj.clone())?;
+                                let item = backref_appending(interp, &value, &rk, obj.clone(), &data.key)?;
                                 parent.dict.borrow_mut().set_str(&rk, Value::list(vec![item]));
                             }
                             None => {
-                                // Not loaded: the append waits for the flush, without a load.
-                                pst.pending_collection_appends.borrow_mut().push((rk, obj.clone()));
+                                // Not loaded: the append waits for the flush, without a load;
+                                // its listeners and validator hear of it now.
+                                let item = backref_appending(interp, &value, &rk, obj.clone(), &data.key)?;
+                                pst.pending_collection_appends.borrow_mut().push((rk, item));
                             }
                             _ => {}
                         }
@@ -5592,6 +5615,9 @@ fn instrument_collection(interp: &mut Interp, inst: &Rc<Instance>, key: &str, li
             let validator = validator_for(i, &obj, &key)?;
             match event {
                 ListEvent::Append(item) => {
+                    // The `append` listeners (registered with the class, before the mappers
+                    // are configured, they come before the validator's).
+                    let item = super::events::fire_collection(i, &key, &o, "append", item, None)?;
                     let item = match &validator {
                         Some(v) => v.call(i, &obj, &key, item, false)?,
                         None => item,
@@ -5602,6 +5628,7 @@ fn instrument_collection(interp: &mut Interp, inst: &Rc<Instance>, key: &str, li
                     Ok(item)
                 }
                 ListEvent::Remove(item) => {
+                    super::events::fire_collection(i, &key, &o, "remove", item.clone(), None)?;
                     if let Some(v) = validator.filter(|v| v.include_removes) {
                         v.call(i, &obj, &key, item.clone(), true)?;
                     }
@@ -5662,7 +5689,13 @@ fn collection_removed(owner: &Rc<Instance>, r: &Rc<Relationship>, item: &Value) 
 /// The item a backref appends to `parent`'s collection `key` (the `append` event with the
 /// backref as initiator): what the collection's validator makes of it, unless it was declared
 /// with `include_backrefs=False`.
-fn backref_appending(interp: &mut Interp, parent: &Value, key: &str, item: Value) -> PyResult<Value> {
+/// Its `append` listeners hear of it first, the many-to-one attribute `initiator` named as
+/// what started it.
+fn backref_appending(interp: &mut Interp, parent: &Value, key: &str, item: Value, initiator: &str) -> PyResult<Value> {
+    let item = match parent {
+        Value::Instance(p) => super::events::fire_collection(interp, key, p, "append", item, Some(initiator))?,
+        _ => item,
+    };
     match validator_for(interp, parent, key)? {
         Some(v) if v.include_backrefs => v.call(interp, parent, key, item, false),
         _ => Ok(item),

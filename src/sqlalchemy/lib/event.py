@@ -17,7 +17,17 @@ class symbol:
         return "symbol(%r)" % self.name
 
 
-NO_VALUE = symbol('NO_VALUE')
+class LoaderCallableStatus:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "LoaderCallableStatus.%s" % self.name
+
+    __str__ = __repr__
+
+
+NO_VALUE = LoaderCallableStatus('NO_VALUE')
 
 
 class AttributeEventToken:
@@ -91,7 +101,8 @@ _OTHER_EVENTS = frozenset((
     'rollback_savepoint', 'rollback_twophase', 'savepoint', 'set_connection_execution_options',
     'set_engine_execution_options', 'soft_invalidate'))
 
-_ATTRIBUTE_OPS = {'set': 'SET', 'append': 'APPEND', 'remove': 'REMOVE'}
+# The operation of the initiator a listener receives (`OP_REPLACE`, `OP_APPEND`, `OP_REMOVE`).
+_ATTRIBUTE_OPS = {'set': 'REPLACE', 'append': 'APPEND', 'remove': 'REMOVE'}
 
 # (target, identifier, fn, family, dispatch target, propagate, raw, retval)
 _registry = []
@@ -227,9 +238,10 @@ def _dispatch_session(identifier, session, *args):
             e[2](session, *args)
 
 
-def _has_session_listeners(identifier):
-    return any(e[1] == identifier and e[3] == 'session' for e in _registry)
+def _token(key, op):
+    """The initiator of an event another attribute started (a backref's `set`)."""
+    return AttributeEventToken(key, symbol(op))
 
 
 _set_dispatchers(_dispatch_mapper, _dispatch_instance, _dispatch_session, _CONNECTION,
-                 UOWTransaction, SessionTransaction, QueryContext)
+                 UOWTransaction, SessionTransaction, QueryContext, _token)
