@@ -362,14 +362,9 @@ pub fn add_natives(m: &Module) {
     );
     m.set(
         "_mapper_class",
-        func("_mapper_class", |i, a| {
-            Ok(match a.pos.first().and_then(|v| super::inspection::mapper_of_value(v)) {
-                Some(m) => m.class().map(Value::Class).unwrap_or(Value::None),
-                None => {
-                    let _ = i;
-                    Value::None
-                }
-            })
+        func("_mapper_class", |_, a| {
+            let m = a.pos.first().and_then(super::inspection::mapper_of_value);
+            Ok(m.and_then(|m| m.class()).map(Value::Class).unwrap_or(Value::None))
         }),
     );
     m.set("_mapper_type", func("_mapper_type", |i, _| Ok(Value::Class(super::inspection::mapper_type(i)))));
