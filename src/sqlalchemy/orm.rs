@@ -2753,6 +2753,10 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             // The snapshot moves on when the flush is done (`flush_work`): until then the
             // difference is the collection's history, which the unit of work plans with.
             for gone in before.iter().filter(|b| !now.iter().any(|n| n.is(b))) {
+                if r.args.post_update && !r.args.delete_orphan {
+                    post_update_removed(&r, gone);
+                    continue;
+                }
                 detach_removed(interp, s, &r, gone)?;
             }
         }
@@ -2915,6 +2919,28 @@ fn detach_removed(interp: &mut Interp, s: &Rc<SessionData>, r: &Relationship, ch
         null_foreign_keys(r, &target, child);
     }
     Ok(())
+}
+
+/// A member taken out of a `post_update` one-to-many collection. `OneToManyDP.process_saves`
+/// clears its key after the saves without registering a post-update, so no UPDATE sends it
+/// (the row keeps its key) unless the member's own many-to-one backref, a `post_update`
+/// relationship too, changed: its post-update clears the key (`post_update_process`).
+fn post_update_removed(r: &Relationship, child: &Value) {
+    let Value::Instance(ci) = child else { return };
+    let st = instance_state(ci);
+    if st.deleted.get() {
+        return;
+    }
+    if let Some(rev) = r.reverse.borrow().upgrade() {
+        if rev.args.post_update && st.committed.borrow().contains_key(&rev.key()) {
+            return;
+        }
+    }
+    let Some(target) = r.target.borrow().clone() else { return };
+    for (_, fk) in r.pairs.borrow().iter() {
+        let k = target.column_key(fk).unwrap_or_else(|| fk.name());
+        ci.dict.borrow_mut().set_str(&k, Value::None);
+    }
 }
 
 /// A child no longer linked to its one-to-many parent: its foreign key attributes set to None
@@ -3336,7 +3362,21 @@ fn post_update_one_to_many(
                 _ => vec![],
             }
         } else {
-            one_to_many_added(inst, r)
+            // The members added: the new ones since it was loaded, or all of an object that
+            // was new when the flush began (saved by now, it has no snapshot to compare with).
+            let st = instance_state(inst);
+            let loaded = st.loaded_collections.borrow().contains_key(&key);
+            let mut added = one_to_many_added(inst, r);
+            if !loaded {
+                if let Some(Value::List(l)) = inst.dict.borrow().get_str(&key) {
+                    for c in l.borrow().iter() {
+                        if !added.iter().any(|a| a.is(c)) {
+                            added.push(c.clone());
+                        }
+                    }
+                }
+            }
+            added
         };
         for child in children {
             let Value::Instance(ci) = &child else { continue };
