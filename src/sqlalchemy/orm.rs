@@ -2913,6 +2913,13 @@ fn detach_removed(interp: &mut Interp, s: &Rc<SessionData>, r: &Relationship, ch
     if instance_state(ci).deleted.get() {
         return Ok(());
     }
+    // A child moved to another parent (its many-to-one backref names one) still has a parent
+    // (`hasparent`): neither an orphan nor unlinked.
+    if let Some(rev) = r.reverse.borrow().upgrade() {
+        if r.m2m.borrow().is_none() && matches!(ci.dict.borrow().get_str(&rev.key()), Some(Value::Instance(_))) {
+            return Ok(());
+        }
+    }
     if r.args.delete_orphan {
         session_delete(interp, s, child)?;
     } else if let Some(target) = r.target.borrow().clone() {
@@ -5620,14 +5627,29 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
             if r.lazy() == "write_only" {
                 return write_only_set(interp, data, r, obj, value);
             }
+            // The `set` event of a scalar: the save-update cascade into the owner's session
+            // comes before the backref's events (`track_cascade_events` listens first).
+            if !matches!(value, Value::List(_)) {
+                cascade_on_attach(interp, inst, r, &value)?;
+            }
             if r.direction.get() == Direction::ManyToOne && r.m2m.borrow().is_none() {
                 // A persistent object's reference changed: it is modified (`_modified_event`),
                 // its old value kept as the attribute's history.
                 let st = instance_state(inst);
                 let old = inst.dict.borrow().get_str(&data.key).cloned();
                 if st.key.borrow().is_some() && !old.as_ref().is_some_and(|o| o.is(&value)) {
-                    st.committed.borrow_mut().entry(data.key.clone()).or_insert(old.unwrap_or(Value::NotImplemented));
+                    st.committed
+                        .borrow_mut()
+                        .entry(data.key.clone())
+                        .or_insert(old.clone().unwrap_or(Value::NotImplemented));
                     st.modified.set(true);
+                }
+                // The backref takes the object out of the old parent's collection first
+                // (`emit_backref_from_scalar_set_event`: `pop` on the old value).
+                if let (Some(Value::Instance(old_parent)), Some(rev)) = (&old, r.reverse.borrow().upgrade()) {
+                    if !old.as_ref().is_some_and(|o| o.is(&value)) && !rev.is_appender() {
+                        backref_pop(interp, old_parent, &rev, obj)?;
+                    }
                 }
             }
             inst.dict.borrow_mut().set_str(&data.key, value.clone());
@@ -5686,14 +5708,13 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                     }
                 }
             }
-            // The `set` event (a scalar) or the `append` events of a collection's new members
-            // (`bulk_replace`): the save-update cascade into the owner's session.
-            let attached = match &value {
-                Value::List(l) => l.borrow().clone(),
-                other => vec![other.clone()],
-            };
-            for item in &attached {
-                cascade_on_attach(interp, inst, r, item)?;
+            // The `append` events of a collection's new members (`bulk_replace`): the
+            // save-update cascade into the owner's session.
+            if let Value::List(l) = &value {
+                let attached = l.borrow().clone();
+                for item in &attached {
+                    cascade_on_attach(interp, inst, r, item)?;
+                }
             }
             Ok(())
         }
@@ -5814,6 +5835,32 @@ fn collection_appended(interp: &mut Interp, owner: &Rc<Instance>, r: &Rc<Relatio
         }
     }
     cascade_on_attach(interp, owner, r, item)
+}
+
+/// A many-to-one backref's removal of `item` from `parent`'s one-to-many collection `r`: out
+/// of the loaded collection (no `remove` event of the list itself: the item's reference is
+/// being set already), or of the appends waiting on one never loaded; with `delete-orphan`, a
+/// pending item leaves the parent's session (the `remove` listener of `track_cascade_events`).
+fn backref_pop(interp: &mut Interp, parent: &Rc<Instance>, r: &Rc<Relationship>, item: &Value) -> PyResult<()> {
+    let key = r.key();
+    let held = parent.dict.borrow().get_str(&key).cloned();
+    match held {
+        Some(Value::List(l)) => {
+            let pos = l.borrow().iter().position(|x| x.is(item));
+            if let Some(pos) = pos {
+                l.borrow_mut().remove(pos);
+            }
+        }
+        _ => instance_state(parent).pending_collection_appends.borrow_mut().retain(|(k, v)| !(*k == key && v.is(item))),
+    }
+    if r.args.delete_orphan {
+        if let Some(s) = instance_state(parent).session() {
+            if s.new.borrow().iter().any(|n| n.is(item)) {
+                expunge(interp, &s, item)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What removing `item` from `owner`'s collection `r` does at once: a one-to-many's
