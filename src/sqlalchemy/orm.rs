@@ -2715,11 +2715,13 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             }
         }
     }
-    // The backref appends waiting on collections never loaded are taken up by this flush.
+    // The backref appends waiting on one-to-many collections never loaded are taken up by
+    // this flush; a many-to-many's wait for its association rows (`sync_associations`).
     for obj in &persistent {
-        if let Value::Instance(i) = obj {
-            instance_state(i).pending_collection_appends.borrow_mut().clear();
-        }
+        let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) else { continue };
+        let m2m_keys: Vec<String> =
+            m.relationships.borrow().iter().filter(|r| r.m2m.borrow().is_some()).map(|r| r.key()).collect();
+        instance_state(i).pending_collection_appends.borrow_mut().retain(|(k, _)| m2m_keys.contains(k));
     }
     // Objects removed from loaded collections: deleted (delete-orphan) or unlinked, also when
     // the parent itself is deleted (`OneToManyDP.presort_deletes` reads the same history).
@@ -2774,6 +2776,7 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
                     // no association rows but the deletes of `delete_associations`)
                     !st.deleted.get()
                         && (st.modified.get()
+                            || !st.pending_collection_appends.borrow().is_empty()
                             || !st.pending_dynamic.borrow().is_empty()
                             || !st.pending_dynamic_removed.borrow().is_empty()
                             || m2m_changed(i)
@@ -3016,6 +3019,7 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
     // Rows of an association table already written in this flush (both sides of a backref
     // pair name the same rows: `_get_reversed_processed_set`).
     let mut written: Vec<(String, Vec<HashKey>)> = Vec::new();
+    let mut finalize_loads: Vec<Value> = Vec::new();
     for step in plan {
         let (m, only) = match step {
             FlushStep::Delete(m, only) => {
@@ -3126,6 +3130,18 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             for cm in mapper_chain(&om) {
                 sync_many_to_one(interp, &cm, inst)?;
             }
+            // An object whose only change is a backref's append to a many-to-many collection
+            // never loaded saves nothing; it is loaded when the flush is done, if nothing
+            // loaded it before (`finalize_flush_changes`: its identity key).
+            let only_pending_appends = !st.modified.get()
+                && st.committed.borrow().is_empty()
+                && st.pending_dynamic.borrow().is_empty()
+                && st.pending_dynamic_removed.borrow().is_empty()
+                && !st.pending_collection_appends.borrow().is_empty();
+            if only_pending_appends {
+                finalize_loads.push(obj.clone());
+                continue;
+            }
             if st.expired.get()
                 && (key_unloaded || !st.pending_dynamic.borrow().is_empty())
                 && !only_post_update_changes(&om, &st)
@@ -3173,6 +3189,18 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         if let Value::Instance(i) = o {
             instance_state(i).pending_dynamic.borrow_mut().clear();
             instance_state(i).pending_dynamic_removed.borrow_mut().clear();
+            instance_state(i).pending_collection_appends.borrow_mut().clear();
+        }
+    }
+    for o in &finalize_loads {
+        let (Value::Instance(inst), Some(om)) = (o, object_mapper(o)) else { continue };
+        let key_unloaded = om
+            .table
+            .primary_key()
+            .iter()
+            .any(|c| inst.dict.borrow().get_str(&om.column_key(c).unwrap_or_else(|| c.name())).is_none());
+        if key_unloaded && instance_state(inst).expired.get() {
+            refresh(interp, s, &om, inst)?;
         }
     }
     s.deleted.borrow_mut().clear();
@@ -3720,12 +3748,28 @@ fn sync_associations(
                 };
                 (of_key(&st.pending_dynamic), of_key(&st.pending_dynamic_removed))
             } else {
-                let now = match inst.dict.borrow().get_str(&r.key()) {
+                let key = r.key();
+                // Backref appends waiting on a collection never loaded (taken up once).
+                let waiting: Vec<Value> = st
+                    .pending_collection_appends
+                    .borrow()
+                    .iter()
+                    .filter(|(k, _)| *k == key)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                st.pending_collection_appends.borrow_mut().retain(|(k, _)| *k != key);
+                let now = match inst.dict.borrow().get_str(&key) {
                     Some(Value::List(l)) => l.borrow().clone(),
+                    _ if !waiting.is_empty() => vec![],
                     _ => continue,
                 };
-                let before = st.loaded_collections.borrow().get(&r.key()).cloned().unwrap_or_default();
-                let added = now.iter().filter(|n| !before.iter().any(|b| b.is(n))).cloned().collect();
+                let before = st.loaded_collections.borrow().get(&key).cloned().unwrap_or_default();
+                let mut added: Vec<Value> = now.iter().filter(|n| !before.iter().any(|b| b.is(n))).cloned().collect();
+                for w in waiting {
+                    if !added.iter().any(|a| a.is(&w)) {
+                        added.push(w);
+                    }
+                }
                 let removed = before.iter().filter(|b| !now.iter().any(|n| n.is(b))).cloned().collect();
                 (added, removed)
             };
@@ -5703,6 +5747,7 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                             None if instance_state(ci).key.borrow().is_none() => {
                                 ci.dict.borrow_mut().set_str(&rev.key(), Value::list(vec![obj.clone()]));
                             }
+                            None => pending_m2m_append(ci, &rev.key(), obj),
                             _ => {}
                         }
                     }
@@ -5830,11 +5875,23 @@ fn collection_appended(interp: &mut Interp, owner: &Rc<Instance>, r: &Rc<Relatio
                 None if instance_state(ci).key.borrow().is_none() => {
                     ci.dict.borrow_mut().set_str(&rk, Value::list(vec![obj.clone()]));
                 }
+                None => pending_m2m_append(ci, &rk, &obj),
                 _ => {}
             }
         }
     }
     cascade_on_attach(interp, owner, r, item)
+}
+
+/// A backref's append to a persistent object's many-to-many collection that was never
+/// loaded: it waits as a pending mutation (the object is modified) for the flush, which
+/// writes its association row or warns of a member outside the session.
+fn pending_m2m_append(inst: &Rc<Instance>, key: &str, item: &Value) {
+    let st = instance_state(inst);
+    let mut pending = st.pending_collection_appends.borrow_mut();
+    if !pending.iter().any(|(k, v)| k == key && v.is(item)) {
+        pending.push((key.to_string(), item.clone()));
+    }
 }
 
 /// A many-to-one backref's removal of `item` from `parent`'s one-to-many collection `r`: out
