@@ -10,12 +10,14 @@
 //     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
 // and drop the integrity attributes from COPY/index.html.
 import { chromium } from 'playwright-core';
-import { serve } from '../tests/e2e/serve.mjs';
+import { serve, warmUp } from '../tests/e2e/serve.mjs';
 const root = process.argv[2]; const runs = Number(process.argv[3] || 3); const topN = Number(process.argv[4] || 25);
 const server = await serve(root);
 const { base } = server;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+// One unmeasured load first (scripts/bench-startup-ab.mjs says why).
+await warmUp(browser, base);
 const phases = {};
 for (let run = 0; run < runs; run++) {
   const context = await browser.newContext();
