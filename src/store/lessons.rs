@@ -71,7 +71,7 @@ impl Progress {
         let back_to = self.back_to.as_deref().map_or_else(|| "null".to_string(), quote);
         let done: Vec<String> = self.done.iter().map(|d| quote(d)).collect();
         let mut pgs: Vec<&(String, String)> = self.playgrounds.iter().collect();
-        pgs.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut pgs, |a, b| a.0.cmp(&b.0));
         pgs.dedup_by(|a, b| a.0 == b.0);
         let pgs: Vec<String> = pgs.iter().map(|(s, p)| format!("{}:{}", quote(s), quote(p))).collect();
         format!(
