@@ -17,10 +17,10 @@ use super::value::{Args, Class, Function, Module, Scope, Value};
 /// The payload of every builtin iterator object; its class names the kind (`map`,
 /// `list_iterator`, `generator`, ...).
 pub struct LazyIter {
-    state: RefCell<State>,
+    pub(super) state: RefCell<State>,
 }
 
-enum State {
+pub(super) enum State {
     /// Items computed beforehand (a tuple's, a dict's keys, a generator function's yields).
     Items {
         items: Vec<Value>,
@@ -65,20 +65,30 @@ enum State {
         sentinel: Value,
     },
     GenExpr(Box<GenExpr>),
-    /// A generator function's body, not started: run (eagerly, to its end) at the first `next()`.
-    GenFunc {
-        func: Rc<Function>,
-        scope: Rc<Scope>,
-        first_arg: Option<Value>,
+    /// A generator function's frame, suspended (see [`super::generator`]).
+    GenFunc(Box<GenFn>),
+    /// A library's generator whose items a native function computes at the first `next()`.
+    Deferred {
+        name: Rc<str>,
+        items: DeferredItems,
     },
-    /// Being advanced (a generator asked for its own next item).
-    Running,
+    /// Being advanced (a generator asked for its own next item); the generator's name.
+    Running(Rc<str>),
     Done,
+}
+
+/// A generator function's call: its frame, not started or suspended at a `yield`.
+pub(super) struct GenFn {
+    pub func: Rc<Function>,
+    pub frame: Frame,
+    pub started: bool,
 }
 
 /// A generator expression in progress: the scope its variables live in and, per `for`
 /// clause entered, the iterator it walks.
-struct GenExpr {
+pub(super) struct GenExpr {
+    /// Asked for an item yet (else `send()` of a value is refused).
+    pub started: bool,
     gens: Rc<Vec<Comprehension>>,
     elt: Expr,
     globals: Rc<Module>,
@@ -112,23 +122,7 @@ pub fn iter_class(interp: &Interp, name: &str) -> Rc<Class> {
         ],
     );
     if name == "generator" {
-        let mut d = cls.dict.borrow_mut();
-        d.set_str(
-            "close",
-            method(name, "close", |_, a| {
-                if let Some(l) = a.pos[0].payload::<LazyIter>() {
-                    *l.state.borrow_mut() = State::Done;
-                }
-                Ok(Value::None)
-            }),
-        );
-        d.set_str(
-            "send",
-            method(name, "send", |i, a| match i.iter_next(&a.pos[0])? {
-                Some(v) => Ok(v),
-                None => Err(i.err_bare("StopIteration")),
-            }),
-        );
+        super::generator::install_methods(&cls);
     }
     interp.iter_classes.borrow_mut().insert(name.to_string(), cls.clone());
     cls
@@ -148,24 +142,41 @@ pub fn is_iter(v: &Value) -> bool {
     v.payload::<LazyIter>().is_some()
 }
 
-/// The `generator` object a call of generator function `func` returns, its arguments bound
-/// in `scope`.
-pub fn generator(interp: &Interp, func: Rc<Function>, scope: Rc<Scope>, first_arg: Option<Value>) -> Value {
-    make(interp, "generator", State::GenFunc { func, scope, first_arg })
+/// The `generator` object a call of generator function `func` returns: `frame` holds its
+/// arguments, and its body runs as the generator is advanced.
+pub fn generator(interp: &Interp, func: Rc<Function>, frame: Frame) -> Value {
+    make(interp, "generator", State::GenFunc(Box::new(GenFn { func, frame, started: false })))
+}
+
+/// What a [`deferred_generator`] runs at its first `next()`.
+pub type DeferredItems = Rc<dyn Fn(&mut Interp) -> PyResult<Vec<Value>>>;
+
+/// A `generator` named `qualname` whose items `items` computes when it is first advanced:
+/// what a library `__iter__` written as a Python generator function returns (SQLAlchemy's
+/// `Query.__iter__` runs its SELECT at the first `next()`, not when `iter()` is called).
+pub fn deferred_generator(interp: &Interp, qualname: &str, items: DeferredItems) -> Value {
+    make(interp, "generator", State::Deferred { name: qualname.into(), items })
 }
 
 /// The qualified name a generator's repr shows.
 pub fn generator_name(v: &Value) -> Option<String> {
     let l = v.payload::<LazyIter>()?;
     let s = l.state.borrow();
-    Some(match &*s {
-        State::GenFunc { func, .. } => func.qualname.clone(),
+    Some(state_name(&s).to_string())
+}
+
+/// The qualified name of a generator in state `s` (`<genexpr>` once it is done: the repr of
+/// a finished generator expression or function is not asked for in practice).
+pub(super) fn state_name(s: &State) -> Rc<str> {
+    match s {
+        State::GenFunc(g) => g.func.qualname.as_str().into(),
         State::GenExpr(g) => match &g.func {
-            Some(f) => format!("{}.<locals>.<genexpr>", f.qualname),
+            Some(f) => format!("{}.<locals>.<genexpr>", f.qualname).into(),
             None => "<genexpr>".into(),
         },
+        State::Running(name) | State::Deferred { name, .. } => name.clone(),
         _ => "<genexpr>".into(),
-    })
+    }
 }
 
 /// The builtins that are iterator classes: `map`, `filter`, `zip`, `enumerate`, `reversed`.
@@ -394,6 +405,7 @@ impl Interp {
         let first = self.get_iter(&first)?;
         let scope = self.comprehension_scope(gens, &[elt], frame);
         let state = GenExpr {
+            started: false,
             gens: gens.clone(),
             elt: elt.clone(),
             globals: frame.globals.clone(),
@@ -407,14 +419,18 @@ impl Interp {
     }
 
     fn advance(&mut self, l: &LazyIter) -> PyResult<Option<Value>> {
-        let state = std::mem::replace(&mut *l.state.borrow_mut(), State::Running);
+        let name = match &*l.state.borrow() {
+            s @ (State::GenFunc(_) | State::GenExpr(_) | State::Deferred { .. }) => state_name(s),
+            _ => "".into(),
+        };
+        let state = std::mem::replace(&mut *l.state.borrow_mut(), State::Running(name));
         let (result, state) = self.step(state);
         *l.state.borrow_mut() = state;
         result
     }
 
     /// Advances `state` one item: the item (None at the end) and the state to keep.
-    fn step(&mut self, state: State) -> (PyResult<Option<Value>>, State) {
+    pub(super) fn step(&mut self, state: State) -> (PyResult<Option<Value>>, State) {
         match state {
             State::Items { items, pos } => match items.get(pos) {
                 Some(v) => (Ok(Some(v.clone())), State::Items { pos: pos + 1, items }),
@@ -509,22 +525,21 @@ impl Interp {
                 },
                 Err(e) => (Err(e), State::Callable { f, sentinel }),
             },
-            State::GenExpr(mut g) => match self.genexpr_step(&mut g) {
-                Ok(Some(v)) => (Ok(Some(v)), State::GenExpr(g)),
-                Ok(None) => (Ok(None), State::Done),
-                Err(e) => (Err(self.generator_error(e)), State::Done),
-            },
-            State::GenFunc { func, scope, first_arg } => match self.run_generator_body(&func, scope, first_arg) {
+            State::Deferred { items, .. } => match items(self) {
                 Ok(items) => self.step(State::Items { items, pos: 0 }),
-                Err(e) => (Err(self.generator_error(e)), State::Done),
+                Err(e) => (Err(e), State::Done),
             },
-            State::Running => (Err(self.err("ValueError", "generator already executing")), State::Running),
+            State::GenExpr(_) | State::GenFunc(_) => {
+                let (r, state) = self.gen_state_send(state, super::generator::GenInput::Send(Value::None));
+                (r.map(|o| o.yielded()), state)
+            }
+            State::Running(name) => (Err(self.err("ValueError", "generator already executing")), State::Running(name)),
             State::Done => (Ok(None), State::Done),
         }
     }
 
     /// StopIteration raised inside a generator becomes RuntimeError (PEP 479).
-    fn generator_error(&mut self, e: super::interp::PyErr) -> super::interp::PyErr {
+    pub(super) fn generator_error(&mut self, e: super::interp::PyErr) -> super::interp::PyErr {
         if !self.err_is(&e, "StopIteration") {
             return e;
         }
@@ -558,7 +573,8 @@ impl Interp {
         Err(self.err("ValueError", format!("zip() argument {} is {which} than argument{plural}{i}", i + 1)))
     }
 
-    fn genexpr_step(&mut self, g: &mut GenExpr) -> PyResult<Option<Value>> {
+    pub(super) fn genexpr_step(&mut self, g: &mut GenExpr) -> PyResult<Option<Value>> {
+        g.started = true;
         let mut frame = Frame::module(g.globals.clone());
         frame.scope = Some(g.scope.clone());
         frame.func = g.func.clone();
