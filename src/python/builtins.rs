@@ -1606,8 +1606,9 @@ fn dict_view_classes(interp: &Interp) -> [Rc<Class>; 3] {
             (
                 "__iter__",
                 method(name, "__iter__", move |i, a| {
-                    let items = view(i, &a)?.items();
-                    i.call(&i.builtins.get("iter").unwrap_or(Value::None), Args::new(vec![Value::list(items)]))
+                    let v = view(i, &a)?;
+                    let kind = ["dict_keyiterator", "dict_valueiterator", "dict_itemiterator"][v.kind.min(2)];
+                    Ok(super::iters::sized_iter(i, v.dict.clone(), v.items(), kind, false))
                 }),
             ),
             (

@@ -212,6 +212,9 @@ impl Interp {
                 Flow::Yield(v) => return Ok(self.suspend(frame, Resume::Block(k), v)),
                 flow => return Ok(flow),
             }
+            if super::iters::any_abandoned() {
+                self.close_abandoned();
+            }
             if let Some(v) = frame.gen.as_mut().and_then(|g| g.buffered.pop_front()) {
                 self.suspend(frame, Resume::Drain, v.clone());
                 return Ok(self.suspend(frame, Resume::Block(k), v));

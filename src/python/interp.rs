@@ -199,6 +199,7 @@ impl Drop for Interp {
     fn drop(&mut self) {
         let roots = std::mem::take(&mut self.handling);
         self.heap.teardown(roots);
+        super::iters::forget_abandoned();
         if Heap::is_current(&self.heap) {
             Heap::set_current(None);
         }
@@ -572,6 +573,9 @@ impl Interp {
                 Ok(flow) => return Ok(flow),
                 Err(e) => return Err(e),
             }
+            if super::iters::any_abandoned() {
+                self.close_abandoned();
+            }
         }
         Ok(Flow::Normal)
     }
@@ -674,6 +678,10 @@ impl Interp {
             }
             StmtKind::Expr(e) => {
                 let v = self.eval(e, frame)?;
+                if frame.interactive && super::iters::any_abandoned() {
+                    // Closed when the expression let go of them, before its value is shown.
+                    self.close_abandoned();
+                }
                 if frame.interactive && !v.is_none() {
                     let r = self.repr(&v)?;
                     self.stdout.push_str(&r);

@@ -12,7 +12,7 @@ use std::rc::Rc;
 use super::ast::{Comprehension, Expr};
 use super::builtins::{func, method, native_class, new_native};
 use super::interp::{Frame, Interp, PyResult};
-use super::value::{Args, Class, Function, Module, Scope, Value};
+use super::value::{Args, Class, Dict, Function, Module, Scope, Value};
 
 /// The payload of every builtin iterator object; its class names the kind (`map`,
 /// `list_iterator`, `generator`, ...).
@@ -25,6 +25,15 @@ pub(super) enum State {
     Items {
         items: Vec<Value>,
         pos: usize,
+    },
+    /// A dict's or set's iterator: its members when it began, and its size then (a change
+    /// of size raises, from then on, CPython's RuntimeError `msg`).
+    Sized {
+        items: Vec<Value>,
+        pos: usize,
+        of: Rc<RefCell<Dict>>,
+        len: usize,
+        msg: &'static str,
     },
     /// A list's `list_iterator`: index into the list as it is now.
     List {
@@ -84,6 +93,56 @@ pub(super) struct GenFn {
     pub started: bool,
 }
 
+impl GenFn {
+    /// Would closing it run code: is it suspended inside a `try` or `with` statement, or
+    /// delegating to another generator?
+    fn needs_close(&self) -> bool {
+        use super::generator::Resume;
+        self.started
+            && self.frame.gen.as_ref().is_some_and(|g| {
+                g.resume.iter().any(|r| matches!(r, Resume::Try(_) | Resume::With(_) | Resume::YieldFrom(_)))
+            })
+    }
+}
+
+thread_local! {
+    /// Suspended generators whose last reference went while they were inside a `try` or
+    /// `with` statement. CPython closes a generator then (its `finally` blocks and `__exit__`
+    /// methods run); the interpreter does so at its next statement boundary
+    /// ([`Interp::close_abandoned`]).
+    static ABANDONED: RefCell<Vec<Box<GenFn>>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Drop for LazyIter {
+    fn drop(&mut self) {
+        if let State::GenFunc(g) = std::mem::replace(self.state.get_mut(), State::Done) {
+            if g.needs_close() {
+                let _ = ABANDONED.try_with(|a| {
+                    if let Ok(mut a) = a.try_borrow_mut() {
+                        a.push(g);
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// Are there abandoned generators to close?
+pub(super) fn any_abandoned() -> bool {
+    ABANDONED.try_with(|a| a.try_borrow().is_ok_and(|a| !a.is_empty())).unwrap_or(false)
+}
+
+/// Forgets the abandoned generators without running them (the interpreter is going away).
+pub(super) fn forget_abandoned() {
+    loop {
+        let gens = ABANDONED.try_with(|a| a.try_borrow_mut().map(|mut a| std::mem::take(&mut *a)).unwrap_or_default());
+        match gens {
+            Ok(gens) if !gens.is_empty() => drop(gens),
+            _ => return,
+        }
+    }
+}
+
 /// A generator expression in progress: the scope its variables live in and, per `for`
 /// clause entered, the iterator it walks.
 pub(super) struct GenExpr {
@@ -135,6 +194,15 @@ fn make(interp: &Interp, kind: &str, state: State) -> Value {
 /// An iterator of kind `kind` over items computed beforehand.
 pub fn items_iter(interp: &Interp, items: Vec<Value>, kind: &str) -> Value {
     make(interp, kind, State::Items { items, pos: 0 })
+}
+
+/// An iterator of kind `kind` (`dict_keyiterator`, `set_iterator`, ...) over `items`, the
+/// members of dict or set `of` now: if `of` changes size, the next step raises CPython's
+/// "dictionary changed size during iteration" (or "Set changed size ...").
+pub fn sized_iter(interp: &Interp, of: Rc<RefCell<Dict>>, items: Vec<Value>, kind: &str, set: bool) -> Value {
+    let len = of.borrow().len();
+    let msg = if set { "Set changed size during iteration" } else { "dictionary changed size during iteration" };
+    make(interp, kind, State::Sized { items, pos: 0, of, len, msg })
 }
 
 /// Is `v` a builtin iterator object?
@@ -298,8 +366,14 @@ impl Interp {
                 if s.is_ascii() { "str_ascii_iterator" } else { "str_iterator" },
             ),
             Value::Bytes(b) => (b.iter().map(|x| Value::Int(*x as i64)).collect(), "bytes_iterator"),
-            Value::Dict(d) => (d.borrow().keys(), "dict_keyiterator"),
-            Value::Set(d) => (super::builtins::set_order(d.borrow().keys()), "set_iterator"),
+            Value::Dict(d) => {
+                let keys = d.borrow().keys();
+                return Ok(sized_iter(self, d.clone(), keys, "dict_keyiterator", false));
+            }
+            Value::Set(d) => {
+                let members = super::builtins::set_order(d.borrow().keys());
+                return Ok(sized_iter(self, d.clone(), members, "set_iterator", true));
+            }
             Value::Instance(inst) => {
                 if is_iter(v) {
                     return Ok(v.clone());
@@ -436,6 +510,16 @@ impl Interp {
                 Some(v) => (Ok(Some(v.clone())), State::Items { pos: pos + 1, items }),
                 None => (Ok(None), State::Done),
             },
+            State::Sized { items, pos, of, len, msg } => {
+                if of.borrow().len() != len {
+                    // Sticky, as CPython's: every later step raises too.
+                    return (Err(self.err("RuntimeError", msg)), State::Sized { items, pos, of, len, msg });
+                }
+                match items.get(pos) {
+                    Some(v) => (Ok(Some(v.clone())), State::Sized { pos: pos + 1, items, of, len, msg }),
+                    None => (Ok(None), State::Done),
+                }
+            }
             State::List { list, pos } => {
                 let item = match &list {
                     Value::List(l) => l.borrow().get(pos).cloned(),
@@ -614,6 +698,27 @@ impl Interp {
             let inner = self.eval(&g.gens[level + 1].iter, frame)?;
             let inner = self.get_iter(&inner)?;
             g.stack.push(inner);
+        }
+    }
+
+    /// Closes the generators dropped while suspended inside a `try` or `with` statement, as
+    /// CPython does when their last reference goes. What they raise is lost (CPython writes
+    /// "Exception ignored in" to stderr).
+    pub fn close_abandoned(&mut self) {
+        loop {
+            let gens = ABANDONED.with(|a| std::mem::take(&mut *a.borrow_mut()));
+            if gens.is_empty() {
+                return;
+            }
+            for g in gens {
+                let v = make(self, "generator", State::GenFunc(g));
+                let _ = self.gen_close(&v);
+                // A generator that yielded again is not closed a second time.
+                if let Some(l) = v.payload::<LazyIter>() {
+                    let old = std::mem::replace(&mut *l.state.borrow_mut(), State::Done);
+                    drop(old);
+                }
+            }
         }
     }
 
