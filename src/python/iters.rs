@@ -18,6 +18,8 @@ use super::value::{Args, Class, Dict, Function, Module, Scope, Value};
 /// `list_iterator`, `generator`, ...).
 pub struct LazyIter {
     pub(super) state: RefCell<State>,
+    /// A generator's qualified name (its repr keeps it once the generator is done).
+    name: Option<Rc<str>>,
 }
 
 pub(super) enum State {
@@ -188,7 +190,11 @@ pub fn iter_class(interp: &Interp, name: &str) -> Rc<Class> {
 }
 
 fn make(interp: &Interp, kind: &str, state: State) -> Value {
-    new_native(&iter_class(interp, kind), LazyIter { state: RefCell::new(state) })
+    let name = match &state {
+        State::GenFunc(_) | State::GenExpr(_) | State::Deferred { .. } => Some(state_name(&state)),
+        _ => None,
+    };
+    new_native(&iter_class(interp, kind), LazyIter { state: RefCell::new(state), name })
 }
 
 /// An iterator of kind `kind` over items computed beforehand.
@@ -229,6 +235,9 @@ pub fn deferred_generator(interp: &Interp, qualname: &str, items: DeferredItems)
 /// The qualified name a generator's repr shows.
 pub fn generator_name(v: &Value) -> Option<String> {
     let l = v.payload::<LazyIter>()?;
+    if let Some(name) = &l.name {
+        return Some(name.to_string());
+    }
     let s = l.state.borrow();
     Some(state_name(&s).to_string())
 }
