@@ -13,8 +13,11 @@
 //!
 //! A `yield` that is a statement of its own, the right side of an assignment or augmented
 //! assignment, or what `return` returns, suspends, and so does `yield from`. One buried in a
-//! larger expression (`print((yield x))`) cannot: its statement runs on with None for it, and
-//! its value is handed out when the statement is done.
+//! larger expression (`print((yield x))`, `items.append((yield))`) suspends too when what is
+//! evaluated before it only reads names and attributes ([`replayable`]): the statement is
+//! evaluated again on resumption, the `yield` giving what it was resumed with. Any other
+//! (`f(g(), (yield))`, two yields in one statement) cannot: its statement runs on with None
+//! for it, and its value is handed out when the statement is done.
 
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -35,6 +38,13 @@ pub struct GenFrame {
     pub resume: Vec<Resume>,
     /// What the generator is being resumed with, for the suspended `yield` to take.
     pub input: Option<GenInput>,
+    /// A statement with a buried `yield` is being evaluated so that the `yield` suspends
+    /// (see [`replayable`]).
+    pub capture: bool,
+    /// The value of the buried `yield` that suspended, on its way out.
+    pub suspending: Option<Value>,
+    /// What the buried `yield` gives when its statement is evaluated again on resumption.
+    pub replay: Option<GenInput>,
 }
 
 /// What a generator is resumed with.
@@ -53,6 +63,8 @@ pub enum Resume {
     Drain,
     /// A `yield`, waiting for its value.
     Yield,
+    /// A statement with a `yield` buried in its expression, to be evaluated again.
+    Buried,
     /// A `yield from`: the iterator it delegates to.
     YieldFrom(Value),
     /// `target op= (yield)`: the target's value before the yield.
@@ -124,6 +136,103 @@ impl GenOutcome {
 /// Is `e` a `yield` or `yield from` expression?
 pub fn is_yield(e: &Expr) -> bool {
     matches!(&*e.kind, ExprKind::Yield(_) | ExprKind::YieldFrom(_))
+}
+
+/// Does a statement whose expression is `e` suspend at its `yield`: `e` is one, or can be
+/// evaluated again to resume one buried in it ([`replayable`]).
+pub fn suspends(e: &Expr) -> bool {
+    is_yield(e) || replayable(e)
+}
+
+/// Can an expression with a `yield` buried in it (`print((yield x))`,
+/// `items.append((yield))`) be evaluated again to resume it: it holds exactly one `yield`
+/// (and no `yield from`), and what is evaluated before it only reads names, attributes and
+/// constants, so that evaluating it again repeats nothing that could be observed. The second
+/// evaluation gives the `yield` what it was resumed with, without evaluating its operand.
+pub fn replayable(e: &Expr) -> bool {
+    let mut n = 0;
+    count_yields(e, &mut n);
+    n == 1 && before_yield(e) == Some(true)
+}
+
+fn count_yields(e: &Expr, n: &mut usize) {
+    match &*e.kind {
+        ExprKind::Yield(v) => {
+            *n += 1;
+            if let Some(v) = v {
+                count_yields(v, n);
+            }
+        }
+        ExprKind::YieldFrom(_) => *n += 2,
+        ExprKind::Lambda { .. }
+        | ExprKind::ListComp { .. }
+        | ExprKind::SetComp { .. }
+        | ExprKind::DictComp { .. }
+        | ExprKind::GeneratorExp { .. } => {}
+        _ => {
+            for c in eval_order(e) {
+                count_yields(c, n);
+            }
+        }
+    }
+}
+
+/// The sub-expressions of `e` in the order they are evaluated (none for a lambda or a
+/// comprehension: they are scopes of their own).
+fn eval_order(e: &Expr) -> Vec<&Expr> {
+    match &*e.kind {
+        ExprKind::BoolOp { values, .. } => values.iter().collect(),
+        ExprKind::NamedExpr { value, .. } => vec![value],
+        ExprKind::BinOp { left, right, .. } => vec![left, right],
+        ExprKind::UnaryOp { operand, .. } => vec![operand],
+        ExprKind::IfExp { test, body, orelse } => vec![test, body, orelse],
+        ExprKind::Dict { keys, values } => {
+            keys.iter().zip(values).flat_map(|(k, v)| k.iter().chain(std::iter::once(v))).collect()
+        }
+        ExprKind::Set(elts) | ExprKind::List(elts) | ExprKind::Tuple(elts) | ExprKind::JoinedStr(elts) => {
+            elts.iter().collect()
+        }
+        ExprKind::Compare { left, comparators, .. } => std::iter::once(left).chain(comparators).collect(),
+        ExprKind::Call { func, args, keywords } => {
+            std::iter::once(func).chain(args).chain(keywords.iter().map(|k| &k.value)).collect()
+        }
+        ExprKind::FormattedValue { value, format_spec, .. } => std::iter::once(value).chain(format_spec).collect(),
+        ExprKind::Attribute { value, .. } | ExprKind::Starred(value) | ExprKind::Await(value) => vec![value],
+        ExprKind::Subscript { value, slice } => vec![value, slice],
+        ExprKind::Slice { lower, upper, step } => lower.iter().chain(upper).chain(step).collect(),
+        ExprKind::Yield(v) => v.iter().collect(),
+        ExprKind::YieldFrom(v) => vec![v],
+        _ => Vec::new(),
+    }
+}
+
+/// Some(true) if `e` holds the `yield` and only pure expressions are evaluated before it,
+/// Some(false) if something else is; None if `e` holds no `yield`.
+fn before_yield(e: &Expr) -> Option<bool> {
+    if let ExprKind::Yield(_) = &*e.kind {
+        return Some(true);
+    }
+    let children = eval_order(e);
+    for (k, c) in children.iter().enumerate() {
+        if let Some(ok) = before_yield(c) {
+            return Some(ok && children[..k].iter().all(|p| is_pure(p)));
+        }
+    }
+    None
+}
+
+/// Does evaluating `e` only read (names, attributes, constants)?
+fn is_pure(e: &Expr) -> bool {
+    match &*e.kind {
+        ExprKind::Constant(_) | ExprKind::Name(_) => true,
+        ExprKind::Attribute { value, .. } => is_pure(value),
+        ExprKind::Tuple(elts) | ExprKind::List(elts) => elts.iter().all(is_pure),
+        // An f-string's `{name}` before the yield: formatting a value again.
+        ExprKind::FormattedValue { value, format_spec, .. } => {
+            is_pure(value) && format_spec.as_ref().is_none_or(is_pure)
+        }
+        _ => false,
+    }
 }
 
 /// Is `v` a generator object (of a generator function or expression)?
@@ -234,6 +343,13 @@ impl Interp {
                 let input = Self::take_input(frame);
                 self.delegate(frame, it, input)
             }
+            Some(Resume::Buried) => {
+                let input = Self::take_input(frame);
+                if let Some(g) = &mut frame.gen {
+                    g.replay = Some(input);
+                }
+                self.eval_capturing(e, frame)
+            }
             _ => match &*e.kind {
                 ExprKind::Yield(v) => {
                     let v = match v {
@@ -250,8 +366,59 @@ impl Interp {
                     let it = self.get_iter(&src)?;
                     self.delegate(frame, it, GenInput::Send(Value::None))
                 }
-                _ => Ok(YieldStep::Done(self.eval(e, frame)?)),
+                _ => self.eval_capturing(e, frame),
             },
+        }
+    }
+
+    /// Evaluates `e`, a [`replayable`] expression: its buried `yield` suspends the statement
+    /// (which is evaluated again when resumed), or, on that second evaluation, gives what the
+    /// generator was resumed with.
+    fn eval_capturing(&mut self, e: &Expr, frame: &mut Frame) -> PyResult<YieldStep> {
+        if let Some(g) = &mut frame.gen {
+            g.capture = true;
+        }
+        let r = self.eval(e, frame);
+        let Some(g) = &mut frame.gen else { return r.map(YieldStep::Done) };
+        g.capture = false;
+        g.replay = None;
+        match r {
+            Ok(v) => Ok(YieldStep::Done(v)),
+            Err(err) => match g.suspending.take() {
+                Some(v) => {
+                    g.resume.push(Resume::Buried);
+                    Ok(YieldStep::Suspended(v))
+                }
+                None => Err(err),
+            },
+        }
+    }
+
+    /// A `yield` evaluated as part of a larger expression: in a [`replayable`] statement, it
+    /// suspends (unwinding the expression) or gives what the generator was resumed with;
+    /// otherwise the statement goes on with None and the value is handed out after it.
+    pub(super) fn eval_buried_yield(&mut self, v: Option<&Expr>, frame: &mut Frame) -> PyResult<Value> {
+        if let Some(input) = frame.gen.as_mut().and_then(|g| g.replay.take()) {
+            return match input {
+                GenInput::Send(v) => Ok(v),
+                GenInput::Throw(e) => Err(e),
+            };
+        }
+        let val = match v {
+            Some(v) => self.eval(v, frame)?,
+            None => Value::None,
+        };
+        match &mut frame.gen {
+            Some(g) if g.capture => {
+                g.suspending = Some(val);
+                // Not an exception: `eval_capturing` turns it into the suspension.
+                Err(PyErr { exc: Value::None, traceback: Vec::new() })
+            }
+            Some(g) => {
+                g.buffered.push_back(val);
+                Ok(Value::None)
+            }
+            None => Err(self.err("SyntaxError", "'yield' outside function")),
         }
     }
 

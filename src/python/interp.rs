@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::ast::{self, BinOp, BoolOp, CmpOp, Constant, Expr, ExprKind, Stmt, StmtKind, UnaryOp};
-use super::generator::{is_yield, ForIter, Resume, TryPhase, YieldStep};
+use super::generator::{suspends, ForIter, Resume, TryPhase, YieldStep};
 use super::value::*;
 
 /// A raised Python exception on its way up, with the lines it passed through.
@@ -644,12 +644,12 @@ impl Interp {
         frame.err_span = None;
         self.tick()?;
         match &stmt.kind {
-            StmtKind::Expr(e) if frame.gen.is_some() && is_yield(e) => {
+            StmtKind::Expr(e) if frame.gen.is_some() && suspends(e) => {
                 if let Some(v) = self.yield_point(e, frame)?.suspended() {
                     return Ok(Flow::Yield(v));
                 }
             }
-            StmtKind::Assign { targets, value } if frame.gen.is_some() && is_yield(value) => {
+            StmtKind::Assign { targets, value } if frame.gen.is_some() && suspends(value) => {
                 let v = match self.yield_point(value, frame)? {
                     YieldStep::Suspended(v) => return Ok(Flow::Yield(v)),
                     YieldStep::Done(v) => v,
@@ -658,7 +658,7 @@ impl Interp {
                     self.assign(t, v.clone(), frame)?;
                 }
             }
-            StmtKind::AugAssign { target, op, value } if frame.gen.is_some() && is_yield(value) => {
+            StmtKind::AugAssign { target, op, value } if frame.gen.is_some() && suspends(value) => {
                 let cur = match self.take_resume(frame) {
                     Some(Resume::AugAssign(cur)) => cur,
                     _ => self.eval(target, frame)?,
@@ -670,7 +670,7 @@ impl Interp {
                 let v = self.binop_inplace(*op, cur, rhs)?;
                 self.assign(target, v, frame)?;
             }
-            StmtKind::Return(Some(e)) if frame.gen.is_some() && is_yield(e) => {
+            StmtKind::Return(Some(e)) if frame.gen.is_some() && suspends(e) => {
                 return Ok(match self.yield_point(e, frame)? {
                     YieldStep::Suspended(v) => Flow::Yield(v),
                     YieldStep::Done(v) => Flow::Return(v),
@@ -2607,20 +2607,9 @@ impl Interp {
                 Ok(Value::dict(d))
             }
             ExprKind::Starred(_) => Err(self.err("SyntaxError", "can't use starred expression here")),
-            // A `yield` inside a larger expression (`print((yield x))`): the generator
-            // statement runs on with None for it, and hands its value out when the statement
-            // is done (see `generator::exec_generator_block`). Statement-level yields suspend.
-            ExprKind::Yield(v) => {
-                let val = match v {
-                    Some(v) => self.eval(v, frame)?,
-                    None => Value::None,
-                };
-                match &mut frame.gen {
-                    Some(g) => g.buffered.push_back(val),
-                    None => return Err(self.err("SyntaxError", "'yield' outside function")),
-                }
-                Ok(Value::None)
-            }
+            // A `yield` inside a larger expression (`print((yield x))`); statement-level
+            // yields suspend without coming here (see `generator::eval_buried_yield`).
+            ExprKind::Yield(v) => self.eval_buried_yield(v.as_ref(), frame),
             ExprKind::YieldFrom(v) => {
                 let val = self.eval(v, frame)?;
                 let items = self.iterate(&val)?;
