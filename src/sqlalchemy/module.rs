@@ -1529,9 +1529,10 @@ fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(
         (
             "__iter__",
             method("Query", "__iter__", move |i, a| {
+                // A generator function in SQLAlchemy: the SELECT runs at the first `next()`.
                 let qd = q(i, &a)?;
-                let rows = run_query(i, &qd, false)?;
-                Ok(Value::list(rows))
+                let rows = Rc::new(move |i: &mut Interp| run_query(i, &qd, false));
+                Ok(crate::python::iters::deferred_generator(i, "Query.__iter__", rows))
             }),
         ),
         (
