@@ -325,6 +325,17 @@ impl ShellSession {
             .collect()
     }
 
+    /// [`crate::flask::playground::Playground::create_all_ddl`].
+    pub fn create_all_ddl(&mut self, dialect: DialectName) -> Vec<String> {
+        let Some(db) = self.db() else { return Vec::new() };
+        let tables = db.metadata.tables.borrow().clone();
+        let d = super::introspect::dialect(dialect);
+        crate::sqlalchemy::ddl::create_all_statements(&*d, tables)
+            .into_iter()
+            .map(|s| s.sql.unwrap_or_else(|e| format!("-- {}: {}", e.qualified_class(), e.message())))
+            .collect()
+    }
+
     /// The tables for the Tables panel.
     pub fn tables(&mut self) -> Vec<TableView> {
         self.schema().tables

@@ -397,7 +397,11 @@ fn metadata_class(interp: &Interp) -> Rc<Class> {
                             Ok(Value::dict(d))
                         }
                         Some("sorted_tables") => {
-                            Ok(Value::list(md.0.sorted_tables().iter().map(|t| table_value(i, t)).collect()))
+                            let (tables, cycles) = md.0.sorted_tables_and_cycles();
+                            if !cycles.is_empty() {
+                                i.warn("sqlalchemy.exc.SAWarning", &crate::sqlalchemy::schema::cycles_warning(&cycles));
+                            }
+                            Ok(Value::list(tables.iter().map(|t| table_value(i, t)).collect()))
                         }
                         Some(other) => {
                             Err(i.err("AttributeError", format!("'MetaData' object has no attribute '{other}'")))
