@@ -61,6 +61,8 @@ impl DbData {
         }
         let md = Rc::new(MetaData::default());
         *md.naming_convention.borrow_mut() = self.metadata.naming_convention.borrow().clone();
+        *md.naming_convention_given.borrow_mut() = self.metadata.naming_convention_given.borrow().clone();
+        *md.naming_callables.borrow_mut() = self.metadata.naming_callables.borrow().clone();
         let v = crate::sqlalchemy::module::metadata_value(interp, &md);
         self.metadatas.borrow_mut().push((bind_key.map(str::to_string), md.clone(), v.clone()));
         (md, v)
@@ -553,9 +555,16 @@ fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResu
                 return Err(orm::compile_error(interp, e));
             }
         };
-        let mut statements = vec![sql];
+        let mut statements = vec![Ok(sql)];
         statements.extend(t.sorted_indexes().iter().map(|i| dialect.visit_create_index(&t, i)));
         for sql in statements {
+            let sql = match sql {
+                Ok(sql) => sql,
+                Err(e) => {
+                    conn.rollback();
+                    return Err(orm::compile_error(interp, e));
+                }
+            };
             if let Err(e) = conn.execute(&sql, vec![]) {
                 conn.rollback();
                 return Err(orm::dbapi_error(interp, e));

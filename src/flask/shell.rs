@@ -316,9 +316,19 @@ impl ShellSession {
                 // A table the dialect refuses is given without its indexes (as the oracle
                 // compiles them: one `try` around the table and its indexes).
                 match d.visit_create_table(t) {
-                    Ok(sql) => std::iter::once(Json::String(sql.trim().to_string()))
-                        .chain(t.sorted_indexes().into_iter().map(|i| Json::String(d.visit_create_index(t, &i))))
-                        .collect::<Vec<_>>(),
+                    Ok(sql) => {
+                        let mut out = vec![Json::String(sql.trim().to_string())];
+                        for i in t.sorted_indexes() {
+                            match d.visit_create_index(t, &i) {
+                                Ok(sql) => out.push(Json::String(sql)),
+                                Err(e) => {
+                                    out.push(json!({"error": {"type": e.qualified_class(), "message": e.message()}}));
+                                    break;
+                                }
+                            }
+                        }
+                        out
+                    }
                     Err(e) => vec![json!({"error": {"type": e.qualified_class(), "message": e.message()}})],
                 }
             })

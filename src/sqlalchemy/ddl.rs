@@ -23,7 +23,7 @@ impl CompileError {
     /// builtin `KeyError`).
     pub fn qualified_class(&self) -> String {
         match self.1 {
-            "KeyError" | "ValueError" => self.1.to_string(),
+            "KeyError" | "ValueError" | "AssertionError" => self.1.to_string(),
             c => format!("sqlalchemy.exc.{c}"),
         }
     }
@@ -258,16 +258,20 @@ pub trait Dialect {
         ))
     }
 
-    /// `DDLCompiler.visit_create_index`.
-    fn visit_create_index(&self, table: &Table, index: &super::schema::Index) -> String {
+    /// `DDLCompiler.visit_create_index`. An index without a name (a `naming_convention` with
+    /// no `ix` template) fails `format_constraint`'s `assert name is not None`.
+    fn visit_create_index(&self, table: &Table, index: &super::schema::Index) -> Result<String, CompileError> {
+        if index.name.is_empty() {
+            return Err(CompileError(String::new(), "AssertionError"));
+        }
         let cols: Vec<String> = index.columns.iter().map(|c| self.quote(c)).collect();
-        format!(
+        Ok(format!(
             "CREATE {}INDEX {} ON {} ({})",
             if index.unique { "UNIQUE " } else { "" },
             self.quote(&index.name),
             self.quote(&table.name),
             cols.join(", ")
-        )
+        ))
     }
 
     /// `visit_add_constraint`: `ALTER TABLE t ADD <constraint>`.
@@ -421,11 +425,12 @@ pub fn create_all_statements(d: &dyn Dialect, tables: Vec<Rc<Table>>) -> Vec<Ddl
             continue;
         }
         for i in t.sorted_indexes() {
-            out.push(DdlStatement {
-                table: t.clone(),
-                kind: DdlKind::CreateIndex,
-                sql: Ok(d.visit_create_index(t, &i)),
-            });
+            let sql = d.visit_create_index(t, &i);
+            let refused = sql.is_err();
+            out.push(DdlStatement { table: t.clone(), kind: DdlKind::CreateIndex, sql });
+            if refused {
+                break;
+            }
         }
         for sql in d.comment_statements(t) {
             out.push(DdlStatement { table: t.clone(), kind: DdlKind::Comment, sql: Ok(sql) });

@@ -738,6 +738,7 @@ pub fn map_class(
         md.resolve_foreign_key_types();
     } else {
         md.add_table(table.clone());
+        super::module::resolve_naming_tokens(interp, &table)?;
         table.check_naming().map_err(|e| naming_error(interp, e))?;
     }
     for r in &rels {
@@ -1658,6 +1659,10 @@ pub fn compile_error(interp: &mut Interp, e: super::ddl::CompileError) -> PyErr 
     match e.1 {
         "KeyError" => naming_error(interp, super::schema::NamingError::Key(e.0)),
         "ValueError" => interp.err("ValueError", e.0),
+        "AssertionError" => {
+            let cls = interp.exc_class("AssertionError");
+            PyErr { exc: interp.new_exception(&cls, vec![]), traceback: vec![] }
+        }
         c => sa_error(interp, c, e.0),
     }
 }

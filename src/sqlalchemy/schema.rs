@@ -270,6 +270,10 @@ pub struct Table {
     pub metadata: RefCell<Weak<MetaData>>,
     /// The metadata's `naming_convention` (kind → template), copied when the table joins it.
     pub naming_convention: RefCell<Vec<(String, String)>>,
+    /// The values of the convention's callable tokens for this table's constraints, computed
+    /// when the table was made (`ConventionDict` calls `convention[key](constraint, table)`):
+    /// (kind, the constraint's columns, token, `str()` of the result).
+    pub naming_tokens: RefCell<Vec<(String, Vec<String>, String, String)>>,
     /// `PrimaryKeyConstraint(..., name=)` from `__table_args__`: its name and column order.
     pub primary_key_constraint: RefCell<Option<(Option<String>, Vec<String>)>>,
     /// `comment=` of the table (MySQL renders it after the closing parenthesis).
@@ -316,6 +320,7 @@ impl Table {
             indexes: RefCell::new(Vec::new()),
             metadata: RefCell::new(Weak::new()),
             naming_convention: RefCell::new(Vec::new()),
+            naming_tokens: RefCell::new(Vec::new()),
             primary_key_constraint: RefCell::new(None),
             comment: RefCell::new(None),
             dialect_options: RefCell::new(Vec::new()),
@@ -424,7 +429,9 @@ impl Table {
             (None, "ix") => "ix_%(column_0_label)s".to_string(),
             (None, _) => return Ok(explicit.map(str::to_string)),
         };
-        if explicit.is_some() && !template.contains("%(constraint_name)s") {
+        // An empty template names nothing (`if newname:`): how a convention given without
+        // an `ix` entry is kept (see `MetaData.__new__`).
+        if template.is_empty() || (explicit.is_some() && !template.contains("%(constraint_name)s")) {
             return Ok(explicit.map(str::to_string));
         }
         let cols: Vec<(String, String, String)> = columns
@@ -451,6 +458,10 @@ impl Table {
                 }
                 "referred_table_name" => return Ok(referred.first().map(|r| r.0.clone()).unwrap_or_default()),
                 _ => {}
+            }
+            let tokens = self.naming_tokens.borrow();
+            if let Some((.., v)) = tokens.iter().find(|(k, c, t, _)| k == kind && c == columns && t == key) {
+                return Ok(v.clone());
             }
             // `.*_?column_(\d+)(_?N)?_.+`: column_0_name, column_0N_label, referred_column_0_N_name.
             let (referred_token, rest) = match key.strip_prefix("referred_") {
@@ -646,6 +657,10 @@ pub struct MetaData {
     pub tables: RefCell<Vec<Rc<Table>>>,
     /// `MetaData(naming_convention=...)`: kind (`pk`, `uq`, `ck`, `fk`, `ix`) → template.
     pub naming_convention: RefCell<Vec<(String, String)>>,
+    /// The `naming_convention=` dict as given (what `MetaData.naming_convention` returns).
+    pub naming_convention_given: RefCell<Option<crate::python::value::Value>>,
+    /// The convention's callable tokens (`{"fk_name": fn}`: `fn(constraint, table)`).
+    pub naming_callables: RefCell<Vec<(String, crate::python::value::Value)>>,
 }
 
 impl MetaData {
