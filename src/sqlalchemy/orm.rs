@@ -1867,6 +1867,19 @@ pub fn execute_on(
     r.map_err(|e| dbapi_error(interp, e))
 }
 
+/// Compiling a SELECT whose join cannot be inferred raises `AmbiguousForeignKeysError`, once
+/// the session's transaction has begun (the connection is taken before the statement is
+/// compiled).
+pub fn check_joins(interp: &mut Interp, s: &Rc<SessionData>, select: &super::sql::Select) -> PyResult<()> {
+    match super::sql::check_joins(select) {
+        Some(msg) => {
+            s.connection_for(&s.engine).ensure_begun();
+            Err(sa_error(interp, "AmbiguousForeignKeysError", msg))
+        }
+        None => Ok(()),
+    }
+}
+
 /// Executes SQL on the connection of the engine its table is bound to ([`SessionData::get_bind`]).
 pub fn execute_in_session(
     interp: &mut Interp,

@@ -759,6 +759,9 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                 method("Select", "__str__", move |i, a| {
                     let sd = s(i, &a)?;
                     let mut stmt = sd.stmt.clone();
+                    if let Some(msg) = super::sql::check_joins(&stmt) {
+                        return Err(orm::sa_error(i, "AmbiguousForeignKeysError", msg));
+                    }
                     if let [Entity::Mapper(m)] = sd.entities.as_slice() {
                         super::strategies::add_joined(i, m, &mut stmt, &sd.options, &[]);
                     }
@@ -821,6 +824,7 @@ pub fn select_rows_checked(interp: &mut Interp, s: &Rc<SessionData>, sd: &Select
     orm::autoflush(interp, s)?;
     let resolved = with_parent_key(interp, sd)?;
     let sd = resolved.as_ref().unwrap_or(sd);
+    orm::check_joins(interp, s, &sd.stmt)?;
     let keys = Rc::new(row_keys(&sd.entities));
     let mut rows = Vec::new();
     if let [Entity::Mapper(m)] = sd.entities.as_slice() {
