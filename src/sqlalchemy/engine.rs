@@ -47,7 +47,10 @@ pub struct Engine {
 pub struct StatementError {
     pub error: DbError,
     pub sql: String,
+    /// The parameters of a single execution (the failing row's, for an `executemany`).
     pub params: Vec<SqlValue>,
+    /// An `executemany`'s parameter sets, all of them: what the error shows.
+    pub many: Option<Vec<Vec<SqlValue>>>,
 }
 
 impl Engine {
@@ -114,11 +117,11 @@ impl Connection {
         let mut db = self.engine.db.borrow_mut();
         if is_dml(sql) && !self.engine.real_tx.get() {
             if let Err(error) = db.execute("BEGIN", &[]) {
-                return Err(StatementError { error, sql: sql.to_string(), params });
+                return Err(StatementError { error, sql: sql.to_string(), params, many: None });
             }
             self.engine.real_tx.set(true);
         }
-        db.execute(sql, &params).map_err(|error| StatementError { error, sql: sql.to_string(), params })
+        db.execute(sql, &params).map_err(|error| StatementError { error, sql: sql.to_string(), params, many: None })
     }
 
     /// `executemany`: one statement for several parameter rows, logged once; the rows they
@@ -137,14 +140,20 @@ impl Connection {
                     error,
                     sql: sql.to_string(),
                     params: rows.first().cloned().unwrap_or_default(),
+                    many: Some(rows),
                 });
             }
             self.engine.real_tx.set(true);
         }
         let mut changes = 0;
-        for params in rows {
-            let r = db.execute(sql, &params).map_err(|error| StatementError { error, sql: sql.to_string(), params })?;
-            changes += r.changes;
+        for (i, params) in rows.iter().enumerate() {
+            match db.execute(sql, params) {
+                Ok(r) => changes += r.changes,
+                Err(error) => {
+                    let params = rows[i].clone();
+                    return Err(StatementError { error, sql: sql.to_string(), params, many: Some(rows) });
+                }
+            }
         }
         Ok(changes)
     }

@@ -266,14 +266,16 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         Some(Value::Str(s)) => Some(s.to_string()),
         _ => None,
     };
-    let (cascade_delete, delete_orphan) = match a.take_kw("cascade") {
-        Some(v) => {
-            let text = interp.to_str(&v)?;
-            let parts: Vec<&str> = text.split(',').map(str::trim).collect();
-            (parts.contains(&"all") || parts.contains(&"delete"), parts.contains(&"delete-orphan"))
-        }
-        None => (false, false),
+    let (save_update, cascade_delete, delete_orphan) = match a.take_kw("cascade") {
+        Some(v) => orm::cascade_options(&interp.to_str(&v)?),
+        None => (true, false, false),
     };
+    // A viewonly relationship cascades nothing.
+    let viewonly = match a.take_kw("viewonly") {
+        Some(v) => interp.truthy(&v)?,
+        None => false,
+    };
+    let save_update = save_update && !viewonly;
     let order_by = match a.take_kw("order_by") {
         Some(v) => orm::order_by_values(interp, &v)?,
         None => vec![],
@@ -310,7 +312,6 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
     let secondaryjoin = join_arg("secondaryjoin");
     let remote_side = join_arg("remote_side");
     for k in [
-        "viewonly",
         "single_parent",
         "overlaps",
         "innerjoin",
@@ -358,6 +359,7 @@ fn relationship_fn(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
         post_update,
         secondary,
         order_by,
+        save_update,
         cascade_delete,
         delete_orphan,
         primaryjoin,
@@ -1474,7 +1476,7 @@ fn pending_append(interp: &mut Interp, parent: &Value, r: &Rc<Relationship>, ite
     }
     if let Some(s) = st.session() {
         if let Value::Instance(ci) = &item {
-            if orm::instance_state(ci).session().is_none() {
+            if r.args.save_update && orm::instance_state(ci).session().is_none() {
                 orm::session_add(interp, &s, &item)?;
             }
         }

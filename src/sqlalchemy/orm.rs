@@ -109,6 +109,10 @@ pub struct RelationshipArgs {
     pub secondary: Option<Rc<Table>>,
     /// `order_by=` as given: `"Class.attr"` strings or class attributes.
     pub order_by: Vec<Value>,
+    /// `cascade=`: objects added to the session, and objects set or appended onto the
+    /// attribute of an object in the session, bring the related objects along (`save-update`
+    /// or `all`, and the default `save-update, merge`; never for `viewonly=True`).
+    pub save_update: bool,
     /// `cascade=`: deletes reach the related objects (`delete` or `all`).
     pub cascade_delete: bool,
     /// `cascade=`: objects removed from the collection are deleted (`delete-orphan`).
@@ -137,6 +141,7 @@ impl Default for RelationshipArgs {
             post_update: false,
             secondary: None,
             order_by: Vec::new(),
+            save_update: true,
             cascade_delete: false,
             delete_orphan: false,
             primaryjoin: None,
@@ -146,6 +151,14 @@ impl Default for RelationshipArgs {
             innerjoin: false,
         }
     }
+}
+
+/// `CascadeOptions` of a `cascade=` string: (save-update, delete, delete-orphan). `all` stands
+/// for `save-update, merge, refresh-expire, expunge, delete`.
+pub fn cascade_options(text: &str) -> (bool, bool, bool) {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let all = parts.contains(&"all");
+    (all || parts.contains(&"save-update"), all || parts.contains(&"delete"), parts.contains(&"delete-orphan"))
 }
 
 /// A `RelationshipProperty`.
@@ -1324,8 +1337,13 @@ fn configure_relationship(
         let mut uselist = None;
         let mut lazy = "select".to_string();
         let mut order_by = Vec::new();
+        let mut cascade = (true, false, false);
+        // `_generate_backref`: `kwargs.setdefault("post_update", self.post_update)`.
+        let mut post_update = r.args.post_update;
         for (k, v) in kwargs {
             match &**k {
+                "cascade" => cascade = cascade_options(&interp.to_str(v)?),
+                "post_update" => post_update = interp.truthy(v)?,
                 "uselist" => uselist = Some(interp.truthy(v)?),
                 "lazy" => lazy = lazy_name(interp, v)?,
                 "order_by" => order_by = order_by_values(interp, v)?,
@@ -1340,8 +1358,10 @@ fn configure_relationship(
             uselist,
             secondary: r.args.secondary.clone(),
             order_by,
-            cascade_delete: false,
-            delete_orphan: false,
+            save_update: cascade.0,
+            cascade_delete: cascade.1,
+            delete_orphan: cascade.2,
+            post_update,
             ..Default::default()
         }));
         *back.key.borrow_mut() = name.clone();
@@ -1667,12 +1687,43 @@ pub fn compile_error(interp: &mut Interp, e: super::ddl::CompileError) -> PyErr 
     }
 }
 
+/// `sql.util._repr_params` of an `executemany`'s parameter sets as an error shows them
+/// (`batches=10`): all of them when there are at most ten, else the first eight and the last
+/// two around a note of how many there are.
+fn repr_multi_params(interp: &mut Interp, sets: &[Value]) -> String {
+    const BATCHES: usize = 10;
+    let mut reprs = Vec::with_capacity(sets.len());
+    for (i, v) in sets.iter().enumerate() {
+        if sets.len() > BATCHES && i >= BATCHES - 2 && i < sets.len() - 2 {
+            continue;
+        }
+        reprs.push(interp.repr(v).unwrap_or_default());
+    }
+    if sets.len() <= BATCHES {
+        return format!("[{}]", reprs.join(", "));
+    }
+    let (head, tail) = reprs.split_at(BATCHES - 2);
+    format!(
+        "[{}  ... displaying {BATCHES} of {} total bound parameter sets ...  {}]",
+        head.join(", "),
+        sets.len(),
+        tail.join(", ")
+    )
+}
+
 /// Turns a driver error into `sqlalchemy.exc.<Class>` with SQLAlchemy's message.
 pub fn dbapi_error(interp: &mut Interp, e: StatementError) -> PyErr {
     let class = e.error.dbapi_class;
     let params: Vec<Value> = e.params.iter().map(super::types::untyped_result).collect();
-    let params_repr =
-        if params.is_empty() { String::new() } else { interp.repr(&Value::tuple(params.clone())).unwrap_or_default() };
+    let params_repr = match &e.many {
+        Some(sets) => {
+            let sets: Vec<Value> =
+                sets.iter().map(|row| Value::tuple(row.iter().map(super::types::untyped_result).collect())).collect();
+            repr_multi_params(interp, &sets)
+        }
+        None if params.is_empty() => String::new(),
+        None => interp.repr(&Value::tuple(params.clone())).unwrap_or_default(),
+    };
     let code = match class {
         "IntegrityError" => "gkpj",
         "OperationalError" => "e3q8",
@@ -1698,7 +1749,13 @@ pub fn dbapi_error(interp: &mut Interp, e: StatementError) -> PyErr {
         let mut d = exc.dict.borrow_mut();
         d.set_str("orig", orig);
         d.set_str("statement", Value::str(&e.sql));
-        d.set_str("params", Value::tuple(params));
+        let params = match &e.many {
+            Some(sets) => Value::list(
+                sets.iter().map(|row| Value::tuple(row.iter().map(super::types::untyped_result).collect())).collect(),
+            ),
+            None => Value::tuple(params),
+        };
+        d.set_str("params", params);
     }
     err
 }
@@ -1911,11 +1968,29 @@ pub fn unmapped_instance(interp: &mut Interp, obj: &Value) -> PyErr {
     sa_error(interp, "UnmappedInstanceError", format!("Class '{module}.{}' is not mapped", cls.qualname))
 }
 
-/// `Session.add(obj)`: makes a transient object pending, cascading along relationships.
+/// `Session.add(obj)` (`_save_or_update_state`): makes a transient object pending (a detached
+/// one persistent again), then cascades along its `save-update` relationships to the related
+/// objects not in the session yet, also when the object itself already was.
 pub fn session_add(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Err(unmapped_instance(interp, obj)) };
-    let Some(mapper) = class_mapper(&inst.class) else { return Err(unmapped_instance(interp, obj)) };
+    if class_mapper(&inst.class).is_none() {
+        return Err(unmapped_instance(interp, obj));
+    }
     configure(interp, &s.registry)?;
+    save_or_update_impl(interp, s, obj)?;
+    let mut visited: Vec<Value> = vec![obj.clone()];
+    cascade_save_update(interp, s, obj, &mut visited)
+}
+
+/// Is the object in this session (`Session._contains_state`)?
+fn session_contains(s: &Rc<SessionData>, inst: &Rc<Instance>) -> bool {
+    instance_state(inst).session().is_some_and(|o| o.id == s.id)
+}
+
+/// `Session._save_or_update_impl`: the object joins the session (pending when it has no
+/// identity), or is refused when another session holds it.
+fn save_or_update_impl(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
+    let Value::Instance(inst) = obj else { return Ok(()) };
     let state = instance_state(inst);
     if let Some(other) = state.session() {
         if other.id != s.id {
@@ -1937,34 +2012,51 @@ pub fn session_add(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyR
         s.next_order.set(s.next_order.get() + 1);
         s.new.borrow_mut().push(obj.clone());
     }
-    cascade_related(interp, s, inst, &mapper)
+    Ok(())
 }
 
-fn cascade_related(interp: &mut Interp, s: &Rc<SessionData>, inst: &Rc<Instance>, mapper: &Rc<Mapper>) -> PyResult<()> {
+/// `Mapper.cascade_iterator("save-update", state, halt_on=session._contains_state)`, each
+/// object it yields saved as it comes: depth first, a relationship's objects (`get_all_pending`:
+/// what it holds, and what was taken out since it was loaded; never a load) gathered before
+/// the first of them is followed. Objects already in the session are not followed.
+fn cascade_save_update(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    obj: &Value,
+    visited: &mut Vec<Value>,
+) -> PyResult<()> {
+    let Some(mapper) = object_mapper(obj) else { return Ok(()) };
     let rels = mapper.relationships.borrow().clone();
-    let pending: Vec<Value> = instance_state(inst).pending_dynamic.borrow().iter().map(|(_, v)| v.clone()).collect();
-    for it in pending {
-        if let Value::Instance(ci) = &it {
-            if instance_state(ci).session().is_none() {
-                session_add(interp, s, &it)?;
+    for r in rels {
+        if !r.args.save_update {
+            continue;
+        }
+        let mut queue: Vec<Value> = Vec::new();
+        for it in all_pending(obj, &r) {
+            let Value::Instance(ci) = &it else { continue };
+            if object_mapper(&it).is_none() || session_contains(s, ci) || visited.iter().any(|v| v.is(&it)) {
+                continue;
             }
+            visited.push(it.clone());
+            queue.push(it);
+        }
+        for it in queue {
+            save_or_update_impl(interp, s, &it)?;
+            cascade_save_update(interp, s, &it, visited)?;
         }
     }
-    for r in rels {
-        let v = inst.dict.borrow().get_str(&r.key()).cloned();
-        let Some(v) = v else { continue };
-        let items = match &v {
-            Value::None => vec![],
-            Value::List(l) => l.borrow().clone(),
-            other => vec![other.clone()],
-        };
-        for it in items {
-            if let Value::Instance(ci) = &it {
-                if instance_state(ci).session().is_none() {
-                    session_add(interp, s, &it)?;
-                }
-            }
-        }
+    Ok(())
+}
+
+/// The save-update cascade of an attribute event (`unitofwork.track_cascade_events`): an
+/// object set or appended onto `r` of `owner` (by the attribute itself, not by a backref)
+/// joins the owner's session, with what it cascades to, when `r` has the `save-update`
+/// cascade.
+fn cascade_on_attach(interp: &mut Interp, owner: &Rc<Instance>, r: &Relationship, item: &Value) -> PyResult<()> {
+    let Value::Instance(ci) = item else { return Ok(()) };
+    let Some(s) = instance_state(owner).session() else { return Ok(()) };
+    if r.args.save_update && object_mapper(item).is_some() && !session_contains(&s, ci) {
+        session_add(interp, &s, item)?;
     }
     Ok(())
 }
@@ -2507,7 +2599,37 @@ pub fn autoflush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     result
 }
 
-/// The first half of a flush: cascades, orphans, and the objects to insert and update.
+/// `str(prop)`: `Role.users`, the class the relationship is declared on and its key.
+fn relationship_name(r: &Relationship) -> String {
+    let owner = r.parent.borrow().upgrade().map(|m| m.class_name.clone()).unwrap_or_default();
+    format!("{owner}.{}", r.key())
+}
+
+/// The members a one-to-many collection of `inst` gained since it was loaded (the `added` of
+/// its history with pending mutations): all of a new object's, the difference with the
+/// snapshot of a loaded one, the backref appends waiting on one never loaded, a dynamic
+/// collection's appends.
+fn one_to_many_added(inst: &Rc<Instance>, r: &Relationship) -> Vec<Value> {
+    let key = r.key();
+    let st = instance_state(inst);
+    let mut out: Vec<Value> = Vec::new();
+    if let Some(Value::List(l)) = inst.dict.borrow().get_str(&key) {
+        let now = l.borrow();
+        match st.loaded_collections.borrow().get(&key) {
+            Some(before) => out.extend(now.iter().filter(|n| !before.iter().any(|b| b.is(n))).cloned()),
+            None if st.key.borrow().is_none() => out.extend(now.iter().cloned()),
+            None => {}
+        }
+    }
+    for (k, v) in st.pending_collection_appends.borrow().iter().chain(st.pending_dynamic.borrow().iter()) {
+        if *k == key && !out.iter().any(|x| x.is(v)) {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
+/// The first half of a flush: orphans, and the objects to insert and update.
 fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(Vec<Value>, Vec<Value>)>> {
     // A deleted parent's one-to-many collections are loaded and their members' foreign keys
     // set to NULL (the default cascade without "delete").
@@ -2553,7 +2675,9 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
                     other => vec![other],
                 }
             };
-            if r.args.cascade_delete {
+            // A `post_update` collection's members are cleared by their own UPDATE
+            // (`post_update_one_to_many`).
+            if r.args.cascade_delete || r.args.post_update {
                 continue;
             }
             for child in &items {
@@ -2561,38 +2685,38 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             }
         }
     }
-    let pending: Vec<Value> = s.new.borrow().clone();
-    for obj in &pending {
-        if let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) {
-            cascade_related(interp, s, i, &m)?;
-        }
-    }
+    // The flush cascades nothing: the save-update cascade brought related objects into the
+    // session when they were added, set or appended. A one-to-many member that is not there
+    // (it reached the collection through a backref, or the relationship does not cascade
+    // save-update) is not saved, with a warning (`OneToManyDP.presort_saves`, `register_object`).
     let persistent: Vec<Value> = s.identity_map.borrow().values().cloned().collect();
-    for obj in &persistent {
-        if let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) {
-            cascade_related(interp, s, i, &m)?;
-        }
-    }
-    // Appends to collections that were never loaded: a member outside the session is not
-    // saved along the relationship (no save-update cascade reaches it), with a warning.
-    for obj in &persistent {
+    let pending: Vec<Value> = s.new.borrow().clone();
+    for obj in pending.iter().chain(persistent.iter()) {
         let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) else { continue };
-        let pending: Vec<(String, Value)> =
-            instance_state(i).pending_collection_appends.borrow_mut().drain(..).collect();
-        for (key, child) in pending {
-            let Value::Instance(ci) = &child else { continue };
-            if instance_state(ci).session().is_none() {
+        if instance_state(i).deleted.get() {
+            continue;
+        }
+        for r in m.relationships.borrow().iter() {
+            if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() {
+                continue;
+            }
+            for child in one_to_many_added(i, r) {
+                let Value::Instance(ci) = &child else { continue };
+                if session_contains(s, ci) {
+                    continue;
+                }
                 interp.warn(
                     "sqlalchemy.exc.SAWarning",
                     &format!(
-                        "Object of type <{}> not in session, add operation along '{}.{}' will not proceed",
-                        ci.class.name, m.class_name, key
+                        "Object of type <{}> not in session, add operation along '{}' will not proceed",
+                        ci.class.name,
+                        relationship_name(r)
                     ),
                 );
-                // `OneToManyDP.process_saves` still copies the parent's key onto the member
-                // (`sync._populate`), loading an expired parent for it.
-                let Some(r) = m.relationships.borrow().iter().find(|r| r.key() == key).cloned() else { continue };
-                if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() {
+                // It still gets a persistent parent's key (`OneToManyDP.process_saves`,
+                // `sync._populate`), loading an expired parent for it; a new parent's is
+                // copied after its INSERT.
+                if instance_state(i).key.borrow().is_none() {
                     continue;
                 }
                 let Some(target) = r.target.borrow().clone() else { continue };
@@ -2608,6 +2732,14 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
                 }
             }
         }
+    }
+    // The backref appends waiting on one-to-many collections never loaded are taken up by
+    // this flush; a many-to-many's wait for its association rows (`sync_associations`).
+    for obj in &persistent {
+        let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) else { continue };
+        let m2m_keys: Vec<String> =
+            m.relationships.borrow().iter().filter(|r| r.m2m.borrow().is_some()).map(|r| r.key()).collect();
+        instance_state(i).pending_collection_appends.borrow_mut().retain(|(k, _)| m2m_keys.contains(k));
     }
     // Objects removed from loaded collections: deleted (delete-orphan) or unlinked, also when
     // the parent itself is deleted (`OneToManyDP.presort_deletes` reads the same history).
@@ -2641,6 +2773,10 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
             // The snapshot moves on when the flush is done (`flush_work`): until then the
             // difference is the collection's history, which the unit of work plans with.
             for gone in before.iter().filter(|b| !now.iter().any(|n| n.is(b))) {
+                if r.args.post_update && !r.args.delete_orphan {
+                    post_update_removed(&r, gone);
+                    continue;
+                }
                 detach_removed(interp, s, &r, gone)?;
             }
         }
@@ -2658,6 +2794,7 @@ fn flush_collect(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<(V
                     // no association rows but the deletes of `delete_associations`)
                     !st.deleted.get()
                         && (st.modified.get()
+                            || !st.pending_collection_appends.borrow().is_empty()
                             || !st.pending_dynamic.borrow().is_empty()
                             || !st.pending_dynamic_removed.borrow().is_empty()
                             || m2m_changed(i)
@@ -2797,12 +2934,41 @@ fn detach_removed(interp: &mut Interp, s: &Rc<SessionData>, r: &Relationship, ch
     if instance_state(ci).deleted.get() {
         return Ok(());
     }
+    // A child moved to another parent (its many-to-one backref names one) still has a parent
+    // (`hasparent`): neither an orphan nor unlinked.
+    if let Some(rev) = r.reverse.borrow().upgrade() {
+        if r.m2m.borrow().is_none() && matches!(ci.dict.borrow().get_str(&rev.key()), Some(Value::Instance(_))) {
+            return Ok(());
+        }
+    }
     if r.args.delete_orphan {
         session_delete(interp, s, child)?;
     } else if let Some(target) = r.target.borrow().clone() {
         null_foreign_keys(r, &target, child);
     }
     Ok(())
+}
+
+/// A member taken out of a `post_update` one-to-many collection. `OneToManyDP.process_saves`
+/// clears its key after the saves without registering a post-update, so no UPDATE sends it
+/// (the row keeps its key) unless the member's own many-to-one backref, a `post_update`
+/// relationship too, changed: its post-update clears the key (`post_update_process`).
+fn post_update_removed(r: &Relationship, child: &Value) {
+    let Value::Instance(ci) = child else { return };
+    let st = instance_state(ci);
+    if st.deleted.get() {
+        return;
+    }
+    if let Some(rev) = r.reverse.borrow().upgrade() {
+        if rev.args.post_update && st.committed.borrow().contains_key(&rev.key()) {
+            return;
+        }
+    }
+    let Some(target) = r.target.borrow().clone() else { return };
+    for (_, fk) in r.pairs.borrow().iter() {
+        let k = target.column_key(fk).unwrap_or_else(|| fk.name());
+        ci.dict.borrow_mut().set_str(&k, Value::None);
+    }
 }
 
 /// A child no longer linked to its one-to-many parent: its foreign key attributes set to None
@@ -2871,6 +3037,7 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
     // Rows of an association table already written in this flush (both sides of a backref
     // pair name the same rows: `_get_reversed_processed_set`).
     let mut written: Vec<(String, Vec<HashKey>)> = Vec::new();
+    let mut finalize_loads: Vec<Value> = Vec::new();
     for step in plan {
         let (m, only) = match step {
             FlushStep::Delete(m, only) => {
@@ -2981,6 +3148,18 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             for cm in mapper_chain(&om) {
                 sync_many_to_one(interp, &cm, inst)?;
             }
+            // An object whose only change is a backref's append to a many-to-many collection
+            // never loaded saves nothing; it is loaded when the flush is done, if nothing
+            // loaded it before (`finalize_flush_changes`: its identity key).
+            let only_pending_appends = !st.modified.get()
+                && st.committed.borrow().is_empty()
+                && st.pending_dynamic.borrow().is_empty()
+                && st.pending_dynamic_removed.borrow().is_empty()
+                && !st.pending_collection_appends.borrow().is_empty();
+            if only_pending_appends {
+                finalize_loads.push(obj.clone());
+                continue;
+            }
             if st.expired.get()
                 && (key_unloaded || !st.pending_dynamic.borrow().is_empty())
                 && !only_post_update_changes(&om, &st)
@@ -3028,6 +3207,18 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         if let Value::Instance(i) = o {
             instance_state(i).pending_dynamic.borrow_mut().clear();
             instance_state(i).pending_dynamic_removed.borrow_mut().clear();
+            instance_state(i).pending_collection_appends.borrow_mut().clear();
+        }
+    }
+    for o in &finalize_loads {
+        let (Value::Instance(inst), Some(om)) = (o, object_mapper(o)) else { continue };
+        let key_unloaded = om
+            .table
+            .primary_key()
+            .iter()
+            .any(|c| inst.dict.borrow().get_str(&om.column_key(c).unwrap_or_else(|| c.name())).is_none());
+        if key_unloaded && instance_state(inst).expired.get() {
+            refresh(interp, s, &om, inst)?;
         }
     }
     s.deleted.borrow_mut().clear();
@@ -3046,8 +3237,8 @@ fn only_post_update_changes(m: &Rc<Mapper>, st: &InstanceState) -> bool {
 }
 
 /// The (relationship, object) pairs of the flush's saved objects with a history for a
-/// many-to-one `post_update` relationship: a new object that was given a value, or a
-/// persistent one whose value changed.
+/// `post_update` relationship: a new object that was given a value, or a persistent one whose
+/// value changed (a many-to-one); members added to the collection (a one-to-many).
 fn post_update_history(new: &[Value], dirty: &[Value]) -> Vec<(Rc<Relationship>, Value)> {
     let mut out = Vec::new();
     // New objects in the order they were added, then persistent ones by identity
@@ -3061,7 +3252,13 @@ fn post_update_history(new: &[Value], dirty: &[Value]) -> Vec<(Rc<Relationship>,
         let st = instance_state(inst);
         for cm in mapper_chain(&m) {
             for r in cm.relationships.borrow().iter() {
-                if !r.args.post_update || r.direction.get() != Direction::ManyToOne || r.m2m.borrow().is_some() {
+                if !r.args.post_update || r.m2m.borrow().is_some() {
+                    continue;
+                }
+                if r.direction.get() == Direction::OneToMany {
+                    if !one_to_many_added(inst, r).is_empty() {
+                        out.push((r.clone(), obj.clone()));
+                    }
                     continue;
                 }
                 let key = r.key();
@@ -3101,6 +3298,9 @@ fn post_update_process(
     rows: &mut Vec<(Value, Vec<Rc<Column>>)>,
 ) -> PyResult<()> {
     let Some(parent) = r.parent.borrow().upgrade() else { return Ok(()) };
+    if r.direction.get() == Direction::OneToMany {
+        return post_update_one_to_many(interp, r, &parent, isdelete, objs, rows);
+    }
     let key = r.key();
     let fk_cols: Vec<Rc<Column>> = r.pairs.borrow().iter().map(|(_, fk)| fk.clone()).collect();
     for obj in objs {
@@ -3186,6 +3386,76 @@ fn post_update_process(
     Ok(())
 }
 
+/// `OneToManyDP.process_saves` / `process_deletes` of a `post_update` relationship: the
+/// members added to a saved parent's collection get its key, those of a deleted parent lose
+/// it, and each member's row is registered for the `PostUpdateAll` of the members' mapper
+/// (`_post_update`). A member outside the session is left alone (the flush warned of it).
+fn post_update_one_to_many(
+    interp: &mut Interp,
+    r: &Rc<Relationship>,
+    parent: &Rc<Mapper>,
+    isdelete: bool,
+    objs: &[Value],
+    rows: &mut Vec<(Value, Vec<Rc<Column>>)>,
+) -> PyResult<()> {
+    let Some(target) = r.target.borrow().clone() else { return Ok(()) };
+    let key = r.key();
+    let fk_cols: Vec<Rc<Column>> = r.pairs.borrow().iter().map(|(_, fk)| fk.clone()).collect();
+    for obj in objs {
+        let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
+        if !mapper_chain(&om).iter().any(|x| Rc::ptr_eq(x, parent)) {
+            continue;
+        }
+        let Some(s) = instance_state(inst).session() else { continue };
+        let children: Vec<Value> = if isdelete {
+            // The collection as the flush found it (loaded for the delete, `flush_collect`).
+            match inst.dict.borrow().get_str(&key) {
+                Some(Value::List(l)) => l.borrow().clone(),
+                Some(v @ Value::Instance(_)) => vec![v.clone()],
+                _ => vec![],
+            }
+        } else {
+            // The members added: the new ones since it was loaded, or all of an object that
+            // was new when the flush began (saved by now, it has no snapshot to compare with).
+            let st = instance_state(inst);
+            let loaded = st.loaded_collections.borrow().contains_key(&key);
+            let mut added = one_to_many_added(inst, r);
+            if !loaded {
+                if let Some(Value::List(l)) = inst.dict.borrow().get_str(&key) {
+                    for c in l.borrow().iter() {
+                        if !added.iter().any(|a| a.is(c)) {
+                            added.push(c.clone());
+                        }
+                    }
+                }
+            }
+            added
+        };
+        for child in children {
+            let Value::Instance(ci) = &child else { continue };
+            if !session_contains(&s, ci) || (isdelete && instance_state(ci).deleted.get()) {
+                continue;
+            }
+            for (pk_col, fk_col) in r.pairs.borrow().iter() {
+                let fk_key = target.column_key(fk_col).unwrap_or_else(|| fk_col.name());
+                let value = if isdelete {
+                    Value::None
+                } else {
+                    let pk_key = om.column_key(pk_col).unwrap_or_else(|| pk_col.name());
+                    let present = inst.dict.borrow().get_str(&pk_key).cloned();
+                    match present {
+                        Some(v) => v,
+                        None => interp.getattr(obj, &pk_key)?,
+                    }
+                };
+                post_update_set(ci, &fk_key, value);
+            }
+            register_post_update(rows, &child, &fk_cols);
+        }
+    }
+    Ok(())
+}
+
 /// `UOWTransaction.register_post_update`: the row, and the columns its UPDATE may set.
 fn register_post_update(rows: &mut Vec<(Value, Vec<Rc<Column>>)>, obj: &Value, cols: &[Rc<Column>]) {
     match rows.iter_mut().find(|(o, _)| o.is(obj)) {
@@ -3257,26 +3527,53 @@ fn post_update_rows(
             if sets.is_empty() {
                 continue;
             }
+            // `onupdate=` columns the UPDATE leaves alone get their value from the statement
+            // (a Python value or callable's result, kept on the object as `_postfetch_post_update`
+            // does; a SQL expression inline, the attribute expired).
+            let mut exprs: Vec<(Rc<Column>, Clause)> = Vec::new();
+            let mut expire: Vec<String> = Vec::new();
+            for (key, col) in om.columns.iter().filter(|(_, c)| in_table(c, table)) {
+                let Some(on) = &col.onupdate else { continue };
+                if sets.iter().any(|(c, _)| Rc::ptr_eq(c, col)) {
+                    continue;
+                }
+                let v = match on {
+                    super::schema::ColumnDefault::Scalar(v) => v.clone(),
+                    super::schema::ColumnDefault::Callable(f) => interp.call(f, Args::default())?,
+                };
+                if let Some(e) = v.payload::<super::module::ExprData>() {
+                    exprs.push((col.clone(), e.0.clone()));
+                    expire.push(key.clone());
+                } else {
+                    inst.dict.borrow_mut().set_str(key, v.clone());
+                    sets.push((col.clone(), v));
+                }
+            }
             let pk: Vec<(Rc<Column>, Value)> =
                 table.primary_key().into_iter().zip(st.identity.borrow().iter().cloned()).collect();
-            let sets = bind_values(interp, sets)?
+            let mut sets: Vec<(Rc<Column>, Clause)> = bind_values(interp, sets)?
                 .into_iter()
                 .map(|(c, v)| {
                     let ty = c.ty.clone();
                     (c, Clause::Bind(v, ty))
                 })
                 .collect();
+            let has_exprs = !exprs.is_empty();
+            sets.extend(exprs);
+            let position =
+                |c: &Rc<Column>| table.columns.borrow().iter().position(|t| Rc::ptr_eq(t, c)).unwrap_or(usize::MAX);
+            crate::sort::sort_by_key(&mut sets, |(c, _)| position(c));
             // Post-update rows carry no version counter and fetch nothing back (a versioned
             // post_update, which SQLAlchemy also checks, is not implemented).
             updates.push(UpdateRow {
                 table: table.clone(),
                 sets,
                 pk,
-                has_exprs: false,
+                has_exprs,
                 inst: inst.clone(),
                 versioned: false,
                 returning: Vec::new(),
-                expire: Vec::new(),
+                expire,
             });
         }
         emit_updates(interp, s, table, &updates)?;
@@ -3469,17 +3766,51 @@ fn sync_associations(
                 };
                 (of_key(&st.pending_dynamic), of_key(&st.pending_dynamic_removed))
             } else {
-                let now = match inst.dict.borrow().get_str(&r.key()) {
+                let key = r.key();
+                // Backref appends waiting on a collection never loaded (taken up once).
+                let waiting: Vec<Value> = st
+                    .pending_collection_appends
+                    .borrow()
+                    .iter()
+                    .filter(|(k, _)| *k == key)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                st.pending_collection_appends.borrow_mut().retain(|(k, _)| *k != key);
+                let now = match inst.dict.borrow().get_str(&key) {
                     Some(Value::List(l)) => l.borrow().clone(),
+                    _ if !waiting.is_empty() => vec![],
                     _ => continue,
                 };
-                let before = st.loaded_collections.borrow().get(&r.key()).cloned().unwrap_or_default();
-                let added = now.iter().filter(|n| !before.iter().any(|b| b.is(n))).cloned().collect();
+                let before = st.loaded_collections.borrow().get(&key).cloned().unwrap_or_default();
+                let mut added: Vec<Value> = now.iter().filter(|n| !before.iter().any(|b| b.is(n))).cloned().collect();
+                for w in waiting {
+                    if !added.iter().any(|a| a.is(&w)) {
+                        added.push(w);
+                    }
+                }
                 let removed = before.iter().filter(|b| !now.iter().any(|n| n.is(b))).cloned().collect();
                 (added, removed)
             };
-            for (members, bucket) in [(added, &mut inserts), (removed, &mut deletes)] {
+            for ((members, bucket), operation) in
+                [(added, &mut inserts), (removed, &mut deletes)].into_iter().zip(["add", "delete"])
+            {
                 for child in members {
+                    // A member outside the session has no row (`ManyToManyDP._synchronize`).
+                    if let Value::Instance(ci) = &child {
+                        if !session_contains(s, ci) {
+                            if !instance_state(ci).deleted.get() {
+                                interp.warn(
+                                    "sqlalchemy.exc.SAWarning",
+                                    &format!(
+                                        "Object of type <{}> not in session, {operation} operation along '{}' won't proceed",
+                                        ci.class.name,
+                                        relationship_name(&r)
+                                    ),
+                                );
+                            }
+                            continue;
+                        }
+                    }
                     let Some(values) = association_row(interp, &m2m, (&m, obj), (&target, &child))? else { continue };
                     let key = (
                         m2m.table.name.clone(),
@@ -3774,6 +4105,29 @@ fn sync_many_to_one(interp: &mut Interp, m: &Rc<Mapper>, inst: &Rc<Instance>) ->
         }
         let v = inst.dict.borrow().get_str(&r.key()).cloned();
         let Some(v) = v else { continue };
+        if let Value::Instance(parent) = &v {
+            // A referenced object outside the object's session is not synchronized; when the
+            // reference is new, SQLAlchemy says so (`ManyToOneDP._synchronize`).
+            let st = instance_state(inst);
+            let session = st.session();
+            let contained = match (&session, instance_state(parent).session()) {
+                (Some(a), Some(b)) => a.id == b.id,
+                _ => false,
+            };
+            if !contained {
+                if session.is_some() && (st.key.borrow().is_none() || st.committed.borrow().contains_key(&r.key())) {
+                    interp.warn(
+                        "sqlalchemy.exc.SAWarning",
+                        &format!(
+                            "Object of type <{}> not in session, add operation along '{}' won't proceed",
+                            parent.class.name,
+                            relationship_name(&r)
+                        ),
+                    );
+                }
+                continue;
+            }
+        }
         for (target_col, fk_col) in r.pairs.borrow().iter() {
             let fk_key = m.column_key(fk_col).unwrap_or_else(|| fk_col.name());
             let value = match &v {
@@ -3801,7 +4155,8 @@ fn sync_many_to_one(interp: &mut Interp, m: &Rc<Mapper>, inst: &Rc<Instance>) ->
 fn sync_one_to_many(m: &Rc<Mapper>, inst: &Rc<Instance>) {
     let rels = m.relationships.borrow().clone();
     for r in rels {
-        if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() {
+        // A `post_update` relationship's keys are set after the saves (`post_update_process`).
+        if r.direction.get() != Direction::OneToMany || r.m2m.borrow().is_some() || r.args.post_update {
             continue;
         }
         let Some(target) = r.target.borrow().clone() else { continue };
@@ -5224,7 +5579,8 @@ fn write_only_set(
         if let (Some(rev), Value::Instance(ci)) = (r.reverse.borrow().upgrade(), &item) {
             ci.dict.borrow_mut().set_str(&rev.key(), obj.clone());
         }
-        st.pending_dynamic.borrow_mut().push((key.clone(), item));
+        st.pending_dynamic.borrow_mut().push((key.clone(), item.clone()));
+        cascade_on_attach(interp, inst, r, &item)?;
     }
     Ok(())
 }
@@ -5333,14 +5689,29 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
             if r.lazy() == "write_only" {
                 return write_only_set(interp, data, r, obj, value);
             }
+            // The `set` event of a scalar: the save-update cascade into the owner's session
+            // comes before the backref's events (`track_cascade_events` listens first).
+            if !matches!(value, Value::List(_)) {
+                cascade_on_attach(interp, inst, r, &value)?;
+            }
             if r.direction.get() == Direction::ManyToOne && r.m2m.borrow().is_none() {
                 // A persistent object's reference changed: it is modified (`_modified_event`),
                 // its old value kept as the attribute's history.
                 let st = instance_state(inst);
                 let old = inst.dict.borrow().get_str(&data.key).cloned();
                 if st.key.borrow().is_some() && !old.as_ref().is_some_and(|o| o.is(&value)) {
-                    st.committed.borrow_mut().entry(data.key.clone()).or_insert(old.unwrap_or(Value::NotImplemented));
+                    st.committed
+                        .borrow_mut()
+                        .entry(data.key.clone())
+                        .or_insert(old.clone().unwrap_or(Value::NotImplemented));
                     st.modified.set(true);
+                }
+                // The backref takes the object out of the old parent's collection first
+                // (`emit_backref_from_scalar_set_event`: `pop` on the old value).
+                if let (Some(Value::Instance(old_parent)), Some(rev)) = (&old, r.reverse.borrow().upgrade()) {
+                    if !old.as_ref().is_some_and(|o| o.is(&value)) && !rev.is_appender() {
+                        backref_pop(interp, old_parent, &rev, obj)?;
+                    }
                 }
             }
             inst.dict.borrow_mut().set_str(&data.key, value.clone());
@@ -5394,9 +5765,18 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                             None if instance_state(ci).key.borrow().is_none() => {
                                 ci.dict.borrow_mut().set_str(&rev.key(), Value::list(vec![obj.clone()]));
                             }
+                            None => pending_m2m_append(ci, &rev.key(), obj),
                             _ => {}
                         }
                     }
+                }
+            }
+            // The `append` events of a collection's new members (`bulk_replace`): the
+            // save-update cascade into the owner's session.
+            if let Value::List(l) = &value {
+                let attached = l.borrow().clone();
+                for item in &attached {
+                    cascade_on_attach(interp, inst, r, item)?;
                 }
             }
             Ok(())
@@ -5487,7 +5867,7 @@ fn instrument_collection(interp: &mut Interp, inst: &Rc<Instance>, key: &str, li
                         v.call(i, &obj, &key, item.clone(), true)?;
                     }
                     if let Some(r) = rel.upgrade() {
-                        collection_removed(&o, &r, &item);
+                        collection_removed(i, &o, &r, &item)?;
                     }
                     Ok(Value::None)
                 }
@@ -5513,31 +5893,74 @@ fn collection_appended(interp: &mut Interp, owner: &Rc<Instance>, r: &Rc<Relatio
                 None if instance_state(ci).key.borrow().is_none() => {
                     ci.dict.borrow_mut().set_str(&rk, Value::list(vec![obj.clone()]));
                 }
+                None => pending_m2m_append(ci, &rk, &obj),
                 _ => {}
             }
         }
     }
-    if let Some(s) = instance_state(owner).session() {
-        if instance_state(ci).session().is_none() && object_mapper(item).is_some() {
-            session_add(interp, &s, item)?;
+    cascade_on_attach(interp, owner, r, item)
+}
+
+/// A backref's append to a persistent object's many-to-many collection that was never
+/// loaded: it waits as a pending mutation (the object is modified) for the flush, which
+/// writes its association row or warns of a member outside the session.
+fn pending_m2m_append(inst: &Rc<Instance>, key: &str, item: &Value) {
+    let st = instance_state(inst);
+    let mut pending = st.pending_collection_appends.borrow_mut();
+    if !pending.iter().any(|(k, v)| k == key && v.is(item)) {
+        pending.push((key.to_string(), item.clone()));
+    }
+}
+
+/// A many-to-one backref's removal of `item` from `parent`'s one-to-many collection `r`: out
+/// of the loaded collection (no `remove` event of the list itself: the item's reference is
+/// being set already), or of the appends waiting on one never loaded; with `delete-orphan`, a
+/// pending item leaves the parent's session (the `remove` listener of `track_cascade_events`).
+fn backref_pop(interp: &mut Interp, parent: &Rc<Instance>, r: &Rc<Relationship>, item: &Value) -> PyResult<()> {
+    let key = r.key();
+    let held = parent.dict.borrow().get_str(&key).cloned();
+    match held {
+        Some(Value::List(l)) => {
+            let pos = l.borrow().iter().position(|x| x.is(item));
+            if let Some(pos) = pos {
+                l.borrow_mut().remove(pos);
+            }
+        }
+        _ => instance_state(parent).pending_collection_appends.borrow_mut().retain(|(k, v)| !(*k == key && v.is(item))),
+    }
+    if r.args.delete_orphan {
+        if let Some(s) = instance_state(parent).session() {
+            if s.new.borrow().iter().any(|n| n.is(item)) {
+                expunge(interp, &s, item)?;
+            }
         }
     }
     Ok(())
 }
 
-/// What removing `item` from `owner`'s one-to-many collection `r` does at once: its
-/// many-to-one backref, when it is the owner, becomes `None`.
-fn collection_removed(owner: &Rc<Instance>, r: &Rc<Relationship>, item: &Value) {
-    let Value::Instance(ci) = item else { return };
-    if r.m2m.borrow().is_some() || r.direction.get() != Direction::OneToMany {
-        return;
+/// What removing `item` from `owner`'s collection `r` does at once: a one-to-many's
+/// many-to-one backref, when it is the owner, becomes `None`; with `delete-orphan`, a pending
+/// member leaves the owner's session (the `remove` listener of `track_cascade_events`
+/// expunges pending orphans).
+fn collection_removed(interp: &mut Interp, owner: &Rc<Instance>, r: &Rc<Relationship>, item: &Value) -> PyResult<()> {
+    let Value::Instance(ci) = item else { return Ok(()) };
+    if r.args.delete_orphan {
+        if let Some(s) = instance_state(owner).session() {
+            if s.new.borrow().iter().any(|n| n.is(item)) {
+                expunge(interp, &s, item)?;
+            }
+        }
     }
-    let Some(rev) = r.reverse.borrow().upgrade() else { return };
+    if r.m2m.borrow().is_some() || r.direction.get() != Direction::OneToMany {
+        return Ok(());
+    }
+    let Some(rev) = r.reverse.borrow().upgrade() else { return Ok(()) };
     let rk = rev.key();
     let obj = Value::Instance(owner.clone());
     if ci.dict.borrow().get_str(&rk).is_some_and(|o| o.is(&obj)) {
         set_dict_attr(ci, &rk, Value::None);
     }
+    Ok(())
 }
 
 /// The item a backref appends to `parent`'s collection `key` (the `append` event with the
