@@ -259,6 +259,10 @@ pub enum Constraint {
     },
 }
 
+/// A callable naming-convention token's value for one constraint: (kind, the constraint's
+/// columns, token, value).
+pub type NamingToken = (String, Vec<String>, String, String);
+
 /// A `Table`.
 #[derive(Debug)]
 pub struct Table {
@@ -273,7 +277,7 @@ pub struct Table {
     /// The values of the convention's callable tokens for this table's constraints, computed
     /// when the table was made (`ConventionDict` calls `convention[key](constraint, table)`):
     /// (kind, the constraint's columns, token, `str()` of the result).
-    pub naming_tokens: RefCell<Vec<(String, Vec<String>, String, String)>>,
+    pub naming_tokens: RefCell<Vec<NamingToken>>,
     /// `PrimaryKeyConstraint(..., name=)` from `__table_args__`: its name and column order.
     pub primary_key_constraint: RefCell<Option<(Option<String>, Vec<String>)>>,
     /// `comment=` of the table (MySQL renders it after the closing parenthesis).
