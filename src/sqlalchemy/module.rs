@@ -1382,6 +1382,7 @@ pub(crate) fn run_query(interp: &mut Interp, q: &QueryData, first: bool) -> PyRe
             stmt: select,
             entities: entities.clone(),
             filter_entity: None,
+            filter_alias: None,
             options: q.extra.options.clone(),
             lazy_parent: None,
         };
