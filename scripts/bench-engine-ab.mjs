@@ -4,22 +4,12 @@
 // Many runs: the first ones run before the browser's optimising compiler has taken over, and a
 // busy machine adds noise that the minimum and the quartile resist.
 // Usage: node scripts/bench-engine-ab.mjs REPEATS DIST_A [DIST_B ...]
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
+import { serve } from '../tests/e2e/serve.mjs';
 const n = Number(process.argv[2]);
 const dirs = process.argv.slice(3);
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-const bases = [];
-for (const root of dirs) {
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    try { const body = await readFile(join(root, path === '/' ? 'index.html' : path)); res.writeHead(200, { 'content-type': types[extname(path)] || 'text/html' }); res.end(body); } catch { res.writeHead(404); res.end(); }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r)); server.unref();
-  bases.push(`http://127.0.0.1:${server.address().port}/`);
-}
+const servers = await Promise.all(dirs.map((root) => serve(root)));
+const bases = servers.map((s) => s.base);
 function fortyModels() {
   let s = 'from app import db\n\n';
   for (let i = 0; i < 40; i++) {
@@ -52,3 +42,4 @@ for (let i = 0; i < n; i++) for (let d = 0; d < dirs.length; d++) {
 const s = (xs) => [...xs].sort((a, b) => a - b);
 for (let d = 0; d < dirs.length; d++) { const x = s(res[d]); console.log(`${dirs[d]}: engine 40 models min ${x[0].toFixed(1)} p25 ${x[Math.floor(x.length / 4)].toFixed(1)} median ${x[Math.floor(x.length / 2)].toFixed(1)} ms`); }
 await browser.close();
+await Promise.all(servers.map((s) => s.stop()));

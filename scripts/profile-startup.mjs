@@ -9,22 +9,15 @@
 //   wasm-opt -O1 --reorder-functions-by-name -g /tmp/wb/web_bg.wasm -o COPY/web-HASH_bg.wasm \
 //     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
 // and drop the integrity attributes from COPY/index.html.
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
+import { serve, warmUp } from '../tests/e2e/serve.mjs';
 const root = process.argv[2]; const runs = Number(process.argv[3] || 3); const topN = Number(process.argv[4] || 25);
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-const server = createServer(async (req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-  try { const body = await readFile(join(root, path === '/' ? 'index.html' : path));
-    res.writeHead(200, { 'content-type': types[extname(path)] || 'text/html' }); res.end(body);
-  } catch { res.writeHead(404); res.end(); }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const server = await serve(root);
+const { base } = server;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+// One unmeasured load first (scripts/bench-startup-ab.mjs says why).
+await warmUp(browser, base);
 const phases = {};
 for (let run = 0; run < runs; run++) {
   const context = await browser.newContext();
@@ -88,4 +81,4 @@ for (const [k, ph] of Object.entries(phases)) {
   console.log(`${k}: wall ${(ph.wall / runs).toFixed(0)} ms per run`);
   for (const [n, us] of [...ph.f].sort((a, b) => b[1] - a[1]).slice(0, topN)) console.log(`   ${(us / runs / 1000).toFixed(1).padStart(6)} ${n}`);
 }
-await browser.close(); server.close();
+await browser.close(); await server.stop();

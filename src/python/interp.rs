@@ -188,7 +188,13 @@ pub struct Interp {
     list_observers: HashMap<usize, (std::rc::Weak<RefCell<Vec<Value>>>, Rc<ListObserver>)>,
     /// The builtin iterator classes made so far (`list_iterator`, `map`, `generator`, ...).
     pub iter_classes: super::iters::IterClasses,
+    /// Called by `type.__call__` with each new instance and the call's arguments, before its
+    /// `__init__` (a library's hook: SQLAlchemy's `init` event). None in most runs.
+    pub construct_hook: Option<Rc<ConstructHook>>,
 }
+
+/// See [`Interp::construct_hook`].
+pub type ConstructHook = dyn Fn(&mut Interp, &Value, &Args) -> PyResult<()>;
 
 impl Drop for Interp {
     fn drop(&mut self) {
@@ -250,6 +256,7 @@ impl Interp {
             heap,
             list_observers: HashMap::new(),
             iter_classes: Default::default(),
+            construct_hook: None,
         };
         super::builtins::install(&mut interp);
         super::iters::install(&mut interp);
@@ -1654,6 +1661,9 @@ impl Interp {
             _ => false,
         };
         if is_own {
+            if let Some(hook) = self.construct_hook.clone() {
+                hook(self, &obj, &args)?;
+            }
             if let Some(init) = c.lookup("__init__") {
                 let mut a = args;
                 a.pos.insert(0, obj.clone());

@@ -24,8 +24,7 @@
 //! Architecture invariant: an entry that cannot be read is never overwritten before it has
 //! been copied to a backup key; if the copy fails, saving pauses until the learner says so.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
+use serde_json::{Map, Value as Json};
 
 use crate::flask::playground::SourceFile;
 use crate::flask::record::{ErrorRecord, Step};
@@ -47,7 +46,7 @@ pub const DEFAULT_NAME: &str = "My playground";
 pub const MAX_TRANSCRIPT: usize = 400;
 
 /// One file of the project.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectFile {
     pub name: String,
     pub text: String,
@@ -188,10 +187,9 @@ pub fn check_file_name<'a>(name: &str, taken: impl IntoIterator<Item = &'a str>)
 /// One statement sent to the database as the console shows it: the SQL, and its parameters
 /// as SQLAlchemy's echo prints them (`('admin',)`); none for `BEGIN (implicit)`, `COMMIT`,
 /// `ROLLBACK`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SqlLine {
     pub statement: String,
-    #[serde(default)]
     pub params: Option<String>,
 }
 
@@ -203,24 +201,18 @@ impl SqlLine {
 }
 
 /// One shell statement as the console shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShellLine {
     pub input: String,
-    #[serde(default)]
     pub stdout: String,
-    #[serde(default)]
     pub warnings: Vec<String>,
     /// The exception's last traceback line (`sqlalchemy.exc.IntegrityError: ...`).
-    #[serde(default)]
     pub error: Option<String>,
     /// The exception's full `type: message` when it says more than the last line.
-    #[serde(default)]
     pub error_detail: Option<String>,
     /// The whole traceback the flask shell prints for the error ("Traceback (most recent call
     /// last):", the frames with their source lines, then the exception).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traceback: Option<String>,
-    #[serde(default)]
     pub sql: Vec<SqlLine>,
 }
 
@@ -263,8 +255,7 @@ pub fn error_detail(error: &ErrorRecord) -> Option<String> {
 }
 
 /// One item of the console transcript.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TranscriptItem {
     /// A statement and what it did.
     Line(ShellLine),
@@ -333,26 +324,6 @@ impl Transcript {
     }
 }
 
-#[derive(Serialize)]
-struct WireOut<'a> {
-    version: u32,
-    name: &'a str,
-    active: &'a str,
-    files: &'a [ProjectFile],
-    transcript: &'a [TranscriptItem],
-}
-
-#[derive(Deserialize)]
-struct WireIn {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    active: Option<String>,
-    files: Vec<ProjectFile>,
-    #[serde(default)]
-    transcript: Vec<TranscriptItem>,
-}
-
 /// A saved playground: its name, files and console transcript.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved {
@@ -361,18 +332,122 @@ pub struct Saved {
     pub transcript: Transcript,
 }
 
-/// The stored text of a playground (format [`FORMAT_VERSION`]).
+/// The stored text of a playground (format [`FORMAT_VERSION`]): compact JSON, written by hand
+/// around serde_json's string quoting (derived serializers and deserializers for these types
+/// cost the page about 20 kB of wasm; the text is the same as theirs).
 pub fn encode(name: &str, files: &Files, transcript: &Transcript) -> String {
-    let wire = WireOut {
-        version: FORMAT_VERSION,
-        name,
-        active: files.active_file().map(|f| f.name.as_str()).unwrap_or(""),
-        files: &files.files,
-        transcript: &transcript.items,
-    };
-    // Serializing strings, vectors and plain enums cannot fail; fall back to an empty object
-    // rather than panicking all the same.
-    serde_json::to_string(&wire).unwrap_or_else(|_| String::from("{}"))
+    let active = files.active_file().map(|f| f.name.as_str()).unwrap_or("");
+    let mut out =
+        format!("{{\"version\":{FORMAT_VERSION},\"name\":{},\"active\":{},\"files\":[", quote(name), quote(active));
+    for (i, f) in files.files.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!("{{\"name\":{},\"text\":{}}}", quote(&f.name), quote(&f.text)));
+    }
+    out.push_str("],\"transcript\":[");
+    for (i, item) in transcript.items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match item {
+            TranscriptItem::Session { note } => {
+                out.push_str(&format!("{{\"kind\":\"session\",\"note\":{}}}", quote(note)))
+            }
+            TranscriptItem::Line(l) => {
+                let list =
+                    |items: &mut dyn Iterator<Item = String>| format!("[{}]", items.collect::<Vec<_>>().join(","));
+                let warnings = list(&mut l.warnings.iter().map(|w| quote(w)));
+                let sql =
+                    list(&mut l.sql.iter().map(|q| {
+                        format!("{{\"statement\":{},\"params\":{}}}", quote(&q.statement), quote_opt(&q.params))
+                    }));
+                out.push_str(&format!(
+                    "{{\"kind\":\"line\",\"input\":{},\"stdout\":{},\"warnings\":{warnings},\"error\":{},\"error_detail\":{}",
+                    quote(&l.input),
+                    quote(&l.stdout),
+                    quote_opt(&l.error),
+                    quote_opt(&l.error_detail)
+                ));
+                if let Some(t) = &l.traceback {
+                    out.push_str(&format!(",\"traceback\":{}", quote(t)));
+                }
+                out.push_str(&format!(",\"sql\":{sql}}}"));
+            }
+        }
+    }
+    out.push_str("]}");
+    out
+}
+
+/// A string as a JSON string literal.
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""))
+}
+
+fn quote_opt(s: &Option<String>) -> String {
+    s.as_deref().map_or_else(|| "null".to_string(), quote)
+}
+
+/// Reading a stored entry's fields: what is wrong is named in the error (`it is damaged
+/// (...)`). A missing optional field, or null for an optional one, is its default.
+struct Fields<'a>(&'a Map<String, Json>, &'static str);
+
+impl<'a> Fields<'a> {
+    fn of(value: &'a Json, what: &'static str) -> Result<Fields<'a>, String> {
+        value.as_object().map(|m| Fields(m, what)).ok_or_else(|| damaged(format!("{what} is not an object")))
+    }
+    fn string(&self, key: &str) -> Result<String, String> {
+        self.opt_string(key, false)?.ok_or_else(|| damaged(format!("{} has no {key}", self.1)))
+    }
+    /// A string that may be missing; `null` counts as missing only when `nullable`.
+    fn opt_string(&self, key: &str, nullable: bool) -> Result<Option<String>, String> {
+        match self.0.get(key) {
+            None => Ok(None),
+            Some(Json::Null) if nullable => Ok(None),
+            Some(Json::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(damaged(format!("{key} of {} is not a string", self.1))),
+        }
+    }
+    fn list(&self, key: &str) -> Result<&'a [Json], String> {
+        match self.0.get(key) {
+            None => Ok(&[]),
+            Some(Json::Array(items)) => Ok(items),
+            Some(_) => Err(damaged(format!("{key} of {} is not a list", self.1))),
+        }
+    }
+}
+
+fn damaged(what: String) -> String {
+    format!("it is damaged ({what})")
+}
+
+fn transcript_item(value: &Json) -> Result<TranscriptItem, String> {
+    let item = Fields::of(value, "a console line")?;
+    match item.string("kind")?.as_str() {
+        "session" => Ok(TranscriptItem::Session { note: item.string("note")? }),
+        "line" => Ok(TranscriptItem::Line(ShellLine {
+            input: item.string("input")?,
+            stdout: item.opt_string("stdout", false)?.unwrap_or_default(),
+            warnings: item
+                .list("warnings")?
+                .iter()
+                .map(|w| w.as_str().map(str::to_string).ok_or_else(|| damaged("a warning is not a string".into())))
+                .collect::<Result<_, _>>()?,
+            error: item.opt_string("error", true)?,
+            error_detail: item.opt_string("error_detail", true)?,
+            traceback: item.opt_string("traceback", true)?,
+            sql: item
+                .list("sql")?
+                .iter()
+                .map(|q| {
+                    let q = Fields::of(q, "an SQL line")?;
+                    Ok(SqlLine { statement: q.string("statement")?, params: q.opt_string("params", true)? })
+                })
+                .collect::<Result<_, String>>()?,
+        })),
+        other => Err(damaged(format!("unknown kind of console line {other:?}"))),
+    }
 }
 
 /// Reads a stored playground of format 1 or 2; the error says, for the learner, what is wrong
@@ -388,17 +463,28 @@ pub fn decode(text: &str) -> Result<Saved, String> {
         Some(v) => return Err(format!("it has an unknown format version ({v})")),
         None => return Err("it has no format version".to_string()),
     }
-    let wire: WireIn = serde_json::from_value(value).map_err(|e| format!("it is damaged ({e})"))?;
-    if wire.files.is_empty() {
+    let wire = Fields::of(&value, "the entry")?;
+    let Some(Json::Array(listed)) = wire.0.get("files") else {
+        return Err(damaged("files is not a list".into()));
+    };
+    let listed = listed
+        .iter()
+        .map(|f| {
+            let f = Fields::of(f, "a file")?;
+            Ok(ProjectFile { name: f.string("name")?, text: f.string("text")? })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    if listed.is_empty() {
         return Err("it has no files".to_string());
     }
-    let mut files = Files::new(wire.files);
-    if let Some(i) = wire.active.and_then(|a| files.files.iter().position(|f| f.name == a)) {
+    let items = wire.list("transcript")?.iter().map(transcript_item).collect::<Result<Vec<_>, _>>()?;
+    let mut files = Files::new(listed);
+    if let Some(i) = wire.opt_string("active", true)?.and_then(|a| files.files.iter().position(|f| f.name == a)) {
         files.active = i;
     }
-    let mut transcript = Transcript { items: wire.transcript, dropped: 0 };
+    let mut transcript = Transcript { items, dropped: 0 };
     transcript.trim();
-    let name = wire.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    let name = wire.opt_string("name", true)?.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     Ok(Saved { name: name.unwrap_or_else(|| DEFAULT_NAME.to_string()), files, transcript })
 }
 
@@ -892,6 +978,20 @@ mod tests {
         let v2 = encode(&saved.name, &saved.files, &saved.transcript);
         assert!(v2.starts_with(r#"{"version":2,"name":"My playground","#));
         assert_eq!(decode(&v2), Ok(saved));
+    }
+
+    /// The hand-written encoder writes what serde's derived serializer wrote (the same fields in
+    /// the same order, compact), so an entry read and written again is the same text.
+    #[test]
+    fn encodes_as_the_derived_serializer_did() {
+        let text = r#"{"version":2,"name":"Blog","active":"models.py","files":[{"name":"config.py","text":"A = \"1\"\n"},{"name":"models.py","text":"x = 1\n"}],"transcript":[{"kind":"session","note":"Run"},{"kind":"line","input":"1/0","stdout":"","warnings":["w"],"error":"ZeroDivisionError: division by zero","error_detail":null,"traceback":"Traceback (most recent call last):\n","sql":[]},{"kind":"line","input":"q","stdout":"x\n","warnings":[],"error":null,"error_detail":null,"sql":[{"statement":"BEGIN (implicit)","params":null},{"statement":"SELECT ?","params":"(1,)"}]}]}"#;
+        let saved = decode(text).unwrap();
+        assert_eq!(encode(&saved.name, &saved.files, &saved.transcript), text);
+        let why = |text: &str| decode(text).unwrap_err();
+        assert!(why(r#"{"version":2,"files":[{"name":"a.py"}]}"#).contains("damaged (a file has no text)"));
+        assert!(why(r#"{"version":2,"files":[{"name":"a.py","text":""}],"transcript":[{"kind":"line","input":"1","stdout":null}]}"#)
+            .contains("damaged (stdout of a console line is not a string)"));
+        assert!(why(r#"{"version":2,"files":[{"name":"a.py","text":""}],"transcript":{}}"#).contains("damaged"));
     }
 
     #[test]

@@ -42,3 +42,15 @@ export async function serve(dir) {
     },
   };
 }
+
+// For the benchmarks: one load of `base` in a context of its own, unmeasured, then a second's
+// pause. Just after it starts, the browser loads its own WebUI pages (about 200 chrome://
+// requests) on the machine's cores; measured loads then no longer share them with that.
+export async function warmUp(browser, base) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(base);
+  await page.waitForSelector('.cm-content', { timeout: 60000 }).catch(() => {});
+  await context.close();
+  await new Promise((r) => setTimeout(r, 1000));
+}
