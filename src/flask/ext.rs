@@ -14,6 +14,7 @@ use crate::sqlalchemy::declarative;
 use crate::sqlalchemy::engine::{Engine, SqlLog};
 use crate::sqlalchemy::module::{new_query, EngineData};
 use crate::sqlalchemy::orm::{self, Registry, SessionData};
+use crate::sqlalchemy::schema::sort_tables_and_constraints;
 use crate::sqlalchemy::schema::MetaData;
 use crate::sqlalchemy::scoping::{ScopedSession, SessionMaker};
 
@@ -60,6 +61,8 @@ impl DbData {
         }
         let md = Rc::new(MetaData::default());
         *md.naming_convention.borrow_mut() = self.metadata.naming_convention.borrow().clone();
+        *md.naming_convention_given.borrow_mut() = self.metadata.naming_convention_given.borrow().clone();
+        *md.naming_callables.borrow_mut() = self.metadata.naming_callables.borrow().clone();
         let v = crate::sqlalchemy::module::metadata_value(interp, &md);
         self.metadatas.borrow_mut().push((bind_key.map(str::to_string), md.clone(), v.clone()));
         (md, v)
@@ -537,7 +540,14 @@ fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResu
         }
     }
     check_references(interp, &conn, md)?;
-    for t in md.creation_order().into_iter().filter(|t| missing.contains(&t.name)) {
+    // SQLite has no ALTER for constraints: every foreign key stays inside CREATE TABLE, so
+    // only the order matters here (`SchemaGenerator.visit_metadata`, over the missing tables).
+    let missing: Vec<_> = md.tables.borrow().iter().filter(|t| missing.contains(&t.name)).cloned().collect();
+    let order: Vec<_> = match sort_tables_and_constraints(missing.clone(), &|_| None) {
+        Ok(sort) => sort.tables.into_iter().map(|(t, _)| t).collect(),
+        Err(_) => missing,
+    };
+    for t in order {
         let sql = match dialect.visit_create_table(&t) {
             Ok(sql) => sql,
             Err(e) => {
@@ -545,9 +555,16 @@ fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResu
                 return Err(orm::compile_error(interp, e));
             }
         };
-        let mut statements = vec![sql];
+        let mut statements = vec![Ok(sql)];
         statements.extend(t.sorted_indexes().iter().map(|i| dialect.visit_create_index(&t, i)));
         for sql in statements {
+            let sql = match sql {
+                Ok(sql) => sql,
+                Err(e) => {
+                    conn.rollback();
+                    return Err(orm::compile_error(interp, e));
+                }
+            };
             if let Err(e) = conn.execute(&sql, vec![]) {
                 conn.rollback();
                 return Err(orm::dbapi_error(interp, e));
@@ -571,9 +588,27 @@ fn drop_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResult
         }
     }
     check_references(interp, &conn, md)?;
-    let mut order = md.creation_order();
-    order.reverse();
-    for t in order.into_iter().filter(|t| present.contains(&t.name)) {
+    // `SchemaDropper.visit_metadata` on a dialect without ALTER: no constraint may leave the
+    // sort, so a foreign key cycle (other than through `use_alter=True`) cannot be sorted, and
+    // the tables are dropped in the metadata's order, with a warning.
+    let present: Vec<_> = md.tables.borrow().iter().filter(|t| present.contains(&t.name)).cloned().collect();
+    let order: Vec<_> = match sort_tables_and_constraints(present.clone(), &|_| Some(false)) {
+        Ok(sort) => sort.tables.into_iter().rev().map(|(t, _)| t).collect(),
+        Err(cycles) => {
+            interp.warn(
+                "sqlalchemy.exc.SAWarning",
+                &format!(
+                    "Can't sort tables for DROP; an unresolvable foreign key dependency exists between tables: \
+                     {}; and backend does not support ALTER.  To restore at least a partial sort, apply \
+                     use_alter=True to ForeignKey and ForeignKeyConstraint objects involved in the cycle to mark \
+                     these as known cycles that will be ignored.",
+                    cycles.join(", ")
+                ),
+            );
+            present
+        }
+    };
+    for t in order {
         let sql = format!("\nDROP TABLE {}", SqliteDialect.quote(&t.name));
         if let Err(e) = conn.execute(&sql, vec![]) {
             conn.rollback();

@@ -13,7 +13,7 @@ use super::playground::{
 use crate::db::SqlValue;
 use crate::python::interp::Interp;
 use crate::python::value::Value;
-use crate::sqlalchemy::ddl::{dialect_named, Dialect};
+use crate::sqlalchemy::ddl::{create_all_statements, dialect_named, DdlKind, DdlStatement, Dialect};
 use crate::sqlalchemy::orm::{self, Direction, Mapper, Relationship};
 use crate::sqlalchemy::schema::{ColumnDefault, Constraint, DefaultClause, Table};
 use crate::sqlalchemy::sql::SqlCompiler;
@@ -56,7 +56,39 @@ fn server_default_text(d: &DefaultClause) -> String {
     }
 }
 
-fn table_view(table: &Rc<Table>, model: Option<String>, row_count: Option<i64>) -> TableView {
+/// The statements `create_all` sends for each table of `tables` (one metadata's, in name order
+/// as `sorted_tables` sorts them), per dialect: (table name, `ddl`, `alters`) as [`TableView`]
+/// holds them.
+fn create_all_views(tables: &[Rc<Table>]) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let scripts: Vec<Vec<DdlStatement>> =
+        DIALECTS.iter().map(|&name| create_all_statements(&*dialect(name), tables.to_vec())).collect();
+    tables
+        .iter()
+        .map(|t| {
+            let (mut ddl, mut alters) = (Vec::new(), Vec::new());
+            for script in &scripts {
+                let mine = || script.iter().filter(|s| Rc::ptr_eq(&s.table, t));
+                let text = |s: &DdlStatement| match &s.sql {
+                    Ok(sql) => sql.trim().to_string(),
+                    Err(e) => format!("-- {}: {}", e.qualified_class(), e.message()),
+                };
+                let join = |kinds: &[DdlKind]| {
+                    mine().filter(|s| kinds.contains(&s.kind)).map(text).collect::<Vec<_>>().join(";\n\n")
+                };
+                ddl.push(join(&[DdlKind::CreateType, DdlKind::CreateTable, DdlKind::CreateIndex, DdlKind::Comment]));
+                alters.push(join(&[DdlKind::AddConstraint]));
+            }
+            (t.name.clone(), ddl, alters)
+        })
+        .collect()
+}
+
+fn table_view(
+    table: &Rc<Table>,
+    model: Option<String>,
+    row_count: Option<i64>,
+    (ddl, alters): (Vec<String>, Vec<String>),
+) -> TableView {
     let sqlite = dialect(DialectName::Sqlite);
     let uniques: Vec<String> = table
         .constraints
@@ -69,18 +101,6 @@ fn table_view(table: &Rc<Table>, model: Option<String>, row_count: Option<i64>) 
         .collect();
     let indexes = table.sorted_indexes();
     let indexed = |name: &str| indexes.iter().any(|i| i.columns.first().is_some_and(|c| c == name));
-    let ddl = DIALECTS
-        .iter()
-        .map(|&name| {
-            let d = dialect(name);
-            let mut statements = vec![d
-                .visit_create_table(table)
-                .map(|s| s.trim().to_string())
-                .unwrap_or_else(|e| format!("-- {}: {}", e.qualified_class(), e.message()))];
-            statements.extend(indexes.iter().map(|i| d.visit_create_index(table, i).trim().to_string()));
-            statements.join(";\n\n")
-        })
-        .collect();
     TableView {
         name: table.name.clone(),
         model,
@@ -106,6 +126,7 @@ fn table_view(table: &Rc<Table>, model: Option<String>, row_count: Option<i64>) 
             .collect(),
         create_sql: sqlite.visit_create_table(table).map(|s| s.trim().to_string()).unwrap_or_else(|e| e.0),
         ddl,
+        alters,
     }
 }
 
@@ -195,15 +216,27 @@ pub fn schema(interp: &mut Interp, db: &DbData) -> SchemaView {
     }
     let mappers = db.registry.mappers.borrow().clone();
     // The default bind's tables, then each other bind's (each in its own dependency order).
-    let mut all = db.metadata.sorted_tables();
-    for (md, _) in db.scoped.factory.binds.borrow().iter() {
-        all.extend(md.sorted_tables().into_iter().filter(|t| db.metadata.table(&t.name).is_none()));
+    // Each metadata's DDL is compiled as its own `create_all` would send it.
+    let mut all = Vec::new();
+    let mut views = Vec::new();
+    let binds: Vec<_> = db.scoped.factory.binds.borrow().iter().map(|(md, _)| md.clone()).collect();
+    for (n, md) in std::iter::once(&db.metadata).chain(binds.iter()).enumerate() {
+        let mut tables = md.tables.borrow().clone();
+        crate::sort::sort_by(&mut tables, |a, b| a.name.cmp(&b.name));
+        views.extend(create_all_views(&tables));
+        let sorted = md.sorted_tables();
+        all.extend(sorted.into_iter().filter(|t| n == 0 || db.metadata.table(&t.name).is_none()));
     }
     let tables = all
         .iter()
         .map(|t| {
             let model = mappers.iter().rev().find(|m| Rc::ptr_eq(&m.table, t)).map(|m| m.class_name.clone());
-            table_view(t, model, count_rows(db, &t.name))
+            let ddl = views
+                .iter()
+                .find(|(name, ..)| *name == t.name)
+                .map(|(_, ddl, alters)| (ddl.clone(), alters.clone()))
+                .unwrap_or_default();
+            table_view(t, model, count_rows(db, &t.name), ddl)
         })
         .collect();
     let mut relationships = Vec::new();

@@ -59,8 +59,14 @@ pub struct TableView {
     pub create_sql: String,
     /// CREATE TABLE and its CREATE INDEX statements per dialect (indexed by
     /// [`DialectName::index`]), joined by `;` and a blank line; a dialect's refusal as a
-    /// `-- sqlalchemy.exc.CompileError: ...` comment.
+    /// `-- sqlalchemy.exc.CompileError: ...` comment. As `create_all` sends them: PostgreSQL's
+    /// `CREATE TYPE` of the named enums the table is first to use, and its `COMMENT ON`
+    /// statements after the indexes; a foreign key added by ALTER left out of CREATE TABLE.
     pub ddl: Vec<String>,
+    /// Per dialect, the `ALTER TABLE ... ADD` statements of the table's foreign keys that
+    /// `create_all` adds after every table is created (`use_alter=True`, or in a cycle of
+    /// tables), joined as `ddl` is; empty for SQLite, which keeps them inside CREATE TABLE.
+    pub alters: Vec<String>,
 }
 
 /// A column as the workbench shows it.
@@ -216,6 +222,13 @@ impl Playground {
     /// fields: strings, or `{"error": {type, message}}` where the dialect refuses a table.
     pub fn ddl(&mut self, dialect: DialectName) -> Vec<Json> {
         self.enter().ddl(dialect)
+    }
+
+    /// What `db.metadata.create_all(engine, checkfirst=False)` sends on `dialect`, statement by
+    /// statement as compiled ([`crate::sqlalchemy::ddl::create_all_statements`]); a statement
+    /// the dialect refuses as `-- type: message`.
+    pub fn create_all_ddl(&mut self, dialect: DialectName) -> Vec<String> {
+        self.enter().create_all_ddl(dialect)
     }
 
     /// The tables of the app's metadata, in dependency order.

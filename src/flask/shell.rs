@@ -316,12 +316,33 @@ impl ShellSession {
                 // A table the dialect refuses is given without its indexes (as the oracle
                 // compiles them: one `try` around the table and its indexes).
                 match d.visit_create_table(t) {
-                    Ok(sql) => std::iter::once(Json::String(sql.trim().to_string()))
-                        .chain(t.sorted_indexes().into_iter().map(|i| Json::String(d.visit_create_index(t, &i))))
-                        .collect::<Vec<_>>(),
+                    Ok(sql) => {
+                        let mut out = vec![Json::String(sql.trim().to_string())];
+                        for i in t.sorted_indexes() {
+                            match d.visit_create_index(t, &i) {
+                                Ok(sql) => out.push(Json::String(sql)),
+                                Err(e) => {
+                                    out.push(json!({"error": {"type": e.qualified_class(), "message": e.message()}}));
+                                    break;
+                                }
+                            }
+                        }
+                        out
+                    }
                     Err(e) => vec![json!({"error": {"type": e.qualified_class(), "message": e.message()}})],
                 }
             })
+            .collect()
+    }
+
+    /// [`crate::flask::playground::Playground::create_all_ddl`].
+    pub fn create_all_ddl(&mut self, dialect: DialectName) -> Vec<String> {
+        let Some(db) = self.db() else { return Vec::new() };
+        let tables = db.metadata.tables.borrow().clone();
+        let d = super::introspect::dialect(dialect);
+        crate::sqlalchemy::ddl::create_all_statements(&*d, tables)
+            .into_iter()
+            .map(|s| s.sql.unwrap_or_else(|e| format!("-- {}: {}", e.qualified_class(), e.message())))
             .collect()
     }
 

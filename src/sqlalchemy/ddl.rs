@@ -3,7 +3,9 @@
 //! what differs, as SQLAlchemy's dialect modules do.
 
 use super::reserved;
-use super::schema::{Column, Constraint, DefaultClause, Table};
+use std::rc::Rc;
+
+use super::schema::{sort_tables_and_constraints, Column, Constraint, DefaultClause, Table, TableSort};
 use super::types::{EnumType, SqlType};
 
 /// An error compiling DDL (`sqlalchemy.exc.CompileError`, or the class named by `.1` when
@@ -21,7 +23,7 @@ impl CompileError {
     /// builtin `KeyError`).
     pub fn qualified_class(&self) -> String {
         match self.1 {
-            "KeyError" | "ValueError" => self.1.to_string(),
+            "KeyError" | "ValueError" | "AssertionError" => self.1.to_string(),
             c => format!("sqlalchemy.exc.{c}"),
         }
     }
@@ -187,9 +189,28 @@ pub trait Dialect {
         String::new()
     }
 
+    /// `Dialect.supports_comments` without `inline_comments`: comments are set by their own
+    /// `COMMENT ON` statements after the table (PostgreSQL).
+    fn separate_comments(&self) -> bool {
+        false
+    }
+
+    /// `CreateEnumType` for a named native enum, where the dialect creates such types apart
+    /// (PostgreSQL's `CREATE TYPE`).
+    fn visit_create_enum_type(&self, _e: &EnumType) -> Option<String> {
+        None
+    }
+
     /// `DDLCompiler.visit_create_table`: the statement exactly as SQLAlchemy sends it, with its
     /// leading newline and trailing blank line.
     fn visit_create_table(&self, table: &Table) -> Result<String, CompileError> {
+        self.visit_create_table_including(table, None)
+    }
+
+    /// `CreateTable(table, include_foreign_key_constraints=...)`: `include` names (by position
+    /// in `Table::constraints`) the foreign key constraints to render; the others are added by
+    /// ALTER after every table (`create_all` on a dialect that supports ALTER).
+    fn visit_create_table_including(&self, table: &Table, include: Option<&[usize]>) -> Result<String, CompileError> {
         let mut items = Vec::new();
         for col in table.columns.borrow().iter() {
             let spec = self.visit_create_column(table, col).map_err(|e| {
@@ -208,7 +229,7 @@ pub trait Dialect {
                 .unwrap_or_default();
             items.push(format!("{named}PRIMARY KEY ({})", names.join(", ")));
         }
-        for c in table.constraints.borrow().iter() {
+        for (ci, c) in table.constraints.borrow().iter().enumerate() {
             if matches!(c, Constraint::PrimaryKey { .. }) {
                 continue;
             }
@@ -223,6 +244,9 @@ pub trait Dialect {
                 if self.supports_alter() && fk.iter().any(|f| f.use_alter) {
                     continue;
                 }
+                if include.is_some_and(|inc| !inc.contains(&ci)) {
+                    continue;
+                }
             }
             items.push(self.visit_constraint(table, c)?);
         }
@@ -234,16 +258,48 @@ pub trait Dialect {
         ))
     }
 
-    /// `DDLCompiler.visit_create_index`.
-    fn visit_create_index(&self, table: &Table, index: &super::schema::Index) -> String {
+    /// `DDLCompiler.visit_create_index`. An index without a name (a `naming_convention` with
+    /// no `ix` template) fails `format_constraint`'s `assert name is not None`.
+    fn visit_create_index(&self, table: &Table, index: &super::schema::Index) -> Result<String, CompileError> {
+        if index.name.is_empty() {
+            return Err(CompileError(String::new(), "AssertionError"));
+        }
         let cols: Vec<String> = index.columns.iter().map(|c| self.quote(c)).collect();
-        format!(
+        Ok(format!(
             "CREATE {}INDEX {} ON {} ({})",
             if index.unique { "UNIQUE " } else { "" },
             self.quote(&index.name),
             self.quote(&table.name),
             cols.join(", ")
-        )
+        ))
+    }
+
+    /// `visit_add_constraint`: `ALTER TABLE t ADD <constraint>`.
+    fn visit_add_constraint(&self, table: &Table, c: &Constraint) -> Result<String, CompileError> {
+        Ok(format!("ALTER TABLE {} ADD {}", self.quote(&table.name), self.visit_constraint(table, c)?))
+    }
+
+    /// `SetTableComment` / `SetColumnComment`, for a dialect whose comments are not inline.
+    fn comment_statements(&self, table: &Table) -> Vec<String> {
+        if !self.separate_comments() {
+            return Vec::new();
+        }
+        let literal = |text: &str| format!("'{}'", text.replace('\'', "''"));
+        let mut out = Vec::new();
+        if let Some(c) = &*table.comment.borrow() {
+            out.push(format!("COMMENT ON TABLE {} IS {}", self.quote(&table.name), literal(c)));
+        }
+        for col in table.columns.borrow().iter() {
+            if let Some(c) = &col.comment {
+                out.push(format!(
+                    "COMMENT ON COLUMN {}.{} IS {}",
+                    self.quote(&table.name),
+                    self.quote(&col.name()),
+                    literal(c)
+                ));
+            }
+        }
+        out
     }
 
     /// A table-level constraint clause.
@@ -309,6 +365,90 @@ pub trait Dialect {
     }
 }
 
+/// What a statement of [`create_all_statements`] creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DdlKind {
+    /// `CREATE TYPE` (PostgreSQL's named enums), before every table.
+    CreateType,
+    CreateTable,
+    CreateIndex,
+    /// `COMMENT ON TABLE` / `COMMENT ON COLUMN` (PostgreSQL).
+    Comment,
+    /// `ALTER TABLE ... ADD` a foreign key constraint, after every table.
+    AddConstraint,
+}
+
+/// A statement `MetaData.create_all` sends.
+#[derive(Debug, Clone)]
+pub struct DdlStatement {
+    /// The table it belongs to (for a `CREATE TYPE`, the first table with a column of it).
+    pub table: Rc<Table>,
+    pub kind: DdlKind,
+    /// The text as compiled (a `CREATE TABLE` with its leading newline and trailing blank
+    /// line), or why the dialect refuses it.
+    pub sql: Result<String, CompileError>,
+}
+
+/// `SchemaGenerator.visit_metadata` with `checkfirst=False`: every statement
+/// `metadata.create_all()` sends for `tables` (given in the order to sort them from: the
+/// metadata's creation order, or `sorted_tables`'s name order). Named native enum types first
+/// (the metadata's `before_create`), then each table in dependency order with its indexes
+/// (sorted by name) and comments, then the foreign key constraints left to `ALTER TABLE ... ADD`
+/// ([`sort_tables_and_constraints`]: `use_alter=True` ones and those of tables in a cycle),
+/// which a dialect without ALTER (SQLite) renders inside `CREATE TABLE` instead, silently.
+/// Where `create_all` would stop at a table the dialect refuses, this goes on with the next
+/// table (the refused one without its indexes), as the workbench shows every table.
+pub fn create_all_statements(d: &dyn Dialect, tables: Vec<Rc<Table>>) -> Vec<DdlStatement> {
+    let sort = sort_tables_and_constraints(tables.clone(), &|_| None).unwrap_or_else(|_| TableSort {
+        // Not reached: without a filter every cycle is broken.
+        tables: tables.iter().map(|t| (t.clone(), Vec::new())).collect(),
+        ..TableSort::default()
+    });
+    let mut out = Vec::new();
+    let mut types: Vec<String> = Vec::new();
+    for t in &tables {
+        for col in t.columns.borrow().iter() {
+            let SqlType::Enum(e) = &*col.ty else { continue };
+            let Some(sql) = d.visit_create_enum_type(e) else { continue };
+            if e.name.as_ref().is_some_and(|n| !types.contains(n)) {
+                types.extend(e.name.clone());
+                out.push(DdlStatement { table: t.clone(), kind: DdlKind::CreateType, sql: Ok(sql) });
+            }
+        }
+    }
+    for (t, fks) in &sort.tables {
+        let include = d.supports_alter().then_some(fks.as_slice());
+        let create = d.visit_create_table_including(t, include);
+        let refused = create.is_err();
+        out.push(DdlStatement { table: t.clone(), kind: DdlKind::CreateTable, sql: create });
+        if refused {
+            continue;
+        }
+        for i in t.sorted_indexes() {
+            let sql = d.visit_create_index(t, &i);
+            let refused = sql.is_err();
+            out.push(DdlStatement { table: t.clone(), kind: DdlKind::CreateIndex, sql });
+            if refused {
+                break;
+            }
+        }
+        for sql in d.comment_statements(t) {
+            out.push(DdlStatement { table: t.clone(), kind: DdlKind::Comment, sql: Ok(sql) });
+        }
+    }
+    if d.supports_alter() {
+        for (t, ci) in &sort.remaining {
+            let Some(c) = t.constraints.borrow().get(*ci).cloned() else { continue };
+            out.push(DdlStatement {
+                table: t.clone(),
+                kind: DdlKind::AddConstraint,
+                sql: d.visit_add_constraint(t, &c),
+            });
+        }
+    }
+    out
+}
+
 /// `sqlalchemy.dialects.sqlite`.
 pub struct SqliteDialect;
 
@@ -355,6 +495,17 @@ pub struct PostgresqlDialect;
 impl Dialect for PostgresqlDialect {
     fn supports_native_enum(&self) -> bool {
         true
+    }
+
+    fn separate_comments(&self) -> bool {
+        true
+    }
+
+    /// `PGDDLCompiler.visit_create_enum_type`.
+    fn visit_create_enum_type(&self, e: &EnumType) -> Option<String> {
+        let name = e.name.as_ref().filter(|_| e.native_enum && e.create_type)?;
+        let values: Vec<String> = e.enums.iter().map(|v| format!("'{}'", v.replace('\'', "''"))).collect();
+        Some(format!("CREATE TYPE {} AS ENUM ({})", self.quote(name), values.join(", ")))
     }
 
     fn name(&self) -> &'static str {

@@ -398,8 +398,15 @@ fn metadata_class(interp: &Interp) -> Rc<Class> {
                             }
                             Ok(Value::dict(d))
                         }
+                        Some("naming_convention") if md.0.naming_convention_given.borrow().is_some() => {
+                            Ok(md.0.naming_convention_given.borrow().clone().unwrap_or(Value::None))
+                        }
                         Some("sorted_tables") => {
-                            Ok(Value::list(md.0.sorted_tables().iter().map(|t| table_value(i, t)).collect()))
+                            let (tables, cycles) = md.0.sorted_tables_and_cycles();
+                            if !cycles.is_empty() {
+                                i.warn("sqlalchemy.exc.SAWarning", &crate::sqlalchemy::schema::cycles_warning(&cycles));
+                            }
+                            Ok(Value::list(tables.iter().map(|t| table_value(i, t)).collect()))
                         }
                         Some(other) => {
                             Err(i.err("AttributeError", format!("'MetaData' object has no attribute '{other}'")))
@@ -415,14 +422,26 @@ fn metadata_class(interp: &Interp) -> Rc<Class> {
         "__new__",
         func("__new__", move |_, mut a| {
             let md = MetaData::default();
-            if let Some(Value::Dict(d)) = a.take_kw("naming_convention") {
+            if let Some(given) = a.take_kw("naming_convention").filter(|v| matches!(v, Value::Dict(_))) {
                 let mut conv = Vec::new();
-                for (k, v) in d.borrow().iter() {
-                    if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {
-                        conv.push((k.to_string(), v.to_string()));
+                let entries = match &given {
+                    Value::Dict(d) => d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    _ => Vec::new(),
+                };
+                for (k, v) in entries.iter() {
+                    match (k.as_str(), v.as_str()) {
+                        (Some(k), Some(v)) => conv.push((k.to_string(), v.to_string())),
+                        (Some(k), None) => md.naming_callables.borrow_mut().push((k.to_string(), v.clone())),
+                        _ => {}
                     }
                 }
+                // The dict replaces `DEFAULT_NAMING_CONVENTION`: without an `ix` entry, indexes
+                // stay unnamed (an empty template names nothing).
+                if !conv.iter().any(|(k, _)| k == "ix") {
+                    conv.push(("ix".into(), String::new()));
+                }
                 *md.naming_convention.borrow_mut() = conv;
+                *md.naming_convention_given.borrow_mut() = Some(given.clone());
             }
             Ok(new_native(&c2, MetaDataData(Rc::new(md))))
         }),
@@ -599,9 +618,17 @@ fn table_getattr(interp: &mut Interp, a: Args) -> PyResult<Value> {
         }
         "name" | "fullname" => Ok(Value::str(&t.name)),
         "primary_key" => {
+            // Named as the naming convention named it when it joined the table.
             let name = t.primary_key_constraint.borrow().as_ref().and_then(|p| p.0.clone());
+            let cols: Vec<String> = t.primary_key_clause().iter().map(|c| c.name()).collect();
+            let name = t.constraint_name("pk", name.as_deref(), &cols, None);
             let item = TableItem { table: (*t).clone(), kind: ItemKind::PrimaryKey(name, t.primary_key()) };
             Ok(table_item_value(interp, item))
+        }
+        "foreign_key_constraints" => {
+            let items = table_constraints(&t).into_iter().filter(|it| matches!(it.kind, ItemKind::ForeignKey(..)));
+            let values: Vec<Value> = items.map(|it| table_item_value(interp, it)).collect();
+            Ok(set_of(values))
         }
         "constraints" => {
             let items = table_constraints(&t);
@@ -742,7 +769,9 @@ pub struct TableItem {
 enum ItemKind {
     PrimaryKey(Option<String>, Vec<Rc<Column>>),
     Unique(Option<String>, Vec<Rc<Column>>),
-    Check(Option<String>),
+    /// The name, and whether it is `_NONE_NAME` (an unnamed `Enum`'s CHECK keeps it: the
+    /// naming convention applies only when the DDL is compiled).
+    Check(Option<String>, bool),
     ForeignKey(Option<String>, Vec<Rc<Column>>),
     Index(String, Vec<Rc<Column>>, bool),
 }
@@ -766,12 +795,15 @@ fn table_constraints(t: &Rc<super::schema::Table>) -> Vec<TableItem> {
                 item(ItemKind::Unique(t.constraint_name("uq", name.as_deref(), columns, None), cols(columns)))
             }
             Constraint::Check { name, .. } => {
-                item(ItemKind::Check(t.constraint_name("ck", name.as_deref(), &[], None)))
+                item(ItemKind::Check(t.constraint_name("ck", name.as_deref(), &[], None), false))
             }
             Constraint::EnumCheck { enum_type, column } => {
-                let n = enum_type.name.as_deref();
-                let name = t.convention_name("ck", n, n.is_none(), std::slice::from_ref(column), &[]).ok().flatten();
-                item(ItemKind::Check(name))
+                let Some(n) = enum_type.name.as_deref() else {
+                    out.push(item(ItemKind::Check(None, true)));
+                    continue;
+                };
+                let name = t.convention_name("ck", Some(n), false, std::slice::from_ref(column), &[]).ok().flatten();
+                item(ItemKind::Check(name, false))
             }
             Constraint::ForeignKey { name, columns, fk } => {
                 let referred: Vec<(String, String)> =
@@ -839,7 +871,7 @@ fn item_columns(item: &TableItem) -> Vec<Rc<Column>> {
         ItemKind::PrimaryKey(_, c) | ItemKind::Unique(_, c) | ItemKind::ForeignKey(_, c) | ItemKind::Index(_, c, _) => {
             c.clone()
         }
-        ItemKind::Check(_) => vec![],
+        ItemKind::Check(..) => vec![],
     }
 }
 
@@ -858,10 +890,12 @@ fn table_item_repr(i: &mut Interp, a: Args) -> PyResult<Value> {
     Ok(Value::str(&match &item.kind {
         ItemKind::PrimaryKey(..) => format!("PrimaryKeyConstraint({})", cols.join(", ")),
         ItemKind::Unique(..) => format!("UniqueConstraint({})", cols.join(", ")),
-        ItemKind::Check(name) => {
+        ItemKind::Check(name, none_name) => {
             let mut parts = vec![object_at("sqlalchemy.sql.elements.TextClause", addr + 16)];
             if let Some(n) = name {
                 parts.push(format!("name={}", i.repr(&Value::str(n))?));
+            } else if *none_name {
+                parts.push("name=<_NoneName.NONE_NAME: 0>".into());
             }
             parts.push(format!("table={}", table_repr(i, &item.table)?));
             format!("CheckConstraint({})", parts.join(", "))
@@ -878,7 +912,7 @@ fn table_item_repr(i: &mut Interp, a: Args) -> PyResult<Value> {
             )
         }
         ItemKind::Index(name, _, unique) => {
-            let mut parts = vec![i.repr(&Value::str(name))?];
+            let mut parts = vec![if name.is_empty() { "None".to_string() } else { i.repr(&Value::str(name))? }];
             parts.extend(cols);
             if *unique {
                 parts.push("unique=True".into());
@@ -892,14 +926,32 @@ fn table_item_getattr(i: &mut Interp, a: Args) -> PyResult<Value> {
     let item = self_payload::<TableItem>(i, &a, "Constraint")?;
     let attr = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     let name = match &item.kind {
-        ItemKind::PrimaryKey(n, _) | ItemKind::Unique(n, _) | ItemKind::Check(n) | ItemKind::ForeignKey(n, _) => {
+        ItemKind::PrimaryKey(n, _) | ItemKind::Unique(n, _) | ItemKind::Check(n, _) | ItemKind::ForeignKey(n, _) => {
             n.clone()
         }
-        ItemKind::Index(n, _, _) => Some(n.clone()),
+        // Unnamed: no `ix` template in the naming convention.
+        ItemKind::Index(n, _, _) => Some(n.clone()).filter(|n| !n.is_empty()),
     };
     match attr.as_str() {
+        "name" if matches!(item.kind, ItemKind::Check(None, true)) => none_name(i),
         "name" => Ok(name.map(|n| Value::str(&n)).unwrap_or(Value::None)),
         "table" => Ok(table_value(i, &item.table)),
+        "referred_table" if matches!(item.kind, ItemKind::ForeignKey(..)) => {
+            let cols: Vec<String> = item_columns(&item).iter().map(|c| c.name()).collect();
+            let target = item.table.constraints.borrow().iter().find_map(|c| match c {
+                super::schema::Constraint::ForeignKey { columns, fk, .. }
+                    if columns.iter().map(|n| item.table.column_name_of(n)).eq(cols.iter().cloned()) =>
+                {
+                    fk.first().map(|f| f.target_table().to_string())
+                }
+                _ => None,
+            });
+            let md = item.table.metadata.borrow().upgrade();
+            match target.and_then(|n| md.and_then(|m| m.table(&n))) {
+                Some(t) => Ok(table_value(i, &t)),
+                None => Ok(Value::None),
+            }
+        }
         "columns" => Ok(Value::list(item_columns(&item).iter().map(|c| column_value(i, c)).collect())),
         "unique" if matches!(item.kind, ItemKind::Index(..)) => {
             Ok(Value::Bool(matches!(item.kind, ItemKind::Index(_, _, true))))
@@ -909,6 +961,63 @@ fn table_item_getattr(i: &mut Interp, a: Args) -> PyResult<Value> {
             Err(i.err("AttributeError", format!("'{tn}' object has no attribute '{attr}'")))
         }
     }
+}
+
+/// Calls the naming convention's callable tokens that the table's constraints' templates use,
+/// as `ConventionDict.__getitem__` does (`convention[key](constraint, table)`), and keeps
+/// their `str()` in [`super::schema::Table::naming_tokens`] for the names compiled later.
+pub fn resolve_naming_tokens(interp: &mut Interp, t: &Rc<super::schema::Table>) -> PyResult<()> {
+    let Some(md) = t.metadata.borrow().upgrade() else { return Ok(()) };
+    let callables = md.naming_callables.borrow().clone();
+    if callables.is_empty() {
+        return Ok(());
+    }
+    let conv = t.naming_convention.borrow().clone();
+    let template = |kind: &str| conv.iter().find(|(k, _)| k == kind).map(|(_, v)| v.clone());
+    // (kind, columns as the convention sees them, the constraint as a Python object)
+    let mut items: Vec<(&str, Vec<String>, TableItem)> = Vec::new();
+    let mut constraints = table_constraints(t).into_iter();
+    if let Some(pk) = constraints.next() {
+        items.push(("pk", t.primary_key_clause().iter().map(|c| c.name()).collect(), pk));
+    }
+    let own: Vec<super::schema::Constraint> = t.constraints.borrow().clone();
+    for (c, item) in own.iter().filter(|c| !matches!(c, super::schema::Constraint::PrimaryKey { .. })).zip(constraints)
+    {
+        use super::schema::Constraint;
+        match c {
+            Constraint::Unique { columns, .. } => items.push(("uq", columns.clone(), item)),
+            Constraint::Check { .. } => items.push(("ck", Vec::new(), item)),
+            Constraint::ForeignKey { columns, .. } => items.push(("fk", columns.clone(), item)),
+            Constraint::EnumCheck { column, .. } => items.push(("ck", vec![column.clone()], item)),
+            Constraint::PrimaryKey { .. } => {}
+        }
+    }
+    for ix in t.indexes.borrow().iter() {
+        let cols = ix.columns.iter().filter_map(|n| t.column(&t.column_name_of(n))).collect();
+        let item = TableItem { table: t.clone(), kind: ItemKind::Index(ix.name.clone(), cols, ix.unique) };
+        items.push(("ix", ix.columns.clone(), item));
+    }
+    let table = table_value(interp, t);
+    let mut tokens = Vec::new();
+    for (kind, columns, item) in items {
+        let Some(template) = template(kind) else { continue };
+        let item = table_item_value(interp, item);
+        for (token, f) in &callables {
+            if template.contains(&format!("%({token})s")) {
+                let v = interp.call(f, Args::new(vec![item.clone(), table.clone()]))?;
+                tokens.push((kind.to_string(), columns.clone(), token.clone(), interp.to_str(&v)?));
+            }
+        }
+    }
+    *t.naming_tokens.borrow_mut() = tokens;
+    Ok(())
+}
+
+/// `sqlalchemy.sql.base._NONE_NAME`: the name of a constraint that must not be named by the
+/// naming convention when it joins its table (an unnamed `Enum`'s CHECK).
+fn none_name(i: &mut Interp) -> PyResult<Value> {
+    let m = i.import_module("sqlalchemy.sql.base")?;
+    m.get("_NONE_NAME").ok_or_else(|| i.err("ImportError", "cannot import name '_NONE_NAME'"))
 }
 
 /// `Table(name, metadata, *columns)`.
@@ -1041,6 +1150,7 @@ pub fn make_table(
     if existing.is_none() {
         metadata.add_table(table.clone());
     }
+    resolve_naming_tokens(interp, &table)?;
     table.check_naming().map_err(|e| orm::naming_error(interp, e))?;
     Ok(table_value(interp, &table))
 }
@@ -1272,6 +1382,7 @@ pub(crate) fn run_query(interp: &mut Interp, q: &QueryData, first: bool) -> PyRe
             stmt: select,
             entities: entities.clone(),
             filter_entity: None,
+            filter_alias: None,
             options: q.extra.options.clone(),
             lazy_parent: None,
         };
@@ -1514,6 +1625,9 @@ fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(
             method("Query", "__str__", move |i, a| {
                 let qd = q(i, &a)?;
                 let mut stmt = select_of(i, &qd)?;
+                if let Some(msg) = super::sql::check_joins(&stmt) {
+                    return Err(orm::sa_error(i, "AmbiguousForeignKeysError", msg));
+                }
                 super::strategies::add_joined(i, &qd.mapper, &mut stmt, &qd.extra.options, &[]);
                 Ok(Value::str(&SqlCompiler::default().select(&stmt).sql))
             }),
@@ -2905,6 +3019,31 @@ pub fn register(interp: &mut Interp) {
                 Some(Value::Module(m)) => Ok(m),
                 _ => Err(i.err("ImportError", "sqlalchemy.event")),
             }
+        }),
+    );
+    // `sqlalchemy.sql`: the SQL expression names `sqlalchemy` re-exports (`from sqlalchemy.sql
+    // import func`).
+    interp.register_module(
+        "sqlalchemy.sql",
+        Rc::new(|i: &mut Interp| {
+            let sa = i.import_module("sqlalchemy")?;
+            let m = Module::new("sqlalchemy.sql", None);
+            for (k, v) in sa.dict.borrow().iter() {
+                if let Some(k) = k.as_str().filter(|k| !k.starts_with("__")) {
+                    m.set(k, v.clone());
+                }
+            }
+            Ok(m)
+        }),
+    );
+    interp.register_module(
+        "sqlalchemy.sql.base",
+        Rc::new(|i: &mut Interp| {
+            python_module(
+                i,
+                "sqlalchemy.sql.base",
+                "import enum\n\n\nclass _NoneName(enum.Enum):\n    NONE_NAME = 0\n\n\n_NONE_NAME = _NoneName.NONE_NAME\n",
+            )
         }),
     );
     interp.register_module("sqlalchemy.ext", Rc::new(|_: &mut Interp| Ok(Module::new("sqlalchemy.ext", None))));

@@ -751,6 +751,7 @@ pub fn map_class(
         md.resolve_foreign_key_types();
     } else {
         md.add_table(table.clone());
+        super::module::resolve_naming_tokens(interp, &table)?;
         table.check_naming().map_err(|e| naming_error(interp, e))?;
     }
     for r in &rels {
@@ -1693,6 +1694,10 @@ pub fn compile_error(interp: &mut Interp, e: super::ddl::CompileError) -> PyErr 
     match e.1 {
         "KeyError" => naming_error(interp, super::schema::NamingError::Key(e.0)),
         "ValueError" => interp.err("ValueError", e.0),
+        "AssertionError" => {
+            let cls = interp.exc_class("AssertionError");
+            PyErr { exc: interp.new_exception(&cls, vec![]), traceback: vec![] }
+        }
         c => sa_error(interp, c, e.0),
     }
 }
@@ -1955,6 +1960,19 @@ pub fn execute_on(
     s.begin_for(interp, engine)?;
     let r = s.connection_for(engine).execute(sql, params);
     r.map_err(|e| dbapi_error(interp, e))
+}
+
+/// Compiling a SELECT whose join cannot be inferred raises `AmbiguousForeignKeysError`, once
+/// the session's transaction has begun (the connection is taken before the statement is
+/// compiled).
+pub fn check_joins(interp: &mut Interp, s: &Rc<SessionData>, select: &super::sql::Select) -> PyResult<()> {
+    match super::sql::check_joins(select) {
+        Some(msg) => {
+            s.connection_for(&s.engine).ensure_begun();
+            Err(sa_error(interp, "AmbiguousForeignKeysError", msg))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Executes SQL on the connection of the engine its table is bound to ([`SessionData::get_bind`]).

@@ -259,6 +259,10 @@ pub enum Constraint {
     },
 }
 
+/// A callable naming-convention token's value for one constraint: (kind, the constraint's
+/// columns, token, value).
+pub type NamingToken = (String, Vec<String>, String, String);
+
 /// A `Table`.
 #[derive(Debug)]
 pub struct Table {
@@ -270,6 +274,10 @@ pub struct Table {
     pub metadata: RefCell<Weak<MetaData>>,
     /// The metadata's `naming_convention` (kind → template), copied when the table joins it.
     pub naming_convention: RefCell<Vec<(String, String)>>,
+    /// The values of the convention's callable tokens for this table's constraints, computed
+    /// when the table was made (`ConventionDict` calls `convention[key](constraint, table)`):
+    /// (kind, the constraint's columns, token, `str()` of the result).
+    pub naming_tokens: RefCell<Vec<NamingToken>>,
     /// `PrimaryKeyConstraint(..., name=)` from `__table_args__`: its name and column order.
     pub primary_key_constraint: RefCell<Option<(Option<String>, Vec<String>)>>,
     /// `comment=` of the table (MySQL renders it after the closing parenthesis).
@@ -316,6 +324,7 @@ impl Table {
             indexes: RefCell::new(Vec::new()),
             metadata: RefCell::new(Weak::new()),
             naming_convention: RefCell::new(Vec::new()),
+            naming_tokens: RefCell::new(Vec::new()),
             primary_key_constraint: RefCell::new(None),
             comment: RefCell::new(None),
             dialect_options: RefCell::new(Vec::new()),
@@ -424,7 +433,9 @@ impl Table {
             (None, "ix") => "ix_%(column_0_label)s".to_string(),
             (None, _) => return Ok(explicit.map(str::to_string)),
         };
-        if explicit.is_some() && !template.contains("%(constraint_name)s") {
+        // An empty template names nothing (`if newname:`): how a convention given without
+        // an `ix` entry is kept (see `MetaData.__new__`).
+        if template.is_empty() || (explicit.is_some() && !template.contains("%(constraint_name)s")) {
             return Ok(explicit.map(str::to_string));
         }
         let cols: Vec<(String, String, String)> = columns
@@ -451,6 +462,10 @@ impl Table {
                 }
                 "referred_table_name" => return Ok(referred.first().map(|r| r.0.clone()).unwrap_or_default()),
                 _ => {}
+            }
+            let tokens = self.naming_tokens.borrow();
+            if let Some((.., v)) = tokens.iter().find(|(k, c, t, _)| k == kind && c == columns && t == key) {
+                return Ok(v.clone());
             }
             // `.*_?column_(\d+)(_?N)?_.+`: column_0_name, column_0N_label, referred_column_0_N_name.
             let (referred_token, rest) = match key.strip_prefix("referred_") {
@@ -638,26 +653,6 @@ impl Table {
         };
         ok.then_some(c)
     }
-
-    /// Names of the tables this one depends on in the table sort: those its foreign keys
-    /// reference, except through `use_alter=True` constraints (`sort_tables_and_constraints`).
-    pub fn referenced_tables(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for c in self.constraints.borrow().iter() {
-            if let Constraint::ForeignKey { fk, .. } = c {
-                if fk.iter().any(|f| f.use_alter) {
-                    continue;
-                }
-                for f in fk {
-                    let t = f.target_table().to_string();
-                    if !out.contains(&t) {
-                        out.push(t);
-                    }
-                }
-            }
-        }
-        out
-    }
 }
 
 /// A `MetaData`: the tables of one schema, by name, in creation order.
@@ -666,6 +661,10 @@ pub struct MetaData {
     pub tables: RefCell<Vec<Rc<Table>>>,
     /// `MetaData(naming_convention=...)`: kind (`pk`, `uq`, `ck`, `fk`, `ix`) → template.
     pub naming_convention: RefCell<Vec<(String, String)>>,
+    /// The `naming_convention=` dict as given (what `MetaData.naming_convention` returns).
+    pub naming_convention_given: RefCell<Option<crate::python::value::Value>>,
+    /// The convention's callable tokens (`{"fk_name": fn}`: `fn(constraint, table)`).
+    pub naming_callables: RefCell<Vec<(String, crate::python::value::Value)>>,
 }
 
 impl MetaData {
@@ -738,39 +737,168 @@ impl MetaData {
 
     /// `MetaData.sorted_tables`: tables sorted by name, then in dependency order.
     pub fn sorted_tables(&self) -> Vec<Rc<Table>> {
-        let mut tables: Vec<Rc<Table>> = self.tables.borrow().clone();
-        crate::sort::sort_by(&mut tables, |a, b| a.name.cmp(&b.name));
-        sort_tables(tables)
+        self.sorted_tables_and_cycles().0
     }
 
-    /// The order `create_all` creates tables in: creation order, then in dependency order
-    /// (`sort_tables_and_constraints` over `metadata.tables.values()`).
-    pub fn creation_order(&self) -> Vec<Rc<Table>> {
-        sort_tables(self.tables.borrow().clone())
+    /// [`MetaData::sorted_tables`], and the tables (sorted names) of the foreign key cycles the
+    /// sort had to leave out, for which `sorted_tables` warns ([`cycles_warning`]).
+    pub fn sorted_tables_and_cycles(&self) -> (Vec<Rc<Table>>, Vec<String>) {
+        let mut tables: Vec<Rc<Table>> = self.tables.borrow().clone();
+        crate::sort::sort_by(&mut tables, |a, b| a.name.cmp(&b.name));
+        match sort_tables_and_constraints(tables.clone(), &|_| None) {
+            Ok(sort) => (sort.tables.into_iter().map(|(t, _)| t).collect(), sort.cycles),
+            // Not reached: without a filter, every edge of a table in a cycle can go.
+            Err(_) => (tables, Vec::new()),
+        }
     }
 }
 
-/// SQLAlchemy's `topological.sort` over foreign-key dependencies: repeatedly takes, in the
-/// given order, every table whose referenced tables are all done. Cycles are broken by order.
-pub fn sort_tables(todo: Vec<Rc<Table>>) -> Vec<Rc<Table>> {
-    let names: Vec<String> = todo.iter().map(|t| t.name.clone()).collect();
-    let deps: Vec<Vec<String>> = todo
-        .iter()
-        .map(|t| t.referenced_tables().into_iter().filter(|d| d != &t.name && names.contains(d)).collect())
-        .collect();
-    let mut remaining: Vec<usize> = (0..todo.len()).collect();
+/// `sort_tables(..., _warn_for_cycles=True)`'s warning (`MetaData.sorted_tables`) for the
+/// tables of the cycles it broke.
+pub fn cycles_warning(cycles: &[String]) -> String {
+    format!(
+        "Cannot correctly sort tables; there are unresolvable cycles between tables \"{}\", which is usually \
+         caused by mutually dependent foreign key constraints.  Foreign key constraints involving these tables \
+         will not be considered; this warning may raise an error in a future release.",
+        cycles.join(", ")
+    )
+}
+
+/// What [`sort_tables_and_constraints`] gives.
+#[derive(Debug, Default)]
+pub struct TableSort {
+    /// The tables in dependency order, each with the positions (in [`Table::constraints`]) of
+    /// its foreign key constraints that stay inside its `CREATE TABLE`.
+    pub tables: Vec<(Rc<Table>, Vec<usize>)>,
+    /// The foreign key constraints left to `ALTER TABLE ... ADD` after every table: the
+    /// `use_alter=True` ones and every one of a table in a cycle, as (table, position).
+    /// SQLAlchemy keeps them in a set, whose order follows the objects' addresses and changes
+    /// from run to run; here they come in the order of `tables`, then of the table's
+    /// constraints.
+    pub remaining: Vec<(Rc<Table>, usize)>,
+    /// The sorted names of the tables found in cycles, when the first sort met one.
+    pub cycles: Vec<String>,
+}
+
+/// `sort_tables_and_constraints` (`sql/ddl.py`): tables in dependency order (SQLAlchemy's
+/// `topological.sort`: each round takes, in the given order, every table whose referenced
+/// tables are done). A `use_alter=True` constraint takes no part; when the tables form a
+/// cycle, every foreign key constraint of a table in it is left out of the sort (and left to
+/// ALTER), except those `filter` says must stay (`Some(false)`); `Some(true)` leaves a
+/// constraint to ALTER in any case. When a cycle remains, `Err` holds its tables' sorted names
+/// (the `CircularDependencyError`).
+pub fn sort_tables_and_constraints(
+    tables: Vec<Rc<Table>>,
+    filter: &dyn Fn(&Constraint) -> Option<bool>,
+) -> Result<TableSort, Vec<String>> {
+    let mut remaining: Vec<(usize, usize)> = Vec::new();
+    // (referred table, dependent table's position)
+    let mut edges: Vec<(String, usize)> = Vec::new();
+    for (ti, t) in tables.iter().enumerate() {
+        for (ci, c) in t.constraints.borrow().iter().enumerate() {
+            let Constraint::ForeignKey { fk, .. } = c else { continue };
+            if fk.iter().any(|f| f.use_alter) || filter(c) == Some(true) {
+                remaining.push((ti, ci));
+                continue;
+            }
+            let dep = fk.first().map(|f| f.target_table().to_string()).unwrap_or_default();
+            if dep != t.name && !edges.contains(&(dep.clone(), ti)) {
+                edges.push((dep, ti));
+            }
+        }
+    }
+    let mut cycles = Vec::new();
+    let order = match topological_sort(&tables, &edges) {
+        Some(order) => order,
+        None => {
+            let in_cycle = find_cycles(&tables, &edges);
+            cycles = sorted_names(&tables, &in_cycle);
+            for (ti, t) in tables.iter().enumerate() {
+                if !in_cycle[ti] || !edges.iter().any(|(_, c)| *c == ti) {
+                    continue;
+                }
+                for (ci, c) in t.constraints.borrow().iter().enumerate() {
+                    let Constraint::ForeignKey { fk, .. } = c else { continue };
+                    if filter(c) == Some(false) {
+                        continue;
+                    }
+                    if !remaining.contains(&(ti, ci)) {
+                        remaining.push((ti, ci));
+                    }
+                    let dep = fk.first().map(|f| f.target_table().to_string()).unwrap_or_default();
+                    edges.retain(|e| !(e.0 == dep && e.1 == ti));
+                }
+            }
+            match topological_sort(&tables, &edges) {
+                Some(order) => order,
+                None => return Err(sorted_names(&tables, &find_cycles(&tables, &edges))),
+            }
+        }
+    };
+    let mut sort = TableSort { cycles, ..TableSort::default() };
+    for &ti in &order {
+        let t = &tables[ti];
+        let inline = t
+            .constraints
+            .borrow()
+            .iter()
+            .enumerate()
+            .filter(|(ci, c)| matches!(c, Constraint::ForeignKey { .. }) && !remaining.contains(&(ti, *ci)))
+            .map(|(ci, _)| ci)
+            .collect();
+        sort.tables.push((t.clone(), inline));
+        let mut own: Vec<usize> = remaining.iter().filter(|(r, _)| *r == ti).map(|(_, ci)| *ci).collect();
+        own.sort_unstable();
+        sort.remaining.extend(own.into_iter().map(|ci| (t.clone(), ci)));
+    }
+    Ok(sort)
+}
+
+fn sorted_names(tables: &[Rc<Table>], marked: &[bool]) -> Vec<String> {
+    let mut names: Vec<String> = tables.iter().zip(marked).filter(|(_, m)| **m).map(|(t, _)| t.name.clone()).collect();
+    names.sort();
+    names
+}
+
+/// `topological.sort_as_subsets`, flattened: positions of `tables` in dependency order, or
+/// None when a round finds nothing to take (a cycle). A referred table not in `tables` is done.
+fn topological_sort(tables: &[Rc<Table>], edges: &[(String, usize)]) -> Option<Vec<usize>> {
+    let mut todo: Vec<usize> = (0..tables.len()).collect();
     let mut out = Vec::with_capacity(todo.len());
-    while !remaining.is_empty() {
-        let layer: Vec<usize> = remaining
+    while !todo.is_empty() {
+        let pending = |name: &str, todo: &[usize]| todo.iter().any(|&r| tables[r].name == name);
+        let round: Vec<usize> = todo
             .iter()
             .copied()
-            .filter(|&i| deps[i].iter().all(|d| !remaining.iter().any(|&r| &todo[r].name == d)))
+            .filter(|&i| !edges.iter().any(|(dep, child)| *child == i && pending(dep, &todo)))
             .collect();
-        let layer = if layer.is_empty() { vec![remaining[0]] } else { layer };
-        for &i in &layer {
-            out.push(todo[i].clone());
+        if round.is_empty() {
+            return None;
         }
-        remaining.retain(|i| !layer.contains(i));
+        todo.retain(|i| !round.contains(i));
+        out.extend(round);
     }
-    out
+    Some(out)
+}
+
+/// `topological.find_cycles`: which of `tables` lie on a cycle of `edges`.
+fn find_cycles(tables: &[Rc<Table>], edges: &[(String, usize)]) -> Vec<bool> {
+    // children[i]: the tables that refer to table i.
+    let children: Vec<Vec<usize>> =
+        tables.iter().map(|t| edges.iter().filter(|(dep, _)| *dep == t.name).map(|(_, c)| *c).collect()).collect();
+    (0..tables.len())
+        .map(|start| {
+            let mut seen = vec![false; tables.len()];
+            let mut stack = children[start].clone();
+            while let Some(i) = stack.pop() {
+                if i == start {
+                    return true;
+                }
+                if !std::mem::replace(&mut seen[i], true) {
+                    stack.extend(children[i].iter().copied());
+                }
+            }
+            false
+        })
+        .collect()
 }

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use super::ddl::{Dialect, SqliteDialect};
-use super::schema::{Column, Table};
+use super::schema::{Column, Constraint, Table};
 use super::types::SqlType;
 use crate::db::SqlValue;
 use crate::python::value::Value;
@@ -376,6 +376,47 @@ pub fn join_condition(left: &Table, right: &Table) -> Option<Clause> {
     }
 }
 
+/// `join_condition()`'s refusal when `right` (or `left`) has more than one foreign key
+/// constraint referring to the other table: the `AmbiguousForeignKeysError` message, or None.
+pub fn ambiguous_join(left: &Table, right: &Table) -> Option<String> {
+    let same = |t: &Table| t.alias_of.clone().unwrap_or_else(|| t.name.clone());
+    if same(left) == same(right) {
+        return None;
+    }
+    // `_joincond_scan_left_right`: `right`'s constraints to `left`, else `left`'s to `right`.
+    for (from, to) in [(right, left), (left, right)] {
+        let to_name = same(to);
+        let count = from
+            .constraints
+            .borrow()
+            .iter()
+            .filter(|c| match c {
+                Constraint::ForeignKey { fk, .. } => fk.first().is_some_and(|f| f.target_table() == to_name),
+                _ => false,
+            })
+            .count();
+        if count > 1 {
+            return Some(format!(
+                "Can't determine join between '{}' and '{}'; tables have more than one foreign key constraint \
+                 relationship between them. Please specify the 'onclause' of this join explicitly.",
+                left.name, right.name
+            ));
+        }
+        if count == 1 {
+            return None;
+        }
+    }
+    None
+}
+
+/// The `AmbiguousForeignKeysError` message of the first join of `s` whose ON clause is to be
+/// inferred from foreign keys that do not say which (compiling it raises).
+pub fn check_joins(s: &Select) -> Option<String> {
+    let c = SqlCompiler::default();
+    c.froms_of(s);
+    c.join_error.take()
+}
+
 /// A table joined in a FROM element: (table, ON clause, outer, the join nested in its right
 /// side).
 type FromJoin = (Rc<Table>, Clause, bool, Option<(Rc<Table>, Clause)>);
@@ -409,6 +450,8 @@ pub struct Compiled {
 /// Compiles expressions for SQLite (or, for `str()` of a statement, the default dialect with
 /// named parameters).
 pub struct SqlCompiler {
+    /// The first join whose inferred ON clause is ambiguous ([`check_joins`]).
+    join_error: std::cell::RefCell<Option<String>>,
     dialect: SqliteDialect,
     params: Vec<SqlValue>,
     /// `str(stmt)`: `:name` parameters, `true` / `false`.
@@ -441,6 +484,7 @@ impl Default for SqlCompiler {
             adapt: Vec::new(),
             as_from: false,
             include_table: true,
+            join_error: Default::default(),
         }
     }
 }
@@ -720,6 +764,12 @@ impl SqlCompiler {
                     items.len() - 1
                 }
             };
+            if on.is_none() {
+                let left = items[pos].tables().find(|t| join_condition(t, &j.right).is_some()).cloned();
+                if let Some(msg) = left.and_then(|l| ambiguous_join(&l, &j.right)) {
+                    self.join_error.borrow_mut().get_or_insert(msg);
+                }
+            }
             let on = on.or_else(|| items[pos].tables().find_map(|t| join_condition(t, &j.right)));
             let on = on.unwrap_or(Clause::Bool(true));
             items[pos].joins.push((j.right.clone(), on, j.outer, j.nested.clone()));

@@ -35,6 +35,8 @@ pub struct SelectData {
     pub entities: Vec<Entity>,
     /// The entity `filter_by()` applies to: the last one joined, else the first.
     pub filter_entity: Option<Rc<Mapper>>,
+    /// The alias's table when that entity is an aliased class (`select(aliased(User))`).
+    pub filter_alias: Option<Rc<Table>>,
     /// Loader options (`.options(joinedload(User.posts))`).
     pub options: Vec<super::strategies::LoaderOption>,
     /// `WriteOnlyCollection.select()`: the parent and relationship whose criterion leads the
@@ -314,18 +316,30 @@ fn parent_criterion(assoc_first: bool, v: Value, pk: &Column, fk: &Rc<Column>) -
 fn select_data(entities: &[Entity], style: LabelStyle) -> SelectData {
     let mut stmt = Select::new(style);
     stmt.columns = columns_of(entities);
-    let filter_entity = entities.iter().find_map(|e| match e {
-        Entity::Mapper(m) => Some(m.clone()),
-        Entity::Aliased(..) | Entity::Column(_) => None,
+    let first = entities.iter().find_map(|e| match e {
+        Entity::Mapper(m) => Some((m.clone(), None)),
+        Entity::Aliased(m, t) => Some((m.clone(), Some(t.clone()))),
+        Entity::Column(_) => None,
     });
-    if let Some(m) = &filter_entity {
+    if let Some((m, None)) = &first {
         let joins = orm::inheritance_joins(m);
         if !joins.is_empty() {
             stmt.froms = vec![orm::mapper_tables(m)[0].clone()];
             stmt.joins = joins;
         }
     }
-    SelectData { stmt, entities: entities.to_vec(), filter_entity, options: Vec::new(), lazy_parent: None }
+    let (filter_entity, filter_alias) = match first {
+        Some((m, alias)) => (Some(m), alias),
+        None => (None, None),
+    };
+    SelectData {
+        stmt,
+        entities: entities.to_vec(),
+        filter_entity,
+        filter_alias,
+        options: Vec::new(),
+        lazy_parent: None,
+    }
 }
 
 /// The attribute name an expression stands for (a `hybrid_property`'s expression, which
@@ -407,10 +421,21 @@ fn order_item(v: &Value) -> PyResult<Option<Clause>> {
 
 /// `filter_by(name=value)` criteria against a mapper.
 pub fn filter_by_criteria(interp: &mut Interp, m: &Mapper, kw: &[(Rc<str>, Value)]) -> PyResult<Vec<Clause>> {
+    filter_by_criteria_adapted(interp, m, kw, &|c| c.clone())
+}
+
+/// [`filter_by_criteria`] against the columns `adapt` gives for the mapper's (an alias's).
+pub fn filter_by_criteria_adapted(
+    interp: &mut Interp,
+    m: &Mapper,
+    kw: &[(Rc<str>, Value)],
+    adapt: &dyn Fn(&Rc<Column>) -> Rc<Column>,
+) -> PyResult<Vec<Clause>> {
     let mut crit = Vec::new();
     for (k, v) in kw {
         if let Some((_, col)) = m.columns.iter().find(|(key, _)| **key == **k) {
-            crit.push(comparison_clause(interp, Clause::Column(col.clone()), "=", v, Some(col))?);
+            let col = adapt(col);
+            crit.push(comparison_clause(interp, Clause::Column(col.clone()), "=", v, Some(&col))?);
             continue;
         }
         if let Some(r) = m.relationship(k) {
@@ -420,7 +445,8 @@ pub fn filter_by_criteria(interp: &mut Interp, m: &Mapper, kw: &[(Rc<str>, Value
                 for (pk, fk) in r.pairs.borrow().iter() {
                     let key = target.column_key(pk).unwrap_or_else(|| pk.name());
                     let val = if v.is_none() { Value::None } else { interp.getattr(v, &key)? };
-                    parts.push(comparison_clause(interp, Clause::Column(fk.clone()), "=", &val, Some(fk))?);
+                    let fk = adapt(fk);
+                    parts.push(comparison_clause(interp, Clause::Column(fk.clone()), "=", &val, Some(&fk))?);
                 }
                 crit.push(if parts.len() == 1 { parts.remove(0) } else { Clause::And(parts) });
                 continue;
@@ -656,10 +682,12 @@ fn select_class(interp: &Interp) -> Rc<Class> {
             let target = a.arg(1, "target").unwrap_or(Value::None);
             let on = a.arg(2, "onclause");
             let (joins, m) = join_spec(i, &target, on.as_ref(), isouter)?;
+            let alias = target.payload::<AliasedData>().map(|d| d.table.clone());
             Ok(with_select(i, &sd, |n| {
                 n.stmt.joins.extend(joins);
                 if m.is_some() {
                     n.filter_entity = m;
+                    n.filter_alias = alias;
                 }
             }))
         })
@@ -692,7 +720,14 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                     let Some(m) = sd.filter_entity.clone() else {
                         return Err(orm::sa_error(i, "InvalidRequestError", "Can't use filter_by() without an entity"));
                     };
-                    let crit = filter_by_criteria(i, &m, &a.kw)?;
+                    // Of an aliased entity: the alias's columns.
+                    let crit = match &sd.filter_alias {
+                        Some(alias) => {
+                            let data = super::aliased::AliasedData { mapper: m.clone(), table: alias.clone() };
+                            filter_by_criteria_adapted(i, &m, &a.kw, &|col| data.adapt(col))?
+                        }
+                        None => filter_by_criteria(i, &m, &a.kw)?,
+                    };
                     Ok(with_select(i, &sd, |n| n.stmt.where_.extend(crit)))
                 }),
             ),
@@ -759,6 +794,9 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                 method("Select", "__str__", move |i, a| {
                     let sd = s(i, &a)?;
                     let mut stmt = sd.stmt.clone();
+                    if let Some(msg) = super::sql::check_joins(&stmt) {
+                        return Err(orm::sa_error(i, "AmbiguousForeignKeysError", msg));
+                    }
                     if let [Entity::Mapper(m)] = sd.entities.as_slice() {
                         super::strategies::add_joined(i, m, &mut stmt, &sd.options, &[]);
                     }
@@ -821,6 +859,7 @@ pub fn select_rows_checked(interp: &mut Interp, s: &Rc<SessionData>, sd: &Select
     orm::autoflush(interp, s)?;
     let resolved = with_parent_key(interp, sd)?;
     let sd = resolved.as_ref().unwrap_or(sd);
+    orm::check_joins(interp, s, &sd.stmt)?;
     let keys = Rc::new(row_keys(&sd.entities));
     let mut rows = Vec::new();
     if let [Entity::Mapper(m)] = sd.entities.as_slice() {

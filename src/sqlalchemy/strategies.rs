@@ -240,6 +240,7 @@ pub fn load(
     path: &[usize],
 ) -> PyResult<(Vec<Value>, bool)> {
     check_active(interp, s)?;
+    super::orm::check_joins(interp, s, select)?;
     let mut select = select.clone();
     // A single-table subclass loads only its own rows (`_single_table_criterion`).
     if let Some(c) = mapper.single_table_criterion() {

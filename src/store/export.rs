@@ -21,18 +21,20 @@ typing_extensions==4.16.0
 Werkzeug==3.1.9
 ";
 
-/// The DDL of every table for `dialect`, each statement ended by `;`, as a `.sql` file.
+/// The DDL of every table for `dialect`, each statement ended by `;`, as a `.sql` file: what
+/// `db.create_all()` sends, the tables (with their indexes) first, then the foreign keys it
+/// adds by ALTER once they all exist.
 pub fn ddl_script(tables: &[TableView], dialect: DialectName) -> String {
     let mut out = format!(
-        "-- CREATE statements for {}, as SQLAlchemy 2.1.9 compiles the project's metadata\n\
-         -- (tables in dependency order), exported from the Flask-SQLAlchemy Playground.\n\n",
+        "-- The statements db.create_all() sends on {}, as SQLAlchemy 2.1.9 compiles the project's\n\
+         -- metadata (tables in dependency order), exported from the Flask-SQLAlchemy Playground.\n\n",
         dialect.name()
     );
-    for t in tables {
-        if let Some(ddl) = t.ddl.get(dialect.index()) {
-            out.push_str(ddl);
-            out.push_str(if ddl.starts_with("--") { "\n\n" } else { ";\n\n" });
-        }
+    let creates = tables.iter().filter_map(|t| t.ddl.get(dialect.index()));
+    let alters = tables.iter().filter_map(|t| t.alters.get(dialect.index()));
+    for ddl in creates.chain(alters).filter(|s| !s.is_empty()) {
+        out.push_str(ddl);
+        out.push_str(if ddl.starts_with("--") { "\n\n" } else { ";\n\n" });
     }
     out
 }
@@ -218,24 +220,30 @@ mod tests {
 
     #[test]
     fn ddl_scripts_end_each_statement() {
-        let table = |name: &str, ddl: [&str; 3]| TableView {
+        let table = |name: &str, ddl: [&str; 3], alters: [&str; 3]| TableView {
             name: name.into(),
             model: None,
             row_count: None,
             columns: vec![],
             create_sql: String::new(),
             ddl: ddl.iter().map(|s| s.to_string()).collect(),
+            alters: alters.iter().map(|s| s.to_string()).collect(),
         };
         let tables = [
             table(
                 "a",
                 ["CREATE TABLE a (\n\tid INTEGER\n)", "CREATE TABLE a (pg)", "-- sqlalchemy.exc.CompileError: no"],
+                ["", "ALTER TABLE a ADD FOREIGN KEY(b_id) REFERENCES b (id)", ""],
             ),
-            table("b", ["CREATE TABLE b (x)", "CREATE TABLE b (pg)", "CREATE TABLE b (my)"]),
+            table("b", ["CREATE TABLE b (x)", "CREATE TABLE b (pg)", "CREATE TABLE b (my)"], ["", "", ""]),
         ];
         let sqlite = ddl_script(&tables, DialectName::Sqlite);
-        assert!(sqlite.starts_with("-- CREATE statements for sqlite,"));
+        assert!(sqlite.starts_with("-- The statements db.create_all() sends on sqlite,"));
         assert!(sqlite.ends_with("\n\nCREATE TABLE a (\n\tid INTEGER\n);\n\nCREATE TABLE b (x);\n\n"));
+        let pg = ddl_script(&tables, DialectName::Postgresql);
+        assert!(pg.ends_with(
+            "\n\nCREATE TABLE a (pg);\n\nCREATE TABLE b (pg);\n\nALTER TABLE a ADD FOREIGN KEY(b_id) REFERENCES b (id);\n\n"
+        ));
         let mysql = ddl_script(&tables, DialectName::Mysql);
         assert!(mysql.ends_with("-- sqlalchemy.exc.CompileError: no\n\nCREATE TABLE b (my);\n\n"));
     }

@@ -487,6 +487,7 @@ mod tests {
             row_count: None,
             columns,
             create_sql: String::new(),
+            alters: vec![],
             ddl: vec![],
         }
     }

@@ -72,7 +72,15 @@ pub fn tables(db: &mut dyn Database) -> Result<Vec<TableView>, String> {
                 _ => None,
             }
         });
-        out.push(TableView { name, model: None, row_count, columns, ddl: vec![create_sql.clone()], create_sql });
+        out.push(TableView {
+            name,
+            model: None,
+            row_count,
+            columns,
+            ddl: vec![create_sql.clone()],
+            alters: vec![],
+            create_sql,
+        });
     }
     Ok(out)
 }

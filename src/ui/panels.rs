@@ -602,6 +602,7 @@ mod tests {
             row_count: rows,
             columns: vec![],
             create_sql: String::new(),
+            alters: vec![],
             ddl: vec![],
         };
         assert_eq!(parent_rows(&[table(Some(0))], &r), Some(0));

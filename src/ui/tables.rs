@@ -112,7 +112,7 @@ pub fn TablesPanel(
 /// A table's card. Its DDL shows in the chosen dialect; where the panel is wide enough, in all
 /// three side by side (static/app.css, a container query), and the switch hides.
 fn table_card(table: TableView, dialect: RwSignal<DialectName>) -> impl IntoView {
-    let TableView { name, model, row_count, columns, create_sql, ddl } = table;
+    let TableView { name, model, row_count, columns, create_sql, ddl, alters } = table;
     let heading_id = format!("table-{name}");
     let labelled_by = heading_id.clone();
     let rows = match row_count {
@@ -128,7 +128,12 @@ fn table_card(table: TableView, dialect: RwSignal<DialectName>) -> impl IntoView
     let ddl_blocks = DIALECTS
         .iter()
         .map(|&d| {
-            let sql = ddl.get(d.index()).cloned().unwrap_or_else(|| create_sql.clone());
+            let mut sql = ddl.get(d.index()).cloned().unwrap_or_else(|| create_sql.clone());
+            // The foreign keys create_all adds by ALTER once every table exists.
+            if let Some(alter) = alters.get(d.index()).filter(|a| !a.is_empty()) {
+                sql.push_str(";\n\n");
+                sql.push_str(alter);
+            }
             let label = dialect_label(d);
             view! {
                 <figure class="ddl-block" class:chosen=move || dialect.get() == d>
