@@ -1039,6 +1039,11 @@ pub fn percent_format(interp: &mut Interp, fmt: &[u8], args: &Value, array: bool
             continue;
         }
         i += 1;
+        if fmt.get(i) == Some(&b'%') {
+            out.push(b'%');
+            i += 1;
+            continue;
+        }
         let mut keyed = None;
         if fmt.get(i) == Some(&b'(') {
             let Some(m) = args.mapping.clone() else { return Err(interp.type_error("format requires a mapping")) };
@@ -1063,36 +1068,65 @@ pub fn percent_format(interp: &mut Interp, fmt: &[u8], args: &Value, array: bool
         while i < fmt.len() && b"-+ #0".contains(&fmt[i]) {
             i += 1;
         }
-        let flags_end = i;
-        while i < fmt.len() && (fmt[i].is_ascii_digit() || fmt[i] == b'.') {
-            i += 1;
-        }
-        let Some(&conv) = fmt.get(i) else { return Err(interp.err("ValueError", "incomplete format")) };
-        i += 1;
-        if conv == b'%' {
-            out.push(b'%');
-            continue;
-        }
-        let flags = String::from_utf8_lossy(&fmt[spec_start..flags_end]).into_owned();
-        let width_prec = String::from_utf8_lossy(&fmt[flags_end..i - 1]).into_owned();
-        let (w, p) = match width_prec.split_once('.') {
-            Some((w, p)) => (w, Some(p)),
-            None => (width_prec.as_str(), None),
+        let mut flags = String::from_utf8_lossy(&fmt[spec_start..i]).into_owned();
+        // Width and precision: digits, or `*` for the next argument.
+        let number = |i: &mut usize, args: &mut PercentArgs, interp: &mut Interp| -> PyResult<Option<i64>> {
+            if fmt.get(*i) == Some(&b'*') {
+                *i += 1;
+                let v = args.next(interp)?;
+                return match v {
+                    Value::Int(n) => Ok(Some(n)),
+                    Value::Bool(b) => Ok(Some(b as i64)),
+                    _ => Err(interp.type_error("* wants int")),
+                };
+            }
+            let from = *i;
+            while *i < fmt.len() && fmt[*i].is_ascii_digit() {
+                *i += 1;
+            }
+            if *i == from {
+                return Ok(None);
+            }
+            if *i - from > 9 {
+                // Beyond what a page holds (CPython would try to allocate it).
+                return Err(interp.err_bare("MemoryError"));
+            }
+            Ok(std::str::from_utf8(&fmt[from..*i]).ok().and_then(|d| d.parse().ok()))
         };
-        if w.len() > 9 || p.is_some_and(|p| p.len() > 9) {
-            // Beyond what a page holds (CPython would try to allocate it).
+        let mut width = number(&mut i, &mut args, interp)?.unwrap_or(0);
+        if width < 0 {
+            flags.push('-');
+            width = -width;
+        }
+        let prec = if fmt.get(i) == Some(&b'.') {
+            i += 1;
+            Some(number(&mut i, &mut args, interp)?.unwrap_or(0).max(0))
+        } else {
+            None
+        };
+        if width > 100_000_000 || prec.is_some_and(|p| p > 100_000_000) {
             return Err(interp.err_bare("MemoryError"));
         }
-        let width: usize = w.parse().unwrap_or(0);
-        let prec: Option<usize> = p.map(|p| p.parse().unwrap_or(0));
+        let (width, prec) = (width as usize, prec.map(|p| p as usize));
+        let Some(&conv) = fmt.get(i) else { return Err(interp.err("ValueError", "incomplete format")) };
+        i += 1;
         let v = match keyed {
             Some(v) => v,
             None => args.next(interp)?,
         };
+        let integer = |interp: &mut Interp, v: &Value| -> PyResult<Option<Value>> {
+            match v {
+                Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => Ok(Some(v.clone())),
+                _ => match super::builtins::instance_dunder(v, "__index__") {
+                    Some(f) => interp.call(&f, Args { pos: vec![v.clone()], kw: vec![] }).map(Some),
+                    None => Ok(None),
+                },
+            }
+        };
         let piece: Vec<u8> = match conv {
             b's' | b'b' => percent_bytes(interp, &v)?,
             b'r' | b'a' => super::format::ascii(&interp.repr(&v)?).into_bytes(),
-            b'c' => match &v {
+            b'c' => match integer(interp, &v)?.as_ref().unwrap_or(&v) {
                 Value::Int(n) if (0..=255).contains(n) => vec![*n as u8],
                 Value::Bool(x) => vec![*x as u8],
                 Value::Int(_) | Value::BigInt(_) => return Err(interp.err("OverflowError", "%c arg not in range(256)")),
@@ -1102,15 +1136,27 @@ pub fn percent_format(interp: &mut Interp, fmt: &[u8], args: &Value, array: bool
                 },
             },
             b'd' | b'i' | b'u' | b'f' | b'F' | b'e' | b'E' | b'g' | b'G' | b'x' | b'X' | b'o' => {
-                if b"xXo".contains(&conv) && !matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_)) {
-                    return Err(interp.type_error(format!(
-                        "%{} format: an integer is required, not {}",
-                        conv as char,
-                        interp.type_name(&v)
-                    )));
-                }
+                let v = if b"xXo".contains(&conv) {
+                    integer(interp, &v)?.ok_or_else(|| {
+                        interp.type_error(format!(
+                            "%{} format: an integer is required, not {}",
+                            conv as char,
+                            interp.type_name(&v)
+                        ))
+                    })?
+                } else if b"fFeEgG".contains(&conv)
+                    && !matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_))
+                    && super::builtins::instance_dunder(&v, "__float__").is_none()
+                    && super::builtins::instance_dunder(&v, "__index__").is_none()
+                {
+                    return Err(interp.type_error(format!("float argument required, not {}", interp.type_name(&v))));
+                } else {
+                    v
+                };
                 // Numbers format as `str`'s do: ASCII only.
-                let spec = format!("%{flags}{width_prec}{}", conv as char);
+                let prec = prec.map(|p| format!(".{p}")).unwrap_or_default();
+                let width = if width > 0 { width.to_string() } else { String::new() };
+                let spec = format!("%{flags}{width}{prec}{}", conv as char);
                 let s = super::format::percent_format(interp, &Value::str(&spec), &Value::tuple(vec![v]))?;
                 out.extend_from_slice(s.as_str().unwrap_or("").as_bytes());
                 continue;
@@ -1231,4 +1277,46 @@ fn delete_slice(b: &mut Vec<u8>, lo: i64, hi: i64, step: i64) {
         k += 1;
         !gone[k - 1]
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Results checked with python3 3.11.
+    #[test]
+    fn extended_slice_deletion_matches_cpython() {
+        let cases: [(i64, i64, i64, &[u8]); 4] =
+            [(0, 6, 2, b"bdf"), (5, -1, -2, b"ace"), (1, 3, 1, b"adef"), (4, 1, 1, b"abcdef")];
+        for (lo, hi, step, want) in cases {
+            let mut b = b"abcdef".to_vec();
+            delete_slice(&mut b, lo, hi, step);
+            assert_eq!(b, want, "{lo}:{hi}:{step}");
+        }
+    }
+
+    #[test]
+    fn bytes_percent_format_matches_cpython() {
+        let mut interp = Interp::new();
+        let args = Value::tuple(vec![Value::Bytes(Rc::from(&b"ab"[..])), Value::Int(7), Value::Float(3.14159)]);
+        let r = percent_format(&mut interp, b"%-4s|%03d|%05.2f|%%", &args, false).ok();
+        assert!(matches!(r, Some(Value::Bytes(b)) if &*b == b"ab  |007|03.14|%"));
+        let e = percent_format(&mut interp, b"%s", &Value::str("x"), false).expect_err("str is refused");
+        assert_eq!(
+            super::super::builtins::exception_str(&mut interp, &e.exc).ok().as_deref(),
+            Some("%b requires a bytes-like object, or an object that implements __bytes__, not 'str'")
+        );
+    }
+
+    #[test]
+    fn translate_deletes_then_maps() {
+        let interp = Interp::new();
+        let table = maketrans(
+            &interp,
+            &Args { pos: vec![Value::Bytes(Rc::from(&b"h"[..])), Value::Bytes(Rc::from(&b"j"[..]))], kw: vec![] },
+        );
+        let Ok(table) = table else { panic!("maketrans failed") };
+        let a = Args { pos: vec![Value::None, table, Value::Bytes(Rc::from(&b"o"[..]))], kw: vec![] };
+        assert_eq!(translate(&interp, b"hello", &a).ok().as_deref(), Some(&b"jell"[..]));
+    }
 }
