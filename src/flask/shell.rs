@@ -356,7 +356,7 @@ impl ShellSession {
         let Some(db) = self.db() else { return (Json::Null, Json::Null) };
         // `db.session.rollback()` (as the oracle does), which makes a session if there is none.
         let session = db.session(&self.interp);
-        orm::rollback(&mut self.interp, &session);
+        let _ = orm::rollback(&mut self.interp, &session);
         self.interp.warnings.clear();
         self.log.take();
         let engine = db.engine.clone();

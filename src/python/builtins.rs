@@ -1606,8 +1606,9 @@ fn dict_view_classes(interp: &Interp) -> [Rc<Class>; 3] {
             (
                 "__iter__",
                 method(name, "__iter__", move |i, a| {
-                    let items = view(i, &a)?.items();
-                    i.call(&i.builtins.get("iter").unwrap_or(Value::None), Args::new(vec![Value::list(items)]))
+                    let v = view(i, &a)?;
+                    let kind = ["dict_keyiterator", "dict_valueiterator", "dict_itemiterator"][v.kind.min(2)];
+                    Ok(super::iters::sized_iter(i, v.dict.clone(), v.items(), kind, false))
                 }),
             ),
             (
@@ -3119,6 +3120,20 @@ pub fn install(interp: &mut Interp) {
             base_exc.dict.borrow_mut().set_str(k, v);
         }
     }
+    if let Some((_, stop)) = classes.iter().find(|(n, _)| n == "StopIteration") {
+        // `value`: what the generator returned (the first argument).
+        stop.dict.borrow_mut().set_str(
+            "__init__",
+            method("StopIteration", "__init__", |_, a| {
+                if let Some(Value::Instance(i)) = a.pos.first() {
+                    let mut d = i.dict.borrow_mut();
+                    d.set_str("args", Value::tuple(a.pos[1..].to_vec()));
+                    d.set_str("value", a.pos.get(1).cloned().unwrap_or(Value::None));
+                }
+                Ok(Value::None)
+            }),
+        );
+    }
     for (name, cls) in classes {
         b.set(&name, Value::Class(cls.clone()));
         interp.exception_classes.insert(name, cls);
@@ -3515,6 +3530,14 @@ fn install_functions(interp: &mut Interp) {
                 || matches!(&it, Value::Instance(inst) if inst.class.lookup("__next__").is_some());
             if !is_iterator {
                 return Err(i.type_error(format!("'{}' object is not an iterator", i.type_name(&it))));
+            }
+            if super::generator::is_generator(&it) {
+                // A generator's StopIteration carries what it returned.
+                return match i.gen_send(&it, super::generator::GenInput::Send(Value::None))? {
+                    super::generator::GenOutcome::Yielded(v) => Ok(v),
+                    _ if a.pos.len() == 2 => Ok(a.pos[1].clone()),
+                    outcome => i.outcome_value(outcome),
+                };
             }
             match i.iter_next(&it)? {
                 Some(v) => Ok(v),

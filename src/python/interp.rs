@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::ast::{self, BinOp, BoolOp, CmpOp, Constant, Expr, ExprKind, Stmt, StmtKind, UnaryOp};
+use super::generator::{suspends, ForIter, Resume, TryPhase, YieldStep};
 use super::value::*;
 
 /// A raised Python exception on its way up, with the lines it passed through.
@@ -48,6 +49,9 @@ pub enum Flow {
     Return(Value),
     Break,
     Continue,
+    /// A generator's body suspended at a `yield` of this value; the statements it left have
+    /// put their place on the frame's resume stack (see [`super::generator`]).
+    Yield(Value),
 }
 
 /// One execution context: module globals, the function scope (if any), the class namespace
@@ -58,7 +62,8 @@ pub struct Frame {
     pub class_ns: Option<Rc<RefCell<Dict>>>,
     pub func: Option<Rc<Function>>,
     pub first_arg: Option<Value>,
-    pub yields: Option<Vec<Value>>,
+    /// A generator function's frame: where its body is suspended (see [`super::generator`]).
+    pub gen: Option<Box<super::generator::GenFrame>>,
     pub line: u32,
     /// Interactive (`single`) mode: expression statements echo their repr.
     pub interactive: bool,
@@ -75,7 +80,7 @@ impl Frame {
             class_ns: None,
             func: None,
             first_arg: None,
-            yields: None,
+            gen: None,
             line: 0,
             interactive: false,
             err_span: None,
@@ -188,12 +193,19 @@ pub struct Interp {
     list_observers: HashMap<usize, (std::rc::Weak<RefCell<Vec<Value>>>, Rc<ListObserver>)>,
     /// The builtin iterator classes made so far (`list_iterator`, `map`, `generator`, ...).
     pub iter_classes: super::iters::IterClasses,
+    /// Called by `type.__call__` with each new instance and the call's arguments, before its
+    /// `__init__` (a library's hook: SQLAlchemy's `init` event). None in most runs.
+    pub construct_hook: Option<Rc<ConstructHook>>,
 }
+
+/// See [`Interp::construct_hook`].
+pub type ConstructHook = dyn Fn(&mut Interp, &Value, &Args) -> PyResult<()>;
 
 impl Drop for Interp {
     fn drop(&mut self) {
         let roots = std::mem::take(&mut self.handling);
         self.heap.teardown(roots);
+        super::iters::forget_abandoned();
         if Heap::is_current(&self.heap) {
             Heap::set_current(None);
         }
@@ -250,6 +262,7 @@ impl Interp {
             heap,
             list_observers: HashMap::new(),
             iter_classes: Default::default(),
+            construct_hook: None,
         };
         super::builtins::install(&mut interp);
         super::iters::install(&mut interp);
@@ -558,11 +571,17 @@ impl Interp {
 
     /// Runs statements in order until one breaks the flow.
     pub fn exec_block(&mut self, body: &[Stmt], frame: &mut Frame) -> PyResult<Flow> {
+        if frame.gen.is_some() {
+            return self.exec_generator_block(body, frame);
+        }
         for stmt in body {
             match self.exec_stmt(stmt, frame) {
                 Ok(Flow::Normal) => {}
                 Ok(flow) => return Ok(flow),
                 Err(e) => return Err(e),
+            }
+            if super::iters::any_abandoned() {
+                self.close_abandoned();
             }
         }
         Ok(Flow::Normal)
@@ -627,13 +646,49 @@ impl Interp {
         Ok(())
     }
 
-    fn exec_stmt(&mut self, stmt: &Stmt, frame: &mut Frame) -> PyResult<Flow> {
+    pub(super) fn exec_stmt(&mut self, stmt: &Stmt, frame: &mut Frame) -> PyResult<Flow> {
         frame.line = stmt.pos.line;
         frame.err_span = None;
         self.tick()?;
         match &stmt.kind {
+            StmtKind::Expr(e) if frame.gen.is_some() && suspends(e) => {
+                if let Some(v) = self.yield_point(e, frame)?.suspended() {
+                    return Ok(Flow::Yield(v));
+                }
+            }
+            StmtKind::Assign { targets, value } if frame.gen.is_some() && suspends(value) => {
+                let v = match self.yield_point(value, frame)? {
+                    YieldStep::Suspended(v) => return Ok(Flow::Yield(v)),
+                    YieldStep::Done(v) => v,
+                };
+                for t in targets {
+                    self.assign(t, v.clone(), frame)?;
+                }
+            }
+            StmtKind::AugAssign { target, op, value } if frame.gen.is_some() && suspends(value) => {
+                let cur = match self.take_resume(frame) {
+                    Some(Resume::AugAssign(cur)) => cur,
+                    _ => self.eval(target, frame)?,
+                };
+                let rhs = match self.yield_point(value, frame)? {
+                    YieldStep::Suspended(v) => return Ok(self.suspend(frame, Resume::AugAssign(cur), v)),
+                    YieldStep::Done(v) => v,
+                };
+                let v = self.binop_inplace(*op, cur, rhs)?;
+                self.assign(target, v, frame)?;
+            }
+            StmtKind::Return(Some(e)) if frame.gen.is_some() && suspends(e) => {
+                return Ok(match self.yield_point(e, frame)? {
+                    YieldStep::Suspended(v) => Flow::Yield(v),
+                    YieldStep::Done(v) => Flow::Return(v),
+                });
+            }
             StmtKind::Expr(e) => {
                 let v = self.eval(e, frame)?;
+                if frame.interactive && super::iters::any_abandoned() {
+                    // Closed when the expression let go of them, before its value is shown.
+                    self.close_abandoned();
+                }
                 if frame.interactive && !v.is_none() {
                     let r = self.repr(&v)?;
                     self.stdout.push_str(&r);
@@ -666,49 +721,86 @@ impl Interp {
                 self.assign(target, v, frame)?;
             }
             StmtKind::If { test, body, orelse } => {
-                let t = self.eval(test, frame)?;
-                return if self.truthy(&t)? { self.exec_block(body, frame) } else { self.exec_block(orelse, frame) };
+                let branch = match self.take_resume(frame) {
+                    Some(Resume::If(branch)) => branch,
+                    _ => {
+                        let t = self.eval(test, frame)?;
+                        self.truthy(&t)?
+                    }
+                };
+                return match self.exec_block(if branch { body } else { orelse }, frame)? {
+                    Flow::Yield(v) => Ok(self.suspend(frame, Resume::If(branch), v)),
+                    flow => Ok(flow),
+                };
             }
-            StmtKind::While { test, body, orelse } => loop {
-                let t = self.eval(test, frame)?;
-                if !self.truthy(&t)? {
-                    return self.exec_block(orelse, frame);
+            StmtKind::While { test, body, orelse } => {
+                // Resumed in the body (false) or in the `else` block (true).
+                let mut resumed = match self.take_resume(frame) {
+                    Some(Resume::Loop(in_else)) => Some(in_else),
+                    _ => None,
+                };
+                if resumed == Some(true) {
+                    return self.loop_else(orelse, frame, Resume::Loop(true));
                 }
-                match self.exec_block(body, frame)? {
-                    Flow::Break => break,
-                    Flow::Return(v) => return Ok(Flow::Return(v)),
-                    _ => {}
-                }
-            },
-            StmtKind::For { target, iter, body, orelse, .. } => {
-                let it = self.eval(iter, frame)?;
-                // A `range` is walked lazily: `for i in range(10**9): ... break` stops at once.
-                if let Some(r) = super::builtins::range_of(&it) {
-                    for k in 0..r.len() {
-                        self.tick()?;
-                        self.assign(target, Value::Int(r.at(k)), frame)?;
-                        match self.exec_block(body, frame)? {
-                            Flow::Break => return Ok(Flow::Normal),
-                            Flow::Return(v) => return Ok(Flow::Return(v)),
-                            _ => {}
+                loop {
+                    if resumed.take().is_none() {
+                        let t = self.eval(test, frame)?;
+                        if !self.truthy(&t)? {
+                            return self.loop_else(orelse, frame, Resume::Loop(true));
                         }
                     }
-                    return self.exec_block(orelse, frame);
+                    match self.exec_block(body, frame)? {
+                        Flow::Break => break,
+                        Flow::Return(v) => return Ok(Flow::Return(v)),
+                        Flow::Yield(v) => return Ok(self.suspend(frame, Resume::Loop(false), v)),
+                        Flow::Normal | Flow::Continue => {}
+                    }
                 }
-                // Advanced one item per pass, as CPython does: an iterator may be endless
-                // (`itertools.count()`), see the list as the body changes it, and `break`.
-                let it = self.get_iter(&it)?;
+            }
+            StmtKind::For { target, iter, body, orelse, .. } => {
+                let (mut it, mut resumed) = match self.take_resume(frame) {
+                    Some(Resume::For(Some(it))) => (it, true),
+                    Some(Resume::For(None)) => return self.loop_else(orelse, frame, Resume::For(None)),
+                    _ => {
+                        let it = self.eval(iter, frame)?;
+                        // A `range` is walked lazily: `for i in range(10**9): ... break` stops
+                        // at once. Anything else is advanced one item per pass, as CPython
+                        // does: an iterator may be endless (`itertools.count()`), see the list
+                        // as the body changes it, and `break`.
+                        let it = match super::builtins::range_of(&it) {
+                            Some(r) => ForIter::Range(r, 0),
+                            None => ForIter::Iter(self.get_iter(&it)?),
+                        };
+                        (it, false)
+                    }
+                };
                 loop {
-                    self.tick()?;
-                    let Some(item) = self.iter_next(&it)? else { break };
-                    self.assign(target, item, frame)?;
+                    if !resumed {
+                        self.tick()?;
+                        let item = match &mut it {
+                            ForIter::Range(r, k) => {
+                                if *k >= r.len() {
+                                    break;
+                                }
+                                *k += 1;
+                                Value::Int(r.at(*k - 1))
+                            }
+                            ForIter::Iter(i) => match self.iter_next(i)? {
+                                Some(item) => item,
+                                None => break,
+                            },
+                        };
+                        self.assign(target, item, frame)?;
+                    }
+                    resumed = false;
                     match self.exec_block(body, frame)? {
                         Flow::Break => return Ok(Flow::Normal),
                         Flow::Return(v) => return Ok(Flow::Return(v)),
-                        _ => {}
+                        Flow::Yield(v) => return Ok(self.suspend(frame, Resume::For(Some(it)), v)),
+                        Flow::Normal | Flow::Continue => {}
                     }
                 }
-                return self.exec_block(orelse, frame);
+                return self.loop_else(orelse, frame, Resume::For(None));
             }
             StmtKind::Return(e) => {
                 let v = match e {
@@ -852,73 +944,30 @@ impl Interp {
                 });
             }
             StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
-                let result = self.exec_block(body, frame);
-                let result = match result {
-                    Ok(Flow::Normal) => self.exec_block(orelse, frame),
-                    Ok(flow) => Ok(flow),
-                    Err(err) => {
-                        let mut handled = None;
-                        for h in handlers {
-                            let matches = match &h.typ {
-                                None => true,
-                                Some(t) => {
-                                    let t = self.eval(t, frame)?;
-                                    self.exception_matches(&err.exc, &t)?
-                                }
-                            };
-                            if matches {
-                                if let Some(n) = &h.name {
-                                    self.store_name(n, err.exc.clone(), frame)?;
-                                }
-                                self.keep_traceback(&err, frame);
-                                self.handling.push(err.exc.clone());
-                                let r = self.exec_block(&h.body, frame);
-                                self.handling.pop();
-                                handled = Some(r.map_err(|e| self.chain_context(e, &err.exc)));
-                                break;
-                            }
-                        }
-                        handled.unwrap_or(Err(err))
-                    }
-                };
-                if !finalbody.is_empty() {
-                    // An exception raised by the `finally` block while another propagates has
-                    // that one as its context.
-                    let fin = match &result {
-                        Err(pending) => {
-                            // Where it was raised in this frame, for its entry if it goes on.
-                            let (span, line) = (frame.err_span, frame.line);
-                            self.keep_traceback(pending, frame);
-                            self.handling.push(pending.exc.clone());
-                            let r = self.exec_block(finalbody, frame);
-                            self.handling.pop();
-                            if r.is_ok() {
-                                (frame.err_span, frame.line) = (span, line);
-                            }
-                            r.map_err(|e| self.chain_context(e, &pending.exc))
-                        }
-                        Ok(_) => self.exec_block(finalbody, frame),
-                    };
-                    match fin? {
-                        Flow::Normal => {}
-                        flow => return Ok(flow),
-                    }
-                }
-                return result;
+                return self.exec_try(body, handlers, orelse, finalbody, frame);
             }
             StmtKind::With { items, body, .. } => {
-                let mut exits = Vec::new();
-                for item in items {
-                    let mgr = self.eval(&item.context_expr, frame)?;
-                    let enter = self.getattr(&mgr, "__enter__")?;
-                    let exit = self.getattr(&mgr, "__exit__")?;
-                    let v = self.call(&enter, Args::default())?;
-                    if let Some(t) = &item.optional_vars {
-                        self.assign(t, v, frame)?;
+                let exits = match self.take_resume(frame) {
+                    Some(Resume::With(exits)) => exits,
+                    _ => {
+                        let mut exits = Vec::new();
+                        for item in items {
+                            let mgr = self.eval(&item.context_expr, frame)?;
+                            let enter = self.getattr(&mgr, "__enter__")?;
+                            let exit = self.getattr(&mgr, "__exit__")?;
+                            let v = self.call(&enter, Args::default())?;
+                            if let Some(t) = &item.optional_vars {
+                                self.assign(t, v, frame)?;
+                            }
+                            exits.push(exit);
+                        }
+                        exits
                     }
-                    exits.push(exit);
-                }
-                let mut result = self.exec_block(body, frame);
+                };
+                let mut result = match self.exec_block(body, frame) {
+                    Ok(Flow::Yield(v)) => return Ok(self.suspend(frame, Resume::With(exits), v)),
+                    r => r,
+                };
                 for exit in exits.into_iter().rev() {
                     match &result {
                         Err(e) => {
@@ -954,6 +1003,129 @@ impl Interp {
             }
         }
         Ok(Flow::Normal)
+    }
+
+    /// The `else` block of a loop; `resume` is where a `yield` in it suspends the loop.
+    fn loop_else(&mut self, orelse: &[Stmt], frame: &mut Frame, resume: Resume) -> PyResult<Flow> {
+        match self.exec_block(orelse, frame)? {
+            Flow::Yield(v) => Ok(self.suspend(frame, resume, v)),
+            flow => Ok(flow),
+        }
+    }
+
+    /// A `try` statement, begun or (in a generator) resumed where its body, `else`, handler or
+    /// `finally` block yielded.
+    fn exec_try(
+        &mut self,
+        body: &[Stmt],
+        handlers: &[ast::ExceptHandler],
+        orelse: &[Stmt],
+        finalbody: &[Stmt],
+        frame: &mut Frame,
+    ) -> PyResult<Flow> {
+        let mut phase = match self.take_resume(frame) {
+            Some(Resume::Try(phase)) => phase,
+            _ => TryPhase::Body,
+        };
+        loop {
+            phase = match phase {
+                TryPhase::Body => match self.exec_block(body, frame) {
+                    Ok(Flow::Yield(v)) => return Ok(self.suspend(frame, Resume::Try(TryPhase::Body), v)),
+                    Ok(Flow::Normal) => TryPhase::Else,
+                    Ok(flow) => TryPhase::Finally(Ok(flow), None),
+                    Err(err) => {
+                        let mut matched = Ok(None);
+                        for (k, h) in handlers.iter().enumerate() {
+                            let matches = match &h.typ {
+                                None => Ok(true),
+                                Some(t) => self.eval(t, frame).and_then(|t| self.exception_matches(&err.exc, &t)),
+                            };
+                            match matches {
+                                Ok(true) => {
+                                    matched = Ok(Some(k));
+                                    break;
+                                }
+                                Ok(false) => {}
+                                Err(e) => {
+                                    matched = Err(self.chain_context(e, &err.exc));
+                                    break;
+                                }
+                            }
+                        }
+                        match matched {
+                            Ok(Some(k)) => {
+                                if let Some(n) = &handlers[k].name {
+                                    self.store_name(n, err.exc.clone(), frame)?;
+                                }
+                                self.keep_traceback(&err, frame);
+                                TryPhase::Handler(k, err)
+                            }
+                            Ok(None) => TryPhase::Finally(Err(err), None),
+                            Err(e) => TryPhase::Finally(Err(e), None),
+                        }
+                    }
+                },
+                TryPhase::Else => match self.exec_block(orelse, frame) {
+                    Ok(Flow::Yield(v)) => return Ok(self.suspend(frame, Resume::Try(TryPhase::Else), v)),
+                    r => TryPhase::Finally(r, None),
+                },
+                TryPhase::Handler(k, err) => {
+                    self.handling.push(err.exc.clone());
+                    let r = self.exec_block(&handlers[k].body, frame);
+                    self.handling.pop();
+                    match r {
+                        Ok(Flow::Yield(v)) => {
+                            return Ok(self.suspend(frame, Resume::Try(TryPhase::Handler(k, err)), v))
+                        }
+                        r => TryPhase::Finally(r.map_err(|e| self.chain_context(e, &err.exc)), None),
+                    }
+                }
+                TryPhase::Finally(result, resumed) => {
+                    if finalbody.is_empty() {
+                        return result;
+                    }
+                    // An exception raised by the `finally` block while another propagates has
+                    // that one as its context.
+                    let fin = match &result {
+                        Err(pending) => {
+                            // Where it was raised in this frame, for its entry if it goes on.
+                            let (span, line) = match resumed {
+                                Some(at) => at,
+                                None => {
+                                    self.keep_traceback(pending, frame);
+                                    (frame.err_span, frame.line)
+                                }
+                            };
+                            self.handling.push(pending.exc.clone());
+                            let r = self.exec_block(finalbody, frame);
+                            self.handling.pop();
+                            match r {
+                                Ok(Flow::Yield(v)) => {
+                                    let phase = TryPhase::Finally(result, Some((span, line)));
+                                    return Ok(self.suspend(frame, Resume::Try(phase), v));
+                                }
+                                Ok(flow) => {
+                                    (frame.err_span, frame.line) = (span, line);
+                                    Ok(flow)
+                                }
+                                Err(e) => Err(self.chain_context(e, &pending.exc)),
+                            }
+                        }
+                        Ok(_) => match self.exec_block(finalbody, frame) {
+                            Ok(Flow::Yield(v)) => {
+                                let phase = TryPhase::Finally(result, Some((None, frame.line)));
+                                return Ok(self.suspend(frame, Resume::Try(phase), v));
+                            }
+                            r => r,
+                        },
+                    };
+                    return match fin? {
+                        Flow::Normal => result,
+                        flow => Ok(flow),
+                    };
+                }
+            };
+        }
     }
 
     fn record_annotation(&mut self, frame: &mut Frame, name: &str, ann: Value) -> PyResult<()> {
@@ -1410,7 +1582,7 @@ impl Interp {
             class_ns: Some(ns.clone()),
             func: frame.func.clone(),
             first_arg: None,
-            yields: None,
+            gen: None,
             line: def.pos.line,
             interactive: false,
             err_span: None,
@@ -1654,6 +1826,9 @@ impl Interp {
             _ => false,
         };
         if is_own {
+            if let Some(hook) = self.construct_hook.clone() {
+                hook(self, &obj, &args)?;
+            }
             if let Some(init) = c.lookup("__init__") {
                 let mut a = args;
                 a.pos.insert(0, obj.clone());
@@ -1670,10 +1845,7 @@ impl Interp {
 
     /// Calls a user-defined function.
     pub fn call_function(&mut self, func: &Rc<Function>, args: Args) -> PyResult<Value> {
-        if self.depth >= RECURSION_LIMIT || self.stack_used() > STACK_LIMIT {
-            let msg = format!("maximum recursion depth exceeded{}", self.recursion_context);
-            return Err(self.err("RecursionError", msg));
-        }
+        self.check_recursion()?;
         let scope = Rc::new(Scope {
             vars: RefCell::new(HashMap::new()),
             names: func.local_names.clone(),
@@ -1681,45 +1853,27 @@ impl Interp {
         });
         let first_arg = args.pos.first().cloned();
         self.bind_args(func, args, &scope)?;
-        if func.is_generator {
-            // The body runs when the generator is first advanced.
-            return Ok(super::iters::generator(self, func.clone(), scope, first_arg));
-        }
-        self.run_function_body(func, scope, first_arg, false).map(|(v, _)| v)
-    }
-
-    /// A generator function's body run to its end: what it yielded.
-    pub(super) fn run_generator_body(
-        &mut self,
-        func: &Rc<Function>,
-        scope: Rc<Scope>,
-        first_arg: Option<Value>,
-    ) -> PyResult<Vec<Value>> {
-        if self.depth >= RECURSION_LIMIT || self.stack_used() > STACK_LIMIT {
-            let msg = format!("maximum recursion depth exceeded{}", self.recursion_context);
-            return Err(self.err("RecursionError", msg));
-        }
-        self.run_function_body(func, scope, first_arg, true).map(|(_, ys)| ys)
-    }
-
-    fn run_function_body(
-        &mut self,
-        func: &Rc<Function>,
-        scope: Rc<Scope>,
-        first_arg: Option<Value>,
-        generator: bool,
-    ) -> PyResult<(Value, Vec<Value>)> {
         let mut frame = Frame {
             globals: func.module.clone(),
             scope: Some(scope),
             class_ns: None,
             func: Some(func.clone()),
             first_arg,
-            yields: if generator { Some(Vec::new()) } else { None },
+            gen: None,
             line: 0,
             interactive: false,
             err_span: None,
         };
+        if func.is_generator {
+            // The body runs as the generator is advanced, suspending at each `yield`.
+            frame.gen = Some(Box::default());
+            if let FunctionBody::Block(b) = &func.body {
+                // CPython's is the `def` line; only a traceback of `throw()` before the
+                // first `next()` shows it.
+                frame.line = b.first().map_or(0, |s| s.pos.line.saturating_sub(1));
+            }
+            return Ok(super::iters::generator(self, func.clone(), frame));
+        }
         self.depth += 1;
         let result = match &func.body {
             FunctionBody::Block(b) => self.exec_block(b, &mut frame).map(|flow| match flow {
@@ -1729,11 +1883,28 @@ impl Interp {
             FunctionBody::Lambda(e) => self.eval(e, &mut frame),
         };
         self.depth -= 1;
-        let result = result.map_err(|mut e| {
+        result.map_err(|mut e| {
             e.traceback.push(frame.tb_entry(&func.name));
             e
-        })?;
-        Ok((result, frame.yields.take().unwrap_or_default()))
+        })
+    }
+
+    /// Is another Python frame too many (CPython's recursion limit, our native stack)?
+    pub(super) fn check_recursion(&self) -> PyResult<()> {
+        if self.depth >= RECURSION_LIMIT || self.stack_used() > STACK_LIMIT {
+            let msg = format!("maximum recursion depth exceeded{}", self.recursion_context);
+            return Err(self.err("RecursionError", msg));
+        }
+        Ok(())
+    }
+
+    /// Runs a generator's body in its own frame until it yields, returns or raises.
+    pub(super) fn resume_frame(&mut self, body: &[Stmt], frame: &mut Frame) -> PyResult<Flow> {
+        self.check_recursion()?;
+        self.depth += 1;
+        let r = self.exec_block(body, frame);
+        self.depth -= 1;
+        r
     }
 
     fn bind_args(&mut self, func: &Rc<Function>, args: Args, scope: &Rc<Scope>) -> PyResult<()> {
@@ -2446,22 +2617,14 @@ impl Interp {
                 Ok(Value::dict(d))
             }
             ExprKind::Starred(_) => Err(self.err("SyntaxError", "can't use starred expression here")),
-            ExprKind::Yield(v) => {
-                let val = match v {
-                    Some(v) => self.eval(v, frame)?,
-                    None => Value::None,
-                };
-                match &mut frame.yields {
-                    Some(ys) => ys.push(val),
-                    None => return Err(self.err("SyntaxError", "'yield' outside function")),
-                }
-                Ok(Value::None)
-            }
+            // A `yield` inside a larger expression (`print((yield x))`); statement-level
+            // yields suspend without coming here (see `generator::eval_buried_yield`).
+            ExprKind::Yield(v) => self.eval_buried_yield(v.as_ref(), frame),
             ExprKind::YieldFrom(v) => {
                 let val = self.eval(v, frame)?;
                 let items = self.iterate(&val)?;
-                match &mut frame.yields {
-                    Some(ys) => ys.extend(items),
+                match &mut frame.gen {
+                    Some(g) => g.buffered.extend(items),
                     None => return Err(self.err("SyntaxError", "'yield' outside function")),
                 }
                 Ok(Value::None)
@@ -2502,7 +2665,7 @@ impl Interp {
             class_ns: None,
             func: frame.func.clone(),
             first_arg: frame.first_arg.clone(),
-            yields: None,
+            gen: None,
             line: frame.line,
             interactive: false,
             err_span: None,

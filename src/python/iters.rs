@@ -12,19 +12,30 @@ use std::rc::Rc;
 use super::ast::{Comprehension, Expr};
 use super::builtins::{func, method, native_class, new_native};
 use super::interp::{Frame, Interp, PyResult};
-use super::value::{Args, Class, Function, Module, Scope, Value};
+use super::value::{Args, Class, Dict, Function, Module, Scope, Value};
 
 /// The payload of every builtin iterator object; its class names the kind (`map`,
 /// `list_iterator`, `generator`, ...).
 pub struct LazyIter {
-    state: RefCell<State>,
+    pub(super) state: RefCell<State>,
+    /// A generator's qualified name (its repr keeps it once the generator is done).
+    name: Option<Rc<str>>,
 }
 
-enum State {
+pub(super) enum State {
     /// Items computed beforehand (a tuple's, a dict's keys, a generator function's yields).
     Items {
         items: Vec<Value>,
         pos: usize,
+    },
+    /// A dict's or set's iterator: its members when it began, and its size then (a change
+    /// of size raises, from then on, CPython's RuntimeError `msg`).
+    Sized {
+        items: Vec<Value>,
+        pos: usize,
+        of: Rc<RefCell<Dict>>,
+        len: usize,
+        msg: &'static str,
     },
     /// A list's `list_iterator`: index into the list as it is now.
     List {
@@ -65,20 +76,80 @@ enum State {
         sentinel: Value,
     },
     GenExpr(Box<GenExpr>),
-    /// A generator function's body, not started: run (eagerly, to its end) at the first `next()`.
-    GenFunc {
-        func: Rc<Function>,
-        scope: Rc<Scope>,
-        first_arg: Option<Value>,
+    /// A generator function's frame, suspended (see [`super::generator`]).
+    GenFunc(Box<GenFn>),
+    /// A library's generator whose items a native function computes at the first `next()`.
+    Deferred {
+        name: Rc<str>,
+        items: DeferredItems,
     },
-    /// Being advanced (a generator asked for its own next item).
-    Running,
+    /// Being advanced (a generator asked for its own next item); the generator's name.
+    Running(Rc<str>),
     Done,
+}
+
+/// A generator function's call: its frame, not started or suspended at a `yield`.
+pub(super) struct GenFn {
+    pub func: Rc<Function>,
+    pub frame: Frame,
+    pub started: bool,
+}
+
+impl GenFn {
+    /// Would closing it run code: is it suspended inside a `try` or `with` statement, or
+    /// delegating to another generator?
+    fn needs_close(&self) -> bool {
+        use super::generator::Resume;
+        self.started
+            && self.frame.gen.as_ref().is_some_and(|g| {
+                g.resume.iter().any(|r| matches!(r, Resume::Try(_) | Resume::With(_) | Resume::YieldFrom(_)))
+            })
+    }
+}
+
+thread_local! {
+    /// Suspended generators whose last reference went while they were inside a `try` or
+    /// `with` statement. CPython closes a generator then (its `finally` blocks and `__exit__`
+    /// methods run); the interpreter does so at its next statement boundary
+    /// ([`Interp::close_abandoned`]).
+    static ABANDONED: RefCell<Vec<Box<GenFn>>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Drop for LazyIter {
+    fn drop(&mut self) {
+        if let State::GenFunc(g) = std::mem::replace(self.state.get_mut(), State::Done) {
+            if g.needs_close() {
+                let _ = ABANDONED.try_with(|a| {
+                    if let Ok(mut a) = a.try_borrow_mut() {
+                        a.push(g);
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// Are there abandoned generators to close?
+pub(super) fn any_abandoned() -> bool {
+    ABANDONED.try_with(|a| a.try_borrow().is_ok_and(|a| !a.is_empty())).unwrap_or(false)
+}
+
+/// Forgets the abandoned generators without running them (the interpreter is going away).
+pub(super) fn forget_abandoned() {
+    loop {
+        let gens = ABANDONED.try_with(|a| a.try_borrow_mut().map(|mut a| std::mem::take(&mut *a)).unwrap_or_default());
+        match gens {
+            Ok(gens) if !gens.is_empty() => drop(gens),
+            _ => return,
+        }
+    }
 }
 
 /// A generator expression in progress: the scope its variables live in and, per `for`
 /// clause entered, the iterator it walks.
-struct GenExpr {
+pub(super) struct GenExpr {
+    /// Asked for an item yet (else `send()` of a value is refused).
+    pub started: bool,
     gens: Rc<Vec<Comprehension>>,
     elt: Expr,
     globals: Rc<Module>,
@@ -112,30 +183,18 @@ pub fn iter_class(interp: &Interp, name: &str) -> Rc<Class> {
         ],
     );
     if name == "generator" {
-        let mut d = cls.dict.borrow_mut();
-        d.set_str(
-            "close",
-            method(name, "close", |_, a| {
-                if let Some(l) = a.pos[0].payload::<LazyIter>() {
-                    *l.state.borrow_mut() = State::Done;
-                }
-                Ok(Value::None)
-            }),
-        );
-        d.set_str(
-            "send",
-            method(name, "send", |i, a| match i.iter_next(&a.pos[0])? {
-                Some(v) => Ok(v),
-                None => Err(i.err_bare("StopIteration")),
-            }),
-        );
+        super::generator::install_methods(&cls);
     }
     interp.iter_classes.borrow_mut().insert(name.to_string(), cls.clone());
     cls
 }
 
 fn make(interp: &Interp, kind: &str, state: State) -> Value {
-    new_native(&iter_class(interp, kind), LazyIter { state: RefCell::new(state) })
+    let name = match &state {
+        State::GenFunc(_) | State::GenExpr(_) | State::Deferred { .. } => Some(state_name(&state)),
+        _ => None,
+    };
+    new_native(&iter_class(interp, kind), LazyIter { state: RefCell::new(state), name })
 }
 
 /// An iterator of kind `kind` over items computed beforehand.
@@ -143,29 +202,58 @@ pub fn items_iter(interp: &Interp, items: Vec<Value>, kind: &str) -> Value {
     make(interp, kind, State::Items { items, pos: 0 })
 }
 
+/// An iterator of kind `kind` (`dict_keyiterator`, `set_iterator`, ...) over `items`, the
+/// members of dict or set `of` now: if `of` changes size, the next step raises CPython's
+/// "dictionary changed size during iteration" (or "Set changed size ...").
+pub fn sized_iter(interp: &Interp, of: Rc<RefCell<Dict>>, items: Vec<Value>, kind: &str, set: bool) -> Value {
+    let len = of.borrow().len();
+    let msg = if set { "Set changed size during iteration" } else { "dictionary changed size during iteration" };
+    make(interp, kind, State::Sized { items, pos: 0, of, len, msg })
+}
+
 /// Is `v` a builtin iterator object?
 pub fn is_iter(v: &Value) -> bool {
     v.payload::<LazyIter>().is_some()
 }
 
-/// The `generator` object a call of generator function `func` returns, its arguments bound
-/// in `scope`.
-pub fn generator(interp: &Interp, func: Rc<Function>, scope: Rc<Scope>, first_arg: Option<Value>) -> Value {
-    make(interp, "generator", State::GenFunc { func, scope, first_arg })
+/// The `generator` object a call of generator function `func` returns: `frame` holds its
+/// arguments, and its body runs as the generator is advanced.
+pub fn generator(interp: &Interp, func: Rc<Function>, frame: Frame) -> Value {
+    make(interp, "generator", State::GenFunc(Box::new(GenFn { func, frame, started: false })))
+}
+
+/// What a [`deferred_generator`] runs at its first `next()`.
+pub type DeferredItems = Rc<dyn Fn(&mut Interp) -> PyResult<Vec<Value>>>;
+
+/// A `generator` named `qualname` whose items `items` computes when it is first advanced:
+/// what a library `__iter__` written as a Python generator function returns (SQLAlchemy's
+/// `Query.__iter__` runs its SELECT at the first `next()`, not when `iter()` is called).
+pub fn deferred_generator(interp: &Interp, qualname: &str, items: DeferredItems) -> Value {
+    make(interp, "generator", State::Deferred { name: qualname.into(), items })
 }
 
 /// The qualified name a generator's repr shows.
 pub fn generator_name(v: &Value) -> Option<String> {
     let l = v.payload::<LazyIter>()?;
+    if let Some(name) = &l.name {
+        return Some(name.to_string());
+    }
     let s = l.state.borrow();
-    Some(match &*s {
-        State::GenFunc { func, .. } => func.qualname.clone(),
+    Some(state_name(&s).to_string())
+}
+
+/// The qualified name of a generator in state `s` (`<genexpr>` once it is done: the repr of
+/// a finished generator expression or function is not asked for in practice).
+pub(super) fn state_name(s: &State) -> Rc<str> {
+    match s {
+        State::GenFunc(g) => g.func.qualname.as_str().into(),
         State::GenExpr(g) => match &g.func {
-            Some(f) => format!("{}.<locals>.<genexpr>", f.qualname),
+            Some(f) => format!("{}.<locals>.<genexpr>", f.qualname).into(),
             None => "<genexpr>".into(),
         },
+        State::Running(name) | State::Deferred { name, .. } => name.clone(),
         _ => "<genexpr>".into(),
-    })
+    }
 }
 
 /// The builtins that are iterator classes: `map`, `filter`, `zip`, `enumerate`, `reversed`.
@@ -287,8 +375,14 @@ impl Interp {
                 if s.is_ascii() { "str_ascii_iterator" } else { "str_iterator" },
             ),
             Value::Bytes(b) => (b.iter().map(|x| Value::Int(*x as i64)).collect(), "bytes_iterator"),
-            Value::Dict(d) => (d.borrow().keys(), "dict_keyiterator"),
-            Value::Set(d) => (super::builtins::set_order(d.borrow().keys()), "set_iterator"),
+            Value::Dict(d) => {
+                let keys = d.borrow().keys();
+                return Ok(sized_iter(self, d.clone(), keys, "dict_keyiterator", false));
+            }
+            Value::Set(d) => {
+                let members = super::builtins::set_order(d.borrow().keys());
+                return Ok(sized_iter(self, d.clone(), members, "set_iterator", true));
+            }
             Value::Instance(inst) => {
                 if is_iter(v) {
                     return Ok(v.clone());
@@ -394,6 +488,7 @@ impl Interp {
         let first = self.get_iter(&first)?;
         let scope = self.comprehension_scope(gens, &[elt], frame);
         let state = GenExpr {
+            started: false,
             gens: gens.clone(),
             elt: elt.clone(),
             globals: frame.globals.clone(),
@@ -407,19 +502,33 @@ impl Interp {
     }
 
     fn advance(&mut self, l: &LazyIter) -> PyResult<Option<Value>> {
-        let state = std::mem::replace(&mut *l.state.borrow_mut(), State::Running);
+        let name = match &*l.state.borrow() {
+            s @ (State::GenFunc(_) | State::GenExpr(_) | State::Deferred { .. }) => state_name(s),
+            _ => "".into(),
+        };
+        let state = std::mem::replace(&mut *l.state.borrow_mut(), State::Running(name));
         let (result, state) = self.step(state);
         *l.state.borrow_mut() = state;
         result
     }
 
     /// Advances `state` one item: the item (None at the end) and the state to keep.
-    fn step(&mut self, state: State) -> (PyResult<Option<Value>>, State) {
+    pub(super) fn step(&mut self, state: State) -> (PyResult<Option<Value>>, State) {
         match state {
             State::Items { items, pos } => match items.get(pos) {
                 Some(v) => (Ok(Some(v.clone())), State::Items { pos: pos + 1, items }),
                 None => (Ok(None), State::Done),
             },
+            State::Sized { items, pos, of, len, msg } => {
+                if of.borrow().len() != len {
+                    // Sticky, as CPython's: every later step raises too.
+                    return (Err(self.err("RuntimeError", msg)), State::Sized { items, pos, of, len, msg });
+                }
+                match items.get(pos) {
+                    Some(v) => (Ok(Some(v.clone())), State::Sized { pos: pos + 1, items, of, len, msg }),
+                    None => (Ok(None), State::Done),
+                }
+            }
             State::List { list, pos } => {
                 let item = match &list {
                     Value::List(l) => l.borrow().get(pos).cloned(),
@@ -509,22 +618,21 @@ impl Interp {
                 },
                 Err(e) => (Err(e), State::Callable { f, sentinel }),
             },
-            State::GenExpr(mut g) => match self.genexpr_step(&mut g) {
-                Ok(Some(v)) => (Ok(Some(v)), State::GenExpr(g)),
-                Ok(None) => (Ok(None), State::Done),
-                Err(e) => (Err(self.generator_error(e)), State::Done),
-            },
-            State::GenFunc { func, scope, first_arg } => match self.run_generator_body(&func, scope, first_arg) {
+            State::Deferred { items, .. } => match items(self) {
                 Ok(items) => self.step(State::Items { items, pos: 0 }),
-                Err(e) => (Err(self.generator_error(e)), State::Done),
+                Err(e) => (Err(e), State::Done),
             },
-            State::Running => (Err(self.err("ValueError", "generator already executing")), State::Running),
+            State::GenExpr(_) | State::GenFunc(_) => {
+                let (r, state) = self.gen_state_send(state, super::generator::GenInput::Send(Value::None));
+                (r.map(|o| o.yielded()), state)
+            }
+            State::Running(name) => (Err(self.err("ValueError", "generator already executing")), State::Running(name)),
             State::Done => (Ok(None), State::Done),
         }
     }
 
     /// StopIteration raised inside a generator becomes RuntimeError (PEP 479).
-    fn generator_error(&mut self, e: super::interp::PyErr) -> super::interp::PyErr {
+    pub(super) fn generator_error(&mut self, e: super::interp::PyErr) -> super::interp::PyErr {
         if !self.err_is(&e, "StopIteration") {
             return e;
         }
@@ -558,7 +666,8 @@ impl Interp {
         Err(self.err("ValueError", format!("zip() argument {} is {which} than argument{plural}{i}", i + 1)))
     }
 
-    fn genexpr_step(&mut self, g: &mut GenExpr) -> PyResult<Option<Value>> {
+    pub(super) fn genexpr_step(&mut self, g: &mut GenExpr) -> PyResult<Option<Value>> {
+        g.started = true;
         let mut frame = Frame::module(g.globals.clone());
         frame.scope = Some(g.scope.clone());
         frame.func = g.func.clone();
@@ -598,6 +707,27 @@ impl Interp {
             let inner = self.eval(&g.gens[level + 1].iter, frame)?;
             let inner = self.get_iter(&inner)?;
             g.stack.push(inner);
+        }
+    }
+
+    /// Closes the generators dropped while suspended inside a `try` or `with` statement, as
+    /// CPython does when their last reference goes. What they raise is lost (CPython writes
+    /// "Exception ignored in" to stderr).
+    pub fn close_abandoned(&mut self) {
+        loop {
+            let gens = ABANDONED.with(|a| std::mem::take(&mut *a.borrow_mut()));
+            if gens.is_empty() {
+                return;
+            }
+            for g in gens {
+                let v = make(self, "generator", State::GenFunc(g));
+                let _ = self.gen_close(&v);
+                // A generator that yielded again is not closed a second time.
+                if let Some(l) = v.payload::<LazyIter>() {
+                    let old = std::mem::replace(&mut *l.state.borrow_mut(), State::Done);
+                    drop(old);
+                }
+            }
         }
     }
 

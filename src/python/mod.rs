@@ -7,6 +7,7 @@ pub mod builtins;
 pub mod bytes;
 pub mod console;
 pub mod format;
+pub mod generator;
 pub mod interp;
 pub mod iters;
 pub mod lexer;

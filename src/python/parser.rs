@@ -2248,10 +2248,16 @@ fn stmt_has_yield(s: &Stmt) -> bool {
         StmtKind::For { iter, body, orelse, .. } => {
             expr_has_yield(iter) || block_has_yield(body) || block_has_yield(orelse)
         }
-        StmtKind::With { body, .. } => block_has_yield(body),
+        StmtKind::With { items, body, .. } => {
+            items.iter().any(|i| expr_has_yield(&i.context_expr)) || block_has_yield(body)
+        }
+        StmtKind::Raise { exc, cause } => {
+            exc.as_ref().is_some_and(expr_has_yield) || cause.as_ref().is_some_and(expr_has_yield)
+        }
+        StmtKind::Assert { test, msg } => expr_has_yield(test) || msg.as_ref().is_some_and(expr_has_yield),
         StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
             block_has_yield(body)
-                || handlers.iter().any(|h| block_has_yield(&h.body))
+                || handlers.iter().any(|h| h.typ.as_ref().is_some_and(expr_has_yield) || block_has_yield(&h.body))
                 || block_has_yield(orelse)
                 || block_has_yield(finalbody)
         }
@@ -2260,14 +2266,35 @@ fn stmt_has_yield(s: &Stmt) -> bool {
 }
 
 fn expr_has_yield(e: &Expr) -> bool {
+    use ExprKind as K;
+    let any = |v: &[Expr]| v.iter().any(expr_has_yield);
+    let opt = |v: &Option<Expr>| v.as_ref().is_some_and(expr_has_yield);
     match &*e.kind {
-        ExprKind::Yield(_) | ExprKind::YieldFrom(_) => true,
-        ExprKind::Call { func, args, keywords } => {
-            expr_has_yield(func) || args.iter().any(expr_has_yield) || keywords.iter().any(|k| expr_has_yield(&k.value))
+        K::Yield(_) | K::YieldFrom(_) => true,
+        K::Constant(_) | K::Name(_) | K::Lambda { .. } => false,
+        // Only the outermost iterable is evaluated in the enclosing function.
+        K::ListComp { generators, .. }
+        | K::SetComp { generators, .. }
+        | K::DictComp { generators, .. }
+        | K::GeneratorExp { generators, .. } => generators.first().is_some_and(|g| expr_has_yield(&g.iter)),
+        K::BoolOp { values, .. } => any(values),
+        K::Set(v) | K::List(v) | K::Tuple(v) | K::JoinedStr(v) => any(v),
+        K::NamedExpr { value, .. }
+        | K::UnaryOp { operand: value, .. }
+        | K::Await(value)
+        | K::Starred(value)
+        | K::Attribute { value, .. } => expr_has_yield(value),
+        K::BinOp { left, right, .. } | K::Subscript { value: left, slice: right } => {
+            expr_has_yield(left) || expr_has_yield(right)
         }
-        ExprKind::BinOp { left, right, .. } => expr_has_yield(left) || expr_has_yield(right),
-        ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().any(expr_has_yield),
-        _ => false,
+        K::IfExp { test, body, orelse } => expr_has_yield(test) || expr_has_yield(body) || expr_has_yield(orelse),
+        K::Dict { keys, values } => keys.iter().any(opt) || any(values),
+        K::Slice { lower, upper, step } => opt(lower) || opt(upper) || opt(step),
+        K::Compare { left, comparators, .. } => expr_has_yield(left) || any(comparators),
+        K::Call { func, args, keywords } => {
+            expr_has_yield(func) || any(args) || keywords.iter().any(|k| expr_has_yield(&k.value))
+        }
+        K::FormattedValue { value, format_spec, .. } => expr_has_yield(value) || opt(format_spec),
     }
 }
 

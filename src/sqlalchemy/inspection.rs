@@ -193,6 +193,21 @@ pub fn inspect_instance(interp: &mut Interp, obj: &Value) -> PyResult<Option<Val
     Ok(Some(new_native(&cls, StateData(inst.clone()))))
 }
 
+/// `inspect(obj)` for an instance known to be mapped (what `raw=True` listeners receive).
+pub fn state_value(interp: &mut Interp, inst: &Rc<Instance>) -> PyResult<Value> {
+    Ok(inspect_instance(interp, &Value::Instance(inst.clone()))?.unwrap_or(Value::None))
+}
+
+/// The mapper behind a `Mapper` object (`User.__mapper__`), if `v` is one.
+pub fn mapper_of_value(v: &Value) -> Option<Rc<orm::Mapper>> {
+    v.payload::<MapperData>().map(|d| d.0.clone())
+}
+
+/// The `Mapper` class.
+pub fn mapper_type(interp: &mut Interp) -> Rc<Class> {
+    mapper_classes(interp).mapper.clone()
+}
+
 /// The object's session, and whether a flush of this transaction deleted it.
 fn attachment(inst: &Rc<Instance>) -> (Option<Rc<SessionData>>, bool) {
     let st = instance_state(inst);
@@ -389,6 +404,13 @@ fn mapper_classes(interp: &mut Interp) -> Rc<MapperClasses> {
                 method("Mapper", "__repr__", |i, a| {
                     let m = this::<MapperData>(i, &a, "Mapper")?;
                     Ok(Value::str(&format!("<Mapper at {}; {}>", addr(Rc::as_ptr(&m.0)), m.0.class_name)))
+                }),
+            ),
+            (
+                "__str__",
+                method("Mapper", "__str__", |i, a| {
+                    let m = this::<MapperData>(i, &a, "Mapper")?;
+                    Ok(Value::str(&m.0.describe()))
                 }),
             ),
             (

@@ -7,6 +7,7 @@ pub mod ddl;
 pub mod declarative;
 pub mod engine;
 pub mod evaluator;
+pub mod events;
 pub mod inspection;
 pub mod module;
 pub mod orm;

@@ -1529,9 +1529,10 @@ fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(
         (
             "__iter__",
             method("Query", "__iter__", move |i, a| {
+                // A generator function in SQLAlchemy: the SELECT runs at the first `next()`.
                 let qd = q(i, &a)?;
-                let rows = run_query(i, &qd, false)?;
-                Ok(Value::list(rows))
+                let rows = Rc::new(move |i: &mut Interp| run_query(i, &qd, false));
+                Ok(crate::python::iters::deferred_generator(i, "Query.__iter__", rows))
             }),
         ),
         (
@@ -1800,7 +1801,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "rollback",
                 method("Session", "rollback", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::rollback(i, &sd);
+                    orm::rollback(i, &sd)?;
                     Ok(Value::None)
                 }),
             ),
@@ -2475,48 +2476,10 @@ fn spelled(class: &str, base: SqlType, ddl: [Option<String>; 3]) -> SqlType {
     SqlType::Spelled(Rc::new(super::types::Spelled { class: class.to_string(), base, ddl }))
 }
 
-/// `sqlalchemy.event` (`lib/event.py`) with the native helpers it registers attribute
-/// listeners through.
+/// `sqlalchemy.event` (`lib/event.py`) with its native helpers (`events.rs`).
 fn event_module(interp: &mut Interp, exc: &Module) -> PyResult<Rc<Module>> {
     let m = Module::new("sqlalchemy.event", None);
-    let attr = |v: Option<&Value>| v.and_then(|v| v.payload::<orm::AttrData>());
-    m.set("_is_attribute", func("_is_attribute", move |_, a| Ok(Value::Bool(attr(a.pos.first()).is_some()))));
-    m.set(
-        "_attribute_key",
-        func("_attribute_key", move |_, a| Ok(attr(a.pos.first()).map(|d| Value::str(&d.key)).unwrap_or(Value::None))),
-    );
-    m.set(
-        "_attribute_listen",
-        func("_attribute_listen", move |i, a| {
-            let Some(d) = attr(a.pos.first()) else { return Ok(Value::None) };
-            let Some(mapper) = d.mapper.upgrade() else { return Ok(Value::None) };
-            let at = |n: usize| a.pos.get(n).cloned().unwrap_or(Value::None);
-            let retval = i.truthy(&at(2))?;
-            orm::attribute_listeners(i).borrow_mut().push(orm::AttributeListener {
-                mapper_id: mapper.id,
-                key: d.key.clone(),
-                listener: at(1),
-                retval,
-                no_value: at(3),
-                token: at(4),
-            });
-            Ok(Value::None)
-        }),
-    );
-    m.set(
-        "_attribute_unlisten",
-        func("_attribute_unlisten", move |i, a| {
-            let Some(d) = attr(a.pos.first()) else { return Ok(Value::None) };
-            let f = a.pos.get(1).cloned().unwrap_or(Value::None);
-            let id = d.mapper.upgrade().map(|m| m.id);
-            let listeners = orm::attribute_listeners(i);
-            let mut l = listeners.borrow_mut();
-            if let Some(n) = l.iter().position(|x| Some(x.mapper_id) == id && x.key == d.key && x.listener.is(&f)) {
-                l.remove(n);
-            }
-            Ok(Value::None)
-        }),
-    );
+    super::events::add_natives(&m);
     if let Some(c) = exc.get("InvalidRequestError") {
         m.set("_InvalidRequestError", c);
     }

@@ -1615,6 +1615,13 @@ pub struct SessionData {
     pub changed_while_failed: Cell<bool>,
     /// `Session.info`: a dict made on first use.
     info: RefCell<Option<Value>>,
+    /// A `SessionTransaction` is open (autobegun by an add, a change, a statement): what
+    /// `rollback()` ends, with `after_rollback`.
+    pub tx_open: Cell<bool>,
+    /// A connection was taken whose `after_begin` has not been dispatched yet.
+    after_begin_due: Cell<bool>,
+    /// The `Session` object this is the data of (what session event listeners receive).
+    pub py: RefCell<Weak<Instance>>,
 }
 
 impl SessionData {
@@ -1637,7 +1644,15 @@ impl SessionData {
             tx_deleted: RefCell::new(Vec::new()),
             changed_while_failed: Cell::new(false),
             info: RefCell::new(None),
+            tx_open: Cell::new(false),
+            after_begin_due: Cell::new(false),
+            py: RefCell::new(Weak::new()),
         })
+    }
+
+    /// The `Session` object, while it lives.
+    pub fn py_value(&self) -> Option<Value> {
+        self.py.borrow().upgrade().map(Value::Instance)
     }
 
     /// `Session.info`: the session's own dict, the same object each time.
@@ -1803,15 +1818,20 @@ impl SessionData {
     /// statement's mapped table (`mapper.local_table`, or the table of an INSERT/UPDATE/DELETE)
     /// and takes the engine of that table's metadata; the default engine otherwise.
     pub fn get_bind(&self, sql: &str) -> Rc<Engine> {
-        let binds = self.binds.borrow();
-        if binds.is_empty() {
+        if self.binds.borrow().is_empty() {
             return self.engine.clone();
         }
-        if let Some(name) = primary_table_name(sql) {
-            for (md, engine) in binds.iter() {
-                if md.table(&name).is_some() {
-                    return engine.clone();
-                }
+        match primary_table_name(sql) {
+            Some(name) => self.bind_for_table(&name),
+            None => self.engine.clone(),
+        }
+    }
+
+    /// The engine of the metadata holding the table `name`.
+    pub fn bind_for_table(&self, name: &str) -> Rc<Engine> {
+        for (md, engine) in self.binds.borrow().iter() {
+            if md.table(name).is_some() {
+                return engine.clone();
             }
         }
         self.engine.clone()
@@ -1824,6 +1844,8 @@ impl SessionData {
             Some(p) => p,
             None => {
                 self.conns.borrow_mut().push(engine.connect());
+                self.tx_open.set(true);
+                self.after_begin_due.set(true);
                 self.conns.borrow().len() - 1
             }
         };
@@ -1839,8 +1861,22 @@ impl SessionData {
     /// Executes SQL on the statement's connection, without checking the transaction (the flush's
     /// own statements, and loads inside it).
     fn execute(&self, interp: &mut Interp, sql: &str, params: Vec<SqlValue>) -> PyResult<crate::db::QueryResult> {
+        self.begin_for(interp, &self.get_bind(sql))?;
         let r = self.connection(sql).execute(sql, params);
         r.map_err(|e| dbapi_error(interp, e))
+    }
+
+    /// Takes the connection to `engine` as the session's transaction does
+    /// (`_connection_for_bind`), with `after_begin` for a new one.
+    pub fn begin_for(&self, interp: &mut Interp, engine: &Rc<Engine>) -> PyResult<()> {
+        if !super::events::session_events_on(interp) {
+            return Ok(());
+        }
+        drop(self.connection_for(engine));
+        if self.after_begin_due.replace(false) {
+            super::events::after_begin(interp, self)?;
+        }
+        Ok(())
     }
 
     /// `Session.no_autoflush`: runs `f` with autoflush off, and sets it back as it was.
@@ -1853,6 +1889,7 @@ impl SessionData {
 
     /// Ends the transaction: every connection commits (or rolls back) and is released.
     fn end_transaction(&self, commit: bool) {
+        self.after_begin_due.set(false);
         let conns: Vec<Connection> = self.conns.borrow_mut().drain(..).collect();
         for c in conns {
             if commit {
@@ -1915,6 +1952,7 @@ pub fn execute_on(
     params: Vec<SqlValue>,
 ) -> PyResult<crate::db::QueryResult> {
     check_active(interp, s)?;
+    s.begin_for(interp, engine)?;
     let r = s.connection_for(engine).execute(sql, params);
     r.map_err(|e| dbapi_error(interp, e))
 }
@@ -1973,6 +2011,8 @@ fn session_contains(s: &Rc<SessionData>, inst: &Rc<Instance>) -> bool {
 /// identity), or is refused when another session holds it.
 fn save_or_update_impl(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
+    // `_before_attach` autobegins the session's transaction.
+    s.tx_open.set(true);
     let state = instance_state(inst);
     if let Some(other) = state.session() {
         if other.id != s.id {
@@ -2540,20 +2580,143 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     }
     // Loads made while collecting the work (cascades, orphans) must not flush again.
     s.flushing.set(true);
-    let result = flush_collect(interp, s);
+    let result = flush_begin(interp, s).and_then(|ctx| {
+        // Objects changed only in their collections are saved too (with no UPDATE), as
+        // `_dirty_states` (taken after `before_flush`) has them: their `before_update` /
+        // `after_update` fire.
+        let listed: Vec<Value> = if super::events::mapper_events_on(interp) {
+            s.identity_map.borrow().values().filter(|v| v.as_instance().is_some_and(is_dirty)).cloned().collect()
+        } else {
+            Vec::new()
+        };
+        Ok((ctx, listed, flush_collect(interp, s)?))
+    });
     s.flushing.set(false);
-    let Some((new, dirty)) = result? else { return Ok(()) };
+    let (ctx, listed, collected) = result?;
+    let (new, mut dirty) = match collected {
+        Some(work) => work,
+        None if !listed.is_empty() => (Vec::new(), Vec::new()),
+        None => return Ok(()),
+    };
+    for o in &listed {
+        let deleted = o.as_instance().is_some_and(|i| instance_state(i).deleted.get());
+        if !deleted && !dirty.iter().any(|x| x.is(o)) {
+            dirty.push(o.clone());
+        }
+    }
     s.flushing.set(true);
-    let result = flush_work(interp, s, new, dirty);
+    let result =
+        flush_work(interp, s, new.clone(), dirty.clone()).and_then(|()| flush_end(interp, s, ctx, &new, &dirty));
     s.flushing.set(false);
     if let Err(e) = result {
         // The transaction is rolled back and the session waits for rollback().
         s.end_transaction(false);
+        // `after_rollback` fires as the flush's transaction rolls back; an error of its
+        // listeners leaves the flush's own to be raised.
+        if s.tx_open.replace(false) {
+            let _ = super::events::session_event(interp, s, "after_rollback", vec![]);
+        }
         let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
         *s.failed.borrow_mut() = Some(msg);
         return Err(e);
     }
     Ok(())
+}
+
+/// `before_flush(session, flush_context, instances)`, when there is something to flush
+/// (`Session._flush`); the flush context the flush's later events receive.
+fn flush_begin(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<Option<Value>> {
+    if !super::events::session_events_on(interp) {
+        return Ok(None);
+    }
+    let something = !s.new.borrow().is_empty()
+        || !s.deleted.borrow().is_empty()
+        || s.identity_map.borrow().values().any(|v| v.as_instance().is_some_and(is_dirty));
+    if !something {
+        return Ok(None);
+    }
+    let ctx = super::events::flush_context(interp, s)?;
+    if let Some(c) = &ctx {
+        super::events::session_event(interp, s, "before_flush", vec![c.clone(), Value::None])?;
+    }
+    Ok(ctx)
+}
+
+/// The end of a flush whose statements ran: `after_flush`, then `finalize_flush_changes`
+/// (the saved objects' attribute histories reset: a change a listener made during the flush,
+/// in `after_insert` for instance, is not flushed), then `after_flush_postexec`.
+fn flush_end(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    ctx: Option<Value>,
+    new: &[Value],
+    dirty: &[Value],
+) -> PyResult<()> {
+    if let Some(c) = &ctx {
+        pending_view(interp, s, new, |i| super::events::session_event(i, s, "after_flush", vec![c.clone()]))?;
+    }
+    for o in new.iter().chain(dirty) {
+        if let Value::Instance(i) = o {
+            let st = instance_state(i);
+            if !st.deleted.get() {
+                st.modified.set(false);
+                st.committed.borrow_mut().clear();
+            }
+        }
+    }
+    if let Some(c) = ctx {
+        super::events::session_event(interp, s, "after_flush_postexec", vec![c])?;
+    }
+    Ok(())
+}
+
+/// Runs `f` with the flush's new objects as SQLAlchemy's listeners see them until the flush
+/// is finalized: pending (no identity key yet) and in `session.new`.
+fn pending_view<T>(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    new: &[Value],
+    f: impl FnOnce(&mut Interp) -> PyResult<T>,
+) -> PyResult<T> {
+    let mut taken = Vec::new();
+    for o in new {
+        if let Value::Instance(i) = o {
+            let st = instance_state(i);
+            let k = st.key.borrow_mut().take();
+            if let Some(k) = k {
+                taken.push((i.clone(), k));
+            }
+        }
+    }
+    let before: Vec<Value> = s.new.borrow().clone();
+    {
+        let mut n = s.new.borrow_mut();
+        for o in new {
+            if !n.iter().any(|x| x.is(o)) {
+                n.push(o.clone());
+            }
+        }
+    }
+    let r = f(interp);
+    for (i, k) in taken {
+        *instance_state(&i).key.borrow_mut() = Some(k);
+    }
+    s.new.borrow_mut().retain(|x| !new.iter().any(|o| o.is(x)) || before.iter().any(|b| b.is(x)));
+    r
+}
+
+/// `mapper.dispatch.<name>` for each object, seen as during the flush (see [`pending_view`]).
+fn flush_mapper_events(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    new: &[Value],
+    name: &str,
+    objs: &[Value],
+) -> PyResult<()> {
+    if objs.is_empty() || !super::events::mapper_events_on(interp) {
+        return Ok(());
+    }
+    pending_view(interp, s, new, |i| super::events::mapper_events(i, name, objs))
 }
 
 /// `Session._autoflush()`: a flush the session runs by itself before a query or a load, when
@@ -3029,7 +3192,14 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
                     .filter(|o| only.as_ref().is_none_or(|l| l.iter().any(|x| x.is(o))))
                     .cloned()
                     .collect();
+                // `delete_obj`: `before_delete` for each (in identity order), the DELETEs, then
+                // `after_delete` for each.
+                let mut ordered = of_mapper.clone();
+                crate::sort::sort_by(&mut ordered, state_identity_cmp);
+                s.begin_for(interp, &s.bind_for_table(&m.table.name))?;
+                flush_mapper_events(interp, s, &new, "before_delete", &ordered)?;
                 delete_rows(interp, s, &m, of_mapper)?;
+                flush_mapper_events(interp, s, &new, "after_delete", &ordered)?;
                 continue;
             }
             FlushStep::Associations(r, only) => {
@@ -3098,6 +3268,22 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
             .cloned()
             .collect();
         crate::sort::sort_by(&mut changed, state_identity_cmp);
+        // `_organize_states_for_save`: `before_insert` for the new objects (in the order they
+        // were added), then `before_update` for the changed ones, their many-to-one keys
+        // already synced; what the listeners change goes into the statements.
+        let inserted = objs.clone();
+        // `_connections_for_states`: the mapper's connection is taken first.
+        s.begin_for(interp, &s.bind_for_table(&m.table.name))?;
+        if super::events::mapper_events_on(interp) {
+            for obj in objs.iter().chain(changed.iter()) {
+                let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
+                for cm in mapper_chain(&om) {
+                    sync_many_to_one(interp, &cm, inst)?;
+                }
+            }
+            flush_mapper_events(interp, s, &new, "before_insert", &objs)?;
+            flush_mapper_events(interp, s, &new, "before_update", &changed)?;
+        }
         if self_referential(&m) {
             // Rows others refer to first. The per-state actions of a cycle already give the
             // rows in dependency order; this only guards a dependency they did not see.
@@ -3152,6 +3338,9 @@ fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: 
         }
         // Per table: its UPDATEs, then its INSERTs (`save_obj`).
         save_rows(interp, s, &m, &objs, &updates)?;
+        // `_finalize_insert_update_commands`: `after_insert`, then `after_update`.
+        flush_mapper_events(interp, s, &new, "after_insert", &inserted)?;
+        flush_mapper_events(interp, s, &new, "after_update", &changed)?;
         for obj in &changed {
             let (Value::Instance(inst), Some(om)) = (obj, object_mapper(obj)) else { continue };
             let st = instance_state(inst);
@@ -3980,6 +4169,7 @@ fn run_rows(
         let r = s.execute(interp, sql, params)?;
         return Ok(Some(r.changes));
     }
+    s.begin_for(interp, &s.get_bind(sql))?;
     let r = s.connection(sql).execute_many(sql, rows);
     r.map(Some).map_err(|e| dbapi_error(interp, e))
 }
@@ -3987,6 +4177,7 @@ fn run_rows(
 /// `Session.delete(obj)`: marks a persistent object for deletion, cascading to related
 /// objects along `cascade="delete"` relationships (loading them now, as SQLAlchemy does).
 pub fn session_delete(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
+    s.tx_open.set(true);
     let Value::Instance(inst) = obj else { return Err(unmapped_instance(interp, obj)) };
     let Some(m) = class_mapper(&inst.class) else { return Err(unmapped_instance(interp, obj)) };
     let st = instance_state(inst);
@@ -4638,10 +4829,15 @@ fn identity_cmp(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
 /// `Session.commit()`.
 pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     check_active(interp, s)?;
+    // `SessionTransaction._prepare_impl`: `before_commit`, then the flush.
+    super::events::session_event(interp, s, "before_commit", vec![])?;
     flush(interp, s)?;
     s.end_transaction(true);
+    s.tx_open.set(false);
     s.tx_inserted.borrow_mut().clear();
     detach_deleted(s);
+    // After the COMMIT, before the objects are expired (`_remove_snapshot`).
+    super::events::session_event(interp, s, "after_commit", vec![])?;
     if s.expire_on_commit.get() {
         expire_all(s);
     }
@@ -4649,8 +4845,14 @@ pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
 }
 
 /// `Session.rollback()`.
-pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) {
+pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     s.end_transaction(false);
+    // `after_rollback` once the ROLLBACK is sent, before the objects are restored; not for a
+    // session without a transaction, nor again for one a failed flush rolled back.
+    let listen = s.tx_open.replace(false) && s.failed.borrow().is_none();
+    if listen {
+        super::events::session_event(interp, s, "after_rollback", vec![])?;
+    }
     if s.changed_while_failed.replace(false) {
         interp.warn(
             "sqlalchemy.exc.SAWarning",
@@ -4688,6 +4890,7 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) {
         }
     }
     expire_all(s);
+    Ok(())
 }
 
 /// The objects the transaction deleted leave the session (`deleted` → `detached`).
@@ -4715,6 +4918,7 @@ pub fn expunge_all(s: &Rc<SessionData>) {
 /// detached.
 pub fn close(s: &Rc<SessionData>) {
     s.end_transaction(false);
+    s.tx_open.set(false);
     *s.failed.borrow_mut() = None;
     s.tx_inserted.borrow_mut().clear();
     detach_deleted(s);
@@ -5167,6 +5371,7 @@ pub fn instance_from_row_new(
     *st.session.borrow_mut() = Some(Rc::downgrade(s));
     let obj = Value::Instance(inst);
     s.identity_map.borrow_mut().insert(key, obj.clone());
+    super::events::loaded(interp, &obj)?;
     Ok((obj, true))
 }
 
@@ -5567,57 +5772,6 @@ fn write_only_set(
     Ok(())
 }
 
-/// A `set` listener of an attribute (`event.listen(Post.body, 'set', fn)`).
-pub struct AttributeListener {
-    pub mapper_id: usize,
-    pub key: String,
-    pub listener: Value,
-    /// `retval=True`: what the listener returns is the value set.
-    pub retval: bool,
-    /// The `NO_VALUE` symbol passed as the old value of an attribute without one.
-    pub no_value: Value,
-    /// The `AttributeEventToken` passed as the initiator.
-    pub token: Value,
-}
-
-/// The attribute `set` listeners, in the order they were registered.
-pub fn attribute_listeners(interp: &mut Interp) -> Rc<RefCell<Vec<AttributeListener>>> {
-    if let Some(l) = interp.ext.get("sqlalchemy.attribute_listeners").and_then(|e| e.clone().downcast().ok()) {
-        return l;
-    }
-    let l: Rc<RefCell<Vec<AttributeListener>>> = Rc::new(RefCell::new(Vec::new()));
-    interp.ext.insert("sqlalchemy.attribute_listeners", l.clone());
-    l
-}
-
-/// `AttributeImpl.fire_replace_event`: each `set` listener of the attribute is called with
-/// (target, value, oldvalue, initiator); a `retval=True` listener's result replaces the value.
-fn fire_set_listeners(
-    interp: &mut Interp,
-    data: &AttrData,
-    inst: &Rc<Instance>,
-    obj: &Value,
-    value: Value,
-) -> PyResult<Value> {
-    let Some(m) = data.mapper.upgrade() else { return Ok(value) };
-    let listeners = attribute_listeners(interp);
-    let mine: Vec<(Value, bool, Value, Value)> = listeners
-        .borrow()
-        .iter()
-        .filter(|l| l.mapper_id == m.id && l.key == data.key)
-        .map(|l| (l.listener.clone(), l.retval, l.no_value.clone(), l.token.clone()))
-        .collect();
-    let mut value = value;
-    for (f, retval, no_value, token) in mine {
-        let old = inst.dict.borrow().get_str(&data.key).cloned().unwrap_or(no_value);
-        let r = interp.call(&f, Args::new(vec![obj.clone(), value.clone(), old, token]))?;
-        if retval {
-            value = r;
-        }
-    }
-    Ok(value)
-}
-
 /// `InstrumentedAttribute.__set__`.
 pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
@@ -5625,7 +5779,7 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
     if super::declarative::is_dont_set(interp, &value) {
         return Ok(());
     }
-    let value = fire_set_listeners(interp, data, inst, obj, value)?;
+    let value = super::events::fire_set(interp, data, inst, obj, value)?;
     // `@validates`: the method's return value is what gets set (`_validator_events`: `set`);
     // a collection's new members are validated one by one (`bulk_replace`).
     let value = match (validator_for(interp, obj, &data.key)?, &data.kind) {
@@ -5651,6 +5805,10 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
         (Some(v), AttrKind::Relationship(_)) => v.call(interp, obj, &data.key, value, false)?,
         _ => value,
     };
+    // A change to an object of a session autobegins its transaction (`_modified_event`).
+    if let Some(sess) = instance_state(inst).session() {
+        sess.tx_open.set(true);
+    }
     match &data.kind {
         AttrKind::Column(_) => {
             let st = instance_state(inst);
@@ -5715,16 +5873,18 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                         let existing = parent.dict.borrow().get_str(&rk).cloned();
                         match existing {
                             Some(Value::List(l)) if !l.borrow().iter().any(|x| x.is(obj)) => {
-                                let item = backref_appending(interp, &value, &rk, obj.clone())?;
+                                let item = backref_appending(interp, &value, &rk, obj.clone(), &data.key)?;
                                 l.borrow_mut().push(item);
                             }
                             None if pst.key.borrow().is_none() => {
-                                let item = backref_appending(interp, &value, &rk, obj.clone())?;
+                                let item = backref_appending(interp, &value, &rk, obj.clone(), &data.key)?;
                                 parent.dict.borrow_mut().set_str(&rk, Value::list(vec![item]));
                             }
                             None => {
-                                // Not loaded: the append waits for the flush, without a load.
-                                pst.pending_collection_appends.borrow_mut().push((rk, obj.clone()));
+                                // Not loaded: the append waits for the flush, without a load;
+                                // its listeners and validator hear of it now.
+                                let item = backref_appending(interp, &value, &rk, obj.clone(), &data.key)?;
+                                pst.pending_collection_appends.borrow_mut().push((rk, item));
                             }
                             _ => {}
                         }
@@ -5835,6 +5995,9 @@ fn instrument_collection(interp: &mut Interp, inst: &Rc<Instance>, key: &str, li
             let validator = validator_for(i, &obj, &key)?;
             match event {
                 ListEvent::Append(item) => {
+                    // The `append` listeners (registered with the class, before the mappers
+                    // are configured, they come before the validator's).
+                    let item = super::events::fire_collection(i, &key, &o, "append", item, None)?;
                     let item = match &validator {
                         Some(v) => v.call(i, &obj, &key, item, false)?,
                         None => item,
@@ -5845,6 +6008,7 @@ fn instrument_collection(interp: &mut Interp, inst: &Rc<Instance>, key: &str, li
                     Ok(item)
                 }
                 ListEvent::Remove(item) => {
+                    super::events::fire_collection(i, &key, &o, "remove", item.clone(), None)?;
                     if let Some(v) = validator.filter(|v| v.include_removes) {
                         v.call(i, &obj, &key, item.clone(), true)?;
                     }
@@ -5948,7 +6112,13 @@ fn collection_removed(interp: &mut Interp, owner: &Rc<Instance>, r: &Rc<Relation
 /// The item a backref appends to `parent`'s collection `key` (the `append` event with the
 /// backref as initiator): what the collection's validator makes of it, unless it was declared
 /// with `include_backrefs=False`.
-fn backref_appending(interp: &mut Interp, parent: &Value, key: &str, item: Value) -> PyResult<Value> {
+/// Its `append` listeners hear of it first, the many-to-one attribute `initiator` named as
+/// what started it.
+fn backref_appending(interp: &mut Interp, parent: &Value, key: &str, item: Value, initiator: &str) -> PyResult<Value> {
+    let item = match parent {
+        Value::Instance(p) => super::events::fire_collection(interp, key, p, "append", item, Some(initiator))?,
+        _ => item,
+    };
     match validator_for(interp, parent, key)? {
         Some(v) if v.include_backrefs => v.call(interp, parent, key, item, false),
         _ => Ok(item),

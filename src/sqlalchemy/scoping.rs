@@ -43,6 +43,7 @@ impl SessionMaker {
         let value = new_native(&classes.session, ());
         if let Value::Instance(i) = &value {
             *i.payload.borrow_mut() = Some(sd.clone());
+            *sd.py.borrow_mut() = Rc::downgrade(i);
         }
         (sd, value)
     }

@@ -1,7 +1,12 @@
 # sqlalchemy.event, as our interpreter runs it: listen() / listens_for() / contains() /
-# remove(). Attribute "set" listeners are kept by the engine (_attribute_listen) and fired
-# when the attribute is set, as AttributeImpl.fire_replace_event does; the other events are
-# recorded here (contains() sees them) but not fired by the engine yet.
+# remove(), with the target each event family accepts (`_accept_with` of MapperEvents,
+# InstanceEvents, SessionEvents, AttributeEvents) and SQLAlchemy's errors for the others.
+#
+# The listeners are kept here; the engine calls `_dispatch_mapper`, `_dispatch_instance` and
+# `_dispatch_session` at the moments SQLAlchemy dispatches those events (events.rs), once a
+# listener of that family exists (`_activate`). Attribute listeners ('set', 'append',
+# 'remove') are kept by the engine too (`_attribute_listen`), which fires them as the
+# attribute is set or its collection changes.
 
 
 class symbol:
@@ -12,7 +17,17 @@ class symbol:
         return "symbol(%r)" % self.name
 
 
-NO_VALUE = symbol('NO_VALUE')
+class LoaderCallableStatus:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "LoaderCallableStatus.%s" % self.name
+
+    __str__ = __repr__
+
+
+NO_VALUE = LoaderCallableStatus('NO_VALUE')
 
 
 class AttributeEventToken:
@@ -21,17 +36,148 @@ class AttributeEventToken:
         self.op = op
 
 
+# What the listeners of the flush receive: the objects SQLAlchemy passes, by their names.
+class UOWTransaction:
+    def __init__(self, session):
+        self.session = session
+
+
+UOWTransaction.__module__ = 'sqlalchemy.orm.unitofwork'
+
+
+class SessionTransaction:
+    def __init__(self, session):
+        self.session = session
+
+
+SessionTransaction.__module__ = 'sqlalchemy.orm.session'
+
+
+class Connection:
+    pass
+
+
+Connection.__module__ = 'sqlalchemy.engine.base'
+
+
+class QueryContext:
+    pass
+
+
+QueryContext.__module__ = 'sqlalchemy.orm.context'
+
+_CONNECTION = Connection()
+
+_MAPPER_EVENTS = frozenset((
+    'before_insert', 'after_insert', 'before_update', 'after_update', 'before_delete',
+    'after_delete', 'instrument_class', 'after_mapper_constructed', 'before_mapper_configured',
+    'mapper_configured', 'before_configured', 'after_configured'))
+_INSTANCE_EVENTS = frozenset((
+    'init', 'init_failure', 'load', 'refresh', 'refresh_flush', 'expire', 'pickle', 'unpickle',
+    '_sa_event_merge_wo_load'))
+_SESSION_EVENTS = frozenset((
+    'after_attach', 'after_begin', 'after_bulk_delete', 'after_bulk_update', 'after_commit',
+    'after_flush', 'after_flush_postexec', 'after_rollback', 'after_soft_rollback',
+    'after_transaction_create', 'after_transaction_end', 'before_attach', 'before_commit',
+    'before_flush', 'deleted_to_detached', 'deleted_to_persistent', 'detached_to_persistent',
+    'do_orm_execute', 'loaded_as_persistent', 'pending_to_persistent', 'pending_to_transient',
+    'persistent_to_deleted', 'persistent_to_detached', 'persistent_to_transient',
+    'transient_to_pending'))
+_ATTRIBUTE_EVENTS = frozenset((
+    'append', 'append_wo_mutation', 'bulk_replace', 'dispose_collection', 'init_collection',
+    'init_scalar', 'modified', 'remove', 'set'))
+# Events of the other families (engine, pool, DDL, dialect, query, registry, instrumentation):
+# accepted and kept, not fired.
+_OTHER_EVENTS = frozenset((
+    '_sa_event_column_added_to_pk_constraint', 'after_create', 'after_cursor_execute',
+    'after_drop', 'after_execute', 'after_parent_attach', 'attribute_instrument',
+    'before_compile', 'before_compile_delete', 'before_compile_update', 'before_create',
+    'before_cursor_execute', 'before_drop', 'before_execute', 'before_parent_attach', 'begin',
+    'begin_twophase', 'checkin', 'checkout', 'class_instrument', 'class_uninstrument', 'close',
+    'close_detached', 'column_reflect', 'commit', 'commit_twophase', 'connect', 'detach',
+    'do_connect', 'do_execute', 'do_execute_no_params', 'do_executemany', 'do_setinputsizes',
+    'engine_connect', 'engine_disposed', 'first_connect', 'handle_error', 'invalidate',
+    'prepare_twophase', 'release_savepoint', 'reset', 'resolve_type_annotation', 'rollback',
+    'rollback_savepoint', 'rollback_twophase', 'savepoint', 'set_connection_execution_options',
+    'set_engine_execution_options', 'soft_invalidate'))
+
+# The operation of the initiator a listener receives (`OP_REPLACE`, `OP_APPEND`, `OP_REMOVE`).
+_ATTRIBUTE_OPS = {'set': 'REPLACE', 'append': 'APPEND', 'remove': 'REMOVE'}
+
+# (target, identifier, fn, family, dispatch target, propagate, raw, retval)
 _registry = []
 
-_ATTRIBUTE_EVENTS = ('set', 'append', 'remove', 'init_scalar', 'init_collection',
-                     'dispose_collection', 'modified', 'bulk_replace', 'append_wo_mutation')
+
+def _no_such_event(target, identifier):
+    return _InvalidRequestError(
+        "No such event '%s' for target '%s'" % (identifier, target))
+
+
+def _accept(target, identifier, listening=False):
+    """`_event_key`: the family of the event and what it listens on, or SQLAlchemy's error."""
+    if identifier in _MAPPER_EVENTS:
+        if identifier in ('before_configured', 'after_configured'):
+            return 'other', target
+        if isinstance(target, type):
+            # `Mapper` itself: every mapper; a class: its mapper, or held until it is mapped.
+            return 'mapper', (None if target is _mapper_type() else target)
+        mapped = _mapper_class(target)
+        if mapped is not None:
+            return 'mapper', mapped
+        if listening:
+            # `MapperEvents._listen` reaches for the target's dispatch.
+            if _is_attribute(target):
+                raise AttributeError(identifier)
+            target.dispatch
+        return 'other', target
+    if identifier in _INSTANCE_EVENTS:
+        if isinstance(target, type):
+            return 'instance', (None if target is _mapper_type() else target)
+        mapped = _mapper_class(target)
+        if mapped is not None:
+            return 'instance', mapped
+        raise _no_such_event(target, identifier)
+    if identifier in _SESSION_EVENTS:
+        if _is_scoped(target) or _is_sessionmaker(target):
+            return 'session', _session_class()
+        if isinstance(target, type):
+            if issubclass(target, _session_class()):
+                return 'session', target
+        elif isinstance(target, _session_class()):
+            return 'session', target
+        raise _no_such_event(target, identifier)
+    if identifier in _ATTRIBUTE_EVENTS:
+        if _is_attribute(target):
+            return 'attribute', target
+        if listening:
+            target.dispatch
+        return 'other', target
+    if identifier in _OTHER_EVENTS:
+        return 'other', target
+    raise _no_such_event(target, identifier)
+
+
+def _same(entry, target, identifier, fn):
+    return entry[0] is target and entry[1] == identifier and entry[2] is fn
 
 
 def listen(target, identifier, fn, *args, **kw):
-    if identifier == 'set' and _is_attribute(target):
-        _attribute_listen(target, fn, bool(kw.get('retval', False)), NO_VALUE,
-                          AttributeEventToken(_attribute_key(target), symbol('SET')))
-    _registry.append((target, identifier, fn))
+    family, on = _accept(target, identifier, True)
+    propagate = bool(kw.get('propagate', False))
+    raw = bool(kw.get('raw', False))
+    retval = bool(kw.get('retval', False))
+    if family == 'attribute' and identifier in _ATTRIBUTE_OPS:
+        _attribute_listen(target, fn, retval, NO_VALUE,
+                          AttributeEventToken(_attribute_key(target),
+                                              symbol(_ATTRIBUTE_OPS[identifier])),
+                          identifier, propagate, raw)
+    entry = (target, identifier, fn, family, on, propagate, raw, retval)
+    if kw.get('insert', False):
+        _registry.insert(0, entry)
+    else:
+        _registry.append(entry)
+    if family in ('mapper', 'instance', 'session'):
+        _activate(family)
 
 
 def listens_for(target, identifier, *args, **kw):
@@ -43,15 +189,59 @@ def listens_for(target, identifier, *args, **kw):
 
 
 def contains(target, identifier, fn):
-    return any(t is target and i == identifier and f is fn for t, i, f in _registry)
+    _accept(target, identifier)
+    return any(_same(e, target, identifier, fn) for e in _registry)
 
 
 def remove(target, identifier, fn):
-    for n, (t, i, f) in enumerate(_registry):
-        if t is target and i == identifier and f is fn:
+    _accept(target, identifier)
+    found = False
+    for n in range(len(_registry) - 1, -1, -1):
+        if _same(_registry[n], target, identifier, fn):
             del _registry[n]
-            if identifier == 'set' and _is_attribute(target):
-                _attribute_unlisten(target, fn)
-            return
-    raise _InvalidRequestError(
-        "No listeners found for event %s / %r / %s " % (target, identifier, fn))
+            found = True
+    if not found:
+        raise _InvalidRequestError(
+            "No listeners found for event %s / %r / %s " % (target, identifier, fn))
+    if identifier in _ATTRIBUTE_OPS and _is_attribute(target):
+        _attribute_unlisten(target, fn, identifier)
+
+
+def _class_matches(entry, cls):
+    on = entry[4]
+    return on is None or cls is on or (entry[5] and issubclass(cls, on))
+
+
+def _dispatch_mapper(identifier, mapper, target, state):
+    """`mapper.dispatch.<identifier>(mapper, connection, state)`."""
+    cls = type(target)
+    for e in list(_registry):
+        if e[1] == identifier and e[3] == 'mapper' and _class_matches(e, cls):
+            e[2](mapper, _CONNECTION, state if e[6] else target)
+
+
+def _dispatch_instance(identifier, target, state, *args):
+    """`manager.dispatch.<identifier>(state, *args)`."""
+    cls = type(target)
+    for e in list(_registry):
+        if e[1] == identifier and e[3] == 'instance' and _class_matches(e, cls):
+            e[2](state if e[6] else target, *args)
+
+
+def _dispatch_session(identifier, session, *args):
+    """`session.dispatch.<identifier>(session, *args)`; `args` made here by name."""
+    for e in list(_registry):
+        if e[1] != identifier or e[3] != 'session':
+            continue
+        on = e[4]
+        if on is session or (isinstance(on, type) and isinstance(session, on)):
+            e[2](session, *args)
+
+
+def _token(key, op):
+    """The initiator of an event another attribute started (a backref's `set`)."""
+    return AttributeEventToken(key, symbol(op))
+
+
+_set_dispatchers(_dispatch_mapper, _dispatch_instance, _dispatch_session, _CONNECTION,
+                 UOWTransaction, SessionTransaction, QueryContext, _token)

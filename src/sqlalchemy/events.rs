@@ -1,0 +1,416 @@
+//! `sqlalchemy.orm.events`: the moments the ORM dispatches its events, and the native side of
+//! `sqlalchemy.event` (`lib/event.py`).
+//!
+//! `lib/event.py` keeps the listeners and decides, as each family's `_accept_with` does, what
+//! a target listens on; it tells the engine which families have listeners (`_activate`) and
+//! gives it the functions that call them (`_set_dispatchers`). The engine calls
+//! [`mapper_event`], [`instance_event`] and [`session_event`] where SQLAlchemy dispatches
+//! `MapperEvents`, `InstanceEvents` and `SessionEvents`: nothing is done, and nothing made,
+//! while a family has no listener. Attribute listeners (`set`, `append`, `remove`) are kept
+//! here ([`AttributeListener`]) and fired by the attribute and its collection.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use super::orm::{self, AttrData, SessionData};
+use crate::python::builtins::func;
+use crate::python::interp::{Interp, PyResult};
+use crate::python::value::{Args, Instance, Module, Value};
+
+/// What `lib/event.py` gave the engine: which families have listeners and how to call them.
+pub struct EventHooks {
+    mapper: Cell<bool>,
+    instance: Cell<bool>,
+    session: Cell<bool>,
+    dispatch_mapper: RefCell<Value>,
+    dispatch_instance: RefCell<Value>,
+    dispatch_session: RefCell<Value>,
+    /// The classes of what listeners receive: `UOWTransaction`, `SessionTransaction`,
+    /// `QueryContext`.
+    flush_context: RefCell<Value>,
+    transaction: RefCell<Value>,
+    query_context: RefCell<Value>,
+    /// The `Connection` listeners receive.
+    connection: RefCell<Value>,
+    /// `_token(key, op)`: an `AttributeEventToken`.
+    token: RefCell<Value>,
+}
+
+impl Default for EventHooks {
+    fn default() -> Self {
+        let none = || RefCell::new(Value::None);
+        EventHooks {
+            mapper: Cell::new(false),
+            instance: Cell::new(false),
+            session: Cell::new(false),
+            dispatch_mapper: none(),
+            dispatch_instance: none(),
+            dispatch_session: none(),
+            flush_context: none(),
+            transaction: none(),
+            query_context: none(),
+            connection: none(),
+            token: none(),
+        }
+    }
+}
+
+/// The interpreter's hooks, made on first need.
+pub fn hooks(interp: &mut Interp) -> Rc<EventHooks> {
+    if let Some(h) = interp.ext.get("sqlalchemy.events").and_then(|e| e.clone().downcast::<EventHooks>().ok()) {
+        return h;
+    }
+    let h = Rc::new(EventHooks::default());
+    interp.ext.insert("sqlalchemy.events", h.clone());
+    h
+}
+
+/// Has a listener of the mapper events been registered?
+pub fn mapper_events_on(interp: &mut Interp) -> bool {
+    hooks(interp).mapper.get()
+}
+
+/// Has a listener of the session events been registered?
+pub fn session_events_on(interp: &mut Interp) -> bool {
+    hooks(interp).session.get()
+}
+
+/// Has a listener of the instance events been registered?
+pub fn instance_events_on(interp: &mut Interp) -> bool {
+    hooks(interp).instance.get()
+}
+
+/// `mapper.dispatch.<name>(mapper, connection, state)` for the object `obj`
+/// (`before_insert`, `after_insert`, `before_update`, `after_update`, `before_delete`,
+/// `after_delete`): each listener of its class (or, with `propagate=True`, of a base class).
+pub fn mapper_event(interp: &mut Interp, name: &str, obj: &Value) -> PyResult<()> {
+    let h = hooks(interp);
+    if !h.mapper.get() {
+        return Ok(());
+    }
+    let (Value::Instance(inst), Some(m)) = (obj, orm::object_mapper(obj)) else { return Ok(()) };
+    let mapper = super::inspection::mapper_value(interp, &m);
+    let state = state_value(interp, inst);
+    let f = h.dispatch_mapper.borrow().clone();
+    interp.call(&f, Args::new(vec![Value::str(name), mapper, obj.clone(), state]))?;
+    Ok(())
+}
+
+/// [`mapper_event`] for each object, in their order.
+pub fn mapper_events(interp: &mut Interp, name: &str, objs: &[Value]) -> PyResult<()> {
+    if !mapper_events_on(interp) {
+        return Ok(());
+    }
+    for o in objs {
+        mapper_event(interp, name, o)?;
+    }
+    Ok(())
+}
+
+/// `manager.dispatch.<name>(state, *args)` (`init`, `load`).
+pub fn instance_event(interp: &mut Interp, name: &str, obj: &Value, args: Vec<Value>) -> PyResult<()> {
+    let h = hooks(interp);
+    if !h.instance.get() {
+        return Ok(());
+    }
+    let Value::Instance(inst) = obj else { return Ok(()) };
+    let state = state_value(interp, inst);
+    let f = h.dispatch_instance.borrow().clone();
+    let mut all = vec![Value::str(name), obj.clone(), state];
+    all.extend(args);
+    interp.call(&f, Args::new(all))?;
+    Ok(())
+}
+
+/// `_event_on_init`: a mapped class's instance is made; `init(target, args, kwargs)` before
+/// its `__init__` runs.
+fn on_construct(interp: &mut Interp, obj: &Value, args: &Args) -> PyResult<()> {
+    if orm::object_mapper(obj).is_none() {
+        return Ok(());
+    }
+    let pos = Value::tuple(args.pos.clone());
+    let mut kw = crate::python::value::Dict::new();
+    for (k, v) in &args.kw {
+        kw.set_str(k, v.clone());
+    }
+    instance_event(interp, "init", obj, vec![pos, Value::dict(kw)])
+}
+
+/// `load(target, context)` for an object a query has just made from a row.
+pub fn loaded(interp: &mut Interp, obj: &Value) -> PyResult<()> {
+    if !instance_events_on(interp) {
+        return Ok(());
+    }
+    let ctx = query_context(interp)?;
+    instance_event(interp, "load", obj, vec![ctx])
+}
+
+/// The `QueryContext` a `load` listener receives.
+pub fn query_context(interp: &mut Interp) -> PyResult<Value> {
+    let c = hooks(interp).query_context.borrow().clone();
+    interp.call(&c, Args::new(vec![]))
+}
+
+/// `session.dispatch.<name>(session, *args)`.
+pub fn session_event(interp: &mut Interp, s: &SessionData, name: &str, args: Vec<Value>) -> PyResult<()> {
+    let h = hooks(interp);
+    if !h.session.get() {
+        return Ok(());
+    }
+    let Some(session) = s.py_value() else { return Ok(()) };
+    let f = h.dispatch_session.borrow().clone();
+    let mut all = vec![Value::str(name), session];
+    all.extend(args);
+    interp.call(&f, Args::new(all))?;
+    Ok(())
+}
+
+/// A new `UOWTransaction` of the session (the `flush_context` of the flush events), or None
+/// when no session listener would see it.
+pub fn flush_context(interp: &mut Interp, s: &SessionData) -> PyResult<Option<Value>> {
+    let h = hooks(interp);
+    if !h.session.get() {
+        return Ok(None);
+    }
+    let Some(session) = s.py_value() else { return Ok(None) };
+    let c = h.flush_context.borrow().clone();
+    interp.call(&c, Args::new(vec![session])).map(Some)
+}
+
+/// `after_begin(session, transaction, connection)`: the session has just taken a connection.
+pub fn after_begin(interp: &mut Interp, s: &SessionData) -> PyResult<()> {
+    let h = hooks(interp);
+    if !h.session.get() {
+        return Ok(());
+    }
+    let Some(session) = s.py_value() else { return Ok(()) };
+    let c = h.transaction.borrow().clone();
+    let tx = interp.call(&c, Args::new(vec![session]))?;
+    let conn = h.connection.borrow().clone();
+    session_event(interp, s, "after_begin", vec![tx, conn])
+}
+
+/// What `inspect(obj)` gives: the instance's `InstanceState` (what `raw=True` listeners get).
+fn state_value(interp: &mut Interp, inst: &Rc<Instance>) -> Value {
+    super::inspection::state_value(interp, inst).unwrap_or(Value::None)
+}
+
+/// An attribute listener (`event.listen(Post.body, 'set', fn)`).
+pub struct AttributeListener {
+    pub mapper_id: usize,
+    pub key: String,
+    /// `set`, `append` or `remove`.
+    pub identifier: String,
+    pub listener: Value,
+    /// `retval=True`: what the listener returns is the value set or appended.
+    pub retval: bool,
+    /// `propagate=True`: also for the attribute of subclasses.
+    pub propagate: bool,
+    /// `raw=True`: the listener receives the `InstanceState`, not the object.
+    pub raw: bool,
+    /// The `NO_VALUE` symbol passed as the old value of an attribute without one.
+    pub no_value: Value,
+    /// The `AttributeEventToken` passed as the initiator.
+    pub token: Value,
+}
+
+/// The attribute listeners, in the order they were registered.
+pub fn attribute_listeners(interp: &mut Interp) -> Rc<RefCell<Vec<AttributeListener>>> {
+    if let Some(l) = interp.ext.get("sqlalchemy.attribute_listeners").and_then(|e| e.clone().downcast().ok()) {
+        return l;
+    }
+    let l: Rc<RefCell<Vec<AttributeListener>>> = Rc::new(RefCell::new(Vec::new()));
+    interp.ext.insert("sqlalchemy.attribute_listeners", l.clone());
+    l
+}
+
+/// The listeners of `identifier` on the attribute `data` of `obj`: registered on its own
+/// mapper's attribute, or with `propagate=True` on a base mapper's.
+fn listeners_for(
+    interp: &mut Interp,
+    key: &str,
+    obj: &Value,
+    identifier: &str,
+) -> Vec<(Value, bool, bool, Value, Value)> {
+    let listeners = attribute_listeners(interp);
+    if listeners.borrow().is_empty() {
+        return Vec::new();
+    }
+    let Some(own) = orm::object_mapper(obj) else { return Vec::new() };
+    let chain: Vec<usize> = {
+        let mut ids = Vec::new();
+        let mut m = Some(own.clone());
+        while let Some(x) = m {
+            ids.push(x.id);
+            m = x.inheritance.inherits.clone();
+        }
+        ids
+    };
+    let l = listeners.borrow();
+    l.iter()
+        .filter(|l| l.identifier == identifier && l.key == key)
+        .filter(|l| l.mapper_id == own.id || (l.propagate && chain.contains(&l.mapper_id)))
+        .map(|l| (l.listener.clone(), l.retval, l.raw, l.no_value.clone(), l.token.clone()))
+        .collect()
+}
+
+/// `AttributeImpl.fire_replace_event`: each `set` listener of the attribute is called with
+/// (target, value, oldvalue, initiator); a `retval=True` listener's result replaces the value.
+pub fn fire_set(
+    interp: &mut Interp,
+    data: &AttrData,
+    inst: &Rc<Instance>,
+    obj: &Value,
+    value: Value,
+) -> PyResult<Value> {
+    let mine = listeners_for(interp, &data.key, obj, "set");
+    let mut value = value;
+    for (f, retval, raw, no_value, token) in mine {
+        let old = inst.dict.borrow().get_str(&data.key).cloned().unwrap_or(no_value);
+        let target = if raw { state_value(interp, inst) } else { obj.clone() };
+        let r = interp.call(&f, Args::new(vec![target, value.clone(), old, token]))?;
+        if retval {
+            value = r;
+        }
+    }
+    Ok(value)
+}
+
+/// `CollectionAttributeImpl.fire_append_event` / `fire_remove_event`: each `append` (or
+/// `remove`) listener is called with (target, value, initiator); a `retval=True` `append`
+/// listener's result is what is appended.
+///
+/// `initiator`: the attribute that started the event, when another one did (a backref's
+/// many-to-one `set` appends to the collection with that attribute's `REPLACE` token).
+pub fn fire_collection(
+    interp: &mut Interp,
+    key: &str,
+    inst: &Rc<Instance>,
+    identifier: &str,
+    item: Value,
+    initiator: Option<&str>,
+) -> PyResult<Value> {
+    let obj = Value::Instance(inst.clone());
+    let mine = listeners_for(interp, key, &obj, identifier);
+    if mine.is_empty() {
+        return Ok(item);
+    }
+    let initiator = match initiator {
+        Some(k) => {
+            let f = hooks(interp).token.borrow().clone();
+            Some(interp.call(&f, Args::new(vec![Value::str(k), Value::str("REPLACE")]))?)
+        }
+        None => None,
+    };
+    let mut item = item;
+    for (f, retval, raw, _, token) in mine {
+        let target = if raw { state_value(interp, inst) } else { obj.clone() };
+        let token = initiator.clone().unwrap_or(token);
+        let r = interp.call(&f, Args::new(vec![target, item.clone(), token]))?;
+        if retval && identifier == "append" {
+            item = r;
+        }
+    }
+    Ok(item)
+}
+
+/// The native helpers of `sqlalchemy.event` (`lib/event.py`).
+pub fn add_natives(m: &Module) {
+    let attr = |v: Option<&Value>| v.and_then(|v| v.payload::<AttrData>());
+    m.set("_is_attribute", func("_is_attribute", move |_, a| Ok(Value::Bool(attr(a.pos.first()).is_some()))));
+    m.set(
+        "_attribute_key",
+        func("_attribute_key", move |_, a| Ok(attr(a.pos.first()).map(|d| Value::str(&d.key)).unwrap_or(Value::None))),
+    );
+    m.set(
+        "_attribute_listen",
+        func("_attribute_listen", move |i, a| {
+            let Some(d) = attr(a.pos.first()) else { return Ok(Value::None) };
+            let Some(mapper) = d.mapper.upgrade() else { return Ok(Value::None) };
+            let at = |n: usize| a.pos.get(n).cloned().unwrap_or(Value::None);
+            let retval = i.truthy(&at(2))?;
+            let identifier = at(5).as_str().unwrap_or("set").to_string();
+            let propagate = i.truthy(&at(6))?;
+            let raw = i.truthy(&at(7))?;
+            attribute_listeners(i).borrow_mut().push(AttributeListener {
+                mapper_id: mapper.id,
+                key: d.key.clone(),
+                identifier,
+                listener: at(1),
+                retval,
+                propagate,
+                raw,
+                no_value: at(3),
+                token: at(4),
+            });
+            Ok(Value::None)
+        }),
+    );
+    m.set(
+        "_attribute_unlisten",
+        func("_attribute_unlisten", move |i, a| {
+            let Some(d) = attr(a.pos.first()) else { return Ok(Value::None) };
+            let f = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let identifier = a.pos.get(2).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let id = d.mapper.upgrade().map(|m| m.id);
+            let listeners = attribute_listeners(i);
+            listeners.borrow_mut().retain(|x| {
+                !(Some(x.mapper_id) == id && x.key == d.key && x.identifier == identifier && x.listener.is(&f))
+            });
+            Ok(Value::None)
+        }),
+    );
+    m.set(
+        "_mapper_class",
+        func("_mapper_class", |_, a| {
+            let m = a.pos.first().and_then(super::inspection::mapper_of_value);
+            Ok(m.and_then(|m| m.class()).map(Value::Class).unwrap_or(Value::None))
+        }),
+    );
+    m.set("_mapper_type", func("_mapper_type", |i, _| Ok(Value::Class(super::inspection::mapper_type(i)))));
+    m.set("_session_class", func("_session_class", |i, _| Ok(Value::Class(orm::orm_classes(i).session.clone()))));
+    m.set(
+        "_is_scoped",
+        func("_is_scoped", |_, a| {
+            Ok(Value::Bool(a.pos.first().is_some_and(|v| v.payload::<super::scoping::ScopedSession>().is_some())))
+        }),
+    );
+    m.set(
+        "_is_sessionmaker",
+        func("_is_sessionmaker", |_, a| {
+            Ok(Value::Bool(a.pos.first().is_some_and(|v| v.payload::<super::scoping::SessionMaker>().is_some())))
+        }),
+    );
+    m.set(
+        "_activate",
+        func("_activate", |i, a| {
+            let h = hooks(i);
+            match a.pos.first().and_then(|v| v.as_str()) {
+                Some("mapper") => h.mapper.set(true),
+                Some("instance") => {
+                    h.instance.set(true);
+                    i.construct_hook = Some(Rc::new(on_construct));
+                }
+                Some("session") => h.session.set(true),
+                _ => {}
+            }
+            Ok(Value::None)
+        }),
+    );
+    m.set(
+        "_set_dispatchers",
+        func("_set_dispatchers", |i, a| {
+            let h = hooks(i);
+            let at = |n: usize| a.pos.get(n).cloned().unwrap_or(Value::None);
+            *h.dispatch_mapper.borrow_mut() = at(0);
+            *h.dispatch_instance.borrow_mut() = at(1);
+            *h.dispatch_session.borrow_mut() = at(2);
+            *h.connection.borrow_mut() = at(3);
+            *h.flush_context.borrow_mut() = at(4);
+            *h.transaction.borrow_mut() = at(5);
+            *h.query_context.borrow_mut() = at(6);
+            *h.token.borrow_mut() = at(7);
+            Ok(Value::None)
+        }),
+    );
+}
