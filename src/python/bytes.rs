@@ -574,6 +574,21 @@ pub fn install(interp: &mut Interp) {
             "isascii",
             method(owner, "isascii", move |i, a| Ok(Value::Bool(self_of(i, &a, owner, "isascii")?.is_ascii()))),
         );
+        d.set_str("maketrans", func("maketrans", |i, a| maketrans(i, &a)));
+        d.set_str(
+            "translate",
+            method(owner, "translate", move |i, a| {
+                let b = self_of(i, &a, owner, "translate")?;
+                Ok(make_bytes(i, translate(i, &b, &a)?, array))
+            }),
+        );
+        d.set_str(
+            "__mod__",
+            method(owner, "__mod__", move |i, a| {
+                let b = self_of(i, &a, owner, "__mod__")?;
+                percent_format(i, &b, a.pos.get(1).unwrap_or(&Value::None), array)
+            }),
+        );
         d.set_str(
             "fromhex",
             func("fromhex", move |i, a| {
@@ -702,7 +717,28 @@ fn bytearray_methods(cls: &Rc<Class>) {
                     },
                 };
                 if step != 1 {
-                    return Err(i.err("ValueError", "the playground assigns only to bytearray slices of step 1"));
+                    let at = slice_positions(lo, hi, step);
+                    let mut me = b.0.borrow_mut();
+                    if new.is_empty() {
+                        delete_slice(&mut me, lo, hi, step);
+                        return Ok(Value::None);
+                    }
+                    if new.len() != at.len() {
+                        return Err(i.err(
+                            "ValueError",
+                            format!(
+                                "attempt to assign bytes of size {} to extended slice of size {}",
+                                new.len(),
+                                at.len()
+                            ),
+                        ));
+                    }
+                    for (k, x) in at.into_iter().zip(new) {
+                        if let Some(slot) = me.get_mut(k) {
+                            *slot = x;
+                        }
+                    }
+                    return Ok(Value::None);
                 }
                 let (lo, hi) = (lo.clamp(0, len as i64) as usize, hi.clamp(0, len as i64) as usize);
                 let hi = hi.max(lo);
@@ -722,6 +758,11 @@ fn bytearray_methods(cls: &Rc<Class>) {
             let b = array_of(i, &a, "__delitem__")?;
             let key = a.pos.get(1).cloned().unwrap_or(Value::None);
             let len = b.0.borrow().len();
+            if super::builtins::is_slice(&key) {
+                let (lo, hi, step) = super::builtins::slice_bounds(i, &key, len)?;
+                delete_slice(&mut b.0.borrow_mut(), lo, hi, step);
+                return Ok(Value::None);
+            }
             let k = index_arg(i, &key, len)?;
             b.0.borrow_mut().remove(k);
             Ok(Value::None)
@@ -920,4 +961,362 @@ pub fn repeat(interp: &Interp, b: &[u8], n: i64) -> PyResult<Vec<u8>> {
         return Err(interp.err_bare("MemoryError"));
     }
     Ok(b.repeat(n))
+}
+
+/// The argument a `%` conversion of bytes formatting takes: the next positional one, or the
+/// mapping's value for a `%(key)` (CPython's `getnextarg`).
+struct PercentArgs {
+    /// A tuple's items, or the whole right operand.
+    items: Vec<Value>,
+    next: usize,
+    mapping: Option<Value>,
+}
+
+impl PercentArgs {
+    fn new(interp: &mut Interp, args: &Value) -> Self {
+        let items = match args {
+            Value::Tuple(t) => (**t).clone(),
+            other => vec![other.clone()],
+        };
+        // CPython: anything with `__getitem__` but a tuple, bytes, bytearray or str is a mapping.
+        let mapping = match args {
+            Value::Dict(_) | Value::List(_) => Some(args.clone()),
+            Value::Instance(_)
+                if args.payload::<ByteArray>().is_none()
+                    && bytes_of(args).is_none()
+                    && !matches!(args.builtin_base(), Some(Value::Tuple(_) | Value::Str(_)))
+                    && interp.getattr(args, "__getitem__").is_ok() =>
+            {
+                Some(args.clone())
+            }
+            _ => None,
+        };
+        PercentArgs { items, next: 0, mapping }
+    }
+
+    fn next(&mut self, interp: &Interp) -> PyResult<Value> {
+        let v = self
+            .items
+            .get(self.next)
+            .cloned()
+            .ok_or_else(|| interp.type_error("not enough arguments for format string"))?;
+        self.next += 1;
+        Ok(v)
+    }
+
+    fn all_used(&self) -> bool {
+        self.mapping.is_some() || self.next >= self.items.len()
+    }
+}
+
+/// The bytes `%s` / `%b` make of `v`: a bytes-like object's, or its `__bytes__()`.
+fn percent_bytes(interp: &mut Interp, v: &Value) -> PyResult<Vec<u8>> {
+    if let Some(b) = bytes_of(v) {
+        return Ok(b);
+    }
+    if let Some(f) = super::builtins::instance_dunder(v, "__bytes__") {
+        let r = interp.call(&f, Args { pos: vec![v.clone()], kw: vec![] })?;
+        return match &r {
+            Value::Bytes(b) => Ok(b.to_vec()),
+            other => Err(interp.type_error(format!("__bytes__ returned non-bytes (type {})", interp.type_name(other)))),
+        };
+    }
+    Err(interp.type_error(format!(
+        "%b requires a bytes-like object, or an object that implements __bytes__, not '{}'",
+        interp.type_name(v)
+    )))
+}
+
+/// `fmt % args` for `bytes` and `bytearray` (`array`): CPython's `_PyBytes_FormatEx`.
+pub fn percent_format(interp: &mut Interp, fmt: &[u8], args: &Value, array: bool) -> PyResult<Value> {
+    let mut args = PercentArgs::new(interp, args);
+    let mut out: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < fmt.len() {
+        if fmt[i] != b'%' {
+            out.push(fmt[i]);
+            i += 1;
+            continue;
+        }
+        i += 1;
+        if fmt.get(i) == Some(&b'%') {
+            out.push(b'%');
+            i += 1;
+            continue;
+        }
+        let mut keyed = None;
+        if fmt.get(i) == Some(&b'(') {
+            let Some(m) = args.mapping.clone() else { return Err(interp.type_error("format requires a mapping")) };
+            // The key runs to the matching parenthesis.
+            let (mut depth, start) = (1, i + 1);
+            i += 1;
+            while i < fmt.len() && depth > 0 {
+                match fmt[i] {
+                    b'(' => depth += 1,
+                    b')' => depth -= 1,
+                    _ => {}
+                }
+                i += 1;
+            }
+            if depth > 0 {
+                return Err(interp.err("ValueError", "incomplete format key"));
+            }
+            let key = fmt[start..i - 1].to_vec();
+            keyed = Some(interp.getitem(&m, Value::Bytes(Rc::from(key)))?);
+        }
+        let spec_start = i;
+        while i < fmt.len() && b"-+ #0".contains(&fmt[i]) {
+            i += 1;
+        }
+        let mut flags = String::from_utf8_lossy(&fmt[spec_start..i]).into_owned();
+        // Width and precision: digits, or `*` for the next argument.
+        let number = |i: &mut usize, args: &mut PercentArgs, interp: &mut Interp| -> PyResult<Option<i64>> {
+            if fmt.get(*i) == Some(&b'*') {
+                *i += 1;
+                let v = args.next(interp)?;
+                return match v {
+                    Value::Int(n) => Ok(Some(n)),
+                    Value::Bool(b) => Ok(Some(b as i64)),
+                    _ => Err(interp.type_error("* wants int")),
+                };
+            }
+            let from = *i;
+            while *i < fmt.len() && fmt[*i].is_ascii_digit() {
+                *i += 1;
+            }
+            if *i == from {
+                return Ok(None);
+            }
+            if *i - from > 9 {
+                // Beyond what a page holds (CPython would try to allocate it).
+                return Err(interp.err_bare("MemoryError"));
+            }
+            Ok(std::str::from_utf8(&fmt[from..*i]).ok().and_then(|d| d.parse().ok()))
+        };
+        let mut width = number(&mut i, &mut args, interp)?.unwrap_or(0);
+        if width < 0 {
+            flags.push('-');
+            width = -width;
+        }
+        let prec = if fmt.get(i) == Some(&b'.') {
+            i += 1;
+            Some(number(&mut i, &mut args, interp)?.unwrap_or(0).max(0))
+        } else {
+            None
+        };
+        if width > 100_000_000 || prec.is_some_and(|p| p > 100_000_000) {
+            return Err(interp.err_bare("MemoryError"));
+        }
+        let (width, prec) = (width as usize, prec.map(|p| p as usize));
+        let Some(&conv) = fmt.get(i) else { return Err(interp.err("ValueError", "incomplete format")) };
+        i += 1;
+        let v = match keyed {
+            Some(v) => v,
+            None => args.next(interp)?,
+        };
+        let integer = |interp: &mut Interp, v: &Value| -> PyResult<Option<Value>> {
+            match v {
+                Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => Ok(Some(v.clone())),
+                _ => match super::builtins::instance_dunder(v, "__index__") {
+                    Some(f) => interp.call(&f, Args { pos: vec![v.clone()], kw: vec![] }).map(Some),
+                    None => Ok(None),
+                },
+            }
+        };
+        let piece: Vec<u8> = match conv {
+            b's' | b'b' => percent_bytes(interp, &v)?,
+            b'r' | b'a' => super::format::ascii(&interp.repr(&v)?).into_bytes(),
+            b'c' => match integer(interp, &v)?.as_ref().unwrap_or(&v) {
+                Value::Int(n) if (0..=255).contains(n) => vec![*n as u8],
+                Value::Bool(x) => vec![*x as u8],
+                Value::Int(_) | Value::BigInt(_) => return Err(interp.err("OverflowError", "%c arg not in range(256)")),
+                _ => match bytes_of(&v) {
+                    Some(b) if b.len() == 1 => b,
+                    _ => return Err(interp.type_error("%c requires an integer in range(256) or a single byte")),
+                },
+            },
+            b'd' | b'i' | b'u' | b'f' | b'F' | b'e' | b'E' | b'g' | b'G' | b'x' | b'X' | b'o' => {
+                let v = if b"xXo".contains(&conv) {
+                    integer(interp, &v)?.ok_or_else(|| {
+                        interp.type_error(format!(
+                            "%{} format: an integer is required, not {}",
+                            conv as char,
+                            interp.type_name(&v)
+                        ))
+                    })?
+                } else if b"fFeEgG".contains(&conv)
+                    && !matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_))
+                    && super::builtins::instance_dunder(&v, "__float__").is_none()
+                    && super::builtins::instance_dunder(&v, "__index__").is_none()
+                {
+                    return Err(interp.type_error(format!("float argument required, not {}", interp.type_name(&v))));
+                } else {
+                    v
+                };
+                // Numbers format as `str`'s do: ASCII only.
+                let prec = prec.map(|p| format!(".{p}")).unwrap_or_default();
+                let width = if width > 0 { width.to_string() } else { String::new() };
+                let spec = format!("%{flags}{width}{prec}{}", conv as char);
+                let s = super::format::percent_format(interp, &Value::str(&spec), &Value::tuple(vec![v]))?;
+                out.extend_from_slice(s.as_str().unwrap_or("").as_bytes());
+                continue;
+            }
+            c if c >= 0x80 => return Err(interp.err("OverflowError", "character argument not in range(0x110000)")),
+            c => {
+                return Err(interp.err(
+                    "ValueError",
+                    format!("unsupported format character '{}' (0x{c:x}) at index {}", c as char, i - 1),
+                ))
+            }
+        };
+        let piece = match (conv, prec) {
+            (b's' | b'b' | b'r' | b'a', Some(p)) if p < piece.len() => piece[..p].to_vec(),
+            _ => piece,
+        };
+        let pad = width.saturating_sub(piece.len());
+        if flags.contains('-') {
+            out.extend_from_slice(&piece);
+            out.resize(out.len() + pad, b' ');
+        } else {
+            out.resize(out.len() + pad, b' ');
+            out.extend_from_slice(&piece);
+        }
+    }
+    if !args.all_used() {
+        return Err(interp.type_error("not all arguments converted during bytes formatting"));
+    }
+    Ok(make_bytes(interp, out, array))
+}
+
+/// `bytes.maketrans(frm, to)`: the 256-byte table mapping each byte of `frm` to `to`'s.
+fn maketrans(interp: &Interp, a: &Args) -> PyResult<Value> {
+    if a.pos.len() != 2 || !a.kw.is_empty() {
+        if !a.kw.is_empty() {
+            return Err(interp.type_error("maketrans() takes no keyword arguments"));
+        }
+        return Err(interp.type_error(format!("maketrans expected 2 arguments, got {}", a.pos.len())));
+    }
+    let need = |v: &Value| {
+        bytes_of(v)
+            .ok_or_else(|| interp.type_error(format!("a bytes-like object is required, not '{}'", interp.type_name(v))))
+    };
+    let (frm, to) = (need(&a.pos[0])?, need(&a.pos[1])?);
+    if frm.len() != to.len() {
+        return Err(interp.err("ValueError", "maketrans arguments must have same length"));
+    }
+    let mut table: Vec<u8> = (0..=255u8).collect();
+    for (f, t) in frm.iter().zip(to.iter()) {
+        table[*f as usize] = *t;
+    }
+    Ok(Value::Bytes(Rc::from(table)))
+}
+
+/// `b.translate(table, /, delete=b'')`: bytes of `delete` dropped, the rest mapped by `table`
+/// (`None`: kept).
+fn translate(interp: &Interp, me: &[u8], a: &Args) -> PyResult<Vec<u8>> {
+    let mut delete = a.pos.get(2).cloned();
+    for (k, v) in &a.kw {
+        if &**k == "delete" && delete.is_none() {
+            delete = Some(v.clone());
+        } else if &**k == "delete" {
+            return Err(interp.type_error("argument for translate() given by name ('delete') and position (2)"));
+        } else {
+            return Err(interp.type_error(format!("translate() got an unexpected keyword argument '{k}'")));
+        }
+    }
+    if a.pos.len() > 3 {
+        return Err(interp.type_error(format!("translate() takes at most 2 arguments ({} given)", a.pos.len() - 1)));
+    }
+    let Some(table) = a.pos.get(1) else {
+        return Err(interp.type_error("translate() takes at least 1 positional argument (0 given)"));
+    };
+    let need = |v: &Value| {
+        bytes_of(v)
+            .ok_or_else(|| interp.type_error(format!("a bytes-like object is required, not '{}'", interp.type_name(v))))
+    };
+    let table = match table {
+        Value::None => None,
+        t => {
+            let t = need(t)?;
+            if t.len() != 256 {
+                return Err(interp.err("ValueError", "translation table must be 256 characters long"));
+            }
+            Some(t)
+        }
+    };
+    let delete = match &delete {
+        Some(d) => need(d)?,
+        None => vec![],
+    };
+    Ok(me.iter().filter(|b| !delete.contains(b)).map(|&b| table.as_ref().map_or(b, |t| t[b as usize])).collect())
+}
+
+/// The positions an extended slice `(lo, hi, step)` selects, in its order.
+fn slice_positions(lo: i64, hi: i64, step: i64) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut i = lo;
+    while (step > 0 && i < hi) || (step < 0 && i > hi) {
+        if i >= 0 {
+            out.push(i as usize);
+        }
+        i += step;
+    }
+    out
+}
+
+/// `del ba[slice]` (also `ba[extended slice] = b''`).
+fn delete_slice(b: &mut Vec<u8>, lo: i64, hi: i64, step: i64) {
+    let mut gone = vec![false; b.len()];
+    for k in slice_positions(lo, hi, step) {
+        if let Some(g) = gone.get_mut(k) {
+            *g = true;
+        }
+    }
+    let mut k = 0;
+    b.retain(|_| {
+        k += 1;
+        !gone[k - 1]
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Results checked with python3 3.11.
+    #[test]
+    fn extended_slice_deletion_matches_cpython() {
+        let cases: [(i64, i64, i64, &[u8]); 4] =
+            [(0, 6, 2, b"bdf"), (5, -1, -2, b"ace"), (1, 3, 1, b"adef"), (4, 1, 1, b"abcdef")];
+        for (lo, hi, step, want) in cases {
+            let mut b = b"abcdef".to_vec();
+            delete_slice(&mut b, lo, hi, step);
+            assert_eq!(b, want, "{lo}:{hi}:{step}");
+        }
+    }
+
+    #[test]
+    fn bytes_percent_format_matches_cpython() {
+        let mut interp = Interp::new();
+        let args = Value::tuple(vec![Value::Bytes(Rc::from(&b"ab"[..])), Value::Int(7), Value::Float(3.14159)]);
+        let r = percent_format(&mut interp, b"%-4s|%03d|%05.2f|%%", &args, false).ok();
+        assert!(matches!(r, Some(Value::Bytes(b)) if &*b == b"ab  |007|03.14|%"));
+        let e = percent_format(&mut interp, b"%s", &Value::str("x"), false).expect_err("str is refused");
+        assert_eq!(
+            super::super::builtins::exception_str(&mut interp, &e.exc).ok().as_deref(),
+            Some("%b requires a bytes-like object, or an object that implements __bytes__, not 'str'")
+        );
+    }
+
+    #[test]
+    fn translate_deletes_then_maps() {
+        let interp = Interp::new();
+        let table = maketrans(
+            &interp,
+            &Args { pos: vec![Value::Bytes(Rc::from(&b"h"[..])), Value::Bytes(Rc::from(&b"j"[..]))], kw: vec![] },
+        );
+        let Ok(table) = table else { panic!("maketrans failed") };
+        let a = Args { pos: vec![Value::None, table, Value::Bytes(Rc::from(&b"o"[..]))], kw: vec![] };
+        assert_eq!(translate(&interp, b"hello", &a).ok().as_deref(), Some(&b"jell"[..]));
+    }
 }

@@ -224,6 +224,12 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
             return super::format::percent_format(interp, &l, &r);
         }
     }
+    if let (Value::Bytes(b), BinOp::Mod) = (&l, op) {
+        // `bytes % obj` likewise (`bytearray % obj` is its `__mod__`).
+        if super::builtins::instance_dunder(&r, "__rmod__").is_none() {
+            return super::bytes::percent_format(interp, b, &r, false);
+        }
+    }
     if matches!(l, Value::Instance(_))
         || matches!(r, Value::Instance(_))
         || matches!(l, Value::Class(_))
