@@ -1625,8 +1625,8 @@ fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(
             method("Query", "__str__", move |i, a| {
                 let qd = q(i, &a)?;
                 let mut stmt = select_of(i, &qd)?;
-                if let Some(msg) = super::sql::check_joins(&stmt) {
-                    return Err(orm::sa_error(i, "AmbiguousForeignKeysError", msg));
+                if let Some(e) = super::sql::check_joins(&stmt) {
+                    return Err(orm::join_error(i, qd.mapper.registry.upgrade().as_ref(), e));
                 }
                 super::strategies::add_joined(i, &qd.mapper, &mut stmt, &qd.extra.options, &[]);
                 Ok(Value::str(&SqlCompiler::default().select(&stmt).sql))

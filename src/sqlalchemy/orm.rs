@@ -1967,11 +1967,36 @@ pub fn execute_on(
 /// compiled).
 pub fn check_joins(interp: &mut Interp, s: &Rc<SessionData>, select: &super::sql::Select) -> PyResult<()> {
     match super::sql::check_joins(select) {
-        Some(msg) => {
+        Some(e) => {
             s.connection_for(&s.engine).ensure_begun();
-            Err(sa_error(interp, "AmbiguousForeignKeysError", msg))
+            Err(join_error(interp, Some(&s.registry), e))
         }
         None => Ok(()),
+    }
+}
+
+/// The exception for a join SQLAlchemy cannot infer: `AmbiguousForeignKeysError`, or the
+/// `InvalidRequestError` naming the mapper of the table joined to.
+pub fn join_error(interp: &Interp, registry: Option<&Rc<Registry>>, e: super::sql::JoinError) -> PyErr {
+    match e {
+        super::sql::JoinError::Ambiguous(msg) => sa_error(interp, "AmbiguousForeignKeysError", msg),
+        super::sql::JoinError::NoLeftSide(t) => {
+            let target = registry
+                .and_then(|r| r.mappers.borrow().iter().find(|m| Rc::ptr_eq(&m.table, &t)).cloned())
+                .map(|m| {
+                    format!("<Mapper at 0x{:x}; {}>", 0x7f00_0000_0000u64 + (m.id as u64 & 0xff_ffff), m.class_name)
+                })
+                .unwrap_or_else(|| format!("Table('{}', ...)", t.name));
+            sa_error(
+                interp,
+                "InvalidRequestError",
+                format!(
+                    "Don't know how to join to {target}. Please use the .select_from() method to establish an \
+                     explicit left side, as well as providing an explicit ON clause if not present already to \
+                     help resolve the ambiguity."
+                ),
+            )
+        }
     }
 }
 

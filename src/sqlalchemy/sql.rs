@@ -411,10 +411,21 @@ pub fn ambiguous_join(left: &Table, right: &Table) -> Option<String> {
 
 /// The `AmbiguousForeignKeysError` message of the first join of `s` whose ON clause is to be
 /// inferred from foreign keys that do not say which (compiling it raises).
-pub fn check_joins(s: &Select) -> Option<String> {
+pub fn check_joins(s: &Select) -> Option<JoinError> {
     let c = SqlCompiler::default();
     c.froms_of(s);
     c.join_error.take()
+}
+
+/// Why a join's ON clause cannot be inferred (`_join_determine_implicit_left_side` and
+/// `join_condition()` refusing).
+#[derive(Debug, Clone)]
+pub enum JoinError {
+    /// `AmbiguousForeignKeysError`: the message.
+    Ambiguous(String),
+    /// `InvalidRequestError` "Don't know how to join to ...": no FROM element has a foreign key
+    /// to the joined table and no ON clause or left side was given.
+    NoLeftSide(Rc<Table>),
 }
 
 /// A table joined in a FROM element: (table, ON clause, outer, the join nested in its right
@@ -451,7 +462,7 @@ pub struct Compiled {
 /// named parameters).
 pub struct SqlCompiler {
     /// The first join whose inferred ON clause is ambiguous ([`check_joins`]).
-    join_error: std::cell::RefCell<Option<String>>,
+    join_error: std::cell::RefCell<Option<JoinError>>,
     dialect: SqliteDialect,
     params: Vec<SqlValue>,
     /// `str(stmt)`: `:name` parameters, `true` / `false`.
@@ -766,8 +777,16 @@ impl SqlCompiler {
             };
             if on.is_none() {
                 let left = items[pos].tables().find(|t| join_condition(t, &j.right).is_some()).cloned();
-                if let Some(msg) = left.and_then(|l| ambiguous_join(&l, &j.right)) {
-                    self.join_error.borrow_mut().get_or_insert(msg);
+                match &left {
+                    Some(l) => {
+                        if let Some(msg) = ambiguous_join(l, &j.right) {
+                            self.join_error.borrow_mut().get_or_insert(JoinError::Ambiguous(msg));
+                        }
+                    }
+                    None if j.left.is_none() => {
+                        self.join_error.borrow_mut().get_or_insert(JoinError::NoLeftSide(j.right.clone()));
+                    }
+                    None => {}
                 }
             }
             let on = on.or_else(|| items[pos].tables().find_map(|t| join_condition(t, &j.right)));

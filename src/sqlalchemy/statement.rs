@@ -794,8 +794,12 @@ fn select_class(interp: &Interp) -> Rc<Class> {
                 method("Select", "__str__", move |i, a| {
                     let sd = s(i, &a)?;
                     let mut stmt = sd.stmt.clone();
-                    if let Some(msg) = super::sql::check_joins(&stmt) {
-                        return Err(orm::sa_error(i, "AmbiguousForeignKeysError", msg));
+                    if let Some(e) = super::sql::check_joins(&stmt) {
+                        let registry = sd.entities.iter().find_map(|e| match e {
+                            Entity::Mapper(m) | Entity::Aliased(m, _) => m.registry.upgrade(),
+                            Entity::Column(_) => None,
+                        });
+                        return Err(orm::join_error(i, registry.as_ref(), e));
                     }
                     if let [Entity::Mapper(m)] = sd.entities.as_slice() {
                         super::strategies::add_joined(i, m, &mut stmt, &sd.options, &[]);
