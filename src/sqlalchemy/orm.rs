@@ -3751,10 +3751,7 @@ fn post_update_rows(
                 if sets.iter().any(|(c, _)| Rc::ptr_eq(c, col)) {
                     continue;
                 }
-                let v = match on {
-                    super::schema::ColumnDefault::Scalar(v) => v.clone(),
-                    super::schema::ColumnDefault::Callable(f) => interp.call(f, Args::default())?,
-                };
+                let v = default_value(interp, on)?;
                 if let Some(e) = v.payload::<super::module::ExprData>() {
                     exprs.push((col.clone(), e.0.clone()));
                     expire.push(key.clone());
@@ -4408,11 +4405,15 @@ fn bind_values(interp: &mut Interp, values: Vec<(Rc<Column>, Value)>) -> PyResul
 }
 
 fn column_default(interp: &mut Interp, c: &Column) -> PyResult<Option<Value>> {
-    Ok(match &c.default {
-        Some(super::schema::ColumnDefault::Scalar(v)) => Some(v.clone()),
-        Some(super::schema::ColumnDefault::Callable(f)) => Some(interp.call(f, Args::default())?),
-        None => None,
-    })
+    c.default.as_ref().map(|d| default_value(interp, d)).transpose()
+}
+
+/// A Python-side `default` / `onupdate`'s value for one row: the scalar, or the callable's result.
+fn default_value(interp: &mut Interp, d: &super::schema::ColumnDefault) -> PyResult<Value> {
+    match d {
+        super::schema::ColumnDefault::Scalar(v) => Ok(v.clone()),
+        super::schema::ColumnDefault::Callable(f) => interp.call(f, Args::default()),
+    }
 }
 
 /// One object's INSERT into one table, compiled, and the server-generated columns its
@@ -4620,10 +4621,7 @@ fn collect_update(
             if sets.iter().any(|(c, _)| Rc::ptr_eq(c, col)) {
                 continue;
             }
-            let v = match on {
-                super::schema::ColumnDefault::Scalar(v) => v.clone(),
-                super::schema::ColumnDefault::Callable(f) => interp.call(f, Args::default())?,
-            };
+            let v = default_value(interp, on)?;
             if let Some(e) = v.payload::<super::module::ExprData>() {
                 exprs.push((col.clone(), e.0.clone()));
                 inst.dict.borrow_mut().remove(&Value::str(key));
