@@ -11,6 +11,9 @@ use super::editing::{dedent, indent, newline_with_indent};
 use super::session::RunReport;
 use crate::store::Files;
 
+/// The textarea the page starts with (CodeMirror takes its place once its bundle has run).
+const TEXTAREA_ID: &str = "code";
+
 /// The errors to mark in file `name`: (line, text) of the import error when it points there,
 /// with the hints for it.
 pub fn errors_in(report: Option<&RunReport>, name: &str, sources: &str) -> Vec<(u32, String)> {
@@ -96,12 +99,15 @@ pub fn Editor(
     let line_count = Memo::new(move |_| text.with(|t| t.split('\n').count()));
     let cm_host = NodeRef::<leptos::html::Div>::new();
     let cm = StoredValue::new_local(None::<dom::EditorHandle>);
-    // CodeMirror, unless its bundle turns out to be missing (then the textarea below).
-    let use_cm = RwSignal::new(true);
+    // The textarea below until CodeMirror is created: the page is interactive with it (it edits,
+    // runs on edit and on Ctrl+Enter), and CodeMirror's bundle is run once the first results are
+    // painted (`dom::load_editor`); it then takes the textarea's place, text, caret, scroll and
+    // focus. Without the bundle the textarea stays.
+    let use_cm = RwSignal::new(false);
     let cm_ready = RwSignal::new(false);
     let active_name = Memo::new(move |_| files.with(|f| f.active_file().map(|f| f.name.clone()).unwrap_or_default()));
-    // Mount CodeMirror once its host is in the page and its bundle has run (it loads beside
-    // this wasm: the project runs meanwhile).
+    // Mount CodeMirror once its host is in the page and its bundle has run (after the first
+    // results are painted: the textarea serves meanwhile).
     Effect::new(move |_| {
         let Some(host) = cm_host.get() else { return };
         dom::when_editor_ready(move |ok| {
@@ -121,6 +127,7 @@ pub fn Editor(
                             })
                         },
                         move || on_run.run(()),
+                        TEXTAREA_ID,
                     )
                 })
                 .flatten();
@@ -142,23 +149,43 @@ pub fn Editor(
             }
         });
     });
-    // The import error, at its line.
-    Effect::new(move |_| {
+    // The import error, at its line (CodeMirror's gutter and a block under the line; the
+    // textarea's gutter marks the line).
+    let errors = Memo::new(move |_| {
         let name = active_name.get();
-        let errors = report.with(|r| {
+        let _ = text.with(String::len);
+        report.with(|r| {
             files.with_untracked(|f| {
                 let sources: String = f.files.iter().map(|f| f.text.as_str()).collect();
                 errors_in(r.as_ref(), &name, &sources)
             })
-        });
-        let _ = text.with(String::len);
+        })
+    });
+    Effect::new(move |_| {
         cm_ready.track();
-        cm.with_value(|h| {
-            if let Some(h) = h {
-                dom::editor_set_errors(h, &errors);
-            }
+        errors.with(|errors| {
+            cm.with_value(|h| {
+                if let Some(h) = h {
+                    dom::editor_set_errors(h, errors);
+                }
+            })
         });
     });
+    // The textarea's gutter: one mark per line, shown on the error's line (in CodeMirror's gutter
+    // an invisible dot keeps the column's width; so here).
+    let marks = move || {
+        let n = line_count.get();
+        let at = errors.with(|e| e.first().map(|(line, _)| *line as usize)).filter(|l| (1..=n).contains(l));
+        let dots = |k: usize| vec!["\u{25cf}"; k].join("\n");
+        match at {
+            None => view! { {dots(n)} }.into_any(),
+            Some(l) => {
+                let before = format!("{}{}", dots(l - 1), if l > 1 { "\n" } else { "" });
+                let after = format!("{}{}", if l < n { "\n" } else { "" }, dots(n - l));
+                view! { {before}<span class="on">"\u{25cf}"</span>{after} }.into_any()
+            }
+        }
+    };
     // The chosen tab in view (a file just added is at the end of a strip that may scroll).
     Effect::new(move |_| {
         let i = active.get();
@@ -281,12 +308,15 @@ pub fn Editor(
         <div class="cm-host" id="cm-editor" node_ref=cm_host hidden=move || !use_cm.get()></div>
         <div class="code-area" hidden=use_cm>
             <div class="gutter" aria-hidden="true">
-                <pre style:transform=move || format!("translateY({}px)", -scroll.get())>
-                    {move || (1..=line_count.get()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n")}
-                </pre>
+                <div class="gutter-cols" style:transform=move || format!("translateY({}px)", -scroll.get())>
+                    <pre class="numbers">
+                        {move || (1..=line_count.get()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n")}
+                    </pre>
+                    <pre class="marks">{marks}</pre>
+                </div>
             </div>
             <textarea
-                id="code"
+                id=TEXTAREA_ID
                 class="code"
                 role="tabpanel"
                 aria-labelledby=move || format!("file-tab-{}", active.get())
