@@ -171,21 +171,12 @@ pub fn Editor(
             })
         });
     });
-    // The textarea's gutter: one mark per line, shown on the error's line (in CodeMirror's gutter
-    // an invisible dot keeps the column's width; so here).
-    let marks = move || {
+    // The textarea's gutter marks the error's line (an invisible dot gives the column
+    // CodeMirror's error gutter's width).
+    let marked = Memo::new(move |_| {
         let n = line_count.get();
-        let at = errors.with(|e| e.first().map(|(line, _)| *line as usize)).filter(|l| (1..=n).contains(l));
-        let dots = |k: usize| vec!["\u{25cf}"; k].join("\n");
-        match at {
-            None => view! { {dots(n)} }.into_any(),
-            Some(l) => {
-                let before = format!("{}{}", dots(l - 1), if l > 1 { "\n" } else { "" });
-                let after = format!("{}{}", if l < n { "\n" } else { "" }, dots(n - l));
-                view! { {before}<span class="on">"\u{25cf}"</span>{after} }.into_any()
-            }
-        }
-    };
+        errors.with(|e| e.first().map(|(line, _)| *line as usize)).filter(|l| (1..=n).contains(l))
+    });
     // The chosen tab in view (a file just added is at the end of a strip that may scroll).
     Effect::new(move |_| {
         let i = active.get();
@@ -312,7 +303,16 @@ pub fn Editor(
                     <pre class="numbers">
                         {move || (1..=line_count.get()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n")}
                     </pre>
-                    <pre class="marks">{marks}</pre>
+                    <pre class="marks">
+                        "\u{25cf}"
+                        <span
+                            class="on"
+                            hidden=move || marked.get().is_none()
+                            style:top=move || format!("calc({} * var(--code-row) + 4px)", marked.get().unwrap_or(1) - 1)
+                        >
+                            "\u{25cf}"
+                        </span>
+                    </pre>
                 </div>
             </div>
             <textarea
