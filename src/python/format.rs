@@ -201,7 +201,7 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
             format!("{{{}}}", parts.join(", "))
         }
         Value::Set(d) => {
-            let keys = super::builtins::set_order(d.borrow().keys());
+            let keys = d.borrow().keys();
             if keys.is_empty() {
                 "set()".into()
             } else {
