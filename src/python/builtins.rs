@@ -1661,39 +1661,30 @@ fn dict_view_classes(interp: &Interp) -> [Rc<Class>; 3] {
                     Ok(Value::Bool(!i.eq(&l, &r)?))
                 }),
             ));
-            for (dunder, op) in [
-                ("__and__", BinOp::BitAnd),
-                ("__or__", BinOp::BitOr),
-                ("__sub__", BinOp::Sub),
-                ("__xor__", BinOp::BitXor),
+            // dictobject.c's `dictviews_or` / `_sub` / `_xor`: a set made from the left operand
+            // (a keys view of a dict: from the dict itself), then updated with the right one;
+            // `dictviews_and` iterates the other operand (or asks a larger set for its
+            // intersection with the view). The reflected forms get the view second.
+            for (dunder, op, reflected) in [
+                ("__and__", BinOp::BitAnd, false),
+                ("__or__", BinOp::BitOr, false),
+                ("__sub__", BinOp::Sub, false),
+                ("__xor__", BinOp::BitXor, false),
+                ("__rand__", BinOp::BitAnd, true),
+                ("__ror__", BinOp::BitOr, true),
+                ("__rsub__", BinOp::Sub, true),
+                ("__rxor__", BinOp::BitXor, true),
             ] {
                 methods.push((
                     dunder,
                     method(name, dunder, move |i, a| {
-                        let l = as_set(i, &a.pos[0])?;
-                        let r = as_set(i, a.pos.get(1).unwrap_or(&Value::None))?;
-                        super::ops::binop(i, op, l, r, false)
-                    }),
-                ));
-            }
-            // `{7} | d.keys()`: the set's operator gives way to the view's reflected one.
-            for (dunder, op) in [
-                ("__rand__", BinOp::BitAnd),
-                ("__ror__", BinOp::BitOr),
-                ("__rsub__", BinOp::Sub),
-                ("__rxor__", BinOp::BitXor),
-            ] {
-                methods.push((
-                    dunder,
-                    method(name, dunder, move |i, a| {
+                        let view = a.pos[0].clone();
                         let other = a.pos.get(1).cloned().unwrap_or(Value::None);
-                        let l = match as_set(i, &other) {
-                            Ok(s) => s,
-                            Err(e) if i.err_is(&e, "TypeError") => return Ok(Value::NotImplemented),
-                            Err(e) => return Err(e),
-                        };
-                        let r = as_set(i, &a.pos[0])?;
-                        super::ops::binop(i, op, l, r, false)
+                        let (l, r) = if reflected { (other, view) } else { (view, other) };
+                        match dict_view_op(i, op, &l, &r) {
+                            Err(e) if reflected && i.err_is(&e, "TypeError") => Ok(Value::NotImplemented),
+                            res => res,
+                        }
                     }),
                 ));
             }
@@ -1712,6 +1703,48 @@ fn dict_view_classes(interp: &Interp) -> [Rc<Class>; 3] {
         cls.dict.borrow_mut().set_str("__hash__", Value::None);
         cls
     })
+}
+
+/// `l op r` where one operand is a dict view, as `dictobject.c` computes it.
+fn dict_view_op(i: &mut Interp, op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
+    use super::pyset;
+    // `dictviews_to_set`: a keys view of a dict is made a set from the dict.
+    let to_set = |i: &mut Interp, v: &Value| -> PyResult<pyset::SetRef> {
+        let src = match v.payload::<DictView>() {
+            Some(view) if view.kind == 0 => Value::Dict(view.dict.clone()),
+            _ => v.clone(),
+        };
+        Ok(pyset::new_ref(pyset::from_iterable(i, Some(&src))?))
+    };
+    if op != BinOp::BitAnd {
+        let result = to_set(i, l)?;
+        match op {
+            BinOp::BitOr => pyset::update(i, &result, r)?,
+            BinOp::Sub => pyset::difference_update(i, &result, r)?,
+            _ => pyset::symmetric_difference_update(i, &result, r)?,
+        }
+        return Ok(Value::Set(result));
+    }
+    // `dictviews_and`: the view first.
+    let (mut view, mut other) = if l.payload::<DictView>().is_some() { (l, r) } else { (r, l) };
+    let view_len = |v: &Value| v.payload::<DictView>().map(|d| d.dict.borrow().len());
+    let len_self = view_len(view).unwrap_or(0);
+    if let Value::Set(s) = other {
+        if len_self <= s.borrow().len() {
+            let s = s.clone();
+            return Ok(Value::Set(pyset::new_ref(pyset::intersection(i, &s, view)?)));
+        }
+    }
+    if view_len(other).is_some_and(|n| n > len_self) {
+        std::mem::swap(&mut view, &mut other);
+    }
+    let result = pyset::new_ref(pyset::PySet::new());
+    for k in i.iterate(other)? {
+        if super::ops::contains(i, view, &k)? {
+            pyset::add(i, &result, k)?;
+        }
+    }
+    Ok(Value::Set(result))
 }
 
 fn dict_methods(interp: &Interp) {
@@ -1800,6 +1833,24 @@ fn dict_methods(interp: &Interp) {
         }),
     );
     d.set_str("copy", method("dict", "copy", |i, a| Ok(Value::dict(self_dict(i, &a, "copy")?.borrow().clone()))));
+    // `dict.fromkeys(iterable, value=None)`: the keys in the iterable's order.
+    d.set_str(
+        "fromkeys",
+        func("fromkeys", |i, a| {
+            if a.pos.is_empty() {
+                return Err(i.type_error("fromkeys expected at least 1 argument, got 0"));
+            }
+            if a.pos.len() > 2 {
+                return Err(i.type_error(format!("fromkeys expected at most 2 arguments, got {}", a.pos.len())));
+            }
+            let value = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let mut d = Dict::new();
+            for k in i.iterate(&a.pos[0])? {
+                i.dict_insert(&mut d, k, value.clone())?;
+            }
+            Ok(Value::dict(d))
+        }),
+    );
     d.set_str(
         "clear",
         method("dict", "clear", |i, a| {

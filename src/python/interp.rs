@@ -2503,12 +2503,19 @@ impl Interp {
                 let set = super::pyset::new_ref(super::pyset::PySet::new());
                 if items.len() > 2 && items.iter().all(folds_to_constant) {
                     // CPython 3.11 compiles a display of 3 or more constants as a frozenset
-                    // constant (its members added in order) merged into a new set.
-                    let frozen = super::pyset::new_ref(super::pyset::PySet::new());
+                    // constant (its members added in order), which the compiler's constant
+                    // merging rebuilds from its own order (`merge_consts_recursive`); the
+                    // display merges that into a new set (BUILD_SET 0, SET_UPDATE).
+                    let folded = super::pyset::new_ref(super::pyset::PySet::new());
                     for v in self.eval_items(items, frame)? {
-                        super::pyset::add(self, &frozen, v)?;
+                        super::pyset::add(self, &folded, v)?;
                     }
-                    super::pyset::update(self, &set, &Value::Set(frozen))?;
+                    let merged = super::pyset::new_ref(super::pyset::PySet::new());
+                    let members = folded.borrow().keys();
+                    for v in members {
+                        super::pyset::add(self, &merged, v)?;
+                    }
+                    super::pyset::update(self, &set, &Value::Set(merged))?;
                     return Ok(Value::Set(set));
                 }
                 // BUILD_SET adds in order; `*it` is SET_UPDATE (a set is merged).
@@ -3214,13 +3221,47 @@ fn folds_to_constant(e: &ast::Expr) -> bool {
         ExprKind::Constant(_) => true,
         ExprKind::UnaryOp { op: UnaryOp::Not, operand } => matches!(*operand.kind, ExprKind::Constant(_)),
         ExprKind::UnaryOp { op: UnaryOp::Invert, operand } => {
-            matches!(*operand.kind, ExprKind::Constant(Constant::Int(_) | Constant::BigInt(_) | Constant::True | Constant::False))
+            matches!(
+                *operand.kind,
+                ExprKind::Constant(Constant::Int(_) | Constant::BigInt(_) | Constant::True | Constant::False)
+            )
         }
         ExprKind::UnaryOp { op: UnaryOp::USub | UnaryOp::UAdd, operand } => matches!(
             *operand.kind,
             ExprKind::Constant(Constant::Int(_) | Constant::BigInt(_) | Constant::Float(_) | Constant::Complex(_))
         ),
         ExprKind::Tuple(items) => items.iter().all(folds_to_constant),
+        // `fold_binop`, which gives up on an error and on ints past 128 bits.
+        ExprKind::BinOp { left, op, right } => {
+            let int = |e: &ast::Expr| match &*e.kind {
+                ExprKind::Constant(Constant::Int(n)) => Some(*n),
+                _ => None,
+            };
+            let zero = matches!(&*right.kind, ExprKind::Constant(Constant::Int(0)))
+                || matches!(&*right.kind, ExprKind::Constant(Constant::Float(f)) if *f == 0.0);
+            let fits = match (op, int(left), int(right)) {
+                (BinOp::MatMult, _, _) => false,
+                (BinOp::Div | BinOp::FloorDiv | BinOp::Mod, _, _) => !zero,
+                (BinOp::Pow, Some(b), Some(e)) => {
+                    let bits = 64 - b.unsigned_abs().leading_zeros() as i64;
+                    if e < 0 {
+                        b != 0
+                    } else {
+                        b == 0 || e == 0 || bits <= 128 / e
+                    }
+                }
+                (BinOp::Mult, Some(a), Some(b)) => {
+                    let bits = |n: i64| 64 - n.unsigned_abs().leading_zeros() as i64;
+                    a == 0 || b == 0 || bits(a) + bits(b) <= 128
+                }
+                (BinOp::LShift, Some(a), Some(b)) => {
+                    let bits = 64 - a.unsigned_abs().leading_zeros() as i64;
+                    b >= 0 && (a == 0 || (b <= 128 && bits <= 128 - b))
+                }
+                _ => true,
+            };
+            fits && folds_to_constant(left) && folds_to_constant(right)
+        }
         _ => false,
     }
 }

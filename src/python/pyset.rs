@@ -690,14 +690,102 @@ pub fn frozenset_hash(hashes: &[i64]) -> i64 {
 mod tests {
     use super::*;
 
+    fn set_of(members: &[i64]) -> PySet {
+        let mut s = PySet::new();
+        for &m in members {
+            assert!(s.add(Value::Int(m)));
+        }
+        s
+    }
+
+    fn ints(s: &PySet) -> Vec<i64> {
+        s.keys().iter().map(|v| if let Value::Int(n) = v { *n } else { i64::MIN }).collect()
+    }
+
+    // The expected orders are CPython 3.11's (`list(s)` after the same adds and removals).
+
     #[test]
     fn small_ints_iterate_in_slot_order() {
-        // {3, 1, 2} -> slots 3, 1, 2 -> 1, 2, 3; 8 wraps to slot 0 of the 8-slot table.
-        let order: Vec<i64> = table_order(&[3, 1, 2]).into_iter().map(|i| [3, 1, 2][i]).collect();
-        assert_eq!(order, vec![1, 2, 3]);
-        let keys = [1, 8];
-        let order: Vec<i64> = table_order(&keys).into_iter().map(|i| keys[i]).collect();
-        assert_eq!(order, vec![8, 1]);
+        // {3, 1, 2} -> slots 3, 1, 2; 8 wraps to slot 0 of the 8-slot table.
+        assert_eq!(ints(&set_of(&[3, 1, 2])), vec![1, 2, 3]);
+        assert_eq!(ints(&set_of(&[1, 8])), vec![8, 1]);
+        // hash(-1) == hash(-2) == -2: the second probes on.
+        assert_eq!(set_of(&[-1, -2]).keys().len(), 2);
+    }
+
+    #[test]
+    fn an_add_reuses_the_last_dummy_its_probe_passed() {
+        let mut s = set_of(&[5, 13, 21, 29, 37, 45]);
+        assert_eq!(ints(&s), vec![37, 5, 13, 45, 21, 29]);
+        assert!(s.discard(&Value::Int(13)));
+        assert!(!s.discard(&Value::Int(13)));
+        s.add(Value::Int(53));
+        s.add(Value::Int(13));
+        assert_eq!(ints(&s), vec![37, 5, 13, 45, 21, 53, 29]);
+        // A table emptied by removals keeps its size, and its dummies steer new members.
+        let mut m = set_of(&(0..100).collect::<Vec<_>>());
+        for k in 0..100 {
+            m.discard(&Value::Int(k));
+        }
+        for k in [64, 0, 128, 1] {
+            m.add(Value::Int(k));
+        }
+        assert_eq!(ints(&m), vec![1, 0, 64, 128]);
+        assert_eq!(ints(&set_of(&[64, 0, 128, 1])), vec![64, 0, 128, 1]);
+    }
+
+    #[test]
+    fn pop_starts_at_its_finger() {
+        let mut s = set_of(&(0..40).collect::<Vec<_>>());
+        for k in (0..40).step_by(3) {
+            s.discard(&Value::Int(k));
+        }
+        for k in [100, 3, 72, 36] {
+            s.add(Value::Int(k));
+        }
+        let popped: Vec<Value> = (0..5).filter_map(|_| s.pop()).collect();
+        assert_eq!(
+            popped.iter().map(|v| if let Value::Int(n) = v { *n } else { -1 }).collect::<Vec<_>>(),
+            vec![1, 2, 4, 5, 7]
+        );
+        assert_eq!(ints(&s)[..6], [8, 10, 11, 13, 14, 16]);
+        // clear() keeps the finger: {9, 1, 17} then pops 1 (slot 1), not 9.
+        s.clear();
+        for k in [9, 1, 17] {
+            s.add(Value::Int(k));
+        }
+        assert_eq!(ints(&s), vec![9, 1, 17]);
+    }
+
+    #[test]
+    fn merging_into_an_empty_set_copies_or_reinserts() {
+        // Same size and no dummies: slot for slot.
+        let src = set_of(&[5, 13, 21]);
+        let mut dst = PySet::new();
+        assert!(dst.merge_begin(&src));
+        assert_eq!(ints(&dst), ints(&src));
+        // set(frozenset((5, 13, 21, 29, 37, 45))): presized to 16 slots, reinserted in the
+        // 32-slot source's order.
+        let src = set_of(&[5, 13, 21, 29, 37, 45]);
+        let mut dst = PySet::new();
+        assert!(dst.merge_begin(&src));
+        assert_eq!(ints(&dst), vec![29, 45, 37, 5, 21, 13]);
+        // A non-empty target leaves the adding to the caller.
+        let mut dst = set_of(&[1]);
+        assert!(!dst.merge_begin(&src));
+    }
+
+    #[test]
+    fn an_unknown_hash_falls_back_to_insertion_order() {
+        let mut s = set_of(&[3, 1]);
+        s.add(Value::str("a"));
+        s.add(Value::Int(2));
+        assert_eq!(s.keys().len(), 4);
+        assert!(matches!(s.keys()[0], Value::Int(3)));
+        s.clear();
+        s.add(Value::Int(3));
+        s.add(Value::Int(1));
+        assert_eq!(ints(&s), vec![1, 3]);
     }
 
     #[test]
