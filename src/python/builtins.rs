@@ -297,6 +297,11 @@ pub(crate) fn exact_hash(v: &Value) -> Option<i64> {
     }
 }
 
+/// Is `v` a `frozenset` (not an instance of a subclass)?
+fn exact_frozenset(interp: &Interp, v: &Value) -> bool {
+    matches!(v, Value::Instance(inst) if Rc::ptr_eq(&inst.class, &interp.types.frozenset))
+}
+
 /// A new `frozenset` (or instance of `cls`, a subclass) holding `members`.
 pub fn make_frozenset(interp: &Interp, cls: Option<&Rc<Class>>, members: PySet) -> Value {
     let cls = cls.unwrap_or(&interp.types.frozenset);
@@ -2179,6 +2184,10 @@ fn builtin_dunders(interp: &Interp) {
             name,
             method("frozenset", name, move |i, a| {
                 receiver(i, &a, "frozenset", name, |v| if is_frozen(v) { Some(()) } else { None })?;
+                // `frozenset_copy`: an exact frozenset is its own copy.
+                if name == "copy" && exact_frozenset(i, &a.pos[0]) {
+                    return Ok(a.pos[0].clone());
+                }
                 match i.call(&f, a)? {
                     Value::Set(d) => {
                         let members = std::mem::take(&mut *d.borrow_mut());
@@ -2202,6 +2211,12 @@ fn builtin_dunders(interp: &Interp) {
             }
             if a.pos.len() > 2 {
                 return Err(i.type_error(format!("frozenset expected at most 1 argument, got {}", a.pos.len() - 1)));
+            }
+            // `frozenset(f)` of an exact frozenset is f itself.
+            if let Some(src) = a.pos.get(1) {
+                if Rc::ptr_eq(&cls, &i.types.frozenset) && exact_frozenset(i, src) {
+                    return Ok(src.clone());
+                }
             }
             let members = collect_set(i, a.pos.get(1))?;
             Ok(make_frozenset(i, Some(&cls), members))
