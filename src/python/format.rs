@@ -570,7 +570,11 @@ pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResul
     // As `PyUnicode_Format`: a tuple holds the arguments, anything else is the one argument;
     // and anything subscriptable but a tuple or str (a dict, a list, bytes, ...) also serves
     // `%(key)s` and may go unused.
-    let (items, mapping) = match args {
+    let tuple = match args {
+        Value::Instance(_) => args.builtin_base().filter(|b| matches!(b, Value::Tuple(_))),
+        _ => None,
+    };
+    let (items, mapping) = match tuple.as_ref().unwrap_or(args) {
         Value::Tuple(t) => ((**t).clone(), None),
         other => {
             let subscriptable = match other {
