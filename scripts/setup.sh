@@ -80,6 +80,7 @@ if [ ! -f "$std_src" ] && [ $route = rustup ]; then
     || say "rustup could not add rust-src: the release wasm is built with the prebuilt std (larger)"
 fi
 if [ -f "$std_src" ]; then
+  say "std's source present: the release wasm is built with std rebuilt for size"
   env_lines+=("export FSP_SIZE_STD=1")
 fi
 
