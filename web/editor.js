@@ -2,12 +2,12 @@
 // one classic script that defines window.FspEditor. The Rust side (src/ui/editor.rs through
 // src/ui/dom.rs) creates one editor, swaps documents when the file tab changes, and shows the
 // engine's errors at their lines. Nothing here is fetched at run time.
-import { EditorState, RangeSetBuilder, StateEffect, StateField } from '@codemirror/state';
+import { EditorState, StateEffect, StateField } from '@codemirror/state';
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection,
-  highlightSpecialChars, Decoration, WidgetType, gutter, GutterMarker, ViewPlugin,
+  highlightSpecialChars, Decoration, WidgetType, gutter, GutterMarker,
 } from '@codemirror/view';
-import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { defaultKeymap, history, historyKeymap, indentWithTab, isolateHistory } from '@codemirror/commands';
 import {
   indentOnInput, bracketMatching, syntaxHighlighting, HighlightStyle, indentUnit, StreamLanguage,
 } from '@codemirror/language';
@@ -71,33 +71,6 @@ function errorsValue(doc, errors) {
   return { lines: Decoration.set(ranges, true), markers };
 }
 
-// Wrapped lines: a line's continuation rows start one indentation level deeper than the line
-// itself (a hanging indent), so wrapped code still reads as Python blocks.
-const hanging = new Map();
-function hangingIndent(columns) {
-  let d = hanging.get(columns);
-  if (!d) {
-    d = Decoration.line({ attributes: { style: `padding-left: calc(6px + ${columns}ch); text-indent: -${columns}ch` } });
-    hanging.set(columns, d);
-  }
-  return d;
-}
-function wrapIndents(view) {
-  const builder = new RangeSetBuilder();
-  for (const { from, to } of view.visibleRanges) {
-    for (let pos = from; pos <= to;) {
-      const line = view.state.doc.lineAt(pos);
-      builder.add(line.from, line.from, hangingIndent(/^ */.exec(line.text)[0].length + 4));
-      pos = line.to + 1;
-    }
-  }
-  return builder.finish();
-}
-const wrapIndent = ViewPlugin.fromClass(class {
-  constructor(view) { this.decorations = wrapIndents(view); }
-  update(u) { if (u.docChanged || u.viewportChanged) this.decorations = wrapIndents(u.view); }
-}, { decorations: (v) => v.decorations });
-
 // Colours from the page's CSS variables, so light and dark themes follow the system.
 const highlight = HighlightStyle.define([
   { tag: t.keyword, color: 'var(--syn-keyword)' },
@@ -129,24 +102,43 @@ const theme = EditorView.theme({
   '.cm-error-gutter .cm-gutterElement': { color: 'var(--error)', fontSize: '10px', padding: '0 2px' },
 });
 
-function make(parent, doc, label, onChange, onRun, selection) {
+function make(parent, doc, label, onChange, onRun, selection, base) {
   const extensions = [
         lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(),
         drawSelection(), EditorState.allowMultipleSelections.of(true), indentOnInput(),
         syntaxHighlighting(highlight), bracketMatching(), highlightActiveLine(),
         indentUnit.of('    '), StreamLanguage.define(python), errorField, errorGutter, theme,
-        // Long lines wrap: nothing is cut at the pane's edge, however narrow the pane.
-        EditorView.lineWrapping, wrapIndent,
+        // Long lines wrap: nothing is cut at the pane's edge, however narrow the pane. Plainly
+        // (no hanging indent): the textarea the page starts with wraps the same way, row for row.
+        EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': label, 'aria-describedby': 'code-help' }),
         keymap.of([
           { key: 'Mod-Enter', run: () => { onRun(); return true; } },
           { key: 'Mod-s', run: () => true },
           ...defaultKeymap, ...searchKeymap, ...historyKeymap, indentWithTab,
         ]),
-        EditorView.updateListener.of((u) => { if (u.docChanged) onChange(u.state.doc.toString()); }),
+        EditorView.updateListener.of((u) => { if (u.docChanged && !u.view.fspQuiet) onChange(u.state.doc.toString()); }),
   ];
-  const view = new EditorView({ parent, state: EditorState.create({ doc, extensions, selection }) });
+  if (typeof base !== 'string' || base === doc) {
+    const view = new EditorView({ parent, state: EditorState.create({ doc, extensions, selection }) });
+    view.fspExtensions = extensions;
+    return view;
+  }
+  // The learner edited the textarea: start from the text it showed before and apply their edits
+  // as one change, in the undo history on its own (Ctrl+Z goes back to `base`, the caret to
+  // where the edits began).
+  let from = 0, end = 0;
+  const most = Math.min(base.length, doc.length);
+  while (from < most && base.charCodeAt(from) === doc.charCodeAt(from)) from++;
+  while (end < most - from && base.charCodeAt(base.length - 1 - end) === doc.charCodeAt(doc.length - 1 - end)) end++;
+  const view = new EditorView({ parent, state: EditorState.create({ doc: base, extensions, selection: { anchor: from } }) });
   view.fspExtensions = extensions;
+  view.fspQuiet = true;
+  view.dispatch({
+    changes: { from, to: base.length - end, insert: doc.slice(from, doc.length - end) },
+    selection: selection || { anchor: 0 }, userEvent: 'input', annotations: isolateHistory.of('full'),
+  });
+  view.fspQuiet = false;
   return view;
 }
 
@@ -157,8 +149,9 @@ window.FspEditor = {
   // `from`: the id of the textarea that held the files until now (the page starts with it and
   // loads this bundle once it is interactive). The editor takes its place in the same frame, with
   // its caret or selection, scroll position and focus; its text is `doc`, which the app keeps in
-  // step with the textarea on every input.
-  create(parent, doc, label, onChange, onRun, from) {
+  // step with the textarea on every input. `base`: the text the textarea showed before the
+  // learner's edits, when they made some (their edits are then one step of undo).
+  create(parent, doc, label, onChange, onRun, from, base) {
     const area = from ? document.getElementById(from) : null;
     let selection, focused = false, top = 0, left = 0;
     if (area && area.offsetParent) {
@@ -170,7 +163,7 @@ window.FspEditor = {
       left = area.scrollLeft;
     }
     parent.hidden = false;
-    const view = make(parent, doc, label, onChange, onRun, selection);
+    const view = make(parent, doc, label, onChange, onRun, selection, base);
     if (area) area.parentElement.hidden = true;
     if (top || left) {
       view.scrollDOM.scrollTop = top;

@@ -201,6 +201,31 @@ mod imp {
         f.apply(&api, &list).ok()
     }
 
+    pub fn wrapped_rows(id: &str, text: &str) -> Option<Vec<u32>> {
+        let f = js(
+            "id,text",
+            "const t=document.getElementById(id);if(!t||!t.offsetParent)return null;\
+             let m=t.fspMeasure;if(!m){m=document.createElement('div');m.className='code-measure';\
+             m.setAttribute('aria-hidden','true');t.parentElement.appendChild(m);t.fspMeasure=m}\
+             m.style.width=t.clientWidth+'px';const lines=text.split('\\n');\
+             m.replaceChildren(...lines.map(l=>{const d=document.createElement('div');d.textContent=l||'\\u200b';return d}));\
+             const row=parseFloat(getComputedStyle(m).lineHeight)||1;\
+             return Uint32Array.from(m.children,d=>Math.max(1,Math.round(d.getBoundingClientRect().height/row)))",
+        );
+        let v = f.call2(&JsValue::NULL, &id.into(), &text.into()).ok()?;
+        v.dyn_into::<js_sys::Uint32Array>().ok().map(|a| a.to_vec())
+    }
+
+    pub fn on_resize(id: &str, f: impl FnMut() + 'static) {
+        let f = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(f);
+        let install = js(
+            "id,f",
+            "const t=document.getElementById(id);if(t&&window.ResizeObserver)new ResizeObserver(()=>f()).observe(t)",
+        );
+        let _ = install.call2(&JsValue::NULL, &id.into(), f.as_ref());
+        f.forget();
+    }
+
     pub fn editor_available() -> bool {
         api().is_some()
     }
@@ -208,6 +233,7 @@ mod imp {
     pub fn editor_create(
         parent: &web_sys::Element,
         text: &str,
+        base: Option<&str>,
         label: &str,
         on_change: impl FnMut(String) + 'static,
         on_run: impl FnMut() + 'static,
@@ -216,8 +242,15 @@ mod imp {
         use wasm_bindgen::closure::Closure;
         let change = Closure::<dyn FnMut(String)>::new(on_change);
         let run = Closure::<dyn FnMut()>::new(on_run);
-        let args =
-            [parent.into(), text.into(), label.into(), change.as_ref().clone(), run.as_ref().clone(), from.into()];
+        let args = [
+            parent.into(),
+            text.into(),
+            label.into(),
+            change.as_ref().clone(),
+            run.as_ref().clone(),
+            from.into(),
+            base.map_or(JsValue::NULL, JsValue::from),
+        ];
         let view = call("create", &args);
         // The editor lives as long as the page: so do its callbacks.
         change.forget();
@@ -392,12 +425,18 @@ mod imp {
         f(false)
     }
     pub struct EditorHandle;
+    pub fn wrapped_rows(_id: &str, _text: &str) -> Option<Vec<u32>> {
+        None
+    }
+    pub fn on_resize(_id: &str, _f: impl FnMut() + 'static) {}
+
     pub fn editor_available() -> bool {
         false
     }
     pub fn editor_create(
         _parent: &leptos::web_sys::Element,
         _text: &str,
+        _base: Option<&str>,
         _label: &str,
         _on_change: impl FnMut(String) + 'static,
         _on_run: impl FnMut() + 'static,
@@ -510,6 +549,17 @@ pub fn on_files(each: impl FnMut(String, Option<Vec<u8>>) + 'static) {
     imp::on_files(each)
 }
 
+/// The rows each line of `text` takes when it wraps as in the textarea `id` (its width, font and
+/// wrapping rule: a hidden copy of the lines is measured); None when it is not shown.
+pub fn wrapped_rows(id: &str, text: &str) -> Option<Vec<u32>> {
+    imp::wrapped_rows(id, text)
+}
+
+/// Calls `f` whenever the element `id` changes size.
+pub fn on_resize(id: &str, f: impl FnMut() + 'static) {
+    imp::on_resize(id, f)
+}
+
 /// True when the CodeMirror bundle (build/editor.js, `window.FspEditor`) is on the page.
 pub fn editor_available() -> bool {
     imp::editor_available()
@@ -544,16 +594,18 @@ pub fn after_paint(f: impl FnOnce() + 'static) {
 }
 
 /// Creates the code editor in `parent`, in place of the textarea `from` (its caret, scroll and
-/// focus carry over; `text` must be its text); None when the bundle is missing.
+/// focus carry over; `text` must be its text); None when the bundle is missing. `base`: the text
+/// the textarea showed before the learner edited it, when they did (undo goes back to it).
 pub fn editor_create(
     parent: &leptos::web_sys::Element,
     text: &str,
+    base: Option<&str>,
     label: &str,
     on_change: impl FnMut(String) + 'static,
     on_run: impl FnMut() + 'static,
     from: &str,
 ) -> Option<EditorHandle> {
-    imp::editor_create(parent, text, label, on_change, on_run, from)
+    imp::editor_create(parent, text, base, label, on_change, on_run, from)
 }
 
 /// Shows `text` (with a fresh undo history) unless the editor shows it already.

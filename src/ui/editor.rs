@@ -30,6 +30,28 @@ pub fn errors_in(report: Option<&RunReport>, name: &str, sources: &str) -> Vec<(
     vec![(*line, text)]
 }
 
+/// The textarea gutter's text for `lines` lines taking `rows` rows each (one row each where
+/// unmeasured): each number on its line's first row, a blank row for each row the line wraps onto.
+fn gutter_numbers(lines: usize, rows: &[u32]) -> String {
+    let mut out = String::new();
+    for n in 1..=lines {
+        if n > 1 {
+            out.push('\n');
+        }
+        out.push_str(&n.to_string());
+        let extra = rows.get(n - 1).map_or(0, |r| r.saturating_sub(1));
+        for _ in 0..extra {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The row (from 0) line `line` (from 1) starts on when the lines take `rows` rows each.
+fn first_row(line: usize, rows: &[u32]) -> usize {
+    (0..line.saturating_sub(1)).map(|i| rows.get(i).map_or(1, |&r| r.max(1) as usize)).sum()
+}
+
 /// Deletes file `i` once the learner confirms; true when it was deleted.
 fn delete_file(files: RwSignal<Files>, i: usize) -> bool {
     let Some(old) = files.with_untracked(|f| f.files.get(i).map(|f| f.name.clone())) else { return false };
@@ -97,6 +119,11 @@ pub fn Editor(
     let active = Memo::new(move |_| files.with(|f| f.active));
     let text = Memo::new(move |_| files.with(|f| f.active_text().to_string()));
     let line_count = Memo::new(move |_| text.with(|t| t.split('\n').count()));
+    // The rows each line takes in the textarea: long lines wrap there as in CodeMirror (the same
+    // width and rule), and its gutter numbers a wrapped line once, on its first row, as
+    // CodeMirror's does, so nothing moves when CodeMirror takes its place.
+    let rows = RwSignal::new(Vec::<u32>::new());
+    let resized = RwSignal::new(0u32);
     let cm_host = NodeRef::<leptos::html::Div>::new();
     let cm = StoredValue::new_local(None::<dom::EditorHandle>);
     // The textarea below until CodeMirror is created: the page is interactive with it (it edits,
@@ -105,6 +132,10 @@ pub fn Editor(
     // focus. Without the bundle the textarea stays.
     let use_cm = RwSignal::new(false);
     let cm_ready = RwSignal::new(false);
+    // The active file's text before the learner's first edit in the textarea: CodeMirror starts
+    // from it and applies the edits as one change, so that undo after the swap undoes them.
+    let typed_from = StoredValue::new(None::<(String, String)>);
+    let last_typed = StoredValue::new(String::new());
     let active_name = Memo::new(move |_| files.with(|f| f.active_file().map(|f| f.name.clone()).unwrap_or_default()));
     // Mount CodeMirror once its host is in the page and its bundle has run (after the first
     // results are painted: the textarea serves meanwhile).
@@ -116,9 +147,12 @@ pub fn Editor(
             }
             let handle = ok
                 .then(|| {
+                    let name = active_name.get_untracked();
+                    let base = typed_from.get_value().filter(|(n, _)| *n == name).map(|(_, b)| b);
                     dom::editor_create(
                         &host,
                         &text.get_untracked(),
+                        base.as_deref(),
                         &active_name.get_untracked(),
                         move |t: String| {
                             files.update(|f| {
@@ -142,6 +176,10 @@ pub fn Editor(
         let t = text.get();
         let name = active_name.get();
         cm_ready.track();
+        if t != last_typed.get_value() {
+            // Not the learner's typing: another file or Reset (the undo history starts here).
+            typed_from.set_value(None);
+        }
         cm.with_value(|h| {
             if let Some(h) = h {
                 dom::editor_set_text(h, &t);
@@ -176,6 +214,30 @@ pub fn Editor(
     let marked = Memo::new(move |_| {
         let n = line_count.get();
         errors.with(|e| e.first().map(|(line, _)| *line as usize)).filter(|l| (1..=n).contains(l))
+    });
+    // Measured after each change of text or width while the textarea shows.
+    Effect::new(move |_| {
+        resized.track();
+        if use_cm.get() {
+            return;
+        }
+        let measured = text.with(|t| dom::wrapped_rows(TEXTAREA_ID, t));
+        if let Some(r) = measured {
+            if rows.with_untracked(|old| *old != r) {
+                rows.set(r);
+            }
+        }
+    });
+    Effect::new(move |_| dom::on_resize(TEXTAREA_ID, move || resized.update(|n| *n = n.wrapping_add(1))));
+    // The gutter's rows: each line's number on its first row, blank rows under it as it wraps.
+    let numbers = Memo::new(move |_| {
+        let n = line_count.get();
+        rows.with(|r| gutter_numbers(n, r))
+    });
+    // The row (from 0) the marked line starts on.
+    let marked_row = Memo::new(move |_| {
+        let line = marked.get().unwrap_or(1);
+        rows.with(|r| first_row(line, r))
     });
     // The chosen tab in view (a file just added is at the end of a strip that may scroll).
     Effect::new(move |_| {
@@ -301,14 +363,14 @@ pub fn Editor(
             <div class="gutter" aria-hidden="true">
                 <div class="gutter-cols" style:transform=move || format!("translateY({}px)", -scroll.get())>
                     <pre class="numbers">
-                        {move || (1..=line_count.get()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n")}
+                        {move || numbers.get()}
                     </pre>
                     <pre class="marks">
                         "\u{25cf}"
                         <span
                             class="on"
                             hidden=move || marked.get().is_none()
-                            style:top=move || format!("calc({} * var(--code-row) + 4px)", marked.get().unwrap_or(1) - 1)
+                            style:top=move || format!("calc({} * var(--code-row) + 4px)", marked_row.get())
                         >
                             "\u{25cf}"
                         </span>
@@ -324,10 +386,14 @@ pub fn Editor(
                 spellcheck="false"
                 autocomplete="off"
                 autocapitalize="off"
-                wrap="off"
                 prop:value=text
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
+                    if typed_from.with_value(Option::is_none) {
+                        let before = files.with_untracked(|f| f.active_text().to_string());
+                        typed_from.set_value(Some((active_name.get_untracked(), before)));
+                    }
+                    last_typed.set_value(text.clone());
                     files.update(|f| {
                         let i = f.active;
                         f.set_text(i, text);
@@ -340,5 +406,19 @@ pub fn Editor(
         <p id="code-help" class="help">
             "Tab indents · Esc then Tab leaves the editor · Ctrl+F searches · Ctrl+Enter runs · runs and saves as you type"
         </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrapped_line_is_numbered_once_on_its_first_row() {
+        assert_eq!(gutter_numbers(3, &[1, 3, 1]), "1\n2\n\n\n3");
+        assert_eq!(gutter_numbers(2, &[]), "1\n2");
+        assert_eq!(first_row(3, &[1, 3, 1]), 4);
+        assert_eq!(first_row(1, &[2]), 0);
+        assert_eq!(first_row(3, &[2]), 3);
     }
 }

@@ -81,16 +81,21 @@ await check('before CodeMirror loads the files are in a textarea that edits and 
     await early.waitForSelector('textarea#code', { state: 'visible', timeout: 5000 });
     if (await early.$('.cm-content')) throw new Error('CodeMirror is there although its bundle was held back');
     await early.screenshot({ path: join(artifacts, 'e2e-startup-textarea.png') });
-    const lines = await early.$eval('textarea#code', (t) => t.value.split('\n').length);
+    const initial = await early.$eval('textarea#code', (t) => t.value);
+    const lines = initial.split('\n').length;
     // Typing (as a learner types: input events), then Ctrl+Enter: the project runs.
     await early.click('textarea#code');
     await early.keyboard.press('Control+End');
     await early.keyboard.insertText('\n\nclass Tag(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n\nx = undefined_name\n');
     await early.keyboard.press('Control+Enter');
     await early.waitForSelector('.import-error', { timeout: 10000 });
-    // The error's line is marked in the textarea's gutter.
-    const marked = await early.$eval('.gutter .marks .on', (on) => {
-      return on.hidden ? 0 : Math.round((on.offsetTop - 4) / parseFloat(getComputedStyle(on).lineHeight)) + 1;
+    // The error's line is marked in the textarea's gutter: the mark is on the row that shows the
+    // line's number (long lines above it wrap onto more rows).
+    const marked = await early.evaluate(() => {
+      const on = document.querySelector('.gutter .marks .on');
+      if (on.hidden) return 0;
+      const row = Math.round((on.offsetTop - 4) / parseFloat(getComputedStyle(on).lineHeight));
+      return Number(document.querySelector('.gutter .numbers').textContent.split('\n')[row]);
     });
     if (marked !== lines + 5) throw new Error(`error marked at line ${marked}, expected ${lines + 5}`);
     // Fix it; the new table shows.
@@ -117,6 +122,16 @@ await check('before CodeMirror loads the files are in a textarea that edits and 
     if (after.error !== lines + 5) throw new Error(`CodeMirror marks the error at line ${after.error}, expected ${lines + 5}`);
     await early.waitForSelector('.cm-inline-error', { timeout: 5000 });
     await early.screenshot({ path: join(artifacts, 'e2e-startup-codemirror.png') });
+    // What was typed in the textarea is one step of CodeMirror's undo history: Ctrl+Z brings the
+    // text the page started with back (and runs it), Ctrl+Y the edits again.
+    await early.keyboard.press('Control+z');
+    const undone = await early.evaluate(() => window.FspEditor.current.state.doc.toString());
+    if (undone !== initial) throw new Error(`Ctrl+Z after the swap: ${undone.length} characters, expected the ${initial.length} the page started with`);
+    await early.waitForSelector('.cm-inline-error', { state: 'detached', timeout: 10000 });
+    await early.keyboard.press('Control+y');
+    const redone = await early.evaluate(() => window.FspEditor.current.state.doc.toString());
+    if (redone !== before) throw new Error('Ctrl+Y after the undo does not bring the edits back');
+    await early.waitForSelector('.cm-inline-error', { timeout: 10000 });
     // And it edits: the fix runs.
     await early.keyboard.press('Control+End');
     await early.keyboard.press('Backspace');
@@ -131,6 +146,67 @@ await check('before CodeMirror loads the files are in a textarea that edits and 
     await context.close();
   }
 });
+// Where each line of the editor starts (its row, from 0, and its top on the screen) and how many
+// rows the text takes: from the textarea's gutter, or from CodeMirror.
+function textareaRows() {
+  const t = document.querySelector('textarea#code');
+  const numbers = document.querySelector('.gutter .numbers').textContent.split('\n');
+  const lh = parseFloat(getComputedStyle(t).lineHeight);
+  const starts = [];
+  numbers.forEach((n, row) => { if (n) starts[Number(n) - 1] = row; });
+  const box = t.getBoundingClientRect();
+  return { starts, rows: numbers.length, lines: t.value.split('\n').length, lh,
+    // The textarea's own wrapping takes as many rows as its gutter counts.
+    ownRows: Math.round((t.scrollHeight - 8) / lh),
+    top: box.top + 4 - t.scrollTop, left: box.left + t.clientLeft + 6, width: t.clientWidth - 8 };
+}
+function codeMirrorRows() {
+  const v = window.FspEditor.current;
+  const lh = v.defaultLineHeight;
+  const starts = [];
+  for (let i = 1; i <= v.state.doc.lines; i++) starts.push(Math.round(v.lineBlockAt(v.state.doc.line(i).from).top / lh));
+  const line = v.contentDOM.querySelector('.cm-line').getBoundingClientRect();
+  return { starts, rows: Math.round((v.contentHeight - 8) / lh), lines: v.state.doc.lines, lh,
+    top: v.documentTop, left: v.coordsAtPos(0).left, width: line.width - 8 };
+}
+for (const width of [1280, 768]) {
+  await check(`at ${width} px long lines wrap alike in the start-up textarea and in CodeMirror, numbered on their first row: nothing moves at the swap`, async () => {
+    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const early = await context.newPage();
+    let release;
+    const held = new Promise((r) => (release = r));
+    await early.route('**/editor.js', async (route) => { await held; await route.continue(); });
+    try {
+      await early.goto(base);
+      await early.waitForSelector('[data-table="user"]', { timeout: 30000 });
+      await early.waitForSelector('textarea#code', { state: 'visible', timeout: 5000 });
+      await early.screenshot({ path: join(artifacts, `e2e-startup-wrap-textarea-${width}.png`) });
+      const area = await early.evaluate(textareaRows);
+      if (!(area.rows > area.lines)) throw new Error(`no line of the tutorial wraps at ${width} px, nothing is checked: ${JSON.stringify(area)}`);
+      if (area.ownRows !== area.rows) throw new Error(`the textarea wraps onto ${area.ownRows} rows, its gutter counts ${area.rows}`);
+      release();
+      await early.waitForSelector('.cm-content', { timeout: 10000 });
+      await early.screenshot({ path: join(artifacts, `e2e-startup-wrap-codemirror-${width}.png`) });
+      const cm = await early.evaluate(codeMirrorRows);
+      if (cm.lines !== area.lines) throw new Error(`${cm.lines} lines in CodeMirror, ${area.lines} in the textarea`);
+      const moved = area.starts.map((row, i) => [i + 1, row, cm.starts[i]]).filter(([, a, c]) => a !== c);
+      if (moved.length) throw new Error(`lines start on other rows in CodeMirror ([line, textarea row, CodeMirror row]): ${JSON.stringify(moved.slice(0, 5))}`);
+      const numbered = await early.evaluate(() => {
+        const v = window.FspEditor.current;
+        return [...document.querySelectorAll('.cm-lineNumbers .cm-gutterElement')].filter((e) => /^\d+$/.test(e.textContent))
+          .map((e) => [Number(e.textContent), Math.round((e.getBoundingClientRect().top - v.documentTop) / v.defaultLineHeight)]);
+      });
+      const off = numbered.filter(([n, row]) => area.starts[n - 1] !== row);
+      if (off.length) throw new Error(`CodeMirror numbers lines on other rows ([line, row]): ${JSON.stringify(off.slice(0, 5))}`);
+      for (const k of ['top', 'left', 'width', 'lh']) {
+        if (Math.abs(area[k] - cm[k]) > 1) throw new Error(`${k}: ${area[k]} in the textarea, ${cm[k]} in CodeMirror`);
+      }
+    } finally {
+      release();
+      await context.close();
+    }
+  });
+}
 await check('switching dialects shows that dialect\'s DDL', async () => {
   const shown = () => page.$$eval('[data-table="user"] pre.ddl', (els) => els.filter((e) => e.offsetParent).map((e) => e.textContent));
   await page.click('.segmented [data-dialect="postgresql"]');
