@@ -127,7 +127,8 @@ await check('before CodeMirror loads the files are in a textarea that edits and 
     await early.keyboard.press('Control+z');
     const undone = await early.evaluate(() => window.FspEditor.current.state.doc.toString());
     if (undone !== initial) throw new Error(`Ctrl+Z after the swap: ${undone.length} characters, expected the ${initial.length} the page started with`);
-    await early.waitForSelector('.cm-inline-error', { state: 'detached', timeout: 10000 });
+    // (The undone text's run is waited for: the results then show no import error.)
+    await early.waitForSelector('.import-error', { state: 'detached', timeout: 10000 });
     await early.keyboard.press('Control+y');
     const redone = await early.evaluate(() => window.FspEditor.current.state.doc.toString());
     if (redone !== before) throw new Error('Ctrl+Y after the undo does not bring the edits back');
@@ -156,8 +157,16 @@ function textareaRows() {
   numbers.forEach((n, row) => { if (n) starts[Number(n) - 1] = row; });
   const box = t.getBoundingClientRect();
   return { starts, rows: numbers.length, lines: t.value.split('\n').length, lh,
-    // The textarea's own wrapping takes as many rows as its gutter counts.
-    ownRows: Math.round((t.scrollHeight - 8) / lh),
+    // The textarea's own wrapping takes as many rows as its gutter counts (its text's height, read
+    // with the textarea shrunk to nothing for a moment).
+    ownRows: (() => {
+      const [align, height] = [t.style.alignSelf, t.style.height];
+      t.style.alignSelf = 'flex-start';
+      t.style.height = '0';
+      const n = Math.round((t.scrollHeight - 8) / lh);
+      [t.style.alignSelf, t.style.height] = [align, height];
+      return n;
+    })(),
     top: box.top + 4 - t.scrollTop, left: box.left + t.clientLeft + 6, width: t.clientWidth - 8 };
 }
 function codeMirrorRows() {
@@ -193,7 +202,7 @@ for (const width of [1280, 768]) {
       if (moved.length) throw new Error(`lines start on other rows in CodeMirror ([line, textarea row, CodeMirror row]): ${JSON.stringify(moved.slice(0, 5))}`);
       const numbered = await early.evaluate(() => {
         const v = window.FspEditor.current;
-        return [...document.querySelectorAll('.cm-lineNumbers .cm-gutterElement')].filter((e) => /^\d+$/.test(e.textContent))
+        return [...document.querySelectorAll('.cm-lineNumbers .cm-gutterElement')].filter((e) => e.style.visibility !== 'hidden' && /^\d+$/.test(e.textContent))
           .map((e) => [Number(e.textContent), Math.round((e.getBoundingClientRect().top - v.documentTop) / v.defaultLineHeight)]);
       });
       const off = numbered.filter(([n, row]) => area.starts[n - 1] !== row);
