@@ -11,7 +11,8 @@ use crate::python::interp::{Interp, PyResult};
 use crate::python::value::{Args, Class, Module, Value};
 use crate::sqlalchemy::ddl::{Dialect, SqliteDialect};
 use crate::sqlalchemy::declarative;
-use crate::sqlalchemy::engine::{Engine, SqlLog};
+use crate::sqlalchemy::engine::{Connection, Engine, SqlLog};
+use crate::sqlalchemy::events;
 use crate::sqlalchemy::module::{new_query, EngineData};
 use crate::sqlalchemy::orm::{self, Registry, SessionData};
 use crate::sqlalchemy::schema::sort_tables_and_constraints;
@@ -247,7 +248,7 @@ fn init_db(
         .get("flask_sqlalchemy.host")
         .and_then(|h| h.clone().downcast::<Host>().ok())
         .ok_or_else(|| interp.err("RuntimeError", "no database connector"))?;
-    let engine_cls = engine_class(interp);
+    let engine_cls = crate::sqlalchemy::engine::engine_class(interp);
     let mut engines = Vec::new();
     let instance_path = format!("{}/instance", interp.project_dir);
     for (key, url) in urls {
@@ -257,6 +258,9 @@ fn init_db(
             .map_err(|e| interp.err("RuntimeError", format!("could not open the database: {}", e.message)))?;
         let engine = Engine::new(&url, &dialect, database, host.log.clone());
         let value = new_native(&engine_cls, EngineData(engine.clone()));
+        if let Value::Instance(inst) = &value {
+            *engine.py.borrow_mut() = Rc::downgrade(inst);
+        }
         engines.push((key, engine, value));
     }
     // Without `SQLALCHEMY_DATABASE_URI` the first bind stands in where one engine is needed
@@ -373,94 +377,19 @@ fn declarative_model(interp: &mut Interp, base: &Rc<Class>, fsa_model: &Rc<Class
     Ok(Value::Class(cls))
 }
 
-struct UrlData(String);
-
-/// The database part of a URL (`URL.database`): what follows the host's `/`, before any
-/// query string; None when empty (`sqlite://`).
-fn url_database(url: &str) -> Option<&str> {
-    let rest = &url[url.find("://")? + 3..];
-    let rest = &rest[rest.find('/')? + 1..];
-    let db = rest.split('?').next().unwrap_or("");
-    (!db.is_empty()).then_some(db)
-}
-
 /// Flask-SQLAlchemy's `_apply_driver_defaults` for SQLite: a relative database path is made
 /// absolute under the app's instance folder (`:memory:` and absolute paths are kept).
 fn apply_driver_defaults(url: &str, instance_path: &str) -> String {
     if !url.starts_with("sqlite") {
         return url.to_string();
     }
-    match url_database(url) {
+    match crate::sqlalchemy::engine::url_database(url) {
         Some(db) if db != ":memory:" && !db.starts_with('/') && !db.starts_with("file:") => {
             let at = url.find(db).unwrap_or(url.len());
             format!("{}{instance_path}/{db}{}", &url[..at], &url[at + db.len()..])
         }
         _ => url.to_string(),
     }
-}
-
-fn engine_class(interp: &Interp) -> Rc<Class> {
-    let url_cls = native_class(
-        interp,
-        "URL",
-        "sqlalchemy.engine.url",
-        None,
-        vec![
-            (
-                "__repr__",
-                method("URL", "__repr__", |_, a| {
-                    Ok(Value::str(&a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default()))
-                }),
-            ),
-            (
-                "__str__",
-                method("URL", "__str__", |_, a| {
-                    Ok(Value::str(&a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default()))
-                }),
-            ),
-            (
-                "__getattr__",
-                method("URL", "__getattr__", |i, a| {
-                    let url = a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default();
-                    match a.pos.get(1).and_then(|v| v.as_str()) {
-                        Some("database") => Ok(url_database(&url).map_or(Value::None, Value::str)),
-                        Some("drivername") => Ok(Value::str(url.split("://").next().unwrap_or(""))),
-                        Some(other) => Err(i.err("AttributeError", format!("'URL' object has no attribute '{other}'"))),
-                        None => Ok(Value::None),
-                    }
-                }),
-            ),
-        ],
-    );
-    native_class(
-        interp,
-        "Engine",
-        "sqlalchemy.engine.base",
-        None,
-        vec![
-            (
-                "__repr__",
-                method("Engine", "__repr__", |_, a| {
-                    let e = a.pos[0].payload::<EngineData>().map(|e| e.0.url.clone()).unwrap_or_default();
-                    Ok(Value::str(&format!("Engine({e})")))
-                }),
-            ),
-            (
-                "__getattr__",
-                method("Engine", "__getattr__", move |i, a| {
-                    let e = a.pos[0].payload::<EngineData>().ok_or_else(|| i.type_error("bad engine"))?;
-                    match a.pos.get(1).and_then(|v| v.as_str()) {
-                        Some("url") => Ok(new_native(&url_cls, UrlData(e.0.url.clone()))),
-                        Some("name") => Ok(Value::str(&e.0.dialect_name)),
-                        Some(other) => {
-                            Err(i.err("AttributeError", format!("'Engine' object has no attribute '{other}'")))
-                        }
-                        None => Ok(Value::None),
-                    }
-                }),
-            ),
-        ],
-    )
 }
 
 fn make_model_class(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<Value> {
@@ -501,10 +430,10 @@ fn make_model_class(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<Va
 
 /// `checkfirst`: does the table exist? (`PRAGMA main.table_info`, then `temp`, as SQLite's
 /// `has_table` asks).
-fn table_exists(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Connection, name: &str) -> PyResult<bool> {
+fn table_exists(interp: &mut Interp, conn: &Rc<Connection>, name: &str) -> PyResult<bool> {
     let quoted = crate::sqlalchemy::reserved::quote_identifier(name, '"');
     for schema in ["main", "temp"] {
-        match conn.execute(&format!("PRAGMA {schema}.table_info({quoted})"), vec![]) {
+        match events::execute(interp, conn, &format!("PRAGMA {schema}.table_info({quoted})"), vec![])? {
             Ok(r) if !r.rows.is_empty() => return Ok(true),
             Ok(_) => {}
             Err(e) => {
@@ -518,7 +447,7 @@ fn table_exists(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Connectio
 
 /// `sort_tables_and_constraints` resolves every foreign key's table: one naming a table the
 /// metadata lacks raises `NoReferencedTableError` (after the `checkfirst` PRAGMAs).
-fn check_references(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Connection, md: &MetaData) -> PyResult<()> {
+fn check_references(interp: &mut Interp, conn: &Connection, md: &MetaData) -> PyResult<()> {
     if let Some(msg) = md.unresolved_foreign_key() {
         conn.rollback();
         return Err(orm::sa_error(interp, "NoReferencedTableError", msg));
@@ -529,7 +458,8 @@ fn check_references(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Conne
 /// `MetaData.create_all(engine)` with `checkfirst=True`: the PRAGMA checks, then CREATE TABLE
 /// for each missing table in dependency order, in one transaction.
 fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResult<()> {
-    let conn = engine.connect();
+    let conn = Rc::new(engine.connect());
+    events::connected(interp, &conn, None)?;
     conn.ensure_begun();
     let dialect = SqliteDialect;
     let mut missing = Vec::new();
@@ -565,7 +495,7 @@ fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResu
                     return Err(orm::compile_error(interp, e));
                 }
             };
-            if let Err(e) = conn.execute(&sql, vec![]) {
+            if let Err(e) = events::execute(interp, &conn, &sql, vec![])? {
                 conn.rollback();
                 return Err(orm::dbapi_error(interp, e));
             }
@@ -578,7 +508,8 @@ fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResu
 /// `MetaData.drop_all(engine)` with `checkfirst=True`: the PRAGMA checks, then DROP TABLE for
 /// each existing table in reverse dependency order (SQLite drops the indexes with the table).
 fn drop_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResult<()> {
-    let conn = engine.connect();
+    let conn = Rc::new(engine.connect());
+    events::connected(interp, &conn, None)?;
     conn.ensure_begun();
     let mut present = Vec::new();
     let tables: Vec<_> = md.tables.borrow().clone();
@@ -610,7 +541,7 @@ fn drop_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResult
     };
     for t in order {
         let sql = format!("\nDROP TABLE {}", SqliteDialect.quote(&t.name));
-        if let Err(e) = conn.execute(&sql, vec![]) {
+        if let Err(e) = events::execute(interp, &conn, &sql, vec![])? {
             conn.rollback();
             return Err(orm::dbapi_error(interp, e));
         }

@@ -12,7 +12,9 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use super::engine::{Connection, StatementError};
 use super::orm::{self, AttrData, SessionData};
+use crate::db::{QueryResult, SqlValue};
 use crate::python::builtins::func;
 use crate::python::interp::{Interp, PyResult};
 use crate::python::value::{Args, Instance, Module, Value};
@@ -22,15 +24,18 @@ pub struct EventHooks {
     mapper: Cell<bool>,
     instance: Cell<bool>,
     session: Cell<bool>,
+    engine: Cell<bool>,
     dispatch_mapper: RefCell<Value>,
     dispatch_instance: RefCell<Value>,
     dispatch_session: RefCell<Value>,
+    /// `_dispatch_engine(identifier, engine, *args)`.
+    dispatch_engine: RefCell<Value>,
     /// The classes of what listeners receive: `UOWTransaction`, `SessionTransaction`,
     /// `QueryContext`.
     flush_context: RefCell<Value>,
     transaction: RefCell<Value>,
     query_context: RefCell<Value>,
-    /// The `Connection` listeners receive.
+    /// The class of the `Connection` listeners receive.
     connection: RefCell<Value>,
     /// `_token(key, op)`: an `AttributeEventToken`.
     token: RefCell<Value>,
@@ -43,9 +48,11 @@ impl Default for EventHooks {
             mapper: Cell::new(false),
             instance: Cell::new(false),
             session: Cell::new(false),
+            engine: Cell::new(false),
             dispatch_mapper: none(),
             dispatch_instance: none(),
             dispatch_session: none(),
+            dispatch_engine: none(),
             flush_context: none(),
             transaction: none(),
             query_context: none(),
@@ -80,10 +87,16 @@ pub fn instance_events_on(interp: &mut Interp) -> bool {
     hooks(interp).instance.get()
 }
 
+/// Has a listener of the engine or pool events been registered?
+pub fn engine_events_on(interp: &mut Interp) -> bool {
+    hooks(interp).engine.get()
+}
+
 /// `mapper.dispatch.<name>(mapper, connection, state)` for the object `obj`
 /// (`before_insert`, `after_insert`, `before_update`, `after_update`, `before_delete`,
 /// `after_delete`): each listener of its class (or, with `propagate=True`, of a base class).
-pub fn mapper_event(interp: &mut Interp, name: &str, obj: &Value) -> PyResult<()> {
+/// `connection` is the session's connection to the mapper's table's engine.
+pub fn mapper_event(interp: &mut Interp, s: &SessionData, name: &str, obj: &Value) -> PyResult<()> {
     let h = hooks(interp);
     if !h.mapper.get() {
         return Ok(());
@@ -91,19 +104,130 @@ pub fn mapper_event(interp: &mut Interp, name: &str, obj: &Value) -> PyResult<()
     let (Value::Instance(inst), Some(m)) = (obj, orm::object_mapper(obj)) else { return Ok(()) };
     let mapper = super::inspection::mapper_value(interp, &m);
     let state = state_value(interp, inst);
+    let engine = s.bind_for_table(&m.table.name);
+    s.begin_for(interp, &engine)?;
+    let conn = s.connection_for(&engine);
+    let conn = connection_value(interp, &conn, Some(s))?;
     let f = h.dispatch_mapper.borrow().clone();
-    interp.call(&f, Args::new(vec![Value::str(name), mapper, obj.clone(), state]))?;
+    interp.call(&f, Args::new(vec![Value::str(name), mapper, obj.clone(), state, conn]))?;
     Ok(())
 }
 
 /// [`mapper_event`] for each object, in their order.
-pub fn mapper_events(interp: &mut Interp, name: &str, objs: &[Value]) -> PyResult<()> {
+pub fn mapper_events(interp: &mut Interp, s: &SessionData, name: &str, objs: &[Value]) -> PyResult<()> {
     if !mapper_events_on(interp) {
         return Ok(());
     }
     for o in objs {
-        mapper_event(interp, name, o)?;
+        mapper_event(interp, s, name, o)?;
     }
+    Ok(())
+}
+
+/// The Python `Connection` of `conn` (the same object each time), made on first need.
+pub fn connection_value(interp: &mut Interp, conn: &Rc<Connection>, session: Option<&SessionData>) -> PyResult<Value> {
+    if let Some(v) = conn.py.borrow().clone() {
+        return Ok(v);
+    }
+    let cls = hooks(interp).connection.borrow().clone();
+    let engine = conn.engine.py_value().unwrap_or(Value::None);
+    let session = session.and_then(|s| s.py_value()).unwrap_or(Value::None);
+    let v = interp.call(&cls, Args::new(vec![engine, session]))?;
+    *conn.py.borrow_mut() = Some(v.clone());
+    Ok(v)
+}
+
+/// A connection has just been taken from the engine: on the engine's first, the pool's
+/// `first_connect` and `connect` (with the DB-API connection and its `_ConnectionRecord`),
+/// then the engine's `engine_connect(conn)`. Once per connection.
+pub fn connected(interp: &mut Interp, conn: &Rc<Connection>, session: Option<&SessionData>) -> PyResult<()> {
+    let h = hooks(interp);
+    if !h.engine.get() || !conn.connect_events_due.replace(false) {
+        return Ok(());
+    }
+    let c = connection_value(interp, conn, session)?;
+    let engine = conn.engine.py_value().unwrap_or(Value::None);
+    let first = Value::Bool(conn.first_on_engine);
+    let f = h.dispatch_engine.borrow().clone();
+    interp.call(&f, Args::new(vec![Value::str("_connect"), engine, c, first]))?;
+    Ok(())
+}
+
+/// `before_cursor_execute` / `after_cursor_execute` around one statement the connection sends
+/// (the latter when it succeeded); what the statement gave, or the driver's error, is returned
+/// as it came.
+pub fn execute(
+    interp: &mut Interp,
+    conn: &Rc<Connection>,
+    sql: &str,
+    params: Vec<SqlValue>,
+) -> PyResult<Result<QueryResult, StatementError>> {
+    if !engine_events_on(interp) {
+        return Ok(conn.execute(sql, params));
+    }
+    let shown = Value::tuple(params.iter().map(super::types::untyped_result).collect());
+    cursor_event(interp, conn, "before_cursor_execute", sql, &shown, false, -1)?;
+    let r = conn.execute(sql, params);
+    match &r {
+        Ok(q) => {
+            let rowcount = if q.columns.is_empty() && is_dml(sql) { q.changes } else { -1 };
+            cursor_event(interp, conn, "after_cursor_execute", sql, &shown, false, rowcount)?;
+        }
+        // `handle_error` is not dispatched: its `ExceptionContext` is not made here.
+        Err(_) => {}
+    }
+    Ok(r)
+}
+
+/// [`execute`] for an `executemany`: the listeners see the list of parameter tuples.
+pub fn execute_many(
+    interp: &mut Interp,
+    conn: &Rc<Connection>,
+    sql: &str,
+    rows: Vec<Vec<SqlValue>>,
+) -> PyResult<Result<i64, StatementError>> {
+    if !engine_events_on(interp) {
+        return Ok(conn.execute_many(sql, rows));
+    }
+    let shown =
+        Value::list(rows.iter().map(|r| Value::tuple(r.iter().map(super::types::untyped_result).collect())).collect());
+    cursor_event(interp, conn, "before_cursor_execute", sql, &shown, true, -1)?;
+    let r = conn.execute_many(sql, rows);
+    match &r {
+        Ok(n) => cursor_event(interp, conn, "after_cursor_execute", sql, &shown, true, *n)?,
+        Err(_) => {}
+    }
+    Ok(r)
+}
+
+fn is_dml(sql: &str) -> bool {
+    let head = sql.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+    matches!(head.as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cursor_event(
+    interp: &mut Interp,
+    conn: &Rc<Connection>,
+    name: &str,
+    sql: &str,
+    params: &Value,
+    many: bool,
+    rowcount: i64,
+) -> PyResult<()> {
+    let c = connection_value(interp, conn, None)?;
+    let engine = conn.engine.py_value().unwrap_or(Value::None);
+    let f = hooks(interp).dispatch_engine.borrow().clone();
+    let args = vec![
+        Value::str(&format!("_{name}")),
+        engine,
+        c,
+        Value::str(sql),
+        params.clone(),
+        Value::Bool(many),
+        Value::Int(rowcount),
+    ];
+    interp.call(&f, Args::new(args))?;
     Ok(())
 }
 
@@ -178,7 +302,7 @@ pub fn flush_context(interp: &mut Interp, s: &SessionData) -> PyResult<Option<Va
 }
 
 /// `after_begin(session, transaction, connection)`: the session has just taken a connection.
-pub fn after_begin(interp: &mut Interp, s: &SessionData) -> PyResult<()> {
+pub fn after_begin(interp: &mut Interp, s: &SessionData, conn: &Rc<Connection>) -> PyResult<()> {
     let h = hooks(interp);
     if !h.session.get() {
         return Ok(());
@@ -186,7 +310,7 @@ pub fn after_begin(interp: &mut Interp, s: &SessionData) -> PyResult<()> {
     let Some(session) = s.py_value() else { return Ok(()) };
     let c = h.transaction.borrow().clone();
     let tx = interp.call(&c, Args::new(vec![session]))?;
-    let conn = h.connection.borrow().clone();
+    let conn = connection_value(interp, conn, Some(s))?;
     session_event(interp, s, "after_begin", vec![tx, conn])
 }
 
@@ -367,6 +491,7 @@ pub fn add_natives(m: &Module) {
             Ok(m.and_then(|m| m.class()).map(Value::Class).unwrap_or(Value::None))
         }),
     );
+    m.set("_engine_class", func("_engine_class", |i, _| Ok(Value::Class(super::engine::engine_class(i)))));
     m.set("_mapper_type", func("_mapper_type", |i, _| Ok(Value::Class(super::inspection::mapper_type(i)))));
     m.set("_session_class", func("_session_class", |i, _| Ok(Value::Class(orm::orm_classes(i).session.clone()))));
     m.set(
@@ -392,6 +517,7 @@ pub fn add_natives(m: &Module) {
                     i.construct_hook = Some(Rc::new(on_construct));
                 }
                 Some("session") => h.session.set(true),
+                Some("engine") => h.engine.set(true),
                 _ => {}
             }
             Ok(Value::None)
@@ -410,6 +536,7 @@ pub fn add_natives(m: &Module) {
             *h.transaction.borrow_mut() = at(5);
             *h.query_context.borrow_mut() = at(6);
             *h.token.borrow_mut() = at(7);
+            *h.dispatch_engine.borrow_mut() = at(8);
             Ok(Value::None)
         }),
     );

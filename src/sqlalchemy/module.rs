@@ -44,8 +44,7 @@ pub struct QueryExtra {
     pub options: Vec<super::strategies::LoaderOption>,
 }
 
-/// Payload of `Engine` objects.
-pub struct EngineData(pub Rc<Engine>);
+pub use super::engine::EngineData;
 
 /// Payload of `Inspector` objects.
 pub struct InspectorData(pub Rc<Engine>);
@@ -2600,6 +2599,53 @@ fn event_module(interp: &mut Interp, exc: &Module) -> PyResult<Rc<Module>> {
     python_module_in(interp, m, include_str!("lib/event.py"))
 }
 
+/// `sqlalchemy.event`, imported.
+fn event_lib(interp: &mut Interp) -> PyResult<Rc<Module>> {
+    let sa = interp.import_module("sqlalchemy")?;
+    match sa.get("event") {
+        Some(Value::Module(m)) => Ok(m),
+        _ => Err(interp.err("ImportError", "sqlalchemy.event")),
+    }
+}
+
+/// `sqlite3`'s `_execute(engine, sql, parameters)`: one statement on the engine's database,
+/// unlogged, as a raw DB-API cursor runs it: (column names, rows, changes, last rowid), or
+/// the DB-API's exception.
+fn dbapi_execute(i: &mut Interp, a: Args) -> PyResult<Value> {
+    let Some(engine) = a.pos.first().and_then(|v| v.payload::<EngineData>()) else {
+        return Err(i.err("TypeError", "not a database"));
+    };
+    let sql = match a.pos.get(1) {
+        Some(v) => i.to_str(v)?,
+        None => String::new(),
+    };
+    let mut params = Vec::new();
+    if let Some(p) = a.pos.get(2) {
+        for v in i.iterate(p)? {
+            params.push(SqlType::Integer.bind(&v));
+        }
+    }
+    match engine.0.execute_unlogged(&sql, &params) {
+        Ok(r) => {
+            let columns = Value::list(r.columns.iter().map(|c| Value::str(c)).collect());
+            let rows = Value::list(
+                r.rows.iter().map(|row| Value::tuple(row.iter().map(super::types::untyped_result).collect())).collect(),
+            );
+            Ok(Value::tuple(vec![columns, rows, Value::Int(r.changes), Value::Int(r.last_insert_rowid)]))
+        }
+        Err(e) => {
+            let cls = orm::orm_classes(i).exc.get(format!("sqlite3.{}", e.dbapi_class).as_str()).cloned();
+            match cls {
+                Some(c) => {
+                    let exc = i.new_exception(&c, vec![Value::str(&e.message)]);
+                    Err(PyErr { exc, traceback: vec![] })
+                }
+                None => Err(i.err("RuntimeError", e.message)),
+            }
+        }
+    }
+}
+
 /// A module of SQLAlchemy written in Python (`lib/*.py`), run by our interpreter as the
 /// standard library's Python modules are.
 fn python_module(interp: &mut Interp, name: &str, source: &str) -> PyResult<Rc<Module>> {
@@ -3007,6 +3053,45 @@ pub fn register(interp: &mut Interp) {
             let helpers = python_module(i, "sqlalchemy.orm._validates", include_str!("lib/validates.py"))?;
             if let Some(v) = helpers.get("validates") {
                 m.set("validates", v);
+            }
+            Ok(m)
+        }),
+    );
+    interp.register_module(
+        "sqlite3",
+        Rc::new(|i: &mut Interp| {
+            i.import_module("sqlalchemy")?;
+            let m = Module::new("sqlite3", None);
+            for (k, c) in orm::orm_classes(i).exc.iter() {
+                if let Some(n) = k.strip_prefix("sqlite3.") {
+                    m.set(n, Value::Class(c.clone()));
+                }
+            }
+            m.set("_execute", func("_execute", dbapi_execute));
+            python_module_in(i, m, include_str!("lib/sqlite3.py"))
+        }),
+    );
+    // `sqlalchemy.engine` and `sqlalchemy.pool`: the targets of engine-wide and pool-wide event
+    // listeners (`@event.listens_for(Engine, "connect")`).
+    interp.register_module(
+        "sqlalchemy.engine",
+        Rc::new(|i: &mut Interp| {
+            let ev = event_lib(i)?;
+            let m = Module::new("sqlalchemy.engine", None);
+            m.set("Engine", Value::Class(super::engine::engine_class(i)));
+            if let Some(c) = ev.get("Connection") {
+                m.set("Connection", c);
+            }
+            Ok(m)
+        }),
+    );
+    interp.register_module(
+        "sqlalchemy.pool",
+        Rc::new(|i: &mut Interp| {
+            let ev = event_lib(i)?;
+            let m = Module::new("sqlalchemy.pool", None);
+            if let Some(c) = ev.get("Pool") {
+                m.set("Pool", c);
             }
             Ok(m)
         }),

@@ -1597,7 +1597,7 @@ pub struct SessionData {
     /// `SQLALCHEMY_BINDS`): statements on those tables go to that engine (`get_bind`).
     pub binds: RefCell<Vec<(Rc<MetaData>, Rc<Engine>)>>,
     /// The transaction's connections, one per engine used, in the order they were opened.
-    conns: RefCell<Vec<Connection>>,
+    conns: RefCell<Vec<Rc<Connection>>>,
     pub identity_map: RefCell<HashMap<IdentityKey, Value>>,
     pub new: RefCell<Vec<Value>>,
     pub deleted: RefCell<Vec<Value>>,
@@ -1843,22 +1843,22 @@ impl SessionData {
     }
 
     /// The session's connection to `engine`, beginning its transaction if needed.
-    pub fn connection_for(&self, engine: &Rc<Engine>) -> std::cell::Ref<'_, Connection> {
-        let pos = self.conns.borrow().iter().position(|c| Rc::ptr_eq(&c.engine, engine));
-        let pos = match pos {
-            Some(p) => p,
+    pub fn connection_for(&self, engine: &Rc<Engine>) -> Rc<Connection> {
+        let found = self.conns.borrow().iter().find(|c| Rc::ptr_eq(&c.engine, engine)).cloned();
+        match found {
+            Some(c) => c,
             None => {
-                self.conns.borrow_mut().push(engine.connect());
+                let c = Rc::new(engine.connect());
+                self.conns.borrow_mut().push(c.clone());
                 self.tx_open.set(true);
                 self.after_begin_due.set(true);
-                self.conns.borrow().len() - 1
+                c
             }
-        };
-        std::cell::Ref::map(self.conns.borrow(), |c| &c[pos])
+        }
     }
 
     /// The session's connection for a statement (see [`SessionData::get_bind`]).
-    pub fn connection(&self, sql: &str) -> std::cell::Ref<'_, Connection> {
+    pub fn connection(&self, sql: &str) -> Rc<Connection> {
         let engine = self.get_bind(sql);
         self.connection_for(&engine)
     }
@@ -1867,19 +1867,24 @@ impl SessionData {
     /// own statements, and loads inside it).
     fn execute(&self, interp: &mut Interp, sql: &str, params: Vec<SqlValue>) -> PyResult<crate::db::QueryResult> {
         self.begin_for(interp, &self.get_bind(sql))?;
-        let r = self.connection(sql).execute(sql, params);
+        let conn = self.connection(sql);
+        let r = super::events::execute(interp, &conn, sql, params)?;
         r.map_err(|e| dbapi_error(interp, e))
     }
 
     /// Takes the connection to `engine` as the session's transaction does
     /// (`_connection_for_bind`), with `after_begin` for a new one.
     pub fn begin_for(&self, interp: &mut Interp, engine: &Rc<Engine>) -> PyResult<()> {
-        if !super::events::session_events_on(interp) {
+        let engine_events = super::events::engine_events_on(interp);
+        if !super::events::session_events_on(interp) && !engine_events {
             return Ok(());
         }
-        drop(self.connection_for(engine));
-        if self.after_begin_due.replace(false) {
-            super::events::after_begin(interp, self)?;
+        let conn = self.connection_for(engine);
+        if engine_events {
+            super::events::connected(interp, &conn, Some(self))?;
+        }
+        if super::events::session_events_on(interp) && self.after_begin_due.replace(false) {
+            super::events::after_begin(interp, self, &conn)?;
         }
         Ok(())
     }
@@ -1895,7 +1900,7 @@ impl SessionData {
     /// Ends the transaction: every connection commits (or rolls back) and is released.
     fn end_transaction(&self, commit: bool) {
         self.after_begin_due.set(false);
-        let conns: Vec<Connection> = self.conns.borrow_mut().drain(..).collect();
+        let conns: Vec<Rc<Connection>> = self.conns.borrow_mut().drain(..).collect();
         for c in conns {
             if commit {
                 c.commit();
@@ -1958,7 +1963,8 @@ pub fn execute_on(
 ) -> PyResult<crate::db::QueryResult> {
     check_active(interp, s)?;
     s.begin_for(interp, engine)?;
-    let r = s.connection_for(engine).execute(sql, params);
+    let conn = s.connection_for(engine);
+    let r = super::events::execute(interp, &conn, sql, params)?;
     r.map_err(|e| dbapi_error(interp, e))
 }
 
@@ -2759,7 +2765,7 @@ fn flush_mapper_events(
     if objs.is_empty() || !super::events::mapper_events_on(interp) {
         return Ok(());
     }
-    pending_view(interp, s, new, |i| super::events::mapper_events(i, name, objs))
+    pending_view(interp, s, new, |i| super::events::mapper_events(i, s, name, objs))
 }
 
 /// `Session._autoflush()`: a flush the session runs by itself before a query or a load, when
@@ -4210,7 +4216,8 @@ fn run_rows(
         return Ok(Some(r.changes));
     }
     s.begin_for(interp, &s.get_bind(sql))?;
-    let r = s.connection(sql).execute_many(sql, rows);
+    let conn = s.connection(sql);
+    let r = super::events::execute_many(interp, &conn, sql, rows)?;
     r.map(Some).map_err(|e| dbapi_error(interp, e))
 }
 

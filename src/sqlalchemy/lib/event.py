@@ -54,10 +54,53 @@ SessionTransaction.__module__ = 'sqlalchemy.orm.session'
 
 
 class Connection:
-    pass
+    """What engine and mapper event listeners receive as the connection."""
+
+    def __init__(self, engine=None, session=None):
+        self.engine = engine
+        self._session = session
+
+    @property
+    def info(self):
+        # The DB-API connection's record's `info`, shared by every Connection on it.
+        return _pool_entry(self.engine)[2].info
+
+    def execute(self, statement, parameters=None, execution_options=None):
+        if self._session is None:
+            raise NotImplementedError(
+                "the playground runs Connection.execute() only on a session's connection")
+        return self._session.execute(statement, parameters)
 
 
 Connection.__module__ = 'sqlalchemy.engine.base'
+
+
+class Pool:
+    pass
+
+
+Pool.__module__ = 'sqlalchemy.pool.base'
+
+
+class _ConnectionRecord:
+    def __init__(self):
+        self.info = {}
+
+
+_ConnectionRecord.__module__ = 'sqlalchemy.pool.base'
+
+
+class SQLiteExecutionContext:
+    def __init__(self, connection, cursor, statement, parameters, executemany):
+        self.root_connection = connection
+        self.cursor = cursor
+        self.statement = statement
+        self.parameters = parameters
+        self.executemany = executemany
+        self.engine = connection.engine
+
+
+SQLiteExecutionContext.__module__ = 'sqlalchemy.dialects.sqlite.base'
 
 
 class QueryContext:
@@ -65,8 +108,6 @@ class QueryContext:
 
 
 QueryContext.__module__ = 'sqlalchemy.orm.context'
-
-_CONNECTION = Connection()
 
 _MAPPER_EVENTS = frozenset((
     'before_insert', 'after_insert', 'before_update', 'after_update', 'before_delete',
@@ -83,6 +124,10 @@ _SESSION_EVENTS = frozenset((
     'do_orm_execute', 'loaded_as_persistent', 'pending_to_persistent', 'pending_to_transient',
     'persistent_to_deleted', 'persistent_to_detached', 'persistent_to_transient',
     'transient_to_pending'))
+# The engine's and its pool's events the engine dispatches (`_dispatch_engine`).
+_ENGINE_EVENTS = frozenset((
+    'connect', 'first_connect', 'engine_connect', 'before_cursor_execute',
+    'after_cursor_execute'))
 _ATTRIBUTE_EVENTS = frozenset((
     'append', 'append_wo_mutation', 'bulk_replace', 'dispose_collection', 'init_collection',
     'init_scalar', 'modified', 'remove', 'set'))
@@ -146,6 +191,13 @@ def _accept(target, identifier, listening=False):
         elif isinstance(target, _session_class()):
             return 'session', target
         raise _no_such_event(target, identifier)
+    if identifier in _ENGINE_EVENTS:
+        if isinstance(target, type) and (issubclass(target, _engine_class())
+                                         or issubclass(target, Pool)):
+            return 'engine', None
+        if isinstance(target, _engine_class()):
+            return 'engine', target
+        return 'other', target
     if identifier in _ATTRIBUTE_EVENTS:
         if _is_attribute(target):
             return 'attribute', target
@@ -176,7 +228,7 @@ def listen(target, identifier, fn, *args, **kw):
         _registry.insert(0, entry)
     else:
         _registry.append(entry)
-    if family in ('mapper', 'instance', 'session'):
+    if family in ('mapper', 'instance', 'session', 'engine'):
         _activate(family)
 
 
@@ -212,12 +264,12 @@ def _class_matches(entry, cls):
     return on is None or cls is on or (entry[5] and issubclass(cls, on))
 
 
-def _dispatch_mapper(identifier, mapper, target, state):
+def _dispatch_mapper(identifier, mapper, target, state, connection):
     """`mapper.dispatch.<identifier>(mapper, connection, state)`."""
     cls = type(target)
     for e in list(_registry):
         if e[1] == identifier and e[3] == 'mapper' and _class_matches(e, cls):
-            e[2](mapper, _CONNECTION, state if e[6] else target)
+            e[2](mapper, connection, state if e[6] else target)
 
 
 def _dispatch_instance(identifier, target, state, *args):
@@ -238,10 +290,50 @@ def _dispatch_session(identifier, session, *args):
             e[2](session, *args)
 
 
+# The pool of each engine: (engine, DB-API connection, _ConnectionRecord), by id(engine).
+_pools = {}
+
+
+def _pool_entry(engine):
+    entry = _pools.get(id(engine))
+    if entry is None:
+        import sqlite3
+        entry = (engine, sqlite3.Connection(engine), _ConnectionRecord())
+        _pools[id(engine)] = entry
+    return entry
+
+
+def _fire_engine(identifier, engine, *args):
+    for e in list(_registry):
+        if e[1] == identifier and e[3] == 'engine' and (e[4] is None or e[4] is engine):
+            e[2](*args)
+
+
+def _dispatch_engine(identifier, engine, connection, *args):
+    """The engine's events: `_connect` when a Connection is made (the pool's `first_connect`
+    and `connect` on the engine's first), `_before_cursor_execute` / `_after_cursor_execute`
+    around a statement."""
+    if identifier == '_connect':
+        if args[0]:
+            _pools.pop(id(engine), None)
+            entry = _pool_entry(engine)
+            _fire_engine('first_connect', engine, entry[1], entry[2])
+            _fire_engine('connect', engine, entry[1], entry[2])
+        _fire_engine('engine_connect', engine, connection)
+        return
+    statement, parameters, executemany, rowcount = args
+    import sqlite3
+    cursor = sqlite3.Cursor(_pool_entry(engine)[1])
+    cursor.rowcount = rowcount
+    context = SQLiteExecutionContext(connection, cursor, statement, parameters, executemany)
+    _fire_engine(identifier[1:], engine, connection, cursor, statement, parameters, context,
+                 executemany)
+
+
 def _token(key, op):
     """The initiator of an event another attribute started (a backref's `set`)."""
     return AttributeEventToken(key, symbol(op))
 
 
-_set_dispatchers(_dispatch_mapper, _dispatch_instance, _dispatch_session, _CONNECTION,
-                 UOWTransaction, SessionTransaction, QueryContext, _token)
+_set_dispatchers(_dispatch_mapper, _dispatch_instance, _dispatch_session, Connection,
+                 UOWTransaction, SessionTransaction, QueryContext, _token, _dispatch_engine)
