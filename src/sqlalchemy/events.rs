@@ -162,16 +162,35 @@ pub fn execute(
     sql: &str,
     params: Vec<SqlValue>,
 ) -> PyResult<Result<QueryResult, StatementError>> {
+    execute_batched(interp, conn, sql, params, false)
+}
+
+/// [`execute`] of one row of an "insertmanyvalues" batch (the unit of work's INSERT ...
+/// RETURNING of several rows, sent one by one on SQLite): the listeners see `executemany`
+/// True.
+pub fn execute_batched(
+    interp: &mut Interp,
+    conn: &Rc<Connection>,
+    sql: &str,
+    params: Vec<SqlValue>,
+    batched: bool,
+) -> PyResult<Result<QueryResult, StatementError>> {
     if !engine_events_on(interp) {
         return Ok(conn.execute(sql, params));
     }
     let shown = Value::tuple(params.iter().map(super::types::untyped_result).collect());
-    cursor_event(interp, conn, "before_cursor_execute", sql, &shown, false, -1)?;
+    cursor_event(interp, conn, "before_cursor_execute", sql, &shown, batched, -1)?;
     let r = conn.execute(sql, params);
     match &r {
         Ok(q) => {
-            let rowcount = if q.columns.is_empty() && is_dml(sql) { q.changes } else { -1 };
-            cursor_event(interp, conn, "after_cursor_execute", sql, &shown, false, rowcount)?;
+            // pysqlite's `rowcount`: the rows a DML statement changed, known once its
+            // RETURNING rows are fetched (after this event); -1 for other statements.
+            let rowcount = match (is_dml(sql), q.columns.is_empty()) {
+                (true, true) => q.changes,
+                (true, false) => 0,
+                _ => -1,
+            };
+            cursor_event(interp, conn, "after_cursor_execute", sql, &shown, batched, rowcount)?;
         }
         // `handle_error` is not dispatched: its `ExceptionContext` is not made here.
         Err(_) => {}

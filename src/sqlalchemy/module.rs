@@ -653,6 +653,19 @@ fn table_getattr(interp: &mut Interp, a: Args) -> PyResult<Value> {
             }
             Ok(set_of(values))
         }
+        // `TableClause.insert()` / `update()` / `delete()` / `select()`: the statement of that
+        // name on the table.
+        "insert" | "update" | "delete" | "select" => {
+            let table = a.pos[0].clone();
+            let n = name.clone();
+            Ok(func(&name, move |i, a| {
+                let sa = i.import_module("sqlalchemy")?;
+                let f = sa.get(&n).unwrap_or(Value::None);
+                let mut pos = vec![table.clone()];
+                pos.extend(a.pos);
+                i.call(&f, Args { pos, kw: a.kw })
+            }))
+        }
         _ => Err(interp.err("AttributeError", format!("'Table' object has no attribute '{name}'"))),
     }
 }

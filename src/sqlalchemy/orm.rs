@@ -1621,6 +1621,8 @@ pub struct SessionData {
     pub tx_open: Cell<bool>,
     /// A connection was taken whose `after_begin` has not been dispatched yet.
     after_begin_due: Cell<bool>,
+    /// The flush is sending one row of an "insertmanyvalues" batch.
+    insertmany: Cell<bool>,
     /// The `Session` object this is the data of (what session event listeners receive).
     pub py: RefCell<Weak<Instance>>,
 }
@@ -1647,6 +1649,7 @@ impl SessionData {
             info: RefCell::new(None),
             tx_open: Cell::new(false),
             after_begin_due: Cell::new(false),
+            insertmany: Cell::new(false),
             py: RefCell::new(Weak::new()),
         })
     }
@@ -1868,7 +1871,7 @@ impl SessionData {
     fn execute(&self, interp: &mut Interp, sql: &str, params: Vec<SqlValue>) -> PyResult<crate::db::QueryResult> {
         self.begin_for(interp, &self.get_bind(sql))?;
         let conn = self.connection(sql);
-        let r = super::events::execute(interp, &conn, sql, params)?;
+        let r = super::events::execute_batched(interp, &conn, sql, params, self.insertmany.get())?;
         r.map_err(|e| dbapi_error(interp, e))
     }
 
@@ -3103,7 +3106,10 @@ fn save_rows(
                 let Value::Instance(inst) = obj else { continue };
                 match prepared.next() {
                     Some(p) => {
-                        let result = s.execute(interp, &p.compiled.sql, p.compiled.params)?;
+                        s.insertmany.set(batch.len() > 1);
+                        let result = s.execute(interp, &p.compiled.sql, p.compiled.params);
+                        s.insertmany.set(false);
+                        let result = result?;
                         let row = result.rows.first();
                         finish_insert(interp, s, om, table, obj, inst, &p.returning, row, result.last_insert_rowid)?;
                     }
