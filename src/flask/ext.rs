@@ -457,8 +457,44 @@ fn check_references(interp: &mut Interp, conn: &Connection, md: &MetaData) -> Py
 
 /// `MetaData.create_all(engine)` with `checkfirst=True`: the PRAGMA checks, then CREATE TABLE
 /// for each missing table in dependency order, in one transaction.
-fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResult<()> {
+fn create_all(interp: &mut Interp, md: &Rc<MetaData>, engine: &Rc<Engine>) -> PyResult<()> {
     let conn = Rc::new(engine.connect());
+    let r = create_all_on(interp, md, &conn);
+    match r {
+        Ok(()) => conn.commit(),
+        Err(_) => conn.rollback(),
+    }
+    r
+}
+
+/// The `DDLEvents` of a table or metadata (`tables`: the metadata's tables concerned).
+fn ddl_event(
+    interp: &mut Interp,
+    name: &str,
+    conn: &Rc<Connection>,
+    table: Option<&Rc<crate::sqlalchemy::schema::Table>>,
+    md: &Rc<MetaData>,
+    tables: &[Rc<crate::sqlalchemy::schema::Table>],
+) -> PyResult<()> {
+    if !events::ddl_events_on(interp) {
+        return Ok(());
+    }
+    use crate::sqlalchemy::module::{metadata_value, table_value};
+    match table {
+        Some(t) => {
+            let v = table_value(interp, t);
+            events::ddl_event(interp, name, v, Rc::as_ptr(t) as usize, conn, None)
+        }
+        None => {
+            let v = metadata_value(interp, md);
+            let list = Value::list(tables.iter().map(|t| table_value(interp, t)).collect());
+            events::ddl_event(interp, name, v, Rc::as_ptr(md) as usize, conn, Some(list))
+        }
+    }
+}
+
+fn create_all_on(interp: &mut Interp, md: &Rc<MetaData>, conn: &Rc<Connection>) -> PyResult<()> {
+    let conn = conn.clone();
     events::connected(interp, &conn, None)?;
     conn.ensure_begun();
     let dialect = SqliteDialect;
@@ -477,7 +513,9 @@ fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResu
         Ok(sort) => sort.tables.into_iter().map(|(t, _)| t).collect(),
         Err(_) => missing,
     };
-    for t in order {
+    ddl_event(interp, "before_create", &conn, None, md, &order)?;
+    for t in order.iter().cloned() {
+        ddl_event(interp, "before_create", &conn, Some(&t), md, &[])?;
         let sql = match dialect.visit_create_table(&t) {
             Ok(sql) => sql,
             Err(e) => {
@@ -500,15 +538,26 @@ fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResu
                 return Err(orm::dbapi_error(interp, e));
             }
         }
+        ddl_event(interp, "after_create", &conn, Some(&t), md, &[])?;
     }
-    conn.commit();
+    ddl_event(interp, "after_create", &conn, None, md, &order)?;
     Ok(())
 }
 
 /// `MetaData.drop_all(engine)` with `checkfirst=True`: the PRAGMA checks, then DROP TABLE for
 /// each existing table in reverse dependency order (SQLite drops the indexes with the table).
-fn drop_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResult<()> {
+fn drop_all(interp: &mut Interp, md: &Rc<MetaData>, engine: &Rc<Engine>) -> PyResult<()> {
     let conn = Rc::new(engine.connect());
+    let r = drop_all_on(interp, md, &conn);
+    match r {
+        Ok(()) => conn.commit(),
+        Err(_) => conn.rollback(),
+    }
+    r
+}
+
+fn drop_all_on(interp: &mut Interp, md: &Rc<MetaData>, conn: &Rc<Connection>) -> PyResult<()> {
+    let conn = conn.clone();
     events::connected(interp, &conn, None)?;
     conn.ensure_begun();
     let mut present = Vec::new();
@@ -539,14 +588,17 @@ fn drop_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResult
             present
         }
     };
-    for t in order {
+    ddl_event(interp, "before_drop", &conn, None, md, &order)?;
+    for t in order.iter().cloned() {
+        ddl_event(interp, "before_drop", &conn, Some(&t), md, &[])?;
         let sql = format!("\nDROP TABLE {}", SqliteDialect.quote(&t.name));
         if let Err(e) = events::execute(interp, &conn, &sql, vec![])? {
             conn.rollback();
             return Err(orm::dbapi_error(interp, e));
         }
+        ddl_event(interp, "after_drop", &conn, Some(&t), md, &[])?;
     }
-    conn.commit();
+    ddl_event(interp, "after_drop", &conn, None, md, &order)?;
     Ok(())
 }
 
@@ -556,7 +608,7 @@ fn call_for_binds(
     interp: &mut Interp,
     db: &DbData,
     bind_key: Option<Value>,
-    op: fn(&mut Interp, &MetaData, &Rc<Engine>) -> PyResult<()>,
+    op: fn(&mut Interp, &Rc<MetaData>, &Rc<Engine>) -> PyResult<()>,
 ) -> PyResult<()> {
     let key_of = |i: &mut Interp, v: &Value| -> PyResult<Option<String>> {
         if v.is_none() {

@@ -25,11 +25,16 @@ pub struct EventHooks {
     instance: Cell<bool>,
     session: Cell<bool>,
     engine: Cell<bool>,
+    ddl: Cell<bool>,
     dispatch_mapper: RefCell<Value>,
     dispatch_instance: RefCell<Value>,
     dispatch_session: RefCell<Value>,
     /// `_dispatch_engine(identifier, engine, *args)`.
     dispatch_engine: RefCell<Value>,
+    /// `_dispatch_ddl(identifier, target, key, connection, tables)`.
+    dispatch_ddl: RefCell<Value>,
+    /// The class of a Connection's native handle.
+    handle_class: RefCell<Option<Rc<crate::python::value::Class>>>,
     /// The classes of what listeners receive: `UOWTransaction`, `SessionTransaction`,
     /// `QueryContext`.
     flush_context: RefCell<Value>,
@@ -49,10 +54,13 @@ impl Default for EventHooks {
             instance: Cell::new(false),
             session: Cell::new(false),
             engine: Cell::new(false),
+            ddl: Cell::new(false),
             dispatch_mapper: none(),
             dispatch_instance: none(),
             dispatch_session: none(),
             dispatch_engine: none(),
+            dispatch_ddl: none(),
+            handle_class: RefCell::new(None),
             flush_context: none(),
             transaction: none(),
             query_context: none(),
@@ -129,12 +137,90 @@ pub fn connection_value(interp: &mut Interp, conn: &Rc<Connection>, session: Opt
     if let Some(v) = conn.py.borrow().clone() {
         return Ok(v);
     }
-    let cls = hooks(interp).connection.borrow().clone();
+    let h = hooks(interp);
+    let cls = h.connection.borrow().clone();
     let engine = conn.engine.py_value().unwrap_or(Value::None);
     let session = session.and_then(|s| s.py_value()).unwrap_or(Value::None);
-    let v = interp.call(&cls, Args::new(vec![engine, session]))?;
+    let handle_class = h
+        .handle_class
+        .borrow_mut()
+        .get_or_insert_with(|| {
+            crate::python::builtins::native_class(interp, "_ConnectionHandle", "sqlalchemy.engine.base", None, vec![])
+        })
+        .clone();
+    let handle = crate::python::builtins::new_native(&handle_class, ConnHandle(Rc::downgrade(conn)));
+    let v = interp.call(&cls, Args::new(vec![engine, session, handle]))?;
     *conn.py.borrow_mut() = Some(v.clone());
     Ok(v)
+}
+
+/// Has a listener of the DDL events (`before_create`, `after_create`, `before_drop`,
+/// `after_drop`) been registered?
+pub fn ddl_events_on(interp: &mut Interp) -> bool {
+    hooks(interp).ddl.get()
+}
+
+/// `DDLEvents`: `<name>(target, connection, **kw)` for a `Table` (`tables` None) or a
+/// `MetaData` (`tables`: the tables created or dropped), `key` identifying the schema item.
+pub fn ddl_event(
+    interp: &mut Interp,
+    name: &str,
+    target: Value,
+    key: usize,
+    conn: &Rc<Connection>,
+    tables: Option<Value>,
+) -> PyResult<()> {
+    let h = hooks(interp);
+    if !h.ddl.get() {
+        return Ok(());
+    }
+    let c = connection_value(interp, conn, None)?;
+    let f = h.dispatch_ddl.borrow().clone();
+    let args = vec![Value::str(name), target, Value::Int(key as i64), c, tables.unwrap_or(Value::None)];
+    interp.call(&f, Args::new(args))?;
+    Ok(())
+}
+
+/// A Python `Connection`'s way back to its connection.
+struct ConnHandle(std::rc::Weak<Connection>);
+
+/// `Connection.execute(statement, parameters)` on a connection no session holds (a DDL
+/// listener's): the statement runs as a session would run it, on that connection, in its
+/// transaction, through a throwaway session that never flushes, commits or closes it.
+fn conn_execute(interp: &mut Interp, a: Args) -> PyResult<Value> {
+    let Some(conn) = a.pos.first().and_then(|v| v.payload::<ConnHandle>()).and_then(|h| h.0.upgrade()) else {
+        return Err(orm::sa_error(interp, "ResourceClosedError", "This Connection is closed".to_string()));
+    };
+    let stmt = a.pos.get(1).cloned().unwrap_or(Value::None);
+    let params = a.pos.get(2).cloned().filter(|p| !p.is_none());
+    let registry = orm::Registry::new(Rc::new(super::schema::MetaData::default()));
+    let s = SessionData::new(conn.engine.clone(), registry);
+    s.autoflush.set(false);
+    s.adopt_connection(conn);
+    let r = super::statement::session_execute(interp, &s, &stmt, params.as_ref(), None);
+    s.release_connections();
+    r
+}
+
+/// A raw SQL string on the connection, logged as the driver's statement (what a `DDL`
+/// element sends).
+fn conn_exec_sql(interp: &mut Interp, a: Args) -> PyResult<Value> {
+    let Some(conn) = a.pos.first().and_then(|v| v.payload::<ConnHandle>()).and_then(|h| h.0.upgrade()) else {
+        return Err(orm::sa_error(interp, "ResourceClosedError", "This Connection is closed".to_string()));
+    };
+    let sql = match a.pos.get(1) {
+        Some(v) => interp.to_str(v)?,
+        None => String::new(),
+    };
+    conn.ensure_begun();
+    match execute(interp, &conn, &sql, vec![])? {
+        Ok(r) => {
+            let rows: Vec<Vec<Value>> =
+                r.rows.iter().map(|row| row.iter().map(super::types::untyped_result).collect()).collect();
+            Ok(super::statement::result_of_rows(interp, r.columns.clone(), rows, r.changes))
+        }
+        Err(e) => Err(orm::dbapi_error(interp, e)),
+    }
 }
 
 /// A connection has just been taken from the engine: on the engine's first, the pool's
@@ -510,6 +596,38 @@ pub fn add_natives(m: &Module) {
             Ok(m.and_then(|m| m.class()).map(Value::Class).unwrap_or(Value::None))
         }),
     );
+    m.set("_conn_execute", func("_conn_execute", conn_execute));
+    m.set("_conn_exec_sql", func("_conn_exec_sql", conn_exec_sql));
+    m.set(
+        "_schema_key",
+        func("_schema_key", |_, a| {
+            let v = a.pos.first().cloned().unwrap_or(Value::None);
+            if let Some(t) = v.payload::<Rc<super::schema::Table>>() {
+                return Ok(Value::Int(Rc::as_ptr(&*t) as usize as i64));
+            }
+            if let Some(m) = v.payload::<super::module::MetaDataData>() {
+                return Ok(Value::Int(Rc::as_ptr(&m.0) as usize as i64));
+            }
+            Ok(Value::None)
+        }),
+    );
+    m.set(
+        "_is_table",
+        func("_is_table", |_, a| {
+            Ok(Value::Bool(a.pos.first().is_some_and(|v| v.payload::<Rc<super::schema::Table>>().is_some())))
+        }),
+    );
+    m.set(
+        "_quote",
+        func("_quote", |i, a| {
+            let name = match a.pos.first() {
+                Some(v) => i.to_str(v)?,
+                None => String::new(),
+            };
+            use super::ddl::Dialect;
+            Ok(Value::str(&super::ddl::SqliteDialect.quote(&name)))
+        }),
+    );
     m.set("_engine_class", func("_engine_class", |i, _| Ok(Value::Class(super::engine::engine_class(i)))));
     m.set("_mapper_type", func("_mapper_type", |i, _| Ok(Value::Class(super::inspection::mapper_type(i)))));
     m.set("_session_class", func("_session_class", |i, _| Ok(Value::Class(orm::orm_classes(i).session.clone()))));
@@ -537,6 +655,7 @@ pub fn add_natives(m: &Module) {
                 }
                 Some("session") => h.session.set(true),
                 Some("engine") => h.engine.set(true),
+                Some("ddl") => h.ddl.set(true),
                 _ => {}
             }
             Ok(Value::None)
@@ -556,6 +675,7 @@ pub fn add_natives(m: &Module) {
             *h.query_context.borrow_mut() = at(6);
             *h.token.borrow_mut() = at(7);
             *h.dispatch_engine.borrow_mut() = at(8);
+            *h.dispatch_ddl.borrow_mut() = at(9);
             Ok(Value::None)
         }),
     );

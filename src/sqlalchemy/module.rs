@@ -2609,6 +2609,9 @@ fn event_module(interp: &mut Interp, exc: &Module) -> PyResult<Rc<Module>> {
     if let Some(c) = exc.get("InvalidRequestError") {
         m.set("_InvalidRequestError", c);
     }
+    if let Some(c) = exc.get("ArgumentError") {
+        m.set("_ArgumentError", c);
+    }
     python_module_in(interp, m, include_str!("lib/event.py"))
 }
 
@@ -3208,7 +3211,11 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     let m = Module::new("sqlalchemy", None);
     m.set("__version__", Value::str("2.1.9"));
     let (exc, exc_classes) = exc_module(interp);
-    m.set("event", Value::Module(event_module(interp, &exc)?));
+    let event = event_module(interp, &exc)?;
+    if let Some(ddl) = event.get("DDL") {
+        m.set("DDL", ddl);
+    }
+    m.set("event", Value::Module(event));
     m.set("exc", Value::Module(exc));
     // The column operators' methods (owned by `ColumnOperators`) are the same objects in
     // every class that has them.

@@ -1860,6 +1860,17 @@ impl SessionData {
         }
     }
 
+    /// Takes `conn` as the session's connection to its engine (a throwaway session running a
+    /// statement on a connection it does not own).
+    pub fn adopt_connection(&self, conn: Rc<Connection>) {
+        self.conns.borrow_mut().push(conn);
+    }
+
+    /// Lets go of the connections without ending their transactions.
+    pub fn release_connections(&self) {
+        self.conns.borrow_mut().clear();
+    }
+
     /// The session's connection for a statement (see [`SessionData::get_bind`]).
     pub fn connection(&self, sql: &str) -> Rc<Connection> {
         let engine = self.get_bind(sql);

@@ -56,9 +56,10 @@ SessionTransaction.__module__ = 'sqlalchemy.orm.session'
 class Connection:
     """What engine and mapper event listeners receive as the connection."""
 
-    def __init__(self, engine=None, session=None):
+    def __init__(self, engine=None, session=None, handle=None):
         self.engine = engine
         self._session = session
+        self._handle = handle
 
     @property
     def info(self):
@@ -66,10 +67,60 @@ class Connection:
         return _pool_entry(self.engine)[2].info
 
     def execute(self, statement, parameters=None, execution_options=None):
+        if isinstance(statement, DDL):
+            return _conn_exec_sql(self._handle, statement._compile(None))
         if self._session is None:
-            raise NotImplementedError(
-                "the playground runs Connection.execute() only on a session's connection")
+            return _conn_execute(self._handle, statement, parameters)
         return self._session.execute(statement, parameters)
+
+    def exec_driver_sql(self, statement, parameters=None, execution_options=None):
+        return _conn_exec_sql(self._handle, statement)
+
+
+class DDL:
+    """`sqlalchemy.DDL`: a literal DDL statement; as a DDL event listener it is executed on
+    the connection, `%(table)s`, `%(schema)s` and `%(fullname)s` filled from the target."""
+
+    def __init__(self, statement, context=None):
+        if not isinstance(statement, str):
+            raise _ArgumentError(
+                "Expected a string or unicode SQL statement, got '%r'" % statement)
+        self.statement = statement
+        self.context = dict(context or {})
+
+    def _compile(self, target):
+        context = dict(self.context)
+        if target is not None and _is_table(target):
+            context.setdefault('table', _quote(target.name))
+            context.setdefault('schema', None)
+            context.setdefault('fullname', _quote(target.name))
+        return self.statement % context
+
+    def __call__(self, target, bind, **kw):
+        return _conn_exec_sql(bind._handle, self._compile(target))
+
+    def __repr__(self):
+        parts = [repr(self.statement)]
+        if self.context:
+            parts.append("context=%s" % (self.context,))
+        return "<%s@%s; %s>" % (type(self).__name__, id(self), ", ".join(parts))
+
+
+DDL.__module__ = 'sqlalchemy.sql.ddl'
+
+
+class SchemaGenerator:
+    pass
+
+
+SchemaGenerator.__module__ = 'sqlalchemy.sql.ddl'
+
+
+class SchemaDropper:
+    pass
+
+
+SchemaDropper.__module__ = 'sqlalchemy.sql.ddl'
 
 
 Connection.__module__ = 'sqlalchemy.engine.base'
@@ -128,6 +179,8 @@ _SESSION_EVENTS = frozenset((
 _ENGINE_EVENTS = frozenset((
     'connect', 'first_connect', 'engine_connect', 'before_cursor_execute',
     'after_cursor_execute'))
+# `DDLEvents` of a Table or a MetaData, dispatched by create_all / drop_all (`_dispatch_ddl`).
+_DDL_EVENTS = frozenset(('before_create', 'after_create', 'before_drop', 'after_drop'))
 _ATTRIBUTE_EVENTS = frozenset((
     'append', 'append_wo_mutation', 'bulk_replace', 'dispose_collection', 'init_collection',
     'init_scalar', 'modified', 'remove', 'set'))
@@ -198,6 +251,8 @@ def _accept(target, identifier, listening=False):
         if isinstance(target, _engine_class()):
             return 'engine', target
         return 'other', target
+    if identifier in _DDL_EVENTS and _schema_key(target) is not None:
+        return 'ddl', _schema_key(target)
     if identifier in _ATTRIBUTE_EVENTS:
         if _is_attribute(target):
             return 'attribute', target
@@ -228,7 +283,7 @@ def listen(target, identifier, fn, *args, **kw):
         _registry.insert(0, entry)
     else:
         _registry.append(entry)
-    if family in ('mapper', 'instance', 'session', 'engine'):
+    if family in ('mapper', 'instance', 'session', 'engine', 'ddl'):
         _activate(family)
 
 
@@ -330,10 +385,25 @@ def _dispatch_engine(identifier, engine, connection, *args):
                  executemany)
 
 
+def _dispatch_ddl(identifier, target, key, connection, tables):
+    """`target.dispatch.<identifier>(target, connection, **kw)` for a Table (`tables` None)
+    or a MetaData."""
+    runner = SchemaGenerator() if identifier.endswith('create') else SchemaDropper()
+    for e in list(_registry):
+        if e[1] != identifier or e[3] != 'ddl' or e[4] != key:
+            continue
+        if tables is None:
+            e[2](target, connection, checkfirst=True, _ddl_runner=runner,
+                 _is_metadata_operation=True)
+        else:
+            e[2](target, connection, tables=tables, checkfirst=True, _ddl_runner=runner)
+
+
 def _token(key, op):
     """The initiator of an event another attribute started (a backref's `set`)."""
     return AttributeEventToken(key, symbol(op))
 
 
 _set_dispatchers(_dispatch_mapper, _dispatch_instance, _dispatch_session, Connection,
-                 UOWTransaction, SessionTransaction, QueryContext, _token, _dispatch_engine)
+                 UOWTransaction, SessionTransaction, QueryContext, _token, _dispatch_engine,
+                 _dispatch_ddl)
