@@ -419,6 +419,19 @@ pub fn after_begin(interp: &mut Interp, s: &SessionData, conn: &Rc<Connection>) 
     session_event(interp, s, "after_begin", vec![tx, conn])
 }
 
+/// `after_soft_rollback(session, previous_transaction)`: a rollback has ended the session's
+/// transaction.
+pub fn after_soft_rollback(interp: &mut Interp, s: &SessionData) -> PyResult<()> {
+    let h = hooks(interp);
+    if !h.session.get() {
+        return Ok(());
+    }
+    let Some(session) = s.py_value() else { return Ok(()) };
+    let c = h.transaction.borrow().clone();
+    let tx = interp.call(&c, Args::new(vec![session]))?;
+    session_event(interp, s, "after_soft_rollback", vec![tx])
+}
+
 /// What `inspect(obj)` gives: the instance's `InstanceState` (what `raw=True` listeners get).
 fn state_value(interp: &mut Interp, inst: &Rc<Instance>) -> Value {
     super::inspection::state_value(interp, inst).unwrap_or(Value::None)

@@ -2088,14 +2088,24 @@ fn save_or_update_impl(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) ->
         }
         return Ok(());
     }
+    let events = super::events::session_events_on(interp);
+    if events {
+        super::events::session_event(interp, s, "before_attach", vec![obj.clone()])?;
+    }
     *state.session.borrow_mut() = Some(Rc::downgrade(s));
     if s.failed.borrow().is_some() {
         s.changed_while_failed.set(true);
     }
-    if state.key.borrow().is_none() {
+    let pending = state.key.borrow().is_none();
+    if pending {
         state.insert_order.set(s.next_order.get());
         s.next_order.set(s.next_order.get() + 1);
         s.new.borrow_mut().push(obj.clone());
+    }
+    if events {
+        super::events::session_event(interp, s, "after_attach", vec![obj.clone()])?;
+        let change = if pending { "transient_to_pending" } else { "detached_to_persistent" };
+        super::events::session_event(interp, s, change, vec![obj.clone()])?;
     }
     Ok(())
 }
@@ -2678,6 +2688,18 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
         // listeners leaves the flush's own to be raised.
         if s.tx_open.replace(false) {
             let _ = super::events::session_event(interp, s, "after_rollback", vec![]);
+            // The snapshot restored: the pending objects are transient (listeners see them
+            // so; the session lets go of them at rollback()).
+            let pending: Vec<Value> = s.new.borrow().clone();
+            for o in pending {
+                let Value::Instance(i) = &o else { continue };
+                let st = instance_state(i);
+                let held = st.session.borrow_mut().take();
+                let r = super::events::session_event(interp, s, "pending_to_transient", vec![o.clone()]);
+                *st.session.borrow_mut() = held;
+                drop(r);
+            }
+            let _ = super::events::after_soft_rollback(interp, s);
         }
         let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
         *s.failed.borrow_mut() = Some(msg);
@@ -2728,6 +2750,13 @@ fn flush_end(
         }
     }
     if let Some(c) = ctx {
+        // `_register_persistent`: each object the flush inserted.
+        for o in new {
+            let gone = o.as_instance().is_some_and(|i| instance_state(i).deleted.get());
+            if !gone {
+                super::events::session_event(interp, s, "pending_to_persistent", vec![o.clone()])?;
+            }
+        }
         super::events::session_event(interp, s, "after_flush_postexec", vec![c])?;
     }
     Ok(())
@@ -4914,10 +4943,13 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     s.end_transaction(false);
     // `after_rollback` once the ROLLBACK is sent, before the objects are restored; not for a
     // session without a transaction, nor again for one a failed flush rolled back.
-    let listen = s.tx_open.replace(false) && s.failed.borrow().is_none();
+    let was_open = s.tx_open.replace(false);
+    let listen = was_open && s.failed.borrow().is_none();
+    let soft = was_open || s.failed.borrow().is_some();
     if listen {
         super::events::session_event(interp, s, "after_rollback", vec![])?;
     }
+    let pending: Vec<Value> = if listen { s.new.borrow().clone() } else { Vec::new() };
     if s.changed_while_failed.replace(false) {
         interp.warn(
             "sqlalchemy.exc.SAWarning",
@@ -4955,6 +4987,12 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
         }
     }
     expire_all(s);
+    for o in pending {
+        super::events::session_event(interp, s, "pending_to_transient", vec![o])?;
+    }
+    if soft {
+        super::events::after_soft_rollback(interp, s)?;
+    }
     Ok(())
 }
 
