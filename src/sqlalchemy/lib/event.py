@@ -1,12 +1,16 @@
 # sqlalchemy.event, as our interpreter runs it: listen() / listens_for() / contains() /
 # remove(), with the target each event family accepts (`_accept_with` of MapperEvents,
-# InstanceEvents, SessionEvents, AttributeEvents) and SQLAlchemy's errors for the others.
+# InstanceEvents, SessionEvents, AttributeEvents, PoolEvents, ConnectionEvents, DDLEvents) and
+# SQLAlchemy's errors for the others.
 #
-# The listeners are kept here; the engine calls `_dispatch_mapper`, `_dispatch_instance` and
-# `_dispatch_session` at the moments SQLAlchemy dispatches those events (events.rs), once a
-# listener of that family exists (`_activate`). Attribute listeners ('set', 'append',
-# 'remove') are kept by the engine too (`_attribute_listen`), which fires them as the
-# attribute is set or its collection changes.
+# The listeners are kept here; the engine calls `_dispatch_mapper`, `_dispatch_instance`,
+# `_dispatch_session`, `_dispatch_engine` and `_dispatch_ddl` at the moments SQLAlchemy
+# dispatches those events (events.rs), once a listener of that family exists (`_activate`).
+# Attribute listeners ('set', 'append', 'remove') are kept by the engine too
+# (`_attribute_listen`), which fires them as the attribute is set or its collection changes.
+# Also here: the `Connection` listeners receive (its `execute()` runs on the engine's
+# connection), the pool's `_ConnectionRecord` and its DB-API connection (`sqlite3.Connection`,
+# lib/sqlite3.py), and `DDL`.
 
 
 class symbol:
@@ -176,9 +180,9 @@ _SESSION_EVENTS = frozenset((
     'persistent_to_deleted', 'persistent_to_detached', 'persistent_to_transient',
     'transient_to_pending'))
 # The engine's and its pool's events the engine dispatches (`_dispatch_engine`).
+_POOL_EVENTS = frozenset(('connect', 'first_connect'))
 _ENGINE_EVENTS = frozenset((
-    'connect', 'first_connect', 'engine_connect', 'before_cursor_execute',
-    'after_cursor_execute'))
+    'engine_connect', 'before_cursor_execute', 'after_cursor_execute'))
 # `DDLEvents` of a Table or a MetaData, dispatched by create_all / drop_all (`_dispatch_ddl`).
 _DDL_EVENTS = frozenset(('before_create', 'after_create', 'before_drop', 'after_drop'))
 _ATTRIBUTE_EVENTS = frozenset((
@@ -224,7 +228,7 @@ def _accept(target, identifier, listening=False):
             return 'mapper', mapped
         if listening:
             # `MapperEvents._listen` reaches for the target's dispatch.
-            if _is_attribute(target):
+            if _is_attribute(target) or _has_dispatch(target):
                 raise AttributeError(identifier)
             target.dispatch
         return 'other', target
@@ -244,24 +248,46 @@ def _accept(target, identifier, listening=False):
         elif isinstance(target, _session_class()):
             return 'session', target
         raise _no_such_event(target, identifier)
-    if identifier in _ENGINE_EVENTS:
-        if isinstance(target, type) and (issubclass(target, _engine_class())
-                                         or issubclass(target, Pool)):
+    if identifier in _POOL_EVENTS:
+        # `PoolEvents._accept_with`: an Engine class means every pool; any other class must
+        # be a Pool.
+        if isinstance(target, type):
+            if not issubclass(target, _engine_class()):
+                assert issubclass(target, Pool)
             return 'engine', None
         if isinstance(target, _engine_class()):
             return 'engine', target
-        return 'other', target
-    if identifier in _DDL_EVENTS and _schema_key(target) is not None:
-        return 'ddl', _schema_key(target)
+        raise _no_such_event(target, identifier)
+    if identifier in _ENGINE_EVENTS:
+        if isinstance(target, type):
+            if issubclass(target, _engine_class()) or issubclass(target, Connection):
+                return 'engine', None
+        elif isinstance(target, _engine_class()) or isinstance(target, Connection):
+            return 'engine', target
+        raise _no_such_event(target, identifier)
+    if identifier in _DDL_EVENTS:
+        if _schema_key(target) is not None:
+            return 'ddl', _schema_key(target)
+        if isinstance(target, type) and target.__module__.startswith('sqlalchemy.sql'):
+            # Table, Column, MetaData themselves: accepted, never fired here.
+            return 'other', target
+        raise _no_such_event(target, identifier)
     if identifier in _ATTRIBUTE_EVENTS:
         if _is_attribute(target):
             return 'attribute', target
         if listening:
+            if _has_dispatch(target):
+                raise AttributeError(identifier)
             target.dispatch
         return 'other', target
     if identifier in _OTHER_EVENTS:
         return 'other', target
     raise _no_such_event(target, identifier)
+
+
+def _has_dispatch(target):
+    """Is it an Engine, a Table or a MetaData (objects with a `dispatch` of their own)?"""
+    return isinstance(target, _engine_class()) or _schema_key(target) is not None
 
 
 def _same(entry, target, identifier, fn):
