@@ -1,13 +1,15 @@
-//! `sqlalchemy.orm.events`: the moments the ORM dispatches its events, and the native side of
-//! `sqlalchemy.event` (`lib/event.py`).
+//! `sqlalchemy.orm.events` and the engine's events: the moments the ORM and the engine dispatch
+//! their events, and the native side of `sqlalchemy.event` (`lib/event.py`).
 //!
 //! `lib/event.py` keeps the listeners and decides, as each family's `_accept_with` does, what
 //! a target listens on; it tells the engine which families have listeners (`_activate`) and
 //! gives it the functions that call them (`_set_dispatchers`). The engine calls
-//! [`mapper_event`], [`instance_event`] and [`session_event`] where SQLAlchemy dispatches
-//! `MapperEvents`, `InstanceEvents` and `SessionEvents`: nothing is done, and nothing made,
-//! while a family has no listener. Attribute listeners (`set`, `append`, `remove`) are kept
-//! here ([`AttributeListener`]) and fired by the attribute and its collection.
+//! [`mapper_event`], [`instance_event`], [`session_event`], [`connected`] (the pool's
+//! `first_connect` / `connect` and `engine_connect`), [`execute`] (`before_cursor_execute` /
+//! `after_cursor_execute` around each statement a connection sends) and [`ddl_event`] where
+//! SQLAlchemy dispatches them: nothing is done, and nothing made, while a family has no
+//! listener. Attribute listeners (`set`, `append`, `remove`) are kept here
+//! ([`AttributeListener`]) and fired by the attribute and its collection.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

@@ -3216,6 +3216,7 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
         m.set("DDL", ddl);
     }
     m.set("event", Value::Module(event));
+    m.set("Engine", Value::Class(super::engine::engine_class(interp)));
     m.set("exc", Value::Module(exc));
     // The column operators' methods (owned by `ColumnOperators`) are the same objects in
     // every class that has them.
