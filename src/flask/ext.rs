@@ -514,7 +514,8 @@ fn create_all_on(interp: &mut Interp, md: &Rc<MetaData>, conn: &Rc<Connection>) 
         Err(_) => missing,
     };
     ddl_event(interp, "before_create", &conn, None, md, &order)?;
-    for t in order.iter().cloned() {
+    for t in &order {
+        let t = t.clone();
         ddl_event(interp, "before_create", &conn, Some(&t), md, &[])?;
         let sql = match dialect.visit_create_table(&t) {
             Ok(sql) => sql,

@@ -269,19 +269,16 @@ pub fn execute_batched(
     let shown = Value::tuple(params.iter().map(super::types::untyped_result).collect());
     cursor_event(interp, conn, "before_cursor_execute", sql, &shown, batched, -1)?;
     let r = conn.execute(sql, params);
-    match &r {
-        Ok(q) => {
-            // pysqlite's `rowcount`: the rows a DML statement changed, known once its
-            // RETURNING rows are fetched (after this event); -1 for other statements.
-            let rowcount = match (is_dml(sql), q.columns.is_empty()) {
-                (true, true) => q.changes,
-                (true, false) => 0,
-                _ => -1,
-            };
-            cursor_event(interp, conn, "after_cursor_execute", sql, &shown, batched, rowcount)?;
-        }
-        // `handle_error` is not dispatched: its `ExceptionContext` is not made here.
-        Err(_) => {}
+    // `handle_error` is not dispatched on an error: its `ExceptionContext` is not made here.
+    if let Ok(q) = &r {
+        // pysqlite's `rowcount`: the rows a DML statement changed, known once its RETURNING
+        // rows are fetched (after this event); -1 for other statements.
+        let rowcount = match (is_dml(sql), q.columns.is_empty()) {
+            (true, true) => q.changes,
+            (true, false) => 0,
+            _ => -1,
+        };
+        cursor_event(interp, conn, "after_cursor_execute", sql, &shown, batched, rowcount)?;
     }
     Ok(r)
 }
@@ -300,9 +297,8 @@ pub fn execute_many(
         Value::list(rows.iter().map(|r| Value::tuple(r.iter().map(super::types::untyped_result).collect())).collect());
     cursor_event(interp, conn, "before_cursor_execute", sql, &shown, true, -1)?;
     let r = conn.execute_many(sql, rows);
-    match &r {
-        Ok(n) => cursor_event(interp, conn, "after_cursor_execute", sql, &shown, true, *n)?,
-        Err(_) => {}
+    if let Ok(n) = &r {
+        cursor_event(interp, conn, "after_cursor_execute", sql, &shown, true, *n)?;
     }
     Ok(r)
 }
