@@ -709,7 +709,12 @@ impl Interp {
                 }
                 if *simple && frame.scope.is_none() {
                     if let ExprKind::Name(n) = &*target.kind {
-                        let ann = self.eval(annotation, frame)?;
+                        // `from __future__ import annotations` keeps the annotation's text (PEP 563).
+                        let ann = if frame.globals.get("annotations").is_some() {
+                            Value::str(&crate::python::ast::unparse(annotation))
+                        } else {
+                            self.eval(annotation, frame)?
+                        };
                         self.record_annotation(frame, n, ann)?;
                     }
                 }
@@ -1445,7 +1450,18 @@ impl Interp {
         // Annotations are evaluated at definition time, unless the module has
         // `from __future__ import annotations` (then CPython keeps them unevaluated).
         let mut annotations = Dict::new();
-        if frame.globals.get("annotations").is_none() {
+        if frame.globals.get("annotations").is_some() {
+            let a = &def.args;
+            let params = a.posonlyargs.iter().chain(&a.args).chain(&a.vararg).chain(&a.kwonlyargs).chain(&a.kwarg);
+            for p in params {
+                if let Some(ann) = &p.annotation {
+                    annotations.set_str(&p.name, Value::str(&crate::python::ast::unparse(ann)));
+                }
+            }
+            if let Some(ret) = &def.returns {
+                annotations.set_str("return", Value::str(&crate::python::ast::unparse(ret)));
+            }
+        } else {
             let a = &def.args;
             let params = a.posonlyargs.iter().chain(&a.args).chain(&a.vararg).chain(&a.kwonlyargs).chain(&a.kwarg);
             for p in params {

@@ -1780,7 +1780,13 @@ pub fn dbapi_error(interp: &mut Interp, e: StatementError) -> PyErr {
 /// and the error comes out as `StatementError`, the original exception named by its module
 /// (`(builtins.LookupError) ...`) and followed by the statement and its parameters as a list
 /// of one dict keyed by bind name (`_handle_dbapi_exception` without a DBAPI error).
-fn bind_error(interp: &mut Interp, s: &SessionData, sql: &str, params: Vec<(String, Value)>, e: PyErr) -> PyErr {
+pub(crate) fn bind_error(
+    interp: &mut Interp,
+    s: &SessionData,
+    sql: &str,
+    params: Vec<(String, Value)>,
+    e: PyErr,
+) -> PyErr {
     s.connection(sql).ensure_begun();
     let cls = interp.type_of(&e.exc);
     let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
@@ -4222,7 +4228,7 @@ pub fn session_delete(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> 
     let Some(m) = class_mapper(&inst.class) else { return Err(unmapped_instance(interp, obj)) };
     let st = instance_state(inst);
     if st.key.borrow().is_none() {
-        let r = interp.repr(obj)?;
+        let r = state_str(obj);
         return Err(sa_error(interp, "InvalidRequestError", format!("Instance '{r}' is not persisted")));
     }
     if st.deleted.get() {

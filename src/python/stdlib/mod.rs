@@ -391,6 +391,7 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
     ("_standin", include_str!(concat!(env!("OUT_DIR"), "/stdlib/_standin.py"))),
     ("hashlib", include_str!(concat!(env!("OUT_DIR"), "/stdlib/hashlib.py"))),
     ("werkzeug.security", include_str!(concat!(env!("OUT_DIR"), "/stdlib/werkzeug_security.py"))),
+    ("itsdangerous", include_str!(concat!(env!("OUT_DIR"), "/stdlib/itsdangerous.py"))),
 ];
 
 /// Calls `module.name(*args)` of a standard module (importing it): how native code makes
