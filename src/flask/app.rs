@@ -460,7 +460,35 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
     m.set("Flask", Value::Class(flask));
     m.set("g", Value::dict(Dict::new()));
     m.set("current_app", new_native(&current_app_proxy_class(interp), ()));
-    for name in ["render_template", "redirect", "url_for", "jsonify", "flash", "abort", "make_response", "send_file"] {
+    // `url_for` in the shell: `current_app.url_for` without a request builds its URL adapter
+    // from `SERVER_NAME`, and without one refuses (outside an app context, `current_app` does).
+    m.set(
+        "url_for",
+        func("url_for", |i, _| {
+            let app = current_app(i)?;
+            let config = i.getattr(&app, "config")?;
+            let get = i.getattr(&config, "get")?;
+            let server_name = i.call(&get, Args::new(vec![Value::str("SERVER_NAME")]))?;
+            if server_name.is_none() {
+                return Err(i.err(
+                    "RuntimeError",
+                    "Unable to build URLs outside an active request without 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed.",
+                ));
+            }
+            Err(i.err("RuntimeError", "url_for() needs a request, which the playground's shell does not have"))
+        }),
+    );
+    // `flash` stores the message in the request's session: the shell has no request.
+    m.set(
+        "flash",
+        func("flash", |i, _| {
+            Err(i.err(
+                "RuntimeError",
+                "Working outside of request context.\n\nThis typically means that you attempted to use functionality that needed\nan active HTTP request. Consult the documentation on testing for\ninformation about how to avoid this problem.",
+            ))
+        }),
+    );
+    for name in ["render_template", "redirect", "jsonify", "abort", "make_response", "send_file"] {
         let n = name.to_string();
         m.set(
             name,

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::ast::BinOp;
 use super::bigint::BigInt;
-use super::interp::{Interp, PyResult, Types};
+use super::interp::{Interp, PyErr, PyResult, Types};
 use super::value::*;
 
 /// Makes a builtin function value.

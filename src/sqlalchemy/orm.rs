@@ -5688,14 +5688,36 @@ pub fn lazy_select(
 }
 
 /// The lazy loader's query, with the target's eager loaders one step along the path.
+/// `_lazyload_reverse`: a collection's reverse many-to-one that loads by primary key with a
+/// loader other than the lazy one (`lazy="joined"`) is lazy in this query: the rows' parent
+/// is the object being loaded from.
 fn lazy_rows(
     interp: &mut Interp,
     s: &Rc<SessionData>,
     mapper: &Rc<Mapper>,
+    r: &Relationship,
     target: &Rc<Mapper>,
     select: &Select,
 ) -> PyResult<Vec<Value>> {
-    let (rows, unique) = super::strategies::load(interp, s, target, select, &[], &[mapper.id])?;
+    let mut options = Vec::new();
+    if let Some(rev) = r.reverse.borrow().upgrade() {
+        let lazy_loader = matches!(rev.lazy().as_str(), "select" | "True" | "raise" | "raise_on_sql");
+        let uses_get = rev.target.borrow().as_ref().is_some_and(|t| {
+            let pk = t.table.primary_key();
+            let pairs = rev.pairs.borrow();
+            pairs.len() == pk.len() && pairs.iter().all(|(c, _)| pk.iter().any(|p| Rc::ptr_eq(p, c)))
+        });
+        if rev.direction.get() == Direction::ManyToOne && rev.m2m.borrow().is_none() && uses_get && !lazy_loader {
+            options.push(super::strategies::LoaderOption {
+                rel: rev.clone(),
+                strategy: "select",
+                innerjoin: false,
+                depth: 0,
+                wildcard: false,
+            });
+        }
+    }
+    let (rows, unique) = super::strategies::load(interp, s, target, select, &options, &[mapper.id])?;
     Ok(if unique { super::strategies::unique(rows) } else { rows })
 }
 
@@ -5740,7 +5762,7 @@ pub(crate) fn lazy_load(
             let values: Vec<Value> = vals.into_iter().map(|(_, v)| v).collect();
             let mut values = values.into_iter();
             let select = lazy_select(interp, &s.registry, r, &target, &mut |_| values.next().unwrap_or(Value::None))?;
-            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, r, &target, &select)?;
             Ok(rows.into_iter().next().unwrap_or(Value::None))
         }
         Direction::OneToMany if r.m2m.borrow().is_some() => {
@@ -5748,7 +5770,7 @@ pub(crate) fn lazy_load(
                 let k = mapper.column_key(pk).unwrap_or_else(|| pk.name());
                 inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
             })?;
-            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, r, &target, &select)?;
             st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());
             Ok(Value::list(rows))
         }
@@ -5757,7 +5779,7 @@ pub(crate) fn lazy_load(
                 let k = mapper.column_key(pk_col).unwrap_or_else(|| pk_col.name());
                 inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
             })?;
-            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, r, &target, &select)?;
             if r.uselist() {
                 st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());
                 Ok(Value::list(rows))
