@@ -457,7 +457,21 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
     for (k, v) in methods {
         flask.dict.borrow_mut().set_str(k, v);
     }
+    // Decorator factories (`@app.template_filter('name')`) and plain decorators
+    // (`@app.before_request`) a project's app registers: the function comes back unchanged.
+    for name in ["template_filter", "template_global", "template_test"] {
+        flask.dict.borrow_mut().set_str(name, passthrough_decorator(name));
+    }
+    for name in ["before_request", "after_request", "teardown_request", "teardown_appcontext", "context_processor"] {
+        flask
+            .dict
+            .borrow_mut()
+            .set_str(name, method("Flask", name, |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None))));
+    }
     m.set("Flask", Value::Class(flask));
+    // `flask.Response` (`flask.wrappers.Response`): a view's return value; the shell makes none.
+    let response = native_class(interp, "Response", "flask.wrappers", None, vec![]);
+    m.set("Response", Value::Class(response));
     m.set("g", Value::dict(Dict::new()));
     m.set("current_app", new_native(&current_app_proxy_class(interp), ()));
     // `url_for` in the shell: `current_app.url_for` without a request builds its URL adapter
