@@ -3082,7 +3082,8 @@ enum FunctionBodyRef<'a> {
 /// Where a module the playground implements natively lives in a real installation, as the
 /// oracle shows such paths (`<site-packages>/…`, `<stdlib>/…`); None for built-in modules.
 fn native_module_file(name: &str) -> Option<String> {
-    const PACKAGES: &[&str] = &["sqlalchemy", "sqlalchemy.orm", "sqlalchemy.dialects", "flask", "flask_sqlalchemy"];
+    const PACKAGES: &[&str] =
+        &["sqlalchemy", "sqlalchemy.orm", "sqlalchemy.dialects", "flask", "flask_sqlalchemy", "itsdangerous"];
     const STDLIB: &[(&str, &str)] =
         &[("os", "os.py"), ("os.path", "posixpath.py"), ("typing", "typing.py"), ("__future__", "__future__.py")];
     if PACKAGES.contains(&name) {
@@ -3117,7 +3118,7 @@ fn eq_without_hash(dict: &mut Dict) {
 }
 
 /// The top-level submodules of the installed packages the engine implements (Flask 3.1.3,
-/// Flask-SQLAlchemy 3.1.1, SQLAlchemy 2.1.9, Werkzeug), as in the oracle's site-packages.
+/// Flask-SQLAlchemy 3.1.1, SQLAlchemy 2.1.9, Werkzeug, itsdangerous 2.2), as in the oracle's site-packages.
 const INSTALLED_SUBMODULES: &[(&str, &[&str])] = &[
     (
         "flask",
@@ -3204,4 +3205,5 @@ const INSTALLED_SUBMODULES: &[(&str, &[&str])] = &[
             "wsgi",
         ],
     ),
+    ("itsdangerous", &["_json", "encoding", "exc", "serializer", "signer", "timed", "url_safe"]),
 ];
