@@ -675,9 +675,9 @@ fn column_type_value(i: &mut Interp, c: &Column) -> PyResult<Value> {
 
 /// A set of values in the given order.
 fn set_of(values: Vec<Value>) -> Value {
-    let mut d = crate::python::value::Dict::new();
+    let mut d = crate::python::pyset::PySet::new();
     for v in values {
-        d.insert(v, Value::None);
+        d.add(v);
     }
     Value::Set(Rc::new(std::cell::RefCell::new(d)))
 }
