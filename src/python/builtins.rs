@@ -6,12 +6,8 @@ use std::rc::Rc;
 
 use super::ast::BinOp;
 use super::bigint::BigInt;
-<<<<<<< HEAD
 use super::interp::{Interp, PyErr, PyResult, Types};
-=======
-use super::interp::{Interp, PyResult, Types};
 use super::pyset::PySet;
->>>>>>> main
 use super::value::*;
 
 /// Makes a builtin function value.
