@@ -189,6 +189,10 @@ fn model_repr(interp: &mut Interp, a: Args) -> PyResult<Value> {
     Ok(Value::str(&format!("<{name} {pk}>")))
 }
 
+/// Flask's `_no_app_msg`: what using the app (or `db.session`, `db.engine`) outside an
+/// application context raises.
+pub const WORKING_OUTSIDE_APP_CONTEXT: &str = "Working outside of application context.\n\nThis typically means that you attempted to use functionality that needed\nthe current application. To solve this, set up an application context\nwith app.app_context(). See the documentation for more information.";
+
 fn db_of(interp: &Interp, a: &Args) -> PyResult<Rc<DbData>> {
     a.pos
         .first()
@@ -204,6 +208,54 @@ pub fn url_dialect(url: &str) -> (String, String) {
 }
 
 /// Creates `db` for an app: engine, session, `Model`.
+/// `SQLAlchemy()` made without an app: the metadata, registry and `db.Model` the models are
+/// declared on, until `db.init_app(app)` makes the engines and the session (the instance's
+/// payload then becomes the [`DbData`]).
+pub struct PendingDb {
+    metadata: Rc<MetaData>,
+    registry: Rc<Registry>,
+    model: Value,
+    md_value: Value,
+    session_options: Option<Value>,
+}
+
+/// The models' side of `SQLAlchemy.__init__`: the registry (a `DeclarativeBase`'s own when
+/// `model_class` is one), `db.Model` and its metadata object.
+fn make_models(
+    interp: &mut Interp,
+    metadata: Option<Rc<MetaData>>,
+    model_class: Option<Value>,
+) -> PyResult<(Rc<MetaData>, Rc<Registry>, Value, Value)> {
+    // `model_class=Base` where `class Base(DeclarativeBase)`: the models share Base's registry.
+    let decl_base = model_class.as_ref().and_then(|v| v.as_class().cloned()).and_then(|c| {
+        let reg = c.ext_of::<crate::sqlalchemy::declarative::DeclarativeBaseData>()?.registry.clone();
+        Some((c, reg))
+    });
+    let (metadata, registry) = match &decl_base {
+        Some((_, reg)) => (reg.metadata.clone(), reg.clone()),
+        None => {
+            let md = metadata.unwrap_or_default();
+            (md.clone(), Registry::new(md))
+        }
+    };
+    let mut model = make_model_class(interp, &registry)?;
+    if let (Some((base, _)), Some(fsa_model)) = (&decl_base, model.as_class().cloned()) {
+        model = declarative_model(interp, base, &fsa_model)?;
+    }
+    // `db.Model.metadata` is the default bind's metadata (for a `DeclarativeBase`, its own).
+    let md_value = match model.as_class().and_then(|c| c.lookup("metadata")) {
+        Some(v) if v.payload::<crate::sqlalchemy::module::MetaDataData>().is_some() => v,
+        _ => {
+            let v = crate::sqlalchemy::module::metadata_value(interp, &metadata);
+            if let Some(c) = model.as_class() {
+                c.dict.borrow_mut().set_str("metadata", v.clone());
+            }
+            v
+        }
+    };
+    Ok((metadata, registry, model, md_value))
+}
+
 fn init_db(
     interp: &mut Interp,
     db_cls: &Rc<Class>,
@@ -211,6 +263,7 @@ fn init_db(
     metadata: Option<Rc<MetaData>>,
     model_class: Option<Value>,
     session_options: Option<Value>,
+    pending: Option<(Rc<crate::python::value::Instance>, Rc<PendingDb>)>,
 ) -> PyResult<Value> {
     let Some(fapp) = app.payload::<FlaskApp>() else {
         return Err(interp.type_error("SQLAlchemy(app) expects a Flask application"));
@@ -273,17 +326,13 @@ fn init_db(
             )
         }
     };
-    // `model_class=Base` where `class Base(DeclarativeBase)`: the models share Base's registry.
-    let decl_base = model_class.as_ref().and_then(|v| v.as_class().cloned()).and_then(|c| {
-        let reg = c.ext_of::<crate::sqlalchemy::declarative::DeclarativeBaseData>()?.registry.clone();
-        Some((c, reg))
-    });
-    let (metadata, registry) = match &decl_base {
-        Some((_, reg)) => (reg.metadata.clone(), reg.clone()),
-        None => {
-            let md = metadata.unwrap_or_default();
-            (md.clone(), Registry::new(md))
-        }
+    let (metadata, registry, model, md_value) = match &pending {
+        Some((_, p)) => (p.metadata.clone(), p.registry.clone(), p.model.clone(), p.md_value.clone()),
+        None => make_models(interp, metadata, model_class)?,
+    };
+    let session_options = match &pending {
+        Some((_, p)) => p.session_options.clone(),
+        None => session_options,
     };
     // `session_options`: the keyword arguments of the `sessionmaker` (those the playground models).
     let (mut autoflush, mut expire_on_commit) = (true, true);
@@ -311,24 +360,7 @@ fn init_db(
         expire_on_commit,
         kw_repr,
     });
-    let sa = interp.import_module("sqlalchemy")?;
     let session_value = crate::sqlalchemy::scoping::scoped_session_value(interp, &scoped);
-    let mut model = make_model_class(interp, &registry)?;
-    if let (Some((base, _)), Some(fsa_model)) = (&decl_base, model.as_class().cloned()) {
-        model = declarative_model(interp, base, &fsa_model)?;
-    }
-    let _ = sa;
-    // `db.Model.metadata` is the default bind's metadata (for a `DeclarativeBase`, its own).
-    let md_value = match model.as_class().and_then(|c| c.lookup("metadata")) {
-        Some(v) if v.payload::<crate::sqlalchemy::module::MetaDataData>().is_some() => v,
-        _ => {
-            let v = crate::sqlalchemy::module::metadata_value(interp, &metadata);
-            if let Some(c) = model.as_class() {
-                c.dict.borrow_mut().set_str("metadata", v.clone());
-            }
-            v
-        }
-    };
     let metadatas = std::cell::RefCell::new(vec![(None, metadata.clone(), md_value)]);
     let data = Rc::new(DbData {
         app: app.clone(),
@@ -352,7 +384,10 @@ fn init_db(
     if let Some(mb) = model.as_class().and_then(|c| model_base_of(c)) {
         *mb.db.borrow_mut() = Rc::downgrade(&data);
     }
-    let inst = crate::python::value::Instance::new(db_cls.clone());
+    let inst = match pending {
+        Some((inst, _)) => inst,
+        None => crate::python::value::Instance::new(db_cls.clone()),
+    };
     *inst.payload.borrow_mut() = Some(data);
     let db = Value::Instance(inst);
     if let Value::Dict(ext) = &fapp.extensions {
@@ -655,16 +690,38 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             let model_class = a.take_kw("model_class");
             let session_options = a.take_kw("session_options");
             if app.is_none() {
-                return Err(i.err(
-                    "NotImplementedError",
-                    "SQLAlchemy() without an app (init_app later) is not supported by the playground yet",
-                ));
+                // The application factory's `db = SQLAlchemy()`: the models can be declared
+                // now; `db.init_app(app)` makes the engines.
+                let (metadata, registry, model, md_value) = make_models(i, metadata.map(|m| m.0.clone()), model_class)?;
+                let pending = PendingDb { metadata, registry, model, md_value, session_options };
+                let inst = crate::python::value::Instance::new(c2.clone());
+                *inst.payload.borrow_mut() = Some(Rc::new(pending));
+                return Ok(Value::Instance(inst));
             }
-            init_db(i, &c2, app, metadata.map(|m| m.0.clone()), model_class, session_options)
+            init_db(i, &c2, app, metadata.map(|m| m.0.clone()), model_class, session_options, None)
         }),
     );
+    let c3 = db_cls.clone();
     let methods: Vec<(&str, Value)> = vec![
         ("__init__", method("SQLAlchemy", "__init__", |_, _| Ok(Value::None))),
+        (
+            "init_app",
+            method("SQLAlchemy", "init_app", move |i, mut a| {
+                let app = a.arg(1, "app").unwrap_or(Value::None);
+                let Some(Value::Instance(inst)) = a.pos.first().cloned() else {
+                    return Err(i.type_error("descriptor 'init_app' requires a 'SQLAlchemy' object"));
+                };
+                let Some(pending) = inst.payload::<PendingDb>() else {
+                    // Already registered (`SQLAlchemy(app)`): as Flask-SQLAlchemy, refuse a second app.
+                    return Err(i.err(
+                        "RuntimeError",
+                        "A 'SQLAlchemy' instance has already been registered on this Flask app. Import and use that instance instead.",
+                    ));
+                };
+                init_db(i, &c3, app, None, None, None, Some((inst.clone(), pending)))?;
+                Ok(Value::None)
+            }),
+        ),
         (
             "get_or_404",
             method("SQLAlchemy", "get_or_404", |i, mut a| {
@@ -719,6 +776,9 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             "create_all",
             method("SQLAlchemy", "create_all", |i, mut a| {
                 let db = db_of(i, &a)?;
+                if !super::app::has_app_context(i) {
+                    return Err(i.err("RuntimeError", WORKING_OUTSIDE_APP_CONTEXT));
+                }
                 let key = a.arg(1, "bind_key");
                 call_for_binds(i, &db, key, create_all)?;
                 Ok(Value::None)
@@ -728,6 +788,9 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             "drop_all",
             method("SQLAlchemy", "drop_all", |i, mut a| {
                 let db = db_of(i, &a)?;
+                if !super::app::has_app_context(i) {
+                    return Err(i.err("RuntimeError", WORKING_OUTSIDE_APP_CONTEXT));
+                }
                 let key = a.arg(1, "bind_key");
                 call_for_binds(i, &db, key, drop_all)?;
                 Ok(Value::None)
@@ -743,8 +806,42 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
         (
             "__getattr__",
             method("SQLAlchemy", "__getattr__", |i, a| {
-                let db = db_of(i, &a)?;
                 let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                if let Some(p) = a.pos.first().and_then(|v| v.payload::<PendingDb>()) {
+                    match name.as_str() {
+                        "Model" => return Ok(p.model.clone()),
+                        "metadata" => return Ok(p.md_value.clone()),
+                        "Table" => {
+                            let md = p.metadata.clone();
+                            return Ok(func("Table", move |i, mut a| {
+                                let name = match a.pos.first() {
+                                    Some(Value::Str(s)) => s.to_string(),
+                                    _ => return Err(i.type_error("Table() expects a name as its first argument")),
+                                };
+                                a.take_kw("bind_key");
+                                let options = crate::sqlalchemy::module::TableOptions::take(i, &mut a)?;
+                                crate::sqlalchemy::module::make_table(i, &md, &name, &a.pos[1..], options)
+                            }));
+                        }
+                        "session" | "engine" | "engines" | "metadatas" | "get_engine" => {
+                            return Err(i.err("RuntimeError", WORKING_OUTSIDE_APP_CONTEXT));
+                        }
+                        _ => {}
+                    }
+                    if name.starts_with("__") {
+                        return Err(i.err("AttributeError", name));
+                    }
+                    let sa = i.import_module("sqlalchemy")?;
+                    if let Some(v) = sa.get(&name) {
+                        return Ok(v);
+                    }
+                    let orm_m = i.import_module("sqlalchemy.orm")?;
+                    if let Some(v) = orm_m.get(&name) {
+                        return Ok(v);
+                    }
+                    return Err(i.err("AttributeError", name));
+                }
+                let db = db_of(i, &a)?;
                 match name.as_str() {
                     "Model" => return Ok(db.model.clone()),
                     "session" => return Ok(db.session_value.clone()),

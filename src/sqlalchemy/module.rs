@@ -1325,6 +1325,93 @@ fn query_select(q: &QueryData) -> Select {
     s
 }
 
+/// `Query.with_parent(instance, property)`: the relationship of the instance's mapper that
+/// leads to the query's class (the only one, when not named), as the criteria of its lazy
+/// load with the instance's values bound (`? = post.category_id`).
+fn query_parent_criteria(
+    interp: &mut Interp,
+    qd: &QueryData,
+    parent: &Value,
+    prop: Option<Value>,
+) -> PyResult<Vec<Clause>> {
+    let Some(pm) = orm::object_mapper(parent) else {
+        let r = interp.repr(parent)?;
+        return Err(orm::sa_error(interp, "InvalidRequestError", format!("Expected a mapped instance, got {r}")));
+    };
+    if let Some(reg) = pm.registry.upgrade() {
+        orm::configure(interp, &reg)?;
+    }
+    let rels: Vec<Rc<Relationship>> = pm.relationships.borrow().clone();
+    let r = match prop.and_then(|p| p.payload::<AttrData>()) {
+        Some(ad) => match &ad.kind {
+            orm::AttrKind::Relationship(r) => Some(r.clone()),
+            _ => None,
+        },
+        None => {
+            let found: Vec<Rc<Relationship>> = rels
+                .into_iter()
+                .filter(|r| {
+                    r.target
+                        .borrow()
+                        .as_ref()
+                        .is_some_and(|t| t.self_and_descendants().iter().any(|f| Rc::ptr_eq(f, &qd.mapper)))
+                })
+                .collect();
+            if found.len() > 1 {
+                return Err(orm::sa_error(
+                    interp,
+                    "InvalidRequestError",
+                    format!(
+                        "Multiple properties found with mapper class {} to use in with_parent().  Please specify the desired property.",
+                        qd.mapper.class_name
+                    ),
+                ));
+            }
+            found.into_iter().next()
+        }
+    };
+    let Some(r) = r else {
+        return Err(orm::sa_error(
+            interp,
+            "InvalidRequestError",
+            format!(
+                "Could not locate a property which relates instances of class '{}' to instances of class '{}'",
+                qd.mapper.class_name, pm.class_name
+            ),
+        ));
+    };
+    let value_of = |i: &mut Interp, col: &Rc<Column>| -> PyResult<Value> {
+        let k = pm.column_key(col).unwrap_or_else(|| col.name());
+        i.getattr(parent, &k)
+    };
+    let mut out = Vec::new();
+    if let Some(m2m) = r.m2m.borrow().clone() {
+        for (pc, ac) in &m2m.parent_pairs {
+            let v = value_of(interp, pc)?;
+            let (b, c) = (Clause::Bind(v, pc.ty.clone()), Clause::Column(ac.clone()));
+            out.push(if m2m.parent_assoc_first { Clause::binary(c, "=", b) } else { Clause::binary(b, "=", c) });
+        }
+        for (tc, ac) in &m2m.target_pairs {
+            let (t, a) = (Clause::Column(tc.clone()), Clause::Column(ac.clone()));
+            out.push(if m2m.target_assoc_first { Clause::binary(a, "=", t) } else { Clause::binary(t, "=", a) });
+        }
+    } else if r.direction.get() == orm::Direction::ManyToOne {
+        for (pk, fk) in r.pairs.borrow().iter() {
+            let v = value_of(interp, fk)?;
+            out.push(Clause::binary(Clause::Column(pk.clone()), "=", Clause::Bind(v, pk.ty.clone())));
+        }
+    } else {
+        for (pk, fk) in r.pairs.borrow().iter() {
+            let v = value_of(interp, pk)?;
+            out.push(Clause::binary(Clause::Bind(v, pk.ty.clone()), "=", Clause::Column(fk.clone())));
+        }
+    }
+    Ok(match out.len() {
+        1 => out,
+        _ => vec![Clause::And(out)],
+    })
+}
+
 pub(crate) fn query_with(interp: &Interp, q: &QueryData, f: impl FnOnce(&mut QueryData)) -> Value {
     let mut nq = QueryData {
         session: q.session.clone(),
@@ -1673,7 +1760,28 @@ fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(
             "filter",
             method("Query", "filter", move |i, a| {
                 let qd = q(i, &a)?;
-                let crit: Vec<Clause> = a.pos[1..].iter().map(|c| as_clause(c, None)).collect();
+                // `filter(False)` (a Python property compared to a value) is the `false()` constant.
+                let crit: Vec<Clause> = a.pos[1..]
+                    .iter()
+                    .map(|c| match c {
+                        Value::Bool(b) => Clause::Bool(*b),
+                        _ => as_clause(c, None),
+                    })
+                    .collect();
+                Ok(query_with(i, &qd, |n| n.where_.extend(crit)))
+            }),
+        ),
+        (
+            "with_parent",
+            method("Query", "with_parent", move |i, mut a| {
+                let qd = q(i, &a)?;
+                i.warn(
+                    "sqlalchemy.exc.LegacyAPIWarning",
+                    "The Query.with_parent() method is considered legacy as of the 1.x series of SQLAlchemy and becomes a legacy construct in 2.0. Use the with_parent() standalone construct. (deprecated since: 2.0) (Background on SQLAlchemy 2.0 at: https://sqlalche.me/e/b8d9)",
+                );
+                let parent = a.arg(1, "instance").unwrap_or(Value::None);
+                let prop = a.arg(2, "property");
+                let crit = query_parent_criteria(i, &qd, &parent, prop)?;
                 Ok(query_with(i, &qd, |n| n.where_.extend(crit)))
             }),
         ),
@@ -1760,6 +1868,17 @@ fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(
                         continue;
                     }
                     let Some(col) = col else {
+                        // `_entity_namespace_key`: any other attribute of the class (a Python
+                        // property, a hybrid) is compared with `==` as it is.
+                        let attr = match qd.mapper.class.upgrade() {
+                            Some(cls) => i.getattr(&Value::Class(cls), k).ok(),
+                            None => None,
+                        };
+                        if let Some(attr) = attr {
+                            let cmp = i.compare(crate::python::ast::CmpOp::Eq, &attr, v)?;
+                            crit.push(super::statement::criterion(i, &cmp)?);
+                            continue;
+                        }
                         return Err(orm::sa_error(
                             i,
                             "InvalidRequestError",
@@ -2291,7 +2410,16 @@ fn instrumented_attribute_class(interp: &Interp, operators: Vec<(&'static str, V
                     Some(t) => owner = t.name.clone(),
                     None => {}
                 }
-                Ok(Value::str(&format!("{owner}.{}", data.key)))
+                let proxy = match &a.pos[0] {
+                    Value::Instance(inst) => inst
+                        .ext
+                        .borrow()
+                        .clone()
+                        .and_then(|e| e.downcast::<super::statement::ProxyKey>().ok())
+                        .map(|p| p.0.clone()),
+                    _ => None,
+                };
+                Ok(Value::str(&format!("{owner}.{}", proxy.as_deref().unwrap_or(&data.key))))
             }),
         ));
         v.push((

@@ -454,6 +454,10 @@ pub struct InstanceState {
     /// The loader options of the query that loaded the object (`state.load_options`): they
     /// decide how its unloaded relationships load on access.
     pub loader_options: RefCell<Vec<super::strategies::LoaderOption>>,
+    /// Scalar one-to-many relationships (`backref(..., uselist=False)`) set while their old
+    /// value was not loaded (`_deferred_history`: the committed value is `PASSIVE_NO_RESULT`):
+    /// the next flush loads the old value to unlink it.
+    pub deferred_history: RefCell<Vec<String>>,
 }
 
 impl InstanceState {
@@ -1783,7 +1787,13 @@ pub fn dbapi_error(interp: &mut Interp, e: StatementError) -> PyErr {
 /// and the error comes out as `StatementError`, the original exception named by its module
 /// (`(builtins.LookupError) ...`) and followed by the statement and its parameters as a list
 /// of one dict keyed by bind name (`_handle_dbapi_exception` without a DBAPI error).
-fn bind_error(interp: &mut Interp, s: &SessionData, sql: &str, params: Vec<(String, Value)>, e: PyErr) -> PyErr {
+pub(crate) fn bind_error(
+    interp: &mut Interp,
+    s: &SessionData,
+    sql: &str,
+    params: Vec<(String, Value)>,
+    e: PyErr,
+) -> PyErr {
     s.connection(sql).ensure_begun();
     let cls = interp.type_of(&e.exc);
     let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
@@ -2858,6 +2868,13 @@ fn one_to_many_added(inst: &Rc<Instance>, r: &Relationship) -> Vec<Value> {
             None => {}
         }
     }
+    // A scalar one-to-many set with its old value unloaded: the new value is the history's
+    // added one.
+    if let Some(v @ Value::Instance(_)) = inst.dict.borrow().get_str(&key) {
+        if st.deferred_history.borrow().contains(&key) {
+            out.push(v.clone());
+        }
+    }
     for (k, v) in st.pending_collection_appends.borrow().iter().chain(st.pending_dynamic.borrow().iter()) {
         if *k == key && !out.iter().any(|x| x.is(v)) {
             out.push(v.clone());
@@ -3224,7 +3241,67 @@ fn null_foreign_keys(r: &Relationship, target: &Mapper, child: &Value) {
     }
 }
 
-fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: Vec<Value>) -> PyResult<()> {
+/// Marks a scalar one-to-many set without its old value loaded: the object is modified, and
+/// the flush fetches the old value.
+fn defer_history(st: &InstanceState, key: &str) {
+    let mut keys = st.deferred_history.borrow_mut();
+    if !keys.iter().any(|k| k == key) {
+        keys.push(key.to_string());
+    }
+    st.modified.set(true);
+}
+
+/// `OneToManyDP.presort_saves` reading the history of a scalar one-to-many whose old value
+/// was never loaded (`get_history` with `DEFERRED_HISTORY_LOAD`): the lazy load runs now (the
+/// object's expired columns loaded first, for its key); an old child that is not the new one
+/// loses its foreign key, or is deleted under `delete-orphan`.
+fn load_deferred_histories(interp: &mut Interp, s: &Rc<SessionData>, dirty: &[Value]) -> PyResult<Vec<Value>> {
+    let mut unlinked = Vec::new();
+    for obj in dirty {
+        let Value::Instance(inst) = obj else { continue };
+        let st = instance_state(inst);
+        let keys: Vec<String> = std::mem::take(&mut *st.deferred_history.borrow_mut());
+        let Some(m) = object_mapper(obj) else { continue };
+        for key in keys {
+            let Some(r) = m.relationship(&key) else { continue };
+            let Some(target) = r.target.borrow().clone() else { continue };
+            if st.expired.get() {
+                refresh(interp, s, &m, inst)?;
+            }
+            let select = lazy_select(interp, &s.registry, &r, &target, &mut |pk_col| {
+                let k = m.column_key(pk_col).unwrap_or_else(|| pk_col.name());
+                inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
+            })?;
+            let rows = lazy_rows(interp, s, &m, &r, &target, &select)?;
+            let current = inst.dict.borrow().get_str(&key).cloned().unwrap_or(Value::None);
+            let Some(old) = rows.into_iter().next() else { continue };
+            let Value::Instance(old_inst) = old.clone() else { continue };
+            if old.is(&current) {
+                continue;
+            }
+            if r.args.delete_orphan {
+                session_delete(interp, s, &old)?;
+                continue;
+            }
+            for (_, fk) in r.pairs.borrow().iter() {
+                let k = target.column_key(fk).unwrap_or_else(|| fk.name());
+                let ost = instance_state(&old_inst);
+                let prev = old_inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None);
+                ost.committed.borrow_mut().entry(k.clone()).or_insert(prev);
+                old_inst.dict.borrow_mut().set_str(&k, Value::None);
+                ost.modified.set(true);
+            }
+            if !dirty.iter().any(|d| d.is(&old)) && !unlinked.iter().any(|d: &Value| d.is(&old)) {
+                unlinked.push(old);
+            }
+        }
+    }
+    Ok(unlinked)
+}
+
+fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, mut dirty: Vec<Value>) -> PyResult<()> {
+    let unlinked = load_deferred_histories(interp, s, &dirty)?;
+    dirty.extend(unlinked);
     // A deleted parent's write-only collection cannot be loaded to unlink its members
     // (`WriteOnlyAttributeImpl`), unless `passive_deletes` leaves them to the database.
     let deleted: Vec<Value> = s.deleted.borrow().clone();
@@ -4275,7 +4352,7 @@ pub fn session_delete(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> 
     let Some(m) = class_mapper(&inst.class) else { return Err(unmapped_instance(interp, obj)) };
     let st = instance_state(inst);
     if st.key.borrow().is_none() {
-        let r = interp.repr(obj)?;
+        let r = state_str(obj);
         return Err(sa_error(interp, "InvalidRequestError", format!("Instance '{r}' is not persisted")));
     }
     if st.deleted.get() {
@@ -5744,14 +5821,36 @@ pub fn lazy_select(
 }
 
 /// The lazy loader's query, with the target's eager loaders one step along the path.
+/// `_lazyload_reverse`: a collection's reverse many-to-one that loads by primary key with a
+/// loader other than the lazy one (`lazy="joined"`) is lazy in this query: the rows' parent
+/// is the object being loaded from.
 fn lazy_rows(
     interp: &mut Interp,
     s: &Rc<SessionData>,
     mapper: &Rc<Mapper>,
+    r: &Relationship,
     target: &Rc<Mapper>,
     select: &Select,
 ) -> PyResult<Vec<Value>> {
-    let (rows, unique) = super::strategies::load(interp, s, target, select, &[], &[mapper.id])?;
+    let mut options = Vec::new();
+    if let Some(rev) = r.reverse.borrow().upgrade() {
+        let lazy_loader = matches!(rev.lazy().as_str(), "select" | "True" | "raise" | "raise_on_sql");
+        let uses_get = rev.target.borrow().as_ref().is_some_and(|t| {
+            let pk = t.table.primary_key();
+            let pairs = rev.pairs.borrow();
+            pairs.len() == pk.len() && pairs.iter().all(|(c, _)| pk.iter().any(|p| Rc::ptr_eq(p, c)))
+        });
+        if rev.direction.get() == Direction::ManyToOne && rev.m2m.borrow().is_none() && uses_get && !lazy_loader {
+            options.push(super::strategies::LoaderOption {
+                rel: rev.clone(),
+                strategy: "select",
+                innerjoin: false,
+                depth: 0,
+                wildcard: false,
+            });
+        }
+    }
+    let (rows, unique) = super::strategies::load(interp, s, target, select, &options, &[mapper.id])?;
     Ok(if unique { super::strategies::unique(rows) } else { rows })
 }
 
@@ -5796,7 +5895,7 @@ pub(crate) fn lazy_load(
             let values: Vec<Value> = vals.into_iter().map(|(_, v)| v).collect();
             let mut values = values.into_iter();
             let select = lazy_select(interp, &s.registry, r, &target, &mut |_| values.next().unwrap_or(Value::None))?;
-            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, r, &target, &select)?;
             Ok(rows.into_iter().next().unwrap_or(Value::None))
         }
         Direction::OneToMany if r.m2m.borrow().is_some() => {
@@ -5804,7 +5903,7 @@ pub(crate) fn lazy_load(
                 let k = mapper.column_key(pk).unwrap_or_else(|| pk.name());
                 inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
             })?;
-            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, r, &target, &select)?;
             st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());
             Ok(Value::list(rows))
         }
@@ -5813,7 +5912,7 @@ pub(crate) fn lazy_load(
                 let k = mapper.column_key(pk_col).unwrap_or_else(|| pk_col.name());
                 inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
             })?;
-            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, r, &target, &select)?;
             if r.uselist() {
                 st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());
                 Ok(Value::list(rows))
@@ -5957,6 +6056,13 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                     }
                 }
             }
+            if r.direction.get() == Direction::OneToMany && r.m2m.borrow().is_none() && !r.uselist() {
+                let st = instance_state(inst);
+                let loaded = inst.dict.borrow().get_str(&data.key).is_some();
+                if st.key.borrow().is_some() && !loaded {
+                    defer_history(&st, &data.key);
+                }
+            }
             inst.dict.borrow_mut().set_str(&data.key, value.clone());
             // Keep the other side in step in Python (backref / back_populates).
             if let Some(rev) = r.reverse.borrow().upgrade() {
@@ -5982,6 +6088,13 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                             None if pst.key.borrow().is_none() => {
                                 let item = backref_appending(interp, &value, &rk, obj.clone(), &data.key)?;
                                 parent.dict.borrow_mut().set_str(&rk, Value::list(vec![item]));
+                            }
+                            None if !rev.uselist() => {
+                                // A scalar one-to-many (one-to-one) not loaded: set without a
+                                // load, its old value left for the flush to fetch.
+                                let item = backref_appending(interp, &value, &rk, obj.clone(), &data.key)?;
+                                parent.dict.borrow_mut().set_str(&rk, item);
+                                defer_history(&pst, &rk);
                             }
                             None => {
                                 // Not loaded: the append waits for the flush, without a load;
