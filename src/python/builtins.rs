@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::ast::BinOp;
 use super::bigint::BigInt;
-use super::interp::{Interp, PyResult, Types};
+use super::interp::{Interp, PyErr, PyResult, Types};
 use super::pyset::PySet;
 use super::value::*;
 
@@ -328,6 +328,19 @@ pub struct PropertyData {
     pub fget: Option<Value>,
     pub fset: Option<Value>,
     pub fdel: Option<Value>,
+    /// The name `__set_name__` gave it (the attribute it was assigned to in a class body).
+    pub name: RefCell<Option<String>>,
+}
+
+/// CPython's `property_descr_get` / `_set` messages: "property 'x' of 'User' object has no
+/// getter" once the property knows its name, "property of 'User' object ..." before.
+fn property_missing(interp: &mut Interp, p: &PropertyData, obj: &Value, what: &str) -> PyErr {
+    let tn = interp.type_name(obj);
+    let msg = match p.name.borrow().as_deref() {
+        Some(name) => format!("property '{name}' of '{tn}' object has no {what}"),
+        None => format!("property of '{tn}' object has no {what}"),
+    };
+    interp.err("AttributeError", msg)
 }
 
 /// An iterator object of kind `kind` (`list_iterator`, `iterator`, ...) over precomputed items.
@@ -1212,10 +1225,22 @@ fn str_methods(interp: &Interp) {
 
 /// `str.format(*args, **kwargs)`.
 pub fn str_format(interp: &mut Interp, fmt: &str, args: &[Value], kw: &[(Rc<str>, Value)]) -> PyResult<Value> {
+    let mut auto = 0usize;
+    str_format_numbered(interp, fmt, args, kw, &mut auto)
+}
+
+/// `str.format` with the automatic field number shared with the caller: a nested field in a
+/// format spec (`'{:0{}d}'.format(7, 6)`) takes the next positional argument.
+fn str_format_numbered(
+    interp: &mut Interp,
+    fmt: &str,
+    args: &[Value],
+    kw: &[(Rc<str>, Value)],
+    auto: &mut usize,
+) -> PyResult<Value> {
     let mut out = String::new();
     let chars: Vec<char> = fmt.chars().collect();
     let mut i = 0;
-    let mut auto = 0usize;
     while i < chars.len() {
         let c = chars[i];
         if c == '{' {
@@ -1249,10 +1274,11 @@ pub fn str_format(interp: &mut Interp, fmt: &str, args: &[Value], kw: &[(Rc<str>
             let first_end = name.find(['.', '[']).unwrap_or(name.len());
             let head = &name[..first_end];
             let mut v = if head.is_empty() {
-                let v = args.get(auto).cloned().ok_or_else(|| {
-                    interp.err("IndexError", format!("Replacement index {auto} out of range for positional args tuple"))
+                let n = *auto;
+                let v = args.get(n).cloned().ok_or_else(|| {
+                    interp.err("IndexError", format!("Replacement index {n} out of range for positional args tuple"))
                 })?;
-                auto += 1;
+                *auto += 1;
                 v
             } else if let Ok(n) = head.parse::<usize>() {
                 args.get(n).cloned().ok_or_else(|| {
@@ -1292,7 +1318,7 @@ pub fn str_format(interp: &mut Interp, fmt: &str, args: &[Value], kw: &[(Rc<str>
                 _ => v,
             };
             let spec = if spec.contains('{') {
-                match str_format(interp, &spec, args, kw)? {
+                match str_format_numbered(interp, &spec, args, kw, auto)? {
                     Value::Str(s) => s.to_string(),
                     _ => spec,
                 }
@@ -3042,7 +3068,7 @@ pub fn install(interp: &mut Interp) {
             let fget = a.arg(1, "fget").filter(|v| !v.is_none());
             let fset = a.arg(2, "fset").filter(|v| !v.is_none());
             let fdel = a.arg(3, "fdel").filter(|v| !v.is_none());
-            Ok(new_native(&i.types.property, PropertyData { fget, fset, fdel }))
+            Ok(new_native(&i.types.property, PropertyData { fget, fset, fdel, name: RefCell::new(None) }))
         }),
     );
     prop.dict.borrow_mut().set_str(
@@ -3055,7 +3081,7 @@ pub fn install(interp: &mut Interp) {
             }
             match &p.fget {
                 Some(f) => i.call(f, Args::new(vec![obj])),
-                None => Err(i.err("AttributeError", "property has no getter")),
+                None => Err(property_missing(i, &p, &obj, "getter")),
             }
         }),
     );
@@ -3065,14 +3091,7 @@ pub fn install(interp: &mut Interp) {
             let p = a.pos[0].payload::<PropertyData>().ok_or_else(|| i.type_error("bad property"))?;
             match &p.fset {
                 Some(f) => i.call(f, Args::new(vec![a.pos[1].clone(), a.pos[2].clone()])),
-                None => {
-                    let name = match &p.fget {
-                        Some(Value::Function(f)) => f.name.clone(),
-                        _ => "?".into(),
-                    };
-                    let tn = i.type_name(&a.pos[1]);
-                    Err(i.err("AttributeError", format!("property '{name}' of '{tn}' object has no setter")))
-                }
+                None => Err(property_missing(i, &p, &a.pos[1], "setter")),
             }
         }),
     );
@@ -3088,10 +3107,21 @@ pub fn install(interp: &mut Interp) {
                     1 => s = f,
                     _ => d = f,
                 }
-                Ok(new_native(&i.types.property, PropertyData { fget: g, fset: s, fdel: d }))
+                let name = RefCell::new(p.name.borrow().clone());
+                Ok(new_native(&i.types.property, PropertyData { fget: g, fset: s, fdel: d, name }))
             }),
         );
     }
+    prop.dict.borrow_mut().set_str(
+        "__set_name__",
+        method("property", "__set_name__", |i, a| {
+            let p = a.pos[0].payload::<PropertyData>().ok_or_else(|| i.type_error("bad property"))?;
+            if let Some(Value::Str(name)) = a.pos.get(2) {
+                *p.name.borrow_mut() = Some(name.to_string());
+            }
+            Ok(Value::None)
+        }),
+    );
     for cls in [t.staticmethod.clone(), t.classmethod.clone()] {
         let c2 = cls.clone();
         cls.dict.borrow_mut().set_str(

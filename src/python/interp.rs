@@ -709,7 +709,12 @@ impl Interp {
                 }
                 if *simple && frame.scope.is_none() {
                     if let ExprKind::Name(n) = &*target.kind {
-                        let ann = self.eval(annotation, frame)?;
+                        // `from __future__ import annotations` keeps the annotation's text (PEP 563).
+                        let ann = if frame.globals.get("annotations").is_some() {
+                            Value::str(&crate::python::ast::unparse(annotation))
+                        } else {
+                            self.eval(annotation, frame)?
+                        };
                         self.record_annotation(frame, n, ann)?;
                     }
                 }
@@ -1445,7 +1450,18 @@ impl Interp {
         // Annotations are evaluated at definition time, unless the module has
         // `from __future__ import annotations` (then CPython keeps them unevaluated).
         let mut annotations = Dict::new();
-        if frame.globals.get("annotations").is_none() {
+        if frame.globals.get("annotations").is_some() {
+            let a = &def.args;
+            let params = a.posonlyargs.iter().chain(&a.args).chain(&a.vararg).chain(&a.kwonlyargs).chain(&a.kwarg);
+            for p in params {
+                if let Some(ann) = &p.annotation {
+                    annotations.set_str(&p.name, Value::str(&crate::python::ast::unparse(ann)));
+                }
+            }
+            if let Some(ret) = &def.returns {
+                annotations.set_str("return", Value::str(&crate::python::ast::unparse(ret)));
+            }
+        } else {
             let a = &def.args;
             let params = a.posonlyargs.iter().chain(&a.args).chain(&a.vararg).chain(&a.kwonlyargs).chain(&a.kwarg);
             for p in params {
@@ -3090,7 +3106,8 @@ enum FunctionBodyRef<'a> {
 /// Where a module the playground implements natively lives in a real installation, as the
 /// oracle shows such paths (`<site-packages>/…`, `<stdlib>/…`); None for built-in modules.
 fn native_module_file(name: &str) -> Option<String> {
-    const PACKAGES: &[&str] = &["sqlalchemy", "sqlalchemy.orm", "sqlalchemy.dialects", "flask", "flask_sqlalchemy"];
+    const PACKAGES: &[&str] =
+        &["sqlalchemy", "sqlalchemy.orm", "sqlalchemy.dialects", "flask", "flask_sqlalchemy", "itsdangerous"];
     const STDLIB: &[(&str, &str)] =
         &[("os", "os.py"), ("os.path", "posixpath.py"), ("typing", "typing.py"), ("__future__", "__future__.py")];
     if PACKAGES.contains(&name) {
@@ -3125,7 +3142,7 @@ fn eq_without_hash(dict: &mut Dict) {
 }
 
 /// The top-level submodules of the installed packages the engine implements (Flask 3.1.3,
-/// Flask-SQLAlchemy 3.1.1, SQLAlchemy 2.1.9, Werkzeug), as in the oracle's site-packages.
+/// Flask-SQLAlchemy 3.1.1, SQLAlchemy 2.1.9, Werkzeug, itsdangerous 2.2), as in the oracle's site-packages.
 const INSTALLED_SUBMODULES: &[(&str, &[&str])] = &[
     (
         "flask",
@@ -3212,6 +3229,7 @@ const INSTALLED_SUBMODULES: &[(&str, &[&str])] = &[
             "wsgi",
         ],
     ),
+    ("itsdangerous", &["_json", "encoding", "exc", "serializer", "signer", "timed", "url_safe"]),
 ];
 
 /// Is `e` a constant once CPython 3.11's AST optimiser has folded it (a literal, a signed
