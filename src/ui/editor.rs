@@ -199,8 +199,12 @@ pub fn Editor(
             })
         })
     });
+    // Sent again after every run, not only when the list changes: CodeMirror moves its marks
+    // with the edits, so after an edit and its undo faster than the run-on-edit delay the
+    // marks it holds can be off the line the (identical) new report names.
     Effect::new(move |_| {
         cm_ready.track();
+        report.track();
         errors.with(|errors| {
             cm.with_value(|h| {
                 if let Some(h) = h {
