@@ -35,10 +35,10 @@ use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 use super::ast::{Expr, ExprKind, Pos, Stmt, StmtKind};
-use super::builtins::{method, RangeData};
+use super::builtins::{method, native_class, new_native, PropertyData, RangeData};
 use super::interp::{Flow, Frame, Interp, PyErr, PyResult};
 use super::iters::{LazyIter, State};
-use super::value::{Args, Class, FunctionBody, Value};
+use super::value::{Args, Class, Dict, Function, FunctionBody, Value};
 
 /// What a generator frame keeps between resumptions.
 #[derive(Default)]
@@ -261,7 +261,7 @@ pub fn is_generator(v: &Value) -> bool {
 }
 
 /// The methods of the `generator` class beyond `__iter__` / `__next__`.
-pub fn install_methods(cls: &Rc<Class>) {
+pub fn install_methods(cls: &Rc<Class>, property: &Rc<Class>) {
     let mut d = cls.dict.borrow_mut();
     d.set_str(
         "__next__",
@@ -288,12 +288,279 @@ pub fn install_methods(cls: &Rc<Class>) {
             if !(1..=3).contains(&n) || !a.kw.is_empty() {
                 return Err(i.type_error(format!("throw expected at least 1 argument, got {n}")));
             }
+            if a.pos.get(3).is_some_and(|tb| !tb.is_none() && tb.payload::<Vec<super::interp::TbEntry>>().is_none()) {
+                return Err(i.type_error("throw() third argument must be a traceback object"));
+            }
             let exc = i.thrown_exception(&a.pos[1], a.pos.get(2).cloned().unwrap_or(Value::None))?;
             let outcome = i.gen_send(&a.pos[0], GenInput::Throw(PyErr { exc, traceback: Vec::new() }))?;
             i.outcome_value(outcome)
         }),
     );
     d.set_str("close", method("generator", "close", |i, a| i.gen_close(&a.pos[0]).map(|_| Value::None)));
+    // CPython's getset descriptors, as properties.
+    for name in ["gi_running", "gi_suspended", "gi_frame", "gi_code", "gi_yieldfrom", "__name__", "__qualname__"] {
+        let fget =
+            method("generator", name, move |i, a| Ok(i.generator_attribute(&a.pos[0], name).unwrap_or(Value::None)));
+        let fset = method("generator", name, move |i, a| {
+            let v = a.pos.get(1).cloned().unwrap_or(Value::None);
+            set_generator_attribute(i, &a.pos[0], name, v)
+        });
+        let prop = new_native(property, PropertyData { fget: Some(fget), fset: Some(fset.clone()), fdel: Some(fset) });
+        d.set_str(name, prop);
+    }
+    // No `__dict__`: any other attribute cannot be set.
+    d.set_str(
+        "__setattr__",
+        method("generator", "__setattr__", |i, a| {
+            let name = a.pos.get(1).and_then(|n| n.as_str().map(str::to_string)).unwrap_or_default();
+            Err(i.attribute_error(&a.pos[0], &name))
+        }),
+    );
+}
+
+/// Assigning (or deleting) a generator's attribute `name`: only `__name__` and
+/// `__qualname__` can be, to a string.
+fn set_generator_attribute(i: &mut Interp, gen: &Value, name: &str, v: Value) -> PyResult<Value> {
+    let Some(l) = gen.payload::<LazyIter>() else { return Ok(Value::None) };
+    match name {
+        "__name__" | "__qualname__" => {
+            let Some(s) = v.as_str() else {
+                return Err(i.type_error(format!("{name} must be set to a string object")));
+            };
+            let cell = if name == "__name__" { &l.short_name } else { &l.name };
+            *cell.borrow_mut() = Some(s.into());
+            Ok(Value::None)
+        }
+        "gi_code" => Err(i.err("AttributeError", "readonly attribute")),
+        _ => Err(i.err("AttributeError", format!("attribute '{name}' of 'generator' objects is not writable"))),
+    }
+}
+
+/// The order of a function's variables in `f_locals`: its parameters, then the other names
+/// in the order they first occur in its body (CPython's `co_varnames`, from its symbol table).
+fn local_order(func: &Function) -> Vec<String> {
+    let a = &func.args;
+    let mut out: Vec<String> = a
+        .posonlyargs
+        .iter()
+        .chain(&a.args)
+        .chain(&a.vararg)
+        .chain(&a.kwonlyargs)
+        .chain(&a.kwarg)
+        .map(|p| p.name.clone())
+        .collect();
+    let mut seen: Vec<(Pos, String)> = Vec::new();
+    if let FunctionBody::Block(body) = &func.body {
+        names_in_block(body, &mut seen);
+    }
+    seen.sort_by_key(|(p, _)| (p.line, p.col));
+    for (_, n) in seen {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+fn names_in_block(body: &[Stmt], out: &mut Vec<(Pos, String)>) {
+    for s in body {
+        let exprs: Vec<&Expr> = match &s.kind {
+            StmtKind::FunctionDef(d) => {
+                out.push((s.pos, d.name.clone()));
+                d.decorators.iter().chain(&d.args.defaults).collect()
+            }
+            StmtKind::ClassDef(d) => {
+                out.push((s.pos, d.name.clone()));
+                d.decorators.iter().chain(&d.bases).collect()
+            }
+            StmtKind::Return(e) => e.iter().collect(),
+            StmtKind::Delete(t) => t.iter().collect(),
+            StmtKind::Assign { targets, value } => targets.iter().chain([value]).collect(),
+            StmtKind::AugAssign { target, value, .. } => vec![target, value],
+            StmtKind::AnnAssign { target, value, .. } => std::iter::once(target).chain(value).collect(),
+            StmtKind::For { target, iter, body, orelse, .. } => {
+                names_in_block(body, out);
+                names_in_block(orelse, out);
+                vec![target, iter]
+            }
+            StmtKind::While { test, body, orelse } | StmtKind::If { test, body, orelse } => {
+                names_in_block(body, out);
+                names_in_block(orelse, out);
+                vec![test]
+            }
+            StmtKind::With { items, body, .. } => {
+                names_in_block(body, out);
+                items.iter().flat_map(|i| std::iter::once(&i.context_expr).chain(&i.optional_vars)).collect()
+            }
+            StmtKind::Match { subject } => vec![subject],
+            StmtKind::Raise { exc, cause } => exc.iter().chain(cause).collect(),
+            StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
+                for b in [body, orelse, finalbody] {
+                    names_in_block(b, out);
+                }
+                for h in handlers {
+                    if let Some(n) = &h.name {
+                        out.push((h.pos, n.clone()));
+                    }
+                    names_in_block(&h.body, out);
+                }
+                handlers.iter().filter_map(|h| h.typ.as_ref()).collect()
+            }
+            StmtKind::Assert { test, msg } => std::iter::once(test).chain(msg).collect(),
+            StmtKind::Import(names) | StmtKind::ImportFrom { names, .. } => {
+                for a in names {
+                    let n =
+                        a.asname.clone().unwrap_or_else(|| a.name.split('.').next().unwrap_or_default().to_string());
+                    out.push((a.pos, n));
+                }
+                Vec::new()
+            }
+            StmtKind::Expr(e) => vec![e],
+            StmtKind::Global(_) | StmtKind::Nonlocal(_) | StmtKind::Pass | StmtKind::Break | StmtKind::Continue => {
+                Vec::new()
+            }
+        };
+        for e in exprs {
+            names_in_expr(e, out);
+        }
+    }
+}
+
+fn names_in_expr(e: &Expr, out: &mut Vec<(Pos, String)>) {
+    match &*e.kind {
+        ExprKind::Name(n) => out.push((e.pos, n.clone())),
+        ExprKind::NamedExpr { target, .. } => out.push((e.pos, target.clone())),
+        _ => {}
+    }
+    for c in eval_order(e) {
+        names_in_expr(c, out);
+    }
+}
+
+impl Interp {
+    /// A class of the objects generators show of themselves (`frame`, `code`), made once.
+    fn introspection_class(&mut self, name: &str) -> Rc<Class> {
+        if let Some(c) = self.iter_classes.borrow().get(name) {
+            return c.clone();
+        }
+        let repr = match name {
+            "frame" => method(name, "__repr__", |i, a| {
+                let f = |k: &str| a.pos[0].payload::<Dict>().and_then(|d| d.get_str(k).cloned()).unwrap_or(Value::None);
+                let (file, line, code) = (f("f_filename"), f("f_lineno"), f("f_name"));
+                let line = i.repr(&line)?;
+                Ok(Value::str(&format!(
+                    "<frame at {}, file {}, line {line}, code {}>",
+                    super::format::address(&a.pos[0]),
+                    i.repr(&file)?,
+                    i.to_str(&code)?
+                )))
+            }),
+            _ => method(name, "__repr__", |i, a| {
+                let Value::Instance(inst) = &a.pos[0] else { return Ok(Value::None) };
+                let d = inst.dict.borrow().clone();
+                let f = |k: &str| d.get_str(k).cloned().unwrap_or(Value::None);
+                Ok(Value::str(&format!(
+                    "<code object {} at {}, file \"{}\", line {}>",
+                    i.to_str(&f("co_name"))?,
+                    super::format::address(&a.pos[0]),
+                    i.to_str(&f("co_filename"))?,
+                    i.to_str(&f("co_firstlineno"))?
+                )))
+            }),
+        };
+        let cls = native_class(self, name, "builtins", None, vec![("__repr__", repr)]);
+        self.iter_classes.borrow_mut().insert(name.to_string(), cls.clone());
+        cls
+    }
+
+    /// The attributes CPython's generator objects have beyond their methods: `gi_running`,
+    /// `gi_suspended`, `gi_frame`, `gi_code`, `gi_yieldfrom`, `__name__`, `__qualname__`.
+    pub(super) fn generator_attribute(&mut self, gen: &Value, name: &str) -> Option<Value> {
+        let l = gen.payload::<LazyIter>()?;
+        let qualname = super::iters::generator_name(gen).unwrap_or_default();
+        let short = || l.short_name.borrow().as_deref().unwrap_or_default().to_string();
+        let state = l.state.borrow();
+        Some(match name {
+            "__name__" => Value::str(&short()),
+            "__qualname__" => Value::str(&qualname),
+            "gi_running" => Value::Bool(matches!(&*state, State::Running(_))),
+            "gi_suspended" => Value::Bool(match &*state {
+                State::GenFunc(g) => g.started,
+                State::GenExpr(g) => g.started,
+                _ => false,
+            }),
+            "gi_yieldfrom" => match &*state {
+                State::GenFunc(g) => g
+                    .frame
+                    .gen
+                    .as_ref()
+                    .and_then(|f| {
+                        f.resume
+                            .iter()
+                            .find_map(|r| match r {
+                                Resume::YieldFrom(it) => Some(it.clone()),
+                                _ => None,
+                            })
+                            .or_else(|| f.delegate.clone())
+                    })
+                    .unwrap_or(Value::None),
+                _ => Value::None,
+            },
+            "gi_code" => {
+                let (file, line, co_name, co_qualname) = match &l.origin {
+                    Some(f) => (f.module.file.clone(), f.firstlineno, f.name.clone(), f.qualname.clone()),
+                    None => (None, 0, "<genexpr>".to_string(), qualname.clone()),
+                };
+                drop(state);
+                let cls = self.introspection_class("code");
+                let code = new_native(&cls, ());
+                if let Value::Instance(i) = &code {
+                    let mut d = i.dict.borrow_mut();
+                    d.set_str("co_name", Value::str(&co_name));
+                    d.set_str("co_qualname", Value::str(&co_qualname));
+                    d.set_str("co_filename", Value::str(file.as_deref().unwrap_or("<console>")));
+                    d.set_str("co_firstlineno", Value::Int(i64::from(line)));
+                }
+                code
+            }
+            "gi_frame" => {
+                let (file, line, locals) = match &*state {
+                    State::Done => return Some(Value::None),
+                    State::GenFunc(g) => {
+                        let line = if g.started { g.frame.line } else { g.func.firstlineno };
+                        let mut locals = Dict::new();
+                        if let Some(scope) = &g.frame.scope {
+                            let vars = scope.vars.borrow();
+                            for n in local_order(&g.func) {
+                                if let Some(v) = vars.get(n.as_str()) {
+                                    locals.set_str(&n, v.clone());
+                                }
+                            }
+                        }
+                        (g.frame.globals.file.clone(), Value::Int(i64::from(line)), locals)
+                    }
+                    // Running: its frame is on the stack, not kept here.
+                    _ => (None, Value::None, Dict::new()),
+                };
+                drop(state);
+                let code = self.generator_attribute(gen, "gi_code").unwrap_or(Value::None);
+                let cls = self.introspection_class("frame");
+                let mut d = Dict::new();
+                d.set_str("f_filename", Value::str(file.as_deref().unwrap_or("<console>")));
+                let co_name = l.origin.as_ref().map_or("<genexpr>", |f| f.name.as_str());
+                d.set_str("f_name", Value::str(co_name));
+                let frame = new_native(&cls, d);
+                if let Value::Instance(i) = &frame {
+                    let mut d = i.dict.borrow_mut();
+                    d.set_str("f_lineno", line);
+                    d.set_str("f_locals", Value::dict(locals));
+                    d.set_str("f_code", code);
+                }
+                frame
+            }
+            _ => return None,
+        })
+    }
 }
 
 impl Interp {
@@ -342,7 +609,8 @@ impl Interp {
                 flow => return Ok(flow),
             }
             if super::iters::any_abandoned() {
-                self.close_abandoned();
+                let here = frame.here();
+                self.close_abandoned(Some(here));
             }
             if let Some(v) = frame.gen.as_mut().and_then(|g| g.buffered.pop_front()) {
                 self.suspend(frame, Resume::Drain, v.clone());
@@ -626,6 +894,7 @@ impl Interp {
                     }
                 } else if let Some(f) = &mut g.frame.gen {
                     f.input = Some(input);
+                    f.delegate = None;
                 }
                 let func = g.func.clone();
                 let FunctionBody::Block(body) = &func.body else {

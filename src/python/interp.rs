@@ -87,6 +87,22 @@ impl Frame {
         }
     }
 
+    /// Where this frame is now, as a traceback entry (what CPython's unraisable hook shows
+    /// for an exception without frames).
+    pub(super) fn here(&self) -> TbEntry {
+        let name = match (&self.class_ns, &self.func) {
+            (Some(_), _) => "<class>".to_string(),
+            (None, Some(f)) => f.name.clone(),
+            (None, None) => "<module>".to_string(),
+        };
+        TbEntry {
+            file: self.globals.file.clone().unwrap_or_else(|| "<console>".into()),
+            line: self.line,
+            name,
+            span: None,
+        }
+    }
+
     /// The traceback entry of this frame for an exception leaving it.
     pub(super) fn tb_entry(&mut self, name: &str) -> TbEntry {
         let span = self.err_span.take();
@@ -581,7 +597,8 @@ impl Interp {
                 Err(e) => return Err(e),
             }
             if super::iters::any_abandoned() {
-                self.close_abandoned();
+                let here = frame.here();
+                self.close_abandoned(Some(here));
             }
         }
         Ok(Flow::Normal)
@@ -696,9 +713,14 @@ impl Interp {
             }
             StmtKind::Expr(e) => {
                 let v = self.eval(e, frame)?;
+                if frame.interactive && !v.is_none() {
+                    // `sys.displayhook` lets go of the last value shown before showing this one.
+                    self.builtins.set("_", Value::None);
+                }
                 if frame.interactive && super::iters::any_abandoned() {
                     // Closed when the expression let go of them, before its value is shown.
-                    self.close_abandoned();
+                    let here = frame.here();
+                    self.close_abandoned(Some(here));
                 }
                 if frame.interactive && !v.is_none() {
                     let r = self.repr(&v)?;
@@ -1595,6 +1617,7 @@ impl Interp {
             closure: frame.scope.clone(),
             local_names,
             is_generator: def.is_generator,
+            firstlineno: def.decorators.iter().map(|d| d.pos.line).chain([def.pos.line]).min().unwrap_or(0),
             class: RefCell::new(None),
             dict: RefCell::new(fdict),
             doc,
@@ -1617,6 +1640,7 @@ impl Interp {
             closure: f.closure.clone(),
             local_names: f.local_names.clone(),
             is_generator: f.is_generator,
+            firstlineno: f.firstlineno,
             class: RefCell::new(f.class.borrow().clone()),
             dict: RefCell::new(f.dict.borrow().clone()),
             doc: f.doc.clone(),
@@ -1647,6 +1671,7 @@ impl Interp {
             closure: frame.scope.clone(),
             local_names,
             is_generator: false,
+            firstlineno: body.pos.line,
             class: RefCell::new(None),
             dict: RefCell::new(Dict::new()),
             doc: None,
