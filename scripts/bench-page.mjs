@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { watchReady } from './ready.mjs';
 import { serve } from '../tests/e2e/serve.mjs';
 import { timeEdit } from './edit-timing.mjs';
 
@@ -16,22 +17,6 @@ const root = process.argv[2] || 'dist';
 const repeats = Number(process.argv[3] || 5);
 const server = await serve(root);
 const { base } = server;
-// The first animation frame in which the page is ready (the tutorial's tables shown, Run enabled,
-// the editor created), timed in the page by a check run every frame from the start of the
-// navigation. (Polling from this script, as before, began only once page.goto returned, at the
-// load event, and then waited for the DevTools protocol's round trips: on a busy machine that
-// added 80 to 430 ms after the page was in fact ready.)
-function watchReady() {
-  const check = () => {
-    const run = document.querySelector('#run');
-    if (document.querySelector('[data-table="user"]') && run && !run.disabled && document.querySelector('.cm-content')) {
-      window.fspReadyAt = performance.now();
-    } else {
-      requestAnimationFrame(check);
-    }
-  };
-  requestAnimationFrame(check);
-}
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -47,6 +32,8 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
   page.on('response', (r) => loaded.add(new URL(r.url()).pathname));
   await page.goto(base);
   await page.waitForSelector('[data-table="user"]', { timeout: 60000 });
+  // CodeMirror's bundle loads once the first results are painted: counted too.
+  await page.waitForSelector('.cm-content', { timeout: 60000 });
   let total = 0;
   console.log('first load, gzip -9 of each response:');
   for (const p of [...loaded].sort()) {
@@ -61,7 +48,7 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 
 // 2. Navigation to interactive with the tutorial's tables shown (fresh context: no saved project).
 {
-  const times = [];
+  const times = [], editor = [];
   for (let i = 0; i < repeats; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -69,11 +56,14 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
     await page.goto(base);
     // The first animation frame in which the page is ready, timed in the page (not when the
     // answer reaches this script, which adds the DevTools protocol's round trip).
-    await page.waitForFunction(() => window.fspReadyAt, null, { timeout: 60000, polling: 50 });
-    times.push(await page.evaluate(() => window.fspReadyAt));
+    await page.waitForFunction(() => window.fspReadyAt && window.fspEditorAt, null, { timeout: 60000, polling: 50 });
+    const [ready, cm] = await page.evaluate(() => [window.fspReadyAt, window.fspEditorAt]);
+    times.push(ready);
+    editor.push(cm);
     await context.close();
   }
   console.log(`navigation → interactive with tables shown: median ${median(times).toFixed(0)} ms (runs: ${times.map((t) => t.toFixed(0)).join(', ')})`);
+  console.log(`navigation → CodeMirror in place: median ${median(editor).toFixed(0)} ms (runs: ${editor.map((t) => t.toFixed(0)).join(', ')})`);
 }
 
 // 3. Edit to update.
@@ -93,6 +83,7 @@ function fortyModels() {
   const page = await context.newPage();
   await page.goto(base);
   await page.waitForSelector('[data-table="user"]', { timeout: 60000 });
+  await page.waitForSelector('.cm-content', { timeout: 60000 });
   const tutorialModels = await page.evaluate(() => window.FspEditor.current.state.doc.toString());
   async function measure(label, text, expectTables) {
     await page.evaluate((t) => {

@@ -7,6 +7,7 @@
 // disturbed by it.
 // Usage: node scripts/bench-startup-ab.mjs REPEATS DIST_A [DIST_B ...]
 import { chromium } from 'playwright-core';
+import { watchReady } from './ready.mjs';
 import { serve, warmUp } from '../tests/e2e/serve.mjs';
 
 const repeats = Number(process.argv[2]);
@@ -17,22 +18,6 @@ if (!repeats || !dirs.length) {
 }
 const servers = await Promise.all(dirs.map((root) => serve(root)));
 const bases = servers.map((s) => s.base);
-// The first animation frame in which the page is ready (the tutorial's tables shown, Run enabled,
-// the editor created), timed in the page by a check run every frame from the start of the
-// navigation. (Polling from this script, as before, began only once page.goto returned, at the
-// load event, and then waited for the DevTools protocol's round trips: on a busy machine that
-// added 80 to 430 ms after the page was in fact ready.)
-function watchReady() {
-  const check = () => {
-    const run = document.querySelector('#run');
-    if (document.querySelector('[data-table="user"]') && run && !run.disabled && document.querySelector('.cm-content')) {
-      window.fspReadyAt = performance.now();
-    } else {
-      requestAnimationFrame(check);
-    }
-  };
-  requestAnimationFrame(check);
-}
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -42,7 +27,7 @@ const browser = await chromium.launch({
 // popup's WebUI, about 200 chrome:// requests, seen in the trace) on the same two cores, which
 // slowed the first round's loads by hundreds of ms.
 await warmUp(browser, bases[0]);
-const wall = dirs.map(() => []), main = dirs.map(() => []), workers = dirs.map(() => []), firstRun = dirs.map(() => []);
+const wall = dirs.map(() => []), editor = dirs.map(() => []), main = dirs.map(() => []), workers = dirs.map(() => []), firstRun = dirs.map(() => []);
 for (let i = 0; i < repeats; i++) {
   for (let d = 0; d < dirs.length; d++) {
     const context = await browser.newContext();
@@ -50,8 +35,9 @@ for (let i = 0; i < repeats; i++) {
     await browser.startTracing(page, { categories: ['toplevel', 'blink.user_timing'] });
     await page.addInitScript(watchReady);
     await page.goto(bases[d]);
-    await page.waitForFunction(() => window.fspReadyAt, null, { timeout: 60000, polling: 50 });
-    const [readyAt, runMs] = await page.evaluate(() => [window.fspReadyAt, Number(document.body.dataset.runMs)]);
+    await page.waitForFunction(() => window.fspReadyAt && window.fspEditorAt, null, { timeout: 60000, polling: 50 });
+    const [readyAt, editorAt, runMs] =
+      await page.evaluate(() => [window.fspReadyAt, window.fspEditorAt, Number(document.body.dataset.runMs)]);
     const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
     await context.close();
     const t0 = Math.min(...events.filter((e) => e.name === 'navigationStart').map((e) => e.ts));
@@ -72,6 +58,7 @@ for (let i = 0; i < repeats; i++) {
       if (e.ph === 'X' && e.ts >= t0 && e.ts <= t1 && pids.has(e.pid) && e.name === 'ThreadPool_RunTask') workerCpu += e.tdur || 0;
     }
     wall[d].push(readyAt);
+    editor[d].push(editorAt);
     main[d].push(mainCpu / 1000);
     workers[d].push(workerCpu / 1000);
     firstRun[d].push(runMs);
@@ -86,6 +73,7 @@ const list = (xs) => xs.map((t) => t.toFixed(0)).join(' ');
 for (let d = 0; d < dirs.length; d++) {
   console.log(`${dirs[d]}:`);
   console.log(`  navigation → interactive: median ${median(wall[d]).toFixed(0)} ms, q1 ${q1(wall[d]).toFixed(0)} ms (${list(wall[d])})`);
+  console.log(`  navigation → CodeMirror in place: median ${median(editor[d]).toFixed(0)} ms (${list(editor[d])})`);
   console.log(`  main-thread CPU until then: median ${median(main[d]).toFixed(0)} ms, q1 ${q1(main[d]).toFixed(0)} ms (${list(main[d])})`);
   console.log(`  worker-thread CPU until then: median ${median(workers[d]).toFixed(0)} ms; first run ${median(firstRun[d]).toFixed(1)} ms`);
 }

@@ -1,7 +1,7 @@
 // Where a page load's time goes (a report, not a test): loads the page in headless Chromium with
 // a trace that includes V8's sampling profiler, and prints, for each phase between the page's
 // performance marks (navigation, fsp-app, fsp-first-run, ready: the first frame with the tables,
-// Run enabled and the editor), the main thread's self time per script and per function.
+// Run enabled and the files editable, scripts/ready.mjs), the main thread's self time per script and per function.
 // Usage: node scripts/profile-startup.mjs DIST [RUNS] [TOP]   (INCL=1 adds inclusive times)
 // Release wasm has no function names; for named wasm functions, profile a copy of dist whose
 // *_bg.wasm is rebuilt with names (same input, so the same imports):
@@ -10,6 +10,7 @@
 //     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
 // and drop the integrity attributes from COPY/index.html.
 import { chromium } from 'playwright-core';
+import { watchReady } from './ready.mjs';
 import { serve, warmUp } from '../tests/e2e/serve.mjs';
 const root = process.argv[2]; const runs = Number(process.argv[3] || 3); const topN = Number(process.argv[4] || 25);
 const server = await serve(root);
@@ -23,14 +24,7 @@ for (let run = 0; run < runs; run++) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await browser.startTracing(page, { categories: ['blink.user_timing', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'devtools.timeline'] });
-  await page.addInitScript(() => {
-    const check = () => {
-      const run = document.querySelector('#run');
-      if (document.querySelector('[data-table="user"]') && run && !run.disabled && document.querySelector('.cm-content')) window.fspReadyAt = performance.now();
-      else requestAnimationFrame(check);
-    };
-    requestAnimationFrame(check);
-  });
+  await page.addInitScript(watchReady);
   await page.goto(base);
   await page.waitForFunction(() => window.fspReadyAt, null, { timeout: 60000, polling: 50 });
   const readyAt = await page.evaluate(() => window.fspReadyAt);

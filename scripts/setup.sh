@@ -70,6 +70,20 @@ if [ $route = debian ]; then
   export PATH="/usr/bin:$PATH"
 fi
 
+# --- the standard library's source, for a smaller release wasm --------------------------
+# scripts/build-release.sh rebuilds std for size when its source is here (about 52 kB gzip less
+# to load); without it the release build is the plain one.
+std_src="$(rustc --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library/std/Cargo.toml"
+if [ ! -f "$std_src" ] && [ $route = rustup ]; then
+  say "rustup component add rust-src"
+  timeout 180 rustup component add rust-src >/dev/null 2>&1 \
+    || say "rustup could not add rust-src: the release wasm is built with the prebuilt std (larger)"
+fi
+if [ -f "$std_src" ]; then
+  say "std's source present: the release wasm is built with std rebuilt for size"
+  env_lines+=("export FSP_SIZE_STD=1")
+fi
+
 # --- wasm-bindgen-cli and trunk --------------------------------------------------------
 if wasm-bindgen --version 2>/dev/null | grep -q "0.2.130"; then
   say "wasm-bindgen 0.2.130 present"

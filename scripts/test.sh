@@ -34,8 +34,8 @@ CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} WASM_BINDGEN_TEST_TIMEO
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test browser
 
-say "release build (trunk build --release)"
-trunk build --release
+say "release build (scripts/build-release.sh: trunk build --release)"
+./scripts/build-release.sh
 
 say "end-to-end test in headless Chromium"
 node tests/e2e/run.mjs dist test-artifacts

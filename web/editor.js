@@ -129,7 +129,7 @@ const theme = EditorView.theme({
   '.cm-error-gutter .cm-gutterElement': { color: 'var(--error)', fontSize: '10px', padding: '0 2px' },
 });
 
-function make(parent, doc, label, onChange, onRun) {
+function make(parent, doc, label, onChange, onRun, selection) {
   const extensions = [
         lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(),
         drawSelection(), EditorState.allowMultipleSelections.of(true), indentOnInput(),
@@ -145,7 +145,7 @@ function make(parent, doc, label, onChange, onRun) {
         ]),
         EditorView.updateListener.of((u) => { if (u.docChanged) onChange(u.state.doc.toString()); }),
   ];
-  const view = new EditorView({ parent, state: EditorState.create({ doc, extensions }) });
+  const view = new EditorView({ parent, state: EditorState.create({ doc, extensions, selection }) });
   view.fspExtensions = extensions;
   return view;
 }
@@ -154,8 +154,29 @@ window.FspEditor = {
   // Creates the editor in `parent`; `onChange(text)` on every edit, `onRun()` on Ctrl/Cmd+Enter.
   // The last editor created (the end-to-end tests and the benchmark drive it).
   current: null,
-  create(parent, doc, label, onChange, onRun) {
-    const view = make(parent, doc, label, onChange, onRun);
+  // `from`: the id of the textarea that held the files until now (the page starts with it and
+  // loads this bundle once it is interactive). The editor takes its place in the same frame, with
+  // its caret or selection, scroll position and focus; its text is `doc`, which the app keeps in
+  // step with the textarea on every input.
+  create(parent, doc, label, onChange, onRun, from) {
+    const area = from ? document.getElementById(from) : null;
+    let selection, focused = false, top = 0, left = 0;
+    if (area && area.offsetParent) {
+      const clamp = (n) => Math.min(Math.max(n || 0, 0), doc.length);
+      const [start, end] = [clamp(area.selectionStart), clamp(area.selectionEnd)];
+      selection = area.selectionDirection === 'backward' ? { anchor: end, head: start } : { anchor: start, head: end };
+      focused = document.activeElement === area;
+      top = area.scrollTop;
+      left = area.scrollLeft;
+    }
+    parent.hidden = false;
+    const view = make(parent, doc, label, onChange, onRun, selection);
+    if (area) area.parentElement.hidden = true;
+    if (top || left) {
+      view.scrollDOM.scrollTop = top;
+      view.scrollDOM.scrollLeft = left;
+    }
+    if (focused) view.focus();
     window.FspEditor.current = view;
     return view;
   },

@@ -15,6 +15,9 @@ pub struct FlaskApp {
     pub config: Value,
     pub extensions: Value,
     pub shell_context_processors: RefCell<Vec<Value>>,
+    /// `app.view_functions`: endpoint name → the function `@app.route` registered (`static`
+    /// first, as Flask adds it).
+    pub view_functions: Value,
 }
 
 /// Payload of `flask.Config` (a dict of settings).
@@ -245,8 +248,62 @@ fn app_of(interp: &Interp, a: &Args) -> PyResult<Rc<FlaskApp>> {
 }
 
 /// A decorator factory that returns the decorated function unchanged (`@app.route(...)`).
+/// `@app.route(rule, **options)` (and `get`, `post`, ...): registers the function under its
+/// endpoint (`endpoint=` or the function's name) in `app.view_functions`, and returns it.
+fn route_decorator(name: &'static str) -> Value {
+    method("Flask", name, |i, mut a| {
+        let app = app_of(i, &a)?;
+        let endpoint = a.take_kw("endpoint").filter(|v| !v.is_none());
+        let views = app.view_functions.clone();
+        Ok(func("decorator", move |i, b| {
+            let f = b.pos.first().cloned().unwrap_or(Value::None);
+            let key = match &endpoint {
+                Some(e) => e.clone(),
+                None => i.getattr(&f, "__name__")?,
+            };
+            if let Value::Dict(d) = &views {
+                d.borrow_mut().insert(key, f.clone());
+            }
+            Ok(f)
+        }))
+    })
+}
+
 fn passthrough_decorator(name: &str) -> Value {
     method("Flask", name, |_, _| Ok(func("decorator", |_, a| Ok(a.pos.first().cloned().unwrap_or(Value::None)))))
+}
+
+/// Payload of `AppContext` objects: the app, and the context it replaced while pushed.
+struct AppContextData {
+    app: Value,
+    previous: RefCell<Vec<Option<Rc<dyn std::any::Any>>>>,
+}
+
+fn context_push(interp: &mut Interp, a: &Args) {
+    let Some(ctx) = a.pos.first().and_then(|v| v.payload::<AppContextData>()) else { return };
+    let previous = interp.ext.get("flask.current_app").cloned();
+    ctx.previous.borrow_mut().push(previous);
+    interp.ext.insert("flask.current_app", Rc::new(ctx.app.clone()));
+}
+
+fn context_pop(interp: &mut Interp, a: &Args) {
+    let Some(ctx) = a.pos.first().and_then(|v| v.payload::<AppContextData>()) else { return };
+    let popped = ctx.previous.borrow_mut().pop();
+    match popped {
+        Some(Some(prev)) => {
+            interp.ext.insert("flask.current_app", prev);
+        }
+        Some(None) => {
+            interp.ext.remove("flask.current_app");
+        }
+        None => {}
+    }
+}
+
+/// Is an application context pushed (`flask.globals._cv_app.get(None)`)? Importing the
+/// project runs outside one; `with app.app_context():` and the shell's lines inside.
+pub fn has_app_context(interp: &Interp) -> bool {
+    interp.ext.contains_key("flask.current_app")
 }
 
 fn context_class(interp: &Interp) -> Rc<Class> {
@@ -256,10 +313,34 @@ fn context_class(interp: &Interp) -> Rc<Class> {
         "flask.ctx",
         None,
         vec![
-            ("__enter__", method("AppContext", "__enter__", |_, a| Ok(a.pos[0].clone()))),
-            ("__exit__", method("AppContext", "__exit__", |_, _| Ok(Value::None))),
-            ("push", method("AppContext", "push", |_, _| Ok(Value::None))),
-            ("pop", method("AppContext", "pop", |_, _| Ok(Value::None))),
+            (
+                "__enter__",
+                method("AppContext", "__enter__", |i, a| {
+                    context_push(i, &a);
+                    Ok(a.pos[0].clone())
+                }),
+            ),
+            (
+                "__exit__",
+                method("AppContext", "__exit__", |i, a| {
+                    context_pop(i, &a);
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "push",
+                method("AppContext", "push", |i, a| {
+                    context_push(i, &a);
+                    Ok(Value::None)
+                }),
+            ),
+            (
+                "pop",
+                method("AppContext", "pop", |i, a| {
+                    context_pop(i, &a);
+                    Ok(Value::None)
+                }),
+            ),
         ],
     )
 }
@@ -287,6 +368,11 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
             Ok(new_native(
                 &cls,
                 FlaskApp {
+                    view_functions: {
+                        let mut d = Dict::new();
+                        d.set_str("static", func("send_static_file", |_, _| Ok(Value::None)));
+                        Value::dict(d)
+                    },
                     import_name: name,
                     config,
                     extensions: Value::dict(Dict::new()),
@@ -305,6 +391,7 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
                 let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
                 match name.as_str() {
                     "config" => Ok(app.config.clone()),
+                    "view_functions" => Ok(app.view_functions.clone()),
                     "extensions" => Ok(app.extensions.clone()),
                     "name" | "import_name" => Ok(Value::str(&app.import_name)),
                     "debug" => Ok(Value::Bool(false)),
@@ -316,7 +403,13 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
                 }
             }),
         ),
-        ("app_context", method("Flask", "app_context", move |_, _| Ok(new_native(&ctx2, ())))),
+        (
+            "app_context",
+            method("Flask", "app_context", move |_, a| {
+                let app = a.pos.first().cloned().unwrap_or(Value::None);
+                Ok(new_native(&ctx2, AppContextData { app, previous: RefCell::new(Vec::new()) }))
+            }),
+        ),
         (
             "test_request_context",
             method("Flask", "test_request_context", {
@@ -333,11 +426,11 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
                 Ok(f)
             }),
         ),
-        ("route", passthrough_decorator("route")),
-        ("get", passthrough_decorator("get")),
-        ("post", passthrough_decorator("post")),
-        ("put", passthrough_decorator("put")),
-        ("delete", passthrough_decorator("delete")),
+        ("route", route_decorator("route")),
+        ("get", route_decorator("get")),
+        ("post", route_decorator("post")),
+        ("put", route_decorator("put")),
+        ("delete", route_decorator("delete")),
         ("errorhandler", passthrough_decorator("errorhandler")),
         ("before_request", method("Flask", "before_request", |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None)))),
         ("after_request", method("Flask", "after_request", |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None)))),
@@ -364,10 +457,52 @@ fn build_flask(interp: &mut Interp) -> PyResult<Rc<Module>> {
     for (k, v) in methods {
         flask.dict.borrow_mut().set_str(k, v);
     }
+    // Decorator factories (`@app.template_filter('name')`) and plain decorators
+    // (`@app.before_request`) a project's app registers: the function comes back unchanged.
+    for name in ["template_filter", "template_global", "template_test"] {
+        flask.dict.borrow_mut().set_str(name, passthrough_decorator(name));
+    }
+    for name in ["before_request", "after_request", "teardown_request", "teardown_appcontext", "context_processor"] {
+        flask
+            .dict
+            .borrow_mut()
+            .set_str(name, method("Flask", name, |_, a| Ok(a.pos.get(1).cloned().unwrap_or(Value::None))));
+    }
     m.set("Flask", Value::Class(flask));
+    // `flask.Response` (`flask.wrappers.Response`): a view's return value; the shell makes none.
+    let response = native_class(interp, "Response", "flask.wrappers", None, vec![]);
+    m.set("Response", Value::Class(response));
     m.set("g", Value::dict(Dict::new()));
     m.set("current_app", new_native(&current_app_proxy_class(interp), ()));
-    for name in ["render_template", "redirect", "url_for", "jsonify", "flash", "abort", "make_response", "send_file"] {
+    // `url_for` in the shell: `current_app.url_for` without a request builds its URL adapter
+    // from `SERVER_NAME`, and without one refuses (outside an app context, `current_app` does).
+    m.set(
+        "url_for",
+        func("url_for", |i, _| {
+            let app = current_app(i)?;
+            let config = i.getattr(&app, "config")?;
+            let get = i.getattr(&config, "get")?;
+            let server_name = i.call(&get, Args::new(vec![Value::str("SERVER_NAME")]))?;
+            if server_name.is_none() {
+                return Err(i.err(
+                    "RuntimeError",
+                    "Unable to build URLs outside an active request without 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed.",
+                ));
+            }
+            Err(i.err("RuntimeError", "url_for() needs a request, which the playground's shell does not have"))
+        }),
+    );
+    // `flash` stores the message in the request's session: the shell has no request.
+    m.set(
+        "flash",
+        func("flash", |i, _| {
+            Err(i.err(
+                "RuntimeError",
+                "Working outside of request context.\n\nThis typically means that you attempted to use functionality that needed\nan active HTTP request. Consult the documentation on testing for\ninformation about how to avoid this problem.",
+            ))
+        }),
+    );
+    for name in ["render_template", "redirect", "jsonify", "abort", "make_response", "send_file"] {
         let n = name.to_string();
         m.set(
             name,

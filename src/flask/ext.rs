@@ -11,7 +11,8 @@ use crate::python::interp::{Interp, PyResult};
 use crate::python::value::{Args, Class, Module, Value};
 use crate::sqlalchemy::ddl::{Dialect, SqliteDialect};
 use crate::sqlalchemy::declarative;
-use crate::sqlalchemy::engine::{Engine, SqlLog};
+use crate::sqlalchemy::engine::{Connection, Engine, SqlLog};
+use crate::sqlalchemy::events;
 use crate::sqlalchemy::module::{new_query, EngineData};
 use crate::sqlalchemy::orm::{self, Registry, SessionData};
 use crate::sqlalchemy::schema::sort_tables_and_constraints;
@@ -188,6 +189,10 @@ fn model_repr(interp: &mut Interp, a: Args) -> PyResult<Value> {
     Ok(Value::str(&format!("<{name} {pk}>")))
 }
 
+/// Flask's `_no_app_msg`: what using the app (or `db.session`, `db.engine`) outside an
+/// application context raises.
+pub const WORKING_OUTSIDE_APP_CONTEXT: &str = "Working outside of application context.\n\nThis typically means that you attempted to use functionality that needed\nthe current application. To solve this, set up an application context\nwith app.app_context(). See the documentation for more information.";
+
 fn db_of(interp: &Interp, a: &Args) -> PyResult<Rc<DbData>> {
     a.pos
         .first()
@@ -203,6 +208,54 @@ pub fn url_dialect(url: &str) -> (String, String) {
 }
 
 /// Creates `db` for an app: engine, session, `Model`.
+/// `SQLAlchemy()` made without an app: the metadata, registry and `db.Model` the models are
+/// declared on, until `db.init_app(app)` makes the engines and the session (the instance's
+/// payload then becomes the [`DbData`]).
+pub struct PendingDb {
+    metadata: Rc<MetaData>,
+    registry: Rc<Registry>,
+    model: Value,
+    md_value: Value,
+    session_options: Option<Value>,
+}
+
+/// The models' side of `SQLAlchemy.__init__`: the registry (a `DeclarativeBase`'s own when
+/// `model_class` is one), `db.Model` and its metadata object.
+fn make_models(
+    interp: &mut Interp,
+    metadata: Option<Rc<MetaData>>,
+    model_class: Option<Value>,
+) -> PyResult<(Rc<MetaData>, Rc<Registry>, Value, Value)> {
+    // `model_class=Base` where `class Base(DeclarativeBase)`: the models share Base's registry.
+    let decl_base = model_class.as_ref().and_then(|v| v.as_class().cloned()).and_then(|c| {
+        let reg = c.ext_of::<crate::sqlalchemy::declarative::DeclarativeBaseData>()?.registry.clone();
+        Some((c, reg))
+    });
+    let (metadata, registry) = match &decl_base {
+        Some((_, reg)) => (reg.metadata.clone(), reg.clone()),
+        None => {
+            let md = metadata.unwrap_or_default();
+            (md.clone(), Registry::new(md))
+        }
+    };
+    let mut model = make_model_class(interp, &registry)?;
+    if let (Some((base, _)), Some(fsa_model)) = (&decl_base, model.as_class().cloned()) {
+        model = declarative_model(interp, base, &fsa_model)?;
+    }
+    // `db.Model.metadata` is the default bind's metadata (for a `DeclarativeBase`, its own).
+    let md_value = match model.as_class().and_then(|c| c.lookup("metadata")) {
+        Some(v) if v.payload::<crate::sqlalchemy::module::MetaDataData>().is_some() => v,
+        _ => {
+            let v = crate::sqlalchemy::module::metadata_value(interp, &metadata);
+            if let Some(c) = model.as_class() {
+                c.dict.borrow_mut().set_str("metadata", v.clone());
+            }
+            v
+        }
+    };
+    Ok((metadata, registry, model, md_value))
+}
+
 fn init_db(
     interp: &mut Interp,
     db_cls: &Rc<Class>,
@@ -210,6 +263,7 @@ fn init_db(
     metadata: Option<Rc<MetaData>>,
     model_class: Option<Value>,
     session_options: Option<Value>,
+    pending: Option<(Rc<crate::python::value::Instance>, Rc<PendingDb>)>,
 ) -> PyResult<Value> {
     let Some(fapp) = app.payload::<FlaskApp>() else {
         return Err(interp.type_error("SQLAlchemy(app) expects a Flask application"));
@@ -247,7 +301,7 @@ fn init_db(
         .get("flask_sqlalchemy.host")
         .and_then(|h| h.clone().downcast::<Host>().ok())
         .ok_or_else(|| interp.err("RuntimeError", "no database connector"))?;
-    let engine_cls = engine_class(interp);
+    let engine_cls = crate::sqlalchemy::engine::engine_class(interp);
     let mut engines = Vec::new();
     let instance_path = format!("{}/instance", interp.project_dir);
     for (key, url) in urls {
@@ -257,6 +311,9 @@ fn init_db(
             .map_err(|e| interp.err("RuntimeError", format!("could not open the database: {}", e.message)))?;
         let engine = Engine::new(&url, &dialect, database, host.log.clone());
         let value = new_native(&engine_cls, EngineData(engine.clone()));
+        if let Value::Instance(inst) = &value {
+            *engine.py.borrow_mut() = Rc::downgrade(inst);
+        }
         engines.push((key, engine, value));
     }
     // Without `SQLALCHEMY_DATABASE_URI` the first bind stands in where one engine is needed
@@ -269,17 +326,13 @@ fn init_db(
             )
         }
     };
-    // `model_class=Base` where `class Base(DeclarativeBase)`: the models share Base's registry.
-    let decl_base = model_class.as_ref().and_then(|v| v.as_class().cloned()).and_then(|c| {
-        let reg = c.ext_of::<crate::sqlalchemy::declarative::DeclarativeBaseData>()?.registry.clone();
-        Some((c, reg))
-    });
-    let (metadata, registry) = match &decl_base {
-        Some((_, reg)) => (reg.metadata.clone(), reg.clone()),
-        None => {
-            let md = metadata.unwrap_or_default();
-            (md.clone(), Registry::new(md))
-        }
+    let (metadata, registry, model, md_value) = match &pending {
+        Some((_, p)) => (p.metadata.clone(), p.registry.clone(), p.model.clone(), p.md_value.clone()),
+        None => make_models(interp, metadata, model_class)?,
+    };
+    let session_options = match &pending {
+        Some((_, p)) => p.session_options.clone(),
+        None => session_options,
     };
     // `session_options`: the keyword arguments of the `sessionmaker` (those the playground models).
     let (mut autoflush, mut expire_on_commit) = (true, true);
@@ -307,24 +360,7 @@ fn init_db(
         expire_on_commit,
         kw_repr,
     });
-    let sa = interp.import_module("sqlalchemy")?;
     let session_value = crate::sqlalchemy::scoping::scoped_session_value(interp, &scoped);
-    let mut model = make_model_class(interp, &registry)?;
-    if let (Some((base, _)), Some(fsa_model)) = (&decl_base, model.as_class().cloned()) {
-        model = declarative_model(interp, base, &fsa_model)?;
-    }
-    let _ = sa;
-    // `db.Model.metadata` is the default bind's metadata (for a `DeclarativeBase`, its own).
-    let md_value = match model.as_class().and_then(|c| c.lookup("metadata")) {
-        Some(v) if v.payload::<crate::sqlalchemy::module::MetaDataData>().is_some() => v,
-        _ => {
-            let v = crate::sqlalchemy::module::metadata_value(interp, &metadata);
-            if let Some(c) = model.as_class() {
-                c.dict.borrow_mut().set_str("metadata", v.clone());
-            }
-            v
-        }
-    };
     let metadatas = std::cell::RefCell::new(vec![(None, metadata.clone(), md_value)]);
     let data = Rc::new(DbData {
         app: app.clone(),
@@ -348,7 +384,10 @@ fn init_db(
     if let Some(mb) = model.as_class().and_then(|c| model_base_of(c)) {
         *mb.db.borrow_mut() = Rc::downgrade(&data);
     }
-    let inst = crate::python::value::Instance::new(db_cls.clone());
+    let inst = match pending {
+        Some((inst, _)) => inst,
+        None => crate::python::value::Instance::new(db_cls.clone()),
+    };
     *inst.payload.borrow_mut() = Some(data);
     let db = Value::Instance(inst);
     if let Value::Dict(ext) = &fapp.extensions {
@@ -373,94 +412,19 @@ fn declarative_model(interp: &mut Interp, base: &Rc<Class>, fsa_model: &Rc<Class
     Ok(Value::Class(cls))
 }
 
-struct UrlData(String);
-
-/// The database part of a URL (`URL.database`): what follows the host's `/`, before any
-/// query string; None when empty (`sqlite://`).
-fn url_database(url: &str) -> Option<&str> {
-    let rest = &url[url.find("://")? + 3..];
-    let rest = &rest[rest.find('/')? + 1..];
-    let db = rest.split('?').next().unwrap_or("");
-    (!db.is_empty()).then_some(db)
-}
-
 /// Flask-SQLAlchemy's `_apply_driver_defaults` for SQLite: a relative database path is made
 /// absolute under the app's instance folder (`:memory:` and absolute paths are kept).
 fn apply_driver_defaults(url: &str, instance_path: &str) -> String {
     if !url.starts_with("sqlite") {
         return url.to_string();
     }
-    match url_database(url) {
+    match crate::sqlalchemy::engine::url_database(url) {
         Some(db) if db != ":memory:" && !db.starts_with('/') && !db.starts_with("file:") => {
             let at = url.find(db).unwrap_or(url.len());
             format!("{}{instance_path}/{db}{}", &url[..at], &url[at + db.len()..])
         }
         _ => url.to_string(),
     }
-}
-
-fn engine_class(interp: &Interp) -> Rc<Class> {
-    let url_cls = native_class(
-        interp,
-        "URL",
-        "sqlalchemy.engine.url",
-        None,
-        vec![
-            (
-                "__repr__",
-                method("URL", "__repr__", |_, a| {
-                    Ok(Value::str(&a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default()))
-                }),
-            ),
-            (
-                "__str__",
-                method("URL", "__str__", |_, a| {
-                    Ok(Value::str(&a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default()))
-                }),
-            ),
-            (
-                "__getattr__",
-                method("URL", "__getattr__", |i, a| {
-                    let url = a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default();
-                    match a.pos.get(1).and_then(|v| v.as_str()) {
-                        Some("database") => Ok(url_database(&url).map_or(Value::None, Value::str)),
-                        Some("drivername") => Ok(Value::str(url.split("://").next().unwrap_or(""))),
-                        Some(other) => Err(i.err("AttributeError", format!("'URL' object has no attribute '{other}'"))),
-                        None => Ok(Value::None),
-                    }
-                }),
-            ),
-        ],
-    );
-    native_class(
-        interp,
-        "Engine",
-        "sqlalchemy.engine.base",
-        None,
-        vec![
-            (
-                "__repr__",
-                method("Engine", "__repr__", |_, a| {
-                    let e = a.pos[0].payload::<EngineData>().map(|e| e.0.url.clone()).unwrap_or_default();
-                    Ok(Value::str(&format!("Engine({e})")))
-                }),
-            ),
-            (
-                "__getattr__",
-                method("Engine", "__getattr__", move |i, a| {
-                    let e = a.pos[0].payload::<EngineData>().ok_or_else(|| i.type_error("bad engine"))?;
-                    match a.pos.get(1).and_then(|v| v.as_str()) {
-                        Some("url") => Ok(new_native(&url_cls, UrlData(e.0.url.clone()))),
-                        Some("name") => Ok(Value::str(&e.0.dialect_name)),
-                        Some(other) => {
-                            Err(i.err("AttributeError", format!("'Engine' object has no attribute '{other}'")))
-                        }
-                        None => Ok(Value::None),
-                    }
-                }),
-            ),
-        ],
-    )
 }
 
 fn make_model_class(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<Value> {
@@ -501,10 +465,10 @@ fn make_model_class(interp: &mut Interp, registry: &Rc<Registry>) -> PyResult<Va
 
 /// `checkfirst`: does the table exist? (`PRAGMA main.table_info`, then `temp`, as SQLite's
 /// `has_table` asks).
-fn table_exists(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Connection, name: &str) -> PyResult<bool> {
+fn table_exists(interp: &mut Interp, conn: &Rc<Connection>, name: &str) -> PyResult<bool> {
     let quoted = crate::sqlalchemy::reserved::quote_identifier(name, '"');
     for schema in ["main", "temp"] {
-        match conn.execute(&format!("PRAGMA {schema}.table_info({quoted})"), vec![]) {
+        match events::execute(interp, conn, &format!("PRAGMA {schema}.table_info({quoted})"), vec![])? {
             Ok(r) if !r.rows.is_empty() => return Ok(true),
             Ok(_) => {}
             Err(e) => {
@@ -518,7 +482,7 @@ fn table_exists(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Connectio
 
 /// `sort_tables_and_constraints` resolves every foreign key's table: one naming a table the
 /// metadata lacks raises `NoReferencedTableError` (after the `checkfirst` PRAGMAs).
-fn check_references(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Connection, md: &MetaData) -> PyResult<()> {
+fn check_references(interp: &mut Interp, conn: &Connection, md: &MetaData) -> PyResult<()> {
     if let Some(msg) = md.unresolved_foreign_key() {
         conn.rollback();
         return Err(orm::sa_error(interp, "NoReferencedTableError", msg));
@@ -528,8 +492,45 @@ fn check_references(interp: &mut Interp, conn: &crate::sqlalchemy::engine::Conne
 
 /// `MetaData.create_all(engine)` with `checkfirst=True`: the PRAGMA checks, then CREATE TABLE
 /// for each missing table in dependency order, in one transaction.
-fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResult<()> {
-    let conn = engine.connect();
+fn create_all(interp: &mut Interp, md: &Rc<MetaData>, engine: &Rc<Engine>) -> PyResult<()> {
+    let conn = Rc::new(engine.connect());
+    let r = create_all_on(interp, md, &conn);
+    match r {
+        Ok(()) => conn.commit(),
+        Err(_) => conn.rollback(),
+    }
+    r
+}
+
+/// The `DDLEvents` of a table or metadata (`tables`: the metadata's tables concerned).
+fn ddl_event(
+    interp: &mut Interp,
+    name: &str,
+    conn: &Rc<Connection>,
+    table: Option<&Rc<crate::sqlalchemy::schema::Table>>,
+    md: &Rc<MetaData>,
+    tables: &[Rc<crate::sqlalchemy::schema::Table>],
+) -> PyResult<()> {
+    if !events::ddl_events_on(interp) {
+        return Ok(());
+    }
+    use crate::sqlalchemy::module::{metadata_value, table_value};
+    match table {
+        Some(t) => {
+            let v = table_value(interp, t);
+            events::ddl_event(interp, name, v, Rc::as_ptr(t) as usize, conn, None)
+        }
+        None => {
+            let v = metadata_value(interp, md);
+            let list = Value::list(tables.iter().map(|t| table_value(interp, t)).collect());
+            events::ddl_event(interp, name, v, Rc::as_ptr(md) as usize, conn, Some(list))
+        }
+    }
+}
+
+fn create_all_on(interp: &mut Interp, md: &Rc<MetaData>, conn: &Rc<Connection>) -> PyResult<()> {
+    let conn = conn.clone();
+    events::connected(interp, &conn, None)?;
     conn.ensure_begun();
     let dialect = SqliteDialect;
     let mut missing = Vec::new();
@@ -547,7 +548,10 @@ fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResu
         Ok(sort) => sort.tables.into_iter().map(|(t, _)| t).collect(),
         Err(_) => missing,
     };
-    for t in order {
+    ddl_event(interp, "before_create", &conn, None, md, &order)?;
+    for t in &order {
+        let t = t.clone();
+        ddl_event(interp, "before_create", &conn, Some(&t), md, &[])?;
         let sql = match dialect.visit_create_table(&t) {
             Ok(sql) => sql,
             Err(e) => {
@@ -565,20 +569,32 @@ fn create_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResu
                     return Err(orm::compile_error(interp, e));
                 }
             };
-            if let Err(e) = conn.execute(&sql, vec![]) {
+            if let Err(e) = events::execute(interp, &conn, &sql, vec![])? {
                 conn.rollback();
                 return Err(orm::dbapi_error(interp, e));
             }
         }
+        ddl_event(interp, "after_create", &conn, Some(&t), md, &[])?;
     }
-    conn.commit();
+    ddl_event(interp, "after_create", &conn, None, md, &order)?;
     Ok(())
 }
 
 /// `MetaData.drop_all(engine)` with `checkfirst=True`: the PRAGMA checks, then DROP TABLE for
 /// each existing table in reverse dependency order (SQLite drops the indexes with the table).
-fn drop_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResult<()> {
-    let conn = engine.connect();
+fn drop_all(interp: &mut Interp, md: &Rc<MetaData>, engine: &Rc<Engine>) -> PyResult<()> {
+    let conn = Rc::new(engine.connect());
+    let r = drop_all_on(interp, md, &conn);
+    match r {
+        Ok(()) => conn.commit(),
+        Err(_) => conn.rollback(),
+    }
+    r
+}
+
+fn drop_all_on(interp: &mut Interp, md: &Rc<MetaData>, conn: &Rc<Connection>) -> PyResult<()> {
+    let conn = conn.clone();
+    events::connected(interp, &conn, None)?;
     conn.ensure_begun();
     let mut present = Vec::new();
     let tables: Vec<_> = md.tables.borrow().clone();
@@ -608,14 +624,17 @@ fn drop_all(interp: &mut Interp, md: &MetaData, engine: &Rc<Engine>) -> PyResult
             present
         }
     };
-    for t in order {
+    ddl_event(interp, "before_drop", &conn, None, md, &order)?;
+    for t in order.iter().cloned() {
+        ddl_event(interp, "before_drop", &conn, Some(&t), md, &[])?;
         let sql = format!("\nDROP TABLE {}", SqliteDialect.quote(&t.name));
-        if let Err(e) = conn.execute(&sql, vec![]) {
+        if let Err(e) = events::execute(interp, &conn, &sql, vec![])? {
             conn.rollback();
             return Err(orm::dbapi_error(interp, e));
         }
+        ddl_event(interp, "after_drop", &conn, Some(&t), md, &[])?;
     }
-    conn.commit();
+    ddl_event(interp, "after_drop", &conn, None, md, &order)?;
     Ok(())
 }
 
@@ -625,7 +644,7 @@ fn call_for_binds(
     interp: &mut Interp,
     db: &DbData,
     bind_key: Option<Value>,
-    op: fn(&mut Interp, &MetaData, &Rc<Engine>) -> PyResult<()>,
+    op: fn(&mut Interp, &Rc<MetaData>, &Rc<Engine>) -> PyResult<()>,
 ) -> PyResult<()> {
     let key_of = |i: &mut Interp, v: &Value| -> PyResult<Option<String>> {
         if v.is_none() {
@@ -671,16 +690,38 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             let model_class = a.take_kw("model_class");
             let session_options = a.take_kw("session_options");
             if app.is_none() {
-                return Err(i.err(
-                    "NotImplementedError",
-                    "SQLAlchemy() without an app (init_app later) is not supported by the playground yet",
-                ));
+                // The application factory's `db = SQLAlchemy()`: the models can be declared
+                // now; `db.init_app(app)` makes the engines.
+                let (metadata, registry, model, md_value) = make_models(i, metadata.map(|m| m.0.clone()), model_class)?;
+                let pending = PendingDb { metadata, registry, model, md_value, session_options };
+                let inst = crate::python::value::Instance::new(c2.clone());
+                *inst.payload.borrow_mut() = Some(Rc::new(pending));
+                return Ok(Value::Instance(inst));
             }
-            init_db(i, &c2, app, metadata.map(|m| m.0.clone()), model_class, session_options)
+            init_db(i, &c2, app, metadata.map(|m| m.0.clone()), model_class, session_options, None)
         }),
     );
+    let c3 = db_cls.clone();
     let methods: Vec<(&str, Value)> = vec![
         ("__init__", method("SQLAlchemy", "__init__", |_, _| Ok(Value::None))),
+        (
+            "init_app",
+            method("SQLAlchemy", "init_app", move |i, mut a| {
+                let app = a.arg(1, "app").unwrap_or(Value::None);
+                let Some(Value::Instance(inst)) = a.pos.first().cloned() else {
+                    return Err(i.type_error("descriptor 'init_app' requires a 'SQLAlchemy' object"));
+                };
+                let Some(pending) = inst.payload::<PendingDb>() else {
+                    // Already registered (`SQLAlchemy(app)`): as Flask-SQLAlchemy, refuse a second app.
+                    return Err(i.err(
+                        "RuntimeError",
+                        "A 'SQLAlchemy' instance has already been registered on this Flask app. Import and use that instance instead.",
+                    ));
+                };
+                init_db(i, &c3, app, None, None, None, Some((inst.clone(), pending)))?;
+                Ok(Value::None)
+            }),
+        ),
         (
             "get_or_404",
             method("SQLAlchemy", "get_or_404", |i, mut a| {
@@ -735,6 +776,9 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             "create_all",
             method("SQLAlchemy", "create_all", |i, mut a| {
                 let db = db_of(i, &a)?;
+                if !super::app::has_app_context(i) {
+                    return Err(i.err("RuntimeError", WORKING_OUTSIDE_APP_CONTEXT));
+                }
                 let key = a.arg(1, "bind_key");
                 call_for_binds(i, &db, key, create_all)?;
                 Ok(Value::None)
@@ -744,6 +788,9 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
             "drop_all",
             method("SQLAlchemy", "drop_all", |i, mut a| {
                 let db = db_of(i, &a)?;
+                if !super::app::has_app_context(i) {
+                    return Err(i.err("RuntimeError", WORKING_OUTSIDE_APP_CONTEXT));
+                }
                 let key = a.arg(1, "bind_key");
                 call_for_binds(i, &db, key, drop_all)?;
                 Ok(Value::None)
@@ -759,8 +806,42 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
         (
             "__getattr__",
             method("SQLAlchemy", "__getattr__", |i, a| {
-                let db = db_of(i, &a)?;
                 let name = a.pos.get(1).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                if let Some(p) = a.pos.first().and_then(|v| v.payload::<PendingDb>()) {
+                    match name.as_str() {
+                        "Model" => return Ok(p.model.clone()),
+                        "metadata" => return Ok(p.md_value.clone()),
+                        "Table" => {
+                            let md = p.metadata.clone();
+                            return Ok(func("Table", move |i, mut a| {
+                                let name = match a.pos.first() {
+                                    Some(Value::Str(s)) => s.to_string(),
+                                    _ => return Err(i.type_error("Table() expects a name as its first argument")),
+                                };
+                                a.take_kw("bind_key");
+                                let options = crate::sqlalchemy::module::TableOptions::take(i, &mut a)?;
+                                crate::sqlalchemy::module::make_table(i, &md, &name, &a.pos[1..], options)
+                            }));
+                        }
+                        "session" | "engine" | "engines" | "metadatas" | "get_engine" => {
+                            return Err(i.err("RuntimeError", WORKING_OUTSIDE_APP_CONTEXT));
+                        }
+                        _ => {}
+                    }
+                    if name.starts_with("__") {
+                        return Err(i.err("AttributeError", name));
+                    }
+                    let sa = i.import_module("sqlalchemy")?;
+                    if let Some(v) = sa.get(&name) {
+                        return Ok(v);
+                    }
+                    let orm_m = i.import_module("sqlalchemy.orm")?;
+                    if let Some(v) = orm_m.get(&name) {
+                        return Ok(v);
+                    }
+                    return Err(i.err("AttributeError", name));
+                }
+                let db = db_of(i, &a)?;
                 match name.as_str() {
                     "Model" => return Ok(db.model.clone()),
                     "session" => return Ok(db.session_value.clone()),

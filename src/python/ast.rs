@@ -415,3 +415,60 @@ pub struct SyntaxError {
     /// errors carry no source text when the code has no file (the console).
     pub compiler: bool,
 }
+
+/// `ast.unparse` for the expressions annotations are made of (names, attributes, subscripts,
+/// constants, `|`, lists, tuples, calls): the text `from __future__ import annotations` keeps
+/// in `__annotations__` instead of the evaluated value (PEP 563). Other expressions give `...`.
+pub fn unparse(e: &Expr) -> String {
+    fn seq(items: &[Expr]) -> String {
+        items.iter().map(unparse).collect::<Vec<_>>().join(", ")
+    }
+    match &*e.kind {
+        ExprKind::Name(n) => n.clone(),
+        ExprKind::Attribute { value, attr } => format!("{}.{attr}", unparse(value)),
+        ExprKind::Subscript { value, slice } => {
+            let inner = match &*slice.kind {
+                ExprKind::Tuple(items) if !items.is_empty() => seq(items),
+                _ => unparse(slice),
+            };
+            format!("{}[{inner}]", unparse(value))
+        }
+        ExprKind::Constant(c) => match c {
+            Constant::None => "None".into(),
+            Constant::True => "True".into(),
+            Constant::False => "False".into(),
+            Constant::Ellipsis => "...".into(),
+            Constant::Int(i) => i.to_string(),
+            Constant::BigInt(s) => s.clone(),
+            Constant::Float(f) => crate::python::format::float_repr(*f),
+            Constant::Complex(f) => format!("{}j", crate::python::format::float_repr(*f)),
+            Constant::Str(s) => crate::python::format::str_repr(s),
+            Constant::Bytes(_) => "...".into(),
+        },
+        ExprKind::BinOp { left, op, right } => format!("{} {} {}", unparse(left), op.symbol(), unparse(right)),
+        ExprKind::UnaryOp { op, operand } => {
+            let sym = match op {
+                UnaryOp::Invert => "~",
+                UnaryOp::Not => "not ",
+                UnaryOp::UAdd => "+",
+                UnaryOp::USub => "-",
+            };
+            format!("{sym}{}", unparse(operand))
+        }
+        ExprKind::List(items) => format!("[{}]", seq(items)),
+        ExprKind::Tuple(items) if items.len() == 1 => format!("({},)", unparse(&items[0])),
+        ExprKind::Tuple(items) => format!("({})", seq(items)),
+        ExprKind::Starred(v) => format!("*{}", unparse(v)),
+        ExprKind::Call { func, args, keywords } => {
+            let mut parts: Vec<String> = args.iter().map(unparse).collect();
+            for k in keywords {
+                parts.push(match &k.arg {
+                    Some(a) => format!("{a}={}", unparse(&k.value)),
+                    None => format!("**{}", unparse(&k.value)),
+                });
+            }
+            format!("{}({})", unparse(func), parts.join(", "))
+        }
+        _ => "...".into(),
+    }
+}

@@ -68,12 +68,76 @@ fn mag_sub(a: &[u32], b: &[u32]) -> Vec<u32> {
     out
 }
 
+/// Operands of at least this many limbs (the shorter one) are multiplied by Karatsuba's
+/// method; below it the schoolbook product is faster.
+const KARATSUBA_CUTOFF: usize = 48;
+
 fn mag_mul(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (a, b) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    if b.is_empty() {
+        return Vec::new();
+    }
+    if b.len() < KARATSUBA_CUTOFF {
+        return schoolbook_mul(a, b);
+    }
+    let mut out = vec![0u32; a.len() + b.len() + 1];
+    if 2 * b.len() <= a.len() {
+        // Unbalanced: the long operand in pieces of the short one's length.
+        for (k, piece) in a.chunks(b.len()).enumerate() {
+            let p = mag_mul(trimmed(piece), b);
+            add_at(&mut out, &p, k * b.len());
+        }
+    } else {
+        // a = a1·B^m + a0, b = b1·B^m + b0: three products instead of four.
+        let m = a.len() / 2;
+        let (a0, a1) = (trimmed(&a[..m]), &a[m..]);
+        let (b0, b1) = (trimmed(&b[..m]), &b[m..]);
+        let z0 = mag_mul(a0, b0);
+        let z2 = mag_mul(a1, b1);
+        let mut z1 = mag_mul(&mag_add(a0, a1), &mag_add(b0, b1));
+        trim(&mut z1);
+        let z1 = mag_sub(&mag_sub(&z1, &z0), &z2);
+        add_at(&mut out, &z0, 0);
+        add_at(&mut out, &z1, m);
+        add_at(&mut out, &z2, 2 * m);
+    }
+    trim(&mut out);
+    out
+}
+
+/// `a` without its high zero limbs.
+fn trimmed(a: &[u32]) -> &[u32] {
+    let n = a.iter().rposition(|&x| x != 0).map_or(0, |i| i + 1);
+    &a[..n]
+}
+
+/// `out += p · B^at` (out is long enough for the sum).
+fn add_at(out: &mut [u32], p: &[u32], at: usize) {
+    let mut carry = 0u64;
+    let mut i = at;
+    for &x in p {
+        let t = out[i] as u64 + x as u64 + carry;
+        out[i] = t as u32;
+        carry = t >> 32;
+        i += 1;
+    }
+    while carry != 0 && i < out.len() {
+        let t = out[i] as u64 + carry;
+        out[i] = t as u32;
+        carry = t >> 32;
+        i += 1;
+    }
+}
+
+fn schoolbook_mul(a: &[u32], b: &[u32]) -> Vec<u32> {
     if a.is_empty() || b.is_empty() {
         return Vec::new();
     }
     let mut out = vec![0u32; a.len() + b.len()];
     for (i, &x) in a.iter().enumerate() {
+        if x == 0 {
+            continue;
+        }
         let mut carry = 0u64;
         for (j, &y) in b.iter().enumerate() {
             let t = x as u64 * y as u64 + out[i + j] as u64 + carry;
@@ -567,6 +631,24 @@ mod tests {
     }
 
     // Expected values computed with CPython 3.11.
+    #[test]
+    fn karatsuba_products_match_cpython() {
+        // 7**2000 (1691 digits): squarings of operands past the Karatsuba cutoff.
+        let x = BigInt::from_i64(7).pow(2000);
+        let s = dec(&x);
+        assert_eq!((s.len(), &s[..20], &s[s.len() - 20..]), (1691, "15706522056181621090", "81998351822561200001"));
+        // An unbalanced product: 3**5000 * 11**4000.
+        let y = BigInt::from_i64(3).pow(5000).mul(&BigInt::from_i64(11).pow(4000));
+        assert_eq!(y.bit_length(), 21763);
+        let (_, low) = y.divmod(&BigInt::from_i64(10).pow(20)).unwrap();
+        assert_eq!(dec(&low), "99042293557813940001");
+        // Karatsuba agrees with the schoolbook product on uneven, zero-limbed operands.
+        let a = BigInt::from_i64(5).pow(4321).add(&BigInt::from_i64(1).shl(3000));
+        let b = BigInt::from_i64(13).pow(1777).sub(&BigInt::from_i64(1));
+        assert_eq!(mag_mul(&a.mag, &b.mag), schoolbook_mul(&a.mag, &b.mag));
+        assert_eq!(mag_mul(&b.mag, &b.mag), schoolbook_mul(&b.mag, &b.mag));
+    }
+
     #[test]
     fn arithmetic_matches_cpython() {
         assert_eq!(dec(&BigInt::from_i64(2).pow(100)), "1267650600228229401496703205376");

@@ -6,7 +6,8 @@ use std::rc::Rc;
 
 use super::ast::BinOp;
 use super::bigint::BigInt;
-use super::interp::{Interp, PyResult, Types};
+use super::interp::{Interp, PyErr, PyResult, Types};
+use super::pyset::PySet;
 use super::value::*;
 
 /// Makes a builtin function value.
@@ -261,7 +262,7 @@ pub fn hash_int(n: i64) -> i64 {
 /// CPython's hash where it does not depend on the process (ints, bools, integral floats, user
 /// `__hash__` results already computed, and tuples of those): tuples use CPython 3.11's xxHash-based
 /// `tuplehash`.
-fn exact_hash(v: &Value) -> Option<i64> {
+pub(crate) fn exact_hash(v: &Value) -> Option<i64> {
     match v {
         Value::Int(n) => Some(hash_int(*n)),
         Value::Bool(b) => Some(*b as i64),
@@ -272,7 +273,7 @@ fn exact_hash(v: &Value) -> Option<i64> {
         Value::Instance(i) => i.hash.get().or_else(|| exact_hash(&v.builtin_base()?)),
         // Reached through a frozenset's value only: a set is unhashable.
         Value::Set(d) => {
-            let hashes = d.borrow().keys().iter().map(exact_hash).collect::<Option<Vec<_>>>()?;
+            let hashes = d.borrow().members().map(exact_hash).collect::<Option<Vec<_>>>()?;
             Some(super::pyset::frozenset_hash(&hashes))
         }
         Value::Tuple(t) => {
@@ -296,20 +297,13 @@ fn exact_hash(v: &Value) -> Option<i64> {
     }
 }
 
-/// A set's members in the order CPython iterates them: its hash table's slot order where the
-/// members' hashes are CPython's own (ints and the like), else insertion order.
-pub fn set_order(keys: Vec<Value>) -> Vec<Value> {
-    if keys.len() < 2 {
-        return keys;
-    }
-    match keys.iter().map(exact_hash).collect::<Option<Vec<i64>>>() {
-        Some(hashes) => super::pyset::table_order(&hashes).into_iter().map(|i| keys[i].clone()).collect(),
-        None => keys,
-    }
+/// Is `v` a `frozenset` (not an instance of a subclass)?
+fn exact_frozenset(interp: &Interp, v: &Value) -> bool {
+    matches!(v, Value::Instance(inst) if Rc::ptr_eq(&inst.class, &interp.types.frozenset))
 }
 
 /// A new `frozenset` (or instance of `cls`, a subclass) holding `members`.
-pub fn make_frozenset(interp: &Interp, cls: Option<&Rc<Class>>, members: Dict) -> Value {
+pub fn make_frozenset(interp: &Interp, cls: Option<&Rc<Class>>, members: PySet) -> Value {
     let cls = cls.unwrap_or(&interp.types.frozenset);
     new_native(cls, BuiltinBase(Value::Set(Rc::new(RefCell::new(members)))))
 }
@@ -334,6 +328,19 @@ pub struct PropertyData {
     pub fget: Option<Value>,
     pub fset: Option<Value>,
     pub fdel: Option<Value>,
+    /// The name `__set_name__` gave it (the attribute it was assigned to in a class body).
+    pub name: RefCell<Option<String>>,
+}
+
+/// CPython's `property_descr_get` / `_set` messages: "property 'x' of 'User' object has no
+/// getter" once the property knows its name, "property of 'User' object ..." before.
+fn property_missing(interp: &mut Interp, p: &PropertyData, obj: &Value, what: &str) -> PyErr {
+    let tn = interp.type_name(obj);
+    let msg = match p.name.borrow().as_deref() {
+        Some(name) => format!("property '{name}' of '{tn}' object has no {what}"),
+        None => format!("property of '{tn}' object has no {what}"),
+    };
+    interp.err("AttributeError", msg)
 }
 
 /// An iterator object of kind `kind` (`list_iterator`, `iterator`, ...) over precomputed items.
@@ -1218,10 +1225,22 @@ fn str_methods(interp: &Interp) {
 
 /// `str.format(*args, **kwargs)`.
 pub fn str_format(interp: &mut Interp, fmt: &str, args: &[Value], kw: &[(Rc<str>, Value)]) -> PyResult<Value> {
+    let mut auto = 0usize;
+    str_format_numbered(interp, fmt, args, kw, &mut auto)
+}
+
+/// `str.format` with the automatic field number shared with the caller: a nested field in a
+/// format spec (`'{:0{}d}'.format(7, 6)`) takes the next positional argument.
+fn str_format_numbered(
+    interp: &mut Interp,
+    fmt: &str,
+    args: &[Value],
+    kw: &[(Rc<str>, Value)],
+    auto: &mut usize,
+) -> PyResult<Value> {
     let mut out = String::new();
     let chars: Vec<char> = fmt.chars().collect();
     let mut i = 0;
-    let mut auto = 0usize;
     while i < chars.len() {
         let c = chars[i];
         if c == '{' {
@@ -1255,10 +1274,11 @@ pub fn str_format(interp: &mut Interp, fmt: &str, args: &[Value], kw: &[(Rc<str>
             let first_end = name.find(['.', '[']).unwrap_or(name.len());
             let head = &name[..first_end];
             let mut v = if head.is_empty() {
-                let v = args.get(auto).cloned().ok_or_else(|| {
-                    interp.err("IndexError", format!("Replacement index {auto} out of range for positional args tuple"))
+                let n = *auto;
+                let v = args.get(n).cloned().ok_or_else(|| {
+                    interp.err("IndexError", format!("Replacement index {n} out of range for positional args tuple"))
                 })?;
-                auto += 1;
+                *auto += 1;
                 v
             } else if let Ok(n) = head.parse::<usize>() {
                 args.get(n).cloned().ok_or_else(|| {
@@ -1298,7 +1318,7 @@ pub fn str_format(interp: &mut Interp, fmt: &str, args: &[Value], kw: &[(Rc<str>
                 _ => v,
             };
             let spec = if spec.contains('{') {
-                match str_format(interp, &spec, args, kw)? {
+                match str_format_numbered(interp, &spec, args, kw, auto)? {
                     Value::Str(s) => s.to_string(),
                     _ => spec,
                 }
@@ -1608,7 +1628,7 @@ fn dict_view_classes(interp: &Interp) -> [Rc<Class>; 3] {
                 method(name, "__iter__", move |i, a| {
                     let v = view(i, &a)?;
                     let kind = ["dict_keyiterator", "dict_valueiterator", "dict_itemiterator"][v.kind.min(2)];
-                    Ok(super::iters::sized_iter(i, v.dict.clone(), v.items(), kind, false))
+                    Ok(super::iters::sized_iter(i, Value::Dict(v.dict.clone()), v.items(), kind, false))
                 }),
             ),
             (
@@ -1672,39 +1692,30 @@ fn dict_view_classes(interp: &Interp) -> [Rc<Class>; 3] {
                     Ok(Value::Bool(!i.eq(&l, &r)?))
                 }),
             ));
-            for (dunder, op) in [
-                ("__and__", BinOp::BitAnd),
-                ("__or__", BinOp::BitOr),
-                ("__sub__", BinOp::Sub),
-                ("__xor__", BinOp::BitXor),
+            // dictobject.c's `dictviews_or` / `_sub` / `_xor`: a set made from the left operand
+            // (a keys view of a dict: from the dict itself), then updated with the right one;
+            // `dictviews_and` iterates the other operand (or asks a larger set for its
+            // intersection with the view). The reflected forms get the view second.
+            for (dunder, op, reflected) in [
+                ("__and__", BinOp::BitAnd, false),
+                ("__or__", BinOp::BitOr, false),
+                ("__sub__", BinOp::Sub, false),
+                ("__xor__", BinOp::BitXor, false),
+                ("__rand__", BinOp::BitAnd, true),
+                ("__ror__", BinOp::BitOr, true),
+                ("__rsub__", BinOp::Sub, true),
+                ("__rxor__", BinOp::BitXor, true),
             ] {
                 methods.push((
                     dunder,
                     method(name, dunder, move |i, a| {
-                        let l = as_set(i, &a.pos[0])?;
-                        let r = as_set(i, a.pos.get(1).unwrap_or(&Value::None))?;
-                        super::ops::binop(i, op, l, r, false)
-                    }),
-                ));
-            }
-            // `{7} | d.keys()`: the set's operator gives way to the view's reflected one.
-            for (dunder, op) in [
-                ("__rand__", BinOp::BitAnd),
-                ("__ror__", BinOp::BitOr),
-                ("__rsub__", BinOp::Sub),
-                ("__rxor__", BinOp::BitXor),
-            ] {
-                methods.push((
-                    dunder,
-                    method(name, dunder, move |i, a| {
+                        let view = a.pos[0].clone();
                         let other = a.pos.get(1).cloned().unwrap_or(Value::None);
-                        let l = match as_set(i, &other) {
-                            Ok(s) => s,
-                            Err(e) if i.err_is(&e, "TypeError") => return Ok(Value::NotImplemented),
-                            Err(e) => return Err(e),
-                        };
-                        let r = as_set(i, &a.pos[0])?;
-                        super::ops::binop(i, op, l, r, false)
+                        let (l, r) = if reflected { (other, view) } else { (view, other) };
+                        match dict_view_op(i, op, &l, &r) {
+                            Err(e) if reflected && i.err_is(&e, "TypeError") => Ok(Value::NotImplemented),
+                            res => res,
+                        }
                     }),
                 ));
             }
@@ -1723,6 +1734,48 @@ fn dict_view_classes(interp: &Interp) -> [Rc<Class>; 3] {
         cls.dict.borrow_mut().set_str("__hash__", Value::None);
         cls
     })
+}
+
+/// `l op r` where one operand is a dict view, as `dictobject.c` computes it.
+fn dict_view_op(i: &mut Interp, op: BinOp, l: &Value, r: &Value) -> PyResult<Value> {
+    use super::pyset;
+    // `dictviews_to_set`: a keys view of a dict is made a set from the dict.
+    let to_set = |i: &mut Interp, v: &Value| -> PyResult<pyset::SetRef> {
+        let src = match v.payload::<DictView>() {
+            Some(view) if view.kind == 0 => Value::Dict(view.dict.clone()),
+            _ => v.clone(),
+        };
+        Ok(pyset::new_ref(pyset::from_iterable(i, Some(&src))?))
+    };
+    if op != BinOp::BitAnd {
+        let result = to_set(i, l)?;
+        match op {
+            BinOp::BitOr => pyset::update(i, &result, r)?,
+            BinOp::Sub => pyset::difference_update(i, &result, r)?,
+            _ => pyset::symmetric_difference_update(i, &result, r)?,
+        }
+        return Ok(Value::Set(result));
+    }
+    // `dictviews_and`: the view first.
+    let (mut view, mut other) = if l.payload::<DictView>().is_some() { (l, r) } else { (r, l) };
+    let view_len = |v: &Value| v.payload::<DictView>().map(|d| d.dict.borrow().len());
+    let len_self = view_len(view).unwrap_or(0);
+    if let Value::Set(s) = other {
+        if len_self <= s.borrow().len() {
+            let s = s.clone();
+            return Ok(Value::Set(pyset::new_ref(pyset::intersection(i, &s, view)?)));
+        }
+    }
+    if view_len(other).is_some_and(|n| n > len_self) {
+        std::mem::swap(&mut view, &mut other);
+    }
+    let result = pyset::new_ref(pyset::PySet::new());
+    for k in i.iterate(other)? {
+        if super::ops::contains(i, view, &k)? {
+            pyset::add(i, &result, k)?;
+        }
+    }
+    Ok(Value::Set(result))
 }
 
 fn dict_methods(interp: &Interp) {
@@ -1811,6 +1864,24 @@ fn dict_methods(interp: &Interp) {
         }),
     );
     d.set_str("copy", method("dict", "copy", |i, a| Ok(Value::dict(self_dict(i, &a, "copy")?.borrow().clone()))));
+    // `dict.fromkeys(iterable, value=None)`: the keys in the iterable's order.
+    d.set_str(
+        "fromkeys",
+        func("fromkeys", |i, a| {
+            if a.pos.is_empty() {
+                return Err(i.type_error("fromkeys expected at least 1 argument, got 0"));
+            }
+            if a.pos.len() > 2 {
+                return Err(i.type_error(format!("fromkeys expected at most 2 arguments, got {}", a.pos.len())));
+            }
+            let value = a.pos.get(1).cloned().unwrap_or(Value::None);
+            let mut d = Dict::new();
+            for k in i.iterate(&a.pos[0])? {
+                i.dict_insert(&mut d, k, value.clone())?;
+            }
+            Ok(Value::dict(d))
+        }),
+    );
     d.set_str(
         "clear",
         method("dict", "clear", |i, a| {
@@ -1821,21 +1892,29 @@ fn dict_methods(interp: &Interp) {
 }
 
 fn set_methods(interp: &Interp) {
+    use super::pyset;
     let cls = interp.types.set.clone();
     let mut d = cls.dict.borrow_mut();
-    fn self_set(interp: &Interp, a: &Args, name: &str) -> PyResult<Rc<RefCell<Dict>>> {
+    fn self_set(interp: &Interp, a: &Args, name: &str) -> PyResult<pyset::SetRef> {
         receiver(interp, a, "set", name, |v| match v {
             Value::Set(d) => Some(d.clone()),
             _ => None,
         })
     }
+    /// The argument of `add` / `discard` / `remove`: a set looked for as a frozenset, as
+    /// CPython's `set_discard` / `set_remove` retry it (`add` does not).
+    fn member_arg(i: &Interp, a: &Args, frozen_retry: bool) -> Value {
+        let v = a.pos.get(1).cloned().unwrap_or(Value::None);
+        match &v {
+            Value::Set(s) if frozen_retry => make_frozenset(i, None, s.borrow().clone()),
+            _ => v,
+        }
+    }
     d.set_str(
         "add",
         method("set", "add", |i, a| {
             let s = self_set(i, &a, "add")?;
-            let v = a.pos.get(1).cloned().unwrap_or(Value::None);
-            let v = i.canon_key_in(&s, v)?;
-            s.borrow_mut().insert(v, Value::None);
+            pyset::add(i, &s, member_arg(i, &a, false))?;
             Ok(Value::None)
         }),
     );
@@ -1843,8 +1922,7 @@ fn set_methods(interp: &Interp) {
         "discard",
         method("set", "discard", |i, a| {
             let s = self_set(i, &a, "discard")?;
-            let k = i.canon_key_in(&s, a.pos.get(1).cloned().unwrap_or(Value::None))?;
-            s.borrow_mut().remove(&k);
+            pyset::discard(i, &s, &member_arg(i, &a, true))?;
             Ok(Value::None)
         }),
     );
@@ -1853,8 +1931,7 @@ fn set_methods(interp: &Interp) {
         method("set", "remove", |i, a| {
             let s = self_set(i, &a, "remove")?;
             let k = a.pos.get(1).cloned().unwrap_or(Value::None);
-            let canon = i.canon_key_in(&s, k.clone())?;
-            if s.borrow_mut().remove(&canon).is_none() {
+            if !pyset::discard(i, &s, &member_arg(i, &a, true))? {
                 let cls = i.exc_class("KeyError");
                 return Err(super::interp::PyErr { exc: i.new_exception(&cls, vec![k]), traceback: vec![] });
             }
@@ -1872,7 +1949,14 @@ fn set_methods(interp: &Interp) {
                         a.pos.len().saturating_sub(1)
                     )));
                 }
-                Ok(Value::Set(Rc::new(RefCell::new(set_combine(i, &s, &a.pos[1..], mode)?))))
+                let others = &a.pos[1..];
+                let result = match mode {
+                    0 => pyset::union(i, &s, others)?,
+                    1 => pyset::intersection_multi(i, &s, others)?,
+                    2 => pyset::difference_multi(i, &s, others)?,
+                    _ => pyset::symmetric_difference(i, &s, &others[0])?,
+                };
+                Ok(Value::Set(pyset::new_ref(result)))
             }),
         );
     }
@@ -1889,8 +1973,24 @@ fn set_methods(interp: &Interp) {
                         a.pos.len().saturating_sub(1)
                     )));
                 }
-                let r = set_combine(i, &s, &a.pos[1..], mode)?;
-                *s.borrow_mut() = r;
+                let others = &a.pos[1..];
+                match mode {
+                    0 => {
+                        for o in others {
+                            pyset::update(i, &s, o)?;
+                        }
+                    }
+                    1 => {
+                        let body = pyset::intersection_multi(i, &s, others)?;
+                        s.borrow_mut().take_body(body);
+                    }
+                    2 => {
+                        for o in others {
+                            pyset::difference_update(i, &s, o)?;
+                        }
+                    }
+                    _ => pyset::symmetric_difference_update(i, &s, &others[0])?,
+                }
                 Ok(Value::None)
             }),
         );
@@ -1907,11 +2007,11 @@ fn set_methods(interp: &Interp) {
                         a.pos.len().saturating_sub(1)
                     )));
                 }
-                let other = Rc::new(RefCell::new(collect_set(i, a.pos.get(1))?));
+                let other = pyset::new_ref(collect_set(i, a.pos.get(1))?);
                 let (probe, within) = if mode == 1 { (&other, &s) } else { (&s, &other) };
                 let keys = probe.borrow().keys();
                 for k in keys {
-                    let found = i.dict_contains(within, &k)?;
+                    let found = pyset::contains(i, within, &k)?;
                     if mode == 2 && found {
                         return Ok(Value::Bool(false));
                     }
@@ -1925,7 +2025,10 @@ fn set_methods(interp: &Interp) {
     }
     d.set_str(
         "copy",
-        method("set", "copy", |i, a| Ok(Value::Set(Rc::new(RefCell::new(self_set(i, &a, "copy")?.borrow().clone()))))),
+        method("set", "copy", |i, a| {
+            let s = self_set(i, &a, "copy")?;
+            Ok(Value::Set(pyset::new_ref(pyset::copy(i, &s)?)))
+        }),
     );
     d.set_str(
         "clear",
@@ -1938,12 +2041,9 @@ fn set_methods(interp: &Interp) {
         "pop",
         method("set", "pop", |i, a| {
             let s = self_set(i, &a, "pop")?;
-            let first = set_order(s.borrow().keys()).into_iter().next();
-            match first {
-                Some(k) => {
-                    s.borrow_mut().remove(&k);
-                    Ok(k)
-                }
+            let popped = s.borrow_mut().pop();
+            match popped {
+                Some(k) => Ok(k),
                 None => {
                     let cls = i.exc_class("KeyError");
                     let msg = Value::Str("pop from an empty set".into());
@@ -2110,6 +2210,10 @@ fn builtin_dunders(interp: &Interp) {
             name,
             method("frozenset", name, move |i, a| {
                 receiver(i, &a, "frozenset", name, |v| if is_frozen(v) { Some(()) } else { None })?;
+                // `frozenset_copy`: an exact frozenset is its own copy.
+                if name == "copy" && exact_frozenset(i, &a.pos[0]) {
+                    return Ok(a.pos[0].clone());
+                }
                 match i.call(&f, a)? {
                     Value::Set(d) => {
                         let members = std::mem::take(&mut *d.borrow_mut());
@@ -2133,6 +2237,12 @@ fn builtin_dunders(interp: &Interp) {
             }
             if a.pos.len() > 2 {
                 return Err(i.type_error(format!("frozenset expected at most 1 argument, got {}", a.pos.len() - 1)));
+            }
+            // `frozenset(f)` of an exact frozenset is f itself.
+            if let Some(src) = a.pos.get(1) {
+                if Rc::ptr_eq(&cls, &i.types.frozenset) && exact_frozenset(i, src) {
+                    return Ok(src.clone());
+                }
             }
             let members = collect_set(i, a.pos.get(1))?;
             Ok(make_frozenset(i, Some(&cls), members))
@@ -2173,8 +2283,11 @@ fn builtin_dunders(interp: &Interp) {
                 Value::Set(d) => Some(d.clone()),
                 _ => None,
             })?;
-            let items = collect_set(i, a.pos.get(1))?;
-            *s.borrow_mut() = items;
+            // `set_init`: emptied, then updated from the iterable.
+            s.borrow_mut().clear();
+            if let Some(src) = a.pos.get(1) {
+                super::pyset::update(i, &s, src)?;
+            }
             Ok(Value::None)
         }),
     );
@@ -2634,56 +2747,9 @@ fn range_class(interp: &Interp) -> Rc<Class> {
     cls
 }
 
-/// The set methods that take any iterables: `union`, `intersection`, ..., and their `_update`
-/// forms. Each argument is collected into a set first (so a user `__eq__` never runs while a
-/// set is borrowed); `mode` is 0 union, 1 intersection, 2 difference, 3 symmetric difference.
-fn set_combine(interp: &mut Interp, base: &Rc<RefCell<Dict>>, others: &[Value], mode: u8) -> PyResult<Dict> {
-    let mut acc = base.borrow().clone();
-    for o in others {
-        let other = Rc::new(RefCell::new(collect_set(interp, Some(o))?));
-        let keys = acc.keys();
-        let cur = Rc::new(RefCell::new(acc));
-        let mut d = Dict::new();
-        match mode {
-            0 => {
-                for k in keys.into_iter().chain(other.borrow().keys()) {
-                    interp.dict_insert(&mut d, k, Value::None)?;
-                }
-            }
-            1 | 2 => {
-                for k in keys {
-                    if interp.dict_contains(&other, &k)? == (mode == 1) {
-                        interp.dict_insert(&mut d, k, Value::None)?;
-                    }
-                }
-            }
-            _ => {
-                for k in keys {
-                    if !interp.dict_contains(&other, &k)? {
-                        interp.dict_insert(&mut d, k, Value::None)?;
-                    }
-                }
-                let ok = other.borrow().keys();
-                for k in ok {
-                    if !interp.dict_contains(&cur, &k)? {
-                        interp.dict_insert(&mut d, k, Value::None)?;
-                    }
-                }
-            }
-        }
-        acc = d;
-    }
-    Ok(acc)
-}
-
-fn collect_set(interp: &mut Interp, v: Option<&Value>) -> PyResult<Dict> {
-    let mut d = Dict::new();
-    if let Some(v) = v {
-        for x in interp.iterate(v)? {
-            interp.dict_insert(&mut d, x, Value::None)?;
-        }
-    }
-    Ok(d)
+/// `make_new_set`: a set of the items of `v` (empty without one).
+fn collect_set(interp: &mut Interp, v: Option<&Value>) -> PyResult<PySet> {
+    super::pyset::from_iterable(interp, v)
 }
 
 /// `int(s, base)` as CPython parses it: surrounding whitespace, a sign, the base's prefix
@@ -3002,7 +3068,7 @@ pub fn install(interp: &mut Interp) {
             let fget = a.arg(1, "fget").filter(|v| !v.is_none());
             let fset = a.arg(2, "fset").filter(|v| !v.is_none());
             let fdel = a.arg(3, "fdel").filter(|v| !v.is_none());
-            Ok(new_native(&i.types.property, PropertyData { fget, fset, fdel }))
+            Ok(new_native(&i.types.property, PropertyData { fget, fset, fdel, name: RefCell::new(None) }))
         }),
     );
     prop.dict.borrow_mut().set_str(
@@ -3015,7 +3081,7 @@ pub fn install(interp: &mut Interp) {
             }
             match &p.fget {
                 Some(f) => i.call(f, Args::new(vec![obj])),
-                None => Err(i.err("AttributeError", "property has no getter")),
+                None => Err(property_missing(i, &p, &obj, "getter")),
             }
         }),
     );
@@ -3025,14 +3091,7 @@ pub fn install(interp: &mut Interp) {
             let p = a.pos[0].payload::<PropertyData>().ok_or_else(|| i.type_error("bad property"))?;
             match &p.fset {
                 Some(f) => i.call(f, Args::new(vec![a.pos[1].clone(), a.pos[2].clone()])),
-                None => {
-                    let name = match &p.fget {
-                        Some(Value::Function(f)) => f.name.clone(),
-                        _ => "?".into(),
-                    };
-                    let tn = i.type_name(&a.pos[1]);
-                    Err(i.err("AttributeError", format!("property '{name}' of '{tn}' object has no setter")))
-                }
+                None => Err(property_missing(i, &p, &a.pos[1], "setter")),
             }
         }),
     );
@@ -3048,10 +3107,21 @@ pub fn install(interp: &mut Interp) {
                     1 => s = f,
                     _ => d = f,
                 }
-                Ok(new_native(&i.types.property, PropertyData { fget: g, fset: s, fdel: d }))
+                let name = RefCell::new(p.name.borrow().clone());
+                Ok(new_native(&i.types.property, PropertyData { fget: g, fset: s, fdel: d, name }))
             }),
         );
     }
+    prop.dict.borrow_mut().set_str(
+        "__set_name__",
+        method("property", "__set_name__", |i, a| {
+            let p = a.pos[0].payload::<PropertyData>().ok_or_else(|| i.type_error("bad property"))?;
+            if let Some(Value::Str(name)) = a.pos.get(2) {
+                *p.name.borrow_mut() = Some(name.to_string());
+            }
+            Ok(Value::None)
+        }),
+    );
     for cls in [t.staticmethod.clone(), t.classmethod.clone()] {
         let c2 = cls.clone();
         cls.dict.borrow_mut().set_str(
@@ -3692,7 +3762,8 @@ pub fn len_of(interp: &mut Interp, v: &Value) -> PyResult<Value> {
         Value::Bytes(b) => b.len() as i64,
         Value::List(l) => l.borrow().len() as i64,
         Value::Tuple(t) => t.len() as i64,
-        Value::Dict(d) | Value::Set(d) => d.borrow().len() as i64,
+        Value::Dict(d) => d.borrow().len() as i64,
+        Value::Set(d) => d.borrow().len() as i64,
         Value::Instance(i) => {
             if super::iters::is_iter(v) {
                 return Err(interp.type_error(format!("object of type '{}' has no len()", i.class.name)));

@@ -47,6 +47,14 @@ pub fn float_repr(x: f64) -> String {
 /// The decimal digits of a big int, refused past CPython's `sys.get_int_max_str_digits()`.
 pub fn big_decimal(interp: &Interp, b: &super::bigint::BigInt) -> PyResult<String> {
     // Bits per digit is log2(10) ~ 3.32: no more than 4300 digits is certainly fine below this.
+    // Past 480 of CPython's 30-bit digits it refuses before converting (long_to_decimal_string's
+    // quick check), as there are then certainly more than 4300 digits.
+    if b.bit_length() > 480 * 30 {
+        return Err(interp.err(
+            "ValueError",
+            "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
+        ));
+    }
     if b.bit_length() > 14_284 {
         let digits = b.to_radix_string(10);
         if digits.len() > 4300 {
@@ -201,7 +209,7 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
             format!("{{{}}}", parts.join(", "))
         }
         Value::Set(d) => {
-            let keys = super::builtins::set_order(d.borrow().keys());
+            let keys = d.borrow().keys();
             if keys.is_empty() {
                 "set()".into()
             } else {
@@ -433,19 +441,22 @@ pub fn format_spec(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Strin
             let abs = x.abs();
             let p = precision.unwrap_or(6);
             let s = match ty {
+                Some('f') | Some('F') if alt && p == 0 => format!("{}.", group_float(&format!("{abs:.0}"), grouping)),
                 Some('f') | Some('F') => group_float(&format!("{abs:.p$}"), grouping),
                 Some('%') => format!("{:.p$}%", abs * 100.0),
                 Some('e') | Some('E') => {
                     let s = format!("{abs:.p$e}");
                     let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
                     let e: i32 = e.parse().unwrap_or(0);
-                    let r = format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
+                    let dot = if alt && !m.contains('.') { "." } else { "" };
+                    let r = format!("{m}{dot}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
                     if ty == Some('E') {
                         r.to_uppercase()
                     } else {
                         r
                     }
                 }
+                Some('g') | Some('G') if alt => general_alt(abs, precision.unwrap_or(6).max(1)),
                 Some('g') | Some('G') => general(abs, precision.unwrap_or(6).max(1)),
                 None => match precision {
                     Some(p) => general(abs, p.max(1)),
@@ -457,7 +468,7 @@ pub fn format_spec(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Strin
                     )
                 }
             };
-            (s, true, x.is_sign_negative() && x != 0.0)
+            (s, true, x.is_sign_negative() && !x.is_nan())
         }
         _ => {
             let _s = interp.to_str(v)?;
@@ -492,6 +503,24 @@ pub fn format_spec(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Strin
         '^' => format!("{}{sign_str}{body}{}", fills(pad / 2), fills(pad - pad / 2)),
         _ => format!("{sign_str}{}{body}", fills(pad)),
     })
+}
+
+/// `general` in the alternate form (`#g`): trailing zeros and the point kept.
+fn general_alt(x: f64, p: usize) -> String {
+    if x == 0.0 {
+        return format!("{:.*}{}", p - 1, 0.0, if p == 1 { "." } else { "" });
+    }
+    let exp = x.abs().log10().floor() as i32;
+    let dot = |m: &str| if m.contains('.') { m.to_string() } else { format!("{m}.") };
+    if exp < -4 || exp >= p as i32 {
+        let s = format!("{:.*e}", p - 1, x);
+        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+        let e: i32 = e.parse().unwrap_or(0);
+        format!("{}e{}{:02}", dot(m), if e < 0 { '-' } else { '+' }, e.abs())
+    } else {
+        let decimals = (p as i32 - 1 - exp).max(0) as usize;
+        dot(&format!("{x:.decimals$}"))
+    }
 }
 
 fn general(x: f64, p: usize) -> String {
@@ -538,10 +567,23 @@ fn group_float(s: &str, sep: Option<char>) -> String {
 /// `fmt % args` (printf-style formatting of str).
 pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResult<Value> {
     let f = fmt.as_str().unwrap_or("").to_string();
-    let (items, mapping) = match args {
+    // As `PyUnicode_Format`: a tuple holds the arguments, anything else is the one argument;
+    // and anything subscriptable but a tuple or str (a dict, a list, bytes, ...) also serves
+    // `%(key)s` and may go unused.
+    let tuple = match args {
+        Value::Instance(_) => args.builtin_base().filter(|b| matches!(b, Value::Tuple(_))),
+        _ => None,
+    };
+    let (items, mapping) = match tuple.as_ref().unwrap_or(args) {
         Value::Tuple(t) => ((**t).clone(), None),
-        Value::Dict(_) => (vec![], Some(args.clone())),
-        other => (vec![other.clone()], None),
+        other => {
+            let subscriptable = match other {
+                Value::Dict(_) | Value::List(_) | Value::Bytes(_) => true,
+                Value::Instance(inst) => inst.class.lookup("__getitem__").is_some(),
+                _ => false,
+            };
+            (vec![other.clone()], subscriptable.then(|| other.clone()))
+        }
     };
     let mut out = String::new();
     let mut next = 0usize;
@@ -565,13 +607,59 @@ pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResul
             let key: String = chars[i + 1..end].iter().collect();
             let m = mapping.clone().ok_or_else(|| interp.type_error("format requires a mapping"))?;
             value = Some(interp.getitem(&m, Value::str(&key))?);
+            // The looked-up value takes the arguments' place (`ctx->args`), used up at once:
+            // a later `%s` without a key finds none.
+            next = items.len();
             i = end + 1;
         }
-        let spec_start = i;
-        while i < chars.len() && "-+ #0123456789.".contains(chars[i]) {
+        // Flags, width, precision (`*` takes either from the arguments), a length modifier
+        // (`h`, `l`, `L`: ignored), the conversion.
+        let mut flags = String::new();
+        while i < chars.len() && "-+ #0".contains(chars[i]) {
+            flags.push(chars[i]);
             i += 1;
         }
-        let flags: String = chars[spec_start..i].iter().collect();
+        let star = |interp: &mut Interp, next: &mut usize| -> PyResult<i64> {
+            let v =
+                items.get(*next).cloned().ok_or_else(|| interp.type_error("not enough arguments for format string"))?;
+            *next += 1;
+            match v {
+                Value::Int(n) => Ok(n),
+                Value::Bool(b) => Ok(b as i64),
+                _ => Err(interp.type_error("* wants int")),
+            }
+        };
+        let mut width = String::new();
+        if chars.get(i) == Some(&'*') {
+            let w = star(interp, &mut next)?;
+            if w < 0 {
+                flags.insert(0, '-');
+            }
+            width = w.unsigned_abs().to_string();
+            i += 1;
+        } else {
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                width.push(chars[i]);
+                i += 1;
+            }
+        }
+        if chars.get(i) == Some(&'.') {
+            width.push('.');
+            i += 1;
+            if chars.get(i) == Some(&'*') {
+                width.push_str(&star(interp, &mut next)?.max(0).to_string());
+                i += 1;
+            } else {
+                while i < chars.len() && chars[i].is_ascii_digit() {
+                    width.push(chars[i]);
+                    i += 1;
+                }
+            }
+        }
+        flags.push_str(&width);
+        while i < chars.len() && matches!(chars[i], 'h' | 'l' | 'L') {
+            i += 1;
+        }
         let Some(&conv) = chars.get(i) else { return Err(interp.err("ValueError", "incomplete format")) };
         i += 1;
         if conv == '%' {
@@ -669,13 +757,29 @@ pub fn percent_format(interp: &mut Interp, fmt: &Value, args: &Value) -> PyResul
                     format!("{}{signed}", " ".repeat(width - len))
                 }
             }
+            'x' | 'X' | 'o' if !matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_)) => {
+                return Err(
+                    interp.type_error(format!("%{conv} format: an integer is required, not {}", interp.type_name(&v)))
+                )
+            }
             'f' | 'F' | 'e' | 'E' | 'g' | 'G' | 'x' | 'X' | 'o' => {
                 let spec = format!("{}{}", numeric_spec(&rest), conv);
                 let v =
                     if "xXo".contains(conv) { v } else { Value::Float(crate::python::builtins::to_f64(interp, &v)?) };
                 format_spec(interp, &v, &spec)?
             }
-            'c' => interp.to_str(&v)?,
+            'c' => match &v {
+                Value::Str(s) if s.chars().count() == 1 => s.to_string(),
+                Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => {
+                    let n = super::ops::as_big(&v).and_then(|b| b.to_i64()).unwrap_or(-1);
+                    match u32::try_from(n).ok().filter(|&n| n < 0x110000) {
+                        // A lone surrogate has no char: shown as U+FFFD.
+                        Some(n) => char::from_u32(n).unwrap_or('\u{fffd}').to_string(),
+                        None => return Err(interp.err("OverflowError", "%c arg not in range(0x110000)")),
+                    }
+                }
+                _ => return Err(interp.type_error("%c requires int or char")),
+            },
             other => {
                 return Err(interp.err(
                     "ValueError",

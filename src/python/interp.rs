@@ -743,7 +743,12 @@ impl Interp {
                 }
                 if *simple && frame.scope.is_none() {
                     if let ExprKind::Name(n) = &*target.kind {
-                        let ann = self.eval(annotation, frame)?;
+                        // `from __future__ import annotations` keeps the annotation's text (PEP 563).
+                        let ann = if frame.globals.get("annotations").is_some() {
+                            Value::str(&crate::python::ast::unparse(annotation))
+                        } else {
+                            self.eval(annotation, frame)?
+                        };
                         self.record_annotation(frame, n, ann)?;
                     }
                 }
@@ -1590,7 +1595,18 @@ impl Interp {
         // Annotations are evaluated at definition time, unless the module has
         // `from __future__ import annotations` (then CPython keeps them unevaluated).
         let mut annotations = Dict::new();
-        if frame.globals.get("annotations").is_none() {
+        if frame.globals.get("annotations").is_some() {
+            let a = &def.args;
+            let params = a.posonlyargs.iter().chain(&a.args).chain(&a.vararg).chain(&a.kwonlyargs).chain(&a.kwarg);
+            for p in params {
+                if let Some(ann) = &p.annotation {
+                    annotations.set_str(&p.name, Value::str(&crate::python::ast::unparse(ann)));
+                }
+            }
+            if let Some(ret) = &def.returns {
+                annotations.set_str("return", Value::str(&crate::python::ast::unparse(ret)));
+            }
+        } else {
             let a = &def.args;
             let params = a.posonlyargs.iter().chain(&a.args).chain(&a.vararg).chain(&a.kwonlyargs).chain(&a.kwarg);
             for p in params {
@@ -2656,12 +2672,35 @@ impl Interp {
             ExprKind::List(items) => Ok(Value::list(self.eval_items(items, frame)?)),
             ExprKind::Tuple(items) => Ok(Value::tuple(self.eval_items(items, frame)?)),
             ExprKind::Set(items) => {
-                let vals = self.eval_items(items, frame)?;
-                let mut d = Dict::new();
-                for v in vals {
-                    self.dict_insert(&mut d, v, Value::None)?;
+                let set = super::pyset::new_ref(super::pyset::PySet::new());
+                if items.len() > 2 && items.iter().all(folds_to_constant) {
+                    // CPython 3.11 compiles a display of 3 or more constants as a frozenset
+                    // constant (its members added in order), which the compiler's constant
+                    // merging rebuilds from its own order (`merge_consts_recursive`); the
+                    // display merges that into a new set (BUILD_SET 0, SET_UPDATE).
+                    let folded = super::pyset::new_ref(super::pyset::PySet::new());
+                    for v in self.eval_items(items, frame)? {
+                        super::pyset::add(self, &folded, v)?;
+                    }
+                    let merged = super::pyset::new_ref(super::pyset::PySet::new());
+                    let members = folded.borrow().keys();
+                    for v in members {
+                        super::pyset::add(self, &merged, v)?;
+                    }
+                    super::pyset::update(self, &set, &Value::Set(merged))?;
+                    return Ok(Value::Set(set));
                 }
-                Ok(Value::Set(Rc::new(RefCell::new(d))))
+                // BUILD_SET adds in order; `*it` is SET_UPDATE (a set is merged).
+                for item in items {
+                    if let ExprKind::Starred(inner) = &*item.kind {
+                        let v = self.eval(inner, frame)?;
+                        super::pyset::update(self, &set, &v)?;
+                    } else {
+                        let v = self.eval(item, frame)?;
+                        super::pyset::add(self, &set, v)?;
+                    }
+                }
+                Ok(Value::Set(set))
             }
             ExprKind::Dict { keys, values } => {
                 let mut d = Dict::new();
@@ -2756,12 +2795,12 @@ impl Interp {
             }
             ExprKind::GeneratorExp { elt, generators } => self.make_genexpr(generators, elt, frame),
             ExprKind::SetComp { elt, generators } => {
-                let mut d = Dict::new();
+                let set = super::pyset::new_ref(super::pyset::PySet::new());
                 self.run_comprehension("<setcomp>", generators, &[elt], frame, &mut |s, f| {
                     let v = s.eval(elt, f)?;
-                    s.dict_insert(&mut d, v, Value::None)
+                    super::pyset::add(s, &set, v)
                 })?;
-                Ok(Value::Set(Rc::new(RefCell::new(d))))
+                Ok(Value::Set(set))
             }
             ExprKind::DictComp { key, value, generators } => {
                 let mut d = Dict::new();
@@ -3019,7 +3058,7 @@ impl Interp {
             Value::List(l) => Ok(l.borrow().clone()),
             Value::Tuple(t) => Ok((**t).clone()),
             Value::Dict(d) => Ok(d.borrow().keys()),
-            Value::Set(d) => Ok(super::builtins::set_order(d.borrow().keys())),
+            Value::Set(d) => Ok(d.borrow().keys()),
             Value::Str(s) => Ok(s.chars().map(|c| Value::str(&c.to_string())).collect()),
             Value::Bytes(b) => Ok(b.iter().map(|x| Value::Int(*x as i64)).collect()),
             Value::Instance(i) => {
@@ -3078,7 +3117,8 @@ impl Interp {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.borrow().is_empty(),
             Value::Tuple(t) => !t.is_empty(),
-            Value::Dict(d) | Value::Set(d) => !d.borrow().is_empty(),
+            Value::Dict(d) => !d.borrow().is_empty(),
+            Value::Set(d) => !d.borrow().is_empty(),
             Value::Instance(i) => {
                 let cls = i.class.clone();
                 if let Some(b) = cls.lookup("__bool__") {
@@ -3214,7 +3254,8 @@ enum FunctionBodyRef<'a> {
 /// Where a module the playground implements natively lives in a real installation, as the
 /// oracle shows such paths (`<site-packages>/…`, `<stdlib>/…`); None for built-in modules.
 fn native_module_file(name: &str) -> Option<String> {
-    const PACKAGES: &[&str] = &["sqlalchemy", "sqlalchemy.orm", "sqlalchemy.dialects", "flask", "flask_sqlalchemy"];
+    const PACKAGES: &[&str] =
+        &["sqlalchemy", "sqlalchemy.orm", "sqlalchemy.dialects", "flask", "flask_sqlalchemy", "itsdangerous"];
     const STDLIB: &[(&str, &str)] =
         &[("os", "os.py"), ("os.path", "posixpath.py"), ("typing", "typing.py"), ("__future__", "__future__.py")];
     if PACKAGES.contains(&name) {
@@ -3249,7 +3290,7 @@ fn eq_without_hash(dict: &mut Dict) {
 }
 
 /// The top-level submodules of the installed packages the engine implements (Flask 3.1.3,
-/// Flask-SQLAlchemy 3.1.1, SQLAlchemy 2.1.9, Werkzeug), as in the oracle's site-packages.
+/// Flask-SQLAlchemy 3.1.1, SQLAlchemy 2.1.9, Werkzeug, itsdangerous 2.2), as in the oracle's site-packages.
 const INSTALLED_SUBMODULES: &[(&str, &[&str])] = &[
     (
         "flask",
@@ -3336,4 +3377,57 @@ const INSTALLED_SUBMODULES: &[(&str, &[&str])] = &[
             "wsgi",
         ],
     ),
+    ("itsdangerous", &["_json", "encoding", "exc", "serializer", "signer", "timed", "url_safe"]),
 ];
+
+/// Is `e` a constant once CPython 3.11's AST optimiser has folded it (a literal, a signed
+/// number, a tuple of constants)? A display of such items compiles to a constant.
+fn folds_to_constant(e: &ast::Expr) -> bool {
+    match &*e.kind {
+        ExprKind::Constant(_) => true,
+        ExprKind::UnaryOp { op: UnaryOp::Not, operand } => matches!(*operand.kind, ExprKind::Constant(_)),
+        ExprKind::UnaryOp { op: UnaryOp::Invert, operand } => {
+            matches!(
+                *operand.kind,
+                ExprKind::Constant(Constant::Int(_) | Constant::BigInt(_) | Constant::True | Constant::False)
+            )
+        }
+        ExprKind::UnaryOp { op: UnaryOp::USub | UnaryOp::UAdd, operand } => matches!(
+            *operand.kind,
+            ExprKind::Constant(Constant::Int(_) | Constant::BigInt(_) | Constant::Float(_) | Constant::Complex(_))
+        ),
+        ExprKind::Tuple(items) => items.iter().all(folds_to_constant),
+        // `fold_binop`, which gives up on an error and on ints past 128 bits.
+        ExprKind::BinOp { left, op, right } => {
+            let int = |e: &ast::Expr| match &*e.kind {
+                ExprKind::Constant(Constant::Int(n)) => Some(*n),
+                _ => None,
+            };
+            let zero = matches!(&*right.kind, ExprKind::Constant(Constant::Int(0)))
+                || matches!(&*right.kind, ExprKind::Constant(Constant::Float(f)) if *f == 0.0);
+            let fits = match (op, int(left), int(right)) {
+                (BinOp::MatMult, _, _) => false,
+                (BinOp::Div | BinOp::FloorDiv | BinOp::Mod, _, _) => !zero,
+                (BinOp::Pow, Some(b), Some(e)) => {
+                    let bits = 64 - b.unsigned_abs().leading_zeros() as i64;
+                    if e < 0 {
+                        b != 0
+                    } else {
+                        b == 0 || e == 0 || bits <= 128 / e
+                    }
+                }
+                (BinOp::Mult, Some(a), Some(b)) => {
+                    let bits = |n: i64| 64 - n.unsigned_abs().leading_zeros() as i64;
+                    a == 0 || b == 0 || bits(a) + bits(b) <= 128
+                }
+                (BinOp::LShift, Some(a), Some(b)) => {
+                    let bits = 64 - a.unsigned_abs().leading_zeros() as i64;
+                    b >= 0 && (a == 0 || (b <= 128 && bits <= 128 - b))
+                }
+                _ => true,
+            };
+            fits && folds_to_constant(left) && folds_to_constant(right)
+        }
+        _ => false,
+    }
+}

@@ -12,7 +12,7 @@ use std::rc::Rc;
 use super::ast::{Comprehension, Expr};
 use super::builtins::{func, method, native_class, new_native};
 use super::interp::{Frame, Interp, PyResult};
-use super::value::{Args, Class, Dict, Function, Module, Scope, Value};
+use super::value::{Args, Class, Function, Module, Scope, Value};
 
 /// The payload of every builtin iterator object; its class names the kind (`map`,
 /// `list_iterator`, `generator`, ...).
@@ -38,7 +38,8 @@ pub(super) enum State {
     Sized {
         items: Vec<Value>,
         pos: usize,
-        of: Rc<RefCell<Dict>>,
+        /// The dict or set iterated.
+        of: Value,
         len: usize,
         msg: &'static str,
     },
@@ -219,10 +220,19 @@ pub fn items_iter(interp: &Interp, items: Vec<Value>, kind: &str) -> Value {
 /// An iterator of kind `kind` (`dict_keyiterator`, `set_iterator`, ...) over `items`, the
 /// members of dict or set `of` now: if `of` changes size, the next step raises CPython's
 /// "dictionary changed size during iteration" (or "Set changed size ...").
-pub fn sized_iter(interp: &Interp, of: Rc<RefCell<Dict>>, items: Vec<Value>, kind: &str, set: bool) -> Value {
-    let len = of.borrow().len();
+pub fn sized_iter(interp: &Interp, of: Value, items: Vec<Value>, kind: &str, set: bool) -> Value {
+    let len = container_len(&of);
     let msg = if set { "Set changed size during iteration" } else { "dictionary changed size during iteration" };
     make(interp, kind, State::Sized { items, pos: 0, of, len, msg })
+}
+
+/// The size of the dict or set a [`State::Sized`] iterates.
+fn container_len(of: &Value) -> usize {
+    match of {
+        Value::Dict(d) => d.borrow().len(),
+        Value::Set(s) => s.borrow().len(),
+        _ => 0,
+    }
 }
 
 /// Is `v` a builtin iterator object?
@@ -391,11 +401,11 @@ impl Interp {
             Value::Bytes(b) => (b.iter().map(|x| Value::Int(*x as i64)).collect(), "bytes_iterator"),
             Value::Dict(d) => {
                 let keys = d.borrow().keys();
-                return Ok(sized_iter(self, d.clone(), keys, "dict_keyiterator", false));
+                return Ok(sized_iter(self, v.clone(), keys, "dict_keyiterator", false));
             }
             Value::Set(d) => {
-                let members = super::builtins::set_order(d.borrow().keys());
-                return Ok(sized_iter(self, d.clone(), members, "set_iterator", true));
+                let members = d.borrow().keys();
+                return Ok(sized_iter(self, v.clone(), members, "set_iterator", true));
             }
             Value::Instance(inst) => {
                 if is_iter(v) {
@@ -534,7 +544,7 @@ impl Interp {
                 None => (Ok(None), State::Done),
             },
             State::Sized { items, pos, of, len, msg } => {
-                if of.borrow().len() != len {
+                if container_len(&of) != len {
                     // Sticky, as CPython's: every later step raises too.
                     return (Err(self.err("RuntimeError", msg)), State::Sized { items, pos, of, len, msg });
                 }

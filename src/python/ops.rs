@@ -256,9 +256,18 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
                 items.borrow_mut().extend(more);
                 return Ok(l);
             }
+            // A frozenset is never changed in place (`f |= s` rebinds f to a new frozenset).
+            let frozen = super::value::is_frozen(&l);
+            let inplace = inplace && !frozen;
+            let left_set = match &lb {
+                Some(Value::Set(s)) => Some(s.clone()),
+                _ => None,
+            };
             let (l2, r2) = (lb.unwrap_or_else(|| l.clone()), rb.unwrap_or_else(|| r.clone()));
             return match binop(interp, op, l2, r2, inplace) {
                 Err(e) if interp.err_is(&e, "TypeError") => Err(unsupported(interp, op, &l, &r)),
+                // `s |= t` on an instance of a set subclass changed its set: the instance stays.
+                Ok(Value::Set(d)) if inplace && left_set.as_ref().is_some_and(|s| Rc::ptr_eq(s, &d)) => Ok(l),
                 // `frozenset | set` is a frozenset: the left operand's type.
                 Ok(Value::Set(d)) if super::value::is_frozen(&l) => {
                     let members = std::mem::take(&mut *d.borrow_mut());
@@ -384,44 +393,29 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
             }
             Ok(Value::dict(d))
         }
-        (Value::Set(a), Value::Set(b), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) => {
-            // Keys are cloned out first: a user `__eq__` may run while the sets are compared.
-            let (ak, bk) = (a.borrow().keys(), b.borrow().keys());
-            let mut d = super::value::Dict::new();
-            match op {
-                BinOp::BitOr => {
-                    for k in ak.into_iter().chain(bk) {
-                        interp.dict_insert(&mut d, k, Value::None)?;
+        (Value::Set(a), Value::Set(_), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) => {
+            use super::pyset;
+            // setobject.c's own algorithm for each operator: the result's table, hence its
+            // order, depends on it.
+            if inplace {
+                match op {
+                    BinOp::BitOr => pyset::update(interp, a, &r)?,
+                    BinOp::BitAnd => {
+                        let body = pyset::intersection(interp, a, &r)?;
+                        a.borrow_mut().take_body(body);
                     }
+                    BinOp::Sub => pyset::difference_update(interp, a, &r)?,
+                    _ => pyset::symmetric_difference_update(interp, a, &r)?,
                 }
-                BinOp::BitAnd => {
-                    for k in ak {
-                        if interp.dict_contains(b, &k)? {
-                            interp.dict_insert(&mut d, k, Value::None)?;
-                        }
-                    }
-                }
-                BinOp::Sub => {
-                    for k in ak {
-                        if !interp.dict_contains(b, &k)? {
-                            interp.dict_insert(&mut d, k, Value::None)?;
-                        }
-                    }
-                }
-                _ => {
-                    for k in ak {
-                        if !interp.dict_contains(b, &k)? {
-                            interp.dict_insert(&mut d, k, Value::None)?;
-                        }
-                    }
-                    for k in bk {
-                        if !interp.dict_contains(a, &k)? {
-                            interp.dict_insert(&mut d, k, Value::None)?;
-                        }
-                    }
-                }
+                return Ok(l.clone());
             }
-            Ok(Value::Set(Rc::new(std::cell::RefCell::new(d))))
+            let result = match op {
+                BinOp::BitOr => pyset::union(interp, a, std::slice::from_ref(&r))?,
+                BinOp::BitAnd => pyset::intersection(interp, a, &r)?,
+                BinOp::Sub => pyset::difference(interp, a, &r)?,
+                _ => pyset::symmetric_difference(interp, a, &r)?,
+            };
+            Ok(Value::Set(pyset::new_ref(result)))
         }
         _ => Err(unsupported(interp, op, &l, &r)),
     }
@@ -593,7 +587,7 @@ pub fn builtin_eq(interp: &mut Interp, l: &Value, r: &Value) -> PyResult<Option<
         }
         (Value::Set(a), Value::Set(b)) => {
             let (a, b) = (a.borrow(), b.borrow());
-            a.len() == b.len() && a.keys().iter().all(|k| b.contains(k))
+            a.len() == b.len() && a.members().all(|k| b.contains(k))
         }
         _ => {
             if let (Some(a), Some(b)) = (as_int(l), as_int(r)) {
@@ -784,7 +778,8 @@ pub fn contains(interp: &mut Interp, container: &Value, item: &Value) -> PyResul
             _ => Err(interp
                 .type_error(format!("'in <string>' requires string as left operand, not {}", interp.type_name(item)))),
         },
-        Value::Dict(d) | Value::Set(d) => interp.dict_contains(d, item),
+        Value::Dict(d) => interp.dict_contains(d, item),
+        Value::Set(s) => super::pyset::contains(interp, s, item),
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup("__contains__") {
                 let r = interp.call(&f, Args::new(vec![container.clone(), item.clone()]))?;

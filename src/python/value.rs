@@ -32,7 +32,7 @@ pub enum Value {
     List(Rc<RefCell<Vec<Value>>>),
     Tuple(Rc<Vec<Value>>),
     Dict(Rc<RefCell<Dict>>),
-    Set(Rc<RefCell<Dict>>),
+    Set(Rc<RefCell<super::pyset::PySet>>),
     Function(Rc<Function>),
     Builtin(Rc<Builtin>),
     /// A function bound to its first argument (`obj.method`).
@@ -133,7 +133,8 @@ impl Value {
         match self {
             Value::List(a) => Rc::as_ptr(a) as *const u8 as usize,
             Value::Tuple(a) => Rc::as_ptr(a) as *const u8 as usize,
-            Value::Dict(a) | Value::Set(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Value::Dict(a) => Rc::as_ptr(a) as *const u8 as usize,
+            Value::Set(a) => Rc::as_ptr(a) as *const u8 as usize,
             Value::Function(a) => Rc::as_ptr(a) as *const u8 as usize,
             Value::Builtin(a) => Rc::as_ptr(a) as *const u8 as usize,
             Value::Class(a) => Rc::as_ptr(a) as *const u8 as usize,
@@ -370,7 +371,7 @@ impl HashKey {
                     | Value::Bytes(_)),
                 ) => HashKey::of(&b)?,
                 Some(Value::Set(d)) if is_frozen(v) => {
-                    let keys = d.borrow().iter().map(|(k, _)| HashKey::of(k)).collect::<Option<Vec<_>>>()?;
+                    let keys = d.borrow().members().map(HashKey::of).collect::<Option<Vec<_>>>()?;
                     // Each key's sort key computed once (as sort_by_cached_key), sorted by the
                     // crate's one stable sort (std's is compiled again per call site).
                     let mut keyed: Vec<_> = keys
@@ -948,9 +949,13 @@ impl Heap {
         while let Some(v) = grave.pop() {
             match v {
                 Value::List(l) => grave.append(&mut l.borrow_mut()),
-                Value::Dict(d) | Value::Set(d) => {
+                Value::Dict(d) => {
                     let d = std::mem::take(&mut *d.borrow_mut());
                     grave.extend(d.into_entries());
+                }
+                Value::Set(s) => {
+                    let s = std::mem::take(&mut *s.borrow_mut());
+                    grave.extend(s.into_members());
                 }
                 Value::Tuple(t) => {
                     if let Ok(items) = Rc::try_unwrap(t) {

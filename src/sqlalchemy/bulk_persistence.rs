@@ -147,6 +147,7 @@ pub fn execute_returning(
     sync: SynchronizeSession,
 ) -> PyResult<(i64, Vec<Vec<SqlValue>>)> {
     let (full, prefetch, postfetch) = super::statement::with_update_defaults(interp, d, true)?;
+    let full = super::statement::bind_dml_values(interp, s, &full)?;
     let Some(mapper) = d.mapper.clone() else {
         let (sql, params) = super::statement::dml_compiled(&full, false);
         let r = orm::execute_in_session(interp, s, &sql, params)?;

@@ -393,6 +393,48 @@ pub fn mixin_column(
     }
 }
 
+/// `de_stringify_annotation`: under `from __future__ import annotations` a class's
+/// `__annotations__` are strings; SQLAlchemy evaluates each in the class's module when it maps
+/// the class, after `_cleanup_mapped_str_annotation` has quoted a not-yet-defined innermost
+/// name (`Mapped[list[Post]]` → `Mapped[list['Post']]`). An annotation that still does not
+/// evaluate stays a string, which the scan reads by its text. The evaluated values replace the
+/// strings in `__annotations__`.
+pub fn destringify_annotations(interp: &mut Interp, cls: &Class) {
+    let Some(Value::Dict(anns)) = cls.dict.borrow().get_str("__annotations__").cloned() else { return };
+    let Some(module) = interp.modules.get(&cls.module).cloned() else { return };
+    let items: Vec<(Value, Value)> = anns.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    for (k, v) in items {
+        let Value::Str(text) = &v else { continue };
+        let evaluated = eval_annotation(interp, &module, text).or_else(|| {
+            let cleaned = quote_innermost(text)?;
+            eval_annotation(interp, &module, &cleaned)
+        });
+        if let Some(value) = evaluated {
+            anns.borrow_mut().insert(k, value);
+        }
+    }
+}
+
+fn eval_annotation(interp: &mut Interp, module: &Rc<Module>, text: &str) -> Option<Value> {
+    let parsed = crate::python::parser::parse_module(text).ok()?;
+    let [stmt] = parsed.body.as_slice() else { return None };
+    let crate::python::ast::StmtKind::Expr(e) = &stmt.kind else { return None };
+    let mut frame = crate::python::interp::Frame::module(module.clone());
+    interp.eval(e, &mut frame).ok()
+}
+
+/// `Mapped[list[Post]]` → `Mapped[list['Post']]`: the innermost subscript's name quoted.
+fn quote_innermost(text: &str) -> Option<String> {
+    let open = text.rfind('[')?;
+    let close = open + text[open..].find(']')?;
+    let inner = text[open + 1..close].trim();
+    let is_name = !inner.is_empty() && inner.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    if !is_name {
+        return None;
+    }
+    Some(format!("{}'{}'{}", &text[..open + 1], inner, &text[close..]))
+}
+
 /// A class's own annotations, in order (`util.get_annotations`).
 pub fn class_annotations(cls: &Class) -> Vec<(String, Value)> {
     match cls.dict.borrow().get_str("__annotations__") {
@@ -448,6 +490,9 @@ pub fn scan_annotations(
     cls: &Rc<Class>,
     registry: &Rc<Registry>,
 ) -> PyResult<Vec<(String, Value)>> {
+    for c in cls.mro.borrow().clone() {
+        destringify_annotations(interp, &c);
+    }
     // `MappedAsDataclass`: the class becomes a dataclass before it is mapped.
     let scalars = setup_dataclass_transforms(interp, cls, true)?;
     let annotations: Vec<(String, Value)> = match cls.dict.borrow().get_str("__annotations__") {

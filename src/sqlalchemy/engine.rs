@@ -5,6 +5,9 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crate::db::{Database, DbError, QueryResult, SqlValue};
+use crate::python::builtins::{method, native_class, new_native};
+use crate::python::interp::Interp;
+use crate::python::value::{Class, Instance, Value};
 
 /// One line of the SQL log: a statement with its parameters, or a transaction event
 /// (`BEGIN (implicit)`, `COMMIT`, `ROLLBACK`) without.
@@ -40,6 +43,10 @@ pub struct Engine {
     pub log: Rc<SqlLog>,
     /// pysqlite opens a real transaction only before DML; is one open?
     real_tx: Cell<bool>,
+    /// The Python `Engine` object (what engine event listeners receive), while it lives.
+    pub py: RefCell<std::rc::Weak<Instance>>,
+    /// Has the pool made its DB-API connection (the `first_connect` / `connect` events)?
+    pool_connected: Cell<bool>,
 }
 
 /// A DB-API error with the statement that caused it (what `DBAPIError` wraps).
@@ -61,12 +68,25 @@ impl Engine {
             db: RefCell::new(db),
             log,
             real_tx: Cell::new(false),
+            py: RefCell::new(std::rc::Weak::new()),
+            pool_connected: Cell::new(false),
         })
     }
 
     /// A new connection (no transaction yet).
     pub fn connect(self: &Rc<Self>) -> Connection {
-        Connection { engine: self.clone(), in_tx: Cell::new(false) }
+        Connection {
+            engine: self.clone(),
+            in_tx: Cell::new(false),
+            connect_events_due: Cell::new(true),
+            first_on_engine: !self.pool_connected.replace(true),
+            py: RefCell::new(None),
+        }
+    }
+
+    /// The Python `Engine` object, while it lives.
+    pub fn py_value(&self) -> Option<Value> {
+        self.py.borrow().upgrade().map(Value::Instance)
     }
 
     /// Runs SQL without logging it (the playground's own inspection).
@@ -94,6 +114,14 @@ fn is_dml(sql: &str) -> bool {
 pub struct Connection {
     pub engine: Rc<Engine>,
     in_tx: Cell<bool>,
+    /// Made, and its `connect` / `engine_connect` events not dispatched yet
+    /// (`events::connected`).
+    pub connect_events_due: Cell<bool>,
+    /// The engine's first connection: the one its pool made the DB-API connection for.
+    pub first_on_engine: bool,
+    /// The Python `Connection` object engine and mapper event listeners receive, made when one
+    /// is first needed.
+    pub py: RefCell<Option<Value>>,
 }
 
 impl Connection {
@@ -180,4 +208,93 @@ impl Connection {
             let _ = self.engine.db.borrow_mut().execute(verb, &[]);
         }
     }
+}
+
+/// Payload of `Engine` objects.
+pub struct EngineData(pub Rc<Engine>);
+
+struct UrlData(String);
+
+/// The database part of a URL (`URL.database`): what follows the host's `/`, before any
+/// query string; None when empty (`sqlite://`).
+pub fn url_database(url: &str) -> Option<&str> {
+    let rest = &url[url.find("://")? + 3..];
+    let rest = &rest[rest.find('/')? + 1..];
+    let db = rest.split('?').next().unwrap_or("");
+    (!db.is_empty()).then_some(db)
+}
+
+/// `sqlalchemy.engine.Engine` (what `db.engine` is, and `sqlalchemy.engine.Engine`, the target
+/// of engine-wide event listeners): one class per interpreter.
+pub fn engine_class(interp: &mut Interp) -> Rc<Class> {
+    if let Some(c) = interp.ext.get("sqlalchemy.engine.Engine").and_then(|e| e.clone().downcast::<Rc<Class>>().ok()) {
+        return (*c).clone();
+    }
+    let c = make_engine_class(interp);
+    interp.ext.insert("sqlalchemy.engine.Engine", Rc::new(c.clone()));
+    c
+}
+
+fn make_engine_class(interp: &Interp) -> Rc<Class> {
+    let url_cls = native_class(
+        interp,
+        "URL",
+        "sqlalchemy.engine.url",
+        None,
+        vec![
+            (
+                "__repr__",
+                method("URL", "__repr__", |_, a| {
+                    Ok(Value::str(&a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default()))
+                }),
+            ),
+            (
+                "__str__",
+                method("URL", "__str__", |_, a| {
+                    Ok(Value::str(&a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default()))
+                }),
+            ),
+            (
+                "__getattr__",
+                method("URL", "__getattr__", |i, a| {
+                    let url = a.pos[0].payload::<UrlData>().map(|u| u.0.clone()).unwrap_or_default();
+                    match a.pos.get(1).and_then(|v| v.as_str()) {
+                        Some("database") => Ok(url_database(&url).map_or(Value::None, Value::str)),
+                        Some("drivername") => Ok(Value::str(url.split("://").next().unwrap_or(""))),
+                        Some(other) => Err(i.err("AttributeError", format!("'URL' object has no attribute '{other}'"))),
+                        None => Ok(Value::None),
+                    }
+                }),
+            ),
+        ],
+    );
+    native_class(
+        interp,
+        "Engine",
+        "sqlalchemy.engine.base",
+        None,
+        vec![
+            (
+                "__repr__",
+                method("Engine", "__repr__", |_, a| {
+                    let e = a.pos[0].payload::<EngineData>().map(|e| e.0.url.clone()).unwrap_or_default();
+                    Ok(Value::str(&format!("Engine({e})")))
+                }),
+            ),
+            (
+                "__getattr__",
+                method("Engine", "__getattr__", move |i, a| {
+                    let e = a.pos[0].payload::<EngineData>().ok_or_else(|| i.type_error("bad engine"))?;
+                    match a.pos.get(1).and_then(|v| v.as_str()) {
+                        Some("url") => Ok(new_native(&url_cls, UrlData(e.0.url.clone()))),
+                        Some("name") => Ok(Value::str(&e.0.dialect_name)),
+                        Some(other) => {
+                            Err(i.err("AttributeError", format!("'Engine' object has no attribute '{other}'")))
+                        }
+                        None => Ok(Value::None),
+                    }
+                }),
+            ),
+        ],
+    )
 }

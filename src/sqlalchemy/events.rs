@@ -1,18 +1,22 @@
-//! `sqlalchemy.orm.events`: the moments the ORM dispatches its events, and the native side of
-//! `sqlalchemy.event` (`lib/event.py`).
+//! `sqlalchemy.orm.events` and the engine's events: the moments the ORM and the engine dispatch
+//! their events, and the native side of `sqlalchemy.event` (`lib/event.py`).
 //!
 //! `lib/event.py` keeps the listeners and decides, as each family's `_accept_with` does, what
 //! a target listens on; it tells the engine which families have listeners (`_activate`) and
 //! gives it the functions that call them (`_set_dispatchers`). The engine calls
-//! [`mapper_event`], [`instance_event`] and [`session_event`] where SQLAlchemy dispatches
-//! `MapperEvents`, `InstanceEvents` and `SessionEvents`: nothing is done, and nothing made,
-//! while a family has no listener. Attribute listeners (`set`, `append`, `remove`) are kept
-//! here ([`AttributeListener`]) and fired by the attribute and its collection.
+//! [`mapper_event`], [`instance_event`], [`session_event`], [`connected`] (the pool's
+//! `first_connect` / `connect` and `engine_connect`), [`execute`] (`before_cursor_execute` /
+//! `after_cursor_execute` around each statement a connection sends) and [`ddl_event`] where
+//! SQLAlchemy dispatches them: nothing is done, and nothing made, while a family has no
+//! listener. Attribute listeners (`set`, `append`, `remove`) are kept here
+//! ([`AttributeListener`]) and fired by the attribute and its collection.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use super::engine::{Connection, StatementError};
 use super::orm::{self, AttrData, SessionData};
+use crate::db::{QueryResult, SqlValue};
 use crate::python::builtins::func;
 use crate::python::interp::{Interp, PyResult};
 use crate::python::value::{Args, Instance, Module, Value};
@@ -22,15 +26,23 @@ pub struct EventHooks {
     mapper: Cell<bool>,
     instance: Cell<bool>,
     session: Cell<bool>,
+    engine: Cell<bool>,
+    ddl: Cell<bool>,
     dispatch_mapper: RefCell<Value>,
     dispatch_instance: RefCell<Value>,
     dispatch_session: RefCell<Value>,
+    /// `_dispatch_engine(identifier, engine, *args)`.
+    dispatch_engine: RefCell<Value>,
+    /// `_dispatch_ddl(identifier, target, key, connection, tables)`.
+    dispatch_ddl: RefCell<Value>,
+    /// The class of a Connection's native handle.
+    handle_class: RefCell<Option<Rc<crate::python::value::Class>>>,
     /// The classes of what listeners receive: `UOWTransaction`, `SessionTransaction`,
     /// `QueryContext`.
     flush_context: RefCell<Value>,
     transaction: RefCell<Value>,
     query_context: RefCell<Value>,
-    /// The `Connection` listeners receive.
+    /// The class of the `Connection` listeners receive.
     connection: RefCell<Value>,
     /// `_token(key, op)`: an `AttributeEventToken`.
     token: RefCell<Value>,
@@ -43,9 +55,14 @@ impl Default for EventHooks {
             mapper: Cell::new(false),
             instance: Cell::new(false),
             session: Cell::new(false),
+            engine: Cell::new(false),
+            ddl: Cell::new(false),
             dispatch_mapper: none(),
             dispatch_instance: none(),
             dispatch_session: none(),
+            dispatch_engine: none(),
+            dispatch_ddl: none(),
+            handle_class: RefCell::new(None),
             flush_context: none(),
             transaction: none(),
             query_context: none(),
@@ -80,10 +97,16 @@ pub fn instance_events_on(interp: &mut Interp) -> bool {
     hooks(interp).instance.get()
 }
 
+/// Has a listener of the engine or pool events been registered?
+pub fn engine_events_on(interp: &mut Interp) -> bool {
+    hooks(interp).engine.get()
+}
+
 /// `mapper.dispatch.<name>(mapper, connection, state)` for the object `obj`
 /// (`before_insert`, `after_insert`, `before_update`, `after_update`, `before_delete`,
 /// `after_delete`): each listener of its class (or, with `propagate=True`, of a base class).
-pub fn mapper_event(interp: &mut Interp, name: &str, obj: &Value) -> PyResult<()> {
+/// `connection` is the session's connection to the mapper's table's engine.
+pub fn mapper_event(interp: &mut Interp, s: &SessionData, name: &str, obj: &Value) -> PyResult<()> {
     let h = hooks(interp);
     if !h.mapper.get() {
         return Ok(());
@@ -91,19 +114,223 @@ pub fn mapper_event(interp: &mut Interp, name: &str, obj: &Value) -> PyResult<()
     let (Value::Instance(inst), Some(m)) = (obj, orm::object_mapper(obj)) else { return Ok(()) };
     let mapper = super::inspection::mapper_value(interp, &m);
     let state = state_value(interp, inst);
+    let engine = s.bind_for_table(&m.table.name);
+    s.begin_for(interp, &engine)?;
+    let conn = s.connection_for(&engine);
+    let conn = connection_value(interp, &conn, Some(s))?;
     let f = h.dispatch_mapper.borrow().clone();
-    interp.call(&f, Args::new(vec![Value::str(name), mapper, obj.clone(), state]))?;
+    interp.call(&f, Args::new(vec![Value::str(name), mapper, obj.clone(), state, conn]))?;
     Ok(())
 }
 
 /// [`mapper_event`] for each object, in their order.
-pub fn mapper_events(interp: &mut Interp, name: &str, objs: &[Value]) -> PyResult<()> {
+pub fn mapper_events(interp: &mut Interp, s: &SessionData, name: &str, objs: &[Value]) -> PyResult<()> {
     if !mapper_events_on(interp) {
         return Ok(());
     }
     for o in objs {
-        mapper_event(interp, name, o)?;
+        mapper_event(interp, s, name, o)?;
     }
+    Ok(())
+}
+
+/// The Python `Connection` of `conn` (the same object each time), made on first need.
+pub fn connection_value(interp: &mut Interp, conn: &Rc<Connection>, session: Option<&SessionData>) -> PyResult<Value> {
+    if let Some(v) = conn.py.borrow().clone() {
+        return Ok(v);
+    }
+    let h = hooks(interp);
+    let cls = h.connection.borrow().clone();
+    let engine = conn.engine.py_value().unwrap_or(Value::None);
+    let session = session.and_then(|s| s.py_value()).unwrap_or(Value::None);
+    let handle_class = h
+        .handle_class
+        .borrow_mut()
+        .get_or_insert_with(|| {
+            crate::python::builtins::native_class(interp, "_ConnectionHandle", "sqlalchemy.engine.base", None, vec![])
+        })
+        .clone();
+    let handle = crate::python::builtins::new_native(&handle_class, ConnHandle(Rc::downgrade(conn)));
+    let v = interp.call(&cls, Args::new(vec![engine, session, handle]))?;
+    *conn.py.borrow_mut() = Some(v.clone());
+    Ok(v)
+}
+
+/// Has a listener of the DDL events (`before_create`, `after_create`, `before_drop`,
+/// `after_drop`) been registered?
+pub fn ddl_events_on(interp: &mut Interp) -> bool {
+    hooks(interp).ddl.get()
+}
+
+/// `DDLEvents`: `<name>(target, connection, **kw)` for a `Table` (`tables` None) or a
+/// `MetaData` (`tables`: the tables created or dropped), `key` identifying the schema item.
+pub fn ddl_event(
+    interp: &mut Interp,
+    name: &str,
+    target: Value,
+    key: usize,
+    conn: &Rc<Connection>,
+    tables: Option<Value>,
+) -> PyResult<()> {
+    let h = hooks(interp);
+    if !h.ddl.get() {
+        return Ok(());
+    }
+    let c = connection_value(interp, conn, None)?;
+    let f = h.dispatch_ddl.borrow().clone();
+    let args = vec![Value::str(name), target, Value::Int(key as i64), c, tables.unwrap_or(Value::None)];
+    interp.call(&f, Args::new(args))?;
+    Ok(())
+}
+
+/// A Python `Connection`'s way back to its connection.
+struct ConnHandle(std::rc::Weak<Connection>);
+
+/// `Connection.execute(statement, parameters)` on a connection no session holds (a DDL
+/// listener's): the statement runs as a session would run it, on that connection, in its
+/// transaction, through a throwaway session that never flushes, commits or closes it.
+fn conn_execute(interp: &mut Interp, a: Args) -> PyResult<Value> {
+    let Some(conn) = a.pos.first().and_then(|v| v.payload::<ConnHandle>()).and_then(|h| h.0.upgrade()) else {
+        return Err(orm::sa_error(interp, "ResourceClosedError", "This Connection is closed".to_string()));
+    };
+    let stmt = a.pos.get(1).cloned().unwrap_or(Value::None);
+    let params = a.pos.get(2).cloned().filter(|p| !p.is_none());
+    let registry = orm::Registry::new(Rc::new(super::schema::MetaData::default()));
+    let s = SessionData::new(conn.engine.clone(), registry);
+    s.autoflush.set(false);
+    s.adopt_connection(conn);
+    let r = super::statement::session_execute(interp, &s, &stmt, params.as_ref(), None);
+    s.release_connections();
+    r
+}
+
+/// A raw SQL string on the connection, logged as the driver's statement (what a `DDL`
+/// element sends).
+fn conn_exec_sql(interp: &mut Interp, a: Args) -> PyResult<Value> {
+    let Some(conn) = a.pos.first().and_then(|v| v.payload::<ConnHandle>()).and_then(|h| h.0.upgrade()) else {
+        return Err(orm::sa_error(interp, "ResourceClosedError", "This Connection is closed".to_string()));
+    };
+    let sql = match a.pos.get(1) {
+        Some(v) => interp.to_str(v)?,
+        None => String::new(),
+    };
+    conn.ensure_begun();
+    match execute(interp, &conn, &sql, vec![])? {
+        Ok(r) => {
+            let rows: Vec<Vec<Value>> =
+                r.rows.iter().map(|row| row.iter().map(super::types::untyped_result).collect()).collect();
+            Ok(super::statement::result_of_rows(interp, r.columns.clone(), rows, r.changes))
+        }
+        Err(e) => Err(orm::dbapi_error(interp, e)),
+    }
+}
+
+/// A connection has just been taken from the engine: on the engine's first, the pool's
+/// `first_connect` and `connect` (with the DB-API connection and its `_ConnectionRecord`),
+/// then the engine's `engine_connect(conn)`. Once per connection.
+pub fn connected(interp: &mut Interp, conn: &Rc<Connection>, session: Option<&SessionData>) -> PyResult<()> {
+    let h = hooks(interp);
+    if !h.engine.get() || !conn.connect_events_due.replace(false) {
+        return Ok(());
+    }
+    let c = connection_value(interp, conn, session)?;
+    let engine = conn.engine.py_value().unwrap_or(Value::None);
+    let first = Value::Bool(conn.first_on_engine);
+    let f = h.dispatch_engine.borrow().clone();
+    interp.call(&f, Args::new(vec![Value::str("_connect"), engine, c, first]))?;
+    Ok(())
+}
+
+/// `before_cursor_execute` / `after_cursor_execute` around one statement the connection sends
+/// (the latter when it succeeded); what the statement gave, or the driver's error, is returned
+/// as it came.
+pub fn execute(
+    interp: &mut Interp,
+    conn: &Rc<Connection>,
+    sql: &str,
+    params: Vec<SqlValue>,
+) -> PyResult<Result<QueryResult, StatementError>> {
+    execute_batched(interp, conn, sql, params, false)
+}
+
+/// [`execute`] of one row of an "insertmanyvalues" batch (the unit of work's INSERT ...
+/// RETURNING of several rows, sent one by one on SQLite): the listeners see `executemany`
+/// True.
+pub fn execute_batched(
+    interp: &mut Interp,
+    conn: &Rc<Connection>,
+    sql: &str,
+    params: Vec<SqlValue>,
+    batched: bool,
+) -> PyResult<Result<QueryResult, StatementError>> {
+    if !engine_events_on(interp) {
+        return Ok(conn.execute(sql, params));
+    }
+    let shown = Value::tuple(params.iter().map(super::types::untyped_result).collect());
+    cursor_event(interp, conn, "before_cursor_execute", sql, &shown, batched, -1)?;
+    let r = conn.execute(sql, params);
+    // `handle_error` is not dispatched on an error: its `ExceptionContext` is not made here.
+    if let Ok(q) = &r {
+        // pysqlite's `rowcount`: the rows a DML statement changed, known once its RETURNING
+        // rows are fetched (after this event); -1 for other statements.
+        let rowcount = match (is_dml(sql), q.columns.is_empty()) {
+            (true, true) => q.changes,
+            (true, false) => 0,
+            _ => -1,
+        };
+        cursor_event(interp, conn, "after_cursor_execute", sql, &shown, batched, rowcount)?;
+    }
+    Ok(r)
+}
+
+/// [`execute`] for an `executemany`: the listeners see the list of parameter tuples.
+pub fn execute_many(
+    interp: &mut Interp,
+    conn: &Rc<Connection>,
+    sql: &str,
+    rows: Vec<Vec<SqlValue>>,
+) -> PyResult<Result<i64, StatementError>> {
+    if !engine_events_on(interp) {
+        return Ok(conn.execute_many(sql, rows));
+    }
+    let shown =
+        Value::list(rows.iter().map(|r| Value::tuple(r.iter().map(super::types::untyped_result).collect())).collect());
+    cursor_event(interp, conn, "before_cursor_execute", sql, &shown, true, -1)?;
+    let r = conn.execute_many(sql, rows);
+    if let Ok(n) = &r {
+        cursor_event(interp, conn, "after_cursor_execute", sql, &shown, true, *n)?;
+    }
+    Ok(r)
+}
+
+fn is_dml(sql: &str) -> bool {
+    let head = sql.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+    matches!(head.as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cursor_event(
+    interp: &mut Interp,
+    conn: &Rc<Connection>,
+    name: &str,
+    sql: &str,
+    params: &Value,
+    many: bool,
+    rowcount: i64,
+) -> PyResult<()> {
+    let c = connection_value(interp, conn, None)?;
+    let engine = conn.engine.py_value().unwrap_or(Value::None);
+    let f = hooks(interp).dispatch_engine.borrow().clone();
+    let args = vec![
+        Value::str(&format!("_{name}")),
+        engine,
+        c,
+        Value::str(sql),
+        params.clone(),
+        Value::Bool(many),
+        Value::Int(rowcount),
+    ];
+    interp.call(&f, Args::new(args))?;
     Ok(())
 }
 
@@ -178,7 +405,7 @@ pub fn flush_context(interp: &mut Interp, s: &SessionData) -> PyResult<Option<Va
 }
 
 /// `after_begin(session, transaction, connection)`: the session has just taken a connection.
-pub fn after_begin(interp: &mut Interp, s: &SessionData) -> PyResult<()> {
+pub fn after_begin(interp: &mut Interp, s: &SessionData, conn: &Rc<Connection>) -> PyResult<()> {
     let h = hooks(interp);
     if !h.session.get() {
         return Ok(());
@@ -186,8 +413,21 @@ pub fn after_begin(interp: &mut Interp, s: &SessionData) -> PyResult<()> {
     let Some(session) = s.py_value() else { return Ok(()) };
     let c = h.transaction.borrow().clone();
     let tx = interp.call(&c, Args::new(vec![session]))?;
-    let conn = h.connection.borrow().clone();
+    let conn = connection_value(interp, conn, Some(s))?;
     session_event(interp, s, "after_begin", vec![tx, conn])
+}
+
+/// `after_soft_rollback(session, previous_transaction)`: a rollback has ended the session's
+/// transaction.
+pub fn after_soft_rollback(interp: &mut Interp, s: &SessionData) -> PyResult<()> {
+    let h = hooks(interp);
+    if !h.session.get() {
+        return Ok(());
+    }
+    let Some(session) = s.py_value() else { return Ok(()) };
+    let c = h.transaction.borrow().clone();
+    let tx = interp.call(&c, Args::new(vec![session]))?;
+    session_event(interp, s, "after_soft_rollback", vec![tx])
 }
 
 /// What `inspect(obj)` gives: the instance's `InstanceState` (what `raw=True` listeners get).
@@ -367,6 +607,39 @@ pub fn add_natives(m: &Module) {
             Ok(m.and_then(|m| m.class()).map(Value::Class).unwrap_or(Value::None))
         }),
     );
+    m.set("_conn_execute", func("_conn_execute", conn_execute));
+    m.set("_conn_exec_sql", func("_conn_exec_sql", conn_exec_sql));
+    m.set(
+        "_schema_key",
+        func("_schema_key", |_, a| {
+            let v = a.pos.first().cloned().unwrap_or(Value::None);
+            if let Some(t) = v.payload::<Rc<super::schema::Table>>() {
+                return Ok(Value::Int(Rc::as_ptr(&*t) as usize as i64));
+            }
+            if let Some(m) = v.payload::<super::module::MetaDataData>() {
+                return Ok(Value::Int(Rc::as_ptr(&m.0) as usize as i64));
+            }
+            Ok(Value::None)
+        }),
+    );
+    m.set(
+        "_is_table",
+        func("_is_table", |_, a| {
+            Ok(Value::Bool(a.pos.first().is_some_and(|v| v.payload::<Rc<super::schema::Table>>().is_some())))
+        }),
+    );
+    m.set(
+        "_quote",
+        func("_quote", |i, a| {
+            let name = match a.pos.first() {
+                Some(v) => i.to_str(v)?,
+                None => String::new(),
+            };
+            use super::ddl::Dialect;
+            Ok(Value::str(&super::ddl::SqliteDialect.quote(&name)))
+        }),
+    );
+    m.set("_engine_class", func("_engine_class", |i, _| Ok(Value::Class(super::engine::engine_class(i)))));
     m.set("_mapper_type", func("_mapper_type", |i, _| Ok(Value::Class(super::inspection::mapper_type(i)))));
     m.set("_session_class", func("_session_class", |i, _| Ok(Value::Class(orm::orm_classes(i).session.clone()))));
     m.set(
@@ -392,6 +665,8 @@ pub fn add_natives(m: &Module) {
                     i.construct_hook = Some(Rc::new(on_construct));
                 }
                 Some("session") => h.session.set(true),
+                Some("engine") => h.engine.set(true),
+                Some("ddl") => h.ddl.set(true),
                 _ => {}
             }
             Ok(Value::None)
@@ -410,6 +685,8 @@ pub fn add_natives(m: &Module) {
             *h.transaction.borrow_mut() = at(5);
             *h.query_context.borrow_mut() = at(6);
             *h.token.borrow_mut() = at(7);
+            *h.dispatch_engine.borrow_mut() = at(8);
+            *h.dispatch_ddl.borrow_mut() = at(9);
             Ok(Value::None)
         }),
     );

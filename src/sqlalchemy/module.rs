@@ -44,8 +44,7 @@ pub struct QueryExtra {
     pub options: Vec<super::strategies::LoaderOption>,
 }
 
-/// Payload of `Engine` objects.
-pub struct EngineData(pub Rc<Engine>);
+pub use super::engine::EngineData;
 
 /// Payload of `Inspector` objects.
 pub struct InspectorData(pub Rc<Engine>);
@@ -654,6 +653,19 @@ fn table_getattr(interp: &mut Interp, a: Args) -> PyResult<Value> {
             }
             Ok(set_of(values))
         }
+        // `TableClause.insert()` / `update()` / `delete()` / `select()`: the statement of that
+        // name on the table.
+        "insert" | "update" | "delete" | "select" => {
+            let table = a.pos[0].clone();
+            let n = name.clone();
+            Ok(func(&name, move |i, a| {
+                let sa = i.import_module("sqlalchemy")?;
+                let f = sa.get(&n).unwrap_or(Value::None);
+                let mut pos = vec![table.clone()];
+                pos.extend(a.pos);
+                i.call(&f, Args { pos, kw: a.kw })
+            }))
+        }
         _ => Err(interp.err("AttributeError", format!("'Table' object has no attribute '{name}'"))),
     }
 }
@@ -675,9 +687,9 @@ fn column_type_value(i: &mut Interp, c: &Column) -> PyResult<Value> {
 
 /// A set of values in the given order.
 fn set_of(values: Vec<Value>) -> Value {
-    let mut d = crate::python::value::Dict::new();
+    let mut d = crate::python::pyset::PySet::new();
     for v in values {
-        d.insert(v, Value::None);
+        d.add(v);
     }
     Value::Set(Rc::new(std::cell::RefCell::new(d)))
 }
@@ -1313,6 +1325,93 @@ fn query_select(q: &QueryData) -> Select {
     s
 }
 
+/// `Query.with_parent(instance, property)`: the relationship of the instance's mapper that
+/// leads to the query's class (the only one, when not named), as the criteria of its lazy
+/// load with the instance's values bound (`? = post.category_id`).
+fn query_parent_criteria(
+    interp: &mut Interp,
+    qd: &QueryData,
+    parent: &Value,
+    prop: Option<Value>,
+) -> PyResult<Vec<Clause>> {
+    let Some(pm) = orm::object_mapper(parent) else {
+        let r = interp.repr(parent)?;
+        return Err(orm::sa_error(interp, "InvalidRequestError", format!("Expected a mapped instance, got {r}")));
+    };
+    if let Some(reg) = pm.registry.upgrade() {
+        orm::configure(interp, &reg)?;
+    }
+    let rels: Vec<Rc<Relationship>> = pm.relationships.borrow().clone();
+    let r = match prop.and_then(|p| p.payload::<AttrData>()) {
+        Some(ad) => match &ad.kind {
+            orm::AttrKind::Relationship(r) => Some(r.clone()),
+            _ => None,
+        },
+        None => {
+            let found: Vec<Rc<Relationship>> = rels
+                .into_iter()
+                .filter(|r| {
+                    r.target
+                        .borrow()
+                        .as_ref()
+                        .is_some_and(|t| t.self_and_descendants().iter().any(|f| Rc::ptr_eq(f, &qd.mapper)))
+                })
+                .collect();
+            if found.len() > 1 {
+                return Err(orm::sa_error(
+                    interp,
+                    "InvalidRequestError",
+                    format!(
+                        "Multiple properties found with mapper class {} to use in with_parent().  Please specify the desired property.",
+                        qd.mapper.class_name
+                    ),
+                ));
+            }
+            found.into_iter().next()
+        }
+    };
+    let Some(r) = r else {
+        return Err(orm::sa_error(
+            interp,
+            "InvalidRequestError",
+            format!(
+                "Could not locate a property which relates instances of class '{}' to instances of class '{}'",
+                qd.mapper.class_name, pm.class_name
+            ),
+        ));
+    };
+    let value_of = |i: &mut Interp, col: &Rc<Column>| -> PyResult<Value> {
+        let k = pm.column_key(col).unwrap_or_else(|| col.name());
+        i.getattr(parent, &k)
+    };
+    let mut out = Vec::new();
+    if let Some(m2m) = r.m2m.borrow().clone() {
+        for (pc, ac) in &m2m.parent_pairs {
+            let v = value_of(interp, pc)?;
+            let (b, c) = (Clause::Bind(v, pc.ty.clone()), Clause::Column(ac.clone()));
+            out.push(if m2m.parent_assoc_first { Clause::binary(c, "=", b) } else { Clause::binary(b, "=", c) });
+        }
+        for (tc, ac) in &m2m.target_pairs {
+            let (t, a) = (Clause::Column(tc.clone()), Clause::Column(ac.clone()));
+            out.push(if m2m.target_assoc_first { Clause::binary(a, "=", t) } else { Clause::binary(t, "=", a) });
+        }
+    } else if r.direction.get() == orm::Direction::ManyToOne {
+        for (pk, fk) in r.pairs.borrow().iter() {
+            let v = value_of(interp, fk)?;
+            out.push(Clause::binary(Clause::Column(pk.clone()), "=", Clause::Bind(v, pk.ty.clone())));
+        }
+    } else {
+        for (pk, fk) in r.pairs.borrow().iter() {
+            let v = value_of(interp, pk)?;
+            out.push(Clause::binary(Clause::Bind(v, pk.ty.clone()), "=", Clause::Column(fk.clone())));
+        }
+    }
+    Ok(match out.len() {
+        1 => out,
+        _ => vec![Clause::And(out)],
+    })
+}
+
 pub(crate) fn query_with(interp: &Interp, q: &QueryData, f: impl FnOnce(&mut QueryData)) -> Value {
     let mut nq = QueryData {
         session: q.session.clone(),
@@ -1661,7 +1760,28 @@ fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(
             "filter",
             method("Query", "filter", move |i, a| {
                 let qd = q(i, &a)?;
-                let crit: Vec<Clause> = a.pos[1..].iter().map(|c| as_clause(c, None)).collect();
+                // `filter(False)` (a Python property compared to a value) is the `false()` constant.
+                let crit: Vec<Clause> = a.pos[1..]
+                    .iter()
+                    .map(|c| match c {
+                        Value::Bool(b) => Clause::Bool(*b),
+                        _ => as_clause(c, None),
+                    })
+                    .collect();
+                Ok(query_with(i, &qd, |n| n.where_.extend(crit)))
+            }),
+        ),
+        (
+            "with_parent",
+            method("Query", "with_parent", move |i, mut a| {
+                let qd = q(i, &a)?;
+                i.warn(
+                    "sqlalchemy.exc.LegacyAPIWarning",
+                    "The Query.with_parent() method is considered legacy as of the 1.x series of SQLAlchemy and becomes a legacy construct in 2.0. Use the with_parent() standalone construct. (deprecated since: 2.0) (Background on SQLAlchemy 2.0 at: https://sqlalche.me/e/b8d9)",
+                );
+                let parent = a.arg(1, "instance").unwrap_or(Value::None);
+                let prop = a.arg(2, "property");
+                let crit = query_parent_criteria(i, &qd, &parent, prop)?;
                 Ok(query_with(i, &qd, |n| n.where_.extend(crit)))
             }),
         ),
@@ -1748,6 +1868,17 @@ fn query_base_methods(q: fn(&Interp, &Args) -> PyResult<Rc<QueryData>>) -> Vec<(
                         continue;
                     }
                     let Some(col) = col else {
+                        // `_entity_namespace_key`: any other attribute of the class (a Python
+                        // property, a hybrid) is compared with `==` as it is.
+                        let attr = match qd.mapper.class.upgrade() {
+                            Some(cls) => i.getattr(&Value::Class(cls), k).ok(),
+                            None => None,
+                        };
+                        if let Some(attr) = attr {
+                            let cmp = i.compare(crate::python::ast::CmpOp::Eq, &attr, v)?;
+                            crit.push(super::statement::criterion(i, &cmp)?);
+                            continue;
+                        }
                         return Err(orm::sa_error(
                             i,
                             "InvalidRequestError",
@@ -2279,7 +2410,16 @@ fn instrumented_attribute_class(interp: &Interp, operators: Vec<(&'static str, V
                     Some(t) => owner = t.name.clone(),
                     None => {}
                 }
-                Ok(Value::str(&format!("{owner}.{}", data.key)))
+                let proxy = match &a.pos[0] {
+                    Value::Instance(inst) => inst
+                        .ext
+                        .borrow()
+                        .clone()
+                        .and_then(|e| e.downcast::<super::statement::ProxyKey>().ok())
+                        .map(|p| p.0.clone()),
+                    _ => None,
+                };
+                Ok(Value::str(&format!("{owner}.{}", proxy.as_deref().unwrap_or(&data.key))))
             }),
         ));
         v.push((
@@ -2597,7 +2737,57 @@ fn event_module(interp: &mut Interp, exc: &Module) -> PyResult<Rc<Module>> {
     if let Some(c) = exc.get("InvalidRequestError") {
         m.set("_InvalidRequestError", c);
     }
+    if let Some(c) = exc.get("ArgumentError") {
+        m.set("_ArgumentError", c);
+    }
     python_module_in(interp, m, include_str!("lib/event.py"))
+}
+
+/// `sqlalchemy.event`, imported.
+fn event_lib(interp: &mut Interp) -> PyResult<Rc<Module>> {
+    let sa = interp.import_module("sqlalchemy")?;
+    match sa.get("event") {
+        Some(Value::Module(m)) => Ok(m),
+        _ => Err(interp.err("ImportError", "sqlalchemy.event")),
+    }
+}
+
+/// `sqlite3`'s `_execute(engine, sql, parameters)`: one statement on the engine's database,
+/// unlogged, as a raw DB-API cursor runs it: (column names, rows, changes, last rowid), or
+/// the DB-API's exception.
+fn dbapi_execute(i: &mut Interp, a: Args) -> PyResult<Value> {
+    let Some(engine) = a.pos.first().and_then(|v| v.payload::<EngineData>()) else {
+        return Err(i.err("TypeError", "not a database"));
+    };
+    let sql = match a.pos.get(1) {
+        Some(v) => i.to_str(v)?,
+        None => String::new(),
+    };
+    let mut params = Vec::new();
+    if let Some(p) = a.pos.get(2) {
+        for v in i.iterate(p)? {
+            params.push(SqlType::Integer.bind(&v));
+        }
+    }
+    match engine.0.execute_unlogged(&sql, &params) {
+        Ok(r) => {
+            let columns = Value::list(r.columns.iter().map(|c| Value::str(c)).collect());
+            let rows = Value::list(
+                r.rows.iter().map(|row| Value::tuple(row.iter().map(super::types::untyped_result).collect())).collect(),
+            );
+            Ok(Value::tuple(vec![columns, rows, Value::Int(r.changes), Value::Int(r.last_insert_rowid)]))
+        }
+        Err(e) => {
+            let cls = orm::orm_classes(i).exc.get(format!("sqlite3.{}", e.dbapi_class).as_str()).cloned();
+            match cls {
+                Some(c) => {
+                    let exc = i.new_exception(&c, vec![Value::str(&e.message)]);
+                    Err(PyErr { exc, traceback: vec![] })
+                }
+                None => Err(i.err("RuntimeError", e.message)),
+            }
+        }
+    }
 }
 
 /// A module of SQLAlchemy written in Python (`lib/*.py`), run by our interpreter as the
@@ -3012,6 +3202,45 @@ pub fn register(interp: &mut Interp) {
         }),
     );
     interp.register_module(
+        "sqlite3",
+        Rc::new(|i: &mut Interp| {
+            i.import_module("sqlalchemy")?;
+            let m = Module::new("sqlite3", None);
+            for (k, c) in orm::orm_classes(i).exc.iter() {
+                if let Some(n) = k.strip_prefix("sqlite3.") {
+                    m.set(n, Value::Class(c.clone()));
+                }
+            }
+            m.set("_execute", func("_execute", dbapi_execute));
+            python_module_in(i, m, include_str!("lib/sqlite3.py"))
+        }),
+    );
+    // `sqlalchemy.engine` and `sqlalchemy.pool`: the targets of engine-wide and pool-wide event
+    // listeners (`@event.listens_for(Engine, "connect")`).
+    interp.register_module(
+        "sqlalchemy.engine",
+        Rc::new(|i: &mut Interp| {
+            let ev = event_lib(i)?;
+            let m = Module::new("sqlalchemy.engine", None);
+            m.set("Engine", Value::Class(super::engine::engine_class(i)));
+            if let Some(c) = ev.get("Connection") {
+                m.set("Connection", c);
+            }
+            Ok(m)
+        }),
+    );
+    interp.register_module(
+        "sqlalchemy.pool",
+        Rc::new(|i: &mut Interp| {
+            let ev = event_lib(i)?;
+            let m = Module::new("sqlalchemy.pool", None);
+            if let Some(c) = ev.get("Pool") {
+                m.set("Pool", c);
+            }
+            Ok(m)
+        }),
+    );
+    interp.register_module(
         "sqlalchemy.event",
         Rc::new(|i: &mut Interp| {
             let sa = i.import_module("sqlalchemy")?;
@@ -3110,7 +3339,12 @@ fn build_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
     let m = Module::new("sqlalchemy", None);
     m.set("__version__", Value::str("2.1.9"));
     let (exc, exc_classes) = exc_module(interp);
-    m.set("event", Value::Module(event_module(interp, &exc)?));
+    let event = event_module(interp, &exc)?;
+    if let Some(ddl) = event.get("DDL") {
+        m.set("DDL", ddl);
+    }
+    m.set("event", Value::Module(event));
+    m.set("Engine", Value::Class(super::engine::engine_class(interp)));
     m.set("exc", Value::Module(exc));
     // The column operators' methods (owned by `ColumnOperators`) are the same objects in
     // every class that has them.

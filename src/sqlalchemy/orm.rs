@@ -454,6 +454,10 @@ pub struct InstanceState {
     /// The loader options of the query that loaded the object (`state.load_options`): they
     /// decide how its unloaded relationships load on access.
     pub loader_options: RefCell<Vec<super::strategies::LoaderOption>>,
+    /// Scalar one-to-many relationships (`backref(..., uselist=False)`) set while their old
+    /// value was not loaded (`_deferred_history`: the committed value is `PASSIVE_NO_RESULT`):
+    /// the next flush loads the old value to unlink it.
+    pub deferred_history: RefCell<Vec<String>>,
 }
 
 impl InstanceState {
@@ -1597,7 +1601,7 @@ pub struct SessionData {
     /// `SQLALCHEMY_BINDS`): statements on those tables go to that engine (`get_bind`).
     pub binds: RefCell<Vec<(Rc<MetaData>, Rc<Engine>)>>,
     /// The transaction's connections, one per engine used, in the order they were opened.
-    conns: RefCell<Vec<Connection>>,
+    conns: RefCell<Vec<Rc<Connection>>>,
     pub identity_map: RefCell<HashMap<IdentityKey, Value>>,
     pub new: RefCell<Vec<Value>>,
     pub deleted: RefCell<Vec<Value>>,
@@ -1621,6 +1625,8 @@ pub struct SessionData {
     pub tx_open: Cell<bool>,
     /// A connection was taken whose `after_begin` has not been dispatched yet.
     after_begin_due: Cell<bool>,
+    /// The flush is sending one row of an "insertmanyvalues" batch.
+    insertmany: Cell<bool>,
     /// The `Session` object this is the data of (what session event listeners receive).
     pub py: RefCell<Weak<Instance>>,
 }
@@ -1647,6 +1653,7 @@ impl SessionData {
             info: RefCell::new(None),
             tx_open: Cell::new(false),
             after_begin_due: Cell::new(false),
+            insertmany: Cell::new(false),
             py: RefCell::new(Weak::new()),
         })
     }
@@ -1780,7 +1787,13 @@ pub fn dbapi_error(interp: &mut Interp, e: StatementError) -> PyErr {
 /// and the error comes out as `StatementError`, the original exception named by its module
 /// (`(builtins.LookupError) ...`) and followed by the statement and its parameters as a list
 /// of one dict keyed by bind name (`_handle_dbapi_exception` without a DBAPI error).
-fn bind_error(interp: &mut Interp, s: &SessionData, sql: &str, params: Vec<(String, Value)>, e: PyErr) -> PyErr {
+pub(crate) fn bind_error(
+    interp: &mut Interp,
+    s: &SessionData,
+    sql: &str,
+    params: Vec<(String, Value)>,
+    e: PyErr,
+) -> PyErr {
     s.connection(sql).ensure_begun();
     let cls = interp.type_of(&e.exc);
     let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
@@ -1843,22 +1856,33 @@ impl SessionData {
     }
 
     /// The session's connection to `engine`, beginning its transaction if needed.
-    pub fn connection_for(&self, engine: &Rc<Engine>) -> std::cell::Ref<'_, Connection> {
-        let pos = self.conns.borrow().iter().position(|c| Rc::ptr_eq(&c.engine, engine));
-        let pos = match pos {
-            Some(p) => p,
+    pub fn connection_for(&self, engine: &Rc<Engine>) -> Rc<Connection> {
+        let found = self.conns.borrow().iter().find(|c| Rc::ptr_eq(&c.engine, engine)).cloned();
+        match found {
+            Some(c) => c,
             None => {
-                self.conns.borrow_mut().push(engine.connect());
+                let c = Rc::new(engine.connect());
+                self.conns.borrow_mut().push(c.clone());
                 self.tx_open.set(true);
                 self.after_begin_due.set(true);
-                self.conns.borrow().len() - 1
+                c
             }
-        };
-        std::cell::Ref::map(self.conns.borrow(), |c| &c[pos])
+        }
+    }
+
+    /// Takes `conn` as the session's connection to its engine (a throwaway session running a
+    /// statement on a connection it does not own).
+    pub fn adopt_connection(&self, conn: Rc<Connection>) {
+        self.conns.borrow_mut().push(conn);
+    }
+
+    /// Lets go of the connections without ending their transactions.
+    pub fn release_connections(&self) {
+        self.conns.borrow_mut().clear();
     }
 
     /// The session's connection for a statement (see [`SessionData::get_bind`]).
-    pub fn connection(&self, sql: &str) -> std::cell::Ref<'_, Connection> {
+    pub fn connection(&self, sql: &str) -> Rc<Connection> {
         let engine = self.get_bind(sql);
         self.connection_for(&engine)
     }
@@ -1867,19 +1891,24 @@ impl SessionData {
     /// own statements, and loads inside it).
     fn execute(&self, interp: &mut Interp, sql: &str, params: Vec<SqlValue>) -> PyResult<crate::db::QueryResult> {
         self.begin_for(interp, &self.get_bind(sql))?;
-        let r = self.connection(sql).execute(sql, params);
+        let conn = self.connection(sql);
+        let r = super::events::execute_batched(interp, &conn, sql, params, self.insertmany.get())?;
         r.map_err(|e| dbapi_error(interp, e))
     }
 
     /// Takes the connection to `engine` as the session's transaction does
     /// (`_connection_for_bind`), with `after_begin` for a new one.
     pub fn begin_for(&self, interp: &mut Interp, engine: &Rc<Engine>) -> PyResult<()> {
-        if !super::events::session_events_on(interp) {
+        let engine_events = super::events::engine_events_on(interp);
+        if !super::events::session_events_on(interp) && !engine_events {
             return Ok(());
         }
-        drop(self.connection_for(engine));
-        if self.after_begin_due.replace(false) {
-            super::events::after_begin(interp, self)?;
+        let conn = self.connection_for(engine);
+        if engine_events {
+            super::events::connected(interp, &conn, Some(self))?;
+        }
+        if super::events::session_events_on(interp) && self.after_begin_due.replace(false) {
+            super::events::after_begin(interp, self, &conn)?;
         }
         Ok(())
     }
@@ -1895,7 +1924,7 @@ impl SessionData {
     /// Ends the transaction: every connection commits (or rolls back) and is released.
     fn end_transaction(&self, commit: bool) {
         self.after_begin_due.set(false);
-        let conns: Vec<Connection> = self.conns.borrow_mut().drain(..).collect();
+        let conns: Vec<Rc<Connection>> = self.conns.borrow_mut().drain(..).collect();
         for c in conns {
             if commit {
                 c.commit();
@@ -1958,7 +1987,8 @@ pub fn execute_on(
 ) -> PyResult<crate::db::QueryResult> {
     check_active(interp, s)?;
     s.begin_for(interp, engine)?;
-    let r = s.connection_for(engine).execute(sql, params);
+    let conn = s.connection_for(engine);
+    let r = super::events::execute(interp, &conn, sql, params)?;
     r.map_err(|e| dbapi_error(interp, e))
 }
 
@@ -2068,14 +2098,24 @@ fn save_or_update_impl(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) ->
         }
         return Ok(());
     }
+    let events = super::events::session_events_on(interp);
+    if events {
+        super::events::session_event(interp, s, "before_attach", vec![obj.clone()])?;
+    }
     *state.session.borrow_mut() = Some(Rc::downgrade(s));
     if s.failed.borrow().is_some() {
         s.changed_while_failed.set(true);
     }
-    if state.key.borrow().is_none() {
+    let pending = state.key.borrow().is_none();
+    if pending {
         state.insert_order.set(s.next_order.get());
         s.next_order.set(s.next_order.get() + 1);
         s.new.borrow_mut().push(obj.clone());
+    }
+    if events {
+        super::events::session_event(interp, s, "after_attach", vec![obj.clone()])?;
+        let change = if pending { "transient_to_pending" } else { "detached_to_persistent" };
+        super::events::session_event(interp, s, change, vec![obj.clone()])?;
     }
     Ok(())
 }
@@ -2658,6 +2698,18 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
         // listeners leaves the flush's own to be raised.
         if s.tx_open.replace(false) {
             let _ = super::events::session_event(interp, s, "after_rollback", vec![]);
+            // The snapshot restored: the pending objects are transient (listeners see them
+            // so; the session lets go of them at rollback()).
+            let pending: Vec<Value> = s.new.borrow().clone();
+            for o in pending {
+                let Value::Instance(i) = &o else { continue };
+                let st = instance_state(i);
+                let held = st.session.borrow_mut().take();
+                let r = super::events::session_event(interp, s, "pending_to_transient", vec![o.clone()]);
+                *st.session.borrow_mut() = held;
+                drop(r);
+            }
+            let _ = super::events::after_soft_rollback(interp, s);
         }
         let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
         *s.failed.borrow_mut() = Some(msg);
@@ -2708,6 +2760,13 @@ fn flush_end(
         }
     }
     if let Some(c) = ctx {
+        // `_register_persistent`: each object the flush inserted.
+        for o in new {
+            let gone = o.as_instance().is_some_and(|i| instance_state(i).deleted.get());
+            if !gone {
+                super::events::session_event(interp, s, "pending_to_persistent", vec![o.clone()])?;
+            }
+        }
         super::events::session_event(interp, s, "after_flush_postexec", vec![c])?;
     }
     Ok(())
@@ -2759,7 +2818,7 @@ fn flush_mapper_events(
     if objs.is_empty() || !super::events::mapper_events_on(interp) {
         return Ok(());
     }
-    pending_view(interp, s, new, |i| super::events::mapper_events(i, name, objs))
+    pending_view(interp, s, new, |i| super::events::mapper_events(i, s, name, objs))
 }
 
 /// `Session._autoflush()`: a flush the session runs by itself before a query or a load, when
@@ -2807,6 +2866,13 @@ fn one_to_many_added(inst: &Rc<Instance>, r: &Relationship) -> Vec<Value> {
             Some(before) => out.extend(now.iter().filter(|n| !before.iter().any(|b| b.is(n))).cloned()),
             None if st.key.borrow().is_none() => out.extend(now.iter().cloned()),
             None => {}
+        }
+    }
+    // A scalar one-to-many set with its old value unloaded: the new value is the history's
+    // added one.
+    if let Some(v @ Value::Instance(_)) = inst.dict.borrow().get_str(&key) {
+        if st.deferred_history.borrow().contains(&key) {
+            out.push(v.clone());
         }
     }
     for (k, v) in st.pending_collection_appends.borrow().iter().chain(st.pending_dynamic.borrow().iter()) {
@@ -3097,7 +3163,10 @@ fn save_rows(
                 let Value::Instance(inst) = obj else { continue };
                 match prepared.next() {
                     Some(p) => {
-                        let result = s.execute(interp, &p.compiled.sql, p.compiled.params)?;
+                        s.insertmany.set(batch.len() > 1);
+                        let result = s.execute(interp, &p.compiled.sql, p.compiled.params);
+                        s.insertmany.set(false);
+                        let result = result?;
                         let row = result.rows.first();
                         finish_insert(interp, s, om, table, obj, inst, &p.returning, row, result.last_insert_rowid)?;
                     }
@@ -3172,7 +3241,67 @@ fn null_foreign_keys(r: &Relationship, target: &Mapper, child: &Value) {
     }
 }
 
-fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, dirty: Vec<Value>) -> PyResult<()> {
+/// Marks a scalar one-to-many set without its old value loaded: the object is modified, and
+/// the flush fetches the old value.
+fn defer_history(st: &InstanceState, key: &str) {
+    let mut keys = st.deferred_history.borrow_mut();
+    if !keys.iter().any(|k| k == key) {
+        keys.push(key.to_string());
+    }
+    st.modified.set(true);
+}
+
+/// `OneToManyDP.presort_saves` reading the history of a scalar one-to-many whose old value
+/// was never loaded (`get_history` with `DEFERRED_HISTORY_LOAD`): the lazy load runs now (the
+/// object's expired columns loaded first, for its key); an old child that is not the new one
+/// loses its foreign key, or is deleted under `delete-orphan`.
+fn load_deferred_histories(interp: &mut Interp, s: &Rc<SessionData>, dirty: &[Value]) -> PyResult<Vec<Value>> {
+    let mut unlinked = Vec::new();
+    for obj in dirty {
+        let Value::Instance(inst) = obj else { continue };
+        let st = instance_state(inst);
+        let keys: Vec<String> = std::mem::take(&mut *st.deferred_history.borrow_mut());
+        let Some(m) = object_mapper(obj) else { continue };
+        for key in keys {
+            let Some(r) = m.relationship(&key) else { continue };
+            let Some(target) = r.target.borrow().clone() else { continue };
+            if st.expired.get() {
+                refresh(interp, s, &m, inst)?;
+            }
+            let select = lazy_select(interp, &s.registry, &r, &target, &mut |pk_col| {
+                let k = m.column_key(pk_col).unwrap_or_else(|| pk_col.name());
+                inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
+            })?;
+            let rows = lazy_rows(interp, s, &m, &r, &target, &select)?;
+            let current = inst.dict.borrow().get_str(&key).cloned().unwrap_or(Value::None);
+            let Some(old) = rows.into_iter().next() else { continue };
+            let Value::Instance(old_inst) = old.clone() else { continue };
+            if old.is(&current) {
+                continue;
+            }
+            if r.args.delete_orphan {
+                session_delete(interp, s, &old)?;
+                continue;
+            }
+            for (_, fk) in r.pairs.borrow().iter() {
+                let k = target.column_key(fk).unwrap_or_else(|| fk.name());
+                let ost = instance_state(&old_inst);
+                let prev = old_inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None);
+                ost.committed.borrow_mut().entry(k.clone()).or_insert(prev);
+                old_inst.dict.borrow_mut().set_str(&k, Value::None);
+                ost.modified.set(true);
+            }
+            if !dirty.iter().any(|d| d.is(&old)) && !unlinked.iter().any(|d: &Value| d.is(&old)) {
+                unlinked.push(old);
+            }
+        }
+    }
+    Ok(unlinked)
+}
+
+fn flush_work(interp: &mut Interp, s: &Rc<SessionData>, new: Vec<Value>, mut dirty: Vec<Value>) -> PyResult<()> {
+    let unlinked = load_deferred_histories(interp, s, &dirty)?;
+    dirty.extend(unlinked);
     // A deleted parent's write-only collection cannot be loaded to unlink its members
     // (`WriteOnlyAttributeImpl`), unless `passive_deletes` leaves them to the database.
     let deleted: Vec<Value> = s.deleted.borrow().clone();
@@ -4210,7 +4339,8 @@ fn run_rows(
         return Ok(Some(r.changes));
     }
     s.begin_for(interp, &s.get_bind(sql))?;
-    let r = s.connection(sql).execute_many(sql, rows);
+    let conn = s.connection(sql);
+    let r = super::events::execute_many(interp, &conn, sql, rows)?;
     r.map(Some).map_err(|e| dbapi_error(interp, e))
 }
 
@@ -4222,7 +4352,7 @@ pub fn session_delete(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> 
     let Some(m) = class_mapper(&inst.class) else { return Err(unmapped_instance(interp, obj)) };
     let st = instance_state(inst);
     if st.key.borrow().is_none() {
-        let r = interp.repr(obj)?;
+        let r = state_str(obj);
         return Err(sa_error(interp, "InvalidRequestError", format!("Instance '{r}' is not persisted")));
     }
     if st.deleted.get() {
@@ -4890,10 +5020,13 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     s.end_transaction(false);
     // `after_rollback` once the ROLLBACK is sent, before the objects are restored; not for a
     // session without a transaction, nor again for one a failed flush rolled back.
-    let listen = s.tx_open.replace(false) && s.failed.borrow().is_none();
+    let was_open = s.tx_open.replace(false);
+    let listen = was_open && s.failed.borrow().is_none();
+    let soft = was_open || s.failed.borrow().is_some();
     if listen {
         super::events::session_event(interp, s, "after_rollback", vec![])?;
     }
+    let pending: Vec<Value> = if listen { s.new.borrow().clone() } else { Vec::new() };
     if s.changed_while_failed.replace(false) {
         interp.warn(
             "sqlalchemy.exc.SAWarning",
@@ -4931,6 +5064,12 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
         }
     }
     expire_all(s);
+    for o in pending {
+        super::events::session_event(interp, s, "pending_to_transient", vec![o])?;
+    }
+    if soft {
+        super::events::after_soft_rollback(interp, s)?;
+    }
     Ok(())
 }
 
@@ -5682,14 +5821,36 @@ pub fn lazy_select(
 }
 
 /// The lazy loader's query, with the target's eager loaders one step along the path.
+/// `_lazyload_reverse`: a collection's reverse many-to-one that loads by primary key with a
+/// loader other than the lazy one (`lazy="joined"`) is lazy in this query: the rows' parent
+/// is the object being loaded from.
 fn lazy_rows(
     interp: &mut Interp,
     s: &Rc<SessionData>,
     mapper: &Rc<Mapper>,
+    r: &Relationship,
     target: &Rc<Mapper>,
     select: &Select,
 ) -> PyResult<Vec<Value>> {
-    let (rows, unique) = super::strategies::load(interp, s, target, select, &[], &[mapper.id])?;
+    let mut options = Vec::new();
+    if let Some(rev) = r.reverse.borrow().upgrade() {
+        let lazy_loader = matches!(rev.lazy().as_str(), "select" | "True" | "raise" | "raise_on_sql");
+        let uses_get = rev.target.borrow().as_ref().is_some_and(|t| {
+            let pk = t.table.primary_key();
+            let pairs = rev.pairs.borrow();
+            pairs.len() == pk.len() && pairs.iter().all(|(c, _)| pk.iter().any(|p| Rc::ptr_eq(p, c)))
+        });
+        if rev.direction.get() == Direction::ManyToOne && rev.m2m.borrow().is_none() && uses_get && !lazy_loader {
+            options.push(super::strategies::LoaderOption {
+                rel: rev.clone(),
+                strategy: "select",
+                innerjoin: false,
+                depth: 0,
+                wildcard: false,
+            });
+        }
+    }
+    let (rows, unique) = super::strategies::load(interp, s, target, select, &options, &[mapper.id])?;
     Ok(if unique { super::strategies::unique(rows) } else { rows })
 }
 
@@ -5734,7 +5895,7 @@ pub(crate) fn lazy_load(
             let values: Vec<Value> = vals.into_iter().map(|(_, v)| v).collect();
             let mut values = values.into_iter();
             let select = lazy_select(interp, &s.registry, r, &target, &mut |_| values.next().unwrap_or(Value::None))?;
-            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, r, &target, &select)?;
             Ok(rows.into_iter().next().unwrap_or(Value::None))
         }
         Direction::OneToMany if r.m2m.borrow().is_some() => {
@@ -5742,7 +5903,7 @@ pub(crate) fn lazy_load(
                 let k = mapper.column_key(pk).unwrap_or_else(|| pk.name());
                 inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
             })?;
-            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, r, &target, &select)?;
             st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());
             Ok(Value::list(rows))
         }
@@ -5751,7 +5912,7 @@ pub(crate) fn lazy_load(
                 let k = mapper.column_key(pk_col).unwrap_or_else(|| pk_col.name());
                 inst.dict.borrow().get_str(&k).cloned().unwrap_or(Value::None)
             })?;
-            let rows = lazy_rows(interp, s, mapper, &target, &select)?;
+            let rows = lazy_rows(interp, s, mapper, r, &target, &select)?;
             if r.uselist() {
                 st.loaded_collections.borrow_mut().insert(r.key(), rows.clone());
                 Ok(Value::list(rows))
@@ -5895,6 +6056,13 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                     }
                 }
             }
+            if r.direction.get() == Direction::OneToMany && r.m2m.borrow().is_none() && !r.uselist() {
+                let st = instance_state(inst);
+                let loaded = inst.dict.borrow().get_str(&data.key).is_some();
+                if st.key.borrow().is_some() && !loaded {
+                    defer_history(&st, &data.key);
+                }
+            }
             inst.dict.borrow_mut().set_str(&data.key, value.clone());
             // Keep the other side in step in Python (backref / back_populates).
             if let Some(rev) = r.reverse.borrow().upgrade() {
@@ -5920,6 +6088,13 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                             None if pst.key.borrow().is_none() => {
                                 let item = backref_appending(interp, &value, &rk, obj.clone(), &data.key)?;
                                 parent.dict.borrow_mut().set_str(&rk, Value::list(vec![item]));
+                            }
+                            None if !rev.uselist() => {
+                                // A scalar one-to-many (one-to-one) not loaded: set without a
+                                // load, its old value left for the flush to fetch.
+                                let item = backref_appending(interp, &value, &rk, obj.clone(), &data.key)?;
+                                parent.dict.borrow_mut().set_str(&rk, item);
+                                defer_history(&pst, &rk);
                             }
                             None => {
                                 // Not loaded: the append waits for the flush, without a load;

@@ -57,7 +57,8 @@ fn identity(v: &Value) -> Option<usize> {
         Value::Bytes(b) => Some(Rc::as_ptr(b) as *const u8 as usize),
         Value::List(l) => Some(Rc::as_ptr(l) as usize),
         Value::Tuple(t) => Some(Rc::as_ptr(t) as usize),
-        Value::Dict(d) | Value::Set(d) => Some(Rc::as_ptr(d) as usize),
+        Value::Dict(d) => Some(Rc::as_ptr(d) as usize),
+        Value::Set(d) => Some(Rc::as_ptr(d) as usize),
         _ => None,
     }
 }
@@ -350,7 +351,7 @@ pub fn loads(interp: &mut Interp, data: &[u8]) -> PyResult<Value> {
                     }
                     (ADDITEMS, Value::Set(d)) => {
                         for k in items {
-                            d.borrow_mut().insert(k, Value::None);
+                            d.borrow_mut().add(k);
                         }
                     }
                     _ => return Err(bad(interp)),
@@ -358,7 +359,7 @@ pub fn loads(interp: &mut Interp, data: &[u8]) -> PyResult<Value> {
             }
             EMPTY_LIST => stack.push(Value::list(vec![])),
             EMPTY_DICT => stack.push(Value::dict(Dict::new())),
-            EMPTY_SET => stack.push(Value::Set(Rc::new(std::cell::RefCell::new(Dict::new())))),
+            EMPTY_SET => stack.push(Value::Set(Rc::new(std::cell::RefCell::new(crate::python::pyset::PySet::new())))),
             APPEND | SETITEM => {
                 let n = if op == APPEND { 1 } else { 2 };
                 if stack.len() < n + 1 {

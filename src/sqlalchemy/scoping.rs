@@ -188,7 +188,10 @@ fn classes(interp: &mut Interp) -> Rc<ScopingClasses> {
                 Ok(Value::None)
             })
         });
-        let prop = new_native(&interp.types.property, PropertyData { fget: Some(fget), fset, fdel: None });
+        let prop = new_native(
+            &interp.types.property,
+            PropertyData { fget: Some(fget), fset, fdel: None, name: Default::default() },
+        );
         methods.push((name, prop));
     }
     methods.push((

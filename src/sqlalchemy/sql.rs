@@ -168,6 +168,9 @@ impl Clause {
                 }
                 "avg" => SqlType::Numeric(None, None),
                 "length" | "char_length" => SqlType::Integer,
+                "now" | "current_timestamp" | "localtimestamp" | "localtime" => SqlType::DateTime,
+                "current_date" => SqlType::Date,
+                "current_time" => SqlType::Time,
                 _ => SqlType::Other("NullType".into()),
             },
             Clause::Binary(l, op, r) => match *op {
@@ -655,6 +658,17 @@ impl SqlCompiler {
             Clause::Asc(inner) => format!("{} ASC", self.operand(inner, 3, hint)),
             Clause::Distinct(inner) => format!("DISTINCT {}", self.visit_hinted(inner, hint)),
             Clause::Function(name, args) => {
+                let lower = name.to_ascii_lowercase();
+                // `functions.now`: SQLite's compiler (`visit_now_func`) spells it CURRENT_TIMESTAMP;
+                // the ANSI functions render as keywords, without parentheses, everywhere.
+                if args.is_empty() {
+                    match lower.as_str() {
+                        "now" if !self.named => return "CURRENT_TIMESTAMP".into(),
+                        "current_timestamp" | "current_date" | "current_time" | "localtime" | "localtimestamp"
+                        | "current_user" | "session_user" | "user" => return lower.to_ascii_uppercase(),
+                        _ => {}
+                    }
+                }
                 let a: Vec<String> = args.iter().map(|x| self.visit(x)).collect();
                 format!("{name}({})", a.join(", "))
             }
@@ -731,6 +745,11 @@ impl SqlCompiler {
     /// A top-level criterion (WHERE / HAVING item): several are joined with AND.
     fn criteria(&mut self, items: &[Clause]) -> String {
         if items.len() == 1 {
+            // `visit_istrue_unary_operator`: a boolean constant alone in a WHERE on a dialect
+            // without native booleans (SQLite) is `1 = 1` / `0 = 1`.
+            if let (Clause::Bool(b), false) = (&items[0], self.named) {
+                return format!("{} = 1", *b as i32);
+            }
             return self.visit(&items[0]);
         }
         self.clause_list(items, " AND ", 3)

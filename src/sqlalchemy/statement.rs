@@ -350,6 +350,22 @@ pub struct ProxyKey(pub String);
 /// as its proxy key; anything else unchanged.
 pub fn proxy_key(interp: &mut Interp, a: Args) -> PyResult<Value> {
     let v = a.pos.first().cloned().unwrap_or(Value::None);
+    // A hybrid whose expression is a mapped attribute (`return self._password`): a proxy of
+    // that attribute named after the hybrid (`str(User.password)` is `User.password`).
+    if let (Some(ad), Some(Value::Str(name))) = (v.payload::<AttrData>(), a.pos.get(1)) {
+        let copy = AttrData {
+            mapper: ad.mapper.clone(),
+            key: ad.key.clone(),
+            kind: ad.kind.clone(),
+            entity: ad.entity.clone(),
+            of_type: ad.of_type.clone(),
+        };
+        let out = new_native(&orm::orm_classes(interp).instrumented_attribute, copy);
+        if let Value::Instance(i) = &out {
+            *i.ext.borrow_mut() = Some(Rc::new(ProxyKey(name.to_string())));
+        }
+        return Ok(out);
+    }
     let (Some(e), Some(Value::Str(name))) = (v.payload::<ExprData>(), a.pos.get(1)) else { return Ok(v) };
     let out = expression_value(interp, e.0.clone());
     if let Value::Instance(i) = &out {
@@ -1099,6 +1115,41 @@ fn bind_text(interp: &mut Interp, sql: &str, params: Option<&Value>) -> PyResult
     Ok((out, values))
 }
 
+/// The statement with its plain values run through their columns' bind processors (a
+/// `datetime` becomes SQLite's text, an enum member its name), as the compiled statement's
+/// parameters are processed when it executes; a processor's error is a `StatementError`.
+pub fn bind_dml_values(interp: &mut Interp, s: &SessionData, d: &DmlData) -> PyResult<DmlData> {
+    fn plain(v: &Value) -> bool {
+        v.payload::<ExprData>().is_none() && v.payload::<AttrData>().is_none() && !v.is_none()
+    }
+    let mut out = d.clone();
+    let mut groups = vec![std::mem::take(&mut out.values)];
+    groups.append(&mut out.multi_values);
+    let mut processed = Vec::with_capacity(groups.len());
+    for group in groups {
+        let mut vals = Vec::with_capacity(group.len());
+        for (col, v) in &group {
+            let v = if plain(v) {
+                match super::types::process_bind(interp, &col.ty, v) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        let sql = dml_compiled(d, false).0;
+                        let params = group.iter().map(|(c, v)| (c.key(), v.clone())).collect();
+                        return Err(orm::bind_error(interp, s, &sql, params, e));
+                    }
+                }
+            } else {
+                v.clone()
+            };
+            vals.push((col.clone(), v));
+        }
+        processed.push(vals);
+    }
+    out.values = processed.remove(0);
+    out.multi_values = processed;
+    Ok(out)
+}
+
 fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Option<&Value>) -> PyResult<Value> {
     orm::autoflush(interp, s)?;
     // `session.execute(insert(User), [{...}, {...}])`: one executemany of the rows.
@@ -1119,6 +1170,7 @@ fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Op
                 }
             }
             let one = with_insert_defaults(interp, &one)?;
+            let one = bind_dml_values(interp, s, &one)?;
             if !d.returning.is_empty() {
                 groups.push(one.values.clone());
                 continue;
@@ -1190,6 +1242,7 @@ fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Op
                         }
                     }
                 }
+                let one = bind_dml_values(interp, s, &one)?;
                 let (text, p) = dml_compiled(&one, false);
                 sql = text;
                 all.push(p);
@@ -1219,6 +1272,7 @@ fn execute_dml(interp: &mut Interp, s: &Rc<SessionData>, d: &DmlData, params: Op
         return Ok(result_of_rows(interp, vec![], vec![], rowcount));
     }
     let d = if d.multi_values.is_empty() { with_insert_defaults(interp, d)? } else { d.clone() };
+    let d = bind_dml_values(interp, s, &d)?;
     let compiled = dml_compiled(&d, false);
     let r = orm::execute_in_session(interp, s, &compiled.0, compiled.1)?;
     if !d.returning.is_empty() {

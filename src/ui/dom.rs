@@ -162,6 +162,10 @@ mod imp {
         let _ = js("n", "performance.mark(n)").call1(&JsValue::NULL, &name.into());
     }
 
+    pub fn load_editor() {
+        let _ = js("", "if(window.fspLoadEditor)fspLoadEditor()").call0(&JsValue::NULL);
+    }
+
     pub fn started() {
         let _ = js("", "if(window.fspStarted)fspStarted()").call0(&JsValue::NULL);
     }
@@ -207,12 +211,14 @@ mod imp {
         label: &str,
         on_change: impl FnMut(String) + 'static,
         on_run: impl FnMut() + 'static,
+        from: &str,
     ) -> Option<EditorHandle> {
         use wasm_bindgen::closure::Closure;
         let change = Closure::<dyn FnMut(String)>::new(on_change);
         let run = Closure::<dyn FnMut()>::new(on_run);
-        let view =
-            call("create", &[parent.into(), text.into(), label.into(), change.as_ref().clone(), run.as_ref().clone()]);
+        let args =
+            [parent.into(), text.into(), label.into(), change.as_ref().clone(), run.as_ref().clone(), from.into()];
+        let view = call("create", &args);
         // The editor lives as long as the page: so do its callbacks.
         change.forget();
         run.forget();
@@ -380,6 +386,7 @@ mod imp {
     pub fn download_png(_name: &str, _svg: &str, _width: f64, _height: f64) {}
     pub fn capture_pointer(_ev: &leptos::ev::PointerEvent) {}
     pub fn mark(_name: &str) {}
+    pub fn load_editor() {}
     pub fn started() {}
     pub fn when_editor_ready(f: impl FnOnce(bool) + 'static) {
         f(false)
@@ -394,6 +401,7 @@ mod imp {
         _label: &str,
         _on_change: impl FnMut(String) + 'static,
         _on_run: impl FnMut() + 'static,
+        _from: &str,
     ) -> Option<EditorHandle> {
         None
     }
@@ -507,8 +515,8 @@ pub fn editor_available() -> bool {
     imp::editor_available()
 }
 
-/// Calls `f(true)` once the CodeMirror bundle has run (index.html loads it `async`, beside this
-/// wasm, and resolves `window.fspEditorReady`), `f(false)` when it is missing or failed.
+/// Calls `f(true)` once the CodeMirror bundle has run (`load_editor` runs it; index.html resolves
+/// `window.fspEditorReady`), `f(false)` when it is missing or failed.
 pub fn when_editor_ready(f: impl FnOnce(bool) + 'static) {
     imp::when_editor_ready(f)
 }
@@ -516,6 +524,11 @@ pub fn when_editor_ready(f: impl FnOnce(bool) + 'static) {
 /// A `performance.mark` (the benchmark reads them).
 pub fn mark(name: &str) {
     imp::mark(name)
+}
+
+/// Runs the CodeMirror bundle (index.html's `fspLoadEditor`: preloaded, not run until asked; once).
+pub fn load_editor() {
+    imp::load_editor()
 }
 
 /// Tells the page that the app has started (index.html then registers the service worker, whose
@@ -530,15 +543,17 @@ pub fn after_paint(f: impl FnOnce() + 'static) {
     imp::after_paint(f)
 }
 
-/// Creates the code editor in `parent`; None when the bundle is missing.
+/// Creates the code editor in `parent`, in place of the textarea `from` (its caret, scroll and
+/// focus carry over; `text` must be its text); None when the bundle is missing.
 pub fn editor_create(
     parent: &leptos::web_sys::Element,
     text: &str,
     label: &str,
     on_change: impl FnMut(String) + 'static,
     on_run: impl FnMut() + 'static,
+    from: &str,
 ) -> Option<EditorHandle> {
-    imp::editor_create(parent, text, label, on_change, on_run)
+    imp::editor_create(parent, text, label, on_change, on_run, from)
 }
 
 /// Shows `text` (with a fresh undo history) unless the editor shows it already.

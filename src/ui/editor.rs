@@ -11,6 +11,9 @@ use super::editing::{dedent, indent, newline_with_indent};
 use super::session::RunReport;
 use crate::store::Files;
 
+/// The textarea the page starts with (CodeMirror takes its place once its bundle has run).
+const TEXTAREA_ID: &str = "code";
+
 /// The errors to mark in file `name`: (line, text) of the import error when it points there,
 /// with the hints for it.
 pub fn errors_in(report: Option<&RunReport>, name: &str, sources: &str) -> Vec<(u32, String)> {
@@ -96,12 +99,15 @@ pub fn Editor(
     let line_count = Memo::new(move |_| text.with(|t| t.split('\n').count()));
     let cm_host = NodeRef::<leptos::html::Div>::new();
     let cm = StoredValue::new_local(None::<dom::EditorHandle>);
-    // CodeMirror, unless its bundle turns out to be missing (then the textarea below).
-    let use_cm = RwSignal::new(true);
+    // The textarea below until CodeMirror is created: the page is interactive with it (it edits,
+    // runs on edit and on Ctrl+Enter), and CodeMirror's bundle is run once the first results are
+    // painted (`dom::load_editor`); it then takes the textarea's place, text, caret, scroll and
+    // focus. Without the bundle the textarea stays.
+    let use_cm = RwSignal::new(false);
     let cm_ready = RwSignal::new(false);
     let active_name = Memo::new(move |_| files.with(|f| f.active_file().map(|f| f.name.clone()).unwrap_or_default()));
-    // Mount CodeMirror once its host is in the page and its bundle has run (it loads beside
-    // this wasm: the project runs meanwhile).
+    // Mount CodeMirror once its host is in the page and its bundle has run (after the first
+    // results are painted: the textarea serves meanwhile).
     Effect::new(move |_| {
         let Some(host) = cm_host.get() else { return };
         dom::when_editor_ready(move |ok| {
@@ -121,6 +127,7 @@ pub fn Editor(
                             })
                         },
                         move || on_run.run(()),
+                        TEXTAREA_ID,
                     )
                 })
                 .flatten();
@@ -142,22 +149,33 @@ pub fn Editor(
             }
         });
     });
-    // The import error, at its line.
-    Effect::new(move |_| {
+    // The import error, at its line (CodeMirror's gutter and a block under the line; the
+    // textarea's gutter marks the line).
+    let errors = Memo::new(move |_| {
         let name = active_name.get();
-        let errors = report.with(|r| {
+        let _ = text.with(String::len);
+        report.with(|r| {
             files.with_untracked(|f| {
                 let sources: String = f.files.iter().map(|f| f.text.as_str()).collect();
                 errors_in(r.as_ref(), &name, &sources)
             })
-        });
-        let _ = text.with(String::len);
+        })
+    });
+    Effect::new(move |_| {
         cm_ready.track();
-        cm.with_value(|h| {
-            if let Some(h) = h {
-                dom::editor_set_errors(h, &errors);
-            }
+        errors.with(|errors| {
+            cm.with_value(|h| {
+                if let Some(h) = h {
+                    dom::editor_set_errors(h, errors);
+                }
+            })
         });
+    });
+    // The textarea's gutter marks the error's line (an invisible dot gives the column
+    // CodeMirror's error gutter's width).
+    let marked = Memo::new(move |_| {
+        let n = line_count.get();
+        errors.with(|e| e.first().map(|(line, _)| *line as usize)).filter(|l| (1..=n).contains(l))
     });
     // The chosen tab in view (a file just added is at the end of a strip that may scroll).
     Effect::new(move |_| {
@@ -281,12 +299,24 @@ pub fn Editor(
         <div class="cm-host" id="cm-editor" node_ref=cm_host hidden=move || !use_cm.get()></div>
         <div class="code-area" hidden=use_cm>
             <div class="gutter" aria-hidden="true">
-                <pre style:transform=move || format!("translateY({}px)", -scroll.get())>
-                    {move || (1..=line_count.get()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n")}
-                </pre>
+                <div class="gutter-cols" style:transform=move || format!("translateY({}px)", -scroll.get())>
+                    <pre class="numbers">
+                        {move || (1..=line_count.get()).map(|n| n.to_string()).collect::<Vec<_>>().join("\n")}
+                    </pre>
+                    <pre class="marks">
+                        "\u{25cf}"
+                        <span
+                            class="on"
+                            hidden=move || marked.get().is_none()
+                            style:top=move || format!("calc({} * var(--code-row) + 4px)", marked.get().unwrap_or(1) - 1)
+                        >
+                            "\u{25cf}"
+                        </span>
+                    </pre>
+                </div>
             </div>
             <textarea
-                id="code"
+                id=TEXTAREA_ID
                 class="code"
                 role="tabpanel"
                 aria-labelledby=move || format!("file-tab-{}", active.get())

@@ -460,6 +460,9 @@ pub fn App() -> impl IntoView {
         runs.update_value(|r| *r += 1);
         if runs.get_value() == 1 {
             dom::mark("fsp-first-run");
+            // CodeMirror once the first results are painted (the textarea serves until then).
+            #[cfg(target_arch = "wasm32")]
+            dom::after_paint(dom::load_editor);
         }
         let t4 = now_ms();
         mark_run(t4 - t0, runs.get_value(), [t1 - t0, t2 - t1, t3 - t2, t4 - t3]);
@@ -624,6 +627,7 @@ pub fn App() -> impl IntoView {
                 }
                 Err(e) => {
                     sqlite.set(Sqlite::Failed);
+                    dom::load_editor();
                     notices.update(|n| {
                         n.show(
                             NoticeKind::Sqlite,

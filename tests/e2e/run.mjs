@@ -66,6 +66,71 @@ await check('page loads, sql.js becomes ready and the tutorial tables show witho
   await page.waitForSelector('.cm-editor .cm-content', { timeout: 10000 });
   await shot('e2e-tutorial.png');
 });
+await check('before CodeMirror loads the files are in a textarea that edits and runs; CodeMirror then takes its text, caret, focus and error mark', async () => {
+  // CodeMirror's bundle runs once the first results are painted: held back here, the page is
+  // interactive with the textarea alone.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const early = await context.newPage();
+  early.on('pageerror', (e) => { if (e.message !== 'unreachable') problems.push(`page error (textarea first): ${e.message}`); });
+  let release;
+  const held = new Promise((r) => (release = r));
+  await early.route('**/editor.js', async (route) => { await held; await route.continue(); });
+  try {
+    await early.goto(base);
+    await early.waitForSelector('[data-table="user"]', { timeout: 30000 });
+    await early.waitForSelector('textarea#code', { state: 'visible', timeout: 5000 });
+    if (await early.$('.cm-content')) throw new Error('CodeMirror is there although its bundle was held back');
+    await early.screenshot({ path: join(artifacts, 'e2e-startup-textarea.png') });
+    const lines = await early.$eval('textarea#code', (t) => t.value.split('\n').length);
+    // Typing (as a learner types: input events), then Ctrl+Enter: the project runs.
+    await early.click('textarea#code');
+    await early.keyboard.press('Control+End');
+    await early.keyboard.insertText('\n\nclass Tag(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n\nx = undefined_name\n');
+    await early.keyboard.press('Control+Enter');
+    await early.waitForSelector('.import-error', { timeout: 10000 });
+    // The error's line is marked in the textarea's gutter.
+    const marked = await early.$eval('.gutter .marks .on', (on) => {
+      return on.hidden ? 0 : Math.round((on.offsetTop - 4) / parseFloat(getComputedStyle(on).lineHeight)) + 1;
+    });
+    if (marked !== lines + 5) throw new Error(`error marked at line ${marked}, expected ${lines + 5}`);
+    // Fix it; the new table shows.
+    await early.keyboard.press('Backspace');
+    for (let i = 0; i < 'x = undefined_name'.length; i++) await early.keyboard.press('Backspace');
+    await early.keyboard.press('Control+Enter');
+    await early.waitForSelector('[data-table="tag"]', { timeout: 10000 });
+    await early.keyboard.insertText('x = undefined_name\n');
+    await early.keyboard.press('Control+Enter');
+    await early.waitForSelector('.import-error', { timeout: 10000 });
+    const before = await early.$eval('textarea#code', (t) => { t.setSelectionRange(5, 9); return t.value; });
+    // CodeMirror comes: same text, same selection, the focus kept, the error marked at its line.
+    release();
+    await early.waitForSelector('.cm-content', { timeout: 10000 });
+    const after = await early.evaluate(() => {
+      const v = window.FspEditor.current;
+      const line = document.querySelector('.cm-error-line');
+      return { text: v.state.doc.toString(), from: v.state.selection.main.from, to: v.state.selection.main.to, focused: v.hasFocus,
+        area: !!document.querySelector('textarea#code')?.offsetParent, error: line && v.state.doc.lineAt(v.posAtDOM(line)).number };
+    });
+    if (after.text !== before) throw new Error('CodeMirror does not show what was typed');
+    if (after.from !== 5 || after.to !== 9 || !after.focused) throw new Error(`caret or focus lost: ${JSON.stringify(after)}`);
+    if (after.area) throw new Error('the textarea still shows beside CodeMirror');
+    if (after.error !== lines + 5) throw new Error(`CodeMirror marks the error at line ${after.error}, expected ${lines + 5}`);
+    await early.waitForSelector('.cm-inline-error', { timeout: 5000 });
+    await early.screenshot({ path: join(artifacts, 'e2e-startup-codemirror.png') });
+    // And it edits: the fix runs.
+    await early.keyboard.press('Control+End');
+    await early.keyboard.press('Backspace');
+    for (let i = 0; i < 'x = undefined_name'.length; i++) await early.keyboard.press('Backspace');
+    await early.keyboard.press('Control+Enter');
+    await early.waitForSelector('.import-error', { state: 'detached', timeout: 10000 });
+    // A wasm trap (what a panic becomes) is said on the page.
+    await early.evaluate(() => setTimeout(() => { throw new WebAssembly.RuntimeError('unreachable'); }));
+    await early.waitForSelector('#fsp-crash[role="alert"]:has-text("internal error")', { timeout: 5000 });
+  } finally {
+    release();
+    await context.close();
+  }
+});
 await check('switching dialects shows that dialect\'s DDL', async () => {
   const shown = () => page.$$eval('[data-table="user"] pre.ddl', (els) => els.filter((e) => e.offsetParent).map((e) => e.textContent));
   await page.click('.segmented [data-dialect="postgresql"]');

@@ -391,6 +391,7 @@ const SOURCE_MODULES: &[(&str, &str)] = &[
     ("_standin", include_str!(concat!(env!("OUT_DIR"), "/stdlib/_standin.py"))),
     ("hashlib", include_str!(concat!(env!("OUT_DIR"), "/stdlib/hashlib.py"))),
     ("werkzeug.security", include_str!(concat!(env!("OUT_DIR"), "/stdlib/werkzeug_security.py"))),
+    ("itsdangerous", include_str!(concat!(env!("OUT_DIR"), "/stdlib/itsdangerous.py"))),
 ];
 
 /// Calls `module.name(*args)` of a standard module (importing it): how native code makes
@@ -424,7 +425,12 @@ pub fn stand_in_module(interp: &mut Interp, name: &str) -> PyResult<Rc<Module>> 
 
 /// Runs a standard module written in Python; it appears as `<stdlib>/NAME.py`.
 fn source_module(interp: &mut Interp, name: &str, source: &str) -> PyResult<Rc<Module>> {
-    let file = format!("<stdlib>/{name}.py");
+    // The third-party ones live in site-packages, as the oracle's paths show them.
+    let file = match name {
+        "itsdangerous" => "<site-packages>/itsdangerous/__init__.py".to_string(),
+        "werkzeug.security" => "<site-packages>/werkzeug/security.py".to_string(),
+        _ => format!("<stdlib>/{name}.py"),
+    };
     let m = Module::new(name, Some(file.clone()));
     m.set("__builtins__", Value::Module(interp.builtins.clone()));
     m.set("__package__", Value::str(""));

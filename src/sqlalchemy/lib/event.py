@@ -1,12 +1,16 @@
 # sqlalchemy.event, as our interpreter runs it: listen() / listens_for() / contains() /
 # remove(), with the target each event family accepts (`_accept_with` of MapperEvents,
-# InstanceEvents, SessionEvents, AttributeEvents) and SQLAlchemy's errors for the others.
+# InstanceEvents, SessionEvents, AttributeEvents, PoolEvents, ConnectionEvents, DDLEvents) and
+# SQLAlchemy's errors for the others.
 #
-# The listeners are kept here; the engine calls `_dispatch_mapper`, `_dispatch_instance` and
-# `_dispatch_session` at the moments SQLAlchemy dispatches those events (events.rs), once a
-# listener of that family exists (`_activate`). Attribute listeners ('set', 'append',
-# 'remove') are kept by the engine too (`_attribute_listen`), which fires them as the
-# attribute is set or its collection changes.
+# The listeners are kept here; the engine calls `_dispatch_mapper`, `_dispatch_instance`,
+# `_dispatch_session`, `_dispatch_engine` and `_dispatch_ddl` at the moments SQLAlchemy
+# dispatches those events (events.rs), once a listener of that family exists (`_activate`).
+# Attribute listeners ('set', 'append', 'remove') are kept by the engine too
+# (`_attribute_listen`), which fires them as the attribute is set or its collection changes.
+# Also here: the `Connection` listeners receive (its `execute()` runs on the engine's
+# connection), the pool's `_ConnectionRecord` and its DB-API connection (`sqlite3.Connection`,
+# lib/sqlite3.py), and `DDL`.
 
 
 class symbol:
@@ -54,10 +58,104 @@ SessionTransaction.__module__ = 'sqlalchemy.orm.session'
 
 
 class Connection:
+    """What engine and mapper event listeners receive as the connection."""
+
+    def __init__(self, engine=None, session=None, handle=None):
+        self.engine = engine
+        self._session = session
+        self._handle = handle
+
+    @property
+    def info(self):
+        # The DB-API connection's record's `info`, shared by every Connection on it.
+        return _pool_entry(self.engine)[2].info
+
+    def execute(self, statement, parameters=None, execution_options=None):
+        if isinstance(statement, DDL):
+            return _conn_exec_sql(self._handle, statement._compile(None))
+        if self._session is None:
+            return _conn_execute(self._handle, statement, parameters)
+        return self._session.execute(statement, parameters)
+
+    def exec_driver_sql(self, statement, parameters=None, execution_options=None):
+        return _conn_exec_sql(self._handle, statement)
+
+
+class DDL:
+    """`sqlalchemy.DDL`: a literal DDL statement; as a DDL event listener it is executed on
+    the connection, `%(table)s`, `%(schema)s` and `%(fullname)s` filled from the target."""
+
+    def __init__(self, statement, context=None):
+        if not isinstance(statement, str):
+            raise _ArgumentError(
+                "Expected a string or unicode SQL statement, got '%r'" % statement)
+        self.statement = statement
+        self.context = dict(context or {})
+
+    def _compile(self, target):
+        context = dict(self.context)
+        if target is not None and _is_table(target):
+            context.setdefault('table', _quote(target.name))
+            context.setdefault('schema', None)
+            context.setdefault('fullname', _quote(target.name))
+        return self.statement % context
+
+    def __call__(self, target, bind, **kw):
+        return _conn_exec_sql(bind._handle, self._compile(target))
+
+    def __repr__(self):
+        parts = [repr(self.statement)]
+        if self.context:
+            parts.append("context=%s" % (self.context,))
+        return "<%s@%s; %s>" % (type(self).__name__, id(self), ", ".join(parts))
+
+
+DDL.__module__ = 'sqlalchemy.sql.ddl'
+
+
+class SchemaGenerator:
     pass
 
 
+SchemaGenerator.__module__ = 'sqlalchemy.sql.ddl'
+
+
+class SchemaDropper:
+    pass
+
+
+SchemaDropper.__module__ = 'sqlalchemy.sql.ddl'
+
+
 Connection.__module__ = 'sqlalchemy.engine.base'
+
+
+class Pool:
+    pass
+
+
+Pool.__module__ = 'sqlalchemy.pool.base'
+
+
+class _ConnectionRecord:
+    def __init__(self):
+        self.info = {}
+
+
+_ConnectionRecord.__module__ = 'sqlalchemy.pool.base'
+
+
+class SQLiteExecutionContext:
+    def __init__(self, connection, cursor, statement, parameters, executemany):
+        self.root_connection = connection
+        self.cursor = cursor
+        self.statement = statement
+        self.parameters = parameters
+        self.executemany = executemany
+        self.engine = connection.engine
+
+
+SQLiteExecutionContext.__module__ = 'sqlalchemy.dialects.sqlite.base'
 
 
 class QueryContext:
@@ -65,8 +163,6 @@ class QueryContext:
 
 
 QueryContext.__module__ = 'sqlalchemy.orm.context'
-
-_CONNECTION = Connection()
 
 _MAPPER_EVENTS = frozenset((
     'before_insert', 'after_insert', 'before_update', 'after_update', 'before_delete',
@@ -83,6 +179,12 @@ _SESSION_EVENTS = frozenset((
     'do_orm_execute', 'loaded_as_persistent', 'pending_to_persistent', 'pending_to_transient',
     'persistent_to_deleted', 'persistent_to_detached', 'persistent_to_transient',
     'transient_to_pending'))
+# The engine's and its pool's events the engine dispatches (`_dispatch_engine`).
+_POOL_EVENTS = frozenset(('connect', 'first_connect'))
+_ENGINE_EVENTS = frozenset((
+    'engine_connect', 'before_cursor_execute', 'after_cursor_execute'))
+# `DDLEvents` of a Table or a MetaData, dispatched by create_all / drop_all (`_dispatch_ddl`).
+_DDL_EVENTS = frozenset(('before_create', 'after_create', 'before_drop', 'after_drop'))
 _ATTRIBUTE_EVENTS = frozenset((
     'append', 'append_wo_mutation', 'bulk_replace', 'dispose_collection', 'init_collection',
     'init_scalar', 'modified', 'remove', 'set'))
@@ -126,7 +228,7 @@ def _accept(target, identifier, listening=False):
             return 'mapper', mapped
         if listening:
             # `MapperEvents._listen` reaches for the target's dispatch.
-            if _is_attribute(target):
+            if _is_attribute(target) or _has_dispatch(target):
                 raise AttributeError(identifier)
             target.dispatch
         return 'other', target
@@ -146,15 +248,46 @@ def _accept(target, identifier, listening=False):
         elif isinstance(target, _session_class()):
             return 'session', target
         raise _no_such_event(target, identifier)
+    if identifier in _POOL_EVENTS:
+        # `PoolEvents._accept_with`: an Engine class means every pool; any other class must
+        # be a Pool.
+        if isinstance(target, type):
+            if not issubclass(target, _engine_class()):
+                assert issubclass(target, Pool)
+            return 'engine', None
+        if isinstance(target, _engine_class()):
+            return 'engine', target
+        raise _no_such_event(target, identifier)
+    if identifier in _ENGINE_EVENTS:
+        if isinstance(target, type):
+            if issubclass(target, _engine_class()) or issubclass(target, Connection):
+                return 'engine', None
+        elif isinstance(target, _engine_class()) or isinstance(target, Connection):
+            return 'engine', target
+        raise _no_such_event(target, identifier)
+    if identifier in _DDL_EVENTS:
+        if _schema_key(target) is not None:
+            return 'ddl', _schema_key(target)
+        if isinstance(target, type) and target.__module__.startswith('sqlalchemy.sql'):
+            # Table, Column, MetaData themselves: accepted, never fired here.
+            return 'other', target
+        raise _no_such_event(target, identifier)
     if identifier in _ATTRIBUTE_EVENTS:
         if _is_attribute(target):
             return 'attribute', target
         if listening:
+            if _has_dispatch(target):
+                raise AttributeError(identifier)
             target.dispatch
         return 'other', target
     if identifier in _OTHER_EVENTS:
         return 'other', target
     raise _no_such_event(target, identifier)
+
+
+def _has_dispatch(target):
+    """Is it an Engine, a Table or a MetaData (objects with a `dispatch` of their own)?"""
+    return isinstance(target, _engine_class()) or _schema_key(target) is not None
 
 
 def _same(entry, target, identifier, fn):
@@ -176,7 +309,7 @@ def listen(target, identifier, fn, *args, **kw):
         _registry.insert(0, entry)
     else:
         _registry.append(entry)
-    if family in ('mapper', 'instance', 'session'):
+    if family in ('mapper', 'instance', 'session', 'engine', 'ddl'):
         _activate(family)
 
 
@@ -212,12 +345,12 @@ def _class_matches(entry, cls):
     return on is None or cls is on or (entry[5] and issubclass(cls, on))
 
 
-def _dispatch_mapper(identifier, mapper, target, state):
+def _dispatch_mapper(identifier, mapper, target, state, connection):
     """`mapper.dispatch.<identifier>(mapper, connection, state)`."""
     cls = type(target)
     for e in list(_registry):
         if e[1] == identifier and e[3] == 'mapper' and _class_matches(e, cls):
-            e[2](mapper, _CONNECTION, state if e[6] else target)
+            e[2](mapper, connection, state if e[6] else target)
 
 
 def _dispatch_instance(identifier, target, state, *args):
@@ -238,10 +371,65 @@ def _dispatch_session(identifier, session, *args):
             e[2](session, *args)
 
 
+# The pool of each engine: (engine, DB-API connection, _ConnectionRecord), by id(engine).
+_pools = {}
+
+
+def _pool_entry(engine):
+    entry = _pools.get(id(engine))
+    if entry is None:
+        import sqlite3
+        entry = (engine, sqlite3.Connection(engine), _ConnectionRecord())
+        _pools[id(engine)] = entry
+    return entry
+
+
+def _fire_engine(identifier, engine, *args):
+    for e in list(_registry):
+        if e[1] == identifier and e[3] == 'engine' and (e[4] is None or e[4] is engine):
+            e[2](*args)
+
+
+def _dispatch_engine(identifier, engine, connection, *args):
+    """The engine's events: `_connect` when a Connection is made (the pool's `first_connect`
+    and `connect` on the engine's first), `_before_cursor_execute` / `_after_cursor_execute`
+    around a statement."""
+    if identifier == '_connect':
+        if args[0]:
+            _pools.pop(id(engine), None)
+            entry = _pool_entry(engine)
+            _fire_engine('first_connect', engine, entry[1], entry[2])
+            _fire_engine('connect', engine, entry[1], entry[2])
+        _fire_engine('engine_connect', engine, connection)
+        return
+    statement, parameters, executemany, rowcount = args
+    import sqlite3
+    cursor = sqlite3.Cursor(_pool_entry(engine)[1])
+    cursor.rowcount = rowcount
+    context = SQLiteExecutionContext(connection, cursor, statement, parameters, executemany)
+    _fire_engine(identifier[1:], engine, connection, cursor, statement, parameters, context,
+                 executemany)
+
+
+def _dispatch_ddl(identifier, target, key, connection, tables):
+    """`target.dispatch.<identifier>(target, connection, **kw)` for a Table (`tables` None)
+    or a MetaData."""
+    runner = SchemaGenerator() if identifier.endswith('create') else SchemaDropper()
+    for e in list(_registry):
+        if e[1] != identifier or e[3] != 'ddl' or e[4] != key:
+            continue
+        if tables is None:
+            e[2](target, connection, checkfirst=True, _ddl_runner=runner,
+                 _is_metadata_operation=True)
+        else:
+            e[2](target, connection, tables=tables, checkfirst=True, _ddl_runner=runner)
+
+
 def _token(key, op):
     """The initiator of an event another attribute started (a backref's `set`)."""
     return AttributeEventToken(key, symbol(op))
 
 
-_set_dispatchers(_dispatch_mapper, _dispatch_instance, _dispatch_session, _CONNECTION,
-                 UOWTransaction, SessionTransaction, QueryContext, _token)
+_set_dispatchers(_dispatch_mapper, _dispatch_instance, _dispatch_session, Connection,
+                 UOWTransaction, SessionTransaction, QueryContext, _token, _dispatch_engine,
+                 _dispatch_ddl)
