@@ -305,7 +305,15 @@ pub fn install_methods(cls: &Rc<Class>, property: &Rc<Class>) {
             let v = a.pos.get(1).cloned().unwrap_or(Value::None);
             set_generator_attribute(i, &a.pos[0], name, v)
         });
-        let prop = new_native(property, PropertyData { fget: Some(fget), fset: Some(fset.clone()), fdel: Some(fset) });
+        let prop = new_native(
+            property,
+            PropertyData {
+                fget: Some(fget),
+                fset: Some(fset.clone()),
+                fdel: Some(fset),
+                name: std::cell::RefCell::new(Some(name.to_string())),
+            },
+        );
         d.set_str(name, prop);
     }
     // No `__dict__`: any other attribute cannot be set.
