@@ -11,22 +11,34 @@
 //! anything again, down to the `yield`, which takes what it was resumed with (a value sent, or
 //! an exception thrown in).
 //!
-//! A `yield` that is a statement of its own, the right side of an assignment or augmented
-//! assignment, or what `return` returns, suspends, and so does `yield from`. One buried in a
-//! larger expression (`print((yield x))`, `items.append((yield))`) suspends too when what is
-//! evaluated before it only reads names and attributes ([`replayable`]): the statement is
-//! evaluated again on resumption, the `yield` giving what it was resumed with. Any other
-//! (`f(g(), (yield))`, two yields in one statement) cannot: its statement runs on with None
-//! for it, and its value is handed out when the statement is done.
+//! A `yield` that is a statement of its own, the right side of an assignment to names, of an
+//! augmented assignment to a name, or what `return` returns, suspends as such, and so does
+//! `yield from`. Any other `yield` or `yield from` (buried in a larger expression: `print((yield
+//! x))`, `f(g(), (yield))`, two in one statement, in the header of an `if`, `while`, `for` or
+//! `with`, in an `assert`, a `del`, an augmented assignment's subscript) suspends its statement
+//! by replaying it: the statement is evaluated in capture mode ([`Interp::captured`]), in which
+//! every sub-expression that completes logs its value under its syntax node (each node is
+//! evaluated at most once per evaluation of its statement: a `yield` cannot be in a
+//! comprehension's body or a lambda, which are scopes of their own), and so do the steps that
+//! happen between sub-expressions and could be observed or change while suspended (a truth
+//! test of `and` / `or` / `if`-`else`, a link of a chained comparison, a `*args` unpacking,
+//! `__enter__`, the load of an augmented assignment's target, a target already assigned or
+//! deleted). The `yield` that suspends unwinds the expression; resuming evaluates the
+//! statement again, each logged node giving its value without being evaluated again, so
+//! the ancestors of the `yield` evaluate normally, in CPython's order, and the `yield` that
+//! suspended (the first `yield` reached that has not completed) takes what the generator was
+//! resumed with. A later `yield` in the same statement suspends it again, the log growing.
+//! The only `yield` not handled so is one in an `except` clause's type, which gives None and
+//! hands its value out after its statement (`GenFrame::buffered`).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
-use super::ast::{Expr, ExprKind, Pos, Stmt};
-use super::builtins::{method, RangeData};
+use super::ast::{Expr, ExprKind, Pos, Stmt, StmtKind};
+use super::builtins::{method, native_class, new_native, PropertyData, RangeData};
 use super::interp::{Flow, Frame, Interp, PyErr, PyResult};
 use super::iters::{LazyIter, State};
-use super::value::{Args, Class, FunctionBody, Value};
+use super::value::{Args, Class, Dict, Function, FunctionBody, Value};
 
 /// What a generator frame keeps between resumptions.
 #[derive(Default)]
@@ -38,13 +50,28 @@ pub struct GenFrame {
     pub resume: Vec<Resume>,
     /// What the generator is being resumed with, for the suspended `yield` to take.
     pub input: Option<GenInput>,
-    /// A statement with a buried `yield` is being evaluated so that the `yield` suspends
-    /// (see [`replayable`]).
+    /// A statement with a buried `yield` is being evaluated in capture mode: completed
+    /// sub-expressions log their values in `log` (see the module doc).
     pub capture: bool,
     /// The value of the buried `yield` that suspended, on its way out.
     pub suspending: Option<Value>,
-    /// What the buried `yield` gives when its statement is evaluated again on resumption.
+    /// What the buried `yield` that suspended takes when its statement is evaluated again.
     pub replay: Option<GenInput>,
+    /// The values of the nodes (and steps) of the statement being captured that completed.
+    pub log: HashMap<LogKey, Value>,
+    /// The iterator a buried `yield from` delegates to while it is suspended in it.
+    pub delegate: Option<Value>,
+}
+
+/// A log entry's key: a syntax node of the captured statement (its address), and which of
+/// its results (0 its value, others a step inside it).
+pub type LogKey = (usize, u8);
+
+/// How a statement (or header) evaluated in capture mode went.
+pub enum Captured<T> {
+    Done(T),
+    /// A buried `yield` suspended it, handing out this value.
+    Suspended(Value),
 }
 
 /// What a generator is resumed with.
@@ -63,8 +90,13 @@ pub enum Resume {
     Drain,
     /// A `yield`, waiting for its value.
     Yield,
-    /// A statement with a `yield` buried in its expression, to be evaluated again.
+    /// A statement (or a compound statement's header) with a buried `yield`, to be
+    /// evaluated again, replaying its log.
     Buried,
+    /// A `for` loop assigning this item to its target, which holds a `yield`.
+    ForTarget(ForIter, Value),
+    /// A `with` statement entering its items: the `__exit__` methods of those entered.
+    WithEnter(Vec<Value>),
     /// A `yield from`: the iterator it delegates to.
     YieldFrom(Value),
     /// `target op= (yield)`: the target's value before the yield.
@@ -138,47 +170,59 @@ pub fn is_yield(e: &Expr) -> bool {
     matches!(&*e.kind, ExprKind::Yield(_) | ExprKind::YieldFrom(_))
 }
 
-/// Does a statement whose expression is `e` suspend at its `yield`: `e` is one, or can be
-/// evaluated again to resume one buried in it ([`replayable`]).
+/// Is `e` a `yield` or `yield from` whose operand holds no `yield`: a statement of which it
+/// is the whole expression suspends without capture mode.
 pub fn suspends(e: &Expr) -> bool {
-    is_yield(e) || replayable(e)
-}
-
-/// Can an expression with a `yield` buried in it (`print((yield x))`,
-/// `items.append((yield))`) be evaluated again to resume it: it holds exactly one `yield`
-/// (and no `yield from`), and what is evaluated before it only reads names, attributes and
-/// constants, so that evaluating it again repeats nothing that could be observed. The second
-/// evaluation gives the `yield` what it was resumed with, without evaluating its operand.
-pub fn replayable(e: &Expr) -> bool {
-    let mut n = 0;
-    count_yields(e, &mut n);
-    n == 1 && before_yield(e) == Some(true)
-}
-
-fn count_yields(e: &Expr, n: &mut usize) {
     match &*e.kind {
-        ExprKind::Yield(v) => {
-            *n += 1;
-            if let Some(v) = v {
-                count_yields(v, n);
-            }
-        }
-        ExprKind::YieldFrom(_) => *n += 2,
-        ExprKind::Lambda { .. }
-        | ExprKind::ListComp { .. }
-        | ExprKind::SetComp { .. }
-        | ExprKind::DictComp { .. }
-        | ExprKind::GeneratorExp { .. } => {}
-        _ => {
-            for c in eval_order(e) {
-                count_yields(c, n);
-            }
-        }
+        ExprKind::Yield(v) => !v.as_ref().is_some_and(has_yield),
+        ExprKind::YieldFrom(v) => !has_yield(v),
+        _ => false,
     }
 }
 
-/// The sub-expressions of `e` in the order they are evaluated (none for a lambda or a
-/// comprehension: they are scopes of their own).
+/// Does evaluating `e` evaluate a `yield` or `yield from` (of this scope: not one in a
+/// lambda's body or a comprehension's, which are scopes of their own)?
+pub fn has_yield(e: &Expr) -> bool {
+    is_yield(e) || eval_order(e).into_iter().any(has_yield)
+}
+
+/// Is `stmt` a simple statement (no block of its own) with a `yield` that [`suspends`]
+/// cannot handle, so that it runs in capture mode?
+pub fn needs_capture(stmt: &Stmt) -> bool {
+    let target_ok = |t: &Expr| !has_yield(t);
+    match &stmt.kind {
+        StmtKind::Expr(e) | StmtKind::Return(Some(e)) => !suspends(e) && has_yield(e),
+        StmtKind::Assign { targets, value } => {
+            if suspends(value) {
+                !targets.iter().all(target_ok)
+            } else {
+                has_yield(value) || targets.iter().any(has_yield)
+            }
+        }
+        StmtKind::AugAssign { target, value, .. } => {
+            if suspends(value) && matches!(&*target.kind, ExprKind::Name(_)) {
+                false
+            } else {
+                has_yield(value) || has_yield(target)
+            }
+        }
+        StmtKind::AnnAssign { target, value, .. } => value.as_ref().is_some_and(has_yield) || has_yield(target),
+        StmtKind::Delete(targets) => targets.iter().any(has_yield),
+        StmtKind::Raise { exc, cause } => exc.iter().chain(cause).any(has_yield),
+        StmtKind::Assert { test, msg } => has_yield(test) || msg.as_ref().is_some_and(has_yield),
+        StmtKind::FunctionDef(def) => {
+            def.decorators.iter().chain(&def.args.defaults).chain(def.args.kw_defaults.iter().flatten()).any(has_yield)
+        }
+        StmtKind::ClassDef(def) => {
+            def.decorators.iter().chain(&def.bases).chain(def.keywords.iter().map(|k| &k.value)).any(has_yield)
+        }
+        _ => false,
+    }
+}
+
+/// The sub-expressions of `e` that are evaluated in its scope, in the order they are
+/// evaluated: a lambda's defaults, a comprehension's first iterable (the rest is a scope of
+/// its own).
 fn eval_order(e: &Expr) -> Vec<&Expr> {
     match &*e.kind {
         ExprKind::BoolOp { values, .. } => values.iter().collect(),
@@ -202,36 +246,12 @@ fn eval_order(e: &Expr) -> Vec<&Expr> {
         ExprKind::Slice { lower, upper, step } => lower.iter().chain(upper).chain(step).collect(),
         ExprKind::Yield(v) => v.iter().collect(),
         ExprKind::YieldFrom(v) => vec![v],
+        ExprKind::Lambda { args, .. } => args.defaults.iter().chain(args.kw_defaults.iter().flatten()).collect(),
+        ExprKind::ListComp { generators, .. }
+        | ExprKind::SetComp { generators, .. }
+        | ExprKind::DictComp { generators, .. }
+        | ExprKind::GeneratorExp { generators, .. } => generators.first().map(|g| &g.iter).into_iter().collect(),
         _ => Vec::new(),
-    }
-}
-
-/// Some(true) if `e` holds the `yield` and only pure expressions are evaluated before it,
-/// Some(false) if something else is; None if `e` holds no `yield`.
-fn before_yield(e: &Expr) -> Option<bool> {
-    if let ExprKind::Yield(_) = &*e.kind {
-        return Some(true);
-    }
-    let children = eval_order(e);
-    for (k, c) in children.iter().enumerate() {
-        if let Some(ok) = before_yield(c) {
-            return Some(ok && children[..k].iter().all(|p| is_pure(p)));
-        }
-    }
-    None
-}
-
-/// Does evaluating `e` only read (names, attributes, constants)?
-fn is_pure(e: &Expr) -> bool {
-    match &*e.kind {
-        ExprKind::Constant(_) | ExprKind::Name(_) => true,
-        ExprKind::Attribute { value, .. } => is_pure(value),
-        ExprKind::Tuple(elts) | ExprKind::List(elts) => elts.iter().all(is_pure),
-        // An f-string's `{name}` before the yield: formatting a value again.
-        ExprKind::FormattedValue { value, format_spec, .. } => {
-            is_pure(value) && format_spec.as_ref().is_none_or(is_pure)
-        }
-        _ => false,
     }
 }
 
@@ -241,7 +261,7 @@ pub fn is_generator(v: &Value) -> bool {
 }
 
 /// The methods of the `generator` class beyond `__iter__` / `__next__`.
-pub fn install_methods(cls: &Rc<Class>) {
+pub fn install_methods(cls: &Rc<Class>, property: &Rc<Class>) {
     let mut d = cls.dict.borrow_mut();
     d.set_str(
         "__next__",
@@ -268,12 +288,287 @@ pub fn install_methods(cls: &Rc<Class>) {
             if !(1..=3).contains(&n) || !a.kw.is_empty() {
                 return Err(i.type_error(format!("throw expected at least 1 argument, got {n}")));
             }
+            if a.pos.get(3).is_some_and(|tb| !tb.is_none() && tb.payload::<Vec<super::interp::TbEntry>>().is_none()) {
+                return Err(i.type_error("throw() third argument must be a traceback object"));
+            }
             let exc = i.thrown_exception(&a.pos[1], a.pos.get(2).cloned().unwrap_or(Value::None))?;
             let outcome = i.gen_send(&a.pos[0], GenInput::Throw(PyErr { exc, traceback: Vec::new() }))?;
             i.outcome_value(outcome)
         }),
     );
     d.set_str("close", method("generator", "close", |i, a| i.gen_close(&a.pos[0]).map(|_| Value::None)));
+    // CPython's getset descriptors, as properties.
+    for name in ["gi_running", "gi_suspended", "gi_frame", "gi_code", "gi_yieldfrom", "__name__", "__qualname__"] {
+        let fget =
+            method("generator", name, move |i, a| Ok(i.generator_attribute(&a.pos[0], name).unwrap_or(Value::None)));
+        let fset = method("generator", name, move |i, a| {
+            let v = a.pos.get(1).cloned().unwrap_or(Value::None);
+            set_generator_attribute(i, &a.pos[0], name, v)
+        });
+        let prop = new_native(
+            property,
+            PropertyData {
+                fget: Some(fget),
+                fset: Some(fset.clone()),
+                fdel: Some(fset),
+                name: std::cell::RefCell::new(Some(name.to_string())),
+            },
+        );
+        d.set_str(name, prop);
+    }
+    // No `__dict__`: any other attribute cannot be set.
+    d.set_str(
+        "__setattr__",
+        method("generator", "__setattr__", |i, a| {
+            let name = a.pos.get(1).and_then(|n| n.as_str().map(str::to_string)).unwrap_or_default();
+            Err(i.attribute_error(&a.pos[0], &name))
+        }),
+    );
+}
+
+/// Assigning (or deleting) a generator's attribute `name`: only `__name__` and
+/// `__qualname__` can be, to a string.
+fn set_generator_attribute(i: &mut Interp, gen: &Value, name: &str, v: Value) -> PyResult<Value> {
+    let Some(l) = gen.payload::<LazyIter>() else { return Ok(Value::None) };
+    match name {
+        "__name__" | "__qualname__" => {
+            let Some(s) = v.as_str() else {
+                return Err(i.type_error(format!("{name} must be set to a string object")));
+            };
+            let cell = if name == "__name__" { &l.short_name } else { &l.name };
+            *cell.borrow_mut() = Some(s.into());
+            Ok(Value::None)
+        }
+        "gi_code" => Err(i.err("AttributeError", "readonly attribute")),
+        _ => Err(i.err("AttributeError", format!("attribute '{name}' of 'generator' objects is not writable"))),
+    }
+}
+
+/// The order of a function's variables in `f_locals`: its parameters, then the other names
+/// in the order they first occur in its body (CPython's `co_varnames`, from its symbol table).
+fn local_order(func: &Function) -> Vec<String> {
+    let a = &func.args;
+    let mut out: Vec<String> = a
+        .posonlyargs
+        .iter()
+        .chain(&a.args)
+        .chain(&a.vararg)
+        .chain(&a.kwonlyargs)
+        .chain(&a.kwarg)
+        .map(|p| p.name.clone())
+        .collect();
+    let mut seen: Vec<(Pos, String)> = Vec::new();
+    if let FunctionBody::Block(body) = &func.body {
+        names_in_block(body, &mut seen);
+    }
+    seen.sort_by_key(|(p, _)| (p.line, p.col));
+    for (_, n) in seen {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+fn names_in_block(body: &[Stmt], out: &mut Vec<(Pos, String)>) {
+    for s in body {
+        let exprs: Vec<&Expr> = match &s.kind {
+            StmtKind::FunctionDef(d) => {
+                out.push((s.pos, d.name.clone()));
+                d.decorators.iter().chain(&d.args.defaults).collect()
+            }
+            StmtKind::ClassDef(d) => {
+                out.push((s.pos, d.name.clone()));
+                d.decorators.iter().chain(&d.bases).collect()
+            }
+            StmtKind::Return(e) => e.iter().collect(),
+            StmtKind::Delete(t) => t.iter().collect(),
+            StmtKind::Assign { targets, value } => targets.iter().chain([value]).collect(),
+            StmtKind::AugAssign { target, value, .. } => vec![target, value],
+            StmtKind::AnnAssign { target, value, .. } => std::iter::once(target).chain(value).collect(),
+            StmtKind::For { target, iter, body, orelse, .. } => {
+                names_in_block(body, out);
+                names_in_block(orelse, out);
+                vec![target, iter]
+            }
+            StmtKind::While { test, body, orelse } | StmtKind::If { test, body, orelse } => {
+                names_in_block(body, out);
+                names_in_block(orelse, out);
+                vec![test]
+            }
+            StmtKind::With { items, body, .. } => {
+                names_in_block(body, out);
+                items.iter().flat_map(|i| std::iter::once(&i.context_expr).chain(&i.optional_vars)).collect()
+            }
+            StmtKind::Match { subject } => vec![subject],
+            StmtKind::Raise { exc, cause } => exc.iter().chain(cause).collect(),
+            StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
+                for b in [body, orelse, finalbody] {
+                    names_in_block(b, out);
+                }
+                for h in handlers {
+                    if let Some(n) = &h.name {
+                        out.push((h.pos, n.clone()));
+                    }
+                    names_in_block(&h.body, out);
+                }
+                handlers.iter().filter_map(|h| h.typ.as_ref()).collect()
+            }
+            StmtKind::Assert { test, msg } => std::iter::once(test).chain(msg).collect(),
+            StmtKind::Import(names) | StmtKind::ImportFrom { names, .. } => {
+                for a in names {
+                    let n =
+                        a.asname.clone().unwrap_or_else(|| a.name.split('.').next().unwrap_or_default().to_string());
+                    out.push((a.pos, n));
+                }
+                Vec::new()
+            }
+            StmtKind::Expr(e) => vec![e],
+            StmtKind::Global(_) | StmtKind::Nonlocal(_) | StmtKind::Pass | StmtKind::Break | StmtKind::Continue => {
+                Vec::new()
+            }
+        };
+        for e in exprs {
+            names_in_expr(e, out);
+        }
+    }
+}
+
+fn names_in_expr(e: &Expr, out: &mut Vec<(Pos, String)>) {
+    match &*e.kind {
+        ExprKind::Name(n) => out.push((e.pos, n.clone())),
+        ExprKind::NamedExpr { target, .. } => out.push((e.pos, target.clone())),
+        _ => {}
+    }
+    for c in eval_order(e) {
+        names_in_expr(c, out);
+    }
+}
+
+impl Interp {
+    /// A class of the objects generators show of themselves (`frame`, `code`), made once.
+    fn introspection_class(&mut self, name: &str) -> Rc<Class> {
+        if let Some(c) = self.iter_classes.borrow().get(name) {
+            return c.clone();
+        }
+        let repr = match name {
+            "frame" => method(name, "__repr__", |i, a| {
+                let f = |k: &str| a.pos[0].payload::<Dict>().and_then(|d| d.get_str(k).cloned()).unwrap_or(Value::None);
+                let (file, line, code) = (f("f_filename"), f("f_lineno"), f("f_name"));
+                let line = i.repr(&line)?;
+                Ok(Value::str(&format!(
+                    "<frame at {}, file {}, line {line}, code {}>",
+                    super::format::address(&a.pos[0]),
+                    i.repr(&file)?,
+                    i.to_str(&code)?
+                )))
+            }),
+            _ => method(name, "__repr__", |i, a| {
+                let Value::Instance(inst) = &a.pos[0] else { return Ok(Value::None) };
+                let d = inst.dict.borrow().clone();
+                let f = |k: &str| d.get_str(k).cloned().unwrap_or(Value::None);
+                Ok(Value::str(&format!(
+                    "<code object {} at {}, file \"{}\", line {}>",
+                    i.to_str(&f("co_name"))?,
+                    super::format::address(&a.pos[0]),
+                    i.to_str(&f("co_filename"))?,
+                    i.to_str(&f("co_firstlineno"))?
+                )))
+            }),
+        };
+        let cls = native_class(self, name, "builtins", None, vec![("__repr__", repr)]);
+        self.iter_classes.borrow_mut().insert(name.to_string(), cls.clone());
+        cls
+    }
+
+    /// The attributes CPython's generator objects have beyond their methods: `gi_running`,
+    /// `gi_suspended`, `gi_frame`, `gi_code`, `gi_yieldfrom`, `__name__`, `__qualname__`.
+    pub(super) fn generator_attribute(&mut self, gen: &Value, name: &str) -> Option<Value> {
+        let l = gen.payload::<LazyIter>()?;
+        let qualname = super::iters::generator_name(gen).unwrap_or_default();
+        let short = || l.short_name.borrow().as_deref().unwrap_or_default().to_string();
+        let state = l.state.borrow();
+        Some(match name {
+            "__name__" => Value::str(&short()),
+            "__qualname__" => Value::str(&qualname),
+            "gi_running" => Value::Bool(matches!(&*state, State::Running(_))),
+            "gi_suspended" => Value::Bool(match &*state {
+                State::GenFunc(g) => g.started,
+                State::GenExpr(g) => g.started,
+                _ => false,
+            }),
+            "gi_yieldfrom" => match &*state {
+                State::GenFunc(g) => g
+                    .frame
+                    .gen
+                    .as_ref()
+                    .and_then(|f| {
+                        f.resume
+                            .iter()
+                            .find_map(|r| match r {
+                                Resume::YieldFrom(it) => Some(it.clone()),
+                                _ => None,
+                            })
+                            .or_else(|| f.delegate.clone())
+                    })
+                    .unwrap_or(Value::None),
+                _ => Value::None,
+            },
+            "gi_code" => {
+                let (file, line, co_name, co_qualname) = match &l.origin {
+                    Some(f) => (f.module.file.clone(), f.firstlineno, f.name.clone(), f.qualname.clone()),
+                    None => (None, 0, "<genexpr>".to_string(), qualname.clone()),
+                };
+                drop(state);
+                let cls = self.introspection_class("code");
+                let code = new_native(&cls, ());
+                if let Value::Instance(i) = &code {
+                    let mut d = i.dict.borrow_mut();
+                    d.set_str("co_name", Value::str(&co_name));
+                    d.set_str("co_qualname", Value::str(&co_qualname));
+                    d.set_str("co_filename", Value::str(file.as_deref().unwrap_or("<console>")));
+                    d.set_str("co_firstlineno", Value::Int(i64::from(line)));
+                }
+                code
+            }
+            "gi_frame" => {
+                let (file, line, locals) = match &*state {
+                    State::Done => return Some(Value::None),
+                    State::GenFunc(g) => {
+                        let line = if g.started { g.frame.line } else { g.func.firstlineno };
+                        let mut locals = Dict::new();
+                        if let Some(scope) = &g.frame.scope {
+                            let vars = scope.vars.borrow();
+                            for n in local_order(&g.func) {
+                                if let Some(v) = vars.get(n.as_str()) {
+                                    locals.set_str(&n, v.clone());
+                                }
+                            }
+                        }
+                        (g.frame.globals.file.clone(), Value::Int(i64::from(line)), locals)
+                    }
+                    // Running: its frame is on the stack, not kept here.
+                    _ => (None, Value::None, Dict::new()),
+                };
+                drop(state);
+                let code = self.generator_attribute(gen, "gi_code").unwrap_or(Value::None);
+                let cls = self.introspection_class("frame");
+                let mut d = Dict::new();
+                d.set_str("f_filename", Value::str(file.as_deref().unwrap_or("<console>")));
+                let co_name = l.origin.as_ref().map_or("<genexpr>", |f| f.name.as_str());
+                d.set_str("f_name", Value::str(co_name));
+                let frame = new_native(&cls, d);
+                if let Value::Instance(i) = &frame {
+                    let mut d = i.dict.borrow_mut();
+                    d.set_str("f_lineno", line);
+                    d.set_str("f_locals", Value::dict(locals));
+                    d.set_str("f_code", code);
+                }
+                frame
+            }
+            _ => return None,
+        })
+    }
 }
 
 impl Interp {
@@ -322,7 +617,8 @@ impl Interp {
                 flow => return Ok(flow),
             }
             if super::iters::any_abandoned() {
-                self.close_abandoned();
+                let here = frame.here();
+                self.close_abandoned(Some(here));
             }
             if let Some(v) = frame.gen.as_mut().and_then(|g| g.buffered.pop_front()) {
                 self.suspend(frame, Resume::Drain, v.clone());
@@ -343,13 +639,6 @@ impl Interp {
                 let input = Self::take_input(frame);
                 self.delegate(frame, it, input)
             }
-            Some(Resume::Buried) => {
-                let input = Self::take_input(frame);
-                if let Some(g) = &mut frame.gen {
-                    g.replay = Some(input);
-                }
-                self.eval_capturing(e, frame)
-            }
             _ => match &*e.kind {
                 ExprKind::Yield(v) => {
                     let v = match v {
@@ -366,59 +655,163 @@ impl Interp {
                     let it = self.get_iter(&src)?;
                     self.delegate(frame, it, GenInput::Send(Value::None))
                 }
-                _ => self.eval_capturing(e, frame),
+                _ => self.eval(e, frame).map(YieldStep::Done),
             },
         }
     }
 
-    /// Evaluates `e`, a [`replayable`] expression: its buried `yield` suspends the statement
-    /// (which is evaluated again when resumed), or, on that second evaluation, gives what the
-    /// generator was resumed with.
-    fn eval_capturing(&mut self, e: &Expr, frame: &mut Frame) -> PyResult<YieldStep> {
-        if let Some(g) = &mut frame.gen {
-            g.capture = true;
+    /// Runs `f` (a statement, or a compound statement's header, holding a buried `yield`)
+    /// in capture mode: a `yield` in it suspends it, pushing [`Resume::Buried`]; `resumed`
+    /// (the caller has popped that) runs it again replaying its log, the `yield` that
+    /// suspended taking what the generator was resumed with.
+    pub(super) fn captured<T>(
+        &mut self,
+        frame: &mut Frame,
+        resumed: bool,
+        f: impl FnOnce(&mut Self, &mut Frame) -> PyResult<T>,
+    ) -> PyResult<Captured<T>> {
+        let input = if resumed { Some(Self::take_input(frame)) } else { None };
+        let Some(g) = &mut frame.gen else { return f(self, frame).map(Captured::Done) };
+        if !resumed {
+            g.log.clear();
         }
-        let r = self.eval(e, frame);
-        let Some(g) = &mut frame.gen else { return r.map(YieldStep::Done) };
+        g.replay = input;
+        g.capture = true;
+        let r = f(self, frame);
+        let Some(g) = &mut frame.gen else { return r.map(Captured::Done) };
         g.capture = false;
         g.replay = None;
-        match r {
-            Ok(v) => Ok(YieldStep::Done(v)),
-            Err(err) => match g.suspending.take() {
-                Some(v) => {
-                    g.resume.push(Resume::Buried);
-                    Ok(YieldStep::Suspended(v))
-                }
-                None => Err(err),
-            },
+        if let Some(v) = g.suspending.take() {
+            g.resume.push(Resume::Buried);
+            frame.err_span = None;
+            return Ok(Captured::Suspended(v));
+        }
+        g.log.clear();
+        r.map(Captured::Done)
+    }
+
+    /// Is the frame evaluating a statement in capture mode?
+    pub(super) fn capturing(frame: &Frame) -> bool {
+        frame.gen.as_ref().is_some_and(|g| g.capture)
+    }
+
+    /// `eval` in capture mode: a node that completed before gives its logged value.
+    pub(super) fn eval_logged(&mut self, e: &Expr, frame: &mut Frame) -> PyResult<Value> {
+        let key = (e as *const Expr as usize, 0);
+        if let Some(v) = frame.gen.as_ref().and_then(|g| g.log.get(&key)) {
+            return Ok(v.clone());
+        }
+        let r = self.eval_traced(e, frame);
+        if let (Ok(v), Some(g)) = (&r, &mut frame.gen) {
+            if g.capture {
+                g.log.insert(key, v.clone());
+            }
+        }
+        r
+    }
+
+    /// Step `tag` of node `node` (see [`LogKey`]): done once per evaluation of a captured
+    /// statement, its result logged; outside capture mode simply `f`.
+    pub(super) fn memo(
+        &mut self,
+        frame: &mut Frame,
+        node: &Expr,
+        tag: u8,
+        f: impl FnOnce(&mut Self, &mut Frame) -> PyResult<Value>,
+    ) -> PyResult<Value> {
+        if !Self::capturing(frame) {
+            return f(self, frame);
+        }
+        let key = (node as *const Expr as usize, tag);
+        if let Some(v) = frame.gen.as_ref().and_then(|g| g.log.get(&key)) {
+            return Ok(v.clone());
+        }
+        let r = f(self, frame);
+        if let (Ok(v), Some(g)) = (&r, &mut frame.gen) {
+            if g.capture {
+                g.log.insert(key, v.clone());
+            }
+        }
+        r
+    }
+
+    /// The truth of `v`, the value of `node`, tested once per captured statement.
+    pub(super) fn truth_memo(&mut self, frame: &mut Frame, node: &Expr, tag: u8, v: &Value) -> PyResult<bool> {
+        if !Self::capturing(frame) {
+            return self.truthy(v);
+        }
+        let t = self.memo(frame, node, tag, |s, _| s.truthy(v).map(Value::Bool))?;
+        Ok(matches!(t, Value::Bool(true)))
+    }
+
+    /// The items of `v` (a `*` unpacking at `node`), taken once per captured statement.
+    pub(super) fn iterate_memo(&mut self, frame: &mut Frame, node: &Expr, v: &Value) -> PyResult<Vec<Value>> {
+        if !Self::capturing(frame) {
+            return self.iterate(v);
+        }
+        match self.memo(frame, node, 1, |s, _| s.iterate(v).map(Value::tuple))? {
+            Value::Tuple(t) => Ok((*t).clone()),
+            _ => Ok(Vec::new()),
         }
     }
 
-    /// A `yield` evaluated as part of a larger expression: in a [`replayable`] statement, it
-    /// suspends (unwinding the expression) or gives what the generator was resumed with;
-    /// otherwise the statement goes on with None and the value is handed out after it.
-    pub(super) fn eval_buried_yield(&mut self, v: Option<&Expr>, frame: &mut Frame) -> PyResult<Value> {
-        if let Some(input) = frame.gen.as_mut().and_then(|g| g.replay.take()) {
-            return match input {
-                GenInput::Send(v) => Ok(v),
-                GenInput::Throw(e) => Err(e),
-            };
+    /// What unwinds a captured statement from the `yield` that suspends it, handing out `v`.
+    fn suspend_buried(frame: &mut Frame, v: Value) -> PyErr {
+        if let Some(g) = &mut frame.gen {
+            g.suspending = Some(v);
         }
+        // Not an exception: `captured` turns it into the suspension.
+        PyErr { exc: Value::None, traceback: Vec::new() }
+    }
+
+    /// A `yield` evaluated as part of a larger expression: in capture mode it suspends the
+    /// statement (unwinding the expression) or, the statement being replayed, gives what the
+    /// generator was resumed with; outside (an `except` clause's type) the statement goes on
+    /// with None and the value is handed out after it.
+    pub(super) fn eval_buried_yield(&mut self, v: Option<&Expr>, frame: &mut Frame) -> PyResult<Value> {
         let val = match v {
             Some(v) => self.eval(v, frame)?,
             None => Value::None,
         };
         match &mut frame.gen {
-            Some(g) if g.capture => {
-                g.suspending = Some(val);
-                // Not an exception: `eval_capturing` turns it into the suspension.
-                Err(PyErr { exc: Value::None, traceback: Vec::new() })
-            }
+            Some(g) if g.capture => match g.replay.take() {
+                Some(GenInput::Send(v)) => Ok(v),
+                Some(GenInput::Throw(e)) => Err(e),
+                None => Err(Self::suspend_buried(frame, val)),
+            },
             Some(g) => {
                 g.buffered.push_back(val);
                 Ok(Value::None)
             }
             None => Err(self.err("SyntaxError", "'yield' outside function")),
+        }
+    }
+
+    /// A `yield from` (node `e`, operand `v`) in a larger expression: in capture mode each
+    /// item of the iterator suspends the statement, replaying resumes the delegation, and its
+    /// result is the node's value; outside, its items are handed out after the statement.
+    pub(super) fn eval_buried_yield_from(&mut self, e: &Expr, v: &Expr, frame: &mut Frame) -> PyResult<Value> {
+        let src = self.eval(v, frame)?;
+        if !Self::capturing(frame) {
+            let items = self.iterate(&src)?;
+            return match &mut frame.gen {
+                Some(g) => {
+                    g.buffered.extend(items);
+                    Ok(Value::None)
+                }
+                None => Err(self.err("SyntaxError", "'yield' outside function")),
+            };
+        }
+        let it = self.memo(frame, e, 1, |s, _| s.get_iter(&src))?;
+        let input = frame.gen.as_mut().and_then(|g| g.replay.take()).unwrap_or(GenInput::Send(Value::None));
+        match self.delegate_step(&it, input)? {
+            GenOutcome::Yielded(v) => {
+                if let Some(g) = &mut frame.gen {
+                    g.delegate = Some(it);
+                }
+                Err(Self::suspend_buried(frame, v))
+            }
+            GenOutcome::Returned(v) => Ok(v),
         }
     }
 
@@ -509,6 +902,7 @@ impl Interp {
                     }
                 } else if let Some(f) = &mut g.frame.gen {
                     f.input = Some(input);
+                    f.delegate = None;
                 }
                 let func = g.func.clone();
                 let FunctionBody::Block(body) = &func.body else {

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::ast::{self, BinOp, BoolOp, CmpOp, Constant, Expr, ExprKind, Stmt, StmtKind, UnaryOp};
-use super::generator::{suspends, ForIter, Resume, TryPhase, YieldStep};
+use super::generator::{has_yield, needs_capture, suspends, Captured, ForIter, Resume, TryPhase, YieldStep};
 use super::value::*;
 
 /// A raised Python exception on its way up, with the lines it passed through.
@@ -84,6 +84,22 @@ impl Frame {
             line: 0,
             interactive: false,
             err_span: None,
+        }
+    }
+
+    /// Where this frame is now, as a traceback entry (what CPython's unraisable hook shows
+    /// for an exception without frames).
+    pub(super) fn here(&self) -> TbEntry {
+        let name = match (&self.class_ns, &self.func) {
+            (Some(_), _) => "<class>".to_string(),
+            (None, Some(f)) => f.name.clone(),
+            (None, None) => "<module>".to_string(),
+        };
+        TbEntry {
+            file: self.globals.file.clone().unwrap_or_else(|| "<console>".into()),
+            line: self.line,
+            name,
+            span: None,
         }
     }
 
@@ -581,7 +597,8 @@ impl Interp {
                 Err(e) => return Err(e),
             }
             if super::iters::any_abandoned() {
-                self.close_abandoned();
+                let here = frame.here();
+                self.close_abandoned(Some(here));
             }
         }
         Ok(Flow::Normal)
@@ -650,13 +667,22 @@ impl Interp {
         frame.line = stmt.pos.line;
         frame.err_span = None;
         self.tick()?;
+        if frame.gen.as_ref().is_some_and(|g| !g.capture) && needs_capture(stmt) {
+            // A buried `yield`: the statement is replayed on resumption (see `generator`).
+            let resumed = matches!(self.take_resume(frame), Some(Resume::Buried));
+            return match self.captured(frame, resumed, |s, f| s.exec_stmt(stmt, f))? {
+                Captured::Done(flow) => Ok(flow),
+                Captured::Suspended(v) => Ok(Flow::Yield(v)),
+            };
+        }
+        let simple = frame.gen.as_ref().is_some_and(|g| !g.capture);
         match &stmt.kind {
-            StmtKind::Expr(e) if frame.gen.is_some() && suspends(e) => {
+            StmtKind::Expr(e) if simple && suspends(e) => {
                 if let Some(v) = self.yield_point(e, frame)?.suspended() {
                     return Ok(Flow::Yield(v));
                 }
             }
-            StmtKind::Assign { targets, value } if frame.gen.is_some() && suspends(value) => {
+            StmtKind::Assign { targets, value } if simple && suspends(value) => {
                 let v = match self.yield_point(value, frame)? {
                     YieldStep::Suspended(v) => return Ok(Flow::Yield(v)),
                     YieldStep::Done(v) => v,
@@ -665,7 +691,9 @@ impl Interp {
                     self.assign(t, v.clone(), frame)?;
                 }
             }
-            StmtKind::AugAssign { target, op, value } if frame.gen.is_some() && suspends(value) => {
+            StmtKind::AugAssign { target, op, value }
+                if simple && suspends(value) && matches!(&*target.kind, ExprKind::Name(_)) =>
+            {
                 let cur = match self.take_resume(frame) {
                     Some(Resume::AugAssign(cur)) => cur,
                     _ => self.eval(target, frame)?,
@@ -677,7 +705,7 @@ impl Interp {
                 let v = self.binop_inplace(*op, cur, rhs)?;
                 self.assign(target, v, frame)?;
             }
-            StmtKind::Return(Some(e)) if frame.gen.is_some() && suspends(e) => {
+            StmtKind::Return(Some(e)) if simple && suspends(e) => {
                 return Ok(match self.yield_point(e, frame)? {
                     YieldStep::Suspended(v) => Flow::Yield(v),
                     YieldStep::Done(v) => Flow::Return(v),
@@ -685,9 +713,14 @@ impl Interp {
             }
             StmtKind::Expr(e) => {
                 let v = self.eval(e, frame)?;
+                if frame.interactive && !v.is_none() {
+                    // `sys.displayhook` lets go of the last value shown before showing this one.
+                    self.builtins.set("_", Value::None);
+                }
                 if frame.interactive && super::iters::any_abandoned() {
                     // Closed when the expression let go of them, before its value is shown.
-                    self.close_abandoned();
+                    let here = frame.here();
+                    self.close_abandoned(Some(here));
                 }
                 if frame.interactive && !v.is_none() {
                     let r = self.repr(&v)?;
@@ -699,7 +732,8 @@ impl Interp {
             StmtKind::Assign { targets, value } => {
                 let v = self.eval(value, frame)?;
                 for t in targets {
-                    self.assign(t, v.clone(), frame)?;
+                    // A target with a `yield` is assigned once, the earlier ones not again.
+                    self.memo(frame, t, 1, |s, f| s.assign(t, v.clone(), f).map(|_| Value::None))?;
                 }
             }
             StmtKind::AnnAssign { target, annotation, value, simple } => {
@@ -719,17 +753,15 @@ impl Interp {
                     }
                 }
             }
-            StmtKind::AugAssign { target, op, value } => {
-                let cur = self.eval(target, frame)?;
-                let rhs = self.eval(value, frame)?;
-                let v = self.binop_inplace(*op, cur, rhs)?;
-                self.assign(target, v, frame)?;
-            }
+            StmtKind::AugAssign { target, op, value } => self.aug_assign(target, *op, value, frame)?,
             StmtKind::If { test, body, orelse } => {
                 let branch = match self.take_resume(frame) {
                     Some(Resume::If(branch)) => branch,
-                    _ => {
-                        let t = self.eval(test, frame)?;
+                    r => {
+                        let t = match self.eval_header(test, frame, matches!(r, Some(Resume::Buried)))? {
+                            Captured::Done(t) => t,
+                            Captured::Suspended(v) => return Ok(Flow::Yield(v)),
+                        };
                         self.truthy(&t)?
                     }
                 };
@@ -740,8 +772,13 @@ impl Interp {
             }
             StmtKind::While { test, body, orelse } => {
                 // Resumed in the body (false) or in the `else` block (true).
+                let mut in_test = false;
                 let mut resumed = match self.take_resume(frame) {
                     Some(Resume::Loop(in_else)) => Some(in_else),
+                    Some(Resume::Buried) => {
+                        in_test = true;
+                        None
+                    }
                     _ => None,
                 };
                 if resumed == Some(true) {
@@ -749,7 +786,10 @@ impl Interp {
                 }
                 loop {
                     if resumed.take().is_none() {
-                        let t = self.eval(test, frame)?;
+                        let t = match self.eval_header(test, frame, std::mem::take(&mut in_test))? {
+                            Captured::Done(t) => t,
+                            Captured::Suspended(v) => return Ok(Flow::Yield(v)),
+                        };
                         if !self.truthy(&t)? {
                             return self.loop_else(orelse, frame, Resume::Loop(true));
                         }
@@ -763,11 +803,21 @@ impl Interp {
                 }
             }
             StmtKind::For { target, iter, body, orelse, .. } => {
+                // Where it goes on: the body (resumed), or assigning an item to the target.
+                let mut pending = None;
                 let (mut it, mut resumed) = match self.take_resume(frame) {
                     Some(Resume::For(Some(it))) => (it, true),
                     Some(Resume::For(None)) => return self.loop_else(orelse, frame, Resume::For(None)),
-                    _ => {
-                        let it = self.eval(iter, frame)?;
+                    Some(Resume::ForTarget(it, item)) => {
+                        self.take_resume(frame);
+                        pending = Some(item);
+                        (it, false)
+                    }
+                    r => {
+                        let it = match self.eval_header(iter, frame, matches!(r, Some(Resume::Buried)))? {
+                            Captured::Done(it) => it,
+                            Captured::Suspended(v) => return Ok(Flow::Yield(v)),
+                        };
                         // A `range` is walked lazily: `for i in range(10**9): ... break` stops
                         // at once. Anything else is advanced one item per pass, as CPython
                         // does: an iterator may be endless (`itertools.count()`), see the list
@@ -781,21 +831,34 @@ impl Interp {
                 };
                 loop {
                     if !resumed {
-                        self.tick()?;
-                        let item = match &mut it {
-                            ForIter::Range(r, k) => {
-                                if *k >= r.len() {
-                                    break;
+                        let again = pending.is_some();
+                        let item = match pending.take() {
+                            Some(item) => item,
+                            None => {
+                                self.tick()?;
+                                match &mut it {
+                                    ForIter::Range(r, k) => {
+                                        if *k >= r.len() {
+                                            break;
+                                        }
+                                        *k += 1;
+                                        Value::Int(r.at(*k - 1))
+                                    }
+                                    ForIter::Iter(i) => match self.iter_next(i)? {
+                                        Some(item) => item,
+                                        None => break,
+                                    },
                                 }
-                                *k += 1;
-                                Value::Int(r.at(*k - 1))
                             }
-                            ForIter::Iter(i) => match self.iter_next(i)? {
-                                Some(item) => item,
-                                None => break,
-                            },
                         };
-                        self.assign(target, item, frame)?;
+                        if again || has_yield(target) {
+                            let r = self.captured(frame, again, |s, f| s.assign(target, item.clone(), f))?;
+                            if let Captured::Suspended(v) = r {
+                                return Ok(self.suspend(frame, Resume::ForTarget(it, item), v));
+                            }
+                        } else {
+                            self.assign(target, item, frame)?;
+                        }
                     }
                     resumed = false;
                     match self.exec_block(body, frame)? {
@@ -913,7 +976,7 @@ impl Interp {
             StmtKind::Global(_) | StmtKind::Nonlocal(_) => {}
             StmtKind::Delete(targets) => {
                 for t in targets {
-                    self.delete(t, frame)?;
+                    self.memo(frame, t, 1, |s, f| s.delete(t, f).map(|_| Value::None))?;
                 }
             }
             StmtKind::Raise { exc, cause } => {
@@ -952,46 +1015,68 @@ impl Interp {
                 return self.exec_try(body, handlers, orelse, finalbody, frame);
             }
             StmtKind::With { items, body, .. } => {
-                let exits = match self.take_resume(frame) {
-                    Some(Resume::With(exits)) => exits,
-                    _ => {
-                        let mut exits = Vec::new();
-                        for item in items {
-                            let mgr = self.eval(&item.context_expr, frame)?;
-                            let enter = self.getattr(&mgr, "__enter__")?;
-                            let exit = self.getattr(&mgr, "__exit__")?;
-                            let v = self.call(&enter, Args::default())?;
-                            if let Some(t) = &item.optional_vars {
-                                self.assign(t, v, frame)?;
-                            }
-                            exits.push(exit);
-                        }
-                        exits
+                // `with a, b:` is `with a: with b:` — an item that fails to enter is seen by
+                // the `__exit__` of those entered before it.
+                let (mut exits, mut resumed, in_body) = match self.take_resume(frame) {
+                    Some(Resume::With(exits)) => (exits, false, true),
+                    Some(Resume::WithEnter(exits)) => {
+                        self.take_resume(frame);
+                        (exits, true, false)
                     }
+                    _ => (Vec::new(), false, false),
                 };
-                let mut result = match self.exec_block(body, frame) {
-                    Ok(Flow::Yield(v)) => return Ok(self.suspend(frame, Resume::With(exits), v)),
-                    r => r,
+                let mut failed = None;
+                if !in_body {
+                    for item in &items[exits.len()..] {
+                        let r = if resumed
+                            || (frame.gen.is_some()
+                                && (has_yield(&item.context_expr)
+                                    || item.optional_vars.as_ref().is_some_and(has_yield)))
+                        {
+                            self.captured(frame, std::mem::take(&mut resumed), |s, f| s.enter_with(item, f))
+                        } else {
+                            self.enter_with(item, frame).map(Captured::Done)
+                        };
+                        match r {
+                            Ok(Captured::Done(exit)) => exits.push(exit),
+                            Ok(Captured::Suspended(v)) => return Ok(self.suspend(frame, Resume::WithEnter(exits), v)),
+                            Err(e) => {
+                                failed = Some(e);
+                                break;
+                            }
+                        }
+                    }
+                }
+                let mut result = match failed {
+                    Some(e) => Err(e),
+                    None => match self.exec_block(body, frame) {
+                        Ok(Flow::Yield(v)) => return Ok(self.suspend(frame, Resume::With(exits), v)),
+                        r => r,
+                    },
                 };
                 for exit in exits.into_iter().rev() {
-                    match &result {
+                    result = match result {
                         Err(e) => {
                             let t = Value::Class(self.type_of(&e.exc));
-                            let suppress = self.call(&exit, Args::new(vec![t, e.exc.clone(), Value::None]))?;
-                            if self.truthy(&suppress)? {
-                                result = Ok(Flow::Normal);
+                            match self.call(&exit, Args::new(vec![t, e.exc.clone(), Value::None])) {
+                                Ok(suppress) => match self.truthy(&suppress) {
+                                    Ok(true) => Ok(Flow::Normal),
+                                    Ok(false) => Err(e),
+                                    Err(e2) => Err(self.chain_context(e2, &e.exc)),
+                                },
+                                Err(e2) => Err(self.chain_context(e2, &e.exc)),
                             }
                         }
-                        Ok(_) => {
-                            self.call(&exit, Args::new(vec![Value::None, Value::None, Value::None]))?;
+                        Ok(flow) => {
+                            self.call(&exit, Args::new(vec![Value::None, Value::None, Value::None])).map(|_| flow)
                         }
-                    }
+                    };
                 }
                 return result;
             }
             StmtKind::Assert { test, msg } => {
                 let t = self.eval(test, frame)?;
-                if !self.truthy(&t)? {
+                if !self.truth_memo(frame, test, 1, &t)? {
                     let args = match msg {
                         Some(m) => vec![self.eval(m, frame)?],
                         None => vec![],
@@ -1008,6 +1093,66 @@ impl Interp {
             }
         }
         Ok(Flow::Normal)
+    }
+
+    /// A compound statement's header expression: in capture mode when it holds a `yield`
+    /// (or is `resumed` there), so that the `yield` suspends the statement.
+    fn eval_header(&mut self, e: &Expr, frame: &mut Frame, resumed: bool) -> PyResult<Captured<Value>> {
+        if resumed || (frame.gen.is_some() && has_yield(e)) {
+            self.captured(frame, resumed, |s, f| s.eval(e, f))
+        } else {
+            self.eval(e, frame).map(Captured::Done)
+        }
+    }
+
+    /// Enters one item of a `with` statement: its `__exit__`, to be called when it is left.
+    fn enter_with(&mut self, item: &ast::WithItem, frame: &mut Frame) -> PyResult<Value> {
+        let mgr = self.eval(&item.context_expr, frame)?;
+        let node = &item.context_expr;
+        let exit = self.memo(frame, node, 2, |s, _| {
+            let enter = s.getattr(&mgr, "__enter__")?;
+            let exit = s.getattr(&mgr, "__exit__")?;
+            Ok(Value::tuple(vec![enter, exit]))
+        })?;
+        let Value::Tuple(pair) = exit else { return Ok(Value::None) };
+        let v = self.memo(frame, node, 1, |s, _| s.call(&pair[0], Args::default()))?;
+        if let Some(t) = &item.optional_vars {
+            self.assign(t, v, frame)?;
+        }
+        Ok(pair[1].clone())
+    }
+
+    /// `target op= value`: the target's object and key evaluated once, its value loaded,
+    /// the value evaluated, the operation, the store.
+    fn aug_assign(&mut self, target: &Expr, op: ast::BinOp, value: &Expr, frame: &mut Frame) -> PyResult<()> {
+        let span = (target.pos, target.end);
+        match &*target.kind {
+            ExprKind::Attribute { value: obj, attr } => {
+                let o = self.eval(obj, frame)?;
+                let cur = self.memo(frame, target, 1, |s, _| s.getattr(&o, attr)).inspect_err(|_| {
+                    frame.err_span.get_or_insert(span);
+                })?;
+                let rhs = self.eval(value, frame)?;
+                let v = self.binop_inplace(op, cur, rhs)?;
+                self.setattr(&o, attr, v)
+            }
+            ExprKind::Subscript { value: obj, slice } => {
+                let o = self.eval(obj, frame)?;
+                let k = self.eval(slice, frame)?;
+                let cur = self.memo(frame, target, 1, |s, _| s.getitem(&o, k.clone())).inspect_err(|_| {
+                    frame.err_span.get_or_insert(span);
+                })?;
+                let rhs = self.eval(value, frame)?;
+                let v = self.binop_inplace(op, cur, rhs)?;
+                self.setitem(&o, k, v)
+            }
+            _ => {
+                let cur = self.eval(target, frame)?;
+                let rhs = self.eval(value, frame)?;
+                let v = self.binop_inplace(op, cur, rhs)?;
+                self.assign(target, v, frame)
+            }
+        }
     }
 
     /// The `else` block of a loop; `resume` is where a `yield` in it suspends the loop.
@@ -1488,6 +1633,7 @@ impl Interp {
             closure: frame.scope.clone(),
             local_names,
             is_generator: def.is_generator,
+            firstlineno: def.decorators.iter().map(|d| d.pos.line).chain([def.pos.line]).min().unwrap_or(0),
             class: RefCell::new(None),
             dict: RefCell::new(fdict),
             doc,
@@ -1510,6 +1656,7 @@ impl Interp {
             closure: f.closure.clone(),
             local_names: f.local_names.clone(),
             is_generator: f.is_generator,
+            firstlineno: f.firstlineno,
             class: RefCell::new(f.class.borrow().clone()),
             dict: RefCell::new(f.dict.borrow().clone()),
             doc: f.doc.clone(),
@@ -1540,6 +1687,7 @@ impl Interp {
             closure: frame.scope.clone(),
             local_names,
             is_generator: false,
+            firstlineno: body.pos.line,
             class: RefCell::new(None),
             dict: RefCell::new(Dict::new()),
             doc: None,
@@ -2370,6 +2518,14 @@ impl Interp {
 
     /// Evaluates an expression.
     pub fn eval(&mut self, e: &Expr, frame: &mut Frame) -> PyResult<Value> {
+        if frame.gen.as_ref().is_some_and(|g| g.capture) {
+            return self.eval_logged(e, frame);
+        }
+        self.eval_traced(e, frame)
+    }
+
+    /// Evaluates an expression, noting where it raised.
+    pub(super) fn eval_traced(&mut self, e: &Expr, frame: &mut Frame) -> PyResult<Value> {
         let r = self.eval_inner(e, frame);
         if r.is_err() && frame.err_span.is_none() {
             // The innermost expression that raised: what CPython's traceback underlines.
@@ -2430,7 +2586,7 @@ impl Interp {
                 for arg in args {
                     if let ExprKind::Starred(inner) = &*arg.kind {
                         let v = self.eval(inner, frame)?;
-                        a.pos.extend(self.iterate(&v)?);
+                        a.pos.extend(self.iterate_memo(frame, arg, &v)?);
                     } else {
                         a.pos.push(self.eval(arg, frame)?);
                     }
@@ -2483,7 +2639,7 @@ impl Interp {
                     if i + 1 == values.len() {
                         break;
                     }
-                    let t = self.truthy(&last)?;
+                    let t = self.truth_memo(frame, ve, 1, &last)?;
                     match op {
                         BoolOp::And if !t => return Ok(last),
                         BoolOp::Or if t => return Ok(last),
@@ -2497,8 +2653,8 @@ impl Interp {
                 let mut result = Value::Bool(true);
                 for (op, c) in ops.iter().zip(comparators) {
                     let r = self.eval(c, frame)?;
-                    result = self.compare(*op, &l, &r)?;
-                    if ops.len() > 1 && !self.truthy(&result)? {
+                    result = self.memo(frame, c, 1, |s, _| s.compare(*op, &l, &r))?;
+                    if ops.len() > 1 && !self.truth_memo(frame, c, 2, &result)? {
                         return Ok(result);
                     }
                     l = r;
@@ -2507,7 +2663,7 @@ impl Interp {
             }
             ExprKind::IfExp { test, body, orelse } => {
                 let t = self.eval(test, frame)?;
-                if self.truthy(&t)? {
+                if self.truth_memo(frame, test, 1, &t)? {
                     self.eval(body, frame)
                 } else {
                     self.eval(orelse, frame)
@@ -2659,15 +2815,7 @@ impl Interp {
             // A `yield` inside a larger expression (`print((yield x))`); statement-level
             // yields suspend without coming here (see `generator::eval_buried_yield`).
             ExprKind::Yield(v) => self.eval_buried_yield(v.as_ref(), frame),
-            ExprKind::YieldFrom(v) => {
-                let val = self.eval(v, frame)?;
-                let items = self.iterate(&val)?;
-                match &mut frame.gen {
-                    Some(g) => g.buffered.extend(items),
-                    None => return Err(self.err("SyntaxError", "'yield' outside function")),
-                }
-                Ok(Value::None)
-            }
+            ExprKind::YieldFrom(v) => self.eval_buried_yield_from(e, v, frame),
             ExprKind::Await(_) => Err(self.err("SyntaxError", "'await' outside async function")),
         }
     }
@@ -2802,7 +2950,7 @@ impl Interp {
         for it in items {
             if let ExprKind::Starred(inner) = &*it.kind {
                 let v = self.eval(inner, frame)?;
-                out.extend(self.iterate(&v)?);
+                out.extend(self.iterate_memo(frame, it, &v)?);
             } else {
                 out.push(self.eval(it, frame)?);
             }

@@ -18,8 +18,13 @@ use super::value::{Args, Class, Function, Module, Scope, Value};
 /// `list_iterator`, `generator`, ...).
 pub struct LazyIter {
     pub(super) state: RefCell<State>,
-    /// A generator's qualified name (its repr keeps it once the generator is done).
-    name: Option<Rc<str>>,
+    /// A generator's qualified name (its repr keeps it once the generator is done; a
+    /// `__qualname__` assigned replaces it).
+    pub(super) name: RefCell<Option<Rc<str>>>,
+    /// A generator's `__name__` (its function's, unless assigned).
+    pub(super) short_name: RefCell<Option<Rc<str>>>,
+    /// A generator function's generator: the function (for `gi_code`).
+    pub(super) origin: Option<Rc<Function>>,
 }
 
 pub(super) enum State {
@@ -184,7 +189,7 @@ pub fn iter_class(interp: &Interp, name: &str) -> Rc<Class> {
         ],
     );
     if name == "generator" {
-        super::generator::install_methods(&cls);
+        super::generator::install_methods(&cls, &interp.types.property);
     }
     interp.iter_classes.borrow_mut().insert(name.to_string(), cls.clone());
     cls
@@ -195,7 +200,16 @@ fn make(interp: &Interp, kind: &str, state: State) -> Value {
         State::GenFunc(_) | State::GenExpr(_) | State::Deferred { .. } => Some(state_name(&state)),
         _ => None,
     };
-    new_native(&iter_class(interp, kind), LazyIter { state: RefCell::new(state), name })
+    let origin = match &state {
+        State::GenFunc(g) => Some(g.func.clone()),
+        _ => None,
+    };
+    let short = match &origin {
+        Some(f) => Some(f.name.as_str().into()),
+        None => name.as_ref().map(|n: &Rc<str>| n.rsplit('.').next().unwrap_or_default().into()),
+    };
+    let (name, short_name) = (RefCell::new(name), RefCell::new(short));
+    new_native(&iter_class(interp, kind), LazyIter { state: RefCell::new(state), name, short_name, origin })
 }
 
 /// An iterator of kind `kind` over items computed beforehand.
@@ -245,7 +259,7 @@ pub fn deferred_generator(interp: &Interp, qualname: &str, items: DeferredItems)
 /// The qualified name a generator's repr shows.
 pub fn generator_name(v: &Value) -> Option<String> {
     let l = v.payload::<LazyIter>()?;
-    if let Some(name) = &l.name {
+    if let Some(name) = &*l.name.borrow() {
         return Some(name.to_string());
     }
     let s = l.state.borrow();
@@ -646,12 +660,19 @@ impl Interp {
         if !self.err_is(&e, "StopIteration") {
             return e;
         }
-        let mut err = self.err("RuntimeError", "generator raised StopIteration");
-        if let Value::Instance(inst) = &err.exc {
-            inst.dict.borrow_mut().set_str("__cause__", e.exc.clone());
-            inst.dict.borrow_mut().set_str("__context__", e.exc.clone());
+        // PEP 479: `raise RuntimeError(...) from exc`, raised where the generator was resumed;
+        // the StopIteration keeps the frames it passed (the generator's last).
+        let err = self.err("RuntimeError", "generator raised StopIteration");
+        if let Value::Instance(inst) = &e.exc {
+            let tb = super::builtins::new_native(&self.types.traceback, e.traceback.clone());
+            inst.dict.borrow_mut().set_str("__traceback__", tb);
         }
-        err.traceback = e.traceback;
+        if let Value::Instance(inst) = &err.exc {
+            let mut d = inst.dict.borrow_mut();
+            d.set_str("__cause__", e.exc.clone());
+            d.set_str("__context__", e.exc.clone());
+            d.set_str("__suppress_context__", Value::Bool(true));
+        }
         err
     }
 
@@ -721,9 +742,10 @@ impl Interp {
     }
 
     /// Closes the generators dropped while suspended inside a `try` or `with` statement, as
-    /// CPython does when their last reference goes. What they raise is lost (CPython writes
-    /// "Exception ignored in" to stderr).
-    pub fn close_abandoned(&mut self) {
+    /// CPython does when their last reference goes. What they raise is reported as CPython's
+    /// unraisable hook writes it ("Exception ignored in: ..."), an exception without frames
+    /// (`generator ignored GeneratorExit`) getting `here`, the frame running then.
+    pub fn close_abandoned(&mut self, here: Option<super::interp::TbEntry>) {
         loop {
             let gens = ABANDONED.with(|a| std::mem::take(&mut *a.borrow_mut()));
             if gens.is_empty() {
@@ -731,7 +753,14 @@ impl Interp {
             }
             for g in gens {
                 let v = make(self, "generator", State::GenFunc(g));
-                let _ = self.gen_close(&v);
+                if let Err(mut e) = self.gen_close(&v) {
+                    if e.traceback.is_empty() {
+                        e.traceback.extend(here.clone());
+                    }
+                    let what = self.repr(&v).unwrap_or_default();
+                    let report = super::stdlib::format_report(self, &e, false);
+                    self.stdout.push_str(&format!("Exception ignored in: {what}\n{report}"));
+                }
                 // A generator that yielded again is not closed a second time.
                 if let Some(l) = v.payload::<LazyIter>() {
                     let old = std::mem::replace(&mut *l.state.borrow_mut(), State::Done);

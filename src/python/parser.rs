@@ -2236,20 +2236,33 @@ fn block_has_yield(body: &[Stmt]) -> bool {
 }
 
 fn stmt_has_yield(s: &Stmt) -> bool {
+    let any = |v: &[Expr]| v.iter().any(expr_has_yield);
     match &s.kind {
-        StmtKind::FunctionDef(_) | StmtKind::ClassDef(_) => false,
+        // A nested definition's decorators, defaults and bases are evaluated here.
+        StmtKind::FunctionDef(d) => {
+            any(&d.decorators) || any(&d.args.defaults) || d.args.kw_defaults.iter().flatten().any(expr_has_yield)
+        }
+        StmtKind::ClassDef(d) => {
+            any(&d.decorators) || any(&d.bases) || d.keywords.iter().any(|k| expr_has_yield(&k.value))
+        }
         StmtKind::Expr(e) | StmtKind::Return(Some(e)) => expr_has_yield(e),
-        StmtKind::Assign { value, .. } => expr_has_yield(value),
-        StmtKind::AugAssign { value, .. } => expr_has_yield(value),
-        StmtKind::AnnAssign { value: Some(v), .. } => expr_has_yield(v),
+        StmtKind::Assign { targets, value } => expr_has_yield(value) || any(targets),
+        StmtKind::AugAssign { target, value, .. } => expr_has_yield(value) || expr_has_yield(target),
+        StmtKind::AnnAssign { target, value, .. } => {
+            value.as_ref().is_some_and(expr_has_yield) || expr_has_yield(target)
+        }
+        StmtKind::Delete(targets) => any(targets),
         StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
             expr_has_yield(test) || block_has_yield(body) || block_has_yield(orelse)
         }
-        StmtKind::For { iter, body, orelse, .. } => {
-            expr_has_yield(iter) || block_has_yield(body) || block_has_yield(orelse)
+        StmtKind::For { target, iter, body, orelse, .. } => {
+            expr_has_yield(iter) || expr_has_yield(target) || block_has_yield(body) || block_has_yield(orelse)
         }
         StmtKind::With { items, body, .. } => {
-            items.iter().any(|i| expr_has_yield(&i.context_expr)) || block_has_yield(body)
+            items
+                .iter()
+                .any(|i| expr_has_yield(&i.context_expr) || i.optional_vars.as_ref().is_some_and(expr_has_yield))
+                || block_has_yield(body)
         }
         StmtKind::Raise { exc, cause } => {
             exc.as_ref().is_some_and(expr_has_yield) || cause.as_ref().is_some_and(expr_has_yield)
@@ -2271,7 +2284,9 @@ fn expr_has_yield(e: &Expr) -> bool {
     let opt = |v: &Option<Expr>| v.as_ref().is_some_and(expr_has_yield);
     match &*e.kind {
         K::Yield(_) | K::YieldFrom(_) => true,
-        K::Constant(_) | K::Name(_) | K::Lambda { .. } => false,
+        K::Constant(_) | K::Name(_) => false,
+        // A lambda's defaults are evaluated here, its body is a function of its own.
+        K::Lambda { args, .. } => any(&args.defaults) || args.kw_defaults.iter().flatten().any(expr_has_yield),
         // Only the outermost iterable is evaluated in the enclosing function.
         K::ListComp { generators, .. }
         | K::SetComp { generators, .. }

@@ -205,8 +205,9 @@ pub fn format_exception(
 const CAUSE_MESSAGE: &str = "\nThe above exception was the direct cause of the following exception:\n\n";
 const CONTEXT_MESSAGE: &str = "\nDuring handling of the above exception, another exception occurred:\n\n";
 
-/// One exception of a chain: its frames and [`format_exception_only`].
-fn format_one(
+/// One exception of a chain: its frames and [`format_exception_only`] (alone, what CPython's
+/// unraisable hook writes).
+pub fn format_one(
     interp: &mut Interp,
     err: &PyErr,
     namespace: &Module,

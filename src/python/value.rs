@@ -604,6 +604,9 @@ pub struct Function {
     /// Names this function assigns (its locals), computed once.
     pub local_names: Rc<LocalNames>,
     pub is_generator: bool,
+    /// The line its code begins at (its first decorator's, or the `def`), CPython's
+    /// `co_firstlineno`.
+    pub firstlineno: u32,
     /// The class whose body defined this function (for zero-argument `super()`).
     pub class: RefCell<Option<std::rc::Weak<Class>>>,
     pub dict: RefCell<Dict>,

@@ -446,11 +446,21 @@ fn source_module(interp: &mut Interp, name: &str, source: &str) -> PyResult<Rc<M
 fn format_handled(interp: &mut Interp) -> String {
     let Some(exc) = interp.handled_exception() else { return "NoneType: None\n".into() };
     let err = crate::python::interp::PyErr { traceback: crate::python::interp::kept_traceback(&exc), exc };
+    format_report(interp, &err, true)
+}
+
+/// The report `traceback.print_exception` writes for `err`, with the project's source lines;
+/// without its chained exceptions unless `chain`.
+pub fn format_report(interp: &mut Interp, err: &crate::python::interp::PyErr, chain: bool) -> String {
     let prefix = format!("{}/", interp.project_dir);
     let files = interp.files.clone();
     let source_of = move |path: &str| path.strip_prefix(&prefix).and_then(|rel| files.get(rel).cloned());
     let ns = Module::new("__main__", None);
-    let mut text = crate::python::traceback::format_exception(interp, &err, &ns, &source_of);
+    let mut text = if chain {
+        crate::python::traceback::format_exception(interp, err, &ns, &source_of)
+    } else {
+        crate::python::traceback::format_one(interp, err, &ns, &source_of)
+    };
     if !text.ends_with('\n') {
         text.push('\n');
     }
