@@ -1110,8 +1110,17 @@ impl Interp {
         let mgr = self.eval(&item.context_expr, frame)?;
         let node = &item.context_expr;
         let exit = self.memo(frame, node, 2, |s, _| {
-            let enter = s.getattr(&mgr, "__enter__")?;
-            let exit = s.getattr(&mgr, "__exit__")?;
+            // CPython's BEFORE_WITH: a missing method is the protocol's TypeError.
+            let protocol = |s: &mut Self, e: PyErr, missed: &str| {
+                if s.err_is(&e, "AttributeError") {
+                    let t = s.type_name(&mgr);
+                    s.type_error(format!("'{t}' object does not support the context manager protocol{missed}"))
+                } else {
+                    e
+                }
+            };
+            let enter = s.getattr(&mgr, "__enter__").map_err(|e| protocol(s, e, ""))?;
+            let exit = s.getattr(&mgr, "__exit__").map_err(|e| protocol(s, e, " (missed __exit__ method)"))?;
             Ok(Value::tuple(vec![enter, exit]))
         })?;
         let Value::Tuple(pair) = exit else { return Ok(Value::None) };
