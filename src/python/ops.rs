@@ -60,6 +60,23 @@ fn as_f64(v: &Value) -> Option<f64> {
     }
 }
 
+/// Items a list or tuple repetition may make: past it, MemoryError, as CPython gives when
+/// its allocation fails, instead of the page's memory running out (a wasm allocation failure
+/// aborts the page).
+const MAX_REPEAT_ITEMS: u64 = 20_000_000;
+
+/// The count of a sequence repetition `seq * n` of `len` items (or bytes): 0 for n <= 0,
+/// MemoryError when the result would pass `max`.
+fn repeat_count(interp: &Interp, len: usize, n: i64, max: u64) -> PyResult<usize> {
+    if n <= 0 || len == 0 {
+        return Ok(0);
+    }
+    if (len as u64).saturating_mul(n as u64) > max {
+        return Err(interp.err_bare("MemoryError"));
+    }
+    Ok(n as usize)
+}
+
 fn as_int(v: &Value) -> Option<i64> {
     match v {
         Value::Int(i) => Some(*i),
@@ -327,10 +344,7 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
         }
         (Value::Str(_), _, BinOp::Mod) => super::format::percent_format(interp, &l, &r),
         (Value::Str(a), _, BinOp::Mult) | (_, Value::Str(a), BinOp::Mult) if as_int(&l).or(as_int(&r)).is_some() => {
-            let n = as_int(&l).or(as_int(&r)).unwrap_or(0).max(0) as usize;
-            if a.len().saturating_mul(n) > 100_000_000 {
-                return Err(interp.err_bare("MemoryError"));
-            }
+            let n = repeat_count(interp, a.len(), as_int(&l).or(as_int(&r)).unwrap_or(0), 100_000_000)?;
             Ok(Value::str(&a.repeat(n)))
         }
         (Value::Str(_), _, BinOp::Add) => {
@@ -368,17 +382,28 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
         (Value::Tuple(_), _, BinOp::Add) => {
             Err(interp.type_error(format!("can only concatenate tuple (not \"{}\") to tuple", interp.type_name(&r))))
         }
+        (Value::Int(_) | Value::Bool(_), Value::List(_) | Value::Tuple(_), BinOp::Mult) => {
+            // `n * seq` is seq's repetition (sq_repeat through int's __mul__ returning
+            // NotImplemented), never in place.
+            binop(interp, op, r.clone(), l.clone(), false)
+        }
         (Value::List(a), _, BinOp::Mult) if as_int(&r).is_some() => {
-            let n = as_int(&r).unwrap_or(0).max(0) as usize;
             let src = a.borrow();
+            let n = repeat_count(interp, src.len(), as_int(&r).unwrap_or(0), MAX_REPEAT_ITEMS)?;
             let mut v = Vec::with_capacity(src.len() * n);
             for _ in 0..n {
                 v.extend(src.iter().cloned());
             }
+            drop(src);
+            if inplace {
+                // `lst *= n` repeats the list itself (list_inplace_repeat).
+                *a.borrow_mut() = v;
+                return Ok(l.clone());
+            }
             Ok(Value::list(v))
         }
         (Value::Tuple(a), _, BinOp::Mult) if as_int(&r).is_some() => {
-            let n = as_int(&r).unwrap_or(0).max(0) as usize;
+            let n = repeat_count(interp, a.len(), as_int(&r).unwrap_or(0), MAX_REPEAT_ITEMS)?;
             let mut v = Vec::with_capacity(a.len() * n);
             for _ in 0..n {
                 v.extend(a.iter().cloned());
