@@ -1893,7 +1893,19 @@ impl Interp {
     /// Calls any callable.
     pub fn call(&mut self, f: &Value, mut args: Args) -> PyResult<Value> {
         match f {
-            Value::Builtin(b) => (b.func)(self, args),
+            Value::Builtin(b) => {
+                // A builtin type's method called through the type with nothing for self
+                // (`set.copy()`): CPython's TypeError, not a method body reading a missing self.
+                if let (true, Some(owner), true) = (b.binds, &b.owner, args.pos.is_empty()) {
+                    let n = &b.name;
+                    return Err(self.type_error(if n.starts_with("__") && n.ends_with("__") {
+                        format!("descriptor '{n}' of '{owner}' object needs an argument")
+                    } else {
+                        format!("unbound method {owner}.{n}() needs an argument")
+                    }));
+                }
+                (b.func)(self, args)
+            }
             Value::Function(func) => self.call_function(func, args),
             Value::BoundMethod(bm) => {
                 args.pos.insert(0, bm.0.clone());
