@@ -193,6 +193,20 @@ fn model_repr(interp: &mut Interp, a: Args) -> PyResult<Value> {
 /// application context raises.
 pub const WORKING_OUTSIDE_APP_CONTEXT: &str = "Working outside of application context.\n\nThis typically means that you attempted to use functionality that needed\nthe current application. To solve this, set up an application context\nwith app.app_context(). See the documentation for more information.";
 
+/// `db.Column`, `db.relationship`, ...: what `SQLAlchemy.__getattr__` finds in `sqlalchemy`
+/// then `sqlalchemy.orm` (Flask-SQLAlchemy copies both namespaces onto the extension), for a
+/// `db` with or without its app.
+fn sqlalchemy_name(i: &mut Interp, name: String) -> PyResult<Value> {
+    if !name.starts_with("__") {
+        for module in ["sqlalchemy", "sqlalchemy.orm"] {
+            if let Some(v) = i.import_module(module)?.get(&name) {
+                return Ok(v);
+            }
+        }
+    }
+    Err(i.err("AttributeError", name))
+}
+
 fn db_of(interp: &Interp, a: &Args) -> PyResult<Rc<DbData>> {
     a.pos
         .first()
@@ -828,18 +842,7 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                         }
                         _ => {}
                     }
-                    if name.starts_with("__") {
-                        return Err(i.err("AttributeError", name));
-                    }
-                    let sa = i.import_module("sqlalchemy")?;
-                    if let Some(v) = sa.get(&name) {
-                        return Ok(v);
-                    }
-                    let orm_m = i.import_module("sqlalchemy.orm")?;
-                    if let Some(v) = orm_m.get(&name) {
-                        return Ok(v);
-                    }
-                    return Err(i.err("AttributeError", name));
+                    return sqlalchemy_name(i, name);
                 }
                 let db = db_of(i, &a)?;
                 match name.as_str() {
@@ -892,18 +895,7 @@ fn build_flask_sqlalchemy(interp: &mut Interp) -> PyResult<Rc<Module>> {
                     }
                     _ => {}
                 }
-                if name.starts_with("__") {
-                    return Err(i.err("AttributeError", name));
-                }
-                let sa = i.import_module("sqlalchemy")?;
-                if let Some(v) = sa.get(&name) {
-                    return Ok(v);
-                }
-                let orm_m = i.import_module("sqlalchemy.orm")?;
-                if let Some(v) = orm_m.get(&name) {
-                    return Ok(v);
-                }
-                Err(i.err("AttributeError", name))
+                sqlalchemy_name(i, name)
             }),
         ),
     ];
