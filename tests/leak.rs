@@ -1,42 +1,13 @@
 //! Dropping an engine frees everything it built. The page builds a new interpreter on every run
 //! (while the learner types), so whatever a dropped `Playground` keeps alive is leaked once per
-//! keystroke pause. A counting global allocator measures the bytes still allocated after each
+//! keystroke pause. The library's counting global allocator (`python::memory`) measures the bytes still allocated after each
 //! run of a case; after warm-up runs, more runs must not leave more bytes behind.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
-use std::sync::atomic::{AtomicIsize, Ordering};
 
 use flask_sqlalchemy_playground::flask::case::{native_connector, read_case, with_engine_stack};
 use flask_sqlalchemy_playground::flask::playground::run_case;
-
-struct Counting;
-
-static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = System.alloc(layout);
-        if !p.is_null() {
-            LIVE_BYTES.fetch_add(layout.size() as isize, Ordering::SeqCst);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout);
-        LIVE_BYTES.fetch_sub(layout.size() as isize, Ordering::SeqCst);
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = System.realloc(ptr, layout, new_size);
-        if !p.is_null() {
-            LIVE_BYTES.fetch_add(new_size as isize - layout.size() as isize, Ordering::SeqCst);
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+use flask_sqlalchemy_playground::python::memory::allocated;
 
 /// Bytes still allocated after each of `runs` runs of the case (engine built, case run,
 /// engine dropped), all on one engine thread.
@@ -50,7 +21,7 @@ fn live_bytes_after_runs(case: &str, runs: usize) -> Vec<isize> {
             let record = run_case(&files, &shell, native_connector());
             assert!(record.import_error.is_none(), "{case} imports");
             drop(record);
-            after.push(LIVE_BYTES.load(Ordering::SeqCst));
+            after.push(allocated() as isize);
         }
         after
     })

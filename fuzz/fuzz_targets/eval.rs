@@ -6,6 +6,11 @@
 //! inputs, so the worker reuses one for `FUZZ_EVAL_REUSE` inputs (default 64; 1 = a fresh one
 //! for every input, the setting to reproduce a crash with). Each input runs in a fresh
 //! `__main__` module.
+//!
+//! The interpreter's memory budget (`FUZZ_EVAL_MEMORY_MIB`, default 512) is well under
+//! libFuzzer's `-rss_limit_mb` (3000): a program that keeps big objects alive must end in
+//! `MemoryError`, never in an out-of-memory crash. After an input ends in MemoryError the
+//! worker drops its interpreter, so that one input's garbage cannot starve the next.
 #![no_main]
 
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -27,6 +32,7 @@ fn worker() -> &'static Mutex<Worker> {
         let (tx, done) = channel::<()>();
         let reuse: usize = std::env::var("FUZZ_EVAL_REUSE").ok().and_then(|v| v.parse().ok()).unwrap_or(64).max(1);
         let steps: u64 = std::env::var("FUZZ_EVAL_STEPS").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
+        let memory_mib: usize = std::env::var("FUZZ_EVAL_MEMORY_MIB").ok().and_then(|v| v.parse().ok()).unwrap_or(512);
         std::thread::Builder::new()
             .stack_size(64 * 1024 * 1024)
             .spawn(move || {
@@ -41,11 +47,18 @@ fn worker() -> &'static Mutex<Worker> {
                     let it = interp.get_or_insert_with(Interp::new);
                     used += 1;
                     it.step_limit = steps;
+                    it.memory_limit = memory_mib << 20;
                     it.reset_budget();
                     it.stdout.clear();
                     let main = Module::new("__main__", None);
                     main.set("__builtins__", Value::Module(it.builtins.clone()));
-                    let _ = it.exec_source(&src, "<console>", &main, true);
+                    let result = it.exec_source(&src, "<console>", &main, true);
+                    let out_of_memory = result.is_err_and(|e| it.err_is(&e, "MemoryError"));
+                    drop(main);
+                    if out_of_memory {
+                        interp = None;
+                        used = 0;
+                    }
                     if tx.send(()).is_err() {
                         break;
                     }

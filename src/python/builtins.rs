@@ -981,10 +981,10 @@ fn str_methods(interp: &Interp) {
                 Some(v) => i.iterate(&v.clone())?,
                 None => return Err(i.type_error("str.join() takes exactly one argument (0 given)")),
             };
-            let mut parts = Vec::with_capacity(items.len());
+            let mut total = s.len().saturating_mul(items.len().saturating_sub(1));
             for (n, it) in items.iter().enumerate() {
                 match it {
-                    Value::Str(t) => parts.push(t.to_string()),
+                    Value::Str(t) => total = total.saturating_add(t.len()),
                     other => {
                         return Err(i.type_error(format!(
                             "sequence item {n}: expected str instance, {} found",
@@ -993,7 +993,15 @@ fn str_methods(interp: &Interp) {
                     }
                 }
             }
-            Ok(Value::str(&parts.join(&s)))
+            i.reserve(total.saturating_mul(2))?;
+            let mut out = String::with_capacity(total);
+            for (n, it) in items.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(&s);
+                }
+                out.push_str(it.as_str().unwrap_or(""));
+            }
+            Ok(Value::str(&out))
         }),
     );
     d.set_str(
@@ -1002,6 +1010,12 @@ fn str_methods(interp: &Interp) {
             let old = str_arg(i, a, 1, "replace")?.unwrap_or_else(|| Rc::from(""));
             let new = str_arg(i, a, 2, "replace")?.unwrap_or_else(|| Rc::from(""));
             let count = a.pos.get(3).map(|v| to_index(i, v)).transpose()?.unwrap_or(-1);
+            if new.len() > old.len() {
+                // The result's size before it is made (`'a' * 10**6).replace('a', 'a' * 10**4)`).
+                let found = if old.is_empty() { s.chars().count() + 1 } else { s.matches(&*old).count() };
+                let found = if count < 0 { found } else { found.min(count as usize) };
+                i.reserve(found.saturating_mul(new.len() - old.len()).saturating_add(s.len()).saturating_mul(2))?;
+            }
             Ok(Value::str(&if count < 0 { s.replace(&*old, &new) } else { s.replacen(&*old, &new, count as usize) }))
         }),
     );
@@ -1155,6 +1169,7 @@ fn str_methods(interp: &Interp) {
             if n >= w {
                 return Ok(Value::Str(s));
             }
+            i.reserve((w - n).saturating_add(s.len()).saturating_mul(2))?;
             let (sign, rest) = if s.starts_with('-') || s.starts_with('+') { s.split_at(1) } else { ("", &*s) };
             Ok(Value::str(&format!("{sign}{}{rest}", "0".repeat(w - n))))
         }),
@@ -1170,6 +1185,7 @@ fn str_methods(interp: &Interp) {
             return Ok(Value::str(s));
         }
         let p = w - n;
+        i.reserve(p.saturating_mul(fill.len_utf8()).saturating_add(s.len()).saturating_mul(2))?;
         let f = |k: usize| fill.to_string().repeat(k);
         Ok(Value::str(&match how {
             'l' => format!("{s}{}", f(p)),
@@ -1466,6 +1482,13 @@ fn list_methods(interp: &Interp) {
         "extend",
         method("list", "extend", |i, a| {
             let l = self_list(i, &a, "extend")?;
+            let more = match a.pos.get(1) {
+                Some(Value::List(b)) => b.borrow().len(),
+                Some(Value::Tuple(t)) => t.len(),
+                _ => 0,
+            };
+            // `x.extend(x)`: the copy of the items and the grown list, before either is made.
+            i.reserve((l.borrow().len() + more * 2).saturating_mul(std::mem::size_of::<Value>()))?;
             let items = i.iterate(&a.pos.get(1).cloned().unwrap_or(Value::None))?;
             if i.list_observer(&l).is_some() {
                 for v in items {
@@ -2569,9 +2592,7 @@ impl RangeData {
 /// Items of a range for eager consumers, refusing what the playground cannot hold.
 fn range_items(interp: &Interp, r: &RangeData) -> PyResult<Vec<Value>> {
     let n = r.len();
-    if n > 10_000_000 {
-        return Err(interp.err("MemoryError", "range too large for the playground"));
-    }
+    interp.reserve(usize::try_from(n).unwrap_or(usize::MAX).saturating_mul(std::mem::size_of::<Value>()))?;
     Ok((0..n).map(|k| Value::Int(r.at(k))).collect())
 }
 

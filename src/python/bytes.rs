@@ -285,9 +285,7 @@ fn construct(interp: &mut Interp, mut a: Args, name: &str) -> PyResult<Vec<u8>> 
             if *n < 0 {
                 return Err(interp.err("ValueError", "negative count"));
             }
-            if *n > 1 << 26 {
-                return Err(interp.err_bare("MemoryError"));
-            }
+            interp.reserve(usize::try_from(*n).unwrap_or(usize::MAX))?;
             Ok(vec![0u8; *n as usize])
         }
         Value::Bool(b) => Ok(vec![0u8; *b as usize]),
@@ -930,7 +928,7 @@ fn bytearray_methods(cls: &Rc<Class>) {
                     }
                     None => 1,
                 };
-                Ok(bytearray(i, repeat(i, &b, n)?))
+                Ok(bytearray(i, repeat(i, &b, n, false)?))
             }),
         );
     }
@@ -955,11 +953,13 @@ fn bytearray_methods(cls: &Rc<Class>) {
 }
 
 /// `b * n`, refusing what the playground cannot hold.
-pub fn repeat(interp: &Interp, b: &[u8], n: i64) -> PyResult<Vec<u8>> {
-    let n = n.max(0) as usize;
-    if b.len().saturating_mul(n) > 100_000_000 {
-        return Err(interp.err_bare("MemoryError"));
+/// (`bytearray * n` gives MemoryError where `bytes * n` gives OverflowError.)
+pub fn repeat(interp: &Interp, b: &[u8], n: i64, bytes: bool) -> PyResult<Vec<u8>> {
+    if bytes && b.len() as u128 * n.max(0) as u128 > i64::MAX as u128 {
+        return Err(interp.err("OverflowError", "repeated bytes are too long"));
     }
+    let n = n.max(0) as usize;
+    interp.reserve(b.len().saturating_mul(n).saturating_mul(2))?;
     Ok(b.repeat(n))
 }
 
@@ -1104,9 +1104,7 @@ pub fn percent_format(interp: &mut Interp, fmt: &[u8], args: &Value, array: bool
         } else {
             None
         };
-        if width > 100_000_000 || prec.is_some_and(|p| p > 100_000_000) {
-            return Err(interp.err_bare("MemoryError"));
-        }
+        interp.reserve((width.max(0) as usize).saturating_add(prec.unwrap_or(0) as usize).saturating_mul(2))?;
         let (width, prec) = (width as usize, prec.map(|p| p as usize));
         let Some(&conv) = fmt.get(i) else { return Err(interp.err("ValueError", "incomplete format")) };
         i += 1;

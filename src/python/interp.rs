@@ -191,6 +191,13 @@ pub struct Interp {
     steps: u64,
     /// Step budget of the current top-level run.
     pub step_limit: u64,
+    /// Memory budget: bytes the process may have allocated (see [`super::memory`]) before
+    /// Python code gets `MemoryError`.
+    pub memory_limit: usize,
+    /// How far past `memory_limit` the step check lets the program go since it last raised
+    /// `MemoryError` (so that an `except MemoryError:` block can run and drop its objects);
+    /// 0 while under the limit.
+    memory_grace: usize,
     /// Local names of each function definition, by the address of its syntax tree, which the
     /// entry keeps alive (else a later definition could reuse the address and its entry).
     local_names_cache: HashMap<usize, (Rc<dyn Any>, Rc<LocalNames>)>,
@@ -271,6 +278,8 @@ impl Interp {
             recursion_context: "",
             steps: 0,
             step_limit: 50_000_000,
+            memory_limit: super::memory::DEFAULT_MEMORY_LIMIT,
+            memory_grace: 0,
             local_names_cache: HashMap::new(),
             exception_classes: HashMap::new(),
             allow_stand_ins: false,
@@ -659,6 +668,33 @@ impl Interp {
                 "TimeoutError",
                 format!("the playground stopped this statement after {} steps (an endless loop?)", self.step_limit),
             ));
+        }
+        let used = super::memory::allocated();
+        if used > self.memory_limit {
+            if used > self.memory_limit + self.memory_grace {
+                return Err(self.out_of_memory(used));
+            }
+        } else if self.memory_grace != 0 {
+            self.memory_grace = 0;
+        }
+        Ok(())
+    }
+
+    /// The program passed its memory budget bit by bit: `MemoryError`, and some slack for its
+    /// handler to run in, up to a quarter of the budget past it; beyond that every step raises.
+    #[cold]
+    fn out_of_memory(&mut self, used: usize) -> PyErr {
+        let slack = self.memory_limit / 16;
+        self.memory_grace = (used - self.memory_limit + slack).min(self.memory_limit / 4);
+        self.err_bare("MemoryError")
+    }
+
+    /// `MemoryError` if allocating `bytes` more would pass the memory budget: checked before
+    /// an operation makes one big block (a repetition, a padded string, `bytes(n)`), as CPython
+    /// raises it when that block's malloc fails.
+    pub fn reserve(&self, bytes: usize) -> PyResult<()> {
+        if super::memory::allocated().saturating_add(bytes) > self.memory_limit {
+            return Err(self.err_bare("MemoryError"));
         }
         Ok(())
     }

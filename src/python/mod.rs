@@ -11,6 +11,7 @@ pub mod generator;
 pub mod interp;
 pub mod iters;
 pub mod lexer;
+pub mod memory;
 pub mod ops;
 pub mod parser;
 pub mod pyset;

@@ -60,21 +60,21 @@ fn as_f64(v: &Value) -> Option<f64> {
     }
 }
 
-/// Items a list or tuple repetition may make: past it, MemoryError, as CPython gives when
-/// its allocation fails, instead of the page's memory running out (a wasm allocation failure
-/// aborts the page).
-const MAX_REPEAT_ITEMS: u64 = 20_000_000;
-
-/// The count of a sequence repetition `seq * n` of `len` items (or bytes): 0 for n <= 0,
-/// MemoryError when the result would pass `max`.
-fn repeat_count(interp: &Interp, len: usize, n: i64, max: u64) -> PyResult<usize> {
+/// The count of a sequence repetition `seq * n` of `len` items of `item_bytes` each: 0 for
+/// n <= 0, MemoryError when the result would pass the memory budget (as CPython gives when its
+/// allocation fails), before anything is allocated.
+fn repeat_count(interp: &Interp, len: usize, n: i64, item_bytes: usize) -> PyResult<usize> {
     if n <= 0 || len == 0 {
         return Ok(0);
     }
-    if (len as u64).saturating_mul(n as u64) > max {
-        return Err(interp.err_bare("MemoryError"));
-    }
+    let bytes = (len as u64).saturating_mul(n as u64).saturating_mul(item_bytes as u64);
+    interp.reserve(usize::try_from(bytes).unwrap_or(usize::MAX))?;
     Ok(n as usize)
+}
+
+/// The bytes a list or tuple of `n` items needs.
+fn items_bytes(n: usize) -> usize {
+    n.saturating_mul(std::mem::size_of::<Value>())
 }
 
 fn as_int(v: &Value) -> Option<i64> {
@@ -230,6 +230,16 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
     // Lists extend in place for `+=`.
     if inplace && op == BinOp::Add {
         if let Value::List(a) = &l {
+            if let Value::List(_) | Value::Tuple(_) = &r {
+                // `x += x`: the copy of the items and the grown list, before either is made.
+                let more = match &r {
+                    Value::List(b) => b.borrow().len(),
+                    Value::Tuple(t) => t.len(),
+                    _ => 0,
+                };
+                let n = a.borrow().len() + more * 2;
+                interp.reserve(items_bytes(n))?;
+            }
             let items = interp.iterate(&r)?;
             a.borrow_mut().extend(items);
             return Ok(l);
@@ -337,6 +347,7 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
     }
     match (&l, &r, op) {
         (Value::Str(a), Value::Str(b), BinOp::Add) => {
+            interp.reserve(a.len() + b.len())?;
             let mut s = String::with_capacity(a.len() + b.len());
             s.push_str(a);
             s.push_str(b);
@@ -344,13 +355,18 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
         }
         (Value::Str(_), _, BinOp::Mod) => super::format::percent_format(interp, &l, &r),
         (Value::Str(a), _, BinOp::Mult) | (_, Value::Str(a), BinOp::Mult) if as_int(&l).or(as_int(&r)).is_some() => {
-            let n = repeat_count(interp, a.len(), as_int(&l).or(as_int(&r)).unwrap_or(0), 100_000_000)?;
+            let n = as_int(&l).or(as_int(&r)).unwrap_or(0);
+            if a.len() as u128 * n.max(0) as u128 > i64::MAX as u128 {
+                return Err(interp.err("OverflowError", "repeated string is too long"));
+            }
+            let n = repeat_count(interp, a.len(), n, 2)?;
             Ok(Value::str(&a.repeat(n)))
         }
         (Value::Str(_), _, BinOp::Add) => {
             Err(interp.type_error(format!("can only concatenate str (not \"{}\") to str", interp.type_name(&r))))
         }
         (Value::Bytes(a), Value::Bytes(b), BinOp::Add) => {
+            interp.reserve(a.len() + b.len())?;
             let mut v = a.to_vec();
             v.extend_from_slice(b);
             Ok(Value::Bytes(Rc::from(v)))
@@ -359,7 +375,7 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
             Err(interp.type_error(format!("can't concat {} to bytes", interp.type_name(&r))))
         }
         (Value::Bytes(a), _, BinOp::Mult) | (_, Value::Bytes(a), BinOp::Mult) => match as_int(&l).or(as_int(&r)) {
-            Some(n) => Ok(Value::Bytes(Rc::from(super::bytes::repeat(interp, a, n)?))),
+            Some(n) => Ok(Value::Bytes(Rc::from(super::bytes::repeat(interp, a, n, true)?))),
             None => {
                 let other = if matches!(l, Value::Bytes(_)) { &r } else { &l };
                 Err(interp
@@ -367,6 +383,7 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
             }
         },
         (Value::List(a), Value::List(b), BinOp::Add) => {
+            interp.reserve(items_bytes(a.borrow().len() + b.borrow().len()))?;
             let mut v = a.borrow().clone();
             v.extend(b.borrow().iter().cloned());
             Ok(Value::list(v))
@@ -375,6 +392,7 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
             Err(interp.type_error(format!("can only concatenate list (not \"{}\") to list", interp.type_name(&r))))
         }
         (Value::Tuple(a), Value::Tuple(b), BinOp::Add) => {
+            interp.reserve(items_bytes(a.len() + b.len()))?;
             let mut v = (**a).clone();
             v.extend(b.iter().cloned());
             Ok(Value::tuple(v))
@@ -389,7 +407,7 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
         }
         (Value::List(a), _, BinOp::Mult) if as_int(&r).is_some() => {
             let src = a.borrow();
-            let n = repeat_count(interp, src.len(), as_int(&r).unwrap_or(0), MAX_REPEAT_ITEMS)?;
+            let n = repeat_count(interp, src.len(), as_int(&r).unwrap_or(0), items_bytes(1))?;
             let mut v = Vec::with_capacity(src.len() * n);
             for _ in 0..n {
                 v.extend(src.iter().cloned());
@@ -403,7 +421,7 @@ pub fn binop(interp: &mut Interp, op: BinOp, l: Value, r: Value, inplace: bool) 
             Ok(Value::list(v))
         }
         (Value::Tuple(a), _, BinOp::Mult) if as_int(&r).is_some() => {
-            let n = repeat_count(interp, a.len(), as_int(&r).unwrap_or(0), MAX_REPEAT_ITEMS)?;
+            let n = repeat_count(interp, a.len(), as_int(&r).unwrap_or(0), items_bytes(1))?;
             let mut v = Vec::with_capacity(a.len() * n);
             for _ in 0..n {
                 v.extend(a.iter().cloned());
