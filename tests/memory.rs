@@ -55,5 +55,10 @@ fn a_program_past_the_memory_budget_gets_memory_error_and_can_go_on() {
         assert_eq!(run(&mut it, &main, strings).as_deref(), Some("MemoryError"));
         assert!(allocated() <= it.memory_limit);
         assert_eq!(run(&mut it, &main, "del keep\ns = 'ab' * 50_000_000\ndel s"), None);
+
+        // One call that would turn a 100 MB string into 100 million one-character strings.
+        assert_eq!(run(&mut it, &main, "s = 'ab' * 50_000_000\nx = list(s)").as_deref(), Some("MemoryError"));
+        assert_eq!(run(&mut it, &main, "b = bytes(100_000_000)\nx = list(b)").as_deref(), Some("MemoryError"));
+        assert_eq!(run(&mut it, &main, "del s, b\nx = list('ab' * 1000)\nassert len(x) == 2000"), None);
     });
 }

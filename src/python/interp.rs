@@ -3111,13 +3111,28 @@ impl Interp {
             let it = self.call(&iter, Args::new(vec![v.clone()]))?;
             return self.iterate(&it);
         }
+        // The copy (and a str's one-character strings) before they are made: `list(s)` of a
+        // 100 MB string would need gigabytes in one step.
+        const ITEM: usize = std::mem::size_of::<Value>();
         match v {
-            Value::List(l) => Ok(l.borrow().clone()),
-            Value::Tuple(t) => Ok((**t).clone()),
+            Value::List(l) => {
+                self.reserve(l.borrow().len().saturating_mul(ITEM))?;
+                Ok(l.borrow().clone())
+            }
+            Value::Tuple(t) => {
+                self.reserve(t.len().saturating_mul(ITEM))?;
+                Ok((**t).clone())
+            }
             Value::Dict(d) => Ok(d.borrow().keys()),
             Value::Set(d) => Ok(d.borrow().keys()),
-            Value::Str(s) => Ok(s.chars().map(|c| Value::str(&c.to_string())).collect()),
-            Value::Bytes(b) => Ok(b.iter().map(|x| Value::Int(*x as i64)).collect()),
+            Value::Str(s) => {
+                self.reserve(s.len().saturating_mul(ITEM + 32))?;
+                Ok(s.chars().map(|c| Value::str(&c.to_string())).collect())
+            }
+            Value::Bytes(b) => {
+                self.reserve(b.len().saturating_mul(ITEM))?;
+                Ok(b.iter().map(|x| Value::Int(*x as i64)).collect())
+            }
             Value::Instance(i) => {
                 if super::iters::is_iter(v) {
                     return self.drain_iter(v);
