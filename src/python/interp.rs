@@ -43,6 +43,14 @@ pub struct TbEntry {
 /// The result of anything that can raise.
 pub type PyResult<T> = Result<T, PyErr>;
 
+/// Which handler of a `try` statement takes an exception.
+enum HandlerMatch {
+    Handler(usize),
+    None,
+    /// A `yield` in handler k's type suspended the matching, handing out this value.
+    Suspended(usize, Value),
+}
+
 /// How a statement ended.
 pub enum Flow {
     Normal,
@@ -1193,36 +1201,30 @@ impl Interp {
                     Ok(Flow::Normal) => TryPhase::Else,
                     Ok(flow) => TryPhase::Finally(Ok(flow), None),
                     Err(err) => {
-                        let mut matched = Ok(None);
-                        for (k, h) in handlers.iter().enumerate() {
-                            let matches = match &h.typ {
-                                None => Ok(true),
-                                Some(t) => self.eval(t, frame).and_then(|t| self.exception_matches(&err.exc, &t)),
-                            };
-                            match matches {
-                                Ok(true) => {
-                                    matched = Ok(Some(k));
-                                    break;
-                                }
-                                Ok(false) => {}
-                                Err(e) => {
-                                    matched = Err(self.chain_context(e, &err.exc));
-                                    break;
-                                }
-                            }
-                        }
-                        match matched {
-                            Ok(Some(k)) => {
-                                if let Some(n) = &handlers[k].name {
-                                    self.store_name(n, err.exc.clone(), frame)?;
-                                }
-                                self.keep_traceback(&err, frame);
-                                TryPhase::Handler(k, err)
-                            }
-                            Ok(None) => TryPhase::Finally(Err(err), None),
-                            Err(e) => TryPhase::Finally(Err(e), None),
-                        }
+                        // Where it was raised, for its traceback entry if no handler takes it.
+                        let at = (frame.err_span, frame.line);
+                        // Its traceback so far, for a context it becomes while it is matched.
+                        self.keep_traceback(&err, frame);
+                        (frame.err_span, frame.line) = at;
+                        TryPhase::Match(0, err, at)
                     }
+                },
+                TryPhase::Match(start, err, at) => match self.match_handler(handlers, start, &err, frame) {
+                    Ok(HandlerMatch::Suspended(k, v)) => {
+                        return Ok(self.suspend(frame, Resume::Try(TryPhase::Match(k, err, at)), v));
+                    }
+                    Ok(HandlerMatch::Handler(k)) => {
+                        (frame.err_span, frame.line) = at;
+                        if let Some(n) = &handlers[k].name {
+                            self.store_name(n, err.exc.clone(), frame)?;
+                        }
+                        TryPhase::Handler(k, err)
+                    }
+                    Ok(HandlerMatch::None) => {
+                        (frame.err_span, frame.line) = at;
+                        TryPhase::Finally(Err(err), None)
+                    }
+                    Err(e) => TryPhase::Finally(Err(e), None),
                 },
                 TryPhase::Else => match self.exec_block(orelse, frame) {
                     Ok(Flow::Yield(v)) => return Ok(self.suspend(frame, Resume::Try(TryPhase::Else), v)),
@@ -1287,6 +1289,41 @@ impl Interp {
         }
     }
 
+    /// Finds the first of `handlers` from `start` whose type matches `err`,
+    /// evaluating their types in order. In a generator a type may hold a `yield` (`except
+    /// (yield):`): it suspends the matching, and resuming replays that type's expression.
+    fn match_handler(
+        &mut self,
+        handlers: &[ast::ExceptHandler],
+        start: usize,
+        err: &PyErr,
+        frame: &mut Frame,
+    ) -> PyResult<HandlerMatch> {
+        // Resumed in handler `start`'s type: its replay is next on the resume stack.
+        let mut resumed = matches!(self.take_resume(frame), Some(Resume::Buried));
+        for (k, h) in handlers.iter().enumerate().skip(start) {
+            let Some(t) = &h.typ else { return Ok(HandlerMatch::Handler(k)) };
+            // CPython has the exception in hand (`sys.exc_info()`) while it matches it, and
+            // an error raised there (a bad type) is reported on the handler's line.
+            frame.line = h.pos.line;
+            frame.err_span = None;
+            self.handling.push(err.exc.clone());
+            let r = self.eval_header(t, frame, std::mem::take(&mut resumed));
+            self.handling.pop();
+            let t = match r {
+                Ok(Captured::Done(t)) => t,
+                Ok(Captured::Suspended(v)) => return Ok(HandlerMatch::Suspended(k, v)),
+                Err(e) => return Err(self.chain_context(e, &err.exc)),
+            };
+            match self.exception_matches(&err.exc, &t) {
+                Ok(true) => return Ok(HandlerMatch::Handler(k)),
+                Ok(false) => {}
+                Err(e) => return Err(self.chain_context(e, &err.exc)),
+            }
+        }
+        Ok(HandlerMatch::None)
+    }
+
     fn record_annotation(&mut self, frame: &mut Frame, name: &str, ann: Value) -> PyResult<()> {
         let ns_get = |d: &Dict| d.get_str("__annotations__").cloned();
         let existing = match &frame.class_ns {
@@ -1320,20 +1357,20 @@ impl Interp {
         }
     }
 
-    /// Does exception `exc` match the `except` clause's class (or tuple of classes)?
+    /// Does exception `exc` match the `except` clause's class (or tuple of classes)? As
+    /// CPython 3.11's CHECK_EXC_MATCH, every item of a tuple must be an exception class (a
+    /// nested tuple is not) before any is matched.
     pub fn exception_matches(&self, exc: &Value, t: &Value) -> PyResult<bool> {
-        match t {
-            Value::Class(c) => Ok(self.isinstance(exc, c)),
-            Value::Tuple(items) => {
-                for i in items.iter() {
-                    if self.exception_matches(exc, i)? {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
-            }
-            _ => Err(self.type_error("catching classes that do not inherit from BaseException is not allowed")),
+        let base = self.exc_class("BaseException");
+        let is_exc_class = |v: &Value| matches!(v, Value::Class(c) if c.is_subclass(&base));
+        let items: &[Value] = match t {
+            Value::Tuple(items) => items,
+            t => std::slice::from_ref(t),
+        };
+        if !items.iter().all(is_exc_class) {
+            return Err(self.type_error("catching classes that do not inherit from BaseException is not allowed"));
         }
+        Ok(items.iter().any(|c| matches!(c, Value::Class(c) if self.isinstance(exc, c))))
     }
 
     // ----- names --------------------------------------------------------------------------
@@ -2835,7 +2872,7 @@ impl Interp {
             ExprKind::Starred(_) => Err(self.err("SyntaxError", "can't use starred expression here")),
             // A `yield` inside a larger expression (`print((yield x))`); statement-level
             // yields suspend without coming here (see `generator::eval_buried_yield`).
-            ExprKind::Yield(v) => self.eval_buried_yield(v.as_ref(), frame),
+            ExprKind::Yield(v) => self.eval_buried_yield(e, v.as_ref(), frame),
             ExprKind::YieldFrom(v) => self.eval_buried_yield_from(e, v, frame),
             ExprKind::Await(_) => Err(self.err("SyntaxError", "'await' outside async function")),
         }
