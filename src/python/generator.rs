@@ -28,8 +28,10 @@
 //! the ancestors of the `yield` evaluate normally, in CPython's order, and the `yield` that
 //! suspended (the first `yield` reached that has not completed) takes what the generator was
 //! resumed with. A later `yield` in the same statement suspends it again, the log growing.
-//! The only `yield` not handled so is one in an `except` clause's type, which gives None and
-//! hands its value out after its statement (`GenFrame::buffered`).
+//! An `except` clause's type is such a header too (`except (yield) as e:`): the `try`
+//! statement keeps the exception being matched and the handler reached
+//! ([`TryPhase::Match`]), and resuming replays that type. An exception thrown in at a `yield`
+//! is marked in its traceback at that `yield`, as CPython marks it.
 
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
@@ -43,7 +45,8 @@ use super::value::{Args, Class, Dict, Function, FunctionBody, Value};
 /// What a generator frame keeps between resumptions.
 #[derive(Default)]
 pub struct GenFrame {
-    /// Values of `yield` expressions inside larger expressions, waiting to be handed out.
+    /// Values of `yield` expressions evaluated outside capture mode (a path the statements
+    /// above do not take), waiting to be handed out after their statement.
     pub buffered: VecDeque<Value>,
     /// Where the body is suspended: the places of the statements the last `yield` left,
     /// innermost first (so that resuming pops the outermost first).
@@ -123,6 +126,9 @@ pub enum ForIter {
 pub enum TryPhase {
     Body,
     Else,
+    /// Matching this exception (raised at this span and line) against the handlers' types,
+    /// from the one at this index, whose type holds a `yield`.
+    Match(usize, PyErr, (Option<(Pos, Pos)>, u32)),
     /// The handler at this index, handling this exception.
     Handler(usize, PyErr),
     /// The `finally` block, with how the rest ended (to go on with after it) and, once it
@@ -633,11 +639,11 @@ impl Interp {
         match self.take_resume(frame) {
             Some(Resume::Yield) => match Self::take_input(frame) {
                 GenInput::Send(v) => Ok(YieldStep::Done(v)),
-                GenInput::Throw(e) => Err(e),
+                GenInput::Throw(err) => Err(Self::thrown_at(frame, e, err)),
             },
             Some(Resume::YieldFrom(it)) => {
                 let input = Self::take_input(frame);
-                self.delegate(frame, it, input)
+                self.delegate(frame, it, input).map_err(|err| Self::thrown_at(frame, e, err))
             }
             _ => match &*e.kind {
                 ExprKind::Yield(v) => {
@@ -653,7 +659,7 @@ impl Interp {
                 ExprKind::YieldFrom(v) => {
                     let src = self.eval(v, frame)?;
                     let it = self.get_iter(&src)?;
-                    self.delegate(frame, it, GenInput::Send(Value::None))
+                    self.delegate(frame, it, GenInput::Send(Value::None)).map_err(|err| Self::thrown_at(frame, e, err))
                 }
                 _ => self.eval(e, frame).map(YieldStep::Done),
             },
@@ -768,7 +774,7 @@ impl Interp {
     /// statement (unwinding the expression) or, the statement being replayed, gives what the
     /// generator was resumed with; outside (an `except` clause's type) the statement goes on
     /// with None and the value is handed out after it.
-    pub(super) fn eval_buried_yield(&mut self, v: Option<&Expr>, frame: &mut Frame) -> PyResult<Value> {
+    pub(super) fn eval_buried_yield(&mut self, e: &Expr, v: Option<&Expr>, frame: &mut Frame) -> PyResult<Value> {
         let val = match v {
             Some(v) => self.eval(v, frame)?,
             None => Value::None,
@@ -776,7 +782,7 @@ impl Interp {
         match &mut frame.gen {
             Some(g) if g.capture => match g.replay.take() {
                 Some(GenInput::Send(v)) => Ok(v),
-                Some(GenInput::Throw(e)) => Err(e),
+                Some(GenInput::Throw(err)) => Err(Self::thrown_at(frame, e, err)),
                 None => Err(Self::suspend_buried(frame, val)),
             },
             Some(g) => {
@@ -804,7 +810,7 @@ impl Interp {
         }
         let it = self.memo(frame, e, 1, |s, _| s.get_iter(&src))?;
         let input = frame.gen.as_mut().and_then(|g| g.replay.take()).unwrap_or(GenInput::Send(Value::None));
-        match self.delegate_step(&it, input)? {
+        match self.delegate_step(&it, input).map_err(|err| Self::thrown_at(frame, e, err))? {
             GenOutcome::Yielded(v) => {
                 if let Some(g) = &mut frame.gen {
                     g.delegate = Some(it);
@@ -813,6 +819,13 @@ impl Interp {
             }
             GenOutcome::Returned(v) => Ok(v),
         }
+    }
+
+    /// An exception that came out of `yield` or `yield from` `e` (thrown in, or raised by the
+    /// iterator delegated to): CPython's traceback marks that expression.
+    fn thrown_at(frame: &mut Frame, e: &Expr, err: PyErr) -> PyErr {
+        frame.err_span.get_or_insert((e.pos, e.end));
+        err
     }
 
     /// One step of `yield from it`, passing on what the delegating generator was resumed with.

@@ -43,6 +43,14 @@ pub struct TbEntry {
 /// The result of anything that can raise.
 pub type PyResult<T> = Result<T, PyErr>;
 
+/// Which handler of a `try` statement takes an exception.
+enum HandlerMatch {
+    Handler(usize),
+    None,
+    /// A `yield` in handler k's type suspended the matching, handing out this value.
+    Suspended(usize, Value),
+}
+
 /// How a statement ended.
 pub enum Flow {
     Normal,
@@ -1229,36 +1237,30 @@ impl Interp {
                     Ok(Flow::Normal) => TryPhase::Else,
                     Ok(flow) => TryPhase::Finally(Ok(flow), None),
                     Err(err) => {
-                        let mut matched = Ok(None);
-                        for (k, h) in handlers.iter().enumerate() {
-                            let matches = match &h.typ {
-                                None => Ok(true),
-                                Some(t) => self.eval(t, frame).and_then(|t| self.exception_matches(&err.exc, &t)),
-                            };
-                            match matches {
-                                Ok(true) => {
-                                    matched = Ok(Some(k));
-                                    break;
-                                }
-                                Ok(false) => {}
-                                Err(e) => {
-                                    matched = Err(self.chain_context(e, &err.exc));
-                                    break;
-                                }
-                            }
-                        }
-                        match matched {
-                            Ok(Some(k)) => {
-                                if let Some(n) = &handlers[k].name {
-                                    self.store_name(n, err.exc.clone(), frame)?;
-                                }
-                                self.keep_traceback(&err, frame);
-                                TryPhase::Handler(k, err)
-                            }
-                            Ok(None) => TryPhase::Finally(Err(err), None),
-                            Err(e) => TryPhase::Finally(Err(e), None),
-                        }
+                        // Where it was raised, for its traceback entry if no handler takes it.
+                        let at = (frame.err_span, frame.line);
+                        // Its traceback so far, for a context it becomes while it is matched.
+                        self.keep_traceback(&err, frame);
+                        (frame.err_span, frame.line) = at;
+                        TryPhase::Match(0, err, at)
                     }
+                },
+                TryPhase::Match(start, err, at) => match self.match_handler(handlers, start, &err, frame) {
+                    Ok(HandlerMatch::Suspended(k, v)) => {
+                        return Ok(self.suspend(frame, Resume::Try(TryPhase::Match(k, err, at)), v));
+                    }
+                    Ok(HandlerMatch::Handler(k)) => {
+                        (frame.err_span, frame.line) = at;
+                        if let Some(n) = &handlers[k].name {
+                            self.store_name(n, err.exc.clone(), frame)?;
+                        }
+                        TryPhase::Handler(k, err)
+                    }
+                    Ok(HandlerMatch::None) => {
+                        (frame.err_span, frame.line) = at;
+                        TryPhase::Finally(Err(err), None)
+                    }
+                    Err(e) => TryPhase::Finally(Err(e), None),
                 },
                 TryPhase::Else => match self.exec_block(orelse, frame) {
                     Ok(Flow::Yield(v)) => return Ok(self.suspend(frame, Resume::Try(TryPhase::Else), v)),
@@ -1323,6 +1325,41 @@ impl Interp {
         }
     }
 
+    /// Finds the first of `handlers` from `start` whose type matches `err`,
+    /// evaluating their types in order. In a generator a type may hold a `yield` (`except
+    /// (yield):`): it suspends the matching, and resuming replays that type's expression.
+    fn match_handler(
+        &mut self,
+        handlers: &[ast::ExceptHandler],
+        start: usize,
+        err: &PyErr,
+        frame: &mut Frame,
+    ) -> PyResult<HandlerMatch> {
+        // Resumed in handler `start`'s type: its replay is next on the resume stack.
+        let mut resumed = matches!(self.take_resume(frame), Some(Resume::Buried));
+        for (k, h) in handlers.iter().enumerate().skip(start) {
+            let Some(t) = &h.typ else { return Ok(HandlerMatch::Handler(k)) };
+            // CPython has the exception in hand (`sys.exc_info()`) while it matches it, and
+            // an error raised there (a bad type) is reported on the handler's line.
+            frame.line = h.pos.line;
+            frame.err_span = None;
+            self.handling.push(err.exc.clone());
+            let r = self.eval_header(t, frame, std::mem::take(&mut resumed));
+            self.handling.pop();
+            let t = match r {
+                Ok(Captured::Done(t)) => t,
+                Ok(Captured::Suspended(v)) => return Ok(HandlerMatch::Suspended(k, v)),
+                Err(e) => return Err(self.chain_context(e, &err.exc)),
+            };
+            match self.exception_matches(&err.exc, &t) {
+                Ok(true) => return Ok(HandlerMatch::Handler(k)),
+                Ok(false) => {}
+                Err(e) => return Err(self.chain_context(e, &err.exc)),
+            }
+        }
+        Ok(HandlerMatch::None)
+    }
+
     fn record_annotation(&mut self, frame: &mut Frame, name: &str, ann: Value) -> PyResult<()> {
         let ns_get = |d: &Dict| d.get_str("__annotations__").cloned();
         let existing = match &frame.class_ns {
@@ -1356,20 +1393,20 @@ impl Interp {
         }
     }
 
-    /// Does exception `exc` match the `except` clause's class (or tuple of classes)?
+    /// Does exception `exc` match the `except` clause's class (or tuple of classes)? As
+    /// CPython 3.11's CHECK_EXC_MATCH, every item of a tuple must be an exception class (a
+    /// nested tuple is not) before any is matched.
     pub fn exception_matches(&self, exc: &Value, t: &Value) -> PyResult<bool> {
-        match t {
-            Value::Class(c) => Ok(self.isinstance(exc, c)),
-            Value::Tuple(items) => {
-                for i in items.iter() {
-                    if self.exception_matches(exc, i)? {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
-            }
-            _ => Err(self.type_error("catching classes that do not inherit from BaseException is not allowed")),
+        let base = self.exc_class("BaseException");
+        let is_exc_class = |v: &Value| matches!(v, Value::Class(c) if c.is_subclass(&base));
+        let items: &[Value] = match t {
+            Value::Tuple(items) => items,
+            t => std::slice::from_ref(t),
+        };
+        if !items.iter().all(is_exc_class) {
+            return Err(self.type_error("catching classes that do not inherit from BaseException is not allowed"));
         }
+        Ok(items.iter().any(|c| matches!(c, Value::Class(c) if self.isinstance(exc, c))))
     }
 
     // ----- names --------------------------------------------------------------------------
@@ -1461,52 +1498,35 @@ impl Interp {
                 self.setitem(&obj, key, v)
             }
             ExprKind::Tuple(targets) | ExprKind::List(targets) => {
-                let items = self.iterate(&v)?;
                 let star = targets.iter().position(|t| matches!(&*t.kind, ExprKind::Starred(_)));
+                // Replaying a statement whose targets hold a `yield`, the value is not unpacked
+                // again, nor a target assigned before the `yield` assigned again.
+                let items = if Self::capturing(frame) {
+                    match self.memo(frame, target, 2, |s, _| s.unpack(&v, targets.len(), star).map(Value::tuple))? {
+                        Value::Tuple(t) => (*t).clone(),
+                        _ => Vec::new(),
+                    }
+                } else {
+                    self.unpack(&v, targets.len(), star)?
+                };
+                let assign_one = |s: &mut Self, t: &Expr, item: Value, frame: &mut Frame| {
+                    s.memo(frame, t, 1, |s, f| s.assign(t, item, f).map(|_| Value::None)).map(|_| ())
+                };
                 match star {
                     None => {
-                        if items.len() != targets.len() {
-                            return Err(if items.len() > targets.len() {
-                                self.err(
-                                    "ValueError",
-                                    format!("too many values to unpack (expected {})", targets.len()),
-                                )
-                            } else {
-                                self.err(
-                                    "ValueError",
-                                    format!(
-                                        "not enough values to unpack (expected {}, got {})",
-                                        targets.len(),
-                                        items.len()
-                                    ),
-                                )
-                            });
-                        }
                         for (t, item) in targets.iter().zip(items) {
-                            self.assign(t, item, frame)?;
+                            assign_one(self, t, item, frame)?;
                         }
                     }
                     Some(si) => {
                         let after = targets.len() - si - 1;
-                        if items.len() < targets.len() - 1 {
-                            return Err(self.err(
-                                "ValueError",
-                                format!(
-                                    "not enough values to unpack (expected at least {}, got {})",
-                                    targets.len() - 1,
-                                    items.len()
-                                ),
-                            ));
-                        }
                         for (t, item) in targets[..si].iter().zip(items.iter()) {
-                            self.assign(t, item.clone(), frame)?;
+                            assign_one(self, t, item.clone(), frame)?;
                         }
                         let mid = items[si..items.len() - after].to_vec();
-                        if let ExprKind::Starred(inner) = &*targets[si].kind {
-                            self.assign(inner, Value::list(mid), frame)?;
-                        }
+                        assign_one(self, &targets[si], Value::list(mid), frame)?;
                         for (t, item) in targets[si + 1..].iter().zip(items[items.len() - after..].iter()) {
-                            self.assign(t, item.clone(), frame)?;
+                            assign_one(self, t, item.clone(), frame)?;
                         }
                     }
                 }
@@ -1514,6 +1534,43 @@ impl Interp {
             }
             ExprKind::Starred(inner) => self.assign(inner, v, frame),
             _ => Err(self.err("SyntaxError", "cannot assign to expression")),
+        }
+    }
+
+    /// The items of `v` for `n` targets (one of them starred at `star`), as CPython's
+    /// UNPACK_SEQUENCE / UNPACK_EX take them: without a star, an iterator is advanced only
+    /// to one item past `n` (so an endless one is too long, not walked for ever).
+    fn unpack(&mut self, v: &Value, n: usize, star: Option<usize>) -> PyResult<Vec<Value>> {
+        let items = match (v, star) {
+            (Value::Tuple(t), _) => (**t).clone(),
+            (Value::List(l), _) => l.borrow().clone(),
+            (_, Some(_)) => self
+                .iterate(v)
+                .map_err(|e| self.not_iterable(e, v, |t| format!("cannot unpack non-iterable {t} object")))?,
+            (_, None) => {
+                let it = self
+                    .get_iter(v)
+                    .map_err(|e| self.not_iterable(e, v, |t| format!("cannot unpack non-iterable {t} object")))?;
+                let mut items = Vec::with_capacity(n);
+                while let Some(item) = self.iter_next(&it)? {
+                    if items.len() == n {
+                        return Err(self.err("ValueError", format!("too many values to unpack (expected {n})")));
+                    }
+                    items.push(item);
+                }
+                items
+            }
+        };
+        match star {
+            None if items.len() > n => Err(self.err("ValueError", format!("too many values to unpack (expected {n})"))),
+            None if items.len() < n => {
+                Err(self.err("ValueError", format!("not enough values to unpack (expected {n}, got {})", items.len())))
+            }
+            Some(_) if items.len() < n - 1 => Err(self.err(
+                "ValueError",
+                format!("not enough values to unpack (expected at least {}, got {})", n - 1, items.len()),
+            )),
+            _ => Ok(items),
         }
     }
 
@@ -1559,7 +1616,8 @@ impl Interp {
             }
             ExprKind::Tuple(ts) | ExprKind::List(ts) => {
                 for t in ts {
-                    self.delete(t, frame)?;
+                    // Replayed (a `yield` in a later target), a target is not deleted again.
+                    self.memo(frame, t, 1, |s, f| s.delete(t, f).map(|_| Value::None))?;
                 }
                 Ok(())
             }
@@ -2643,32 +2701,51 @@ impl Interp {
                 for arg in args {
                     if let ExprKind::Starred(inner) = &*arg.kind {
                         let v = self.eval(inner, frame)?;
-                        a.pos.extend(self.iterate_memo(frame, arg, &v)?);
+                        let items = self.iterate_memo(frame, arg, &v).map_err(|e| {
+                            self.not_iterable(e, &v, |t| {
+                                format!("{} argument after * must be an iterable, not {t}", self.function_str(&f))
+                            })
+                        })?;
+                        a.pos.extend(items);
                     } else {
                         a.pos.push(self.eval(arg, frame)?);
                     }
                 }
+                // CPython merges `**` mappings and the keywords around them into one dict
+                // (DICT_MERGE): a key given twice is an error there.
+                let merged = keywords.iter().any(|k| k.arg.is_none());
+                let mut bad_key = false;
                 for k in keywords {
                     let v = self.eval(&k.value, frame)?;
-                    match &k.arg {
-                        Some(name) => a.kw.push((Rc::from(name.as_str()), v)),
-                        None => match &v {
-                            Value::Dict(d) => {
-                                for (key, val) in d.borrow().iter() {
-                                    let key =
-                                        key.as_str().ok_or_else(|| self.type_error("keywords must be strings"))?;
-                                    a.kw.push((Rc::from(key), val.clone()));
-                                }
-                            }
-                            _ => {
+                    let pairs = match &k.arg {
+                        Some(name) => vec![(Value::str(name), v)],
+                        None => match self.mapping_items_memo(frame, &k.value, &v)? {
+                            Some(pairs) => pairs,
+                            None => {
                                 return Err(self.type_error(format!(
-                                    "{}() argument after ** must be a mapping, not {}",
-                                    self.callable_name(&f),
+                                    "{} argument after ** must be a mapping, not {}",
+                                    self.function_str(&f),
                                     self.type_name(&v)
                                 )))
                             }
                         },
+                    };
+                    for (key, val) in pairs {
+                        let Some(key) = key.as_str() else {
+                            bad_key = true;
+                            continue;
+                        };
+                        if merged && a.kw.iter().any(|(n, _)| **n == *key) {
+                            return Err(self.type_error(format!(
+                                "{} got multiple values for keyword argument '{key}'",
+                                self.function_str(&f)
+                            )));
+                        }
+                        a.kw.push((Rc::from(key), val));
                     }
+                }
+                if bad_key {
+                    return Err(self.type_error("keywords must be strings"));
                 }
                 if let (ExprKind::Name(n), true) = (&*func.kind, args.is_empty() && keywords.is_empty()) {
                     if n == "super" {
@@ -2751,7 +2828,15 @@ impl Interp {
                 for item in items {
                     if let ExprKind::Starred(inner) = &*item.kind {
                         let v = self.eval(inner, frame)?;
-                        super::pyset::update(self, &set, &v)?;
+                        if Self::capturing(frame) && super::pyset::any_set(&v).is_none() && !matches!(v, Value::Dict(_))
+                        {
+                            // Replayed: the iterator is not advanced again.
+                            for k in self.iterate_memo(frame, item, &v)? {
+                                super::pyset::add(self, &set, k)?;
+                            }
+                        } else {
+                            super::pyset::update(self, &set, &v)?;
+                        }
                     } else {
                         let v = self.eval(item, frame)?;
                         super::pyset::add(self, &set, v)?;
@@ -2770,19 +2855,13 @@ impl Interp {
                         }
                         None => {
                             let m = self.eval(v, frame)?;
-                            match &m {
-                                Value::Dict(src) => {
-                                    let entries: Vec<(Value, Value)> =
-                                        src.borrow().iter().map(|(a, b)| (a.clone(), b.clone())).collect();
-                                    for (a, b) in entries {
-                                        self.dict_insert(&mut d, a, b)?;
-                                    }
-                                }
-                                _ => {
-                                    return Err(
-                                        self.type_error(format!("'{}' object is not a mapping", self.type_name(&m)))
-                                    )
-                                }
+                            let Some(entries) = self.mapping_items_memo(frame, v, &m)? else {
+                                return Err(
+                                    self.type_error(format!("'{}' object is not a mapping", self.type_name(&m)))
+                                );
+                            };
+                            for (a, b) in entries {
+                                self.dict_insert(&mut d, a, b)?;
                             }
                         }
                     }
@@ -2871,7 +2950,7 @@ impl Interp {
             ExprKind::Starred(_) => Err(self.err("SyntaxError", "can't use starred expression here")),
             // A `yield` inside a larger expression (`print((yield x))`); statement-level
             // yields suspend without coming here (see `generator::eval_buried_yield`).
-            ExprKind::Yield(v) => self.eval_buried_yield(v.as_ref(), frame),
+            ExprKind::Yield(v) => self.eval_buried_yield(e, v.as_ref(), frame),
             ExprKind::YieldFrom(v) => self.eval_buried_yield_from(e, v, frame),
             ExprKind::Await(_) => Err(self.err("SyntaxError", "'await' outside async function")),
         }
@@ -2885,6 +2964,78 @@ impl Interp {
             Value::BoundMethod(bm) => self.callable_name(&bm.1),
             _ => "function".into(),
         }
+    }
+
+    /// CPython's `_PyObject_FunctionStr`, how call errors name the callable: `print()`,
+    /// `models.show()`, `__main__.f()`.
+    pub(super) fn function_str(&self, f: &Value) -> String {
+        let qualified = |module: &str, qualname: &str| {
+            if module == "builtins" {
+                format!("{qualname}()")
+            } else {
+                format!("{module}.{qualname}()")
+            }
+        };
+        match f {
+            Value::Function(func) => qualified(&func.module.name, &func.qualname),
+            Value::Class(c) => qualified(&c.module, &c.qualname),
+            Value::BoundMethod(bm) => self.function_str(&bm.1),
+            _ => format!("{}()", self.callable_name(f)),
+        }
+    }
+
+    /// `err`, from iterating `v` for a `*` unpacking: when `v` is not iterable at all,
+    /// CPython's TypeError naming the unpacking (`message` of `v`'s type name) instead.
+    fn not_iterable(&self, err: PyErr, v: &Value, message: impl FnOnce(&str) -> String) -> PyErr {
+        let iterable = ["__iter__", "__getitem__"].iter().any(|m| self.type_of(v).lookup(m).is_some());
+        if iterable || !self.err_is(&err, "TypeError") {
+            return err;
+        }
+        self.type_error(message(&self.type_name(v)))
+    }
+
+    /// The items of mapping `m` (a `**` unpacking, node `node`): a dict's entries, else
+    /// `keys()` then `m[key]` for each, as CPython's dict merge does; None when `m` has no
+    /// `keys`. In capture mode they are read once per statement.
+    fn mapping_items_memo(
+        &mut self,
+        frame: &mut Frame,
+        node: &Expr,
+        m: &Value,
+    ) -> PyResult<Option<Vec<(Value, Value)>>> {
+        if !Self::capturing(frame) {
+            return self.mapping_items(m);
+        }
+        let logged = self.memo(frame, node, 3, |s, _| {
+            Ok(match s.mapping_items(m)? {
+                Some(pairs) => Value::tuple(pairs.into_iter().map(|(k, v)| Value::tuple(vec![k, v])).collect()),
+                None => Value::None,
+            })
+        })?;
+        let Value::Tuple(pairs) = logged else { return Ok(None) };
+        Ok(Some(
+            pairs
+                .iter()
+                .filter_map(|p| match p {
+                    Value::Tuple(kv) if kv.len() == 2 => Some((kv[0].clone(), kv[1].clone())),
+                    _ => None,
+                })
+                .collect(),
+        ))
+    }
+
+    fn mapping_items(&mut self, m: &Value) -> PyResult<Option<Vec<(Value, Value)>>> {
+        if let Value::Dict(d) = m {
+            return Ok(Some(d.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect()));
+        }
+        let Some(keys) = self.getattr_opt(m, "keys")? else { return Ok(None) };
+        let keys = self.call(&keys, Args::default())?;
+        let mut out = Vec::new();
+        for k in self.iterate(&keys)? {
+            let v = self.getitem(m, k.clone())?;
+            out.push((k, v));
+        }
+        Ok(Some(out))
     }
 
     /// A comprehension: its first iterable is evaluated here, the rest runs as CPython's
@@ -3007,7 +3158,10 @@ impl Interp {
         for it in items {
             if let ExprKind::Starred(inner) = &*it.kind {
                 let v = self.eval(inner, frame)?;
-                out.extend(self.iterate_memo(frame, it, &v)?);
+                let items = self
+                    .iterate_memo(frame, it, &v)
+                    .map_err(|e| self.not_iterable(e, &v, |t| format!("Value after * must be an iterable, not {t}")))?;
+                out.extend(items);
             } else {
                 out.push(self.eval(it, frame)?);
             }
