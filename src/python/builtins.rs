@@ -645,6 +645,46 @@ fn super_getattr(interp: &mut Interp, s: &SuperData, name: &str) -> PyResult<Val
     Err(interp.err("AttributeError", format!("'super' object has no attribute '{name}'")))
 }
 
+/// Is the builtin type's method `owner.name` a slot wrapper (CPython's `wrapper_descriptor`,
+/// made for a type slot: `list.__len__`, `generator.__next__`) rather than a method
+/// descriptor (`list.append`, and the dunders CPython's types define as methods:
+/// `list.__getitem__`, `dict.__contains__`, `__format__`, `__sizeof__`, ...)? They differ in
+/// their repr and in the TypeError for a wrong receiver.
+pub fn is_slot_wrapper(owner: &str, name: &str) -> bool {
+    const METHODS: &[&str] = &[
+        "__format__",
+        "__sizeof__",
+        "__reduce__",
+        "__reduce_ex__",
+        "__getnewargs__",
+        "__getnewargs_ex__",
+        "__getstate__",
+        "__setstate__",
+        "__class_getitem__",
+        "__reversed__",
+        "__length_hint__",
+        "__trunc__",
+        "__floor__",
+        "__ceil__",
+        "__round__",
+        "__dir__",
+        "__subclasshook__",
+        "__init_subclass__",
+        "__instancecheck__",
+        "__subclasscheck__",
+        "__subclasses__",
+        "__prepare__",
+        "__copy__",
+        "__deepcopy__",
+        "__bytes__",
+        "__complex__",
+    ];
+    // Defined as methods too, beside their slots (METH_COEXIST).
+    let coexist =
+        matches!((owner, name), ("list" | "dict", "__getitem__") | ("dict" | "set" | "frozenset", "__contains__"));
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__") && !METHODS.contains(&name) && !coexist
+}
+
 /// The receiver (`args.pos[0]`) of the builtin method `owner.name` as the builtin value
 /// `pick` accepts, also when it is an instance of a subclass of `owner` (its
 /// [`BuiltinBase`]); else CPython's TypeError for a method called on the wrong type.
@@ -655,7 +695,7 @@ pub fn receiver<T>(
     name: &str,
     pick: impl Fn(&Value) -> Option<T>,
 ) -> PyResult<T> {
-    let slot = name.len() > 4 && name.starts_with("__") && name.ends_with("__");
+    let slot = is_slot_wrapper(owner, name);
     let Some(me) = args.pos.first() else {
         return Err(interp.type_error(if slot {
             format!("descriptor '{name}' of '{owner}' object needs an argument")

@@ -222,6 +222,9 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
             format!("<function {} at {}>", declared.unwrap_or_else(|| f.qualname.clone()), address(v))
         }
         Value::Builtin(b) => match &b.owner {
+            Some(o) if builtin_type_name(interp, o) && super::builtins::is_slot_wrapper(o, &b.name) => {
+                format!("<slot wrapper '{}' of '{}' objects>", b.name, o)
+            }
             Some(o) => format!("<method '{}' of '{}' objects>", b.name, o),
             None => format!("<built-in function {}>", b.name),
         },
@@ -237,6 +240,13 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
             {
                 let owner = b.owner.as_deref().unwrap_or_default();
                 format!("<bound method {owner}.{} of {}>", b.name, repr(interp, &bm.0.clone())?)
+            }
+            Value::Builtin(b)
+                if b.owner
+                    .as_deref()
+                    .is_some_and(|o| builtin_type_name(interp, o) && super::builtins::is_slot_wrapper(o, &b.name)) =>
+            {
+                format!("<method-wrapper '{}' of {} object at {}>", b.name, interp.type_name(&bm.0), address(&bm.0))
             }
             Value::Builtin(b) => {
                 format!("<built-in method {} of {} object at {}>", b.name, interp.type_name(&bm.0), address(&bm.0))
@@ -893,5 +903,13 @@ fn class_path(c: &super::value::Class) -> String {
         c.qualname.clone()
     } else {
         format!("{}.{}", module, c.qualname)
+    }
+}
+
+/// Is `name` a builtin type's name (`list`, `generator`), not a library class's?
+fn builtin_type_name(interp: &Interp, name: &str) -> bool {
+    match interp.builtins.get(name) {
+        Some(Value::Class(c)) => c.module == "builtins",
+        _ => interp.iter_classes.borrow().get(name).is_some_and(|c| c.module == "builtins"),
     }
 }

@@ -33,13 +33,14 @@
 //! ([`TryPhase::Match`]), and resuming replays that type. An exception thrown in at a `yield`
 //! is marked in its traceback at that `yield`, as CPython marks it.
 
+use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 use super::ast::{Expr, ExprKind, Pos, Stmt, StmtKind};
-use super::builtins::{method, native_class, new_native, PropertyData, RangeData};
+use super::builtins::{method, native_class, new_native, RangeData};
 use super::interp::{Flow, Frame, Interp, PyErr, PyResult};
-use super::iters::{LazyIter, State};
+use super::iters::{iterator_receiver, LazyIter, State};
 use super::value::{Args, Class, Dict, Function, FunctionBody, Value};
 
 /// What a generator frame keeps between resumptions.
@@ -64,6 +65,8 @@ pub struct GenFrame {
     pub log: HashMap<LogKey, Value>,
     /// The iterator a buried `yield from` delegates to while it is suspended in it.
     pub delegate: Option<Value>,
+    /// The line the frame is at, shared with its generator object (`gi_frame.f_lineno`).
+    pub line: Option<Rc<Cell<u32>>>,
 }
 
 /// A log entry's key: a syntax node of the captured statement (its address), and which of
@@ -267,18 +270,22 @@ pub fn is_generator(v: &Value) -> bool {
 }
 
 /// The methods of the `generator` class beyond `__iter__` / `__next__`.
-pub fn install_methods(cls: &Rc<Class>, property: &Rc<Class>) {
+pub fn install_methods(interp: &Interp, cls: &Rc<Class>) {
+    let getset = descriptor_class(interp, "getset_descriptor");
+    let member = descriptor_class(interp, "member_descriptor");
     let mut d = cls.dict.borrow_mut();
     d.set_str(
         "__next__",
         method("generator", "__next__", |i, a| {
-            let outcome = i.gen_send(&a.pos[0], GenInput::Send(Value::None))?;
+            let g = iterator_receiver(i, &a, "generator", "__next__")?;
+            let outcome = i.gen_send(&g, GenInput::Send(Value::None))?;
             i.outcome_value(outcome)
         }),
     );
     d.set_str(
         "send",
         method("generator", "send", |i, a| {
+            iterator_receiver(i, &a, "generator", "send")?;
             let n = a.pos.len() - 1;
             if n != 1 || !a.kw.is_empty() {
                 return Err(i.type_error(format!("generator.send() takes exactly one argument ({n} given)")));
@@ -290,6 +297,7 @@ pub fn install_methods(cls: &Rc<Class>, property: &Rc<Class>) {
     d.set_str(
         "throw",
         method("generator", "throw", |i, a| {
+            iterator_receiver(i, &a, "generator", "throw")?;
             let n = a.pos.len() - 1;
             if !(1..=3).contains(&n) || !a.kw.is_empty() {
                 return Err(i.type_error(format!("throw expected at least 1 argument, got {n}")));
@@ -302,8 +310,14 @@ pub fn install_methods(cls: &Rc<Class>, property: &Rc<Class>) {
             i.outcome_value(outcome)
         }),
     );
-    d.set_str("close", method("generator", "close", |i, a| i.gen_close(&a.pos[0]).map(|_| Value::None)));
-    // CPython's getset descriptors, as properties.
+    d.set_str(
+        "close",
+        method("generator", "close", |i, a| {
+            let g = iterator_receiver(i, &a, "generator", "close")?;
+            i.gen_close(&g).map(|_| Value::None)
+        }),
+    );
+    // CPython's getset descriptors (`gi_code` a member descriptor).
     for name in ["gi_running", "gi_suspended", "gi_frame", "gi_code", "gi_yieldfrom", "__name__", "__qualname__"] {
         let fget =
             method("generator", name, move |i, a| Ok(i.generator_attribute(&a.pos[0], name).unwrap_or(Value::None)));
@@ -311,16 +325,8 @@ pub fn install_methods(cls: &Rc<Class>, property: &Rc<Class>) {
             let v = a.pos.get(1).cloned().unwrap_or(Value::None);
             set_generator_attribute(i, &a.pos[0], name, v)
         });
-        let prop = new_native(
-            property,
-            PropertyData {
-                fget: Some(fget),
-                fset: Some(fset.clone()),
-                fdel: Some(fset),
-                name: std::cell::RefCell::new(Some(name.to_string())),
-            },
-        );
-        d.set_str(name, prop);
+        let kind = if name == "gi_code" { &member } else { &getset };
+        d.set_str(name, descriptor(kind, cls, name, fget, Some(fset)));
     }
     // No `__dict__`: any other attribute cannot be set.
     d.set_str(
@@ -330,6 +336,102 @@ pub fn install_methods(cls: &Rc<Class>, property: &Rc<Class>) {
             Err(i.attribute_error(&a.pos[0], &name))
         }),
     );
+}
+
+/// What a getset or member descriptor of a builtin type reads and writes.
+struct DescriptorData {
+    name: String,
+    /// The type it is an attribute of (`__objclass__`).
+    owner: Rc<Class>,
+    get: Value,
+    set: Option<Value>,
+}
+
+/// The class of a builtin type's attribute descriptors: `getset_descriptor` (shown as
+/// `<attribute 'gi_running' of 'generator' objects>`) or `member_descriptor` (`<member ...>`).
+fn descriptor_class(interp: &Interp, kind: &'static str) -> Rc<Class> {
+    if let Some(c) = interp.iter_classes.borrow().get(kind) {
+        return c.clone();
+    }
+    let data = |a: &Args| a.pos.first().and_then(|d| d.payload::<DescriptorData>());
+    // The object it is applied to must be an instance of its type.
+    let check = |i: &Interp, d: &DescriptorData, obj: &Value| -> PyResult<()> {
+        if i.type_of(obj).is_subclass(&d.owner) {
+            return Ok(());
+        }
+        Err(i.type_error(format!(
+            "descriptor '{}' for '{}' objects doesn't apply to a '{}' object",
+            d.name,
+            d.owner.name,
+            i.type_name(obj)
+        )))
+    };
+    let cls = native_class(
+        interp,
+        kind,
+        "builtins",
+        None,
+        vec![
+            (
+                "__get__",
+                method(kind, "__get__", move |i, a| {
+                    let Some(d) = data(&a) else { return Ok(Value::None) };
+                    let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    if obj.is_none() {
+                        return Ok(a.pos[0].clone());
+                    }
+                    check(i, &d, &obj)?;
+                    i.call(&d.get, Args::new(vec![obj]))
+                }),
+            ),
+            (
+                "__set__",
+                method(kind, "__set__", move |i, a| {
+                    let Some(d) = data(&a) else { return Ok(Value::None) };
+                    let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+                    check(i, &d, &obj)?;
+                    match &d.set {
+                        Some(set) => i.call(set, Args::new(vec![obj, a.pos.get(2).cloned().unwrap_or(Value::None)])),
+                        None => Err(i.err(
+                            "AttributeError",
+                            format!("attribute '{}' of '{}' objects is not writable", d.name, d.owner.name),
+                        )),
+                    }
+                }),
+            ),
+            (
+                "__repr__",
+                method(kind, "__repr__", move |_, a| {
+                    let Some(d) = data(&a) else { return Ok(Value::None) };
+                    let what = if kind == "member_descriptor" { "member" } else { "attribute" };
+                    Ok(Value::str(&format!("<{what} '{}' of '{}' objects>", d.name, d.owner.name)))
+                }),
+            ),
+        ],
+    );
+    interp.iter_classes.borrow_mut().insert(kind.to_string(), cls.clone());
+    cls
+}
+
+/// A descriptor of class `kind` for attribute `name` of builtin type `owner`.
+fn descriptor(kind: &Rc<Class>, owner: &Rc<Class>, name: &str, get: Value, set: Option<Value>) -> Value {
+    let d = DescriptorData { name: name.to_string(), owner: owner.clone(), get, set };
+    let v = new_native(kind, d);
+    if let Value::Instance(i) = &v {
+        let mut dict = i.dict.borrow_mut();
+        dict.set_str("__name__", Value::str(name));
+        dict.set_str("__qualname__", Value::str(&format!("{}.{name}", owner.name)));
+        dict.set_str("__objclass__", Value::Class(owner.clone()));
+    }
+    v
+}
+
+/// What a generator's frame object shows of it: its line (live, shared with the generator's
+/// frame as it runs), file and code name.
+struct FrameInfo {
+    line: Option<Rc<Cell<u32>>>,
+    file: String,
+    name: String,
 }
 
 /// Assigning (or deleting) a generator's attribute `name`: only `__name__` and
@@ -453,20 +555,19 @@ fn names_in_expr(e: &Expr, out: &mut Vec<(Pos, String)>) {
 
 impl Interp {
     /// A class of the objects generators show of themselves (`frame`, `code`), made once.
-    fn introspection_class(&mut self, name: &str) -> Rc<Class> {
+    fn introspection_class(&self, name: &str) -> Rc<Class> {
         if let Some(c) = self.iter_classes.borrow().get(name) {
             return c.clone();
         }
         let repr = match name {
             "frame" => method(name, "__repr__", |i, a| {
-                let f = |k: &str| a.pos[0].payload::<Dict>().and_then(|d| d.get_str(k).cloned()).unwrap_or(Value::None);
-                let (file, line, code) = (f("f_filename"), f("f_lineno"), f("f_name"));
-                let line = i.repr(&line)?;
+                let Some(f) = a.pos[0].payload::<FrameInfo>() else { return Ok(Value::None) };
+                let line = f.line.as_ref().map_or("None".to_string(), |l| l.get().to_string());
                 Ok(Value::str(&format!(
                     "<frame at {}, file {}, line {line}, code {}>",
                     super::format::address(&a.pos[0]),
-                    i.repr(&file)?,
-                    i.to_str(&code)?
+                    i.repr(&Value::str(&f.file))?,
+                    f.name
                 )))
             }),
             _ => method(name, "__repr__", |i, a| {
@@ -483,8 +584,42 @@ impl Interp {
             }),
         };
         let cls = native_class(self, name, "builtins", None, vec![("__repr__", repr)]);
+        if name == "frame" {
+            let getset = descriptor_class(self, "getset_descriptor");
+            let fget = method("frame", "f_lineno", |_, a| {
+                let line = a.pos[0].payload::<FrameInfo>().and_then(|f| f.line.as_ref().map(|l| l.get()));
+                Ok(line.map_or(Value::None, |l| Value::Int(i64::from(l))))
+            });
+            let f_lineno = descriptor(&getset, &cls, "f_lineno", fget, None);
+            cls.dict.borrow_mut().set_str("f_lineno", f_lineno);
+        }
         self.iter_classes.borrow_mut().insert(name.to_string(), cls.clone());
         cls
+    }
+
+    /// A code object (what `__code__` and `gi_code` show): its name, qualified name, file
+    /// and first line.
+    fn code_object(&self, name: &str, qualname: &str, file: Option<&str>, line: u32) -> Value {
+        let code = new_native(&self.introspection_class("code"), ());
+        if let Value::Instance(i) = &code {
+            let mut d = i.dict.borrow_mut();
+            d.set_str("co_name", Value::str(name));
+            d.set_str("co_qualname", Value::str(qualname));
+            d.set_str("co_filename", Value::str(file.unwrap_or("<console>")));
+            d.set_str("co_firstlineno", Value::Int(i64::from(line)));
+        }
+        code
+    }
+
+    /// Function `f`'s `__code__`, made once.
+    pub(super) fn function_code(&self, f: &Function) -> Value {
+        let cached = f.code.borrow().clone();
+        if let Some(code) = cached {
+            return code;
+        }
+        let code = self.code_object(&f.name, &f.qualname, f.module.file.as_deref(), f.firstlineno);
+        *f.code.borrow_mut() = Some(code.clone());
+        code
     }
 
     /// The attributes CPython's generator objects have beyond their methods: `gi_running`,
@@ -520,28 +655,27 @@ impl Interp {
                     .unwrap_or(Value::None),
                 _ => Value::None,
             },
-            "gi_code" => {
-                let (file, line, co_name, co_qualname) = match &l.origin {
-                    Some(f) => (f.module.file.clone(), f.firstlineno, f.name.clone(), f.qualname.clone()),
-                    None => (None, 0, "<genexpr>".to_string(), qualname.clone()),
-                };
-                drop(state);
-                let cls = self.introspection_class("code");
-                let code = new_native(&cls, ());
-                if let Value::Instance(i) = &code {
-                    let mut d = i.dict.borrow_mut();
-                    d.set_str("co_name", Value::str(&co_name));
-                    d.set_str("co_qualname", Value::str(&co_qualname));
-                    d.set_str("co_filename", Value::str(file.as_deref().unwrap_or("<console>")));
-                    d.set_str("co_firstlineno", Value::Int(i64::from(line)));
+            "gi_code" => match &l.origin {
+                Some(f) => {
+                    drop(state);
+                    self.function_code(f)
                 }
-                code
-            }
+                None => {
+                    drop(state);
+                    let cached = l.code_obj.borrow().clone();
+                    if let Some(code) = cached {
+                        return Some(code);
+                    }
+                    let code = self.code_object("<genexpr>", &qualname, None, 0);
+                    *l.code_obj.borrow_mut() = Some(code.clone());
+                    code
+                }
+            },
             "gi_frame" => {
-                let (file, line, locals) = match &*state {
+                // One frame object for the generator's life; its locals as they are now.
+                let locals = match &*state {
                     State::Done => return Some(Value::None),
                     State::GenFunc(g) => {
-                        let line = if g.started { g.frame.line } else { g.func.firstlineno };
                         let mut locals = Dict::new();
                         if let Some(scope) = &g.frame.scope {
                             let vars = scope.vars.borrow();
@@ -551,24 +685,35 @@ impl Interp {
                                 }
                             }
                         }
-                        (g.frame.globals.file.clone(), Value::Int(i64::from(line)), locals)
+                        Some(locals)
                     }
-                    // Running: its frame is on the stack, not kept here.
-                    _ => (None, Value::None, Dict::new()),
+                    // Running: its frame is on the stack, its locals not kept here.
+                    _ => None,
                 };
                 drop(state);
-                let code = self.generator_attribute(gen, "gi_code").unwrap_or(Value::None);
-                let cls = self.introspection_class("frame");
-                let mut d = Dict::new();
-                d.set_str("f_filename", Value::str(file.as_deref().unwrap_or("<console>")));
-                let co_name = l.origin.as_ref().map_or("<genexpr>", |f| f.name.as_str());
-                d.set_str("f_name", Value::str(co_name));
-                let frame = new_native(&cls, d);
-                if let Value::Instance(i) = &frame {
-                    let mut d = i.dict.borrow_mut();
-                    d.set_str("f_lineno", line);
-                    d.set_str("f_locals", Value::dict(locals));
-                    d.set_str("f_code", code);
+                let cached = l.frame_obj.borrow().clone();
+                let frame = match cached {
+                    Some(frame) => frame,
+                    None => {
+                        let file = l.origin.as_ref().and_then(|f| f.module.file.clone());
+                        let info = FrameInfo {
+                            line: l.line.clone(),
+                            file: file.unwrap_or_else(|| "<console>".to_string()),
+                            name: l.origin.as_ref().map_or("<genexpr>".to_string(), |f| f.name.clone()),
+                        };
+                        let code = self.generator_attribute(gen, "gi_code").unwrap_or(Value::None);
+                        let frame = new_native(&self.introspection_class("frame"), info);
+                        if let Value::Instance(i) = &frame {
+                            let mut d = i.dict.borrow_mut();
+                            d.set_str("f_locals", Value::dict(Dict::new()));
+                            d.set_str("f_code", code);
+                        }
+                        *l.frame_obj.borrow_mut() = Some(frame.clone());
+                        frame
+                    }
+                };
+                if let (Some(locals), Value::Instance(i)) = (locals, &frame) {
+                    i.dict.borrow_mut().set_str("f_locals", Value::dict(locals));
                 }
                 frame
             }

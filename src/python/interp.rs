@@ -709,6 +709,9 @@ impl Interp {
 
     pub(super) fn exec_stmt(&mut self, stmt: &Stmt, frame: &mut Frame) -> PyResult<Flow> {
         frame.line = stmt.pos.line;
+        if let Some(line) = frame.gen.as_ref().and_then(|g| g.line.as_ref()) {
+            line.set(stmt.pos.line);
+        }
         frame.err_span = None;
         self.tick()?;
         if frame.gen.as_ref().is_some_and(|g| !g.capture) && needs_capture(stmt) {
@@ -1740,6 +1743,7 @@ impl Interp {
             class: RefCell::new(None),
             dict: RefCell::new(fdict),
             doc,
+            code: RefCell::new(None),
         });
         self.track_function(&f);
         Ok(f)
@@ -1763,6 +1767,7 @@ impl Interp {
             class: RefCell::new(f.class.borrow().clone()),
             dict: RefCell::new(f.dict.borrow().clone()),
             doc: f.doc.clone(),
+            code: RefCell::new(None),
         });
         self.track_function(&g);
         g
@@ -1794,6 +1799,7 @@ impl Interp {
             class: RefCell::new(None),
             dict: RefCell::new(Dict::new()),
             doc: None,
+            code: RefCell::new(None),
         });
         self.track_function(&f);
         Ok(Value::Function(f))
@@ -2461,6 +2467,7 @@ impl Interp {
                 "__qualname__" => Some(Value::str(&f.qualname)),
                 "__module__" => f.module.get("__name__"),
                 "__doc__" => Some(f.doc.clone().map(Value::Str).unwrap_or(Value::None)),
+                "__code__" => Some(self.function_code(f)),
                 "__defaults__" => {
                     let d = f.defaults.borrow();
                     Some(if d.is_empty() { Value::None } else { Value::tuple(d.clone()) })

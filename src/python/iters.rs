@@ -25,6 +25,12 @@ pub struct LazyIter {
     pub(super) short_name: RefCell<Option<Rc<str>>>,
     /// A generator function's generator: the function (for `gi_code`).
     pub(super) origin: Option<Rc<Function>>,
+    /// A generator function's generator: the line its frame is at, kept up to date by the
+    /// frame as it runs (for `gi_frame.f_lineno`, also while running or when done).
+    pub(super) line: Option<Rc<std::cell::Cell<u32>>>,
+    /// The `gi_frame` and `gi_code` objects, once asked for (the same object each time).
+    pub(super) frame_obj: RefCell<Option<Value>>,
+    pub(super) code_obj: RefCell<Option<Value>>,
 }
 
 pub(super) enum State {
@@ -178,21 +184,42 @@ pub fn iter_class(interp: &Interp, name: &str) -> Rc<Class> {
         "builtins",
         None,
         vec![
-            ("__iter__", method(name, "__iter__", |_, a| Ok(a.pos[0].clone()))),
+            (
+                "__iter__",
+                method(name, "__iter__", {
+                    let owner = name.to_string();
+                    move |i, a| iterator_receiver(i, &a, &owner, "__iter__")
+                }),
+            ),
             (
                 "__next__",
-                method(name, "__next__", |i, a| match i.iter_next(&a.pos[0])? {
-                    Some(v) => Ok(v),
-                    None => Err(i.err_bare("StopIteration")),
+                method(name, "__next__", {
+                    let owner = name.to_string();
+                    move |i, a| {
+                        let it = iterator_receiver(i, &a, &owner, "__next__")?;
+                        match i.iter_next(&it)? {
+                            Some(v) => Ok(v),
+                            None => Err(i.err_bare("StopIteration")),
+                        }
+                    }
                 }),
             ),
         ],
     );
     if name == "generator" {
-        super::generator::install_methods(&cls, &interp.types.property);
+        super::generator::install_methods(interp, &cls);
     }
     interp.iter_classes.borrow_mut().insert(name.to_string(), cls.clone());
     cls
+}
+
+/// The receiver of a method of iterator class `owner` (`generator`, `list_iterator`, ...):
+/// an instance of it, else CPython's TypeError for a descriptor applied to another type.
+pub fn iterator_receiver(i: &Interp, a: &Args, owner: &str, name: &str) -> PyResult<Value> {
+    super::builtins::receiver(i, a, owner, name, |v| {
+        let ok = matches!(v, Value::Instance(inst) if inst.class.mro.borrow().iter().any(|c| c.name == owner && c.module == "builtins"));
+        ok.then(|| v.clone())
+    })
 }
 
 fn make(interp: &Interp, kind: &str, state: State) -> Value {
@@ -208,8 +235,14 @@ fn make(interp: &Interp, kind: &str, state: State) -> Value {
         Some(f) => Some(f.name.as_str().into()),
         None => name.as_ref().map(|n: &Rc<str>| n.rsplit('.').next().unwrap_or_default().into()),
     };
+    let line = match &state {
+        State::GenFunc(g) => g.frame.gen.as_ref().and_then(|f| f.line.clone()),
+        _ => None,
+    };
     let (name, short_name) = (RefCell::new(name), RefCell::new(short));
-    new_native(&iter_class(interp, kind), LazyIter { state: RefCell::new(state), name, short_name, origin })
+    let (frame_obj, code_obj) = (RefCell::new(None), RefCell::new(None));
+    let l = LazyIter { state: RefCell::new(state), name, short_name, origin, line, frame_obj, code_obj };
+    new_native(&iter_class(interp, kind), l)
 }
 
 /// An iterator of kind `kind` over items computed beforehand.
@@ -242,7 +275,11 @@ pub fn is_iter(v: &Value) -> bool {
 
 /// The `generator` object a call of generator function `func` returns: `frame` holds its
 /// arguments, and its body runs as the generator is advanced.
-pub fn generator(interp: &Interp, func: Rc<Function>, frame: Frame) -> Value {
+pub fn generator(interp: &Interp, func: Rc<Function>, mut frame: Frame) -> Value {
+    if let Some(g) = &mut frame.gen {
+        // Before it starts, its frame is at the `def` line.
+        g.line = Some(Rc::new(std::cell::Cell::new(func.firstlineno)));
+    }
     make(interp, "generator", State::GenFunc(Box::new(GenFn { func, frame, started: false })))
 }
 

@@ -611,6 +611,8 @@ pub struct Function {
     pub class: RefCell<Option<std::rc::Weak<Class>>>,
     pub dict: RefCell<Dict>,
     pub doc: Option<Rc<str>>,
+    /// Its `__code__` object, made when first asked for (the same object each time).
+    pub code: RefCell<Option<Value>>,
 }
 
 /// What a function runs.
