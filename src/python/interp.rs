@@ -1523,6 +1523,10 @@ impl Interp {
                     }
                     Some(si) => {
                         let after = targets.len() - si - 1;
+                        if items.len() < si + after {
+                            // (`unpack` has checked it; a log entry of another shape is not trusted.)
+                            return Err(self.err("ValueError", "not enough values to unpack"));
+                        }
                         for (t, item) in targets[..si].iter().zip(items.iter()) {
                             assign_one(self, t, item.clone(), frame)?;
                         }
