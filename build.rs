@@ -1,8 +1,9 @@
 //! Embeds the conformance cases (tests/cases and ../shared/oracle/cases) for the browser test,
 //! which cannot read files: writes $OUT_DIR/cases.rs with `include_str!` of every case file.
-//! Also writes the standard modules written in Python (src/python/stdlib/lib/*.py) to
-//! $OUT_DIR/stdlib/ without their comments, blank lines, module docstrings and deep
-//! indentation: the same program in fewer bytes of the wasm bundle (see [`minify_python`]).
+//! Also writes the modules written in Python, the standard ones (src/python/stdlib/lib/*.py) to
+//! $OUT_DIR/stdlib/ and SQLAlchemy's (src/sqlalchemy/lib/*.py) to $OUT_DIR/sqlalchemy/, without
+//! their comments, blank lines, module docstrings and deep indentation: the same program in
+//! fewer bytes of the wasm bundle (see [`minify_python`]).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -140,12 +141,11 @@ fn minify_python(source: &str) -> String {
     out
 }
 
-fn write_stdlib(root: &Path, out_dir: &Path) {
-    let lib = root.join("src/python/stdlib/lib");
+/// Writes each `*.py` of `lib` minified to `target`.
+fn write_minified(lib: &Path, target: &Path) {
     println!("cargo:rerun-if-changed={}", lib.display());
-    let target = out_dir.join("stdlib");
-    let _ = std::fs::create_dir_all(&target);
-    let Ok(entries) = std::fs::read_dir(&lib) else { return };
+    let _ = std::fs::create_dir_all(target);
+    let Ok(entries) = std::fs::read_dir(lib) else { return };
     for e in entries.flatten() {
         let path = e.path();
         if path.extension().is_some_and(|x| x == "py") {
@@ -161,7 +161,9 @@ fn write_stdlib(root: &Path, out_dir: &Path) {
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    write_stdlib(&root, &PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()));
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
+    write_minified(&root.join("src/python/stdlib/lib"), &out_dir.join("stdlib"));
+    write_minified(&root.join("src/sqlalchemy/lib"), &out_dir.join("sqlalchemy"));
     let mut code = String::from("/// Embedded conformance cases: (name, files, shell.txt, expected.json).\npub static CASES: &[(&str, &[(&str, &str)], &str, &str)] = &[\n");
     for dir in [root.join("tests/cases"), root.join("../shared/oracle/cases")] {
         println!("cargo:rerun-if-changed={}", dir.display());

@@ -43,7 +43,7 @@ pub trait Dialect {
     fn name(&self) -> &'static str;
 
     /// Words that must be quoted when used as identifiers.
-    fn reserved_words(&self) -> &'static [&'static str];
+    fn reserved_words(&self) -> &'static str;
 
     /// The identifier quote character.
     fn quote_char(&self) -> char {
@@ -484,7 +484,7 @@ impl Dialect for SqliteDialect {
             text
         }
     }
-    fn reserved_words(&self) -> &'static [&'static str] {
+    fn reserved_words(&self) -> &'static str {
         reserved::SQLITE_RESERVED
     }
 }
@@ -511,7 +511,7 @@ impl Dialect for PostgresqlDialect {
     fn name(&self) -> &'static str {
         "postgresql"
     }
-    fn reserved_words(&self) -> &'static [&'static str] {
+    fn reserved_words(&self) -> &'static str {
         reserved::POSTGRESQL_RESERVED
     }
     fn type_compiler_name(&self) -> &'static str {
@@ -559,7 +559,7 @@ impl Dialect for MysqlDialect {
     fn name(&self) -> &'static str {
         "mysql"
     }
-    fn reserved_words(&self) -> &'static [&'static str] {
+    fn reserved_words(&self) -> &'static str {
         reserved::MYSQL_RESERVED
     }
     fn quote_char(&self) -> char {
@@ -644,7 +644,7 @@ fn default_type_ddl<D: Dialect + ?Sized>(d: &D, ty: &SqlType) -> Result<String, 
         fn name(&self) -> &'static str {
             self.0.name()
         }
-        fn reserved_words(&self) -> &'static [&'static str] {
+        fn reserved_words(&self) -> &'static str {
             self.0.reserved_words()
         }
         fn visit_varchar_no_length(&self) -> Result<String, CompileError> {

@@ -2740,7 +2740,7 @@ fn event_module(interp: &mut Interp, exc: &Module) -> PyResult<Rc<Module>> {
     if let Some(c) = exc.get("ArgumentError") {
         m.set("_ArgumentError", c);
     }
-    python_module_in(interp, m, include_str!("lib/event.py"))
+    python_module_in(interp, m, include_str!(concat!(env!("OUT_DIR"), "/sqlalchemy/event.py")))
 }
 
 /// `sqlalchemy.event`, imported.
@@ -3194,7 +3194,11 @@ pub fn register(interp: &mut Interp) {
             m.set("aliased", func("aliased", super::aliased::aliased_fn));
             super::declarative::add_to_orm(i, &m);
             super::strategies::add_to_orm(i, &m);
-            let helpers = python_module(i, "sqlalchemy.orm._validates", include_str!("lib/validates.py"))?;
+            let helpers = python_module(
+                i,
+                "sqlalchemy.orm._validates",
+                include_str!(concat!(env!("OUT_DIR"), "/sqlalchemy/validates.py")),
+            )?;
             if let Some(v) = helpers.get("validates") {
                 m.set("validates", v);
             }
@@ -3212,7 +3216,7 @@ pub fn register(interp: &mut Interp) {
                 }
             }
             m.set("_execute", func("_execute", dbapi_execute));
-            python_module_in(i, m, include_str!("lib/sqlite3.py"))
+            python_module_in(i, m, include_str!(concat!(env!("OUT_DIR"), "/sqlalchemy/sqlite3.py")))
         }),
     );
     // `sqlalchemy.engine` and `sqlalchemy.pool`: the targets of engine-wide and pool-wide event
@@ -3281,7 +3285,7 @@ pub fn register(interp: &mut Interp) {
         Rc::new(|i: &mut Interp| {
             let m = Module::new("sqlalchemy.ext.hybrid", None);
             m.set("_proxy_key", func("_proxy_key", super::statement::proxy_key));
-            python_module_in(i, m, include_str!("lib/hybrid.py"))
+            python_module_in(i, m, include_str!(concat!(env!("OUT_DIR"), "/sqlalchemy/hybrid.py")))
         }),
     );
     interp.register_module(
