@@ -350,8 +350,9 @@ pub fn instance_event(interp: &mut Interp, name: &str, obj: &Value, args: Vec<Va
 }
 
 /// `_event_on_init`: a mapped class's instance is made; `init(target, args, kwargs)` before
-/// its `__init__` runs.
-fn on_construct(interp: &mut Interp, obj: &Value, args: &Args) -> PyResult<()> {
+/// its `__init__` runs (what the listeners leave in `kwargs` is what `__init__` receives), and
+/// `init_failure(target, args, kwargs)` if it raises.
+fn on_construct(interp: &mut Interp, obj: &Value, args: &mut Args, failed: bool) -> PyResult<()> {
     if orm::object_mapper(obj).is_none() {
         return Ok(());
     }
@@ -360,7 +361,20 @@ fn on_construct(interp: &mut Interp, obj: &Value, args: &Args) -> PyResult<()> {
     for (k, v) in &args.kw {
         kw.set_str(k, v.clone());
     }
-    instance_event(interp, "init", obj, vec![pos, Value::dict(kw)])
+    let kw = Rc::new(RefCell::new(kw));
+    let name = if failed { "init_failure" } else { "init" };
+    instance_event(interp, name, obj, vec![pos, Value::Dict(kw.clone())])?;
+    if !failed {
+        let mut changed = Vec::new();
+        for (k, v) in kw.borrow().iter() {
+            let Some(k) = k.as_str() else {
+                return Err(interp.type_error("keywords must be strings".to_string()));
+            };
+            changed.push((Rc::from(k), v.clone()));
+        }
+        args.kw = changed;
+    }
+    Ok(())
 }
 
 /// `load(target, context)` for an object a query has just made from a row.
@@ -370,6 +384,22 @@ pub fn loaded(interp: &mut Interp, obj: &Value) -> PyResult<()> {
     }
     let ctx = query_context(interp)?;
     instance_event(interp, "load", obj, vec![ctx])
+}
+
+/// `refresh(target, context, attrs)`: a load has refreshed a persistent object, `names` the
+/// attribute names it reports (a set, a frozenset, or None).
+pub fn instance_refreshed(interp: &mut Interp, obj: &Value, names: Value) -> PyResult<()> {
+    if !instance_events_on(interp) {
+        return Ok(());
+    }
+    let ctx = query_context(interp)?;
+    instance_event(interp, "refresh", obj, vec![ctx, names])
+}
+
+/// A `set` (or, `frozen`, a `frozenset`) of attribute names.
+pub fn names_set(interp: &mut Interp, names: &[String], frozen: bool) -> PyResult<Value> {
+    let f = interp.builtins.get(if frozen { "frozenset" } else { "set" }).unwrap_or(Value::None);
+    interp.call(&f, Args::new(vec![Value::list(names.iter().map(|n| Value::str(n)).collect())]))
 }
 
 /// The `QueryContext` a `load` listener receives.
@@ -514,6 +544,26 @@ pub fn fire_set(
         }
     }
     Ok(value)
+}
+
+/// `ScalarAttributeImpl._default_value`: a scalar attribute of an object that has no value
+/// is read; each `init_scalar` listener is called with (target, value, dict_), a `retval=True`
+/// listener's result being the value. None when the attribute has no such listener.
+pub fn fire_init_scalar(interp: &mut Interp, key: &str, inst: &Rc<Instance>) -> PyResult<Option<Value>> {
+    let obj = Value::Instance(inst.clone());
+    let mine = listeners_for(interp, key, &obj, "init_scalar");
+    if mine.is_empty() {
+        return Ok(None);
+    }
+    let mut value = Value::None;
+    for (f, retval, raw, _, _) in mine {
+        let target = if raw { state_value(interp, inst) } else { obj.clone() };
+        let r = interp.call(&f, Args::new(vec![target, value.clone(), Value::Dict(inst.dict.clone())]))?;
+        if retval {
+            value = r;
+        }
+    }
+    Ok(Some(value))
 }
 
 /// `CollectionAttributeImpl.fire_append_event` / `fire_remove_event`: each `append` (or

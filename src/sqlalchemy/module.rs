@@ -2064,7 +2064,8 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                         }
                         _ => None,
                     };
-                    orm::expire(i, &sd, a.pos.get(1).unwrap_or(&Value::None), attrs)?;
+                    let given = a.pos.get(2).cloned().unwrap_or(Value::None);
+                    orm::expire(i, &sd, a.pos.get(1).unwrap_or(&Value::None), attrs, &given)?;
                     Ok(Value::None)
                 }),
             ),
@@ -2072,7 +2073,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "expire_all",
                 method("Session", "expire_all", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::expire_all(&sd);
+                    orm::expire_all(i, &sd)?;
                     Ok(Value::None)
                 }),
             ),
@@ -2080,7 +2081,8 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "refresh",
                 method("Session", "refresh", move |i, mut a| {
                     let sd = s(i, &a)?;
-                    let attrs = match a.arg(2, "attribute_names") {
+                    let given = a.arg(2, "attribute_names").unwrap_or(Value::None);
+                    let attrs = match Some(given.clone()) {
                         Some(v) if !v.is_none() => {
                             let v = &v;
                             let mut keys = Vec::new();
@@ -2091,7 +2093,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                         }
                         _ => None,
                     };
-                    orm::refresh_object(i, &sd, a.pos.get(1).unwrap_or(&Value::None), attrs)?;
+                    orm::refresh_object(i, &sd, a.pos.get(1).unwrap_or(&Value::None), attrs, &given)?;
                     Ok(Value::None)
                 }),
             ),

@@ -458,6 +458,19 @@ pub struct InstanceState {
     /// value was not loaded (`_deferred_history`: the committed value is `PASSIVE_NO_RESULT`):
     /// the next flush loads the old value to unlink it.
     pub deferred_history: RefCell<Vec<String>>,
+    /// `expired_attributes`: the attributes an expiry left to be loaded on access (every
+    /// column and relationship after a full expire, the named columns after a partial one);
+    /// what the `refresh` event of that load reports.
+    pub expired_attributes: RefCell<Vec<String>>,
+    /// When the object joined the identity map (SQLAlchemy's identity map is a dict: it is
+    /// walked in that order, as by `expire_all` and the commit's expiry).
+    pub identity_seq: Cell<usize>,
+    /// The statement whose rows last refreshed the object (`context.partials`: a query
+    /// refreshes an object once, whatever number of its rows name it).
+    pub refresh_run: Cell<usize>,
+    /// Its expired attributes are being loaded (`load_scalar_attributes`): the load reports
+    /// its own `refresh`.
+    pub refreshing: Cell<bool>,
 }
 
 impl InstanceState {
@@ -1629,6 +1642,9 @@ pub struct SessionData {
     insertmany: Cell<bool>,
     /// The `Session` object this is the data of (what session event listeners receive).
     pub py: RefCell<Weak<Instance>>,
+    /// The last statement the session sent, by number: the rows of one statement are one
+    /// loading run.
+    pub statement_run: Cell<usize>,
 }
 
 impl SessionData {
@@ -1655,6 +1671,7 @@ impl SessionData {
             after_begin_due: Cell::new(false),
             insertmany: Cell::new(false),
             py: RefCell::new(Weak::new()),
+            statement_run: Cell::new(0),
         })
     }
 
@@ -1891,9 +1908,30 @@ impl SessionData {
     /// own statements, and loads inside it).
     fn execute(&self, interp: &mut Interp, sql: &str, params: Vec<SqlValue>) -> PyResult<crate::db::QueryResult> {
         self.begin_for(interp, &self.get_bind(sql))?;
+        self.statement_run.set(crate::python::value::next_id());
         let conn = self.connection(sql);
         let r = super::events::execute_batched(interp, &conn, sql, params, self.insertmany.get())?;
         r.map_err(|e| dbapi_error(interp, e))
+    }
+
+    /// Puts a persistent object in the identity map, last in its order.
+    pub fn identity_insert(&self, key: IdentityKey, obj: Value) {
+        if let Value::Instance(i) = &obj {
+            instance_state(i).identity_seq.set(crate::python::value::next_id());
+        }
+        self.identity_map.borrow_mut().insert(key, obj);
+    }
+
+    /// The identity map's objects in the order they joined it (`identity_map.all_states()`).
+    pub fn identity_objects(&self) -> Vec<Value> {
+        let mut all: Vec<(usize, Value)> = self
+            .identity_map
+            .borrow()
+            .values()
+            .map(|v| (v.as_instance().map(|i| instance_state(i).identity_seq.get()).unwrap_or(0), v.clone()))
+            .collect();
+        all.sort_by_key(|(n, _)| *n);
+        all.into_iter().map(|(_, v)| v).collect()
     }
 
     /// Takes the connection to `engine` as the session's transaction does
@@ -1987,6 +2025,7 @@ pub fn execute_on(
 ) -> PyResult<crate::db::QueryResult> {
     check_active(interp, s)?;
     s.begin_for(interp, engine)?;
+    s.statement_run.set(crate::python::value::next_id());
     let conn = s.connection_for(engine);
     let r = super::events::execute(interp, &conn, sql, params)?;
     r.map_err(|e| dbapi_error(interp, e))
@@ -4676,7 +4715,7 @@ fn finish_insert(
         Some((key, vals)) => {
             *state.key.borrow_mut() = Some(key.clone());
             *state.identity.borrow_mut() = vals;
-            s.identity_map.borrow_mut().insert(key, obj.clone());
+            s.identity_insert(key, obj.clone());
             s.tx_inserted.borrow_mut().push(obj.clone());
         }
         None => {
@@ -5010,7 +5049,7 @@ pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     // After the COMMIT, before the objects are expired (`_remove_snapshot`).
     super::events::session_event(interp, s, "after_commit", vec![])?;
     if s.expire_on_commit.get() {
-        expire_all(s);
+        expire_all(interp, s)?;
     }
     Ok(())
 }
@@ -5059,14 +5098,14 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
             st.deleted.set(false);
             let key = st.key.borrow().clone();
             if let Some(key) = key {
-                s.identity_map.borrow_mut().insert(key, obj.clone());
+                s.identity_insert(key, obj.clone());
             }
         }
     }
-    expire_all(s);
     for o in pending {
         super::events::session_event(interp, s, "pending_to_transient", vec![o])?;
     }
+    expire_all(interp, s)?;
     if soft {
         super::events::after_soft_rollback(interp, s)?;
     }
@@ -5135,7 +5174,15 @@ pub fn state_str(obj: &Value) -> String {
 }
 
 /// `Session.expire(obj, [attrs])`: discards loaded values (and pending changes).
-pub fn expire(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value, attrs: Option<Vec<String>>) -> PyResult<()> {
+///
+/// `given`: the attribute names as the caller gave them, what the `expire` event receives.
+pub fn expire(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    obj: &Value,
+    attrs: Option<Vec<String>>,
+    given: &Value,
+) -> PyResult<()> {
     let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else {
         return Err(unmapped_instance(interp, obj));
     };
@@ -5168,11 +5215,15 @@ pub fn expire(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value, attrs: Opti
                     st.pending_collection_appends.borrow_mut().retain(|(rk, _)| *rk != k);
                 } else {
                     st.expired.set(true);
+                    let mut expired = st.expired_attributes.borrow_mut();
+                    if !expired.contains(&k) {
+                        expired.push(k);
+                    }
                 }
             }
         }
     }
-    Ok(())
+    super::events::instance_event(interp, "expire", obj, vec![given.clone()])
 }
 
 /// `Session.refresh(obj)`: expires, then loads the row now.
@@ -5183,15 +5234,27 @@ pub fn refresh_object(
     s: &Rc<SessionData>,
     obj: &Value,
     attrs: Option<Vec<String>>,
+    given: &Value,
 ) -> PyResult<()> {
-    expire(interp, s, obj, attrs.clone())?;
+    expire(interp, s, obj, attrs.clone(), given)?;
     let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { return Ok(()) };
     autoflush(interp, s)?;
-    let Some(keys) = attrs else { return refresh(interp, s, &m, inst) };
+    let Some(keys) = attrs else {
+        // `load_on_ident(refresh_state=..., only_load_props=None)`: `refresh(state, context, None)`.
+        instance_state(inst).expired_attributes.borrow_mut().clear();
+        return refresh_reporting(interp, s, &m, inst, Some(Value::None));
+    };
     let mut cols: Vec<(String, Rc<Column>)> = m.columns.iter().filter(|(k, _)| keys.contains(k)).cloned().collect();
+    // What the `refresh` event reports: the attribute names, as a frozenset.
+    let names = if super::events::instance_events_on(interp) {
+        Some(super::events::names_set(interp, &keys, true)?)
+    } else {
+        None
+    };
+    instance_state(inst).expired_attributes.borrow_mut().clear();
     if mapper_tables(&m).len() != 1 {
         if !cols.is_empty() {
-            refresh(interp, s, &m, inst)?;
+            refresh_reporting(interp, s, &m, inst, names)?;
         }
     } else {
         let only_pk = cols.is_empty();
@@ -5220,6 +5283,9 @@ pub fn refresh_object(
         }
         if m.columns.iter().all(|(k, _)| inst.dict.borrow().get_str(k).is_some()) {
             st.expired.set(false);
+        }
+        if let Some(names) = names {
+            super::events::instance_refreshed(interp, obj, names)?;
         }
     }
     let rels: Vec<String> = m.relationships.borrow().iter().map(|r| r.key()).filter(|k| keys.contains(k)).collect();
@@ -5317,7 +5383,7 @@ fn merge_state(
             *tst.identity.borrow_mut() = ident.clone();
             *tst.session.borrow_mut() = Some(Rc::downgrade(s));
             let t = Value::Instance(t);
-            s.identity_map.borrow_mut().insert(key.clone(), t.clone());
+            s.identity_insert(key.clone(), t.clone());
             merged = Some(t);
             new_instance = true;
         } else if key_is_persistent {
@@ -5419,13 +5485,17 @@ fn merge_state(
     Ok(merged)
 }
 
-/// Expires every persistent object of the session.
-pub fn expire_all(s: &Rc<SessionData>) {
-    for obj in s.identity_map.borrow().values() {
-        if let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) {
+/// Expires every persistent object of the session, in the identity map's order, each with
+/// its `expire` event (`state._expire`).
+pub fn expire_all(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
+    prune_identity_map(s);
+    for obj in s.identity_objects() {
+        if let (Value::Instance(i), Some(m)) = (&obj, object_mapper(&obj)) {
             expire_instance(i, &m);
+            super::events::instance_event(interp, "expire", &obj, vec![Value::None])?;
         }
     }
+    Ok(())
 }
 
 /// Expires every loaded attribute of one object (`state._expire`).
@@ -5444,6 +5514,9 @@ pub fn expire_instance(inst: &Rc<Instance>, m: &Mapper) {
     st.expired.set(true);
     st.modified.set(false);
     st.committed.borrow_mut().clear();
+    let mut names: Vec<String> = m.columns.iter().map(|(k, _)| k.clone()).collect();
+    names.extend(m.relationships.borrow().iter().map(|r| r.key()));
+    *st.expired_attributes.borrow_mut() = names;
 }
 
 // ----- loading ----------------------------------------------------------------------------
@@ -5517,13 +5590,35 @@ pub fn instance_from_row_new(
             // Unloaded attributes the row has are filled in (`_populate_partial`): an expired
             // object's, or a joined subclass's columns it was first loaded without.
             let st = instance_state(inst);
-            let mut d = inst.dict.borrow_mut();
-            for (k, v) in values {
-                if d.get_str(&k).is_none() {
-                    d.set_str(&k, v);
+            // `state.unloaded`, what a query's row refreshes (once per query): the `refresh`
+            // event's attribute names.
+            let refreshed = if super::events::instance_events_on(interp)
+                && !st.refreshing.get()
+                && st.refresh_run.replace(s.statement_run.get()) != s.statement_run.get()
+            {
+                let d = inst.dict.borrow();
+                let committed = st.committed.borrow();
+                let mut unloaded: Vec<String> = mapper.columns.iter().map(|(k, _)| k.clone()).collect();
+                unloaded.extend(mapper.relationships.borrow().iter().map(|r| r.key()));
+                unloaded.retain(|k| d.get_str(k).is_none() && !committed.contains_key(k));
+                unloaded
+            } else {
+                Vec::new()
+            };
+            {
+                let mut d = inst.dict.borrow_mut();
+                for (k, v) in values {
+                    if d.get_str(&k).is_none() {
+                        d.set_str(&k, v);
+                    }
                 }
             }
             st.expired.set(false);
+            if !refreshed.is_empty() {
+                st.expired_attributes.borrow_mut().retain(|k| !refreshed.contains(k));
+                let names = super::events::names_set(interp, &refreshed, false)?;
+                super::events::instance_refreshed(interp, &obj, names)?;
+            }
         }
         return Ok((obj, false));
     }
@@ -5550,7 +5645,7 @@ pub fn instance_from_row_new(
     *st.identity.borrow_mut() = ident;
     *st.session.borrow_mut() = Some(Rc::downgrade(s));
     let obj = Value::Instance(inst);
-    s.identity_map.borrow_mut().insert(key, obj.clone());
+    s.identity_insert(key, obj.clone());
     super::events::loaded(interp, &obj)?;
     Ok((obj, true))
 }
@@ -5559,6 +5654,44 @@ pub fn instance_from_row_new(
 /// Only the attributes expired and not changed since are loaded (`state._load_expired`:
 /// `expired_attributes & unmodified`); all of them with the mapper's own statement.
 fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: &Rc<Instance>) -> PyResult<()> {
+    refresh_reporting(interp, s, mapper, inst, None)
+}
+
+/// [`refresh`], whose `refresh` event reports `names` (by default the expired attributes not
+/// changed since, or the columns it loads when none was expired).
+fn refresh_reporting(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    inst: &Rc<Instance>,
+    names: Option<Value>,
+) -> PyResult<()> {
+    let st = instance_state(inst);
+    let mut expired: Vec<String> = st.expired_attributes.borrow_mut().drain(..).collect();
+    // `expired_attributes & unmodified`: not those set since they expired.
+    expired.retain(|k| inst.dict.borrow().get_str(k).is_none() && !st.committed.borrow().contains_key(k));
+    let was = st.refreshing.replace(true);
+    let loaded = load_expired_row(interp, s, mapper, inst);
+    st.refreshing.set(was);
+    let loaded = loaded?;
+    if !super::events::instance_events_on(interp) {
+        return Ok(());
+    }
+    let names = match names {
+        Some(n) => n,
+        None => super::events::names_set(interp, if expired.is_empty() { &loaded } else { &expired }, true)?,
+    };
+    super::events::instance_refreshed(interp, &Value::Instance(inst.clone()), names)
+}
+
+/// Loads the row of a persistent object's unloaded columns: those columns alone when the
+/// mapper has one table, or the mapper's whole statement. The keys of the columns it loaded.
+fn load_expired_row(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    inst: &Rc<Instance>,
+) -> PyResult<Vec<String>> {
     // The object's own mapper (an attribute a subclass inherits names its base's), so that a
     // joined subclass's row is loaded whole.
     let own = object_mapper(&Value::Instance(inst.clone()));
@@ -5591,7 +5724,7 @@ fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: 
             inst.dict.borrow_mut().set_str(k, v);
         }
         st.expired.set(false);
-        return Ok(());
+        return Ok(toload.into_iter().map(|(k, _)| k).collect());
     }
     // `mapper._get_clause`: the identity is the base table's primary key (`item.id`).
     let mut select = mapper_select(mapper, LabelStyle::None);
@@ -5611,7 +5744,7 @@ fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: 
             format!("Instance '{r}' has been deleted, or its row is otherwise not present."),
         ));
     }
-    Ok(())
+    Ok(toload.into_iter().map(|(k, _)| k).collect())
 }
 
 /// A joined subclass's object loaded through its base mapper lacks the columns of its own
@@ -5696,6 +5829,9 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
             if !persistent {
                 if let Some((_, v)) = mapper.default_scalars.iter().find(|(k, _)| *k == data.key) {
                     return Ok(v.clone());
+                }
+                if let Some(v) = super::events::fire_init_scalar(interp, &data.key, inst)? {
+                    return Ok(v);
                 }
             }
             if persistent {

@@ -6,7 +6,7 @@
 # The listeners are kept here; the engine calls `_dispatch_mapper`, `_dispatch_instance`,
 # `_dispatch_session`, `_dispatch_engine` and `_dispatch_ddl` at the moments SQLAlchemy
 # dispatches those events (events.rs), once a listener of that family exists (`_activate`).
-# Attribute listeners ('set', 'append', 'remove') are kept by the engine too
+# Attribute listeners ('set', 'append', 'remove', 'init_scalar', ...) are kept by the engine too
 # (`_attribute_listen`), which fires them as the attribute is set or its collection changes.
 # Also here: the `Connection` listeners receive (its `execute()` runs on the engine's
 # connection), the pool's `_ConnectionRecord` and its DB-API connection (`sqlite3.Connection`,
@@ -204,7 +204,9 @@ _OTHER_EVENTS = frozenset((
     'set_engine_execution_options', 'soft_invalidate'))
 
 # The operation of the initiator a listener receives (`OP_REPLACE`, `OP_APPEND`, `OP_REMOVE`).
-_ATTRIBUTE_OPS = {'set': 'REPLACE', 'append': 'APPEND', 'remove': 'REMOVE'}
+_ATTRIBUTE_OPS = {'set': 'REPLACE', 'append': 'APPEND', 'remove': 'REMOVE',
+                  'init_scalar': 'REPLACE', 'modified': 'MODIFIED',
+                  'bulk_replace': 'BULK_REPLACE'}
 
 # (target, identifier, fn, family, dispatch target, propagate, raw, retval)
 _registry = []
