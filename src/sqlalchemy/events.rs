@@ -233,12 +233,45 @@ pub fn connected(interp: &mut Interp, conn: &Rc<Connection>, session: Option<&Se
     if !h.engine.get() || !conn.connect_events_due.replace(false) {
         return Ok(());
     }
+    conn.checked_out.set(true);
     let c = connection_value(interp, conn, session)?;
     let engine = conn.engine.py_value().unwrap_or(Value::None);
     let first = Value::Bool(conn.first_on_engine);
     let f = h.dispatch_engine.borrow().clone();
     interp.call(&f, Args::new(vec![Value::str("_connect"), engine, c, first]))?;
     Ok(())
+}
+
+/// The pool takes back a connection whose checkout its listeners saw: `checkin`.
+pub fn checked_in(interp: &mut Interp, conn: &Rc<Connection>) -> PyResult<()> {
+    if !conn.checked_out.replace(false) || !engine_events_on(interp) {
+        return Ok(());
+    }
+    let engine = conn.engine.py_value().unwrap_or(Value::None);
+    let f = hooks(interp).dispatch_engine.borrow().clone();
+    interp.call(&f, Args::new(vec![Value::str("_checkin"), engine, Value::None]))?;
+    Ok(())
+}
+
+/// `handle_error(context)`: the driver refused a statement. What a listener returned or
+/// raised replaces the error.
+fn handle_error(
+    interp: &mut Interp,
+    conn: &Rc<Connection>,
+    e: &StatementError,
+    params: &Value,
+    many: bool,
+) -> PyResult<()> {
+    let c = connection_value(interp, conn, None)?;
+    let engine = conn.engine.py_value().unwrap_or(Value::None);
+    let exc = orm::dbapi_error(interp, e.clone()).exc;
+    let f = hooks(interp).dispatch_engine.borrow().clone();
+    let args = vec![Value::str("_handle_error"), engine, c, Value::str(&e.sql), params.clone(), Value::Bool(many), exc];
+    let raised = interp.call(&f, Args::new(args))?;
+    if raised.is_none() {
+        return Ok(());
+    }
+    Err(crate::python::interp::PyErr { exc: raised, traceback: vec![] })
 }
 
 /// `before_cursor_execute` / `after_cursor_execute` around one statement the connection sends
@@ -269,7 +302,9 @@ pub fn execute_batched(
     let shown = Value::tuple(params.iter().map(super::types::untyped_result).collect());
     cursor_event(interp, conn, "before_cursor_execute", sql, &shown, batched, -1)?;
     let r = conn.execute(sql, params);
-    // `handle_error` is not dispatched on an error: its `ExceptionContext` is not made here.
+    if let Err(e) = &r {
+        handle_error(interp, conn, e, &shown, batched)?;
+    }
     if let Ok(q) = &r {
         // pysqlite's `rowcount`: the rows a DML statement changed, known once its RETURNING
         // rows are fetched (after this event); -1 for other statements.
@@ -297,6 +332,9 @@ pub fn execute_many(
         Value::list(rows.iter().map(|r| Value::tuple(r.iter().map(super::types::untyped_result).collect())).collect());
     cursor_event(interp, conn, "before_cursor_execute", sql, &shown, true, -1)?;
     let r = conn.execute_many(sql, rows);
+    if let Err(e) = &r {
+        handle_error(interp, conn, e, &shown, true)?;
+    }
     if let Ok(n) = &r {
         cursor_event(interp, conn, "after_cursor_execute", sql, &shown, true, *n)?;
     }
@@ -434,29 +472,69 @@ pub fn flush_context(interp: &mut Interp, s: &SessionData) -> PyResult<Option<Va
     interp.call(&c, Args::new(vec![session])).map(Some)
 }
 
-/// `after_begin(session, transaction, connection)`: the session has just taken a connection.
-pub fn after_begin(interp: &mut Interp, s: &SessionData, conn: &Rc<Connection>) -> PyResult<()> {
-    let h = hooks(interp);
-    if !h.session.get() {
+/// The session's root `SessionTransaction` (made on first need, kept until the transaction
+/// ends: the same object for each of its events).
+pub fn root_transaction(interp: &mut Interp, s: &SessionData) -> PyResult<Value> {
+    if let Some(tx) = s.transaction.borrow().clone() {
+        return Ok(tx);
+    }
+    let session = s.py_value().unwrap_or(Value::None);
+    let c = hooks(interp).transaction.borrow().clone();
+    let tx = interp.call(&c, Args::new(vec![session]))?;
+    *s.transaction.borrow_mut() = Some(tx.clone());
+    Ok(tx)
+}
+
+/// The session has begun its root transaction (`_autobegin_t`): `after_transaction_create`.
+pub fn root_transaction_created(interp: &mut Interp, s: &SessionData) -> PyResult<()> {
+    *s.transaction.borrow_mut() = None;
+    if !session_events_on(interp) || s.py_value().is_none() {
         return Ok(());
     }
-    let Some(session) = s.py_value() else { return Ok(()) };
-    let c = h.transaction.borrow().clone();
-    let tx = interp.call(&c, Args::new(vec![session]))?;
+    let tx = root_transaction(interp, s)?;
+    session_event(interp, s, "after_transaction_create", vec![tx])
+}
+
+/// The session's root transaction has ended (committed, rolled back or closed):
+/// `after_transaction_end`; what `after_soft_rollback` receives next, if anything.
+pub fn root_transaction_ended(interp: &mut Interp, s: &SessionData) -> PyResult<Option<Value>> {
+    if !session_events_on(interp) || s.py_value().is_none() {
+        *s.transaction.borrow_mut() = None;
+        return Ok(None);
+    }
+    let tx = root_transaction(interp, s)?;
+    *s.transaction.borrow_mut() = None;
+    session_event(interp, s, "after_transaction_end", vec![tx.clone()])?;
+    Ok(Some(tx))
+}
+
+/// A flush begins its subtransaction of the root one (`_autobegin_t()._begin()`):
+/// `after_transaction_create`; the subtransaction, for its end, when a listener sees it.
+pub fn subtransaction_created(interp: &mut Interp, s: &SessionData) -> PyResult<Option<Value>> {
+    if !session_events_on(interp) || s.py_value().is_none() {
+        return Ok(None);
+    }
+    let root = root_transaction(interp, s)?;
+    let session = s.py_value().unwrap_or(Value::None);
+    let c = hooks(interp).transaction.borrow().clone();
+    let tx = interp.call(&c, Args::new(vec![session, root]))?;
+    session_event(interp, s, "after_transaction_create", vec![tx.clone()])?;
+    Ok(Some(tx))
+}
+
+/// `after_begin(session, transaction, connection)`: the session has just taken a connection.
+pub fn after_begin(interp: &mut Interp, s: &SessionData, conn: &Rc<Connection>) -> PyResult<()> {
+    if !session_events_on(interp) || s.py_value().is_none() {
+        return Ok(());
+    }
+    let tx = root_transaction(interp, s)?;
     let conn = connection_value(interp, conn, Some(s))?;
     session_event(interp, s, "after_begin", vec![tx, conn])
 }
 
-/// `after_soft_rollback(session, previous_transaction)`: a rollback has ended the session's
-/// transaction.
-pub fn after_soft_rollback(interp: &mut Interp, s: &SessionData) -> PyResult<()> {
-    let h = hooks(interp);
-    if !h.session.get() {
-        return Ok(());
-    }
-    let Some(session) = s.py_value() else { return Ok(()) };
-    let c = h.transaction.borrow().clone();
-    let tx = interp.call(&c, Args::new(vec![session]))?;
+/// `after_soft_rollback(session, previous_transaction)`: a rollback has ended `tx`.
+pub fn after_soft_rollback(interp: &mut Interp, s: &SessionData, tx: Option<Value>) -> PyResult<()> {
+    let Some(tx) = tx else { return Ok(()) };
     session_event(interp, s, "after_soft_rollback", vec![tx])
 }
 
@@ -564,6 +642,17 @@ pub fn fire_init_scalar(interp: &mut Interp, key: &str, inst: &Rc<Instance>) -> 
         }
     }
     Ok(Some(value))
+}
+
+/// `flag_modified(instance, key)`'s `modified(target, initiator)` event, for each listener of
+/// the attribute.
+pub fn fire_modified(interp: &mut Interp, key: &str, inst: &Rc<Instance>) -> PyResult<()> {
+    let obj = Value::Instance(inst.clone());
+    for (f, _, raw, _, token) in listeners_for(interp, key, &obj, "modified") {
+        let target = if raw { state_value(interp, inst) } else { obj.clone() };
+        interp.call(&f, Args::new(vec![target, token]))?;
+    }
+    Ok(())
 }
 
 /// `CollectionAttributeImpl.fire_append_event` / `fire_remove_event`: each `append` (or

@@ -2109,8 +2109,25 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "expunge_all",
                 method("Session", "expunge_all", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::expunge_all(&sd);
+                    orm::expunge_all(i, &sd)?;
                     Ok(Value::None)
+                }),
+            ),
+            (
+                "in_transaction",
+                method("Session", "in_transaction", move |i, a| {
+                    let sd = s(i, &a)?;
+                    Ok(Value::Bool(sd.tx_open.get() || sd.failed.borrow().is_some()))
+                }),
+            ),
+            (
+                "get_transaction",
+                method("Session", "get_transaction", move |i, a| {
+                    let sd = s(i, &a)?;
+                    if !sd.tx_open.get() && sd.failed.borrow().is_none() {
+                        return Ok(Value::None);
+                    }
+                    super::events::root_transaction(i, &sd)
                 }),
             ),
             (
@@ -2207,7 +2224,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "close",
                 method("Session", "close", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::close(&sd);
+                    orm::close(i, &sd)?;
                     Ok(Value::None)
                 }),
             ),
@@ -3201,6 +3218,21 @@ pub fn register(interp: &mut Interp) {
                 m.set("validates", v);
             }
             Ok(m)
+        }),
+    );
+    // `sqlalchemy.orm.attributes`: `flag_modified` and `flag_dirty`.
+    interp.register_module(
+        "sqlalchemy.orm.attributes",
+        Rc::new(|i: &mut Interp| {
+            let m = Module::new("sqlalchemy.orm.attributes", None);
+            m.set("_flag_modified", func("_flag_modified", orm::flag_modified));
+            m.set("_flag_dirty", func("_flag_dirty", orm::flag_dirty));
+            python_module_in(
+                i,
+                m,
+                "def flag_modified(instance, key):\n    _flag_modified(instance, key)\n\n\n\
+                 def flag_dirty(instance):\n    _flag_dirty(instance)\n",
+            )
         }),
     );
     interp.register_module(

@@ -1645,6 +1645,12 @@ pub struct SessionData {
     /// The last statement the session sent, by number: the rows of one statement are one
     /// loading run.
     pub statement_run: Cell<usize>,
+    /// The root `SessionTransaction` its event listeners have seen (see
+    /// `events::root_transaction`).
+    pub transaction: RefCell<Option<Value>>,
+    /// Connections a failed flush rolled back, returned to their pools (`checkin`) by the
+    /// session's rollback or close.
+    unreturned: RefCell<Vec<Rc<Connection>>>,
 }
 
 impl SessionData {
@@ -1672,6 +1678,8 @@ impl SessionData {
             insertmany: Cell::new(false),
             py: RefCell::new(Weak::new()),
             statement_run: Cell::new(0),
+            transaction: RefCell::new(None),
+            unreturned: RefCell::new(Vec::new()),
         })
     }
 
@@ -1934,12 +1942,24 @@ impl SessionData {
         all.into_iter().map(|(_, v)| v).collect()
     }
 
+    /// `_autobegin_t`: the session begins its transaction unless it has one, with
+    /// `after_transaction_create`.
+    pub fn autobegin(&self, interp: &mut Interp) -> PyResult<()> {
+        if self.tx_open.replace(true) {
+            return Ok(());
+        }
+        super::events::root_transaction_created(interp, self)
+    }
+
     /// Takes the connection to `engine` as the session's transaction does
     /// (`_connection_for_bind`), with `after_begin` for a new one.
     pub fn begin_for(&self, interp: &mut Interp, engine: &Rc<Engine>) -> PyResult<()> {
         let engine_events = super::events::engine_events_on(interp);
         if !super::events::session_events_on(interp) && !engine_events {
             return Ok(());
+        }
+        if self.failed.borrow().is_none() {
+            self.autobegin(interp)?;
         }
         let conn = self.connection_for(engine);
         if engine_events {
@@ -1959,17 +1979,30 @@ impl SessionData {
         r
     }
 
-    /// Ends the transaction: every connection commits (or rolls back) and is released.
-    fn end_transaction(&self, commit: bool) {
+    /// Ends the transaction: every connection commits (or rolls back) and is released; the
+    /// connections, for their `checkin`.
+    fn end_transaction(&self, commit: bool) -> Vec<Rc<Connection>> {
         self.after_begin_due.set(false);
         let conns: Vec<Rc<Connection>> = self.conns.borrow_mut().drain(..).collect();
-        for c in conns {
+        for c in &conns {
             if commit {
                 c.commit();
             } else {
                 c.rollback();
             }
         }
+        conns
+    }
+
+    /// Ends the transaction and returns its connections to their pools (`checkin`), with those
+    /// a failed flush rolled back.
+    fn release_transaction(&self, interp: &mut Interp, commit: bool) -> PyResult<()> {
+        let mut conns = std::mem::take(&mut *self.unreturned.borrow_mut());
+        conns.extend(self.end_transaction(commit));
+        for c in &conns {
+            super::events::checked_in(interp, c)?;
+        }
+        Ok(())
     }
 }
 
@@ -2124,7 +2157,7 @@ fn session_contains(s: &Rc<SessionData>, inst: &Rc<Instance>) -> bool {
 fn save_or_update_impl(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
     // `_before_attach` autobegins the session's transaction.
-    s.tx_open.set(true);
+    s.autobegin(interp)?;
     let state = instance_state(inst);
     if let Some(other) = state.session() {
         if other.id != s.id {
@@ -2150,6 +2183,12 @@ fn save_or_update_impl(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) ->
         state.insert_order.set(s.next_order.get());
         s.next_order.set(s.next_order.get() + 1);
         s.new.borrow_mut().push(obj.clone());
+    } else if let Some(key) = state.key.borrow().clone() {
+        // `_update_impl`: a detached object is persistent in this session again.
+        let held = s.identity_map.borrow().contains_key(&key);
+        if !held {
+            s.identity_insert(key, obj.clone());
+        }
     }
     if events {
         super::events::session_event(interp, s, "after_attach", vec![obj.clone()])?;
@@ -2726,13 +2765,23 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
             dirty.push(o.clone());
         }
     }
+    // `_autobegin_t()._begin()`: the flush's subtransaction.
+    s.autobegin(interp)?;
+    let sub = super::events::subtransaction_created(interp, s)?;
+    let deleted_before = s.tx_deleted.borrow().len();
     s.flushing.set(true);
-    let result =
-        flush_work(interp, s, new.clone(), dirty.clone()).and_then(|()| flush_end(interp, s, ctx, &new, &dirty));
+    let result = flush_work(interp, s, new.clone(), dirty.clone())
+        .and_then(|()| flush_end(interp, s, ctx, &new, &dirty, deleted_before));
     s.flushing.set(false);
+    if result.is_ok() {
+        if let Some(sub) = &sub {
+            super::events::session_event(interp, s, "after_transaction_end", vec![sub.clone()])?;
+        }
+    }
     if let Err(e) = result {
         // The transaction is rolled back and the session waits for rollback().
-        s.end_transaction(false);
+        let conns = s.end_transaction(false);
+        s.unreturned.borrow_mut().extend(conns);
         // `after_rollback` fires as the flush's transaction rolls back; an error of its
         // listeners leaves the flush's own to be raised.
         if s.tx_open.replace(false) {
@@ -2748,7 +2797,11 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
                 *st.session.borrow_mut() = held;
                 drop(r);
             }
-            let _ = super::events::after_soft_rollback(interp, s);
+            // The subtransaction ends; the root waits, inactive, for rollback().
+            if let Some(sub) = &sub {
+                let _ = super::events::session_event(interp, s, "after_transaction_end", vec![sub.clone()]);
+            }
+            let _ = super::events::after_soft_rollback(interp, s, sub);
         }
         let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
         *s.failed.borrow_mut() = Some(msg);
@@ -2785,6 +2838,7 @@ fn flush_end(
     ctx: Option<Value>,
     new: &[Value],
     dirty: &[Value],
+    deleted_before: usize,
 ) -> PyResult<()> {
     if let Some(c) = &ctx {
         pending_view(interp, s, new, |i| super::events::session_event(i, s, "after_flush", vec![c.clone()]))?;
@@ -2799,6 +2853,11 @@ fn flush_end(
         }
     }
     if let Some(c) = ctx {
+        // `_remove_newly_deleted`: each object the flush deleted.
+        let deleted: Vec<Value> = s.tx_deleted.borrow().iter().skip(deleted_before).cloned().collect();
+        for o in deleted {
+            super::events::session_event(interp, s, "persistent_to_deleted", vec![o])?;
+        }
         // `_register_persistent`: each object the flush inserted.
         for o in new {
             let gone = o.as_instance().is_some_and(|i| instance_state(i).deleted.get());
@@ -4386,7 +4445,7 @@ fn run_rows(
 /// `Session.delete(obj)`: marks a persistent object for deletion, cascading to related
 /// objects along `cascade="delete"` relationships (loading them now, as SQLAlchemy does).
 pub fn session_delete(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
-    s.tx_open.set(true);
+    s.autobegin(interp)?;
     let Value::Instance(inst) = obj else { return Err(unmapped_instance(interp, obj)) };
     let Some(m) = class_mapper(&inst.class) else { return Err(unmapped_instance(interp, obj)) };
     let st = instance_state(inst);
@@ -5039,24 +5098,31 @@ fn identity_cmp(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
 /// `Session.commit()`.
 pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     check_active(interp, s)?;
+    s.autobegin(interp)?;
     // `SessionTransaction._prepare_impl`: `before_commit`, then the flush.
     super::events::session_event(interp, s, "before_commit", vec![])?;
     flush(interp, s)?;
-    s.end_transaction(true);
+    s.release_transaction(interp, true)?;
     s.tx_open.set(false);
     s.tx_inserted.borrow_mut().clear();
-    detach_deleted(s);
-    // After the COMMIT, before the objects are expired (`_remove_snapshot`).
+    // After the COMMIT, before the objects are expired and the deleted ones detached
+    // (`_remove_snapshot`).
     super::events::session_event(interp, s, "after_commit", vec![])?;
     if s.expire_on_commit.get() {
         expire_all(interp, s)?;
     }
+    let deleted: Vec<Value> = s.tx_deleted.borrow().clone();
+    detach_deleted(s);
+    for o in deleted {
+        super::events::session_event(interp, s, "deleted_to_detached", vec![o])?;
+    }
+    super::events::root_transaction_ended(interp, s)?;
     Ok(())
 }
 
 /// `Session.rollback()`.
 pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
-    s.end_transaction(false);
+    s.release_transaction(interp, false)?;
     // `after_rollback` once the ROLLBACK is sent, before the objects are restored; not for a
     // session without a transaction, nor again for one a failed flush rolled back.
     let was_open = s.tx_open.replace(false);
@@ -5076,6 +5142,7 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     // Pending objects, and those this transaction inserted, become transient again (keeping
     // their attribute values); persistent ones are expired.
     let inserted: Vec<Value> = s.tx_inserted.borrow_mut().drain(..).collect();
+    let made_transient: Vec<Value> = if listen { inserted.clone() } else { Vec::new() };
     for obj in s.new.borrow_mut().drain(..).chain(inserted) {
         if let Value::Instance(i) = &obj {
             let st = instance_state(i);
@@ -5086,12 +5153,8 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
             *st.session.borrow_mut() = None;
         }
     }
-    for obj in s.deleted.borrow_mut().drain(..) {
-        if let Value::Instance(i) = &obj {
-            instance_state(i).deleted.set(false);
-        }
-    }
-    // Rows the transaction deleted are persistent again.
+    // Objects marked for deletion, and rows the transaction deleted, are persistent again.
+    let mut restored: Vec<Value> = Vec::new();
     for obj in s.tx_deleted.borrow_mut().drain(..) {
         if let Value::Instance(i) = &obj {
             let st = instance_state(i);
@@ -5100,14 +5163,30 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
             if let Some(key) = key {
                 s.identity_insert(key, obj.clone());
             }
+            restored.push(obj.clone());
+        }
+    }
+    for obj in s.deleted.borrow_mut().drain(..) {
+        if let Value::Instance(i) = &obj {
+            instance_state(i).deleted.set(false);
+            restored.push(obj.clone());
         }
     }
     for o in pending {
         super::events::session_event(interp, s, "pending_to_transient", vec![o])?;
     }
+    for o in made_transient {
+        super::events::session_event(interp, s, "persistent_to_transient", vec![o])?;
+    }
+    if soft {
+        for o in restored {
+            super::events::session_event(interp, s, "deleted_to_persistent", vec![o])?;
+        }
+    }
     expire_all(interp, s)?;
     if soft {
-        super::events::after_soft_rollback(interp, s)?;
+        let tx = super::events::root_transaction_ended(interp, s)?;
+        super::events::after_soft_rollback(interp, s, tx)?;
     }
     Ok(())
 }
@@ -5122,33 +5201,47 @@ fn detach_deleted(s: &SessionData) {
 }
 
 /// `Session.expunge_all()`: every object detached, none expired; the transaction goes on.
-pub fn expunge_all(s: &Rc<SessionData>) {
-    let objs: Vec<Value> =
-        s.identity_map.borrow_mut().drain().map(|(_, v)| v).chain(s.new.borrow_mut().drain(..)).collect();
+pub fn expunge_all(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
+    prune_identity_map(s);
+    let mut objs = s.identity_objects();
+    s.identity_map.borrow_mut().clear();
+    objs.extend(s.new.borrow_mut().drain(..));
+    s.deleted.borrow_mut().clear();
+    detach_states(interp, s, objs)
+}
+
+/// `InstanceState._detach_states`: each object leaves the session, with its
+/// `persistent_to_detached` or `pending_to_transient` event.
+fn detach_states(interp: &mut Interp, s: &Rc<SessionData>, objs: Vec<Value>) -> PyResult<()> {
+    let events = super::events::session_events_on(interp);
+    let mut result = Ok(());
     for obj in objs {
         if let Value::Instance(i) = &obj {
-            *instance_state(i).session.borrow_mut() = None;
+            let st = instance_state(i);
+            *st.session.borrow_mut() = None;
+            if events && result.is_ok() {
+                let name = if st.key.borrow().is_some() { "persistent_to_detached" } else { "pending_to_transient" };
+                result = super::events::session_event(interp, s, name, vec![obj.clone()]);
+            }
         }
     }
-    s.deleted.borrow_mut().clear();
+    result
 }
 
 /// `Session.close()`: the transaction ends (its connections roll back) and every object is
-/// detached.
-pub fn close(s: &Rc<SessionData>) {
-    s.end_transaction(false);
+/// detached (`expunge_all`), then `after_transaction_end`.
+pub fn close(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
+    let had = s.tx_open.get() || s.failed.borrow().is_some();
+    s.release_transaction(interp, false)?;
     s.tx_open.set(false);
     *s.failed.borrow_mut() = None;
     s.tx_inserted.borrow_mut().clear();
     detach_deleted(s);
-    let objs: Vec<Value> =
-        s.identity_map.borrow_mut().drain().map(|(_, v)| v).chain(s.new.borrow_mut().drain(..)).collect();
-    for obj in objs {
-        if let Value::Instance(i) = &obj {
-            *instance_state(i).session.borrow_mut() = None;
-        }
+    expunge_all(interp, s)?;
+    if had {
+        super::events::root_transaction_ended(interp, s)?;
     }
-    s.deleted.borrow_mut().clear();
+    Ok(())
 }
 
 /// `Session.expunge(obj)`: detaches one object.
@@ -5163,8 +5256,7 @@ pub fn expunge(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResul
         s.identity_map.borrow_mut().remove(&key);
     }
     s.new.borrow_mut().retain(|v| !v.is(obj));
-    *st.session.borrow_mut() = None;
-    Ok(())
+    detach_states(interp, s, vec![obj.clone()])
 }
 
 /// SQLAlchemy's `state_str()`: `<User at 0x7f...>`.
@@ -5647,6 +5739,7 @@ pub fn instance_from_row_new(
     let obj = Value::Instance(inst);
     s.identity_insert(key, obj.clone());
     super::events::loaded(interp, &obj)?;
+    super::events::session_event(interp, s, "loaded_as_persistent", vec![obj.clone()])?;
     Ok((obj, true))
 }
 
@@ -6145,7 +6238,7 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
     };
     // A change to an object of a session autobegins its transaction (`_modified_event`).
     if let Some(sess) = instance_state(inst).session() {
-        sess.tx_open.set(true);
+        sess.autobegin(interp)?;
     }
     match &data.kind {
         AttrKind::Column(_) => {
@@ -6494,6 +6587,62 @@ pub fn prune_identity_map(s: &SessionData) {
         }
         _ => true,
     });
+}
+
+/// `sqlalchemy.orm.attributes.flag_modified(instance, key)`: the attribute counts as changed
+/// (its column is in the next UPDATE, whatever its value), after its `modified` event.
+pub fn flag_modified(interp: &mut Interp, a: Args) -> PyResult<Value> {
+    let obj = a.pos.first().cloned().unwrap_or(Value::None);
+    let key = match a.pos.get(1) {
+        Some(k) => interp.to_str(k)?,
+        None => {
+            return Err(interp.type_error("flag_modified() missing 1 required positional argument: 'key'".to_string()))
+        }
+    };
+    let (Value::Instance(inst), Some(m)) = (&obj, object_mapper(&obj)) else {
+        let t = interp.type_name(&obj);
+        return Err(interp.err("AttributeError", format!("'{t}' object has no attribute '_sa_instance_state'")));
+    };
+    let is_attr = m.columns.iter().any(|(k, _)| *k == key) || m.relationship(&key).is_some();
+    if !is_attr {
+        let cls = interp.exc_class("KeyError");
+        return Err(PyErr { exc: interp.new_exception(&cls, vec![Value::str(&key)]), traceback: vec![] });
+    }
+    super::events::fire_modified(interp, &key, inst)?;
+    if inst.dict.borrow().get_str(&key).is_none() {
+        return Err(sa_error(
+            interp,
+            "InvalidRequestError",
+            format!("Can't flag attribute '{key}' modified; it's not present in the object state"),
+        ));
+    }
+    let st = instance_state(inst);
+    st.committed.borrow_mut().entry(key).or_insert(Value::NotImplemented);
+    st.modified.set(true);
+    if let Some(sess) = st.session() {
+        sess.autobegin(interp)?;
+    }
+    Ok(Value::None)
+}
+
+/// `sqlalchemy.orm.attributes.flag_dirty(instance)`: the object is in `session.dirty` (its
+/// flush events fire) with no attribute changed.
+pub fn flag_dirty(interp: &mut Interp, a: Args) -> PyResult<Value> {
+    let obj = a.pos.first().cloned().unwrap_or(Value::None);
+    let Value::Instance(inst) = &obj else {
+        let t = interp.type_name(&obj);
+        return Err(interp.err("AttributeError", format!("'{t}' object has no attribute '_sa_instance_state'")));
+    };
+    if object_mapper(&obj).is_none() {
+        let t = interp.type_name(&obj);
+        return Err(interp.err("AttributeError", format!("'{t}' object has no attribute '_sa_instance_state'")));
+    }
+    let st = instance_state(inst);
+    st.modified.set(true);
+    if let Some(sess) = st.session() {
+        sess.autobegin(interp)?;
+    }
+    Ok(Value::None)
 }
 
 /// `Session.get(Model, pk)`.

@@ -50,8 +50,17 @@ UOWTransaction.__module__ = 'sqlalchemy.orm.unitofwork'
 
 
 class SessionTransaction:
-    def __init__(self, session):
+    """A session's transaction as its events' listeners receive it: the root one the session
+    autobegins, or the subtransaction a flush runs in (`parent` the root)."""
+
+    def __init__(self, session, parent=None, nested=False):
         self.session = session
+        self._parent = parent
+        self.nested = nested
+
+    @property
+    def parent(self):
+        return self._parent
 
 
 SessionTransaction.__module__ = 'sqlalchemy.orm.session'
@@ -145,6 +154,42 @@ class _ConnectionRecord:
 _ConnectionRecord.__module__ = 'sqlalchemy.pool.base'
 
 
+class _ConnectionFairy:
+    """The pool's proxy of a checked-out DB-API connection (what `checkout` receives)."""
+
+    def __init__(self, dbapi_connection, record):
+        self.dbapi_connection = dbapi_connection
+        self._connection_record = record
+
+    @property
+    def info(self):
+        return self._connection_record.info
+
+
+_ConnectionFairy.__module__ = 'sqlalchemy.pool.base'
+
+
+class ExceptionContextImpl:
+    """What a `handle_error` listener receives."""
+
+    def __init__(self, exception, sqlalchemy_exception, engine, connection, cursor, statement,
+                 parameters, context):
+        self.engine = engine
+        self.connection = connection
+        self.cursor = cursor
+        self.sqlalchemy_exception = sqlalchemy_exception
+        self.original_exception = exception
+        self.execution_context = context
+        self.statement = statement
+        self.parameters = parameters
+        self.is_disconnect = False
+        self.invalidate_pool_on_disconnect = True
+        self.is_pre_ping = False
+
+
+ExceptionContextImpl.__module__ = 'sqlalchemy.engine.base'
+
+
 class SQLiteExecutionContext:
     def __init__(self, connection, cursor, statement, parameters, executemany):
         self.root_connection = connection
@@ -180,9 +225,9 @@ _SESSION_EVENTS = frozenset((
     'persistent_to_deleted', 'persistent_to_detached', 'persistent_to_transient',
     'transient_to_pending'))
 # The engine's and its pool's events the engine dispatches (`_dispatch_engine`).
-_POOL_EVENTS = frozenset(('connect', 'first_connect'))
+_POOL_EVENTS = frozenset(('connect', 'first_connect', 'checkout', 'checkin'))
 _ENGINE_EVENTS = frozenset((
-    'engine_connect', 'before_cursor_execute', 'after_cursor_execute'))
+    'engine_connect', 'before_cursor_execute', 'after_cursor_execute', 'handle_error'))
 # `DDLEvents` of a Table or a MetaData, dispatched by create_all / drop_all (`_dispatch_ddl`).
 _DDL_EVENTS = frozenset(('before_create', 'after_create', 'before_drop', 'after_drop'))
 _ATTRIBUTE_EVENTS = frozenset((
@@ -402,8 +447,16 @@ def _dispatch_engine(identifier, engine, connection, *args):
             entry = _pool_entry(engine)
             _fire_engine('first_connect', engine, entry[1], entry[2])
             _fire_engine('connect', engine, entry[1], entry[2])
+        entry = _pool_entry(engine)
+        _fire_engine('checkout', engine, entry[1], entry[2], _ConnectionFairy(entry[1], entry[2]))
         _fire_engine('engine_connect', engine, connection)
         return
+    if identifier == '_checkin':
+        entry = _pool_entry(engine)
+        _fire_engine('checkin', engine, entry[1], entry[2])
+        return
+    if identifier == '_handle_error':
+        return _handle_error(engine, connection, *args)
     statement, parameters, executemany, rowcount = args
     import sqlite3
     cursor = sqlite3.Cursor(_pool_entry(engine)[1])
@@ -411,6 +464,27 @@ def _dispatch_engine(identifier, engine, connection, *args):
     context = SQLiteExecutionContext(connection, cursor, statement, parameters, executemany)
     _fire_engine(identifier[1:], engine, connection, cursor, statement, parameters, context,
                  executemany)
+
+
+def _handle_error(engine, connection, statement, parameters, executemany, exc):
+    """`handle_error(context)` for a statement the driver refused: the exception a listener
+    returns or raises, to be raised instead, or None."""
+    import sqlite3
+    cursor = sqlite3.Cursor(_pool_entry(engine)[1])
+    context = SQLiteExecutionContext(connection, cursor, statement, parameters, executemany)
+    ctx = ExceptionContextImpl(exc.orig, exc, engine, connection, cursor, statement, parameters,
+                               context)
+    newraise = None
+    for e in list(_registry):
+        if e[1] == 'handle_error' and e[3] == 'engine' and (e[4] is None or e[4] is engine):
+            try:
+                per_fn = e[2](ctx)
+                if per_fn is not None:
+                    ctx.chained_exception = newraise = per_fn
+            except Exception as raised:
+                newraise = raised
+                break
+    return newraise
 
 
 def _dispatch_ddl(identifier, target, key, connection, tables):
