@@ -644,6 +644,47 @@ pub fn fire_init_scalar(interp: &mut Interp, key: &str, inst: &Rc<Instance>) -> 
     Ok(Some(value))
 }
 
+/// An `AttributeEventToken` of the attribute `key` with the operation `op` (`REPLACE`,
+/// `BULK_REPLACE`, ...).
+pub fn attribute_token(interp: &mut Interp, key: &str, op: &str) -> PyResult<Value> {
+    let f = hooks(interp).token.borrow().clone();
+    interp.call(&f, Args::new(vec![Value::str(key), Value::str(op)]))
+}
+
+/// Has the attribute `key` of `obj` a listener of `identifier`?
+pub fn has_attribute_listener(interp: &mut Interp, key: &str, obj: &Value, identifier: &str) -> bool {
+    !listeners_for(interp, key, obj, identifier).is_empty()
+}
+
+/// `bulk_replace(target, values, initiator)`: a collection is being assigned `values` (a
+/// list the listeners may change).
+pub fn fire_bulk_replace(interp: &mut Interp, key: &str, inst: &Rc<Instance>, values: &Value) -> PyResult<()> {
+    let obj = Value::Instance(inst.clone());
+    for (f, _, raw, _, token) in listeners_for(interp, key, &obj, "bulk_replace") {
+        let target = if raw { state_value(interp, inst) } else { obj.clone() };
+        interp.call(&f, Args::new(vec![target, values.clone(), token]))?;
+    }
+    Ok(())
+}
+
+/// The `append` or `remove` listeners of a collection, called with `initiator` (an
+/// assignment's `BULK_REPLACE` token, or a backref's).
+pub fn fire_collection_initiated(
+    interp: &mut Interp,
+    key: &str,
+    inst: &Rc<Instance>,
+    identifier: &str,
+    item: &Value,
+    initiator: &Value,
+) -> PyResult<()> {
+    let obj = Value::Instance(inst.clone());
+    for (f, _, raw, _, _) in listeners_for(interp, key, &obj, identifier) {
+        let target = if raw { state_value(interp, inst) } else { obj.clone() };
+        interp.call(&f, Args::new(vec![target, item.clone(), initiator.clone()]))?;
+    }
+    Ok(())
+}
+
 /// `flag_modified(instance, key)`'s `modified(target, initiator)` event, for each listener of
 /// the attribute.
 pub fn fire_modified(interp: &mut Interp, key: &str, inst: &Rc<Instance>) -> PyResult<()> {

@@ -6236,6 +6236,34 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
         (Some(v), AttrKind::Relationship(_)) => v.call(interp, obj, &data.key, value, false)?,
         _ => value,
     };
+    // A collection assigned (`CollectionAttributeImpl.set`): `bulk_replace`, then the old
+    // collection of a persistent object is loaded, to be replaced member by member.
+    let mut replaced: Option<Vec<Value>> = None;
+    if let (AttrKind::Relationship(r), Value::List(_)) = (&data.kind, &value) {
+        if r.uselist() && !r.is_appender() {
+            if let Some(reg) = data.mapper.upgrade().and_then(|m| m.registry.upgrade()) {
+                configure(interp, &reg)?;
+            }
+            super::events::fire_bulk_replace(interp, &data.key, inst, &value)?;
+            let persistent = instance_state(inst).key.borrow().is_some();
+            let held = inst.dict.borrow().get_str(&data.key).cloned();
+            let old = match held {
+                Some(v) => Some(v),
+                None if persistent && r.lazy() != "write_only" && r.lazy() != "noload" => {
+                    Some(attribute_get(interp, data, obj)?)
+                }
+                None => None,
+            };
+            if let Some(Value::List(old)) = &old {
+                if matches!(&value, Value::List(n) if Rc::ptr_eq(old, n)) {
+                    return Ok(());
+                }
+                replaced = Some(old.borrow().clone());
+            } else {
+                replaced = Some(Vec::new());
+            }
+        }
+    }
     // A change to an object of a session autobegins its transaction (`_modified_event`).
     if let Some(sess) = instance_state(inst).session() {
         sess.autobegin(interp)?;
@@ -6365,10 +6393,57 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                 for item in &attached {
                     cascade_on_attach(interp, inst, r, item)?;
                 }
+                if let Some(old) = replaced {
+                    replace_members(interp, inst, r, &data.key, &old, &attached)?;
+                }
             }
             Ok(())
         }
     }
+}
+
+/// `collections.bulk_replace`: the `append` events of a collection's new members and the
+/// `remove` events of the members it lost (with the `BULK_REPLACE` token), a lost member's
+/// many-to-one backref emptied (its `remove` heard again with that attribute's `REPLACE`
+/// token, as SQLAlchemy's backref pops it from the new collection).
+fn replace_members(
+    interp: &mut Interp,
+    inst: &Rc<Instance>,
+    r: &Rc<Relationship>,
+    key: &str,
+    old: &[Value],
+    new: &[Value],
+) -> PyResult<()> {
+    let obj = Value::Instance(inst.clone());
+    let reverse = r.reverse.borrow().upgrade().filter(|rev| r.m2m.borrow().is_none() && !rev.uselist());
+    let removed: Vec<Value> = old.iter().filter(|o| !new.iter().any(|n| n.is(o))).cloned().collect();
+    if let Some(rev) = &reverse {
+        for o in &removed {
+            if let Value::Instance(oi) = o {
+                let held = oi.dict.borrow().get_str(&rev.key()).cloned();
+                if held.is_some_and(|p| p.is(&obj)) {
+                    oi.dict.borrow_mut().set_str(&rev.key(), Value::None);
+                }
+            }
+        }
+    }
+    let listening = super::events::has_attribute_listener(interp, key, &obj, "append")
+        || super::events::has_attribute_listener(interp, key, &obj, "remove");
+    if !listening {
+        return Ok(());
+    }
+    let token = super::events::attribute_token(interp, key, "BULK_REPLACE")?;
+    for n in new.iter().filter(|n| !old.iter().any(|o| o.is(n))) {
+        super::events::fire_collection_initiated(interp, key, inst, "append", n, &token)?;
+    }
+    for o in &removed {
+        super::events::fire_collection_initiated(interp, key, inst, "remove", o, &token)?;
+        if let Some(rev) = &reverse {
+            let by = super::events::attribute_token(interp, &rev.key(), "REPLACE")?;
+            super::events::fire_collection_initiated(interp, key, inst, "remove", o, &by)?;
+        }
+    }
+    Ok(())
 }
 
 /// A `@validates` method and its options.
