@@ -253,8 +253,88 @@ _ATTRIBUTE_OPS = {'set': 'REPLACE', 'append': 'APPEND', 'remove': 'REMOVE',
                   'init_scalar': 'REPLACE', 'modified': 'MODIFIED',
                   'bulk_replace': 'BULK_REPLACE'}
 
-# (target, identifier, fn, family, dispatch target, propagate, raw, retval)
+# (target, identifier, fn, family, dispatch target, propagate, raw, retval, what is called:
+# fn, or its `once=True` wrapper)
 _registry = []
+
+
+# The arguments of each event, by name: what a `named=True` listener receives as keywords.
+_ARGNAMES = {
+    'init': ('target', 'args', 'kwargs'),
+    'init_failure': ('target', 'args', 'kwargs'),
+    'load': ('target', 'context'),
+    'refresh': ('target', 'context', 'attrs'),
+    'refresh_flush': ('target', 'flush_context', 'attrs'),
+    'expire': ('target', 'attrs'),
+    'before_flush': ('session', 'flush_context', 'instances'),
+    'after_flush': ('session', 'flush_context'),
+    'after_flush_postexec': ('session', 'flush_context'),
+    'before_commit': ('session',),
+    'after_commit': ('session',),
+    'after_rollback': ('session',),
+    'after_soft_rollback': ('session', 'previous_transaction'),
+    'after_begin': ('session', 'transaction', 'connection'),
+    'after_transaction_create': ('session', 'transaction'),
+    'after_transaction_end': ('session', 'transaction'),
+    'set': ('target', 'value', 'oldvalue', 'initiator'),
+    'append': ('target', 'value', 'initiator'),
+    'remove': ('target', 'value', 'initiator'),
+    'init_scalar': ('target', 'value', 'dict_'),
+    'modified': ('target', 'initiator'),
+    'bulk_replace': ('target', 'values', 'initiator'),
+    'connect': ('dbapi_connection', 'connection_record'),
+    'first_connect': ('dbapi_connection', 'connection_record'),
+    'checkout': ('dbapi_connection', 'connection_record', 'connection_proxy'),
+    'checkin': ('dbapi_connection', 'connection_record'),
+    'engine_connect': ('conn',),
+    'before_cursor_execute': ('conn', 'cursor', 'statement', 'parameters', 'context',
+                              'executemany'),
+    'after_cursor_execute': ('conn', 'cursor', 'statement', 'parameters', 'context',
+                             'executemany'),
+    'handle_error': ('exception_context',),
+    'before_create': ('target', 'connection'),
+    'after_create': ('target', 'connection'),
+    'before_drop': ('target', 'connection'),
+    'after_drop': ('target', 'connection'),
+}
+for _n in ('before_insert', 'after_insert', 'before_update', 'after_update', 'before_delete',
+           'after_delete'):
+    _ARGNAMES[_n] = ('mapper', 'connection', 'target')
+for _n in ('before_attach', 'after_attach', 'transient_to_pending', 'pending_to_persistent',
+           'pending_to_transient', 'persistent_to_transient', 'persistent_to_deleted',
+           'deleted_to_detached', 'deleted_to_persistent', 'detached_to_persistent',
+           'persistent_to_detached', 'loaded_as_persistent'):
+    _ARGNAMES[_n] = ('session', 'instance')
+
+
+def _named(fn, identifier):
+    """A `named=True` listener: called with the event's arguments as keywords."""
+    argnames = _ARGNAMES.get(identifier, ())
+
+    def wrap(*args, **kw):
+        argdict = dict(zip(argnames, args))
+        argdict.update(kw)
+        return fn(**argdict)
+
+    return wrap
+
+
+def _only_once(fn, retry_on_exception):
+    """`util.only_once`: calls fn the first time (again after an exception, with
+    `once_unless_exception=True`), returns None afterwards."""
+    once = [fn]
+
+    def go(*arg, **kw):
+        if once:
+            once_fn = once.pop()
+            try:
+                return once_fn(*arg, **kw)
+            except BaseException:
+                if retry_on_exception:
+                    once.insert(0, once_fn)
+                raise
+
+    return go
 
 
 def _no_such_event(target, identifier):
@@ -346,12 +426,17 @@ def listen(target, identifier, fn, *args, **kw):
     propagate = bool(kw.get('propagate', False))
     raw = bool(kw.get('raw', False))
     retval = bool(kw.get('retval', False))
+    call = fn
+    if kw.get('named', False):
+        call = _named(call, identifier)
+    if kw.get('once', False) or kw.get('once_unless_exception', False):
+        call = _only_once(fn, bool(kw.get('once_unless_exception', False)))
     if family == 'attribute' and identifier in _ATTRIBUTE_OPS:
-        _attribute_listen(target, fn, retval, NO_VALUE,
+        _attribute_listen(target, call, retval, NO_VALUE,
                           AttributeEventToken(_attribute_key(target),
                                               symbol(_ATTRIBUTE_OPS[identifier])),
                           identifier, propagate, raw)
-    entry = (target, identifier, fn, family, on, propagate, raw, retval)
+    entry = (target, identifier, fn, family, on, propagate, raw, retval, call)
     if kw.get('insert', False):
         _registry.insert(0, entry)
     else:
@@ -375,16 +460,17 @@ def contains(target, identifier, fn):
 
 def remove(target, identifier, fn):
     _accept(target, identifier)
-    found = False
+    found = []
     for n in range(len(_registry) - 1, -1, -1):
         if _same(_registry[n], target, identifier, fn):
+            found.append(_registry[n][8])
             del _registry[n]
-            found = True
     if not found:
         raise _InvalidRequestError(
             "No listeners found for event %s / %r / %s " % (target, identifier, fn))
     if identifier in _ATTRIBUTE_OPS and _is_attribute(target):
-        _attribute_unlisten(target, fn, identifier)
+        for call in found:
+            _attribute_unlisten(target, call, identifier)
 
 
 def _class_matches(entry, cls):
@@ -397,7 +483,7 @@ def _dispatch_mapper(identifier, mapper, target, state, connection):
     cls = type(target)
     for e in list(_registry):
         if e[1] == identifier and e[3] == 'mapper' and _class_matches(e, cls):
-            e[2](mapper, connection, state if e[6] else target)
+            e[8](mapper, connection, state if e[6] else target)
 
 
 def _dispatch_instance(identifier, target, state, *args):
@@ -405,7 +491,7 @@ def _dispatch_instance(identifier, target, state, *args):
     cls = type(target)
     for e in list(_registry):
         if e[1] == identifier and e[3] == 'instance' and _class_matches(e, cls):
-            e[2](state if e[6] else target, *args)
+            e[8](state if e[6] else target, *args)
 
 
 def _dispatch_session(identifier, session, *args):
@@ -415,7 +501,7 @@ def _dispatch_session(identifier, session, *args):
             continue
         on = e[4]
         if on is session or (isinstance(on, type) and isinstance(session, on)):
-            e[2](session, *args)
+            e[8](session, *args)
 
 
 # The pool of each engine: (engine, DB-API connection, _ConnectionRecord), by id(engine).
@@ -434,7 +520,7 @@ def _pool_entry(engine):
 def _fire_engine(identifier, engine, *args):
     for e in list(_registry):
         if e[1] == identifier and e[3] == 'engine' and (e[4] is None or e[4] is engine):
-            e[2](*args)
+            e[8](*args)
 
 
 def _dispatch_engine(identifier, engine, connection, *args):
@@ -478,7 +564,7 @@ def _handle_error(engine, connection, statement, parameters, executemany, exc):
     for e in list(_registry):
         if e[1] == 'handle_error' and e[3] == 'engine' and (e[4] is None or e[4] is engine):
             try:
-                per_fn = e[2](ctx)
+                per_fn = e[8](ctx)
                 if per_fn is not None:
                     ctx.chained_exception = newraise = per_fn
             except Exception as raised:
@@ -495,10 +581,10 @@ def _dispatch_ddl(identifier, target, key, connection, tables):
         if e[1] != identifier or e[3] != 'ddl' or e[4] != key:
             continue
         if tables is None:
-            e[2](target, connection, checkfirst=True, _ddl_runner=runner,
+            e[8](target, connection, checkfirst=True, _ddl_runner=runner,
                  _is_metadata_operation=True)
         else:
-            e[2](target, connection, tables=tables, checkfirst=True, _ddl_runner=runner)
+            e[8](target, connection, tables=tables, checkfirst=True, _ddl_runner=runner)
 
 
 def _token(key, op):
