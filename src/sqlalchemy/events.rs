@@ -522,6 +522,13 @@ pub fn subtransaction_created(interp: &mut Interp, s: &SessionData) -> PyResult<
     Ok(Some(tx))
 }
 
+/// A `UOWTransaction` of the session (what `refresh_flush` receives).
+pub fn uow_transaction(interp: &mut Interp, s: &SessionData) -> PyResult<Value> {
+    let session = s.py_value().unwrap_or(Value::None);
+    let c = hooks(interp).flush_context.borrow().clone();
+    interp.call(&c, Args::new(vec![session]))
+}
+
 /// `after_begin(session, transaction, connection)`: the session has just taken a connection.
 pub fn after_begin(interp: &mut Interp, s: &SessionData, conn: &Rc<Connection>) -> PyResult<()> {
     if !session_events_on(interp) || s.py_value().is_none() {

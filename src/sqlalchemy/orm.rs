@@ -4751,10 +4751,20 @@ fn finish_insert(
     let table = table.clone();
     let auto = table.autoincrement_column();
     if let Some(row) = returned {
+        // `_postfetch`: the server-generated values (not the primary key) are what
+        // `refresh_flush` reports.
+        let mut fetched = Vec::new();
         for (col, v) in returning.iter().zip(row) {
             let key = m.column_key(col).unwrap_or_else(|| col.name());
             let v = process_result(interp, &col.ty, v)?;
             inst.dict.borrow_mut().set_str(&key, v);
+            if !col.primary_key.get() {
+                fetched.push(Value::str(&key));
+            }
+        }
+        if !fetched.is_empty() && super::events::instance_events_on(interp) {
+            let ctx = super::events::uow_transaction(interp, s)?;
+            super::events::instance_event(interp, "refresh_flush", obj, vec![ctx, Value::list(fetched)])?;
         }
     }
     if let Some(a) = &auto {
