@@ -25,6 +25,10 @@ fn to_db_error(err: rusqlite::Error) -> DbError {
             message: msg.clone().unwrap_or_else(|| e.to_string()),
             dbapi_class: dbapi_class_for_code(e.extended_code & 0xff),
         },
+        // A statement SQLite could not prepare ("no such column: x"): its error code decides.
+        rusqlite::Error::SqlInputError { error, msg, .. } => {
+            DbError { message: msg.clone(), dbapi_class: dbapi_class_for_code(error.extended_code & 0xff) }
+        }
         other => DbError { message: other.to_string(), dbapi_class: "InterfaceError" },
     }
 }

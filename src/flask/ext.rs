@@ -513,7 +513,7 @@ fn create_all(interp: &mut Interp, md: &Rc<MetaData>, engine: &Rc<Engine>) -> Py
         Ok(()) => conn.commit(),
         Err(_) => conn.rollback(),
     }
-    r
+    r.and(events::checked_in(interp, &conn))
 }
 
 /// The `DDLEvents` of a table or metadata (`tables`: the metadata's tables concerned).
@@ -603,7 +603,7 @@ fn drop_all(interp: &mut Interp, md: &Rc<MetaData>, engine: &Rc<Engine>) -> PyRe
         Ok(()) => conn.commit(),
         Err(_) => conn.rollback(),
     }
-    r
+    r.and(events::checked_in(interp, &conn))
 }
 
 fn drop_all_on(interp: &mut Interp, md: &Rc<MetaData>, conn: &Rc<Connection>) -> PyResult<()> {

@@ -225,12 +225,14 @@ pub struct Interp {
     /// The builtin iterator classes made so far (`list_iterator`, `map`, `generator`, ...).
     pub iter_classes: super::iters::IterClasses,
     /// Called by `type.__call__` with each new instance and the call's arguments, before its
-    /// `__init__` (a library's hook: SQLAlchemy's `init` event). None in most runs.
+    /// `__init__` (`failed` false; the keyword arguments it leaves are what `__init__` gets),
+    /// and again if `__init__` raises (`failed` true; what the hook raises replaces the error):
+    /// a library's hook, SQLAlchemy's `init` and `init_failure` events. None in most runs.
     pub construct_hook: Option<Rc<ConstructHook>>,
 }
 
 /// See [`Interp::construct_hook`].
-pub type ConstructHook = dyn Fn(&mut Interp, &Value, &Args) -> PyResult<()>;
+pub type ConstructHook = dyn Fn(&mut Interp, &Value, &mut Args, bool) -> PyResult<()>;
 
 impl Drop for Interp {
     fn drop(&mut self) {
@@ -2115,17 +2117,29 @@ impl Interp {
             _ => false,
         };
         if is_own {
-            if let Some(hook) = self.construct_hook.clone() {
-                hook(self, &obj, &args)?;
+            let hook = self.construct_hook.clone();
+            let mut args = args;
+            if let Some(hook) = &hook {
+                hook(self, &obj, &mut args, false)?;
             }
+            let has_args = !args.pos.is_empty() || !args.kw.is_empty();
             if let Some(init) = c.lookup("__init__") {
-                let mut a = args;
+                let (mut a, kept) = match &hook {
+                    Some(_) => (args.clone(), Some(args)),
+                    None => (args, None),
+                };
                 a.pos.insert(0, obj.clone());
-                let r = self.call(&init, a)?;
+                let r = match (self.call(&init, a), &hook, kept) {
+                    (Err(e), Some(hook), Some(mut kept)) => {
+                        hook(self, &obj, &mut kept, true)?;
+                        return Err(e);
+                    }
+                    (r, _, _) => r?,
+                };
                 if !r.is_none() {
                     return Err(self.type_error(format!("__init__() should return None, not '{}'", self.type_name(&r))));
                 }
-            } else if (!args.pos.is_empty() || !args.kw.is_empty()) && new.is_none() {
+            } else if has_args && new.is_none() {
                 return Err(self.type_error(format!("{}() takes no arguments", c.name)));
             }
         }

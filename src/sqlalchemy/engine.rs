@@ -79,6 +79,7 @@ impl Engine {
             engine: self.clone(),
             in_tx: Cell::new(false),
             connect_events_due: Cell::new(true),
+            checked_out: Cell::new(false),
             first_on_engine: !self.pool_connected.replace(true),
             py: RefCell::new(None),
         }
@@ -117,6 +118,8 @@ pub struct Connection {
     /// Made, and its `connect` / `engine_connect` events not dispatched yet
     /// (`events::connected`).
     pub connect_events_due: Cell<bool>,
+    /// Its `checkout` has been dispatched and its `checkin` not yet.
+    pub checked_out: Cell<bool>,
     /// The engine's first connection: the one its pool made the DB-API connection for.
     pub first_on_engine: bool,
     /// The Python `Connection` object engine and mapper event listeners receive, made when one

@@ -233,12 +233,45 @@ pub fn connected(interp: &mut Interp, conn: &Rc<Connection>, session: Option<&Se
     if !h.engine.get() || !conn.connect_events_due.replace(false) {
         return Ok(());
     }
+    conn.checked_out.set(true);
     let c = connection_value(interp, conn, session)?;
     let engine = conn.engine.py_value().unwrap_or(Value::None);
     let first = Value::Bool(conn.first_on_engine);
     let f = h.dispatch_engine.borrow().clone();
     interp.call(&f, Args::new(vec![Value::str("_connect"), engine, c, first]))?;
     Ok(())
+}
+
+/// The pool takes back a connection whose checkout its listeners saw: `checkin`.
+pub fn checked_in(interp: &mut Interp, conn: &Rc<Connection>) -> PyResult<()> {
+    if !conn.checked_out.replace(false) || !engine_events_on(interp) {
+        return Ok(());
+    }
+    let engine = conn.engine.py_value().unwrap_or(Value::None);
+    let f = hooks(interp).dispatch_engine.borrow().clone();
+    interp.call(&f, Args::new(vec![Value::str("_checkin"), engine, Value::None]))?;
+    Ok(())
+}
+
+/// `handle_error(context)`: the driver refused a statement. What a listener returned or
+/// raised replaces the error.
+fn handle_error(
+    interp: &mut Interp,
+    conn: &Rc<Connection>,
+    e: &StatementError,
+    params: &Value,
+    many: bool,
+) -> PyResult<()> {
+    let c = connection_value(interp, conn, None)?;
+    let engine = conn.engine.py_value().unwrap_or(Value::None);
+    let exc = orm::dbapi_error(interp, e.clone()).exc;
+    let f = hooks(interp).dispatch_engine.borrow().clone();
+    let args = vec![Value::str("_handle_error"), engine, c, Value::str(&e.sql), params.clone(), Value::Bool(many), exc];
+    let raised = interp.call(&f, Args::new(args))?;
+    if raised.is_none() {
+        return Ok(());
+    }
+    Err(crate::python::interp::PyErr { exc: raised, traceback: vec![] })
 }
 
 /// `before_cursor_execute` / `after_cursor_execute` around one statement the connection sends
@@ -269,7 +302,9 @@ pub fn execute_batched(
     let shown = Value::tuple(params.iter().map(super::types::untyped_result).collect());
     cursor_event(interp, conn, "before_cursor_execute", sql, &shown, batched, -1)?;
     let r = conn.execute(sql, params);
-    // `handle_error` is not dispatched on an error: its `ExceptionContext` is not made here.
+    if let Err(e) = &r {
+        handle_error(interp, conn, e, &shown, batched)?;
+    }
     if let Ok(q) = &r {
         // pysqlite's `rowcount`: the rows a DML statement changed, known once its RETURNING
         // rows are fetched (after this event); -1 for other statements.
@@ -297,6 +332,9 @@ pub fn execute_many(
         Value::list(rows.iter().map(|r| Value::tuple(r.iter().map(super::types::untyped_result).collect())).collect());
     cursor_event(interp, conn, "before_cursor_execute", sql, &shown, true, -1)?;
     let r = conn.execute_many(sql, rows);
+    if let Err(e) = &r {
+        handle_error(interp, conn, e, &shown, true)?;
+    }
     if let Ok(n) = &r {
         cursor_event(interp, conn, "after_cursor_execute", sql, &shown, true, *n)?;
     }
@@ -350,8 +388,9 @@ pub fn instance_event(interp: &mut Interp, name: &str, obj: &Value, args: Vec<Va
 }
 
 /// `_event_on_init`: a mapped class's instance is made; `init(target, args, kwargs)` before
-/// its `__init__` runs.
-fn on_construct(interp: &mut Interp, obj: &Value, args: &Args) -> PyResult<()> {
+/// its `__init__` runs (what the listeners leave in `kwargs` is what `__init__` receives), and
+/// `init_failure(target, args, kwargs)` if it raises.
+fn on_construct(interp: &mut Interp, obj: &Value, args: &mut Args, failed: bool) -> PyResult<()> {
     if orm::object_mapper(obj).is_none() {
         return Ok(());
     }
@@ -360,7 +399,20 @@ fn on_construct(interp: &mut Interp, obj: &Value, args: &Args) -> PyResult<()> {
     for (k, v) in &args.kw {
         kw.set_str(k, v.clone());
     }
-    instance_event(interp, "init", obj, vec![pos, Value::dict(kw)])
+    let kw = Rc::new(RefCell::new(kw));
+    let name = if failed { "init_failure" } else { "init" };
+    instance_event(interp, name, obj, vec![pos, Value::Dict(kw.clone())])?;
+    if !failed {
+        let mut changed = Vec::new();
+        for (k, v) in kw.borrow().iter() {
+            let Some(k) = k.as_str() else {
+                return Err(interp.type_error("keywords must be strings".to_string()));
+            };
+            changed.push((Rc::from(k), v.clone()));
+        }
+        args.kw = changed;
+    }
+    Ok(())
 }
 
 /// `load(target, context)` for an object a query has just made from a row.
@@ -370,6 +422,22 @@ pub fn loaded(interp: &mut Interp, obj: &Value) -> PyResult<()> {
     }
     let ctx = query_context(interp)?;
     instance_event(interp, "load", obj, vec![ctx])
+}
+
+/// `refresh(target, context, attrs)`: a load has refreshed a persistent object, `names` the
+/// attribute names it reports (a set, a frozenset, or None).
+pub fn instance_refreshed(interp: &mut Interp, obj: &Value, names: Value) -> PyResult<()> {
+    if !instance_events_on(interp) {
+        return Ok(());
+    }
+    let ctx = query_context(interp)?;
+    instance_event(interp, "refresh", obj, vec![ctx, names])
+}
+
+/// A `set` (or, `frozen`, a `frozenset`) of attribute names.
+pub fn names_set(interp: &mut Interp, names: &[String], frozen: bool) -> PyResult<Value> {
+    let f = interp.builtins.get(if frozen { "frozenset" } else { "set" }).unwrap_or(Value::None);
+    interp.call(&f, Args::new(vec![Value::list(names.iter().map(|n| Value::str(n)).collect())]))
 }
 
 /// The `QueryContext` a `load` listener receives.
@@ -404,29 +472,76 @@ pub fn flush_context(interp: &mut Interp, s: &SessionData) -> PyResult<Option<Va
     interp.call(&c, Args::new(vec![session])).map(Some)
 }
 
-/// `after_begin(session, transaction, connection)`: the session has just taken a connection.
-pub fn after_begin(interp: &mut Interp, s: &SessionData, conn: &Rc<Connection>) -> PyResult<()> {
-    let h = hooks(interp);
-    if !h.session.get() {
+/// The session's root `SessionTransaction` (made on first need, kept until the transaction
+/// ends: the same object for each of its events).
+pub fn root_transaction(interp: &mut Interp, s: &SessionData) -> PyResult<Value> {
+    if let Some(tx) = s.transaction.borrow().clone() {
+        return Ok(tx);
+    }
+    let session = s.py_value().unwrap_or(Value::None);
+    let c = hooks(interp).transaction.borrow().clone();
+    let tx = interp.call(&c, Args::new(vec![session]))?;
+    *s.transaction.borrow_mut() = Some(tx.clone());
+    Ok(tx)
+}
+
+/// The session has begun its root transaction (`_autobegin_t`): `after_transaction_create`.
+pub fn root_transaction_created(interp: &mut Interp, s: &SessionData) -> PyResult<()> {
+    *s.transaction.borrow_mut() = None;
+    if !session_events_on(interp) || s.py_value().is_none() {
         return Ok(());
     }
-    let Some(session) = s.py_value() else { return Ok(()) };
-    let c = h.transaction.borrow().clone();
-    let tx = interp.call(&c, Args::new(vec![session]))?;
+    let tx = root_transaction(interp, s)?;
+    session_event(interp, s, "after_transaction_create", vec![tx])
+}
+
+/// The session's root transaction has ended (committed, rolled back or closed):
+/// `after_transaction_end`; what `after_soft_rollback` receives next, if anything.
+pub fn root_transaction_ended(interp: &mut Interp, s: &SessionData) -> PyResult<Option<Value>> {
+    if !session_events_on(interp) || s.py_value().is_none() {
+        *s.transaction.borrow_mut() = None;
+        return Ok(None);
+    }
+    let tx = root_transaction(interp, s)?;
+    *s.transaction.borrow_mut() = None;
+    session_event(interp, s, "after_transaction_end", vec![tx.clone()])?;
+    Ok(Some(tx))
+}
+
+/// A flush begins its subtransaction of the root one (`_autobegin_t()._begin()`):
+/// `after_transaction_create`; the subtransaction, for its end, when a listener sees it.
+pub fn subtransaction_created(interp: &mut Interp, s: &SessionData) -> PyResult<Option<Value>> {
+    if !session_events_on(interp) || s.py_value().is_none() {
+        return Ok(None);
+    }
+    let root = root_transaction(interp, s)?;
+    let session = s.py_value().unwrap_or(Value::None);
+    let c = hooks(interp).transaction.borrow().clone();
+    let tx = interp.call(&c, Args::new(vec![session, root]))?;
+    session_event(interp, s, "after_transaction_create", vec![tx.clone()])?;
+    Ok(Some(tx))
+}
+
+/// A `UOWTransaction` of the session (what `refresh_flush` receives).
+pub fn uow_transaction(interp: &mut Interp, s: &SessionData) -> PyResult<Value> {
+    let session = s.py_value().unwrap_or(Value::None);
+    let c = hooks(interp).flush_context.borrow().clone();
+    interp.call(&c, Args::new(vec![session]))
+}
+
+/// `after_begin(session, transaction, connection)`: the session has just taken a connection.
+pub fn after_begin(interp: &mut Interp, s: &SessionData, conn: &Rc<Connection>) -> PyResult<()> {
+    if !session_events_on(interp) || s.py_value().is_none() {
+        return Ok(());
+    }
+    let tx = root_transaction(interp, s)?;
     let conn = connection_value(interp, conn, Some(s))?;
     session_event(interp, s, "after_begin", vec![tx, conn])
 }
 
-/// `after_soft_rollback(session, previous_transaction)`: a rollback has ended the session's
-/// transaction.
-pub fn after_soft_rollback(interp: &mut Interp, s: &SessionData) -> PyResult<()> {
-    let h = hooks(interp);
-    if !h.session.get() {
-        return Ok(());
-    }
-    let Some(session) = s.py_value() else { return Ok(()) };
-    let c = h.transaction.borrow().clone();
-    let tx = interp.call(&c, Args::new(vec![session]))?;
+/// `after_soft_rollback(session, previous_transaction)`: a rollback has ended `tx`.
+pub fn after_soft_rollback(interp: &mut Interp, s: &SessionData, tx: Option<Value>) -> PyResult<()> {
+    let Some(tx) = tx else { return Ok(()) };
     session_event(interp, s, "after_soft_rollback", vec![tx])
 }
 
@@ -514,6 +629,78 @@ pub fn fire_set(
         }
     }
     Ok(value)
+}
+
+/// `ScalarAttributeImpl._default_value`: a scalar attribute of an object that has no value
+/// is read; each `init_scalar` listener is called with (target, value, dict_), a `retval=True`
+/// listener's result being the value. None when the attribute has no such listener.
+pub fn fire_init_scalar(interp: &mut Interp, key: &str, inst: &Rc<Instance>) -> PyResult<Option<Value>> {
+    let obj = Value::Instance(inst.clone());
+    let mine = listeners_for(interp, key, &obj, "init_scalar");
+    if mine.is_empty() {
+        return Ok(None);
+    }
+    let mut value = Value::None;
+    for (f, retval, raw, _, _) in mine {
+        let target = if raw { state_value(interp, inst) } else { obj.clone() };
+        let r = interp.call(&f, Args::new(vec![target, value.clone(), Value::Dict(inst.dict.clone())]))?;
+        if retval {
+            value = r;
+        }
+    }
+    Ok(Some(value))
+}
+
+/// An `AttributeEventToken` of the attribute `key` with the operation `op` (`REPLACE`,
+/// `BULK_REPLACE`, ...).
+pub fn attribute_token(interp: &mut Interp, key: &str, op: &str) -> PyResult<Value> {
+    let f = hooks(interp).token.borrow().clone();
+    interp.call(&f, Args::new(vec![Value::str(key), Value::str(op)]))
+}
+
+/// Has the attribute `key` of `obj` a listener of `identifier`?
+pub fn has_attribute_listener(interp: &mut Interp, key: &str, obj: &Value, identifier: &str) -> bool {
+    !listeners_for(interp, key, obj, identifier).is_empty()
+}
+
+/// `bulk_replace(target, values, initiator)`: a collection is being assigned `values` (a
+/// list the listeners may change).
+pub fn fire_bulk_replace(interp: &mut Interp, key: &str, inst: &Rc<Instance>, values: &Value) -> PyResult<()> {
+    let obj = Value::Instance(inst.clone());
+    for (f, _, raw, _, token) in listeners_for(interp, key, &obj, "bulk_replace") {
+        let target = if raw { state_value(interp, inst) } else { obj.clone() };
+        interp.call(&f, Args::new(vec![target, values.clone(), token]))?;
+    }
+    Ok(())
+}
+
+/// The `append` or `remove` listeners of a collection, called with `initiator` (an
+/// assignment's `BULK_REPLACE` token, or a backref's).
+pub fn fire_collection_initiated(
+    interp: &mut Interp,
+    key: &str,
+    inst: &Rc<Instance>,
+    identifier: &str,
+    item: &Value,
+    initiator: &Value,
+) -> PyResult<()> {
+    let obj = Value::Instance(inst.clone());
+    for (f, _, raw, _, _) in listeners_for(interp, key, &obj, identifier) {
+        let target = if raw { state_value(interp, inst) } else { obj.clone() };
+        interp.call(&f, Args::new(vec![target, item.clone(), initiator.clone()]))?;
+    }
+    Ok(())
+}
+
+/// `flag_modified(instance, key)`'s `modified(target, initiator)` event, for each listener of
+/// the attribute.
+pub fn fire_modified(interp: &mut Interp, key: &str, inst: &Rc<Instance>) -> PyResult<()> {
+    let obj = Value::Instance(inst.clone());
+    for (f, _, raw, _, token) in listeners_for(interp, key, &obj, "modified") {
+        let target = if raw { state_value(interp, inst) } else { obj.clone() };
+        interp.call(&f, Args::new(vec![target, token]))?;
+    }
+    Ok(())
 }
 
 /// `CollectionAttributeImpl.fire_append_event` / `fire_remove_event`: each `append` (or

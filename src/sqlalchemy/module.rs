@@ -2064,7 +2064,8 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                         }
                         _ => None,
                     };
-                    orm::expire(i, &sd, a.pos.get(1).unwrap_or(&Value::None), attrs)?;
+                    let given = a.pos.get(2).cloned().unwrap_or(Value::None);
+                    orm::expire(i, &sd, a.pos.get(1).unwrap_or(&Value::None), attrs, &given)?;
                     Ok(Value::None)
                 }),
             ),
@@ -2072,7 +2073,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "expire_all",
                 method("Session", "expire_all", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::expire_all(&sd);
+                    orm::expire_all(i, &sd)?;
                     Ok(Value::None)
                 }),
             ),
@@ -2080,7 +2081,8 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "refresh",
                 method("Session", "refresh", move |i, mut a| {
                     let sd = s(i, &a)?;
-                    let attrs = match a.arg(2, "attribute_names") {
+                    let given = a.arg(2, "attribute_names").unwrap_or(Value::None);
+                    let attrs = match Some(given.clone()) {
                         Some(v) if !v.is_none() => {
                             let v = &v;
                             let mut keys = Vec::new();
@@ -2091,7 +2093,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                         }
                         _ => None,
                     };
-                    orm::refresh_object(i, &sd, a.pos.get(1).unwrap_or(&Value::None), attrs)?;
+                    orm::refresh_object(i, &sd, a.pos.get(1).unwrap_or(&Value::None), attrs, &given)?;
                     Ok(Value::None)
                 }),
             ),
@@ -2107,8 +2109,25 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "expunge_all",
                 method("Session", "expunge_all", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::expunge_all(&sd);
+                    orm::expunge_all(i, &sd)?;
                     Ok(Value::None)
+                }),
+            ),
+            (
+                "in_transaction",
+                method("Session", "in_transaction", move |i, a| {
+                    let sd = s(i, &a)?;
+                    Ok(Value::Bool(sd.tx_open.get() || sd.failed.borrow().is_some()))
+                }),
+            ),
+            (
+                "get_transaction",
+                method("Session", "get_transaction", move |i, a| {
+                    let sd = s(i, &a)?;
+                    if !sd.tx_open.get() && sd.failed.borrow().is_none() {
+                        return Ok(Value::None);
+                    }
+                    super::events::root_transaction(i, &sd)
                 }),
             ),
             (
@@ -2205,7 +2224,7 @@ fn session_class(interp: &Interp) -> Rc<Class> {
                 "close",
                 method("Session", "close", move |i, a| {
                     let sd = s(i, &a)?;
-                    orm::close(&sd);
+                    orm::close(i, &sd)?;
                     Ok(Value::None)
                 }),
             ),
@@ -3203,6 +3222,21 @@ pub fn register(interp: &mut Interp) {
                 m.set("validates", v);
             }
             Ok(m)
+        }),
+    );
+    // `sqlalchemy.orm.attributes`: `flag_modified` and `flag_dirty`.
+    interp.register_module(
+        "sqlalchemy.orm.attributes",
+        Rc::new(|i: &mut Interp| {
+            let m = Module::new("sqlalchemy.orm.attributes", None);
+            m.set("_flag_modified", func("_flag_modified", orm::flag_modified));
+            m.set("_flag_dirty", func("_flag_dirty", orm::flag_dirty));
+            python_module_in(
+                i,
+                m,
+                "def flag_modified(instance, key):\n    _flag_modified(instance, key)\n\n\n\
+                 def flag_dirty(instance):\n    _flag_dirty(instance)\n",
+            )
         }),
     );
     interp.register_module(

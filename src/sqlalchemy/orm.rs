@@ -458,6 +458,19 @@ pub struct InstanceState {
     /// value was not loaded (`_deferred_history`: the committed value is `PASSIVE_NO_RESULT`):
     /// the next flush loads the old value to unlink it.
     pub deferred_history: RefCell<Vec<String>>,
+    /// `expired_attributes`: the attributes an expiry left to be loaded on access (every
+    /// column and relationship after a full expire, the named columns after a partial one);
+    /// what the `refresh` event of that load reports.
+    pub expired_attributes: RefCell<Vec<String>>,
+    /// When the object joined the identity map (SQLAlchemy's identity map is a dict: it is
+    /// walked in that order, as by `expire_all` and the commit's expiry).
+    pub identity_seq: Cell<usize>,
+    /// The statement whose rows last refreshed the object (`context.partials`: a query
+    /// refreshes an object once, whatever number of its rows name it).
+    pub refresh_run: Cell<usize>,
+    /// Its expired attributes are being loaded (`load_scalar_attributes`): the load reports
+    /// its own `refresh`.
+    pub refreshing: Cell<bool>,
 }
 
 impl InstanceState {
@@ -1629,6 +1642,15 @@ pub struct SessionData {
     insertmany: Cell<bool>,
     /// The `Session` object this is the data of (what session event listeners receive).
     pub py: RefCell<Weak<Instance>>,
+    /// The last statement the session sent, by number: the rows of one statement are one
+    /// loading run.
+    pub statement_run: Cell<usize>,
+    /// The root `SessionTransaction` its event listeners have seen (see
+    /// `events::root_transaction`).
+    pub transaction: RefCell<Option<Value>>,
+    /// Connections a failed flush rolled back, returned to their pools (`checkin`) by the
+    /// session's rollback or close.
+    unreturned: RefCell<Vec<Rc<Connection>>>,
 }
 
 impl SessionData {
@@ -1655,6 +1677,9 @@ impl SessionData {
             after_begin_due: Cell::new(false),
             insertmany: Cell::new(false),
             py: RefCell::new(Weak::new()),
+            statement_run: Cell::new(0),
+            transaction: RefCell::new(None),
+            unreturned: RefCell::new(Vec::new()),
         })
     }
 
@@ -1891,9 +1916,39 @@ impl SessionData {
     /// own statements, and loads inside it).
     fn execute(&self, interp: &mut Interp, sql: &str, params: Vec<SqlValue>) -> PyResult<crate::db::QueryResult> {
         self.begin_for(interp, &self.get_bind(sql))?;
+        self.statement_run.set(crate::python::value::next_id());
         let conn = self.connection(sql);
         let r = super::events::execute_batched(interp, &conn, sql, params, self.insertmany.get())?;
         r.map_err(|e| dbapi_error(interp, e))
+    }
+
+    /// Puts a persistent object in the identity map, last in its order.
+    pub fn identity_insert(&self, key: IdentityKey, obj: Value) {
+        if let Value::Instance(i) = &obj {
+            instance_state(i).identity_seq.set(crate::python::value::next_id());
+        }
+        self.identity_map.borrow_mut().insert(key, obj);
+    }
+
+    /// The identity map's objects in the order they joined it (`identity_map.all_states()`).
+    pub fn identity_objects(&self) -> Vec<Value> {
+        let mut all: Vec<(usize, Value)> = self
+            .identity_map
+            .borrow()
+            .values()
+            .map(|v| (v.as_instance().map(|i| instance_state(i).identity_seq.get()).unwrap_or(0), v.clone()))
+            .collect();
+        all.sort_by_key(|(n, _)| *n);
+        all.into_iter().map(|(_, v)| v).collect()
+    }
+
+    /// `_autobegin_t`: the session begins its transaction unless it has one, with
+    /// `after_transaction_create`.
+    pub fn autobegin(&self, interp: &mut Interp) -> PyResult<()> {
+        if self.tx_open.replace(true) {
+            return Ok(());
+        }
+        super::events::root_transaction_created(interp, self)
     }
 
     /// Takes the connection to `engine` as the session's transaction does
@@ -1902,6 +1957,9 @@ impl SessionData {
         let engine_events = super::events::engine_events_on(interp);
         if !super::events::session_events_on(interp) && !engine_events {
             return Ok(());
+        }
+        if self.failed.borrow().is_none() {
+            self.autobegin(interp)?;
         }
         let conn = self.connection_for(engine);
         if engine_events {
@@ -1921,17 +1979,30 @@ impl SessionData {
         r
     }
 
-    /// Ends the transaction: every connection commits (or rolls back) and is released.
-    fn end_transaction(&self, commit: bool) {
+    /// Ends the transaction: every connection commits (or rolls back) and is released; the
+    /// connections, for their `checkin`.
+    fn end_transaction(&self, commit: bool) -> Vec<Rc<Connection>> {
         self.after_begin_due.set(false);
         let conns: Vec<Rc<Connection>> = self.conns.borrow_mut().drain(..).collect();
-        for c in conns {
+        for c in &conns {
             if commit {
                 c.commit();
             } else {
                 c.rollback();
             }
         }
+        conns
+    }
+
+    /// Ends the transaction and returns its connections to their pools (`checkin`), with those
+    /// a failed flush rolled back.
+    fn release_transaction(&self, interp: &mut Interp, commit: bool) -> PyResult<()> {
+        let mut conns = std::mem::take(&mut *self.unreturned.borrow_mut());
+        conns.extend(self.end_transaction(commit));
+        for c in &conns {
+            super::events::checked_in(interp, c)?;
+        }
+        Ok(())
     }
 }
 
@@ -1987,6 +2058,7 @@ pub fn execute_on(
 ) -> PyResult<crate::db::QueryResult> {
     check_active(interp, s)?;
     s.begin_for(interp, engine)?;
+    s.statement_run.set(crate::python::value::next_id());
     let conn = s.connection_for(engine);
     let r = super::events::execute(interp, &conn, sql, params)?;
     r.map_err(|e| dbapi_error(interp, e))
@@ -2085,7 +2157,7 @@ fn session_contains(s: &Rc<SessionData>, inst: &Rc<Instance>) -> bool {
 fn save_or_update_impl(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
     let Value::Instance(inst) = obj else { return Ok(()) };
     // `_before_attach` autobegins the session's transaction.
-    s.tx_open.set(true);
+    s.autobegin(interp)?;
     let state = instance_state(inst);
     if let Some(other) = state.session() {
         if other.id != s.id {
@@ -2111,6 +2183,12 @@ fn save_or_update_impl(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) ->
         state.insert_order.set(s.next_order.get());
         s.next_order.set(s.next_order.get() + 1);
         s.new.borrow_mut().push(obj.clone());
+    } else if let Some(key) = state.key.borrow().clone() {
+        // `_update_impl`: a detached object is persistent in this session again.
+        let held = s.identity_map.borrow().contains_key(&key);
+        if !held {
+            s.identity_insert(key, obj.clone());
+        }
     }
     if events {
         super::events::session_event(interp, s, "after_attach", vec![obj.clone()])?;
@@ -2687,13 +2765,23 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
             dirty.push(o.clone());
         }
     }
+    // `_autobegin_t()._begin()`: the flush's subtransaction.
+    s.autobegin(interp)?;
+    let sub = super::events::subtransaction_created(interp, s)?;
+    let deleted_before = s.tx_deleted.borrow().len();
     s.flushing.set(true);
-    let result =
-        flush_work(interp, s, new.clone(), dirty.clone()).and_then(|()| flush_end(interp, s, ctx, &new, &dirty));
+    let result = flush_work(interp, s, new.clone(), dirty.clone())
+        .and_then(|()| flush_end(interp, s, ctx, &new, &dirty, deleted_before));
     s.flushing.set(false);
+    if result.is_ok() {
+        if let Some(sub) = &sub {
+            super::events::session_event(interp, s, "after_transaction_end", vec![sub.clone()])?;
+        }
+    }
     if let Err(e) = result {
         // The transaction is rolled back and the session waits for rollback().
-        s.end_transaction(false);
+        let conns = s.end_transaction(false);
+        s.unreturned.borrow_mut().extend(conns);
         // `after_rollback` fires as the flush's transaction rolls back; an error of its
         // listeners leaves the flush's own to be raised.
         if s.tx_open.replace(false) {
@@ -2709,7 +2797,11 @@ pub fn flush(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
                 *st.session.borrow_mut() = held;
                 drop(r);
             }
-            let _ = super::events::after_soft_rollback(interp, s);
+            // The subtransaction ends; the root waits, inactive, for rollback().
+            if let Some(sub) = &sub {
+                let _ = super::events::session_event(interp, s, "after_transaction_end", vec![sub.clone()]);
+            }
+            let _ = super::events::after_soft_rollback(interp, s, sub);
         }
         let msg = crate::python::builtins::exception_str(interp, &e.exc).unwrap_or_default();
         *s.failed.borrow_mut() = Some(msg);
@@ -2746,6 +2838,7 @@ fn flush_end(
     ctx: Option<Value>,
     new: &[Value],
     dirty: &[Value],
+    deleted_before: usize,
 ) -> PyResult<()> {
     if let Some(c) = &ctx {
         pending_view(interp, s, new, |i| super::events::session_event(i, s, "after_flush", vec![c.clone()]))?;
@@ -2760,6 +2853,11 @@ fn flush_end(
         }
     }
     if let Some(c) = ctx {
+        // `_remove_newly_deleted`: each object the flush deleted.
+        let deleted: Vec<Value> = s.tx_deleted.borrow().iter().skip(deleted_before).cloned().collect();
+        for o in deleted {
+            super::events::session_event(interp, s, "persistent_to_deleted", vec![o])?;
+        }
         // `_register_persistent`: each object the flush inserted.
         for o in new {
             let gone = o.as_instance().is_some_and(|i| instance_state(i).deleted.get());
@@ -4347,7 +4445,7 @@ fn run_rows(
 /// `Session.delete(obj)`: marks a persistent object for deletion, cascading to related
 /// objects along `cascade="delete"` relationships (loading them now, as SQLAlchemy does).
 pub fn session_delete(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResult<()> {
-    s.tx_open.set(true);
+    s.autobegin(interp)?;
     let Value::Instance(inst) = obj else { return Err(unmapped_instance(interp, obj)) };
     let Some(m) = class_mapper(&inst.class) else { return Err(unmapped_instance(interp, obj)) };
     let st = instance_state(inst);
@@ -4653,10 +4751,20 @@ fn finish_insert(
     let table = table.clone();
     let auto = table.autoincrement_column();
     if let Some(row) = returned {
+        // `_postfetch`: the server-generated values (not the primary key) are what
+        // `refresh_flush` reports.
+        let mut fetched = Vec::new();
         for (col, v) in returning.iter().zip(row) {
             let key = m.column_key(col).unwrap_or_else(|| col.name());
             let v = process_result(interp, &col.ty, v)?;
             inst.dict.borrow_mut().set_str(&key, v);
+            if !col.primary_key.get() {
+                fetched.push(Value::str(&key));
+            }
+        }
+        if !fetched.is_empty() && super::events::instance_events_on(interp) {
+            let ctx = super::events::uow_transaction(interp, s)?;
+            super::events::instance_event(interp, "refresh_flush", obj, vec![ctx, Value::list(fetched)])?;
         }
     }
     if let Some(a) = &auto {
@@ -4676,7 +4784,7 @@ fn finish_insert(
         Some((key, vals)) => {
             *state.key.borrow_mut() = Some(key.clone());
             *state.identity.borrow_mut() = vals;
-            s.identity_map.borrow_mut().insert(key, obj.clone());
+            s.identity_insert(key, obj.clone());
             s.tx_inserted.borrow_mut().push(obj.clone());
         }
         None => {
@@ -5000,24 +5108,31 @@ fn identity_cmp(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
 /// `Session.commit()`.
 pub fn commit(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     check_active(interp, s)?;
+    s.autobegin(interp)?;
     // `SessionTransaction._prepare_impl`: `before_commit`, then the flush.
     super::events::session_event(interp, s, "before_commit", vec![])?;
     flush(interp, s)?;
-    s.end_transaction(true);
+    s.release_transaction(interp, true)?;
     s.tx_open.set(false);
     s.tx_inserted.borrow_mut().clear();
-    detach_deleted(s);
-    // After the COMMIT, before the objects are expired (`_remove_snapshot`).
+    // After the COMMIT, before the objects are expired and the deleted ones detached
+    // (`_remove_snapshot`).
     super::events::session_event(interp, s, "after_commit", vec![])?;
     if s.expire_on_commit.get() {
-        expire_all(s);
+        expire_all(interp, s)?;
     }
+    let deleted: Vec<Value> = s.tx_deleted.borrow().clone();
+    detach_deleted(s);
+    for o in deleted {
+        super::events::session_event(interp, s, "deleted_to_detached", vec![o])?;
+    }
+    super::events::root_transaction_ended(interp, s)?;
     Ok(())
 }
 
 /// `Session.rollback()`.
 pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
-    s.end_transaction(false);
+    s.release_transaction(interp, false)?;
     // `after_rollback` once the ROLLBACK is sent, before the objects are restored; not for a
     // session without a transaction, nor again for one a failed flush rolled back.
     let was_open = s.tx_open.replace(false);
@@ -5037,6 +5152,7 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
     // Pending objects, and those this transaction inserted, become transient again (keeping
     // their attribute values); persistent ones are expired.
     let inserted: Vec<Value> = s.tx_inserted.borrow_mut().drain(..).collect();
+    let made_transient: Vec<Value> = if listen { inserted.clone() } else { Vec::new() };
     for obj in s.new.borrow_mut().drain(..).chain(inserted) {
         if let Value::Instance(i) = &obj {
             let st = instance_state(i);
@@ -5047,28 +5163,40 @@ pub fn rollback(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
             *st.session.borrow_mut() = None;
         }
     }
-    for obj in s.deleted.borrow_mut().drain(..) {
-        if let Value::Instance(i) = &obj {
-            instance_state(i).deleted.set(false);
-        }
-    }
-    // Rows the transaction deleted are persistent again.
+    // Objects marked for deletion, and rows the transaction deleted, are persistent again.
+    let mut restored: Vec<Value> = Vec::new();
     for obj in s.tx_deleted.borrow_mut().drain(..) {
         if let Value::Instance(i) = &obj {
             let st = instance_state(i);
             st.deleted.set(false);
             let key = st.key.borrow().clone();
             if let Some(key) = key {
-                s.identity_map.borrow_mut().insert(key, obj.clone());
+                s.identity_insert(key, obj.clone());
             }
+            restored.push(obj.clone());
         }
     }
-    expire_all(s);
+    for obj in s.deleted.borrow_mut().drain(..) {
+        if let Value::Instance(i) = &obj {
+            instance_state(i).deleted.set(false);
+            restored.push(obj.clone());
+        }
+    }
     for o in pending {
         super::events::session_event(interp, s, "pending_to_transient", vec![o])?;
     }
+    for o in made_transient {
+        super::events::session_event(interp, s, "persistent_to_transient", vec![o])?;
+    }
     if soft {
-        super::events::after_soft_rollback(interp, s)?;
+        for o in restored {
+            super::events::session_event(interp, s, "deleted_to_persistent", vec![o])?;
+        }
+    }
+    expire_all(interp, s)?;
+    if soft {
+        let tx = super::events::root_transaction_ended(interp, s)?;
+        super::events::after_soft_rollback(interp, s, tx)?;
     }
     Ok(())
 }
@@ -5083,33 +5211,47 @@ fn detach_deleted(s: &SessionData) {
 }
 
 /// `Session.expunge_all()`: every object detached, none expired; the transaction goes on.
-pub fn expunge_all(s: &Rc<SessionData>) {
-    let objs: Vec<Value> =
-        s.identity_map.borrow_mut().drain().map(|(_, v)| v).chain(s.new.borrow_mut().drain(..)).collect();
+pub fn expunge_all(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
+    prune_identity_map(s);
+    let mut objs = s.identity_objects();
+    s.identity_map.borrow_mut().clear();
+    objs.extend(s.new.borrow_mut().drain(..));
+    s.deleted.borrow_mut().clear();
+    detach_states(interp, s, objs)
+}
+
+/// `InstanceState._detach_states`: each object leaves the session, with its
+/// `persistent_to_detached` or `pending_to_transient` event.
+fn detach_states(interp: &mut Interp, s: &Rc<SessionData>, objs: Vec<Value>) -> PyResult<()> {
+    let events = super::events::session_events_on(interp);
+    let mut result = Ok(());
     for obj in objs {
         if let Value::Instance(i) = &obj {
-            *instance_state(i).session.borrow_mut() = None;
+            let st = instance_state(i);
+            *st.session.borrow_mut() = None;
+            if events && result.is_ok() {
+                let name = if st.key.borrow().is_some() { "persistent_to_detached" } else { "pending_to_transient" };
+                result = super::events::session_event(interp, s, name, vec![obj.clone()]);
+            }
         }
     }
-    s.deleted.borrow_mut().clear();
+    result
 }
 
 /// `Session.close()`: the transaction ends (its connections roll back) and every object is
-/// detached.
-pub fn close(s: &Rc<SessionData>) {
-    s.end_transaction(false);
+/// detached (`expunge_all`), then `after_transaction_end`.
+pub fn close(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
+    let had = s.tx_open.get() || s.failed.borrow().is_some();
+    s.release_transaction(interp, false)?;
     s.tx_open.set(false);
     *s.failed.borrow_mut() = None;
     s.tx_inserted.borrow_mut().clear();
     detach_deleted(s);
-    let objs: Vec<Value> =
-        s.identity_map.borrow_mut().drain().map(|(_, v)| v).chain(s.new.borrow_mut().drain(..)).collect();
-    for obj in objs {
-        if let Value::Instance(i) = &obj {
-            *instance_state(i).session.borrow_mut() = None;
-        }
+    expunge_all(interp, s)?;
+    if had {
+        super::events::root_transaction_ended(interp, s)?;
     }
-    s.deleted.borrow_mut().clear();
+    Ok(())
 }
 
 /// `Session.expunge(obj)`: detaches one object.
@@ -5124,8 +5266,7 @@ pub fn expunge(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value) -> PyResul
         s.identity_map.borrow_mut().remove(&key);
     }
     s.new.borrow_mut().retain(|v| !v.is(obj));
-    *st.session.borrow_mut() = None;
-    Ok(())
+    detach_states(interp, s, vec![obj.clone()])
 }
 
 /// SQLAlchemy's `state_str()`: `<User at 0x7f...>`.
@@ -5135,7 +5276,15 @@ pub fn state_str(obj: &Value) -> String {
 }
 
 /// `Session.expire(obj, [attrs])`: discards loaded values (and pending changes).
-pub fn expire(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value, attrs: Option<Vec<String>>) -> PyResult<()> {
+///
+/// `given`: the attribute names as the caller gave them, what the `expire` event receives.
+pub fn expire(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    obj: &Value,
+    attrs: Option<Vec<String>>,
+    given: &Value,
+) -> PyResult<()> {
     let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else {
         return Err(unmapped_instance(interp, obj));
     };
@@ -5168,11 +5317,15 @@ pub fn expire(interp: &mut Interp, s: &Rc<SessionData>, obj: &Value, attrs: Opti
                     st.pending_collection_appends.borrow_mut().retain(|(rk, _)| *rk != k);
                 } else {
                     st.expired.set(true);
+                    let mut expired = st.expired_attributes.borrow_mut();
+                    if !expired.contains(&k) {
+                        expired.push(k);
+                    }
                 }
             }
         }
     }
-    Ok(())
+    super::events::instance_event(interp, "expire", obj, vec![given.clone()])
 }
 
 /// `Session.refresh(obj)`: expires, then loads the row now.
@@ -5183,15 +5336,27 @@ pub fn refresh_object(
     s: &Rc<SessionData>,
     obj: &Value,
     attrs: Option<Vec<String>>,
+    given: &Value,
 ) -> PyResult<()> {
-    expire(interp, s, obj, attrs.clone())?;
+    expire(interp, s, obj, attrs.clone(), given)?;
     let (Value::Instance(inst), Some(m)) = (obj, object_mapper(obj)) else { return Ok(()) };
     autoflush(interp, s)?;
-    let Some(keys) = attrs else { return refresh(interp, s, &m, inst) };
+    let Some(keys) = attrs else {
+        // `load_on_ident(refresh_state=..., only_load_props=None)`: `refresh(state, context, None)`.
+        instance_state(inst).expired_attributes.borrow_mut().clear();
+        return refresh_reporting(interp, s, &m, inst, Some(Value::None));
+    };
     let mut cols: Vec<(String, Rc<Column>)> = m.columns.iter().filter(|(k, _)| keys.contains(k)).cloned().collect();
+    // What the `refresh` event reports: the attribute names, as a frozenset.
+    let names = if super::events::instance_events_on(interp) {
+        Some(super::events::names_set(interp, &keys, true)?)
+    } else {
+        None
+    };
+    instance_state(inst).expired_attributes.borrow_mut().clear();
     if mapper_tables(&m).len() != 1 {
         if !cols.is_empty() {
-            refresh(interp, s, &m, inst)?;
+            refresh_reporting(interp, s, &m, inst, names)?;
         }
     } else {
         let only_pk = cols.is_empty();
@@ -5220,6 +5385,9 @@ pub fn refresh_object(
         }
         if m.columns.iter().all(|(k, _)| inst.dict.borrow().get_str(k).is_some()) {
             st.expired.set(false);
+        }
+        if let Some(names) = names {
+            super::events::instance_refreshed(interp, obj, names)?;
         }
     }
     let rels: Vec<String> = m.relationships.borrow().iter().map(|r| r.key()).filter(|k| keys.contains(k)).collect();
@@ -5317,7 +5485,7 @@ fn merge_state(
             *tst.identity.borrow_mut() = ident.clone();
             *tst.session.borrow_mut() = Some(Rc::downgrade(s));
             let t = Value::Instance(t);
-            s.identity_map.borrow_mut().insert(key.clone(), t.clone());
+            s.identity_insert(key.clone(), t.clone());
             merged = Some(t);
             new_instance = true;
         } else if key_is_persistent {
@@ -5419,13 +5587,17 @@ fn merge_state(
     Ok(merged)
 }
 
-/// Expires every persistent object of the session.
-pub fn expire_all(s: &Rc<SessionData>) {
-    for obj in s.identity_map.borrow().values() {
-        if let (Value::Instance(i), Some(m)) = (obj, object_mapper(obj)) {
+/// Expires every persistent object of the session, in the identity map's order, each with
+/// its `expire` event (`state._expire`).
+pub fn expire_all(interp: &mut Interp, s: &Rc<SessionData>) -> PyResult<()> {
+    prune_identity_map(s);
+    for obj in s.identity_objects() {
+        if let (Value::Instance(i), Some(m)) = (&obj, object_mapper(&obj)) {
             expire_instance(i, &m);
+            super::events::instance_event(interp, "expire", &obj, vec![Value::None])?;
         }
     }
+    Ok(())
 }
 
 /// Expires every loaded attribute of one object (`state._expire`).
@@ -5444,6 +5616,9 @@ pub fn expire_instance(inst: &Rc<Instance>, m: &Mapper) {
     st.expired.set(true);
     st.modified.set(false);
     st.committed.borrow_mut().clear();
+    let mut names: Vec<String> = m.columns.iter().map(|(k, _)| k.clone()).collect();
+    names.extend(m.relationships.borrow().iter().map(|r| r.key()));
+    *st.expired_attributes.borrow_mut() = names;
 }
 
 // ----- loading ----------------------------------------------------------------------------
@@ -5517,13 +5692,35 @@ pub fn instance_from_row_new(
             // Unloaded attributes the row has are filled in (`_populate_partial`): an expired
             // object's, or a joined subclass's columns it was first loaded without.
             let st = instance_state(inst);
-            let mut d = inst.dict.borrow_mut();
-            for (k, v) in values {
-                if d.get_str(&k).is_none() {
-                    d.set_str(&k, v);
+            // `state.unloaded`, what a query's row refreshes (once per query): the `refresh`
+            // event's attribute names.
+            let refreshed = if super::events::instance_events_on(interp)
+                && !st.refreshing.get()
+                && st.refresh_run.replace(s.statement_run.get()) != s.statement_run.get()
+            {
+                let d = inst.dict.borrow();
+                let committed = st.committed.borrow();
+                let mut unloaded: Vec<String> = mapper.columns.iter().map(|(k, _)| k.clone()).collect();
+                unloaded.extend(mapper.relationships.borrow().iter().map(|r| r.key()));
+                unloaded.retain(|k| d.get_str(k).is_none() && !committed.contains_key(k));
+                unloaded
+            } else {
+                Vec::new()
+            };
+            {
+                let mut d = inst.dict.borrow_mut();
+                for (k, v) in values {
+                    if d.get_str(&k).is_none() {
+                        d.set_str(&k, v);
+                    }
                 }
             }
             st.expired.set(false);
+            if !refreshed.is_empty() {
+                st.expired_attributes.borrow_mut().retain(|k| !refreshed.contains(k));
+                let names = super::events::names_set(interp, &refreshed, false)?;
+                super::events::instance_refreshed(interp, &obj, names)?;
+            }
         }
         return Ok((obj, false));
     }
@@ -5550,8 +5747,9 @@ pub fn instance_from_row_new(
     *st.identity.borrow_mut() = ident;
     *st.session.borrow_mut() = Some(Rc::downgrade(s));
     let obj = Value::Instance(inst);
-    s.identity_map.borrow_mut().insert(key, obj.clone());
+    s.identity_insert(key, obj.clone());
     super::events::loaded(interp, &obj)?;
+    super::events::session_event(interp, s, "loaded_as_persistent", vec![obj.clone()])?;
     Ok((obj, true))
 }
 
@@ -5559,6 +5757,44 @@ pub fn instance_from_row_new(
 /// Only the attributes expired and not changed since are loaded (`state._load_expired`:
 /// `expired_attributes & unmodified`); all of them with the mapper's own statement.
 fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: &Rc<Instance>) -> PyResult<()> {
+    refresh_reporting(interp, s, mapper, inst, None)
+}
+
+/// [`refresh`], whose `refresh` event reports `names` (by default the expired attributes not
+/// changed since, or the columns it loads when none was expired).
+fn refresh_reporting(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    inst: &Rc<Instance>,
+    names: Option<Value>,
+) -> PyResult<()> {
+    let st = instance_state(inst);
+    let mut expired: Vec<String> = st.expired_attributes.borrow_mut().drain(..).collect();
+    // `expired_attributes & unmodified`: not those set since they expired.
+    expired.retain(|k| inst.dict.borrow().get_str(k).is_none() && !st.committed.borrow().contains_key(k));
+    let was = st.refreshing.replace(true);
+    let loaded = load_expired_row(interp, s, mapper, inst);
+    st.refreshing.set(was);
+    let loaded = loaded?;
+    if !super::events::instance_events_on(interp) {
+        return Ok(());
+    }
+    let names = match names {
+        Some(n) => n,
+        None => super::events::names_set(interp, if expired.is_empty() { &loaded } else { &expired }, true)?,
+    };
+    super::events::instance_refreshed(interp, &Value::Instance(inst.clone()), names)
+}
+
+/// Loads the row of a persistent object's unloaded columns: those columns alone when the
+/// mapper has one table, or the mapper's whole statement. The keys of the columns it loaded.
+fn load_expired_row(
+    interp: &mut Interp,
+    s: &Rc<SessionData>,
+    mapper: &Rc<Mapper>,
+    inst: &Rc<Instance>,
+) -> PyResult<Vec<String>> {
     // The object's own mapper (an attribute a subclass inherits names its base's), so that a
     // joined subclass's row is loaded whole.
     let own = object_mapper(&Value::Instance(inst.clone()));
@@ -5591,7 +5827,7 @@ fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: 
             inst.dict.borrow_mut().set_str(k, v);
         }
         st.expired.set(false);
-        return Ok(());
+        return Ok(toload.into_iter().map(|(k, _)| k).collect());
     }
     // `mapper._get_clause`: the identity is the base table's primary key (`item.id`).
     let mut select = mapper_select(mapper, LabelStyle::None);
@@ -5611,7 +5847,7 @@ fn refresh(interp: &mut Interp, s: &Rc<SessionData>, mapper: &Rc<Mapper>, inst: 
             format!("Instance '{r}' has been deleted, or its row is otherwise not present."),
         ));
     }
-    Ok(())
+    Ok(toload.into_iter().map(|(k, _)| k).collect())
 }
 
 /// A joined subclass's object loaded through its base mapper lacks the columns of its own
@@ -5696,6 +5932,9 @@ pub fn attribute_get(interp: &mut Interp, data: &AttrData, obj: &Value) -> PyRes
             if !persistent {
                 if let Some((_, v)) = mapper.default_scalars.iter().find(|(k, _)| *k == data.key) {
                     return Ok(v.clone());
+                }
+                if let Some(v) = super::events::fire_init_scalar(interp, &data.key, inst)? {
+                    return Ok(v);
                 }
             }
             if persistent {
@@ -6007,9 +6246,37 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
         (Some(v), AttrKind::Relationship(_)) => v.call(interp, obj, &data.key, value, false)?,
         _ => value,
     };
+    // A collection assigned (`CollectionAttributeImpl.set`): `bulk_replace`, then the old
+    // collection of a persistent object is loaded, to be replaced member by member.
+    let mut replaced: Option<Vec<Value>> = None;
+    if let (AttrKind::Relationship(r), Value::List(_)) = (&data.kind, &value) {
+        if r.uselist() && !r.is_appender() {
+            if let Some(reg) = data.mapper.upgrade().and_then(|m| m.registry.upgrade()) {
+                configure(interp, &reg)?;
+            }
+            super::events::fire_bulk_replace(interp, &data.key, inst, &value)?;
+            let persistent = instance_state(inst).key.borrow().is_some();
+            let held = inst.dict.borrow().get_str(&data.key).cloned();
+            let old = match held {
+                Some(v) => Some(v),
+                None if persistent && r.lazy() != "write_only" && r.lazy() != "noload" => {
+                    Some(attribute_get(interp, data, obj)?)
+                }
+                None => None,
+            };
+            if let Some(Value::List(old)) = &old {
+                if matches!(&value, Value::List(n) if Rc::ptr_eq(old, n)) {
+                    return Ok(());
+                }
+                replaced = Some(old.borrow().clone());
+            } else {
+                replaced = Some(Vec::new());
+            }
+        }
+    }
     // A change to an object of a session autobegins its transaction (`_modified_event`).
     if let Some(sess) = instance_state(inst).session() {
-        sess.tx_open.set(true);
+        sess.autobegin(interp)?;
     }
     match &data.kind {
         AttrKind::Column(_) => {
@@ -6136,10 +6403,57 @@ pub fn attribute_set(interp: &mut Interp, data: &AttrData, obj: &Value, value: V
                 for item in &attached {
                     cascade_on_attach(interp, inst, r, item)?;
                 }
+                if let Some(old) = replaced {
+                    replace_members(interp, inst, r, &data.key, &old, &attached)?;
+                }
             }
             Ok(())
         }
     }
+}
+
+/// `collections.bulk_replace`: the `append` events of a collection's new members and the
+/// `remove` events of the members it lost (with the `BULK_REPLACE` token), a lost member's
+/// many-to-one backref emptied (its `remove` heard again with that attribute's `REPLACE`
+/// token, as SQLAlchemy's backref pops it from the new collection).
+fn replace_members(
+    interp: &mut Interp,
+    inst: &Rc<Instance>,
+    r: &Rc<Relationship>,
+    key: &str,
+    old: &[Value],
+    new: &[Value],
+) -> PyResult<()> {
+    let obj = Value::Instance(inst.clone());
+    let reverse = r.reverse.borrow().upgrade().filter(|rev| r.m2m.borrow().is_none() && !rev.uselist());
+    let removed: Vec<Value> = old.iter().filter(|o| !new.iter().any(|n| n.is(o))).cloned().collect();
+    if let Some(rev) = &reverse {
+        for o in &removed {
+            if let Value::Instance(oi) = o {
+                let held = oi.dict.borrow().get_str(&rev.key()).cloned();
+                if held.is_some_and(|p| p.is(&obj)) {
+                    oi.dict.borrow_mut().set_str(&rev.key(), Value::None);
+                }
+            }
+        }
+    }
+    let listening = super::events::has_attribute_listener(interp, key, &obj, "append")
+        || super::events::has_attribute_listener(interp, key, &obj, "remove");
+    if !listening {
+        return Ok(());
+    }
+    let token = super::events::attribute_token(interp, key, "BULK_REPLACE")?;
+    for n in new.iter().filter(|n| !old.iter().any(|o| o.is(n))) {
+        super::events::fire_collection_initiated(interp, key, inst, "append", n, &token)?;
+    }
+    for o in &removed {
+        super::events::fire_collection_initiated(interp, key, inst, "remove", o, &token)?;
+        if let Some(rev) = &reverse {
+            let by = super::events::attribute_token(interp, &rev.key(), "REPLACE")?;
+            super::events::fire_collection_initiated(interp, key, inst, "remove", o, &by)?;
+        }
+    }
+    Ok(())
 }
 
 /// A `@validates` method and its options.
@@ -6358,6 +6672,62 @@ pub fn prune_identity_map(s: &SessionData) {
         }
         _ => true,
     });
+}
+
+/// `sqlalchemy.orm.attributes.flag_modified(instance, key)`: the attribute counts as changed
+/// (its column is in the next UPDATE, whatever its value), after its `modified` event.
+pub fn flag_modified(interp: &mut Interp, a: Args) -> PyResult<Value> {
+    let obj = a.pos.first().cloned().unwrap_or(Value::None);
+    let key = match a.pos.get(1) {
+        Some(k) => interp.to_str(k)?,
+        None => {
+            return Err(interp.type_error("flag_modified() missing 1 required positional argument: 'key'".to_string()))
+        }
+    };
+    let (Value::Instance(inst), Some(m)) = (&obj, object_mapper(&obj)) else {
+        let t = interp.type_name(&obj);
+        return Err(interp.err("AttributeError", format!("'{t}' object has no attribute '_sa_instance_state'")));
+    };
+    let is_attr = m.columns.iter().any(|(k, _)| *k == key) || m.relationship(&key).is_some();
+    if !is_attr {
+        let cls = interp.exc_class("KeyError");
+        return Err(PyErr { exc: interp.new_exception(&cls, vec![Value::str(&key)]), traceback: vec![] });
+    }
+    super::events::fire_modified(interp, &key, inst)?;
+    if inst.dict.borrow().get_str(&key).is_none() {
+        return Err(sa_error(
+            interp,
+            "InvalidRequestError",
+            format!("Can't flag attribute '{key}' modified; it's not present in the object state"),
+        ));
+    }
+    let st = instance_state(inst);
+    st.committed.borrow_mut().entry(key).or_insert(Value::NotImplemented);
+    st.modified.set(true);
+    if let Some(sess) = st.session() {
+        sess.autobegin(interp)?;
+    }
+    Ok(Value::None)
+}
+
+/// `sqlalchemy.orm.attributes.flag_dirty(instance)`: the object is in `session.dirty` (its
+/// flush events fire) with no attribute changed.
+pub fn flag_dirty(interp: &mut Interp, a: Args) -> PyResult<Value> {
+    let obj = a.pos.first().cloned().unwrap_or(Value::None);
+    let Value::Instance(inst) = &obj else {
+        let t = interp.type_name(&obj);
+        return Err(interp.err("AttributeError", format!("'{t}' object has no attribute '_sa_instance_state'")));
+    };
+    if object_mapper(&obj).is_none() {
+        let t = interp.type_name(&obj);
+        return Err(interp.err("AttributeError", format!("'{t}' object has no attribute '_sa_instance_state'")));
+    }
+    let st = instance_state(inst);
+    st.modified.set(true);
+    if let Some(sess) = st.session() {
+        sess.autobegin(interp)?;
+    }
+    Ok(Value::None)
 }
 
 /// `Session.get(Model, pk)`.

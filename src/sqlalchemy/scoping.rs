@@ -90,10 +90,11 @@ impl ScopedSession {
     }
 
     /// `scoped_session.remove()`: closes the current session and empties the registry.
-    pub fn remove(&self) {
+    pub fn remove(&self, interp: &mut Interp) -> PyResult<()> {
         let cur = self.current.borrow_mut().take();
-        if let Some((sd, _)) = cur {
-            orm::close(&sd);
+        match cur {
+            Some((sd, _)) => orm::close(interp, &sd),
+            None => Ok(()),
         }
     }
 }
@@ -211,7 +212,7 @@ fn classes(interp: &mut Interp) -> Rc<ScopingClasses> {
     methods.push((
         "remove",
         method("scoped_session", "remove", |i, a| {
-            scoped_of(i, &a.pos[0])?.remove();
+            scoped_of(i, &a.pos[0])?.remove(i)?;
             Ok(Value::None)
         }),
     ));

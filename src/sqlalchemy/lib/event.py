@@ -6,7 +6,7 @@
 # The listeners are kept here; the engine calls `_dispatch_mapper`, `_dispatch_instance`,
 # `_dispatch_session`, `_dispatch_engine` and `_dispatch_ddl` at the moments SQLAlchemy
 # dispatches those events (events.rs), once a listener of that family exists (`_activate`).
-# Attribute listeners ('set', 'append', 'remove') are kept by the engine too
+# Attribute listeners ('set', 'append', 'remove', 'init_scalar', ...) are kept by the engine too
 # (`_attribute_listen`), which fires them as the attribute is set or its collection changes.
 # Also here: the `Connection` listeners receive (its `execute()` runs on the engine's
 # connection), the pool's `_ConnectionRecord` and its DB-API connection (`sqlite3.Connection`,
@@ -50,8 +50,17 @@ UOWTransaction.__module__ = 'sqlalchemy.orm.unitofwork'
 
 
 class SessionTransaction:
-    def __init__(self, session):
+    """A session's transaction as its events' listeners receive it: the root one the session
+    autobegins, or the subtransaction a flush runs in (`parent` the root)."""
+
+    def __init__(self, session, parent=None, nested=False):
         self.session = session
+        self._parent = parent
+        self.nested = nested
+
+    @property
+    def parent(self):
+        return self._parent
 
 
 SessionTransaction.__module__ = 'sqlalchemy.orm.session'
@@ -145,6 +154,42 @@ class _ConnectionRecord:
 _ConnectionRecord.__module__ = 'sqlalchemy.pool.base'
 
 
+class _ConnectionFairy:
+    """The pool's proxy of a checked-out DB-API connection (what `checkout` receives)."""
+
+    def __init__(self, dbapi_connection, record):
+        self.dbapi_connection = dbapi_connection
+        self._connection_record = record
+
+    @property
+    def info(self):
+        return self._connection_record.info
+
+
+_ConnectionFairy.__module__ = 'sqlalchemy.pool.base'
+
+
+class ExceptionContextImpl:
+    """What a `handle_error` listener receives."""
+
+    def __init__(self, exception, sqlalchemy_exception, engine, connection, cursor, statement,
+                 parameters, context):
+        self.engine = engine
+        self.connection = connection
+        self.cursor = cursor
+        self.sqlalchemy_exception = sqlalchemy_exception
+        self.original_exception = exception
+        self.execution_context = context
+        self.statement = statement
+        self.parameters = parameters
+        self.is_disconnect = False
+        self.invalidate_pool_on_disconnect = True
+        self.is_pre_ping = False
+
+
+ExceptionContextImpl.__module__ = 'sqlalchemy.engine.base'
+
+
 class SQLiteExecutionContext:
     def __init__(self, connection, cursor, statement, parameters, executemany):
         self.root_connection = connection
@@ -180,9 +225,9 @@ _SESSION_EVENTS = frozenset((
     'persistent_to_deleted', 'persistent_to_detached', 'persistent_to_transient',
     'transient_to_pending'))
 # The engine's and its pool's events the engine dispatches (`_dispatch_engine`).
-_POOL_EVENTS = frozenset(('connect', 'first_connect'))
+_POOL_EVENTS = frozenset(('connect', 'first_connect', 'checkout', 'checkin'))
 _ENGINE_EVENTS = frozenset((
-    'engine_connect', 'before_cursor_execute', 'after_cursor_execute'))
+    'engine_connect', 'before_cursor_execute', 'after_cursor_execute', 'handle_error'))
 # `DDLEvents` of a Table or a MetaData, dispatched by create_all / drop_all (`_dispatch_ddl`).
 _DDL_EVENTS = frozenset(('before_create', 'after_create', 'before_drop', 'after_drop'))
 _ATTRIBUTE_EVENTS = frozenset((
@@ -204,10 +249,92 @@ _OTHER_EVENTS = frozenset((
     'set_engine_execution_options', 'soft_invalidate'))
 
 # The operation of the initiator a listener receives (`OP_REPLACE`, `OP_APPEND`, `OP_REMOVE`).
-_ATTRIBUTE_OPS = {'set': 'REPLACE', 'append': 'APPEND', 'remove': 'REMOVE'}
+_ATTRIBUTE_OPS = {'set': 'REPLACE', 'append': 'APPEND', 'remove': 'REMOVE',
+                  'init_scalar': 'REPLACE', 'modified': 'MODIFIED',
+                  'bulk_replace': 'BULK_REPLACE'}
 
-# (target, identifier, fn, family, dispatch target, propagate, raw, retval)
+# (target, identifier, fn, family, dispatch target, propagate, raw, retval, what is called:
+# fn, or its `once=True` wrapper)
 _registry = []
+
+
+# The arguments of each event, by name: what a `named=True` listener receives as keywords.
+_ARGNAMES = {
+    'init': ('target', 'args', 'kwargs'),
+    'init_failure': ('target', 'args', 'kwargs'),
+    'load': ('target', 'context'),
+    'refresh': ('target', 'context', 'attrs'),
+    'refresh_flush': ('target', 'flush_context', 'attrs'),
+    'expire': ('target', 'attrs'),
+    'before_flush': ('session', 'flush_context', 'instances'),
+    'after_flush': ('session', 'flush_context'),
+    'after_flush_postexec': ('session', 'flush_context'),
+    'before_commit': ('session',),
+    'after_commit': ('session',),
+    'after_rollback': ('session',),
+    'after_soft_rollback': ('session', 'previous_transaction'),
+    'after_begin': ('session', 'transaction', 'connection'),
+    'after_transaction_create': ('session', 'transaction'),
+    'after_transaction_end': ('session', 'transaction'),
+    'set': ('target', 'value', 'oldvalue', 'initiator'),
+    'append': ('target', 'value', 'initiator'),
+    'remove': ('target', 'value', 'initiator'),
+    'init_scalar': ('target', 'value', 'dict_'),
+    'modified': ('target', 'initiator'),
+    'bulk_replace': ('target', 'values', 'initiator'),
+    'connect': ('dbapi_connection', 'connection_record'),
+    'first_connect': ('dbapi_connection', 'connection_record'),
+    'checkout': ('dbapi_connection', 'connection_record', 'connection_proxy'),
+    'checkin': ('dbapi_connection', 'connection_record'),
+    'engine_connect': ('conn',),
+    'before_cursor_execute': ('conn', 'cursor', 'statement', 'parameters', 'context',
+                              'executemany'),
+    'after_cursor_execute': ('conn', 'cursor', 'statement', 'parameters', 'context',
+                             'executemany'),
+    'handle_error': ('exception_context',),
+    'before_create': ('target', 'connection'),
+    'after_create': ('target', 'connection'),
+    'before_drop': ('target', 'connection'),
+    'after_drop': ('target', 'connection'),
+}
+for _n in ('before_insert', 'after_insert', 'before_update', 'after_update', 'before_delete',
+           'after_delete'):
+    _ARGNAMES[_n] = ('mapper', 'connection', 'target')
+for _n in ('before_attach', 'after_attach', 'transient_to_pending', 'pending_to_persistent',
+           'pending_to_transient', 'persistent_to_transient', 'persistent_to_deleted',
+           'deleted_to_detached', 'deleted_to_persistent', 'detached_to_persistent',
+           'persistent_to_detached', 'loaded_as_persistent'):
+    _ARGNAMES[_n] = ('session', 'instance')
+
+
+def _named(fn, identifier):
+    """A `named=True` listener: called with the event's arguments as keywords."""
+    argnames = _ARGNAMES.get(identifier, ())
+
+    def wrap(*args, **kw):
+        argdict = dict(zip(argnames, args))
+        argdict.update(kw)
+        return fn(**argdict)
+
+    return wrap
+
+
+def _only_once(fn, retry_on_exception):
+    """`util.only_once`: calls fn the first time (again after an exception, with
+    `once_unless_exception=True`), returns None afterwards."""
+    once = [fn]
+
+    def go(*arg, **kw):
+        if once:
+            once_fn = once.pop()
+            try:
+                return once_fn(*arg, **kw)
+            except BaseException:
+                if retry_on_exception:
+                    once.insert(0, once_fn)
+                raise
+
+    return go
 
 
 def _no_such_event(target, identifier):
@@ -299,12 +426,17 @@ def listen(target, identifier, fn, *args, **kw):
     propagate = bool(kw.get('propagate', False))
     raw = bool(kw.get('raw', False))
     retval = bool(kw.get('retval', False))
+    call = fn
+    if kw.get('named', False):
+        call = _named(call, identifier)
+    if kw.get('once', False) or kw.get('once_unless_exception', False):
+        call = _only_once(fn, bool(kw.get('once_unless_exception', False)))
     if family == 'attribute' and identifier in _ATTRIBUTE_OPS:
-        _attribute_listen(target, fn, retval, NO_VALUE,
+        _attribute_listen(target, call, retval, NO_VALUE,
                           AttributeEventToken(_attribute_key(target),
                                               symbol(_ATTRIBUTE_OPS[identifier])),
                           identifier, propagate, raw)
-    entry = (target, identifier, fn, family, on, propagate, raw, retval)
+    entry = (target, identifier, fn, family, on, propagate, raw, retval, call)
     if kw.get('insert', False):
         _registry.insert(0, entry)
     else:
@@ -328,16 +460,17 @@ def contains(target, identifier, fn):
 
 def remove(target, identifier, fn):
     _accept(target, identifier)
-    found = False
+    found = []
     for n in range(len(_registry) - 1, -1, -1):
         if _same(_registry[n], target, identifier, fn):
+            found.append(_registry[n][8])
             del _registry[n]
-            found = True
     if not found:
         raise _InvalidRequestError(
             "No listeners found for event %s / %r / %s " % (target, identifier, fn))
     if identifier in _ATTRIBUTE_OPS and _is_attribute(target):
-        _attribute_unlisten(target, fn, identifier)
+        for call in found:
+            _attribute_unlisten(target, call, identifier)
 
 
 def _class_matches(entry, cls):
@@ -350,7 +483,7 @@ def _dispatch_mapper(identifier, mapper, target, state, connection):
     cls = type(target)
     for e in list(_registry):
         if e[1] == identifier and e[3] == 'mapper' and _class_matches(e, cls):
-            e[2](mapper, connection, state if e[6] else target)
+            e[8](mapper, connection, state if e[6] else target)
 
 
 def _dispatch_instance(identifier, target, state, *args):
@@ -358,7 +491,7 @@ def _dispatch_instance(identifier, target, state, *args):
     cls = type(target)
     for e in list(_registry):
         if e[1] == identifier and e[3] == 'instance' and _class_matches(e, cls):
-            e[2](state if e[6] else target, *args)
+            e[8](state if e[6] else target, *args)
 
 
 def _dispatch_session(identifier, session, *args):
@@ -368,7 +501,7 @@ def _dispatch_session(identifier, session, *args):
             continue
         on = e[4]
         if on is session or (isinstance(on, type) and isinstance(session, on)):
-            e[2](session, *args)
+            e[8](session, *args)
 
 
 # The pool of each engine: (engine, DB-API connection, _ConnectionRecord), by id(engine).
@@ -387,7 +520,7 @@ def _pool_entry(engine):
 def _fire_engine(identifier, engine, *args):
     for e in list(_registry):
         if e[1] == identifier and e[3] == 'engine' and (e[4] is None or e[4] is engine):
-            e[2](*args)
+            e[8](*args)
 
 
 def _dispatch_engine(identifier, engine, connection, *args):
@@ -400,8 +533,16 @@ def _dispatch_engine(identifier, engine, connection, *args):
             entry = _pool_entry(engine)
             _fire_engine('first_connect', engine, entry[1], entry[2])
             _fire_engine('connect', engine, entry[1], entry[2])
+        entry = _pool_entry(engine)
+        _fire_engine('checkout', engine, entry[1], entry[2], _ConnectionFairy(entry[1], entry[2]))
         _fire_engine('engine_connect', engine, connection)
         return
+    if identifier == '_checkin':
+        entry = _pool_entry(engine)
+        _fire_engine('checkin', engine, entry[1], entry[2])
+        return
+    if identifier == '_handle_error':
+        return _handle_error(engine, connection, *args)
     statement, parameters, executemany, rowcount = args
     import sqlite3
     cursor = sqlite3.Cursor(_pool_entry(engine)[1])
@@ -409,6 +550,27 @@ def _dispatch_engine(identifier, engine, connection, *args):
     context = SQLiteExecutionContext(connection, cursor, statement, parameters, executemany)
     _fire_engine(identifier[1:], engine, connection, cursor, statement, parameters, context,
                  executemany)
+
+
+def _handle_error(engine, connection, statement, parameters, executemany, exc):
+    """`handle_error(context)` for a statement the driver refused: the exception a listener
+    returns or raises, to be raised instead, or None."""
+    import sqlite3
+    cursor = sqlite3.Cursor(_pool_entry(engine)[1])
+    context = SQLiteExecutionContext(connection, cursor, statement, parameters, executemany)
+    ctx = ExceptionContextImpl(exc.orig, exc, engine, connection, cursor, statement, parameters,
+                               context)
+    newraise = None
+    for e in list(_registry):
+        if e[1] == 'handle_error' and e[3] == 'engine' and (e[4] is None or e[4] is engine):
+            try:
+                per_fn = e[8](ctx)
+                if per_fn is not None:
+                    ctx.chained_exception = newraise = per_fn
+            except Exception as raised:
+                newraise = raised
+                break
+    return newraise
 
 
 def _dispatch_ddl(identifier, target, key, connection, tables):
@@ -419,10 +581,10 @@ def _dispatch_ddl(identifier, target, key, connection, tables):
         if e[1] != identifier or e[3] != 'ddl' or e[4] != key:
             continue
         if tables is None:
-            e[2](target, connection, checkfirst=True, _ddl_runner=runner,
+            e[8](target, connection, checkfirst=True, _ddl_runner=runner,
                  _is_metadata_operation=True)
         else:
-            e[2](target, connection, tables=tables, checkfirst=True, _ddl_runner=runner)
+            e[8](target, connection, tables=tables, checkfirst=True, _ddl_runner=runner)
 
 
 def _token(key, op):
