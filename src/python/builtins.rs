@@ -246,6 +246,24 @@ pub fn instance_dunder(v: &Value, name: &str) -> Option<Value> {
     mro.iter().take_while(|c| c.module != "builtins").find_map(|c| c.dict.borrow().get_str(name).cloned())
 }
 
+/// The hash of a value by its builtin type (no `__hash__` of a Python class asked):
+/// `hash(v)` for builtin values, the identity hash for instances.
+pub fn default_hash(i: &mut Interp, v: &Value) -> PyResult<Value> {
+    if let Some(h) = exact_hash(v) {
+        return Ok(Value::Int(h));
+    }
+    match HashKey::of(v) {
+        Some(HashKey::Int(n)) => Ok(Value::Int(hash_int(n))),
+        Some(k) => {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            k.hash(&mut h);
+            Ok(Value::Int(h.finish() as i64 >> 1))
+        }
+        None => Err(i.type_error(format!("unhashable type: '{}'", i.type_name(v)))),
+    }
+}
+
 /// CPython's hash of an int: its value modulo the Mersenne prime 2**61 - 1, sign kept, and
 /// -2 for -1 (which the C API reserves for errors).
 pub fn hash_int(n: i64) -> i64 {
@@ -641,6 +659,12 @@ fn super_getattr(interp: &mut Interp, s: &SuperData, name: &str) -> PyResult<Val
                 _ => Ok(a),
             };
         }
+    }
+    if let Some(w) = super::slots::slot_wrapper(&mro[pos..], name) {
+        return match &s.obj {
+            Value::Class(_) => Ok(w),
+            _ => Ok(Value::BoundMethod(Rc::new((s.obj.clone(), w)))),
+        };
     }
     Err(interp.err("AttributeError", format!("'super' object has no attribute '{name}'")))
 }
@@ -3086,7 +3110,31 @@ pub fn install(interp: &mut Interp) {
     ctor(&t.dict, dict_from_args);
     ctor(&t.bytes, super::bytes::bytes_new);
     // object / type
-    t.object.dict.borrow_mut().set_str("__init__", method("object", "__init__", |_, _| Ok(Value::None)));
+    t.object.dict.borrow_mut().set_str(
+        "__init__",
+        method("object", "__init__", |i, a| {
+            // Extra arguments are an error once the type overrides `__init__` (CPython's
+            // `object_init`); a class overriding only `__new__` passes its arguments here.
+            let extra = a.pos.len() > 1 || !a.kw.is_empty();
+            if extra {
+                if let Some(me) = a.pos.first() {
+                    let cls = i.type_of(me);
+                    let own_init = cls
+                        .mro
+                        .borrow()
+                        .iter()
+                        .take_while(|c| c.module != "builtins")
+                        .any(|c| c.dict.borrow().get_str("__init__").is_some());
+                    if own_init {
+                        return Err(
+                            i.type_error("object.__init__() takes exactly one argument (the instance to initialize)")
+                        );
+                    }
+                }
+            }
+            Ok(Value::None)
+        }),
+    );
     t.object.dict.borrow_mut().set_str(
         "__new__",
         func("__new__", |i, a| match a.pos.first() {
@@ -3153,6 +3201,17 @@ pub fn install(interp: &mut Interp) {
             match &p.fset {
                 Some(f) => i.call(f, Args::new(vec![a.pos[1].clone(), a.pos[2].clone()])),
                 None => Err(property_missing(i, &p, &a.pos[1], "setter")),
+            }
+        }),
+    );
+    prop.dict.borrow_mut().set_str(
+        "__delete__",
+        method("property", "__delete__", |i, a| {
+            let p = a.pos[0].payload::<PropertyData>().ok_or_else(|| i.type_error("bad property"))?;
+            let obj = a.pos.get(1).cloned().unwrap_or(Value::None);
+            match &p.fdel {
+                Some(f) => i.call(f, Args::new(vec![obj])),
+                None => Err(property_missing(i, &p, &obj, "deleter")),
             }
         }),
     );
@@ -3429,10 +3488,11 @@ fn install_functions(interp: &mut Interp) {
         "delattr",
         func("delattr", |i, a| {
             arity(i, "delattr", &a, 2, 2)?;
-            let name = a.pos[1].as_str().unwrap_or("").to_string();
-            if let Value::Instance(inst) = &a.pos[0] {
-                inst.dict.borrow_mut().remove(&Value::str(&name));
-            }
+            let Some(name) = a.pos[1].as_str().map(str::to_string) else {
+                let tn = i.type_name(&a.pos[1]);
+                return Err(i.type_error(format!("attribute name must be string, not '{tn}'")));
+            };
+            i.delattr(&a.pos[0], &name)?;
             Ok(Value::None)
         }),
     );
@@ -3487,19 +3547,7 @@ fn install_functions(interp: &mut Interp) {
                     return i.call(&f, Args::new(vec![a.pos[0].clone()]));
                 }
             }
-            if let Some(h) = exact_hash(&a.pos[0]) {
-                return Ok(Value::Int(h));
-            }
-            match HashKey::of(&a.pos[0]) {
-                Some(HashKey::Int(n)) => Ok(Value::Int(hash_int(n))),
-                Some(k) => {
-                    use std::hash::{Hash, Hasher};
-                    let mut h = std::collections::hash_map::DefaultHasher::new();
-                    k.hash(&mut h);
-                    Ok(Value::Int(h.finish() as i64 >> 1))
-                }
-                None => Err(i.type_error(format!("unhashable type: '{}'", i.type_name(&a.pos[0])))),
-            }
+            default_hash(i, &a.pos[0])
         }),
     );
     b.set(

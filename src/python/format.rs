@@ -311,7 +311,7 @@ fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
                     return Ok(format!("<generator object {name} at {}>", address(v)));
                 }
             }
-            format!("<{} object at {}>", cls.full_name(), address(v))
+            format!("<{} object at {}>", cls.repr_name(), address(v))
         }
     })
 }

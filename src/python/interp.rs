@@ -1600,23 +1600,7 @@ impl Interp {
             }
             ExprKind::Attribute { value, attr } => {
                 let obj = self.eval(value, frame)?;
-                match &obj {
-                    Value::Instance(i) => {
-                        if i.dict.borrow_mut().remove(&Value::str(attr)).is_none() {
-                            return Err(self.err(
-                                "AttributeError",
-                                format!("'{}' object has no attribute '{attr}'", i.class.name),
-                            ));
-                        }
-                        Ok(())
-                    }
-                    Value::Class(c) => {
-                        c.dict.borrow_mut().remove(&Value::str(attr));
-                        Ok(())
-                    }
-                    _ => Err(self
-                        .err("AttributeError", format!("'{}' object has no attribute '{attr}'", self.type_name(&obj)))),
-                }
+                self.delattr(&obj, attr)
             }
             ExprKind::Subscript { value, slice } => {
                 let obj = self.eval(value, frame)?;
@@ -2405,7 +2389,7 @@ impl Interp {
                 if name == "__dict__" {
                     return Ok(Some(Value::Dict(inst.dict.clone())));
                 }
-                let cls_attr = cls.lookup(name);
+                let cls_attr = cls.lookup(name).or_else(|| super::slots::slot_wrapper(&cls.mro.borrow(), name));
                 if let Some(Value::Instance(a)) = &cls_attr {
                     if a.class.lookup("__set__").is_some() {
                         if let Some(get) = a.class.lookup("__get__") {
@@ -2449,6 +2433,9 @@ impl Interp {
                 }
                 if let Some(a) = c.lookup(name) {
                     return Ok(Some(self.bind_class_attr(a, c)?));
+                }
+                if let Some(w) = super::slots::slot_wrapper(&c.mro.borrow(), name) {
+                    return Ok(Some(w));
                 }
                 if name == "__module__" {
                     return Ok(Some(Value::str(&c.module)));
@@ -2534,7 +2521,7 @@ impl Interp {
                 if name == "__class__" {
                     return Ok(Some(Value::Class(cls)));
                 }
-                match cls.lookup(name) {
+                match cls.lookup(name).or_else(|| super::slots::slot_wrapper(&cls.mro.borrow(), name)) {
                     Some(a) => Ok(Some(self.bind_attr(a, obj.clone(), &cls)?)),
                     None => Ok(None),
                 }
@@ -2640,6 +2627,52 @@ impl Interp {
     }
 
     /// Plain instance-dict assignment, as `object.__setattr__` does.
+    /// `del obj.name` / `delattr(obj, name)`: a class's own `__delattr__` decides, else
+    /// [`Interp::object_delattr`].
+    pub fn delattr(&mut self, obj: &Value, name: &str) -> PyResult<()> {
+        if let Value::Instance(i) = obj {
+            if let Some(f) = i.class.lookup("__delattr__") {
+                return self.call(&f, Args::new(vec![obj.clone(), Value::str(name)])).map(|_| ());
+            }
+        }
+        self.object_delattr(obj, name)
+    }
+
+    /// `object.__delattr__(obj, name)`: a data descriptor's `__delete__` (a property's
+    /// deleter), else the instance's own attribute.
+    pub fn object_delattr(&mut self, obj: &Value, name: &str) -> PyResult<()> {
+        match obj {
+            Value::Instance(i) => {
+                if let Some(d) = i.class.lookup(name) {
+                    if let Value::Instance(di) = &d {
+                        if let Some(del) = di.class.lookup("__delete__") {
+                            return self.call(&del, Args::new(vec![d.clone(), obj.clone()])).map(|_| ());
+                        }
+                    }
+                }
+                if i.dict.borrow_mut().remove(&Value::str(name)).is_none() {
+                    return Err(self.attribute_error(obj, name));
+                }
+                Ok(())
+            }
+            Value::Class(c) => {
+                if c.dict.borrow_mut().remove(&Value::str(name)).is_none() {
+                    return Err(self.attribute_error(obj, name));
+                }
+                Ok(())
+            }
+            _ => {
+                let cls = self.type_of(obj);
+                // A method of the builtin type (its getset attributes, `(1).real`, are not here).
+                if cls.lookup(name).is_some() {
+                    let tn = cls.name.clone();
+                    return Err(self.err("AttributeError", format!("'{tn}' object attribute '{name}' is read-only")));
+                }
+                Err(self.attribute_error(obj, name))
+            }
+        }
+    }
+
     pub fn object_setattr(&mut self, obj: &Value, name: &str, v: Value) -> PyResult<()> {
         if let Value::Instance(inst) = obj {
             if let Some(Value::Instance(a)) = inst.class.lookup(name) {

@@ -16,6 +16,7 @@ pub mod ops;
 pub mod parser;
 pub mod pyset;
 pub mod scope;
+pub mod slots;
 pub mod stdlib;
 pub mod traceback;
 pub mod value;

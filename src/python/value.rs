@@ -744,6 +744,17 @@ impl Class {
             format!("{}.{}", module, self.qualname)
         }
     }
+    /// The `module.QualName` an instance's default repr shows (`<__main__.C object at ...>`):
+    /// only `builtins` is omitted.
+    pub fn repr_name(&self) -> String {
+        let declared = self.dict.borrow().get_str("__module__").and_then(|m| m.as_str().map(str::to_string));
+        let module = declared.unwrap_or_else(|| self.module.clone());
+        if module == "builtins" {
+            self.qualname.clone()
+        } else {
+            format!("{}.{}", module, self.qualname)
+        }
+    }
     /// The native data attached to this class or the nearest base that has some.
     pub fn ext_of<T: 'static>(&self) -> Option<Rc<T>> {
         let own = self.ext.borrow().clone();

@@ -220,6 +220,21 @@ fn sys(interp: &mut Interp) -> PyResult<Rc<Module>> {
     m.set("path", Value::list(vec![Value::str(&interp.project_dir)]));
     m.set("argv", Value::list(vec![Value::str("")]));
     m.set("modules", Value::dict(Dict::new()));
+    m.set(
+        "exc_info",
+        func("exc_info", |i, _| {
+            Ok(match i.handled_exception() {
+                Some(e) => {
+                    let tb = match &e {
+                        Value::Instance(inst) => inst.dict.borrow().get_str("__traceback__").cloned(),
+                        _ => None,
+                    };
+                    Value::tuple(vec![Value::Class(i.type_of(&e)), e, tb.unwrap_or(Value::None)])
+                }
+                None => Value::tuple(vec![Value::None, Value::None, Value::None]),
+            })
+        }),
+    );
     m.set("getrecursionlimit", func("getrecursionlimit", |_, _| Ok(Value::Int(super::interp::RECURSION_LIMIT as i64))));
     Ok(m)
 }
