@@ -326,6 +326,15 @@ pub fn make_frozenset(interp: &Interp, cls: Option<&Rc<Class>>, members: PySet) 
     new_native(cls, BuiltinBase(Value::Set(Rc::new(RefCell::new(members)))))
 }
 
+/// An index-like value as i64, an int past i64 clamped to its end (CPython's
+/// `PyNumber_AsSsize_t(o, NULL)`).
+pub fn to_index_clamped(interp: &Interp, v: &Value) -> PyResult<i64> {
+    match v {
+        Value::BigInt(b) => Ok(if b.is_negative() { i64::MIN } else { i64::MAX }),
+        other => to_index(interp, other),
+    }
+}
+
 /// Converts an index-like value to i64.
 pub fn to_index(interp: &Interp, v: &Value) -> PyResult<i64> {
     match v {
@@ -2896,7 +2905,8 @@ fn round_int(n: &BigInt, ndigits: i64) -> Value {
     if ndigits >= 0 {
         return n.clone().into_value();
     }
-    if ndigits < -5000 {
+    // Past the number's own digits (and so before 10**-ndigits grows huge), the result is 0.
+    if ndigits.unsigned_abs() > n.bit_length() / 3 + 2 {
         return Value::Int(0);
     }
     let unit = BigInt::from_i64(10).pow(ndigits.unsigned_abs());
@@ -2910,6 +2920,61 @@ fn round_int(n: &BigInt, ndigits: i64) -> Value {
     };
     let q = if up { q.add(&BigInt::from_i64(1)) } else { q };
     q.mul(&unit).into_value()
+}
+
+/// `round(x, ndigits)` for a float, as CPython's `double_round`: correctly rounded, ties to
+/// even, on the float's exact value; `x` itself past 323 digits, a signed zero before -308;
+/// `None` when the result overflows ("rounded value too large to represent").
+fn round_float(x: f64, ndigits: i64) -> Option<f64> {
+    if !x.is_finite() || x == 0.0 || ndigits > 323 {
+        return Some(x);
+    }
+    if ndigits < -308 {
+        return Some(0.0 * x);
+    }
+    if ndigits >= 0 {
+        // Rust's fixed-precision formatting is exact, with ties to even.
+        return Some(format!("{:.*}", ndigits as usize, x).parse().unwrap_or(x));
+    }
+    // To a multiple of 10**k: the exact decimal expansion (a double's ends within 1074 places).
+    let k = ndigits.unsigned_abs() as usize;
+    let exact = format!("{:.1100}", x.abs());
+    let (int_part, frac) = exact.split_once('.').unwrap_or((&exact, ""));
+    let int_part = if int_part == "0" { "" } else { int_part };
+    let rest_zero = |s: &str| s.bytes().all(|b| b == b'0');
+    let (q, r) = if k <= int_part.len() { int_part.split_at(int_part.len() - k) } else { ("", int_part) };
+    // r is the k digits being rounded away (fewer when x < 10**(k-1): then it is below half).
+    let up = if r.len() < k {
+        false
+    } else {
+        let first = r.as_bytes()[0];
+        let tail_zero = rest_zero(&r[1..]) && rest_zero(frac);
+        let odd = q.bytes().last().is_some_and(|d| (d - b'0') % 2 == 1);
+        first > b'5' || (first == b'5' && (!tail_zero || odd))
+    };
+    let mut digits: Vec<u8> = if q.is_empty() { vec![b'0'] } else { q.bytes().collect() };
+    if up {
+        let mut j = digits.len();
+        loop {
+            if j == 0 {
+                digits.insert(0, b'1');
+                break;
+            }
+            j -= 1;
+            if digits[j] == b'9' {
+                digits[j] = b'0';
+            } else {
+                digits[j] += 1;
+                break;
+            }
+        }
+    }
+    let text = format!("{}e{k}", std::str::from_utf8(&digits).unwrap_or("0"));
+    let r: f64 = text.parse().unwrap_or(0.0);
+    if r.is_infinite() {
+        return None;
+    }
+    Some(if x < 0.0 { -r } else { r })
 }
 
 /// `pow(base, exp, mod)` for ints.
@@ -3580,7 +3645,7 @@ fn install_functions(interp: &mut Interp) {
             }
             if let Some(n) = super::ops::as_big(&a.pos[0]) {
                 let nd = match a.pos.get(1).filter(|v| !v.is_none()) {
-                    Some(nd) => to_index(i, nd)?,
+                    Some(nd) => to_index_clamped(i, nd)?,
                     None => 0,
                 };
                 return Ok(round_int(&n, nd));
@@ -3588,17 +3653,23 @@ fn install_functions(interp: &mut Interp) {
             let x = to_f64(i, &a.pos[0])?;
             match a.pos.get(1).filter(|v| !v.is_none()) {
                 None => {
+                    if x.is_nan() {
+                        return Err(i.err("ValueError", "cannot convert float NaN to integer"));
+                    }
+                    if x.is_infinite() {
+                        return Err(i.err("OverflowError", "cannot convert float infinity to integer"));
+                    }
                     let r = x.round();
                     let r = if (x - x.trunc()).abs() == 0.5 { 2.0 * (x / 2.0).round() } else { r };
-                    Ok(Value::Int(r as i64))
+                    Ok(BigInt::from_f64(r).into_value())
                 }
                 Some(nd) => {
-                    let nd = to_index(i, nd)?;
-                    if let Value::Int(n) = a.pos[0] {
-                        return Ok(Value::Int(n));
+                    // float.__round__ takes ndigits as PyNumber_AsSsize_t(o, NULL) does: clamped.
+                    let nd = to_index_clamped(i, nd)?;
+                    match round_float(x, nd) {
+                        Some(r) => Ok(Value::Float(r)),
+                        None => Err(i.err("OverflowError", "rounded value too large to represent")),
                     }
-                    let s = format!("{:.*}", nd.max(0) as usize, x);
-                    Ok(Value::Float(s.parse().unwrap_or(x)))
                 }
             }
         }),
