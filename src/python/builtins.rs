@@ -1237,7 +1237,7 @@ fn str_methods(interp: &Interp) {
     d.set_str(
         "zfill",
         m("zfill", |i, s, a| {
-            let w = a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0).max(0) as usize;
+            let w = Interp::clamp_len(a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0));
             let n = s.chars().count();
             if n >= w {
                 return Ok(Value::Str(s));
@@ -1248,7 +1248,7 @@ fn str_methods(interp: &Interp) {
         }),
     );
     fn pad(i: &mut Interp, s: &str, a: &Args, how: char) -> PyResult<Value> {
-        let w = a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0).max(0) as usize;
+        let w = Interp::clamp_len(a.pos.get(1).map(|v| to_index(i, v)).transpose()?.unwrap_or(0));
         let fill = match a.pos.get(2) {
             Some(Value::Str(f)) => f.chars().next().unwrap_or(' '),
             _ => ' ',

@@ -958,7 +958,7 @@ pub fn repeat(interp: &Interp, b: &[u8], n: i64, bytes: bool) -> PyResult<Vec<u8
     if bytes && b.len() as u128 * n.max(0) as u128 > i64::MAX as u128 {
         return Err(interp.err("OverflowError", "repeated bytes are too long"));
     }
-    let n = n.max(0) as usize;
+    let n = Interp::clamp_len(n);
     interp.reserve(b.len().saturating_mul(n).saturating_mul(2))?;
     Ok(b.repeat(n))
 }
@@ -1104,7 +1104,9 @@ pub fn percent_format(interp: &mut Interp, fmt: &[u8], args: &Value, array: bool
         } else {
             None
         };
-        interp.reserve((width.max(0) as usize).saturating_add(prec.unwrap_or(0) as usize).saturating_mul(2))?;
+        interp.reserve(
+            Interp::clamp_len(width).saturating_add(Interp::clamp_len(prec.unwrap_or(0) as i64)).saturating_mul(2),
+        )?;
         let (width, prec) = (width as usize, prec.map(|p| p as usize));
         let Some(&conv) = fmt.get(i) else { return Err(interp.err("ValueError", "incomplete format")) };
         i += 1;

@@ -452,10 +452,10 @@ pub fn format_spec(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Strin
             let p = precision.unwrap_or(6);
             let s = match ty {
                 Some('f') | Some('F') if alt && p == 0 => format!("{}.", group_float(&format!("{abs:.0}"), grouping)),
-                Some('f') | Some('F') => group_float(&format!("{abs:.p$}"), grouping),
-                Some('%') => format!("{:.p$}%", abs * 100.0),
+                Some('f') | Some('F') => group_float(&fixed(abs, p), grouping),
+                Some('%') => format!("{}%", fixed(abs * 100.0, p)),
                 Some('e') | Some('E') => {
-                    let s = format!("{abs:.p$e}");
+                    let s = sci(abs, p);
                     let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
                     let e: i32 = e.parse().unwrap_or(0);
                     let dot = if alt && !m.contains('.') { "." } else { "" };
@@ -515,21 +515,49 @@ pub fn format_spec(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Strin
     })
 }
 
+/// `x` with `p` digits after the point, exact for any `p` (Rust's formatter panics past
+/// 65,535): a double's decimal expansion ends within 1,074 places, zeros after that.
+fn fixed(x: f64, p: usize) -> String {
+    const EXACT: usize = 1100;
+    if p <= EXACT {
+        return format!("{x:.p$}");
+    }
+    let mut s = format!("{x:.EXACT$}");
+    if x.is_finite() {
+        s.push_str(&"0".repeat(p - EXACT));
+    }
+    s
+}
+
+/// `x` in Rust's scientific form (`1.5e3`) with `p` digits after the point, exact for any `p`:
+/// a double has at most 767 significant digits, zeros after that.
+fn sci(x: f64, p: usize) -> String {
+    const EXACT: usize = 800;
+    if p <= EXACT {
+        return format!("{x:.p$e}");
+    }
+    let s = format!("{x:.EXACT$e}");
+    match s.split_once('e') {
+        Some((m, e)) if x.is_finite() => format!("{m}{}e{e}", "0".repeat(p - EXACT)),
+        _ => s,
+    }
+}
+
 /// `general` in the alternate form (`#g`): trailing zeros and the point kept.
 fn general_alt(x: f64, p: usize) -> String {
     if x == 0.0 {
-        return format!("{:.*}{}", p - 1, 0.0, if p == 1 { "." } else { "" });
+        return format!("{}{}", fixed(0.0, p - 1), if p == 1 { "." } else { "" });
     }
     let exp = x.abs().log10().floor() as i32;
     let dot = |m: &str| if m.contains('.') { m.to_string() } else { format!("{m}.") };
     if exp < -4 || exp >= p as i32 {
-        let s = format!("{:.*e}", p - 1, x);
+        let s = sci(x, p - 1);
         let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
         let e: i32 = e.parse().unwrap_or(0);
         format!("{}e{}{:02}", dot(m), if e < 0 { '-' } else { '+' }, e.abs())
     } else {
         let decimals = (p as i32 - 1 - exp).max(0) as usize;
-        dot(&format!("{x:.decimals$}"))
+        dot(&fixed(x, decimals))
     }
 }
 
@@ -539,14 +567,14 @@ fn general(x: f64, p: usize) -> String {
     }
     let exp = x.abs().log10().floor() as i32;
     if exp < -4 || exp >= p as i32 {
-        let s = format!("{:.*e}", p - 1, x);
+        let s = sci(x, p - 1);
         let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
         let m = if m.contains('.') { m.trim_end_matches('0').trim_end_matches('.') } else { m };
         let e: i32 = e.parse().unwrap_or(0);
         format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
     } else {
         let decimals = (p as i32 - 1 - exp).max(0) as usize;
-        let s = format!("{x:.decimals$}");
+        let s = fixed(x, decimals);
         if s.contains('.') {
             s.trim_end_matches('0').trim_end_matches('.').to_string()
         } else {

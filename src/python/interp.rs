@@ -702,6 +702,12 @@ impl Interp {
     /// `MemoryError` if allocating `bytes` more would pass the memory budget: checked before
     /// an operation makes one big block (a repetition, a padded string, `bytes(n)`), as CPython
     /// raises it when that block's malloc fails.
+    /// A Python length or count (an i64, negative meaning none) as a usize, saturating: in
+    /// wasm32 `n as usize` would wrap 2**40 to 0 and let a huge request through the budget.
+    pub fn clamp_len(n: i64) -> usize {
+        usize::try_from(n.max(0)).unwrap_or(usize::MAX)
+    }
+
     pub fn reserve(&self, bytes: usize) -> PyResult<()> {
         if super::memory::allocated().saturating_add(bytes) > self.memory_limit {
             return Err(self.err_bare("MemoryError"));
